@@ -1,0 +1,19 @@
+# shivx_add_test(NAME tst_foo SOURCES tst_foo.cpp [LIBS ...] [GUI] [LABELS ...] [TIMEOUT s])
+# One executable per class under test. Engine tests link only the engine (QTEST_GUILESS_MAIN),
+# so a GUI dependency cannot creep into it; GUI tests pass GUI and run on the offscreen platform.
+function(shivx_add_test)
+    cmake_parse_arguments(T "GUI" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+    add_executable(${T_NAME} ${T_SOURCES})
+    target_link_libraries(${T_NAME} PRIVATE Shivx::Engine Qt6::Test shivx_warnings ${T_LIBS})
+    target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/helpers)
+    target_compile_definitions(${T_NAME} PRIVATE
+        SHIVX_TEST_HELPER="$<TARGET_FILE:shivx_test_child>"
+        SHIVX_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+        SHIVX_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 120)
+    endif()
+    set(env "QT_QPA_PLATFORM=offscreen;QT_LOGGING_RULES=qt.qpa.*=false")
+    set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${env}" LABELS "${T_LABELS}")
+endfunction()

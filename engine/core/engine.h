@@ -1,0 +1,76 @@
+#pragma once
+
+#include "core/config.h"
+#include "core/result.h"
+#include "health/healthreport.h"
+#include "health/hostsample.h"
+#include "health/target.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+namespace Shivx {
+
+class Clock;
+
+enum class EngineState { Stopped, Starting, Running, Stopping, Failed };
+QString toString(EngineState state);
+
+// Owns the worker threads (sampler, probes, storage, API) and the services on them.
+// Create, call start(), and destroy (or stop()) on the same thread, normally the main one.
+// Snapshot getters are thread-safe. Signals are emitted on the thread that owns the Engine,
+// carrying copies, so the console can connect them straight to widgets.
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        Config config;
+        QString dataDir;       // overrides config.dataDir; empty = config or XDG data dir
+        QString listen;        // overrides config.listen; "127.0.0.1:0" picks a free port
+        bool startApi = true;
+        Clock *clock = nullptr; // null = system clock
+    };
+
+    explicit Engine(Options options, QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Opens the data directory and database, starts the threads and the HTTP API.
+    // Fails (and leaves nothing running) when storage cannot be opened or the address
+    // cannot be bound.
+    Result<void> start();
+    // Stops every thread and waits for them; safe to call twice.
+    void stop();
+
+    EngineState state() const;
+    const Config &config() const;
+    QString dataDir() const;
+    QString databasePath() const;
+    // http://127.0.0.1:PORT once the API listens; empty when the API is off.
+    QUrl apiUrl() const;
+
+    HostSample lastHostSample() const;
+    QList<TargetStatus> targets() const;
+    HealthReport health() const;
+    Readiness readiness() const;
+
+    static QString defaultDataDir();
+
+Q_SIGNALS:
+    void stateChanged(Shivx::EngineState state);
+    void hostSampled(const Shivx::HostSample &sample);
+    void targetsChanged(const QList<Shivx::TargetStatus> &targets);
+    void healthChanged(const Shivx::HealthReport &report);
+    void readinessChanged(const Shivx::Readiness &readiness);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Shivx
+
+Q_DECLARE_METATYPE(Shivx::EngineState)

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace Shivx {
+
+enum class HealthState { Healthy, Degraded, Critical };
+QString toString(HealthState state);
+
+// One line of the score's explanation: how many points a component took off and why.
+struct ScoreComponent
+{
+    QString name;     // "cpu", "memory", "disk", "target:web", "watchdog:sampler"
+    double penalty = 0;
+    double maxPenalty = 0;
+    QString detail;   // "cpu 93.0% (> 70%)"
+};
+
+struct HealthReport
+{
+    qint64 timestampMs = 0;
+    double score = 100;
+    HealthState state = HealthState::Healthy;
+    QList<ScoreComponent> components;
+};
+
+// Readiness: each named check passes or fails with a reason.
+struct ReadinessCheck
+{
+    QString name;   // "storage", "sampler", "target:web"
+    bool ok = false;
+    QString detail;
+};
+
+struct Readiness
+{
+    bool ready = false;
+    QList<ReadinessCheck> checks;
+};
+
+} // namespace Shivx
+
+Q_DECLARE_METATYPE(Shivx::HealthReport)
+Q_DECLARE_METATYPE(Shivx::Readiness)

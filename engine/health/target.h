@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace Shivx {
+
+enum class TargetKind { Http, Tcp, Process, Command };
+enum class TargetState { Unknown, Up, Degraded, Down };
+
+QString toString(TargetKind kind);
+QString toString(TargetState state);
+
+// A monitored service as configured. Durations in milliseconds.
+struct TargetSpec
+{
+    QString name;
+    TargetKind kind = TargetKind::Http;
+    qint64 intervalMs = 10'000;
+    qint64 timeoutMs = 5'000;
+    double weight = 1.0;
+    bool critical = false;
+    // A probe that succeeds slower than this marks the target DEGRADED (0 = off).
+    qint64 slowThresholdMs = 0;
+    // DOWN after this many consecutive failures; before that a failing target is DEGRADED.
+    int failureThreshold = 3;
+
+    // http
+    QUrl url;
+    int expectStatus = 200;
+    QString bodyContains;
+    bool tlsVerify = true;
+    // tcp
+    QString host;
+    quint16 port = 0;
+    // process: by pid file, or by executable name (matches /proc/PID/comm or argv[0] basename)
+    QString pidFile;
+    QString processName;
+    // command: exit code 0 within timeout
+    QString command;
+    QStringList args;
+};
+
+// Outcome of one probe run.
+struct ProbeResult
+{
+    bool ok = false;
+    double latencyMs = 0;
+    QString error; // human text when !ok
+    qint64 finishedAtMs = 0;
+};
+
+// Live state of one target, as the monitor publishes it.
+struct TargetStatus
+{
+    QString name;
+    TargetKind kind = TargetKind::Http;
+    TargetState state = TargetState::Unknown;
+    bool critical = false;
+    double weight = 1.0;
+    int consecutiveFailures = 0;
+    int consecutiveSuccesses = 0;
+    int transitionsLastMinutes = 0; // state changes in the flap window, for DEGRADED (flapping)
+    double latencyMs = 0;           // of the last probe
+    QString lastError;
+    qint64 lastCheckMs = 0;
+    qint64 lastChangeMs = 0;
+    quint64 checks = 0;
+    quint64 failures = 0;
+};
+
+} // namespace Shivx
+
+Q_DECLARE_METATYPE(Shivx::TargetStatus)
+Q_DECLARE_METATYPE(QList<Shivx::TargetStatus>)

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "health/target.h"
+
+#include <QList>
+#include <QMutex>
+#include <QObject>
+
+#include <atomic>
+
+namespace Shivx {
+
+class Clock;
+
+// Probes the configured targets on its own thread: the Engine creates it without a parent,
+// moves it to the "probes" thread and calls the slots queued. All probes are asynchronous
+// (network replies, sockets, child processes), so one hanging target never delays another.
+class TargetMonitor : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TargetMonitor(Clock *clock = nullptr, QObject *parent = nullptr);
+    ~TargetMonitor() override;
+
+    // Thread-safe copies of the latest state, in configuration order.
+    QList<TargetStatus> snapshot() const;
+    // Epoch ms of the monitor thread's last heartbeat (a 1 s timer on its thread); the
+    // watchdog reports the probe thread as stalled when this stops advancing.
+    qint64 lastHeartbeatMs() const { return m_heartbeatMs.load(); }
+
+public Q_SLOTS:
+    // Replaces the target list. Targets whose name is kept keep their state and counters.
+    void setTargets(const QList<Shivx::TargetSpec> &targets);
+    void start();
+    // Cancels probes in flight (killing command probes) and stops the timers.
+    void stop();
+
+Q_SIGNALS:
+    // Emitted on the monitor thread after every completed probe, with the full list.
+    void targetsUpdated(const QList<Shivx::TargetStatus> &targets);
+    // Emitted on the monitor thread when a target's state changes.
+    void targetTransitioned(const QString &name, Shivx::TargetState from, Shivx::TargetState to,
+                            const QString &reason);
+
+private:
+    struct Private;
+    Private *d;
+    std::atomic<qint64> m_heartbeatMs{0};
+    mutable QMutex m_mutex;
+};
+
+} // namespace Shivx
