@@ -8,8 +8,10 @@ function(shivx_add_test)
     target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/helpers)
     target_compile_definitions(${T_NAME} PRIVATE
         SHIVX_TEST_HELPER="$<TARGET_FILE:shivx_test_child>"
+        SHIVX_CLI="$<TARGET_FILE:shivx>"
         SHIVX_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
         SHIVX_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    add_dependencies(${T_NAME} shivx_test_child)
     add_test(NAME ${T_NAME} COMMAND ${T_NAME})
     if(NOT T_TIMEOUT)
         set(T_TIMEOUT 120)

@@ -1,0 +1,114 @@
+#include "servecommand.h"
+
+#include "clicommon.h"
+
+#include "core/config.h"
+#include "core/engine.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace Shivx::Cli {
+
+namespace {
+
+sigset_t terminationSignals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
+} // namespace
+
+void blockTerminationSignals()
+{
+    const sigset_t set = terminationSignals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int serveCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Run the ShivX engine headless until SIGINT or SIGTERM."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("config"), QStringLiteral("Configuration file (default: the embedded one)."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("data-dir"), QStringLiteral("Data directory (default: $XDG_DATA_HOME/shivx)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("listen"), QStringLiteral("HTTP API address; port 0 picks a free one."), QStringLiteral("HOST:PORT")});
+    if (!p.parse(QStringList{QStringLiteral("shivx serve")} + args)) {
+        err() << "shivx serve: " << p.errorText() << "\n" << Qt::flush;
+        return ExitUsage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        out() << p.helpText() << Qt::flush;
+        return ExitOk;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        err() << "shivx serve: unexpected argument " << p.positionalArguments().constFirst() << "\n" << Qt::flush;
+        return ExitUsage;
+    }
+
+    const auto config = p.isSet(QStringLiteral("config")) ? ConfigLoader::loadFile(p.value(QStringLiteral("config")))
+                                                          : ConfigLoader::loadDefault();
+    if (!config) {
+        err() << "shivx serve: configuration error: " << config.error().message << "\n"
+              << "The engine was not started.\n" << Qt::flush;
+        return ExitUsage;
+    }
+
+    Engine::Options options;
+    options.config = *config;
+    options.dataDir = p.value(QStringLiteral("data-dir"));
+    options.listen = p.value(QStringLiteral("listen"));
+    if (!options.listen.isEmpty() && ConfigLoader::parse(
+            QStringLiteral("engine: {listen: \"%1\"}").arg(options.listen).toUtf8(), QStringLiteral("--listen")).ok() == false) {
+        err() << "shivx serve: --listen: \"" << options.listen << "\" is not HOST:PORT\n" << Qt::flush;
+        return ExitUsage;
+    }
+    Engine engine(options);
+    if (const auto started = engine.start(); !started) {
+        err() << "shivx serve: " << started.error().message << "\n" << Qt::flush;
+        return ExitFailure;
+    }
+
+    const sigset_t set = terminationSignals();
+    const int fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    QSocketNotifier notifier(fd, QSocketNotifier::Read);
+    int received = 0;
+    QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
+        signalfd_siginfo info{};
+        if (::read(fd, &info, sizeof info) == ssize_t(sizeof info))
+            received = int(info.ssi_signo);
+        QCoreApplication::quit();
+    });
+
+    out() << "data directory " << engine.dataDir() << "\n";
+    if (engine.apiUrl().isValid()) {
+        const QString base = engine.apiUrl().toString();
+        out() << "listening on " << base << "\n"
+              << "  " << base << "/api/health/live\n"
+              << "  " << base << "/api/health/ready\n"
+              << "  " << base << "/api/health/status\n"
+              << "  " << base << "/metrics\n";
+    } else {
+        out() << "HTTP API disabled by configuration\n";
+    }
+    out() << Qt::flush;
+
+    QCoreApplication::exec();
+    ::close(fd);
+    out() << "received " << (received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit")
+          << ", shutting down\n" << Qt::flush;
+    engine.stop();
+    out() << "stopped cleanly\n" << Qt::flush;
+    return ExitOk;
+}
+
+} // namespace Shivx::Cli

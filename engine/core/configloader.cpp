@@ -11,6 +11,13 @@
 #include <cmath>
 #include <functional>
 
+// The engine is a static library: referencing its resource initializer is what makes the
+// linker keep the embedded default configuration in every executable.
+static void initEngineResources()
+{
+    Q_INIT_RESOURCE(engine);
+}
+
 namespace Shivx {
 
 namespace {
@@ -285,7 +292,8 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
                    QStringLiteral("\"%1\" is not an http(s) URL").arg(url));
             return;
         }
-        t->url = QUrl(url);
+        t->urlTemplate = url;
+        t->url = url.contains(QLatin1String("${api}")) ? QUrl() : QUrl(url);
         int status = t->expectStatus;
         r.integer(n, path, "expect_status", &status, 100, 599);
         t->expectStatus = status;
@@ -438,6 +446,7 @@ Result<Config> ConfigLoader::loadFile(const QString &path)
 
 Result<Config> ConfigLoader::loadDefault()
 {
+    initEngineResources();
     return loadFile(defaultResourcePath());
 }
 

@@ -38,12 +38,18 @@ struct HostSample
     double diskWriteBytesPerSec = 0;
     double netRxBytesPerSec = 0;
     double netTxBytesPerSec = 0;
+    // Cumulative counters behind the rates, for Prometheus counters.
+    quint64 diskReadBytesTotal = 0;
+    quint64 diskWriteBytesTotal = 0;
+    quint64 netRxBytesTotal = 0;
+    quint64 netTxBytesTotal = 0;
 
     // The engine's own process.
     int processThreads = 0;
     int processOpenFds = 0;
     quint64 processRssBytes = 0;
     double processCpuPercent = 0;   // of one core
+    double processCpuSecondsTotal = 0;
 };
 
 } // namespace Shivx

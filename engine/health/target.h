@@ -30,6 +30,9 @@ struct TargetSpec
 
     // http
     QUrl url;
+    // The URL as written in the configuration; "${api}" in it stands for the engine's own
+    // API address and is resolved into `url` once the API is bound.
+    QString urlTemplate;
     int expectStatus = 200;
     QString bodyContains;
     bool tlsVerify = true;

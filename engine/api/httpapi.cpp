@@ -1,0 +1,187 @@
+#include "api/httpapi.h"
+
+#include "api/healthjson.h"
+#include "core/clock.h"
+#include "core/enginestatus.h"
+#include "core/timeutil.h"
+
+#include <QHostAddress>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QUrlQuery>
+
+namespace Shivx {
+
+namespace {
+
+struct RouteSpec
+{
+    const char *path;
+    const char *allow;
+};
+
+// Every endpoint answers GET (and HEAD, which Qt's parser maps to the same handler with the
+// body dropped by the client); anything else on a known path is 405 with an Allow header.
+const RouteSpec routes[] = {
+    {"/api/health/live", "GET, HEAD"},
+    {"/api/health/ready", "GET, HEAD"},
+    {"/api/health/status", "GET, HEAD"},
+    {"/api/health/metrics", "GET, HEAD"},
+    {"/metrics", "GET, HEAD"},
+};
+
+} // namespace
+
+HttpApi::HttpApi(EngineStatus *status, Providers providers, Clock *clock, qint64 livenessLimitMs,
+                 QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_status(status)
+    , m_providers(std::move(providers))
+    , m_clock(clock ? clock : Clock::system())
+    , m_livenessLimitMs(livenessLimitMs)
+{
+}
+
+quint16 HttpApi::bindTo(const QString &listen, QString *errorText)
+{
+    const int colon = listen.lastIndexOf(QLatin1Char(':'));
+    QString host = listen.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    const QHostAddress address = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                                                      : QHostAddress(host);
+    const quint16 port = quint16(listen.mid(colon + 1).toUInt());
+    const quint16 bound = QAbstractHttpServer::listen(address, port);
+    if (bound == 0 && errorText) {
+        *errorText = QStringLiteral("cannot listen on %1: %2")
+                         .arg(listen,
+                              servers().isEmpty() ? QStringLiteral("address unavailable or in use")
+                                                  : servers().constFirst()->errorString());
+    }
+    return bound;
+}
+
+QList<QPair<int, quint64>> HttpApi::requestCounts() const
+{
+    QMutexLocker l(&m_countsMutex);
+    QList<QPair<int, quint64>> out;
+    for (auto it = m_counts.cbegin(); it != m_counts.cend(); ++it)
+        out.append({it.key(), it.value()});
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+HttpApi::Reply HttpApi::json(int status, const QJsonObject &object)
+{
+    return {status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n', {}};
+}
+
+HttpApi::Reply HttpApi::error(int status, const QString &code, const QString &message)
+{
+    return json(status, QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message},
+                                    {QStringLiteral("status"), status}});
+}
+
+HttpApi::Reply HttpApi::live()
+{
+    // Live means the engine's core loop still turns. Degradation and failing targets never
+    // make liveness fail: a liveness failure gets the process killed, which only a wedged
+    // engine deserves.
+    const qint64 now = m_clock->nowMs();
+    const qint64 beat = m_status->coreHeartbeatMs.load();
+    const qint64 age = now - beat;
+    QJsonObject o{{QStringLiteral("timestamp"), TimeUtil::toRfc3339(now)},
+                  {QStringLiteral("uptime_seconds"), double(now - m_status->startedAtMs.load()) / 1000.0}};
+    if (beat <= 0 || age > m_livenessLimitMs) {
+        o.insert(QStringLiteral("status"), QStringLiteral("stalled"));
+        o.insert(QStringLiteral("detail"), QStringLiteral("engine loop silent for %1 ms").arg(age));
+        return json(503, o);
+    }
+    o.insert(QStringLiteral("status"), QStringLiteral("alive"));
+    return json(200, o);
+}
+
+HttpApi::Reply HttpApi::ready()
+{
+    const Readiness r = m_providers.readiness();
+    QJsonObject o = HealthJson::readiness(r);
+    o.insert(QStringLiteral("timestamp"), TimeUtil::toRfc3339(m_clock->nowMs()));
+    return json(r.ready ? 200 : 503, o);
+}
+
+HttpApi::Reply HttpApi::status(bool verbose)
+{
+    const HealthReport h = m_status->health();
+    QJsonObject o = HealthJson::status(h, verbose);
+    if (verbose) {
+        o.insert(QStringLiteral("targets"), HealthJson::targets(m_status->targets()));
+        o.insert(QStringLiteral("host"), HealthJson::host(m_status->host()));
+    }
+    return json(200, o);
+}
+
+HttpApi::Reply HttpApi::route(const QHttpServerRequest &request)
+{
+    const QString path = request.url().path();
+    const RouteSpec *match = nullptr;
+    for (const auto &r : routes)
+        if (path == QLatin1String(r.path))
+            match = &r;
+    if (!match) {
+        return error(404, QStringLiteral("not_found"),
+                     QStringLiteral("no endpoint at %1").arg(path.left(200)));
+    }
+    const auto method = request.method();
+    if (method != QHttpServerRequest::Method::Get && method != QHttpServerRequest::Method::Head) {
+        Reply r = error(405, QStringLiteral("method_not_allowed"),
+                        QStringLiteral("%1 allows %2").arg(path, QLatin1String(match->allow)));
+        r.extraHeaders.append(qMakePair(QByteArray("Allow"), QByteArray(match->allow)));
+        return r;
+    }
+    if (path == QLatin1String("/api/health/live"))
+        return live();
+    if (path == QLatin1String("/api/health/ready"))
+        return ready();
+    if (path == QLatin1String("/api/health/status")) {
+        const QUrlQuery q(request.url());
+        const bool verbose = q.hasQueryItem(QStringLiteral("verbose"))
+            && q.queryItemValue(QStringLiteral("verbose")) != QLatin1String("false")
+            && q.queryItemValue(QStringLiteral("verbose")) != QLatin1String("0");
+        return status(verbose);
+    }
+    return {200, "text/plain; version=0.0.4; charset=utf-8", m_providers.metrics(), {}};
+}
+
+void HttpApi::send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply)
+{
+    {
+        QMutexLocker l(&m_countsMutex);
+        ++m_counts[reply.status];
+    }
+    QHttpServerResponder responder = makeResponder(request, socket);
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
+    responder.writeHeader("Content-Type", reply.contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+    responder.writeHeader("Cache-Control", "no-store");
+    for (const auto &h : reply.extraHeaders)
+        responder.writeHeader(h.first, h.second);
+    responder.writeBody(request.method() == QHttpServerRequest::Method::Head ? QByteArray() : reply.body);
+}
+
+bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    send(request, socket, route(request));
+    return true;
+}
+
+void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // handleRequest answers every request, so this only runs if Qt bypasses it.
+    send(request, socket, error(404, QStringLiteral("not_found"), QStringLiteral("no endpoint")));
+}
+
+} // namespace Shivx

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "health/healthreport.h"
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QMutex>
+
+#include <functional>
+
+namespace Shivx {
+
+class Clock;
+class EngineStatus;
+
+// The engine's HTTP API. Created and bound on the caller's thread, then moved to the API
+// thread by the Engine (the listening QTcpServer is a child and moves with it), so requests
+// are answered even while the console's GUI thread is busy.
+class HttpApi : public QAbstractHttpServer
+{
+    Q_OBJECT
+public:
+    struct Providers
+    {
+        std::function<Readiness()> readiness;
+        std::function<QByteArray()> metrics; // Prometheus text
+    };
+
+    HttpApi(EngineStatus *status, Providers providers, Clock *clock, qint64 livenessLimitMs,
+            QObject *parent = nullptr);
+
+    // Binds host:port ("127.0.0.1:0" picks a free port). Returns the bound port.
+    quint16 bindTo(const QString &listen, QString *error);
+
+    // Requests answered so far, by HTTP status code. Thread-safe.
+    QList<QPair<int, quint64>> requestCounts() const;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Reply
+    {
+        int status = 200;
+        QByteArray contentType;
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> extraHeaders;
+    };
+    Reply route(const QHttpServerRequest &request);
+    static Reply json(int status, const QJsonObject &object);
+    static Reply error(int status, const QString &code, const QString &message);
+    void send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply);
+
+    Reply live();
+    Reply ready();
+    Reply status(bool verbose);
+
+    EngineStatus *m_status;
+    Providers m_providers;
+    Clock *m_clock;
+    qint64 m_livenessLimitMs;
+    mutable QMutex m_countsMutex;
+    QHash<int, quint64> m_counts;
+};
+
+} // namespace Shivx

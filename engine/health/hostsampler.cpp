@@ -1,0 +1,172 @@
+#include "health/hostsampler.h"
+
+#include "core/clock.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTimer>
+
+#include <cmath>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+namespace Shivx {
+
+namespace {
+
+double percentOf(quint64 busyDelta, quint64 totalDelta)
+{
+    if (totalDelta == 0)
+        return 0;
+    return qBound(0.0, 100.0 * double(busyDelta) / double(totalDelta), 100.0);
+}
+
+quint64 delta(quint64 now, quint64 before)
+{
+    // Counters reset when a device or interface disappears; a negative rate would be a lie.
+    return now >= before ? now - before : 0;
+}
+
+// History stores values losslessly; two decimals is all a gauge or a chart needs, and
+// rounded values compress several times better.
+double round2(double v)
+{
+    return std::round(v * 100.0) / 100.0;
+}
+
+} // namespace
+
+HostSampler::HostSampler(qint64 intervalMs, QStringList ignoredFsTypes, Clock *clock, QString procRoot,
+                         QObject *parent)
+    : QObject(parent)
+    , m_intervalMs(intervalMs)
+    , m_ignoredFsTypes(std::move(ignoredFsTypes))
+    , m_clock(clock ? clock : Clock::system())
+    , m_procRoot(std::move(procRoot))
+{
+    const QDir sysBlock(QStringLiteral("/sys/block"));
+    for (const QString &name : sysBlock.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::System)) {
+        if (!name.startsWith(QLatin1String("loop")) && !name.startsWith(QLatin1String("ram")))
+            m_wholeDisks.append(name);
+    }
+}
+
+void HostSampler::start()
+{
+    if (!m_timer) {
+        m_timer = new QTimer(this);
+        m_timer->setTimerType(Qt::PreciseTimer);
+        connect(m_timer, &QTimer::timeout, this, [this] { Q_EMIT sampled(sampleNow()); });
+    }
+    // Prime the counters so the first emitted sample already has rates.
+    if (!m_havePrevious)
+        sampleNow();
+    m_timer->start(int(m_intervalMs));
+}
+
+void HostSampler::stop()
+{
+    if (m_timer)
+        m_timer->stop();
+}
+
+QByteArray HostSampler::readProc(const QString &relative) const
+{
+    QFile f(m_procRoot + QLatin1Char('/') + relative);
+    // /proc files report size 0, so read until EOF rather than trusting size().
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+void HostSampler::sampleMounts(HostSample &s) const
+{
+    const auto mounts = ProcParser::parseMounts(readProc(QStringLiteral("self/mounts")), m_ignoredFsTypes);
+    QList<unsigned long> seenDevices;
+    for (const auto &m : mounts) {
+        struct statvfs st{};
+        if (::statvfs(QFile::encodeName(m.mountPoint).constData(), &st) != 0 || st.f_blocks == 0)
+            continue;
+        if (seenDevices.contains(st.f_fsid))
+            continue;
+        seenDevices.append(st.f_fsid);
+        MountUsage u;
+        u.mountPoint = m.mountPoint;
+        u.device = m.device;
+        const quint64 frsize = st.f_frsize ? st.f_frsize : st.f_bsize;
+        // Percentages are of the space unprivileged users can reach (df's convention):
+        // used / (used + available), excluding blocks reserved for root.
+        const quint64 used = (st.f_blocks - st.f_bfree) * frsize;
+        u.freeBytes = quint64(st.f_bavail) * frsize;
+        u.totalBytes = used + u.freeBytes;
+        u.usedPercent = u.totalBytes ? round2(100.0 * double(used) / double(u.totalBytes)) : 0;
+        s.mounts.append(u);
+    }
+}
+
+HostSample HostSampler::sampleNow()
+{
+    HostSample s;
+    s.timestampMs = m_clock->nowMs();
+
+    const auto cpu = ProcParser::parseStat(readProc(QStringLiteral("stat")));
+    const auto load = ProcParser::parseLoadAvg(readProc(QStringLiteral("loadavg")));
+    const auto mem = ProcParser::parseMemInfo(readProc(QStringLiteral("meminfo")));
+    const auto disk = ProcParser::parseDiskStats(readProc(QStringLiteral("diskstats")), m_wholeDisks);
+    const auto net = ProcParser::parseNetDev(readProc(QStringLiteral("net/dev")));
+    const auto proc = ProcParser::parseProcessStatus(readProc(QStringLiteral("self/status")));
+    const quint64 procTicks = ProcParser::parseProcessCpuTicks(readProc(QStringLiteral("self/stat")));
+
+    s.load1 = load.load1;
+    s.load5 = load.load5;
+    s.load15 = load.load15;
+    s.memTotalBytes = mem.totalBytes;
+    s.memAvailableBytes = mem.availableBytes;
+    s.memUsedBytes = mem.totalBytes - mem.availableBytes;
+    s.memUsedPercent = mem.totalBytes ? round2(100.0 * double(s.memUsedBytes) / double(mem.totalBytes)) : 0;
+    s.swapTotalBytes = mem.swapTotalBytes;
+    s.swapUsedBytes = mem.swapTotalBytes - qMin(mem.swapFreeBytes, mem.swapTotalBytes);
+    s.processThreads = proc.threads;
+    s.processRssBytes = proc.rssBytes;
+    s.processOpenFds = int(QDir(m_procRoot + QStringLiteral("/self/fd"))
+                               .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System)
+                               .size());
+    sampleMounts(s);
+    s.diskReadBytesTotal = disk.readBytes;
+    s.diskWriteBytesTotal = disk.writeBytes;
+    s.netRxBytesTotal = net.readBytes;
+    s.netTxBytesTotal = net.writeBytes;
+    static const double ticksPerSecond = double(::sysconf(_SC_CLK_TCK));
+    s.processCpuSecondsTotal = double(procTicks) / ticksPerSecond;
+
+    const double seconds = double(s.timestampMs - m_prevMs) / 1000.0;
+    if (m_havePrevious && seconds > 0) {
+        s.hasRates = true;
+        s.cpuPercent = round2(percentOf(delta(cpu.all.busy, m_prevCpu.all.busy),
+                                        delta(cpu.all.total, m_prevCpu.all.total)));
+        for (int i = 0; i < cpu.perCore.size(); ++i) {
+            const auto prev = m_prevCpu.perCore.value(i);
+            s.cpuPerCore.append(round2(percentOf(delta(cpu.perCore.at(i).busy, prev.busy),
+                                                 delta(cpu.perCore.at(i).total, prev.total))));
+        }
+        s.diskReadBytesPerSec = std::round(double(delta(disk.readBytes, m_prevDisk.readBytes)) / seconds);
+        s.diskWriteBytesPerSec = std::round(double(delta(disk.writeBytes, m_prevDisk.writeBytes)) / seconds);
+        s.netRxBytesPerSec = std::round(double(delta(net.readBytes, m_prevNet.readBytes)) / seconds);
+        s.netTxBytesPerSec = std::round(double(delta(net.writeBytes, m_prevNet.writeBytes)) / seconds);
+        s.processCpuPercent = round2(100.0 * double(delta(procTicks, m_prevProcTicks)) / ticksPerSecond / seconds);
+    } else {
+        for (int i = 0; i < cpu.perCore.size(); ++i)
+            s.cpuPerCore.append(0);
+    }
+
+    m_havePrevious = true;
+    m_prevMs = s.timestampMs;
+    m_prevCpu = cpu;
+    m_prevDisk = disk;
+    m_prevNet = net;
+    m_prevProcTicks = procTicks;
+    m_lastSampleMs.store(s.timestampMs);
+    return s;
+}
+
+} // namespace Shivx

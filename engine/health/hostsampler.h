@@ -1,0 +1,60 @@
+#pragma once
+
+#include "health/hostsample.h"
+#include "health/procparser.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <atomic>
+
+class QTimer;
+
+namespace Shivx {
+
+class Clock;
+
+// Reads the local machine from /proc and statvfs on its own thread (the Engine moves it
+// there). `procRoot` lets tests point it at a directory of captured files.
+class HostSampler : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HostSampler(qint64 intervalMs, QStringList ignoredFsTypes = {}, Clock *clock = nullptr,
+                         QString procRoot = QStringLiteral("/proc"), QObject *parent = nullptr);
+
+    // Takes one sample now; rates are against the previous call.
+    HostSample sampleNow();
+
+    // Epoch ms of the last completed sample; the watchdog reads it from another thread.
+    qint64 lastSampleMs() const { return m_lastSampleMs.load(); }
+
+public Q_SLOTS:
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    // Emitted on the sampler thread once per interval.
+    void sampled(const Shivx::HostSample &sample);
+
+private:
+    QByteArray readProc(const QString &relative) const;
+    void sampleMounts(HostSample &s) const;
+
+    qint64 m_intervalMs;
+    QStringList m_ignoredFsTypes;
+    Clock *m_clock;
+    QString m_procRoot;
+    QTimer *m_timer = nullptr;
+    std::atomic<qint64> m_lastSampleMs{0};
+
+    bool m_havePrevious = false;
+    qint64 m_prevMs = 0;
+    ProcParser::CpuStat m_prevCpu;
+    ProcParser::IoTotals m_prevDisk;
+    ProcParser::IoTotals m_prevNet;
+    quint64 m_prevProcTicks = 0;
+    QStringList m_wholeDisks;
+};
+
+} // namespace Shivx

@@ -1,0 +1,260 @@
+#include "health/targetmonitor.h"
+
+#include "core/clock.h"
+#include "health/probe.h"
+#include "health/targetstatemachine.h"
+
+#include <QMutexLocker>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QRandomGenerator>
+#include <QTimer>
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <vector>
+
+namespace Shivx {
+
+namespace {
+
+constexpr int HeartbeatIntervalMs = 1000;
+// First probes are spread over this much (or the interval, if shorter), so that fifty
+// targets configured with the same interval do not all fire in the same millisecond.
+constexpr int MaxStartJitterMs = 500;
+
+int timerMs(qint64 ms)
+{
+    return int(qBound(qint64(1), ms, qint64(std::numeric_limits<int>::max())));
+}
+
+// Whether a reconfigured target would probe differently, so a probe in flight for the old
+// spec is no longer worth waiting for.
+bool sameProbe(const TargetSpec &a, const TargetSpec &b)
+{
+    return a.kind == b.kind && a.timeoutMs == b.timeoutMs && a.url == b.url
+           && a.expectStatus == b.expectStatus && a.bodyContains == b.bodyContains
+           && a.tlsVerify == b.tlsVerify && a.host == b.host && a.port == b.port
+           && a.pidFile == b.pidFile && a.processName == b.processName
+           && a.command == b.command && a.args == b.args;
+}
+
+} // namespace
+
+struct TargetMonitor::Private
+{
+    struct Entry
+    {
+        TargetStateMachine machine;
+        QTimer *timer = nullptr;
+        Probe *probe = nullptr;
+    };
+
+    TargetMonitor *q = nullptr;
+    Clock *clock = nullptr;
+    // unique_ptr so that Entry addresses stay valid for the lambdas that capture them.
+    std::vector<std::unique_ptr<Entry>> entries;
+    QTimer *heartbeat = nullptr;
+    QNetworkAccessManager *network = nullptr;
+    bool running = false;
+    QList<TargetStatus> published; // guarded by TargetMonitor::m_mutex
+
+    QNetworkAccessManager *networkAccess();
+    void arm(Entry *entry);
+    void tick(Entry *entry);
+    void cancelProbe(Entry *entry);
+    void onProbeFinished(Entry *entry, Probe *probe, const ProbeResult &result);
+    QList<TargetStatus> statuses() const;
+    void publish(const QList<TargetStatus> &list);
+};
+
+QNetworkAccessManager *TargetMonitor::Private::networkAccess()
+{
+    // Created on first use, which is on the monitor thread: a manager must live where its
+    // replies are handled.
+    if (!network) {
+        network = new QNetworkAccessManager(q);
+        network->setProxy(QNetworkProxy::NoProxy);
+    }
+    return network;
+}
+
+void TargetMonitor::Private::arm(Entry *entry)
+{
+    if (!entry->timer) {
+        entry->timer = new QTimer(q);
+        QObject::connect(entry->timer, &QTimer::timeout, q, [this, entry] { tick(entry); });
+    }
+    const qint64 interval = qMax<qint64>(1, entry->machine.spec().intervalMs);
+    const int spread = int(qMin<qint64>(interval, MaxStartJitterMs));
+    // The first tick comes soon; tick() then switches the timer to the real interval.
+    entry->timer->start(QRandomGenerator::global()->bounded(spread + 1));
+}
+
+void TargetMonitor::Private::tick(Entry *entry)
+{
+    const TargetSpec &spec = entry->machine.spec();
+    const int interval = timerMs(spec.intervalMs);
+    if (entry->timer->interval() != interval)
+        entry->timer->setInterval(interval);
+    // A probe that outlives its interval (timeout > interval) is not started twice.
+    if (entry->probe || !running)
+        return;
+    Probe *probe = Probe::create(spec, clock, [this] { return networkAccess(); }, q);
+    entry->probe = probe;
+    QObject::connect(probe, &Probe::finished, q, [this, entry, probe](const ProbeResult &r) {
+        onProbeFinished(entry, probe, r);
+    });
+    probe->start();
+}
+
+void TargetMonitor::Private::cancelProbe(Entry *entry)
+{
+    Probe *probe = entry->probe;
+    if (!probe)
+        return;
+    entry->probe = nullptr;
+    QObject::disconnect(probe, nullptr, q, nullptr);
+    probe->cancel();
+    // Later: cancelProbe may run from a slot invoked while the probe is on the call stack.
+    probe->deleteLater();
+}
+
+void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe,
+                                             const ProbeResult &result)
+{
+    if (entry->probe != probe)
+        return; // stale: the target was reconfigured while this probe ran
+    entry->probe = nullptr;
+    probe->deleteLater();
+
+    const TargetStateMachine::Transition transition = entry->machine.apply(result);
+    const QList<TargetStatus> list = statuses();
+    publish(list);
+    if (transition.changed)
+        Q_EMIT q->targetTransitioned(entry->machine.spec().name, transition.from, transition.to,
+                                     transition.reason);
+    Q_EMIT q->targetsUpdated(list);
+}
+
+QList<TargetStatus> TargetMonitor::Private::statuses() const
+{
+    QList<TargetStatus> list;
+    list.reserve(qsizetype(entries.size()));
+    for (const auto &entry : entries)
+        list.append(entry->machine.status());
+    return list;
+}
+
+void TargetMonitor::Private::publish(const QList<TargetStatus> &list)
+{
+    QMutexLocker lock(&q->m_mutex);
+    published = list;
+}
+
+TargetMonitor::TargetMonitor(Clock *clock, QObject *parent)
+    : QObject(parent)
+    , d(new Private)
+{
+    d->q = this;
+    d->clock = clock ? clock : Clock::system();
+    // For queued connections and invokeMethod by name across threads.
+    qRegisterMetaType<Shivx::TargetStatus>();
+    qRegisterMetaType<QList<Shivx::TargetStatus>>();
+    QMetaType::fromType<Shivx::TargetState>().id();
+    QMetaType::fromType<Shivx::TargetSpec>().id();
+    QMetaType::fromType<QList<Shivx::TargetSpec>>().id();
+}
+
+TargetMonitor::~TargetMonitor()
+{
+    stop();
+    delete d;
+}
+
+QList<TargetStatus> TargetMonitor::snapshot() const
+{
+    QMutexLocker lock(&m_mutex);
+    return d->published;
+}
+
+void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
+{
+    std::vector<std::unique_ptr<Private::Entry>> next;
+    next.reserve(size_t(targets.size()));
+    for (const TargetSpec &spec : targets) {
+        auto found = std::find_if(d->entries.begin(), d->entries.end(), [&](const auto &e) {
+            return e && e->machine.spec().name == spec.name;
+        });
+        if (found != d->entries.end()) {
+            std::unique_ptr<Private::Entry> entry = std::move(*found);
+            const bool sameCheck = sameProbe(entry->machine.spec(), spec);
+            const bool sameInterval = entry->machine.spec().intervalMs == spec.intervalMs;
+            entry->machine.setSpec(spec);
+            if (!sameCheck)
+                d->cancelProbe(entry.get());
+            if (d->running && (!sameCheck || !sameInterval))
+                d->arm(entry.get());
+            next.push_back(std::move(entry));
+        } else {
+            auto entry = std::make_unique<Private::Entry>();
+            entry->machine.setSpec(spec);
+            if (d->running)
+                d->arm(entry.get());
+            next.push_back(std::move(entry));
+        }
+    }
+    for (auto &gone : d->entries) {
+        if (!gone)
+            continue;
+        d->cancelProbe(gone.get());
+        delete gone->timer;
+    }
+    d->entries = std::move(next);
+
+    const QList<TargetStatus> list = d->statuses();
+    d->publish(list);
+    Q_EMIT targetsUpdated(list);
+}
+
+void TargetMonitor::start()
+{
+    if (d->running)
+        return;
+    d->running = true;
+    m_heartbeatMs.store(d->clock->nowMs());
+    if (!d->heartbeat) {
+        d->heartbeat = new QTimer(this);
+        d->heartbeat->setInterval(HeartbeatIntervalMs);
+        connect(d->heartbeat, &QTimer::timeout, this,
+                [this] { m_heartbeatMs.store(d->clock->nowMs()); });
+    }
+    d->heartbeat->start();
+    for (auto &entry : d->entries)
+        d->arm(entry.get());
+}
+
+void TargetMonitor::stop()
+{
+    d->running = false;
+    if (d->heartbeat)
+        d->heartbeat->stop();
+    for (auto &entry : d->entries) {
+        if (entry->timer)
+            entry->timer->stop();
+        Probe *probe = entry->probe;
+        if (!probe)
+            continue;
+        entry->probe = nullptr;
+        QObject::disconnect(probe, nullptr, this, nullptr);
+        probe->cancel();
+        // Deleted now rather than later: after stop() the thread may quit without running
+        // deferred deletes, and replies must go before their manager.
+        delete probe;
+    }
+    delete d->network;
+    d->network = nullptr;
+}
+
+} // namespace Shivx

@@ -1,0 +1,118 @@
+#include "health/targetstatemachine.h"
+
+#include "core/timeutil.h"
+
+#include <QtGlobal>
+
+namespace Shivx {
+
+namespace {
+
+QString formatLatency(double ms)
+{
+    return QString::number(qRound64(ms)) + QLatin1String("ms");
+}
+
+} // namespace
+
+TargetStateMachine::TargetStateMachine(const TargetSpec &spec, int flapMaxChanges,
+                                       qint64 flapWindowMs)
+    : m_flapMaxChanges(flapMaxChanges)
+    , m_flapWindowMs(flapWindowMs)
+{
+    setSpec(spec);
+}
+
+void TargetStateMachine::setSpec(const TargetSpec &spec)
+{
+    m_spec = spec;
+    m_status.name = spec.name;
+    m_status.kind = spec.kind;
+    m_status.critical = spec.critical;
+    m_status.weight = spec.weight;
+}
+
+int TargetStateMachine::changesInWindow(qint64 nowMs)
+{
+    const qint64 cutoff = nowMs - m_flapWindowMs;
+    while (!m_changeTimesMs.isEmpty() && m_changeTimesMs.constFirst() <= cutoff)
+        m_changeTimesMs.removeFirst();
+    return int(m_changeTimesMs.size());
+}
+
+void TargetStateMachine::changeTo(TargetState to, qint64 nowMs, Transition *transition)
+{
+    transition->from = m_status.state;
+    transition->to = to;
+    if (to == m_status.state)
+        return;
+    transition->changed = true;
+    if (m_status.state != TargetState::Unknown)
+        m_changeTimesMs.append(nowMs);
+    m_status.state = to;
+    m_status.lastChangeMs = nowMs;
+}
+
+TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &result)
+{
+    const qint64 now = result.finishedAtMs;
+    Transition t;
+    m_status.checks += 1;
+    m_status.lastCheckMs = now;
+    m_status.latencyMs = result.latencyMs;
+
+    if (result.ok) {
+        m_status.consecutiveFailures = 0;
+        m_status.consecutiveSuccesses += 1;
+        const int recent = changesInWindow(now);
+        // Counting the change this success would cause: a target that keeps coming back
+        // is reported as DEGRADED until it has been steady for a whole window.
+        const bool wouldChange =
+            m_status.state != TargetState::Up && m_status.state != TargetState::Unknown;
+        const int changes = recent + (wouldChange ? 1 : 0);
+        const bool slow = m_spec.slowThresholdMs > 0
+                          && result.latencyMs > double(m_spec.slowThresholdMs);
+        if (changes > m_flapMaxChanges) {
+            t.reason = QStringLiteral("flapping: %1 state changes in %2")
+                           .arg(recent)
+                           .arg(TimeUtil::formatDurationMs(m_flapWindowMs));
+            changeTo(TargetState::Degraded, now, &t);
+            m_status.lastError = t.reason;
+        } else if (slow) {
+            t.reason = QStringLiteral("slow: %1 (threshold %2)")
+                           .arg(formatLatency(result.latencyMs),
+                                TimeUtil::formatDurationMs(m_spec.slowThresholdMs));
+            changeTo(TargetState::Degraded, now, &t);
+            m_status.lastError = t.reason;
+        } else {
+            t.reason = QStringLiteral("probe succeeded in %1").arg(formatLatency(result.latencyMs));
+            changeTo(TargetState::Up, now, &t);
+            m_status.lastError.clear();
+        }
+    } else {
+        m_status.consecutiveSuccesses = 0;
+        m_status.consecutiveFailures += 1;
+        m_status.failures += 1;
+        changesInWindow(now);
+        const QString error =
+            result.error.isEmpty() ? QStringLiteral("probe failed") : result.error;
+        const int threshold = qMax(1, m_spec.failureThreshold);
+        if (m_status.consecutiveFailures >= threshold) {
+            t.reason = QStringLiteral("%1 (%2 consecutive failures)")
+                           .arg(error)
+                           .arg(m_status.consecutiveFailures);
+            changeTo(TargetState::Down, now, &t);
+        } else {
+            t.reason = QStringLiteral("%1 (failure %2 of %3)")
+                           .arg(error)
+                           .arg(m_status.consecutiveFailures)
+                           .arg(threshold);
+            changeTo(TargetState::Degraded, now, &t);
+        }
+        m_status.lastError = error;
+    }
+    m_status.transitionsLastMinutes = int(m_changeTimesMs.size());
+    return t;
+}
+
+} // namespace Shivx

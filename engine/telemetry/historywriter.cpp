@@ -1,0 +1,109 @@
+#include "telemetry/historywriter.h"
+
+#include "core/clock.h"
+
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcHistoryWriter, "shivx.history.writer")
+
+namespace Shivx {
+
+namespace {
+// A buffer this large means storage has been failing for minutes; older points are dropped
+// first so memory stays bounded and the newest data survives.
+constexpr int maxBufferedPoints = 200'000;
+} // namespace
+
+HistoryWriter::HistoryWriter(QString dbPath, HistoryRetention retention, EngineStatus *status,
+                             Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_dbPath(std::move(dbPath))
+    , m_retention(retention)
+    , m_status(status)
+    , m_clock(clock ? clock : Clock::system())
+{
+}
+
+HistoryWriter::~HistoryWriter() = default;
+
+void HistoryWriter::start()
+{
+    auto store = HistoryStore::open(m_dbPath, QStringLiteral("shivx-history-writer"), m_retention);
+    if (!store) {
+        report(false, store.error().message);
+    } else {
+        m_store = std::move(store.value());
+        report(true, QStringLiteral("writable"));
+    }
+    m_flushTimer = new QTimer(this);
+    connect(m_flushTimer, &QTimer::timeout, this, &HistoryWriter::flush);
+    m_flushTimer->start(1000);
+    m_maintainTimer = new QTimer(this);
+    connect(m_maintainTimer, &QTimer::timeout, this, &HistoryWriter::maintain);
+    m_maintainTimer->start(60'000);
+}
+
+void HistoryWriter::record(const QList<SamplePoint> &points)
+{
+    m_buffer.append(points);
+    if (m_buffer.size() > maxBufferedPoints)
+        m_buffer.remove(0, m_buffer.size() - maxBufferedPoints);
+}
+
+void HistoryWriter::finish()
+{
+    if (m_flushTimer)
+        m_flushTimer->stop();
+    if (m_maintainTimer)
+        m_maintainTimer->stop();
+    flush();
+    m_store.reset();
+}
+
+void HistoryWriter::flush()
+{
+    if (!m_store) {
+        // Storage failed to open (disk full, permissions, corrupt file): keep trying, so the
+        // engine recovers by itself once the operator has fixed the cause.
+        auto store = HistoryStore::open(m_dbPath, QStringLiteral("shivx-history-writer"), m_retention);
+        if (!store) {
+            report(false, store.error().message);
+            return;
+        }
+        m_store = std::move(store.value());
+    }
+    if (m_buffer.isEmpty()) {
+        report(true, QStringLiteral("writable"));
+        return;
+    }
+    const auto r = m_store->append(m_buffer);
+    if (!r) {
+        ++m_storage.writeErrors;
+        qCWarning(lcHistoryWriter) << "history append failed:" << r.error().message;
+        report(false, r.error().message);
+        return;
+    }
+    m_storage.pointsWritten += quint64(m_buffer.size());
+    m_storage.lastWriteMs = m_clock->nowMs();
+    m_buffer.clear();
+    report(true, QStringLiteral("writable"));
+}
+
+void HistoryWriter::maintain()
+{
+    if (!m_store)
+        return;
+    const auto r = m_store->maintain(m_clock->nowMs());
+    if (!r)
+        qCWarning(lcHistoryWriter) << "history maintenance failed:" << r.error().message;
+}
+
+void HistoryWriter::report(bool ok, const QString &detail)
+{
+    m_storage.ok = ok;
+    m_storage.detail = detail;
+    m_status->setStorage(m_storage);
+}
+
+} // namespace Shivx

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/config.h"
+#include "core/enginestatus.h"
+#include "telemetry/historystore.h"
+
+#include <QObject>
+
+#include <memory>
+
+class QTimer;
+
+namespace Shivx {
+
+class Clock;
+
+// Owns the storage thread's HistoryStore: buffers points that arrive from the aggregator,
+// writes them once per flush interval in one transaction (one fsync per second instead of
+// one per series), and runs maintenance (block sealing, rollups, retention) every minute.
+// Reports storage health into EngineStatus for readiness.
+class HistoryWriter : public QObject
+{
+    Q_OBJECT
+public:
+    HistoryWriter(QString dbPath, HistoryRetention retention, EngineStatus *status, Clock *clock,
+                  QObject *parent = nullptr);
+    ~HistoryWriter() override;
+
+public Q_SLOTS:
+    // Opens the store on the current (storage) thread and starts the timers.
+    void start();
+    void record(const QList<Shivx::SamplePoint> &points);
+    // Writes what is buffered and closes the store; called before the thread quits.
+    void finish();
+
+private:
+    void flush();
+    void maintain();
+    void report(bool ok, const QString &detail);
+
+    QString m_dbPath;
+    HistoryRetention m_retention;
+    EngineStatus *m_status;
+    Clock *m_clock;
+    std::unique_ptr<HistoryStore> m_store;
+    QList<SamplePoint> m_buffer;
+    QTimer *m_flushTimer = nullptr;
+    QTimer *m_maintainTimer = nullptr;
+    EngineStatus::Storage m_storage;
+};
+
+} // namespace Shivx

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what ShivX needs to build, test and run on Debian 12, and nothing more.
+# Idempotent: when everything is present it returns at once without touching apt.
+#   installer/install-deps.sh          build + run dependencies
+#   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb)
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build ccache pkg-config
+    qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev
+    qt6-l10n-tools qt6-tools-dev-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
+    libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+    packages+=(prometheus xvfb xauth)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        SUDO=sudo
+    else
+        echo "Missing packages: ${missing[*]}" >&2
+        echo "Install them as root with:" >&2
+        echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+        exit 1
+    fi
+else
+    SUDO=
+fi
+
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# The prometheus package would start a server on :9090 through its postinst; only promtool is
+# wanted here, so policy-rc.d keeps services from starting during the install.
+if [[ " ${missing[*]} " == *" prometheus "* && ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <csignal>
+
+// Runs the real `shivx serve` binary on a free loopback port in a temporary data directory
+// and waits until it prints the address it listens on.
+class ServeProcess
+{
+public:
+    explicit ServeProcess(const QString &configYaml = QString())
+    {
+        m_configPath = m_dir.filePath(QStringLiteral("shivx.yaml"));
+        if (!configYaml.isNull()) {
+            QFile f(m_configPath);
+            if (f.open(QIODevice::WriteOnly))
+                f.write(configYaml.toUtf8());
+        }
+        m_hasConfig = !configYaml.isNull();
+    }
+
+    ~ServeProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    QStringList arguments(const QStringList &extra = {}) const
+    {
+        QStringList a{QStringLiteral("serve"), QStringLiteral("--data-dir"), dataDir(),
+                      QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+        if (m_hasConfig)
+            a << QStringLiteral("--config") << m_configPath;
+        return a + extra;
+    }
+
+    // Starts and waits for "listening on http://127.0.0.1:PORT".
+    bool start(const QStringList &extra = {})
+    {
+        m_process.setProgram(QStringLiteral(SHIVX_CLI));
+        m_process.setArguments(arguments(extra));
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            return false;
+        static const QRegularExpression re(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"));
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 30000 && m_process.state() == QProcess::Running) {
+            m_process.waitForReadyRead(200);
+            m_stdout += m_process.readAllStandardOutput();
+            const auto m = re.match(QString::fromUtf8(m_stdout));
+            if (m.hasMatch()) {
+                m_url = QUrl(m.captured(1));
+                return true;
+            }
+        }
+        m_stdout += m_process.readAllStandardOutput();
+        return false;
+    }
+
+    // SIGTERM and wait; returns the exit code, or -1 if it did not exit in time.
+    int terminate(int signal = SIGTERM, int timeoutMs = 15000)
+    {
+        ::kill(pid_t(m_process.processId()), signal);
+        if (!m_process.waitForFinished(timeoutMs))
+            return -1;
+        m_stdout += m_process.readAllStandardOutput();
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -2;
+    }
+
+    QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
+    QUrl url() const { return m_url; }
+    QByteArray output() { m_stdout += m_process.readAllStandardOutput(); return m_stdout; }
+    QByteArray errors() { return m_process.readAllStandardError(); }
+    QProcess &process() { return m_process; }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_configPath;
+    bool m_hasConfig = false;
+    QProcess m_process;
+    QByteArray m_stdout;
+    QUrl m_url;
+};

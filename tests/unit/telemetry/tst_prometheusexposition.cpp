@@ -1,0 +1,96 @@
+#include "telemetry/prometheusexposition.h"
+
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Shivx;
+
+namespace {
+
+ExpositionInput sampleInput()
+{
+    ExpositionInput in;
+    in.host.hasRates = true;
+    in.host.cpuPercent = 42.5;
+    in.host.cpuPerCore = {40, 45};
+    in.host.memTotalBytes = 8ULL << 30;
+    in.host.memAvailableBytes = 4ULL << 30;
+    in.host.mounts.append({QStringLiteral("/mnt/odd \"quoted\" \\ path"), QStringLiteral("/dev/sdb1"), 1000, 250, 75});
+    in.host.processCpuSecondsTotal = 12.34;
+    TargetStatus t;
+    t.name = QStringLiteral("web");
+    t.state = TargetState::Down;
+    t.latencyMs = 1500;
+    t.checks = 10;
+    t.failures = 4;
+    in.targets = {t};
+    in.health.score = 61.5;
+    in.health.components = {{QStringLiteral("cpu"), 3.5, 15, QStringLiteral("cpu 75%")}};
+    in.readiness.ready = false;
+    in.readiness.checks = {{QStringLiteral("storage"), true, QString()}, {QStringLiteral("target:web"), false, QString()}};
+    in.startedAtMs = 1'700'000'000'000;
+    in.apiRequestsByCode = {{200, 5}, {404, 1}};
+    return in;
+}
+
+} // namespace
+
+class TstPrometheusExposition : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void labelValuesAreEscaped()
+    {
+        QCOMPARE(PrometheusWriter::escapeLabelValue(QStringLiteral("a\"b\\c\nd")), QByteArray("a\\\"b\\\\c\\nd"));
+    }
+
+    void valuesFormat()
+    {
+        QCOMPARE(PrometheusWriter::formatValue(3), QByteArray("3"));
+        QCOMPARE(PrometheusWriter::formatValue(0.25), QByteArray("0.25"));
+        QCOMPARE(PrometheusWriter::formatValue(qInf()), QByteArray("+Inf"));
+        QCOMPARE(PrometheusWriter::formatValue(qQNaN()), QByteArray("NaN"));
+    }
+
+    void familiesHaveHelpAndTypeOnce()
+    {
+        const QByteArray text = renderEngineMetrics(sampleInput());
+        QStringList types;
+        for (const QByteArray &line : text.split('\n')) {
+            if (line.startsWith("# TYPE "))
+                types << QString::fromLatin1(line.split(' ').at(2));
+        }
+        QVERIFY(types.size() > 20);
+        QCOMPARE(QSet<QString>(types.begin(), types.end()).size(), types.size());
+        for (const QByteArray &line : text.split('\n')) {
+            if (line.isEmpty() || line.startsWith('#'))
+                continue;
+            QVERIFY2(line.startsWith("shivx_"), line.constData());
+        }
+        QVERIFY(text.contains("shivx_health_score 61.5\n"));
+        QVERIFY(text.contains("shivx_target_up{target=\"web\",type=\"http\"} 0\n"));
+        QVERIFY(text.contains("shivx_target_probe_duration_seconds{target=\"web\",type=\"http\"} 1.5\n"));
+        QVERIFY(text.contains("shivx_host_cpu_usage_ratio 0.425\n"));
+        QVERIFY(text.contains("shivx_api_requests_total{code=\"404\"} 1\n"));
+    }
+
+    // The exposition must pass Prometheus' own linter without a single warning.
+    void promtoolAcceptsIt()
+    {
+        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        QVERIFY2(!promtool.isEmpty(), "promtool not found: install Debian's prometheus package (the README's test command does)");
+        QProcess p;
+        p.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+        QVERIFY(p.waitForStarted());
+        p.write(renderEngineMetrics(sampleInput()));
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(30000));
+        const QByteArray output = p.readAllStandardOutput() + p.readAllStandardError();
+        QVERIFY2(p.exitCode() == 0, output.constData());
+        QVERIFY2(output.trimmed().isEmpty(), output.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPrometheusExposition)
+#include "tst_prometheusexposition.moc"
