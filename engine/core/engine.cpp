@@ -276,9 +276,7 @@ void Engine::stop()
         delete *it;
     }
     d->threads.clear();
-    if (d->api && d->api->thread() == thread())
-        delete d->api; // bound but never moved: start failed before the threads began
-    d->api = nullptr;
+    d->api = nullptr; // deleted on its thread when that thread finished
     d->sampler = nullptr;
     d->monitor = nullptr;
     d->aggregator = nullptr;
