@@ -1,6 +1,7 @@
 // shivx: the command-line front end of the ShivX engine. Every command works on the same
 // engine library and data directory as the console.
 #include "clicommon.h"
+#include "historycommand.h"
 #include "servecommand.h"
 
 #include <QCoreApplication>
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
     using namespace Shivx::Cli;
     if (command == QLatin1String("serve"))
         return serveCommand(rest);
+    if (command == QLatin1String("history"))
+        return historyCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;

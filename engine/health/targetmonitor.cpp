@@ -34,10 +34,10 @@ int timerMs(qint64 ms)
 bool sameProbe(const TargetSpec &a, const TargetSpec &b)
 {
     return a.kind == b.kind && a.timeoutMs == b.timeoutMs && a.url == b.url
-           && a.expectStatus == b.expectStatus && a.bodyContains == b.bodyContains
-           && a.tlsVerify == b.tlsVerify && a.host == b.host && a.port == b.port
-           && a.pidFile == b.pidFile && a.processName == b.processName
-           && a.command == b.command && a.args == b.args;
+        && a.expectStatus == b.expectStatus && a.bodyContains == b.bodyContains
+        && a.tlsVerify == b.tlsVerify && a.host == b.host && a.port == b.port
+        && a.pidFile == b.pidFile && a.processName == b.processName && a.command == b.command
+        && a.args == b.args;
 }
 
 } // namespace
@@ -56,11 +56,15 @@ struct TargetMonitor::Private
     // unique_ptr so that Entry addresses stay valid for the lambdas that capture them.
     std::vector<std::unique_ptr<Entry>> entries;
     QTimer *heartbeat = nullptr;
+    // Two managers, because Qt caches HTTP connections (and with them the decision to ignore
+    // TLS errors, and resumable TLS sessions) per host and port within one manager: a
+    // tls_verify: false target would otherwise let a verifying target to the same host pass.
     QNetworkAccessManager *network = nullptr;
+    QNetworkAccessManager *insecureNetwork = nullptr;
     bool running = false;
     QList<TargetStatus> published; // guarded by TargetMonitor::m_mutex
 
-    QNetworkAccessManager *networkAccess();
+    QNetworkAccessManager *networkAccess(bool tlsVerify);
     void arm(Entry *entry);
     void tick(Entry *entry);
     void cancelProbe(Entry *entry);
@@ -69,15 +73,16 @@ struct TargetMonitor::Private
     void publish(const QList<TargetStatus> &list);
 };
 
-QNetworkAccessManager *TargetMonitor::Private::networkAccess()
+QNetworkAccessManager *TargetMonitor::Private::networkAccess(bool tlsVerify)
 {
     // Created on first use, which is on the monitor thread: a manager must live where its
     // replies are handled.
-    if (!network) {
-        network = new QNetworkAccessManager(q);
-        network->setProxy(QNetworkProxy::NoProxy);
+    QNetworkAccessManager *&manager = tlsVerify ? network : insecureNetwork;
+    if (!manager) {
+        manager = new QNetworkAccessManager(q);
+        manager->setProxy(QNetworkProxy::NoProxy);
     }
-    return network;
+    return manager;
 }
 
 void TargetMonitor::Private::arm(Entry *entry)
@@ -101,11 +106,11 @@ void TargetMonitor::Private::tick(Entry *entry)
     // A probe that outlives its interval (timeout > interval) is not started twice.
     if (entry->probe || !running)
         return;
-    Probe *probe = Probe::create(spec, clock, [this] { return networkAccess(); }, q);
+    Probe *probe = Probe::create(
+        spec, clock, [this](bool tlsVerify) { return networkAccess(tlsVerify); }, q);
     entry->probe = probe;
-    QObject::connect(probe, &Probe::finished, q, [this, entry, probe](const ProbeResult &r) {
-        onProbeFinished(entry, probe, r);
-    });
+    QObject::connect(probe, &Probe::finished, q,
+        [this, entry, probe](const ProbeResult &r) { onProbeFinished(entry, probe, r); });
     probe->start();
 }
 
@@ -121,8 +126,7 @@ void TargetMonitor::Private::cancelProbe(Entry *entry)
     probe->deleteLater();
 }
 
-void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe,
-                                             const ProbeResult &result)
+void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const ProbeResult &result)
 {
     if (entry->probe != probe)
         return; // stale: the target was reconfigured while this probe ran
@@ -133,8 +137,8 @@ void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe,
     const QList<TargetStatus> list = statuses();
     publish(list);
     if (transition.changed)
-        Q_EMIT q->targetTransitioned(entry->machine.spec().name, transition.from, transition.to,
-                                     transition.reason);
+        Q_EMIT q->targetTransitioned(
+            entry->machine.spec().name, transition.from, transition.to, transition.reason);
     Q_EMIT q->targetsUpdated(list);
 }
 
@@ -184,9 +188,8 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
     std::vector<std::unique_ptr<Private::Entry>> next;
     next.reserve(size_t(targets.size()));
     for (const TargetSpec &spec : targets) {
-        auto found = std::find_if(d->entries.begin(), d->entries.end(), [&](const auto &e) {
-            return e && e->machine.spec().name == spec.name;
-        });
+        auto found = std::find_if(d->entries.begin(), d->entries.end(),
+            [&](const auto &e) { return e && e->machine.spec().name == spec.name; });
         if (found != d->entries.end()) {
             std::unique_ptr<Private::Entry> entry = std::move(*found);
             const bool sameCheck = sameProbe(entry->machine.spec(), spec);
@@ -228,7 +231,7 @@ void TargetMonitor::start()
         d->heartbeat = new QTimer(this);
         d->heartbeat->setInterval(HeartbeatIntervalMs);
         connect(d->heartbeat, &QTimer::timeout, this,
-                [this] { m_heartbeatMs.store(d->clock->nowMs()); });
+            [this] { m_heartbeatMs.store(d->clock->nowMs()); });
     }
     d->heartbeat->start();
     for (auto &entry : d->entries)
@@ -255,6 +258,8 @@ void TargetMonitor::stop()
     }
     delete d->network;
     d->network = nullptr;
+    delete d->insecureNetwork;
+    d->insecureNetwork = nullptr;
 }
 
 } // namespace Shivx

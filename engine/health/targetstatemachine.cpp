@@ -15,8 +15,8 @@ QString formatLatency(double ms)
 
 } // namespace
 
-TargetStateMachine::TargetStateMachine(const TargetSpec &spec, int flapMaxChanges,
-                                       qint64 flapWindowMs)
+TargetStateMachine::TargetStateMachine(
+    const TargetSpec &spec, int flapMaxChanges, qint64 flapWindowMs)
     : m_flapMaxChanges(flapMaxChanges)
     , m_flapWindowMs(flapWindowMs)
 {
@@ -67,11 +67,11 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
         const int recent = changesInWindow(now);
         // Counting the change this success would cause: a target that keeps coming back
         // is reported as DEGRADED until it has been steady for a whole window.
-        const bool wouldChange =
-            m_status.state != TargetState::Up && m_status.state != TargetState::Unknown;
+        const bool wouldChange
+            = m_status.state != TargetState::Up && m_status.state != TargetState::Unknown;
         const int changes = recent + (wouldChange ? 1 : 0);
-        const bool slow = m_spec.slowThresholdMs > 0
-                          && result.latencyMs > double(m_spec.slowThresholdMs);
+        const bool slow
+            = m_spec.slowThresholdMs > 0 && result.latencyMs > double(m_spec.slowThresholdMs);
         if (changes > m_flapMaxChanges) {
             t.reason = QStringLiteral("flapping: %1 state changes in %2")
                            .arg(recent)
@@ -81,7 +81,7 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
         } else if (slow) {
             t.reason = QStringLiteral("slow: %1 (threshold %2)")
                            .arg(formatLatency(result.latencyMs),
-                                TimeUtil::formatDurationMs(m_spec.slowThresholdMs));
+                               TimeUtil::formatDurationMs(m_spec.slowThresholdMs));
             changeTo(TargetState::Degraded, now, &t);
             m_status.lastError = t.reason;
         } else {
@@ -94,8 +94,8 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
         m_status.consecutiveFailures += 1;
         m_status.failures += 1;
         changesInWindow(now);
-        const QString error =
-            result.error.isEmpty() ? QStringLiteral("probe failed") : result.error;
+        const QString error
+            = result.error.isEmpty() ? QStringLiteral("probe failed") : result.error;
         const int threshold = qMax(1, m_spec.failureThreshold);
         if (m_status.consecutiveFailures >= threshold) {
             t.reason = QStringLiteral("%1 (%2 consecutive failures)")

@@ -35,8 +35,7 @@ public:
     };
 
     explicit TargetStateMachine(const TargetSpec &spec = {},
-                                int flapMaxChanges = DefaultFlapMaxChanges,
-                                qint64 flapWindowMs = DefaultFlapWindowMs);
+        int flapMaxChanges = DefaultFlapMaxChanges, qint64 flapWindowMs = DefaultFlapWindowMs);
 
     // Takes the new thresholds, name, weight and criticality; keeps state and counters.
     void setSpec(const TargetSpec &spec);

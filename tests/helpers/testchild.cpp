@@ -3,6 +3,7 @@
 //   --name NAME         set /proc/self/comm to NAME (prctl)
 //   --ignore-term       ignore SIGTERM
 //   --sleep MS          sleep MS milliseconds
+//   --stderr TEXT       write TEXT and a newline to stderr
 //   --exit CODE         exit with CODE now
 //   --crash             abort()
 //   --hang              sleep forever
@@ -34,6 +35,11 @@ int main(int argc, char **argv)
             ++i;
         } else if (a == QLatin1String("--ignore-term")) {
             std::signal(SIGTERM, SIG_IGN);
+        } else if (a == QLatin1String("--stderr")) {
+            const QByteArray line = next.toLocal8Bit() + '\n';
+            if (::write(STDERR_FILENO, line.constData(), size_t(line.size())) < 0)
+                return 3;
+            ++i;
         } else if (a == QLatin1String("--sleep")) {
             QThread::msleep(next.toULong());
             ++i;

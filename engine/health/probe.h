@@ -1,0 +1,76 @@
+#pragma once
+
+#include "health/target.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QNetworkAccessManager;
+class QTimer;
+QT_END_NAMESPACE
+
+namespace Shivx {
+
+class Clock;
+
+// One asynchronous run of a target's check. Lives on the monitor thread; start() returns at
+// once and finished() follows exactly once, unless cancel() comes first. The probe enforces
+// TargetSpec::timeoutMs itself, so a hanging peer costs a timer, not a thread.
+class Probe : public QObject
+{
+    Q_OBJECT
+public:
+    // Gives one of the monitor's QNetworkAccessManagers: the verifying one, or the one for
+    // targets with tls_verify: false. Called only by HTTP probes, on the monitor thread, so
+    // the managers can be created lazily where they live.
+    using NetworkAccess = std::function<QNetworkAccessManager *(bool tlsVerify)>;
+
+    static Probe *create(
+        const TargetSpec &spec, Clock *clock, const NetworkAccess &network, QObject *parent);
+
+    ~Probe() override;
+
+    void start();
+    // Stops the check without a result: aborts sockets and replies, kills command children
+    // and reaps them before returning. finished() is not emitted afterwards.
+    void cancel();
+
+    bool isDone() const { return m_done; }
+    const TargetSpec &spec() const { return m_spec; }
+
+    // "timed out after 2s"
+    static QString timeoutText(qint64 timeoutMs);
+
+Q_SIGNALS:
+    // Emitted on the probe's (the monitor's) thread.
+    void finished(const Shivx::ProbeResult &result);
+
+protected:
+    Probe(const TargetSpec &spec, Clock *clock, QObject *parent);
+
+    virtual void begin() = 0;
+    // The timeout fired; the default reports timeoutText(). Implementations abort their I/O.
+    virtual void onTimeout();
+    // Release whatever is in flight; called once, from cancel() or after a timeout.
+    virtual void abortWork() = 0;
+
+    // Reports the result once; later calls are ignored. Latency is wall time since start().
+    void finish(bool ok, const QString &error = {});
+    // For failures detected inside start(): reported from the event loop, so start() never
+    // emits before the caller has connected and stored the probe.
+    void finishLater(const QString &error);
+    double elapsedMs() const;
+
+    TargetSpec m_spec;
+
+private:
+    Clock *m_clock;
+    QTimer *m_timeout = nullptr;
+    QElapsedTimer m_elapsed;
+    bool m_done = false;
+};
+
+} // namespace Shivx

@@ -1,0 +1,279 @@
+// The console against the real engine: real sampler, real probes, real database, real
+// HTTP API on a free port. Nothing is mocked; what the operator would see is checked and
+// photographed.
+
+#include "core/config.h"
+#include "core/engine.h"
+#include "history/historychartview.h"
+#include "history/historypage.h"
+#include "overview/overviewpage.h"
+#include "overview/scorebreakdownmodel.h"
+#include "overview/targetsmodel.h"
+#include "shell/mainwindow.h"
+#include "widgets/gaugewidget.h"
+
+#include <QDateTimeAxis>
+#include <QDateTimeEdit>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <cmath>
+#include <memory>
+
+using namespace Shivx;
+using Shivx::Ui::HistoryPage;
+using Shivx::Ui::MainWindow;
+
+namespace {
+
+std::unique_ptr<Engine> startEngine(const QByteArray &yaml, const QString &dataDir)
+{
+    auto config = ConfigLoader::parse(yaml, QStringLiteral("tst_mainwindow.yaml"));
+    if (!config) {
+        qWarning("config: %s", qUtf8Printable(config.error().toString()));
+        return {};
+    }
+    Engine::Options options;
+    options.config = config.value();
+    options.dataDir = dataDir;
+    options.listen = QStringLiteral("127.0.0.1:0");
+    auto engine = std::make_unique<Engine>(options);
+    const auto started = engine->start();
+    if (!started) {
+        qWarning("start: %s", qUtf8Printable(started.error().toString()));
+        return {};
+    }
+    return engine;
+}
+
+QString screenshotPath(const QString &page)
+{
+    const QString dir = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
+    QDir().mkpath(dir);
+    return dir + QLatin1Char('/') + page + QStringLiteral(".png");
+}
+
+} // namespace
+
+class TstMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void showsLiveDataOnEveryPage();
+    void staysResponsiveWhileProbeHangs();
+};
+
+void TstMainWindow::initTestCase()
+{
+    // Window geometry and the last page go to QSettings; keep them out of the user's.
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TstMainWindow::showsLiveDataOnEveryPage()
+{
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    QTcpServer service;
+    QVERIFY(service.listen(QHostAddress::LocalHost, 0));
+
+    const QByteArray yaml = QStringLiteral(R"(engine: {listen: "127.0.0.1:0"}
+sampler: {interval: 200ms}
+targets:
+  - name: local-service
+    type: tcp
+    host: 127.0.0.1
+    port: %1
+    interval: 1s
+    timeout: 500ms
+  - name: engine-api
+    type: http
+    url: http://${api}/api/health/live
+    interval: 1s
+    timeout: 500ms
+)").arg(service.serverPort()).toUtf8();
+    auto engine = startEngine(yaml, dataDir.path());
+    QVERIFY(engine);
+
+    MainWindow window(engine.get());
+    window.resize(1280, 800);
+    window.showPage(MainWindow::OverviewPageIndex);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.windowTitle(), QStringLiteral("ShivX Resilience Console"));
+
+    // Overview: a live score, host gauges and both targets probed.
+    Ui::OverviewPage *overview = window.overviewPage();
+    QTRY_VERIFY_WITH_TIMEOUT(overview->scoreGauge()->hasValue(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(overview->scoreGauge()->value() > 0, 10000);
+    QVERIFY(overview->scoreGauge()->valueText() != QStringLiteral("—"));
+    QTRY_VERIFY_WITH_TIMEOUT(overview->cpuGauge()->hasValue(), 10000);
+    QVERIFY(overview->memoryGauge()->hasValue());
+    QVERIFY(overview->memoryGauge()->value() > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(overview->targetsModel()->rowCount(), 2, 10000);
+    const auto bothUp = [&] {
+        for (const TargetStatus &t : overview->targetsModel()->targets()) {
+            if (t.state != TargetState::Up)
+                return false;
+        }
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(bothUp(), 15000);
+    QVERIFY(overview->scoreModel()->rowCount() > 0);
+    auto *healthLabel = window.findChild<QLabel *>(QStringLiteral("healthLabel"));
+    QVERIFY(healthLabel);
+    QTRY_VERIFY(!healthLabel->text().contains(QStringLiteral("—")));
+    auto *apiLabel = window.findChild<QLabel *>(QStringLiteral("apiLabel"));
+    QVERIFY(apiLabel);
+    QVERIFY(apiLabel->text().contains(QStringLiteral("http://127.0.0.1:")));
+    auto *sampleLabel = window.findChild<QLabel *>(QStringLiteral("sampleLabel"));
+    QVERIFY(sampleLabel);
+    QTRY_VERIFY(sampleLabel->text().contains(QLatin1Char(':')));
+    QTest::qWait(1500); // let rates and the score settle for the screenshot
+    QVERIFY(window.grab().save(screenshotPath(QStringLiteral("overview"))));
+
+    // History: the CPU series over the last 15 minutes.
+    window.showPage(MainWindow::HistoryPageIndex);
+    QCOMPARE(window.currentPage(), int(MainWindow::HistoryPageIndex));
+    HistoryPage *history = window.historyPage();
+    history->setRange(HistoryPage::Range::Last15Minutes);
+    const QString cpu = QStringLiteral("host.cpu.percent");
+    // The engine writes history once a second and the page re-reads the list every 5 s.
+    QTRY_VERIFY_WITH_TIMEOUT(history->availableSeries().contains(cpu), 20000);
+    QVERIFY(history->setSeriesChecked(cpu, true));
+    QTRY_VERIFY_WITH_TIMEOUT(history->lineSeries(cpu) && history->lineSeries(cpu)->count() >= 3,
+                             20000);
+    QVERIFY(history->checkedSeries().contains(cpu));
+
+    QTemporaryDir exportDir;
+    QString error;
+    const QString csvPath = exportDir.filePath(QStringLiteral("history.csv"));
+    QVERIFY2(history->exportCsv(csvPath, &error), qPrintable(error));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().split('\n');
+    QCOMPARE(lines.first(), QByteArray("ts,series,min,max,avg,count"));
+    QVERIFY(lines.size() > 3);
+    QVERIFY(lines.at(1).contains(",host.cpu.percent,") || lines.at(1).contains(",health.score,"));
+    QVERIFY(window.grab().save(screenshotPath(QStringLiteral("history"))));
+
+    // Zoom in with the keyboard, pan, and return to the whole range.
+    auto *chartView = window.findChild<Ui::HistoryChartView *>(QStringLiteral("historyChart"));
+    auto *resetZoom = window.findChild<QPushButton *>(QStringLiteral("resetZoomButton"));
+    QVERIFY(chartView && resetZoom);
+    auto *timeAxis = qobject_cast<QDateTimeAxis *>(history->chart()->axes(Qt::Horizontal).value(0));
+    QVERIFY(timeAxis);
+    const auto span = [&] { return timeAxis->min().msecsTo(timeAxis->max()); };
+    const qint64 fullSpan = span();
+    QCOMPARE(fullSpan, qint64(15 * 60'000));
+    QVERIFY(!resetZoom->isEnabled());
+    QTest::keyClick(chartView, Qt::Key_Plus);
+    QVERIFY(resetZoom->isEnabled());
+    QVERIFY(span() < fullSpan * 0.9);
+    const QDateTime zoomedMin = timeAxis->min();
+    QTest::keyClick(chartView, Qt::Key_Left);
+    QVERIFY(timeAxis->min() < zoomedMin);
+    resetZoom->click();
+    QVERIFY(!resetZoom->isEnabled());
+    QCOMPARE(span(), fullSpan);
+
+    // A custom range shows its editors and is what the chart spans.
+    auto *fromEdit = window.findChild<QDateTimeEdit *>(QStringLiteral("fromEdit"));
+    QVERIFY(fromEdit);
+    QVERIFY(!fromEdit->isVisible());
+    history->setRange(HistoryPage::Range::Custom);
+    QVERIFY(fromEdit->isVisible());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    history->setCustomRange(now - 40 * 60'000, now + 60'000);
+    QTRY_VERIFY(std::abs(span() - 41 * 60'000) < 2 * 60'000);
+    QTRY_VERIFY(history->lineSeries(cpu) && history->lineSeries(cpu)->count() >= 3);
+    history->setRange(HistoryPage::Range::Last15Minutes);
+    QVERIFY(!fromEdit->isVisible());
+
+    // Unticking removes the line.
+    QVERIFY(history->setSeriesChecked(cpu, false));
+    QTRY_VERIFY(!history->lineSeries(cpu));
+
+    window.showPage(MainWindow::OverviewPageIndex);
+    QCOMPARE(window.currentPage(), int(MainWindow::OverviewPageIndex));
+    window.close();
+    engine->stop();
+}
+
+void TstMainWindow::staysResponsiveWhileProbeHangs()
+{
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    // Accepts connections (the kernel does, from the backlog) and never answers a byte.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+
+    const QByteArray yaml = QStringLiteral(R"(engine: {listen: "127.0.0.1:0"}
+sampler: {interval: 200ms}
+targets:
+  - name: silent
+    type: http
+    url: http://127.0.0.1:%1/
+    interval: 5s
+    timeout: 3s
+)").arg(silent.serverPort()).toUtf8();
+    auto engine = startEngine(yaml, dataDir.path());
+    QVERIFY(engine);
+    MainWindow window(engine.get());
+    window.resize(1280, 800);
+    window.showPage(MainWindow::OverviewPageIndex);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    // A 50 ms timer on the GUI thread keeps time while the probe waits out its timeout.
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    QElapsedTimer sinceTick;
+    sinceTick.start();
+    qint64 worstGapMs = 0;
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(50);
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        worstGapMs = std::max(worstGapMs, sinceTick.restart());
+        ++ticks;
+    });
+    ticker.start();
+
+    const auto failed = [&] {
+        const int row = window.overviewPage()->targetsModel()->rowOf(QStringLiteral("silent"));
+        return row >= 0
+                && window.overviewPage()->targetsModel()->targets().at(row).consecutiveFailures
+                >= 1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(failed(), 15000);
+    const qint64 hungForMs = sinceStart.elapsed();
+    ticker.stop();
+
+    // The failure needed the whole timeout, so the timer ran across the hang.
+    QVERIFY2(hungForMs >= 2500, qPrintable(QStringLiteral("failed after %1 ms").arg(hungForMs)));
+    QVERIFY2(worstGapMs < 500, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(worstGapMs)));
+    QVERIFY(ticks >= int(hungForMs / 50 / 2));
+
+    const int row = window.overviewPage()->targetsModel()->rowOf(QStringLiteral("silent"));
+    const QString error = window.overviewPage()
+                                  ->targetsModel()
+                                  ->data(window.overviewPage()->targetsModel()->index(
+                                          row, Ui::TargetsModel::LastErrorColumn))
+                                  .toString();
+    QVERIFY(!error.isEmpty());
+    window.close();
+    engine->stop();
+}
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,227 @@
+#include "storage/database.h"
+#include "storage/migrations.h"
+
+#include <QFile>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Shivx;
+
+class tst_Database : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void freshDatabaseIsMigrated();
+    void pragmasAreApplied();
+    void reopenKeepsData();
+    void newerSchemaIsRefused();
+    void garbageFileIsRefusedAndUntouched_data();
+    void garbageFileIsRefusedAndUntouched();
+    void foreignSqliteDatabaseIsRefused();
+    void connectionNameInUse();
+    void transactionRollsBackUnlessCommitted();
+
+private:
+    static QStringList tables(QSqlDatabase &db)
+    {
+        QStringList out;
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"));
+        while (q.next())
+            out << q.value(0).toString();
+        return out;
+    }
+    static QVariant scalar(QSqlDatabase &db, const QString &sql)
+    {
+        QSqlQuery q(db);
+        if (!q.exec(sql) || !q.next())
+            return {};
+        return q.value(0);
+    }
+};
+
+void tst_Database::freshDatabaseIsMigrated()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("shivx.db"));
+    {
+        auto db = Database::open(path, QStringLiteral("fresh"));
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().toString()));
+        const auto version = Database::schemaVersion(*db);
+        QVERIFY(version.ok());
+        QCOMPARE(*version, Internal::latestSchemaVersion());
+        QVERIFY(Internal::latestSchemaVersion() >= 1);
+        const QStringList t = tables(*db);
+        for (const char *name :
+            { "series", "history_raw", "history_block", "history_1m", "history_1h" })
+            QVERIFY2(t.contains(QLatin1String(name)), name);
+    }
+    Database::close(QStringLiteral("fresh"));
+    QVERIFY(QFile::exists(path));
+}
+
+void tst_Database::pragmasAreApplied()
+{
+    QTemporaryDir dir;
+    {
+        auto db = Database::open(dir.filePath(QStringLiteral("p.db")), QStringLiteral("p"));
+        QVERIFY(db.ok());
+        QCOMPARE(
+            scalar(*db, QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA synchronous")).toInt(), 1); // NORMAL
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA busy_timeout")).toInt(), 5000);
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA auto_vacuum")).toInt(), 2); // INCREMENTAL
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA application_id")).toLongLong(),
+            Internal::ApplicationId);
+    }
+    Database::close(QStringLiteral("p"));
+}
+
+void tst_Database::reopenKeepsData()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("r.db"));
+    {
+        auto db = Database::open(path, QStringLiteral("r1"));
+        QVERIFY(db.ok());
+        QVERIFY(Database::exec(*db, QStringLiteral("INSERT INTO series (name) VALUES ('a')")).ok());
+    }
+    Database::close(QStringLiteral("r1"));
+    {
+        auto db = Database::open(path, QStringLiteral("r2"));
+        QVERIFY(db.ok());
+        QCOMPARE(
+            scalar(*db, QStringLiteral("SELECT name FROM series")).toString(), QStringLiteral("a"));
+        QCOMPARE(*Database::schemaVersion(*db), Internal::latestSchemaVersion());
+    }
+    Database::close(QStringLiteral("r2"));
+}
+
+void tst_Database::newerSchemaIsRefused()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("new.db"));
+    const int future = Internal::latestSchemaVersion() + 7;
+    {
+        auto db = Database::open(path, QStringLiteral("n1"));
+        QVERIFY(db.ok());
+        QVERIFY(Database::exec(*db, QStringLiteral("PRAGMA user_version = %1").arg(future)).ok());
+    }
+    Database::close(QStringLiteral("n1"));
+
+    const auto again = Database::open(path, QStringLiteral("n2"));
+    QVERIFY(!again.ok());
+    QCOMPARE(again.error().code, QStringLiteral("database.too_new"));
+    QVERIFY(again.error().message.contains(path));
+    QVERIFY(again.error().message.contains(QString::number(future)));
+    QVERIFY(again.error().message.contains(QString::number(Internal::latestSchemaVersion())));
+    // The failed open leaves no connection behind, so the name can be used again.
+    QVERIFY(!QSqlDatabase::contains(QStringLiteral("n2")));
+}
+
+void tst_Database::garbageFileIsRefusedAndUntouched_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("text file") << QByteArray("this is not a database\n").repeated(300)
+                               << QStringLiteral("database.not_sqlite");
+    QTest::newRow("short garbage") << QByteArray("xyz") << QStringLiteral("database.not_sqlite");
+    QByteArray damaged("SQLite format 3\0", 16);
+    damaged += QByteArray(8192 - 16, '\xAB'); // right magic, nonsense header and pages
+    QTest::newRow("valid magic, damaged header") << damaged << QString();
+}
+
+void tst_Database::garbageFileIsRefusedAndUntouched()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, code);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("shivx.db"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    const auto db = Database::open(path, QStringLiteral("garbage"));
+    QVERIFY(!db.ok());
+    if (!code.isEmpty())
+        QCOMPARE(db.error().code, code);
+    QVERIFY2(db.error().message.contains(path), qPrintable(db.error().message));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), content);
+    QVERIFY(!QFile::exists(path + QStringLiteral("-wal"))
+        || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+    QVERIFY(!QSqlDatabase::contains(QStringLiteral("garbage")));
+}
+
+void tst_Database::foreignSqliteDatabaseIsRefused()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("other.db"));
+    {
+        QSqlDatabase db
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QVERIFY(QSqlQuery(db).exec(QStringLiteral("CREATE TABLE contacts (name TEXT)")));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("other"));
+    const auto db = Database::open(path, QStringLiteral("foreign"));
+    QVERIFY(!db.ok());
+    QCOMPARE(db.error().code, QStringLiteral("database.foreign"));
+    QVERIFY(db.error().message.contains(path));
+    {
+        QSqlDatabase check
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        check.setDatabaseName(path);
+        QVERIFY(check.open());
+        QCOMPARE(scalar(check, QStringLiteral("SELECT COUNT(*) FROM sqlite_schema")).toInt(), 1);
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("check"));
+}
+
+void tst_Database::connectionNameInUse()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.db"));
+    {
+        auto db = Database::open(path, QStringLiteral("c"));
+        QVERIFY(db.ok());
+        const auto second = Database::open(path, QStringLiteral("c"));
+        QVERIFY(!second.ok());
+        QCOMPARE(second.error().code, QStringLiteral("database.connection_in_use"));
+        QVERIFY(db->isOpen()); // the first connection is not disturbed
+    }
+    Database::close(QStringLiteral("c"));
+}
+
+void tst_Database::transactionRollsBackUnlessCommitted()
+{
+    QTemporaryDir dir;
+    {
+        auto db = Database::open(dir.filePath(QStringLiteral("t.db")), QStringLiteral("t"));
+        QVERIFY(db.ok());
+        {
+            Transaction tx(*db);
+            QVERIFY(tx.begin().ok());
+            QVERIFY(Database::exec(*db, QStringLiteral("INSERT INTO series (name) VALUES ('gone')"))
+                        .ok());
+        }
+        QCOMPARE(scalar(*db, QStringLiteral("SELECT COUNT(*) FROM series")).toInt(), 0);
+        {
+            Transaction tx(*db);
+            QVERIFY(Database::exec(*db, QStringLiteral("INSERT INTO series (name) VALUES ('kept')"))
+                        .ok());
+            QVERIFY(tx.commit().ok());
+        }
+        QCOMPARE(scalar(*db, QStringLiteral("SELECT COUNT(*) FROM series")).toInt(), 1);
+    }
+    Database::close(QStringLiteral("t"));
+}
+
+QTEST_GUILESS_MAIN(tst_Database)
+#include "tst_database.moc"

@@ -1,0 +1,615 @@
+#include "history/historypage.h"
+
+#include "core/timeutil.h"
+#include "history/historychartview.h"
+#include "widgets/displayformat.h"
+#include "widgets/statuscolors.h"
+
+#include <QChart>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QDateTimeEdit>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSet>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QToolTip>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace Shivx::Ui {
+
+namespace {
+
+constexpr int kRefreshIntervalMs = 5000;
+constexpr qint64 kMinuteMs = 60'000;
+constexpr qint64 kHourMs = 60 * kMinuteMs;
+constexpr qint64 kDayMs = 24 * kHourMs;
+constexpr int kSeriesRole = Qt::UserRole + 1;
+
+qint64 spanOf(HistoryPage::Range range)
+{
+    switch (range) {
+    case HistoryPage::Range::Last15Minutes: return 15 * kMinuteMs;
+    case HistoryPage::Range::LastHour: return kHourMs;
+    case HistoryPage::Range::Last24Hours: return kDayMs;
+    case HistoryPage::Range::Last7Days: return 7 * kDayMs;
+    case HistoryPage::Range::Last30Days: return 30 * kDayMs;
+    case HistoryPage::Range::Custom: break;
+    }
+    return 0;
+}
+
+QString resolutionText(Resolution r)
+{
+    switch (r) {
+    case Resolution::Raw: return HistoryPage::tr("raw samples");
+    case Resolution::Minute: return HistoryPage::tr("1-minute averages");
+    case Resolution::Hour: return HistoryPage::tr("1-hour averages");
+    case Resolution::Auto: break;
+    }
+    return {};
+}
+
+QString csvField(const QString &text)
+{
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
+        && !text.contains(QLatin1Char('\n')))
+        return text;
+    QString quoted = text;
+    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+QString csvNumber(double v)
+{
+    // Shortest text that reads back as the same double, independent of the UI locale.
+    return QString::number(v, 'g', QLocale::FloatingPointShortest);
+}
+
+} // namespace
+
+HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
+    : QWidget(parent), m_databasePath(databasePath)
+{
+    // Series picker.
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("seriesFilter"));
+    m_filter->setPlaceholderText(tr("Filter series"));
+    m_filter->setClearButtonEnabled(true);
+    m_seriesList = new QListWidget(this);
+    m_seriesList->setObjectName(QStringLiteral("seriesList"));
+    m_seriesList->setSortingEnabled(true);
+    m_seriesList->setUniformItemSizes(true);
+    m_clearButton = new QPushButton(tr("Clear selection"), this);
+    m_clearButton->setEnabled(false);
+
+    auto *pickerLayout = new QVBoxLayout;
+    auto *seriesLabel = new QLabel(tr("Series"), this);
+    QFont bold = seriesLabel->font();
+    bold.setBold(true);
+    seriesLabel->setFont(bold);
+    pickerLayout->addWidget(seriesLabel);
+    pickerLayout->addWidget(m_filter);
+    pickerLayout->addWidget(m_seriesList, 1);
+    pickerLayout->addWidget(m_clearButton);
+    auto *picker = new QWidget(this);
+    picker->setLayout(pickerLayout);
+    pickerLayout->setContentsMargins(0, 0, 0, 0);
+    picker->setFixedWidth(290);
+
+    // Range and actions.
+    m_rangeCombo = new QComboBox(this);
+    m_rangeCombo->setObjectName(QStringLiteral("rangeCombo"));
+    m_rangeCombo->addItem(tr("Last 15 minutes"), int(Range::Last15Minutes));
+    m_rangeCombo->addItem(tr("Last hour"), int(Range::LastHour));
+    m_rangeCombo->addItem(tr("Last 24 hours"), int(Range::Last24Hours));
+    m_rangeCombo->addItem(tr("Last 7 days"), int(Range::Last7Days));
+    m_rangeCombo->addItem(tr("Last 30 days"), int(Range::Last30Days));
+    m_rangeCombo->addItem(tr("Custom range"), int(Range::Custom));
+    m_rangeCombo->setCurrentIndex(1);
+
+    const QDateTime now = QDateTime::currentDateTime();
+    m_fromLabel = new QLabel(tr("From"), this);
+    m_fromEdit = new QDateTimeEdit(now.addSecs(-3600), this);
+    m_toLabel = new QLabel(tr("To"), this);
+    m_toEdit = new QDateTimeEdit(now, this);
+    for (QDateTimeEdit *edit : {m_fromEdit, m_toEdit}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+    }
+    m_fromEdit->setObjectName(QStringLiteral("fromEdit"));
+    m_toEdit->setObjectName(QStringLiteral("toEdit"));
+
+    m_resetZoomButton = new QPushButton(tr("Reset zoom"), this);
+    m_resetZoomButton->setObjectName(QStringLiteral("resetZoomButton"));
+    m_resetZoomButton->setEnabled(false);
+    m_exportButton = new QPushButton(tr("Export CSV…"), this);
+    m_exportButton->setObjectName(QStringLiteral("exportButton"));
+    m_exportButton->setEnabled(false);
+
+    auto *toolbar = new QHBoxLayout;
+    toolbar->addWidget(new QLabel(tr("Range"), this));
+    toolbar->addWidget(m_rangeCombo);
+    toolbar->addSpacing(8);
+    toolbar->addWidget(m_fromLabel);
+    toolbar->addWidget(m_fromEdit);
+    toolbar->addWidget(m_toLabel);
+    toolbar->addWidget(m_toEdit);
+    toolbar->addStretch(1);
+    toolbar->addWidget(m_resetZoomButton);
+    toolbar->addWidget(m_exportButton);
+
+    // Chart.
+    m_chart = new QChart;
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_timeAxis = new QDateTimeAxis(m_chart);
+    m_timeAxis->setTickCount(7);
+    m_valueAxis = new QValueAxis(m_chart);
+    m_valueAxis->setLabelFormat(QStringLiteral("%.4g"));
+    m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_valueAxis, Qt::AlignLeft);
+    m_chartView = new HistoryChartView(m_chart, this);
+    m_chartView->setObjectName(QStringLiteral("historyChart"));
+    m_chartView->setMinimumSize(400, 250);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("historyStatus"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *hint = new QLabel(
+            tr("Drag to zoom in · wheel to zoom time · right-drag or arrow keys to pan"), this);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    auto *footer = new QHBoxLayout;
+    footer->addWidget(m_status, 1);
+    footer->addWidget(hint);
+
+    auto *right = new QVBoxLayout;
+    right->addLayout(toolbar);
+    right->addWidget(m_chartView, 1);
+    right->addLayout(footer);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(picker);
+    layout->addLayout(right, 1);
+
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setInterval(kRefreshIntervalMs);
+    m_reloadDebounce = new QTimer(this);
+    m_reloadDebounce->setSingleShot(true);
+    m_reloadDebounce->setInterval(150);
+
+    connect(m_rangeCombo, &QComboBox::currentIndexChanged, this, &HistoryPage::onRangeChanged);
+    connect(m_fromEdit, &QDateTimeEdit::dateTimeChanged, this, &HistoryPage::scheduleReload);
+    connect(m_toEdit, &QDateTimeEdit::dateTimeChanged, this, &HistoryPage::scheduleReload);
+    connect(m_seriesList, &QListWidget::itemChanged, this, &HistoryPage::onItemChanged);
+    connect(m_filter, &QLineEdit::textChanged, this, &HistoryPage::applyFilter);
+    connect(m_clearButton, &QPushButton::clicked, this, [this] {
+        for (int i = 0; i < m_seriesList->count(); ++i)
+            m_seriesList->item(i)->setCheckState(Qt::Unchecked);
+    });
+    connect(m_resetZoomButton, &QPushButton::clicked, this, &HistoryPage::resetZoom);
+    connect(m_exportButton, &QPushButton::clicked, this, &HistoryPage::exportCsvInteractive);
+    connect(m_chartView, &HistoryChartView::userNavigated, this, [this] {
+        m_zoomed = true;
+        m_resetZoomButton->setEnabled(true);
+    });
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] {
+        // Only relative ranges move; a hidden page need not read the database.
+        if (range() != Range::Custom && isVisible())
+            reload();
+    });
+    connect(m_reloadDebounce, &QTimer::timeout, this, &HistoryPage::reload);
+    // Labels follow what is visible, so zooming into a day ends up showing seconds.
+    connect(m_timeAxis, &QDateTimeAxis::rangeChanged, this,
+            [this](const QDateTime &min, const QDateTime &max) {
+                const qint64 span = min.msecsTo(max);
+                if (span <= 30 * kMinuteMs)
+                    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+                else if (span <= 2 * kDayMs)
+                    m_timeAxis->setFormat(QStringLiteral("HH:mm"));
+                else
+                    m_timeAxis->setFormat(QStringLiteral("MMM d HH:mm"));
+            });
+    connect(&m_watcher, &QFutureWatcher<HistoryAnswer>::finished, this, &HistoryPage::onAnswer);
+
+    onRangeChanged();
+    m_refreshTimer->start();
+}
+
+HistoryPage::~HistoryPage()
+{
+    // The running query holds no pointer into this page; its answer is simply not delivered.
+    m_watcher.disconnect(this);
+}
+
+void HistoryPage::setRange(Range r)
+{
+    const int index = m_rangeCombo->findData(int(r));
+    if (index >= 0)
+        m_rangeCombo->setCurrentIndex(index);
+}
+
+HistoryPage::Range HistoryPage::range() const
+{
+    return Range(m_rangeCombo->currentData().toInt());
+}
+
+void HistoryPage::setCustomRange(qint64 fromMs, qint64 toMs)
+{
+    m_fromEdit->setDateTime(QDateTime::fromMSecsSinceEpoch(fromMs));
+    m_toEdit->setDateTime(QDateTime::fromMSecsSinceEpoch(toMs));
+}
+
+bool HistoryPage::setSeriesChecked(const QString &series, bool checked)
+{
+    for (int i = 0; i < m_seriesList->count(); ++i) {
+        QListWidgetItem *item = m_seriesList->item(i);
+        if (item->data(kSeriesRole).toString() == series) {
+            item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+            return true;
+        }
+    }
+    return false;
+}
+
+QStringList HistoryPage::checkedSeries() const
+{
+    return m_checked;
+}
+
+QStringList HistoryPage::availableSeries() const
+{
+    QStringList names;
+    for (int i = 0; i < m_seriesList->count(); ++i)
+        names << m_seriesList->item(i)->data(kSeriesRole).toString();
+    return names;
+}
+
+void HistoryPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    reload();
+}
+
+void HistoryPage::onRangeChanged()
+{
+    const bool custom = range() == Range::Custom;
+    for (QWidget *w : {static_cast<QWidget *>(m_fromLabel), static_cast<QWidget *>(m_fromEdit),
+                       static_cast<QWidget *>(m_toLabel), static_cast<QWidget *>(m_toEdit)})
+        w->setVisible(custom);
+    if (custom && m_shownToMs > m_shownFromMs) {
+        // Start the custom range from what is on screen, the natural thing to refine.
+        const QSignalBlocker fromBlocker(m_fromEdit);
+        const QSignalBlocker toBlocker(m_toEdit);
+        m_fromEdit->setDateTime(QDateTime::fromMSecsSinceEpoch(m_shownFromMs));
+        m_toEdit->setDateTime(QDateTime::fromMSecsSinceEpoch(m_shownToMs));
+    }
+    m_zoomed = false;
+    m_resetZoomButton->setEnabled(false);
+    reload();
+}
+
+void HistoryPage::onItemChanged(QListWidgetItem *)
+{
+    QStringList checked;
+    for (int i = 0; i < m_seriesList->count(); ++i) {
+        if (m_seriesList->item(i)->checkState() == Qt::Checked)
+            checked << m_seriesList->item(i)->data(kSeriesRole).toString();
+    }
+    if (checked == m_checked)
+        return;
+    m_checked = checked;
+    m_clearButton->setEnabled(!m_checked.isEmpty());
+    scheduleReload();
+}
+
+void HistoryPage::applyFilter(const QString &text)
+{
+    for (int i = 0; i < m_seriesList->count(); ++i) {
+        QListWidgetItem *item = m_seriesList->item(i);
+        item->setHidden(!text.isEmpty() && !item->text().contains(text, Qt::CaseInsensitive));
+    }
+}
+
+void HistoryPage::scheduleReload()
+{
+    // Ticking several series or typing a date fires many signals; one load answers them all.
+    m_reloadDebounce->start();
+}
+
+std::pair<qint64, qint64> HistoryPage::currentRange() const
+{
+    const Range r = range();
+    if (r == Range::Custom)
+        return {m_fromEdit->dateTime().toMSecsSinceEpoch(),
+                m_toEdit->dateTime().toMSecsSinceEpoch()};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return {now - spanOf(r), now};
+}
+
+void HistoryPage::reload()
+{
+    m_reloadDebounce->stop();
+    ++m_generation;
+    if (m_watcher.isRunning()) {
+        // One query at a time: the answer in flight will be dropped (its generation is old)
+        // and this load starts as soon as it is back.
+        m_reloadPending = true;
+        return;
+    }
+    m_reloadPending = false;
+
+    const auto [from, to] = currentRange();
+    if (from >= to) {
+        m_status->setText(tr("The range must start before it ends."));
+        return;
+    }
+    HistoryQuery query;
+    query.databasePath = m_databasePath;
+    query.series = m_checked;
+    query.fromMs = from;
+    query.toMs = to;
+    // About one point per pixel: more cannot be seen, fewer would look coarse.
+    query.maxPoints = std::clamp(int(m_chart->plotArea().width()), 200, 4000);
+    query.generation = m_generation;
+    m_watcher.setFuture(QtConcurrent::run([query] { return query.run(); }));
+}
+
+void HistoryPage::onAnswer()
+{
+    const HistoryAnswer answer = m_watcher.result();
+    if (m_reloadPending) {
+        reload();
+        return;
+    }
+    if (answer.generation != m_generation)
+        return;
+
+    if (!answer.error.isEmpty()) {
+        m_status->setText(tr("Cannot read history: %1").arg(answer.error));
+        QPalette pal = m_status->palette();
+        pal.setColor(QPalette::WindowText, StatusColors::critical());
+        m_status->setPalette(pal);
+        return;
+    }
+    m_status->setPalette(QPalette());
+
+    updateSeriesList(answer.series);
+    m_shownFromMs = answer.fromMs;
+    m_shownToMs = answer.toMs;
+    applyResults(answer.results);
+}
+
+void HistoryPage::updateSeriesList(const QList<SeriesInfo> &series)
+{
+    // Adding and re-ticking items fires itemChanged; the selection is taken from m_checked
+    // afterwards instead, so block the signal while the list is rebuilt.
+    const QSignalBlocker blocker(m_seriesList);
+    QHash<QString, QListWidgetItem *> existing;
+    for (int i = 0; i < m_seriesList->count(); ++i)
+        existing.insert(m_seriesList->item(i)->data(kSeriesRole).toString(),
+                        m_seriesList->item(i));
+
+    QSet<QString> present;
+    for (const SeriesInfo &info : series) {
+        present.insert(info.name);
+        QListWidgetItem *item = existing.value(info.name);
+        if (!item) {
+            item = new QListWidgetItem(info.name);
+            item->setData(kSeriesRole, info.name);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+            item->setCheckState(m_checked.contains(info.name) ? Qt::Checked : Qt::Unchecked);
+            m_seriesList->addItem(item);
+            if (!m_filter->text().isEmpty())
+                item->setHidden(!info.name.contains(m_filter->text(), Qt::CaseInsensitive));
+        }
+        item->setToolTip(tr("%1\nfrom %2\nto %3")
+                                 .arg(info.name, DisplayFormat::dateTime(info.firstMs),
+                                      DisplayFormat::dateTime(info.lastMs)));
+    }
+    for (auto it = existing.cbegin(); it != existing.cend(); ++it) {
+        if (!present.contains(it.key()) && !m_checked.contains(it.key()))
+            delete it.value();
+    }
+
+    // A first visit shows the health score rather than an empty chart.
+    if (!m_listedOnce && !series.isEmpty()) {
+        m_listedOnce = true;
+        if (m_checked.isEmpty() && present.contains(QStringLiteral("health.score"))) {
+            m_checked << QStringLiteral("health.score");
+            setSeriesChecked(QStringLiteral("health.score"), true);
+            m_clearButton->setEnabled(true);
+            scheduleReload();
+        }
+    }
+}
+
+void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
+{
+    QSet<QString> shown;
+    int points = 0;
+    QList<Resolution> resolutions;
+    for (const HistoryQueryResult &r : results) {
+        if (!m_checked.contains(r.series))
+            continue; // unticked while the query ran
+        shown.insert(r.series);
+        QLineSeries *line = m_lines.value(r.series);
+        if (!line) {
+            line = new QLineSeries(m_chart);
+            line->setName(r.series);
+            m_chart->addSeries(line);
+            line->attachAxis(m_timeAxis);
+            line->attachAxis(m_valueAxis);
+            connect(line, &QLineSeries::hovered, this,
+                    [this, line](const QPointF &point, bool state) {
+                        if (!state) {
+                            QToolTip::hideText();
+                            return;
+                        }
+                        QToolTip::showText(
+                                QCursor::pos(),
+                                tr("%1\n%2\n%3")
+                                        .arg(line->name(),
+                                             DisplayFormat::dateTime(qint64(point.x())),
+                                             QLocale().toString(point.y(), 'g', 6)),
+                                m_chartView);
+                    });
+            m_lines.insert(r.series, line);
+        }
+        QList<QPointF> linePoints;
+        linePoints.reserve(r.points.size());
+        for (const HistoryPoint &p : r.points)
+            linePoints.append(QPointF(double(p.tsMs), p.avg));
+        // replace() swaps the whole list in one go; clear()+append() would repaint per point.
+        line->replace(linePoints);
+        // A handful of points would be lost as a line a few pixels long; mark them.
+        line->setPointsVisible(linePoints.size() < 60);
+        points += int(linePoints.size());
+        if (!resolutions.contains(r.resolution))
+            resolutions.append(r.resolution);
+    }
+    for (auto it = m_lines.begin(); it != m_lines.end();) {
+        if (shown.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        m_chart->removeSeries(it.value());
+        delete it.value();
+        it = m_lines.erase(it);
+    }
+    m_shown.clear();
+    for (const HistoryQueryResult &r : results) {
+        if (shown.contains(r.series))
+            m_shown.append(r);
+    }
+
+    m_exportButton->setEnabled(points > 0);
+    applyAxes();
+
+    if (m_checked.isEmpty()) {
+        m_chart->setTitle(tr("Tick one or more series on the left"));
+        m_status->setText(tr("%n series available", nullptr, m_seriesList->count()));
+        return;
+    }
+    m_chart->setTitle(QString());
+    QStringList resolutionNames;
+    for (Resolution r : {Resolution::Raw, Resolution::Minute, Resolution::Hour}) {
+        if (resolutions.contains(r))
+            resolutionNames << resolutionText(r);
+    }
+    m_status->setText(tr("%n series, %1 points (%2), updated %3", nullptr, int(shown.size()))
+                              .arg(QLocale().toString(points),
+                                   resolutionNames.join(QStringLiteral(", ")),
+                                   DisplayFormat::timeOfDay(QDateTime::currentMSecsSinceEpoch())));
+}
+
+void HistoryPage::applyAxes()
+{
+    // After a zoom or pan the operator's view wins over the refresh.
+    if (m_zoomed)
+        return;
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_shownFromMs),
+                         QDateTime::fromMSecsSinceEpoch(m_shownToMs));
+
+    double lo = std::numeric_limits<double>::max();
+    double hi = std::numeric_limits<double>::lowest();
+    bool allPercent = !m_shown.isEmpty();
+    for (const HistoryQueryResult &r : m_shown) {
+        // The health score shares the 0-100 scale of the percentages.
+        allPercent = allPercent
+                && (r.series.endsWith(QLatin1String("percent"))
+                    || r.series == QLatin1String("health.score"));
+        for (const HistoryPoint &p : r.points) {
+            lo = std::min(lo, p.avg);
+            hi = std::max(hi, p.avg);
+        }
+    }
+    if (lo > hi) {
+        m_valueAxis->setRange(0, allPercent ? 100 : 1);
+        return;
+    }
+    if (allPercent) {
+        // Percentages read best on their natural scale unless they are all tiny.
+        m_valueAxis->setTickCount(6);
+        m_valueAxis->setRange(0, hi > 20 ? std::max(100.0, std::ceil(hi))
+                                         : std::max(1.0, std::ceil(hi * 1.2)));
+        return;
+    }
+    const double pad = hi > lo ? (hi - lo) * 0.08 : std::max(1.0, std::abs(hi) * 0.1);
+    m_valueAxis->setRange(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
+    m_valueAxis->applyNiceNumbers();
+}
+
+void HistoryPage::resetZoom()
+{
+    m_zoomed = false;
+    m_resetZoomButton->setEnabled(false);
+    applyAxes();
+}
+
+bool HistoryPage::exportCsv(const QString &path, QString *error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    QByteArray out = "ts,series,min,max,avg,count\n";
+    for (const HistoryQueryResult &r : m_shown) {
+        const QString series = csvField(r.series);
+        for (const HistoryPoint &p : r.points) {
+            out += QStringList{TimeUtil::toRfc3339(p.tsMs), series, csvNumber(p.min),
+                               csvNumber(p.max), csvNumber(p.avg), QString::number(p.count)}
+                           .join(QLatin1Char(','))
+                           .toUtf8();
+            out += '\n';
+        }
+    }
+    if (file.write(out) != out.size() || !file.commit()) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+void HistoryPage::exportCsvInteractive()
+{
+    const QString suggested =
+            QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                    .filePath(QStringLiteral("shivx-history-%1.csv")
+                                      .arg(QDateTime::currentDateTime().toString(
+                                              QStringLiteral("yyyyMMdd-HHmmss"))));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"), suggested,
+                                                      tr("CSV files (*.csv);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportCsv(path, &error))
+        QMessageBox::warning(this, tr("Export CSV"),
+                             tr("Could not write %1:\n%2").arg(QDir::toNativeSeparators(path),
+                                                               error));
+    else
+        m_status->setText(tr("Exported to %1").arg(QDir::toNativeSeparators(path)));
+}
+
+} // namespace Shivx::Ui

@@ -1,0 +1,109 @@
+#pragma once
+
+#include "history/historyquery.h"
+
+#include <QFutureWatcher>
+#include <QHash>
+#include <QWidget>
+
+class QChart;
+class QComboBox;
+class QDateTimeAxis;
+class QDateTimeEdit;
+class QLabel;
+class QLineEdit;
+class QLineSeries;
+class QListWidget;
+class QListWidgetItem;
+class QPushButton;
+class QTimer;
+class QValueAxis;
+
+namespace Shivx::Ui {
+
+class HistoryChartView;
+
+// Metric history from the engine's database: pick series, pick a time range, explore the
+// chart, export what is shown as CSV. Every database read runs on a worker thread; answers
+// carry a generation number and only the newest is drawn. Relative ranges ("last hour")
+// refresh every few seconds while the page is visible.
+class HistoryPage : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Range { Last15Minutes, LastHour, Last24Hours, Last7Days, Last30Days, Custom };
+    Q_ENUM(Range)
+
+    explicit HistoryPage(const QString &databasePath, QWidget *parent = nullptr);
+    ~HistoryPage() override;
+
+    void setRange(Range range);
+    Range range() const;
+    // Only for Range::Custom; epoch milliseconds.
+    void setCustomRange(qint64 fromMs, qint64 toMs);
+    // Ticks or unticks a series in the picker (it must be listed already).
+    bool setSeriesChecked(const QString &series, bool checked);
+    QStringList checkedSeries() const;
+    QStringList availableSeries() const;
+
+    // Writes the points on screen as ts,series,min,max,avg,count (RFC 3339 UTC timestamps).
+    bool exportCsv(const QString &path, QString *error) const;
+
+    // Starts a load now (coalesced with one already running).
+    void reload();
+    // Shows the whole queried range again after zooming or panning.
+    void resetZoom();
+
+    QChart *chart() const { return m_chart; }
+    // The line of `series` in the chart, or null when it is not shown.
+    QLineSeries *lineSeries(const QString &series) const { return m_lines.value(series); }
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void onRangeChanged();
+    void onItemChanged(QListWidgetItem *item);
+    void onAnswer();
+    void applyFilter(const QString &text);
+    void updateSeriesList(const QList<SeriesInfo> &series);
+    void applyResults(const QList<HistoryQueryResult> &results);
+    void applyAxes();
+    void exportCsvInteractive();
+    // [from, to] of the current range, evaluated now for relative ranges.
+    std::pair<qint64, qint64> currentRange() const;
+    void scheduleReload();
+
+    QString m_databasePath;
+    QComboBox *m_rangeCombo = nullptr;
+    QDateTimeEdit *m_fromEdit = nullptr;
+    QDateTimeEdit *m_toEdit = nullptr;
+    QLabel *m_fromLabel = nullptr;
+    QLabel *m_toLabel = nullptr;
+    QPushButton *m_resetZoomButton = nullptr;
+    QPushButton *m_exportButton = nullptr;
+    QLabel *m_status = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QListWidget *m_seriesList = nullptr;
+    QPushButton *m_clearButton = nullptr;
+    QChart *m_chart = nullptr;
+    HistoryChartView *m_chartView = nullptr;
+    QDateTimeAxis *m_timeAxis = nullptr;
+    QValueAxis *m_valueAxis = nullptr;
+    QHash<QString, QLineSeries *> m_lines;
+
+    QFutureWatcher<HistoryAnswer> m_watcher;
+    QTimer *m_refreshTimer = nullptr;
+    QTimer *m_reloadDebounce = nullptr;
+    quint64 m_generation = 0;
+    bool m_reloadPending = false;
+    bool m_listedOnce = false;
+    bool m_zoomed = false;
+    QStringList m_checked;
+    // The answer on screen, for CSV export and the axes.
+    QList<HistoryQueryResult> m_shown;
+    qint64 m_shownFromMs = 0;
+    qint64 m_shownToMs = 0;
+};
+
+} // namespace Shivx::Ui

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "health/hostsample.h"
+
+#include <QGroupBox>
+
+class QFormLayout;
+class QLabel;
+
+namespace Shivx::Ui {
+
+// The numbers behind the gauges: load, swap, I/O rates and the engine's own footprint,
+// as label pairs. Updated from each HostSample; does nothing but set label text.
+class HostPanel : public QGroupBox
+{
+    Q_OBJECT
+public:
+    explicit HostPanel(QWidget *parent = nullptr);
+
+    void setSample(const HostSample &sample);
+
+private:
+    QLabel *addRow(QFormLayout *form, const QString &label, const char *objectName);
+
+    QLabel *m_load = nullptr;
+    QLabel *m_cores = nullptr;
+    QLabel *m_memory = nullptr;
+    QLabel *m_swap = nullptr;
+    QLabel *m_diskIo = nullptr;
+    QLabel *m_network = nullptr;
+    QLabel *m_engineRss = nullptr;
+    QLabel *m_engineCpu = nullptr;
+    QLabel *m_engineThreads = nullptr;
+    QLabel *m_engineFds = nullptr;
+    QLabel *m_filesystems = nullptr;
+};
+
+} // namespace Shivx::Ui

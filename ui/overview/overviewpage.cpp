@@ -1,0 +1,204 @@
+#include "overview/overviewpage.h"
+
+#include "overview/hostpanel.h"
+#include "overview/scorebreakdownmodel.h"
+#include "overview/targetsmodel.h"
+#include "widgets/displayformat.h"
+#include "widgets/gaugewidget.h"
+#include "widgets/statuscolors.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace Shivx::Ui {
+
+namespace {
+
+GaugeWidget *makeGauge(QWidget *parent, const QString &label, const QString &unit,
+                       const char *objectName)
+{
+    auto *gauge = new GaugeWidget(parent);
+    gauge->setObjectName(QLatin1String(objectName));
+    gauge->setLabel(label);
+    gauge->setUnit(unit);
+    return gauge;
+}
+
+void setUpTable(QTableView *view)
+{
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 10);
+}
+
+} // namespace
+
+OverviewPage::OverviewPage(QWidget *parent) : QWidget(parent)
+{
+    // Gauges. Score thresholds follow the engine's states: below 80 degraded, below 50
+    // critical; the score comes rounded to 0.1, so x.95 separates the bands.
+    m_scoreGauge = makeGauge(this, tr("Health score"), tr("of 100"), "scoreGauge");
+    m_scoreGauge->setThresholds(79.95, 49.95, GaugeWidget::Direction::HigherIsBetter);
+    m_cpuGauge = makeGauge(this, tr("CPU"), tr("%"), "cpuGauge");
+    m_cpuGauge->setThresholds(70, 90);
+    m_memoryGauge = makeGauge(this, tr("Memory"), tr("%"), "memoryGauge");
+    m_memoryGauge->setThresholds(80, 92);
+    m_diskGauge = makeGauge(this, tr("Disk"), tr("%"), "diskGauge");
+    m_diskGauge->setThresholds(85, 95);
+
+    auto *gauges = new QHBoxLayout;
+    gauges->setSpacing(12);
+    for (GaugeWidget *g : {m_scoreGauge, m_cpuGauge, m_memoryGauge, m_diskGauge})
+        gauges->addWidget(g, 1);
+
+    // Host numbers and the score's explanation side by side.
+    m_hostPanel = new HostPanel(this);
+
+    auto *scoreBox = new QGroupBox(tr("Score breakdown"), this);
+    m_scoreSummary = new QLabel(tr("Waiting for the first health report…"), scoreBox);
+    m_scoreSummary->setObjectName(QStringLiteral("scoreSummary"));
+    m_scoreModel = new ScoreBreakdownModel(this);
+    m_scoreView = new QTableView(scoreBox);
+    m_scoreView->setObjectName(QStringLiteral("scoreView"));
+    m_scoreView->setModel(m_scoreModel);
+    setUpTable(m_scoreView);
+    m_scoreView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_scoreView->horizontalHeader()->setSectionResizeMode(
+            ScoreBreakdownModel::ComponentColumn, QHeaderView::ResizeToContents);
+    m_scoreView->horizontalHeader()->setSectionResizeMode(
+            ScoreBreakdownModel::PenaltyColumn, QHeaderView::ResizeToContents);
+    auto *scoreLayout = new QVBoxLayout(scoreBox);
+    scoreLayout->addWidget(m_scoreSummary);
+    scoreLayout->addWidget(m_scoreView);
+
+    // Targets.
+    auto *targetsBox = new QGroupBox(tr("Targets"), this);
+    m_targetsSummary = new QLabel(tr("No targets configured."), targetsBox);
+    m_targetsSummary->setObjectName(QStringLiteral("targetsSummary"));
+    m_targetsModel = new TargetsModel(this);
+    m_targetsProxy = new QSortFilterProxyModel(this);
+    m_targetsProxy->setSourceModel(m_targetsModel);
+    m_targetsProxy->setSortRole(TargetsModel::SortRole);
+    m_targetsProxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+    m_targetsView = new QTableView(targetsBox);
+    m_targetsView->setObjectName(QStringLiteral("targetsView"));
+    m_targetsView->setModel(m_targetsProxy);
+    setUpTable(m_targetsView);
+    m_targetsView->setSortingEnabled(true);
+    m_targetsView->sortByColumn(TargetsModel::NameColumn, Qt::AscendingOrder);
+    QHeaderView *header = m_targetsView->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->resizeSection(TargetsModel::NameColumn, 200);
+    header->resizeSection(TargetsModel::KindColumn, 80);
+    header->resizeSection(TargetsModel::StateColumn, 100);
+    header->resizeSection(TargetsModel::LatencyColumn, 90);
+    header->resizeSection(TargetsModel::FailuresColumn, 80);
+    header->resizeSection(TargetsModel::LastCheckColumn, 100);
+    auto *targetsLayout = new QVBoxLayout(targetsBox);
+    targetsLayout->addWidget(m_targetsSummary);
+    targetsLayout->addWidget(m_targetsView);
+
+    auto *middle = new QSplitter(Qt::Horizontal, this);
+    middle->setChildrenCollapsible(false);
+    middle->addWidget(m_hostPanel);
+    middle->addWidget(scoreBox);
+    middle->setStretchFactor(0, 1);
+    middle->setStretchFactor(1, 1);
+
+    auto *body = new QSplitter(Qt::Vertical, this);
+    body->setChildrenCollapsible(false);
+    body->addWidget(middle);
+    body->addWidget(targetsBox);
+    // Extra height goes to the targets, the list that grows with the installation.
+    body->setStretchFactor(0, 0);
+    body->setStretchFactor(1, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(gauges);
+    layout->addWidget(body, 1);
+}
+
+void OverviewPage::setHostSample(const HostSample &sample)
+{
+    // CPU % is a rate; the first sample after start has none and would show a false 0.
+    if (sample.hasRates)
+        m_cpuGauge->setValue(sample.cpuPercent);
+    else
+        m_cpuGauge->clearValue();
+    m_cpuGauge->setDetail(tr("load %1").arg(QLocale().toString(sample.load1, 'f', 2)));
+
+    m_memoryGauge->setValue(sample.memUsedPercent);
+    m_memoryGauge->setDetail(tr("%1 of %2").arg(DisplayFormat::bytes(sample.memUsedBytes),
+                                                DisplayFormat::bytes(sample.memTotalBytes)));
+
+    // The fullest filesystem is the one that will stop the machine first.
+    const auto fullest = std::max_element(sample.mounts.cbegin(), sample.mounts.cend(),
+                                          [](const MountUsage &a, const MountUsage &b) {
+                                              return a.usedPercent < b.usedPercent;
+                                          });
+    if (fullest != sample.mounts.cend()) {
+        m_diskGauge->setValue(fullest->usedPercent);
+        m_diskGauge->setDetail(tr("fullest: %1").arg(fullest->mountPoint));
+    } else {
+        m_diskGauge->clearValue();
+        m_diskGauge->setDetail(QString());
+    }
+
+    m_hostPanel->setSample(sample);
+}
+
+void OverviewPage::setHealth(const HealthReport &report)
+{
+    m_scoreGauge->setValue(report.score);
+    m_scoreGauge->setDetail(DisplayFormat::healthState(report.state));
+    m_scoreModel->update(report.components);
+
+    double off = 0;
+    for (const ScoreComponent &c : report.components)
+        off += c.penalty;
+    const QLocale locale;
+    m_scoreSummary->setText(
+            tr("%1: score %2, %3 points off 100 as itemised below")
+                    .arg(DisplayFormat::healthState(report.state),
+                         locale.toString(report.score, 'f', 0), locale.toString(off, 'f', 1)));
+    QPalette pal = m_scoreSummary->palette();
+    pal.setColor(QPalette::WindowText, StatusColors::forHealthState(report.state));
+    m_scoreSummary->setPalette(pal);
+}
+
+void OverviewPage::setTargets(const QList<TargetStatus> &targets)
+{
+    m_targetsModel->update(targets);
+
+    int up = 0, degraded = 0, down = 0;
+    for (const TargetStatus &t : targets) {
+        up += t.state == TargetState::Up;
+        degraded += t.state == TargetState::Degraded;
+        down += t.state == TargetState::Down;
+    }
+    if (targets.isEmpty())
+        m_targetsSummary->setText(tr("No targets configured."));
+    else
+        m_targetsSummary->setText(tr("%n target(s): %1 up, %2 degraded, %3 down", nullptr,
+                                     int(targets.size()))
+                                          .arg(up)
+                                          .arg(degraded)
+                                          .arg(down));
+}
+
+} // namespace Shivx::Ui

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "health/healthreport.h"
+#include "health/hostsample.h"
+#include "health/target.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+class QSortFilterProxyModel;
+
+namespace Shivx::Ui {
+
+class GaugeWidget;
+class HostPanel;
+class ScoreBreakdownModel;
+class TargetsModel;
+
+// The live picture: gauges for the score and the host's CPU, memory and fullest disk, the
+// host's other numbers, why the score is what it is, and the monitored targets.
+// Fed by the engine's signals through the setters; holds no engine pointer itself.
+class OverviewPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit OverviewPage(QWidget *parent = nullptr);
+
+    void setHostSample(const HostSample &sample);
+    void setHealth(const HealthReport &report);
+    void setTargets(const QList<TargetStatus> &targets);
+
+    GaugeWidget *scoreGauge() const { return m_scoreGauge; }
+    GaugeWidget *cpuGauge() const { return m_cpuGauge; }
+    GaugeWidget *memoryGauge() const { return m_memoryGauge; }
+    GaugeWidget *diskGauge() const { return m_diskGauge; }
+    TargetsModel *targetsModel() const { return m_targetsModel; }
+    ScoreBreakdownModel *scoreModel() const { return m_scoreModel; }
+
+private:
+    GaugeWidget *m_scoreGauge = nullptr;
+    GaugeWidget *m_cpuGauge = nullptr;
+    GaugeWidget *m_memoryGauge = nullptr;
+    GaugeWidget *m_diskGauge = nullptr;
+    HostPanel *m_hostPanel = nullptr;
+    QLabel *m_scoreSummary = nullptr;
+    ScoreBreakdownModel *m_scoreModel = nullptr;
+    QTableView *m_scoreView = nullptr;
+    TargetsModel *m_targetsModel = nullptr;
+    QSortFilterProxyModel *m_targetsProxy = nullptr;
+    QTableView *m_targetsView = nullptr;
+    QLabel *m_targetsSummary = nullptr;
+};
+
+} // namespace Shivx::Ui

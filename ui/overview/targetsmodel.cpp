@@ -1,0 +1,221 @@
+#include "overview/targetsmodel.h"
+
+#include "widgets/displayformat.h"
+#include "widgets/statuscolors.h"
+
+#include <QHash>
+#include <QSet>
+
+namespace Shivx::Ui {
+
+TargetsModel::TargetsModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+int TargetsModel::rowOf(const QString &name) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).name == name)
+            return i;
+    }
+    return -1;
+}
+
+void TargetsModel::update(const QList<TargetStatus> &targets)
+{
+    QHash<QString, int> incoming;
+    incoming.reserve(targets.size());
+    for (int i = 0; i < targets.size(); ++i)
+        incoming.insert(targets.at(i).name, i);
+
+    // Remove vanished targets from the bottom up so the rows still to visit keep their
+    // numbers; contiguous runs go in one removal.
+    for (int row = m_rows.size() - 1; row >= 0;) {
+        if (incoming.contains(m_rows.at(row).name)) {
+            --row;
+            continue;
+        }
+        int first = row;
+        while (first > 0 && !incoming.contains(m_rows.at(first - 1).name))
+            --first;
+        beginRemoveRows({}, first, row);
+        m_rows.remove(first, row - first + 1);
+        endRemoveRows();
+        row = first - 1;
+    }
+
+    // Update the targets that stayed, cell by cell. Adjacent changed columns of a row go
+    // out as one range; unchanged cells are not touched so the view repaints only them.
+    QSet<QString> known;
+    known.reserve(m_rows.size());
+    for (int row = 0; row < m_rows.size(); ++row) {
+        const TargetStatus previous = m_rows.at(row);
+        const TargetStatus &next = targets.at(incoming.value(previous.name));
+        known.insert(next.name);
+        // Fields no column shows (checks, weight...) are refreshed too, silently.
+        m_rows[row] = next;
+        int column = 0;
+        while (column < ColumnCount) {
+            if (!cellDiffers(column, previous, next)) {
+                ++column;
+                continue;
+            }
+            int last = column;
+            QList<int> roles = rolesFor(column);
+            while (last + 1 < ColumnCount && cellDiffers(last + 1, previous, next)) {
+                ++last;
+                for (int role : rolesFor(last)) {
+                    if (!roles.contains(role))
+                        roles.append(role);
+                }
+            }
+            Q_EMIT dataChanged(index(row, column), index(row, last), roles);
+            column = last + 1;
+        }
+    }
+
+    // New targets are appended in one batch, in the engine's order.
+    QList<TargetStatus> added;
+    for (const TargetStatus &t : targets) {
+        if (!known.contains(t.name))
+            added.append(t);
+    }
+    if (!added.isEmpty()) {
+        beginInsertRows({}, m_rows.size(), m_rows.size() + added.size() - 1);
+        m_rows.append(added);
+        endInsertRows();
+    }
+}
+
+bool TargetsModel::cellDiffers(int column, const TargetStatus &a, const TargetStatus &b)
+{
+    switch (column) {
+    case NameColumn: return a.name != b.name || a.critical != b.critical;
+    case KindColumn: return a.kind != b.kind;
+    case StateColumn:
+        return a.state != b.state || a.transitionsLastMinutes != b.transitionsLastMinutes;
+    case LatencyColumn: return a.latencyMs != b.latencyMs;
+    case FailuresColumn: return a.consecutiveFailures != b.consecutiveFailures;
+    case LastCheckColumn: return a.lastCheckMs != b.lastCheckMs;
+    case LastErrorColumn: return a.lastError != b.lastError;
+    default: break;
+    }
+    return false;
+}
+
+QList<int> TargetsModel::rolesFor(int column)
+{
+    QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole, SortRole};
+    if (column == StateColumn)
+        roles << Qt::BackgroundRole << Qt::ForegroundRole << StateRole;
+    if (column == LastErrorColumn)
+        roles << Qt::ForegroundRole;
+    return roles;
+}
+
+int TargetsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int TargetsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TargetsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const TargetStatus &t = m_rows.at(index.row());
+    const int column = index.column();
+    const bool checked = t.lastCheckMs > 0;
+
+    if (role == StateRole)
+        return int(t.state);
+
+    if (role == Qt::DisplayRole) {
+        switch (column) {
+        case NameColumn: return t.critical ? tr("%1 (critical)").arg(t.name) : t.name;
+        case KindColumn: return DisplayFormat::targetKind(t.kind);
+        case StateColumn: return DisplayFormat::targetState(t.state);
+        case LatencyColumn:
+            return checked ? DisplayFormat::latencyMs(t.latencyMs) : DisplayFormat::noValue();
+        case FailuresColumn: return t.consecutiveFailures;
+        case LastCheckColumn: return DisplayFormat::timeOfDay(t.lastCheckMs);
+        case LastErrorColumn: return t.lastError;
+        default: break;
+        }
+        return {};
+    }
+
+    if (role == SortRole) {
+        switch (column) {
+        case NameColumn: return t.name;
+        case KindColumn: return DisplayFormat::targetKind(t.kind);
+        // Worst first when sorted descending: Down > Degraded > Up > Unknown.
+        case StateColumn: return int(t.state);
+        case LatencyColumn: return t.latencyMs;
+        case FailuresColumn: return t.consecutiveFailures;
+        case LastCheckColumn: return t.lastCheckMs;
+        case LastErrorColumn: return t.lastError;
+        default: break;
+        }
+        return {};
+    }
+
+    if (role == Qt::ToolTipRole) {
+        switch (column) {
+        case StateColumn:
+            if (t.transitionsLastMinutes > 1)
+                return tr("%1, %n state change(s) recently", nullptr, t.transitionsLastMinutes)
+                        .arg(DisplayFormat::targetState(t.state));
+            return DisplayFormat::targetState(t.state);
+        case FailuresColumn:
+            return tr("%1 consecutive failure(s); %2 of %3 checks failed since start")
+                    .arg(t.consecutiveFailures)
+                    .arg(t.failures)
+                    .arg(t.checks);
+        case LastCheckColumn: return DisplayFormat::dateTime(t.lastCheckMs);
+        case LastErrorColumn: return t.lastError.isEmpty() ? QVariant() : t.lastError;
+        default: break;
+        }
+        return {};
+    }
+
+    if (column == StateColumn) {
+        if (role == Qt::BackgroundRole)
+            return StatusColors::forTargetState(t.state);
+        if (role == Qt::ForegroundRole)
+            return StatusColors::textOn(StatusColors::forTargetState(t.state));
+    }
+    if (role == Qt::ForegroundRole && column == LastErrorColumn && !t.lastError.isEmpty())
+        return StatusColors::critical();
+
+    if (role == Qt::TextAlignmentRole) {
+        switch (column) {
+        case LatencyColumn:
+        case FailuresColumn: return int(Qt::AlignRight | Qt::AlignVCenter);
+        case StateColumn: return int(Qt::AlignCenter);
+        default: break;
+        }
+    }
+    return {};
+}
+
+QVariant TargetsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case KindColumn: return tr("Type");
+    case StateColumn: return tr("State");
+    case LatencyColumn: return tr("Latency");
+    case FailuresColumn: return tr("Failures");
+    case LastCheckColumn: return tr("Last check");
+    case LastErrorColumn: return tr("Last error");
+    default: break;
+    }
+    return {};
+}
+
+} // namespace Shivx::Ui

@@ -1,0 +1,180 @@
+#include "shell/mainwindow.h"
+
+#include "history/historypage.h"
+#include "overview/overviewpage.h"
+#include "widgets/displayformat.h"
+#include "widgets/statuscolors.h"
+
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace Shivx::Ui {
+
+namespace {
+
+QLabel *makeStatusLabel(QWidget *parent, const char *objectName)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(QLatin1String(objectName));
+    label->setContentsMargins(8, 0, 8, 0);
+    return label;
+}
+
+void setLabelColor(QLabel *label, const QColor &color)
+{
+    QPalette pal = label->palette();
+    pal.setColor(QPalette::WindowText, color);
+    label->setPalette(pal);
+}
+
+} // namespace
+
+MainWindow::MainWindow(Engine *engine, QWidget *parent) : QMainWindow(parent), m_engine(engine)
+{
+    setWindowTitle(tr("ShivX Resilience Console"));
+
+    m_overview = new OverviewPage(this);
+    m_history = new HistoryPage(engine->databasePath(), this);
+
+    m_navigation = new QListWidget(this);
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->addItem(tr("Overview"));
+    m_navigation->addItem(tr("History"));
+    m_navigation->setFixedWidth(170);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setSpacing(2);
+    QFont navFont = m_navigation->font();
+    navFont.setPointSizeF(navFont.pointSizeF() * 1.15);
+    m_navigation->setFont(navFont);
+    // A sidebar, not a list of data: the window colour and roomy rows make that readable.
+    m_navigation->setStyleSheet(QStringLiteral(
+            "QListWidget { background: palette(window); border-right: 1px solid palette(mid); }"
+            "QListWidget::item { padding: 10px 14px; }"));
+
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_overview);
+    m_stack->addWidget(m_history);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    connect(m_navigation, &QListWidget::currentRowChanged, m_stack,
+            &QStackedWidget::setCurrentIndex);
+
+    m_engineStateLabel = makeStatusLabel(this, "engineStateLabel");
+    m_apiLabel = makeStatusLabel(this, "apiLabel");
+    m_apiLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_healthLabel = makeStatusLabel(this, "healthLabel");
+    m_readinessLabel = makeStatusLabel(this, "readinessLabel");
+    m_sampleLabel = makeStatusLabel(this, "sampleLabel");
+    statusBar()->addWidget(m_engineStateLabel);
+    statusBar()->addWidget(m_apiLabel);
+    statusBar()->addPermanentWidget(m_healthLabel);
+    statusBar()->addPermanentWidget(m_readinessLabel);
+    statusBar()->addPermanentWidget(m_sampleLabel);
+
+    connect(engine, &Engine::stateChanged, this, &MainWindow::onStateChanged);
+    connect(engine, &Engine::hostSampled, this, &MainWindow::onHostSampled);
+    connect(engine, &Engine::targetsChanged, m_overview, &OverviewPage::setTargets);
+    connect(engine, &Engine::healthChanged, this, &MainWindow::onHealthChanged);
+    connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
+
+    // The engine may have published before the window existed; start from its snapshots.
+    onStateChanged(engine->state());
+    const HostSample sample = engine->lastHostSample();
+    if (sample.timestampMs > 0)
+        onHostSampled(sample);
+    else
+        m_sampleLabel->setText(tr("Waiting for the first sample"));
+    m_overview->setTargets(engine->targets());
+    const HealthReport report = engine->health();
+    if (report.timestampMs > 0)
+        onHealthChanged(report);
+    else
+        m_healthLabel->setText(tr("Health: %1").arg(DisplayFormat::noValue()));
+    onReadinessChanged(engine->readiness());
+
+    resize(1280, 800);
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
+    const int page = settings.value(QStringLiteral("mainWindow/page"), 0).toInt();
+    showPage(page >= 0 && page < PageCount ? page : OverviewPageIndex);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::showPage(int page)
+{
+    m_navigation->setCurrentRow(page);
+}
+
+int MainWindow::currentPage() const
+{
+    return m_stack->currentIndex();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/page"), currentPage());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::onStateChanged(EngineState state)
+{
+    m_engineStateLabel->setText(tr("Engine: %1").arg(DisplayFormat::engineState(state)));
+    setLabelColor(m_engineStateLabel, StatusColors::forEngineState(state));
+    updateApiLabel();
+}
+
+void MainWindow::updateApiLabel()
+{
+    const QUrl url = m_engine->apiUrl();
+    m_apiLabel->setText(url.isEmpty() ? tr("API off")
+                                      : tr("API %1").arg(url.toString(QUrl::RemoveUserInfo)));
+    m_apiLabel->setToolTip(tr("Data directory: %1").arg(m_engine->dataDir()));
+}
+
+void MainWindow::onHostSampled(const HostSample &sample)
+{
+    m_overview->setHostSample(sample);
+    m_sampleLabel->setText(tr("Last sample %1").arg(DisplayFormat::timeOfDay(sample.timestampMs)));
+}
+
+void MainWindow::onHealthChanged(const HealthReport &report)
+{
+    m_overview->setHealth(report);
+    m_healthLabel->setText(tr("Health: %1 (%2)")
+                                   .arg(DisplayFormat::healthState(report.state),
+                                        QLocale().toString(report.score, 'f', 0)));
+    setLabelColor(m_healthLabel, StatusColors::forHealthState(report.state));
+}
+
+void MainWindow::onReadinessChanged(const Readiness &readiness)
+{
+    m_readinessLabel->setText(readiness.ready ? tr("Ready") : tr("Not ready"));
+    setLabelColor(m_readinessLabel,
+                  readiness.ready ? StatusColors::ok() : StatusColors::warning());
+    QStringList lines;
+    for (const ReadinessCheck &check : readiness.checks) {
+        lines << tr("%1: %2%3")
+                         .arg(check.name, check.ok ? tr("ok") : tr("failing"),
+                              check.detail.isEmpty() ? QString()
+                                                     : QStringLiteral(" — ") + check.detail);
+    }
+    m_readinessLabel->setToolTip(lines.join(QLatin1Char('\n')));
+}
+
+} // namespace Shivx::Ui

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/engine.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace Shivx::Ui {
+
+class HistoryPage;
+class OverviewPage;
+
+// The console's frame: a navigation list of the areas on the left, the area's page on the
+// right, and a status bar with the engine's state, API address, health and last sample.
+// Does not own the engine; the engine must outlive the window and be started already
+// (the History page reads the engine's database path once, at construction).
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum Page { OverviewPageIndex, HistoryPageIndex, PageCount };
+
+    explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void showPage(int page);
+    int currentPage() const;
+
+    OverviewPage *overviewPage() const { return m_overview; }
+    HistoryPage *historyPage() const { return m_history; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void onStateChanged(EngineState state);
+    void onHostSampled(const HostSample &sample);
+    void onHealthChanged(const HealthReport &report);
+    void onReadinessChanged(const Readiness &readiness);
+    void updateApiLabel();
+
+    Engine *m_engine = nullptr;
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    OverviewPage *m_overview = nullptr;
+    HistoryPage *m_history = nullptr;
+    QLabel *m_engineStateLabel = nullptr;
+    QLabel *m_apiLabel = nullptr;
+    QLabel *m_healthLabel = nullptr;
+    QLabel *m_readinessLabel = nullptr;
+    QLabel *m_sampleLabel = nullptr;
+};
+
+} // namespace Shivx::Ui

@@ -1,0 +1,97 @@
+#include "widgets/displayformat.h"
+
+#include <QDateTime>
+#include <QLocale>
+
+namespace Shivx::Ui {
+
+QString DisplayFormat::noValue()
+{
+    return QStringLiteral("—");
+}
+
+QString DisplayFormat::bytes(quint64 bytes)
+{
+    return QLocale().formattedDataSize(static_cast<qint64>(bytes), 1,
+                                       QLocale::DataSizeTraditionalFormat);
+}
+
+QString DisplayFormat::bytesPerSecond(double bytesPerSecond)
+{
+    const qint64 rounded = bytesPerSecond > 0 ? static_cast<qint64>(bytesPerSecond + 0.5) : 0;
+    return tr("%1/s").arg(
+            QLocale().formattedDataSize(rounded, 1, QLocale::DataSizeTraditionalFormat));
+}
+
+QString DisplayFormat::percent(double percent, int decimals)
+{
+    return tr("%1 %").arg(QLocale().toString(percent, 'f', decimals));
+}
+
+QString DisplayFormat::latencyMs(double ms)
+{
+    // Sub-millisecond probes (a local TCP connect) would all read "0 ms" without a decimal.
+    return tr("%1 ms").arg(QLocale().toString(ms, 'f', ms < 10 ? 1 : 0));
+}
+
+QString DisplayFormat::timeOfDay(qint64 epochMs)
+{
+    if (epochMs <= 0)
+        return noValue();
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(epochMs).time(),
+                              QStringLiteral("HH:mm:ss"));
+}
+
+QString DisplayFormat::dateTime(qint64 epochMs)
+{
+    if (epochMs <= 0)
+        return noValue();
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(epochMs),
+                              QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString DisplayFormat::targetState(TargetState state)
+{
+    switch (state) {
+    case TargetState::Up: return tr("Up");
+    case TargetState::Degraded: return tr("Degraded");
+    case TargetState::Down: return tr("Down");
+    case TargetState::Unknown: break;
+    }
+    return tr("Unknown");
+}
+
+QString DisplayFormat::targetKind(TargetKind kind)
+{
+    switch (kind) {
+    case TargetKind::Http: return tr("HTTP");
+    case TargetKind::Tcp: return tr("TCP");
+    case TargetKind::Process: return tr("Process");
+    case TargetKind::Command: return tr("Command");
+    }
+    return {};
+}
+
+QString DisplayFormat::healthState(HealthState state)
+{
+    switch (state) {
+    case HealthState::Healthy: return tr("Healthy");
+    case HealthState::Degraded: return tr("Degraded");
+    case HealthState::Critical: return tr("Critical");
+    }
+    return {};
+}
+
+QString DisplayFormat::engineState(EngineState state)
+{
+    switch (state) {
+    case EngineState::Stopped: return tr("Stopped");
+    case EngineState::Starting: return tr("Starting");
+    case EngineState::Running: return tr("Running");
+    case EngineState::Stopping: return tr("Stopping");
+    case EngineState::Failed: return tr("Failed");
+    }
+    return {};
+}
+
+} // namespace Shivx::Ui

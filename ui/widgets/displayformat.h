@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/engine.h"
+#include "health/healthreport.h"
+#include "health/target.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+namespace Shivx::Ui {
+
+// Wording and number formatting shared by the pages. The engine's toString() values are
+// stable codes for logs and the API; what the operator reads is translated here.
+class DisplayFormat
+{
+    Q_DECLARE_TR_FUNCTIONS(Shivx::Ui::DisplayFormat)
+public:
+    // Shown where a value is not known yet.
+    static QString noValue();
+
+    static QString bytes(quint64 bytes);
+    static QString bytesPerSecond(double bytesPerSecond);
+    static QString percent(double percent, int decimals = 1);
+    static QString latencyMs(double ms);
+    // Local wall-clock time of an epoch-millisecond timestamp, "—" for 0.
+    static QString timeOfDay(qint64 epochMs);
+    static QString dateTime(qint64 epochMs);
+
+    static QString targetState(TargetState state);
+    static QString targetKind(TargetKind kind);
+    static QString healthState(HealthState state);
+    static QString engineState(EngineState state);
+};
+
+} // namespace Shivx::Ui
