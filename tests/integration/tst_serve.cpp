@@ -200,6 +200,36 @@ private Q_SLOTS:
         QVERIFY2(serve.errors().contains("cannot listen on 127.0.0.1:"), "expected a listen error");
     }
 
+    // kill -9 at an arbitrary moment leaves a database that the next start opens, keeping what
+    // was written before.
+    void killDashNineLosesNothingWritten()
+    {
+        ServeProcess serve(QStringLiteral("sampler: {interval: 100ms}\n"));
+        QVERIFY2(serve.start(), serve.output().constData());
+        QTest::qWait(2500);
+        QCOMPARE(serve.terminate(SIGKILL), -2);
+
+        auto countPoints = [&] {
+            QProcess q;
+            q.start(QStringLiteral(SHIVX_CLI), {QStringLiteral("history"), QStringLiteral("query"),
+                                                QStringLiteral("health.score"), QStringLiteral("--from"),
+                                                QStringLiteral("-1h"), QStringLiteral("--to"), QStringLiteral("now"),
+                                                QStringLiteral("--step"), QStringLiteral("1s"),
+                                                QStringLiteral("--data-dir"), serve.dataDir()});
+            q.waitForFinished(15000);
+            if (q.exitCode() != 0)
+                return -1;
+            return int(q.readAllStandardOutput().trimmed().split('\n').size()) - 1;
+        };
+        const int afterKill = countPoints();
+        QVERIFY2(afterKill >= 10, QByteArray::number(afterKill).constData());
+
+        QVERIFY2(serve.start(), serve.output().constData());
+        QTest::qWait(1500);
+        QCOMPARE(serve.terminate(), 0);
+        QVERIFY(countPoints() > afterKill);
+    }
+
     void historySurvivesRestartAndIsQueryable()
     {
         ServeProcess serve(QStringLiteral("sampler: {interval: 200ms}\n"));
