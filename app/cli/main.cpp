@@ -4,6 +4,8 @@
 #include "historycommand.h"
 #include "servecommand.h"
 
+#include "core/terminationsignals.h"
+
 #include <QCoreApplication>
 
 namespace {
@@ -22,7 +24,7 @@ void usage(QTextStream &s)
 
 int main(int argc, char **argv)
 {
-    Shivx::Cli::blockTerminationSignals();
+    Shivx::TerminationSignals::blockInAllThreads();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("shivx"));
     QCoreApplication::setOrganizationName(QStringLiteral("ShivX"));

@@ -4,35 +4,14 @@
 
 #include "core/config.h"
 #include "core/engine.h"
+#include "core/terminationsignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QSocketNotifier>
 
 #include <csignal>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 namespace Shivx::Cli {
-
-namespace {
-
-sigset_t terminationSignals()
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    return set;
-}
-
-} // namespace
-
-void blockTerminationSignals()
-{
-    const sigset_t set = terminationSignals();
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
 
 int serveCommand(const QStringList &args)
 {
@@ -67,8 +46,7 @@ int serveCommand(const QStringList &args)
     options.config = *config;
     options.dataDir = p.value(QStringLiteral("data-dir"));
     options.listen = p.value(QStringLiteral("listen"));
-    if (!options.listen.isEmpty() && ConfigLoader::parse(
-            QStringLiteral("engine: {listen: \"%1\"}").arg(options.listen).toUtf8(), QStringLiteral("--listen")).ok() == false) {
+    if (!options.listen.isEmpty() && !ConfigLoader::isValidListenAddress(options.listen)) {
         err() << "shivx serve: --listen: \"" << options.listen << "\" is not HOST:PORT\n" << Qt::flush;
         return ExitUsage;
     }
@@ -78,16 +56,8 @@ int serveCommand(const QStringList &args)
         return ExitFailure;
     }
 
-    const sigset_t set = terminationSignals();
-    const int fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-    QSocketNotifier notifier(fd, QSocketNotifier::Read);
-    int received = 0;
-    QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
-        signalfd_siginfo info{};
-        if (::read(fd, &info, sizeof info) == ssize_t(sizeof info))
-            received = int(info.ssi_signo);
-        QCoreApplication::quit();
-    });
+    TerminationSignals termination;
+    QObject::connect(&termination, &TerminationSignals::received, qApp, &QCoreApplication::quit);
 
     out() << "data directory " << engine.dataDir() << "\n";
     if (engine.apiUrl().isValid()) {
@@ -103,7 +73,7 @@ int serveCommand(const QStringList &args)
     out() << Qt::flush;
 
     QCoreApplication::exec();
-    ::close(fd);
+    const int received = termination.lastSignal();
     out() << "received " << (received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit")
           << ", shutting down\n" << Qt::flush;
     engine.stop();

@@ -59,6 +59,8 @@ public:
     static Result<Config> loadFile(const QString &path);
     static Result<Config> loadDefault();
     static QString defaultResourcePath();
+    // "HOST:PORT" with an IP address (IPv6 in brackets) or "localhost", port 0-65535.
+    static bool isValidListenAddress(const QString &listen);
 };
 
 } // namespace Shivx

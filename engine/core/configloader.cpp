@@ -194,7 +194,9 @@ private:
     QString m_source;
 };
 
-bool validListen(const QString &listen)
+} // namespace
+
+bool ConfigLoader::isValidListenAddress(const QString &listen)
 {
     const int colon = listen.lastIndexOf(QLatin1Char(':'));
     if (colon <= 0)
@@ -206,6 +208,8 @@ bool validListen(const QString &listen)
         host = host.mid(1, host.size() - 2);
     return ok && port <= 65535 && (host == QLatin1String("localhost") || !QHostAddress(host).isNull());
 }
+
+namespace {
 
 void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec *t)
 {
@@ -359,7 +363,7 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
                 r.string(e, QStringLiteral("engine"), "data_dir", &c.dataDir);
                 r.string(e, QStringLiteral("engine"), "listen", &c.listen);
                 r.boolean(e, QStringLiteral("engine"), "api", &c.apiEnabled);
-                if (!r.failed() && !validListen(c.listen))
+                if (!r.failed() && !ConfigLoader::isValidListenAddress(c.listen))
                     r.fail(e["listen"], QStringLiteral("engine.listen"),
                            QStringLiteral("\"%1\" is not HOST:PORT").arg(c.listen));
             }
