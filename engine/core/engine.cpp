@@ -160,6 +160,7 @@ Result<void> Engine::start()
             const auto storage = d->status.storage();
             in.historyPointsWritten = storage.pointsWritten;
             in.historyWriteErrors = storage.writeErrors;
+            in.historyPointsDropped = storage.pointsDropped;
             in.apiRequestsByCode = d->api->requestCounts();
             return renderEngineMetrics(in);
         };

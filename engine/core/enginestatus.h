@@ -23,6 +23,7 @@ public:
         qint64 lastWriteMs = 0;
         quint64 pointsWritten = 0;
         quint64 writeErrors = 0;
+        quint64 pointsDropped = 0; // non-finite values that history cannot store
     };
 
     void setHost(const HostSample &s) { QWriteLocker l(&m_lock); m_host = s; }

@@ -113,6 +113,10 @@ void ProcessProbe::begin()
     QTimer::singleShot(0, this, [this, error] { finish(error.isEmpty(), error); });
 }
 
-void ProcessProbe::abortWork() { }
+void ProcessProbe::abortWork()
+{
+    // Nothing in flight: the check already ran inside begin(), only its report is queued,
+    // and cancel() has marked the probe done so that report is dropped.
+}
 
 } // namespace Shivx

@@ -50,6 +50,13 @@ Result<void> checkHeader(const QString &path)
 Result<void> migrate(QSqlDatabase &db, const QString &path)
 {
     const int latest = Internal::latestSchemaVersion();
+    // The common case, checked without the write lock, so that a reader (shivx history)
+    // opening the database never waits for the engine's writer or makes it wait.
+    const auto before = Database::schemaVersion(db);
+    if (!before)
+        return before.error();
+    if (*before == latest)
+        return {};
     for (const Internal::Migration &m : Internal::migrations()) {
         Transaction tx(db);
         if (!tx.begin().ok())

@@ -163,8 +163,8 @@ struct HistoryStore::Private
     Result<Coverage> coverage(qint64 id);
     Result<QList<HistoryPoint>> fetchRaw(qint64 id, qint64 fromMs, qint64 toMs);
     Result<QList<HistoryPoint>> fetchRollup(qint64 id, qint64 fromMs, qint64 toMs, Resolution r);
-    Result<qint64> estimateRaw(qint64 id, qint64 fromMs, qint64 toMs);
-    Result<qint64> countRollup(qint64 id, qint64 fromMs, qint64 toMs, Resolution r);
+    Result<qint64> estimateRaw(qint64 id, qint64 fromMs, qint64 toMs, qint64 limit);
+    Result<qint64> countRollup(qint64 id, qint64 fromMs, qint64 toMs, Resolution r, qint64 limit);
     Result<void> sealGroup(
         qint64 id, qint64 windowStart, const std::vector<RawPoint> &fresh, qint64 rawCutoff);
     Result<void> applyRetention(const QList<qint64> &ids, qint64 nowMs);
@@ -290,7 +290,6 @@ Result<QList<HistoryPoint>> HistoryStore::Private::fetchRollup(
         = r == Resolution::Minute ? QStringLiteral("history_1m") : QStringLiteral("history_1h");
     const qint64 firstBucket = floorTo(fromMs, step);
     const qint64 lastBucket = floorTo(toMs, step);
-    std::map<qint64, Aggregate> buckets;
 
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -302,10 +301,11 @@ Result<QList<HistoryPoint>> HistoryStore::Private::fetchRollup(
     q.addBindValue(lastBucket / 1000);
     if (!q.exec())
         return sqlError(q, "reading rollups");
+    std::vector<std::pair<qint64, Aggregate>> stored;
     while (q.next()) {
-        Aggregate a { q.value(1).toDouble(), q.value(2).toDouble(), q.value(3).toDouble(),
-            q.value(4).toLongLong() };
-        buckets[q.value(0).toLongLong() * 1000].merge(a);
+        stored.push_back({ q.value(0).toLongLong() * 1000,
+            { q.value(1).toDouble(), q.value(2).toDouble(), q.value(3).toDouble(),
+                q.value(4).toLongLong() } });
     }
     q.finish();
 
@@ -320,49 +320,76 @@ Result<QList<HistoryPoint>> HistoryStore::Private::fetchRollup(
     q.bindValue(QStringLiteral(":to"), lastBucket + step);
     if (!q.exec())
         return sqlError(q, "aggregating recent history");
+    std::vector<std::pair<qint64, Aggregate>> pending;
     while (q.next()) {
-        Aggregate a { q.value(1).toDouble(), q.value(2).toDouble(), q.value(3).toDouble(),
-            q.value(4).toLongLong() };
-        buckets[q.value(0).toLongLong()].merge(a);
+        pending.push_back({ q.value(0).toLongLong(),
+            { q.value(1).toDouble(), q.value(2).toDouble(), q.value(3).toDouble(),
+                q.value(4).toLongLong() } });
     }
 
+    // Both lists are sorted by bucket; a bucket in both (late points) is merged.
     QList<HistoryPoint> out;
-    out.reserve(static_cast<qsizetype>(buckets.size()));
-    for (const auto &[ts, a] : buckets)
+    out.reserve(static_cast<qsizetype>(stored.size() + pending.size()));
+    const auto push = [&out](qint64 ts, const Aggregate &a) {
         out.append({ ts, a.min, a.max, a.sum / static_cast<double>(a.count), a.count });
+    };
+    size_t i = 0, j = 0;
+    while (i < stored.size() || j < pending.size()) {
+        if (j == pending.size() || (i < stored.size() && stored[i].first < pending[j].first)) {
+            push(stored[i].first, stored[i].second);
+            ++i;
+        } else if (i == stored.size() || pending[j].first < stored[i].first) {
+            push(pending[j].first, pending[j].second);
+            ++j;
+        } else {
+            Aggregate a = stored[i++].second;
+            a.merge(pending[j].second);
+            push(pending[j++].first, a);
+        }
+    }
     return out;
 }
 
-Result<qint64> HistoryStore::Private::estimateRaw(qint64 id, qint64 fromMs, qint64 toMs)
+Result<qint64> HistoryStore::Private::estimateRaw(
+    qint64 id, qint64 fromMs, qint64 toMs, qint64 limit)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    // Blocks only partly inside the range count in proportion to the overlap; query() checks
-    // the real number after decoding, so the estimate only has to avoid decoding months.
-    q.prepare(
-        QStringLiteral("SELECT COALESCE(SUM(count * (MIN(end_ts, :to) - MAX(start_ts, :from) + 1.0)"
-                       " / (end_ts - start_ts + 1.0)), 0) FROM history_block WHERE series_id = :id"
-                       " AND start_ts > :from - :block AND start_ts <= :to AND end_ts >= :from"));
-    q.bindValue(QStringLiteral(":to"), toMs);
-    q.bindValue(QStringLiteral(":from"), fromMs);
-    q.bindValue(QStringLiteral(":id"), id);
-    q.bindValue(QStringLiteral(":block"), BlockMs);
-    if (!q.exec() || !q.next())
-        return sqlError(q, "counting history blocks");
-    qint64 n = std::llround(q.value(0).toDouble());
-    q.finish();
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM history_raw WHERE series_id = ?"
-                             " AND ts >= ? AND ts <= ?"));
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM history_raw WHERE series_id = ?"
+                             " AND ts >= ? AND ts <= ? LIMIT ?)"));
     q.addBindValue(id);
     q.addBindValue(fromMs);
     q.addBindValue(toMs);
+    q.addBindValue(limit + 1);
     if (!q.exec() || !q.next())
         return sqlError(q, "counting recent history");
-    return n + q.value(0).toLongLong();
+    double n = q.value(0).toDouble();
+    q.finish();
+
+    // Blocks only partly inside the range count in proportion to the overlap; query() checks
+    // the real number after decoding, so the estimate only has to keep Auto from decoding
+    // months. It stops as soon as the limit is passed: for 1-s data after the first block.
+    q.prepare(QStringLiteral("SELECT count, start_ts, end_ts FROM history_block"
+                             " WHERE series_id = ? AND start_ts > ? AND start_ts <= ?"
+                             " AND end_ts >= ? ORDER BY start_ts"));
+    q.addBindValue(id);
+    q.addBindValue(fromMs - BlockMs);
+    q.addBindValue(toMs);
+    q.addBindValue(fromMs);
+    if (!q.exec())
+        return sqlError(q, "counting history blocks");
+    while (n <= double(limit) && q.next()) {
+        const double count = q.value(0).toDouble();
+        const qint64 start = q.value(1).toLongLong();
+        const qint64 end = q.value(2).toLongLong();
+        n += count * double(std::min(end, toMs) - std::max(start, fromMs) + 1)
+            / double(end - start + 1);
+    }
+    return std::llround(n);
 }
 
 Result<qint64> HistoryStore::Private::countRollup(
-    qint64 id, qint64 fromMs, qint64 toMs, Resolution r)
+    qint64 id, qint64 fromMs, qint64 toMs, Resolution r, qint64 limit)
 {
     const qint64 step = r == Resolution::Minute ? MinuteMs : HourMs;
     const QString table
@@ -371,15 +398,17 @@ Result<qint64> HistoryStore::Private::countRollup(
     const qint64 lastBucket = floorTo(toMs, step);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    // An upper bound: a pending bucket may also have a rollup row (late points).
-    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM %1 WHERE series_id = :id"
-                             " AND ts >= :fromS AND ts <= :toS),"
+    // An upper bound (a pending bucket may also have a rollup row, after late points), and
+    // counting stops past the limit: Auto only needs to know whether it fits.
+    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM %1 WHERE series_id = :id"
+                             " AND ts >= :fromS AND ts <= :toS LIMIT :limit)),"
                              " (SELECT COUNT(DISTINCT ts / :step) FROM history_raw"
                              " WHERE series_id = :id AND ts >= :from AND ts < :to)")
                   .arg(table));
     q.bindValue(QStringLiteral(":id"), id);
     q.bindValue(QStringLiteral(":fromS"), firstBucket / 1000);
     q.bindValue(QStringLiteral(":toS"), lastBucket / 1000);
+    q.bindValue(QStringLiteral(":limit"), limit + 1);
     q.bindValue(QStringLiteral(":step"), step);
     q.bindValue(QStringLiteral(":from"), firstBucket);
     q.bindValue(QStringLiteral(":to"), lastBucket + step);
@@ -763,7 +792,7 @@ Result<HistoryQueryResult> HistoryStore::query(
     if (!cov)
         return cov.error();
     if (cov->completeFrom(Resolution::Raw, fromMs)) {
-        const auto n = d->estimateRaw(*id, fromMs, toMs);
+        const auto n = d->estimateRaw(*id, fromMs, toMs, maxPoints);
         if (!n)
             return n.error();
         if (*n <= maxPoints) {
@@ -775,7 +804,7 @@ Result<HistoryQueryResult> HistoryStore::query(
         }
     }
     if (cov->completeFrom(Resolution::Minute, fromMs)) {
-        const auto n = d->countRollup(*id, fromMs, toMs, Resolution::Minute);
+        const auto n = d->countRollup(*id, fromMs, toMs, Resolution::Minute, maxPoints);
         if (!n)
             return n.error();
         if (*n <= maxPoints) {

@@ -5,6 +5,8 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <cmath>
+
 Q_LOGGING_CATEGORY(lcHistoryWriter, "shivx.history.writer")
 
 namespace Shivx {
@@ -46,7 +48,14 @@ void HistoryWriter::start()
 
 void HistoryWriter::record(const QList<SamplePoint> &points)
 {
-    m_buffer.append(points);
+    // The store rejects a whole batch with a non-finite value (SQLite cannot hold NaN), so
+    // one failed reading must not hold back every later write: it is dropped here.
+    for (const SamplePoint &p : points) {
+        if (std::isfinite(p.value) && !p.series.isEmpty() && p.tsMs >= 0)
+            m_buffer.append(p);
+        else
+            ++m_storage.pointsDropped;
+    }
     if (m_buffer.size() > maxBufferedPoints)
         m_buffer.remove(0, m_buffer.size() - maxBufferedPoints);
 }

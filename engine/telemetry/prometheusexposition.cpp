@@ -163,6 +163,8 @@ QByteArray renderEngineMetrics(const ExpositionInput &in)
     w.sample("shivx_history_points_written_total", double(in.historyPointsWritten));
     w.family("shivx_history_write_errors_total", "counter", "Failed metric history writes.");
     w.sample("shivx_history_write_errors_total", double(in.historyWriteErrors));
+    w.family("shivx_history_points_dropped_total", "counter", "Metric points dropped because their value was not finite.");
+    w.sample("shivx_history_points_dropped_total", double(in.historyPointsDropped));
     w.family("shivx_api_requests_total", "counter", "HTTP API requests by status code.");
     for (const auto &c : in.apiRequestsByCode)
         w.sample("shivx_api_requests_total", L{{s("code"), QString::number(c.first)}}, double(c.second));

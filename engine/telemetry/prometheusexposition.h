@@ -39,6 +39,7 @@ struct ExpositionInput
     qint64 startedAtMs = 0;
     quint64 historyPointsWritten = 0;
     quint64 historyWriteErrors = 0;
+    quint64 historyPointsDropped = 0;
     QList<QPair<int, quint64>> apiRequestsByCode;
 };
 

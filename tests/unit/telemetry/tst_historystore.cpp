@@ -59,6 +59,7 @@ private slots:
     void autoAvoidsResolutionCutByRetention();
     void listSeries();
     void reopenKeepsEverything();
+    void readerConnectionSeesCommittedPoints();
     void invalidInputIsRefused();
     void unknownSeries();
     void corruptedFileIsRefusedAndUntouched();
@@ -457,6 +458,22 @@ void tst_HistoryStore::reopenKeepsEverything()
     const auto h = store->query(QStringLiteral("s"), T0, T0 + Day, Resolution::Hour);
     QCOMPARE(h->points.size(), 2);
     QCOMPARE(h->points.at(0).count + h->points.at(1).count, 5010);
+}
+
+void tst_HistoryStore::readerConnectionSeesCommittedPoints()
+{
+    auto writer = openStore();
+    auto reader = openStore();
+    QVERIFY(writer && reader);
+    appendSeconds(*writer, QStringLiteral("s"), T0, 100, [](qint64) { return 3.0; });
+    auto r = reader->query(QStringLiteral("s"), T0, T0 + Hour, Resolution::Raw);
+    QVERIFY(r.ok());
+    QCOMPARE(r->points.size(), 100);
+    QVERIFY(writer->maintain(T0 + Hour).ok());
+    r = reader->query(QStringLiteral("s"), T0, T0 + Hour, Resolution::Minute);
+    QVERIFY(r.ok());
+    QCOMPARE(r->points.size(), 2);
+    QCOMPARE(r->points.at(0).count + r->points.at(1).count, 100);
 }
 
 void tst_HistoryStore::invalidInputIsRefused()
