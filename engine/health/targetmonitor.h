@@ -36,7 +36,8 @@ public Q_SLOTS:
     void stop();
 
 Q_SIGNALS:
-    // Emitted on the monitor thread after every completed probe, with the full list.
+    // Emitted on the monitor thread after every completed probe and after setTargets (new
+    // targets as UNKNOWN), with the full list.
     void targetsUpdated(const QList<Shivx::TargetStatus> &targets);
     // Emitted on the monitor thread when a target's state changes.
     void targetTransitioned(const QString &name, Shivx::TargetState from, Shivx::TargetState to,

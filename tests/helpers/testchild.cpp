@@ -2,6 +2,7 @@
 //   --pidfile PATH      write our pid to PATH
 //   --name NAME         set /proc/self/comm to NAME (prctl)
 //   --ignore-term       ignore SIGTERM
+//   --die-with-parent   get SIGKILL when the parent dies, so a crashed test leaves no orphan
 //   --sleep MS          sleep MS milliseconds
 //   --stderr TEXT       write TEXT and a newline to stderr
 //   --exit CODE         exit with CODE now
@@ -33,6 +34,11 @@ int main(int argc, char **argv)
         } else if (a == QLatin1String("--name")) {
             ::prctl(PR_SET_NAME, next.toLocal8Bit().constData(), 0, 0, 0);
             ++i;
+        } else if (a == QLatin1String("--die-with-parent")) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+            // The parent may have died before prctl took effect.
+            if (::getppid() == 1)
+                return 0;
         } else if (a == QLatin1String("--ignore-term")) {
             std::signal(SIGTERM, SIG_IGN);
         } else if (a == QLatin1String("--stderr")) {

@@ -1,3 +1,4 @@
+#include "core/clock.h"
 #include "health/processprobe.h"
 #include "health/targetmonitor.h"
 
@@ -234,6 +235,7 @@ private Q_SLOTS:
     void probeInFlightIsNotStartedTwice();
     void transitionSignalCarriesFromToAndReason();
     void setTargetsKeepsStateOfKeptNames();
+    void injectedClockStampsResultsAndHeartbeat();
     void stopCancelsProbesInFlight();
     void runsOnItsOwnThread();
 
@@ -254,7 +256,7 @@ QProcess *TestTargetMonitor::startChild(const QStringList &args)
 {
     auto *child = new QProcess;
     m_children.append(child);
-    child->start(Helper, args);
+    child->start(Helper, QStringList { QStringLiteral("--die-with-parent") } + args);
     if (!child->waitForStarted())
         qWarning("cannot start %s: %s", qPrintable(Helper), qPrintable(child->errorString()));
     return child;
@@ -312,7 +314,7 @@ void TestTargetMonitor::httpSwitchesBetweenModes()
     QVERIFY(statusOf(monitor, web).latencyMs >= 1490);
 
     server.setMode(TestHttpServer::Hang);
-    QTRY_COMPARE(stateOf(monitor, web), QStringLiteral("DOWN"));
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(monitor, web), QStringLiteral("DOWN"), 10'000);
     QCOMPARE(statusOf(monitor, web).lastError, QStringLiteral("timed out after 3s"));
     QVERIFY(statusOf(monitor, web).latencyMs >= 2990);
 
@@ -759,6 +761,34 @@ void TestTargetMonitor::setTargetsKeepsStateOfKeptNames()
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("cache")), QStringLiteral("DOWN"));
     QCOMPARE(stateOf(monitor, QStringLiteral("old")), QStringLiteral("<missing>"));
     QTRY_VERIFY(statusOf(monitor, QStringLiteral("db")).checks > before.checks);
+}
+
+void TestTargetMonitor::injectedClockStampsResultsAndHeartbeat()
+{
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+    connect(&listener, &QTcpServer::newConnection, &listener, [&listener] {
+        while (QTcpSocket *socket = listener.nextPendingConnection())
+            socket->deleteLater();
+    });
+    ManualClock clock(1'800'000'000'000);
+    TargetMonitor monitor(&clock);
+    QCOMPARE(monitor.lastHeartbeatMs(), 0);
+    monitor.setTargets(
+        { tcpSpec(QStringLiteral("db"), QStringLiteral("127.0.0.1"), listener.serverPort()) });
+    monitor.start();
+    QCOMPARE(monitor.lastHeartbeatMs(), 1'800'000'000'000);
+    QTRY_COMPARE(stateOf(monitor, QStringLiteral("db")), QStringLiteral("UP"));
+    QCOMPARE(statusOf(monitor, QStringLiteral("db")).lastCheckMs, 1'800'000'000'000);
+    QCOMPARE(statusOf(monitor, QStringLiteral("db")).lastChangeMs, 1'800'000'000'000);
+
+    // State-machine time is the injected clock's; the heartbeat follows it too.
+    clock.advanceMs(60'000);
+    const quint64 checks = statusOf(monitor, QStringLiteral("db")).checks;
+    QTRY_VERIFY(statusOf(monitor, QStringLiteral("db")).checks > checks);
+    QCOMPARE(statusOf(monitor, QStringLiteral("db")).lastCheckMs, 1'800'000'060'000);
+    QCOMPARE(statusOf(monitor, QStringLiteral("db")).lastChangeMs, 1'800'000'000'000);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.lastHeartbeatMs(), 1'800'000'060'000, 3000);
 }
 
 void TestTargetMonitor::stopCancelsProbesInFlight()

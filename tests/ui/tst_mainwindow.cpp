@@ -100,7 +100,9 @@ targets:
     url: http://${api}/api/health/live
     interval: 1s
     timeout: 500ms
-)").arg(service.serverPort()).toUtf8();
+)")
+                                .arg(service.serverPort())
+                                .toUtf8();
     auto engine = startEngine(yaml, dataDir.path());
     QVERIFY(engine);
 
@@ -150,8 +152,8 @@ targets:
     // The engine writes history once a second and the page re-reads the list every 5 s.
     QTRY_VERIFY_WITH_TIMEOUT(history->availableSeries().contains(cpu), 20000);
     QVERIFY(history->setSeriesChecked(cpu, true));
-    QTRY_VERIFY_WITH_TIMEOUT(history->lineSeries(cpu) && history->lineSeries(cpu)->count() >= 3,
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        history->lineSeries(cpu) && history->lineSeries(cpu)->count() >= 3, 20000);
     QVERIFY(history->checkedSeries().contains(cpu));
 
     QTemporaryDir exportDir;
@@ -225,7 +227,9 @@ targets:
     url: http://127.0.0.1:%1/
     interval: 5s
     timeout: 3s
-)").arg(silent.serverPort()).toUtf8();
+)")
+                                .arg(silent.serverPort())
+                                .toUtf8();
     auto engine = startEngine(yaml, dataDir.path());
     QVERIFY(engine);
     MainWindow window(engine.get());
@@ -252,8 +256,7 @@ targets:
     const auto failed = [&] {
         const int row = window.overviewPage()->targetsModel()->rowOf(QStringLiteral("silent"));
         return row >= 0
-                && window.overviewPage()->targetsModel()->targets().at(row).consecutiveFailures
-                >= 1;
+            && window.overviewPage()->targetsModel()->targets().at(row).consecutiveFailures >= 1;
     };
     QTRY_VERIFY_WITH_TIMEOUT(failed(), 15000);
     const qint64 hungForMs = sinceStart.elapsed();
@@ -261,15 +264,16 @@ targets:
 
     // The failure needed the whole timeout, so the timer ran across the hang.
     QVERIFY2(hungForMs >= 2500, qPrintable(QStringLiteral("failed after %1 ms").arg(hungForMs)));
-    QVERIFY2(worstGapMs < 500, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(worstGapMs)));
+    QVERIFY2(
+        worstGapMs < 500, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(worstGapMs)));
     QVERIFY(ticks >= int(hungForMs / 50 / 2));
 
     const int row = window.overviewPage()->targetsModel()->rowOf(QStringLiteral("silent"));
     const QString error = window.overviewPage()
-                                  ->targetsModel()
-                                  ->data(window.overviewPage()->targetsModel()->index(
-                                          row, Ui::TargetsModel::LastErrorColumn))
-                                  .toString();
+                              ->targetsModel()
+                              ->data(window.overviewPage()->targetsModel()->index(
+                                  row, Ui::TargetsModel::LastErrorColumn))
+                              .toString();
     QVERIFY(!error.isEmpty());
     window.close();
     engine->stop();

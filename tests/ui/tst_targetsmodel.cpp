@@ -59,14 +59,14 @@ void TstTargetsModel::rowsAndColumns()
     TargetsModel model;
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.columnCount(), int(TargetsModel::ColumnCount));
-    model.update({target(QStringLiteral("web")), target(QStringLiteral("db"))});
+    model.update({ target(QStringLiteral("web")), target(QStringLiteral("db")) });
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.rowOf(QStringLiteral("db")), 1);
     QCOMPARE(model.rowOf(QStringLiteral("nope")), -1);
     QCOMPARE(model.headerData(TargetsModel::NameColumn, Qt::Horizontal).toString(),
-             QStringLiteral("Name"));
+        QStringLiteral("Name"));
     QCOMPARE(model.headerData(TargetsModel::LastErrorColumn, Qt::Horizontal).toString(),
-             QStringLiteral("Last error"));
+        QStringLiteral("Last error"));
 }
 
 void TstTargetsModel::displayAndRoles()
@@ -77,30 +77,30 @@ void TstTargetsModel::displayAndRoles()
     t.consecutiveFailures = 4;
     t.lastError = QStringLiteral("connection refused");
     t.critical = true;
-    model.update({t});
+    model.update({ t });
 
     auto cell = [&](int column, int role = Qt::DisplayRole) {
         return model.data(model.index(0, column), role);
     };
     QVERIFY(cell(TargetsModel::NameColumn).toString().startsWith(QStringLiteral("db")));
-    QCOMPARE(cell(TargetsModel::NameColumn, TargetsModel::SortRole).toString(),
-             QStringLiteral("db"));
+    QCOMPARE(
+        cell(TargetsModel::NameColumn, TargetsModel::SortRole).toString(), QStringLiteral("db"));
     QCOMPARE(cell(TargetsModel::KindColumn).toString(), QStringLiteral("TCP"));
     QCOMPARE(cell(TargetsModel::StateColumn).toString(), QStringLiteral("Down"));
-    QCOMPARE(cell(TargetsModel::StateColumn, TargetsModel::StateRole).toInt(),
-             int(TargetState::Down));
+    QCOMPARE(
+        cell(TargetsModel::StateColumn, TargetsModel::StateRole).toInt(), int(TargetState::Down));
     QCOMPARE(cell(TargetsModel::LatencyColumn, TargetsModel::SortRole).toDouble(), 1500.0);
     QVERIFY(cell(TargetsModel::LatencyColumn).toString().contains(QStringLiteral("ms")));
     QCOMPARE(cell(TargetsModel::FailuresColumn).toInt(), 4);
     QVERIFY(!cell(TargetsModel::LastCheckColumn).toString().isEmpty());
     QCOMPARE(cell(TargetsModel::LastErrorColumn).toString(), QStringLiteral("connection refused"));
     QCOMPARE(cell(TargetsModel::LastErrorColumn, Qt::ToolTipRole).toString(),
-             QStringLiteral("connection refused"));
+        QStringLiteral("connection refused"));
 
     // A target that was never probed shows no latency rather than a made-up 0 ms.
     TargetStatus fresh = target(QStringLiteral("fresh"), TargetState::Unknown, 0);
     fresh.lastCheckMs = 0;
-    model.update({fresh});
+    model.update({ fresh });
     QCOMPARE(cell(TargetsModel::LatencyColumn).toString(), QStringLiteral("—"));
     QCOMPARE(cell(TargetsModel::LastCheckColumn).toString(), QStringLiteral("—"));
 }
@@ -120,11 +120,11 @@ void TstTargetsModel::stateColours()
     QFETCH(TargetState, state);
     QFETCH(QColor, background);
     TargetsModel model;
-    model.update({target(QStringLiteral("web"), state)});
+    model.update({ target(QStringLiteral("web"), state) });
     const QModelIndex stateCell = model.index(0, TargetsModel::StateColumn);
     QCOMPARE(model.data(stateCell, Qt::BackgroundRole).value<QColor>(), background);
     QCOMPARE(model.data(stateCell, Qt::ForegroundRole).value<QColor>(),
-             StatusColors::textOn(background));
+        StatusColors::textOn(background));
     // Only the state cell is coloured; the rest of the row keeps the view's palette.
     QVERIFY(!model.data(model.index(0, TargetsModel::NameColumn), Qt::BackgroundRole).isValid());
 }
@@ -132,8 +132,8 @@ void TstTargetsModel::stateColours()
 void TstTargetsModel::latencyChangeEmitsOneCell()
 {
     TargetsModel model;
-    const QList<TargetStatus> before{target(QStringLiteral("a")), target(QStringLiteral("b")),
-                                     target(QStringLiteral("c"))};
+    const QList<TargetStatus> before { target(QStringLiteral("a")), target(QStringLiteral("b")),
+        target(QStringLiteral("c")) };
     model.update(before);
 
     QSignalSpy changed(&model, &TargetsModel::dataChanged);
@@ -155,39 +155,39 @@ void TstTargetsModel::latencyChangeEmitsOneCell()
     QCOMPARE(inserted.count(), 0);
     QCOMPARE(removed.count(), 0);
     QCOMPARE(reset.count(), 0);
-    QCOMPARE(model.data(model.index(1, TargetsModel::LatencyColumn), TargetsModel::SortRole)
-                     .toDouble(),
-             48.0);
+    QCOMPARE(
+        model.data(model.index(1, TargetsModel::LatencyColumn), TargetsModel::SortRole).toDouble(),
+        48.0);
 }
 
 void TstTargetsModel::adjacentChangesMergeIntoOneRange()
 {
     TargetsModel model;
-    model.update({target(QStringLiteral("a"))});
+    model.update({ target(QStringLiteral("a")) });
     QSignalSpy changed(&model, &TargetsModel::dataChanged);
 
     TargetStatus next = target(QStringLiteral("a"));
-    next.latencyMs = 99;             // LatencyColumn
-    next.consecutiveFailures = 1;    // FailuresColumn, adjacent
+    next.latencyMs = 99; // LatencyColumn
+    next.consecutiveFailures = 1; // FailuresColumn, adjacent
     next.lastError = QStringLiteral("timeout"); // LastErrorColumn, not adjacent
-    model.update({next});
+    model.update({ next });
 
     QCOMPARE(changed.count(), 2);
     QCOMPARE(changed.at(0).at(0).value<QModelIndex>(), model.index(0, TargetsModel::LatencyColumn));
-    QCOMPARE(changed.at(0).at(1).value<QModelIndex>(),
-             model.index(0, TargetsModel::FailuresColumn));
-    QCOMPARE(changed.at(1).at(0).value<QModelIndex>(),
-             model.index(0, TargetsModel::LastErrorColumn));
-    QCOMPARE(changed.at(1).at(1).value<QModelIndex>(),
-             model.index(0, TargetsModel::LastErrorColumn));
+    QCOMPARE(
+        changed.at(0).at(1).value<QModelIndex>(), model.index(0, TargetsModel::FailuresColumn));
+    QCOMPARE(
+        changed.at(1).at(0).value<QModelIndex>(), model.index(0, TargetsModel::LastErrorColumn));
+    QCOMPARE(
+        changed.at(1).at(1).value<QModelIndex>(), model.index(0, TargetsModel::LastErrorColumn));
 }
 
 void TstTargetsModel::stateChangeCarriesColourRoles()
 {
     TargetsModel model;
-    model.update({target(QStringLiteral("a"))});
+    model.update({ target(QStringLiteral("a")) });
     QSignalSpy changed(&model, &TargetsModel::dataChanged);
-    model.update({target(QStringLiteral("a"), TargetState::Down)});
+    model.update({ target(QStringLiteral("a"), TargetState::Down) });
     QCOMPARE(changed.count(), 1);
     QCOMPARE(changed.at(0).at(0).value<QModelIndex>(), model.index(0, TargetsModel::StateColumn));
     const auto roles = changed.at(0).at(2).value<QList<int>>();
@@ -199,7 +199,7 @@ void TstTargetsModel::stateChangeCarriesColourRoles()
 void TstTargetsModel::identicalUpdateEmitsNothing()
 {
     TargetsModel model;
-    const QList<TargetStatus> list{target(QStringLiteral("a")), target(QStringLiteral("b"))};
+    const QList<TargetStatus> list { target(QStringLiteral("a")), target(QStringLiteral("b")) };
     model.update(list);
     QSignalSpy changed(&model, &TargetsModel::dataChanged);
     QList<TargetStatus> same = list;
@@ -212,39 +212,39 @@ void TstTargetsModel::identicalUpdateEmitsNothing()
 void TstTargetsModel::addedTargetsInsertOnce()
 {
     TargetsModel model;
-    model.update({target(QStringLiteral("a"))});
+    model.update({ target(QStringLiteral("a")) });
     QSignalSpy inserted(&model, &TargetsModel::rowsInserted);
     QSignalSpy changed(&model, &TargetsModel::dataChanged);
-    model.update({target(QStringLiteral("a")), target(QStringLiteral("b")),
-                  target(QStringLiteral("c"))});
+    model.update(
+        { target(QStringLiteral("a")), target(QStringLiteral("b")), target(QStringLiteral("c")) });
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(inserted.at(0).at(1).toInt(), 1);
     QCOMPARE(inserted.at(0).at(2).toInt(), 2);
     QCOMPARE(changed.count(), 0);
-    QCOMPARE(names(model), (QStringList{QStringLiteral("a"), QStringLiteral("b"),
-                                        QStringLiteral("c")}));
+    QCOMPARE(names(model),
+        (QStringList { QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c") }));
 }
 
 void TstTargetsModel::removedTargetsRemoveTheirRows()
 {
     TargetsModel model;
-    model.update({target(QStringLiteral("a")), target(QStringLiteral("b")),
-                  target(QStringLiteral("c")), target(QStringLiteral("d"))});
+    model.update({ target(QStringLiteral("a")), target(QStringLiteral("b")),
+        target(QStringLiteral("c")), target(QStringLiteral("d")) });
     QSignalSpy removed(&model, &TargetsModel::rowsRemoved);
     QSignalSpy reset(&model, &TargetsModel::modelReset);
     // b and c go (one contiguous run), a changes, d stays as it was.
-    model.update({target(QStringLiteral("a"), TargetState::Down), target(QStringLiteral("d"))});
+    model.update({ target(QStringLiteral("a"), TargetState::Down), target(QStringLiteral("d")) });
     QCOMPARE(removed.count(), 1);
     QCOMPARE(removed.at(0).at(1).toInt(), 1);
     QCOMPARE(removed.at(0).at(2).toInt(), 2);
     QCOMPARE(reset.count(), 0);
-    QCOMPARE(names(model), (QStringList{QStringLiteral("a"), QStringLiteral("d")}));
+    QCOMPARE(names(model), (QStringList { QStringLiteral("a"), QStringLiteral("d") }));
     QCOMPARE(model.data(model.index(0, TargetsModel::StateColumn), TargetsModel::StateRole).toInt(),
-             int(TargetState::Down));
+        int(TargetState::Down));
 
     // Removing non-contiguous rows and everything else.
-    model.update({target(QStringLiteral("d"))});
-    QCOMPARE(names(model), QStringList{QStringLiteral("d")});
+    model.update({ target(QStringLiteral("d")) });
+    QCOMPARE(names(model), QStringList { QStringLiteral("d") });
     model.update({});
     QCOMPARE(model.rowCount(), 0);
 }
@@ -252,27 +252,27 @@ void TstTargetsModel::removedTargetsRemoveTheirRows()
 void TstTargetsModel::sortsNumerically()
 {
     TargetsModel model;
-    model.update({target(QStringLiteral("a"), TargetState::Up, 9),
-                  target(QStringLiteral("b"), TargetState::Up, 100),
-                  target(QStringLiteral("c"), TargetState::Up, 20)});
+    model.update({ target(QStringLiteral("a"), TargetState::Up, 9),
+        target(QStringLiteral("b"), TargetState::Up, 100),
+        target(QStringLiteral("c"), TargetState::Up, 20) });
     QSortFilterProxyModel proxy;
     proxy.setSourceModel(&model);
     proxy.setSortRole(TargetsModel::SortRole);
     proxy.sort(TargetsModel::LatencyColumn, Qt::AscendingOrder);
     QCOMPARE(proxy.index(0, TargetsModel::NameColumn).data(TargetsModel::SortRole).toString(),
-             QStringLiteral("a"));
+        QStringLiteral("a"));
     QCOMPARE(proxy.index(1, TargetsModel::NameColumn).data(TargetsModel::SortRole).toString(),
-             QStringLiteral("c"));
+        QStringLiteral("c"));
     QCOMPARE(proxy.index(2, TargetsModel::NameColumn).data(TargetsModel::SortRole).toString(),
-             QStringLiteral("b"));
+        QStringLiteral("b"));
 }
 
 void TstTargetsModel::passesModelTester()
 {
     TargetsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.update({target(QStringLiteral("a")), target(QStringLiteral("b"))});
-    model.update({target(QStringLiteral("b"), TargetState::Down), target(QStringLiteral("c"))});
+    model.update({ target(QStringLiteral("a")), target(QStringLiteral("b")) });
+    model.update({ target(QStringLiteral("b"), TargetState::Down), target(QStringLiteral("c")) });
     model.update({});
 }
 
