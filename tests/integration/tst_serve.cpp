@@ -160,7 +160,8 @@ private Q_SLOTS:
         QCOMPARE(del.status, 405);
 
         // Garbage, a truncated request line and an absurd header must not take the server down.
-        const QByteArray garbage = rawExchange(base, QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n", 40));
+        static const char tlsHello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n";
+        const QByteArray garbage = rawExchange(base, QByteArray(tlsHello, sizeof tlsHello - 1));
         QVERIFY2(garbage.isEmpty() || garbage.startsWith("HTTP/1.1 4"), garbage.constData());
         const QByteArray badLine = rawExchange(base, "GET\r\n\r\n");
         QVERIFY2(badLine.isEmpty() || badLine.startsWith("HTTP/1.1 4"), badLine.constData());
