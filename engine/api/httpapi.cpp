@@ -1,6 +1,7 @@
 #include "api/httpapi.h"
 
 #include "api/healthjson.h"
+#include "api/requestlinegate.h"
 #include "core/clock.h"
 #include "core/enginestatus.h"
 #include "core/timeutil.h"
@@ -55,21 +56,30 @@ quint16 HttpApi::bindTo(const QString &listen, QString *errorText)
     const QHostAddress address = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
                                                                       : QHostAddress(host);
     const quint16 port = quint16(listen.mid(colon + 1).toUInt());
-    const quint16 bound = QAbstractHttpServer::listen(address, port);
-    if (bound == 0 && errorText) {
-        *errorText = QStringLiteral("cannot listen on %1: %2")
-                         .arg(listen,
-                              servers().isEmpty() ? QStringLiteral("address unavailable or in use")
-                                                  : servers().constFirst()->errorString());
+    auto *gate = new RequestLineGate(this);
+    if (!gate->listen(address, port)) {
+        if (errorText)
+            *errorText = QStringLiteral("cannot listen on %1: %2").arg(listen, gate->errorString());
+        delete gate;
+        return 0;
     }
+    m_gate = gate;
+    bind(gate);
+    const quint16 bound = gate->serverPort();
     return bound;
 }
 
 QList<QPair<int, quint64>> HttpApi::requestCounts() const
 {
     QMutexLocker l(&m_countsMutex);
+    QHash<int, quint64> counts = m_counts;
+    if (m_gate) {
+        const auto rejected = m_gate->rejected();
+        for (auto it = rejected.cbegin(); it != rejected.cend(); ++it)
+            counts[it.key()] += it.value();
+    }
     QList<QPair<int, quint64>> out;
-    for (auto it = m_counts.cbegin(); it != m_counts.cend(); ++it)
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
         out.append({it.key(), it.value()});
     std::sort(out.begin(), out.end());
     return out;

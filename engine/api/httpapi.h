@@ -12,6 +12,7 @@ namespace Shivx {
 
 class Clock;
 class EngineStatus;
+class RequestLineGate;
 
 // The engine's HTTP API. Created and bound on the caller's thread, then moved to the API
 // thread by the Engine (the listening QTcpServer is a child and moves with it), so requests
@@ -62,6 +63,7 @@ private:
     qint64 m_livenessLimitMs;
     mutable QMutex m_countsMutex;
     QHash<int, quint64> m_counts;
+    RequestLineGate *m_gate = nullptr;
 };
 
 } // namespace Shivx

@@ -159,13 +159,24 @@ private Q_SLOTS:
         const HttpAnswer del = request(base.resolved(QUrl(QStringLiteral("/metrics"))), "DELETE");
         QCOMPARE(del.status, 405);
 
-        // Garbage, a truncated request line and an absurd header must not take the server down.
+        // Garbage, a TLS hello, a truncated request line and an absurd one get a JSON 4xx,
+        // and the server keeps serving.
         static const char tlsHello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n";
-        const QByteArray garbage = rawExchange(base, QByteArray(tlsHello, sizeof tlsHello - 1));
-        QVERIFY2(garbage.isEmpty() || garbage.startsWith("HTTP/1.1 4"), garbage.constData());
-        const QByteArray badLine = rawExchange(base, "GET\r\n\r\n");
-        QVERIFY2(badLine.isEmpty() || badLine.startsWith("HTTP/1.1 4"), badLine.constData());
+        for (const QByteArray &bad : {QByteArray(tlsHello, sizeof tlsHello - 1), QByteArray("GET\r\n\r\n"),
+                                      QByteArray("GARBAGE\r\n\r\n"), QByteArray("GET /x HTTP/9.9\r\n\r\n")}) {
+            const QByteArray answer = rawExchange(base, bad);
+            QVERIFY2(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer.constData());
+            QVERIFY2(answer.contains("{\"error\":\"bad_request\""), answer.constData());
+        }
+        const QByteArray tooLong = rawExchange(base, "GET /" + QByteArray(9000, 'a') + " HTTP/1.1\r\n\r\n");
+        QVERIFY2(tooLong.startsWith("HTTP/1.1 414 "), tooLong.left(200).constData());
+        // A request line split across two writes still gets through.
+        const QByteArray split = rawExchange(base, "GET /api/health/li");
+        QVERIFY(split.isEmpty());
         rawExchange(base, "GET /api/health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(100000, 'a') + "\r\n\r\n");
+        const HttpAnswer metrics = request(base.resolved(QUrl(QStringLiteral("/metrics"))));
+        QVERIFY(metrics.body.contains("shivx_api_requests_total{code=\"400\"} 4\n"));
+        QVERIFY(metrics.body.contains("shivx_api_requests_total{code=\"414\"} 1\n"));
 
         QCOMPARE(request(base.resolved(QUrl(QStringLiteral("/api/health/live")))).status, 200);
         QCOMPARE(serve.process().state(), QProcess::Running);
