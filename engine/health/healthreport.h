@@ -24,6 +24,15 @@ struct HealthReport
     double score = 100;
     HealthState state = HealthState::Healthy;
     QList<ScoreComponent> components;
+
+    // Points the named component took off, or -1 when the report has no such component.
+    double penaltyOf(const QString &name) const
+    {
+        for (const auto &c : components)
+            if (c.name == name)
+                return c.penalty;
+        return -1;
+    }
 };
 
 // Readiness: each named check passes or fails with a reason.

@@ -25,14 +25,6 @@ HostSample sampleAt(qint64 ts)
     return s;
 }
 
-double penaltyOf(const HealthReport &r, const QString &name)
-{
-    for (const auto &c : r.components)
-        if (c.name == name)
-            return c.penalty;
-    return -1;
-}
-
 } // namespace
 
 class TstHealthAggregator : public QObject
@@ -66,8 +58,8 @@ private Q_SLOTS:
         probesBeat.store(clock.nowMs());
         agg.start(); // runs the first tick at once
         const HealthReport stalled = status.health();
-        QCOMPARE(penaltyOf(stalled, QStringLiteral("watchdog:sampler")), 25.0);
-        QCOMPARE(penaltyOf(stalled, QStringLiteral("watchdog:probes")), -1.0);
+        QCOMPARE(stalled.penaltyOf(QStringLiteral("watchdog:sampler")), 25.0);
+        QCOMPARE(stalled.penaltyOf(QStringLiteral("watchdog:probes")), -1.0);
         QCOMPARE(stalled.score, 75.0);
         const Readiness r = agg.currentReadiness();
         QVERIFY(!r.ready);

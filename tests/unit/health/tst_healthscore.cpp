@@ -26,14 +26,6 @@ TargetStatus target(const char *name, TargetState state, double weight = 1, bool
     return t;
 }
 
-double penaltyOf(const HealthReport &r, const QString &name)
-{
-    for (const auto &c : r.components)
-        if (c.name == name)
-            return c.penalty;
-    return -1;
-}
-
 } // namespace
 
 class TstHealthScore : public QObject
@@ -96,8 +88,8 @@ private Q_SLOTS:
     {
         const QList<TargetStatus> t{target("a", TargetState::Down, 3), target("b", TargetState::Up, 1)};
         const HealthReport r = HealthScore().compute(host(0, 0, 0), t, {}, 1);
-        QCOMPARE(penaltyOf(r, QStringLiteral("target:a")), 37.5);
-        QCOMPARE(penaltyOf(r, QStringLiteral("target:b")), 0.0);
+        QCOMPARE(r.penaltyOf(QStringLiteral("target:a")), 37.5);
+        QCOMPARE(r.penaltyOf(QStringLiteral("target:b")), 0.0);
         QCOMPARE(r.score, 62.5);
     }
 
@@ -105,8 +97,8 @@ private Q_SLOTS:
     {
         const QList<TargetStatus> t{target("a", TargetState::Degraded), target("b", TargetState::Unknown)};
         const HealthReport r = HealthScore().compute(host(0, 0, 0), t, {}, 1);
-        QCOMPARE(penaltyOf(r, QStringLiteral("target:a")), 12.5);
-        QCOMPARE(penaltyOf(r, QStringLiteral("target:b")), 6.25);
+        QCOMPARE(r.penaltyOf(QStringLiteral("target:a")), 12.5);
+        QCOMPARE(r.penaltyOf(QStringLiteral("target:b")), 6.25);
     }
 
     void criticalDownCapsScore()
@@ -118,7 +110,7 @@ private Q_SLOTS:
         const HealthReport r = HealthScore().compute(host(0, 0, 0), t, {}, 1);
         QCOMPARE(r.score, 49.0);
         QCOMPARE(int(r.state), int(HealthState::Critical));
-        QVERIFY(penaltyOf(r, QStringLiteral("critical-target-cap")) > 0);
+        QVERIFY(r.penaltyOf(QStringLiteral("critical-target-cap")) > 0);
     }
 
     void criticalUpDoesNotCap()
@@ -131,7 +123,7 @@ private Q_SLOTS:
     {
         const HealthReport r = HealthScore().compute(host(0, 0, 0), {}, {{QStringLiteral("sampler"), 9000}}, 1);
         QCOMPARE(r.score, 75.0);
-        QCOMPARE(penaltyOf(r, QStringLiteral("watchdog:sampler")), 25.0);
+        QCOMPARE(r.penaltyOf(QStringLiteral("watchdog:sampler")), 25.0);
     }
 
     void neverBelowZero()
