@@ -266,7 +266,9 @@ targets:
     QVERIFY2(hungForMs >= 2500, qPrintable(QStringLiteral("failed after %1 ms").arg(hungForMs)));
     QVERIFY2(
         worstGapMs < 500, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(worstGapMs)));
-    QVERIFY(ticks >= int(hungForMs / 50 / 2));
+    // No gap of 500 ms means at least one tick per 500 ms of the hang; the bound is loose on
+    // purpose so that sanitizer builds, several times slower, check the same behaviour.
+    QVERIFY(ticks >= int(hungForMs / 500));
 
     const int row = window.overviewPage()->targetsModel()->rowOf(QStringLiteral("silent"));
     const QString error = window.overviewPage()
