@@ -10,7 +10,10 @@ function(shivx_add_test)
         SHIVX_TEST_HELPER="$<TARGET_FILE:shivx_test_child>"
         SHIVX_CLI="$<TARGET_FILE:shivx>"
         SHIVX_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-        SHIVX_BINARY_DIR="${PROJECT_BINARY_DIR}")
+        SHIVX_BINARY_DIR="${PROJECT_BINARY_DIR}"
+        # Sanitizer builds run several times slower; the few bounds on elapsed time in
+        # behaviour tests (responsiveness) are multiplied by this.
+        SHIVX_TIME_SCALE=$<IF:$<OR:$<BOOL:${SHIVX_SANITIZE}>,$<BOOL:${SHIVX_TSAN}>>,4,1>)
     add_dependencies(${T_NAME} shivx_test_child)
     add_test(NAME ${T_NAME} COMMAND ${T_NAME})
     if(NOT T_TIMEOUT)
