@@ -9,7 +9,8 @@
 
 namespace Shivx::Ui {
 
-HistoryChartView::HistoryChartView(QChart *chart, QWidget *parent) : QChartView(chart, parent)
+HistoryChartView::HistoryChartView(QChart *chart, QWidget *parent)
+    : QChartView(chart, parent)
 {
     setRenderHint(QPainter::Antialiasing);
     setRubberBand(QChartView::RectangleRubberBand);
@@ -60,7 +61,7 @@ void HistoryChartView::mouseReleaseEvent(QMouseEvent *event)
     // A click is not a zoom: only a dragged rectangle moved the axes.
     if (event->button() == Qt::LeftButton
         && (event->position().toPoint() - m_pressPos).manhattanLength()
-                >= QApplication::startDragDistance())
+            >= QApplication::startDragDistance())
         Q_EMIT userNavigated();
 }
 
@@ -82,14 +83,28 @@ void HistoryChartView::keyPressEvent(QKeyEvent *event)
     const double stepX = area.width() / 10.0;
     const double stepY = area.height() / 10.0;
     switch (event->key()) {
-    case Qt::Key_Left: chart()->scroll(-stepX, 0); break;
-    case Qt::Key_Right: chart()->scroll(stepX, 0); break;
-    case Qt::Key_Up: chart()->scroll(0, stepY); break;
-    case Qt::Key_Down: chart()->scroll(0, -stepY); break;
+    case Qt::Key_Left:
+        chart()->scroll(-stepX, 0);
+        break;
+    case Qt::Key_Right:
+        chart()->scroll(stepX, 0);
+        break;
+    case Qt::Key_Up:
+        chart()->scroll(0, stepY);
+        break;
+    case Qt::Key_Down:
+        chart()->scroll(0, -stepY);
+        break;
     case Qt::Key_Plus:
-    case Qt::Key_Equal: zoomAround(area.center(), 1.25); break;
-    case Qt::Key_Minus: zoomAround(area.center(), 0.8); break;
-    default: QChartView::keyPressEvent(event); return;
+    case Qt::Key_Equal:
+        zoomAround(area.center(), 1.25);
+        break;
+    case Qt::Key_Minus:
+        zoomAround(area.center(), 0.8);
+        break;
+    default:
+        QChartView::keyPressEvent(event);
+        return;
     }
     Q_EMIT userNavigated();
     event->accept();

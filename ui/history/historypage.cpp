@@ -25,8 +25,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -46,12 +46,18 @@ constexpr int kSeriesRole = Qt::UserRole + 1;
 qint64 spanOf(HistoryPage::Range range)
 {
     switch (range) {
-    case HistoryPage::Range::Last15Minutes: return 15 * kMinuteMs;
-    case HistoryPage::Range::LastHour: return kHourMs;
-    case HistoryPage::Range::Last24Hours: return kDayMs;
-    case HistoryPage::Range::Last7Days: return 7 * kDayMs;
-    case HistoryPage::Range::Last30Days: return 30 * kDayMs;
-    case HistoryPage::Range::Custom: break;
+    case HistoryPage::Range::Last15Minutes:
+        return 15 * kMinuteMs;
+    case HistoryPage::Range::LastHour:
+        return kHourMs;
+    case HistoryPage::Range::Last24Hours:
+        return kDayMs;
+    case HistoryPage::Range::Last7Days:
+        return 7 * kDayMs;
+    case HistoryPage::Range::Last30Days:
+        return 30 * kDayMs;
+    case HistoryPage::Range::Custom:
+        break;
     }
     return 0;
 }
@@ -59,10 +65,14 @@ qint64 spanOf(HistoryPage::Range range)
 QString resolutionText(Resolution r)
 {
     switch (r) {
-    case Resolution::Raw: return HistoryPage::tr("raw samples");
-    case Resolution::Minute: return HistoryPage::tr("1-minute averages");
-    case Resolution::Hour: return HistoryPage::tr("1-hour averages");
-    case Resolution::Auto: break;
+    case Resolution::Raw:
+        return HistoryPage::tr("raw samples");
+    case Resolution::Minute:
+        return HistoryPage::tr("1-minute averages");
+    case Resolution::Hour:
+        return HistoryPage::tr("1-hour averages");
+    case Resolution::Auto:
+        break;
     }
     return {};
 }
@@ -86,7 +96,8 @@ QString csvNumber(double v)
 } // namespace
 
 HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
-    : QWidget(parent), m_databasePath(databasePath)
+    : QWidget(parent)
+    , m_databasePath(databasePath)
 {
     // Series picker.
     m_filter = new QLineEdit(this);
@@ -130,7 +141,7 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     m_fromEdit = new QDateTimeEdit(now.addSecs(-3600), this);
     m_toLabel = new QLabel(tr("To"), this);
     m_toEdit = new QDateTimeEdit(now, this);
-    for (QDateTimeEdit *edit : {m_fromEdit, m_toEdit}) {
+    for (QDateTimeEdit *edit : { m_fromEdit, m_toEdit }) {
         edit->setCalendarPopup(true);
         edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
     }
@@ -175,7 +186,7 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     m_status->setObjectName(QStringLiteral("historyStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *hint = new QLabel(
-            tr("Drag to zoom in · wheel to zoom time · right-drag or arrow keys to pan"), this);
+        tr("Drag to zoom in · wheel to zoom time · right-drag or arrow keys to pan"), this);
     hint->setForegroundRole(QPalette::PlaceholderText);
     auto *footer = new QHBoxLayout;
     footer->addWidget(m_status, 1);
@@ -219,15 +230,15 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     connect(m_reloadDebounce, &QTimer::timeout, this, &HistoryPage::reload);
     // Labels follow what is visible, so zooming into a day ends up showing seconds.
     connect(m_timeAxis, &QDateTimeAxis::rangeChanged, this,
-            [this](const QDateTime &min, const QDateTime &max) {
-                const qint64 span = min.msecsTo(max);
-                if (span <= 30 * kMinuteMs)
-                    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
-                else if (span <= 2 * kDayMs)
-                    m_timeAxis->setFormat(QStringLiteral("HH:mm"));
-                else
-                    m_timeAxis->setFormat(QStringLiteral("MMM d HH:mm"));
-            });
+        [this](const QDateTime &min, const QDateTime &max) {
+            const qint64 span = min.msecsTo(max);
+            if (span <= 30 * kMinuteMs)
+                m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+            else if (span <= 2 * kDayMs)
+                m_timeAxis->setFormat(QStringLiteral("HH:mm"));
+            else
+                m_timeAxis->setFormat(QStringLiteral("MMM d HH:mm"));
+        });
     connect(&m_watcher, &QFutureWatcher<HistoryAnswer>::finished, this, &HistoryPage::onAnswer);
 
     onRangeChanged();
@@ -292,8 +303,8 @@ void HistoryPage::showEvent(QShowEvent *event)
 void HistoryPage::onRangeChanged()
 {
     const bool custom = range() == Range::Custom;
-    for (QWidget *w : {static_cast<QWidget *>(m_fromLabel), static_cast<QWidget *>(m_fromEdit),
-                       static_cast<QWidget *>(m_toLabel), static_cast<QWidget *>(m_toEdit)})
+    for (QWidget *w : { static_cast<QWidget *>(m_fromLabel), static_cast<QWidget *>(m_fromEdit),
+             static_cast<QWidget *>(m_toLabel), static_cast<QWidget *>(m_toEdit) })
         w->setVisible(custom);
     if (custom && m_shownToMs > m_shownFromMs) {
         // Start the custom range from what is on screen, the natural thing to refine.
@@ -339,10 +350,10 @@ std::pair<qint64, qint64> HistoryPage::currentRange() const
 {
     const Range r = range();
     if (r == Range::Custom)
-        return {m_fromEdit->dateTime().toMSecsSinceEpoch(),
-                m_toEdit->dateTime().toMSecsSinceEpoch()};
+        return { m_fromEdit->dateTime().toMSecsSinceEpoch(),
+            m_toEdit->dateTime().toMSecsSinceEpoch() };
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return {now - spanOf(r), now};
+    return { now - spanOf(r), now };
 }
 
 void HistoryPage::reload()
@@ -405,8 +416,7 @@ void HistoryPage::updateSeriesList(const QList<SeriesInfo> &series)
     const QSignalBlocker blocker(m_seriesList);
     QHash<QString, QListWidgetItem *> existing;
     for (int i = 0; i < m_seriesList->count(); ++i)
-        existing.insert(m_seriesList->item(i)->data(kSeriesRole).toString(),
-                        m_seriesList->item(i));
+        existing.insert(m_seriesList->item(i)->data(kSeriesRole).toString(), m_seriesList->item(i));
 
     QSet<QString> present;
     for (const SeriesInfo &info : series) {
@@ -422,8 +432,8 @@ void HistoryPage::updateSeriesList(const QList<SeriesInfo> &series)
                 item->setHidden(!info.name.contains(m_filter->text(), Qt::CaseInsensitive));
         }
         item->setToolTip(tr("%1\nfrom %2\nto %3")
-                                 .arg(info.name, DisplayFormat::dateTime(info.firstMs),
-                                      DisplayFormat::dateTime(info.lastMs)));
+                             .arg(info.name, DisplayFormat::dateTime(info.firstMs),
+                                 DisplayFormat::dateTime(info.lastMs)));
     }
     for (auto it = existing.cbegin(); it != existing.cend(); ++it) {
         if (!present.contains(it.key()) && !m_checked.contains(it.key()))
@@ -458,20 +468,18 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
             m_chart->addSeries(line);
             line->attachAxis(m_timeAxis);
             line->attachAxis(m_valueAxis);
-            connect(line, &QLineSeries::hovered, this,
-                    [this, line](const QPointF &point, bool state) {
-                        if (!state) {
-                            QToolTip::hideText();
-                            return;
-                        }
-                        QToolTip::showText(
-                                QCursor::pos(),
-                                tr("%1\n%2\n%3")
-                                        .arg(line->name(),
-                                             DisplayFormat::dateTime(qint64(point.x())),
-                                             QLocale().toString(point.y(), 'g', 6)),
-                                m_chartView);
-                    });
+            connect(
+                line, &QLineSeries::hovered, this, [this, line](const QPointF &point, bool state) {
+                    if (!state) {
+                        QToolTip::hideText();
+                        return;
+                    }
+                    QToolTip::showText(QCursor::pos(),
+                        tr("%1\n%2\n%3")
+                            .arg(line->name(), DisplayFormat::dateTime(qint64(point.x())),
+                                QLocale().toString(point.y(), 'g', 6)),
+                        m_chartView);
+                });
             m_lines.insert(r.series, line);
         }
         QList<QPointF> linePoints;
@@ -511,14 +519,14 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
     }
     m_chart->setTitle(QString());
     QStringList resolutionNames;
-    for (Resolution r : {Resolution::Raw, Resolution::Minute, Resolution::Hour}) {
+    for (Resolution r : { Resolution::Raw, Resolution::Minute, Resolution::Hour }) {
         if (resolutions.contains(r))
             resolutionNames << resolutionText(r);
     }
-    m_status->setText(tr("%n series, %1 points (%2), updated %3", nullptr, int(shown.size()))
-                              .arg(QLocale().toString(points),
-                                   resolutionNames.join(QStringLiteral(", ")),
-                                   DisplayFormat::timeOfDay(QDateTime::currentMSecsSinceEpoch())));
+    m_status->setText(
+        tr("%n series, %1 points (%2), updated %3", nullptr, int(shown.size()))
+            .arg(QLocale().toString(points), resolutionNames.join(QStringLiteral(", ")),
+                DisplayFormat::timeOfDay(QDateTime::currentMSecsSinceEpoch())));
 }
 
 void HistoryPage::applyAxes()
@@ -526,8 +534,8 @@ void HistoryPage::applyAxes()
     // After a zoom or pan the operator's view wins over the refresh.
     if (m_zoomed)
         return;
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_shownFromMs),
-                         QDateTime::fromMSecsSinceEpoch(m_shownToMs));
+    m_timeAxis->setRange(
+        QDateTime::fromMSecsSinceEpoch(m_shownFromMs), QDateTime::fromMSecsSinceEpoch(m_shownToMs));
 
     double lo = std::numeric_limits<double>::max();
     double hi = std::numeric_limits<double>::lowest();
@@ -535,8 +543,8 @@ void HistoryPage::applyAxes()
     for (const HistoryQueryResult &r : m_shown) {
         // The health score shares the 0-100 scale of the percentages.
         allPercent = allPercent
-                && (r.series.endsWith(QLatin1String("percent"))
-                    || r.series == QLatin1String("health.score"));
+            && (r.series.endsWith(QLatin1String("percent"))
+                || r.series == QLatin1String("health.score"));
         for (const HistoryPoint &p : r.points) {
             lo = std::min(lo, p.avg);
             hi = std::max(hi, p.avg);
@@ -549,8 +557,8 @@ void HistoryPage::applyAxes()
     if (allPercent) {
         // Percentages read best on their natural scale unless they are all tiny.
         m_valueAxis->setTickCount(6);
-        m_valueAxis->setRange(0, hi > 20 ? std::max(100.0, std::ceil(hi))
-                                         : std::max(1.0, std::ceil(hi * 1.2)));
+        m_valueAxis->setRange(
+            0, hi > 20 ? std::max(100.0, std::ceil(hi)) : std::max(1.0, std::ceil(hi * 1.2)));
         return;
     }
     const double pad = hi > lo ? (hi - lo) * 0.08 : std::max(1.0, std::abs(hi) * 0.1);
@@ -577,10 +585,10 @@ bool HistoryPage::exportCsv(const QString &path, QString *error) const
     for (const HistoryQueryResult &r : m_shown) {
         const QString series = csvField(r.series);
         for (const HistoryPoint &p : r.points) {
-            out += QStringList{TimeUtil::toRfc3339(p.tsMs), series, csvNumber(p.min),
-                               csvNumber(p.max), csvNumber(p.avg), QString::number(p.count)}
-                           .join(QLatin1Char(','))
-                           .toUtf8();
+            out += QStringList { TimeUtil::toRfc3339(p.tsMs), series, csvNumber(p.min),
+                csvNumber(p.max), csvNumber(p.avg), QString::number(p.count) }
+                       .join(QLatin1Char(','))
+                       .toUtf8();
             out += '\n';
         }
     }
@@ -594,20 +602,19 @@ bool HistoryPage::exportCsv(const QString &path, QString *error) const
 
 void HistoryPage::exportCsvInteractive()
 {
-    const QString suggested =
-            QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-                    .filePath(QStringLiteral("shivx-history-%1.csv")
-                                      .arg(QDateTime::currentDateTime().toString(
-                                              QStringLiteral("yyyyMMdd-HHmmss"))));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"), suggested,
-                                                      tr("CSV files (*.csv);;All files (*)"));
+    const QString suggested
+        = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+              .filePath(QStringLiteral("shivx-history-%1.csv")
+                            .arg(QDateTime::currentDateTime().toString(
+                                QStringLiteral("yyyyMMdd-HHmmss"))));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export CSV"), suggested, tr("CSV files (*.csv);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;
     if (!exportCsv(path, &error))
         QMessageBox::warning(this, tr("Export CSV"),
-                             tr("Could not write %1:\n%2").arg(QDir::toNativeSeparators(path),
-                                                               error));
+            tr("Could not write %1:\n%2").arg(QDir::toNativeSeparators(path), error));
     else
         m_status->setText(tr("Exported to %1").arg(QDir::toNativeSeparators(path)));
 }

@@ -10,9 +10,9 @@ HistoryAnswer HistoryQuery::run() const
 {
     // Pool threads are reused, so the name carries a counter rather than the thread id:
     // two queries can never share a connection even if one outlives its page.
-    static std::atomic<quint64> counter{0};
-    const QString connectionName =
-            QStringLiteral("shivx-ui-history-%1").arg(counter.fetch_add(1) + 1);
+    static std::atomic<quint64> counter { 0 };
+    const QString connectionName
+        = QStringLiteral("shivx-ui-history-%1").arg(counter.fetch_add(1) + 1);
 
     HistoryAnswer answer;
     answer.generation = generation;

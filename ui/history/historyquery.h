@@ -11,12 +11,12 @@ namespace Shivx::Ui {
 // What a worker thread hands back to the History page.
 struct HistoryAnswer
 {
-    quint64 generation = 0;      // copied from the query, so the page can drop stale answers
-    qint64 fromMs = 0;           // the range asked for, epoch milliseconds
+    quint64 generation = 0; // copied from the query, so the page can drop stale answers
+    qint64 fromMs = 0; // the range asked for, epoch milliseconds
     qint64 toMs = 0;
-    QList<SeriesInfo> series;    // every series in the database, for the picker
+    QList<SeriesInfo> series; // every series in the database, for the picker
     QList<HistoryQueryResult> results; // one per requested series, in request order
-    QString error;               // empty on success
+    QString error; // empty on success
 };
 
 // One load of the History page: the series list plus the points of the chosen series.

@@ -9,11 +9,12 @@
 
 namespace Shivx::Ui {
 
-HostPanel::HostPanel(QWidget *parent) : QGroupBox(tr("Host"), parent)
+HostPanel::HostPanel(QWidget *parent)
+    : QGroupBox(tr("Host"), parent)
 {
     auto *left = new QFormLayout;
     auto *right = new QFormLayout;
-    for (QFormLayout *form : {left, right}) {
+    for (QFormLayout *form : { left, right }) {
         form->setLabelAlignment(Qt::AlignLeft);
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
         form->setHorizontalSpacing(16);
@@ -51,36 +52,36 @@ void HostPanel::setSample(const HostSample &s)
 {
     const QLocale locale;
     m_load->setText(tr("%1 / %2 / %3")
-                            .arg(locale.toString(s.load1, 'f', 2), locale.toString(s.load5, 'f', 2),
-                                 locale.toString(s.load15, 'f', 2)));
+                        .arg(locale.toString(s.load1, 'f', 2), locale.toString(s.load5, 'f', 2),
+                            locale.toString(s.load15, 'f', 2)));
     m_cores->setText(locale.toString(s.cpuPerCore.size()));
-    m_memory->setText(tr("%1 of %2 (%3)")
-                              .arg(DisplayFormat::bytes(s.memUsedBytes),
-                                   DisplayFormat::bytes(s.memTotalBytes),
-                                   DisplayFormat::percent(s.memUsedPercent)));
-    m_swap->setText(s.swapTotalBytes == 0
-                            ? tr("no swap")
-                            : tr("%1 of %2").arg(DisplayFormat::bytes(s.swapUsedBytes),
-                                                 DisplayFormat::bytes(s.swapTotalBytes)));
+    m_memory->setText(
+        tr("%1 of %2 (%3)")
+            .arg(DisplayFormat::bytes(s.memUsedBytes), DisplayFormat::bytes(s.memTotalBytes),
+                DisplayFormat::percent(s.memUsedPercent)));
+    m_swap->setText(s.swapTotalBytes == 0 ? tr("no swap")
+                                          : tr("%1 of %2")
+                                                .arg(DisplayFormat::bytes(s.swapUsedBytes),
+                                                    DisplayFormat::bytes(s.swapTotalBytes)));
 
     QStringList mounts;
     QStringList mountDetails;
     for (const MountUsage &m : s.mounts) {
         mounts << tr("%1 %2").arg(m.mountPoint, DisplayFormat::percent(m.usedPercent, 0));
         mountDetails << tr("%1 (%2): %3 free of %4")
-                                .arg(m.mountPoint, m.device, DisplayFormat::bytes(m.freeBytes),
-                                     DisplayFormat::bytes(m.totalBytes));
+                            .arg(m.mountPoint, m.device, DisplayFormat::bytes(m.freeBytes),
+                                DisplayFormat::bytes(m.totalBytes));
     }
-    m_filesystems->setText(mounts.isEmpty() ? DisplayFormat::noValue()
-                                            : mounts.join(QStringLiteral(", ")));
+    m_filesystems->setText(
+        mounts.isEmpty() ? DisplayFormat::noValue() : mounts.join(QStringLiteral(", ")));
     m_filesystems->setToolTip(mountDetails.join(QLatin1Char('\n')));
 
     // Rates need two samples; until then they would read a misleading "0 B/s".
     if (s.hasRates) {
         m_diskIo->setText(tr("%1 / %2").arg(DisplayFormat::bytesPerSecond(s.diskReadBytesPerSec),
-                                            DisplayFormat::bytesPerSecond(s.diskWriteBytesPerSec)));
+            DisplayFormat::bytesPerSecond(s.diskWriteBytesPerSec)));
         m_network->setText(tr("%1 / %2").arg(DisplayFormat::bytesPerSecond(s.netRxBytesPerSec),
-                                             DisplayFormat::bytesPerSecond(s.netTxBytesPerSec)));
+            DisplayFormat::bytesPerSecond(s.netTxBytesPerSec)));
         m_engineCpu->setText(DisplayFormat::percent(s.processCpuPercent));
     } else {
         m_diskIo->setText(DisplayFormat::noValue());

@@ -23,8 +23,8 @@ namespace Shivx::Ui {
 
 namespace {
 
-GaugeWidget *makeGauge(QWidget *parent, const QString &label, const QString &unit,
-                       const char *objectName)
+GaugeWidget *makeGauge(
+    QWidget *parent, const QString &label, const QString &unit, const char *objectName)
 {
     auto *gauge = new GaugeWidget(parent);
     gauge->setObjectName(QLatin1String(objectName));
@@ -48,7 +48,8 @@ void setUpTable(QTableView *view)
 
 } // namespace
 
-OverviewPage::OverviewPage(QWidget *parent) : QWidget(parent)
+OverviewPage::OverviewPage(QWidget *parent)
+    : QWidget(parent)
 {
     // Gauges. Score thresholds follow the engine's states: below 80 degraded, below 50
     // critical; the score comes rounded to 0.1, so x.95 separates the bands.
@@ -63,7 +64,7 @@ OverviewPage::OverviewPage(QWidget *parent) : QWidget(parent)
 
     auto *gauges = new QHBoxLayout;
     gauges->setSpacing(12);
-    for (GaugeWidget *g : {m_scoreGauge, m_cpuGauge, m_memoryGauge, m_diskGauge})
+    for (GaugeWidget *g : { m_scoreGauge, m_cpuGauge, m_memoryGauge, m_diskGauge })
         gauges->addWidget(g, 1);
 
     // Host numbers and the score's explanation side by side.
@@ -72,6 +73,8 @@ OverviewPage::OverviewPage(QWidget *parent) : QWidget(parent)
     auto *scoreBox = new QGroupBox(tr("Score breakdown"), this);
     m_scoreSummary = new QLabel(tr("Waiting for the first health report…"), scoreBox);
     m_scoreSummary->setObjectName(QStringLiteral("scoreSummary"));
+    // Wrapping keeps a long sentence (or a long translation) from widening the window.
+    m_scoreSummary->setWordWrap(true);
     m_scoreModel = new ScoreBreakdownModel(this);
     m_scoreView = new QTableView(scoreBox);
     m_scoreView->setObjectName(QStringLiteral("scoreView"));
@@ -79,9 +82,9 @@ OverviewPage::OverviewPage(QWidget *parent) : QWidget(parent)
     setUpTable(m_scoreView);
     m_scoreView->setSelectionMode(QAbstractItemView::NoSelection);
     m_scoreView->horizontalHeader()->setSectionResizeMode(
-            ScoreBreakdownModel::ComponentColumn, QHeaderView::ResizeToContents);
+        ScoreBreakdownModel::ComponentColumn, QHeaderView::ResizeToContents);
     m_scoreView->horizontalHeader()->setSectionResizeMode(
-            ScoreBreakdownModel::PenaltyColumn, QHeaderView::ResizeToContents);
+        ScoreBreakdownModel::PenaltyColumn, QHeaderView::ResizeToContents);
     auto *scoreLayout = new QVBoxLayout(scoreBox);
     scoreLayout->addWidget(m_scoreSummary);
     scoreLayout->addWidget(m_scoreView);
@@ -90,6 +93,7 @@ OverviewPage::OverviewPage(QWidget *parent) : QWidget(parent)
     auto *targetsBox = new QGroupBox(tr("Targets"), this);
     m_targetsSummary = new QLabel(tr("No targets configured."), targetsBox);
     m_targetsSummary->setObjectName(QStringLiteral("targetsSummary"));
+    m_targetsSummary->setWordWrap(true);
     m_targetsModel = new TargetsModel(this);
     m_targetsProxy = new QSortFilterProxyModel(this);
     m_targetsProxy->setSourceModel(m_targetsModel);
@@ -143,14 +147,13 @@ void OverviewPage::setHostSample(const HostSample &sample)
     m_cpuGauge->setDetail(tr("load %1").arg(QLocale().toString(sample.load1, 'f', 2)));
 
     m_memoryGauge->setValue(sample.memUsedPercent);
-    m_memoryGauge->setDetail(tr("%1 of %2").arg(DisplayFormat::bytes(sample.memUsedBytes),
-                                                DisplayFormat::bytes(sample.memTotalBytes)));
+    m_memoryGauge->setDetail(tr("%1 of %2")
+                                 .arg(DisplayFormat::bytes(sample.memUsedBytes),
+                                     DisplayFormat::bytes(sample.memTotalBytes)));
 
     // The fullest filesystem is the one that will stop the machine first.
     const auto fullest = std::max_element(sample.mounts.cbegin(), sample.mounts.cend(),
-                                          [](const MountUsage &a, const MountUsage &b) {
-                                              return a.usedPercent < b.usedPercent;
-                                          });
+        [](const MountUsage &a, const MountUsage &b) { return a.usedPercent < b.usedPercent; });
     if (fullest != sample.mounts.cend()) {
         m_diskGauge->setValue(fullest->usedPercent);
         m_diskGauge->setDetail(tr("fullest: %1").arg(fullest->mountPoint));
@@ -173,9 +176,9 @@ void OverviewPage::setHealth(const HealthReport &report)
         off += c.penalty;
     const QLocale locale;
     m_scoreSummary->setText(
-            tr("%1: score %2, %3 points off 100 as itemised below")
-                    .arg(DisplayFormat::healthState(report.state),
-                         locale.toString(report.score, 'f', 0), locale.toString(off, 'f', 1)));
+        tr("%1: score %2, %3 points off 100 as itemised below")
+            .arg(DisplayFormat::healthState(report.state), locale.toString(report.score, 'f', 0),
+                locale.toString(off, 'f', 1)));
     QPalette pal = m_scoreSummary->palette();
     pal.setColor(QPalette::WindowText, StatusColors::forHealthState(report.state));
     m_scoreSummary->setPalette(pal);
@@ -194,11 +197,11 @@ void OverviewPage::setTargets(const QList<TargetStatus> &targets)
     if (targets.isEmpty())
         m_targetsSummary->setText(tr("No targets configured."));
     else
-        m_targetsSummary->setText(tr("%n target(s): %1 up, %2 degraded, %3 down", nullptr,
-                                     int(targets.size()))
-                                          .arg(up)
-                                          .arg(degraded)
-                                          .arg(down));
+        m_targetsSummary->setText(
+            tr("%n target(s): %1 up, %2 degraded, %3 down", nullptr, int(targets.size()))
+                .arg(up)
+                .arg(degraded)
+                .arg(down));
 }
 
 } // namespace Shivx::Ui

@@ -6,7 +6,10 @@
 
 namespace Shivx::Ui {
 
-ScoreBreakdownModel::ScoreBreakdownModel(QObject *parent) : QAbstractTableModel(parent) {}
+ScoreBreakdownModel::ScoreBreakdownModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void ScoreBreakdownModel::update(const QList<ScoreComponent> &components)
 {
@@ -71,20 +74,23 @@ QVariant ScoreBreakdownModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case ComponentColumn: return displayName(c.name);
+        case ComponentColumn:
+            return displayName(c.name);
         case PenaltyColumn:
             // "−0.0" reads like a rounding artefact; nothing taken off is a plain 0.
             if (c.penalty <= 0)
                 return c.maxPenalty > 0
-                        ? tr("0 of %1").arg(QLocale().toString(c.maxPenalty, 'f', 0))
-                        : QStringLiteral("0");
+                    ? tr("0 of %1").arg(QLocale().toString(c.maxPenalty, 'f', 0))
+                    : QStringLiteral("0");
             if (c.maxPenalty > 0)
                 return tr("−%1 of %2")
-                        .arg(QLocale().toString(c.penalty, 'f', 1),
-                             QLocale().toString(c.maxPenalty, 'f', 0));
+                    .arg(QLocale().toString(c.penalty, 'f', 1),
+                        QLocale().toString(c.maxPenalty, 'f', 0));
             return tr("−%1").arg(QLocale().toString(c.penalty, 'f', 1));
-        case DetailColumn: return c.detail;
-        default: break;
+        case DetailColumn:
+            return c.detail;
+        default:
+            break;
         }
         break;
     case Qt::ToolTipRole:
@@ -105,22 +111,27 @@ QVariant ScoreBreakdownModel::data(const QModelIndex &index, int role) const
         if (index.column() == PenaltyColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    case PenaltyRole: return c.penalty;
-    default: break;
+    case PenaltyRole:
+        return c.penalty;
+    default:
+        break;
     }
     return {};
 }
 
-QVariant ScoreBreakdownModel::headerData(int section, Qt::Orientation orientation,
-                                         int role) const
+QVariant ScoreBreakdownModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case ComponentColumn: return tr("Component");
-    case PenaltyColumn: return tr("Points off");
-    case DetailColumn: return tr("Why");
-    default: break;
+    case ComponentColumn:
+        return tr("Component");
+    case PenaltyColumn:
+        return tr("Points off");
+    case DetailColumn:
+        return tr("Why");
+    default:
+        break;
     }
     return {};
 }

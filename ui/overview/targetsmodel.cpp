@@ -8,7 +8,10 @@
 
 namespace Shivx::Ui {
 
-TargetsModel::TargetsModel(QObject *parent) : QAbstractTableModel(parent) {}
+TargetsModel::TargetsModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 int TargetsModel::rowOf(const QString &name) const
 {
@@ -88,22 +91,29 @@ void TargetsModel::update(const QList<TargetStatus> &targets)
 bool TargetsModel::cellDiffers(int column, const TargetStatus &a, const TargetStatus &b)
 {
     switch (column) {
-    case NameColumn: return a.name != b.name || a.critical != b.critical;
-    case KindColumn: return a.kind != b.kind;
+    case NameColumn:
+        return a.name != b.name || a.critical != b.critical;
+    case KindColumn:
+        return a.kind != b.kind;
     case StateColumn:
         return a.state != b.state || a.transitionsLastMinutes != b.transitionsLastMinutes;
-    case LatencyColumn: return a.latencyMs != b.latencyMs;
-    case FailuresColumn: return a.consecutiveFailures != b.consecutiveFailures;
-    case LastCheckColumn: return a.lastCheckMs != b.lastCheckMs;
-    case LastErrorColumn: return a.lastError != b.lastError;
-    default: break;
+    case LatencyColumn:
+        return a.latencyMs != b.latencyMs;
+    case FailuresColumn:
+        return a.consecutiveFailures != b.consecutiveFailures;
+    case LastCheckColumn:
+        return a.lastCheckMs != b.lastCheckMs;
+    case LastErrorColumn:
+        return a.lastError != b.lastError;
+    default:
+        break;
     }
     return false;
 }
 
 QList<int> TargetsModel::rolesFor(int column)
 {
-    QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole, SortRole};
+    QList<int> roles { Qt::DisplayRole, Qt::ToolTipRole, SortRole };
     if (column == StateColumn)
         roles << Qt::BackgroundRole << Qt::ForegroundRole << StateRole;
     if (column == LastErrorColumn)
@@ -134,30 +144,45 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
 
     if (role == Qt::DisplayRole) {
         switch (column) {
-        case NameColumn: return t.critical ? tr("%1 (critical)").arg(t.name) : t.name;
-        case KindColumn: return DisplayFormat::targetKind(t.kind);
-        case StateColumn: return DisplayFormat::targetState(t.state);
+        case NameColumn:
+            return t.critical ? tr("%1 (critical)").arg(t.name) : t.name;
+        case KindColumn:
+            return DisplayFormat::targetKind(t.kind);
+        case StateColumn:
+            return DisplayFormat::targetState(t.state);
         case LatencyColumn:
             return checked ? DisplayFormat::latencyMs(t.latencyMs) : DisplayFormat::noValue();
-        case FailuresColumn: return t.consecutiveFailures;
-        case LastCheckColumn: return DisplayFormat::timeOfDay(t.lastCheckMs);
-        case LastErrorColumn: return t.lastError;
-        default: break;
+        case FailuresColumn:
+            return t.consecutiveFailures;
+        case LastCheckColumn:
+            return DisplayFormat::timeOfDay(t.lastCheckMs);
+        case LastErrorColumn:
+            return t.lastError;
+        default:
+            break;
         }
         return {};
     }
 
     if (role == SortRole) {
         switch (column) {
-        case NameColumn: return t.name;
-        case KindColumn: return DisplayFormat::targetKind(t.kind);
+        case NameColumn:
+            return t.name;
+        case KindColumn:
+            return DisplayFormat::targetKind(t.kind);
         // Worst first when sorted descending: Down > Degraded > Up > Unknown.
-        case StateColumn: return int(t.state);
-        case LatencyColumn: return t.latencyMs;
-        case FailuresColumn: return t.consecutiveFailures;
-        case LastCheckColumn: return t.lastCheckMs;
-        case LastErrorColumn: return t.lastError;
-        default: break;
+        case StateColumn:
+            return int(t.state);
+        case LatencyColumn:
+            return t.latencyMs;
+        case FailuresColumn:
+            return t.consecutiveFailures;
+        case LastCheckColumn:
+            return t.lastCheckMs;
+        case LastErrorColumn:
+            return t.lastError;
+        default:
+            break;
         }
         return {};
     }
@@ -167,16 +192,19 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         case StateColumn:
             if (t.transitionsLastMinutes > 1)
                 return tr("%1, %n state change(s) recently", nullptr, t.transitionsLastMinutes)
-                        .arg(DisplayFormat::targetState(t.state));
+                    .arg(DisplayFormat::targetState(t.state));
             return DisplayFormat::targetState(t.state);
         case FailuresColumn:
             return tr("%1 consecutive failure(s); %2 of %3 checks failed since start")
-                    .arg(t.consecutiveFailures)
-                    .arg(t.failures)
-                    .arg(t.checks);
-        case LastCheckColumn: return DisplayFormat::dateTime(t.lastCheckMs);
-        case LastErrorColumn: return t.lastError.isEmpty() ? QVariant() : t.lastError;
-        default: break;
+                .arg(t.consecutiveFailures)
+                .arg(t.failures)
+                .arg(t.checks);
+        case LastCheckColumn:
+            return DisplayFormat::dateTime(t.lastCheckMs);
+        case LastErrorColumn:
+            return t.lastError.isEmpty() ? QVariant() : t.lastError;
+        default:
+            break;
         }
         return {};
     }
@@ -193,9 +221,12 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole) {
         switch (column) {
         case LatencyColumn:
-        case FailuresColumn: return int(Qt::AlignRight | Qt::AlignVCenter);
-        case StateColumn: return int(Qt::AlignCenter);
-        default: break;
+        case FailuresColumn:
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        case StateColumn:
+            return int(Qt::AlignCenter);
+        default:
+            break;
         }
     }
     return {};
@@ -206,14 +237,22 @@ QVariant TargetsModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case NameColumn: return tr("Name");
-    case KindColumn: return tr("Type");
-    case StateColumn: return tr("State");
-    case LatencyColumn: return tr("Latency");
-    case FailuresColumn: return tr("Failures");
-    case LastCheckColumn: return tr("Last check");
-    case LastErrorColumn: return tr("Last error");
-    default: break;
+    case NameColumn:
+        return tr("Name");
+    case KindColumn:
+        return tr("Type");
+    case StateColumn:
+        return tr("State");
+    case LatencyColumn:
+        return tr("Latency");
+    case FailuresColumn:
+        return tr("Failures");
+    case LastCheckColumn:
+        return tr("Last check");
+    case LastErrorColumn:
+        return tr("Last error");
+    default:
+        break;
     }
     return {};
 }

@@ -16,8 +16,16 @@ class TargetsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, KindColumn, StateColumn, LatencyColumn, FailuresColumn,
-                  LastCheckColumn, LastErrorColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        KindColumn,
+        StateColumn,
+        LatencyColumn,
+        FailuresColumn,
+        LastCheckColumn,
+        LastErrorColumn,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     enum Role {
@@ -38,8 +46,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
+    QVariant headerData(
+        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
     // Whether column `column` shows something different for `a` and `b`.

@@ -35,7 +35,9 @@ void setLabelColor(QLabel *label, const QColor &color)
 
 } // namespace
 
-MainWindow::MainWindow(Engine *engine, QWidget *parent) : QMainWindow(parent), m_engine(engine)
+MainWindow::MainWindow(Engine *engine, QWidget *parent)
+    : QMainWindow(parent)
+    , m_engine(engine)
 {
     setWindowTitle(tr("ShivX Resilience Console"));
 
@@ -54,8 +56,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent) : QMainWindow(parent), m
     m_navigation->setFont(navFont);
     // A sidebar, not a list of data: the window colour and roomy rows make that readable.
     m_navigation->setStyleSheet(QStringLiteral(
-            "QListWidget { background: palette(window); border-right: 1px solid palette(mid); }"
-            "QListWidget::item { padding: 10px 14px; }"));
+        "QListWidget { background: palette(window); border-right: 1px solid palette(mid); }"
+        "QListWidget::item { padding: 10px 14px; }"));
 
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_overview);
@@ -69,8 +71,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent) : QMainWindow(parent), m
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
 
-    connect(m_navigation, &QListWidget::currentRowChanged, m_stack,
-            &QStackedWidget::setCurrentIndex);
+    connect(
+        m_navigation, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
 
     m_engineStateLabel = makeStatusLabel(this, "engineStateLabel");
     m_apiLabel = makeStatusLabel(this, "apiLabel");
@@ -142,8 +144,8 @@ void MainWindow::onStateChanged(EngineState state)
 void MainWindow::updateApiLabel()
 {
     const QUrl url = m_engine->apiUrl();
-    m_apiLabel->setText(url.isEmpty() ? tr("API off")
-                                      : tr("API %1").arg(url.toString(QUrl::RemoveUserInfo)));
+    m_apiLabel->setText(
+        url.isEmpty() ? tr("API off") : tr("API %1").arg(url.toString(QUrl::RemoveUserInfo)));
     m_apiLabel->setToolTip(tr("Data directory: %1").arg(m_engine->dataDir()));
 }
 
@@ -157,22 +159,20 @@ void MainWindow::onHealthChanged(const HealthReport &report)
 {
     m_overview->setHealth(report);
     m_healthLabel->setText(tr("Health: %1 (%2)")
-                                   .arg(DisplayFormat::healthState(report.state),
-                                        QLocale().toString(report.score, 'f', 0)));
+                               .arg(DisplayFormat::healthState(report.state),
+                                   QLocale().toString(report.score, 'f', 0)));
     setLabelColor(m_healthLabel, StatusColors::forHealthState(report.state));
 }
 
 void MainWindow::onReadinessChanged(const Readiness &readiness)
 {
     m_readinessLabel->setText(readiness.ready ? tr("Ready") : tr("Not ready"));
-    setLabelColor(m_readinessLabel,
-                  readiness.ready ? StatusColors::ok() : StatusColors::warning());
+    setLabelColor(m_readinessLabel, readiness.ready ? StatusColors::ok() : StatusColors::warning());
     QStringList lines;
     for (const ReadinessCheck &check : readiness.checks) {
         lines << tr("%1: %2%3")
-                         .arg(check.name, check.ok ? tr("ok") : tr("failing"),
-                              check.detail.isEmpty() ? QString()
-                                                     : QStringLiteral(" — ") + check.detail);
+                     .arg(check.name, check.ok ? tr("ok") : tr("failing"),
+                         check.detail.isEmpty() ? QString() : QStringLiteral(" — ") + check.detail);
     }
     m_readinessLabel->setToolTip(lines.join(QLatin1Char('\n')));
 }

@@ -12,15 +12,15 @@ QString DisplayFormat::noValue()
 
 QString DisplayFormat::bytes(quint64 bytes)
 {
-    return QLocale().formattedDataSize(static_cast<qint64>(bytes), 1,
-                                       QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(
+        static_cast<qint64>(bytes), 1, QLocale::DataSizeTraditionalFormat);
 }
 
 QString DisplayFormat::bytesPerSecond(double bytesPerSecond)
 {
     const qint64 rounded = bytesPerSecond > 0 ? static_cast<qint64>(bytesPerSecond + 0.5) : 0;
     return tr("%1/s").arg(
-            QLocale().formattedDataSize(rounded, 1, QLocale::DataSizeTraditionalFormat));
+        QLocale().formattedDataSize(rounded, 1, QLocale::DataSizeTraditionalFormat));
 }
 
 QString DisplayFormat::percent(double percent, int decimals)
@@ -38,25 +38,29 @@ QString DisplayFormat::timeOfDay(qint64 epochMs)
 {
     if (epochMs <= 0)
         return noValue();
-    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(epochMs).time(),
-                              QStringLiteral("HH:mm:ss"));
+    return QLocale().toString(
+        QDateTime::fromMSecsSinceEpoch(epochMs).time(), QStringLiteral("HH:mm:ss"));
 }
 
 QString DisplayFormat::dateTime(qint64 epochMs)
 {
     if (epochMs <= 0)
         return noValue();
-    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(epochMs),
-                              QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return QLocale().toString(
+        QDateTime::fromMSecsSinceEpoch(epochMs), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 QString DisplayFormat::targetState(TargetState state)
 {
     switch (state) {
-    case TargetState::Up: return tr("Up");
-    case TargetState::Degraded: return tr("Degraded");
-    case TargetState::Down: return tr("Down");
-    case TargetState::Unknown: break;
+    case TargetState::Up:
+        return tr("Up");
+    case TargetState::Degraded:
+        return tr("Degraded");
+    case TargetState::Down:
+        return tr("Down");
+    case TargetState::Unknown:
+        break;
     }
     return tr("Unknown");
 }
@@ -64,10 +68,14 @@ QString DisplayFormat::targetState(TargetState state)
 QString DisplayFormat::targetKind(TargetKind kind)
 {
     switch (kind) {
-    case TargetKind::Http: return tr("HTTP");
-    case TargetKind::Tcp: return tr("TCP");
-    case TargetKind::Process: return tr("Process");
-    case TargetKind::Command: return tr("Command");
+    case TargetKind::Http:
+        return tr("HTTP");
+    case TargetKind::Tcp:
+        return tr("TCP");
+    case TargetKind::Process:
+        return tr("Process");
+    case TargetKind::Command:
+        return tr("Command");
     }
     return {};
 }
@@ -75,9 +83,12 @@ QString DisplayFormat::targetKind(TargetKind kind)
 QString DisplayFormat::healthState(HealthState state)
 {
     switch (state) {
-    case HealthState::Healthy: return tr("Healthy");
-    case HealthState::Degraded: return tr("Degraded");
-    case HealthState::Critical: return tr("Critical");
+    case HealthState::Healthy:
+        return tr("Healthy");
+    case HealthState::Degraded:
+        return tr("Degraded");
+    case HealthState::Critical:
+        return tr("Critical");
     }
     return {};
 }
@@ -85,11 +96,16 @@ QString DisplayFormat::healthState(HealthState state)
 QString DisplayFormat::engineState(EngineState state)
 {
     switch (state) {
-    case EngineState::Stopped: return tr("Stopped");
-    case EngineState::Starting: return tr("Starting");
-    case EngineState::Running: return tr("Running");
-    case EngineState::Stopping: return tr("Stopping");
-    case EngineState::Failed: return tr("Failed");
+    case EngineState::Stopped:
+        return tr("Stopped");
+    case EngineState::Starting:
+        return tr("Starting");
+    case EngineState::Running:
+        return tr("Running");
+    case EngineState::Stopping:
+        return tr("Stopping");
+    case EngineState::Failed:
+        return tr("Failed");
     }
     return {};
 }

@@ -18,7 +18,8 @@ constexpr double kStartAngle = 210.0;
 constexpr double kSweep = 240.0;
 } // namespace
 
-GaugeWidget::GaugeWidget(QWidget *parent) : QWidget(parent)
+GaugeWidget::GaugeWidget(QWidget *parent)
+    : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     updateAccessibleText();
@@ -124,10 +125,14 @@ QColor GaugeWidget::levelColor() const
 QColor GaugeWidget::colorFor(Level level)
 {
     switch (level) {
-    case Level::Ok: return StatusColors::ok();
-    case Level::Warning: return StatusColors::warning();
-    case Level::Critical: return StatusColors::critical();
-    case Level::None: break;
+    case Level::Ok:
+        return StatusColors::ok();
+    case Level::Warning:
+        return StatusColors::warning();
+    case Level::Critical:
+        return StatusColors::critical();
+    case Level::None:
+        break;
     }
     return StatusColors::unknown();
 }
@@ -141,12 +146,12 @@ QString GaugeWidget::valueText() const
 
 QSize GaugeWidget::sizeHint() const
 {
-    return {180, 170};
+    return { 180, 170 };
 }
 
 QSize GaugeWidget::minimumSizeHint() const
 {
-    return {120, 115};
+    return { 120, 115 };
 }
 
 void GaugeWidget::paintEvent(QPaintEvent *)
@@ -159,7 +164,7 @@ void GaugeWidget::paintEvent(QPaintEvent *)
     const double side = std::max(10.0, std::min(double(width()), height() - labelBlock) - 8.0);
     const double penWidth = std::max(6.0, side * 0.09);
     const QRectF arcRect((width() - side) / 2.0 + penWidth / 2.0, 4.0 + penWidth / 2.0,
-                         side - penWidth, side - penWidth);
+        side - penWidth, side - penWidth);
 
     // Track, then the filled part in the level colour.
     // The text colour, faint: visible on light and dark palettes alike, where Mid and
@@ -194,16 +199,15 @@ void GaugeWidget::paintEvent(QPaintEvent *)
     p.setPen(m_hasValue ? palette().color(QPalette::WindowText)
                         : palette().color(QPalette::PlaceholderText));
     const QRectF valueRect(centre.left(), centre.center().y() - valueMetrics.height() * 0.6,
-                           centre.width(), valueMetrics.height());
+        centre.width(), valueMetrics.height());
     p.drawText(valueRect, Qt::AlignCenter, text);
 
     if (!m_unit.isEmpty()) {
         p.setFont(unitFont);
         p.setPen(palette().color(QPalette::PlaceholderText));
         const QFontMetricsF unitMetrics(unitFont);
-        p.drawText(QRectF(centre.left(), valueRect.bottom(), centre.width(),
-                          unitMetrics.height()),
-                   Qt::AlignHCenter | Qt::AlignTop, m_unit);
+        p.drawText(QRectF(centre.left(), valueRect.bottom(), centre.width(), unitMetrics.height()),
+            Qt::AlignHCenter | Qt::AlignTop, m_unit);
     }
 
     // Label (and detail) under the opening of the arc.
@@ -214,21 +218,20 @@ void GaugeWidget::paintEvent(QPaintEvent *)
     const double labelTop = arcRect.bottom() - side * 0.08;
     const QRectF labelRect(0, labelTop, width(), labelMetrics.height() * 1.2);
     p.drawText(labelRect, Qt::AlignHCenter | Qt::AlignVCenter,
-               labelMetrics.elidedText(m_label, Qt::ElideRight, width()));
+        labelMetrics.elidedText(m_label, Qt::ElideRight, width()));
     if (!m_detail.isEmpty()) {
         p.setFont(font());
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(QRectF(0, labelRect.bottom(), width(), labelMetrics.height()),
-                   Qt::AlignHCenter | Qt::AlignVCenter,
-                   labelMetrics.elidedText(m_detail, Qt::ElideMiddle, width()));
+            Qt::AlignHCenter | Qt::AlignVCenter,
+            labelMetrics.elidedText(m_detail, Qt::ElideMiddle, width()));
     }
 }
 
 void GaugeWidget::updateAccessibleText()
 {
     // Screen readers and tests read the gauge through its accessible name.
-    const QString text = m_unit.isEmpty() ? valueText()
-                                          : tr("%1 %2").arg(valueText(), m_unit);
+    const QString text = m_unit.isEmpty() ? valueText() : tr("%1 %2").arg(valueText(), m_unit);
     setAccessibleName(m_label);
     setAccessibleDescription(text);
     setToolTip(m_label.isEmpty() ? text : tr("%1: %2").arg(m_label, text));

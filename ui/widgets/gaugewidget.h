@@ -45,8 +45,8 @@ public:
 
     // For HigherIsWorse, value >= warning is Warning and >= critical is Critical;
     // for HigherIsBetter, value <= warning is Warning and <= critical is Critical.
-    void setThresholds(double warning, double critical,
-                       Direction direction = Direction::HigherIsWorse);
+    void setThresholds(
+        double warning, double critical, Direction direction = Direction::HigherIsWorse);
     Level level() const;
     QColor levelColor() const;
     static QColor colorFor(Level level);

@@ -25,10 +25,14 @@ QColor unknown()
 QColor forTargetState(TargetState state)
 {
     switch (state) {
-    case TargetState::Up: return ok();
-    case TargetState::Degraded: return warning();
-    case TargetState::Down: return critical();
-    case TargetState::Unknown: break;
+    case TargetState::Up:
+        return ok();
+    case TargetState::Degraded:
+        return warning();
+    case TargetState::Down:
+        return critical();
+    case TargetState::Unknown:
+        break;
     }
     return unknown();
 }
@@ -36,9 +40,12 @@ QColor forTargetState(TargetState state)
 QColor forHealthState(HealthState state)
 {
     switch (state) {
-    case HealthState::Healthy: return ok();
-    case HealthState::Degraded: return warning();
-    case HealthState::Critical: return critical();
+    case HealthState::Healthy:
+        return ok();
+    case HealthState::Degraded:
+        return warning();
+    case HealthState::Critical:
+        return critical();
     }
     return unknown();
 }
@@ -46,11 +53,15 @@ QColor forHealthState(HealthState state)
 QColor forEngineState(EngineState state)
 {
     switch (state) {
-    case EngineState::Running: return ok();
+    case EngineState::Running:
+        return ok();
     case EngineState::Starting:
-    case EngineState::Stopping: return warning();
-    case EngineState::Failed: return critical();
-    case EngineState::Stopped: break;
+    case EngineState::Stopping:
+        return warning();
+    case EngineState::Failed:
+        return critical();
+    case EngineState::Stopped:
+        break;
     }
     return unknown();
 }
@@ -59,8 +70,8 @@ QColor textOn(const QColor &background)
 {
     // Relative luminance per ITU-R BT.709; the amber of warning() still takes white text
     // at this cut-off, which keeps the three state colours visually one family.
-    const double luminance =
-        0.2126 * background.redF() + 0.7152 * background.greenF() + 0.0722 * background.blueF();
+    const double luminance
+        = 0.2126 * background.redF() + 0.7152 * background.greenF() + 0.0722 * background.blueF();
     return luminance > 0.6 ? QColor(Qt::black) : QColor(Qt::white);
 }
 
