@@ -102,18 +102,6 @@
         <translation>Stundenmittel</translation>
     </message>
     <message>
-        <source>Filter series</source>
-        <translation>Reihen filtern</translation>
-    </message>
-    <message>
-        <source>Clear selection</source>
-        <translation>Auswahl aufheben</translation>
-    </message>
-    <message>
-        <source>Series</source>
-        <translation>Reihen</translation>
-    </message>
-    <message>
         <source>Last 15 minutes</source>
         <translation>Letzte 15 Minuten</translation>
     </message>
@@ -168,14 +156,6 @@
     <message>
         <source>Cannot read history: %1</source>
         <translation>Verlauf nicht lesbar: %1</translation>
-    </message>
-    <message>
-        <source>%1
-from %2
-to %3</source>
-        <translation>%1
-von %2
-bis %3</translation>
     </message>
     <message>
         <source>%1
@@ -491,6 +471,29 @@ bis %3</translation>
     <message>
         <source>0 of %1</source>
         <translation>0 von %1</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::SeriesPicker</name>
+    <message>
+        <source>Filter series</source>
+        <translation>Reihen filtern</translation>
+    </message>
+    <message>
+        <source>Clear selection</source>
+        <translation>Auswahl aufheben</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>Reihen</translation>
+    </message>
+    <message>
+        <source>%1
+from %2
+to %3</source>
+        <translation>%1
+von %2
+bis %3</translation>
     </message>
 </context>
 <context>

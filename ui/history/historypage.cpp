@@ -2,6 +2,7 @@
 
 #include "core/timeutil.h"
 #include "history/historychartview.h"
+#include "history/seriespicker.h"
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
 
@@ -14,9 +15,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
 #include <QLineSeries>
-#include <QListWidget>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
@@ -41,7 +40,6 @@ constexpr int kRefreshIntervalMs = 5000;
 constexpr qint64 kMinuteMs = 60'000;
 constexpr qint64 kHourMs = 60 * kMinuteMs;
 constexpr qint64 kDayMs = 24 * kHourMs;
-constexpr int kSeriesRole = Qt::UserRole + 1;
 
 qint64 spanOf(HistoryPage::Range range)
 {
@@ -99,31 +97,8 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     : QWidget(parent)
     , m_databasePath(databasePath)
 {
-    // Series picker.
-    m_filter = new QLineEdit(this);
-    m_filter->setObjectName(QStringLiteral("seriesFilter"));
-    m_filter->setPlaceholderText(tr("Filter series"));
-    m_filter->setClearButtonEnabled(true);
-    m_seriesList = new QListWidget(this);
-    m_seriesList->setObjectName(QStringLiteral("seriesList"));
-    m_seriesList->setSortingEnabled(true);
-    m_seriesList->setUniformItemSizes(true);
-    m_clearButton = new QPushButton(tr("Clear selection"), this);
-    m_clearButton->setEnabled(false);
-
-    auto *pickerLayout = new QVBoxLayout;
-    auto *seriesLabel = new QLabel(tr("Series"), this);
-    QFont bold = seriesLabel->font();
-    bold.setBold(true);
-    seriesLabel->setFont(bold);
-    pickerLayout->addWidget(seriesLabel);
-    pickerLayout->addWidget(m_filter);
-    pickerLayout->addWidget(m_seriesList, 1);
-    pickerLayout->addWidget(m_clearButton);
-    auto *picker = new QWidget(this);
-    picker->setLayout(pickerLayout);
-    pickerLayout->setContentsMargins(0, 0, 0, 0);
-    picker->setFixedWidth(290);
+    m_seriesPicker = new SeriesPicker(this);
+    m_seriesPicker->setFixedWidth(290);
 
     // Range and actions.
     m_rangeCombo = new QComboBox(this);
@@ -198,7 +173,7 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     right->addLayout(footer);
 
     auto *layout = new QHBoxLayout(this);
-    layout->addWidget(picker);
+    layout->addWidget(m_seriesPicker);
     layout->addLayout(right, 1);
 
     m_refreshTimer = new QTimer(this);
@@ -210,12 +185,8 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     connect(m_rangeCombo, &QComboBox::currentIndexChanged, this, &HistoryPage::onRangeChanged);
     connect(m_fromEdit, &QDateTimeEdit::dateTimeChanged, this, &HistoryPage::scheduleReload);
     connect(m_toEdit, &QDateTimeEdit::dateTimeChanged, this, &HistoryPage::scheduleReload);
-    connect(m_seriesList, &QListWidget::itemChanged, this, &HistoryPage::onItemChanged);
-    connect(m_filter, &QLineEdit::textChanged, this, &HistoryPage::applyFilter);
-    connect(m_clearButton, &QPushButton::clicked, this, [this] {
-        for (int i = 0; i < m_seriesList->count(); ++i)
-            m_seriesList->item(i)->setCheckState(Qt::Unchecked);
-    });
+    connect(
+        m_seriesPicker, &SeriesPicker::checkedSeriesChanged, this, &HistoryPage::scheduleReload);
     connect(m_resetZoomButton, &QPushButton::clicked, this, &HistoryPage::resetZoom);
     connect(m_exportButton, &QPushButton::clicked, this, &HistoryPage::exportCsvInteractive);
     connect(m_chartView, &HistoryChartView::userNavigated, this, [this] {
@@ -271,27 +242,17 @@ void HistoryPage::setCustomRange(qint64 fromMs, qint64 toMs)
 
 bool HistoryPage::setSeriesChecked(const QString &series, bool checked)
 {
-    for (int i = 0; i < m_seriesList->count(); ++i) {
-        QListWidgetItem *item = m_seriesList->item(i);
-        if (item->data(kSeriesRole).toString() == series) {
-            item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
-            return true;
-        }
-    }
-    return false;
+    return m_seriesPicker->setSeriesChecked(series, checked);
 }
 
 QStringList HistoryPage::checkedSeries() const
 {
-    return m_checked;
+    return m_seriesPicker->checkedSeries();
 }
 
 QStringList HistoryPage::availableSeries() const
 {
-    QStringList names;
-    for (int i = 0; i < m_seriesList->count(); ++i)
-        names << m_seriesList->item(i)->data(kSeriesRole).toString();
-    return names;
+    return m_seriesPicker->availableSeries();
 }
 
 void HistoryPage::showEvent(QShowEvent *event)
@@ -316,28 +277,6 @@ void HistoryPage::onRangeChanged()
     m_zoomed = false;
     m_resetZoomButton->setEnabled(false);
     reload();
-}
-
-void HistoryPage::onItemChanged(QListWidgetItem *)
-{
-    QStringList checked;
-    for (int i = 0; i < m_seriesList->count(); ++i) {
-        if (m_seriesList->item(i)->checkState() == Qt::Checked)
-            checked << m_seriesList->item(i)->data(kSeriesRole).toString();
-    }
-    if (checked == m_checked)
-        return;
-    m_checked = checked;
-    m_clearButton->setEnabled(!m_checked.isEmpty());
-    scheduleReload();
-}
-
-void HistoryPage::applyFilter(const QString &text)
-{
-    for (int i = 0; i < m_seriesList->count(); ++i) {
-        QListWidgetItem *item = m_seriesList->item(i);
-        item->setHidden(!text.isEmpty() && !item->text().contains(text, Qt::CaseInsensitive));
-    }
 }
 
 void HistoryPage::scheduleReload()
@@ -375,7 +314,7 @@ void HistoryPage::reload()
     }
     HistoryQuery query;
     query.databasePath = m_databasePath;
-    query.series = m_checked;
+    query.series = m_seriesPicker->checkedSeries();
     query.fromMs = from;
     query.toMs = to;
     // About one point per pixel: more cannot be seen, fewer would look coarse.
@@ -403,62 +342,20 @@ void HistoryPage::onAnswer()
     }
     m_status->setPalette(QPalette());
 
-    updateSeriesList(answer.series);
+    m_seriesPicker->updateSeries(answer.series);
     m_shownFromMs = answer.fromMs;
     m_shownToMs = answer.toMs;
     applyResults(answer.results);
 }
 
-void HistoryPage::updateSeriesList(const QList<SeriesInfo> &series)
-{
-    // Adding and re-ticking items fires itemChanged; the selection is taken from m_checked
-    // afterwards instead, so block the signal while the list is rebuilt.
-    const QSignalBlocker blocker(m_seriesList);
-    QHash<QString, QListWidgetItem *> existing;
-    for (int i = 0; i < m_seriesList->count(); ++i)
-        existing.insert(m_seriesList->item(i)->data(kSeriesRole).toString(), m_seriesList->item(i));
-
-    QSet<QString> present;
-    for (const SeriesInfo &info : series) {
-        present.insert(info.name);
-        QListWidgetItem *item = existing.value(info.name);
-        if (!item) {
-            item = new QListWidgetItem(info.name);
-            item->setData(kSeriesRole, info.name);
-            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
-            item->setCheckState(m_checked.contains(info.name) ? Qt::Checked : Qt::Unchecked);
-            m_seriesList->addItem(item);
-            if (!m_filter->text().isEmpty())
-                item->setHidden(!info.name.contains(m_filter->text(), Qt::CaseInsensitive));
-        }
-        item->setToolTip(tr("%1\nfrom %2\nto %3")
-                             .arg(info.name, DisplayFormat::dateTime(info.firstMs),
-                                 DisplayFormat::dateTime(info.lastMs)));
-    }
-    for (auto it = existing.cbegin(); it != existing.cend(); ++it) {
-        if (!present.contains(it.key()) && !m_checked.contains(it.key()))
-            delete it.value();
-    }
-
-    // A first visit shows the health score rather than an empty chart.
-    if (!m_listedOnce && !series.isEmpty()) {
-        m_listedOnce = true;
-        if (m_checked.isEmpty() && present.contains(QStringLiteral("health.score"))) {
-            m_checked << QStringLiteral("health.score");
-            setSeriesChecked(QStringLiteral("health.score"), true);
-            m_clearButton->setEnabled(true);
-            scheduleReload();
-        }
-    }
-}
-
 void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
 {
+    const QStringList checked = m_seriesPicker->checkedSeries();
     QSet<QString> shown;
     int points = 0;
     QList<Resolution> resolutions;
     for (const HistoryQueryResult &r : results) {
-        if (!m_checked.contains(r.series))
+        if (!checked.contains(r.series))
             continue; // unticked while the query ran
         shown.insert(r.series);
         QLineSeries *line = m_lines.value(r.series);
@@ -512,9 +409,9 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
     m_exportButton->setEnabled(points > 0);
     applyAxes();
 
-    if (m_checked.isEmpty()) {
+    if (checked.isEmpty()) {
         m_chart->setTitle(tr("Tick one or more series on the left"));
-        m_status->setText(tr("%n series available", nullptr, m_seriesList->count()));
+        m_status->setText(tr("%n series available", nullptr, m_seriesPicker->seriesCount()));
         return;
     }
     m_chart->setTitle(QString());

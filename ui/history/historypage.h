@@ -11,10 +11,7 @@ class QComboBox;
 class QDateTimeAxis;
 class QDateTimeEdit;
 class QLabel;
-class QLineEdit;
 class QLineSeries;
-class QListWidget;
-class QListWidgetItem;
 class QPushButton;
 class QTimer;
 class QValueAxis;
@@ -22,6 +19,7 @@ class QValueAxis;
 namespace Shivx::Ui {
 
 class HistoryChartView;
+class SeriesPicker;
 
 // Metric history from the engine's database: pick series, pick a time range, explore the
 // chart, export what is shown as CSV. Every database read runs on a worker thread; answers
@@ -63,10 +61,7 @@ protected:
 
 private:
     void onRangeChanged();
-    void onItemChanged(QListWidgetItem *item);
     void onAnswer();
-    void applyFilter(const QString &text);
-    void updateSeriesList(const QList<SeriesInfo> &series);
     void applyResults(const QList<HistoryQueryResult> &results);
     void applyAxes();
     void exportCsvInteractive();
@@ -83,9 +78,7 @@ private:
     QPushButton *m_resetZoomButton = nullptr;
     QPushButton *m_exportButton = nullptr;
     QLabel *m_status = nullptr;
-    QLineEdit *m_filter = nullptr;
-    QListWidget *m_seriesList = nullptr;
-    QPushButton *m_clearButton = nullptr;
+    SeriesPicker *m_seriesPicker = nullptr;
     QChart *m_chart = nullptr;
     HistoryChartView *m_chartView = nullptr;
     QDateTimeAxis *m_timeAxis = nullptr;
@@ -97,9 +90,7 @@ private:
     QTimer *m_reloadDebounce = nullptr;
     quint64 m_generation = 0;
     bool m_reloadPending = false;
-    bool m_listedOnce = false;
     bool m_zoomed = false;
-    QStringList m_checked;
     // The answer on screen, for CSV export and the axes.
     QList<HistoryQueryResult> m_shown;
     qint64 m_shownFromMs = 0;
