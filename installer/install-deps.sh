@@ -12,7 +12,7 @@ packages=(
     libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(prometheus xvfb xauth)
+    packages+=(prometheus xvfb xauth openssl)
 fi
 
 missing=()
