@@ -17,6 +17,27 @@ using Internal::MinuteMs;
 using Internal::RawPoint;
 using Internal::SeriesCodec;
 
+namespace {
+
+// The rollup table of a resolution and the buckets a range touches in it.
+struct RollupRange
+{
+    qint64 step;
+    QString table;
+    qint64 firstBucket;
+    qint64 lastBucket;
+};
+
+RollupRange rollupRange(qint64 fromMs, qint64 toMs, Resolution r)
+{
+    const qint64 step = r == Resolution::Minute ? MinuteMs : HourMs;
+    return {step,
+            r == Resolution::Minute ? QStringLiteral("history_1m") : QStringLiteral("history_1h"),
+            floorTo(fromMs, step), floorTo(toMs, step)};
+}
+
+} // namespace
+
 Result<QList<HistoryPoint>> HistoryStore::Private::fetchRaw(qint64 id, qint64 fromMs, qint64 toMs)
 {
     QList<HistoryPoint> out;
@@ -79,11 +100,11 @@ Result<QList<HistoryPoint>> HistoryStore::Private::fetchRaw(qint64 id, qint64 fr
 Result<QList<HistoryPoint>> HistoryStore::Private::fetchRollup(
     qint64 id, qint64 fromMs, qint64 toMs, Resolution r)
 {
-    const qint64 step = r == Resolution::Minute ? MinuteMs : HourMs;
-    const QString table
-        = r == Resolution::Minute ? QStringLiteral("history_1m") : QStringLiteral("history_1h");
-    const qint64 firstBucket = floorTo(fromMs, step);
-    const qint64 lastBucket = floorTo(toMs, step);
+    const RollupRange range = rollupRange(fromMs, toMs, r);
+    const qint64 step = range.step;
+    const QString table = range.table;
+    const qint64 firstBucket = range.firstBucket;
+    const qint64 lastBucket = range.lastBucket;
 
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -185,11 +206,11 @@ Result<qint64> HistoryStore::Private::estimateRaw(
 Result<qint64> HistoryStore::Private::countRollup(
     qint64 id, qint64 fromMs, qint64 toMs, Resolution r, qint64 limit)
 {
-    const qint64 step = r == Resolution::Minute ? MinuteMs : HourMs;
-    const QString table
-        = r == Resolution::Minute ? QStringLiteral("history_1m") : QStringLiteral("history_1h");
-    const qint64 firstBucket = floorTo(fromMs, step);
-    const qint64 lastBucket = floorTo(toMs, step);
+    const RollupRange range = rollupRange(fromMs, toMs, r);
+    const qint64 step = range.step;
+    const QString table = range.table;
+    const qint64 firstBucket = range.firstBucket;
+    const qint64 lastBucket = range.lastBucket;
     QSqlQuery q(db);
     q.setForwardOnly(true);
     // An upper bound (a pending bucket may also have a rollup row, after late points), and
