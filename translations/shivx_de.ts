@@ -88,6 +88,17 @@
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::HistoryChartView</name>
+    <message>
+        <source>%1
+%2
+%3</source>
+        <translation>%1
+%2
+%3</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::HistoryPage</name>
     <message>
         <source>raw samples</source>
@@ -156,14 +167,6 @@
     <message>
         <source>Cannot read history: %1</source>
         <translation>Verlauf nicht lesbar: %1</translation>
-    </message>
-    <message>
-        <source>%1
-%2
-%3</source>
-        <translation>%1
-%2
-%3</translation>
     </message>
     <message>
         <source>Tick one or more series on the left</source>

@@ -12,19 +12,24 @@
 #include "shell/mainwindow.h"
 #include "widgets/gaugewidget.h"
 
+#include <QComboBox>
 #include <QDateTimeAxis>
 #include <QDateTimeEdit>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFormLayout>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTranslator>
 
 #include <cmath>
 #include <memory>
@@ -71,6 +76,7 @@ private Q_SLOTS:
     void initTestCase();
     void showsLiveDataOnEveryPage();
     void staysResponsiveWhileProbeHangs();
+    void followsLanguageChange();
 };
 
 void TstMainWindow::initTestCase()
@@ -266,8 +272,8 @@ targets:
     qInfo("GUI thread: worst gap %lld ms, %d ticks over %lld ms", worstGapMs, ticks, hungForMs);
     // The failure needed the whole timeout, so the timer ran across the hang.
     QVERIFY2(hungForMs >= 2500, qPrintable(QStringLiteral("failed after %1 ms").arg(hungForMs)));
-    QVERIFY2(
-        worstGapMs < 500 * SHIVX_TIME_SCALE, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(worstGapMs)));
+    QVERIFY2(worstGapMs < 500 * SHIVX_TIME_SCALE,
+        qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(worstGapMs)));
     // No gap of 500 ms means at least one tick per 500 ms of the hang; the bound is loose on
     // purpose so that sanitizer builds, several times slower, check the same behaviour.
     QVERIFY(ticks >= int(hungForMs / (500 * SHIVX_TIME_SCALE)));
@@ -279,6 +285,95 @@ targets:
                                   row, Ui::TargetsModel::LastErrorColumn))
                               .toString();
     QVERIFY(!error.isEmpty());
+    window.close();
+    engine->stop();
+}
+
+void TstMainWindow::followsLanguageChange()
+{
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    QTcpServer service;
+    QVERIFY(service.listen(QHostAddress::LocalHost, 0));
+    const QByteArray yaml = QStringLiteral(R"(engine: {listen: "127.0.0.1:0"}
+sampler: {interval: 200ms}
+targets:
+  - name: local-service
+    type: tcp
+    host: 127.0.0.1
+    port: %1
+    interval: 1s
+    timeout: 500ms
+)")
+                                .arg(service.serverPort())
+                                .toUtf8();
+    auto engine = startEngine(yaml, dataDir.path());
+    QVERIFY(engine);
+    MainWindow window(engine.get());
+    window.resize(1280, 800);
+    window.showPage(MainWindow::OverviewPageIndex);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_COMPARE_WITH_TIMEOUT(window.overviewPage()->targetsModel()->rowCount(), 1, 10000);
+
+    auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
+    auto *rangeCombo = window.findChild<QComboBox *>(QStringLiteral("rangeCombo"));
+    auto *resetZoom = window.findChild<QPushButton *>(QStringLiteral("resetZoomButton"));
+    auto *targetsSummary = window.findChild<QLabel *>(QStringLiteral("targetsSummary"));
+    auto *hostPanel = window.findChild<QGroupBox *>(QStringLiteral("hostPanel"));
+    auto *loadValue = window.findChild<QLabel *>(QStringLiteral("loadValue"));
+    QVERIFY(navigation && rangeCombo && resetZoom && targetsSummary && hostPanel && loadValue);
+    Ui::TargetsModel *targets = window.overviewPage()->targetsModel();
+    const auto header
+        = [&](int column) { return targets->headerData(column, Qt::Horizontal).toString(); };
+    const auto hostRowLabel = [&] {
+        auto *form
+            = qobject_cast<QFormLayout *>(loadValue->parentWidget()->layout()->itemAt(0)->layout());
+        auto *label = form ? qobject_cast<QLabel *>(form->labelForField(loadValue)) : nullptr;
+        return label ? label->text() : QString();
+    };
+    const auto rangeText = [&] {
+        return rangeCombo->itemText(rangeCombo->findData(int(HistoryPage::Range::LastHour)));
+    };
+
+    const auto expectEnglish = [&] {
+        QCOMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
+        QCOMPARE(
+            navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Overview"));
+        QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Health score"));
+        QCOMPARE(hostPanel->title(), QStringLiteral("Host"));
+        QCOMPARE(hostRowLabel(), QStringLiteral("Load (1/5/15 min)"));
+        QCOMPARE(header(Ui::TargetsModel::StateColumn), QStringLiteral("State"));
+        QCOMPARE(header(Ui::TargetsModel::LastCheckColumn), QStringLiteral("Last check"));
+        QCOMPARE(rangeText(), QStringLiteral("Last hour"));
+        QCOMPARE(resetZoom->text(), QStringLiteral("Reset zoom"));
+        QVERIFY(!targetsSummary->text().contains(QStringLiteral("Ziel")));
+    };
+    expectEnglish();
+
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral(":/i18n/shivx_de.qm")));
+    QSignalSpy headerSpy(targets, &QAbstractItemModel::headerDataChanged);
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    // LanguageChange is posted to the windows, which pass it on to their children.
+    QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("Verlauf"));
+    QCOMPARE(navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Übersicht"));
+    QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Gesundheitswert"));
+    QCOMPARE(hostPanel->title(), QStringLiteral("Rechner"));
+    QCOMPARE(hostRowLabel(), QStringLiteral("Last (1/5/15 min)"));
+    QVERIFY(headerSpy.count() >= 1);
+    QCOMPARE(header(Ui::TargetsModel::StateColumn), QStringLiteral("Zustand"));
+    QCOMPARE(header(Ui::TargetsModel::LastCheckColumn), QStringLiteral("Letzte Prüfung"));
+    QCOMPARE(rangeText(), QStringLiteral("Letzte Stunde"));
+    QCOMPARE(resetZoom->text(), QStringLiteral("Zoom zurücksetzen"));
+    QVERIFY(targetsSummary->text().contains(QStringLiteral("Ziel")));
+    QTest::qWait(100); // let the layouts take the longer German labels before the photo
+    QVERIFY(window.grab().save(screenshotPath(QStringLiteral("overview-de"))));
+
+    QVERIFY(QCoreApplication::removeTranslator(&german));
+    QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
+    expectEnglish();
+
     window.close();
     engine->stop();
 }

@@ -1,11 +1,27 @@
 #include "history/historychartview.h"
 
+#include "widgets/displayformat.h"
+
 #include <QApplication>
 #include <QKeyEvent>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLocale>
 #include <QMouseEvent>
+#include <QToolTip>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
+
+namespace {
+
+// Below this many points a line is a few pixels long; markers make the points findable.
+constexpr int kSparsePoints = 60;
+
+} // namespace
 
 namespace Shivx::Ui {
 
@@ -122,6 +138,101 @@ void HistoryChartView::zoomAround(const QPointF &anchor, double factor)
     const double left = anchor.x() - (anchor.x() - area.left()) / factor;
     chart()->zoomIn(QRectF(left, area.top(), width, area.height()));
     Q_EMIT userNavigated();
+}
+
+double HistoryChartView::gapThresholdMs(const QList<QPointF> &points, qint64 stepMs)
+{
+    std::vector<double> spacings;
+    spacings.reserve(points.size());
+    for (qsizetype i = 1; i < points.size(); ++i)
+        spacings.push_back(points.at(i).x() - points.at(i - 1).x());
+    double median = 0;
+    if (!spacings.empty()) {
+        // The median rather than the mean: one long outage must not hide itself.
+        const auto mid = spacings.begin() + spacings.size() / 2;
+        std::nth_element(spacings.begin(), mid, spacings.end());
+        median = *mid;
+    }
+    return 3.0 * std::max(double(stepMs), median);
+}
+
+QList<QList<QPointF>> HistoryChartView::splitAtGaps(const QList<QPointF> &points, qint64 stepMs)
+{
+    QList<QList<QPointF>> pieces;
+    if (points.isEmpty())
+        return pieces;
+    const double threshold = gapThresholdMs(points, stepMs);
+    pieces.append(QList<QPointF> { points.first() });
+    for (qsizetype i = 1; i < points.size(); ++i) {
+        if (points.at(i).x() - points.at(i - 1).x() > threshold)
+            pieces.append(QList<QPointF>());
+        pieces.last().append(points.at(i));
+    }
+    return pieces;
+}
+
+void HistoryChartView::setSeriesPoints(
+    const QString &name, const QList<QPointF> &points, qint64 stepMs)
+{
+    QList<QLineSeries *> &lines = m_segments[name];
+    QList<QList<QPointF>> pieces = splitAtGaps(points, stepMs);
+    if (pieces.isEmpty())
+        pieces.append(QList<QPointF>()); // keep one (empty) line: the legend entry stays
+    while (lines.size() < pieces.size())
+        lines.append(addSegment(name, lines.value(0)));
+    while (lines.size() > pieces.size()) {
+        QLineSeries *extra = lines.takeLast();
+        chart()->removeSeries(extra);
+        delete extra;
+    }
+    const bool sparse = points.size() < kSparsePoints;
+    for (qsizetype i = 0; i < pieces.size(); ++i) {
+        // replace() swaps the whole list in one go; clear()+append() would repaint per point.
+        lines.at(i)->replace(pieces.at(i));
+        // A piece of one point draws nothing as a line; it needs its marker.
+        lines.at(i)->setPointsVisible(sparse || pieces.at(i).size() == 1);
+    }
+}
+
+void HistoryChartView::removeSeries(const QString &name)
+{
+    const QList<QLineSeries *> lines = m_segments.take(name);
+    for (QLineSeries *line : lines) {
+        chart()->removeSeries(line);
+        delete line;
+    }
+}
+
+QLineSeries *HistoryChartView::addSegment(const QString &name, QLineSeries *first)
+{
+    auto *line = new QLineSeries(chart());
+    line->setName(name);
+    chart()->addSeries(line);
+    const QList<QAbstractAxis *> horizontal = chart()->axes(Qt::Horizontal);
+    const QList<QAbstractAxis *> vertical = chart()->axes(Qt::Vertical);
+    if (!horizontal.isEmpty())
+        line->attachAxis(horizontal.first());
+    if (!vertical.isEmpty())
+        line->attachAxis(vertical.first());
+    if (first) {
+        // A continuation of `first`: its colour (the theme gave this piece a new one after
+        // addSeries), and no legend entry of its own.
+        line->setPen(first->pen());
+        for (QLegendMarker *marker : chart()->legend()->markers(line))
+            marker->setVisible(false);
+    }
+    connect(line, &QLineSeries::hovered, this, [this, line](const QPointF &point, bool state) {
+        if (!state) {
+            QToolTip::hideText();
+            return;
+        }
+        QToolTip::showText(QCursor::pos(),
+            tr("%1\n%2\n%3")
+                .arg(line->name(), DisplayFormat::dateTime(qint64(point.x())),
+                    QLocale().toString(point.y(), 'g', 6)),
+            this);
+    });
+    return line;
 }
 
 } // namespace Shivx::Ui

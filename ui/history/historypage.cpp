@@ -12,6 +12,7 @@
 #include <QDateTimeAxis>
 #include <QDateTimeEdit>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,7 +24,6 @@
 #include <QSet>
 #include <QStandardPaths>
 #include <QTimer>
-#include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
@@ -75,6 +75,20 @@ QString resolutionText(Resolution r)
     return {};
 }
 
+qint64 stepMs(Resolution r)
+{
+    switch (r) {
+    case Resolution::Minute:
+        return kMinuteMs;
+    case Resolution::Hour:
+        return kHourMs;
+    case Resolution::Raw:
+    case Resolution::Auto:
+        break;
+    }
+    return 1000;
+}
+
 QString csvField(const QString &text)
 {
     if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
@@ -103,18 +117,16 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     // Range and actions.
     m_rangeCombo = new QComboBox(this);
     m_rangeCombo->setObjectName(QStringLiteral("rangeCombo"));
-    m_rangeCombo->addItem(tr("Last 15 minutes"), int(Range::Last15Minutes));
-    m_rangeCombo->addItem(tr("Last hour"), int(Range::LastHour));
-    m_rangeCombo->addItem(tr("Last 24 hours"), int(Range::Last24Hours));
-    m_rangeCombo->addItem(tr("Last 7 days"), int(Range::Last7Days));
-    m_rangeCombo->addItem(tr("Last 30 days"), int(Range::Last30Days));
-    m_rangeCombo->addItem(tr("Custom range"), int(Range::Custom));
+    // Worded in retranslateUi().
+    for (Range r : { Range::Last15Minutes, Range::LastHour, Range::Last24Hours, Range::Last7Days,
+             Range::Last30Days, Range::Custom })
+        m_rangeCombo->addItem(QString(), int(r));
     m_rangeCombo->setCurrentIndex(1);
 
     const QDateTime now = QDateTime::currentDateTime();
-    m_fromLabel = new QLabel(tr("From"), this);
+    m_fromLabel = new QLabel(this);
     m_fromEdit = new QDateTimeEdit(now.addSecs(-3600), this);
-    m_toLabel = new QLabel(tr("To"), this);
+    m_toLabel = new QLabel(this);
     m_toEdit = new QDateTimeEdit(now, this);
     for (QDateTimeEdit *edit : { m_fromEdit, m_toEdit }) {
         edit->setCalendarPopup(true);
@@ -123,15 +135,16 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     m_fromEdit->setObjectName(QStringLiteral("fromEdit"));
     m_toEdit->setObjectName(QStringLiteral("toEdit"));
 
-    m_resetZoomButton = new QPushButton(tr("Reset zoom"), this);
+    m_resetZoomButton = new QPushButton(this);
     m_resetZoomButton->setObjectName(QStringLiteral("resetZoomButton"));
     m_resetZoomButton->setEnabled(false);
-    m_exportButton = new QPushButton(tr("Export CSV…"), this);
+    m_exportButton = new QPushButton(this);
     m_exportButton->setObjectName(QStringLiteral("exportButton"));
     m_exportButton->setEnabled(false);
 
     auto *toolbar = new QHBoxLayout;
-    toolbar->addWidget(new QLabel(tr("Range"), this));
+    m_rangeLabel = new QLabel(this);
+    toolbar->addWidget(m_rangeLabel);
     toolbar->addWidget(m_rangeCombo);
     toolbar->addSpacing(8);
     toolbar->addWidget(m_fromLabel);
@@ -160,12 +173,11 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("historyStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *hint = new QLabel(
-        tr("Drag to zoom in · wheel to zoom time · right-drag or arrow keys to pan"), this);
-    hint->setForegroundRole(QPalette::PlaceholderText);
+    m_hintLabel = new QLabel(this);
+    m_hintLabel->setForegroundRole(QPalette::PlaceholderText);
     auto *footer = new QHBoxLayout;
     footer->addWidget(m_status, 1);
-    footer->addWidget(hint);
+    footer->addWidget(m_hintLabel);
 
     auto *right = new QVBoxLayout;
     right->addLayout(toolbar);
@@ -212,8 +224,43 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
         });
     connect(&m_watcher, &QFutureWatcher<HistoryAnswer>::finished, this, &HistoryPage::onAnswer);
 
+    retranslateUi();
     onRangeChanged();
     m_refreshTimer->start();
+}
+
+void HistoryPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void HistoryPage::retranslateUi()
+{
+    static const std::pair<Range, const char *> ranges[] = {
+        { Range::Last15Minutes, QT_TR_NOOP("Last 15 minutes") },
+        { Range::LastHour, QT_TR_NOOP("Last hour") },
+        { Range::Last24Hours, QT_TR_NOOP("Last 24 hours") },
+        { Range::Last7Days, QT_TR_NOOP("Last 7 days") },
+        { Range::Last30Days, QT_TR_NOOP("Last 30 days") },
+        { Range::Custom, QT_TR_NOOP("Custom range") },
+    };
+    for (const auto &[r, text] : ranges) {
+        const int index = m_rangeCombo->findData(int(r));
+        if (index >= 0)
+            m_rangeCombo->setItemText(index, tr(text));
+    }
+    m_rangeLabel->setText(tr("Range"));
+    m_fromLabel->setText(tr("From"));
+    m_toLabel->setText(tr("To"));
+    m_resetZoomButton->setText(tr("Reset zoom"));
+    m_exportButton->setText(tr("Export CSV…"));
+    m_hintLabel->setText(
+        tr("Drag to zoom in · wheel to zoom time · right-drag or arrow keys to pan"));
+    // An error or "Exported to" line stays until the next answer replaces it.
+    if (m_answered)
+        updateStatus();
 }
 
 HistoryPage::~HistoryPage()
@@ -358,47 +405,18 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
         if (!checked.contains(r.series))
             continue; // unticked while the query ran
         shown.insert(r.series);
-        QLineSeries *line = m_lines.value(r.series);
-        if (!line) {
-            line = new QLineSeries(m_chart);
-            line->setName(r.series);
-            m_chart->addSeries(line);
-            line->attachAxis(m_timeAxis);
-            line->attachAxis(m_valueAxis);
-            connect(
-                line, &QLineSeries::hovered, this, [this, line](const QPointF &point, bool state) {
-                    if (!state) {
-                        QToolTip::hideText();
-                        return;
-                    }
-                    QToolTip::showText(QCursor::pos(),
-                        tr("%1\n%2\n%3")
-                            .arg(line->name(), DisplayFormat::dateTime(qint64(point.x())),
-                                QLocale().toString(point.y(), 'g', 6)),
-                        m_chartView);
-                });
-            m_lines.insert(r.series, line);
-        }
         QList<QPointF> linePoints;
         linePoints.reserve(r.points.size());
         for (const HistoryPoint &p : r.points)
             linePoints.append(QPointF(double(p.tsMs), p.avg));
-        // replace() swaps the whole list in one go; clear()+append() would repaint per point.
-        line->replace(linePoints);
-        // A handful of points would be lost as a line a few pixels long; mark them.
-        line->setPointsVisible(linePoints.size() < 60);
+        m_chartView->setSeriesPoints(r.series, linePoints, stepMs(r.resolution));
         points += int(linePoints.size());
         if (!resolutions.contains(r.resolution))
             resolutions.append(r.resolution);
     }
-    for (auto it = m_lines.begin(); it != m_lines.end();) {
-        if (shown.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        m_chart->removeSeries(it.value());
-        delete it.value();
-        it = m_lines.erase(it);
+    for (const QString &name : m_chartView->seriesNames()) {
+        if (!shown.contains(name))
+            m_chartView->removeSeries(name);
     }
     m_shown.clear();
     for (const HistoryQueryResult &r : results) {
@@ -409,7 +427,16 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
     m_exportButton->setEnabled(points > 0);
     applyAxes();
 
-    if (checked.isEmpty()) {
+    m_shownPoints = points;
+    m_shownResolutions = resolutions;
+    m_answeredAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_answered = true;
+    updateStatus();
+}
+
+void HistoryPage::updateStatus()
+{
+    if (m_seriesPicker->checkedSeries().isEmpty()) {
         m_chart->setTitle(tr("Tick one or more series on the left"));
         m_status->setText(tr("%n series available", nullptr, m_seriesPicker->seriesCount()));
         return;
@@ -417,13 +444,18 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
     m_chart->setTitle(QString());
     QStringList resolutionNames;
     for (Resolution r : { Resolution::Raw, Resolution::Minute, Resolution::Hour }) {
-        if (resolutions.contains(r))
+        if (m_shownResolutions.contains(r))
             resolutionNames << resolutionText(r);
     }
     m_status->setText(
-        tr("%n series, %1 points (%2), updated %3", nullptr, int(shown.size()))
-            .arg(QLocale().toString(points), resolutionNames.join(QStringLiteral(", ")),
-                DisplayFormat::timeOfDay(QDateTime::currentMSecsSinceEpoch())));
+        tr("%n series, %1 points (%2), updated %3", nullptr, int(m_shown.size()))
+            .arg(QLocale().toString(m_shownPoints), resolutionNames.join(QStringLiteral(", ")),
+                DisplayFormat::timeOfDay(m_answeredAtMs)));
+}
+
+QLineSeries *HistoryPage::lineSeries(const QString &series) const
+{
+    return m_chartView->segments(series).value(0);
 }
 
 void HistoryPage::applyAxes()

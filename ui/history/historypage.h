@@ -3,7 +3,6 @@
 #include "history/historyquery.h"
 
 #include <QFutureWatcher>
-#include <QHash>
 #include <QWidget>
 
 class QChart;
@@ -53,13 +52,19 @@ public:
     void resetZoom();
 
     QChart *chart() const { return m_chart; }
-    // The line of `series` in the chart, or null when it is not shown.
-    QLineSeries *lineSeries(const QString &series) const { return m_lines.value(series); }
+    HistoryChartView *chartView() const { return m_chartView; }
+    // The first piece of the line of `series` in the chart, or null when it is not shown.
+    QLineSeries *lineSeries(const QString &series) const;
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    // Sets every user-visible string; called on construction and on LanguageChange.
+    void retranslateUi();
+    // Chart title and status line for the answer on screen.
+    void updateStatus();
     void onRangeChanged();
     void onAnswer();
     void applyResults(const QList<HistoryQueryResult> &results);
@@ -78,12 +83,13 @@ private:
     QPushButton *m_resetZoomButton = nullptr;
     QPushButton *m_exportButton = nullptr;
     QLabel *m_status = nullptr;
+    QLabel *m_rangeLabel = nullptr;
+    QLabel *m_hintLabel = nullptr;
     SeriesPicker *m_seriesPicker = nullptr;
     QChart *m_chart = nullptr;
     HistoryChartView *m_chartView = nullptr;
     QDateTimeAxis *m_timeAxis = nullptr;
     QValueAxis *m_valueAxis = nullptr;
-    QHash<QString, QLineSeries *> m_lines;
 
     QFutureWatcher<HistoryAnswer> m_watcher;
     QTimer *m_refreshTimer = nullptr;
@@ -95,6 +101,10 @@ private:
     QList<HistoryQueryResult> m_shown;
     qint64 m_shownFromMs = 0;
     qint64 m_shownToMs = 0;
+    int m_shownPoints = 0;
+    QList<Resolution> m_shownResolutions;
+    qint64 m_answeredAtMs = 0;
+    bool m_answered = false; // an answer has been drawn, so the status line describes it
 };
 
 } // namespace Shivx::Ui

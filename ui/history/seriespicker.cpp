@@ -2,6 +2,7 @@
 
 #include "widgets/displayformat.h"
 
+#include <QEvent>
 #include <QHash>
 #include <QLabel>
 #include <QLineEdit>
@@ -15,6 +16,9 @@ namespace Shivx::Ui {
 namespace {
 
 constexpr int kSeriesRole = Qt::UserRole + 1;
+// First and last sample of the series, epoch ms, for the tooltip.
+constexpr int kFirstMsRole = Qt::UserRole + 2;
+constexpr int kLastMsRole = Qt::UserRole + 3;
 
 } // namespace
 
@@ -23,21 +27,20 @@ SeriesPicker::SeriesPicker(QWidget *parent)
 {
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("seriesFilter"));
-    m_filter->setPlaceholderText(tr("Filter series"));
     m_filter->setClearButtonEnabled(true);
     m_seriesList = new QListWidget(this);
     m_seriesList->setObjectName(QStringLiteral("seriesList"));
     m_seriesList->setSortingEnabled(true);
     m_seriesList->setUniformItemSizes(true);
-    m_clearButton = new QPushButton(tr("Clear selection"), this);
+    m_clearButton = new QPushButton(this);
     m_clearButton->setEnabled(false);
 
     auto *layout = new QVBoxLayout(this);
-    auto *seriesLabel = new QLabel(tr("Series"), this);
-    QFont bold = seriesLabel->font();
+    m_seriesLabel = new QLabel(this);
+    QFont bold = m_seriesLabel->font();
     bold.setBold(true);
-    seriesLabel->setFont(bold);
-    layout->addWidget(seriesLabel);
+    m_seriesLabel->setFont(bold);
+    layout->addWidget(m_seriesLabel);
     layout->addWidget(m_filter);
     layout->addWidget(m_seriesList, 1);
     layout->addWidget(m_clearButton);
@@ -49,6 +52,34 @@ SeriesPicker::SeriesPicker(QWidget *parent)
         for (int i = 0; i < m_seriesList->count(); ++i)
             m_seriesList->item(i)->setCheckState(Qt::Unchecked);
     });
+
+    retranslateUi();
+}
+
+void SeriesPicker::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void SeriesPicker::retranslateUi()
+{
+    m_filter->setPlaceholderText(tr("Filter series"));
+    m_clearButton->setText(tr("Clear selection"));
+    m_seriesLabel->setText(tr("Series"));
+    // Tooltips are data, not ticks: no itemChanged handling needed.
+    const QSignalBlocker blocker(m_seriesList);
+    for (int i = 0; i < m_seriesList->count(); ++i)
+        updateToolTip(m_seriesList->item(i));
+}
+
+void SeriesPicker::updateToolTip(QListWidgetItem *item)
+{
+    item->setToolTip(tr("%1\nfrom %2\nto %3")
+                         .arg(item->data(kSeriesRole).toString(),
+                             DisplayFormat::dateTime(item->data(kFirstMsRole).toLongLong()),
+                             DisplayFormat::dateTime(item->data(kLastMsRole).toLongLong())));
 }
 
 bool SeriesPicker::setSeriesChecked(const QString &series, bool checked)
@@ -120,9 +151,9 @@ void SeriesPicker::updateSeries(const QList<SeriesInfo> &series)
             if (!m_filter->text().isEmpty())
                 item->setHidden(!info.name.contains(m_filter->text(), Qt::CaseInsensitive));
         }
-        item->setToolTip(tr("%1\nfrom %2\nto %3")
-                             .arg(info.name, DisplayFormat::dateTime(info.firstMs),
-                                 DisplayFormat::dateTime(info.lastMs)));
+        item->setData(kFirstMsRole, info.firstMs);
+        item->setData(kLastMsRole, info.lastMs);
+        updateToolTip(item);
     }
     for (auto it = existing.cbegin(); it != existing.cend(); ++it) {
         if (!present.contains(it.key()) && !m_checked.contains(it.key()))

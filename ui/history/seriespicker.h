@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class QLabel;
 class QLineEdit;
 class QListWidget;
 class QListWidgetItem;
@@ -37,13 +38,20 @@ Q_SIGNALS:
     // The set of ticked series changed, by the user or by updateSeries() picking a default.
     void checkedSeriesChanged();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    // Sets every user-visible string; called on construction and on LanguageChange.
+    void retranslateUi();
+    void updateToolTip(QListWidgetItem *item);
     void onItemChanged(QListWidgetItem *item);
     void applyFilter(const QString &text);
 
     QLineEdit *m_filter = nullptr;
     QListWidget *m_seriesList = nullptr;
     QPushButton *m_clearButton = nullptr;
+    QLabel *m_seriesLabel = nullptr;
     bool m_listedOnce = false;
     QStringList m_checked;
 };

@@ -2,6 +2,7 @@
 
 #include "widgets/displayformat.h"
 
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -10,7 +11,7 @@
 namespace Shivx::Ui {
 
 HostPanel::HostPanel(QWidget *parent)
-    : QGroupBox(tr("Host"), parent)
+    : QGroupBox(parent)
 {
     auto *left = new QFormLayout;
     auto *right = new QFormLayout;
@@ -20,36 +21,74 @@ HostPanel::HostPanel(QWidget *parent)
         form->setHorizontalSpacing(16);
     }
 
-    m_load = addRow(left, tr("Load (1/5/15 min)"), "loadValue");
-    m_cores = addRow(left, tr("CPU cores"), "coresValue");
-    m_memory = addRow(left, tr("Memory used"), "memoryValue");
-    m_swap = addRow(left, tr("Swap used"), "swapValue");
-    m_filesystems = addRow(left, tr("Filesystems"), "filesystemsValue");
-    m_diskIo = addRow(right, tr("Disk read / write"), "diskIoValue");
-    m_network = addRow(right, tr("Network in / out"), "networkValue");
-    m_engineRss = addRow(right, tr("Engine memory"), "engineRssValue");
-    m_engineCpu = addRow(right, tr("Engine CPU"), "engineCpuValue");
-    m_engineThreads = addRow(right, tr("Engine threads"), "engineThreadsValue");
-    m_engineFds = addRow(right, tr("Engine open files"), "engineFdsValue");
+    m_load = addRow(left, "loadValue");
+    m_cores = addRow(left, "coresValue");
+    m_memory = addRow(left, "memoryValue");
+    m_swap = addRow(left, "swapValue");
+    m_filesystems = addRow(left, "filesystemsValue");
+    m_diskIo = addRow(right, "diskIoValue");
+    m_network = addRow(right, "networkValue");
+    m_engineRss = addRow(right, "engineRssValue");
+    m_engineCpu = addRow(right, "engineCpuValue");
+    m_engineThreads = addRow(right, "engineThreadsValue");
+    m_engineFds = addRow(right, "engineFdsValue");
     m_filesystems->setWordWrap(true);
 
     auto *layout = new QHBoxLayout(this);
     layout->addLayout(left, 1);
     layout->addSpacing(24);
     layout->addLayout(right, 1);
+
+    retranslateUi();
 }
 
-QLabel *HostPanel::addRow(QFormLayout *form, const QString &label, const char *objectName)
+void HostPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QGroupBox::changeEvent(event);
+}
+
+void HostPanel::retranslateUi()
+{
+    setTitle(tr("Host"));
+    setRowLabel(m_load, tr("Load (1/5/15 min)"));
+    setRowLabel(m_cores, tr("CPU cores"));
+    setRowLabel(m_memory, tr("Memory used"));
+    setRowLabel(m_swap, tr("Swap used"));
+    setRowLabel(m_filesystems, tr("Filesystems"));
+    setRowLabel(m_diskIo, tr("Disk read / write"));
+    setRowLabel(m_network, tr("Network in / out"));
+    setRowLabel(m_engineRss, tr("Engine memory"));
+    setRowLabel(m_engineCpu, tr("Engine CPU"));
+    setRowLabel(m_engineThreads, tr("Engine threads"));
+    setRowLabel(m_engineFds, tr("Engine open files"));
+    if (m_hasSample)
+        setSample(m_sample);
+}
+
+void HostPanel::setRowLabel(QLabel *value, const QString &label)
+{
+    if (QLabel *rowLabel = m_rowLabels.value(value))
+        rowLabel->setText(label);
+}
+
+QLabel *HostPanel::addRow(QFormLayout *form, const char *objectName)
 {
     auto *value = new QLabel(DisplayFormat::noValue(), this);
     value->setObjectName(QLatin1String(objectName));
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The label's text comes from retranslateUi().
+    auto *label = new QLabel(this);
+    m_rowLabels.insert(value, label);
     form->addRow(label, value);
     return value;
 }
 
 void HostPanel::setSample(const HostSample &s)
 {
+    m_sample = s;
+    m_hasSample = true;
     const QLocale locale;
     m_load->setText(tr("%1 / %2 / %3")
                         .arg(locale.toString(s.load1, 'f', 2), locale.toString(s.load5, 'f', 2),

@@ -3,6 +3,7 @@
 #include "health/hostsample.h"
 
 #include <QGroupBox>
+#include <QHash>
 
 class QFormLayout;
 class QLabel;
@@ -19,8 +20,14 @@ public:
 
     void setSample(const HostSample &sample);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
-    QLabel *addRow(QFormLayout *form, const QString &label, const char *objectName);
+    // Sets every user-visible string; called on construction and on LanguageChange.
+    void retranslateUi();
+    QLabel *addRow(QFormLayout *form, const char *objectName);
+    void setRowLabel(QLabel *value, const QString &label);
 
     QLabel *m_load = nullptr;
     QLabel *m_cores = nullptr;
@@ -33,6 +40,10 @@ private:
     QLabel *m_engineThreads = nullptr;
     QLabel *m_engineFds = nullptr;
     QLabel *m_filesystems = nullptr;
+    QHash<QLabel *, QLabel *> m_rowLabels; // value -> its row's label
+    // The last sample shown, to rebuild its wording in a new language.
+    HostSample m_sample;
+    bool m_hasSample = false;
 };
 
 } // namespace Shivx::Ui

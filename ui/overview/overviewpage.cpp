@@ -7,6 +7,7 @@
 #include "widgets/gaugewidget.h"
 #include "widgets/statuscolors.h"
 
+#include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,13 +24,10 @@ namespace Shivx::Ui {
 
 namespace {
 
-GaugeWidget *makeGauge(
-    QWidget *parent, const QString &label, const QString &unit, const char *objectName)
+GaugeWidget *makeGauge(QWidget *parent, const char *objectName)
 {
     auto *gauge = new GaugeWidget(parent);
     gauge->setObjectName(QLatin1String(objectName));
-    gauge->setLabel(label);
-    gauge->setUnit(unit);
     return gauge;
 }
 
@@ -53,13 +51,13 @@ OverviewPage::OverviewPage(QWidget *parent)
 {
     // Gauges. Score thresholds follow the engine's states: below 80 degraded, below 50
     // critical; the score comes rounded to 0.1, so x.95 separates the bands.
-    m_scoreGauge = makeGauge(this, tr("Health score"), tr("of 100"), "scoreGauge");
+    m_scoreGauge = makeGauge(this, "scoreGauge");
     m_scoreGauge->setThresholds(79.95, 49.95, GaugeWidget::Direction::HigherIsBetter);
-    m_cpuGauge = makeGauge(this, tr("CPU"), tr("%"), "cpuGauge");
+    m_cpuGauge = makeGauge(this, "cpuGauge");
     m_cpuGauge->setThresholds(70, 90);
-    m_memoryGauge = makeGauge(this, tr("Memory"), tr("%"), "memoryGauge");
+    m_memoryGauge = makeGauge(this, "memoryGauge");
     m_memoryGauge->setThresholds(80, 92);
-    m_diskGauge = makeGauge(this, tr("Disk"), tr("%"), "diskGauge");
+    m_diskGauge = makeGauge(this, "diskGauge");
     m_diskGauge->setThresholds(85, 95);
 
     auto *gauges = new QHBoxLayout;
@@ -69,9 +67,11 @@ OverviewPage::OverviewPage(QWidget *parent)
 
     // Host numbers and the score's explanation side by side.
     m_hostPanel = new HostPanel(this);
+    m_hostPanel->setObjectName(QStringLiteral("hostPanel"));
 
-    auto *scoreBox = new QGroupBox(tr("Score breakdown"), this);
-    m_scoreSummary = new QLabel(tr("Waiting for the first health report…"), scoreBox);
+    auto *scoreBox = new QGroupBox(this);
+    m_scoreBox = scoreBox;
+    m_scoreSummary = new QLabel(scoreBox);
     m_scoreSummary->setObjectName(QStringLiteral("scoreSummary"));
     // Wrapping keeps a long sentence (or a long translation) from widening the window.
     m_scoreSummary->setWordWrap(true);
@@ -90,8 +90,9 @@ OverviewPage::OverviewPage(QWidget *parent)
     scoreLayout->addWidget(m_scoreView);
 
     // Targets.
-    auto *targetsBox = new QGroupBox(tr("Targets"), this);
-    m_targetsSummary = new QLabel(tr("No targets configured."), targetsBox);
+    auto *targetsBox = new QGroupBox(this);
+    m_targetsBox = targetsBox;
+    m_targetsSummary = new QLabel(targetsBox);
     m_targetsSummary->setObjectName(QStringLiteral("targetsSummary"));
     m_targetsSummary->setWordWrap(true);
     m_targetsModel = new TargetsModel(this);
@@ -135,10 +136,44 @@ OverviewPage::OverviewPage(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(gauges);
     layout->addWidget(body, 1);
+
+    retranslateUi();
+}
+
+void OverviewPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void OverviewPage::retranslateUi()
+{
+    m_scoreGauge->setLabel(tr("Health score"));
+    m_scoreGauge->setUnit(tr("of 100"));
+    m_cpuGauge->setLabel(tr("CPU"));
+    m_memoryGauge->setLabel(tr("Memory"));
+    m_diskGauge->setLabel(tr("Disk"));
+    for (GaugeWidget *g : { m_cpuGauge, m_memoryGauge, m_diskGauge })
+        g->setUnit(tr("%"));
+    m_scoreBox->setTitle(tr("Score breakdown"));
+    m_targetsBox->setTitle(tr("Targets"));
+    m_scoreModel->retranslate();
+    m_targetsModel->retranslate();
+    // The gauges' details and the summaries are worded from data; word them again.
+    if (m_hasSample)
+        setHostSample(m_sample);
+    if (m_hasHealth)
+        setHealth(m_health);
+    else
+        m_scoreSummary->setText(tr("Waiting for the first health report…"));
+    updateTargetsSummary();
 }
 
 void OverviewPage::setHostSample(const HostSample &sample)
 {
+    m_sample = sample;
+    m_hasSample = true;
     // CPU % is a rate; the first sample after start has none and would show a false 0.
     if (sample.hasRates)
         m_cpuGauge->setValue(sample.cpuPercent);
@@ -167,6 +202,8 @@ void OverviewPage::setHostSample(const HostSample &sample)
 
 void OverviewPage::setHealth(const HealthReport &report)
 {
+    m_health = report;
+    m_hasHealth = true;
     m_scoreGauge->setValue(report.score);
     m_scoreGauge->setDetail(DisplayFormat::healthState(report.state));
     m_scoreModel->update(report.components);
@@ -187,7 +224,12 @@ void OverviewPage::setHealth(const HealthReport &report)
 void OverviewPage::setTargets(const QList<TargetStatus> &targets)
 {
     m_targetsModel->update(targets);
+    updateTargetsSummary();
+}
 
+void OverviewPage::updateTargetsSummary()
+{
+    const QList<TargetStatus> &targets = m_targetsModel->targets();
     int up = 0, degraded = 0, down = 0;
     for (const TargetStatus &t : targets) {
         up += t.state == TargetState::Up;

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QGroupBox;
 class QLabel;
 class QTableView;
 class QSortFilterProxyModel;
@@ -37,7 +38,15 @@ public:
     TargetsModel *targetsModel() const { return m_targetsModel; }
     ScoreBreakdownModel *scoreModel() const { return m_scoreModel; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    // Sets every user-visible string, from the last data shown; called on construction and
+    // on LanguageChange.
+    void retranslateUi();
+    void updateTargetsSummary();
+
     GaugeWidget *m_scoreGauge = nullptr;
     GaugeWidget *m_cpuGauge = nullptr;
     GaugeWidget *m_memoryGauge = nullptr;
@@ -50,6 +59,13 @@ private:
     QSortFilterProxyModel *m_targetsProxy = nullptr;
     QTableView *m_targetsView = nullptr;
     QLabel *m_targetsSummary = nullptr;
+    QGroupBox *m_scoreBox = nullptr;
+    QGroupBox *m_targetsBox = nullptr;
+    // What the setters were given last, to word it again in a new language.
+    HostSample m_sample;
+    bool m_hasSample = false;
+    HealthReport m_health;
+    bool m_hasHealth = false;
 };
 
 } // namespace Shivx::Ui

@@ -119,6 +119,15 @@ QVariant ScoreBreakdownModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
+void ScoreBreakdownModel::retranslate()
+{
+    Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    // Cells hold no cached text (data() builds it), so one range covers them all.
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
+            { Qt::DisplayRole, Qt::ToolTipRole });
+}
+
 QVariant ScoreBreakdownModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)

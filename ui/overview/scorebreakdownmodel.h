@@ -26,6 +26,9 @@ public:
     void update(const QList<ScoreComponent> &components);
     const QList<ScoreComponent> &components() const { return m_rows; }
 
+    // Tells the views that headers and cell text are to be asked again, after the UI
+    // language changed (a model gets no LanguageChange event; its page forwards it).
+    void retranslate();
     // "target:web" -> "Target web": the engine's component codes as the operator reads them.
     static QString displayName(const QString &component);
 

@@ -40,6 +40,9 @@ public:
     // Replaces the model's content with `targets`, keyed by target name.
     void update(const QList<TargetStatus> &targets);
     const QList<TargetStatus> &targets() const { return m_rows; }
+    // Tells the views that headers and cell text are to be asked again, after the UI
+    // language changed (a model gets no LanguageChange event; its page forwards it).
+    void retranslate();
     // Row of the target called `name`, or -1.
     int rowOf(const QString &name) const;
 

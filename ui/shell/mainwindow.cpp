@@ -6,6 +6,7 @@
 #include "widgets/statuscolors.h"
 
 #include <QCloseEvent>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -39,15 +40,14 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     : QMainWindow(parent)
     , m_engine(engine)
 {
-    setWindowTitle(tr("ShivX Resilience Console"));
-
     m_overview = new OverviewPage(this);
     m_history = new HistoryPage(engine->databasePath(), this);
 
     m_navigation = new QListWidget(this);
     m_navigation->setObjectName(QStringLiteral("navigation"));
-    m_navigation->addItem(tr("Overview"));
-    m_navigation->addItem(tr("History"));
+    // One item per page, worded in retranslateUi().
+    for (int i = 0; i < PageCount; ++i)
+        m_navigation->addItem(QString());
     m_navigation->setFixedWidth(170);
     m_navigation->setFrameShape(QFrame::NoFrame);
     m_navigation->setSpacing(2);
@@ -92,20 +92,10 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(engine, &Engine::healthChanged, this, &MainWindow::onHealthChanged);
     connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
 
-    // The engine may have published before the window existed; start from its snapshots.
-    onStateChanged(engine->state());
-    const HostSample sample = engine->lastHostSample();
-    if (sample.timestampMs > 0)
-        onHostSampled(sample);
-    else
-        m_sampleLabel->setText(tr("Waiting for the first sample"));
+    // The engine may have published before the window existed; start from its snapshots
+    // (retranslateUi() words the status bar from them).
     m_overview->setTargets(engine->targets());
-    const HealthReport report = engine->health();
-    if (report.timestampMs > 0)
-        onHealthChanged(report);
-    else
-        m_healthLabel->setText(tr("Health: %1").arg(DisplayFormat::noValue()));
-    onReadinessChanged(engine->readiness());
+    retranslateUi();
 
     resize(1280, 800);
     QSettings settings;
@@ -132,6 +122,35 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/page"), currentPage());
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslateUi()
+{
+    setWindowTitle(tr("ShivX Resilience Console"));
+    m_navigation->item(OverviewPageIndex)->setText(tr("Overview"));
+    m_navigation->item(HistoryPageIndex)->setText(tr("History"));
+
+    // The status bar is worded from data; the snapshots give the same data again (the
+    // pages word their own part on their LanguageChange).
+    onStateChanged(m_engine->state());
+    const HostSample sample = m_engine->lastHostSample();
+    if (sample.timestampMs > 0)
+        onHostSampled(sample);
+    else
+        m_sampleLabel->setText(tr("Waiting for the first sample"));
+    const HealthReport report = m_engine->health();
+    if (report.timestampMs > 0)
+        onHealthChanged(report);
+    else
+        m_healthLabel->setText(tr("Health: %1").arg(DisplayFormat::noValue()));
+    onReadinessChanged(m_engine->readiness());
 }
 
 void MainWindow::onStateChanged(EngineState state)

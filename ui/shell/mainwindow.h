@@ -34,8 +34,12 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    // Sets every user-visible string; the status bar is worded again from the engine's
+    // snapshots. Called on construction and on LanguageChange.
+    void retranslateUi();
     void onStateChanged(EngineState state);
     void onHostSampled(const HostSample &sample);
     void onHealthChanged(const HealthReport &report);
