@@ -8,6 +8,10 @@ namespace Shivx::HealthJson {
 
 QJsonObject status(const HealthReport &report, bool verbose)
 {
+    // Before the first host sample nothing has been measured: say so instead of a default 100.
+    if (report.timestampMs == 0)
+        return {{QStringLiteral("score"), QJsonValue()}, {QStringLiteral("state"), QStringLiteral("unknown")},
+                {QStringLiteral("timestamp"), QJsonValue()}, {QStringLiteral("detail"), QStringLiteral("no sample yet")}};
     QJsonObject o{{QStringLiteral("score"), report.score},
                   {QStringLiteral("state"), toString(report.state)},
                   {QStringLiteral("timestamp"), TimeUtil::toRfc3339(report.timestampMs)}};

@@ -74,7 +74,11 @@ void HealthAggregator::tick()
     m_status->coreHeartbeatMs.store(now);
     // A stalled sampler sends no samples, so the score is also recomputed here; otherwise
     // the watchdog's finding would never reach the score.
-    if (now - m_host.timestampMs > m_config.sampleIntervalMs * 2)
+    // Before the first sample there is nothing to score: a score then would claim a health
+    // that was never measured. Only a watchdog finding (a sampler that never started) is.
+    const bool noSampleYet = m_host.timestampMs == 0;
+    if (now - m_host.timestampMs > m_config.sampleIntervalMs * 2
+        && (!noSampleYet || !stalledComponents(now).isEmpty()))
         rescore();
 
     const Readiness r = currentReadiness();

@@ -58,9 +58,10 @@ void HostSampler::start()
         m_timer->setTimerType(Qt::PreciseTimer);
         connect(m_timer, &QTimer::timeout, this, [this] { Q_EMIT sampled(sampleNow()); });
     }
-    // Prime the counters so the first emitted sample already has rates.
+    // The first sample goes out at once: memory, disks and the engine process are known
+    // immediately; CPU and I/O rates follow with the second one (hasRates says which).
     if (!m_havePrevious)
-        sampleNow();
+        Q_EMIT sampled(sampleNow());
     m_timer->start(int(m_intervalMs));
 }
 

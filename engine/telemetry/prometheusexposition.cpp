@@ -82,7 +82,8 @@ QByteArray renderEngineMetrics(const ExpositionInput &in)
     w.sample("shivx_engine_start_time_seconds", double(in.startedAtMs) / 1000.0);
 
     w.family("shivx_health_score", "gauge", "Weighted health score from 0 (down) to 100 (healthy).");
-    w.sample("shivx_health_score", in.health.score);
+    if (in.health.timestampMs > 0) // no sample before anything was measured
+        w.sample("shivx_health_score", in.health.score);
     w.family("shivx_health_component_penalty", "gauge",
              "Points each component takes off the health score.");
     for (const auto &c : in.health.components)

@@ -91,7 +91,11 @@ private Q_SLOTS:
         for (const char *name : {"storage", "sampler", "probes"})
             QVERIFY2(checks.value(QLatin1String(name)).toObject().value(QStringLiteral("ok")).toBool(), name);
 
-        const HttpAnswer status = request(base.resolved(QUrl(QStringLiteral("/api/health/status"))));
+        // The score exists once the first host sample was taken (the first moments after start
+        // answer "unknown" rather than a made-up 100).
+        HttpAnswer status;
+        QTRY_VERIFY_WITH_TIMEOUT(jsonOf(status = request(base.resolved(QUrl(QStringLiteral("/api/health/status")))))
+                                     .value(QStringLiteral("score")).isDouble(), 10000);
         QCOMPARE(status.status, 200);
         const QJsonObject s = jsonOf(status);
         QVERIFY(s.value(QStringLiteral("score")).toDouble() > 0);

@@ -74,6 +74,29 @@ private Q_SLOTS:
         agg.stop();
     }
 
+    // No score is published before anything was measured, unless the watchdog has a finding.
+    void noScoreBeforeTheFirstSample()
+    {
+        ManualClock clock(3'000'000);
+        EngineStatus status;
+        status.startedAtMs.store(clock.nowMs());
+        std::atomic<qint64> samplerBeat{0};
+        Config config;
+        config.watchdogStallMs = 5000;
+        HealthAggregator agg(config, &status, {[&] { return samplerBeat.load(); }, {}}, &clock);
+        QSignalSpy health(&agg, &HealthAggregator::healthChanged);
+        agg.start();
+        QCOMPARE(health.count(), 0);
+        QCOMPARE(status.health().timestampMs, 0LL);
+
+        // The sampler never produced anything within the stall limit: that is a finding,
+        // published on the aggregator's next (real, 1 s) timer tick.
+        clock.advanceMs(6000);
+        QTRY_COMPARE(health.count(), 1);
+        QCOMPARE(health.last().at(0).value<HealthReport>().penaltyOf(QStringLiteral("watchdog:sampler")), 25.0);
+        agg.stop();
+    }
+
     void samplesBecomeHistoryPoints()
     {
         ManualClock clock(2'000'000);

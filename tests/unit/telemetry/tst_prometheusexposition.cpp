@@ -26,6 +26,7 @@ ExpositionInput sampleInput()
     t.failures = 4;
     in.targets = {t};
     in.health.score = 61.5;
+    in.health.timestampMs = 1'700'000'000'000;
     in.health.components = {{QStringLiteral("cpu"), 3.5, 15, QStringLiteral("cpu 75%")}};
     in.readiness.ready = false;
     in.readiness.checks = {{QStringLiteral("storage"), true, QString()}, {QStringLiteral("target:web"), false, QString()}};
@@ -73,6 +74,15 @@ private Q_SLOTS:
         QVERIFY(text.contains("shivx_target_probe_duration_seconds{target=\"web\",type=\"http\"} 1.5\n"));
         QVERIFY(text.contains("shivx_host_cpu_usage_ratio 0.425\n"));
         QVERIFY(text.contains("shivx_api_requests_total{code=\"404\"} 1\n"));
+    }
+
+    void noScoreBeforeAnythingWasMeasured()
+    {
+        ExpositionInput in = sampleInput();
+        in.health = HealthReport();
+        const QByteArray text = renderEngineMetrics(in);
+        QVERIFY(text.contains("# TYPE shivx_health_score gauge\n"));
+        QVERIFY(!text.contains("\nshivx_health_score "));
     }
 
     // The exposition must pass Prometheus' own linter without a single warning.
