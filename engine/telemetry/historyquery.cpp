@@ -100,11 +100,7 @@ Result<QList<HistoryPoint>> HistoryStore::Private::fetchRaw(qint64 id, qint64 fr
 Result<QList<HistoryPoint>> HistoryStore::Private::fetchRollup(
     qint64 id, qint64 fromMs, qint64 toMs, Resolution r)
 {
-    const RollupRange range = rollupRange(fromMs, toMs, r);
-    const qint64 step = range.step;
-    const QString table = range.table;
-    const qint64 firstBucket = range.firstBucket;
-    const qint64 lastBucket = range.lastBucket;
+    const auto [step, table, firstBucket, lastBucket] = rollupRange(fromMs, toMs, r);
 
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -206,11 +202,7 @@ Result<qint64> HistoryStore::Private::estimateRaw(
 Result<qint64> HistoryStore::Private::countRollup(
     qint64 id, qint64 fromMs, qint64 toMs, Resolution r, qint64 limit)
 {
-    const RollupRange range = rollupRange(fromMs, toMs, r);
-    const qint64 step = range.step;
-    const QString table = range.table;
-    const qint64 firstBucket = range.firstBucket;
-    const qint64 lastBucket = range.lastBucket;
+    const auto [step, table, firstBucket, lastBucket] = rollupRange(fromMs, toMs, r);
     QSqlQuery q(db);
     q.setForwardOnly(true);
     // An upper bound (a pending bucket may also have a rollup row, after late points), and
