@@ -79,6 +79,21 @@ private Q_SLOTS:
     void followsLanguageChange();
 };
 
+namespace {
+
+// A fast-sampling engine on a free port with one TCP target at `port`, plus `moreTargets`
+// (YAML list items).
+QByteArray configWithLocalService(quint16 port, const QByteArray &moreTargets = {})
+{
+    return "engine: {listen: \"127.0.0.1:0\"}\n"
+           "sampler: {interval: 200ms}\n"
+           "targets:\n"
+           "  - {name: local-service, type: tcp, host: 127.0.0.1, port: "
+        + QByteArray::number(port) + ", interval: 1s, timeout: 500ms}\n" + moreTargets;
+}
+
+} // namespace
+
 void TstMainWindow::initTestCase()
 {
     // Window geometry and the last page go to QSettings; keep them out of the user's.
@@ -92,23 +107,9 @@ void TstMainWindow::showsLiveDataOnEveryPage()
     QTcpServer service;
     QVERIFY(service.listen(QHostAddress::LocalHost, 0));
 
-    const QByteArray yaml = QStringLiteral(R"(engine: {listen: "127.0.0.1:0"}
-sampler: {interval: 200ms}
-targets:
-  - name: local-service
-    type: tcp
-    host: 127.0.0.1
-    port: %1
-    interval: 1s
-    timeout: 500ms
-  - name: engine-api
-    type: http
-    url: http://${api}/api/health/live
-    interval: 1s
-    timeout: 500ms
-)")
-                                .arg(service.serverPort())
-                                .toUtf8();
+    const QByteArray yaml = configWithLocalService(service.serverPort(),
+        "  - {name: engine-api, type: http, url: \"http://${api}/api/health/live\", interval: 1s,"
+        " timeout: 500ms}\n");
     auto engine = startEngine(yaml, dataDir.path());
     QVERIFY(engine);
 
@@ -295,18 +296,7 @@ void TstMainWindow::followsLanguageChange()
     QVERIFY(dataDir.isValid());
     QTcpServer service;
     QVERIFY(service.listen(QHostAddress::LocalHost, 0));
-    const QByteArray yaml = QStringLiteral(R"(engine: {listen: "127.0.0.1:0"}
-sampler: {interval: 200ms}
-targets:
-  - name: local-service
-    type: tcp
-    host: 127.0.0.1
-    port: %1
-    interval: 1s
-    timeout: 500ms
-)")
-                                .arg(service.serverPort())
-                                .toUtf8();
+    const QByteArray yaml = configWithLocalService(service.serverPort());
     auto engine = startEngine(yaml, dataDir.path());
     QVERIFY(engine);
     MainWindow window(engine.get());
