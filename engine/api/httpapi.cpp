@@ -1,5 +1,6 @@
 #include "api/httpapi.h"
 
+#include "api/apitoken.h"
 #include "api/healthjson.h"
 #include "api/requestlinegate.h"
 #include "core/clock.h"
@@ -18,6 +19,16 @@
 namespace Shivx {
 
 namespace {
+
+ApiReply json(int status, const QJsonObject &object)
+{
+    return ApiReply::json(status, object);
+}
+
+ApiReply error(int status, const QString &code, const QString &message)
+{
+    return ApiReply::error(status, code, message);
+}
 
 struct RouteSpec
 {
@@ -85,15 +96,70 @@ QList<QPair<int, quint64>> HttpApi::requestCounts() const
     return out;
 }
 
-HttpApi::Reply HttpApi::json(int status, const QJsonObject &object)
+ApiReply ApiReply::json(int status, const QJsonObject &object)
 {
     return {status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n', {}};
 }
 
-HttpApi::Reply HttpApi::error(int status, const QString &code, const QString &message)
+ApiReply ApiReply::error(int status, const QString &code, const QString &message)
 {
     return json(status, QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message},
                                     {QStringLiteral("status"), status}});
+}
+
+void HttpApi::addRoutes(const QList<ApiRoute> &routes)
+{
+    m_routes.append(routes);
+}
+
+void HttpApi::setToken(const QByteArray &token)
+{
+    m_token = token;
+}
+
+HttpApi::Reply HttpApi::routeExtension(const QHttpServerRequest &request, const QString &path, bool *matched)
+{
+    const ApiRoute *match = nullptr;
+    for (const ApiRoute &r : std::as_const(m_routes)) {
+        if (r.prefix ? (path.startsWith(r.path) && path.size() > r.path.size()) : path == r.path) {
+            match = &r;
+            break;
+        }
+    }
+    *matched = match != nullptr;
+    if (!match)
+        return {};
+    static const QByteArray names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+    static const QHttpServerRequest::Method values[] = {
+        QHttpServerRequest::Method::Get, QHttpServerRequest::Method::Head, QHttpServerRequest::Method::Post,
+        QHttpServerRequest::Method::Put, QHttpServerRequest::Method::Delete, QHttpServerRequest::Method::Patch,
+        QHttpServerRequest::Method::Options};
+    QByteArray method;
+    for (size_t i = 0; i < std::size(values); ++i)
+        if (request.method() == values[i])
+            method = names[i];
+    const bool allowed = match->methods.contains(method)
+        || (method == "HEAD" && match->methods.contains(QByteArray("GET")));
+    if (!allowed) {
+        QList<QByteArray> allow = match->methods;
+        if (allow.contains(QByteArray("GET")))
+            allow.append("HEAD");
+        const QByteArray allowHeader = allow.join(", ");
+        Reply r = error(405, QStringLiteral("method_not_allowed"),
+                        QStringLiteral("%1 allows %2").arg(path, QString::fromLatin1(allowHeader)));
+        r.extraHeaders.append(qMakePair(QByteArray("Allow"), allowHeader));
+        return r;
+    }
+    if (match->requiresToken && !ApiToken::matchesHeader(request.value("Authorization"), m_token)) {
+        Reply r = error(401, QStringLiteral("unauthorized"),
+                        QStringLiteral("%1 needs \"Authorization: Bearer TOKEN\" with the token from the data directory's api-token file")
+                            .arg(path));
+        r.extraHeaders.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+        return r;
+    }
+    ApiRequest req{method, path, QUrlQuery(request.url()), request.body(),
+                   match->prefix ? path.mid(match->path.size()) : QString()};
+    return match->handler(req);
 }
 
 HttpApi::Reply HttpApi::live()
@@ -142,6 +208,10 @@ HttpApi::Reply HttpApi::route(const QHttpServerRequest &request)
         if (path == QLatin1String(r.path))
             match = &r;
     if (!match) {
+        bool matched = false;
+        Reply extension = routeExtension(request, path, &matched);
+        if (matched)
+            return extension;
         return error(404, QStringLiteral("not_found"),
                      QStringLiteral("no endpoint at %1").arg(path.left(200)));
     }

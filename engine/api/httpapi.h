@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/apiroute.h"
 #include "health/healthreport.h"
 
 #include <QAbstractHttpServer>
@@ -33,6 +34,11 @@ public:
     // Binds host:port ("127.0.0.1:0" picks a free port). Returns the bound port.
     quint16 bindTo(const QString &listen, QString *error);
 
+    // Adds endpoints owned by other services. Call before the API is moved to its thread.
+    // `token` authorises routes with requiresToken (see ApiToken); empty rejects them all.
+    void addRoutes(const QList<ApiRoute> &routes);
+    void setToken(const QByteArray &token);
+
     // Requests answered so far, by HTTP status code. Thread-safe.
     QList<QPair<int, quint64>> requestCounts() const;
 
@@ -41,16 +47,9 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    struct Reply
-    {
-        int status = 200;
-        QByteArray contentType;
-        QByteArray body;
-        QList<QPair<QByteArray, QByteArray>> extraHeaders;
-    };
+    using Reply = ApiReply;
     Reply route(const QHttpServerRequest &request);
-    static Reply json(int status, const QJsonObject &object);
-    static Reply error(int status, const QString &code, const QString &message);
+    Reply routeExtension(const QHttpServerRequest &request, const QString &path, bool *matched);
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply);
 
     Reply live();
@@ -64,6 +63,8 @@ private:
     mutable QMutex m_countsMutex;
     QHash<int, quint64> m_counts;
     RequestLineGate *m_gate = nullptr;
+    QList<ApiRoute> m_routes;
+    QByteArray m_token;
 };
 
 } // namespace Shivx

@@ -1,6 +1,8 @@
 #include "core/engine.h"
 
+#include "api/apitoken.h"
 #include "api/httpapi.h"
+#include "audit/auditsink.h"
 #include "core/clock.h"
 #include "core/datadir.h"
 #include "core/enginestatus.h"
@@ -75,6 +77,7 @@ struct Engine::Private
     HealthAggregator *aggregator = nullptr;
     HistoryWriter *writer = nullptr;
     HttpApi *api = nullptr;
+    AuditSink *audit = nullptr; // the audit chain writer; services record their events here
     QList<QThread *> threads;
 };
 
@@ -166,6 +169,13 @@ Result<void> Engine::start()
         };
         const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
         d->api = new HttpApi(&d->status, providers, d->clock, livenessLimit);
+        auto token = ApiToken::loadOrCreate(d->dataDir);
+        if (!token) {
+            delete d->api;
+            d->api = nullptr;
+            return fail(token.error());
+        }
+        d->api->setToken(token.value());
         QString error;
         const quint16 port = d->api->bindTo(listen, &error);
         if (port == 0) {
