@@ -117,4 +117,24 @@ Result<AuditEntry> parse(const QByteArray &line)
     return e;
 }
 
+Result<AuditEntry> parseVerified(const QByteArray &line)
+{
+    auto entry = parse(line);
+    if (!entry)
+        return entry;
+    // The members after "hash" (prev, seq, stream, ts) cannot contain this text, so the last
+    // occurrence is the member itself even when data strings contain look-alikes.
+    const QByteArray member = "\"hash\":\"" + entry->hash + "\",";
+    const qsizetype at = line.lastIndexOf(member);
+    if (at < 0)
+        return makeError("audit.bad_entry", QStringLiteral("the hash member is not where canonical JSON puts it"));
+    const QByteArray hashed = line.left(at) + line.mid(at + member.size());
+    const QByteArray actual = computeHash(hashed, entry->prev);
+    if (actual != entry->hash)
+        return makeError("audit.hash_mismatch", QStringLiteral("seq %1: hash %2 does not match the line (computed %3)")
+                                                    .arg(entry->seq)
+                                                    .arg(QString::fromLatin1(entry->hash), QString::fromLatin1(actual)));
+    return entry;
+}
+
 } // namespace Shivx::AuditEntryCodec

@@ -39,6 +39,11 @@ Result<QByteArray> seal(AuditEntry &entry);
 // types, hex fields of 64 lowercase characters, a valid timestamp. Does not check the hash.
 Result<AuditEntry> parse(const QByteArray &line);
 
+// parse() and then checks the hash over the line's own bytes: SHA-256 of the line with its
+// `"hash":"<64 hex>",` member cut out, followed by prev (the check a verifier without a JSON
+// serializer can do). Fails with code "audit.hash_mismatch" when it does not match.
+Result<AuditEntry> parseVerified(const QByteArray &line);
+
 // Stream names are path components: [a-z0-9][a-z0-9_-]{0,31}.
 bool isValidStreamName(const QString &name);
 

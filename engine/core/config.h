@@ -1,5 +1,6 @@
 #pragma once
 
+#include "audit/auditconfig.h"
 #include "core/result.h"
 #include "health/target.h"
 
@@ -47,6 +48,7 @@ struct Config
     HistoryRetention retention;
     ScoreConfig score;
     QList<TargetSpec> targets;
+    AuditConfig audit;       // audit chain writer (engine/audit/auditconfig.h)
 };
 
 class ConfigLoader

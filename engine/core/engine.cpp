@@ -3,6 +3,7 @@
 #include "api/apitoken.h"
 #include "api/httpapi.h"
 #include "audit/auditsink.h"
+#include "audit/auditwriter.h"
 #include "core/clock.h"
 #include "core/datadir.h"
 #include "core/enginestatus.h"
@@ -13,6 +14,7 @@
 #include "telemetry/historywriter.h"
 #include "telemetry/prometheusexposition.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QLoggingCategory>
@@ -78,6 +80,9 @@ struct Engine::Private
     HistoryWriter *writer = nullptr;
     HttpApi *api = nullptr;
     AuditSink *audit = nullptr; // the audit chain writer; services record their events here
+    AuditWriter *auditWriter = nullptr; // == audit, on auditThread (started first, stopped last)
+    QThread *auditThread = nullptr;
+    QString lastReadiness;      // "ready" or the failing checks, to audit changes only
     QList<QThread *> threads;
 };
 
@@ -106,6 +111,13 @@ const Config &Engine::config() const { return d->options.config; }
 QString Engine::dataDir() const { return d->dataDir; }
 QString Engine::databasePath() const { return DataDir::databasePath(d->dataDir); }
 QUrl Engine::apiUrl() const { return d->apiUrl; }
+AuditSink *Engine::auditSink() const { return d->audit; }
+
+void Engine::recordOperatorAction(const QString &action, const QJsonObject &data, const QString &actor)
+{
+    if (d->audit)
+        d->audit->record(AuditEvent{AuditStreams::operatorActions(), actor, action, data, d->clock->nowMs()});
+}
 HostSample Engine::lastHostSample() const { return d->status.host(); }
 QList<TargetStatus> Engine::targets() const { return d->status.targets(); }
 HealthReport Engine::health() const { return d->status.health(); }
@@ -140,6 +152,28 @@ Result<void> Engine::start()
                                         d->options.config.retention);
         if (!store)
             return fail(store.error());
+    }
+
+    // The audit writer starts before every other service and stops after them, so that
+    // everything they record reaches the chain.
+    {
+        d->auditWriter = new AuditWriter(d->dataDir, d->options.config.audit, d->clock);
+        d->auditThread = makeThread("shivx-audit", d->auditWriter);
+        d->auditThread->start();
+        Result<void> opened;
+        AuditWriter *writer = d->auditWriter;
+        QMetaObject::invokeMethod(writer, [writer, &opened] { opened = writer->open(); },
+                                  Qt::BlockingQueuedConnection);
+        if (!opened)
+            return fail(opened.error());
+        d->audit = d->auditWriter;
+        const Config &c = d->options.config;
+        const QString resilience = AuditStreams::resilience();
+        d->audit->record({resilience, QStringLiteral("engine"), QStringLiteral("config.loaded"),
+                          {{QStringLiteral("file"), c.sourceFile},
+                           {QStringLiteral("bytes"), qint64(c.sourceBytes.size())},
+                           {QStringLiteral("sha256"), QString::fromLatin1(QCryptographicHash::hash(
+                                c.sourceBytes, QCryptographicHash::Sha256).toHex())}}, 0});
     }
 
     const Config &config = d->options.config;
@@ -217,10 +251,30 @@ Result<void> Engine::start()
     connect(d->sampler, &HostSampler::sampled, d->aggregator, &HealthAggregator::onHostSample);
     connect(d->monitor, &TargetMonitor::targetsUpdated, d->aggregator, &HealthAggregator::onTargets);
     connect(d->monitor, &TargetMonitor::targetTransitioned, this,
-            [](const QString &name, TargetState from, TargetState to, const QString &reason) {
+            [this](const QString &name, TargetState from, TargetState to, const QString &reason) {
                 qCInfo(lcEngine).noquote() << "target" << name << toString(from) << "->" << toString(to)
                                            << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason));
+                if (d->audit)
+                    d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"),
+                                      QStringLiteral("target.transition"),
+                                      {{QStringLiteral("target"), name},
+                                       {QStringLiteral("from"), toString(from)},
+                                       {QStringLiteral("to"), toString(to)},
+                                       {QStringLiteral("reason"), reason}}, d->clock->nowMs()});
             });
+    connect(d->aggregator, &HealthAggregator::readinessChanged, this, [this](const Readiness &r) {
+        QStringList failing;
+        for (const ReadinessCheck &c : r.checks)
+            if (!c.ok)
+                failing.append(c.name);
+        const QString key = r.ready ? QStringLiteral("ready") : failing.join(QLatin1Char(','));
+        if (!d->audit || key == d->lastReadiness)
+            return;
+        d->lastReadiness = key;
+        d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("readiness.changed"),
+                          {{QStringLiteral("state"), r.ready ? QStringLiteral("ready") : QStringLiteral("not_ready")},
+                           {QStringLiteral("failing"), failing.join(QLatin1Char(','))}}, d->clock->nowMs()});
+    });
     connect(d->aggregator, &HealthAggregator::historyPoints, d->writer, &HistoryWriter::record);
     connect(d->aggregator, &HealthAggregator::hostSampled, this, &Engine::hostSampled);
     connect(d->aggregator, &HealthAggregator::targetsChanged, this, &Engine::targetsChanged);
@@ -245,6 +299,10 @@ Result<void> Engine::start()
     qCInfo(lcEngine).noquote() << "engine started; data directory" << d->dataDir << "configuration"
                                << config.sourceFile << "sha256"
                                << QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
+    d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("engine.started"),
+                      {{QStringLiteral("data_dir"), d->dataDir},
+                       {QStringLiteral("api"), d->apiUrl.toString()},
+                       {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())}}, 0});
     d->state = EngineState::Running;
     Q_EMIT stateChanged(d->state);
     return {};
@@ -252,7 +310,7 @@ Result<void> Engine::start()
 
 void Engine::stop()
 {
-    if (d->threads.isEmpty() && !d->api) {
+    if (d->threads.isEmpty() && !d->api && !d->auditThread) {
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
             d->state = EngineState::Stopped;
             Q_EMIT stateChanged(d->state);
@@ -292,6 +350,20 @@ void Engine::stop()
     d->monitor = nullptr;
     d->aggregator = nullptr;
     d->writer = nullptr;
+    if (d->auditThread) {
+        AuditWriter *writer = d->auditWriter;
+        if (d->audit)
+            d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("engine.stopped"),
+                              {{QStringLiteral("uptime_ms"), d->clock->nowMs() - d->status.startedAtMs.load()}}, 0});
+        d->audit = nullptr;
+        QMetaObject::invokeMethod(writer, [writer] { writer->finish(); }, Qt::BlockingQueuedConnection);
+        d->auditThread->quit();
+        d->auditThread->wait();
+        delete d->auditThread;
+        d->auditThread = nullptr;
+        d->auditWriter = nullptr;
+        d->lastReadiness.clear();
+    }
     if (!d->dataDir.isEmpty() && d->apiUrl.isValid())
         QFile::remove(DataDir::apiAddressPath(d->dataDir));
     d->apiUrl.clear();

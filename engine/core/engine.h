@@ -6,6 +6,7 @@
 #include "health/hostsample.h"
 #include "health/target.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QUrl>
 
@@ -13,6 +14,7 @@
 
 namespace Shivx {
 
+class AuditSink;
 class Clock;
 
 enum class EngineState { Stopped, Starting, Running, Stopping, Failed };
@@ -58,6 +60,12 @@ public:
     Readiness readiness() const;
 
     static QString defaultDataDir();
+
+    // The audit chain writer (thread-safe record()); null before start() and after stop().
+    AuditSink *auditSink() const;
+    // Records an operator action (console button, API call) on the "operator" stream.
+    // Any thread; a no-op while the engine is not running. `actor` e.g. "console:alice".
+    void recordOperatorAction(const QString &action, const QJsonObject &data, const QString &actor);
 
 Q_SIGNALS:
     void stateChanged(Shivx::EngineState state);
