@@ -284,9 +284,13 @@ Result<void> AuditStream::writeHead()
 
 Result<void> AuditStream::writeBuffer(QByteArray &buffer)
 {
+    // At most 64 KiB per write(2): a single write is not atomic against a crash either (a fatal
+    // signal stops it between pages, power loss anywhere), so recovery never relies on it, and
+    // short syscalls keep the lock hold time of a huge batch smooth for other writers.
+    constexpr qint64 chunk = 64 * 1024;
     qint64 done = 0;
     while (done < buffer.size()) {
-        const ssize_t n = ::write(m_fd, buffer.constData() + done, size_t(buffer.size() - done));
+        const ssize_t n = ::write(m_fd, buffer.constData() + done, size_t(qMin(chunk, buffer.size() - done)));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
