@@ -1,5 +1,6 @@
 // shivx: the command-line front end of the ShivX engine. Every command works on the same
 // engine library and data directory as the console.
+#include "auditverifycommand.h"
 #include "clicommon.h"
 #include "historycommand.h"
 #include "servecommand.h"
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
     using namespace Shivx::Cli;
     if (command == QLatin1String("serve"))
         return serveCommand(rest);
+    if (command == QLatin1String("audit") && rest.value(0) == QLatin1String("verify")) // until auditcommand.cpp
+        return auditVerifyCommand(rest.mid(1));
     if (command == QLatin1String("history"))
         return historyCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
