@@ -94,43 +94,62 @@ public:
         writeHead(stream);
     }
 
-    // Makes the next entry of the stream (seq = state.seq + 1) and updates seq/hash.
+    // Makes the next entry of the stream (seq = state.seq + 1) and updates seq/hash. The first
+    // entry a builder makes is also sealed by AuditEntryCodec::seal and must come out identical.
     QByteArray makeLine(const QString &stream, StreamState &s)
     {
-        AuditEntry e;
-        e.seq = s.seq + 1;
-        e.tsMs = BaseTsMs;
-        e.stream = stream;
-        e.actor = QStringLiteral("tester");
-        e.action = QStringLiteral("test.event");
-        e.data = QJsonObject{{QStringLiteral("i"), e.seq}, {QStringLiteral("note"), note(e.seq)}};
-        e.prev = s.hash;
-        QByteArray line = fastLine(e);
+        const qint64 seq = s.seq + 1;
+        QByteArray hash;
+        QByteArray line = fastLine(stream.toUtf8(), seq, s.hash, note(seq).toUtf8(), &hash);
         if (!m_fastChecked) {
-            AuditEntry sealed = e;
-            auto canonical = AuditEntryCodec::seal(sealed);
+            AuditEntry e;
+            e.seq = seq;
+            e.tsMs = BaseTsMs;
+            e.stream = stream;
+            e.actor = QStringLiteral("tester");
+            e.action = QStringLiteral("test.event");
+            e.data = QJsonObject{{QStringLiteral("i"), seq}, {QStringLiteral("note"), note(seq)}};
+            e.prev = s.hash;
+            auto canonical = AuditEntryCodec::seal(e);
             if (!canonical || *canonical != line)
                 m_error = QStringLiteral("fast line differs from AuditEntryCodec::seal: %1 vs %2")
                               .arg(QString::fromUtf8(line), canonical ? QString::fromUtf8(*canonical) : canonical.error().message);
             m_fastChecked = true;
         }
-        s.seq = e.seq;
-        s.hash = e.hash;
+        s.seq = seq;
+        s.hash = hash;
         return line;
     }
 
-    // The canonical line of an entry made by this builder, sealing it (sets e.hash).
-    QByteArray fastLine(AuditEntry &e)
+    // The canonical line of a builder entry (action "test.event", actor "tester", data
+    // {"i": seq, "note": note}, ts BaseTsMs) without AuditEntry/QJsonObject: a million entries
+    // are built in about a second.
+    QByteArray fastLine(const QByteArray &stream, qint64 seq, const QByteArray &prev, const QByteArray &noteText,
+                        QByteArray *hash)
     {
-        QByteArray hashed;
-        hashed.reserve(300 + m_padding);
-        hashed += "{\"action\":\"" + e.action.toUtf8() + "\",\"actor\":\"" + e.actor.toUtf8() + "\",\"data\":{\"i\":"
-            + QByteArray::number(e.seq) + ",\"note\":\"" + e.data.value(QStringLiteral("note")).toString().toUtf8() + "\"}";
-        const int cut = int(hashed.size());
-        hashed += ",\"prev\":\"" + e.prev + "\",\"seq\":" + QByteArray::number(e.seq) + ",\"stream\":\"" + e.stream.toUtf8()
-            + "\",\"ts\":\"" + TimeUtil::toRfc3339(e.tsMs).toLatin1() + "\"}";
-        e.hash = sha256Hex(hashed + e.prev);
-        return hashed.insert(cut, ",\"hash\":\"" + e.hash + "\"");
+        static const QByteArray ts = TimeUtil::toRfc3339(BaseTsMs).toLatin1();
+        const QByteArray seqText = QByteArray::number(seq);
+        QByteArray line;
+        line.reserve(300 + noteText.size());
+        line += "{\"action\":\"test.event\",\"actor\":\"tester\",\"data\":{\"i\":";
+        line += seqText;
+        line += ",\"note\":\"";
+        line += noteText;
+        line += "\"}";
+        const qsizetype cut = line.size();
+        line += ",\"prev\":\"";
+        line += prev;
+        line += "\",\"seq\":";
+        line += seqText;
+        line += ",\"stream\":\"";
+        line += stream;
+        line += "\",\"ts\":\"";
+        line += ts;
+        line += "\"}";
+        line += prev; // hashed = the line without its hash member, then prev
+        *hash = sha256Hex(line);
+        line.chop(prev.size());
+        return line.insert(cut, ",\"hash\":\"" + *hash + '"');
     }
 
     QString note(qint64 seq) const
