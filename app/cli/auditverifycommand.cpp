@@ -18,6 +18,7 @@ namespace {
 const char HelpText[]
     = "Usage: shivx audit verify [--data-dir DIR] [--stream NAME]... [--public-key FILE]\n"
       "                          [--witness FILE] [--report FILE.json|FILE.pdf] [--threads N]\n"
+      "                          [--seal-digests]\n"
       "\n"
       "Verifies the tamper-evident audit chains in DIR/audit: every entry's hash, its link to\n"
       "the previous entry and its seq, JSON validity, segment continuity (seals, compressed\n"
@@ -33,6 +34,8 @@ const char HelpText[]
       "                      still contain each of its checkpoints\n"
       "  --report FILE       also write the report: FILE.json, or FILE.pdf\n"
       "  --threads N         threads for the line checks (default: one per core)\n"
+      "  --seal-digests      also recompute the SHA-256 each .seal records for its segment\n"
+      "                      (implied by the chain check; costs a second hash pass)\n"
       "  -h, --help          this help\n"
       "\n"
       "Exit status: 0 intact; 1 tampered; 2 usage error, or a file could not be read.\n";
@@ -98,6 +101,7 @@ int auditVerifyCommand(const QStringList &args)
         {QStringLiteral("witness"), QStringLiteral("Witness."), QStringLiteral("FILE")},
         {QStringLiteral("report"), QStringLiteral("Report."), QStringLiteral("FILE")},
         {QStringLiteral("threads"), QStringLiteral("Threads."), QStringLiteral("N")},
+        {QStringLiteral("seal-digests"), QStringLiteral("Recompute seal digests.")},
     });
     if (!p.parse(QStringList{QStringLiteral("shivx audit verify")} + args))
         return fail(ExitUsage, p.errorText() + QStringLiteral(" (see shivx audit verify --help)"));
@@ -116,6 +120,7 @@ int auditVerifyCommand(const QStringList &args)
     options.streams = p.values(QStringLiteral("stream"));
     options.publicKeyFile = p.value(QStringLiteral("public-key"));
     options.witnessFile = p.value(QStringLiteral("witness"));
+    options.checkSealDigest = p.isSet(QStringLiteral("seal-digests"));
     if (p.isSet(QStringLiteral("threads"))) {
         bool ok = false;
         options.threads = p.value(QStringLiteral("threads")).toInt(&ok);

@@ -89,10 +89,12 @@ QByteArray member(const QByteArray &line, const char *name)
     return line.mid(line.indexOf(key) + key.size(), 64);
 }
 
+// The small-chunk variant also recomputes seal digests, so both settings see every tampering.
 VerifyReport verify(const QString &dataDir, qint64 chunkBytes, int threads, const QString &publicKey = {},
                     const QString &witness = {})
 {
     AuditVerifyOptions o;
+    o.checkSealDigest = chunkBytes < 65536;
     o.dataDir = dataDir;
     o.chunkBytes = chunkBytes;
     o.threads = threads;
@@ -180,6 +182,7 @@ void tst_AuditVerifier::tampered_data()
     row("tail truncated and head rewritten", P::MissingTail, seg3, 11, 111);
     row("segment deleted", P::SegmentGap, seg2, 0, 51);
     row("seal altered", P::SegmentHashMismatch, seg2, 0, 100);
+    row("seal digest altered", P::SegmentHashMismatch, seg2, 0, 100);
     row("checkpoint signature forged", P::BadSignature, cps, 2, 80);
     row("checkpoints signed with another key", P::BadSignature, cps, 1, 40);
     row("wrong public key", P::BadSignature, cps, 1, 40);
@@ -212,6 +215,7 @@ void tst_AuditVerifier::tampered()
     QString publicKey;
     const QString witnessFile = dir.path() + QStringLiteral("/witness.json");
     bool useWitness = false;
+    bool sealDigestOnly = false;   // a change to the seal file alone, seen only with seal digests on
 
     const auto otherKey = [&] {
         auto k = CheckpointKey::generate();
@@ -291,6 +295,11 @@ void tst_AuditVerifier::tampered()
         QByteArray bytes = readAll(seal);
         const QByteArray last = member(bytes, "last_hash");
         writeAll(seal, bytes.replace(last, ChainBuilder::sha256Hex("x")));
+    } else if (tamper == QLatin1String("seal digest altered")) {
+        const QString seal = path(QStringLiteral("seg-000002.seal"));
+        QByteArray bytes = readAll(seal);
+        writeAll(seal, bytes.replace(member(bytes, "sha256"), ChainBuilder::sha256Hex("x")));
+        sealDigestOnly = true;
     } else if (tamper == QLatin1String("checkpoint signature forged")) {
         auto l = lines(cps);
         const int at = l[1].indexOf("\"sig\":\"") + 7;
@@ -356,6 +365,10 @@ void tst_AuditVerifier::tampered()
 
     for (const qint64 chunk : {qint64(4096), qint64(4 << 20)}) {
         const VerifyReport r = verify(d, chunk, chunk == 4096 ? 2 : 1, publicKey, useWitness ? witnessFile : QString());
+        if (sealDigestOnly && chunk != 4096) {
+            QCOMPARE(toString(r.verdict), QStringLiteral("intact"));
+            continue;
+        }
         QCOMPARE(toString(r.verdict), QStringLiteral("tampered"));
         // A wrong public key fails every stream's checkpoints; any other tampering only its stream.
         const bool everyStream = tamper == QLatin1String("wrong public key");
