@@ -179,6 +179,8 @@ void diagnose(const char *b, const char *e, const QByteArray &stream, ChunkScan 
 
 } // namespace
 
+static_assert(Padding >= qint64(simdjson::SIMDJSON_PADDING), "simdjson reads this far past a line");
+
 ChunkScan scan(const char *data, qint64 size, bool unterminated, const QByteArray &stream, const QList<qint64> &wanted)
 {
     thread_local simdjson::dom::parser parser;
