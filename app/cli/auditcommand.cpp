@@ -1,4 +1,5 @@
 #include "auditcommand.h"
+#include "auditverifycommand.h"
 
 #include "clicommon.h"
 #include "audit/auditentry.h"
@@ -25,6 +26,7 @@ namespace {
 
 const char HelpText[]
     = "Usage: shivx audit append --action NAME --data JSON [--stream operator] [--actor NAME]\n"
+      "       shivx audit verify [--stream NAME] [--public-key FILE] [--witness FILE] [--report FILE.pdf|FILE.json]\n"
       "       shivx audit tail [--stream NAME] [-n N] [--follow] [--json]\n"
       "       shivx audit checkpoint export [--out FILE]\n"
       "       shivx audit key export [--out FILE]\n"
@@ -35,6 +37,8 @@ const char HelpText[]
       "                      booleans, null, arrays and objects (decimals go in strings).\n"
       "                      Safe while the engine runs: both take DIR/audit/lock.\n"
       "  tail                the last N entries (all streams merged by time, or --stream)\n"
+      "  verify              check hashes, links, segments, head and signed checkpoints\n"
+      "                      (shivx audit verify --help)\n"
       "  checkpoint export   sign a fresh checkpoint of every stream and write a witness file\n"
       "                      (the checkpoints and the public key) to keep somewhere else\n"
       "  key export          the checkpoint public key (PEM) for `openssl pkeyutl -verify`\n"
@@ -255,6 +259,9 @@ int keyExport(const QCommandLineParser &p, const QString &dataDir)
 
 int auditCommand(const QStringList &args)
 {
+    // verify has its own options and exit codes (0 intact, 1 tampered, 2 usage/I/O).
+    if (args.value(0) == QLatin1String("verify"))
+        return auditVerifyCommand(args.mid(1));
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addOptions({

@@ -5,6 +5,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <optional>
+
 namespace Shivx {
 
 // What `shivx audit verify`, the console's Verify button and the PDF/JSON reports share.
@@ -25,8 +27,10 @@ enum class VerifyProblem {
     BadSignature,      // a checkpoint signature does not verify with the public key
     HeadMismatch,      // the head file disagrees with the chain's last entry
     IoError,           // a file could not be read
+    CorruptSegment,    // a compressed segment is not a valid, complete zstd stream
 };
 QString toString(VerifyProblem problem);   // stable code, e.g. "hash_mismatch"
+std::optional<VerifyProblem> verifyProblemFromString(const QString &code);
 
 // Where the first problem is. Line numbers are 1-based within the segment file.
 struct VerifyFinding
@@ -79,8 +83,10 @@ struct VerifyReport
     QList<VerifyFinding> findings; // first problem per stream (empty when intact)
     qint64 bytesVerified = 0;
     QString errorMessage;        // for Verdict::Error (usage or I/O)
+    bool cancelled = false;      // stopped by the caller (Verdict::Error)
 };
 QString toString(VerifyReport::Verdict verdict); // "intact", "tampered", "error"
+std::optional<VerifyReport::Verdict> verdictFromString(const QString &code);
 
 } // namespace Shivx
 

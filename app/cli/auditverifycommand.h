@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QStringList>
+
+namespace Shivx::Cli {
+
+// `shivx audit verify`: `args` are the arguments after "audit verify". Exit status 0 intact,
+// 1 tampered (the first problem of each stream is printed), 2 usage or I/O error.
+int auditVerifyCommand(const QStringList &args);
+
+} // namespace Shivx::Cli

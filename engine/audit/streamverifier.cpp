@@ -1,0 +1,346 @@
+#include "audit/streamverifier.h"
+
+#include "audit/auditentry.h"
+#include "audit/linescanner.h"
+#include "audit/segmentreader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFuture>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QRegularExpression>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <openssl/evp.h>
+
+#include <cstring>
+#include <deque>
+#include <memory>
+
+namespace Shivx::Internal {
+
+QString segmentName(int number)
+{
+    return QStringLiteral("seg-%1.ndjson").arg(number, 6, 10, QLatin1Char('0'));
+}
+
+QList<SegmentFile> listSegments(const QString &streamDir)
+{
+    static const QRegularExpression re(QStringLiteral("^seg-(\\d{6})\\.(ndjson|ndjson\\.zst|seal)$"));
+    QMap<int, SegmentFile> byNumber;
+    const QDir dir(streamDir);
+    const auto entries = dir.entryInfoList(QStringList{QStringLiteral("seg-*")}, QDir::Files);
+    for (const QFileInfo &fi : entries) {
+        const auto m = re.match(fi.fileName());
+        if (!m.hasMatch())
+            continue;
+        SegmentFile &s = byNumber[m.captured(1).toInt()];
+        s.number = m.captured(1).toInt();
+        const QString kind = m.captured(2);
+        if (kind == QLatin1String("seal")) {
+            s.sealed = true;
+        } else if (kind == QLatin1String("ndjson") || s.name.isEmpty()) {
+            s.name = fi.fileName();
+            s.path = fi.filePath();
+            s.size = fi.size();
+            s.compressed = kind != QLatin1String("ndjson");
+        }
+    }
+    QList<SegmentFile> out;
+    for (const SegmentFile &s : std::as_const(byNumber))
+        out.append(s);   // a number with only a .seal keeps an empty name: its data file is missing
+    return out;
+}
+
+namespace {
+
+struct Pending
+{
+    enum class Kind { Chunk, SegmentEnd, Problem };
+    Kind kind = Kind::Chunk;
+    int segment = 0;                 // index into the segment list
+    QFuture<ChunkScan> scan;         // Chunk
+    qint64 bytes = 0;                // SegmentEnd: uncompressed bytes of the segment
+    QByteArray sha256;               // SegmentEnd: hex digest, empty when not computed
+    VerifyFinding problem;           // Problem: line and seq are filled in when stitched
+};
+
+class Stitcher
+{
+public:
+    Stitcher(QString streamDir, QString stream, QList<SegmentFile> segments, StreamScanResult *result)
+        : m_dir(std::move(streamDir)), m_stream(std::move(stream)), m_segments(std::move(segments)), m_r(result)
+    {
+    }
+
+    // Returns false once a problem is found.
+    bool stitch(Pending &p)
+    {
+        const bool gap = p.kind == Pending::Kind::Problem && p.problem.problem == VerifyProblem::SegmentGap;
+        if (m_current != p.segment && !gap)
+            startSegment(p.segment);
+        switch (p.kind) {
+        case Pending::Kind::Chunk:
+            return stitchChunk(p.scan.result());
+        case Pending::Kind::SegmentEnd:
+            return endSegment(p);
+        case Pending::Kind::Problem:
+            // A missing segment has no line; a read or decompression failure is at the line
+            // after the last one read.
+            p.problem.line = p.problem.problem == VerifyProblem::SegmentGap ? 0 : m_line + 1;
+            p.problem.seq = m_nextSeq;
+            return report(p.problem);
+        }
+        return true;
+    }
+
+private:
+    void startSegment(int index)
+    {
+        m_current = index;
+        m_line = 0;
+        m_segFirstPrev.clear();
+        SegmentSummary s;
+        s.file = m_segments[index].name;
+        s.compressed = m_segments[index].compressed;
+        m_r->summary.segments.append(s);
+    }
+
+    SegmentSummary &seg() { return m_r->summary.segments.last(); }
+
+    bool report(VerifyFinding f)
+    {
+        f.stream = m_stream;
+        if (f.segment.isEmpty())
+            f.segment = m_segments[m_current].name;
+        m_r->finding = std::move(f);
+        m_r->summary.intact = false;
+        return false;
+    }
+
+    bool fail(VerifyProblem problem, qint64 line, qint64 seq, const QString &detail)
+    {
+        return report(VerifyFinding{problem, m_stream, QString(), line, seq, detail});
+    }
+
+    bool stitchChunk(const ChunkScan &c)
+    {
+        if (c.problemIndex == 0 && c.firstSeq == 0)
+            return fail(c.problem, m_line + 1, c.problemSeq ? c.problemSeq : m_nextSeq, c.detail);
+        if (c.firstSeq != 0) {
+            if (c.firstSeq != m_nextSeq)
+                return fail(c.firstSeq > m_nextSeq ? VerifyProblem::SeqGap : VerifyProblem::SeqRepeat, m_line + 1,
+                            c.firstSeq,
+                            m_nextSeq == 1 ? QStringLiteral("the stream starts at seq %1, not 1").arg(c.firstSeq)
+                                           : QStringLiteral("seq %1 follows seq %2").arg(c.firstSeq).arg(m_nextSeq - 1));
+            if (c.firstPrev != m_lastHash)
+                return fail(VerifyProblem::BrokenLink, m_line + 1, c.firstSeq,
+                            QStringLiteral("prev %1 is not the hash of the previous entry %2")
+                                .arg(QString::fromLatin1(c.firstPrev), QString::fromLatin1(m_lastHash)));
+            if (m_line == 0)
+                m_segFirstPrev = c.firstPrev;
+        }
+        if (c.problem != VerifyProblem::None)
+            return fail(c.problem, m_line + c.problemIndex + 1, c.problemSeq, c.detail);
+        for (const ChunkScan::Found &f : c.found)
+            m_r->found.insert(f.seq, FoundEntry{f.hash, m_segments[m_current].name, m_line + f.index + 1});
+        if (c.lines > 0) {
+            StreamSummary &sum = m_r->summary;
+            if (sum.entries == 0) {
+                sum.firstSeq = c.firstSeq;
+                sum.firstHash = c.firstHash;
+            }
+            if (seg().entries == 0)
+                seg().firstSeq = c.firstSeq;
+            seg().lastSeq = c.lastSeq;
+            seg().entries += c.lines;
+            sum.entries += c.lines;
+            sum.lastSeq = c.lastSeq;
+            sum.lastHash = c.lastHash;
+            m_line += c.lines;
+            m_nextSeq = c.lastSeq + 1;
+            m_lastHash = c.lastHash;
+        }
+        return true;
+    }
+
+    bool endSegment(const Pending &p)
+    {
+        const SegmentFile &file = m_segments[m_current];
+        seg().bytes = p.bytes;
+        m_r->lastSegment = file.name;
+        m_r->linesInLastSegment = m_line;
+        const bool isLast = m_current == m_segments.size() - 1;
+        const QString sealName = QStringLiteral("seg-%1.seal").arg(file.number, 6, 10, QLatin1Char('0'));
+        if (!file.sealed) {
+            if (isLast)
+                return true;
+            return fail(VerifyProblem::SegmentHashMismatch, 0, m_nextSeq - 1,
+                        QStringLiteral("%1 is missing: a rotated segment must be sealed").arg(sealName));
+        }
+        QFile f(QDir(m_dir).filePath(sealName));
+        if (!f.open(QIODevice::ReadOnly))
+            return fail(VerifyProblem::IoError, 0, m_nextSeq - 1,
+                        QStringLiteral("cannot read %1: %2").arg(sealName, f.errorString()));
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        const qint64 lastSeq = seg().entries ? seg().lastSeq : m_nextSeq - 1;
+        const qint64 firstSeq = seg().entries ? seg().firstSeq : m_nextSeq;
+        const QByteArray firstPrev = seg().entries ? m_segFirstPrev : m_lastHash;
+        QStringList wrong;
+        const auto text = [](const QJsonValue &v) {
+            return v.isString() ? v.toString() : v.isDouble() ? QString::number(v.toInteger()) : QStringLiteral("missing");
+        };
+        const auto check = [&](const char *key, const QJsonValue &expected) {
+            const QJsonValue found = o.value(QLatin1String(key));
+            if (found != expected)
+                wrong << QStringLiteral("%1 is %2, the segment has %3").arg(QLatin1String(key), text(found), text(expected));
+        };
+        check("segment", segmentName(file.number));
+        check("bytes", p.bytes);
+        check("entries", seg().entries);
+        check("first_seq", firstSeq);
+        check("last_seq", lastSeq);
+        check("last_hash", QString::fromLatin1(m_lastHash));
+        check("prev", QString::fromLatin1(firstPrev));
+        if (!p.sha256.isEmpty())
+            check("sha256", QString::fromLatin1(p.sha256));
+        if (!wrong.isEmpty())
+            return fail(VerifyProblem::SegmentHashMismatch, 0, lastSeq,
+                        QStringLiteral("%1 disagrees with the segment: %2").arg(sealName, wrong.join(QStringLiteral("; "))));
+        return true;
+    }
+
+    QString m_dir;
+    QString m_stream;
+    QList<SegmentFile> m_segments;
+    StreamScanResult *m_r;
+    int m_current = -1;
+    qint64 m_line = 0;
+    qint64 m_nextSeq = 1;
+    QByteArray m_lastHash = AuditEntryCodec::genesisHash();
+    QByteArray m_segFirstPrev;
+};
+
+struct MdCtxDeleter { void operator()(EVP_MD_CTX *c) const { EVP_MD_CTX_free(c); } };
+
+} // namespace
+
+StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &stream, const AuditVerifyOptions &options,
+                                      QThreadPool *pool, const QList<qint64> &wanted,
+                                      const std::function<void(qint64)> &advance, const std::atomic_bool *cancel)
+{
+    StreamScanResult result;
+    result.summary.name = stream;
+    const QList<SegmentFile> segments = listSegments(streamDir);
+    Stitcher stitcher(streamDir, stream, segments, &result);
+    const QByteArray streamBytes = stream.toLatin1();
+    const qint64 chunkBytes = std::max<qint64>(options.chunkBytes, 4096);
+    const size_t maxInFlight = size_t(pool->maxThreadCount()) * 2 + 1;
+    std::deque<Pending> pending;
+    bool ok = true;
+
+    const auto drainTo = [&](size_t limit) {
+        while (ok && pending.size() > limit) {
+            ok = stitcher.stitch(pending.front());
+            pending.pop_front();
+        }
+    };
+    const auto push = [&](Pending p) {
+        pending.push_back(std::move(p));
+        drainTo(maxInFlight);
+    };
+    const auto problem = [&](int index, VerifyProblem kind, const QString &segment, const QString &detail) {
+        Pending p;
+        p.kind = Pending::Kind::Problem;
+        p.segment = index;
+        p.problem = VerifyFinding{kind, stream, segment, 0, 0, detail};
+        push(std::move(p));
+    };
+
+    for (int i = 0; ok && i < segments.size(); ++i) {
+        const SegmentFile &file = segments[i];
+        const int expectedNumber = i == 0 ? 1 : segments[i - 1].number + 1;
+        if (file.number != expectedNumber || file.name.isEmpty()) {
+            const int missing = file.name.isEmpty() ? file.number : expectedNumber;
+            problem(i, VerifyProblem::SegmentGap, segmentName(missing),
+                    QStringLiteral("segment %1 is missing (segments are numbered from 1 without gaps)").arg(segmentName(missing)));
+            break;
+        }
+        auto opened = SegmentReader::open(file.path);
+        if (!opened) {
+            problem(i, VerifyProblem::IoError, file.name, opened.error().message);
+            break;
+        }
+        SegmentReader &reader = **opened;
+        std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> digest;
+        if (file.sealed && options.checkSealDigest) {
+            digest.reset(EVP_MD_CTX_new());
+            EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr);
+        }
+        QByteArray carry;
+        qint64 total = 0;
+        qint64 reported = 0;
+        while (ok) {
+            if (cancel && cancel->load()) {
+                result.cancelled = true;
+                ok = false;
+                break;
+            }
+            QByteArray buf(int(carry.size() + chunkBytes + LineScanner::Padding), Qt::Uninitialized);
+            std::memcpy(buf.data(), carry.constData(), size_t(carry.size()));
+            const auto n = reader.read(buf.data() + carry.size(), chunkBytes);
+            if (advance) {
+                advance(reader.filePosition() - reported);
+                reported = reader.filePosition();
+            }
+            if (!n) {
+                const bool corrupt = n.error().code == QLatin1String("audit.corrupt_segment");
+                problem(i, corrupt ? VerifyProblem::CorruptSegment : VerifyProblem::IoError, file.name, n.error().message);
+                break;
+            }
+            if (digest)
+                EVP_DigestUpdate(digest.get(), buf.constData() + carry.size(), size_t(*n));
+            total += *n;
+            const qint64 valid = carry.size() + *n;
+            const bool eof = *n == 0;
+            const char *nl = valid ? static_cast<const char *>(memrchr(buf.constData(), '\n', size_t(valid))) : nullptr;
+            const qint64 chunkLen = eof ? valid : nl ? nl - buf.constData() + 1 : 0;
+            if (chunkLen == 0 && !eof) {
+                carry = buf.left(int(valid));   // one line longer than a chunk: read on
+                continue;
+            }
+            carry = buf.mid(int(chunkLen), int(valid - chunkLen));
+            if (chunkLen > 0) {
+                Pending p;
+                p.segment = i;
+                p.scan = QtConcurrent::run(pool, [buf = std::move(buf), chunkLen, eof, streamBytes, &wanted] {
+                    return LineScanner::scan(buf.constData(), chunkLen, eof, streamBytes, wanted);
+                });
+                push(std::move(p));
+            }
+            if (eof) {
+                Pending end;
+                end.kind = Pending::Kind::SegmentEnd;
+                end.segment = i;
+                end.bytes = total;
+                if (digest) {
+                    unsigned char md[32];
+                    EVP_DigestFinal_ex(digest.get(), md, nullptr);
+                    end.sha256 = QByteArray(reinterpret_cast<const char *>(md), 32).toHex();
+                }
+                push(std::move(end));
+                break;
+            }
+        }
+    }
+    drainTo(0);
+    for (Pending &p : pending)   // after a problem: let running scans finish before returning
+        if (p.kind == Pending::Kind::Chunk)
+            p.scan.waitForFinished();
+    return result;
+}
+
+} // namespace Shivx::Internal
