@@ -2,7 +2,7 @@
 # Installs what ShivX needs to build, test and run on Debian 12, and nothing more.
 # Idempotent: when everything is present it returns at once without touching apt.
 #   installer/install-deps.sh          build + run dependencies
-#   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb)
+#   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb, pdftotext)
 set -euo pipefail
 
 packages=(
@@ -12,7 +12,7 @@ packages=(
     libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(prometheus xvfb xauth openssl)
+    packages+=(prometheus xvfb xauth openssl poppler-utils)
 fi
 
 missing=()
