@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <list>
 
 namespace Shivx {
@@ -20,9 +21,6 @@ namespace Shivx {
 namespace {
 
 constexpr qint64 kReadChunk = 4 << 20;
-// Rows handed to the scan callback per read: big enough for sequential reads, small enough
-// to notice a cancel quickly.
-constexpr qint64 kScanRows = 4096;
 constexpr int kCachedSegments = 2;
 
 struct SegmentFile
@@ -58,32 +56,54 @@ QString baseName(const QString &segmentFile)
     return segmentFile.endsWith(QLatin1String(".zst")) ? segmentFile.chopped(4) : segmentFile;
 }
 
-Result<QByteArray> decompressFile(const QString &path)
+// Decompresses a zstd file piece by piece into `sink` (one ZSTD_DStreamOutSize() piece at a
+// time), so that counting lines never holds a whole segment.
+Result<void> decompressFile(const QString &path, const std::function<void(const char *, qint64)> &sink)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return makeError("audit.read", QStringLiteral("%1: %2").arg(path, f.errorString()));
-    const QByteArray compressed = f.readAll();
     std::unique_ptr<ZSTD_DStream, decltype(&ZSTD_freeDStream)> ds(
         ZSTD_createDStream(), &ZSTD_freeDStream);
     ZSTD_initDStream(ds.get());
-    QByteArray out;
-    const unsigned long long declared = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR)
-        out.reserve(qsizetype(declared));
-    ZSTD_inBuffer in{ compressed.constData(), size_t(compressed.size()), 0 };
-    QByteArray chunk(qsizetype(ZSTD_DStreamOutSize()), Qt::Uninitialized);
-    size_t ret = 1;
-    while (in.pos < in.size) {
-        ZSTD_outBuffer o{ chunk.data(), size_t(chunk.size()), 0 };
-        ret = ZSTD_decompressStream(ds.get(), &o, &in);
-        if (ZSTD_isError(ret))
-            return makeError("audit.zstd",
-                QStringLiteral("%1: zstd: %2").arg(path, QString::fromLatin1(ZSTD_getErrorName(ret))));
-        out.append(chunk.constData(), qsizetype(o.pos));
+    QByteArray input(qsizetype(ZSTD_DStreamInSize()), Qt::Uninitialized);
+    QByteArray output(qsizetype(ZSTD_DStreamOutSize()), Qt::Uninitialized);
+    size_t ret = 0;
+    qint64 n;
+    while ((n = f.read(input.data(), input.size())) > 0) {
+        ZSTD_inBuffer in{ input.constData(), size_t(n), 0 };
+        while (in.pos < in.size) {
+            ZSTD_outBuffer out{ output.data(), size_t(output.size()), 0 };
+            ret = ZSTD_decompressStream(ds.get(), &out, &in);
+            if (ZSTD_isError(ret))
+                return makeError("audit.zstd",
+                    QStringLiteral("%1: zstd: %2").arg(path, QString::fromLatin1(ZSTD_getErrorName(ret))));
+            sink(output.constData(), qint64(out.pos));
+        }
     }
+    if (n < 0)
+        return makeError("audit.read", QStringLiteral("%1: %2").arg(path, f.errorString()));
     if (ret != 0)
         return makeError("audit.zstd", QStringLiteral("%1: zstd: truncated frame").arg(path));
+    return {};
+}
+
+Result<QByteArray> decompressFile(const QString &path)
+{
+    QByteArray out;
+    // One allocation when the frame header declares the size (zstd's CLI and one-shot API do).
+    QFile f(path);
+    if (f.open(QIODevice::ReadOnly)) {
+        const QByteArray header = f.read(18); // = ZSTD_FRAMEHEADERSIZE_MAX (experimental API)
+        const unsigned long long size = ZSTD_getFrameContentSize(header.constData(), size_t(header.size()));
+        if (size != ZSTD_CONTENTSIZE_UNKNOWN && size != ZSTD_CONTENTSIZE_ERROR && size < (1ULL << 34))
+            out.reserve(qsizetype(size));
+    }
+    auto done = decompressFile(path, [&out](const char *data, qint64 size) {
+        out.append(data, qsizetype(size));
+    });
+    if (!done)
+        return done.error();
     return out;
 }
 
@@ -179,16 +199,12 @@ Result<AuditReader> AuditReader::open(const QString &streamDir)
         LineCounter counter{ &seg.blocks };
         qint64 total = 0;
         if (sf.compressed) {
-            auto data = decompressFile(seg.path);
-            if (!data) {
-                seg.info.error = data.error().message;
-            } else {
-                counter.feed(data->constData(), data->size(), 0);
-                total = data->size();
-                reader.m_cache->segments.push_front({ int(index->segments.size()), data.value() });
-                if (reader.m_cache->segments.size() > kCachedSegments)
-                    reader.m_cache->segments.pop_back();
-            }
+            auto done = decompressFile(seg.path, [&](const char *data, qint64 size) {
+                counter.feed(data, size, total);
+                total += size;
+            });
+            if (!done)
+                seg.info.error = done.error().message;
         } else {
             QFile f(seg.path);
             if (!f.open(QIODevice::ReadOnly)) {
@@ -436,32 +452,27 @@ qint64 AuditReader::rowOfSeq(qint64 seq) const
 }
 
 qint64 AuditReader::search(const AuditFilter &filter, qint64 fromRow, const MatchSink &onMatches,
-    const std::atomic_bool *cancel, int batchRows) const
+    const std::atomic_bool *cancel) const
 {
     if (!m_index)
         return 0;
     const AuditLineMatcher matcher(filter);
-    QList<qint64> batch;
+    fromRow = std::max<qint64>(fromRow, 0);
     qint64 scanned = 0;
-    bool stopped = false;
-    for (qint64 start = std::max<qint64>(fromRow, 0); start < m_index->rows && !stopped;
-         start += kScanRows) {
+    for (qint64 start = fromRow; start < m_index->rows; start += kScanRows) {
         if (cancel && cancel->load())
             break;
         const qint64 end = std::min(start + kScanRows, m_index->rows);
+        QList<qint64> matches;
         forEachLine(start, end, [&](qint64 row, const QByteArray &line, const QString &) {
             if (matcher.matches(line))
-                batch.append(row);
+                matches.append(row);
             return true;
         });
         scanned = end - fromRow;
-        if (batch.size() >= batchRows || end == m_index->rows) {
-            stopped = !onMatches(batch, scanned);
-            batch.clear();
-        }
+        if (!onMatches(matches, scanned))
+            break;
     }
-    if (!batch.isEmpty() && !stopped)
-        onMatches(batch, scanned);
     return scanned;
 }
 

@@ -108,13 +108,14 @@ public:
     // unless tampered): tries row seq - firstSeq, then binary search, then a linear scan.
     qint64 rowOfSeq(qint64 seq) const;
 
-    // Scans rows [fromRow, rowCount) in order and calls onMatches with batches of matching
-    // rows (ascending) and the number of rows scanned so far; returns the rows scanned.
-    // Stops early when *cancel becomes true or onMatches returns false.
-    // Matching: see AuditFilter::matchesLine.
+    // Scans rows [fromRow, rowCount) in order, kScanRows at a time, and after each piece
+    // calls onMatches with its matching rows (ascending, possibly none) and the number of rows
+    // scanned so far, so a caller can report progress. Returns the rows scanned. Stops early
+    // when *cancel becomes true or onMatches returns false. Matching: AuditLineMatcher.
+    static constexpr qint64 kScanRows = 4096;
     using MatchSink = std::function<bool(const QList<qint64> &rows, qint64 scanned)>;
     qint64 search(const AuditFilter &filter, qint64 fromRow, const MatchSink &onMatches,
-        const std::atomic_bool *cancel = nullptr, int batchRows = 4096) const;
+        const std::atomic_bool *cancel = nullptr) const;
 
 private:
     struct Index;
