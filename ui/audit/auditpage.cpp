@@ -3,16 +3,14 @@
 #include "audit/auditentriesmodel.h"
 #include "audit/auditstreamlist.h"
 #include "audit/verifybanner.h"
+#include "audit/verifypanel.h"
 #include "core/timeutil.h"
-#include "verifyreportpdf.h"
-#include "verifywording.h"
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QEvent>
-#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -20,10 +18,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -49,34 +45,12 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
     m_streamList = new AuditStreamList(this);
     m_streamList->setObjectName(QStringLiteral("streamList"));
 
-    m_verifyBox = new QWidget(this);
-    m_verifyTitle = new QLabel(m_verifyBox);
-    m_verifyTitle->setFont(titleFont);
-    m_verifyButton = new QPushButton(m_verifyBox);
-    m_verifyButton->setObjectName(QStringLiteral("verifyButton"));
-    m_cancelButton = new QPushButton(m_verifyBox);
-    m_cancelButton->setObjectName(QStringLiteral("cancelVerifyButton"));
-    m_cancelButton->setVisible(false);
-    m_progress = new QProgressBar(m_verifyBox);
-    m_progress->setObjectName(QStringLiteral("verifyProgress"));
-    m_progress->setRange(0, 1000);
-    m_progress->setVisible(false);
-    m_verifyStatus = new QLabel(m_verifyBox);
-    m_verifyStatus->setWordWrap(true);
-    m_exportButton = new QPushButton(m_verifyBox);
-    m_exportButton->setObjectName(QStringLiteral("exportReportButton"));
-    m_exportButton->setEnabled(false);
-    auto *verifyButtons = new QHBoxLayout;
-    verifyButtons->addWidget(m_verifyButton, 1);
-    verifyButtons->addWidget(m_cancelButton);
-    auto *verifyLayout = new QVBoxLayout(m_verifyBox);
-    verifyLayout->setContentsMargins(0, 8, 0, 0);
-    verifyLayout->addWidget(m_verifyTitle);
-    verifyLayout->addLayout(verifyButtons);
-    verifyLayout->addWidget(m_progress);
-    verifyLayout->addWidget(m_verifyStatus);
-    verifyLayout->addWidget(m_exportButton);
-    m_verifyBox->setVisible(false);
+    m_streamInfo = new QLabel(this);
+    m_streamInfo->setObjectName(QStringLiteral("streamInfo"));
+    m_streamInfo->setWordWrap(true);
+    m_streamInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_streamInfo->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_verifyPanel = new VerifyPanel(this);
 
     auto *streamsHeader = new QHBoxLayout;
     streamsHeader->addWidget(m_streamsTitle, 1);
@@ -84,7 +58,8 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
     auto *left = new QVBoxLayout;
     left->addLayout(streamsHeader);
     left->addWidget(m_streamList, 1);
-    left->addWidget(m_verifyBox);
+    left->addWidget(m_streamInfo);
+    left->addWidget(m_verifyPanel);
     auto *leftPanel = new QWidget(this);
     leftPanel->setLayout(left);
     leftPanel->setFixedWidth(330);
@@ -155,10 +130,7 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         &AuditPage::updateDetail);
     connect(&m_openWatcher, &QFutureWatcher<OpenAnswer>::finished, this, &AuditPage::onOpened);
-    connect(m_verifyButton, &QPushButton::clicked, this, &AuditPage::startVerify);
-    connect(m_cancelButton, &QPushButton::clicked, this, &AuditPage::cancelVerify);
-    connect(&m_verifyWatcher, &QFutureWatcher<VerifyReport>::finished, this, &AuditPage::onVerified);
-    connect(m_exportButton, &QPushButton::clicked, this, &AuditPage::exportInteractive);
+    connect(m_verifyPanel, &VerifyPanel::finished, this, &AuditPage::onVerified);
     connect(m_banner, &VerifyBanner::showFindingRequested, this, &AuditPage::showFinding);
 
     retranslateUi();
@@ -167,20 +139,15 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
 
 AuditPage::~AuditPage()
 {
-    // Workers hold no pointer into the page except through queued posts, which Qt drops
-    // with the page; waiting keeps them from outliving the data they read.
-    if (m_verifyCancel)
-        m_verifyCancel->store(true);
-    m_verifyWatcher.disconnect(this);
+    // The indexing worker only holds copies; waiting just keeps it from outliving the page
+    // that asked for it (its answer would be dropped anyway).
     m_openWatcher.disconnect(this);
-    m_verifyWatcher.waitForFinished();
     m_openWatcher.waitForFinished();
 }
 
 void AuditPage::setVerifyRunner(VerifyRunner runner)
 {
-    m_runner = std::move(runner);
-    m_verifyBox->setVisible(bool(m_runner));
+    m_verifyPanel->setRunner(std::move(runner));
 }
 
 void AuditPage::changeEvent(QEvent *event)
@@ -202,18 +169,11 @@ void AuditPage::retranslateUi()
     m_streamsTitle->setText(tr("Audit streams"));
     m_reloadButton->setText(tr("Reload"));
     m_reloadButton->setToolTip(tr("Read the streams again, including entries appended since"));
-    m_verifyTitle->setText(tr("Verification"));
-    m_verifyButton->setText(tr("Verify all streams"));
-    m_cancelButton->setText(tr("Cancel"));
-    m_exportButton->setText(tr("Export report…"));
     m_model->headerDataChanged(Qt::Horizontal, 0, AuditEntriesModel::ColumnCount - 1);
     fillStreamList();
     updateStatus();
     updateDetail();
-    if (m_hasReport)
-        m_verifyStatus->setText(tr("Last verified %1: %2")
-                                    .arg(DisplayFormat::dateTime(m_report.finishedAtMs),
-                                        Reports::VerifyWording::verdict(m_report.verdict)));
+    updateStreamInfo();
 }
 
 void AuditPage::reload()
@@ -288,12 +248,40 @@ void AuditPage::onOpened()
     m_model->setReader(answer.reader.value());
     markFindings();
     updateStatus();
+    updateStreamInfo();
     Q_EMIT streamLoaded(answer.stream);
     if (m_pendingFinding >= 0) {
         const int index = m_pendingFinding;
         m_pendingFinding = -1;
         showFinding(index);
     }
+}
+
+void AuditPage::updateStreamInfo()
+{
+    const auto it = std::find_if(m_streamStatus.cbegin(), m_streamStatus.cend(),
+        [this](const AuditStreamStatus &s) { return s.name == m_current; });
+    if (it == m_streamStatus.cend() || m_loading) {
+        m_streamInfo->clear();
+        return;
+    }
+    const QList<AuditSegmentInfo> segments = m_model->reader().segments();
+    const auto compressed = std::count_if(segments.cbegin(), segments.cend(),
+        [](const AuditSegmentInfo &s) { return s.compressed; });
+    QStringList lines;
+    lines << tr("Folder: %1").arg(QDir::toNativeSeparators(it->directory));
+    lines << tr("Segments: %1 (%2 compressed)").arg(segments.size()).arg(compressed);
+    if (it->hasHead) {
+        lines << tr("Head: seq %1 at %2").arg(it->headSeq).arg(DisplayFormat::dateTime(it->headTsMs));
+        lines << tr("Head hash: %1…").arg(QString::fromLatin1(it->headHash.left(24)));
+    } else {
+        lines << tr("Head: %1").arg(it->headError.isEmpty() ? tr("none") : it->headError);
+    }
+    lines << (it->lastCheckpoint ? tr("Checkpoints: %1 signed, the last at seq %2")
+                                       .arg(it->checkpointCount)
+                                       .arg(it->lastCheckpoint->seq)
+                                 : tr("Checkpoints: none yet"));
+    m_streamInfo->setText(lines.join(QLatin1Char('\n')));
 }
 
 void AuditPage::setFilter(const QString &action, const QString &actor, const QString &text,
@@ -383,69 +371,52 @@ void AuditPage::selectStreamRow(qint64 streamRow)
 
 void AuditPage::startVerify()
 {
-    if (!m_runner || isVerifying())
-        return;
-    const quint64 generation = ++m_verifyGeneration;
-    m_verifyCancel = std::make_shared<std::atomic_bool>(false);
-    const auto cancel = m_verifyCancel;
-    const VerifyRunner runner = m_runner;
-    m_verifyButton->setEnabled(false);
-    m_cancelButton->setVisible(true);
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
-    m_verifyStatus->setText(tr("Verifying…"));
-    auto lastPermille = std::make_shared<std::atomic_int>(-1);
-    // The progress callback runs on the worker: it posts, at most once per 0.1 %, to the page,
-    // which waits for the worker in its destructor.
-    VerifyProgress progress = [this, generation, lastPermille](qint64 done, qint64 total) {
-        const int permille = total > 0 ? int(std::clamp<qint64>(done * 1000 / total, 0, 1000)) : 0;
-        if (lastPermille->exchange(permille) == permille)
-            return;
-        QMetaObject::invokeMethod(this, [this, generation, permille] {
-            if (generation == m_verifyGeneration && isVerifying())
-                m_progress->setValue(permille);
-        }, Qt::QueuedConnection);
-    };
-    m_verifyWatcher.setFuture(QtConcurrent::run([runner, progress, cancel] {
-        return runner(progress, cancel.get());
-    }));
+    m_verifyPanel->start();
 }
 
 void AuditPage::cancelVerify()
 {
-    if (m_verifyCancel)
-        m_verifyCancel->store(true);
-    m_cancelButton->setEnabled(false);
-    m_verifyStatus->setText(tr("Cancelling…"));
+    m_verifyPanel->cancel();
 }
 
 bool AuditPage::isVerifying() const
 {
-    return m_verifyWatcher.isRunning();
+    return m_verifyPanel->isRunning();
 }
 
-void AuditPage::onVerified()
+bool AuditPage::hasReport() const
 {
-    const bool cancelled = m_verifyCancel && m_verifyCancel->load();
-    m_verifyCancel.reset();
-    m_verifyButton->setEnabled(true);
-    m_cancelButton->setVisible(false);
-    m_cancelButton->setEnabled(true);
-    m_progress->setVisible(false);
+    return m_verifyPanel->hasReport();
+}
+
+VerifyReport AuditPage::lastReport() const
+{
+    return m_verifyPanel->report();
+}
+
+QPushButton *AuditPage::verifyButton() const
+{
+    return m_verifyPanel->verifyButton();
+}
+
+QProgressBar *AuditPage::verifyProgress() const
+{
+    return m_verifyPanel->progressBar();
+}
+
+Result<void> AuditPage::exportReport(const QString &path) const
+{
+    return m_verifyPanel->exportReport(path);
+}
+
+void AuditPage::onVerified(bool cancelled)
+{
     if (cancelled) {
         m_banner->setCancelled();
-        m_verifyStatus->setText(tr("Cancelled."));
-        Q_EMIT verifyFinished();
-        return;
+    } else {
+        m_banner->setReport(m_verifyPanel->report());
+        markFindings();
     }
-    m_report = m_verifyWatcher.result();
-    m_hasReport = true;
-    m_exportButton->setEnabled(true);
-    m_banner->setReport(m_report);
-    m_verifyStatus->setText(tr("Last verified %1: %2")
-                                .arg(DisplayFormat::dateTime(m_report.finishedAtMs),
-                                    Reports::VerifyWording::verdict(m_report.verdict)));
-    markFindings();
     Q_EMIT verifyFinished();
 }
 
@@ -466,8 +437,9 @@ qint64 AuditPage::rowForFinding(const VerifyFinding &f) const
 void AuditPage::markFindings()
 {
     QList<qint64> rows;
-    if (m_hasReport) {
-        for (const VerifyFinding &f : m_report.findings) {
+    if (hasReport()) {
+        const VerifyReport report = lastReport();
+        for (const VerifyFinding &f : report.findings) {
             if (f.stream != m_current || f.problem == VerifyProblem::MissingTail)
                 continue;
             const qint64 row = rowForFinding(f);
@@ -480,9 +452,10 @@ void AuditPage::markFindings()
 
 void AuditPage::showFinding(int index)
 {
-    if (!m_hasReport || index < 0 || index >= m_report.findings.size())
+    const VerifyReport report = lastReport();
+    if (!hasReport() || index < 0 || index >= report.findings.size())
         return;
-    const VerifyFinding &f = m_report.findings.at(index);
+    const VerifyFinding &f = report.findings.at(index);
     if (f.stream != m_current || m_loading) {
         m_pendingFinding = index; // continued in onOpened()
         if (!selectStream(f.stream))
@@ -494,29 +467,6 @@ void AuditPage::showFinding(int index)
     selectStreamRow(rowForFinding(f));
     m_table->setFocus();
     Q_EMIT findingShown(index);
-}
-
-Result<void> AuditPage::exportReport(const QString &path) const
-{
-    if (!m_hasReport)
-        return makeError("report.none", tr("There is no verification to report yet."));
-    if (!path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
-        return makeError("report.format", tr("%1: the report can be written as .pdf").arg(path));
-    return Reports::writeVerifyReportPdf(m_report, path);
-}
-
-void AuditPage::exportInteractive()
-{
-    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export verification report"),
-        QDir(dir).filePath(QStringLiteral("audit-verification-%1.pdf").arg(stamp)),
-        tr("PDF document (*.pdf)"));
-    if (path.isEmpty())
-        return;
-    const auto written = exportReport(path);
-    m_verifyStatus->setText(written ? tr("Report written to %1").arg(QDir::toNativeSeparators(path))
-                                    : tr("Could not write the report: %1").arg(written.error().message));
 }
 
 } // namespace Shivx::Ui

@@ -21,6 +21,7 @@ namespace Shivx::Ui {
 class AuditEntriesModel;
 class AuditStreamList;
 class VerifyBanner;
+class VerifyPanel;
 
 // The tamper-evident audit log: the streams under DATA/audit with their entry counts and last
 // signed checkpoint; the chosen stream's entries in a lazily read table with filters (action,
@@ -57,8 +58,8 @@ public:
     void startVerify();
     void cancelVerify();
     bool isVerifying() const;
-    bool hasReport() const { return m_hasReport; }
-    VerifyReport lastReport() const { return m_report; }
+    bool hasReport() const;
+    VerifyReport lastReport() const;
     // Opens the finding's stream if needed, clears the filter and selects its row.
     void showFinding(int index);
     // Writes the last report; the format follows the suffix (.pdf).
@@ -69,8 +70,8 @@ public:
     AuditStreamList *streamList() const { return m_streamList; }
     AuditFilterBar *filterBar() const { return m_filterBar; }
     VerifyBanner *banner() const { return m_banner; }
-    QProgressBar *verifyProgress() const { return m_progress; }
-    QPushButton *verifyButton() const { return m_verifyButton; }
+    QProgressBar *verifyProgress() const;
+    QPushButton *verifyButton() const;
     QPlainTextEdit *detail() const { return m_detail; }
     QLabel *statusLabel() const { return m_status; }
 
@@ -100,15 +101,16 @@ private:
     void applyFilter(const AuditFilter &filter);
     void updateStatus();
     void updateDetail();
-    void onVerified();
+    void updateStreamInfo();
+    void onVerified(bool cancelled);
     void markFindings();
     qint64 rowForFinding(const VerifyFinding &finding) const;
     void selectStreamRow(qint64 streamRow);
-    void exportInteractive();
 
     QString m_auditDir;
     QList<AuditStreamStatus> m_streamStatus;
     AuditStreamList *m_streamList = nullptr;
+    QLabel *m_streamInfo = nullptr;
     QLabel *m_streamsTitle = nullptr;
     QPushButton *m_reloadButton = nullptr;
     AuditFilterBar *m_filterBar = nullptr;
@@ -117,13 +119,7 @@ private:
     QPlainTextEdit *m_detail = nullptr;
     AuditEntriesModel *m_model = nullptr;
 
-    QWidget *m_verifyBox = nullptr;
-    QLabel *m_verifyTitle = nullptr;
-    QPushButton *m_verifyButton = nullptr;
-    QPushButton *m_cancelButton = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QLabel *m_verifyStatus = nullptr;
-    QPushButton *m_exportButton = nullptr;
+    VerifyPanel *m_verifyPanel = nullptr;
     VerifyBanner *m_banner = nullptr;
 
     QString m_current;
@@ -132,12 +128,6 @@ private:
     QFutureWatcher<OpenAnswer> m_openWatcher;
     int m_pendingFinding = -1;
 
-    VerifyRunner m_runner;
-    quint64 m_verifyGeneration = 0;
-    std::shared_ptr<std::atomic_bool> m_verifyCancel;
-    QFutureWatcher<VerifyReport> m_verifyWatcher;
-    VerifyReport m_report;
-    bool m_hasReport = false;
 };
 
 } // namespace Shivx::Ui
