@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it returns at once without touching apt.
 #   installer/install-deps.sh          build + run dependencies
 #   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb, python3 and
-#                                      zstd for the audit reference verifier)
+#                                      zstd for the audit reference verifier, pdftotext)
 set -euo pipefail
 
 packages=(
@@ -13,7 +13,7 @@ packages=(
     libssl-dev libyaml-cpp-dev libzstd-dev libsimdjson-dev libgl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(prometheus xvfb xauth openssl python3 zstd)
+    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils)
 fi
 
 missing=()

@@ -2,6 +2,7 @@
 // HTTP API on a free port. Nothing is mocked; what the operator would see is checked and
 // photographed.
 
+#include "audit/auditpage.h"
 #include "core/config.h"
 #include "core/engine.h"
 #include "history/historychartview.h"
@@ -149,6 +150,14 @@ void TstMainWindow::showsLiveDataOnEveryPage()
     QTRY_VERIFY(sampleLabel->text().contains(QLatin1Char(':')));
     QTest::qWait(1500); // let rates and the score settle for the screenshot
     QVERIFY(window.grab().save(screenshotPath(QStringLiteral("overview"))));
+
+    // Audit: in the sidebar; on this branch the engine writes no audit chain yet, so the page
+    // says there are no streams (the audit page's own test covers real chains).
+    window.showPage(MainWindow::AuditPageIndex);
+    QCOMPARE(window.currentPage(), int(MainWindow::AuditPageIndex));
+    QVERIFY(window.auditPage()->isVisible());
+    QVERIFY(window.auditPage()->streams().isEmpty()
+        || window.auditPage()->streams().contains(QStringLiteral("resilience")));
 
     // History: the CPU series over the last 15 minutes.
     window.showPage(MainWindow::HistoryPageIndex);
@@ -328,6 +337,7 @@ void TstMainWindow::followsLanguageChange()
 
     const auto expectEnglish = [&] {
         QCOMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
+        QCOMPARE(navigation->item(MainWindow::AuditPageIndex)->text(), QStringLiteral("Audit"));
         QCOMPARE(
             navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Overview"));
         QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Health score"));

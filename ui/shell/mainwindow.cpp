@@ -1,11 +1,13 @@
 #include "shell/mainwindow.h"
 
+#include "audit/auditpage.h"
 #include "history/historypage.h"
 #include "overview/overviewpage.h"
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
 
 #include <QCloseEvent>
+#include <QDir>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -42,6 +44,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 {
     m_overview = new OverviewPage(this);
     m_history = new HistoryPage(engine->databasePath(), this);
+    // The Verify button appears once the verifier is plugged in with setVerifyRunner().
+    m_audit = new AuditPage(QDir(engine->dataDir()).filePath(QStringLiteral("audit")), this);
 
     m_navigation = new QListWidget(this);
     m_navigation->setObjectName(QStringLiteral("navigation"));
@@ -62,6 +66,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_overview);
     m_stack->addWidget(m_history);
+    m_stack->addWidget(m_audit);
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
@@ -136,6 +141,7 @@ void MainWindow::retranslateUi()
     setWindowTitle(tr("ShivX Resilience Console"));
     m_navigation->item(OverviewPageIndex)->setText(tr("Overview"));
     m_navigation->item(HistoryPageIndex)->setText(tr("History"));
+    m_navigation->item(AuditPageIndex)->setText(tr("Audit"));
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).
