@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "health/target.h"
+#include "recovery/recoveryconfig.h"
 
 #include <QByteArray>
 #include <QList>
@@ -46,6 +47,7 @@ struct Config
 
     HistoryRetention retention;
     ScoreConfig score;
+    RecoveryDefaults recovery; // already applied to each target's breaker, retry and timeout
     QList<TargetSpec> targets;
 };
 
