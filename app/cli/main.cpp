@@ -1,6 +1,7 @@
 // shivx: the command-line front end of the ShivX engine. Every command works on the same
 // engine library and data directory as the console.
 #include "clicommon.h"
+#include "breakercommand.h"
 #include "historycommand.h"
 #include "servecommand.h"
 
@@ -16,6 +17,7 @@ void usage(QTextStream &s)
          "Commands:\n"
          "  serve     run the engine headless (HTTP API, health endpoints, /metrics)\n"
          "  history   list and query the metric history (shivx history --help)\n"
+         "  breaker   list and force the running engine's circuit breakers (shivx breaker --help)\n"
          "  version   print the version\n\n"
          "Every command takes --data-dir DIR and --help.\n";
 }
@@ -24,7 +26,11 @@ void usage(QTextStream &s)
 
 int main(int argc, char **argv)
 {
-    Shivx::TerminationSignals::blockInAllThreads();
+    // `shivx serve` reloads its configuration on SIGHUP; every other command keeps the
+    // default action, so that it ends with its terminal.
+    const bool serving = argc > 1 && qstrcmp(argv[1], "serve") == 0;
+    Shivx::TerminationSignals::blockInAllThreads(serving ? Shivx::TerminationSignals::Hangup::Deliver
+                                                         : Shivx::TerminationSignals::Hangup::Default);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("shivx"));
     QCoreApplication::setOrganizationName(QStringLiteral("ShivX"));
@@ -38,6 +44,8 @@ int main(int argc, char **argv)
         return serveCommand(rest);
     if (command == QLatin1String("history"))
         return historyCommand(rest);
+    if (command == QLatin1String("breaker"))
+        return breakerCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;

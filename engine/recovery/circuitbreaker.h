@@ -164,3 +164,4 @@ private:
 Q_DECLARE_METATYPE(Shivx::BreakerSnapshot)
 Q_DECLARE_METATYPE(Shivx::BreakerState)
 Q_DECLARE_METATYPE(Shivx::BreakerTransition)
+Q_DECLARE_METATYPE(Shivx::BreakerConfig)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMetaType>
 #include <QtGlobal>
 
 #include <functional>
@@ -55,3 +56,5 @@ private:
 };
 
 } // namespace Shivx
+
+Q_DECLARE_METATYPE(Shivx::RetryConfig)
