@@ -12,6 +12,7 @@ namespace Shivx::Ui {
 
 class HistoryPage;
 class OverviewPage;
+class RecoveryPage;
 
 // The console's frame: a navigation list of the areas on the left, the area's page on the
 // right, and a status bar with the engine's state, API address, health and last sample.
@@ -21,7 +22,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { OverviewPageIndex, HistoryPageIndex, PageCount };
+    enum Page { OverviewPageIndex, HistoryPageIndex, RecoveryPageIndex, PageCount };
 
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -31,6 +32,7 @@ public:
 
     OverviewPage *overviewPage() const { return m_overview; }
     HistoryPage *historyPage() const { return m_history; }
+    RecoveryPage *recoveryPage() const { return m_recovery; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -51,6 +53,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     OverviewPage *m_overview = nullptr;
     HistoryPage *m_history = nullptr;
+    RecoveryPage *m_recovery = nullptr;
     QLabel *m_engineStateLabel = nullptr;
     QLabel *m_apiLabel = nullptr;
     QLabel *m_healthLabel = nullptr;
