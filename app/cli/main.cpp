@@ -2,6 +2,7 @@
 // engine library and data directory as the console.
 #include "auditcommand.h"
 #include "clicommon.h"
+#include "breakercommand.h"
 #include "historycommand.h"
 #include "servecommand.h"
 
@@ -18,6 +19,7 @@ void usage(QTextStream &s)
          "  serve     run the engine headless (HTTP API, health endpoints, /metrics)\n"
          "  history   list and query the metric history (shivx history --help)\n"
          "  audit     append to, tail and export the audit chain (shivx audit --help)\n"
+         "  breaker   list and force the running engine's circuit breakers (shivx breaker --help)\n"
          "  version   print the version\n\n"
          "Every command takes --data-dir DIR and --help.\n";
 }
@@ -26,7 +28,11 @@ void usage(QTextStream &s)
 
 int main(int argc, char **argv)
 {
-    Shivx::TerminationSignals::blockInAllThreads();
+    // `shivx serve` reloads its configuration on SIGHUP; every other command keeps the
+    // default action, so that it ends with its terminal.
+    const bool serving = argc > 1 && qstrcmp(argv[1], "serve") == 0;
+    Shivx::TerminationSignals::blockInAllThreads(serving ? Shivx::TerminationSignals::Hangup::Deliver
+                                                         : Shivx::TerminationSignals::Hangup::Default);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("shivx"));
     QCoreApplication::setOrganizationName(QStringLiteral("ShivX"));
@@ -42,6 +48,8 @@ int main(int argc, char **argv)
         return historyCommand(rest);
     if (command == QLatin1String("audit"))
         return auditCommand(rest);
+    if (command == QLatin1String("breaker"))
+        return breakerCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;

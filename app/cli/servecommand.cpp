@@ -16,7 +16,8 @@ namespace Shivx::Cli {
 int serveCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Run the ShivX engine headless until SIGINT or SIGTERM."));
+    p.setApplicationDescription(QStringLiteral("Run the ShivX engine headless until SIGINT or SIGTERM.\n"
+                                               "SIGHUP reloads the --config file (targets and recovery settings)."));
     p.addHelpOption();
     p.addOption({QStringLiteral("config"), QStringLiteral("Configuration file (default: the embedded one)."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("data-dir"), QStringLiteral("Data directory (default: $XDG_DATA_HOME/shivx)."), QStringLiteral("DIR")});
@@ -56,8 +57,27 @@ int serveCommand(const QStringList &args)
         return ExitFailure;
     }
 
-    TerminationSignals termination;
+    TerminationSignals termination(TerminationSignals::Hangup::Deliver);
     QObject::connect(&termination, &TerminationSignals::received, qApp, &QCoreApplication::quit);
+    const QString configPath = p.value(QStringLiteral("config"));
+    QObject::connect(&termination, &TerminationSignals::hangupReceived, &engine, [&engine, configPath] {
+        if (configPath.isEmpty()) {
+            err() << "received SIGHUP: no --config file to reload; the embedded configuration stays active\n" << Qt::flush;
+            return;
+        }
+        // A bad file leaves the running configuration alone: the engine keeps working as it was.
+        const auto reloaded = ConfigLoader::loadFile(configPath);
+        if (!reloaded) {
+            err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
+                  << "\nThe previous configuration stays active.\n" << Qt::flush;
+            return;
+        }
+        if (const auto applied = engine.reloadConfiguration(*reloaded); !applied) {
+            err() << "received SIGHUP: configuration not reloaded: " << applied.error().message << "\n" << Qt::flush;
+            return;
+        }
+        out() << "received SIGHUP, configuration reloaded from " << configPath << "\n" << Qt::flush;
+    });
 
     out() << "data directory " << engine.dataDir() << "\n";
     if (engine.apiUrl().isValid()) {

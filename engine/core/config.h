@@ -3,6 +3,7 @@
 #include "audit/auditconfig.h"
 #include "core/result.h"
 #include "health/target.h"
+#include "recovery/recoveryconfig.h"
 
 #include <QByteArray>
 #include <QList>
@@ -47,6 +48,7 @@ struct Config
 
     HistoryRetention retention;
     ScoreConfig score;
+    RecoveryDefaults recovery; // already applied to each target's breaker, retry and timeout
     QList<TargetSpec> targets;
     AuditConfig audit;       // audit chain writer (engine/audit/auditconfig.h)
 };

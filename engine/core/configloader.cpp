@@ -1,6 +1,7 @@
 #include "core/config.h"
 #include "core/configreader.h"
 #include "core/timeutil.h"
+#include "recovery/recoveryconfig.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -48,7 +49,7 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
         QStringLiteral("url"), QStringLiteral("expect_status"), QStringLiteral("body_contains"),
         QStringLiteral("tls_verify"), QStringLiteral("host"), QStringLiteral("port"),
         QStringLiteral("pid_file"), QStringLiteral("process_name"), QStringLiteral("command"),
-        QStringLiteral("args")};
+        QStringLiteral("args"), QStringLiteral("breaker"), QStringLiteral("retry")};
     if (!r.checkKeys(n, path, keys))
         return;
 
@@ -182,7 +183,8 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
         if (!r.checkKeys(root, QString(),
                          {QStringLiteral("engine"), QStringLiteral("sampler"),
                           QStringLiteral("history"), QStringLiteral("score"),
-                          QStringLiteral("targets"), QStringLiteral("audit")}))
+                          QStringLiteral("targets"), QStringLiteral("audit"),
+                          QStringLiteral("recovery")}))
             return *r.error;
 
         if (const YAML::Node e = root["engine"]; e.IsDefined() && !e.IsNull()) {
@@ -236,6 +238,8 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
                 r.number(s, p, "critical_down_cap", &c.score.criticalDownCap, 0, 100);
             }
         }
+        if (const YAML::Node rc = root["recovery"]; !r.failed() && rc.IsDefined() && !rc.IsNull())
+            RecoveryConfig::readSection(r, rc, &c.recovery);
         if (const YAML::Node ts = root["targets"]; !r.failed() && ts.IsDefined() && !ts.IsNull()) {
             if (!ts.IsSequence()) {
                 r.fail(ts, QStringLiteral("targets"), QStringLiteral("expected a list of targets"));
@@ -245,6 +249,8 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
                     const QString path = QStringLiteral("targets[%1]").arg(i);
                     TargetSpec t;
                     readTarget(r, ts[i], path, &t);
+                    if (!r.failed())
+                        RecoveryConfig::readTarget(r, ts[i], path, c.recovery, &t);
                     if (r.failed())
                         break;
                     if (names.contains(t.name)) {

@@ -10,6 +10,8 @@
 #include "health/healthaggregator.h"
 #include "health/hostsampler.h"
 #include "health/targetmonitor.h"
+#include "recovery/breakerregistry.h"
+#include "recovery/breakerroutes.h"
 #include "telemetry/historystore.h"
 #include "telemetry/historywriter.h"
 #include "telemetry/prometheusexposition.h"
@@ -51,6 +53,29 @@ void registerMetaTypes()
     qRegisterMetaType<EngineState>();
     qRegisterMetaType<TargetState>();
     qRegisterMetaType<QList<SamplePoint>>();
+    qRegisterMetaType<BreakerSnapshot>();
+    qRegisterMetaType<QList<BreakerSnapshot>>();
+    qRegisterMetaType<BreakerTransition>();
+    qRegisterMetaType<BreakerState>();
+}
+
+// The targets as they will be probed: "${api}" resolved to the bound API address, and
+// targets on the engine's own API dropped when there is none (they could only report DOWN).
+QList<TargetSpec> resolvedTargets(QList<TargetSpec> targets, const QString &apiAuthority)
+{
+    if (apiAuthority.isEmpty()) {
+        targets.erase(std::remove_if(targets.begin(), targets.end(),
+                                     [](const TargetSpec &t) {
+                                         return t.urlTemplate.contains(QLatin1String("${api}"));
+                                     }),
+                      targets.end());
+        return targets;
+    }
+    for (auto &t : targets) {
+        if (t.urlTemplate.contains(QLatin1String("${api}")))
+            t.url = QUrl(QString(t.urlTemplate).replace(QLatin1String("${api}"), apiAuthority));
+    }
+    return targets;
 }
 
 // A worker thread named for `ps -L` and gdb, whose objects are deleted on it when it ends.
@@ -83,6 +108,8 @@ struct Engine::Private
     AuditWriter *auditWriter = nullptr; // == audit, on auditThread (started first, stopped last)
     QThread *auditThread = nullptr;
     QString lastReadiness;      // "ready" or the failing checks, to audit changes only
+    std::unique_ptr<BreakerRegistry> breakers; // lives as long as the Engine: probes hold its breakers
+    QString apiAuthority; // "127.0.0.1:PORT" while the API listens
     QList<QThread *> threads;
 };
 
@@ -94,6 +121,9 @@ Engine::Engine(Options options, QObject *parent)
     d->options = std::move(options);
     d->clock = d->options.clock ? d->options.clock : Clock::system();
     d->dataDir = DataDir::resolve(d->options.dataDir, d->options.config.dataDir);
+    d->breakers = std::make_unique<BreakerRegistry>(d->clock);
+    connect(d->breakers.get(), &BreakerRegistry::transitioned, this, &Engine::breakerTransitioned,
+            Qt::QueuedConnection);
 }
 
 Engine::~Engine()
@@ -121,6 +151,42 @@ void Engine::recordOperatorAction(const QString &action, const QJsonObject &data
 HostSample Engine::lastHostSample() const { return d->status.host(); }
 QList<TargetStatus> Engine::targets() const { return d->status.targets(); }
 HealthReport Engine::health() const { return d->status.health(); }
+
+QList<BreakerSnapshot> Engine::breakers() const { return d->breakers->snapshots(); }
+
+Result<BreakerSnapshot> Engine::forceBreaker(const QString &name, BreakerForce force,
+                                             const QString &actor)
+{
+    return d->breakers->force(name, force, actor);
+}
+
+Result<void> Engine::reloadConfiguration(const Config &config)
+{
+    Config &current = d->options.config;
+    current.sourceFile = config.sourceFile;
+    current.sourceBytes = config.sourceBytes;
+    current.recovery = config.recovery;
+    current.targets = config.targets;
+    if (d->state == EngineState::Running && d->monitor) {
+        TargetMonitor *monitor = d->monitor;
+        const QList<TargetSpec> targets = resolvedTargets(config.targets, d->apiAuthority);
+        // Blocking: when this returns, breakers are retuned and the API shows the new set.
+        QMetaObject::invokeMethod(monitor, [monitor, targets] { monitor->setTargets(targets); },
+                                  Qt::BlockingQueuedConnection);
+    }
+    const QByteArray sha = QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
+    qCInfo(lcEngine).noquote() << "configuration reloaded from" << config.sourceFile << "sha256" << sha
+                               << "(targets and recovery applied; other settings apply at the next start)";
+    if (d->audit)
+        d->audit->record(AuditEvent{AuditStreams::resilience(), QStringLiteral("engine"),
+                                    QStringLiteral("config.reloaded"),
+                                    QJsonObject{{QStringLiteral("source"), config.sourceFile},
+                                                {QStringLiteral("sha256"), QString::fromLatin1(sha)},
+                                                {QStringLiteral("targets"), int(config.targets.size())}},
+                                    d->clock->nowMs()});
+    Q_EMIT configurationReloaded(config.sourceFile);
+    return {};
+}
 
 Readiness Engine::readiness() const
 {
@@ -199,7 +265,7 @@ Result<void> Engine::start()
             in.historyWriteErrors = storage.writeErrors;
             in.historyPointsDropped = storage.pointsDropped;
             in.apiRequestsByCode = d->api->requestCounts();
-            return renderEngineMetrics(in);
+            return renderEngineMetrics(in) + renderBreakerMetrics(d->breakers->snapshots());
         };
         const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
         d->api = new HttpApi(&d->status, providers, d->clock, livenessLimit);
@@ -210,6 +276,7 @@ Result<void> Engine::start()
             return fail(token.error());
         }
         d->api->setToken(token.value());
+        d->api->addRoutes(breakerRoutes(d->breakers.get()));
         QString error;
         const quint16 port = d->api->bindTo(listen, &error);
         if (port == 0) {
@@ -219,27 +286,19 @@ Result<void> Engine::start()
         }
         QString host = listen.left(listen.lastIndexOf(QLatin1Char(':')));
         d->apiUrl = QUrl(QStringLiteral("http://%1:%2").arg(host).arg(port));
-        const QString authority = QStringLiteral("%1:%2").arg(host).arg(port);
-        for (auto &t : targets) {
-            if (t.urlTemplate.contains(QLatin1String("${api}")))
-                t.url = QUrl(QString(t.urlTemplate).replace(QLatin1String("${api}"), authority));
-        }
+        d->apiAuthority = QStringLiteral("%1:%2").arg(host).arg(port);
         QSaveFile addr(DataDir::apiAddressPath(d->dataDir));
         if (addr.open(QIODevice::WriteOnly)) {
             addr.write(d->apiUrl.toString().toUtf8() + '\n');
             addr.commit();
         }
-    } else {
-        // Without an API there is nothing behind ${api}; probing it would only report DOWN.
-        targets.erase(std::remove_if(targets.begin(), targets.end(),
-                                     [](const TargetSpec &t) {
-                                         return t.urlTemplate.contains(QLatin1String("${api}"));
-                                     }),
-                      targets.end());
     }
+    targets = resolvedTargets(targets, d->apiAuthority);
 
     d->sampler = new HostSampler(config.sampleIntervalMs, config.ignoreFsTypes, d->clock);
     d->monitor = new TargetMonitor(d->clock);
+    d->breakers->setAuditSink(d->audit);
+    d->monitor->setBreakers(d->breakers.get());
     HealthAggregator::Heartbeats beats;
     HostSampler *sampler = d->sampler;
     TargetMonitor *monitor = d->monitor;
@@ -367,6 +426,7 @@ void Engine::stop()
     if (!d->dataDir.isEmpty() && d->apiUrl.isValid())
         QFile::remove(DataDir::apiAddressPath(d->dataDir));
     d->apiUrl.clear();
+    d->apiAuthority.clear();
     d->state = EngineState::Stopped;
     Q_EMIT stateChanged(d->state);
 }

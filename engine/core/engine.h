@@ -5,6 +5,7 @@
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
+#include "recovery/circuitbreaker.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -59,6 +60,21 @@ public:
     HealthReport health() const;
     Readiness readiness() const;
 
+    // Circuit breakers (one per target), sorted by name. Thread-safe.
+    QList<BreakerSnapshot> breakers() const;
+    // Operator override of one breaker, recorded in the audit log as done by `actor`
+    // ("console:USER", "cli:USER", "api"). Thread-safe. Fails with "breaker.not_found".
+    Result<BreakerSnapshot> forceBreaker(const QString &name, BreakerForce force,
+                                         const QString &actor);
+
+    // Applies a new configuration's targets and recovery settings to the running engine:
+    // targets and breakers matched by name keep their state and counts, new ones start
+    // fresh, removed ones go. Other settings (listen address, data directory, sampler,
+    // history, score) take effect at the next start. Call on the Engine's thread. The
+    // caller validates by loading with ConfigLoader; an engine that is not running only
+    // stores the configuration for its next start.
+    Result<void> reloadConfiguration(const Config &config);
+
     static QString defaultDataDir();
 
     // The audit chain writer (thread-safe record()); null before start() and after stop().
@@ -73,6 +89,10 @@ Q_SIGNALS:
     void targetsChanged(const QList<Shivx::TargetStatus> &targets);
     void healthChanged(const Shivx::HealthReport &report);
     void readinessChanged(const Shivx::Readiness &readiness);
+    // A circuit breaker changed state (re-emitted on the Engine's thread).
+    void breakerTransitioned(const Shivx::BreakerTransition &transition);
+    // reloadConfiguration() applied `sourceFile`.
+    void configurationReloaded(const QString &sourceFile);
 
 private:
     struct Private;

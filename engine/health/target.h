@@ -1,5 +1,8 @@
 #pragma once
 
+#include "recovery/circuitbreaker.h"
+#include "recovery/retrypolicy.h"
+
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -45,6 +48,11 @@ struct TargetSpec
     // command: exit code 0 within timeout
     QString command;
     QStringList args;
+
+    // recovery: every probe goes through the target's circuit breaker, and a failed probe
+    // is retried by this policy before it counts as a failure (see docs/configuration.md)
+    BreakerConfig breaker;
+    RetryConfig retry;
 };
 
 // Outcome of one probe run.

@@ -3,6 +3,8 @@
 #include "core/clock.h"
 #include "health/probe.h"
 #include "health/targetstatemachine.h"
+#include "recovery/breakerregistry.h"
+#include "recovery/retrypolicy.h"
 
 #include <QMutexLocker>
 #include <QNetworkAccessManager>
@@ -49,6 +51,11 @@ struct TargetMonitor::Private
         TargetStateMachine machine;
         QTimer *timer = nullptr;
         Probe *probe = nullptr;
+        // Recovery: the breaker every attempt passes, and the retries of one check.
+        std::shared_ptr<CircuitBreaker> breaker;
+        RetryPolicy retry;
+        int attempt = 0;            // of the check in progress; 0 = none
+        QTimer *retryTimer = nullptr;
     };
 
     TargetMonitor *q = nullptr;
@@ -61,14 +68,18 @@ struct TargetMonitor::Private
     // tls_verify: false target would otherwise let a verifying target to the same host pass.
     QNetworkAccessManager *network = nullptr;
     QNetworkAccessManager *insecureNetwork = nullptr;
+    BreakerRegistry *breakers = nullptr;
     bool running = false;
     QList<TargetStatus> published; // guarded by TargetMonitor::m_mutex
 
     QNetworkAccessManager *networkAccess(bool tlsVerify);
     void arm(Entry *entry);
     void tick(Entry *entry);
+    void startAttempt(Entry *entry);
     void cancelProbe(Entry *entry);
     void onProbeFinished(Entry *entry, Probe *probe, const ProbeResult &result);
+    void report(Entry *entry, const TargetStateMachine::Transition &transition);
+    void configureRecovery(Entry *entry);
     QList<TargetStatus> statuses() const;
     void publish(const QList<TargetStatus> &list);
 };
@@ -103,9 +114,23 @@ void TargetMonitor::Private::tick(Entry *entry)
     const int interval = timerMs(spec.intervalMs);
     if (entry->timer->interval() != interval)
         entry->timer->setInterval(interval);
-    // A probe that outlives its interval (timeout > interval) is not started twice.
-    if (entry->probe || !running)
+    // A probe that outlives its interval (timeout > interval), or a check still retrying, is
+    // not started twice.
+    if (entry->probe || entry->attempt > 0 || !running)
         return;
+    entry->attempt = 1;
+    startAttempt(entry);
+}
+
+void TargetMonitor::Private::startAttempt(Entry *entry)
+{
+    const TargetSpec &spec = entry->machine.spec();
+    if (entry->breaker && !entry->breaker->tryAcquire()) {
+        // Not sent: the breaker protects the target (and us) from calls known to fail.
+        entry->attempt = 0;
+        report(entry, entry->machine.applyRejected(TargetMonitor::circuitOpenReason(), clock->nowMs()));
+        return;
+    }
     Probe *probe = Probe::create(
         spec, clock, [this](bool tlsVerify) { return networkAccess(tlsVerify); }, q);
     entry->probe = probe;
@@ -116,10 +141,15 @@ void TargetMonitor::Private::tick(Entry *entry)
 
 void TargetMonitor::Private::cancelProbe(Entry *entry)
 {
+    entry->attempt = 0;
+    if (entry->retryTimer)
+        entry->retryTimer->stop();
     Probe *probe = entry->probe;
     if (!probe)
         return;
     entry->probe = nullptr;
+    if (entry->breaker)
+        entry->breaker->release();
     QObject::disconnect(probe, nullptr, q, nullptr);
     probe->cancel();
     // Later: cancelProbe may run from a slot invoked while the probe is on the call stack.
@@ -133,7 +163,31 @@ void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const P
     entry->probe = nullptr;
     probe->deleteLater();
 
-    const TargetStateMachine::Transition transition = entry->machine.apply(result);
+    if (entry->breaker) {
+        if (result.ok)
+            entry->breaker->recordSuccess();
+        else
+            entry->breaker->recordFailure();
+    }
+    if (!result.ok && running && entry->retry.shouldRetry(entry->attempt)) {
+        entry->attempt += 1;
+        if (!entry->retryTimer) {
+            entry->retryTimer = new QTimer(q);
+            entry->retryTimer->setSingleShot(true);
+            QObject::connect(entry->retryTimer, &QTimer::timeout, q, [this, entry] {
+                if (entry->attempt > 0 && !entry->probe && running)
+                    startAttempt(entry);
+            });
+        }
+        entry->retryTimer->start(timerMs(entry->retry.delayBeforeAttempt(entry->attempt)));
+        return;
+    }
+    entry->attempt = 0;
+    report(entry, entry->machine.apply(result));
+}
+
+void TargetMonitor::Private::report(Entry *entry, const TargetStateMachine::Transition &transition)
+{
     const QList<TargetStatus> list = statuses();
     publish(list);
     if (transition.changed)
@@ -149,6 +203,14 @@ QList<TargetStatus> TargetMonitor::Private::statuses() const
     for (const auto &entry : entries)
         list.append(entry->machine.status());
     return list;
+}
+
+void TargetMonitor::Private::configureRecovery(Entry *entry)
+{
+    const TargetSpec &spec = entry->machine.spec();
+    entry->retry = RetryPolicy(spec.retry);
+    if (breakers)
+        entry->breaker = breakers->configure(spec.name, spec.breaker);
 }
 
 void TargetMonitor::Private::publish(const QList<TargetStatus> &list)
@@ -177,6 +239,11 @@ TargetMonitor::~TargetMonitor()
     delete d;
 }
 
+void TargetMonitor::setBreakers(BreakerRegistry *registry)
+{
+    d->breakers = registry;
+}
+
 QList<TargetStatus> TargetMonitor::snapshot() const
 {
     QMutexLocker lock(&m_mutex);
@@ -195,6 +262,7 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
             const bool sameCheck = sameProbe(entry->machine.spec(), spec);
             const bool sameInterval = entry->machine.spec().intervalMs == spec.intervalMs;
             entry->machine.setSpec(spec);
+            d->configureRecovery(entry.get());
             if (!sameCheck)
                 d->cancelProbe(entry.get());
             if (d->running && (!sameCheck || !sameInterval))
@@ -203,6 +271,7 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
         } else {
             auto entry = std::make_unique<Private::Entry>();
             entry->machine.setSpec(spec);
+            d->configureRecovery(entry.get());
             if (d->running)
                 d->arm(entry.get());
             next.push_back(std::move(entry));
@@ -212,7 +281,10 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
         if (!gone)
             continue;
         d->cancelProbe(gone.get());
+        if (d->breakers)
+            d->breakers->remove(gone->machine.spec().name);
         delete gone->timer;
+        delete gone->retryTimer;
     }
     d->entries = std::move(next);
 
@@ -246,10 +318,15 @@ void TargetMonitor::stop()
     for (auto &entry : d->entries) {
         if (entry->timer)
             entry->timer->stop();
+        if (entry->retryTimer)
+            entry->retryTimer->stop();
+        entry->attempt = 0;
         Probe *probe = entry->probe;
         if (!probe)
             continue;
         entry->probe = nullptr;
+        if (entry->breaker)
+            entry->breaker->release();
         QObject::disconnect(probe, nullptr, this, nullptr);
         probe->cancel();
         // Deleted now rather than later: after stop() the thread may quit without running

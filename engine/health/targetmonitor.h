@@ -10,6 +10,7 @@
 
 namespace Shivx {
 
+class BreakerRegistry;
 class Clock;
 
 // Probes the configured targets on its own thread: the Engine creates it without a parent,
@@ -21,6 +22,13 @@ class TargetMonitor : public QObject
 public:
     explicit TargetMonitor(Clock *clock = nullptr, QObject *parent = nullptr);
     ~TargetMonitor() override;
+
+    // Every probe then goes through the breaker named after its target (created or retuned
+    // by setTargets). Call before start(), from any thread; the registry must outlive this.
+    void setBreakers(BreakerRegistry *registry);
+
+    // The reason a target shows while its breaker rejects probes.
+    static QString circuitOpenReason() { return QStringLiteral("circuit open"); }
 
     // Thread-safe copies of the latest state, in configuration order.
     QList<TargetStatus> snapshot() const;

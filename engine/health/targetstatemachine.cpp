@@ -115,4 +115,16 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
     return t;
 }
 
+TargetStateMachine::Transition TargetStateMachine::applyRejected(const QString &reason, qint64 nowMs)
+{
+    Transition t;
+    t.reason = reason;
+    m_status.lastCheckMs = nowMs;
+    m_status.lastError = reason;
+    changesInWindow(nowMs);
+    changeTo(TargetState::Down, nowMs, &t);
+    m_status.transitionsLastMinutes = int(m_changeTimesMs.size());
+    return t;
+}
+
 } // namespace Shivx

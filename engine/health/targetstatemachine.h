@@ -43,6 +43,9 @@ public:
 
     // Feeds one probe result. Results must arrive in time order.
     Transition apply(const ProbeResult &result);
+    // No probe was sent because the target's circuit breaker refused it: the target is DOWN
+    // with `reason` ("circuit open") as its error. Probe and failure counters do not move.
+    Transition applyRejected(const QString &reason, qint64 nowMs);
 
     // lastError is the reason for the current state while it is not UP (the probe error, or
     // "slow: ..." / "flapping: ..."), and empty while UP.

@@ -114,8 +114,16 @@ OverviewPage::OverviewPage(QWidget *parent)
     header->resizeSection(TargetsModel::LatencyColumn, 90);
     header->resizeSection(TargetsModel::FailuresColumn, 80);
     header->resizeSection(TargetsModel::LastCheckColumn, 100);
+    m_openBreakers = new QLabel(targetsBox);
+    m_openBreakers->setObjectName(QStringLiteral("openBreakersLabel"));
+    m_openBreakers->setWordWrap(true);
+    QPalette breakerPalette = m_openBreakers->palette();
+    breakerPalette.setColor(QPalette::WindowText, StatusColors::critical());
+    m_openBreakers->setPalette(breakerPalette);
+    m_openBreakers->hide();
     auto *targetsLayout = new QVBoxLayout(targetsBox);
     targetsLayout->addWidget(m_targetsSummary);
+    targetsLayout->addWidget(m_openBreakers);
     targetsLayout->addWidget(m_targetsView);
 
     auto *middle = new QSplitter(Qt::Horizontal, this);
@@ -158,6 +166,7 @@ void OverviewPage::retranslateUi()
         g->setUnit(tr("%"));
     m_scoreBox->setTitle(tr("Score breakdown"));
     m_targetsBox->setTitle(tr("Targets"));
+    updateOpenBreakers();
     m_scoreModel->retranslate();
     m_targetsModel->retranslate();
     // The gauges' details and the summaries are worded from data; word them again.
@@ -219,6 +228,30 @@ void OverviewPage::setHealth(const HealthReport &report)
     QPalette pal = m_scoreSummary->palette();
     pal.setColor(QPalette::WindowText, StatusColors::forHealthState(report.state));
     m_scoreSummary->setPalette(pal);
+}
+
+void OverviewPage::setBreakers(const QList<BreakerSnapshot> &breakers)
+{
+    QStringList open;
+    for (const BreakerSnapshot &b : breakers) {
+        if (b.state == BreakerState::Open)
+            open << b.name;
+    }
+    if (open == m_openBreakerNames)
+        return;
+    m_openBreakerNames = open;
+    m_openBreakers->setVisible(!open.isEmpty());
+    updateOpenBreakers();
+}
+
+void OverviewPage::updateOpenBreakers()
+{
+    m_openBreakers->setText(
+        m_openBreakerNames.isEmpty()
+            ? QString()
+            : tr("Circuit open: %1. Probes are held back until a trial call succeeds; see Recovery.", nullptr,
+                 int(m_openBreakerNames.size()))
+                  .arg(QLocale().createSeparatedList(m_openBreakerNames)));
 }
 
 void OverviewPage::setTargets(const QList<TargetStatus> &targets)

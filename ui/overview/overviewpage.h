@@ -3,6 +3,7 @@
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
+#include "recovery/circuitbreaker.h"
 
 #include <QWidget>
 
@@ -30,6 +31,9 @@ public:
     void setHostSample(const HostSample &sample);
     void setHealth(const HealthReport &report);
     void setTargets(const QList<TargetStatus> &targets);
+    // Shows the names of open circuit breakers above the targets; hidden while none is open.
+    void setBreakers(const QList<BreakerSnapshot> &breakers);
+    QLabel *openBreakersLabel() const { return m_openBreakers; }
 
     GaugeWidget *scoreGauge() const { return m_scoreGauge; }
     GaugeWidget *cpuGauge() const { return m_cpuGauge; }
@@ -46,6 +50,7 @@ private:
     // on LanguageChange.
     void retranslateUi();
     void updateTargetsSummary();
+    void updateOpenBreakers();
 
     GaugeWidget *m_scoreGauge = nullptr;
     GaugeWidget *m_cpuGauge = nullptr;
@@ -59,6 +64,8 @@ private:
     QSortFilterProxyModel *m_targetsProxy = nullptr;
     QTableView *m_targetsView = nullptr;
     QLabel *m_targetsSummary = nullptr;
+    QLabel *m_openBreakers = nullptr;
+    QStringList m_openBreakerNames;
     QGroupBox *m_scoreBox = nullptr;
     QGroupBox *m_targetsBox = nullptr;
     // What the setters were given last, to word it again in a new language.

@@ -3,6 +3,7 @@
 #include "audit/auditpage.h"
 #include "history/historypage.h"
 #include "overview/overviewpage.h"
+#include "recovery/recoverypage.h"
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
 
@@ -46,6 +47,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_history = new HistoryPage(engine->databasePath(), this);
     // The Verify button appears once the verifier is plugged in with setVerifyRunner().
     m_audit = new AuditPage(QDir(engine->dataDir()).filePath(QStringLiteral("audit")), this);
+    m_recovery = new RecoveryPage(engine, this);
 
     m_navigation = new QListWidget(this);
     m_navigation->setObjectName(QStringLiteral("navigation"));
@@ -66,6 +68,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_overview);
     m_stack->addWidget(m_history);
+    m_stack->addWidget(m_recovery);
     m_stack->addWidget(m_audit);
 
     auto *central = new QWidget(this);
@@ -96,10 +99,12 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(engine, &Engine::targetsChanged, m_overview, &OverviewPage::setTargets);
     connect(engine, &Engine::healthChanged, this, &MainWindow::onHealthChanged);
     connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
+    connect(m_recovery, &RecoveryPage::breakersRefreshed, m_overview, &OverviewPage::setBreakers);
 
     // The engine may have published before the window existed; start from its snapshots
     // (retranslateUi() words the status bar from them).
     m_overview->setTargets(engine->targets());
+    m_overview->setBreakers(engine->breakers());
     retranslateUi();
 
     resize(1280, 800);
@@ -142,6 +147,7 @@ void MainWindow::retranslateUi()
     m_navigation->item(OverviewPageIndex)->setText(tr("Overview"));
     m_navigation->item(HistoryPageIndex)->setText(tr("History"));
     m_navigation->item(AuditPageIndex)->setText(tr("Audit"));
+    m_navigation->item(RecoveryPageIndex)->setText(tr("Recovery"));
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).

@@ -13,6 +13,7 @@ namespace Shivx::Ui {
 class AuditPage;
 class HistoryPage;
 class OverviewPage;
+class RecoveryPage;
 
 // The console's frame: a navigation list of the areas on the left, the area's page on the
 // right, and a status bar with the engine's state, API address, health and last sample.
@@ -22,7 +23,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { OverviewPageIndex, HistoryPageIndex, AuditPageIndex, PageCount };
+    enum Page { OverviewPageIndex, HistoryPageIndex, RecoveryPageIndex, AuditPageIndex, PageCount };
 
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -33,6 +34,7 @@ public:
     OverviewPage *overviewPage() const { return m_overview; }
     HistoryPage *historyPage() const { return m_history; }
     AuditPage *auditPage() const { return m_audit; }
+    RecoveryPage *recoveryPage() const { return m_recovery; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -54,6 +56,7 @@ private:
     OverviewPage *m_overview = nullptr;
     HistoryPage *m_history = nullptr;
     AuditPage *m_audit = nullptr;
+    RecoveryPage *m_recovery = nullptr;
     QLabel *m_engineStateLabel = nullptr;
     QLabel *m_apiLabel = nullptr;
     QLabel *m_healthLabel = nullptr;

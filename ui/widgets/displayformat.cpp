@@ -50,6 +50,44 @@ QString DisplayFormat::dateTime(qint64 epochMs)
         QDateTime::fromMSecsSinceEpoch(epochMs), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
+QString DisplayFormat::breakerState(BreakerState state)
+{
+    switch (state) {
+    case BreakerState::Closed:
+        return tr("Closed");
+    case BreakerState::HalfOpen:
+        return tr("Half-open");
+    case BreakerState::Open:
+        return tr("Open");
+    }
+    return tr("Unknown");
+}
+
+QString DisplayFormat::breakerForce(BreakerForce force)
+{
+    switch (force) {
+    case BreakerForce::Open:
+        return tr("Forced open");
+    case BreakerForce::Closed:
+        return tr("Forced closed");
+    case BreakerForce::Auto:
+        break;
+    }
+    return tr("Automatic");
+}
+
+QString DisplayFormat::duration(qint64 ms)
+{
+    const qint64 s = qMax<qint64>(0, ms) / 1000;
+    if (s < 60)
+        return tr("%1 s").arg(s);
+    if (s < 3600)
+        return tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+    if (s < 86400)
+        return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+    return tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
+}
+
 QString DisplayFormat::targetState(TargetState state)
 {
     switch (state) {

@@ -30,6 +30,11 @@ public:
     static QString targetKind(TargetKind kind);
     static QString healthState(HealthState state);
     static QString engineState(EngineState state);
+    static QString breakerState(BreakerState state);
+    // "Automatic", "Forced open", "Forced closed".
+    static QString breakerForce(BreakerForce force);
+    // A length of time for reading, to the second: "45 s", "3 min 12 s", "2 h 5 min".
+    static QString duration(qint64 ms);
 };
 
 } // namespace Shivx::Ui

@@ -22,6 +22,19 @@ QColor unknown()
     return QColor(0x80, 0x86, 0x8b);
 }
 
+QColor forBreakerState(BreakerState state)
+{
+    switch (state) {
+    case BreakerState::Closed:
+        return ok();
+    case BreakerState::HalfOpen:
+        return warning();
+    case BreakerState::Open:
+        return critical();
+    }
+    return unknown();
+}
+
 QColor forTargetState(TargetState state)
 {
     switch (state) {

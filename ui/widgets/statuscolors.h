@@ -21,6 +21,8 @@ QColor unknown();
 QColor forTargetState(TargetState state);
 QColor forHealthState(HealthState state);
 QColor forEngineState(EngineState state);
+// Closed green, half-open amber, open red.
+QColor forBreakerState(BreakerState state);
 // Text colour that stays readable on `background`.
 QColor textOn(const QColor &background);
 

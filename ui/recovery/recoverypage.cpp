@@ -1,0 +1,226 @@
+#include "recovery/recoverypage.h"
+
+#include "recovery/breakersmodel.h"
+#include "widgets/statuscolors.h"
+
+#include <QEvent>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLoggingCategory>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <pwd.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcRecoveryPage, "shivx.ui.recovery")
+
+namespace Shivx::Ui {
+
+namespace {
+constexpr int RefreshIntervalMs = 1000;
+}
+
+RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
+    : QWidget(parent)
+    , m_engine(engine)
+{
+    m_model = new BreakersModel(this);
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("breakersView"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->verticalHeader()->hide();
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->horizontalHeader()->setMinimumSectionSize(90);
+    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(BreakersModel::ReasonColumn, QHeaderView::Stretch);
+
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("breakersSummary"));
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("recoveryMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_forceOpen = new QPushButton(this);
+    m_forceOpen->setObjectName(QStringLiteral("forceOpenButton"));
+    m_forceClosed = new QPushButton(this);
+    m_forceClosed->setObjectName(QStringLiteral("forceClosedButton"));
+    m_automatic = new QPushButton(this);
+    m_automatic->setObjectName(QStringLiteral("automaticButton"));
+    m_reload = new QPushButton(this);
+    m_reload->setObjectName(QStringLiteral("reloadConfigurationButton"));
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_summary, 1);
+    header->addWidget(m_reload);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_forceOpen);
+    actions->addWidget(m_forceClosed);
+    actions->addWidget(m_automatic);
+    actions->addWidget(m_message, 1);
+
+    m_breakersBox = new QGroupBox(this);
+    m_breakersBox->setObjectName(QStringLiteral("breakersBox"));
+    auto *boxLayout = new QVBoxLayout(m_breakersBox);
+    boxLayout->addLayout(header);
+    boxLayout->addWidget(m_view, 1);
+    boxLayout->addLayout(actions);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("recoverySplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_breakersBox);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_splitter);
+
+    connect(m_forceOpen, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Open); });
+    connect(m_forceClosed, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Closed); });
+    connect(m_automatic, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Auto); });
+    connect(m_reload, &QPushButton::clicked, this, &RecoveryPage::reloadConfiguration);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RecoveryPage::updateButtons);
+    // The selected breaker's force state shows in its row; the buttons follow it.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &RecoveryPage::updateButtons);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RecoveryPage::updateButtons);
+    connect(engine, &Engine::breakerTransitioned, this, &RecoveryPage::refresh);
+    connect(engine, &Engine::configurationReloaded, this, &RecoveryPage::refresh);
+
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setInterval(RefreshIntervalMs);
+    connect(m_refreshTimer, &QTimer::timeout, this, &RecoveryPage::refresh);
+    m_refreshTimer->start();
+
+    retranslateUi();
+    refresh();
+}
+
+QString RecoveryPage::actor()
+{
+    QString user;
+    if (const passwd *pw = ::getpwuid(::getuid()))
+        user = QString::fromLocal8Bit(pw->pw_name);
+    if (user.isEmpty())
+        user = QStringLiteral("uid%1").arg(::getuid());
+    return QStringLiteral("console:") + user;
+}
+
+void RecoveryPage::refresh()
+{
+    const QList<BreakerSnapshot> breakers = m_engine->breakers();
+    m_model->update(breakers);
+    updateSummary();
+    Q_EMIT breakersRefreshed(breakers);
+}
+
+QString RecoveryPage::selectedName() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.constFirst().data(BreakersModel::NameRole).toString();
+}
+
+void RecoveryPage::forceSelected(BreakerForce force)
+{
+    const QString name = selectedName();
+    if (name.isEmpty())
+        return;
+    const Result<BreakerSnapshot> result = m_engine->forceBreaker(name, force, actor());
+    if (!result) {
+        showMessage(tr("Could not change breaker %1: %2").arg(name, result.error().message), true);
+    } else if (force == BreakerForce::Auto) {
+        showMessage(tr("Breaker %1 is automatic again.").arg(name), false);
+    } else {
+        showMessage(force == BreakerForce::Open ? tr("Breaker %1 forced open.").arg(name)
+                                                : tr("Breaker %1 forced closed.").arg(name),
+                    false);
+    }
+    refresh();
+}
+
+void RecoveryPage::reloadConfiguration()
+{
+    const QString file = m_engine->config().sourceFile;
+    const Result<Config> config = ConfigLoader::loadFile(file);
+    if (!config) {
+        qCWarning(lcRecoveryPage).noquote() << "configuration not reloaded:" << config.error().message;
+        showMessage(tr("Configuration not reloaded; the running configuration stays active. %1")
+                        .arg(config.error().message),
+                    true);
+        return;
+    }
+    if (const Result<void> applied = m_engine->reloadConfiguration(*config); !applied) {
+        showMessage(tr("Configuration not reloaded: %1").arg(applied.error().message), true);
+        return;
+    }
+    showMessage(tr("Configuration reloaded from %1.").arg(file), false);
+    refresh();
+}
+
+void RecoveryPage::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    QPalette pal = m_message->palette();
+    pal.setColor(QPalette::WindowText, error ? StatusColors::critical() : palette().color(QPalette::WindowText));
+    m_message->setPalette(pal);
+}
+
+void RecoveryPage::updateButtons()
+{
+    const QString name = selectedName();
+    const int row = m_model->rowOf(name);
+    const bool selected = row >= 0;
+    const BreakerForce force = selected ? m_model->breakers().at(row).force : BreakerForce::Auto;
+    m_forceOpen->setEnabled(selected && force != BreakerForce::Open);
+    m_forceClosed->setEnabled(selected && force != BreakerForce::Closed);
+    m_automatic->setEnabled(selected && force != BreakerForce::Auto);
+}
+
+void RecoveryPage::updateSummary()
+{
+    const QList<BreakerSnapshot> &rows = m_model->breakers();
+    int open = 0;
+    for (const BreakerSnapshot &b : rows)
+        open += b.state == BreakerState::Open ? 1 : 0;
+    if (rows.isEmpty())
+        m_summary->setText(tr("No circuit breakers: the configuration has no targets."));
+    else
+        m_summary->setText(tr("%n breaker(s)", nullptr, int(rows.size())) + QStringLiteral(", ")
+                           + tr("%n open", nullptr, open));
+}
+
+void RecoveryPage::retranslateUi()
+{
+    m_breakersBox->setTitle(tr("Circuit breakers"));
+    m_forceOpen->setText(tr("Force open"));
+    m_forceOpen->setToolTip(tr("Reject every call to the selected target until set back to automatic"));
+    m_forceClosed->setText(tr("Force closed"));
+    m_forceClosed->setToolTip(tr("Let every call to the selected target through, whatever fails"));
+    m_automatic->setText(tr("Automatic"));
+    m_automatic->setToolTip(tr("Let the breaker decide again, starting closed"));
+    m_reload->setText(tr("Reload configuration"));
+    m_reload->setToolTip(tr("Read %1 again and apply its targets and recovery settings")
+                             .arg(m_engine->config().sourceFile));
+    m_model->retranslate();
+    updateSummary();
+    updateButtons();
+}
+
+void RecoveryPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+} // namespace Shivx::Ui
