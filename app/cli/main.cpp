@@ -2,6 +2,7 @@
 // engine library and data directory as the console.
 #include "clicommon.h"
 #include "historycommand.h"
+#include "processcommand.h"
 #include "servecommand.h"
 
 #include "core/terminationsignals.h"
@@ -16,6 +17,7 @@ void usage(QTextStream &s)
          "Commands:\n"
          "  serve     run the engine headless (HTTP API, health endpoints, /metrics)\n"
          "  history   list and query the metric history (shivx history --help)\n"
+         "  process   list, start, stop and restart supervised processes (shivx process --help)\n"
          "  version   print the version\n\n"
          "Every command takes --data-dir DIR and --help.\n";
 }
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
         return serveCommand(rest);
     if (command == QLatin1String("history"))
         return historyCommand(rest);
+    if (command == QLatin1String("process"))
+        return processCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;

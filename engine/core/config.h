@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "health/target.h"
+#include "recovery/superviseconfig.h"
 
 #include <QByteArray>
 #include <QList>
@@ -47,6 +48,8 @@ struct Config
     HistoryRetention retention;
     ScoreConfig score;
     QList<TargetSpec> targets;
+    // Targets with supervise: or restart_command:, in configuration order.
+    QList<RecoverySpec> recovery;
 };
 
 class ConfigLoader

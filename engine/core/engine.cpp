@@ -9,6 +9,8 @@
 #include "health/healthaggregator.h"
 #include "health/hostsampler.h"
 #include "health/targetmonitor.h"
+#include "recovery/processapi.h"
+#include "recovery/processsupervisor.h"
 #include "telemetry/historystore.h"
 #include "telemetry/historywriter.h"
 #include "telemetry/prometheusexposition.h"
@@ -49,6 +51,9 @@ void registerMetaTypes()
     qRegisterMetaType<EngineState>();
     qRegisterMetaType<TargetState>();
     qRegisterMetaType<QList<SamplePoint>>();
+    qRegisterMetaType<ProcessSnapshot>();
+    qRegisterMetaType<QList<ProcessSnapshot>>();
+    qRegisterMetaType<ProcessEvent>();
 }
 
 // A worker thread named for `ps -L` and gdb, whose objects are deleted on it when it ends.
@@ -77,6 +82,7 @@ struct Engine::Private
     HealthAggregator *aggregator = nullptr;
     HistoryWriter *writer = nullptr;
     HttpApi *api = nullptr;
+    ProcessSupervisor *supervisor = nullptr;
     AuditSink *audit = nullptr; // the audit chain writer; services record their events here
     QList<QThread *> threads;
 };
@@ -109,6 +115,26 @@ QUrl Engine::apiUrl() const { return d->apiUrl; }
 HostSample Engine::lastHostSample() const { return d->status.host(); }
 QList<TargetStatus> Engine::targets() const { return d->status.targets(); }
 HealthReport Engine::health() const { return d->status.health(); }
+
+QList<ProcessSnapshot> Engine::processes() const
+{
+    return d->supervisor ? d->supervisor->snapshot() : QList<ProcessSnapshot>();
+}
+
+bool Engine::startProcess(const QString &name, const QString &actor)
+{
+    return d->supervisor && d->supervisor->startProcess(name, actor);
+}
+
+bool Engine::stopProcess(const QString &name, const QString &actor)
+{
+    return d->supervisor && d->supervisor->stopProcess(name, actor);
+}
+
+bool Engine::restartProcess(const QString &name, const QString &actor)
+{
+    return d->supervisor && d->supervisor->restartProcess(name, actor);
+}
 
 Readiness Engine::readiness() const
 {
@@ -148,6 +174,8 @@ Result<void> Engine::start()
     d->status.coreHeartbeatMs.store(now);
 
     QList<TargetSpec> targets = config.targets;
+    d->supervisor = new ProcessSupervisor(config.recovery, d->dataDir + QStringLiteral("/processes"),
+                                          d->clock, d->audit);
     const bool wantApi = d->options.startApi && config.apiEnabled;
     if (wantApi) {
         const QString listen = d->options.listen.isEmpty() ? config.listen : d->options.listen;
@@ -165,7 +193,7 @@ Result<void> Engine::start()
             in.historyWriteErrors = storage.writeErrors;
             in.historyPointsDropped = storage.pointsDropped;
             in.apiRequestsByCode = d->api->requestCounts();
-            return renderEngineMetrics(in);
+            return renderEngineMetrics(in) + ProcessApi::metrics(d->supervisor->snapshot());
         };
         const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
         d->api = new HttpApi(&d->status, providers, d->clock, livenessLimit);
@@ -176,6 +204,7 @@ Result<void> Engine::start()
             return fail(token.error());
         }
         d->api->setToken(token.value());
+        d->api->addRoutes(ProcessApi::routes(d->supervisor, d->clock));
         QString error;
         const quint16 port = d->api->bindTo(listen, &error);
         if (port == 0) {
@@ -221,6 +250,11 @@ Result<void> Engine::start()
                 qCInfo(lcEngine).noquote() << "target" << name << toString(from) << "->" << toString(to)
                                            << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason));
             });
+    connect(d->monitor, &TargetMonitor::targetsUpdated, d->supervisor, &ProcessSupervisor::onTargetsUpdated);
+    connect(d->supervisor, &ProcessSupervisor::targetResetRequested, d->monitor, &TargetMonitor::resetTarget);
+    connect(d->supervisor, &ProcessSupervisor::processesChanged, this, &Engine::processesChanged);
+    connect(d->supervisor, &ProcessSupervisor::logLines, this, &Engine::processLogLines);
+    connect(d->supervisor, &ProcessSupervisor::eventOccurred, this, &Engine::processEvent);
     connect(d->aggregator, &HealthAggregator::historyPoints, d->writer, &HistoryWriter::record);
     connect(d->aggregator, &HealthAggregator::hostSampled, this, &Engine::hostSampled);
     connect(d->aggregator, &HealthAggregator::targetsChanged, this, &Engine::targetsChanged);
@@ -228,7 +262,8 @@ Result<void> Engine::start()
     connect(d->aggregator, &HealthAggregator::readinessChanged, this, &Engine::readinessChanged);
 
     d->threads = {makeThread("shivx-storage", d->writer), makeThread("shivx-core", d->aggregator),
-                  makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor)};
+                  makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor),
+                  makeThread("shivx-supervisor", d->supervisor)};
     if (d->api)
         d->threads.append(makeThread("shivx-api", d->api));
     for (QThread *t : std::as_const(d->threads))
@@ -237,9 +272,12 @@ Result<void> Engine::start()
     QMetaObject::invokeMethod(d->writer, &HistoryWriter::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->aggregator, &HealthAggregator::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->sampler, &HostSampler::start, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(d->monitor, [monitor, targets] {
+    ProcessSupervisor *supervisor = d->supervisor;
+    QMetaObject::invokeMethod(d->monitor, [monitor, targets, supervisor] {
         monitor->setTargets(targets);
         monitor->start();
+        // After setTargets, so that the startup grace the supervisor asks for finds its target.
+        QMetaObject::invokeMethod(supervisor, &ProcessSupervisor::start, Qt::QueuedConnection);
     }, Qt::QueuedConnection);
 
     qCInfo(lcEngine).noquote() << "engine started; data directory" << d->dataDir << "configuration"
@@ -253,6 +291,8 @@ Result<void> Engine::start()
 void Engine::stop()
 {
     if (d->threads.isEmpty() && !d->api) {
+        delete d->supervisor; // a start that failed before the threads ran: never started
+        d->supervisor = nullptr;
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
             d->state = EngineState::Stopped;
             Q_EMIT stateChanged(d->state);
@@ -276,6 +316,7 @@ void Engine::stop()
         }, Qt::BlockingQueuedConnection);
     }
     blocking(d->monitor, &TargetMonitor::stop);
+    blocking(d->supervisor, &ProcessSupervisor::shutdown);
     blocking(d->sampler, &HostSampler::stop);
     blocking(d->aggregator, &HealthAggregator::stop);
     blocking(d->writer, &HistoryWriter::finish);
@@ -290,6 +331,7 @@ void Engine::stop()
     d->api = nullptr; // deleted on its thread when that thread finished
     d->sampler = nullptr;
     d->monitor = nullptr;
+    d->supervisor = nullptr;
     d->aggregator = nullptr;
     d->writer = nullptr;
     if (!d->dataDir.isEmpty() && d->apiUrl.isValid())

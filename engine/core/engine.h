@@ -5,6 +5,7 @@
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
+#include "recovery/processsnapshot.h"
 
 #include <QObject>
 #include <QUrl>
@@ -59,12 +60,24 @@ public:
 
     static QString defaultDataDir();
 
+    // Supervised processes (targets with supervise:). Thread-safe. The control methods queue
+    // the request to the supervisor thread and return false for unknown names; `actor` is
+    // recorded in the audit log ("console:alice").
+    QList<ProcessSnapshot> processes() const;
+    bool startProcess(const QString &name, const QString &actor);
+    bool stopProcess(const QString &name, const QString &actor);
+    bool restartProcess(const QString &name, const QString &actor);
+
 Q_SIGNALS:
     void stateChanged(Shivx::EngineState state);
     void hostSampled(const Shivx::HostSample &sample);
     void targetsChanged(const QList<Shivx::TargetStatus> &targets);
     void healthChanged(const Shivx::HealthReport &report);
     void readinessChanged(const Shivx::Readiness &readiness);
+    void processesChanged(const QList<Shivx::ProcessSnapshot> &processes);
+    // Complete lines a supervised process wrote (stdout and stderr), as they arrive.
+    void processLogLines(const QString &name, const QStringList &lines);
+    void processEvent(const Shivx::ProcessEvent &event);
 
 private:
     struct Private;
