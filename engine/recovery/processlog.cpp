@@ -60,17 +60,29 @@ QStringList ProcessLog::append(const QByteArray &data)
     }
     m_partial.remove(0, start);
 
-    if (!ensureOpen())
-        return lines;
-    // Rotate on whole writes, not mid-line where possible: a write that would cross the
-    // limit goes to a fresh file (unless the file is empty, so one huge write still lands).
-    if (m_file.size() > 0 && m_file.size() + data.size() > m_maxBytes) {
-        rotate();
+    QByteArray rest = data;
+    while (!rest.isEmpty()) {
         if (!ensureOpen())
             return lines;
+        const qint64 room = m_maxBytes - m_file.size();
+        qsizetype take = rest.size();
+        if (take > room) {
+            // Cut at the last line end that fits, so that a line is not split across files;
+            // only a line longer than a whole file is cut.
+            const qsizetype nl = room > 0 ? rest.lastIndexOf('\n', qsizetype(room) - 1) : -1;
+            if (nl >= 0)
+                take = nl + 1;
+            else if (m_file.size() > 0)
+                take = 0;
+            else
+                take = qsizetype(room);
+        }
+        if (take > 0 && m_file.write(rest.constData(), take) != take)
+            m_error = QStringLiteral("%1: %2").arg(m_file.fileName(), m_file.errorString());
+        rest.remove(0, take);
+        if (!rest.isEmpty())
+            rotate();
     }
-    if (m_file.write(data) != data.size())
-        m_error = QStringLiteral("%1: %2").arg(m_file.fileName(), m_file.errorString());
     m_file.flush();
     return lines;
 }

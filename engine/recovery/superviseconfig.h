@@ -31,7 +31,7 @@ struct RecoverySpec
     QString command;
     QStringList args;
     QList<QPair<QString, QString>> env; // added to the engine's environment
-    QString cwd;                        // empty = the data directory
+    QString cwd;                        // empty = DATA_DIR/processes (beside its log)
     RestartPolicy restart = RestartPolicy::Always;
     qint64 backoffInitialMs = 1000;
     qint64 backoffMaxMs = 60'000;

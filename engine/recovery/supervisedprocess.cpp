@@ -221,6 +221,8 @@ void SupervisedProcess::launch()
     process->setProgram(m_spec.command);
     process->setArguments(m_spec.args);
     process->setProcessChannelMode(QProcess::MergedChannels);
+    if (m_spec.cwd.isEmpty())
+        QDir().mkpath(m_logDir); // the default working directory is where its log goes
     process->setWorkingDirectory(m_spec.cwd.isEmpty() ? m_logDir : m_spec.cwd);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const auto &[key, value] : m_spec.env)
