@@ -155,7 +155,7 @@ void SupervisedProcess::start(const QString &actor)
 
 void SupervisedProcess::stop(const QString &actor)
 {
-    Q_UNUSED(actor)
+    m_pendingActor = actor;
     m_wantStopped = true;
     m_restartAfterStop = false;
     m_restartTimer->stop();
@@ -167,9 +167,11 @@ void SupervisedProcess::stop(const QString &actor)
     case ProcessState::Stopping:
         return;
     case ProcessState::Stopped:
+        return;
     case ProcessState::Backoff:
     case ProcessState::CrashLoop:
         setState(ProcessState::Stopped);
+        event(QStringLiteral("process.stopped"), actor);
         return;
     }
 }
