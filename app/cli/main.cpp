@@ -4,6 +4,7 @@
 #include "clicommon.h"
 #include "breakercommand.h"
 #include "historycommand.h"
+#include "processcommand.h"
 #include "servecommand.h"
 
 #include "core/terminationsignals.h"
@@ -20,6 +21,7 @@ void usage(QTextStream &s)
          "  history   list and query the metric history (shivx history --help)\n"
          "  audit     append to, tail and export the audit chain (shivx audit --help)\n"
          "  breaker   list and force the running engine's circuit breakers (shivx breaker --help)\n"
+         "  process   list, start, stop and restart supervised processes (shivx process --help)\n"
          "  version   print the version\n\n"
          "Every command takes --data-dir DIR and --help.\n";
 }
@@ -50,6 +52,8 @@ int main(int argc, char **argv)
         return auditCommand(rest);
     if (command == QLatin1String("breaker"))
         return breakerCommand(rest);
+    if (command == QLatin1String("process"))
+        return processCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;

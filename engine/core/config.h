@@ -4,6 +4,7 @@
 #include "core/result.h"
 #include "health/target.h"
 #include "recovery/recoveryconfig.h"
+#include "recovery/superviseconfig.h"
 
 #include <QByteArray>
 #include <QList>
@@ -51,6 +52,8 @@ struct Config
     RecoveryDefaults recovery; // already applied to each target's breaker, retry and timeout
     QList<TargetSpec> targets;
     AuditConfig audit;       // audit chain writer (engine/audit/auditconfig.h)
+    // Targets with supervise: or restart_command:, in configuration order.
+    QList<RecoverySpec> supervised;
 };
 
 class ConfigLoader

@@ -2,6 +2,7 @@
 #include "core/configreader.h"
 #include "core/timeutil.h"
 #include "recovery/recoveryconfig.h"
+#include "recovery/superviseconfig.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -50,7 +51,13 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
         QStringLiteral("tls_verify"), QStringLiteral("host"), QStringLiteral("port"),
         QStringLiteral("pid_file"), QStringLiteral("process_name"), QStringLiteral("command"),
         QStringLiteral("args"), QStringLiteral("breaker"), QStringLiteral("retry")};
-    if (!r.checkKeys(n, path, keys))
+    static const QSet<QString> allKeys = [] {
+        QSet<QString> all = keys;
+        for (const QString &k : Internal::recoveryTargetKeys())
+            all.insert(k);
+        return all;
+    }();
+    if (!r.checkKeys(n, path, allKeys))
         return;
 
     r.string(n, path, "name", &t->name);
@@ -260,6 +267,9 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
                     }
                     names.insert(t.name);
                     c.targets.append(t);
+                    RecoverySpec recovery;
+                    if (Internal::readRecoverySpec(r, ts[i], path, t.name, &recovery))
+                        c.supervised.append(recovery);
                 }
             }
         }

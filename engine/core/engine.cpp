@@ -12,6 +12,8 @@
 #include "health/targetmonitor.h"
 #include "recovery/breakerregistry.h"
 #include "recovery/breakerroutes.h"
+#include "recovery/processapi.h"
+#include "recovery/processsupervisor.h"
 #include "telemetry/historystore.h"
 #include "telemetry/historywriter.h"
 #include "telemetry/prometheusexposition.h"
@@ -57,6 +59,9 @@ void registerMetaTypes()
     qRegisterMetaType<QList<BreakerSnapshot>>();
     qRegisterMetaType<BreakerTransition>();
     qRegisterMetaType<BreakerState>();
+    qRegisterMetaType<ProcessSnapshot>();
+    qRegisterMetaType<QList<ProcessSnapshot>>();
+    qRegisterMetaType<ProcessEvent>();
 }
 
 // The targets as they will be probed: "${api}" resolved to the bound API address, and
@@ -104,6 +109,7 @@ struct Engine::Private
     HealthAggregator *aggregator = nullptr;
     HistoryWriter *writer = nullptr;
     HttpApi *api = nullptr;
+    ProcessSupervisor *supervisor = nullptr;
     AuditSink *audit = nullptr; // the audit chain writer; services record their events here
     AuditWriter *auditWriter = nullptr; // == audit, on auditThread (started first, stopped last)
     QThread *auditThread = nullptr;
@@ -188,6 +194,26 @@ Result<void> Engine::reloadConfiguration(const Config &config)
     return {};
 }
 
+QList<ProcessSnapshot> Engine::processes() const
+{
+    return d->supervisor ? d->supervisor->snapshot() : QList<ProcessSnapshot>();
+}
+
+bool Engine::startProcess(const QString &name, const QString &actor)
+{
+    return d->supervisor && d->supervisor->startProcess(name, actor);
+}
+
+bool Engine::stopProcess(const QString &name, const QString &actor)
+{
+    return d->supervisor && d->supervisor->stopProcess(name, actor);
+}
+
+bool Engine::restartProcess(const QString &name, const QString &actor)
+{
+    return d->supervisor && d->supervisor->restartProcess(name, actor);
+}
+
 Readiness Engine::readiness() const
 {
     if (!d->aggregator)
@@ -248,6 +274,8 @@ Result<void> Engine::start()
     d->status.coreHeartbeatMs.store(now);
 
     QList<TargetSpec> targets = config.targets;
+    d->supervisor = new ProcessSupervisor(config.supervised, d->dataDir + QStringLiteral("/processes"),
+                                          d->clock, d->audit);
     const bool wantApi = d->options.startApi && config.apiEnabled;
     if (wantApi) {
         const QString listen = d->options.listen.isEmpty() ? config.listen : d->options.listen;
@@ -265,7 +293,8 @@ Result<void> Engine::start()
             in.historyWriteErrors = storage.writeErrors;
             in.historyPointsDropped = storage.pointsDropped;
             in.apiRequestsByCode = d->api->requestCounts();
-            return renderEngineMetrics(in) + renderBreakerMetrics(d->breakers->snapshots());
+            return renderEngineMetrics(in) + renderBreakerMetrics(d->breakers->snapshots())
+                + ProcessApi::metrics(d->supervisor->snapshot());
         };
         const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
         d->api = new HttpApi(&d->status, providers, d->clock, livenessLimit);
@@ -277,6 +306,7 @@ Result<void> Engine::start()
         }
         d->api->setToken(token.value());
         d->api->addRoutes(breakerRoutes(d->breakers.get()));
+        d->api->addRoutes(ProcessApi::routes(d->supervisor, d->clock));
         QString error;
         const quint16 port = d->api->bindTo(listen, &error);
         if (port == 0) {
@@ -334,6 +364,11 @@ Result<void> Engine::start()
                           {{QStringLiteral("state"), r.ready ? QStringLiteral("ready") : QStringLiteral("not_ready")},
                            {QStringLiteral("failing"), failing.join(QLatin1Char(','))}}, d->clock->nowMs()});
     });
+    connect(d->monitor, &TargetMonitor::targetsUpdated, d->supervisor, &ProcessSupervisor::onTargetsUpdated);
+    connect(d->supervisor, &ProcessSupervisor::targetResetRequested, d->monitor, &TargetMonitor::resetTarget);
+    connect(d->supervisor, &ProcessSupervisor::processesChanged, this, &Engine::processesChanged);
+    connect(d->supervisor, &ProcessSupervisor::logLines, this, &Engine::processLogLines);
+    connect(d->supervisor, &ProcessSupervisor::eventOccurred, this, &Engine::processEvent);
     connect(d->aggregator, &HealthAggregator::historyPoints, d->writer, &HistoryWriter::record);
     connect(d->aggregator, &HealthAggregator::hostSampled, this, &Engine::hostSampled);
     connect(d->aggregator, &HealthAggregator::targetsChanged, this, &Engine::targetsChanged);
@@ -341,7 +376,8 @@ Result<void> Engine::start()
     connect(d->aggregator, &HealthAggregator::readinessChanged, this, &Engine::readinessChanged);
 
     d->threads = {makeThread("shivx-storage", d->writer), makeThread("shivx-core", d->aggregator),
-                  makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor)};
+                  makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor),
+                  makeThread("shivx-supervisor", d->supervisor)};
     if (d->api)
         d->threads.append(makeThread("shivx-api", d->api));
     for (QThread *t : std::as_const(d->threads))
@@ -350,9 +386,12 @@ Result<void> Engine::start()
     QMetaObject::invokeMethod(d->writer, &HistoryWriter::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->aggregator, &HealthAggregator::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->sampler, &HostSampler::start, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(d->monitor, [monitor, targets] {
+    ProcessSupervisor *supervisor = d->supervisor;
+    QMetaObject::invokeMethod(d->monitor, [monitor, targets, supervisor] {
         monitor->setTargets(targets);
         monitor->start();
+        // After setTargets, so that the startup grace the supervisor asks for finds its target.
+        QMetaObject::invokeMethod(supervisor, &ProcessSupervisor::start, Qt::QueuedConnection);
     }, Qt::QueuedConnection);
 
     qCInfo(lcEngine).noquote() << "engine started; data directory" << d->dataDir << "configuration"
@@ -370,6 +409,8 @@ Result<void> Engine::start()
 void Engine::stop()
 {
     if (d->threads.isEmpty() && !d->api && !d->auditThread) {
+        delete d->supervisor; // a start that failed before the threads ran: never started
+        d->supervisor = nullptr;
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
             d->state = EngineState::Stopped;
             Q_EMIT stateChanged(d->state);
@@ -393,6 +434,7 @@ void Engine::stop()
         }, Qt::BlockingQueuedConnection);
     }
     blocking(d->monitor, &TargetMonitor::stop);
+    blocking(d->supervisor, &ProcessSupervisor::shutdown);
     blocking(d->sampler, &HostSampler::stop);
     blocking(d->aggregator, &HealthAggregator::stop);
     blocking(d->writer, &HistoryWriter::finish);
@@ -407,6 +449,7 @@ void Engine::stop()
     d->api = nullptr; // deleted on its thread when that thread finished
     d->sampler = nullptr;
     d->monitor = nullptr;
+    d->supervisor = nullptr;
     d->aggregator = nullptr;
     d->writer = nullptr;
     if (d->auditThread) {

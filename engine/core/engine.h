@@ -6,6 +6,7 @@
 #include "health/hostsample.h"
 #include "health/target.h"
 #include "recovery/circuitbreaker.h"
+#include "recovery/processsnapshot.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -82,6 +83,13 @@ public:
     // Records an operator action (console button, API call) on the "operator" stream.
     // Any thread; a no-op while the engine is not running. `actor` e.g. "console:alice".
     void recordOperatorAction(const QString &action, const QJsonObject &data, const QString &actor);
+    // Supervised processes (targets with supervise:). Thread-safe. The control methods queue
+    // the request to the supervisor thread and return false for unknown names; `actor` is
+    // recorded in the audit log ("console:alice").
+    QList<ProcessSnapshot> processes() const;
+    bool startProcess(const QString &name, const QString &actor);
+    bool stopProcess(const QString &name, const QString &actor);
+    bool restartProcess(const QString &name, const QString &actor);
 
 Q_SIGNALS:
     void stateChanged(Shivx::EngineState state);
@@ -93,6 +101,10 @@ Q_SIGNALS:
     void breakerTransitioned(const Shivx::BreakerTransition &transition);
     // reloadConfiguration() applied `sourceFile`.
     void configurationReloaded(const QString &sourceFile);
+    void processesChanged(const QList<Shivx::ProcessSnapshot> &processes);
+    // Complete lines a supervised process wrote (stdout and stderr), as they arrive.
+    void processLogLines(const QString &name, const QStringList &lines);
+    void processEvent(const Shivx::ProcessEvent &event);
 
 private:
     struct Private;

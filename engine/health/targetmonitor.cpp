@@ -56,6 +56,7 @@ struct TargetMonitor::Private
         RetryPolicy retry;
         int attempt = 0;            // of the check in progress; 0 = none
         QTimer *retryTimer = nullptr;
+        qint64 ignoreUntilMs = 0; // results before this are dropped (see resetTarget)
     };
 
     TargetMonitor *q = nullptr;
@@ -162,6 +163,8 @@ void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const P
         return; // stale: the target was reconfigured while this probe ran
     entry->probe = nullptr;
     probe->deleteLater();
+    if (clock->nowMs() < entry->ignoreUntilMs)
+        return;
 
     if (entry->breaker) {
         if (result.ok)
@@ -291,6 +294,24 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
     const QList<TargetStatus> list = d->statuses();
     d->publish(list);
     Q_EMIT targetsUpdated(list);
+}
+
+void TargetMonitor::resetTarget(const QString &name, TargetState state, qint64 ignoreProbesUntilMs,
+                                const QString &reason)
+{
+    for (auto &entry : d->entries) {
+        if (entry->machine.spec().name != name)
+            continue;
+        entry->ignoreUntilMs = ignoreProbesUntilMs;
+        // A probe in flight was started against the old process.
+        d->cancelProbe(entry.get());
+        const auto transition = entry->machine.reset(state, d->clock->nowMs(), reason);
+        const QList<TargetStatus> list = d->statuses();
+        d->publish(list);
+        if (transition.changed)
+            Q_EMIT targetTransitioned(name, transition.from, transition.to, transition.reason);
+        Q_EMIT targetsUpdated(list);
+    }
 }
 
 void TargetMonitor::start()

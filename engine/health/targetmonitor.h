@@ -42,6 +42,11 @@ public Q_SLOTS:
     void start();
     // Cancels probes in flight (killing command probes) and stops the timers.
     void stop();
+    // Sets a target to `state` with fresh failure counters and drops its probe results until
+    // `ignoreProbesUntilMs` (epoch ms): the supervisor calls it after a restart (startup
+    // grace) and during a crash loop. Unknown names are ignored.
+    void resetTarget(const QString &name, Shivx::TargetState state, qint64 ignoreProbesUntilMs,
+                     const QString &reason);
 
 Q_SIGNALS:
     // Emitted on the monitor thread after every completed probe and after setTargets (new

@@ -53,6 +53,19 @@ void TargetStateMachine::changeTo(TargetState to, qint64 nowMs, Transition *tran
     m_status.lastChangeMs = nowMs;
 }
 
+TargetStateMachine::Transition TargetStateMachine::reset(
+    TargetState state, qint64 nowMs, const QString &reason)
+{
+    Transition t;
+    t.reason = reason;
+    m_status.consecutiveFailures = 0;
+    m_status.consecutiveSuccesses = 0;
+    changeTo(state, nowMs, &t);
+    m_status.lastError = state == TargetState::Up ? QString() : reason;
+    m_status.transitionsLastMinutes = int(m_changeTimesMs.size());
+    return t;
+}
+
 TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &result)
 {
     const qint64 now = result.finishedAtMs;

@@ -41,6 +41,10 @@ public:
     void setSpec(const TargetSpec &spec);
     const TargetSpec &spec() const { return m_spec; }
 
+    // Puts the target in `state` with fresh consecutive counters, as when its process was just
+    // restarted (UNKNOWN) or is known to be down (DOWN); totals and the flap history stay.
+    Transition reset(TargetState state, qint64 nowMs, const QString &reason);
+
     // Feeds one probe result. Results must arrive in time order.
     Transition apply(const ProbeResult &result);
     // No probe was sent because the target's circuit breaker refused it: the target is DOWN

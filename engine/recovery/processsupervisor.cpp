@@ -1,0 +1,269 @@
+#include "recovery/processsupervisor.h"
+
+#include "audit/auditsink.h"
+#include "core/clock.h"
+#include "recovery/supervisedprocess.h"
+
+#include <QMutexLocker>
+#include <QProcess>
+#include <QTimer>
+
+#include <csignal>
+#include <limits>
+#include <unistd.h>
+
+namespace Shivx {
+
+namespace {
+
+const QString Engine = QStringLiteral("engine");
+
+} // namespace
+
+ProcessSupervisor::ProcessSupervisor(const QList<RecoverySpec> &specs, const QString &logDir,
+                                     Clock *clock, AuditSink *audit, RestartPlanner::Random random,
+                                     QObject *parent)
+    : QObject(parent)
+    , m_specs(specs)
+    , m_logDir(logDir)
+    , m_clock(clock ? clock : Clock::system())
+    , m_audit(audit)
+    , m_random(std::move(random))
+{
+    qRegisterMetaType<ProcessSnapshot>();
+    qRegisterMetaType<QList<ProcessSnapshot>>();
+    qRegisterMetaType<ProcessEvent>();
+    qRegisterMetaType<ProcessState>();
+    qRegisterMetaType<TargetState>();
+    for (const RecoverySpec &spec : specs) {
+        if (!spec.supervised)
+            continue;
+        // Children of the supervisor, so they move to its thread with it.
+        auto *p = new SupervisedProcess(spec, logDir, m_clock, m_random, this);
+        m_processes.append(p);
+        m_snapshots.append(p->snapshot());
+        connect(p, &SupervisedProcess::changed, this, [this](const ProcessSnapshot &s) {
+            QList<ProcessSnapshot> list;
+            {
+                QMutexLocker lock(&m_mutex);
+                for (ProcessSnapshot &old : m_snapshots) {
+                    if (old.name == s.name)
+                        old = s;
+                }
+                list = m_snapshots;
+            }
+            Q_EMIT processesChanged(list);
+        });
+        connect(p, &SupervisedProcess::logLines, this, &ProcessSupervisor::logLines);
+        connect(p, &SupervisedProcess::eventOccurred, this, &ProcessSupervisor::record);
+        connect(p, &SupervisedProcess::runStarted, this, [this](const QString &name) {
+            for (const RecoverySpec &s : std::as_const(m_specs)) {
+                if (s.name == name)
+                    holdProbes(name, TargetState::Unknown, m_clock->nowMs() + s.startupGraceMs,
+                               QStringLiteral("process started; startup grace"));
+            }
+        });
+        connect(p, &SupervisedProcess::crashLoopEntered, this, [this](const QString &name, qint64 untilMs) {
+            holdProbes(name, TargetState::Down, untilMs, QStringLiteral("crash loop: restarts paused"));
+        });
+    }
+}
+
+ProcessSupervisor::~ProcessSupervisor()
+{
+    shutdown();
+}
+
+QList<ProcessSnapshot> ProcessSupervisor::snapshot() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_snapshots;
+}
+
+bool ProcessSupervisor::isSupervised(const QString &name) const
+{
+    for (const RecoverySpec &s : m_specs) {
+        if (s.supervised && s.name == name)
+            return true;
+    }
+    return false;
+}
+
+bool ProcessSupervisor::startProcess(const QString &name, const QString &actor)
+{
+    return request(name, actor, Op::Start);
+}
+
+bool ProcessSupervisor::stopProcess(const QString &name, const QString &actor)
+{
+    return request(name, actor, Op::Stop);
+}
+
+bool ProcessSupervisor::restartProcess(const QString &name, const QString &actor)
+{
+    return request(name, actor, Op::Restart);
+}
+
+bool ProcessSupervisor::request(const QString &name, const QString &actor, Op op)
+{
+    if (!isSupervised(name))
+        return false;
+    static const char *const actions[] = {"process.start", "process.stop", "process.restart"};
+    if (m_audit) {
+        m_audit->record(AuditEvent{AuditStreams::operatorActions(), actor,
+                                   QString::fromLatin1(actions[int(op)]),
+                                   {{QStringLiteral("process"), name}}, m_clock->nowMs()});
+    }
+    // m_processes is fixed after construction, so reading it here is safe; the process
+    // objects themselves are only touched on their thread.
+    QMetaObject::invokeMethod(this, [this, name, actor, op] {
+        for (SupervisedProcess *p : std::as_const(m_processes)) {
+            if (p->name() != name || m_shutDown)
+                continue;
+            switch (op) {
+            case Op::Start: p->start(actor); break;
+            case Op::Stop: p->stop(actor); break;
+            case Op::Restart: p->restart(actor, SupervisedProcess::Reason::Operator); break;
+            }
+        }
+    }, Qt::QueuedConnection);
+    return true;
+}
+
+void ProcessSupervisor::record(const ProcessEvent &event)
+{
+    if (m_audit) {
+        QJsonObject data = event.data;
+        data.insert(QStringLiteral("process"), event.process);
+        m_audit->record(AuditEvent{AuditStreams::resilience(), event.actor, event.action, data,
+                                   event.tsMs});
+    }
+    Q_EMIT eventOccurred(event);
+}
+
+void ProcessSupervisor::holdProbes(const QString &name, TargetState state, qint64 untilMs,
+                                   const QString &reason)
+{
+    m_graceUntilMs.insert(name, untilMs);
+    Q_EMIT targetResetRequested(name, state, untilMs, reason);
+}
+
+void ProcessSupervisor::start()
+{
+    for (SupervisedProcess *p : std::as_const(m_processes))
+        p->start(Engine);
+}
+
+void ProcessSupervisor::shutdown()
+{
+    if (m_shutDown)
+        return;
+    m_shutDown = true;
+    for (SupervisedProcess *p : std::as_const(m_processes))
+        p->beginShutdown();
+    for (QProcess *c : std::as_const(m_commands)) {
+        ::kill(pid_t(-c->processId()), SIGKILL);
+    }
+    for (SupervisedProcess *p : std::as_const(m_processes))
+        p->finishShutdown();
+    const auto commands = m_commands;
+    for (QProcess *c : commands) {
+        c->waitForFinished(5000);
+        delete c;
+    }
+    m_commands.clear();
+}
+
+void ProcessSupervisor::onTargetsUpdated(const QList<TargetStatus> &targets)
+{
+    if (m_shutDown)
+        return;
+    const qint64 now = m_clock->nowMs();
+    for (const TargetStatus &t : targets) {
+        const RecoverySpec *spec = nullptr;
+        for (const RecoverySpec &s : std::as_const(m_specs)) {
+            if (s.name == t.name)
+                spec = &s;
+        }
+        if (!spec || spec->restartAfterFailures <= 0
+            || t.consecutiveFailures < spec->restartAfterFailures
+            || now < m_graceUntilMs.value(t.name, 0))
+            continue;
+        if (spec->supervised) {
+            for (SupervisedProcess *p : std::as_const(m_processes)) {
+                if (p->name() != t.name || p->snapshot().state != ProcessState::Running)
+                    continue;
+                ProcessEvent e;
+                e.tsMs = now;
+                e.process = t.name;
+                e.action = QStringLiteral("process.probe_restart");
+                e.actor = Engine;
+                e.data = {{QStringLiteral("failures"), t.consecutiveFailures},
+                          {QStringLiteral("error"), t.lastError}};
+                record(e);
+                // Until the new run resets the target, further failures of the old run
+                // must not restart it again.
+                m_graceUntilMs.insert(t.name, now + spec->stopTimeoutMs + spec->startupGraceMs);
+                p->restart(Engine, SupervisedProcess::Reason::Probe);
+            }
+        } else if (spec->hasRestartCommand() && !m_commands.contains(t.name)) {
+            runRestartCommand(*spec, t.consecutiveFailures);
+        }
+    }
+}
+
+void ProcessSupervisor::runRestartCommand(const RecoverySpec &spec, int failures)
+{
+    auto *process = new QProcess;
+    process->setProgram(spec.restartCommand);
+    process->setArguments(spec.restartArgs);
+    process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process->setStandardOutputFile(QProcess::nullDevice());
+    process->setChildProcessModifier([] {
+        ::setsid();
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    });
+    m_commands.insert(spec.name, process);
+    const qint64 began = m_clock->nowMs();
+    // No probe counts while the command runs, and the grace starts when it is done.
+    m_graceUntilMs.insert(spec.name, std::numeric_limits<qint64>::max());
+    auto *timeout = new QTimer(process);
+    timeout->setSingleShot(true);
+    connect(timeout, &QTimer::timeout, process, [process] {
+        process->setProperty("timedOut", true);
+        ::kill(pid_t(-process->processId()), SIGKILL);
+    });
+    auto done = [this, spec, process, began, failures](const QJsonObject &outcome) {
+        if (m_commands.value(spec.name) != process)
+            return;
+        m_commands.remove(spec.name);
+        ProcessEvent e;
+        e.tsMs = m_clock->nowMs();
+        e.process = spec.name;
+        e.action = QStringLiteral("process.restart_command");
+        e.actor = Engine;
+        e.data = outcome;
+        e.data.insert(QStringLiteral("failures"), failures);
+        e.data.insert(QStringLiteral("duration_ms"), e.tsMs - began);
+        e.data.insert(QStringLiteral("timed_out"), process->property("timedOut").toBool());
+        record(e);
+        holdProbes(spec.name, TargetState::Unknown, e.tsMs + spec.startupGraceMs,
+                   QStringLiteral("restart command ran; startup grace"));
+        process->deleteLater();
+    };
+    connect(process, &QProcess::finished, this, [process, done](int code, QProcess::ExitStatus status) {
+        done(status == QProcess::CrashExit ? QJsonObject{{QStringLiteral("signal"), code}}
+                                           : QJsonObject{{QStringLiteral("code"), code}});
+        Q_UNUSED(process)
+    });
+    connect(process, &QProcess::errorOccurred, this, [process, done](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            done({{QStringLiteral("error"), process->errorString()}});
+    });
+    process->start();
+    timeout->start(int(qMin<qint64>(spec.restartTimeoutMs, std::numeric_limits<int>::max())));
+}
+
+} // namespace Shivx
