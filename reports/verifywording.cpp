@@ -17,6 +17,7 @@ QString VerifyWording::problem(VerifyProblem p)
     case VerifyProblem::WrongStream: return tr("Entry of another stream");
     case VerifyProblem::SegmentGap: return tr("Missing segment");
     case VerifyProblem::SegmentHashMismatch: return tr("Segment changed after sealing");
+    case VerifyProblem::CorruptSegment: return tr("Corrupt compressed segment");
     case VerifyProblem::MissingTail: return tr("Truncated chain");
     case VerifyProblem::CheckpointMismatch: return tr("Checkpoint mismatch");
     case VerifyProblem::BadSignature: return tr("Invalid checkpoint signature");
@@ -46,6 +47,8 @@ QString VerifyWording::problemExplanation(VerifyProblem p)
         return tr("A segment file is missing or segments do not continue each other.");
     case VerifyProblem::SegmentHashMismatch:
         return tr("A sealed segment differs from the hash recorded when it was rotated.");
+    case VerifyProblem::CorruptSegment:
+        return tr("A compressed segment is not a complete, valid zstd stream: it was damaged or cut short.");
     case VerifyProblem::MissingTail:
         return tr("The chain ends before an entry that a signed checkpoint vouches for: it was truncated or rolled back.");
     case VerifyProblem::CheckpointMismatch:

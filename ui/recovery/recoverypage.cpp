@@ -1,6 +1,7 @@
 #include "recovery/recoverypage.h"
 
 #include "recovery/breakersmodel.h"
+#include "recovery/processespanel.h"
 #include "widgets/statuscolors.h"
 
 #include <QEvent>
@@ -82,6 +83,8 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     m_splitter->setObjectName(QStringLiteral("recoverySplitter"));
     m_splitter->setChildrenCollapsible(false);
     m_splitter->addWidget(m_breakersBox);
+    m_processes = new ProcessesPanel(engine, m_splitter);
+    m_splitter->addWidget(m_processes);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_splitter);
 

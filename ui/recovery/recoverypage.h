@@ -15,6 +15,7 @@ class QTimer;
 namespace Shivx::Ui {
 
 class BreakersModel;
+class ProcessesPanel;
 
 // Recovery: the engine's circuit breakers with the operator's overrides (force open, force
 // closed, back to automatic) on the selected one, and "Reload configuration", which applies
@@ -31,6 +32,7 @@ public:
     explicit RecoveryPage(Engine *engine, QWidget *parent = nullptr);
 
     QSplitter *splitter() const { return m_splitter; }
+    ProcessesPanel *processesPanel() const { return m_processes; }
     BreakersModel *breakersModel() const { return m_model; }
     QTableView *breakersView() const { return m_view; }
     QPushButton *forceOpenButton() const { return m_forceOpen; }
@@ -68,6 +70,7 @@ private:
 
     Engine *m_engine;
     QSplitter *m_splitter = nullptr;
+    ProcessesPanel *m_processes = nullptr; // supervised processes, below the breakers
     QGroupBox *m_breakersBox = nullptr;
     BreakersModel *m_model = nullptr;
     QTableView *m_view = nullptr;
