@@ -408,9 +408,13 @@ Result<void> Engine::start()
 
 void Engine::stop()
 {
-    if (d->threads.isEmpty() && !d->api && !d->auditThread) {
-        delete d->supervisor; // a start that failed before the threads ran: never started
+    // A start that failed before the worker threads ran leaves the supervisor on this thread,
+    // never started: a blocking call into it would deadlock, and nothing else owns it.
+    if (d->supervisor && d->supervisor->thread() == thread()) {
+        delete d->supervisor;
         d->supervisor = nullptr;
+    }
+    if (d->threads.isEmpty() && !d->api && !d->auditThread) {
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
             d->state = EngineState::Stopped;
             Q_EMIT stateChanged(d->state);
@@ -458,6 +462,7 @@ void Engine::stop()
             d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("engine.stopped"),
                               {{QStringLiteral("uptime_ms"), d->clock->nowMs() - d->status.startedAtMs.load()}}, 0});
         d->audit = nullptr;
+        d->breakers->setAuditSink(nullptr); // the registry outlives the writer
         QMetaObject::invokeMethod(writer, [writer] { writer->finish(); }, Qt::BlockingQueuedConnection);
         d->auditThread->quit();
         d->auditThread->wait();
