@@ -52,7 +52,7 @@ const char HelpText[]
       "  --actor NAME        append: who (default cli:$USER)\n"
       "  -n N                tail: number of entries (default 20)\n"
       "  --follow            tail: keep printing new entries until interrupted\n"
-      "  --json              tail: print the entry lines exactly as stored\n"
+      "  --json              tail: print the entries as their canonical JSON lines\n"
       "  --out FILE          export: write FILE (atomically) instead of standard output\n"
       "  -h, --help          this help\n"
       "\n"

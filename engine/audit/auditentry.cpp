@@ -3,11 +3,11 @@
 #include "audit/canonicaljson.h"
 #include "core/timeutil.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QTimeZone>
+
+#include <openssl/evp.h>
 
 namespace Shivx::AuditEntryCodec {
 
@@ -20,20 +20,6 @@ bool isHex64(const QByteArray &s)
     return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-QJsonObject toObject(const AuditEntry &e, bool withHash)
-{
-    QJsonObject o{{QStringLiteral("action"), e.action},
-                  {QStringLiteral("actor"), e.actor},
-                  {QStringLiteral("data"), e.data},
-                  {QStringLiteral("prev"), QString::fromLatin1(e.prev)},
-                  {QStringLiteral("seq"), e.seq},
-                  {QStringLiteral("stream"), e.stream},
-                  {QStringLiteral("ts"), TimeUtil::toRfc3339(e.tsMs)}};
-    if (withHash)
-        o.insert(QStringLiteral("hash"), QString::fromLatin1(e.hash));
-    return o;
-}
-
 } // namespace
 
 QByteArray genesisHash()
@@ -43,21 +29,57 @@ QByteArray genesisHash()
 
 bool isValidStreamName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[a-z0-9][a-z0-9_-]{0,31}$"));
-    return re.match(name).hasMatch();
+    // [a-z0-9][a-z0-9_-]{0,31}, checked by hand: it runs for every entry written.
+    if (name.isEmpty() || name.size() > 32)
+        return false;
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        const char16_t c = name.at(i).unicode();
+        const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
+        if (!alnum && (i == 0 || (c != u'_' && c != u'-')))
+            return false;
+    }
+    return true;
 }
 
 Result<QByteArray> hashedBytes(const AuditEntry &entry)
 {
-    return CanonicalJson::serialize(toObject(entry, false));
+    // The seven members in their sorted order, written directly: only `data` needs the
+    // general serializer.
+    auto data = CanonicalJson::serialize(entry.data);
+    if (!data)
+        return makeError(data.error().code.toLatin1().constData(), QStringLiteral("data.%1").arg(data.error().message));
+    QByteArray out;
+    out.reserve(data->size() + 240);
+    out += "{\"action\":";
+    bool ok = CanonicalJson::appendString(out, entry.action);
+    out += ",\"actor\":";
+    ok = CanonicalJson::appendString(out, entry.actor) && ok;
+    out += ",\"data\":" + *data + ",\"prev\":";
+    ok = CanonicalJson::appendString(out, QString::fromLatin1(entry.prev)) && ok;
+    out += ",\"seq\":" + QByteArray::number(entry.seq) + ",\"stream\":";
+    ok = CanonicalJson::appendString(out, entry.stream) && ok;
+    out += ",\"ts\":\"" + TimeUtil::toRfc3339(entry.tsMs).toLatin1() + "\"}";
+    if (!ok)
+        return makeError("audit.json_string", QStringLiteral("action, actor or stream has a lone UTF-16 surrogate"));
+    return out;
+}
+
+QByteArray sha256Hex(QByteArrayView first, QByteArrayView second)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    EVP_DigestUpdate(ctx, first.data(), size_t(first.size()));
+    EVP_DigestUpdate(ctx, second.data(), size_t(second.size()));
+    EVP_DigestFinal_ex(ctx, digest, &size);
+    EVP_MD_CTX_free(ctx);
+    return QByteArray(reinterpret_cast<const char *>(digest), int(size)).toHex();
 }
 
 QByteArray computeHash(const QByteArray &hashed, const QByteArray &prev)
 {
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(hashed);
-    h.addData(prev);
-    return h.result().toHex();
+    return sha256Hex(hashed, prev);
 }
 
 Result<QByteArray> seal(AuditEntry &entry)
@@ -72,7 +94,13 @@ Result<QByteArray> seal(AuditEntry &entry)
     if (!hashed)
         return hashed.error();
     entry.hash = computeHash(hashed.value(), entry.prev);
-    return CanonicalJson::serialize(toObject(entry, true));
+    // The line is the hashed bytes with the hash member inserted before "prev" (sorted order:
+    // ... "data", "hash", "prev" ...). The last ,"prev":" is the member: seq, stream and ts
+    // after it cannot contain that text. Cheaper than serialising the whole entry again.
+    QByteArray line = std::move(hashed.value());
+    const qsizetype at = line.lastIndexOf(",\"prev\":\"") + 1;
+    line.insert(at, "\"hash\":\"" + entry.hash + "\",");
+    return line;
 }
 
 Result<AuditEntry> parse(const QByteArray &line)

@@ -3,7 +3,6 @@
 #include "audit/auditentry.h"
 #include "audit/canonicaljson.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -281,7 +280,7 @@ Result<QList<AuditEntry>> readRecentEntries(const QString &dir, qint64 afterSeq,
 
 QByteArray sha256Hex(const QByteArray &bytes)
 {
-    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+    return AuditEntryCodec::sha256Hex(bytes);
 }
 
 Result<void> syncDirectory(const QString &dir)

@@ -4,6 +4,8 @@
 #include <QRegularExpression>
 #include <QTimeZone>
 
+#include <cstdio>
+
 namespace Shivx::TimeUtil {
 
 Result<qint64> parseDurationMs(const QString &text)
@@ -67,8 +69,28 @@ QString formatDurationMs(qint64 ms)
 
 QString toRfc3339(qint64 epochMs)
 {
-    return QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::utc())
-        .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+    // Integer civil-from-days (H. Hinnant) instead of QDateTime::toString: every audit entry
+    // carries a timestamp, and Qt's formatter cost more than hashing the entry.
+    constexpr qint64 msPerDay = 86'400'000;
+    constexpr qint64 year10000 = 253'402'300'800'000; // 10000-01-01T00:00:00Z
+    if (epochMs < 0 || epochMs >= year10000)
+        return QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::utc())
+            .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+    const qint64 days = epochMs / msPerDay;
+    const qint64 msOfDay = epochMs % msPerDay;
+    const qint64 z = days + 719'468;
+    const qint64 era = z / 146'097;
+    const qint64 doe = z - era * 146'097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const int day = int(doy - (153 * mp + 2) / 5 + 1);
+    const int month = int(mp < 10 ? mp + 3 : mp - 9);
+    const int year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
+    char buf[80]; // room for any int per field keeps -Wformat-truncation quiet
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day, int(msOfDay / 3'600'000),
+                  int(msOfDay / 60'000 % 60), int(msOfDay / 1000 % 60), int(msOfDay % 1000));
+    return QString::fromLatin1(buf);
 }
 
 Result<qint64> parseTimePoint(const QString &text, qint64 nowMs)

@@ -1,6 +1,8 @@
 #include "core/timeutil.h"
 
+#include <QDateTime>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace Shivx;
 
@@ -50,6 +52,25 @@ private Q_SLOTS:
     {
         QCOMPARE(TimeUtil::toRfc3339(0), QStringLiteral("1970-01-01T00:00:00.000Z"));
         QCOMPARE(TimeUtil::toRfc3339(1700000000123), QStringLiteral("2023-11-14T22:13:20.123Z"));
+    }
+
+    void rfc3339MatchesQDateTime_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        const auto at = [](int y, int m, int d) { return QDateTime(QDate(y, m, d), QTime(23, 59, 59, 999), QTimeZone::utc()).toMSecsSinceEpoch(); };
+        QTest::newRow("leap day 2000") << at(2000, 2, 29);
+        QTest::newRow("day after leap day 2024") << at(2024, 3, 1);
+        QTest::newRow("2100-02-28 (no leap day)") << at(2100, 2, 28);
+        QTest::newRow("2100-03-01") << at(2100, 3, 1);
+        QTest::newRow("new year 2027") << at(2026, 12, 31) + 1;
+        QTest::newRow("9999-12-31") << at(9999, 12, 31);
+        QTest::newRow("before 1970 (Qt path)") << qint64(-1);
+    }
+    void rfc3339MatchesQDateTime()
+    {
+        QFETCH(qint64, ms);
+        QCOMPARE(TimeUtil::toRfc3339(ms),
+                 QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")));
     }
 
     void timePoint_data()
