@@ -121,6 +121,7 @@ private Q_SLOTS:
     void exportsReport();
     void verifyHiddenWithoutRunner();
     void followsLanguageChange();
+    void reloadPicksUpAppendedEntries();
 
 private:
     // A page showing `stream`, loaded.
@@ -379,6 +380,35 @@ void TstAuditPage::followsLanguageChange()
     QCOMPARE(page->banner()->text(), before);
     QCOMPARE(page->streamList()->headerItem()->text(0), QStringLiteral("Stream"));
     QCOMPARE(page->model()->rowCount(), 5000);
+}
+
+void TstAuditPage::reloadPicksUpAppendedEntries()
+{
+    QTemporaryDir tmp;
+    const QString auditDir = tmp.filePath(QStringLiteral("audit"));
+    F::Options opt;
+    opt.stream = "operator";
+    opt.entries = 50;
+    const F::Written w = F::writeStream(auditDir, opt);
+    AuditPage page(auditDir);
+    page.show();
+    QTRY_VERIFY(!page.isLoading() && page.model()->rowCount() == 50);
+    page.table()->setCurrentIndex(page.model()->index(20, 0));
+
+    // The engine appends an entry that continues the chain.
+    const F::Line next = F::makeLine("operator", 51, opt.startTsMs + 50 * opt.stepMs,
+        "operator:bob", "operator.note", "{\"text\":\"after reload\"}", w.lastHash);
+    QFile active(w.dir + QLatin1Char('/') + w.segments.last());
+    QVERIFY(active.open(QIODevice::Append));
+    active.write(next.bytes + "\n");
+    active.close();
+
+    QSignalSpy loaded(&page, &AuditPage::streamLoaded);
+    QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("reloadButton")), Qt::LeftButton);
+    QVERIFY(loaded.wait(10'000));
+    QCOMPARE(page.model()->rowCount(), 51);
+    QCOMPARE(page.model()->record(50).entry.action, QStringLiteral("operator.note"));
+    QCOMPARE(page.model()->streamRow(page.table()->currentIndex().row()), 20);
 }
 
 QTEST_MAIN(TstAuditPage)

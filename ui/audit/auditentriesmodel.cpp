@@ -47,6 +47,7 @@ QString valueText(const QJsonValue &v)
 
 AuditEntriesModel::AuditEntriesModel(QObject *parent)
     : QAbstractTableModel(parent)
+    , m_fixedFont(QFontDatabase::systemFont(QFontDatabase::FixedFont))
 {
 }
 
@@ -259,7 +260,7 @@ QVariant AuditEntriesModel::data(const QModelIndex &index, int role) const
                                            : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     if (role == Qt::FontRole)
         return index.column() == SeqColumn || index.column() == TimeColumn
-            ? QVariant(QFontDatabase::systemFont(QFontDatabase::FixedFont)) : QVariant();
+            ? QVariant(m_fixedFont) : QVariant();
     const bool marked = std::binary_search(m_marked.cbegin(), m_marked.cend(), row);
     if (role == Qt::BackgroundRole)
         return marked ? QVariant(StatusColors::critical()) : QVariant();

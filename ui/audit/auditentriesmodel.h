@@ -3,6 +3,7 @@
 #include "audit/auditreader.h"
 
 #include <QAbstractTableModel>
+#include <QFont>
 #include <QFuture>
 
 #include <atomic>
@@ -82,6 +83,7 @@ private:
 
     AuditReader m_reader;
     AuditFilter m_filter;
+    QFont m_fixedFont; // seq and time: digits line up
     QList<qint64> m_matches;
     QList<qint64> m_marked; // sorted
     quint64 m_generation = 0;

@@ -169,7 +169,7 @@ void AuditPage::retranslateUi()
     m_streamsTitle->setText(tr("Audit streams"));
     m_reloadButton->setText(tr("Reload"));
     m_reloadButton->setToolTip(tr("Read the streams again, including entries appended since"));
-    m_model->headerDataChanged(Qt::Horizontal, 0, AuditEntriesModel::ColumnCount - 1);
+    Q_EMIT m_model->headerDataChanged(Qt::Horizontal, 0, AuditEntriesModel::ColumnCount - 1);
     fillStreamList();
     updateStatus();
     updateDetail();
@@ -222,6 +222,8 @@ bool AuditPage::isLoading() const
 
 void AuditPage::openStream(const QString &name)
 {
+    // Reloading the stream on screen keeps the operator's place.
+    m_reselectRow = name == m_current ? m_model->streamRow(m_table->currentIndex().row()) : -1;
     m_current = name;
     m_loading = true;
     const quint64 generation = ++m_openGeneration;
@@ -241,11 +243,14 @@ void AuditPage::onOpened()
         return;
     m_loading = false;
     if (!answer.reader) {
+        m_pendingFinding = -1;
         m_model->setReader(AuditReader());
         m_status->setText(tr("Cannot read %1: %2").arg(answer.stream, answer.reader.error().message));
         return;
     }
     m_model->setReader(answer.reader.value());
+    if (m_reselectRow >= 0)
+        selectStreamRow(m_reselectRow);
     markFindings();
     updateStatus();
     updateStreamInfo();

@@ -127,6 +127,7 @@ private:
     quint64 m_openGeneration = 0;
     QFutureWatcher<OpenAnswer> m_openWatcher;
     int m_pendingFinding = -1;
+    qint64 m_reselectRow = -1;
 
 };
 
