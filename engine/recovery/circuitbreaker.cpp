@@ -57,6 +57,7 @@ CircuitBreaker::CircuitBreaker(QString name, const BreakerConfig &config, Clock 
     , m_failureThreshold(qMax(1, config.failureThreshold))
     , m_failureRatePercent(qBound(0, config.failureRatePercent, 100))
     , m_windowSize(qBound(1, config.windowSize, BreakerConfig::MaxWindowSize))
+    , m_calls(new CallStripe[CallStripes])
     , m_window(new std::atomic<quint8>[BreakerConfig::MaxWindowSize])
     , m_recoveryTimeoutMs(qMax<qint64>(0, config.recoveryTimeoutMs))
     , m_halfOpenMaxCalls(qMax(1, config.halfOpenMaxCalls))
@@ -68,17 +69,18 @@ CircuitBreaker::CircuitBreaker(QString name, const BreakerConfig &config, Clock 
 
 CircuitBreaker::~CircuitBreaker() = default;
 
-bool CircuitBreaker::tryAcquire()
+thread_local int CircuitBreaker::s_stripe = -1;
+
+int CircuitBreaker::assignStripe()
 {
-    // The hot path: one load and one counter. CLOSED covers "forced closed" too.
-    if (m_state.load(std::memory_order_acquire) == int(BreakerState::Closed)) {
-        m_calls.fetch_add(1, std::memory_order_relaxed);
-        return true;
-    }
-    return acquireSlow();
+    // Threads take stripes round-robin on first use; more threads than stripes share, which
+    // only costs contention, never counts (fetch_add either way).
+    static std::atomic<int> next{0};
+    s_stripe = next.fetch_add(1, std::memory_order_relaxed) % CallStripes;
+    return s_stripe;
 }
 
-bool CircuitBreaker::acquireSlow()
+Q_NEVER_INLINE bool CircuitBreaker::acquireSlow()
 {
     std::optional<BreakerTransition> changed;
     bool allowed = false;
@@ -102,7 +104,7 @@ bool CircuitBreaker::acquireSlow()
             allowed = true;
         }
         if (allowed)
-            m_calls.fetch_add(1, std::memory_order_relaxed);
+            m_calls[stripeOfThisThread()].count.fetch_add(1, std::memory_order_relaxed);
         else
             m_rejections.fetch_add(1, std::memory_order_relaxed);
     }
@@ -111,14 +113,15 @@ bool CircuitBreaker::acquireSlow()
     return allowed;
 }
 
-void CircuitBreaker::recordSuccess()
+// Everything recordSuccess() does not finish inline: a CLOSED breaker with failures to
+// forget or a window to fill, and the HALF_OPEN trials.
+Q_NEVER_INLINE void CircuitBreaker::successSlow()
 {
     if (m_state.load(std::memory_order_acquire) == int(BreakerState::Closed)) {
-        // Load before store: a healthy breaker's counter stays 0, and not writing it keeps
-        // the cache line shared between the threads that call through it.
         if (m_consecutiveFailures.load(std::memory_order_relaxed) != 0)
             m_consecutiveFailures.store(0, std::memory_order_relaxed);
-        recordWindow(false);
+        if (!windowNeedsNoSuccess())
+            recordWindow(false);
         return;
     }
     std::optional<BreakerTransition> changed;
@@ -247,7 +250,8 @@ BreakerSnapshot CircuitBreaker::snapshot() const
     s.config.windowSize = m_windowSize.load();
     s.config.recoveryTimeoutMs = m_recoveryTimeoutMs;
     s.config.halfOpenMaxCalls = m_halfOpenMaxCalls;
-    s.calls = m_calls.load();
+    for (int i = 0; i < CallStripes; ++i)
+        s.calls += m_calls[i].count.load();
     s.failures = m_failures.load();
     s.rejections = m_rejections.load();
     s.consecutiveFailures = m_consecutiveFailures.load();
@@ -287,7 +291,7 @@ void CircuitBreaker::notify(const BreakerTransition &t) const
         m_onTransition(t);
 }
 
-void CircuitBreaker::recordWindow(bool failure)
+Q_NEVER_INLINE void CircuitBreaker::recordWindow(bool failure)
 {
     if (m_failureRatePercent.load(std::memory_order_relaxed) == 0)
         return;
