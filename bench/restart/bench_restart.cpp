@@ -1,17 +1,19 @@
 // Restart latency: the time from an unexpected exit (SIGKILL) of a supervised process until
 // its replacement runs, under `shivx serve` and under Monit, side by side in one run.
 //
-//   bench_restart [--kills 20] [--shivx PATH] [--monit PATH]
+//   bench_restart [--kills 20] [--backoff 0s] [--shivx PATH] [--monit PATH]
 //
 // Both supervise the same program, `sleep 100000`, and learn its pid from a pid file:
 //   shivx: /bin/sh -c 'echo $$ > PIDFILE; exec sleep 100000'   (runs in the foreground)
 //   Monit: /bin/sh -c 'sleep 100000 & echo $! > PIDFILE'       (Monit waits for its start
 //          program to exit, so the program must put itself in the background)
-// shivx: supervise: with backoff.initial 0s (its fastest setting). Monit: `set daemon 1`
+// shivx: supervise: with backoff.initial 0s (its fastest setting; --backoff 100ms measures
+// the default). Monit: `set daemon 1`
 // (its fastest cycle) and a pid-file check with that start program. For each
 // kill the bench polls the pid file every 0.5 ms until a different pid is written and that
-// process is alive. Kills are spaced by a random 0.4-1.4 s so that they land at random
-// points of Monit's cycle.
+// process is alive. Kills are spaced by a random 1.1-2.1 s, so that they land at random
+// points of Monit's cycle and each shivx run outlived its 1 s startup grace (a good start:
+// the restart is a first one, not a backoff step of a crash loop).
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -109,7 +111,7 @@ bool measure(const QString &who, const QString &pidFile, int kills, Stats *stats
         return false;
     }
     for (int i = 0; i < kills; ++i) {
-        QThread::msleep(400 + QRandomGenerator::global()->bounded(1000));
+        QThread::msleep(1100 + QRandomGenerator::global()->bounded(1000));
         QElapsedTimer since;
         since.start();
         ::kill(pid_t(pid), SIGKILL);
@@ -154,18 +156,21 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     int kills = 20;
+    QString backoff = QStringLiteral("0s");
     QString shivx = QStringLiteral(SHIVX_CLI);
     QString monit = QStandardPaths::findExecutable(QStringLiteral("monit"));
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args.at(i) == QLatin1String("--kills") && i + 1 < args.size())
             kills = args.at(++i).toInt();
+        else if (args.at(i) == QLatin1String("--backoff") && i + 1 < args.size())
+            backoff = args.at(++i);
         else if (args.at(i) == QLatin1String("--shivx") && i + 1 < args.size())
             shivx = args.at(++i);
         else if (args.at(i) == QLatin1String("--monit") && i + 1 < args.size())
             monit = args.at(++i);
         else {
-            QTextStream(stderr) << "usage: bench_restart [--kills N] [--shivx PATH] [--monit PATH]\n";
+            QTextStream(stderr) << "usage: bench_restart [--kills N] [--backoff DURATION] [--shivx PATH] [--monit PATH]\n";
             return 2;
         }
     }
@@ -196,11 +201,12 @@ int main(int argc, char **argv)
     supervise:
       command: /bin/sh
       args: [-c, "%2"]
-      backoff: {initial: 0s, max: 1s}
+      backoff: {initial: %3, max: 1s}
       stop_timeout: 2s
     restart_after_failures: 0
+    startup_grace: 1s
     crash_loop: {restarts: 1000, window: 1s, cooldown: 1s}
-)").arg(pidFile, command(pidFile)).toUtf8());
+)").arg(pidFile, command(pidFile), backoff).toUtf8());
         f.close();
         QProcess serve;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -266,7 +272,8 @@ int main(int argc, char **argv)
     version.waitForFinished();
     out() << "restart latency, SIGKILL -> replacement running, " << kills << " kills each\n"
           << "  program: sleep 100000, pid from a pid file\n"
-          << "  shivx: supervise /bin/sh -c 'echo $$ > PIDFILE; exec sleep 100000', backoff.initial 0s\n  "
+          << "  shivx: supervise /bin/sh -c 'echo $$ > PIDFILE; exec sleep 100000', backoff.initial "
+          << backoff << "\n  "
           << QString::fromUtf8(version.readAllStandardOutput()).section(QLatin1Char('\n'), 0, 0)
           << ": set daemon 1, check process with pidfile,"
              " start program /bin/sh -c 'sleep 100000 & echo $! > PIDFILE'\n";

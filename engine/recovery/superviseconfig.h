@@ -33,7 +33,7 @@ struct RecoverySpec
     QList<QPair<QString, QString>> env; // added to the engine's environment
     QString cwd;                        // empty = DATA_DIR/processes (beside its log)
     RestartPolicy restart = RestartPolicy::Always;
-    qint64 backoffInitialMs = 1000;
+    qint64 backoffInitialMs = 100;
     qint64 backoffMaxMs = 60'000;
     qint64 stopTimeoutMs = 10'000;
     qint64 logMaxBytes = 10 * 1024 * 1024;

@@ -119,6 +119,10 @@ void SupervisedProcess::drainOutput()
     const QStringList lines = m_log.append(data);
     if (!lines.isEmpty())
         Q_EMIT logLines(m_spec.name, lines);
+    if (!m_log.lastError().isEmpty() && m_snapshot.lastError != m_log.lastError()) {
+        m_snapshot.lastError = m_log.lastError(); // e.g. the log directory is not writable
+        Q_EMIT changed(m_snapshot);
+    }
 }
 
 void SupervisedProcess::signalGroup(int signal)
@@ -291,7 +295,7 @@ void SupervisedProcess::onStartFailed(const QString &error)
         return;
     }
     m_restartAfterStop = false;
-    afterExit(true, false);
+    afterExit(true, false, /*startFailed=*/true);
 }
 
 void SupervisedProcess::onFinished(int exitCode, QProcess::ExitStatus status)
@@ -337,13 +341,13 @@ void SupervisedProcess::onFinished(int exitCode, QProcess::ExitStatus status)
             launch();
             return;
         }
-        afterExit(true, /*byProbe=*/true);
+        afterExit(true, /*byProbe=*/true, false);
         return;
     }
-    afterExit(exitCode != 0 || crashed, false);
+    afterExit(exitCode != 0 || crashed, false, false);
 }
 
-void SupervisedProcess::afterExit(bool failed, bool byProbe)
+void SupervisedProcess::afterExit(bool failed, bool byProbe, bool startFailed)
 {
     const qint64 now = m_clock->nowMs();
     const RestartPlanner::Decision d
@@ -360,8 +364,11 @@ void SupervisedProcess::afterExit(bool failed, bool byProbe)
               {{QStringLiteral("delay_ms"), d.delayMs},
                {QStringLiteral("attempt"), d.attempt},
                {QStringLiteral("restarts_in_window"), d.restartsInWindow}});
-        if (d.delayMs == 0) {
-            launch(); // no timer round trip: restart latency is what a supervisor is for
+        // No timer round trip: restart latency is what a supervisor is for. Unless the start
+        // itself failed (possibly inside launch()): then a zero-delay retry goes through the
+        // event loop instead of recursing until the crash-loop limit.
+        if (d.delayMs == 0 && !startFailed) {
+            launch();
             return;
         }
         m_snapshot.nextStartAtMs = now + d.delayMs;

@@ -64,7 +64,7 @@ private:
     void onStarted();
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void onStartFailed(const QString &error);
-    void afterExit(bool failed, bool byProbe);
+    void afterExit(bool failed, bool byProbe, bool startFailed);
     void beginStop();
     void signalGroup(int signal);
     void setState(ProcessState state);

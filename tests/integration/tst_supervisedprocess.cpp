@@ -286,6 +286,22 @@ private Q_SLOTS:
         QTRY_VERIFY(state(*p) == ProcessState::Stopped);
     }
 
+    // With no backoff a program that cannot start is retried through the event loop and
+    // ends in a crash loop, not in a recursion.
+    void missingProgramWithoutBackoffEndsInCrashLoop()
+    {
+        RecoverySpec spec = childSpec(QStringLiteral("ghost0"), {});
+        spec.command = m_dir.filePath(QStringLiteral("no-such-program"));
+        spec.backoffInitialMs = 0;
+        spec.crashLoopRestarts = 4;
+        auto p = make(spec);
+        p->start(QStringLiteral("engine"));
+        QTRY_VERIFY(state(*p) == ProcessState::CrashLoop);
+        QCOMPARE(actions().count(QStringLiteral("process.start_failed")), 5);
+        p->stop(QStringLiteral("test"));
+        QVERIFY(state(*p) == ProcessState::Stopped);
+    }
+
     // Engine exit: every group gets SIGTERM at once, stubborn ones SIGKILL after their
     // stop_timeout, and everything is reaped before finishShutdown returns.
     void shutdownLeavesNothingBehind()

@@ -74,6 +74,15 @@ private Q_SLOTS:
       command: %1
       args: [--hang]
       stop_timeout: 2s
+  - name: flood
+    type: command
+    command: /bin/true
+    interval: 1s
+    timeout: 500ms
+    supervise:
+      command: %1
+      args: [--print, "3000", flood, --hang]
+      stop_timeout: 2s
 )").arg(QStringLiteral(SHIVX_TEST_HELPER)).toUtf8();
         auto engine = startEngine(yaml, dir.path());
         QVERIFY(engine);
@@ -82,10 +91,11 @@ private Q_SLOTS:
         panel.show();
         QTableView *table = panel.table();
 
-        QTRY_COMPARE(table->model()->rowCount(), 2);
+        QTRY_COMPARE(table->model()->rowCount(), 3);
         QCOMPARE(cell(table, 0, ProcessesModel::NameColumn), QStringLiteral("ticker"));
         QCOMPARE(cell(table, 1, ProcessesModel::NameColumn), QStringLiteral("sleeper"));
         QTRY_VERIFY(stateOf(table, 0) == ProcessState::Running && stateOf(table, 1) == ProcessState::Running);
+        panel.selectProcess(QStringLiteral("ticker"));
         QCOMPARE(cell(table, 0, ProcessesModel::StateColumn), QStringLiteral("Running"));
         QCOMPARE(table->model()->index(0, ProcessesModel::StateColumn).data(Qt::BackgroundRole).value<QColor>(),
                  StatusColors::ok());
@@ -124,9 +134,11 @@ private Q_SLOTS:
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
         QTRY_VERIFY(stateOf(table, 1) == ProcessState::Running);
 
-        // The tail is bounded.
-        panel.selectProcess(QStringLiteral("ticker"));
-        QVERIFY(panel.logView()->document()->maximumBlockCount() == ProcessesPanel::MaxTailLines);
+        // The tail is bounded: selected while it writes 3000 lines, it keeps the last ones.
+        panel.selectProcess(QStringLiteral("flood"));
+        QTRY_VERIFY(panel.logView()->toPlainText().contains(QLatin1String("flood 3000")));
+        QVERIFY(panel.logView()->blockCount() <= ProcessesPanel::MaxTailLines);
+        QVERIFY(!panel.logView()->toPlainText().contains(QLatin1String("flood 1\n")));
         engine->stop();
         QVERIFY(engine->processes().isEmpty());
     }

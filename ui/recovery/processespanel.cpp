@@ -68,14 +68,9 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
-    auto act = [this](bool (Engine::*op)(const QString &, const QString &)) {
-        const QString name = selectedProcess();
-        if (!name.isEmpty())
-            (m_engine->*op)(name, actor());
-    };
-    connect(m_start, &QPushButton::clicked, this, [act] { act(&Engine::startProcess); });
-    connect(m_stop, &QPushButton::clicked, this, [act] { act(&Engine::stopProcess); });
-    connect(m_restart, &QPushButton::clicked, this, [act] { act(&Engine::restartProcess); });
+    connect(m_start, &QPushButton::clicked, this, [this] { onSelected(&Engine::startProcess); });
+    connect(m_stop, &QPushButton::clicked, this, [this] { onSelected(&Engine::stopProcess); });
+    connect(m_restart, &QPushButton::clicked, this, [this] { onSelected(&Engine::restartProcess); });
     connect(m_engine, &Engine::processesChanged, this, &ProcessesPanel::onProcessesChanged);
     connect(m_engine, &Engine::processLogLines, this, &ProcessesPanel::onLogLines);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -87,6 +82,13 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
 
     retranslateUi();
     onProcessesChanged(m_engine->processes());
+}
+
+void ProcessesPanel::onSelected(bool (Engine::*request)(const QString &, const QString &))
+{
+    const QString name = selectedProcess();
+    if (!name.isEmpty())
+        (m_engine->*request)(name, actor());
 }
 
 QString ProcessesPanel::actor() const

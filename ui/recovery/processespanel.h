@@ -49,6 +49,8 @@ private:
     void onLogLines(const QString &name, const QStringList &lines);
     void onSelectionChanged();
     void updateButtons();
+    // Sends `request` (start, stop or restart) for the selected process, if any.
+    void onSelected(bool (Engine::*request)(const QString &, const QString &));
     QString actor() const;
 
     Engine *m_engine;

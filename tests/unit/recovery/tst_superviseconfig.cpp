@@ -78,7 +78,7 @@ private Q_SLOTS:
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
         const RecoverySpec &s = c->supervised.at(0);
         QVERIFY(s.restart == RestartPolicy::Always);
-        QCOMPARE(s.backoffInitialMs, 1000);
+        QCOMPARE(s.backoffInitialMs, 100);
         QCOMPARE(s.backoffMaxMs, 60'000);
         QCOMPARE(s.stopTimeoutMs, 10'000);
         QCOMPARE(s.restartAfterFailures, 3);
