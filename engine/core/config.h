@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "degradation/degradationconfig.h"
 #include "health/target.h"
 
 #include <QByteArray>
@@ -47,6 +48,7 @@ struct Config
     HistoryRetention retention;
     ScoreConfig score;
     QList<TargetSpec> targets;
+    DegradationConfig degradation; // `degradation:` and `features:`
 };
 
 class ConfigLoader

@@ -182,7 +182,8 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
         if (!r.checkKeys(root, QString(),
                          {QStringLiteral("engine"), QStringLiteral("sampler"),
                           QStringLiteral("history"), QStringLiteral("score"),
-                          QStringLiteral("targets")}))
+                          QStringLiteral("targets"), QStringLiteral("degradation"),
+                          QStringLiteral("features")}))
             return *r.error;
 
         if (const YAML::Node e = root["engine"]; e.IsDefined() && !e.IsNull()) {
@@ -257,6 +258,8 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
                 }
             }
         }
+        if (!r.failed())
+            Internal::readDegradationConfig(r, root["degradation"], root["features"], &c.degradation);
     } catch (const YAML::Exception &e) {
         return makeError("config.invalid", QStringLiteral("%1:%2: %3")
                                                .arg(sourceName)

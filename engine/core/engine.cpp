@@ -6,6 +6,8 @@
 #include "core/clock.h"
 #include "core/datadir.h"
 #include "core/enginestatus.h"
+#include "degradation/degradationapi.h"
+#include "degradation/degradationcontroller.h"
 #include "health/healthaggregator.h"
 #include "health/hostsampler.h"
 #include "health/targetmonitor.h"
@@ -49,6 +51,10 @@ void registerMetaTypes()
     qRegisterMetaType<EngineState>();
     qRegisterMetaType<TargetState>();
     qRegisterMetaType<QList<SamplePoint>>();
+    qRegisterMetaType<DegradationLevel>();
+    qRegisterMetaType<DegradationSnapshot>();
+    qRegisterMetaType<DegradationTransition>();
+    qRegisterMetaType<FeatureState>();
 }
 
 // A worker thread named for `ps -L` and gdb, whose objects are deleted on it when it ends.
@@ -76,6 +82,7 @@ struct Engine::Private
     TargetMonitor *monitor = nullptr;
     HealthAggregator *aggregator = nullptr;
     HistoryWriter *writer = nullptr;
+    DegradationController *degradation = nullptr;
     HttpApi *api = nullptr;
     AuditSink *audit = nullptr; // the audit chain writer; services record their events here
     QList<QThread *> threads;
@@ -117,6 +124,35 @@ Readiness Engine::readiness() const
     return d->aggregator->currentReadiness();
 }
 
+DegradationSnapshot Engine::degradation() const
+{
+    if (d->degradation)
+        return d->degradation->snapshot();
+    DegradationSnapshot s;
+    s.reason = QStringLiteral("engine not running");
+    s.features = d->options.config.degradation.features.at(s.level);
+    return s;
+}
+
+Result<DegradationSnapshot> Engine::pinDegradation(DegradationLevel level, const QString &reason,
+                                                   qint64 durationMs, const QString &actor)
+{
+    if (!d->degradation)
+        return makeError("engine.not_running", QStringLiteral("the engine is not running"));
+    return d->degradation->pin(level, reason, durationMs, actor);
+}
+
+Result<DegradationSnapshot> Engine::releaseDegradation(const QString &actor)
+{
+    if (!d->degradation)
+        return makeError("engine.not_running", QStringLiteral("the engine is not running"));
+    bool released = false;
+    DegradationSnapshot s = d->degradation->release(actor, &released);
+    if (!released)
+        return makeError("degradation.not_pinned", QStringLiteral("no pin to release"));
+    return s;
+}
+
 Result<void> Engine::start()
 {
     if (d->state == EngineState::Running)
@@ -148,6 +184,7 @@ Result<void> Engine::start()
     d->status.coreHeartbeatMs.store(now);
 
     QList<TargetSpec> targets = config.targets;
+    d->degradation = new DegradationController(config.degradation, d->clock, d->audit);
     const bool wantApi = d->options.startApi && config.apiEnabled;
     if (wantApi) {
         const QString listen = d->options.listen.isEmpty() ? config.listen : d->options.listen;
@@ -165,7 +202,7 @@ Result<void> Engine::start()
             in.historyWriteErrors = storage.writeErrors;
             in.historyPointsDropped = storage.pointsDropped;
             in.apiRequestsByCode = d->api->requestCounts();
-            return renderEngineMetrics(in);
+            return renderEngineMetrics(in) + DegradationApi::metrics(*d->degradation->snapshotPtr());
         };
         const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
         d->api = new HttpApi(&d->status, providers, d->clock, livenessLimit);
@@ -176,6 +213,7 @@ Result<void> Engine::start()
             return fail(token.error());
         }
         d->api->setToken(token.value());
+        d->api->addRoutes(DegradationApi::routes(d->degradation, d->clock));
         QString error;
         const quint16 port = d->api->bindTo(listen, &error);
         if (port == 0) {
@@ -213,6 +251,14 @@ Result<void> Engine::start()
     beats.probes = [monitor] { return monitor->lastHeartbeatMs(); };
     d->aggregator = new HealthAggregator(config, &d->status, beats, d->clock);
     d->writer = new HistoryWriter(databasePath(), config.retention, &d->status, d->clock);
+    DegradationController *degradation = d->degradation;
+    d->aggregator->addReadinessCheck([degradation] {
+        // EMERGENCY sheds traffic through readiness; liveness never looks at degradation.
+        const auto s = degradation->snapshotPtr();
+        const bool ok = s->level != DegradationLevel::Emergency;
+        return ReadinessCheck{QStringLiteral("degradation"), ok,
+                              QStringLiteral("%1: %2").arg(toString(s->level), s->reason)};
+    });
 
     connect(d->sampler, &HostSampler::sampled, d->aggregator, &HealthAggregator::onHostSample);
     connect(d->monitor, &TargetMonitor::targetsUpdated, d->aggregator, &HealthAggregator::onTargets);
@@ -226,8 +272,21 @@ Result<void> Engine::start()
     connect(d->aggregator, &HealthAggregator::targetsChanged, this, &Engine::targetsChanged);
     connect(d->aggregator, &HealthAggregator::healthChanged, this, &Engine::healthChanged);
     connect(d->aggregator, &HealthAggregator::readinessChanged, this, &Engine::readinessChanged);
+    connect(d->aggregator, &HealthAggregator::healthChanged, d->degradation,
+            &DegradationController::onHealth);
+    connect(d->degradation, &DegradationController::historyPoints, d->writer, &HistoryWriter::record);
+    connect(d->degradation, &DegradationController::snapshotChanged, this, &Engine::degradationChanged);
+    // The engine enforces the features it owns: its background work is history maintenance.
+    HistoryWriter *writer = d->writer;
+    connect(d->degradation, &DegradationController::snapshotChanged, writer,
+            [writer](const DegradationSnapshot &s) {
+                writer->setMaintenancePaused(!s.feature(QStringLiteral("background_tasks")).enabled);
+            });
 
-    d->threads = {makeThread("shivx-storage", d->writer), makeThread("shivx-core", d->aggregator),
+    QThread *core = makeThread("shivx-core", d->aggregator);
+    d->degradation->moveToThread(core);
+    connect(core, &QThread::finished, d->degradation, &QObject::deleteLater);
+    d->threads = {makeThread("shivx-storage", d->writer), core,
                   makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor)};
     if (d->api)
         d->threads.append(makeThread("shivx-api", d->api));
@@ -236,6 +295,12 @@ Result<void> Engine::start()
 
     QMetaObject::invokeMethod(d->writer, &HistoryWriter::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->aggregator, &HealthAggregator::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(d->degradation, &DegradationController::start, Qt::QueuedConnection);
+    const bool pauseMaintenance
+        = !d->degradation->snapshot().feature(QStringLiteral("background_tasks")).enabled;
+    QMetaObject::invokeMethod(writer, [writer, pauseMaintenance] {
+        writer->setMaintenancePaused(pauseMaintenance);
+    }, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->sampler, &HostSampler::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->monitor, [monitor, targets] {
         monitor->setTargets(targets);
@@ -253,6 +318,9 @@ Result<void> Engine::start()
 void Engine::stop()
 {
     if (d->threads.isEmpty() && !d->api) {
+        // A start that failed before the threads ran leaves the controller on this thread.
+        delete d->degradation;
+        d->degradation = nullptr;
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
             d->state = EngineState::Stopped;
             Q_EMIT stateChanged(d->state);
@@ -278,6 +346,7 @@ void Engine::stop()
     blocking(d->monitor, &TargetMonitor::stop);
     blocking(d->sampler, &HostSampler::stop);
     blocking(d->aggregator, &HealthAggregator::stop);
+    blocking(d->degradation, &DegradationController::stop);
     blocking(d->writer, &HistoryWriter::finish);
 
     // Quit in reverse start order; each thread deletes its worker on finish.
@@ -291,6 +360,7 @@ void Engine::stop()
     d->sampler = nullptr;
     d->monitor = nullptr;
     d->aggregator = nullptr;
+    d->degradation = nullptr;
     d->writer = nullptr;
     if (!d->dataDir.isEmpty() && d->apiUrl.isValid())
         QFile::remove(DataDir::apiAddressPath(d->dataDir));
