@@ -1,6 +1,7 @@
 // shivx: the command-line front end of the ShivX engine. Every command works on the same
 // engine library and data directory as the console.
 #include "clicommon.h"
+#include "degradecommand.h"
 #include "historycommand.h"
 #include "servecommand.h"
 
@@ -16,6 +17,7 @@ void usage(QTextStream &s)
          "Commands:\n"
          "  serve     run the engine headless (HTTP API, health endpoints, /metrics)\n"
          "  history   list and query the metric history (shivx history --help)\n"
+         "  degrade   show, pin or release the degradation level (shivx degrade --help)\n"
          "  version   print the version\n\n"
          "Every command takes --data-dir DIR and --help.\n";
 }
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
         return serveCommand(rest);
     if (command == QLatin1String("history"))
         return historyCommand(rest);
+    if (command == QLatin1String("degrade"))
+        return degradeCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;
