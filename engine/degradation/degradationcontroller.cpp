@@ -248,8 +248,11 @@ void DegradationController::announce(const std::optional<DegradationTransition> 
     // Queued announcements from other threads can arrive after a newer change made on this
     // thread, so snapshotChanged carries the newest snapshot, never an older one.
     auto emitAll = [this, t, changed] {
-        if (t)
+        if (t) {
             Q_EMIT levelChanged(*t);
+            // A pin and release within one health interval must still reach the history.
+            Q_EMIT historyPoints({{QStringLiteral("degradation.level"), t->atMs, double(levelValue(t->to))}});
+        }
         if (changed)
             Q_EMIT snapshotChanged(*snapshotPtr());
     };

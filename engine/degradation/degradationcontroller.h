@@ -55,7 +55,8 @@ Q_SIGNALS:
     void levelChanged(const Shivx::DegradationTransition &transition);
     // Anything but the score changed: level, pin, reason, recovery in progress.
     void snapshotChanged(const Shivx::DegradationSnapshot &snapshot);
-    // `degradation.level` (0-4) at every health report, for the metric history.
+    // `degradation.level` (0-4) at every health report and at every transition, for the
+    // metric history.
     void historyPoints(const QList<Shivx::SamplePoint> &points);
 
 private:

@@ -90,19 +90,22 @@ private Q_SLOTS:
         QVERIFY(s.feature(QStringLiteral("chat")).enabled);
         QCOMPARE(s.feature(QStringLiteral("sampling")).quality, 0.1);
 
-        QCOMPARE(history.size(), 1);
-        const auto points = history.at(0).at(0).value<QList<SamplePoint>>();
-        QCOMPARE(points.size(), 1);
-        QCOMPARE(points.at(0).series, QStringLiteral("degradation.level"));
-        QCOMPARE(points.at(0).value, 3.0);
-        QCOMPARE(points.at(0).tsMs, clock.nowMs());
+        // One point for the transition, one for the report.
+        QCOMPARE(history.size(), 2);
+        for (const auto &args : std::as_const(history)) {
+            const auto points = args.at(0).value<QList<SamplePoint>>();
+            QCOMPARE(points.size(), 1);
+            QCOMPARE(points.at(0).series, QStringLiteral("degradation.level"));
+            QCOMPARE(points.at(0).value, 3.0);
+            QCOMPARE(points.at(0).tsMs, clock.nowMs());
+        }
 
         // Same band: a history point, but no transition and no snapshot signal.
         clock.advanceMs(1000);
         c.onHealth(report(44, clock.nowMs()));
         QCOMPARE(levels.size(), 1);
         QCOMPARE(snapshots.size(), 1);
-        QCOMPARE(history.size(), 2);
+        QCOMPARE(history.size(), 3);
 
         // A better score starts a recovery hold: the snapshot says so.
         clock.advanceMs(1000);
