@@ -1,5 +1,6 @@
 #pragma once
 
+#include "degradation/degradationsnapshot.h"
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
@@ -30,6 +31,7 @@ public:
     void setHostSample(const HostSample &sample);
     void setHealth(const HealthReport &report);
     void setTargets(const QList<TargetStatus> &targets);
+    void setDegradation(const DegradationSnapshot &snapshot);
 
     GaugeWidget *scoreGauge() const { return m_scoreGauge; }
     GaugeWidget *cpuGauge() const { return m_cpuGauge; }
@@ -59,6 +61,7 @@ private:
     QSortFilterProxyModel *m_targetsProxy = nullptr;
     QTableView *m_targetsView = nullptr;
     QLabel *m_targetsSummary = nullptr;
+    QLabel *m_degradationLabel = nullptr;
     QGroupBox *m_scoreBox = nullptr;
     QGroupBox *m_targetsBox = nullptr;
     // What the setters were given last, to word it again in a new language.
@@ -66,6 +69,7 @@ private:
     bool m_hasSample = false;
     HealthReport m_health;
     bool m_hasHealth = false;
+    DegradationSnapshot m_degradation;
 };
 
 } // namespace Shivx::Ui

@@ -1,5 +1,6 @@
 #include "shell/mainwindow.h"
 
+#include "degradation/degradationpage.h"
 #include "history/historypage.h"
 #include "overview/overviewpage.h"
 #include "widgets/displayformat.h"
@@ -42,6 +43,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 {
     m_overview = new OverviewPage(this);
     m_history = new HistoryPage(engine->databasePath(), this);
+    m_degradation = new DegradationPage(engine, this);
 
     m_navigation = new QListWidget(this);
     m_navigation->setObjectName(QStringLiteral("navigation"));
@@ -62,6 +64,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_overview);
     m_stack->addWidget(m_history);
+    m_stack->addWidget(m_degradation);
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
@@ -91,10 +94,13 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(engine, &Engine::targetsChanged, m_overview, &OverviewPage::setTargets);
     connect(engine, &Engine::healthChanged, this, &MainWindow::onHealthChanged);
     connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
+    connect(engine, &Engine::degradationChanged, m_overview, &OverviewPage::setDegradation);
+    connect(engine, &Engine::degradationChanged, m_degradation, &DegradationPage::setSnapshot);
 
     // The engine may have published before the window existed; start from its snapshots
     // (retranslateUi() words the status bar from them).
     m_overview->setTargets(engine->targets());
+    m_overview->setDegradation(engine->degradation());
     retranslateUi();
 
     resize(1280, 800);
@@ -136,6 +142,7 @@ void MainWindow::retranslateUi()
     setWindowTitle(tr("ShivX Resilience Console"));
     m_navigation->item(OverviewPageIndex)->setText(tr("Overview"));
     m_navigation->item(HistoryPageIndex)->setText(tr("History"));
+    m_navigation->item(DegradationPageIndex)->setText(tr("Degradation"));
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).

@@ -10,6 +10,7 @@ class QStackedWidget;
 
 namespace Shivx::Ui {
 
+class DegradationPage;
 class HistoryPage;
 class OverviewPage;
 
@@ -21,7 +22,7 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { OverviewPageIndex, HistoryPageIndex, PageCount };
+    enum Page { OverviewPageIndex, HistoryPageIndex, DegradationPageIndex, PageCount };
 
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -31,6 +32,7 @@ public:
 
     OverviewPage *overviewPage() const { return m_overview; }
     HistoryPage *historyPage() const { return m_history; }
+    DegradationPage *degradationPage() const { return m_degradation; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -51,6 +53,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     OverviewPage *m_overview = nullptr;
     HistoryPage *m_history = nullptr;
+    DegradationPage *m_degradation = nullptr;
     QLabel *m_engineStateLabel = nullptr;
     QLabel *m_apiLabel = nullptr;
     QLabel *m_healthLabel = nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine.h"
+#include "degradation/degradationlevel.h"
 #include "health/healthreport.h"
 #include "health/target.h"
 
@@ -30,6 +31,9 @@ public:
     static QString targetKind(TargetKind kind);
     static QString healthState(HealthState state);
     static QString engineState(EngineState state);
+    static QString degradationLevel(DegradationLevel level);
+    // One line on what the level means for the services that poll it.
+    static QString degradationMeaning(DegradationLevel level);
 };
 
 } // namespace Shivx::Ui

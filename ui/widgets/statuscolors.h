@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine.h"
+#include "degradation/degradationlevel.h"
 #include "health/healthreport.h"
 #include "health/target.h"
 
@@ -21,6 +22,8 @@ QColor unknown();
 QColor forTargetState(TargetState state);
 QColor forHealthState(HealthState state);
 QColor forEngineState(EngineState state);
+// NORMAL green through amber and orange to EMERGENCY red.
+QColor forDegradationLevel(DegradationLevel level);
 // Text colour that stays readable on `background`.
 QColor textOn(const QColor &background);
 
