@@ -121,7 +121,10 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     m_matrixView->setModel(m_matrixModel);
     m_matrixView->setSelectionMode(QAbstractItemView::NoSelection);
     m_matrixView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_matrixView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Sized to the words, so the bold "(now)" header is never cut off; extra room goes to
+    // the last column.
+    m_matrixView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_matrixView->horizontalHeader()->setStretchLastSection(true);
     m_matrixView->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     auto *matrixLayout = new QVBoxLayout(m_matrixBox);
     matrixLayout->addWidget(m_matrixView);
@@ -217,14 +220,6 @@ void DegradationPage::retranslateUi()
         m_actionStatus->clear();
     m_matrixBox->setTitle(tr("Features by level"));
     m_matrixModel->retranslate();
-    // Equal columns, each wide enough for the bold "(now)" header of the level in effect.
-    QFont bold = m_matrixView->horizontalHeader()->font();
-    bold.setBold(true);
-    int widest = 0;
-    for (int c = 0; c < m_matrixModel->columnCount(); ++c)
-        widest = qMax(widest, QFontMetrics(bold).horizontalAdvance(
-                                  FeatureMatrixModel::currentLevelHeader(degradationLevelFromValue(c))));
-    m_matrixView->horizontalHeader()->setMinimumSectionSize(widest + 16);
     m_timelineBox->setTitle(tr("Level changes"));
     m_rangeCombo->setItemText(int(Range::LastHour), tr("Last hour"));
     m_rangeCombo->setItemText(int(Range::Last24Hours), tr("Last 24 hours"));
