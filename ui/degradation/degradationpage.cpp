@@ -169,6 +169,13 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     layout->addLayout(top, 3);
     layout->addWidget(m_timelineBox, 2);
 
+    connect(engine, &Engine::degradationChanged, this, &DegradationPage::setSnapshot);
+    // The snapshot is published on changes of level or pin; the score moves every sample.
+    connect(engine, &Engine::healthChanged, this, [this](const HealthReport &report) {
+        m_snapshot.hasScore = true;
+        m_snapshot.score = report.score;
+        updateBanner();
+    });
     m_snapshot = engine->degradation();
     m_matrixModel->setCurrentLevel(m_snapshot.level);
     retranslateUi();

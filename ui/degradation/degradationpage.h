@@ -28,7 +28,8 @@ class FeatureMatrixModel;
 // Degradation: the level in effect as a banner, a control to pin or release it (with a
 // confirmation before EMERGENCY), the feature matrix with today's level highlighted, and the
 // level changes with the score behind them, read from the metric history on a worker thread.
-// The engine must outlive the page; it is fed by Engine::degradationChanged via setSnapshot.
+// The engine must outlive the page; the page follows its degradationChanged and healthChanged
+// signals itself.
 class DegradationPage : public QWidget
 {
     Q_OBJECT

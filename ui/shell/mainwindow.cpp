@@ -95,7 +95,6 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(engine, &Engine::healthChanged, this, &MainWindow::onHealthChanged);
     connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
     connect(engine, &Engine::degradationChanged, m_overview, &OverviewPage::setDegradation);
-    connect(engine, &Engine::degradationChanged, m_degradation, &DegradationPage::setSnapshot);
 
     // The engine may have published before the window existed; start from its snapshots
     // (retranslateUi() words the status bar from them).

@@ -28,7 +28,23 @@ private Q_SLOTS:
     {
         const auto c = ConfigLoader::loadDefault();
         QVERIFY2(c.ok(), c.ok() ? "" : qPrintable(c.error().message));
-        QVERIFY(c->degradation.features.contains(QStringLiteral("sampling")));
+        // The embedded file spells out the built-in defaults, so the two must agree.
+        const FeatureMap builtIn = FeatureMap::defaults();
+        const FeatureMap &embedded = c->degradation.features;
+        QCOMPARE(embedded.rules().size(), builtIn.rules().size());
+        for (DegradationLevel level : allDegradationLevels()) {
+            const auto a = embedded.at(level), b = builtIn.at(level);
+            for (int i = 0; i < a.size(); ++i) {
+                QCOMPARE(a.at(i).name, b.at(i).name);
+                QCOMPARE(a.at(i).enabled, b.at(i).enabled);
+                QCOMPARE(a.at(i).quality, b.at(i).quality);
+            }
+        }
+        const DegradationConfig defaults;
+        QCOMPARE(c->degradation.normalMin, defaults.normalMin);
+        QCOMPARE(c->degradation.level3Min, defaults.level3Min);
+        QCOMPARE(c->degradation.recoveryHoldMs, defaults.recoveryHoldMs);
+        QCOMPARE(c->degradation.maxPinMs, defaults.maxPinMs);
     }
 
     void customValues()
