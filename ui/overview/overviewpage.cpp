@@ -184,7 +184,11 @@ void OverviewPage::retranslateUi()
 void OverviewPage::setDegradation(const DegradationSnapshot &snapshot)
 {
     m_degradation = snapshot;
-    const QString level = DisplayFormat::degradationLevel(snapshot.level);
+    // Hysteresis keeps a worse level for a while after the score recovered; say so, or a
+    // healthy score next to LEVEL_1 looks like a contradiction.
+    const QString level = snapshot.recoverySinceMs > 0 && !snapshot.pin.active
+        ? tr("%1, recovering").arg(DisplayFormat::degradationLevel(snapshot.level))
+        : DisplayFormat::degradationLevel(snapshot.level);
     m_degradationLabel->setText(
         snapshot.pin.active ? tr("Degradation: %1 (pinned by %2) — %3")
                                   .arg(level, snapshot.pin.actor, DisplayFormat::degradationMeaning(snapshot.level))
