@@ -58,7 +58,7 @@ struct Context
     {
         const QString message = reply.body.value(QStringLiteral("message")).toString();
         return fail(reply.status == 400 ? ExitUsage : ExitFailure,
-                    QStringLiteral("engine answered HTTP %1: %2").arg(reply.status).arg(message));
+            QStringLiteral("engine answered HTTP %1: %2").arg(reply.status).arg(message));
     }
 };
 
@@ -79,22 +79,28 @@ void printState(const QJsonObject &s, const QJsonObject &features)
     const QJsonValue score = s.value(QStringLiteral("score"));
     o << "level       " << s.value(QStringLiteral("level")).toString() << " since "
       << s.value(QStringLiteral("since")).toString() << "\n";
-    o << "score       " << (score.isDouble() ? QString::number(score.toDouble(), 'f', 1) : QStringLiteral("none yet")) << "\n";
+    o << "score       "
+      << (score.isDouble() ? QString::number(score.toDouble(), 'f', 1) : QStringLiteral("none yet"))
+      << "\n";
     o << "reason      " << s.value(QStringLiteral("reason")).toString() << "\n";
     const QJsonObject pin = s.value(QStringLiteral("override")).toObject();
     if (!pin.isEmpty()) {
         o << "pinned      " << pin.value(QStringLiteral("level")).toString() << " by "
           << pin.value(QStringLiteral("actor")).toString() << " until "
           << pin.value(QStringLiteral("until")).toString() << " ("
-          << TimeUtil::formatDurationMs(qint64(pin.value(QStringLiteral("remaining_seconds")).toDouble()) * 1000)
+          << TimeUtil::formatDurationMs(
+                 qint64(pin.value(QStringLiteral("remaining_seconds")).toDouble()) * 1000)
           << " left): " << pin.value(QStringLiteral("reason")).toString() << "\n";
-        o << "automatic   " << s.value(QStringLiteral("automatic_level")).toString() << " (what the score alone means)\n";
+        o << "automatic   " << s.value(QStringLiteral("automatic_level")).toString()
+          << " (what the score alone means)\n";
     }
     const QJsonObject recovery = s.value(QStringLiteral("recovery")).toObject();
     if (!recovery.isEmpty())
-        o << "recovering  toward " << recovery.value(QStringLiteral("target")).toString() << " since "
-          << recovery.value(QStringLiteral("since")).toString() << " (hold "
-          << TimeUtil::formatDurationMs(qint64(recovery.value(QStringLiteral("hold_seconds")).toDouble() * 1000)) << ")\n";
+        o << "recovering  toward " << recovery.value(QStringLiteral("target")).toString()
+          << " since " << recovery.value(QStringLiteral("since")).toString() << " (hold "
+          << TimeUtil::formatDurationMs(
+                 qint64(recovery.value(QStringLiteral("hold_seconds")).toDouble() * 1000))
+          << ")\n";
     const QJsonObject map = features.value(QStringLiteral("features")).toObject();
     if (!map.isEmpty()) {
         o << "features\n";
@@ -124,10 +130,12 @@ int status(const Context &c, const EngineClient &client, bool json)
     if (features->status != 200)
         return c.failReply(*features);
     if (json) {
-        out() << QJsonDocument(QJsonObject{{QStringLiteral("degradation"), state->body},
-                                           {QStringLiteral("features"), features->body.value(QStringLiteral("features"))}})
+        out() << QJsonDocument(
+            QJsonObject { { QStringLiteral("degradation"), state->body },
+                { QStringLiteral("features"), features->body.value(QStringLiteral("features")) } })
                      .toJson(QJsonDocument::Compact)
-              << "\n" << Qt::flush;
+              << "\n"
+              << Qt::flush;
         return ExitOk;
     }
     printState(state->body, features->body);
@@ -142,14 +150,14 @@ int degradeCommand(const QStringList &args)
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addOptions({
-        {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
-        {QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR")},
-        {QStringLiteral("url"), QStringLiteral("Engine API."), QStringLiteral("URL")},
-        {QStringLiteral("reason"), QStringLiteral("Why."), QStringLiteral("TEXT")},
-        {QStringLiteral("for"), QStringLiteral("Duration."), QStringLiteral("DURATION")},
-        {QStringLiteral("json"), QStringLiteral("JSON output.")},
+        { { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Help.") },
+        { QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR") },
+        { QStringLiteral("url"), QStringLiteral("Engine API."), QStringLiteral("URL") },
+        { QStringLiteral("reason"), QStringLiteral("Why."), QStringLiteral("TEXT") },
+        { QStringLiteral("for"), QStringLiteral("Duration."), QStringLiteral("DURATION") },
+        { QStringLiteral("json"), QStringLiteral("JSON output.") },
     });
-    if (!p.parse(QStringList{QStringLiteral("shivx degrade")} + args))
+    if (!p.parse(QStringList { QStringLiteral("shivx degrade") } + args))
         return c.fail(ExitUsage, p.errorText() + QStringLiteral(" (see shivx degrade --help)"));
     const QStringList pos = p.positionalArguments();
     if (p.isSet(QStringLiteral("help")) || pos.value(0) == QLatin1String("help")) {
@@ -164,17 +172,21 @@ int degradeCommand(const QStringList &args)
     const bool isSet = c.command == QLatin1String("set");
     if (!isSet && c.command != QLatin1String("status") && c.command != QLatin1String("release")) {
         c.command.clear();
-        return c.fail(ExitUsage, QStringLiteral("unknown subcommand \"%1\" (expected status, set or release; "
-                                                "see shivx degrade --help)").arg(pos.at(0)));
+        return c.fail(ExitUsage,
+            QStringLiteral("unknown subcommand \"%1\" (expected status, set or release; "
+                           "see shivx degrade --help)")
+                .arg(pos.at(0)));
     }
     if (p.isSet(QStringLiteral("data-dir")) && p.value(QStringLiteral("data-dir")).isEmpty())
         return c.fail(ExitUsage, QStringLiteral("--data-dir needs a directory"));
     if (pos.size() > (isSet ? 2 : 1))
-        return c.fail(ExitUsage, QStringLiteral("unexpected argument \"%1\"").arg(pos.at(isSet ? 2 : 1)));
+        return c.fail(
+            ExitUsage, QStringLiteral("unexpected argument \"%1\"").arg(pos.at(isSet ? 2 : 1)));
     if (!isSet) {
-        for (const char *opt : {"reason", "for"})
+        for (const char *opt : { "reason", "for" })
             if (p.isSet(QLatin1String(opt)))
-                return c.fail(ExitUsage, QStringLiteral("--%1 applies to set only").arg(QLatin1String(opt)));
+                return c.fail(
+                    ExitUsage, QStringLiteral("--%1 applies to set only").arg(QLatin1String(opt)));
     }
     if (p.isSet(QStringLiteral("json")) && c.command != QLatin1String("status"))
         return c.fail(ExitUsage, QStringLiteral("--json applies to status only"));
@@ -184,15 +196,20 @@ int degradeCommand(const QStringList &args)
     qint64 durationMs = 0;
     if (isSet) {
         if (pos.size() < 2)
-            return c.fail(ExitUsage, QStringLiteral("missing LEVEL (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3 or EMERGENCY)"));
+            return c.fail(ExitUsage,
+                QStringLiteral("missing LEVEL (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3 or EMERGENCY)"));
         level = parseDegradationLevel(pos.at(1));
         if (!level)
-            return c.fail(ExitUsage, QStringLiteral("\"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3 or EMERGENCY)")
-                                         .arg(pos.at(1)));
+            return c.fail(ExitUsage,
+                QStringLiteral(
+                    "\"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3 or EMERGENCY)")
+                    .arg(pos.at(1)));
         if (p.value(QStringLiteral("reason")).trimmed().isEmpty())
-            return c.fail(ExitUsage, QStringLiteral("--reason TEXT is required: say why the level is pinned"));
+            return c.fail(ExitUsage,
+                QStringLiteral("--reason TEXT is required: say why the level is pinned"));
         if (!p.isSet(QStringLiteral("for")))
-            return c.fail(ExitUsage, QStringLiteral("--for DURATION is required (e.g. 30m): every pin expires"));
+            return c.fail(ExitUsage,
+                QStringLiteral("--for DURATION is required (e.g. 30m): every pin expires"));
         const auto d = TimeUtil::parseDurationMs(p.value(QStringLiteral("for")));
         if (!d)
             return c.fail(ExitUsage, QStringLiteral("--for: %1").arg(d.error().message));
@@ -205,7 +222,7 @@ int degradeCommand(const QStringList &args)
     const auto client = EngineClient::connect(dataDir, p.value(QStringLiteral("url")));
     if (!client)
         return c.fail(client.error().code == QLatin1String("cli.url") ? ExitUsage : ExitFailure,
-                      client.error().message);
+            client.error().message);
 
     if (c.command == QLatin1String("status"))
         return status(c, *client, p.isSet(QStringLiteral("json")));
@@ -213,16 +230,16 @@ int degradeCommand(const QStringList &args)
     EngineClient::Reply reply;
     if (isSet) {
         const auto r = client->request("POST", QStringLiteral("/api/degradation/pin"),
-                                       {{QStringLiteral("level"), toString(*level)},
-                                        {QStringLiteral("reason"), p.value(QStringLiteral("reason"))},
-                                        {QStringLiteral("for"), TimeUtil::formatDurationMs(durationMs)},
-                                        {QStringLiteral("actor"), actorName()}});
+            { { QStringLiteral("level"), toString(*level) },
+                { QStringLiteral("reason"), p.value(QStringLiteral("reason")) },
+                { QStringLiteral("for"), TimeUtil::formatDurationMs(durationMs) },
+                { QStringLiteral("actor"), actorName() } });
         if (!r)
             return c.fail(ExitFailure, r.error().message);
         reply = *r;
     } else {
         const auto r = client->request("POST", QStringLiteral("/api/degradation/release"),
-                                       {{QStringLiteral("actor"), actorName()}});
+            { { QStringLiteral("actor"), actorName() } });
         if (!r)
             return c.fail(ExitFailure, r.error().message);
         reply = *r;
@@ -234,12 +251,15 @@ int degradeCommand(const QStringList &args)
         const QJsonObject pin = s.value(QStringLiteral("override")).toObject();
         out() << "pinned " << pin.value(QStringLiteral("level")).toString() << " until "
               << pin.value(QStringLiteral("until")).toString() << "; level now "
-              << s.value(QStringLiteral("level")).toString() << "\n" << Qt::flush;
+              << s.value(QStringLiteral("level")).toString() << "\n"
+              << Qt::flush;
     } else if (s.value(QStringLiteral("released")).toBool()) {
         out() << "released; level now " << s.value(QStringLiteral("level")).toString() << " ("
-              << s.value(QStringLiteral("reason")).toString() << ")\n" << Qt::flush;
+              << s.value(QStringLiteral("reason")).toString() << ")\n"
+              << Qt::flush;
     } else {
-        out() << "nothing was pinned; level " << s.value(QStringLiteral("level")).toString() << "\n" << Qt::flush;
+        out() << "nothing was pinned; level " << s.value(QStringLiteral("level")).toString() << "\n"
+              << Qt::flush;
     }
     return ExitOk;
 }

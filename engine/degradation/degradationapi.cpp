@@ -18,7 +18,7 @@ QJsonValue scoreValue(const DegradationSnapshot &s)
 
 QJsonObject featureJson(const FeatureState &f)
 {
-    return {{QStringLiteral("enabled"), f.enabled}, {QStringLiteral("quality"), f.quality}};
+    return { { QStringLiteral("enabled"), f.enabled }, { QStringLiteral("quality"), f.quality } };
 }
 
 ApiReply badRequest(const QString &message)
@@ -34,15 +34,16 @@ std::optional<QJsonObject> bodyObject(const ApiRequest &req, ApiReply *error)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(req.body, &pe);
     if (!doc.isObject()) {
-        *error = badRequest(QStringLiteral("body: expected a JSON object (%1)")
-                                .arg(doc.isNull() ? pe.errorString() : QStringLiteral("got another JSON value")));
+        *error = badRequest(
+            QStringLiteral("body: expected a JSON object (%1)")
+                .arg(doc.isNull() ? pe.errorString() : QStringLiteral("got another JSON value")));
         return std::nullopt;
     }
     return doc.object();
 }
 
-std::optional<QString> stringField(const QJsonObject &o, const char *name, bool required,
-                                   ApiReply *error)
+std::optional<QString> stringField(
+    const QJsonObject &o, const char *name, bool required, ApiReply *error)
 {
     const QJsonValue v = o.value(QLatin1String(name));
     if (v.isUndefined() || v.isNull()) {
@@ -65,17 +66,19 @@ ApiReply pin(DegradationController *controller, Clock *clock, const ApiRequest &
     const auto body = bodyObject(req, &error);
     if (!body)
         return error;
-    static const QStringList known = {QStringLiteral("level"), QStringLiteral("reason"),
-                                      QStringLiteral("for"), QStringLiteral("actor")};
+    static const QStringList known = { QStringLiteral("level"), QStringLiteral("reason"),
+        QStringLiteral("for"), QStringLiteral("actor") };
     for (auto it = body->begin(); it != body->end(); ++it)
         if (!known.contains(it.key()))
-            return badRequest(QStringLiteral("%1: unknown field (known: actor, for, level, reason)").arg(it.key().left(64)));
+            return badRequest(QStringLiteral("%1: unknown field (known: actor, for, level, reason)")
+                                  .arg(it.key().left(64)));
     const auto levelText = stringField(*body, "level", true, &error);
     if (!levelText)
         return error;
     const auto level = parseDegradationLevel(*levelText);
     if (!level)
-        return badRequest(QStringLiteral("level: \"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3, EMERGENCY)")
+        return badRequest(QStringLiteral(
+            "level: \"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3, EMERGENCY)")
                               .arg(levelText->left(64)));
     const auto reason = stringField(*body, "reason", true, &error);
     if (!reason)
@@ -89,7 +92,8 @@ ApiReply pin(DegradationController *controller, Clock *clock, const ApiRequest &
     const auto actor = stringField(*body, "actor", false, &error);
     if (!actor)
         return error;
-    const auto r = controller->pin(*level, *reason, *duration, actor->isEmpty() ? QStringLiteral("api") : *actor);
+    const auto r = controller->pin(
+        *level, *reason, *duration, actor->isEmpty() ? QStringLiteral("api") : *actor);
     if (!r)
         return badRequest(r.error().message);
     return ApiReply::json(200, stateJson(*r, clock->nowMs()));
@@ -103,12 +107,14 @@ ApiReply release(DegradationController *controller, Clock *clock, const ApiReque
         return error;
     for (auto it = body->begin(); it != body->end(); ++it)
         if (it.key() != QLatin1String("actor"))
-            return badRequest(QStringLiteral("%1: unknown field (known: actor)").arg(it.key().left(64)));
+            return badRequest(
+                QStringLiteral("%1: unknown field (known: actor)").arg(it.key().left(64)));
     const auto actor = stringField(*body, "actor", false, &error);
     if (!actor)
         return error;
     bool released = false;
-    const DegradationSnapshot s = controller->release(actor->isEmpty() ? QStringLiteral("api") : *actor, &released);
+    const DegradationSnapshot s
+        = controller->release(actor->isEmpty() ? QStringLiteral("api") : *actor, &released);
     QJsonObject o = stateJson(s, clock->nowMs());
     o.insert(QStringLiteral("released"), released);
     return ApiReply::json(200, o);
@@ -118,30 +124,30 @@ ApiReply release(DegradationController *controller, Clock *clock, const ApiReque
 
 QJsonObject stateJson(const DegradationSnapshot &s, qint64 nowMs)
 {
-    QJsonObject o{{QStringLiteral("level"), toString(s.level)},
-                  {QStringLiteral("level_value"), levelValue(s.level)},
-                  {QStringLiteral("score"), scoreValue(s)},
-                  {QStringLiteral("since"), TimeUtil::toRfc3339(s.sinceMs)},
-                  {QStringLiteral("reason"), s.reason},
-                  {QStringLiteral("automatic_level"), toString(s.automaticLevel)},
-                  {QStringLiteral("transitions"), qint64(s.transitions)}};
+    QJsonObject o { { QStringLiteral("level"), toString(s.level) },
+        { QStringLiteral("level_value"), levelValue(s.level) },
+        { QStringLiteral("score"), scoreValue(s) },
+        { QStringLiteral("since"), TimeUtil::toRfc3339(s.sinceMs) },
+        { QStringLiteral("reason"), s.reason },
+        { QStringLiteral("automatic_level"), toString(s.automaticLevel) },
+        { QStringLiteral("transitions"), qint64(s.transitions) } };
     if (s.pin.active) {
         o.insert(QStringLiteral("override"),
-                 QJsonObject{{QStringLiteral("level"), toString(s.pin.level)},
-                             {QStringLiteral("reason"), s.pin.reason},
-                             {QStringLiteral("actor"), s.pin.actor},
-                             {QStringLiteral("since"), TimeUtil::toRfc3339(s.pin.sinceMs)},
-                             {QStringLiteral("until"), TimeUtil::toRfc3339(s.pin.untilMs)},
-                             {QStringLiteral("remaining_seconds"),
-                              double(qMax<qint64>(0, s.pin.untilMs - nowMs)) / 1000.0}});
+            QJsonObject { { QStringLiteral("level"), toString(s.pin.level) },
+                { QStringLiteral("reason"), s.pin.reason },
+                { QStringLiteral("actor"), s.pin.actor },
+                { QStringLiteral("since"), TimeUtil::toRfc3339(s.pin.sinceMs) },
+                { QStringLiteral("until"), TimeUtil::toRfc3339(s.pin.untilMs) },
+                { QStringLiteral("remaining_seconds"),
+                    double(qMax<qint64>(0, s.pin.untilMs - nowMs)) / 1000.0 } });
     } else {
         o.insert(QStringLiteral("override"), QJsonValue(QJsonValue::Null));
     }
     if (s.recoverySinceMs > 0) {
         o.insert(QStringLiteral("recovery"),
-                 QJsonObject{{QStringLiteral("target"), toString(s.recoveryTarget)},
-                             {QStringLiteral("since"), TimeUtil::toRfc3339(s.recoverySinceMs)},
-                             {QStringLiteral("hold_seconds"), double(s.recoveryHoldMs) / 1000.0}});
+            QJsonObject { { QStringLiteral("target"), toString(s.recoveryTarget) },
+                { QStringLiteral("since"), TimeUtil::toRfc3339(s.recoverySinceMs) },
+                { QStringLiteral("hold_seconds"), double(s.recoveryHoldMs) / 1000.0 } });
     } else {
         o.insert(QStringLiteral("recovery"), QJsonValue(QJsonValue::Null));
     }
@@ -153,40 +159,41 @@ QJsonObject featuresJson(const DegradationSnapshot &s)
     QJsonObject features;
     for (const FeatureState &f : s.features)
         features.insert(f.name, featureJson(f));
-    return {{QStringLiteral("level"), toString(s.level)}, {QStringLiteral("features"), features}};
+    return { { QStringLiteral("level"), toString(s.level) },
+        { QStringLiteral("features"), features } };
 }
 
 QList<ApiRoute> routes(DegradationController *controller, Clock *clock)
 {
     clock = clock ? clock : Clock::system();
     QList<ApiRoute> r;
-    r.append(ApiRoute{QStringLiteral("/api/degradation"), false, {"GET"}, false,
-                      [controller, clock](const ApiRequest &) {
-                          return ApiReply::json(200, stateJson(*controller->snapshotPtr(), clock->nowMs()));
-                      }});
-    r.append(ApiRoute{QStringLiteral("/api/features"), false, {"GET"}, false,
-                      [controller](const ApiRequest &) {
-                          return ApiReply::json(200, featuresJson(*controller->snapshotPtr()));
-                      }});
-    r.append(ApiRoute{QStringLiteral("/api/features/"), true, {"GET"}, false,
-                      [controller](const ApiRequest &req) {
-                          const auto s = controller->snapshotPtr();
-                          for (const FeatureState &f : s->features) {
-                              if (f.name == req.pathTail) {
-                                  QJsonObject o = featureJson(f);
-                                  o.insert(QStringLiteral("name"), f.name);
-                                  o.insert(QStringLiteral("level"), toString(s->level));
-                                  return ApiReply::json(200, o);
-                              }
-                          }
-                          return ApiReply::error(404, QStringLiteral("not_found"),
-                                                 QStringLiteral("no feature named \"%1\" in the feature map")
-                                                     .arg(req.pathTail.left(64)));
-                      }});
-    r.append(ApiRoute{QStringLiteral("/api/degradation/pin"), false, {"POST"}, true,
-                      [controller, clock](const ApiRequest &req) { return pin(controller, clock, req); }});
-    r.append(ApiRoute{QStringLiteral("/api/degradation/release"), false, {"POST"}, true,
-                      [controller, clock](const ApiRequest &req) { return release(controller, clock, req); }});
+    r.append(ApiRoute { QStringLiteral("/api/degradation"), false, { "GET" }, false,
+        [controller, clock](const ApiRequest &) {
+            return ApiReply::json(200, stateJson(*controller->snapshotPtr(), clock->nowMs()));
+        } });
+    r.append(ApiRoute {
+        QStringLiteral("/api/features"), false, { "GET" }, false, [controller](const ApiRequest &) {
+            return ApiReply::json(200, featuresJson(*controller->snapshotPtr()));
+        } });
+    r.append(ApiRoute { QStringLiteral("/api/features/"), true, { "GET" }, false,
+        [controller](const ApiRequest &req) {
+            const auto s = controller->snapshotPtr();
+            for (const FeatureState &f : s->features) {
+                if (f.name == req.pathTail) {
+                    QJsonObject o = featureJson(f);
+                    o.insert(QStringLiteral("name"), f.name);
+                    o.insert(QStringLiteral("level"), toString(s->level));
+                    return ApiReply::json(200, o);
+                }
+            }
+            return ApiReply::error(404, QStringLiteral("not_found"),
+                QStringLiteral("no feature named \"%1\" in the feature map")
+                    .arg(req.pathTail.left(64)));
+        } });
+    r.append(ApiRoute { QStringLiteral("/api/degradation/pin"), false, { "POST" }, true,
+        [controller, clock](const ApiRequest &req) { return pin(controller, clock, req); } });
+    r.append(ApiRoute { QStringLiteral("/api/degradation/release"), false, { "POST" }, true,
+        [controller, clock](const ApiRequest &req) { return release(controller, clock, req); } });
     return r;
 }
 
@@ -194,21 +201,28 @@ QByteArray metrics(const DegradationSnapshot &s)
 {
     PrometheusWriter w;
     w.family("shivx_degradation_level", "gauge",
-             "Degradation level in effect: 0 NORMAL, 1 LEVEL_1, 2 LEVEL_2, 3 LEVEL_3, 4 EMERGENCY.");
+        "Degradation level in effect: 0 NORMAL, 1 LEVEL_1, 2 LEVEL_2, 3 LEVEL_3, 4 EMERGENCY.");
     w.sample("shivx_degradation_level", levelValue(s.level));
-    w.family("shivx_degradation_state", "gauge", "1 for the degradation level in effect, 0 for the others.");
+    w.family("shivx_degradation_state", "gauge",
+        "1 for the degradation level in effect, 0 for the others.");
     for (DegradationLevel level : allDegradationLevels())
-        w.sample("shivx_degradation_state", {{QStringLiteral("level"), toString(level)}}, level == s.level ? 1 : 0);
-    w.family("shivx_degradation_pinned", "gauge", "1 while an operator pin overrides the score's level.");
+        w.sample("shivx_degradation_state", { { QStringLiteral("level"), toString(level) } },
+            level == s.level ? 1 : 0);
+    w.family("shivx_degradation_pinned", "gauge",
+        "1 while an operator pin overrides the score's level.");
     w.sample("shivx_degradation_pinned", s.pin.active ? 1 : 0);
-    w.family("shivx_degradation_transitions_total", "counter", "Degradation level changes since the engine started.");
+    w.family("shivx_degradation_transitions_total", "counter",
+        "Degradation level changes since the engine started.");
     w.sample("shivx_degradation_transitions_total", double(s.transitions));
-    w.family("shivx_feature_enabled", "gauge", "1 when the feature is enabled at the current degradation level.");
+    w.family("shivx_feature_enabled", "gauge",
+        "1 when the feature is enabled at the current degradation level.");
     for (const FeatureState &f : s.features)
-        w.sample("shivx_feature_enabled", {{QStringLiteral("feature"), f.name}}, f.enabled ? 1 : 0);
-    w.family("shivx_feature_quality", "gauge", "Quality of the feature at the current degradation level (0-1).");
+        w.sample(
+            "shivx_feature_enabled", { { QStringLiteral("feature"), f.name } }, f.enabled ? 1 : 0);
+    w.family("shivx_feature_quality", "gauge",
+        "Quality of the feature at the current degradation level (0-1).");
     for (const FeatureState &f : s.features)
-        w.sample("shivx_feature_quality", {{QStringLiteral("feature"), f.name}}, f.quality);
+        w.sample("shivx_feature_quality", { { QStringLiteral("feature"), f.name } }, f.quality);
     return w.take();
 }
 

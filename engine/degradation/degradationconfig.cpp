@@ -25,11 +25,16 @@ DegradationLevel DegradationConfig::levelForScore(double score) const
 double DegradationConfig::minScoreOf(DegradationLevel level) const
 {
     switch (level) {
-    case DegradationLevel::Normal: return normalMin;
-    case DegradationLevel::Level1: return level1Min;
-    case DegradationLevel::Level2: return level2Min;
-    case DegradationLevel::Level3: return level3Min;
-    case DegradationLevel::Emergency: return 0;
+    case DegradationLevel::Normal:
+        return normalMin;
+    case DegradationLevel::Level1:
+        return level1Min;
+    case DegradationLevel::Level2:
+        return level2Min;
+    case DegradationLevel::Level3:
+        return level3Min;
+    case DegradationLevel::Emergency:
+        return 0;
     }
     return 0;
 }
@@ -41,8 +46,9 @@ namespace {
 void readThresholds(ConfigReader &r, const YAML::Node &t, DegradationConfig *c)
 {
     const QString p = QStringLiteral("degradation.thresholds");
-    if (!r.checkKeys(t, p, {QStringLiteral("normal"), QStringLiteral("level_1"),
-                            QStringLiteral("level_2"), QStringLiteral("level_3")}))
+    if (!r.checkKeys(t, p,
+            { QStringLiteral("normal"), QStringLiteral("level_1"), QStringLiteral("level_2"),
+                QStringLiteral("level_3") }))
         return;
     r.number(t, p, "normal", &c->normalMin, 0, 100);
     r.number(t, p, "level_1", &c->level1Min, 0, 100);
@@ -51,16 +57,24 @@ void readThresholds(ConfigReader &r, const YAML::Node &t, DegradationConfig *c)
     if (r.failed())
         return;
     // Checked pairwise so that the message names the key that breaks the order.
-    const struct { const char *key; double value; double above; const char *aboveKey; } order[] = {
-        {"level_1", c->level1Min, c->normalMin, "normal"},
-        {"level_2", c->level2Min, c->level1Min, "level_1"},
-        {"level_3", c->level3Min, c->level2Min, "level_2"},
+    const struct
+    {
+        const char *key;
+        double value;
+        double above;
+        const char *aboveKey;
+    } order[] = {
+        { "level_1", c->level1Min, c->normalMin, "normal" },
+        { "level_2", c->level2Min, c->level1Min, "level_1" },
+        { "level_3", c->level3Min, c->level2Min, "level_2" },
     };
     for (const auto &o : order) {
         if (o.value >= o.above) {
             r.fail(t[o.key].IsDefined() ? t[o.key] : t, p + QLatin1Char('.') + QLatin1String(o.key),
-                   QStringLiteral("%1 must be below %2 (%3): thresholds fall from normal to level_3")
-                       .arg(o.value).arg(QLatin1String(o.aboveKey)).arg(o.above));
+                QStringLiteral("%1 must be below %2 (%3): thresholds fall from normal to level_3")
+                    .arg(o.value)
+                    .arg(QLatin1String(o.aboveKey))
+                    .arg(o.above));
             return;
         }
     }
@@ -73,8 +87,10 @@ std::optional<DegradationLevel> readLevel(ConfigReader &r, const YAML::Node &n, 
         return std::nullopt;
     const auto level = parseDegradationLevel(text);
     if (!level)
-        r.fail(n, key, QStringLiteral("\"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3, "
-                                      "EMERGENCY)").arg(text));
+        r.fail(n, key,
+            QStringLiteral("\"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3, "
+                           "EMERGENCY)")
+                .arg(text));
     return level;
 }
 
@@ -82,23 +98,26 @@ void readQuality(ConfigReader &r, const YAML::Node &n, const QString &key, Featu
 {
     // Levels left out take the value of the next better level, so "{NORMAL: 1, LEVEL_2: 0.2}"
     // keeps full quality at LEVEL_1.
-    std::array<double, degradationLevelCount> q{};
-    std::array<bool, degradationLevelCount> given{};
+    std::array<double, degradationLevelCount> q {};
+    std::array<bool, degradationLevelCount> given {};
     for (auto it = n.begin(); it != n.end(); ++it) {
         const QString levelText = QString::fromStdString(it->first.Scalar());
         const auto level = parseDegradationLevel(levelText);
         const QString k = key + QLatin1Char('.') + levelText;
         if (!level) {
-            r.fail(it->first, k, QStringLiteral("\"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, "
-                                                "LEVEL_3, EMERGENCY)").arg(levelText));
+            r.fail(it->first, k,
+                QStringLiteral("\"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, "
+                               "LEVEL_3, EMERGENCY)")
+                    .arg(levelText));
             return;
         }
         bool ok = false;
-        const double v = it->second.IsScalar()
-            ? QString::fromStdString(it->second.Scalar()).toDouble(&ok) : 0;
+        const double v
+            = it->second.IsScalar() ? QString::fromStdString(it->second.Scalar()).toDouble(&ok) : 0;
         if (!ok || !(v >= 0 && v <= 1)) {
-            r.fail(it->second, k, QStringLiteral("expected a quality between 0 and 1, got \"%1\"")
-                                      .arg(ConfigReader::describe(it->second)));
+            r.fail(it->second, k,
+                QStringLiteral("expected a quality between 0 and 1, got \"%1\"")
+                    .arg(ConfigReader::describe(it->second)));
             return;
         }
         q[size_t(levelValue(*level))] = v;
@@ -111,8 +130,10 @@ void readQuality(ConfigReader &r, const YAML::Node &n, const QString &key, Featu
         else if (q[i] > previous) {
             const QString levelText = toString(degradationLevelFromValue(int(i)));
             r.fail(n, key + QLatin1Char('.') + levelText,
-                   QStringLiteral("quality %1 is higher than at the better level before it (%2); "
-                                  "quality may only fall as the level worsens").arg(q[i]).arg(previous));
+                QStringLiteral("quality %1 is higher than at the better level before it (%2); "
+                               "quality may only fall as the level worsens")
+                    .arg(q[i])
+                    .arg(previous));
             return;
         }
         previous = q[i];
@@ -124,7 +145,7 @@ void readFeatures(ConfigReader &r, const YAML::Node &f, DegradationConfig *c)
 {
     if (!f.IsMap()) {
         r.fail(f, QStringLiteral("features"),
-               QStringLiteral("expected a mapping of feature name to level or qualities"));
+            QStringLiteral("expected a mapping of feature name to level or qualities"));
         return;
     }
     static const QRegularExpression namePattern(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
@@ -133,7 +154,8 @@ void readFeatures(ConfigReader &r, const YAML::Node &f, DegradationConfig *c)
         const QString name = QString::fromStdString(it->first.Scalar());
         const QString key = QStringLiteral("features.") + name;
         if (!namePattern.match(name).hasMatch()) {
-            r.fail(it->first, key, QStringLiteral("feature names are 1-64 letters, digits, '_', '.' or '-'"));
+            r.fail(it->first, key,
+                QStringLiteral("feature names are 1-64 letters, digits, '_', '.' or '-'"));
             return;
         }
         FeatureRule rule;
@@ -145,8 +167,9 @@ void readFeatures(ConfigReader &r, const YAML::Node &f, DegradationConfig *c)
             if (level)
                 rule.enabledThrough = *level;
         } else {
-            r.fail(it->second, key, QStringLiteral("expected the worst level at which the feature "
-                                                   "stays enabled, or a mapping of level to quality"));
+            r.fail(it->second, key,
+                QStringLiteral("expected the worst level at which the feature "
+                               "stays enabled, or a mapping of level to quality"));
         }
         if (!r.failed())
             rules.append(rule);
@@ -156,7 +179,7 @@ void readFeatures(ConfigReader &r, const YAML::Node &f, DegradationConfig *c)
     for (const FeatureRule &rule : std::as_const(rules)) {
         if (seen.contains(rule.name)) {
             r.fail(f[rule.name.toStdString()], QStringLiteral("features.") + rule.name,
-                   QStringLiteral("duplicate feature"));
+                QStringLiteral("duplicate feature"));
             return;
         }
         seen.insert(rule.name);
@@ -168,12 +191,13 @@ void readFeatures(ConfigReader &r, const YAML::Node &f, DegradationConfig *c)
 } // namespace
 
 void readDegradationConfig(ConfigReader &r, const YAML::Node &degradation,
-                           const YAML::Node &features, DegradationConfig *out)
+    const YAML::Node &features, DegradationConfig *out)
 {
     if (degradation.IsDefined() && !degradation.IsNull()) {
         const QString p = QStringLiteral("degradation");
-        if (!r.checkKeys(degradation, p, {QStringLiteral("thresholds"), QStringLiteral("recovery_hold"),
-                                          QStringLiteral("max_pin")}))
+        if (!r.checkKeys(degradation, p,
+                { QStringLiteral("thresholds"), QStringLiteral("recovery_hold"),
+                    QStringLiteral("max_pin") }))
             return;
         if (const YAML::Node t = degradation["thresholds"]; t.IsDefined() && !t.IsNull())
             readThresholds(r, t, out);

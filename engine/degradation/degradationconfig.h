@@ -40,7 +40,7 @@ namespace Internal {
 // Reads both sections (either node may be undefined or null = defaults). Errors go to `r`
 // as "file:line: key: message". A `features:` section replaces the default map whole.
 void readDegradationConfig(ConfigReader &r, const YAML::Node &degradation,
-                           const YAML::Node &features, DegradationConfig *out);
+    const YAML::Node &features, DegradationConfig *out);
 } // namespace Internal
 
 } // namespace Shivx

@@ -22,8 +22,8 @@ QString scoreString(bool hasScore, double score)
 
 } // namespace
 
-DegradationController::DegradationController(DegradationConfig config, Clock *clock,
-                                             AuditSink *audit, QObject *parent)
+DegradationController::DegradationController(
+    DegradationConfig config, Clock *clock, AuditSink *audit, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_clock(clock ? clock : Clock::system())
@@ -126,23 +126,25 @@ void DegradationController::onHealth(const HealthReport &report)
     record(t);
     announce(t, changed);
     const qint64 ts = report.timestampMs > 0 ? report.timestampMs : m_clock->nowMs();
-    Q_EMIT historyPoints({{QStringLiteral("degradation.level"), ts, double(levelValue(s->level))}});
+    Q_EMIT historyPoints(
+        { { QStringLiteral("degradation.level"), ts, double(levelValue(s->level)) } });
 }
 
-Result<DegradationSnapshot> DegradationController::pin(DegradationLevel level,
-                                                        const QString &reason, qint64 durationMs,
-                                                        const QString &actor)
+Result<DegradationSnapshot> DegradationController::pin(
+    DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor)
 {
     const QString why = reason.trimmed();
     if (why.isEmpty())
-        return makeError("degradation.bad_reason", QStringLiteral("reason: required, say why the level is pinned"));
+        return makeError("degradation.bad_reason",
+            QStringLiteral("reason: required, say why the level is pinned"));
     if (why.size() > 500)
-        return makeError("degradation.bad_reason", QStringLiteral("reason: at most 500 characters"));
+        return makeError(
+            "degradation.bad_reason", QStringLiteral("reason: at most 500 characters"));
     if (durationMs < 1000 || durationMs > m_config.maxPinMs)
         return makeError("degradation.bad_duration",
-                         QStringLiteral("for: %1 is outside 1s .. %2 (degradation.max_pin)")
-                             .arg(TimeUtil::formatDurationMs(qMax<qint64>(durationMs, 0)),
-                                  TimeUtil::formatDurationMs(m_config.maxPinMs)));
+            QStringLiteral("for: %1 is outside 1s .. %2 (degradation.max_pin)")
+                .arg(TimeUtil::formatDurationMs(qMax<qint64>(durationMs, 0)),
+                    TimeUtil::formatDurationMs(m_config.maxPinMs)));
     const QString who = actor.trimmed().isEmpty() ? QStringLiteral("api") : actor.trimmed();
 
     std::optional<DegradationTransition> t;
@@ -157,15 +159,15 @@ Result<DegradationSnapshot> DegradationController::pin(DegradationLevel level,
         s = publishLocked();
         changed = !sameState(*before, *s);
         if (m_audit)
-            m_audit->record(AuditEvent{AuditStreams::operatorActions(), who,
-                                       QStringLiteral("degradation.pinned"),
-                                       {{QStringLiteral("level"), toString(level)},
-                                        {QStringLiteral("previous_level"), toString(before->level)},
-                                        {QStringLiteral("reason"), why},
-                                        {QStringLiteral("duration_ms"), durationMs},
-                                        {QStringLiteral("until"), TimeUtil::toRfc3339(s->pin.untilMs)},
-                                        {QStringLiteral("score"), scoreString(s->hasScore, s->score)}},
-                                       m_clock->nowMs()});
+            m_audit->record(AuditEvent { AuditStreams::operatorActions(), who,
+                QStringLiteral("degradation.pinned"),
+                { { QStringLiteral("level"), toString(level) },
+                    { QStringLiteral("previous_level"), toString(before->level) },
+                    { QStringLiteral("reason"), why },
+                    { QStringLiteral("duration_ms"), durationMs },
+                    { QStringLiteral("until"), TimeUtil::toRfc3339(s->pin.untilMs) },
+                    { QStringLiteral("score"), scoreString(s->hasScore, s->score) } },
+                m_clock->nowMs() });
     }
     qCInfo(lcDegradation).noquote() << "level pinned at" << toString(level) << "by" << who << "for"
                                     << TimeUtil::formatDurationMs(durationMs) << ":" << why;
@@ -194,13 +196,13 @@ DegradationSnapshot DegradationController::release(const QString &actor, bool *r
         s = publishLocked();
         changed = !sameState(*before, *s);
         if (m_audit)
-            m_audit->record(AuditEvent{AuditStreams::operatorActions(), who,
-                                       QStringLiteral("degradation.released"),
-                                       {{QStringLiteral("level"), toString(before->pin.level)},
-                                        {QStringLiteral("pinned_by"), before->pin.actor},
-                                        {QStringLiteral("level_after"), toString(s->level)},
-                                        {QStringLiteral("score"), scoreString(s->hasScore, s->score)}},
-                                       m_clock->nowMs()});
+            m_audit->record(AuditEvent { AuditStreams::operatorActions(), who,
+                QStringLiteral("degradation.released"),
+                { { QStringLiteral("level"), toString(before->pin.level) },
+                    { QStringLiteral("pinned_by"), before->pin.actor },
+                    { QStringLiteral("level_after"), toString(s->level) },
+                    { QStringLiteral("score"), scoreString(s->hasScore, s->score) } },
+                m_clock->nowMs() });
     }
     qCInfo(lcDegradation).noquote() << "pin released by" << who << "; level" << toString(s->level);
     record(t);
@@ -210,16 +212,16 @@ DegradationSnapshot DegradationController::release(const QString &actor, bool *r
 
 void DegradationController::recordExpiry(const DegradationOverride &pin)
 {
-    qCInfo(lcDegradation).noquote() << "pin of" << toString(pin.level) << "by" << pin.actor << "expired";
+    qCInfo(lcDegradation).noquote()
+        << "pin of" << toString(pin.level) << "by" << pin.actor << "expired";
     if (!m_audit)
         return;
-    m_audit->record(AuditEvent{AuditStreams::resilience(), QStringLiteral("engine"),
-                               QStringLiteral("degradation.pin_expired"),
-                               {{QStringLiteral("level"), toString(pin.level)},
-                                {QStringLiteral("pinned_by"), pin.actor},
-                                {QStringLiteral("reason"), pin.reason},
-                                {QStringLiteral("score"), scoreString(m_policy.hasScore(), m_policy.lastScore())}},
-                               m_clock->nowMs()});
+    m_audit->record(AuditEvent { AuditStreams::resilience(), QStringLiteral("engine"),
+        QStringLiteral("degradation.pin_expired"),
+        { { QStringLiteral("level"), toString(pin.level) },
+            { QStringLiteral("pinned_by"), pin.actor }, { QStringLiteral("reason"), pin.reason },
+            { QStringLiteral("score"), scoreString(m_policy.hasScore(), m_policy.lastScore()) } },
+        m_clock->nowMs() });
 }
 
 void DegradationController::record(const std::optional<DegradationTransition> &t)
@@ -230,18 +232,16 @@ void DegradationController::record(const std::optional<DegradationTransition> &t
                                     << "(" + toString(t->cause) + "):" << t->reason;
     if (!m_audit)
         return;
-    m_audit->record(AuditEvent{AuditStreams::resilience(), t->actor,
-                               QStringLiteral("degradation.level_changed"),
-                               {{QStringLiteral("from"), toString(t->from)},
-                                {QStringLiteral("to"), toString(t->to)},
-                                {QStringLiteral("cause"), toString(t->cause)},
-                                {QStringLiteral("reason"), t->reason},
-                                {QStringLiteral("score"), scoreString(t->hasScore, t->score)}},
-                               t->atMs});
+    m_audit->record(AuditEvent { AuditStreams::resilience(), t->actor,
+        QStringLiteral("degradation.level_changed"),
+        { { QStringLiteral("from"), toString(t->from) }, { QStringLiteral("to"), toString(t->to) },
+            { QStringLiteral("cause"), toString(t->cause) },
+            { QStringLiteral("reason"), t->reason },
+            { QStringLiteral("score"), scoreString(t->hasScore, t->score) } },
+        t->atMs });
 }
 
-void DegradationController::announce(const std::optional<DegradationTransition> &t,
-                                     bool changed)
+void DegradationController::announce(const std::optional<DegradationTransition> &t, bool changed)
 {
     if (!t && !changed)
         return;
@@ -251,7 +251,8 @@ void DegradationController::announce(const std::optional<DegradationTransition> 
         if (t) {
             Q_EMIT levelChanged(*t);
             // A pin and release within one health interval must still reach the history.
-            Q_EMIT historyPoints({{QStringLiteral("degradation.level"), t->atMs, double(levelValue(t->to))}});
+            Q_EMIT historyPoints(
+                { { QStringLiteral("degradation.level"), t->atMs, double(levelValue(t->to)) } });
         }
         if (changed)
             Q_EMIT snapshotChanged(*snapshotPtr());

@@ -27,8 +27,8 @@ class DegradationController : public QObject
 {
     Q_OBJECT
 public:
-    DegradationController(DegradationConfig config, Clock *clock, AuditSink *audit,
-                          QObject *parent = nullptr);
+    DegradationController(
+        DegradationConfig config, Clock *clock, AuditSink *audit, QObject *parent = nullptr);
     ~DegradationController() override;
 
     // Thread-safe.
@@ -39,8 +39,8 @@ public:
     // Thread-safe. Pins `level` for `durationMs` (1 ms .. max_pin). `reason` and `actor` must
     // not be empty. Returns the snapshot after the pin, or an error naming the bad argument
     // ("degradation.bad_reason", "degradation.bad_duration").
-    Result<DegradationSnapshot> pin(DegradationLevel level, const QString &reason,
-                                    qint64 durationMs, const QString &actor);
+    Result<DegradationSnapshot> pin(
+        DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor);
     // Thread-safe. Ends the pin; `released` (may be null) says whether there was one.
     DegradationSnapshot release(const QString &actor, bool *released = nullptr);
 

@@ -5,11 +5,16 @@ namespace Shivx {
 QString toString(DegradationLevel level)
 {
     switch (level) {
-    case DegradationLevel::Normal: return QStringLiteral("NORMAL");
-    case DegradationLevel::Level1: return QStringLiteral("LEVEL_1");
-    case DegradationLevel::Level2: return QStringLiteral("LEVEL_2");
-    case DegradationLevel::Level3: return QStringLiteral("LEVEL_3");
-    case DegradationLevel::Emergency: return QStringLiteral("EMERGENCY");
+    case DegradationLevel::Normal:
+        return QStringLiteral("NORMAL");
+    case DegradationLevel::Level1:
+        return QStringLiteral("LEVEL_1");
+    case DegradationLevel::Level2:
+        return QStringLiteral("LEVEL_2");
+    case DegradationLevel::Level3:
+        return QStringLiteral("LEVEL_3");
+    case DegradationLevel::Emergency:
+        return QStringLiteral("EMERGENCY");
     }
     return {};
 }
@@ -27,8 +32,8 @@ std::optional<DegradationLevel> parseDegradationLevel(const QString &text)
 
 QList<DegradationLevel> allDegradationLevels()
 {
-    return {DegradationLevel::Normal, DegradationLevel::Level1, DegradationLevel::Level2,
-            DegradationLevel::Level3, DegradationLevel::Emergency};
+    return { DegradationLevel::Normal, DegradationLevel::Level1, DegradationLevel::Level2,
+        DegradationLevel::Level3, DegradationLevel::Emergency };
 }
 
 DegradationLevel degradationLevelFromValue(int value)

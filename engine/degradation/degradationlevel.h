@@ -21,7 +21,10 @@ QString toString(DegradationLevel level);
 // Accepts the codes above in any letter case, and the numbers 0-4.
 std::optional<DegradationLevel> parseDegradationLevel(const QString &text);
 QList<DegradationLevel> allDegradationLevels();
-inline int levelValue(DegradationLevel level) { return static_cast<int>(level); }
+inline int levelValue(DegradationLevel level)
+{
+    return static_cast<int>(level);
+}
 // Clamps out-of-range values (e.g. from a damaged history series) to NORMAL or EMERGENCY.
 DegradationLevel degradationLevelFromValue(int value);
 

@@ -8,11 +8,16 @@ namespace Shivx {
 QString toString(DegradationTransition::Cause cause)
 {
     switch (cause) {
-    case DegradationTransition::Cause::Score: return QStringLiteral("score");
-    case DegradationTransition::Cause::Recovery: return QStringLiteral("recovery");
-    case DegradationTransition::Cause::Pin: return QStringLiteral("pin");
-    case DegradationTransition::Cause::Release: return QStringLiteral("release");
-    case DegradationTransition::Cause::Expiry: return QStringLiteral("expiry");
+    case DegradationTransition::Cause::Score:
+        return QStringLiteral("score");
+    case DegradationTransition::Cause::Recovery:
+        return QStringLiteral("recovery");
+    case DegradationTransition::Cause::Pin:
+        return QStringLiteral("pin");
+    case DegradationTransition::Cause::Release:
+        return QStringLiteral("release");
+    case DegradationTransition::Cause::Expiry:
+        return QStringLiteral("expiry");
     }
     return {};
 }
@@ -55,7 +60,8 @@ QString DegradationPolicy::updateAutomatic(double score, qint64 now)
         m_automatic = implied;
         m_recoverySinceMs = 0;
         return QStringLiteral("score %1 below %2")
-            .arg(number(score), number(m_config.minScoreOf(degradationLevelFromValue(levelValue(implied) - 1))));
+            .arg(number(score),
+                number(m_config.minScoreOf(degradationLevelFromValue(levelValue(implied) - 1))));
     }
     if (implied == m_automatic) {
         // A dip back to the current level's band resets the hold: recovery needs an
@@ -79,7 +85,7 @@ QString DegradationPolicy::updateAutomatic(double score, qint64 now)
     m_automatic = m_recoveryTarget;
     const QString why = QStringLiteral("score held at or above %1 for %2")
                             .arg(number(m_config.minScoreOf(m_automatic)),
-                                 TimeUtil::formatDurationMs(now - m_recoverySinceMs));
+                                TimeUtil::formatDurationMs(now - m_recoverySinceMs));
     m_recoverySinceMs = 0;
     if (implied < m_automatic) {
         // Still better than where we landed: the next step's hold starts now.
@@ -98,9 +104,7 @@ bool DegradationPolicy::expireIfDue(qint64 now)
 }
 
 std::optional<DegradationTransition> DegradationPolicy::change(DegradationLevel from,
-                                                               DegradationTransition::Cause cause,
-                                                               const QString &reason,
-                                                               const QString &actor, qint64 now)
+    DegradationTransition::Cause cause, const QString &reason, const QString &actor, qint64 now)
 {
     m_reason = reason;
     if (from == level())
@@ -127,15 +131,15 @@ std::optional<DegradationTransition> DegradationPolicy::observe(double score)
     const DegradationOverride pin = m_override;
     if (expireIfDue(now))
         return change(before, DegradationTransition::Cause::Expiry,
-                      QStringLiteral("pin of %1 by %2 expired; score %3 means %4")
-                          .arg(toString(pin.level), pin.actor, scoreText(), toString(m_automatic)),
-                      QStringLiteral("engine"), now);
+            QStringLiteral("pin of %1 by %2 expired; score %3 means %4")
+                .arg(toString(pin.level), pin.actor, scoreText(), toString(m_automatic)),
+            QStringLiteral("engine"), now);
     if (m_override.active || m_automatic == automaticBefore)
         return std::nullopt;
     return change(before,
-                  m_automatic > automaticBefore ? DegradationTransition::Cause::Score
-                                                : DegradationTransition::Cause::Recovery,
-                  why, QStringLiteral("engine"), now);
+        m_automatic > automaticBefore ? DegradationTransition::Cause::Score
+                                      : DegradationTransition::Cause::Recovery,
+        why, QStringLiteral("engine"), now);
 }
 
 std::optional<DegradationTransition> DegradationPolicy::tick()
@@ -146,25 +150,25 @@ std::optional<DegradationTransition> DegradationPolicy::tick()
     if (!expireIfDue(now))
         return std::nullopt;
     return change(before, DegradationTransition::Cause::Expiry,
-                  QStringLiteral("pin of %1 by %2 expired; %3")
-                      .arg(toString(pin.level), pin.actor,
-                           m_hasScore ? QStringLiteral("score %1 means %2").arg(scoreText(), toString(m_automatic))
-                                      : QStringLiteral("no score yet")),
-                  QStringLiteral("engine"), now);
+        QStringLiteral("pin of %1 by %2 expired; %3")
+            .arg(toString(pin.level), pin.actor,
+                m_hasScore
+                    ? QStringLiteral("score %1 means %2").arg(scoreText(), toString(m_automatic))
+                    : QStringLiteral("no score yet")),
+        QStringLiteral("engine"), now);
 }
 
-std::optional<DegradationTransition> DegradationPolicy::pin(DegradationLevel level,
-                                                            const QString &reason,
-                                                            qint64 durationMs,
-                                                            const QString &actor)
+std::optional<DegradationTransition> DegradationPolicy::pin(
+    DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor)
 {
     const qint64 now = m_clock->nowMs();
     const DegradationLevel before = this->level();
-    m_override = DegradationOverride{true, level, reason, actor, now, now + qMax<qint64>(durationMs, 1)};
+    m_override = DegradationOverride { true, level, reason, actor, now,
+        now + qMax<qint64>(durationMs, 1) };
     return change(before, DegradationTransition::Cause::Pin,
-                  QStringLiteral("pinned by %1 for %2: %3")
-                      .arg(actor, TimeUtil::formatDurationMs(durationMs), reason),
-                  actor, now);
+        QStringLiteral("pinned by %1 for %2: %3")
+            .arg(actor, TimeUtil::formatDurationMs(durationMs), reason),
+        actor, now);
 }
 
 std::optional<DegradationTransition> DegradationPolicy::release(const QString &actor)
@@ -175,10 +179,12 @@ std::optional<DegradationTransition> DegradationPolicy::release(const QString &a
     const DegradationLevel before = level();
     m_override.active = false;
     return change(before, DegradationTransition::Cause::Release,
-                  QStringLiteral("pin released by %1; %2")
-                      .arg(actor, m_hasScore ? QStringLiteral("score %1 means %2").arg(scoreText(), toString(m_automatic))
-                                             : QStringLiteral("no score yet")),
-                  actor, now);
+        QStringLiteral("pin released by %1; %2")
+            .arg(actor,
+                m_hasScore
+                    ? QStringLiteral("score %1 means %2").arg(scoreText(), toString(m_automatic))
+                    : QStringLiteral("no score yet")),
+        actor, now);
 }
 
 } // namespace Shivx

@@ -17,9 +17,9 @@ struct DegradationOverride
     bool active = false;
     DegradationLevel level = DegradationLevel::Normal;
     QString reason;
-    QString actor;        // "console:alice", "cli:bob", "api"
-    qint64 sinceMs = 0;   // epoch ms
-    qint64 untilMs = 0;   // epoch ms; the pin expires by itself then
+    QString actor; // "console:alice", "cli:bob", "api"
+    qint64 sinceMs = 0; // epoch ms
+    qint64 untilMs = 0; // epoch ms; the pin expires by itself then
 };
 
 // One change of the level in effect.
@@ -31,9 +31,9 @@ struct DegradationTransition
     DegradationLevel to = DegradationLevel::Normal;
     Cause cause = Cause::Score;
     bool hasScore = false;
-    double score = 0;     // the score when it happened (meaningful when hasScore)
-    QString reason;       // stable English, for the API and the audit log
-    QString actor;        // "engine" for score-driven changes
+    double score = 0; // the score when it happened (meaningful when hasScore)
+    QString reason; // stable English, for the API and the audit log
+    QString actor; // "engine" for score-driven changes
     qint64 atMs = 0;
 };
 QString toString(DegradationTransition::Cause cause); // "score", "recovery", "pin", ...
@@ -56,8 +56,8 @@ public:
     std::optional<DegradationTransition> tick();
     // Pins `level` for `durationMs` (> 0). Replaces an earlier pin. Returns the transition,
     // or nullopt when the level in effect stays the same (the pin is still recorded).
-    std::optional<DegradationTransition> pin(DegradationLevel level, const QString &reason,
-                                             qint64 durationMs, const QString &actor);
+    std::optional<DegradationTransition> pin(
+        DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor);
     // Ends the pin; the score's level applies again at once. nullopt when the level in
     // effect does not change (or nothing was pinned: see isPinned()).
     std::optional<DegradationTransition> release(const QString &actor);
@@ -83,9 +83,8 @@ private:
     QString updateAutomatic(double score, qint64 now);
     bool expireIfDue(qint64 now);
     std::optional<DegradationTransition> change(DegradationLevel from,
-                                                DegradationTransition::Cause cause,
-                                                const QString &reason, const QString &actor,
-                                                qint64 now);
+        DegradationTransition::Cause cause, const QString &reason, const QString &actor,
+        qint64 now);
     QString scoreText() const;
 
     DegradationConfig m_config;

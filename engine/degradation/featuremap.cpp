@@ -5,7 +5,7 @@ namespace Shivx {
 FeatureMap FeatureMap::defaults()
 {
     auto binary = [](const char *name, DegradationLevel through) {
-        return FeatureRule{QString::fromLatin1(name), through, std::nullopt};
+        return FeatureRule { QString::fromLatin1(name), through, std::nullopt };
     };
     QList<FeatureRule> rules = {
         binary("analytics", DegradationLevel::Normal),
@@ -18,8 +18,8 @@ FeatureMap FeatureMap::defaults()
         binary("memory_writes", DegradationLevel::Level3),
         binary("core", DegradationLevel::Emergency),
     };
-    FeatureRule sampling{QStringLiteral("sampling"), DegradationLevel::Emergency,
-                         std::array<double, degradationLevelCount>{1.0, 0.5, 0.25, 0.1, 0.0}};
+    FeatureRule sampling { QStringLiteral("sampling"), DegradationLevel::Emergency,
+        std::array<double, degradationLevelCount> { 1.0, 0.5, 0.25, 0.1, 0.0 } };
     rules.append(sampling);
     return FeatureMap(rules);
 }
@@ -36,10 +36,10 @@ FeatureState FeatureMap::evaluate(const FeatureRule &rule, DegradationLevel leve
 {
     if (rule.quality) {
         const double q = (*rule.quality)[static_cast<size_t>(levelValue(level))];
-        return {rule.name, q > 0, q};
+        return { rule.name, q > 0, q };
     }
     const bool on = level <= rule.enabledThrough;
-    return {rule.name, on, on ? 1.0 : 0.0};
+    return { rule.name, on, on ? 1.0 : 0.0 };
 }
 
 QList<FeatureState> FeatureMap::at(DegradationLevel level) const

@@ -37,7 +37,10 @@ class FeatureMap
 {
 public:
     FeatureMap() = default;
-    explicit FeatureMap(QList<FeatureRule> rules) : m_rules(std::move(rules)) {}
+    explicit FeatureMap(QList<FeatureRule> rules)
+        : m_rules(std::move(rules))
+    {
+    }
 
     // The classic map: LEVEL_1 turns off analytics and background_tasks, LEVEL_2 ai_inference
     // and web_search, LEVEL_3 uploads and integrations, EMERGENCY everything but core;

@@ -36,8 +36,9 @@ namespace {
 
 std::unique_ptr<Engine> startEngine(const QString &dataDir)
 {
-    auto config = ConfigLoader::parse("engine: {listen: \"127.0.0.1:0\"}\nsampler: {interval: 200ms}\n",
-                                      QStringLiteral("tst_degradationpage.yaml"));
+    auto config
+        = ConfigLoader::parse("engine: {listen: \"127.0.0.1:0\"}\nsampler: {interval: 200ms}\n",
+            QStringLiteral("tst_degradationpage.yaml"));
     if (!config)
         return {};
     Engine::Options options;
@@ -64,7 +65,7 @@ void answerNextDialog(QMessageBox::StandardButton button, bool *seen)
 
 HistoryPoint raw(qint64 ts, double v)
 {
-    return {ts, v, v, v, 1};
+    return { ts, v, v, v, 1 };
 }
 
 } // namespace
@@ -77,10 +78,12 @@ private Q_SLOTS:
 
     void levelChangesFromHistory()
     {
-        HistoryQueryResult level{QStringLiteral("degradation.level"), Resolution::Raw,
-                                 {raw(1000, 0), raw(2000, 0), raw(3000, 2), raw(4000, 2), raw(5000, 4), raw(6000, 0)}};
-        HistoryQueryResult score{QStringLiteral("health.score"), Resolution::Raw,
-                                 {raw(900, 91), raw(1900, 90), raw(2950, 55), raw(3900, 54), raw(4950, 20), raw(5950, 85)}};
+        HistoryQueryResult level { QStringLiteral("degradation.level"), Resolution::Raw,
+            { raw(1000, 0), raw(2000, 0), raw(3000, 2), raw(4000, 2), raw(5000, 4),
+                raw(6000, 0) } };
+        HistoryQueryResult score { QStringLiteral("health.score"), Resolution::Raw,
+            { raw(900, 91), raw(1900, 90), raw(2950, 55), raw(3900, 54), raw(4950, 20),
+                raw(5950, 85) } };
         const auto changes = Ui::levelChanges(level, &score);
         QCOMPARE(changes.size(), 3);
         // Newest first, each with the score reported at or just before it.
@@ -92,13 +95,13 @@ private Q_SLOTS:
         QVERIFY(changes.at(2).hasScore);
 
         // A minute rollup counts as its worst level.
-        HistoryQueryResult minutes{QStringLiteral("degradation.level"), Resolution::Minute,
-                                   {{0, 0, 0, 0, 60}, {60'000, 0, 3, 0.5, 60}, {120'000, 0, 0, 0, 60}}};
+        HistoryQueryResult minutes { QStringLiteral("degradation.level"), Resolution::Minute,
+            { { 0, 0, 0, 0, 60 }, { 60'000, 0, 3, 0.5, 60 }, { 120'000, 0, 0, 0, 60 } } };
         const auto rolled = Ui::levelChanges(minutes, nullptr);
         QCOMPARE(rolled.size(), 2);
         QVERIFY(rolled.at(1).to == L::Level3);
         QVERIFY(!rolled.at(1).hasScore);
-        QVERIFY(Ui::levelChanges(HistoryQueryResult{}, nullptr).isEmpty());
+        QVERIFY(Ui::levelChanges(HistoryQueryResult {}, nullptr).isEmpty());
     }
 
     void bannerControlsMatrixAndTimeline()
@@ -123,11 +126,14 @@ private Q_SLOTS:
         auto *release = page->findChild<QPushButton *>(QStringLiteral("releaseButton"));
         auto *status = page->findChild<QLabel *>(QStringLiteral("actionStatus"));
         auto *timeline = page->findChild<QTableWidget *>(QStringLiteral("timelineTable"));
-        auto *overviewLevel = window.overviewPage()->findChild<QLabel *>(QStringLiteral("degradationLabel"));
-        QVERIFY(title && detail && banner && levelCombo && reason && pin && release && status && timeline && overviewLevel);
+        auto *overviewLevel
+            = window.overviewPage()->findChild<QLabel *>(QStringLiteral("degradationLabel"));
+        QVERIFY(title && detail && banner && levelCombo && reason && pin && release && status
+            && timeline && overviewLevel);
 
         // NORMAL once the first score is in.
-        QTRY_VERIFY_WITH_TIMEOUT(detail->text().contains(QStringLiteral("Health score now")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            detail->text().contains(QStringLiteral("Health score now")), 10000);
         QCOMPARE(title->text(), QStringLiteral("Normal"));
         QVERIFY(overviewLevel->text().startsWith(QStringLiteral("Degradation: Normal")));
         QVERIFY(!release->isEnabled());
@@ -136,11 +142,12 @@ private Q_SLOTS:
         auto currentColumns = [matrix] {
             QList<int> cols;
             for (int c = 0; c < matrix->columnCount(); ++c)
-                if (matrix->data(matrix->index(0, c), FeatureMatrixModel::IsCurrentLevelRole).toBool())
+                if (matrix->data(matrix->index(0, c), FeatureMatrixModel::IsCurrentLevelRole)
+                        .toBool())
                     cols << c;
             return cols;
         };
-        QCOMPARE(currentColumns(), QList<int>{0});
+        QCOMPARE(currentColumns(), QList<int> { 0 });
 
         // No reason: refused, nothing pinned.
         levelCombo->setCurrentIndex(levelValue(L::Level2));
@@ -155,15 +162,20 @@ private Q_SLOTS:
         QCOMPARE(engine->degradation().pin.reason, QStringLiteral("failover drill"));
         QVERIFY(engine->degradation().pin.actor.startsWith(QStringLiteral("console:")));
         QCOMPARE(title->text(), QStringLiteral("Level 2 (pinned)"));
-        QCOMPARE(banner->palette().color(QPalette::Window), Ui::StatusColors::forDegradationLevel(L::Level2));
+        QCOMPARE(banner->palette().color(QPalette::Window),
+            Ui::StatusColors::forDegradationLevel(L::Level2));
         QVERIFY(detail->text().contains(QStringLiteral("failover drill")));
-        QCOMPARE(currentColumns(), QList<int>{levelValue(L::Level2)});
-        QVERIFY(matrix->data(matrix->index(0, levelValue(L::Level2)), Qt::FontRole).value<QFont>().bold());
+        QCOMPARE(currentColumns(), QList<int> { levelValue(L::Level2) });
+        QVERIFY(matrix->data(matrix->index(0, levelValue(L::Level2)), Qt::FontRole)
+                    .value<QFont>()
+                    .bold());
         QVERIFY(!matrix->data(matrix->index(0, 0), Qt::FontRole).value<QFont>().bold());
-        QCOMPARE(matrix->headerData(levelValue(L::Level2), Qt::Horizontal, Qt::DisplayRole).toString(),
-                 QStringLiteral("Level 2 (now)"));
+        QCOMPARE(
+            matrix->headerData(levelValue(L::Level2), Qt::Horizontal, Qt::DisplayRole).toString(),
+            QStringLiteral("Level 2 (now)"));
         QVERIFY(release->isEnabled());
-        QTRY_VERIFY(overviewLevel->text().startsWith(QStringLiteral("Degradation: Level 2 (pinned by console:")));
+        QTRY_VERIFY(overviewLevel->text().startsWith(
+            QStringLiteral("Degradation: Level 2 (pinned by console:")));
 
         // EMERGENCY asks first; Cancel changes nothing.
         levelCombo->setCurrentIndex(levelValue(L::Emergency));
@@ -179,11 +191,12 @@ private Q_SLOTS:
         QVERIFY(asked);
         QVERIFY(engine->degradation().level == L::Emergency);
         QCOMPARE(title->text(), QStringLiteral("Emergency (pinned)"));
-        QCOMPARE(currentColumns(), QList<int>{levelValue(L::Emergency)});
+        QCOMPARE(currentColumns(), QList<int> { levelValue(L::Emergency) });
         QTRY_VERIFY(!engine->readiness().ready);
 
         QDir().mkpath(QStringLiteral(SHIVX_BINARY_DIR "/screenshots"));
-        page->grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/degradation-emergency.png"));
+        page->grab().save(
+            QStringLiteral(SHIVX_BINARY_DIR "/screenshots/degradation-emergency.png"));
 
         // Release: the score decides again.
         QTest::mouseClick(release, Qt::LeftButton);
@@ -191,7 +204,7 @@ private Q_SLOTS:
         QVERIFY(engine->degradation().level == L::Normal);
         QCOMPARE(title->text(), QStringLiteral("Normal"));
         QVERIFY(!release->isEnabled());
-        QCOMPARE(currentColumns(), QList<int>{0});
+        QCOMPARE(currentColumns(), QList<int> { 0 });
 
         // The timeline reads the three changes back from the history (newest first).
         QTRY_VERIFY_WITH_TIMEOUT(page->levelChangesShown().size() >= 3, 20000);

@@ -29,8 +29,8 @@ namespace Shivx::Ui {
 namespace {
 
 constexpr qint64 minuteMs = 60'000;
-const qint64 pinDurations[] = {15 * minuteMs, 30 * minuteMs, 60 * minuteMs, 4 * 60 * minuteMs,
-                               24 * 60 * minuteMs};
+const qint64 pinDurations[]
+    = { 15 * minuteMs, 30 * minuteMs, 60 * minuteMs, 4 * 60 * minuteMs, 24 * 60 * minuteMs };
 
 QString durationText(qint64 ms)
 {
@@ -151,7 +151,8 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     timelineLayout->addWidget(m_timeline, 1);
     timelineLayout->addWidget(m_timelineStatus);
     connect(m_rangeCombo, &QComboBox::currentIndexChanged, this, [this] { reloadTimeline(); });
-    connect(&m_watcher, &QFutureWatcher<HistoryAnswer>::finished, this, &DegradationPage::onTimelineAnswer);
+    connect(&m_watcher, &QFutureWatcher<HistoryAnswer>::finished, this,
+        &DegradationPage::onTimelineAnswer);
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setInterval(15'000);
     connect(m_refreshTimer, &QTimer::timeout, this, &DegradationPage::reloadTimeline);
@@ -213,8 +214,9 @@ void DegradationPage::retranslateUi()
     m_levelLabel->setText(tr("Level:"));
     for (int i = 0; i < m_levelCombo->count(); ++i) {
         const DegradationLevel level = degradationLevelFromValue(m_levelCombo->itemData(i).toInt());
-        m_levelCombo->setItemText(i, tr("%1 — %2").arg(DisplayFormat::degradationLevel(level),
-                                                       DisplayFormat::degradationMeaning(level)));
+        m_levelCombo->setItemText(i,
+            tr("%1 — %2").arg(
+                DisplayFormat::degradationLevel(level), DisplayFormat::degradationMeaning(level)));
     }
     m_reasonLabel->setText(tr("Reason:"));
     m_reasonEdit->setPlaceholderText(tr("Why, for the audit log (required)"));
@@ -231,7 +233,7 @@ void DegradationPage::retranslateUi()
     m_rangeCombo->setItemText(int(Range::LastHour), tr("Last hour"));
     m_rangeCombo->setItemText(int(Range::Last24Hours), tr("Last 24 hours"));
     m_rangeCombo->setItemText(int(Range::Last7Days), tr("Last 7 days"));
-    m_timeline->setHorizontalHeaderLabels({tr("Time"), tr("From"), tr("To"), tr("Health score")});
+    m_timeline->setHorizontalHeaderLabels({ tr("Time"), tr("From"), tr("To"), tr("Health score") });
     updateBanner();
     updateControls();
     fillTimeline();
@@ -239,7 +241,8 @@ void DegradationPage::retranslateUi()
 
 void DegradationPage::setSnapshot(const DegradationSnapshot &snapshot)
 {
-    const bool levelChanged = snapshot.level != m_snapshot.level || snapshot.sinceMs != m_snapshot.sinceMs;
+    const bool levelChanged
+        = snapshot.level != m_snapshot.level || snapshot.sinceMs != m_snapshot.sinceMs;
     m_snapshot = snapshot;
     m_matrixModel->setCurrentLevel(snapshot.level);
     updateBanner();
@@ -256,11 +259,12 @@ void DegradationPage::updateBanner()
     pal.setColor(QPalette::Window, background);
     pal.setColor(QPalette::WindowText, StatusColors::textOn(background));
     m_banner->setPalette(pal);
-    for (QLabel *l : {m_bannerTitle, m_bannerMeaning, m_bannerDetail})
+    for (QLabel *l : { m_bannerTitle, m_bannerMeaning, m_bannerDetail })
         l->setPalette(pal);
 
-    m_bannerTitle->setText(s.pin.active ? tr("%1 (pinned)").arg(DisplayFormat::degradationLevel(s.level))
-                                        : DisplayFormat::degradationLevel(s.level));
+    m_bannerTitle->setText(s.pin.active
+            ? tr("%1 (pinned)").arg(DisplayFormat::degradationLevel(s.level))
+            : DisplayFormat::degradationLevel(s.level));
     m_bannerMeaning->setText(DisplayFormat::degradationMeaning(s.level));
     QStringList lines;
     // A pin's reason is on its own line below.
@@ -272,11 +276,12 @@ void DegradationPage::updateBanner()
         lines << tr("Pinned by %1 until %2: %3")
                      .arg(s.pin.actor, DisplayFormat::dateTime(s.pin.untilMs), s.pin.reason);
     if (s.pin.active && s.automaticLevel != s.level)
-        lines << tr("Without the pin the score would mean %1.").arg(DisplayFormat::degradationLevel(s.automaticLevel));
+        lines << tr("Without the pin the score would mean %1.")
+                     .arg(DisplayFormat::degradationLevel(s.automaticLevel));
     if (s.recoverySinceMs > 0 && !s.pin.active)
         lines << tr("Recovering to %1: the score must stay good until %2.")
                      .arg(DisplayFormat::degradationLevel(s.recoveryTarget),
-                          DisplayFormat::timeOfDay(s.recoverySinceMs + s.recoveryHoldMs));
+                         DisplayFormat::timeOfDay(s.recoverySinceMs + s.recoveryHoldMs));
     m_bannerDetail->setText(lines.join(QLatin1Char('\n')));
 }
 
@@ -314,10 +319,11 @@ void DegradationPage::pin()
     const qint64 durationMs = m_durationCombo->currentData().toLongLong();
     if (level == DegradationLevel::Emergency) {
         QMessageBox box(QMessageBox::Warning, tr("Pin EMERGENCY?"),
-                        tr("Every feature but the core switches off and the engine reports not ready, "
-                           "so load balancers stop sending traffic. Liveness is not affected.\n\n"
-                           "Pin EMERGENCY for %1?").arg(durationText(durationMs)),
-                        QMessageBox::Yes | QMessageBox::Cancel, this);
+            tr("Every feature but the core switches off and the engine reports not ready, "
+               "so load balancers stop sending traffic. Liveness is not affected.\n\n"
+               "Pin EMERGENCY for %1?")
+                .arg(durationText(durationMs)),
+            QMessageBox::Yes | QMessageBox::Cancel, this);
         box.setObjectName(QStringLiteral("emergencyConfirmation"));
         box.setDefaultButton(QMessageBox::Cancel);
         if (box.exec() != QMessageBox::Yes) {
@@ -332,8 +338,9 @@ void DegradationPage::pin()
     }
     setSnapshot(*r);
     m_reasonEdit->clear();
-    showActionResult(true, tr("Pinned %1 until %2.").arg(DisplayFormat::degradationLevel(level),
-                                                         DisplayFormat::dateTime(r->pin.untilMs)));
+    showActionResult(true,
+        tr("Pinned %1 until %2.")
+            .arg(DisplayFormat::degradationLevel(level), DisplayFormat::dateTime(r->pin.untilMs)));
 }
 
 void DegradationPage::release()
@@ -344,7 +351,9 @@ void DegradationPage::release()
         return;
     }
     setSnapshot(*r);
-    showActionResult(true, tr("Released; the score decides again (%1).").arg(DisplayFormat::degradationLevel(r->level)));
+    showActionResult(true,
+        tr("Released; the score decides again (%1).")
+            .arg(DisplayFormat::degradationLevel(r->level)));
 }
 
 void DegradationPage::setRange(Range range)
@@ -364,10 +373,10 @@ void DegradationPage::reloadTimeline()
         m_reloadPending = true;
         return;
     }
-    static const qint64 spans[] = {3'600'000, 86'400'000, 7 * 86'400'000};
+    static const qint64 spans[] = { 3'600'000, 86'400'000, 7 * 86'400'000 };
     HistoryQuery query;
     query.databasePath = m_engine->databasePath();
-    query.series = {QStringLiteral("degradation.level"), QStringLiteral("health.score")};
+    query.series = { QStringLiteral("degradation.level"), QStringLiteral("health.score") };
     query.toMs = QDateTime::currentMSecsSinceEpoch();
     query.fromMs = query.toMs - spans[qBound(0, m_rangeCombo->currentIndex(), 2)];
     query.maxPoints = 5000;
@@ -393,10 +402,12 @@ void DegradationPage::onTimelineAnswer()
     for (const SeriesInfo &s : answer.series)
         m_levelRecorded = m_levelRecorded || s.name == QLatin1String("degradation.level");
     if (answer.results.size() >= 1)
-        m_changes = levelChanges(answer.results.at(0), answer.results.size() >= 2 ? &answer.results.at(1) : nullptr);
+        m_changes = levelChanges(
+            answer.results.at(0), answer.results.size() >= 2 ? &answer.results.at(1) : nullptr);
     // Before the first flush there is no level series yet, which the query reports as an
     // unknown series: that is not an error worth showing.
-    const bool noSeriesYet = !m_levelRecorded && answer.error.contains(QLatin1String("\"degradation.level\""));
+    const bool noSeriesYet
+        = !m_levelRecorded && answer.error.contains(QLatin1String("\"degradation.level\""));
     m_timelineError = noSeriesYet ? QString() : answer.error;
     fillTimeline();
     Q_EMIT timelineUpdated();
@@ -412,8 +423,9 @@ void DegradationPage::fillTimeline()
         m_timeline->setItem(row, 0, new QTableWidgetItem(DisplayFormat::dateTime(c.tsMs)));
         m_timeline->setItem(row, 1, new QTableWidgetItem(DisplayFormat::degradationLevel(c.from)));
         m_timeline->setItem(row, 2, to);
-        m_timeline->setItem(row, 3, new QTableWidgetItem(c.hasScore ? QLocale().toString(c.score, 'f', 1)
-                                                                    : DisplayFormat::noValue()));
+        m_timeline->setItem(row, 3,
+            new QTableWidgetItem(
+                c.hasScore ? QLocale().toString(c.score, 'f', 1) : DisplayFormat::noValue()));
     }
     if (!m_timelineAnswered)
         m_timelineStatus->setText(tr("Reading the history…"));
@@ -424,7 +436,8 @@ void DegradationPage::fillTimeline()
     else if (m_changes.isEmpty())
         m_timelineStatus->setText(tr("No level changes in this range."));
     else
-        m_timelineStatus->setText(tr("%n change(s), newest first.", nullptr, int(m_changes.size())));
+        m_timelineStatus->setText(
+            tr("%n change(s), newest first.", nullptr, int(m_changes.size())));
 }
 
 } // namespace Shivx::Ui

@@ -27,7 +27,7 @@ void FeatureMatrixModel::setCurrentLevel(DegradationLevel level)
     const int old = levelValue(m_current);
     m_current = level;
     const int rows = rowCount();
-    for (int column : {old, levelValue(level)}) {
+    for (int column : { old, levelValue(level) }) {
         if (rows > 0)
             Q_EMIT dataChanged(index(0, column), index(rows - 1, column));
         Q_EMIT headerDataChanged(Qt::Horizontal, column, column);
@@ -70,10 +70,12 @@ QVariant FeatureMatrixModel::data(const QModelIndex &index, int role) const
             return f.enabled ? DisplayFormat::percent(f.quality * 100, 0) : tr("off");
         return f.enabled ? tr("on") : tr("off");
     case Qt::ToolTipRole:
-        return tr("%1 at %2: %3").arg(rule.name, DisplayFormat::degradationLevel(level),
-                                      f.enabled ? (rule.quality ? tr("runs at %1 quality").arg(DisplayFormat::percent(f.quality * 100, 0))
-                                                                : tr("runs"))
-                                                : tr("switched off"));
+        return tr("%1 at %2: %3")
+            .arg(rule.name, DisplayFormat::degradationLevel(level),
+                f.enabled ? (rule.quality
+                        ? tr("runs at %1 quality").arg(DisplayFormat::percent(f.quality * 100, 0))
+                        : tr("runs"))
+                          : tr("switched off"));
     case Qt::TextAlignmentRole:
         return int(Qt::AlignCenter);
     case Qt::ForegroundRole:

@@ -15,8 +15,8 @@ class FeatureMatrixModel : public QAbstractTableModel
 public:
     enum Roles {
         IsCurrentLevelRole = Qt::UserRole + 1, // bool: the cell's column is the level in effect
-        EnabledRole,                           // bool: the feature runs at the column's level
-        QualityRole,                           // double 0-1
+        EnabledRole, // bool: the feature runs at the column's level
+        QualityRole, // double 0-1
     };
 
     explicit FeatureMatrixModel(QObject *parent = nullptr);

@@ -118,10 +118,14 @@ private Q_SLOTS:
         QCOMPARE(changes.size(), 1);
         QCOMPARE(changes.at(0).stream, AuditStreams::resilience());
         QCOMPARE(changes.at(0).actor, QStringLiteral("engine"));
-        QCOMPARE(changes.at(0).data.value(QStringLiteral("from")).toString(), QStringLiteral("NORMAL"));
-        QCOMPARE(changes.at(0).data.value(QStringLiteral("to")).toString(), QStringLiteral("LEVEL_3"));
-        QCOMPARE(changes.at(0).data.value(QStringLiteral("score")).toString(), QStringLiteral("45.0"));
-        QCOMPARE(changes.at(0).data.value(QStringLiteral("cause")).toString(), QStringLiteral("score"));
+        QCOMPARE(
+            changes.at(0).data.value(QStringLiteral("from")).toString(), QStringLiteral("NORMAL"));
+        QCOMPARE(
+            changes.at(0).data.value(QStringLiteral("to")).toString(), QStringLiteral("LEVEL_3"));
+        QCOMPARE(
+            changes.at(0).data.value(QStringLiteral("score")).toString(), QStringLiteral("45.0"));
+        QCOMPARE(
+            changes.at(0).data.value(QStringLiteral("cause")).toString(), QStringLiteral("score"));
     }
 
     void pinAndReleaseAreAudited()
@@ -131,7 +135,7 @@ private Q_SLOTS:
         DegradationController c({}, &clock, &audit);
         c.onHealth(report(91, clock.nowMs()));
         const auto pinned = c.pin(L::Level2, QStringLiteral(" planned failover "), 1'800'000,
-                                  QStringLiteral("cli:alice"));
+            QStringLiteral("cli:alice"));
         QVERIFY(pinned.ok());
         QCOMPARE(toString(pinned->level), toString(L::Level2));
         QVERIFY(pinned->pin.active);
@@ -142,8 +146,10 @@ private Q_SLOTS:
         QCOMPARE(events.size(), 1);
         QCOMPARE(events.at(0).stream, AuditStreams::operatorActions());
         QCOMPARE(events.at(0).actor, QStringLiteral("cli:alice"));
-        QCOMPARE(events.at(0).data.value(QStringLiteral("level")).toString(), QStringLiteral("LEVEL_2"));
-        QCOMPARE(events.at(0).data.value(QStringLiteral("score")).toString(), QStringLiteral("91.0"));
+        QCOMPARE(
+            events.at(0).data.value(QStringLiteral("level")).toString(), QStringLiteral("LEVEL_2"));
+        QCOMPARE(
+            events.at(0).data.value(QStringLiteral("score")).toString(), QStringLiteral("91.0"));
         QCOMPARE(events.at(0).data.value(QStringLiteral("duration_ms")).toInteger(), 1'800'000);
         QCOMPARE(audit.withAction(QStringLiteral("degradation.level_changed")).size(), 1);
 
@@ -154,7 +160,8 @@ private Q_SLOTS:
         QVERIFY(!after.pin.active);
         events = audit.withAction(QStringLiteral("degradation.released"));
         QCOMPARE(events.size(), 1);
-        QCOMPARE(events.at(0).data.value(QStringLiteral("level_after")).toString(), QStringLiteral("NORMAL"));
+        QCOMPARE(events.at(0).data.value(QStringLiteral("level_after")).toString(),
+            QStringLiteral("NORMAL"));
         QCOMPARE(audit.withAction(QStringLiteral("degradation.level_changed")).size(), 2);
 
         c.release(QStringLiteral("cli:alice"), &released);
@@ -167,11 +174,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("reason");
         QTest::addColumn<qint64>("durationMs");
         QTest::addColumn<QString>("code");
-        QTest::newRow("empty reason") << QString() << qint64(60'000) << QStringLiteral("degradation.bad_reason");
-        QTest::newRow("blank reason") << QStringLiteral("  ") << qint64(60'000) << QStringLiteral("degradation.bad_reason");
-        QTest::newRow("reason too long") << QString(501, QLatin1Char('x')) << qint64(60'000) << QStringLiteral("degradation.bad_reason");
-        QTest::newRow("zero duration") << QStringLiteral("x") << qint64(0) << QStringLiteral("degradation.bad_duration");
-        QTest::newRow("longer than max_pin") << QStringLiteral("x") << qint64(8LL * 86'400'000) << QStringLiteral("degradation.bad_duration");
+        QTest::newRow("empty reason")
+            << QString() << qint64(60'000) << QStringLiteral("degradation.bad_reason");
+        QTest::newRow("blank reason")
+            << QStringLiteral("  ") << qint64(60'000) << QStringLiteral("degradation.bad_reason");
+        QTest::newRow("reason too long") << QString(501, QLatin1Char('x')) << qint64(60'000)
+                                         << QStringLiteral("degradation.bad_reason");
+        QTest::newRow("zero duration")
+            << QStringLiteral("x") << qint64(0) << QStringLiteral("degradation.bad_duration");
+        QTest::newRow("longer than max_pin") << QStringLiteral("x") << qint64(8LL * 86'400'000)
+                                             << QStringLiteral("degradation.bad_duration");
     }
 
     void badPinsAreRefused()
@@ -198,10 +210,13 @@ private Q_SLOTS:
         c.onHealth(report(90, clock.nowMs()));
         QSignalSpy levels(&c, &DegradationController::levelChanged);
         QThread *emitter = nullptr;
-        connect(&c, &DegradationController::levelChanged, this, [&emitter] { emitter = QThread::currentThread(); },
-                Qt::DirectConnection);
+        connect(
+            &c, &DegradationController::levelChanged, this,
+            [&emitter] { emitter = QThread::currentThread(); }, Qt::DirectConnection);
         L seen = L::Normal;
-        std::thread t([&] { seen = c.pin(L::Level3, QStringLiteral("drill"), 60'000, QStringLiteral("api"))->level; });
+        std::thread t([&] {
+            seen = c.pin(L::Level3, QStringLiteral("drill"), 60'000, QStringLiteral("api"))->level;
+        });
         t.join();
         QCOMPARE(toString(seen), toString(L::Level3));
         QCOMPARE(toString(c.snapshot().level), toString(L::Level3));
@@ -216,16 +231,19 @@ private Q_SLOTS:
         DegradationController c({}, &clock, &audit);
         c.onHealth(report(90, clock.nowMs()));
         c.start();
-        QVERIFY(c.pin(L::Emergency, QStringLiteral("drill"), 60'000, QStringLiteral("console:op")).ok());
+        QVERIFY(c.pin(L::Emergency, QStringLiteral("drill"), 60'000, QStringLiteral("console:op"))
+                    .ok());
         QSignalSpy levels(&c, &DegradationController::levelChanged);
         clock.advanceMs(60'000);
         // No health report arrives: the timer alone ends the pin.
         QTRY_VERIFY(c.snapshot().level == L::Normal);
         QCOMPARE(levels.size(), 1);
-        QCOMPARE(toString(levels.at(0).at(0).value<DegradationTransition>().cause), toString(DegradationTransition::Cause::Expiry));
+        QCOMPARE(toString(levels.at(0).at(0).value<DegradationTransition>().cause),
+            toString(DegradationTransition::Cause::Expiry));
         const auto expired = audit.withAction(QStringLiteral("degradation.pin_expired"));
         QCOMPARE(expired.size(), 1);
-        QCOMPARE(expired.at(0).data.value(QStringLiteral("pinned_by")).toString(), QStringLiteral("console:op"));
+        QCOMPARE(expired.at(0).data.value(QStringLiteral("pinned_by")).toString(),
+            QStringLiteral("console:op"));
         c.stop();
     }
 
@@ -235,8 +253,8 @@ private Q_SLOTS:
     {
         ManualClock clock;
         DegradationController c({}, &clock, nullptr);
-        std::atomic<bool> stop{false};
-        std::atomic<int> reads{0};
+        std::atomic<bool> stop { false };
+        std::atomic<int> reads { 0 };
         std::vector<std::thread> readers;
         for (int i = 0; i < 3; ++i)
             readers.emplace_back([&] {

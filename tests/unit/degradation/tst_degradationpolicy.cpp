@@ -21,7 +21,7 @@ struct Step
 // `count` scores `everyMs` apart, all expecting the same level.
 QList<Step> repeat(int count, qint64 everyMs, double score, L level)
 {
-    return QList<Step>(count, Step{everyMs, score, level});
+    return QList<Step>(count, Step { everyMs, score, level });
 }
 
 } // namespace
@@ -48,55 +48,57 @@ private Q_SLOTS:
     void scenario_data()
     {
         QTest::addColumn<QList<Step>>("steps");
-        QTest::newRow("score 90 -> NORMAL, nothing happens") << QList<Step>{{0, 90, L::Normal}};
-        QTest::newRow("exactly 80 is still NORMAL") << QList<Step>{{0, 80, L::Normal}};
-        QTest::newRow("79.9 -> LEVEL_1 at once") << QList<Step>{{0, 90, L::Normal}, {1000, 79.9, L::Level1}};
-        QTest::newRow("exactly 60 is LEVEL_1") << QList<Step>{{0, 60, L::Level1}};
-        QTest::newRow("59.9 -> LEVEL_2") << QList<Step>{{0, 59.9, L::Level2}};
-        QTest::newRow("exactly 50 is LEVEL_2") << QList<Step>{{0, 50, L::Level2}};
-        QTest::newRow("49.9 -> LEVEL_3") << QList<Step>{{0, 49.9, L::Level3}};
-        QTest::newRow("exactly 30 is LEVEL_3") << QList<Step>{{0, 30, L::Level3}};
-        QTest::newRow("29.9 -> EMERGENCY") << QList<Step>{{0, 29.9, L::Emergency}};
-        QTest::newRow("0 -> EMERGENCY") << QList<Step>{{0, 0, L::Emergency}};
+        QTest::newRow("score 90 -> NORMAL, nothing happens")
+            << QList<Step> { { 0, 90, L::Normal } };
+        QTest::newRow("exactly 80 is still NORMAL") << QList<Step> { { 0, 80, L::Normal } };
+        QTest::newRow("79.9 -> LEVEL_1 at once")
+            << QList<Step> { { 0, 90, L::Normal }, { 1000, 79.9, L::Level1 } };
+        QTest::newRow("exactly 60 is LEVEL_1") << QList<Step> { { 0, 60, L::Level1 } };
+        QTest::newRow("59.9 -> LEVEL_2") << QList<Step> { { 0, 59.9, L::Level2 } };
+        QTest::newRow("exactly 50 is LEVEL_2") << QList<Step> { { 0, 50, L::Level2 } };
+        QTest::newRow("49.9 -> LEVEL_3") << QList<Step> { { 0, 49.9, L::Level3 } };
+        QTest::newRow("exactly 30 is LEVEL_3") << QList<Step> { { 0, 30, L::Level3 } };
+        QTest::newRow("29.9 -> EMERGENCY") << QList<Step> { { 0, 29.9, L::Emergency } };
+        QTest::newRow("0 -> EMERGENCY") << QList<Step> { { 0, 0, L::Emergency } };
         QTest::newRow("NORMAL -> EMERGENCY in one step, no stops between")
-            << QList<Step>{{0, 95, L::Normal}, {1000, 10, L::Emergency}};
-        QTest::newRow("worse and worse, each at once")
-            << QList<Step>{{0, 70, L::Level1}, {1000, 55, L::Level2}, {1000, 40, L::Level3},
-                           {1000, 20, L::Emergency}};
+            << QList<Step> { { 0, 95, L::Normal }, { 1000, 10, L::Emergency } };
+        QTest::newRow("worse and worse, each at once") << QList<Step> { { 0, 70, L::Level1 },
+            { 1000, 55, L::Level2 }, { 1000, 40, L::Level3 }, { 1000, 20, L::Emergency } };
         QTest::newRow("first score below a threshold degrades at once")
-            << QList<Step>{{0, 45, L::Level3}};
+            << QList<Step> { { 0, 45, L::Level3 } };
 
-        QList<Step> hold{{0, 40, L::Level3}};
+        QList<Step> hold { { 0, 40, L::Level3 } };
         hold += repeat(60, 1000, 90, L::Level3); // the hold starts at the first good score
-        hold += Step{1000, 90, L::Normal};
+        hold += Step { 1000, 90, L::Normal };
         QTest::newRow("recovery waits the 60 s hold, then goes straight to NORMAL") << hold;
 
-        QList<Step> dip{{0, 40, L::Level3}};
+        QList<Step> dip { { 0, 40, L::Level3 } };
         dip += repeat(50, 1000, 90, L::Level3);
-        dip += Step{1000, 45, L::Level3}; // back in LEVEL_3's band: the hold starts again
+        dip += Step { 1000, 45, L::Level3 }; // back in LEVEL_3's band: the hold starts again
         dip += repeat(60, 1000, 90, L::Level3);
-        dip += Step{1000, 90, L::Normal};
+        dip += Step { 1000, 90, L::Normal };
         QTest::newRow("a dip during the hold resets it") << dip;
 
-        QList<Step> partial{{0, 40, L::Level3}};
+        QList<Step> partial { { 0, 40, L::Level3 } };
         partial += repeat(30, 1000, 90, L::Level3);
-        partial += Step{1000, 70, L::Level3}; // better than LEVEL_3, but only LEVEL_1
+        partial += Step { 1000, 70, L::Level3 }; // better than LEVEL_3, but only LEVEL_1
         partial += repeat(29, 1000, 90, L::Level3);
-        partial += Step{1000, 90, L::Level1}; // 60 s after the hold began: the worst seen
+        partial += Step { 1000, 90, L::Level1 }; // 60 s after the hold began: the worst seen
         partial += repeat(59, 1000, 90, L::Level1);
-        partial += Step{1000, 90, L::Normal};
+        partial += Step { 1000, 90, L::Normal };
         QTest::newRow("recovery reaches the worst level seen during the hold, one hold per step")
             << partial;
 
-        QList<Step> worseDuringHold{{0, 55, L::Level2}};
+        QList<Step> worseDuringHold { { 0, 55, L::Level2 } };
         worseDuringHold += repeat(30, 1000, 85, L::Level2);
-        worseDuringHold += Step{1000, 20, L::Emergency};
+        worseDuringHold += Step { 1000, 20, L::Emergency };
         worseDuringHold += repeat(60, 1000, 85, L::Emergency);
-        worseDuringHold += Step{1000, 85, L::Normal};
-        QTest::newRow("a drop during the hold applies at once and voids the hold") << worseDuringHold;
+        worseDuringHold += Step { 1000, 85, L::Normal };
+        QTest::newRow("a drop during the hold applies at once and voids the hold")
+            << worseDuringHold;
 
-        QList<Step> slow{{0, 40, L::Level3}, {1000, 90, L::Level3}, {59'999, 90, L::Level3},
-                         {1, 90, L::Normal}};
+        QList<Step> slow { { 0, 40, L::Level3 }, { 1000, 90, L::Level3 }, { 59'999, 90, L::Level3 },
+            { 1, 90, L::Normal } };
         QTest::newRow("two samples 60 s apart are enough (hold measured on the clock)") << slow;
     }
 
@@ -111,8 +113,10 @@ private Q_SLOTS:
             const L before = p.level();
             const auto t = p.observe(s.score);
             QVERIFY2(p.level() == s.level,
-                     qPrintable(QStringLiteral("step %1 (score %2): level %3, expected %4")
-                                    .arg(i).arg(s.score).arg(toString(p.level()), toString(s.level))));
+                qPrintable(QStringLiteral("step %1 (score %2): level %3, expected %4")
+                               .arg(i)
+                               .arg(s.score)
+                               .arg(toString(p.level()), toString(s.level))));
             QCOMPARE(bool(t), before != s.level);
             if (t) {
                 QCOMPARE(toString(t->from), toString(before));
@@ -121,8 +125,9 @@ private Q_SLOTS:
                 QCOMPARE(t->score, s.score);
                 QCOMPARE(t->atMs, clock.nowMs());
                 QCOMPARE(p.sinceMs(), clock.nowMs());
-                QCOMPARE(toString(t->cause), toString(s.level > before ? DegradationTransition::Cause::Score
-                                                                       : DegradationTransition::Cause::Recovery));
+                QCOMPARE(toString(t->cause),
+                    toString(s.level > before ? DegradationTransition::Cause::Score
+                                              : DegradationTransition::Cause::Recovery));
                 QCOMPARE(p.reason(), t->reason);
             }
         }
@@ -209,7 +214,8 @@ private Q_SLOTS:
         ManualClock clock;
         DegradationPolicy p({}, &clock);
         p.observe(95);
-        auto t = p.pin(L::Emergency, QStringLiteral("maintenance"), 30 * 60'000, QStringLiteral("cli:alice"));
+        auto t = p.pin(
+            L::Emergency, QStringLiteral("maintenance"), 30 * 60'000, QStringLiteral("cli:alice"));
         QVERIFY(t);
         QCOMPARE(toString(t->from), toString(L::Normal));
         QCOMPARE(toString(t->to), toString(L::Emergency));
@@ -259,7 +265,8 @@ private Q_SLOTS:
         DegradationPolicy p({}, &clock);
         p.observe(40);
         QCOMPARE(toString(p.level()), toString(L::Level3));
-        auto t = p.pin(L::Normal, QStringLiteral("known false alarm"), 3'600'000, QStringLiteral("console:bob"));
+        auto t = p.pin(L::Normal, QStringLiteral("known false alarm"), 3'600'000,
+            QStringLiteral("console:bob"));
         QVERIFY(t);
         QCOMPARE(toString(p.level()), toString(L::Normal));
         // The automatic level goes on with its hysteresis underneath the pin.

@@ -17,16 +17,16 @@ private Q_SLOTS:
         auto row = [](const char *name, QList<bool> enabled) {
             QTest::newRow(name) << QString::fromLatin1(name) << enabled;
         };
-        row("analytics", {true, false, false, false, false});
-        row("background_tasks", {true, false, false, false, false});
-        row("ai_inference", {true, true, false, false, false});
-        row("web_search", {true, true, false, false, false});
-        row("uploads", {true, true, true, false, false});
-        row("integrations", {true, true, true, false, false});
-        row("chat", {true, true, true, true, false});
-        row("memory_writes", {true, true, true, true, false});
-        row("core", {true, true, true, true, true});
-        row("sampling", {true, true, true, true, false});
+        row("analytics", { true, false, false, false, false });
+        row("background_tasks", { true, false, false, false, false });
+        row("ai_inference", { true, true, false, false, false });
+        row("web_search", { true, true, false, false, false });
+        row("uploads", { true, true, true, false, false });
+        row("integrations", { true, true, true, false, false });
+        row("chat", { true, true, true, true, false });
+        row("memory_writes", { true, true, true, true, false });
+        row("core", { true, true, true, true, true });
+        row("sampling", { true, true, true, true, false });
     }
 
     void defaults()
@@ -53,9 +53,10 @@ private Q_SLOTS:
     void samplingIsReducedStepByStep()
     {
         const FeatureMap map = FeatureMap::defaults();
-        const QList<double> expected{1.0, 0.5, 0.25, 0.1, 0.0};
+        const QList<double> expected { 1.0, 0.5, 0.25, 0.1, 0.0 };
         for (L level : allDegradationLevels())
-            QCOMPARE(map.feature(QStringLiteral("sampling"), level)->quality, expected.at(levelValue(level)));
+            QCOMPARE(map.feature(QStringLiteral("sampling"), level)->quality,
+                expected.at(levelValue(level)));
     }
 
     void atListsEveryFeatureInOrder()
@@ -68,7 +69,7 @@ private Q_SLOTS:
         for (const FeatureState &f : all)
             if (f.enabled)
                 on << f.name;
-        QCOMPARE(on, QStringList{QStringLiteral("core")});
+        QCOMPARE(on, QStringList { QStringLiteral("core") });
     }
 
     void unknownFeatureIsEnabled()
@@ -81,9 +82,9 @@ private Q_SLOTS:
 
     void qualityAboveZeroCountsAsEnabled()
     {
-        FeatureRule r{QStringLiteral("thumbnails"), L::Emergency,
-                      std::array<double, degradationLevelCount>{1.0, 1.0, 0.3, 0.0, 0.0}};
-        const FeatureMap map({r});
+        FeatureRule r { QStringLiteral("thumbnails"), L::Emergency,
+            std::array<double, degradationLevelCount> { 1.0, 1.0, 0.3, 0.0, 0.0 } };
+        const FeatureMap map({ r });
         QVERIFY(map.isEnabled(QStringLiteral("thumbnails"), L::Level2));
         QCOMPARE(map.feature(QStringLiteral("thumbnails"), L::Level2)->quality, 0.3);
         QVERIFY(!map.isEnabled(QStringLiteral("thumbnails"), L::Level3));
