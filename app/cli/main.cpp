@@ -3,6 +3,7 @@
 #include "auditcommand.h"
 #include "clicommon.h"
 #include "breakercommand.h"
+#include "degradecommand.h"
 #include "historycommand.h"
 #include "processcommand.h"
 #include "servecommand.h"
@@ -22,6 +23,7 @@ void usage(QTextStream &s)
          "  audit     append to, tail and export the audit chain (shivx audit --help)\n"
          "  breaker   list and force the running engine's circuit breakers (shivx breaker --help)\n"
          "  process   list, start, stop and restart supervised processes (shivx process --help)\n"
+         "  degrade   show, pin or release the degradation level (shivx degrade --help)\n"
          "  version   print the version\n\n"
          "Every command takes --data-dir DIR and --help.\n";
 }
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
         return breakerCommand(rest);
     if (command == QLatin1String("process"))
         return processCommand(rest);
+    if (command == QLatin1String("degrade"))
+        return degradeCommand(rest);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;

@@ -2,6 +2,7 @@
 
 #include "audit/auditconfig.h"
 #include "core/result.h"
+#include "degradation/degradationconfig.h"
 #include "health/target.h"
 #include "recovery/recoveryconfig.h"
 #include "recovery/superviseconfig.h"
@@ -54,6 +55,7 @@ struct Config
     AuditConfig audit;       // audit chain writer (engine/audit/auditconfig.h)
     // Targets with supervise: or restart_command:, in configuration order.
     QList<RecoverySpec> supervised;
+    DegradationConfig degradation; // `degradation:` and `features:`
 };
 
 class ConfigLoader

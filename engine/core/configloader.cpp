@@ -191,7 +191,8 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
                          {QStringLiteral("engine"), QStringLiteral("sampler"),
                           QStringLiteral("history"), QStringLiteral("score"),
                           QStringLiteral("targets"), QStringLiteral("audit"),
-                          QStringLiteral("recovery")}))
+                          QStringLiteral("recovery"),
+                          QStringLiteral("degradation"), QStringLiteral("features")}))
             return *r.error;
 
         if (const YAML::Node e = root["engine"]; e.IsDefined() && !e.IsNull()) {
@@ -275,6 +276,8 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
         }
         if (!r.failed())
             Internal::readAuditConfig(r, root["audit"], &c.audit);
+        if (!r.failed())
+            Internal::readDegradationConfig(r, root["degradation"], root["features"], &c.degradation);
     } catch (const YAML::Exception &e) {
         return makeError("config.invalid", QStringLiteral("%1:%2: %3")
                                                .arg(sourceName)

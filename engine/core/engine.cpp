@@ -7,6 +7,8 @@
 #include "core/clock.h"
 #include "core/datadir.h"
 #include "core/enginestatus.h"
+#include "degradation/degradationapi.h"
+#include "degradation/degradationcontroller.h"
 #include "health/healthaggregator.h"
 #include "health/hostsampler.h"
 #include "health/targetmonitor.h"
@@ -62,6 +64,10 @@ void registerMetaTypes()
     qRegisterMetaType<ProcessSnapshot>();
     qRegisterMetaType<QList<ProcessSnapshot>>();
     qRegisterMetaType<ProcessEvent>();
+    qRegisterMetaType<DegradationLevel>();
+    qRegisterMetaType<DegradationSnapshot>();
+    qRegisterMetaType<DegradationTransition>();
+    qRegisterMetaType<FeatureState>();
 }
 
 // The targets as they will be probed: "${api}" resolved to the bound API address, and
@@ -108,6 +114,7 @@ struct Engine::Private
     TargetMonitor *monitor = nullptr;
     HealthAggregator *aggregator = nullptr;
     HistoryWriter *writer = nullptr;
+    DegradationController *degradation = nullptr;
     HttpApi *api = nullptr;
     ProcessSupervisor *supervisor = nullptr;
     AuditSink *audit = nullptr; // the audit chain writer; services record their events here
@@ -221,6 +228,35 @@ Readiness Engine::readiness() const
     return d->aggregator->currentReadiness();
 }
 
+DegradationSnapshot Engine::degradation() const
+{
+    if (d->degradation)
+        return d->degradation->snapshot();
+    DegradationSnapshot s;
+    s.reason = QStringLiteral("engine not running");
+    s.features = d->options.config.degradation.features.at(s.level);
+    return s;
+}
+
+Result<DegradationSnapshot> Engine::pinDegradation(DegradationLevel level, const QString &reason,
+                                                   qint64 durationMs, const QString &actor)
+{
+    if (!d->degradation)
+        return makeError("engine.not_running", QStringLiteral("the engine is not running"));
+    return d->degradation->pin(level, reason, durationMs, actor);
+}
+
+Result<DegradationSnapshot> Engine::releaseDegradation(const QString &actor)
+{
+    if (!d->degradation)
+        return makeError("engine.not_running", QStringLiteral("the engine is not running"));
+    bool released = false;
+    DegradationSnapshot s = d->degradation->release(actor, &released);
+    if (!released)
+        return makeError("degradation.not_pinned", QStringLiteral("no pin to release"));
+    return s;
+}
+
 Result<void> Engine::start()
 {
     if (d->state == EngineState::Running)
@@ -276,6 +312,7 @@ Result<void> Engine::start()
     QList<TargetSpec> targets = config.targets;
     d->supervisor = new ProcessSupervisor(config.supervised, d->dataDir + QStringLiteral("/processes"),
                                           d->clock, d->audit);
+    d->degradation = new DegradationController(config.degradation, d->clock, d->audit);
     const bool wantApi = d->options.startApi && config.apiEnabled;
     if (wantApi) {
         const QString listen = d->options.listen.isEmpty() ? config.listen : d->options.listen;
@@ -294,7 +331,8 @@ Result<void> Engine::start()
             in.historyPointsDropped = storage.pointsDropped;
             in.apiRequestsByCode = d->api->requestCounts();
             return renderEngineMetrics(in) + renderBreakerMetrics(d->breakers->snapshots())
-                + ProcessApi::metrics(d->supervisor->snapshot());
+                + ProcessApi::metrics(d->supervisor->snapshot())
+                + DegradationApi::metrics(*d->degradation->snapshotPtr());
         };
         const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
         d->api = new HttpApi(&d->status, providers, d->clock, livenessLimit);
@@ -307,6 +345,7 @@ Result<void> Engine::start()
         d->api->setToken(token.value());
         d->api->addRoutes(breakerRoutes(d->breakers.get()));
         d->api->addRoutes(ProcessApi::routes(d->supervisor, d->clock));
+        d->api->addRoutes(DegradationApi::routes(d->degradation, d->clock));
         QString error;
         const quint16 port = d->api->bindTo(listen, &error);
         if (port == 0) {
@@ -336,6 +375,14 @@ Result<void> Engine::start()
     beats.probes = [monitor] { return monitor->lastHeartbeatMs(); };
     d->aggregator = new HealthAggregator(config, &d->status, beats, d->clock);
     d->writer = new HistoryWriter(databasePath(), config.retention, &d->status, d->clock);
+    DegradationController *degradation = d->degradation;
+    d->aggregator->addReadinessCheck([degradation] {
+        // EMERGENCY sheds traffic through readiness; liveness never looks at degradation.
+        const auto s = degradation->snapshotPtr();
+        const bool ok = s->level != DegradationLevel::Emergency;
+        return ReadinessCheck{QStringLiteral("degradation"), ok,
+                              QStringLiteral("%1: %2").arg(toString(s->level), s->reason)};
+    });
 
     connect(d->sampler, &HostSampler::sampled, d->aggregator, &HealthAggregator::onHostSample);
     connect(d->monitor, &TargetMonitor::targetsUpdated, d->aggregator, &HealthAggregator::onTargets);
@@ -374,8 +421,21 @@ Result<void> Engine::start()
     connect(d->aggregator, &HealthAggregator::targetsChanged, this, &Engine::targetsChanged);
     connect(d->aggregator, &HealthAggregator::healthChanged, this, &Engine::healthChanged);
     connect(d->aggregator, &HealthAggregator::readinessChanged, this, &Engine::readinessChanged);
+    connect(d->aggregator, &HealthAggregator::healthChanged, d->degradation,
+            &DegradationController::onHealth);
+    connect(d->degradation, &DegradationController::historyPoints, d->writer, &HistoryWriter::record);
+    connect(d->degradation, &DegradationController::snapshotChanged, this, &Engine::degradationChanged);
+    // The engine enforces the features it owns: its background work is history maintenance.
+    HistoryWriter *writer = d->writer;
+    connect(d->degradation, &DegradationController::snapshotChanged, writer,
+            [writer](const DegradationSnapshot &s) {
+                writer->setMaintenancePaused(!s.feature(QStringLiteral("background_tasks")).enabled);
+            });
 
-    d->threads = {makeThread("shivx-storage", d->writer), makeThread("shivx-core", d->aggregator),
+    QThread *core = makeThread("shivx-core", d->aggregator);
+    d->degradation->moveToThread(core);
+    connect(core, &QThread::finished, d->degradation, &QObject::deleteLater);
+    d->threads = {makeThread("shivx-storage", d->writer), core,
                   makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor),
                   makeThread("shivx-supervisor", d->supervisor)};
     if (d->api)
@@ -385,6 +445,12 @@ Result<void> Engine::start()
 
     QMetaObject::invokeMethod(d->writer, &HistoryWriter::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->aggregator, &HealthAggregator::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(d->degradation, &DegradationController::start, Qt::QueuedConnection);
+    const bool pauseMaintenance
+        = !d->degradation->snapshot().feature(QStringLiteral("background_tasks")).enabled;
+    QMetaObject::invokeMethod(writer, [writer, pauseMaintenance] {
+        writer->setMaintenancePaused(pauseMaintenance);
+    }, Qt::QueuedConnection);
     QMetaObject::invokeMethod(d->sampler, &HostSampler::start, Qt::QueuedConnection);
     ProcessSupervisor *supervisor = d->supervisor;
     QMetaObject::invokeMethod(d->monitor, [monitor, targets, supervisor] {
@@ -408,11 +474,16 @@ Result<void> Engine::start()
 
 void Engine::stop()
 {
-    // A start that failed before the worker threads ran leaves the supervisor on this thread,
-    // never started: a blocking call into it would deadlock, and nothing else owns it.
+    // A start that failed before the worker threads ran leaves the supervisor and the
+    // degradation controller on this thread, never started: a blocking call into them would
+    // deadlock, and nothing else owns them.
     if (d->supervisor && d->supervisor->thread() == thread()) {
         delete d->supervisor;
         d->supervisor = nullptr;
+    }
+    if (d->degradation && d->degradation->thread() == thread()) {
+        delete d->degradation;
+        d->degradation = nullptr;
     }
     if (d->threads.isEmpty() && !d->api && !d->auditThread) {
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
@@ -441,6 +512,7 @@ void Engine::stop()
     blocking(d->supervisor, &ProcessSupervisor::shutdown);
     blocking(d->sampler, &HostSampler::stop);
     blocking(d->aggregator, &HealthAggregator::stop);
+    blocking(d->degradation, &DegradationController::stop);
     blocking(d->writer, &HistoryWriter::finish);
 
     // Quit in reverse start order; each thread deletes its worker on finish.
@@ -455,6 +527,7 @@ void Engine::stop()
     d->monitor = nullptr;
     d->supervisor = nullptr;
     d->aggregator = nullptr;
+    d->degradation = nullptr;
     d->writer = nullptr;
     if (d->auditThread) {
         AuditWriter *writer = d->auditWriter;

@@ -2,6 +2,7 @@
 
 #include "core/config.h"
 #include "core/result.h"
+#include "degradation/degradationsnapshot.h"
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
@@ -75,6 +76,16 @@ public:
     // caller validates by loading with ConfigLoader; an engine that is not running only
     // stores the configuration for its next start.
     Result<void> reloadConfiguration(const Config &config);
+    // Degradation (docs/degradation.md). The getter is thread-safe and cheap; before start and
+    // after stop it reports NORMAL with reason "engine not running".
+    DegradationSnapshot degradation() const;
+    // Thread-safe. Pins `level` for `durationMs` with a reason; `actor` names who did it in the
+    // audit log ("console:alice"). Errors: engine.not_running, degradation.bad_reason,
+    // degradation.bad_duration.
+    Result<DegradationSnapshot> pinDegradation(DegradationLevel level, const QString &reason,
+                                               qint64 durationMs, const QString &actor);
+    // Thread-safe. Ends the pin. Errors: engine.not_running, degradation.not_pinned.
+    Result<DegradationSnapshot> releaseDegradation(const QString &actor);
 
     static QString defaultDataDir();
 
@@ -105,6 +116,8 @@ Q_SIGNALS:
     // Complete lines a supervised process wrote (stdout and stderr), as they arrive.
     void processLogLines(const QString &name, const QStringList &lines);
     void processEvent(const Shivx::ProcessEvent &event);
+    // The degradation level, pin, reason or recovery in progress changed.
+    void degradationChanged(const Shivx::DegradationSnapshot &snapshot);
 
 private:
     struct Private;

@@ -47,7 +47,17 @@ Readiness HealthAggregator::currentReadiness() const
     in.nowMs = m_clock->nowMs();
     in.stallMs = m_config.watchdogStallMs;
     in.targets = m_status->targets();
-    return evaluateReadiness(in);
+    Readiness r = evaluateReadiness(in);
+    for (const auto &check : m_extraChecks) {
+        r.checks.append(check());
+        r.ready = r.ready && r.checks.constLast().ok;
+    }
+    return r;
+}
+
+void HealthAggregator::addReadinessCheck(std::function<ReadinessCheck()> check)
+{
+    m_extraChecks.append(std::move(check));
 }
 
 QList<StalledComponent> HealthAggregator::stalledComponents(qint64 nowMs) const

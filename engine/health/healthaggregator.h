@@ -37,6 +37,9 @@ public:
 
     // Readiness from the shared status and heartbeats, as of now. Thread-safe.
     Readiness currentReadiness() const;
+    // Adds a check owned by another service (e.g. "degradation"), evaluated with the others.
+    // `check` must be thread-safe. Call before the aggregator is moved to its thread.
+    void addReadinessCheck(std::function<ReadinessCheck()> check);
 
 public Q_SLOTS:
     void start();
@@ -61,6 +64,7 @@ private:
     HealthScore m_score;
     EngineStatus *m_status;
     Heartbeats m_heartbeats;
+    QList<std::function<ReadinessCheck()>> m_extraChecks;
     Clock *m_clock;
     QTimer *m_timer = nullptr;
     HostSample m_host;

@@ -99,8 +99,24 @@ void HistoryWriter::flush()
     report(true, QStringLiteral("writable"));
 }
 
+void HistoryWriter::setMaintenancePaused(bool paused)
+{
+    if (paused == m_maintenancePaused)
+        return;
+    m_maintenancePaused = paused;
+    qCInfo(lcHistoryWriter) << (paused ? "history maintenance paused (background_tasks off)"
+                                       : "history maintenance resumed");
+    if (!paused && m_maintenanceSkipped)
+        maintain();
+}
+
 void HistoryWriter::maintain()
 {
+    if (m_maintenancePaused) {
+        m_maintenanceSkipped = true;
+        return;
+    }
+    m_maintenanceSkipped = false;
     if (!m_store)
         return;
     const auto r = m_store->maintain(m_clock->nowMs());

@@ -32,10 +32,19 @@ public Q_SLOTS:
     void record(const QList<Shivx::SamplePoint> &points);
     // Writes what is buffered and closes the store; called before the thread quits.
     void finish();
+    // Seals blocks, rolls up and applies retention; runs every minute on the writer's timer.
+    // Skipped while paused (see setMaintenancePaused).
+    void maintain();
+    // Pauses or resumes maintenance. The degradation controller pauses it while the
+    // `background_tasks` feature is off, so a struggling host is not also asked to compress
+    // and delete history. Writes go on; a run skipped while paused happens on resume.
+    void setMaintenancePaused(bool paused);
+
+public:
+    bool maintenancePaused() const { return m_maintenancePaused; }
 
 private:
     void flush();
-    void maintain();
     void report(bool ok, const QString &detail);
 
     QString m_dbPath;
@@ -47,6 +56,8 @@ private:
     QTimer *m_flushTimer = nullptr;
     QTimer *m_maintainTimer = nullptr;
     EngineStatus::Storage m_storage;
+    bool m_maintenancePaused = false;
+    bool m_maintenanceSkipped = false;
 };
 
 } // namespace Shivx

@@ -141,7 +141,17 @@ OverviewPage::OverviewPage(QWidget *parent)
     body->setStretchFactor(0, 0);
     body->setStretchFactor(1, 1);
 
+    // The degradation level in one line; the Degradation page has the details and controls.
+    m_degradationLabel = new QLabel(this);
+    m_degradationLabel->setObjectName(QStringLiteral("degradationLabel"));
+    m_degradationLabel->setAutoFillBackground(true);
+    m_degradationLabel->setContentsMargins(10, 4, 10, 4);
+    QFont levelFont = m_degradationLabel->font();
+    levelFont.setBold(true);
+    m_degradationLabel->setFont(levelFont);
+
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_degradationLabel);
     layout->addLayout(gauges);
     layout->addWidget(body, 1);
 
@@ -177,6 +187,26 @@ void OverviewPage::retranslateUi()
     else
         m_scoreSummary->setText(tr("Waiting for the first health report…"));
     updateTargetsSummary();
+    setDegradation(m_degradation);
+}
+
+void OverviewPage::setDegradation(const DegradationSnapshot &snapshot)
+{
+    m_degradation = snapshot;
+    // Hysteresis keeps a worse level for a while after the score recovered; say so, or a
+    // healthy score next to LEVEL_1 looks like a contradiction.
+    const QString level = snapshot.recoverySinceMs > 0 && !snapshot.pin.active
+        ? tr("%1, recovering").arg(DisplayFormat::degradationLevel(snapshot.level))
+        : DisplayFormat::degradationLevel(snapshot.level);
+    m_degradationLabel->setText(
+        snapshot.pin.active ? tr("Degradation: %1 (pinned by %2) — %3")
+                                  .arg(level, snapshot.pin.actor, DisplayFormat::degradationMeaning(snapshot.level))
+                            : tr("Degradation: %1 — %2").arg(level, DisplayFormat::degradationMeaning(snapshot.level)));
+    QPalette pal = m_degradationLabel->palette();
+    const QColor background = StatusColors::forDegradationLevel(snapshot.level);
+    pal.setColor(QPalette::Window, background);
+    pal.setColor(QPalette::WindowText, StatusColors::textOn(background));
+    m_degradationLabel->setPalette(pal);
 }
 
 void OverviewPage::setHostSample(const HostSample &sample)

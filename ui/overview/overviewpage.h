@@ -1,5 +1,6 @@
 #pragma once
 
+#include "degradation/degradationsnapshot.h"
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
@@ -34,6 +35,7 @@ public:
     // Shows the names of open circuit breakers above the targets; hidden while none is open.
     void setBreakers(const QList<BreakerSnapshot> &breakers);
     QLabel *openBreakersLabel() const { return m_openBreakers; }
+    void setDegradation(const DegradationSnapshot &snapshot);
 
     GaugeWidget *scoreGauge() const { return m_scoreGauge; }
     GaugeWidget *cpuGauge() const { return m_cpuGauge; }
@@ -66,6 +68,7 @@ private:
     QLabel *m_targetsSummary = nullptr;
     QLabel *m_openBreakers = nullptr;
     QStringList m_openBreakerNames;
+    QLabel *m_degradationLabel = nullptr;
     QGroupBox *m_scoreBox = nullptr;
     QGroupBox *m_targetsBox = nullptr;
     // What the setters were given last, to word it again in a new language.
@@ -73,6 +76,7 @@ private:
     bool m_hasSample = false;
     HealthReport m_health;
     bool m_hasHealth = false;
+    DegradationSnapshot m_degradation;
 };
 
 } // namespace Shivx::Ui

@@ -1,6 +1,7 @@
 #include "shell/mainwindow.h"
 
 #include "audit/auditpage.h"
+#include "degradation/degradationpage.h"
 #include "history/historypage.h"
 #include "overview/overviewpage.h"
 #include "recovery/recoverypage.h"
@@ -48,6 +49,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     // The Verify button appears once the verifier is plugged in with setVerifyRunner().
     m_audit = new AuditPage(QDir(engine->dataDir()).filePath(QStringLiteral("audit")), this);
     m_recovery = new RecoveryPage(engine, this);
+    m_degradation = new DegradationPage(engine, this);
 
     m_navigation = new QListWidget(this);
     m_navigation->setObjectName(QStringLiteral("navigation"));
@@ -69,6 +71,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_stack->addWidget(m_overview);
     m_stack->addWidget(m_history);
     m_stack->addWidget(m_recovery);
+    m_stack->addWidget(m_degradation);
     m_stack->addWidget(m_audit);
 
     auto *central = new QWidget(this);
@@ -100,11 +103,13 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     connect(engine, &Engine::healthChanged, this, &MainWindow::onHealthChanged);
     connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
     connect(m_recovery, &RecoveryPage::breakersRefreshed, m_overview, &OverviewPage::setBreakers);
+    connect(engine, &Engine::degradationChanged, m_overview, &OverviewPage::setDegradation);
 
     // The engine may have published before the window existed; start from its snapshots
     // (retranslateUi() words the status bar from them).
     m_overview->setTargets(engine->targets());
     m_overview->setBreakers(engine->breakers());
+    m_overview->setDegradation(engine->degradation());
     retranslateUi();
 
     resize(1280, 800);
@@ -148,6 +153,7 @@ void MainWindow::retranslateUi()
     m_navigation->item(HistoryPageIndex)->setText(tr("History"));
     m_navigation->item(AuditPageIndex)->setText(tr("Audit"));
     m_navigation->item(RecoveryPageIndex)->setText(tr("Recovery"));
+    m_navigation->item(DegradationPageIndex)->setText(tr("Degradation"));
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).

@@ -11,6 +11,7 @@ class QStackedWidget;
 namespace Shivx::Ui {
 
 class AuditPage;
+class DegradationPage;
 class HistoryPage;
 class OverviewPage;
 class RecoveryPage;
@@ -23,7 +24,8 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { OverviewPageIndex, HistoryPageIndex, RecoveryPageIndex, AuditPageIndex, PageCount };
+    enum Page { OverviewPageIndex, HistoryPageIndex, RecoveryPageIndex, DegradationPageIndex, AuditPageIndex,
+                PageCount };
 
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -35,6 +37,7 @@ public:
     HistoryPage *historyPage() const { return m_history; }
     AuditPage *auditPage() const { return m_audit; }
     RecoveryPage *recoveryPage() const { return m_recovery; }
+    DegradationPage *degradationPage() const { return m_degradation; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -57,6 +60,7 @@ private:
     HistoryPage *m_history = nullptr;
     AuditPage *m_audit = nullptr;
     RecoveryPage *m_recovery = nullptr;
+    DegradationPage *m_degradation = nullptr;
     QLabel *m_engineStateLabel = nullptr;
     QLabel *m_apiLabel = nullptr;
     QLabel *m_healthLabel = nullptr;

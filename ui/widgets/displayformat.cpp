@@ -148,4 +148,38 @@ QString DisplayFormat::engineState(EngineState state)
     return {};
 }
 
+QString DisplayFormat::degradationLevel(DegradationLevel level)
+{
+    switch (level) {
+    case DegradationLevel::Normal:
+        return tr("Normal");
+    case DegradationLevel::Level1:
+        return tr("Level 1");
+    case DegradationLevel::Level2:
+        return tr("Level 2");
+    case DegradationLevel::Level3:
+        return tr("Level 3");
+    case DegradationLevel::Emergency:
+        return tr("Emergency");
+    }
+    return {};
+}
+
+QString DisplayFormat::degradationMeaning(DegradationLevel level)
+{
+    switch (level) {
+    case DegradationLevel::Normal:
+        return tr("Full service");
+    case DegradationLevel::Level1:
+        return tr("Non-essential work paused");
+    case DegradationLevel::Level2:
+        return tr("Expensive features switched off");
+    case DegradationLevel::Level3:
+        return tr("Only conversation and core features run");
+    case DegradationLevel::Emergency:
+        return tr("Core only; the engine reports not ready");
+    }
+    return {};
+}
+
 } // namespace Shivx::Ui

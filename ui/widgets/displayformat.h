@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine.h"
+#include "degradation/degradationlevel.h"
 #include "health/healthreport.h"
 #include "health/target.h"
 
@@ -35,6 +36,9 @@ public:
     static QString breakerForce(BreakerForce force);
     // A length of time for reading, to the second: "45 s", "3 min 12 s", "2 h 5 min".
     static QString duration(qint64 ms);
+    static QString degradationLevel(DegradationLevel level);
+    // One line on what the level means for the services that poll it.
+    static QString degradationMeaning(DegradationLevel level);
 };
 
 } // namespace Shivx::Ui

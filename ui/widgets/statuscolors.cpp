@@ -79,6 +79,23 @@ QColor forEngineState(EngineState state)
     return unknown();
 }
 
+QColor forDegradationLevel(DegradationLevel level)
+{
+    switch (level) {
+    case DegradationLevel::Normal:
+        return ok();
+    case DegradationLevel::Level1:
+        return QColor(0xb5, 0x9a, 0x00);
+    case DegradationLevel::Level2:
+        return warning();
+    case DegradationLevel::Level3:
+        return QColor(0xd8, 0x5a, 0x12);
+    case DegradationLevel::Emergency:
+        return critical();
+    }
+    return unknown();
+}
+
 QColor textOn(const QColor &background)
 {
     // Relative luminance per ITU-R BT.709; the amber of warning() still takes white text

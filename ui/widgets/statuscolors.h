@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine.h"
+#include "degradation/degradationlevel.h"
 #include "health/healthreport.h"
 #include "health/target.h"
 
@@ -23,6 +24,8 @@ QColor forHealthState(HealthState state);
 QColor forEngineState(EngineState state);
 // Closed green, half-open amber, open red.
 QColor forBreakerState(BreakerState state);
+// NORMAL green through amber and orange to EMERGENCY red.
+QColor forDegradationLevel(DegradationLevel level);
 // Text colour that stays readable on `background`.
 QColor textOn(const QColor &background);
 

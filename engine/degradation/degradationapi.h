@@ -1,0 +1,30 @@
+#pragma once
+
+#include "api/apiroute.h"
+#include "degradation/degradationsnapshot.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+
+namespace Shivx {
+
+class Clock;
+class DegradationController;
+
+namespace DegradationApi {
+
+// The endpoints of docs/http-api.md: GET /api/degradation, GET /api/features,
+// GET /api/features/NAME, POST /api/degradation/pin, POST /api/degradation/release.
+// Handlers run on the API thread and touch only the controller's thread-safe methods.
+// `controller` must outlive the API.
+QList<ApiRoute> routes(DegradationController *controller, Clock *clock);
+
+QJsonObject stateJson(const DegradationSnapshot &s, qint64 nowMs);
+QJsonObject featuresJson(const DegradationSnapshot &s);
+
+// Prometheus families shivx_degradation_* and shivx_feature_*, appended to /metrics.
+QByteArray metrics(const DegradationSnapshot &s);
+
+} // namespace DegradationApi
+} // namespace Shivx
