@@ -1,5 +1,8 @@
 #include "auditverifycommand.h"
 
+#include "reportapplication.h"
+#include "verifyreportpdf.h"
+
 #include "clicommon.h"
 #include "audit/auditverifier.h"
 #include "audit/verifyreportjson.h"
@@ -46,20 +49,14 @@ int fail(int code, const QString &message)
     return code;
 }
 
-Result<void> writeJsonReport(const VerifyReport &report, const QString &path)
+// The PDF report is rendered by the reports library (reports/verifyreportpdf.h).
+Result<void> writePdfReport(const VerifyReport &report, const QString &path)
 {
-    QSaveFile f(path);
-    const QByteArray bytes = QJsonDocument(VerifyReportJson::toJson(report)).toJson(QJsonDocument::Indented);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
-        return makeError("audit.report", QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
-    return {};
-}
-
-// The PDF report is rendered by the console's reports library (Shivx::Reports::
-// writeVerifyReportPdf in reports/verifyreportpdf.h), which this binary does not link yet.
-Result<void> writePdfReport(const VerifyReport &, const QString &)
-{
-    return makeError("audit.report", QStringLiteral("PDF reports are not built into this binary"));
+    // main() created a QGuiApplication on the offscreen platform because --report names a PDF.
+    if (!Reports::canWritePdf())
+        return makeError("audit.report", QStringLiteral("%1: the PDF writer needs the GUI application that "
+                                                        "`shivx audit verify --report FILE.pdf` creates").arg(path));
+    return Reports::writeVerifyReportPdf(report, path);
 }
 
 void printReport(const VerifyReport &r)
@@ -144,7 +141,7 @@ int auditVerifyCommand(const QStringList &args)
     printReport(report);
     if (!reportPath.isEmpty()) {
         const auto written = suffix == QLatin1String("pdf") ? writePdfReport(report, reportPath)
-                                                            : writeJsonReport(report, reportPath);
+                                                            : VerifyReportJson::writeFile(report, reportPath);
         if (!written)
             return fail(ExitUsage, written.error().message);
     }

@@ -9,6 +9,7 @@
 #include "servecommand.h"
 
 #include "core/terminationsignals.h"
+#include "reportapplication.h"
 
 #include <QCoreApplication>
 
@@ -37,12 +38,13 @@ int main(int argc, char **argv)
     const bool serving = argc > 1 && qstrcmp(argv[1], "serve") == 0;
     Shivx::TerminationSignals::blockInAllThreads(serving ? Shivx::TerminationSignals::Hangup::Deliver
                                                          : Shivx::TerminationSignals::Hangup::Default);
-    QCoreApplication app(argc, argv);
+    // A QGuiApplication (offscreen) only when `--report FILE.pdf` needs fonts for the PDF.
+    const auto app = Shivx::Reports::createApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("shivx"));
     QCoreApplication::setOrganizationName(QStringLiteral("ShivX"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SHIVX_VERSION));
 
-    const QStringList args = app.arguments();
+    const QStringList args = app->arguments();
     const QString command = args.value(1);
     const QStringList rest = args.mid(2);
     using namespace Shivx::Cli;

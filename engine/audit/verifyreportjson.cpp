@@ -1,5 +1,9 @@
 #include "audit/verifyreportjson.h"
 
+#include <QJsonDocument>
+
+#include <QSaveFile>
+
 #include "core/timeutil.h"
 
 #include <QJsonArray>
@@ -183,6 +187,15 @@ Result<VerifyReport> fromJson(const QJsonObject &o)
     if (!error.isEmpty())
         return makeError("audit.report", error);
     return r;
+}
+
+Result<void> writeFile(const VerifyReport &report, const QString &path)
+{
+    QSaveFile f(path);
+    const QByteArray bytes = QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return makeError("audit.report", QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
+    return {};
 }
 
 } // namespace Shivx::VerifyReportJson

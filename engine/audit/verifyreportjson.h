@@ -19,6 +19,9 @@ QJsonObject toJson(const VerifyReport &report);
 // Inverse of toJson; fails naming the member that is missing or of the wrong type.
 Result<VerifyReport> fromJson(const QJsonObject &object);
 
+// Writes toJson() indented to `path` atomically (temporary file + rename).
+Result<void> writeFile(const VerifyReport &report, const QString &path);
+
 inline constexpr char Format[] = "shivx-audit-verify-report/1";
 
 } // namespace Shivx::VerifyReportJson

@@ -1,4 +1,5 @@
 #include "audit/verifypanel.h"
+#include "audit/verifyreportjson.h"
 
 #include "verifyreportpdf.h"
 #include "verifywording.h"
@@ -168,9 +169,10 @@ Result<void> VerifyPanel::exportReport(const QString &path) const
 {
     if (!m_hasReport)
         return makeError("report.none", tr("There is no verification to report yet."));
-    // JSON arrives with the verifier's VerifyReportJson; until then the report is a PDF.
+    if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        return VerifyReportJson::writeFile(m_report, path);
     if (!path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
-        return makeError("report.format", tr("%1: the report can be written as .pdf").arg(path));
+        return makeError("report.format", tr("%1: the report can be written as .pdf or .json").arg(path));
     return Reports::writeVerifyReportPdf(m_report, path);
 }
 
@@ -180,7 +182,7 @@ void VerifyPanel::exportInteractive()
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     const QString path = QFileDialog::getSaveFileName(this, tr("Export verification report"),
         QDir(dir).filePath(QStringLiteral("audit-verification-%1.pdf").arg(stamp)),
-        tr("PDF document (*.pdf)"));
+        tr("PDF document (*.pdf);;JSON report (*.json)"));
     if (path.isEmpty())
         return;
     const auto written = exportReport(path);

@@ -1,6 +1,7 @@
 #include "shell/mainwindow.h"
 
 #include "audit/auditpage.h"
+#include "audit/auditverifier.h"
 #include "degradation/degradationpage.h"
 #include "history/historypage.h"
 #include "overview/overviewpage.h"
@@ -46,8 +47,16 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
 {
     m_overview = new OverviewPage(this);
     m_history = new HistoryPage(engine->databasePath(), this);
-    // The Verify button appears once the verifier is plugged in with setVerifyRunner().
     m_audit = new AuditPage(QDir(engine->dataDir()).filePath(QStringLiteral("audit")), this);
+    const QString dataDir = engine->dataDir();
+    m_audit->setVerifyRunner([dataDir](VerifyProgress progress, std::atomic_bool *cancel) {
+        AuditVerifyOptions options;
+        options.dataDir = dataDir;
+        AuditVerifier verifier(options);
+        verifier.setProgressCallback(std::move(progress));
+        verifier.setCancelFlag(cancel);
+        return verifier.run();
+    });
     m_recovery = new RecoveryPage(engine, this);
     m_degradation = new DegradationPage(engine, this);
 
