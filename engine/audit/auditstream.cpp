@@ -39,15 +39,6 @@ quint64 inodeOf(const QString &path)
     return quint64(st.st_ino);
 }
 
-QByteArray firstLine(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QByteArray line = f.readLine(1 << 24);
-    return line.endsWith('\n') ? line.chopped(1) : QByteArray();
-}
-
 AuditEvent repairEvent(const QString &stream, const char *action, const QJsonObject &data)
 {
     return AuditEvent{stream, QStringLiteral("engine"), QLatin1String(action), data, 0};
@@ -182,7 +173,7 @@ Result<QList<AuditEvent>> AuditStream::load()
             m_hash = last->hash;
             m_lastTsMs = last->tsMs;
             m_lastSegment = segmentName(m_activeNumber);
-            if (auto first = AuditEntryCodec::parse(firstLine(active)))
+            if (auto first = AuditEntryCodec::parse(readFirstLine(active)))
                 m_activeFirstTsMs = first->tsMs;
         }
     }

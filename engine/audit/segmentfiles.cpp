@@ -213,6 +213,15 @@ QList<Line> splitLines(const QByteArray &bytes)
     return out;
 }
 
+QByteArray readFirstLine(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray line = f.readLine(1 << 24);
+    return line.endsWith('\n') ? line.chopped(1) : QByteArray();
+}
+
 Result<QList<Line>> readLastLines(const QString &path, int count)
 {
     QFile f(path);

@@ -75,6 +75,8 @@ struct Line
 };
 QList<Line> splitLines(const QByteArray &bytes);
 
+// The first complete line of a plain file (without "\n"); empty if there is none.
+QByteArray readFirstLine(const QString &path);
 // Up to `count` last complete-or-not lines of a plain file, reading only its end.
 Result<QList<Line>> readLastLines(const QString &path, int count);
 
