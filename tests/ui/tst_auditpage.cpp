@@ -11,6 +11,7 @@
 #include "auditstreamfixture.h"
 
 #include <QDateTime>
+#include <QScopeGuard>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -258,6 +259,8 @@ void TstAuditPage::verifyShowsProgressThenBanner()
     auto page = makePage();
     std::atomic_bool atMidway{ false };
     std::atomic_bool release{ false };
+    // A failed check returns early; the worker must not stay parked at the gate.
+    const auto unpark = qScopeGuard([&] { release = true; });
     const QString dir = m_auditDir;
     page->setVerifyRunner([&, dir](Ui::VerifyProgress progress, std::atomic_bool *cancel) {
         return honestVerify(dir, progress, cancel, [&] {
@@ -272,7 +275,7 @@ void TstAuditPage::verifyShowsProgressThenBanner()
     QTest::mouseClick(page->verifyButton(), Qt::LeftButton);
     QVERIFY(page->isVerifying());
     QVERIFY(!page->verifyButton()->isEnabled());
-    QTRY_VERIFY(atMidway.load());
+    QTRY_VERIFY_WITH_TIMEOUT(atMidway.load(), 30'000 * SHIVX_TIME_SCALE);
     QTRY_VERIFY(page->verifyProgress()->isVisible());
     QTRY_VERIFY2(page->verifyProgress()->value() >= 490 && page->verifyProgress()->value() <= 510,
         qPrintable(QString::number(page->verifyProgress()->value())));
