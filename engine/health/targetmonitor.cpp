@@ -163,8 +163,14 @@ void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const P
         return; // stale: the target was reconfigured while this probe ran
     entry->probe = nullptr;
     probe->deleteLater();
-    if (clock->nowMs() < entry->ignoreUntilMs)
+    if (clock->nowMs() < entry->ignoreUntilMs) {
+        // Startup grace of a restarted process: the result says nothing about the new process.
+        // End the check (so the next tick probes again) and give back the breaker's slot.
+        entry->attempt = 0;
+        if (entry->breaker)
+            entry->breaker->release();
         return;
+    }
 
     if (entry->breaker) {
         if (result.ok)
