@@ -1,4 +1,5 @@
 #include "auditcommand.h"
+#include "core/operatoridentity.h"
 #include "auditverifycommand.h"
 
 #include "clicommon.h"
@@ -135,10 +136,8 @@ int append(const QCommandLineParser &p, const Config &config, const QString &dat
     if (auto canonical = CanonicalJson::serialize(doc.object()); !canonical)
         return fail(cmd, ExitUsage, QStringLiteral("--data: %1").arg(canonical.error().message));
     QString actor = p.value(QStringLiteral("actor"));
-    if (actor.isEmpty()) {
-        const QString user = qEnvironmentVariable("USER");
-        actor = QStringLiteral("cli:") + (user.isEmpty() ? QStringLiteral("unknown") : user);
-    }
+    if (actor.isEmpty())
+        actor = OperatorIdentity::actor(QStringLiteral("cli"));
 
     if (auto r = DataDir::ensure(dataDir); !r)
         return fail(cmd, ExitFailure, r.error().message);

@@ -1,4 +1,5 @@
 #include "breakercommand.h"
+#include "core/operatoridentity.h"
 
 #include "clicommon.h"
 #include "engineclient.h"
@@ -9,10 +10,7 @@
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 
-#include <pwd.h>
-#include <unistd.h>
 
 namespace Shivx::Cli {
 
@@ -41,13 +39,7 @@ const char HelpText[]
 // "cli:alice": who forced it, for the operator audit stream.
 QString actor()
 {
-    QString user;
-    if (const passwd *pw = ::getpwuid(::getuid()))
-        user = QString::fromLocal8Bit(pw->pw_name);
-    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_.@-]{1,64}$"));
-    if (!safe.match(user).hasMatch())
-        user = QStringLiteral("uid%1").arg(::getuid());
-    return QStringLiteral("cli:") + user;
+    return OperatorIdentity::actor(QStringLiteral("cli"));
 }
 
 int usageError(const QString &message)

@@ -1,4 +1,5 @@
 #include "degradecommand.h"
+#include "core/operatoridentity.h"
 
 #include "clicommon.h"
 #include "engineclient.h"
@@ -64,8 +65,7 @@ struct Context
 
 QString actorName()
 {
-    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
-    return QStringLiteral("cli:") + (user.isEmpty() ? QStringLiteral("unknown") : user);
+    return OperatorIdentity::actor(QStringLiteral("cli"));
 }
 
 QString formatQuality(double q)

@@ -1,4 +1,5 @@
 #include "audit/auditverifier.h"
+#include "core/operatoridentity.h"
 
 #include "audit/auditentry.h"
 #include "audit/checkpointkey.h"
@@ -40,14 +41,6 @@ struct Loaded
     QList<SignedPoint> points;
     std::optional<VerifyFinding> finding;   // a checkpoint line that does not parse
 };
-
-QString currentUser()
-{
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("LOGNAME", QStringLiteral("unknown"));
-    return user + QLatin1Char('@') + QSysInfo::machineHostName();
-}
 
 Loaded loadCheckpoints(const QString &streamDir, const QString &stream)
 {
@@ -223,7 +216,7 @@ VerifyReport AuditVerifier::run()
 {
     VerifyReport report;
     report.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    report.verifiedBy = m_options.verifiedBy.isEmpty() ? currentUser() : m_options.verifiedBy;
+    report.verifiedBy = m_options.verifiedBy.isEmpty() ? OperatorIdentity::userAtHost() : m_options.verifiedBy;
     report.dataDir = QDir(m_options.dataDir).absolutePath();
     report.witnessFile = m_options.witnessFile;
     const auto error = [&](const QString &message) {

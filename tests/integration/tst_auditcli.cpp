@@ -1,6 +1,7 @@
 // `shivx audit` as scripts use it: the real binary, a temporary data directory.
 #include "audit/checkpointkey.h"
 #include "audit/segmentfiles.h"
+#include "core/operatoridentity.h"
 #include "auditchaincheck.h"
 
 #include <QFile>
@@ -24,8 +25,9 @@ struct Run
 Run shivx(const QStringList &args, const QString &dataDir)
 {
     QProcess p;
+    // $USER is not trusted for the actor: the password database names who ran the command.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("USER"), QStringLiteral("tester"));
+    env.insert(QStringLiteral("USER"), QStringLiteral("someone-else"));
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(SHIVX_CLI), QStringList{QStringLiteral("audit")} + args + QStringList{QStringLiteral("--data-dir"), dataDir});
     p.waitForFinished(30000);
@@ -48,7 +50,7 @@ private Q_SLOTS:
         const ChainCheck c = checkChain(AuditFiles::streamDir(dir.path(), QStringLiteral("operator")));
         QVERIFY2(c.ok(), qPrintable(c.error));
         QCOMPARE(c.entries.size(), 1);
-        QCOMPARE(c.entries.first().actor, QStringLiteral("cli:tester"));
+        QCOMPARE(c.entries.first().actor, OperatorIdentity::actor(QStringLiteral("cli")));
         QCOMPARE(c.entries.first().data.value(QStringLiteral("hosts")).toInt(), 3);
         QCOMPARE(c.entries.first().data.value(QStringLiteral("note")).toString(), QString::fromUtf8("caf\xc3\xa9 \"x\""));
     }
@@ -101,7 +103,7 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         const QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2);
-        QVERIFY(lines.at(0).contains(QStringLiteral("operator  #4  cli:tester  step.3  {}")));
+        QVERIFY(lines.at(0).contains(QStringLiteral("operator  #4  %1  step.3  {}").arg(OperatorIdentity::actor(QStringLiteral("cli")))));
         QVERIFY(lines.at(1).contains(QStringLiteral("#5")));
         r = shivx({QStringLiteral("tail"), QStringLiteral("--stream"), QStringLiteral("operator"), QStringLiteral("--json"),
                    QStringLiteral("-n"), QStringLiteral("1")}, dir.path());

@@ -1,4 +1,5 @@
 #include "degradation/degradationpage.h"
+#include "core/operatoridentity.h"
 
 #include "core/engine.h"
 #include "degradation/featurematrixmodel.h"
@@ -294,8 +295,7 @@ void DegradationPage::updateControls()
 
 QString DegradationPage::actor() const
 {
-    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
-    return QStringLiteral("console:") + (user.isEmpty() ? QStringLiteral("unknown") : user);
+    return OperatorIdentity::actor(QStringLiteral("console"));
 }
 
 void DegradationPage::showActionResult(bool ok, const QString &text)

@@ -1,4 +1,5 @@
 #include "recovery/processespanel.h"
+#include "core/operatoridentity.h"
 
 #include "core/engine.h"
 #include "recovery/processesmodel.h"
@@ -93,8 +94,7 @@ void ProcessesPanel::onSelected(bool (Engine::*request)(const QString &, const Q
 
 QString ProcessesPanel::actor() const
 {
-    const QString user = qEnvironmentVariable("USER");
-    return QStringLiteral("console:%1").arg(user.isEmpty() ? QStringLiteral("unknown") : user);
+    return OperatorIdentity::actor(QStringLiteral("console"));
 }
 
 QString ProcessesPanel::selectedProcess() const

@@ -1,4 +1,5 @@
 #include "recovery/recoverypage.h"
+#include "core/operatoridentity.h"
 
 #include "recovery/breakersmodel.h"
 #include "recovery/processespanel.h"
@@ -17,8 +18,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <pwd.h>
-#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcRecoveryPage, "shivx.ui.recovery")
 
@@ -111,12 +110,7 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
 
 QString RecoveryPage::actor()
 {
-    QString user;
-    if (const passwd *pw = ::getpwuid(::getuid()))
-        user = QString::fromLocal8Bit(pw->pw_name);
-    if (user.isEmpty())
-        user = QStringLiteral("uid%1").arg(::getuid());
-    return QStringLiteral("console:") + user;
+    return OperatorIdentity::actor(QStringLiteral("console"));
 }
 
 void RecoveryPage::refresh()
