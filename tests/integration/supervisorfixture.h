@@ -5,6 +5,7 @@
 // and a spec builder for the helper child.
 
 #include "audit/auditsink.h"
+#include "recordingauditsink.h"
 #include "recovery/superviseconfig.h"
 
 #include <QDir>
@@ -20,35 +21,6 @@ using namespace Shivx;
 
 inline const QString ChildProgram = QStringLiteral(SHIVX_TEST_HELPER);
 
-// Keeps every audit event; thread-safe like the real writer.
-class RecordingAuditSink : public AuditSink
-{
-public:
-    void record(AuditEvent event) override
-    {
-        QMutexLocker lock(&m_mutex);
-        m_events.append(std::move(event));
-    }
-    QList<AuditEvent> events() const
-    {
-        QMutexLocker lock(&m_mutex);
-        return m_events;
-    }
-    QStringList actions(const QString &stream = {}) const
-    {
-        QStringList out;
-        for (const AuditEvent &e : events()) {
-            if (stream.isEmpty() || e.stream == stream)
-                out.append(e.action);
-        }
-        return out;
-    }
-    int count(const QString &action) const { return int(actions().count(action)); }
-
-private:
-    mutable QMutex m_mutex;
-    QList<AuditEvent> m_events;
-};
 
 // The state letter of /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when there is no such process.
 inline char procState(qint64 pid)

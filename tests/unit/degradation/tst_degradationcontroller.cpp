@@ -1,6 +1,7 @@
 // The controller around the policy: snapshots, signals, history points, audit events, pins
 // from other threads and expiry on its own timer.
 #include "audit/auditsink.h"
+#include "recordingauditsink.h"
 #include "core/clock.h"
 #include "degradation/degradationcontroller.h"
 
@@ -17,32 +18,6 @@ using L = DegradationLevel;
 
 namespace {
 
-class RecordingSink final : public AuditSink
-{
-public:
-    void record(AuditEvent event) override
-    {
-        QMutexLocker l(&m_mutex);
-        m_events.append(std::move(event));
-    }
-    QList<AuditEvent> events() const
-    {
-        QMutexLocker l(&m_mutex);
-        return m_events;
-    }
-    QList<AuditEvent> withAction(const QString &action) const
-    {
-        QList<AuditEvent> out;
-        for (const AuditEvent &e : events())
-            if (e.action == action)
-                out.append(e);
-        return out;
-    }
-
-private:
-    mutable QMutex m_mutex;
-    QList<AuditEvent> m_events;
-};
 
 HealthReport report(double score, qint64 ts)
 {
@@ -68,7 +43,7 @@ private Q_SLOTS:
     void scoresDriveLevelSignalsHistoryAndAudit()
     {
         ManualClock clock;
-        RecordingSink audit;
+        RecordingAuditSink audit;
         DegradationController c({}, &clock, &audit);
         QCOMPARE(toString(c.snapshot().level), toString(L::Normal));
         QCOMPARE(c.snapshot().reason, QStringLiteral("no score yet"));
@@ -131,7 +106,7 @@ private Q_SLOTS:
     void pinAndReleaseAreAudited()
     {
         ManualClock clock;
-        RecordingSink audit;
+        RecordingAuditSink audit;
         DegradationController c({}, &clock, &audit);
         c.onHealth(report(91, clock.nowMs()));
         const auto pinned = c.pin(L::Level2, QStringLiteral(" planned failover "), 1'800'000,
@@ -192,7 +167,7 @@ private Q_SLOTS:
         QFETCH(qint64, durationMs);
         QFETCH(QString, code);
         ManualClock clock;
-        RecordingSink audit;
+        RecordingAuditSink audit;
         DegradationController c({}, &clock, &audit);
         const auto r = c.pin(L::Emergency, reason, durationMs, QStringLiteral("api"));
         QVERIFY(!r.ok());
@@ -227,7 +202,7 @@ private Q_SLOTS:
     void pinExpiresOnTheTimer()
     {
         ManualClock clock;
-        RecordingSink audit;
+        RecordingAuditSink audit;
         DegradationController c({}, &clock, &audit);
         c.onHealth(report(90, clock.nowMs()));
         c.start();

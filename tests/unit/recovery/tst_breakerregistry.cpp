@@ -1,4 +1,5 @@
 #include "audit/auditsink.h"
+#include "recordingauditsink.h"
 #include "core/clock.h"
 #include "recovery/breakerregistry.h"
 
@@ -11,24 +12,6 @@ using namespace Shivx;
 namespace {
 
 // Keeps what was recorded, to check the audit trail of transitions and forces.
-class RecordingSink : public AuditSink
-{
-public:
-    void record(AuditEvent event) override
-    {
-        QMutexLocker lock(&m_mutex);
-        m_events.append(std::move(event));
-    }
-    QList<AuditEvent> events() const
-    {
-        QMutexLocker lock(&m_mutex);
-        return m_events;
-    }
-
-private:
-    mutable QMutex m_mutex;
-    QList<AuditEvent> m_events;
-};
 
 BreakerConfig threshold(int n)
 {
@@ -100,7 +83,7 @@ void TestBreakerRegistry::snapshotsAreSortedByName()
 void TestBreakerRegistry::transitionsAreSignalledAndAudited()
 {
     ManualClock clock;
-    RecordingSink sink;
+    RecordingAuditSink sink;
     BreakerRegistry registry(&clock, &sink);
     QSignalSpy spy(&registry, &BreakerRegistry::transitioned);
     auto db = registry.configure(QStringLiteral("db"), threshold(2));
@@ -128,7 +111,7 @@ void TestBreakerRegistry::transitionsAreSignalledAndAudited()
 void TestBreakerRegistry::forceIsAuditedWithActor()
 {
     ManualClock clock;
-    RecordingSink sink;
+    RecordingAuditSink sink;
     BreakerRegistry registry(&clock, &sink);
     registry.configure(QStringLiteral("db"), threshold(2));
     const auto forced = registry.force(QStringLiteral("db"), BreakerForce::Open, QStringLiteral("cli:alice"));
@@ -149,7 +132,7 @@ void TestBreakerRegistry::forceIsAuditedWithActor()
 
 void TestBreakerRegistry::forceUnknownNameFails()
 {
-    RecordingSink sink;
+    RecordingAuditSink sink;
     BreakerRegistry registry(nullptr, &sink);
     const auto r = registry.force(QStringLiteral("nope"), BreakerForce::Open, QStringLiteral("api"));
     QVERIFY(!r);
