@@ -1,4 +1,5 @@
 #include "recovery/breakersmodel.h"
+#include "widgets/changedcells.h"
 
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
@@ -43,24 +44,12 @@ void BreakersModel::update(const QList<BreakerSnapshot> &breakers)
         incoming.remove(previous.name);
         m_rows[row] = next;
         // Adjacent changed cells of a row go out as one range; unchanged ones not at all.
-        int column = 0;
-        while (column < ColumnCount) {
-            if (!cellDiffers(column, previous, next)) {
-                ++column;
-                continue;
-            }
-            int last = column;
-            QList<int> roles = rolesFor(column);
-            while (last + 1 < ColumnCount && cellDiffers(last + 1, previous, next)) {
-                ++last;
-                for (int role : rolesFor(last)) {
-                    if (!roles.contains(role))
-                        roles.append(role);
-                }
-            }
-            Q_EMIT dataChanged(index(row, column), index(row, last), roles);
-            column = last + 1;
-        }
+        forEachChangedRun(
+            ColumnCount, [&](int column) { return cellDiffers(column, previous, next); },
+            [](int column) { return rolesFor(column); },
+            [&](int first, int last, const QList<int> &roles) {
+                Q_EMIT dataChanged(index(row, first), index(row, last), roles);
+            });
     }
 
     // New breakers are appended in one batch, in the engine's (name) order.
