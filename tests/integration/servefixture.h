@@ -1,6 +1,12 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QTimer>
+#include <QNetworkReply>
+#include <QNetworkAccessManager>
+#include <QJsonObject>
+#include <QJsonDocument>
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -9,6 +15,41 @@
 #include <QUrl>
 
 #include <csignal>
+
+// One HTTP exchange with a running engine, waiting at most 10 s. `token` goes into
+// "Authorization: Bearer"; status 0 means no answer.
+struct HttpAnswer
+{
+    int status = 0;
+    QByteArray body;
+    QByteArray contentType;
+    QByteArray allow;
+    QJsonObject json;
+};
+
+inline HttpAnswer httpRequest(const QUrl &url, const QByteArray &verb = "GET", const QByteArray &body = {},
+                              const QByteArray &token = {})
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest req(url);
+    if (!token.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + token);
+    if (!body.isEmpty())
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *reply = nam.sendCustomRequest(req, verb, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    HttpAnswer a;
+    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    a.body = reply->readAll();
+    a.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+    a.allow = reply->rawHeader("Allow");
+    a.json = QJsonDocument::fromJson(a.body).object();
+    delete reply;
+    return a;
+}
 
 // Runs the real `shivx serve` binary on a free loopback port in a temporary data directory
 // and waits until it prints the address it listens on.

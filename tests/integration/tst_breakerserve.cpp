@@ -15,35 +15,9 @@
 
 namespace {
 
-struct Answer
-{
-    int status = 0;
-    QJsonObject json;
-};
-
-Answer call(const QUrl &url, const QByteArray &verb = "GET", const QByteArray &body = {},
-            const QByteArray &token = {})
-{
-    QNetworkAccessManager nam;
-    QNetworkRequest req(url);
-    if (!token.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + token);
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = nam.sendCustomRequest(req, verb, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.json = QJsonDocument::fromJson(reply->readAll()).object();
-    delete reply;
-    return a;
-}
-
 QJsonObject breaker(const QUrl &base, const QString &name)
 {
-    const Answer a = call(base.resolved(QUrl(QStringLiteral("/api/breakers"))));
+    const HttpAnswer a = httpRequest(base.resolved(QUrl(QStringLiteral("/api/breakers"))));
     for (const QJsonValue &v : a.json.value(QStringLiteral("breakers")).toArray()) {
         if (v.toObject().value(QStringLiteral("name")).toString() == name)
             return v.toObject();
@@ -135,7 +109,7 @@ void TestBreakerServe::listShowsBreakersAndForceNeedsToken()
 
     // The target says why it is down.
     QTRY_VERIFY_WITH_TIMEOUT([&] {
-        const Answer status = call(base.resolved(QUrl(QStringLiteral("/api/health/status?verbose=1"))));
+        const HttpAnswer status = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/status?verbose=1"))));
         for (const QJsonValue &t : status.json.value(QStringLiteral("targets")).toArray())
             if (t.toObject().value(QStringLiteral("name")).toString() == QLatin1String("down"))
                 return t.toObject().value(QStringLiteral("last_error")).toString() == QLatin1String("circuit open");
@@ -143,16 +117,16 @@ void TestBreakerServe::listShowsBreakersAndForceNeedsToken()
     }(), 10000);
 
     const QUrl force = base.resolved(QUrl(QStringLiteral("/api/breakers/down/force")));
-    const Answer unauthorised = call(force, "POST", R"({"state":"closed"})");
+    const HttpAnswer unauthorised = httpRequest(force, "POST", R"({"state":"closed"})");
     QCOMPARE(unauthorised.status, 401);
     QCOMPARE(breaker(base, QStringLiteral("down")).value(QStringLiteral("force")).toString(), QStringLiteral("auto"));
-    const Answer wrongToken = call(force, "POST", R"({"state":"closed"})", "not-the-token");
+    const HttpAnswer wrongToken = httpRequest(force, "POST", R"({"state":"closed"})", "not-the-token");
     QCOMPARE(wrongToken.status, 401);
 
     QFile tokenFile(serve.dataDir() + QStringLiteral("/api-token"));
     QVERIFY(tokenFile.open(QIODevice::ReadOnly));
     const QByteArray token = tokenFile.readAll().trimmed();
-    const Answer closed = call(force, "POST", R"({"state":"closed"})", token);
+    const HttpAnswer closed = httpRequest(force, "POST", R"({"state":"closed"})", token);
     QCOMPARE(closed.status, 200);
     QCOMPARE(closed.json.value(QStringLiteral("breaker")).toObject().value(QStringLiteral("state")).toString(),
              QStringLiteral("closed"));
@@ -207,7 +181,7 @@ void TestBreakerServe::forceRejectsBadRequests()
     ServeProcess *serve = m_shared.get();
     QFile tokenFile(serve->dataDir() + QStringLiteral("/api-token"));
     QVERIFY(tokenFile.open(QIODevice::ReadOnly));
-    const Answer a = call(serve->url().resolved(QUrl(path)), "POST", body, tokenFile.readAll().trimmed());
+    const HttpAnswer a = httpRequest(serve->url().resolved(QUrl(path)), "POST", body, tokenFile.readAll().trimmed());
     QCOMPARE(a.status, status);
     QVERIFY2(a.json.value(QStringLiteral("message")).toString().contains(message),
              qPrintable(a.json.value(QStringLiteral("message")).toString()));

@@ -16,34 +16,6 @@
 
 namespace {
 
-struct HttpAnswer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json;
-};
-
-HttpAnswer request(const QUrl &url, const QByteArray &verb = "GET", const QByteArray &body = {},
-    const QByteArray &token = {})
-{
-    QNetworkAccessManager nam;
-    QNetworkRequest req(url);
-    if (!token.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + token);
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = nam.sendCustomRequest(req, verb, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    HttpAnswer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.body = reply->readAll();
-    a.json = QJsonDocument::fromJson(a.body).object();
-    delete reply;
-    return a;
-}
-
 struct CliRun
 {
     int exitCode = -1;
@@ -98,7 +70,7 @@ private Q_SLOTS:
 
         HttpAnswer state;
         QTRY_VERIFY_WITH_TIMEOUT(
-            (state = request(base.resolved(QUrl(QStringLiteral("/api/degradation")))))
+            (state = httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation")))))
                 .json.value(QStringLiteral("score"))
                 .isDouble(),
             10000);
@@ -109,7 +81,7 @@ private Q_SLOTS:
         QVERIFY(!state.json.value(QStringLiteral("since")).toString().isEmpty());
         QVERIFY(!state.json.value(QStringLiteral("reason")).toString().isEmpty());
 
-        const HttpAnswer features = request(base.resolved(QUrl(QStringLiteral("/api/features"))));
+        const HttpAnswer features = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features"))));
         QCOMPARE(features.status, 200);
         const QJsonObject map = features.json.value(QStringLiteral("features")).toObject();
         for (const char *name : { "analytics", "background_tasks", "ai_inference", "web_search",
@@ -120,19 +92,19 @@ private Q_SLOTS:
         }
 
         const HttpAnswer one
-            = request(base.resolved(QUrl(QStringLiteral("/api/features/sampling"))));
+            = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features/sampling"))));
         QCOMPARE(one.status, 200);
         QCOMPARE(one.json.value(QStringLiteral("name")).toString(), QStringLiteral("sampling"));
         const HttpAnswer unknown
-            = request(base.resolved(QUrl(QStringLiteral("/api/features/telepathy"))));
+            = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features/telepathy"))));
         QCOMPARE(unknown.status, 404);
         QVERIFY(unknown.json.value(QStringLiteral("message"))
                     .toString()
                     .contains(QStringLiteral("telepathy")));
 
         QCOMPARE(
-            request(base.resolved(QUrl(QStringLiteral("/api/degradation"))), "DELETE").status, 405);
-        QCOMPARE(request(base.resolved(QUrl(QStringLiteral("/api/degradation/pin")))).status, 405);
+            httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation"))), "DELETE").status, 405);
+        QCOMPARE(httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation/pin")))).status, 405);
         QCOMPARE(serve.terminate(), 0);
     }
 
@@ -143,11 +115,11 @@ private Q_SLOTS:
         const QUrl pin = serve.url().resolved(QUrl(QStringLiteral("/api/degradation/pin")));
         const QUrl release = serve.url().resolved(QUrl(QStringLiteral("/api/degradation/release")));
         const QByteArray body = R"({"level":"EMERGENCY","reason":"x","for":"5m"})";
-        QCOMPARE(request(pin, "POST", body).status, 401);
-        QCOMPARE(request(pin, "POST", body, "0123456789abcdef").status, 401);
-        QCOMPARE(request(release, "POST").status, 401);
+        QCOMPARE(httpRequest(pin, "POST", body).status, 401);
+        QCOMPARE(httpRequest(pin, "POST", body, "0123456789abcdef").status, 401);
+        QCOMPARE(httpRequest(release, "POST").status, 401);
         const HttpAnswer state
-            = request(serve.url().resolved(QUrl(QStringLiteral("/api/degradation"))));
+            = httpRequest(serve.url().resolved(QUrl(QStringLiteral("/api/degradation"))));
         QCOMPARE(state.json.value(QStringLiteral("level")).toString(), QStringLiteral("NORMAL"));
         QCOMPARE(serve.terminate(), 0);
     }
@@ -195,13 +167,13 @@ private Q_SLOTS:
         }
         ServeProcess *serve = m_shared.get();
         const HttpAnswer a
-            = request(serve->url().resolved(QUrl(QStringLiteral("/api/degradation/pin"))), "POST",
+            = httpRequest(serve->url().resolved(QUrl(QStringLiteral("/api/degradation/pin"))), "POST",
                 body, readToken(serve->dataDir()));
         QCOMPARE(a.status, 400);
         QCOMPARE(a.json.value(QStringLiteral("error")).toString(), QStringLiteral("bad_request"));
         QVERIFY2(a.json.value(QStringLiteral("message")).toString().startsWith(message),
             a.body.constData());
-        QCOMPARE(request(serve->url().resolved(QUrl(QStringLiteral("/api/degradation"))))
+        QCOMPARE(httpRequest(serve->url().resolved(QUrl(QStringLiteral("/api/degradation"))))
                      .json.value(QStringLiteral("level"))
                      .toString(),
             QStringLiteral("NORMAL"));
@@ -216,9 +188,9 @@ private Q_SLOTS:
         const QByteArray token = readToken(serve.dataDir());
         QVERIFY(!token.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(
-            request(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200, 15000);
+            httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200, 15000);
 
-        const HttpAnswer pinned = request(
+        const HttpAnswer pinned = httpRequest(
             base.resolved(QUrl(QStringLiteral("/api/degradation/pin"))), "POST",
             R"({"level":"emergency","reason":"load test","for":"30m","actor":"test:ci"})", token);
         QCOMPARE(pinned.status, 200);
@@ -229,7 +201,7 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("reason")).toString(), QStringLiteral("load test"));
         QVERIFY(o.value(QStringLiteral("remaining_seconds")).toDouble() > 1790);
 
-        const QJsonObject features = request(base.resolved(QUrl(QStringLiteral("/api/features"))))
+        const QJsonObject features = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features"))))
                                          .json.value(QStringLiteral("features"))
                                          .toObject();
         QVERIFY(!features.value(QStringLiteral("chat"))
@@ -248,7 +220,7 @@ private Q_SLOTS:
 
         HttpAnswer ready;
         QTRY_COMPARE_WITH_TIMEOUT(
-            (ready = request(base.resolved(QUrl(QStringLiteral("/api/health/ready"))))).status, 503,
+            (ready = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready"))))).status, 503,
             5000);
         const QJsonObject check = ready.json.value(QStringLiteral("checks"))
                                       .toObject()
@@ -260,9 +232,9 @@ private Q_SLOTS:
                     .startsWith(QStringLiteral("EMERGENCY")));
         // Liveness never looks at degradation.
         for (int i = 0; i < 3; ++i)
-            QCOMPARE(request(base.resolved(QUrl(QStringLiteral("/api/health/live")))).status, 200);
+            QCOMPARE(httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/live")))).status, 200);
 
-        const QByteArray metrics = request(base.resolved(QUrl(QStringLiteral("/metrics")))).body;
+        const QByteArray metrics = httpRequest(base.resolved(QUrl(QStringLiteral("/metrics")))).body;
         QVERIFY(metrics.contains("\nshivx_degradation_level 4\n"));
         QVERIFY(metrics.contains("\nshivx_degradation_pinned 1\n"));
         QVERIFY(metrics.contains("\nshivx_degradation_state{level=\"EMERGENCY\"} 1\n"));
@@ -277,14 +249,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(cli(historyQuery).out.contains(",4,4,4,1\n"), 15000);
 
         const HttpAnswer released
-            = request(base.resolved(QUrl(QStringLiteral("/api/degradation/release"))), "POST",
+            = httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation/release"))), "POST",
                 R"({"actor":"test:ci"})", token);
         QCOMPARE(released.status, 200);
         QVERIFY(released.json.value(QStringLiteral("released")).toBool());
         QCOMPARE(released.json.value(QStringLiteral("level")).toString(), QStringLiteral("NORMAL"));
         QTRY_COMPARE_WITH_TIMEOUT(
-            request(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200, 5000);
-        const HttpAnswer again = request(
+            httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200, 5000);
+        const HttpAnswer again = httpRequest(
             base.resolved(QUrl(QStringLiteral("/api/degradation/release"))), "POST", {}, token);
         QCOMPARE(again.status, 200);
         QVERIFY(!again.json.value(QStringLiteral("released")).toBool());
@@ -308,7 +280,7 @@ private Q_SLOTS:
             QStringLiteral("--data-dir"), dir });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.startsWith("pinned LEVEL_2 until "), r.out.constData());
-        QJsonObject s = request(state).json;
+        QJsonObject s = httpRequest(state).json;
         QCOMPARE(s.value(QStringLiteral("level")).toString(), QStringLiteral("LEVEL_2"));
         QVERIFY(s.value(QStringLiteral("override"))
                     .toObject()
@@ -364,14 +336,14 @@ private Q_SLOTS:
             QStringLiteral("30d"), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("HTTP 400: for: 30d is outside"), r.err.constData());
-        QCOMPARE(request(state).json.value(QStringLiteral("level")).toString(),
+        QCOMPARE(httpRequest(state).json.value(QStringLiteral("level")).toString(),
             QStringLiteral("LEVEL_2"));
 
         r = cli({ QStringLiteral("degrade"), QStringLiteral("release"),
             QStringLiteral("--data-dir"), dir });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.startsWith("released; level now NORMAL"), r.out.constData());
-        QCOMPARE(request(state).json.value(QStringLiteral("level")).toString(),
+        QCOMPARE(httpRequest(state).json.value(QStringLiteral("level")).toString(),
             QStringLiteral("NORMAL"));
 
         // A token that is not the engine's is refused.
@@ -409,7 +381,7 @@ private Q_SLOTS:
         QVERIFY2(serve.start(), serve.output().constData());
         HttpAnswer s;
         QTRY_COMPARE_WITH_TIMEOUT(
-            (s = request(serve.url().resolved(QUrl(QStringLiteral("/api/degradation")))))
+            (s = httpRequest(serve.url().resolved(QUrl(QStringLiteral("/api/degradation")))))
                 .json.value(QStringLiteral("level"))
                 .toString(),
             QStringLiteral("LEVEL_3"), 15000);
@@ -421,7 +393,7 @@ private Q_SLOTS:
         QVERIFY(s.json.value(QStringLiteral("transitions")).toInt() >= 1);
         // LEVEL_3 is not EMERGENCY: the degradation check passes (the target's own fails).
         const QJsonObject checks
-            = request(serve.url().resolved(QUrl(QStringLiteral("/api/health/ready"))))
+            = httpRequest(serve.url().resolved(QUrl(QStringLiteral("/api/health/ready"))))
                   .json.value(QStringLiteral("checks"))
                   .toObject();
         QVERIFY(checks.value(QStringLiteral("degradation"))

@@ -17,29 +17,6 @@ using namespace ShivxTest;
 
 namespace {
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-Answer call(const QUrl &url, const QByteArray &verb, const QByteArray &token = {})
-{
-    QNetworkAccessManager nam;
-    QNetworkRequest req(url);
-    if (!token.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = nam.sendCustomRequest(req, verb);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    Answer a{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
-    delete reply;
-    return a;
-}
-
 struct CliRun
 {
     int code = -1;
@@ -68,8 +45,8 @@ private:
 
     QJsonObject worker()
     {
-        const QJsonArray list = call(m_serve->url().resolved(QUrl(QStringLiteral("/api/processes"))), "GET")
-                                    .json().value(QStringLiteral("processes")).toArray();
+        const QJsonArray list = httpRequest(m_serve->url().resolved(QUrl(QStringLiteral("/api/processes"))), "GET")
+                                    .json.value(QStringLiteral("processes")).toArray();
         for (const QJsonValue &v : list) {
             if (v.toObject().value(QStringLiteral("name")).toString() == QLatin1String("worker"))
                 return v.toObject();
@@ -135,9 +112,9 @@ private Q_SLOTS:
         QFETCH(bool, withToken);
         QFETCH(int, status);
         const qint64 pid = workerPid();
-        const Answer a = call(url(path), "POST", withToken ? m_token : QByteArray("0000"));
+        const HttpAnswer a = httpRequest(url(path), "POST", {}, withToken ? m_token : QByteArray("0000"));
         QCOMPARE(a.status, status);
-        QVERIFY(a.json().contains(QStringLiteral("message")));
+        QVERIFY(a.json.contains(QStringLiteral("message")));
         QTest::qWait(200);
         QCOMPARE(workerPid(), pid);
     }
@@ -145,9 +122,9 @@ private Q_SLOTS:
     void restartThroughTheApi()
     {
         const qint64 pid = workerPid();
-        const Answer a = call(url(QStringLiteral("/api/processes/worker/restart")), "POST", m_token);
+        const HttpAnswer a = httpRequest(url(QStringLiteral("/api/processes/worker/restart")), "POST", {}, m_token);
         QCOMPARE(a.status, 202);
-        QCOMPARE(a.json().value(QStringLiteral("accepted")).toBool(), true);
+        QCOMPARE(a.json.value(QStringLiteral("accepted")).toBool(), true);
         QTRY_VERIFY(workerPid() != pid && workerPid() > 0);
         QVERIFY(!isAlive(pid));
         QCOMPARE(worker().value(QStringLiteral("restarts")).toInt(), 1);
@@ -218,7 +195,7 @@ private Q_SLOTS:
 
     void metrics()
     {
-        const Answer a = call(url(QStringLiteral("/metrics")), "GET");
+        const HttpAnswer a = httpRequest(url(QStringLiteral("/metrics")), "GET");
         QCOMPARE(a.status, 200);
         QVERIFY(a.body.contains("shivx_supervised_process_up{process=\"worker\"} 1\n"));
         QVERIFY(a.body.contains("shivx_supervised_process_restarts_total{process=\"worker\"} "));

@@ -14,32 +14,6 @@
 
 namespace {
 
-struct HttpAnswer
-{
-    int status = 0;
-    QByteArray body;
-    QByteArray contentType;
-    QByteArray allow;
-};
-
-HttpAnswer request(const QUrl &url, const QByteArray &verb = "GET")
-{
-    QNetworkAccessManager nam;
-    QNetworkRequest req(url);
-    QNetworkReply *reply = nam.sendCustomRequest(req, verb);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    HttpAnswer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.body = reply->readAll();
-    a.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-    a.allow = reply->rawHeader("Allow");
-    delete reply;
-    return a;
-}
-
 QJsonObject jsonOf(const HttpAnswer &a)
 {
     return QJsonDocument::fromJson(a.body).object();
@@ -79,14 +53,14 @@ private Q_SLOTS:
         QVERIFY2(serve.start(), serve.output().constData());
         const QUrl base = serve.url();
 
-        const HttpAnswer live = request(base.resolved(QUrl(QStringLiteral("/api/health/live"))));
+        const HttpAnswer live = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/live"))));
         QCOMPARE(live.status, 200);
         QCOMPARE(jsonOf(live).value(QStringLiteral("status")).toString(), QStringLiteral("alive"));
         QVERIFY(live.contentType.startsWith("application/json"));
 
         // Ready once storage has been written and the sampler ran (no critical targets here).
         HttpAnswer ready;
-        QTRY_VERIFY_WITH_TIMEOUT((ready = request(base.resolved(QUrl(QStringLiteral("/api/health/ready"))))).status == 200, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT((ready = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready"))))).status == 200, 15000);
         const QJsonObject checks = jsonOf(ready).value(QStringLiteral("checks")).toObject();
         for (const char *name : {"storage", "sampler", "probes"})
             QVERIFY2(checks.value(QLatin1String(name)).toObject().value(QStringLiteral("ok")).toBool(), name);
@@ -94,7 +68,7 @@ private Q_SLOTS:
         // The score exists once the first host sample was taken (the first moments after start
         // answer "unknown" rather than a made-up 100).
         HttpAnswer status;
-        QTRY_VERIFY_WITH_TIMEOUT(jsonOf(status = request(base.resolved(QUrl(QStringLiteral("/api/health/status")))))
+        QTRY_VERIFY_WITH_TIMEOUT(jsonOf(status = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/status")))))
                                      .value(QStringLiteral("score")).isDouble(), 10000);
         QCOMPARE(status.status, 200);
         const QJsonObject s = jsonOf(status);
@@ -106,7 +80,7 @@ private Q_SLOTS:
                     .match(s.value(QStringLiteral("timestamp")).toString()).hasMatch());
         QVERIFY(!s.contains(QStringLiteral("components")));
 
-        const QJsonObject verbose = jsonOf(request(base.resolved(QUrl(QStringLiteral("/api/health/status?verbose")))));
+        const QJsonObject verbose = jsonOf(httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/status?verbose")))));
         const QJsonArray components = verbose.value(QStringLiteral("components")).toArray();
         QVERIFY(components.size() >= 3);
         double penalties = 0;
@@ -124,11 +98,11 @@ private Q_SLOTS:
         ServeProcess serve(QStringLiteral("sampler: {interval: 200ms}\ntargets:\n  - {name: self, type: http, url: \"http://${api}/api/health/live\", interval: 1s, timeout: 500ms}\n"));
         QVERIFY2(serve.start(), serve.output().constData());
         HttpAnswer m;
-        QTRY_VERIFY_WITH_TIMEOUT((m = request(serve.url().resolved(QUrl(QStringLiteral("/metrics"))))).body.contains("shivx_target_up{target=\"self\",type=\"http\"} 1"), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT((m = httpRequest(serve.url().resolved(QUrl(QStringLiteral("/metrics"))))).body.contains("shivx_target_up{target=\"self\",type=\"http\"} 1"), 15000);
         QCOMPARE(m.status, 200);
         QVERIFY(m.contentType.startsWith("text/plain; version=0.0.4"));
         QVERIFY(m.body.contains("# TYPE shivx_health_score gauge"));
-        const HttpAnswer alias = request(serve.url().resolved(QUrl(QStringLiteral("/api/health/metrics"))));
+        const HttpAnswer alias = httpRequest(serve.url().resolved(QUrl(QStringLiteral("/api/health/metrics"))));
         QCOMPARE(alias.status, 200);
         QVERIFY(alias.body.contains("shivx_host_cpu_usage_ratio"));
 
@@ -151,16 +125,16 @@ private Q_SLOTS:
         QVERIFY2(serve.start(), serve.output().constData());
         const QUrl base = serve.url();
 
-        const HttpAnswer missing = request(base.resolved(QUrl(QStringLiteral("/nope"))));
+        const HttpAnswer missing = httpRequest(base.resolved(QUrl(QStringLiteral("/nope"))));
         QCOMPARE(missing.status, 404);
         QCOMPARE(jsonOf(missing).value(QStringLiteral("error")).toString(), QStringLiteral("not_found"));
 
-        const HttpAnswer post = request(base.resolved(QUrl(QStringLiteral("/api/health/live"))), "POST");
+        const HttpAnswer post = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/live"))), "POST");
         QCOMPARE(post.status, 405);
         QCOMPARE(post.allow, QByteArray("GET, HEAD"));
         QCOMPARE(jsonOf(post).value(QStringLiteral("error")).toString(), QStringLiteral("method_not_allowed"));
 
-        const HttpAnswer del = request(base.resolved(QUrl(QStringLiteral("/metrics"))), "DELETE");
+        const HttpAnswer del = httpRequest(base.resolved(QUrl(QStringLiteral("/metrics"))), "DELETE");
         QCOMPARE(del.status, 405);
 
         // Garbage, a TLS hello, a truncated request line and an absurd one get a JSON 4xx,
@@ -178,11 +152,11 @@ private Q_SLOTS:
         const QByteArray split = rawExchange(base, "GET /api/health/li");
         QVERIFY(split.isEmpty());
         rawExchange(base, "GET /api/health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(100000, 'a') + "\r\n\r\n");
-        const HttpAnswer metrics = request(base.resolved(QUrl(QStringLiteral("/metrics"))));
+        const HttpAnswer metrics = httpRequest(base.resolved(QUrl(QStringLiteral("/metrics"))));
         QVERIFY(metrics.body.contains("shivx_api_requests_total{code=\"400\"} 4\n"));
         QVERIFY(metrics.body.contains("shivx_api_requests_total{code=\"414\"} 1\n"));
 
-        QCOMPARE(request(base.resolved(QUrl(QStringLiteral("/api/health/live")))).status, 200);
+        QCOMPARE(httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/live")))).status, 200);
         QCOMPARE(serve.process().state(), QProcess::Running);
         QCOMPARE(serve.terminate(), 0);
     }
