@@ -79,25 +79,32 @@ void DegradationController::start()
     // Pins expire on time even when no health report arrives (a stalled sampler).
     m_timer = new QTimer(this);
     connect(m_timer, &QTimer::timeout, this, [this] {
-        std::optional<DegradationTransition> t;
-        std::shared_ptr<const DegradationSnapshot> s;
-        bool changed = false;
-        {
-            QMutexLocker l(&m_mutex);
-            const auto before = m_snapshot;
-            const DegradationOverride pin = m_policy.currentPin();
-            t = m_policy.tick();
-            if (pin.active && !m_policy.isPinned())
-                recordExpiry(pin);
-            if (t)
-                ++m_transitions;
-            s = publishLocked();
-            changed = !sameState(*before, *s);
-        }
-        record(t);
-        announce(t, changed);
+        advance([this] { return m_policy.tick(); });
     });
     m_timer->start(1000);
+}
+
+std::shared_ptr<const DegradationSnapshot> DegradationController::advance(
+    const std::function<std::optional<DegradationTransition>()> &step)
+{
+    std::optional<DegradationTransition> t;
+    std::shared_ptr<const DegradationSnapshot> s;
+    bool changed = false;
+    {
+        QMutexLocker l(&m_mutex);
+        const auto before = m_snapshot;
+        const DegradationOverride pin = m_policy.currentPin();
+        t = step();
+        if (pin.active && !m_policy.isPinned())
+            recordExpiry(pin);
+        if (t)
+            ++m_transitions;
+        s = publishLocked();
+        changed = !sameState(*before, *s);
+    }
+    record(t);
+    announce(t, changed);
+    return s;
 }
 
 void DegradationController::stop()
@@ -108,23 +115,7 @@ void DegradationController::stop()
 
 void DegradationController::onHealth(const HealthReport &report)
 {
-    std::optional<DegradationTransition> t;
-    std::shared_ptr<const DegradationSnapshot> s;
-    bool changed = false;
-    {
-        QMutexLocker l(&m_mutex);
-        const auto before = m_snapshot;
-        const DegradationOverride pin = m_policy.currentPin();
-        t = m_policy.observe(report.score);
-        if (pin.active && !m_policy.isPinned())
-            recordExpiry(pin);
-        if (t)
-            ++m_transitions;
-        s = publishLocked();
-        changed = !sameState(*before, *s);
-    }
-    record(t);
-    announce(t, changed);
+    const auto s = advance([this, &report] { return m_policy.observe(report.score); });
     const qint64 ts = report.timestampMs > 0 ? report.timestampMs : m_clock->nowMs();
     Q_EMIT historyPoints(
         { { QStringLiteral("degradation.level"), ts, double(levelValue(s->level)) } });

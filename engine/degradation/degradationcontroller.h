@@ -9,6 +9,7 @@
 #include <QMutex>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 class QTimer;
@@ -60,6 +61,10 @@ Q_SIGNALS:
     void historyPoints(const QList<Shivx::SamplePoint> &points);
 
 private:
+    // One policy step (a score, or the clock moving on) under the lock: publishes the new
+    // snapshot, records a pin that expired on the way, audits and announces a transition.
+    std::shared_ptr<const DegradationSnapshot> advance(
+        const std::function<std::optional<DegradationTransition>()> &step);
     // Call with m_mutex held; returns the new snapshot.
     std::shared_ptr<const DegradationSnapshot> publishLocked();
     void record(const std::optional<DegradationTransition> &t);
