@@ -5,6 +5,7 @@
 // and a spec builder for the helper child.
 
 #include "audit/auditsink.h"
+#include "procfs.h"
 #include "recordingauditsink.h"
 #include "recovery/superviseconfig.h"
 
@@ -25,12 +26,8 @@ inline const QString ChildProgram = QStringLiteral(SHIVX_TEST_HELPER);
 // The state letter of /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when there is no such process.
 inline char procState(qint64 pid)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray line = stat.readAll();
-    const qsizetype close = line.lastIndexOf(')');
-    return close > 0 && close + 2 < line.size() ? line.at(close + 2) : 0;
+    const QList<QByteArray> fields = procStatFields(pid);
+    return fields.isEmpty() || fields.first().isEmpty() ? 0 : fields.first().at(0);
 }
 
 // Alive means running or sleeping: gone and zombie (dead, awaiting a reaper) both are not.
@@ -43,31 +40,9 @@ inline bool isAlive(qint64 pid)
 // Live members of process group `pgid`.
 inline QList<qint64> liveGroupMembers(qint64 pgid)
 {
-    QList<qint64> members;
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
-    for (const QString &entry : entries) {
-        bool isPid = false;
-        const qint64 pid = entry.toLongLong(&isPid);
-        if (!isPid)
-            continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        // "pid (comm) state ppid pgrp ..."
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 2 && fields.at(2).toLongLong() == pgid && fields.at(0) != "Z")
-            members.append(pid);
-    }
-    return members;
-}
-
-inline qint64 readPidFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    return file.readAll().trimmed().toLongLong();
+    return processesWhere([pgid](const QList<QByteArray> &f) {
+        return f.size() > 2 && f.at(2).toLongLong() == pgid && f.at(0) != "Z";
+    });
 }
 
 inline RecoverySpec childSpec(const QString &name, const QStringList &args)

@@ -5,6 +5,7 @@
 // builders and the child-process bookkeeping, so the three executables cannot drift apart.
 
 #include "health/targetmonitor.h"
+#include "procfs.h"
 
 #include <QDir>
 #include <QFile>
@@ -183,35 +184,11 @@ inline QString stateOf(const TargetMonitor &monitor, const QString &name)
     return status.name == name ? toString(status.state) : QStringLiteral("<missing>");
 }
 
-inline qint64 readPid(const QString &pidFile)
-{
-    QFile file(pidFile);
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    return file.readAll().trimmed().toLongLong();
-}
-
 // Children of this test process, zombies included: what a leaked probe would leave.
 inline QList<qint64> childrenOfThisProcess()
 {
-    QList<qint64> children;
     const QByteArray self = QByteArray::number(qint64(::getpid()));
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
-    for (const QString &entry : entries) {
-        bool isPid = false;
-        const qint64 pid = entry.toLongLong(&isPid);
-        if (!isPid)
-            continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        // "pid (comm) state ppid ..."; comm may contain spaces, so split after the ')'.
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 1 && fields.at(1) == self)
-            children.append(pid);
-    }
-    return children;
+    return processesWhere([&self](const QList<QByteArray> &f) { return f.size() > 1 && f.at(1) == self; });
 }
 
 // The temporary directory and the helper children of one test class. Not a QObject, so this

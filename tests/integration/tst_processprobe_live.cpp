@@ -32,8 +32,8 @@ void TestProcessProbeLive::processByPidFile()
     const QString pidFile = m_dir.filePath(QStringLiteral("service.pid"));
     QProcess *child
         = startChild({ QStringLiteral("--pidfile"), pidFile, QStringLiteral("--hang") });
-    QTRY_VERIFY(readPid(pidFile) > 0);
-    const qint64 pid = readPid(pidFile);
+    QTRY_VERIFY(readPidFile(pidFile) > 0);
+    const qint64 pid = readPidFile(pidFile);
     QCOMPARE(pid, child->processId());
 
     TargetSpec spec = baseSpec(QStringLiteral("svc"), TargetKind::Process);
@@ -158,8 +158,8 @@ void TestProcessProbeLive::commandTimeoutKillsChild()
     TargetMonitor monitor;
     monitor.setTargets({ spec });
     monitor.start();
-    QTRY_VERIFY(readPid(pidFile) > 0);
-    const qint64 pid = readPid(pidFile);
+    QTRY_VERIFY(readPidFile(pidFile) > 0);
+    const qint64 pid = readPidFile(pidFile);
     QVERIFY(ProcessProbe::isRunning(pid));
 
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("check")), QStringLiteral("DOWN"));
@@ -183,8 +183,8 @@ void TestProcessProbeLive::commandTimeoutKillsProcessGroup()
     TargetMonitor monitor;
     monitor.setTargets({ spec });
     monitor.start();
-    QTRY_VERIFY(readPid(pidFile) > 0);
-    const qint64 grandchild = readPid(pidFile);
+    QTRY_VERIFY(readPidFile(pidFile) > 0);
+    const qint64 grandchild = readPidFile(pidFile);
 
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("check")), QStringLiteral("DOWN"));
     QCOMPARE(statusOf(monitor, QStringLiteral("check")).lastError,

@@ -211,9 +211,9 @@ void TestTargetMonitor::stopCancelsProbesInFlight()
     QSignalSpy updates(monitor.get(), &TargetMonitor::targetsUpdated);
     monitor->setTargets({ spec, web });
     monitor->start();
-    QTRY_VERIFY(readPid(pidFile) > 0);
+    QTRY_VERIFY(readPidFile(pidFile) > 0);
     QTRY_COMPARE(server.requests(QStringLiteral("/hang")), 1);
-    const qint64 pid = readPid(pidFile);
+    const qint64 pid = readPidFile(pidFile);
 
     monitor->stop();
     // stop() killed and reaped the command before returning.
@@ -239,7 +239,7 @@ void TestTargetMonitor::runsOnItsOwnThread()
     });
     const QString pidFile = m_dir.filePath(QStringLiteral("threaded.pid"));
     startChild({ QStringLiteral("--pidfile"), pidFile, QStringLiteral("--hang") });
-    QTRY_VERIFY(readPid(pidFile) > 0);
+    QTRY_VERIFY(readPidFile(pidFile) > 0);
 
     TargetSpec process = baseSpec(QStringLiteral("svc"), TargetKind::Process);
     process.pidFile = pidFile;
