@@ -1,7 +1,8 @@
 // The Audit page on the offscreen platform over a real audit directory (three streams, zstd
-// segments, signed checkpoints, one tampered entry). The verifier is not on this branch, so
-// the Verify button is driven by honestVerify() below: a small but real check written for
-// this test (it recomputes every hash and link), clearly not the product's AuditVerifier.
+// segments, signed checkpoints, one tampered entry). The page takes its verifier as an
+// injected runner; here it is honestVerify() below, a small but real check written for this
+// test (it recomputes every hash and link) so that the page's own logic is tested alone.
+// tst_mainwindow drives the same button with the product's AuditVerifier.
 
 #include "audit/auditentriesmodel.h"
 #include "audit/auditfilterbar.h"

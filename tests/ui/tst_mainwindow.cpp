@@ -151,13 +151,19 @@ void TstMainWindow::showsLiveDataOnEveryPage()
     QTest::qWait(1500); // let rates and the score settle for the screenshot
     QVERIFY(window.grab().save(screenshotPath(QStringLiteral("overview"))));
 
-    // Audit: in the sidebar; on this branch the engine writes no audit chain yet, so the page
-    // says there are no streams (the audit page's own test covers real chains).
+    // Audit: the engine's own chain (configuration load, start) is listed, and the Verify
+    // button runs the real verifier over it: intact.
     window.showPage(MainWindow::AuditPageIndex);
     QCOMPARE(window.currentPage(), int(MainWindow::AuditPageIndex));
     QVERIFY(window.auditPage()->isVisible());
-    QVERIFY(window.auditPage()->streams().isEmpty()
-        || window.auditPage()->streams().contains(QStringLiteral("resilience")));
+    window.auditPage()->reload();
+    QTRY_VERIFY_WITH_TIMEOUT(window.auditPage()->streams().contains(QStringLiteral("resilience")), 10000);
+    QSignalSpy verified(window.auditPage(), &Ui::AuditPage::verifyFinished);
+    window.auditPage()->startVerify();
+    QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 1, 30000);
+    const VerifyReport report = window.auditPage()->lastReport();
+    QVERIFY2(report.verdict == VerifyReport::Verdict::Intact, qPrintable(report.errorMessage));
+    QVERIFY(!report.streams.isEmpty());
 
     // History: the CPU series over the last 15 minutes.
     window.showPage(MainWindow::HistoryPageIndex);
