@@ -193,6 +193,33 @@ private Q_SLOTS:
         QVERIFY(engineEntries > 100);
         qInfo("operator chain: %lld entries (%d from the engine, %d from CLI processes)", qint64(c.entries.size()),
               fromEngine, int(cli.size()));
+
+        // The product's verifier accepts what two kinds of writers produced together, and
+        // pinpoints a one-byte change in it.
+        const auto verify = [&dir] {
+            QProcess p;
+            p.start(QStringLiteral(SHIVX_CLI), {QStringLiteral("audit"), QStringLiteral("verify"),
+                                                QStringLiteral("--data-dir"), dir.path()});
+            p.waitForFinished(120000);
+            return qMakePair(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()));
+        };
+        const auto intact = verify();
+        QVERIFY2(intact.first == 0, qPrintable(intact.second));
+        QFile segment(QDir(AuditFiles::streamDir(dir.path(), QStringLiteral("operator")))
+                          .filePath(QStringLiteral("seg-000001.ndjson")));
+        QVERIFY(segment.open(QIODevice::ReadWrite));
+        QByteArray bytes = segment.readAll();
+        const qsizetype at = bytes.indexOf("\"action\":\"test.cli\"");
+        QVERIFY(at > 0);
+        const qint64 line = bytes.left(at).count('\n') + 1;
+        bytes[at + 15] = 'C'; // "test.cli" -> "test.Cli": same length, different hash
+        QVERIFY(segment.seek(0));
+        QCOMPARE(segment.write(bytes), bytes.size());
+        segment.close();
+        const auto tampered = verify();
+        QCOMPARE(tampered.first, 1);
+        QVERIFY2(tampered.second.contains(QStringLiteral("operator: hash_mismatch in seg-000001.ndjson line %1 ").arg(line)),
+                 qPrintable(tampered.second));
     }
 };
 
