@@ -400,7 +400,8 @@ private Q_SLOTS:
                     .toObject()
                     .value(QStringLiteral("ok"))
                     .toBool());
-        QCOMPARE(serve.terminate(), 0);
+        const int code = serve.terminate();
+        QVERIFY2(code == 0, (QByteArray::number(code) + ": " + serve.output() + serve.errors()).constData());
     }
 };
 
