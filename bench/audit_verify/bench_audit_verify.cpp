@@ -167,8 +167,14 @@ int main(int argc, char **argv)
                   {QStringLiteral("keep"), QStringLiteral("Keep the chains (for profiling); with --runs 0 only build them.")}});
     p.process(app);
     const int runs = std::max(0, p.value(QStringLiteral("runs")).toInt());
+    if (p.isSet(QStringLiteral("dir")))
+        QDir().mkpath(p.value(QStringLiteral("dir")));
     QTemporaryDir tmp(p.isSet(QStringLiteral("dir")) ? p.value(QStringLiteral("dir")) + QStringLiteral("/bench-XXXXXX")
                                                       : QDir::tempPath() + QStringLiteral("/bench_audit_verify-XXXXXX"));
+    if (!tmp.isValid()) {
+        out() << "cannot create the chain directory: " << tmp.errorString() << "\n";
+        return 2;
+    }
     tmp.setAutoRemove(!p.isSet(QStringLiteral("keep")));
     out() << "cores: " << QThread::idealThreadCount() << ", chain dir: " << tmp.path() << "\n";
 

@@ -1,28 +1,27 @@
 #include "audit/linescanner.h"
 
-#include "audit/auditentry.h"
-
-// The one-shot SHA256_Init/Update/Final calls are deprecated in OpenSSL 3 in favour of EVP,
-// but EVP_DigestInit_ex2 + Final costs ~30% more per 200-byte entry (measured: 940 vs 610 ns
-// per line under load); the line hash is the hot path, so the low-level calls stay.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-#include <simdjson.h>
+#include "audit/canonicalcheck.h"
+#include "audit/sha256lanes.h"
 
 #include <algorithm>
 #include <cstring>
-#include <string_view>
+#include <vector>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace Shivx::Internal::LineScanner {
 
 namespace {
 
 constexpr int HexLen = 64;
-// `,"hash":"<64>"` and `,"prev":"<64>"`: the comma that precedes them is part of the member
-// removed from the hashed bytes, so the hashed bytes are the line with these 74 bytes cut out.
+constexpr int MemberCount = 8;
+// `,"hash":"<64 hex>"`: cut out of the line (with the comma before it) to form the hashed bytes.
 constexpr int HashMemberLen = 9 + HexLen + 1;
-constexpr int PrevMemberLen = 9 + HexLen + 1;
-constexpr int TsMemberLen = 7 + 24 + 2;   // `,"ts":"YYYY-MM-DDTHH:MM:SS.mmmZ"}`
+constexpr const char *MemberNames[MemberCount] = {"action", "actor", "data", "hash", "prev", "seq", "stream", "ts"};
+constexpr int MemberNameLengths[MemberCount] = {6, 5, 4, 4, 4, 3, 6, 2};
+enum { Action, Actor, Data, Hash, Prev, Seq, Stream, Ts };
 
 bool isLowerHex(const char *p, int n)
 {
@@ -60,93 +59,6 @@ bool isTimestamp(const char *t)
         && num(t + 17, 2) < 60;
 }
 
-// The fixed-shape tail of a canonical entry, read from the end of the line.
-struct Tail
-{
-    const char *hashMember = nullptr; // the `,` before "hash"
-    const char *hash = nullptr;
-    const char *prev = nullptr;
-    qint64 seq = 0;
-};
-
-bool parseTail(const char *b, const char *e, const QByteArray &stream, Tail *t)
-{
-    const qint64 minLen = HashMemberLen + PrevMemberLen + 8 + 12 + stream.size() + TsMemberLen + 30;
-    if (e - b < minLen)
-        return false;
-    const char *q = e - TsMemberLen;
-    if (std::memcmp(q, ",\"ts\":\"", 7) != 0 || q[31] != '"' || q[32] != '}' || !isTimestamp(q + 7))
-        return false;
-    q -= 12 + stream.size();
-    if (std::memcmp(q, ",\"stream\":\"", 11) != 0 || std::memcmp(q + 11, stream.constData(), size_t(stream.size())) != 0
-        || q[11 + stream.size()] != '"')
-        return false;
-    const char *digitsEnd = q;
-    while (q > b && q[-1] >= '0' && q[-1] <= '9')
-        --q;
-    const qint64 digits = digitsEnd - q;
-    if (digits < 1 || digits > 16 || *q == '0')
-        return false;
-    t->seq = 0;
-    for (const char *d = q; d < digitsEnd; ++d)
-        t->seq = t->seq * 10 + (*d - '0');
-    q -= 7;
-    if (q - b < HashMemberLen + PrevMemberLen || std::memcmp(q, ",\"seq\":", 7) != 0)
-        return false;
-    q -= PrevMemberLen;
-    // The hex of hash and prev is not validated here: hash must equal a computed digest and prev
-    // the previous (verified) hash, so both are checked by the comparisons that follow, and
-    // only a line that fails them is examined further (a per-character check cost a third of
-    // the scan: its branches mispredict on random hex).
-    if (std::memcmp(q, ",\"prev\":\"", 9) != 0 || q[PrevMemberLen - 1] != '"')
-        return false;
-    t->prev = q + 9;
-    q -= HashMemberLen;
-    if (std::memcmp(q, ",\"hash\":\"", 9) != 0 || q[HashMemberLen - 1] != '"')
-        return false;
-    t->hash = q + 9;
-    t->hashMember = q;
-    return true;
-}
-
-// Full JSON validation (simdjson: grammar, UTF-8, numbers) plus the canonical member order and
-// types. The values of the tail members are the bytes parseTail already checked.
-bool checkJson(simdjson::dom::parser &parser, const char *b, const char *e, QString *why)
-{
-    simdjson::dom::element doc;
-    if (const auto error = parser.parse(b, size_t(e - b), false).get(doc)) {
-        *why = QStringLiteral("not JSON: %1").arg(QLatin1String(simdjson::error_message(error)));
-        return false;
-    }
-    simdjson::dom::object object;
-    if (doc.get_object().get(object)) {
-        *why = QStringLiteral("not a JSON object");
-        return false;
-    }
-    static constexpr std::string_view keys[] = {"action", "actor", "data", "hash", "prev", "seq", "stream", "ts"};
-    size_t i = 0;
-    for (const auto field : object) {
-        if (i >= 8 || field.key != keys[i]) {
-            *why = QStringLiteral("member \"%1\" where \"%2\" belongs (members must be exactly action, actor, data, "
-                                  "hash, prev, seq, stream, ts, in this order)")
-                       .arg(QString::fromUtf8(field.key.data(), int(field.key.size())),
-                            i < 8 ? QLatin1String(keys[i].data()) : QLatin1String("end of object"));
-            return false;
-        }
-        const bool typeOk = i == 2 ? field.value.is_object() : i == 5 ? field.value.is_int64() : field.value.is_string();
-        if (!typeOk || ((i == 0 || i == 1) && std::string_view(field.value).empty())) {
-            *why = QStringLiteral("member \"%1\" has the wrong type or is empty").arg(QLatin1String(keys[i].data()));
-            return false;
-        }
-        ++i;
-    }
-    if (i != 8) {
-        *why = QStringLiteral("the entry has %1 members, not 8").arg(i);
-        return false;
-    }
-    return true;
-}
-
 void toHex(const unsigned char *digest, char *out)
 {
     static constexpr char digits[] = "0123456789abcdef";
@@ -156,116 +68,311 @@ void toHex(const unsigned char *digest, char *out)
     }
 }
 
-// Why a line failed the fast path, from the strict codec: names the member at fault, or finds
-// that the line is a valid entry of another stream.
-void diagnose(const char *b, const char *e, const QByteArray &stream, ChunkScan *r)
+// Every line compares a recorded hash with a digest and a prev with a hash, so both are done
+// 16 bytes at a time where the CPU allows.
+#ifdef __SSE2__
+
+// Whether the 64 characters at hex are the lowercase hex of the 32-byte digest.
+bool spellsDigest(const char *hex, const unsigned char *digest)
 {
-    const auto entry = AuditEntryCodec::parse(QByteArray(b, int(e - b)));
-    if (!entry) {
-        r->problem = VerifyProblem::BadJson;
-        r->detail = entry.error().message;
-        return;
+    const __m128i low = _mm_set1_epi8(0x0f);
+    const __m128i nine = _mm_set1_epi8(9);
+    const __m128i zero = _mm_set1_epi8('0');
+    const __m128i letters = _mm_set1_epi8('a' - '0' - 10);
+    __m128i diff = _mm_setzero_si128();
+    for (int i = 0; i < 2; ++i) {
+        const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i *>(digest + 16 * i));
+        const __m128i hi = _mm_and_si128(_mm_srli_epi16(d, 4), low);
+        const __m128i lo = _mm_and_si128(d, low);
+        const __m128i nibbles[2] = {_mm_unpacklo_epi8(hi, lo), _mm_unpackhi_epi8(hi, lo)};
+        for (int half = 0; half < 2; ++half) {
+            const __m128i n = nibbles[half];
+            const __m128i ascii = _mm_add_epi8(_mm_add_epi8(n, zero), _mm_and_si128(_mm_cmpgt_epi8(n, nine), letters));
+            const __m128i recorded = _mm_loadu_si128(reinterpret_cast<const __m128i *>(hex + 32 * i + 16 * half));
+            diff = _mm_or_si128(diff, _mm_xor_si128(ascii, recorded));
+        }
     }
-    r->problemSeq = entry->seq;
-    if (entry->stream != QString::fromLatin1(stream)) {
-        r->problem = VerifyProblem::WrongStream;
-        r->detail = QStringLiteral("entry names stream \"%1\", expected \"%2\"").arg(entry->stream, QString::fromLatin1(stream));
-        return;
-    }
-    r->problem = VerifyProblem::BadJson;
-    r->detail = QStringLiteral("not in canonical form (members, spacing or number format differ from the canonical "
-                               "serialisation)");
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
 }
+
+bool sameHash(const char *a, const char *b)
+{
+    __m128i diff = _mm_setzero_si128();
+    for (int i = 0; i < HexLen; i += 16)
+        diff = _mm_or_si128(diff, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i *>(a + i)),
+                                                _mm_loadu_si128(reinterpret_cast<const __m128i *>(b + i))));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
+}
+
+#else
+
+bool spellsDigest(const char *hex, const unsigned char *digest)
+{
+    char computed[HexLen];
+    toHex(digest, computed);
+    return std::memcmp(computed, hex, HexLen) == 0;
+}
+
+bool sameHash(const char *a, const char *b)
+{
+    return std::memcmp(a, b, HexLen) == 0;
+}
+
+#endif
+
+QLatin1String text(const char *b, const char *e)
+{
+    return QLatin1String(b, int(e - b));
+}
+
+// One line that passed every check but its hash, waiting for a second one to be hashed with.
+struct Line
+{
+    const char *hash = nullptr;   // the recorded hash (64 bytes in the chunk)
+    qint64 seq = 0;
+    qint64 index = 0;
+    std::size_t length = 0;       // hashed bytes in the lane's buffer
+};
+
+class Scanner
+{
+public:
+    Scanner(const QByteArray &stream, const QList<qint64> &wanted) : m_stream(stream), m_wanted(wanted)
+    {
+        m_want = m_wanted.cbegin();
+    }
+
+    ChunkScan run(const char *data, qint64 size, bool unterminated)
+    {
+        const char *p = data;
+        const char *const end = data + size;
+        while (p < end) {
+            CanonicalCheck::Member m[MemberCount];
+            int count = 0;
+            CanonicalCheck::Failure failure;
+            const char *q = CanonicalCheck::checkObject(p, end, m, MemberCount, &count, &failure);
+            const bool terminated = q && q < end && *q == '\n';
+            if (!terminated) {
+                const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
+                if (!nl && unterminated)
+                    return fail(BadJson, nextSeq(), QStringLiteral("the last line is not terminated by a newline (a torn "
+                                                                   "write: the engine moves such tails aside when it starts)"));
+                if (q)
+                    return fail(BadJson, nextSeq(), QStringLiteral("byte %1: text after the entry's closing brace").arg(q - p + 1));
+                if (nl && failure.at >= nl)
+                    return fail(BadJson, nextSeq(), QStringLiteral("byte %1: the line ends before the entry's JSON does "
+                                                                   "(not canonical JSON)").arg(nl - p + 1));
+                return fail(BadJson, nextSeq(), QStringLiteral("byte %1: %2 (not canonical JSON)")
+                                                     .arg(failure.at - p + 1)
+                                                     .arg(QLatin1String(failure.what)));
+            }
+            if (!checkMembers(m, count))
+                return std::move(m_r);
+            const char *hash = m[Hash].value + 1;
+            const char *prev = m[Prev].value + 1;
+            const qint64 seq = seqOf(m[Seq]);
+            if (!checkLink(seq, prev))
+                return std::move(m_r);
+
+            // The hashed bytes: the line without `,"hash":"<64>"`, then prev.
+            const char *hashMember = m[Hash].key - 2;
+            const std::size_t head = std::size_t(hashMember - p);
+            const std::size_t tail = std::size_t(q - m[Hash].valueEnd);
+            const int lane = m_pending ? 1 : 0;
+            std::vector<unsigned char> &buf = m_lane[lane];
+            const std::size_t length = head + tail + HexLen;
+            if (buf.size() < length + Sha256Lanes::Padding)
+                buf.resize(length + Sha256Lanes::Padding);
+            std::memcpy(buf.data(), p, head);
+            std::memcpy(buf.data() + head, m[Hash].valueEnd, tail);
+            std::memcpy(buf.data() + head + tail, prev, HexLen);
+            const Line line{hash, seq, m_index, length};
+            if (!m_pending) {
+                m_pendingLine = line;
+                m_pending = true;
+            } else {
+                unsigned char a[32];
+                unsigned char b[32];
+                Sha256Lanes::digest2(m_lane[0].data(), m_pendingLine.length, m_lane[1].data(), length, a, b);
+                m_pending = false;
+                if (!accept(m_pendingLine, a) || !accept(line, b))
+                    return std::move(m_r);
+            }
+            m_prevSeq = seq;
+            m_prevHash = hash;
+            ++m_index;
+            p = q + 1;
+        }
+        if (!flush())
+            return std::move(m_r);
+        if (m_r.lines > 0) {
+            m_r.lastSeq = m_prevSeq;
+            m_r.lastHash = QByteArray(m_prevHash, HexLen);
+        }
+        return std::move(m_r);
+    }
+
+private:
+    static constexpr VerifyProblem BadJson = VerifyProblem::BadJson;
+
+    qint64 nextSeq() const { return m_prevSeq ? m_prevSeq + 1 : 0; }
+
+    // The checks before guarantee 1 to 16 digits, the first not 0.
+    static qint64 seqOf(const CanonicalCheck::Member &m)
+    {
+        qint64 seq = 0;
+        for (const char *d = m.value; d < m.valueEnd; ++d)
+            seq = seq * 10 + (*d - '0');
+        return seq;
+    }
+
+    // Hashes the line still waiting alone. False when its hash does not match.
+    bool flush()
+    {
+        if (!m_pending)
+            return true;
+        m_pending = false;
+        unsigned char digest[32];
+        Sha256Lanes::digest1(m_lane[0].data(), m_pendingLine.length, digest);
+        return accept(m_pendingLine, digest);
+    }
+
+    // The first problem of the chunk at the current line, after the line before it has been
+    // settled (its hash may be the earlier problem).
+    ChunkScan &fail(VerifyProblem problem, qint64 seq, QString detail)
+    {
+        if (!flush())
+            return m_r;
+        m_r.problem = problem;
+        m_r.problemIndex = m_index;
+        m_r.problemSeq = seq;
+        m_r.detail = std::move(detail);
+        return m_r;
+    }
+
+    bool checkMembers(const CanonicalCheck::Member *m, int count)
+    {
+#pragma GCC unroll 8
+        for (int i = 0; i < std::min(count, MemberCount); ++i) {
+            const char *name = MemberNames[i];
+            if (m[i].keyLength != MemberNameLengths[i] || std::memcmp(m[i].key, name, size_t(MemberNameLengths[i])) != 0) {
+                fail(BadJson, nextSeq(), QStringLiteral("member \"%1\" where \"%2\" belongs (members must be exactly action, "
+                                                         "actor, data, hash, prev, seq, stream, ts, in this order)")
+                                              .arg(QString::fromUtf8(m[i].key, m[i].keyLength), QLatin1String(name)));
+                return false;
+            }
+        }
+        if (count != MemberCount) {
+            fail(BadJson, nextSeq(), QStringLiteral("the entry has %1 members, not 8").arg(count));
+            return false;
+        }
+        const auto length = [m](int i) { return m[i].valueEnd - m[i].value; };
+        const auto isString = [m](int i) { return m[i].value[0] == '"'; };
+        const bool typesOk = isString(Action) && length(Action) > 2 && isString(Actor) && length(Actor) > 2
+            && m[Data].value[0] == '{' && isString(Hash) && isString(Prev) && m[Seq].value[0] >= '1'
+            && m[Seq].value[0] <= '9' && isString(Stream) && isString(Ts);
+        if (!typesOk) {
+            fail(BadJson, nextSeq(), QStringLiteral("a member has the wrong type or is empty (action and actor are "
+                                                     "non-empty strings, data an object, seq a positive integer)"));
+            return false;
+        }
+        if (length(Hash) != HexLen + 2 || length(Prev) != HexLen + 2) {
+            fail(BadJson, nextSeq(), QStringLiteral("hash and prev must be 64 lowercase hex characters"));
+            return false;
+        }
+        if (length(Ts) != 26 || !isTimestamp(m[Ts].value + 1)) {
+            fail(BadJson, nextSeq(), QStringLiteral("ts %1 is not a UTC time of the form YYYY-MM-DDTHH:MM:SS.mmmZ")
+                                          .arg(text(m[Ts].value, m[Ts].valueEnd)));
+            return false;
+        }
+        if (length(Stream) != m_stream.size() + 2
+            || std::memcmp(m[Stream].value + 1, m_stream.constData(), size_t(m_stream.size())) != 0) {
+            fail(VerifyProblem::WrongStream, seqOf(m[Seq]), QStringLiteral("entry names stream %1, expected \"%2\"")
+                                                           .arg(text(m[Stream].value, m[Stream].valueEnd),
+                                                                QLatin1String(m_stream)));
+            return false;
+        }
+        return true;
+    }
+
+    // The seq and prev of a line against the line before it in this chunk; the first line's
+    // are the caller's to check against the previous chunk.
+    bool checkLink(qint64 seq, const char *prev)
+    {
+        if (m_index == 0) {
+            if (!isLowerHex(prev, HexLen)) {   // later lines' prev is compared with a verified hash
+                fail(BadJson, seq, QStringLiteral("prev must be 64 lowercase hex characters"));
+                return false;
+            }
+            m_r.firstSeq = seq;
+            m_r.firstPrev = QByteArray(prev, HexLen);
+            m_want = std::lower_bound(m_wanted.cbegin(), m_wanted.cend(), seq);
+            return true;
+        }
+        if (seq != m_prevSeq + 1) {
+            fail(seq > m_prevSeq ? VerifyProblem::SeqGap : VerifyProblem::SeqRepeat, seq,
+                 QStringLiteral("seq %1 follows seq %2").arg(seq).arg(m_prevSeq));
+            return false;
+        }
+        if (!sameHash(prev, m_prevHash)) {
+            if (!isLowerHex(prev, HexLen))
+                fail(BadJson, seq, QStringLiteral("prev must be 64 lowercase hex characters"));
+            else
+                fail(VerifyProblem::BrokenLink, seq, QStringLiteral("prev %1 is not the hash of the previous entry %2")
+                                                         .arg(QLatin1String(prev, HexLen), QLatin1String(m_prevHash, HexLen)));
+            return false;
+        }
+        return true;
+    }
+
+    // Compares a line's recorded hash with its digest; counts the line when they match.
+    bool accept(const Line &line, const unsigned char *digest)
+    {
+        if (!spellsDigest(line.hash, digest)) {
+            char hex[HexLen];
+            toHex(digest, hex);
+            const bool wellFormed = isLowerHex(line.hash, HexLen);
+            m_r.problem = wellFormed ? VerifyProblem::HashMismatch : VerifyProblem::BadJson;
+            m_r.problemIndex = line.index;
+            m_r.problemSeq = line.seq;
+            m_r.detail = wellFormed ? QStringLiteral("hash %1 recorded, %2 computed")
+                                          .arg(QLatin1String(line.hash, HexLen), QLatin1String(hex, HexLen))
+                                    : QStringLiteral("hash must be 64 lowercase hex characters");
+            return false;
+        }
+        if (m_want != m_wanted.cend() && *m_want == line.seq) {
+            m_r.found.append({line.seq, QByteArray(line.hash, HexLen), line.index});
+            ++m_want;
+        }
+        if (line.index == 0)
+            m_r.firstHash = QByteArray(line.hash, HexLen);
+        ++m_r.lines;
+        return true;
+    }
+
+    const QByteArray &m_stream;
+    const QList<qint64> &m_wanted;
+    QList<qint64>::const_iterator m_want;
+    ChunkScan m_r;
+    qint64 m_index = 0;            // lines before the current one
+    qint64 m_prevSeq = 0;          // seq and recorded hash of the line before the current one
+    const char *m_prevHash = nullptr;
+    bool m_pending = false;
+    Line m_pendingLine;
+    // The hashed bytes of the waiting line (lane 0) and of the current one (lane 1), reused
+    // across chunks so that scanning allocates nothing per line.
+    static thread_local std::vector<unsigned char> m_lane[2];
+};
+
+thread_local std::vector<unsigned char> Scanner::m_lane[2];
 
 } // namespace
 
-static_assert(Padding >= qint64(simdjson::SIMDJSON_PADDING), "simdjson reads this far past a line");
+static_assert(Padding >= CanonicalCheck::ReadAhead, "the JSON check reads this far past a line");
 
 ChunkScan scan(const char *data, qint64 size, bool unterminated, const QByteArray &stream, const QList<qint64> &wanted)
 {
-    thread_local simdjson::dom::parser parser;
-    ChunkScan r;
-    const char *p = data;
-    const char *const end = data + size;
-    const char *prevHash = nullptr;
-    qint64 prevSeq = 0;
-    auto want = wanted.cbegin();
-    QString why;
-
-    const auto fail = [&](VerifyProblem problem, qint64 seq, QString detail) {
-        r.problem = problem;
-        r.problemIndex = r.lines;
-        r.problemSeq = seq;
-        r.detail = std::move(detail);
-        return r;
-    };
-
-    while (p < end) {
-        const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
-        const char *e = nl ? nl : end;
-        if (!nl && unterminated)
-            return fail(VerifyProblem::BadJson, prevSeq ? prevSeq + 1 : 0,
-                        QStringLiteral("the last line is not terminated by a newline (a torn write: the engine moves "
-                                       "such tails aside when it starts)"));
-        Tail t;
-        if (!parseTail(p, e, stream, &t) || !checkJson(parser, p, e, &why)) {
-            if (why.isEmpty()) {
-                diagnose(p, e, stream, &r);
-                r.problemIndex = r.lines;
-                if (r.problemSeq == 0 && prevSeq)
-                    r.problemSeq = prevSeq + 1;
-                return r;
-            }
-            return fail(VerifyProblem::BadJson, prevSeq ? prevSeq + 1 : 0, why);
-        }
-        if (r.lines == 0) {
-            if (!isLowerHex(t.prev, HexLen)) // later lines' prev is compared with a verified hash
-                return fail(VerifyProblem::BadJson, 0, QStringLiteral("prev must be 64 lowercase hex characters"));
-            r.firstSeq = t.seq;
-            r.firstPrev = QByteArray(t.prev, HexLen);
-            want = std::lower_bound(wanted.cbegin(), wanted.cend(), t.seq);
-        } else {
-            if (t.seq != prevSeq + 1)
-                return fail(t.seq > prevSeq ? VerifyProblem::SeqGap : VerifyProblem::SeqRepeat, t.seq,
-                            QStringLiteral("seq %1 follows seq %2").arg(t.seq).arg(prevSeq));
-            if (std::memcmp(t.prev, prevHash, HexLen) != 0 && !isLowerHex(t.prev, HexLen))
-                return fail(VerifyProblem::BadJson, t.seq, QStringLiteral("prev must be 64 lowercase hex characters"));
-            if (std::memcmp(t.prev, prevHash, HexLen) != 0)
-                return fail(VerifyProblem::BrokenLink, t.seq,
-                            QStringLiteral("prev %1 is not the hash of the previous entry %2")
-                                .arg(QLatin1String(t.prev, HexLen), QLatin1String(prevHash, HexLen)));
-        }
-        SHA256_CTX sha;
-        SHA256_Init(&sha);
-        SHA256_Update(&sha, p, size_t(t.hashMember - p));
-        SHA256_Update(&sha, t.hashMember + HashMemberLen, size_t(e - t.hashMember - HashMemberLen));
-        SHA256_Update(&sha, t.prev, HexLen);
-        unsigned char digest[32];
-        SHA256_Final(digest, &sha);
-        char hex[HexLen];
-        toHex(digest, hex);
-        if (std::memcmp(hex, t.hash, HexLen) != 0 && !isLowerHex(t.hash, HexLen))
-            return fail(VerifyProblem::BadJson, t.seq, QStringLiteral("hash must be 64 lowercase hex characters"));
-        if (std::memcmp(hex, t.hash, HexLen) != 0)
-            return fail(VerifyProblem::HashMismatch, t.seq,
-                        QStringLiteral("hash %1 recorded, %2 computed")
-                            .arg(QLatin1String(t.hash, HexLen), QLatin1String(hex, HexLen)));
-        if (want != wanted.cend() && *want == t.seq) {
-            r.found.append({t.seq, QByteArray(t.hash, HexLen), r.lines});
-            ++want;
-        }
-        if (r.lines == 0)
-            r.firstHash = QByteArray(t.hash, HexLen);
-        prevSeq = t.seq;
-        prevHash = t.hash;
-        ++r.lines;
-        p = e + 1;
-    }
-    if (r.lines > 0) {
-        r.lastSeq = prevSeq;
-        r.lastHash = QByteArray(prevHash, HexLen);
-    }
-    return r;
+    return Scanner(stream, wanted).run(data, size, unterminated);
 }
 
 } // namespace Shivx::Internal::LineScanner

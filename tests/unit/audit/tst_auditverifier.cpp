@@ -176,6 +176,7 @@ void tst_AuditVerifier::tampered_data()
     row("line with a made-up hash inserted", P::HashMismatch, seg3, 4, 104);
     row("two lines swapped", P::SeqGap, seg2, 20, 71);
     row("line is not JSON", P::BadJson, seg2, 3, 53);
+    row("data not canonical, hash recomputed", P::BadJson, seg3, 5, 105);
     row("last line torn", P::BadJson, seg3, 50, 150);
     row("entry of another stream", P::WrongStream, seg3, 2, 2);
     row("tail truncated", P::HeadMismatch, QStringLiteral("head.json"), 1, 150);
@@ -272,6 +273,19 @@ void tst_AuditVerifier::tampered()
         auto l = lines(seg2);
         l[2] = l[2].left(40) + "\x01" + l[2].mid(41);
         setLines(seg2, l);
+    } else if (tamper == QLatin1String("data not canonical, hash recomputed")) {
+        // Valid JSON whose hash matches its bytes, but not the canonical form a writer produces
+        // (members out of order): a verifier that only parsed JSON would pass this line.
+        auto l = lines(seg3);
+        QByteArray entry = l[4];
+        const QByteArray hash = member(entry, "hash");
+        QVERIFY(entry.contains("{\"i\":105,\"note\":\"original\"}"));
+        entry.replace("{\"i\":105,\"note\":\"original\"}", "{\"note\":\"original\",\"i\":105}");
+        QByteArray hashed = entry;
+        hashed.replace(",\"hash\":\"" + hash + '"', "");
+        entry.replace(hash, ChainBuilder::sha256Hex(hashed + member(entry, "prev")));
+        l[4] = entry;
+        setLines(seg3, l);
     } else if (tamper == QLatin1String("last line torn")) {
         QByteArray bytes = readAll(seg3);
         bytes.chop(1);
