@@ -1,6 +1,7 @@
 #include "audit/canonicalcheck.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -46,17 +47,30 @@ std::string decodedKey(const char *k, int n)
     return out;
 }
 
-// <0 when a sorts before b, 0 when equal. UTF-8 byte order is code point order.
-int compareKeys(const Member &a, bool aEscaped, const Member &b, bool bEscaped)
+// A member name as found: its bytes between the quotes and whether it holds an escape.
+struct Key
 {
-    if (aEscaped || bEscaped)
-        return decodedKey(a.key, a.keyLength).compare(decodedKey(b.key, b.keyLength));
-    // Most neighbouring keys differ in their first byte.
-    if (a.keyLength > 0 && b.keyLength > 0 && a.key[0] != b.key[0])
-        return static_cast<unsigned char>(a.key[0]) - static_cast<unsigned char>(b.key[0]);
-    const int c = std::memcmp(a.key, b.key, size_t(std::min(a.keyLength, b.keyLength)));
-    return c != 0 ? c : a.keyLength - b.keyLength;
+    const char *bytes = nullptr;
+    int length = 0;
+    bool escaped = false;
+};
+
+// <0 when a sorts before b, 0 when equal. UTF-8 byte order is code point order.
+int compareKeys(const Key &a, const Key &b)
+{
+    if (a.escaped || b.escaped)
+        return decodedKey(a.bytes, a.length).compare(decodedKey(b.bytes, b.length));
+    // Keys are short and mostly differ early: a byte loop beats a call to memcmp.
+    const int n = std::min(a.length, b.length);
+    for (int i = 0; i < n; ++i) {
+        if (a.bytes[i] != b.bytes[i])
+            return static_cast<unsigned char>(a.bytes[i]) - static_cast<unsigned char>(b.bytes[i]);
+    }
+    return a.length - b.length;
 }
+
+#define SHIVX_HOT inline __attribute__((always_inline))
+#define SHIVX_COLD __attribute__((noinline))
 
 class Checker
 {
@@ -71,39 +85,39 @@ public:
             *count = 0;
             return p + 1;
         }
-        Member previous;
-        bool previousEscaped = false;
-        for (;;) {
+        Key keys[2];   // this member's name and the one before, alternating
+        for (;; ++n) {
             if (p >= m_limit || *p != '"')
                 return fail(p, "expected a member name in double quotes");
-            Member m;
-            m.key = p + 1;
-            bool escaped = false;
-            const char *q = string(p, &escaped);
+            Key &key = keys[n & 1];
+            key.bytes = p + 1;
+            key.escaped = false;
+            const char *q = string(p, &key.escaped);
             if (!q)
                 return nullptr;
-            m.keyLength = int(q - 1 - m.key);
+            key.length = int(q - 1 - key.bytes);
             if (n > 0) {
-                const int order = compareKeys(previous, previousEscaped, m, escaped);
+                const int order = compareKeys(keys[(n - 1) & 1], key);
                 if (order >= 0)
                     return fail(p, order == 0 ? "duplicate member name" : "members are not sorted by name");
             }
             if (q >= m_limit || *q != ':')
                 return fail(q, "expected ':' after a member name");
-            m.value = q + 1;
-            q = value(q + 1, depth);
+            const char *value = q + 1;
+            q = scalarOrValue(value, depth);
             if (!q)
                 return nullptr;
-            m.valueEnd = q;
-            if (n < maxMembers)
-                members[n] = m;
-            ++n;
-            previous = m;
-            previousEscaped = escaped;
+            if (n < maxMembers) {
+                Member &m = members[n];
+                m.key = key.bytes;
+                m.keyLength = key.length;
+                m.value = value;
+                m.valueEnd = q;
+            }
             if (q >= m_limit)
                 return fail(q, "object not closed before the end of the line");
             if (*q == '}') {
-                *count = n;
+                *count = n + 1;
                 return q + 1;
             }
             if (*q != ',')
@@ -113,14 +127,28 @@ public:
     }
 
 private:
-    const char *fail(const char *at, const char *what)
+    SHIVX_COLD const char *fail(const char *at, const char *what)
     {
         m_failure->at = std::min(at, m_limit);
         m_failure->what = what;
         return nullptr;
     }
 
-    const char *value(const char *p, int depth)
+    // Strings and integers, the common values, without a call.
+    SHIVX_HOT const char *scalarOrValue(const char *p, int depth)
+    {
+        if (p < m_limit) {
+            if (*p == '"') {
+                bool escaped = false;
+                return string(p, &escaped);
+            }
+            if (*p >= '1' && *p <= '9')
+                return number(p);
+        }
+        return value(p, depth);
+    }
+
+    SHIVX_COLD const char *value(const char *p, int depth)
     {
         if (p >= m_limit)
             return fail(p, "expected a value");
@@ -162,7 +190,7 @@ private:
         if (p < m_limit && *p == ']')
             return p + 1;
         for (;;) {
-            const char *q = value(p, depth);
+            const char *q = scalarOrValue(p, depth);
             if (!q)
                 return nullptr;
             if (q >= m_limit)
@@ -175,7 +203,7 @@ private:
         }
     }
 
-    const char *number(const char *p)
+    SHIVX_HOT const char *number(const char *p)
     {
         const char *q = p;
         if (*q == '-')
@@ -203,11 +231,19 @@ private:
     }
 
     // p at the opening quote; returns the byte after the closing one.
-    const char *string(const char *p, bool *escaped)
+    SHIVX_HOT const char *string(const char *p, bool *escaped)
     {
-        ++p;
+        bool quote = false;
+        p = skipPlain(p + 1, &quote);
+        if (quote && p < m_limit)
+            return p + 1;
+        return stringFromSpecial(p, escaped);
+    }
+
+    // The rest of a string from its first byte that is not plain ASCII (or the limit).
+    SHIVX_COLD const char *stringFromSpecial(const char *p, bool *escaped)
+    {
         for (;;) {
-            p = skipPlain(p);
             if (p >= m_limit)
                 return fail(p, "string not closed before the end of the line");
             const auto c = static_cast<unsigned char>(*p);
@@ -223,38 +259,75 @@ private:
             }
             if (!p)
                 return nullptr;
+            bool quote = false;
+            p = skipPlain(p, &quote);
         }
     }
 
     // The first byte at or after p that is a quote, a backslash, a control character or not
-    // ASCII; may return a position at or past the limit.
-    const char *skipPlain(const char *p) const
+    // ASCII; may return a position at or past the limit. *quote tells whether it is a double
+    // quote, from the window's masks rather than a load of the byte (which would wait for the
+    // position to be computed).
+    SHIVX_HOT const char *skipPlain(const char *p, bool *quote)
     {
 #ifdef __SSE2__
-        const __m128i quote = _mm_set1_epi8('"');
-        const __m128i backslash = _mm_set1_epi8('\\');
-        const __m128i space = _mm_set1_epi8(0x20);
-        while (p < m_limit) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-            // Signed compare: bytes >= 0x80 are negative, so this also stops at non-ASCII.
-            const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                                 _mm_cmplt_epi8(v, space));
-            const int mask = _mm_movemask_epi8(special);
-            if (mask)
-                return p + __builtin_ctz(unsigned(mask));
-            p += 16;
+        // The special bytes of a 64-byte window are found at once and kept for the strings that
+        // follow: a loop of 16-byte steps per string mispredicted its exit on most strings (a
+        // line's strings are 2 to 65 bytes long).
+        for (;;) {
+            const auto offset = std::uintptr_t(p - m_window);
+            if (offset < 64) {
+                const std::uint64_t rest = m_specials >> offset;
+                if (rest) {
+                    const int i = __builtin_ctzll(rest);
+                    *quote = (m_quotes >> (offset + unsigned(i))) & 1;
+                    return p + i;
+                }
+                p = m_window + 64;
+            }
+            if (p >= m_limit) {
+                *quote = false;
+                return p;
+            }
+            m_window = p;
+            findSpecials(p);
         }
-        return p;
 #else
         while (p < m_limit) {
             const auto c = static_cast<unsigned char>(*p);
-            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) {
+                *quote = c == '"';
                 return p;
+            }
             ++p;
         }
+        *quote = false;
         return p;
 #endif
     }
+
+#ifdef __SSE2__
+    // Sets bit i of m_specials when p[i] is a quote, a backslash, a control character or not
+    // ASCII, and of m_quotes when it is a quote.
+    void findSpecials(const char *p)
+    {
+        const __m128i quoteChar = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        const __m128i space = _mm_set1_epi8(0x20);
+        std::uint64_t specials = 0;
+        std::uint64_t quotes = 0;
+        for (int i = 0; i < 4; ++i) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * i));
+            const __m128i q = _mm_cmpeq_epi8(v, quoteChar);
+            // Signed compare: bytes >= 0x80 are negative, so this also flags non-ASCII.
+            const __m128i special = _mm_or_si128(_mm_or_si128(q, _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+            specials |= std::uint64_t(unsigned(_mm_movemask_epi8(special))) << (16 * i);
+            quotes |= std::uint64_t(unsigned(_mm_movemask_epi8(q))) << (16 * i);
+        }
+        m_specials = specials;
+        m_quotes = quotes;
+    }
+#endif
 
     const char *escape(const char *p)
     {
@@ -313,6 +386,9 @@ private:
 
     const char *m_limit;
     Failure *m_failure;
+    const char *m_window = nullptr;   // the 64 bytes whose special bytes m_specials marks
+    std::uint64_t m_specials = 0;
+    std::uint64_t m_quotes = 0;
 };
 
 } // namespace

@@ -8,8 +8,8 @@ namespace Shivx::Internal::CanonicalCheck {
 // and unique at every depth, integers only (no leading zeros, no -0, at most 2^53 in magnitude),
 // strings of valid UTF-8 with exactly the escapes JSON requires (\" \\ \b \f \n \r \t and
 // lowercase \u00XX for the other control characters) and no others. Everything it accepts is
-// valid JSON (RFC 8259); the verifier runs it on every line, so it reads 16 bytes at a time
-// inside strings.
+// valid JSON (RFC 8259); the verifier runs it on every line, so it reads 64-byte windows at
+// a time inside strings.
 
 struct Member
 {
@@ -27,7 +27,7 @@ struct Failure
 
 constexpr int MaxDepth = 64;       // objects and arrays nested deeper are refused
 // Bytes of readable memory check() may read past `limit` (never interpreting them).
-constexpr int ReadAhead = 16;
+constexpr int ReadAhead = 64;
 
 // Checks the object that starts at p and ends before limit. Returns the byte after its closing
 // brace, or nullptr with *failure set. The first `maxMembers` top-level members are stored in

@@ -44,7 +44,7 @@ namespace LineScanner {
 
 // Scans [data, data + size). Every line ends with '\n' except, when `unterminated` is set,
 // the last one (a torn write, reported as BadJson). At least 64 readable bytes must follow
-// data + size (the JSON check reads 16 bytes at a time). `wanted` is sorted ascending.
+// data + size (the JSON check reads 64-byte windows). `wanted` is sorted ascending.
 // Thread-safe: each thread keeps its own hash buffers.
 ChunkScan scan(const char *data, qint64 size, bool unterminated, const QByteArray &stream,
                const QList<qint64> &wanted);
