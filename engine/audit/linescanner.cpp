@@ -250,6 +250,18 @@ public:
         return std::move(m_r);
     }
 
+    // A pool thread keeps its buffers between chunks, but not the size of an exceptionally long
+    // line.
+    static void releaseLargeBuffers()
+    {
+        for (std::vector<unsigned char> &b : m_lane) {
+            if (b.capacity() > (1u << 20)) {
+                b.clear();
+                b.shrink_to_fit();
+            }
+        }
+    }
+
 private:
     static constexpr VerifyProblem BadJson = VerifyProblem::BadJson;
 
@@ -410,7 +422,9 @@ static_assert(Padding >= CanonicalCheck::ReadAhead, "the JSON check reads this f
 
 ChunkScan scan(const char *data, qint64 size, bool unterminated, const QByteArray &stream, const QList<qint64> &wanted)
 {
-    return Scanner(stream, wanted).run(data, size, unterminated);
+    ChunkScan r = Scanner(stream, wanted).run(data, size, unterminated);
+    Scanner::releaseLargeBuffers();
+    return r;
 }
 
 } // namespace Shivx::Internal::LineScanner

@@ -113,6 +113,7 @@ private slots:
     void intactChain();
     void tampered_data();
     void tampered();
+    void linesLongerThanAChunk();
     void emptyAndMissing();
     void progressAndCancel();
     void millionEntries();
@@ -396,6 +397,36 @@ void tst_AuditVerifier::tampered()
         for (const StreamSummary &s : r.streams)
             QCOMPARE(s.intact, s.name != stream && !everyStream);
     }
+}
+
+void tst_AuditVerifier::linesLongerThanAChunk()
+{
+    // Entries of 3 MB between ordinary ones: a line spans several reads of a 1 MiB chunk, and
+    // the scanning threads grow their hash buffers for it and give the memory back afterwards.
+    QTemporaryDir dir;
+    ChainBuilder b(dir.path());
+    b.append(R, 4);
+    b.setPadding(3 << 20);
+    b.append(R, 2);
+    b.setPadding(0);
+    b.append(R, 4);
+    QVERIFY2(b.error().isEmpty(), qPrintable(b.error()));
+    for (const int threads : {1, 2}) {
+        const VerifyReport r = verify(dir.path(), 1 << 20, threads);
+        QCOMPARE(toString(r.verdict), QStringLiteral("intact"));
+        QCOMPARE(r.streams.at(0).entries, 10);
+    }
+    const QString seg = streamFile(dir.path(), R, QStringLiteral("seg-000001.ndjson"));
+    auto l = lines(seg);
+    QCOMPARE(l[5].size() > (3 << 20), true);
+    l[5][2 << 20] = 'y';   // deep inside the second long entry's note
+    setLines(seg, l);
+    const VerifyReport r = verify(dir.path(), 1 << 20, 2);
+    QCOMPARE(toString(r.verdict), QStringLiteral("tampered"));
+    QCOMPARE(r.findings.size(), 1);
+    QCOMPARE(toString(r.findings.at(0).problem), toString(VerifyProblem::HashMismatch));
+    QCOMPARE(r.findings.at(0).line, 6);
+    QCOMPARE(r.findings.at(0).seq, 6);
 }
 
 void tst_AuditVerifier::emptyAndMissing()
