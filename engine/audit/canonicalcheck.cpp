@@ -85,22 +85,24 @@ public:
             *count = 0;
             return p + 1;
         }
-        Key keys[2];   // this member's name and the one before, alternating
+        Key previous;   // plain locals, so that the names stay in registers
         for (;; ++n) {
             if (p >= m_limit || *p != '"')
                 return fail(p, "expected a member name in double quotes");
-            Key &key = keys[n & 1];
+            Key key;
             key.bytes = p + 1;
-            key.escaped = false;
-            const char *q = string(p, &key.escaped);
+            bool escaped = false;
+            const char *q = string(p, &escaped);
             if (!q)
                 return nullptr;
+            key.escaped = escaped;
             key.length = int(q - 1 - key.bytes);
             if (n > 0) {
-                const int order = compareKeys(keys[(n - 1) & 1], key);
+                const int order = compareKeys(previous, key);
                 if (order >= 0)
                     return fail(p, order == 0 ? "duplicate member name" : "members are not sorted by name");
             }
+            previous = key;
             if (q >= m_limit || *q != ':')
                 return fail(q, "expected ':' after a member name");
             const char *value = q + 1;
