@@ -20,27 +20,36 @@ namespace {
 
 struct Outcome
 {
-    bool accepted = false;
+    bool accepted = false;    // one object that ends exactly at the end of the bytes
+    qint64 end = -1;          // offset after the object's closing brace, -1 when refused
     qint64 failedAt = -1;     // byte offset of the failure
     QString what;
     int members = 0;
+    QList<QByteArray> keys;   // of the stored top-level members
+    QList<QByteArray> values;
 };
 
 // Runs the check on a copy followed by exactly ReadAhead bytes that would mislead a check
 // reading past the end (a quote, then a closing brace): ASan flags a read beyond them.
-Outcome check(const QByteArray &bytes)
+Outcome check(const QByteArray &bytes, int maxMembers = 8)
 {
     std::vector<char> buf(size_t(bytes.size()) + CC::ReadAhead, '"');
     std::copy(bytes.cbegin(), bytes.cend(), buf.begin());
     buf[size_t(bytes.size()) + 1] = '}';
     const char *b = buf.data();
-    CC::Member members[8];
+    std::vector<CC::Member> members(size_t(std::max(maxMembers, 1)));
     int count = 0;
     CC::Failure failure;
-    const char *end = CC::checkObject(b, b + bytes.size(), members, 8, &count, &failure);
+    const char *end = CC::checkObject(b, b + bytes.size(), members.data(), maxMembers, &count, &failure);
     Outcome o;
     o.accepted = end == b + bytes.size();
-    if (!end) {
+    if (end) {
+        o.end = end - b;
+        for (int i = 0; i < std::min(count, maxMembers); ++i) {
+            o.keys.append(QByteArray(members[size_t(i)].key, members[size_t(i)].keyLength));
+            o.values.append(QByteArray(members[size_t(i)].value, int(members[size_t(i)].valueEnd - members[size_t(i)].value)));
+        }
+    } else {
         o.failedAt = failure.at - b;
         o.what = QString::fromLatin1(failure.what);
     }
@@ -209,33 +218,20 @@ void tst_CanonicalCheck::refuses()
 
 void tst_CanonicalCheck::recordsTopLevelMembers()
 {
-    const QByteArray bytes("{\"a\":{\"x\":1,\"y\":2},\"b\":\"s\",\"c\":[1],\"d\":4}");
-    std::vector<char> buf(size_t(bytes.size()) + CC::ReadAhead, 0);
-    std::copy(bytes.cbegin(), bytes.cend(), buf.begin());
-    CC::Member m[3];
-    int count = 0;
-    CC::Failure failure;
-    QVERIFY(CC::checkObject(buf.data(), buf.data() + bytes.size(), m, 3, &count, &failure));
-    QCOMPARE(count, 4);   // all counted, the first three stored
-    QCOMPARE(QByteArray(m[0].key, m[0].keyLength), QByteArray("a"));
-    QCOMPARE(QByteArray(m[0].value, int(m[0].valueEnd - m[0].value)), QByteArray("{\"x\":1,\"y\":2}"));
-    QCOMPARE(QByteArray(m[1].value, int(m[1].valueEnd - m[1].value)), QByteArray("\"s\""));
-    QCOMPARE(QByteArray(m[2].key, m[2].keyLength), QByteArray("c"));
-    QCOMPARE(QByteArray(m[2].value, int(m[2].valueEnd - m[2].value)), QByteArray("[1]"));
+    const Outcome o = check("{\"a\":{\"x\":1,\"y\":2},\"b\":\"s\",\"c\":[1],\"d\":4}", 3);
+    QVERIFY(o.accepted);
+    QCOMPARE(o.members, 4);   // all counted, the first three stored
+    QCOMPARE(o.keys, (QList<QByteArray>{"a", "b", "c"}));
+    QCOMPARE(o.values, (QList<QByteArray>{"{\"x\":1,\"y\":2}", "\"s\"", "[1]"}));
 }
 
 void tst_CanonicalCheck::stopsAtTheEndOfTheObject()
 {
     // In a chunk the next line follows: the check returns the byte after the closing brace.
-    const QByteArray bytes("{\"a\":1}\n{\"b\":2}\n");
-    std::vector<char> buf(size_t(bytes.size()) + CC::ReadAhead, 0);
-    std::copy(bytes.cbegin(), bytes.cend(), buf.begin());
-    CC::Member m[1];
-    int count = 0;
-    CC::Failure failure;
-    const char *end = CC::checkObject(buf.data(), buf.data() + bytes.size(), m, 1, &count, &failure);
-    QVERIFY(end);
-    QCOMPARE(end - buf.data(), 7);
+    const Outcome o = check("{\"a\":1}\n{\"b\":2}\n", 1);
+    QVERIFY(!o.accepted);
+    QCOMPARE(o.end, 7);
+    QCOMPARE(o.keys, QList<QByteArray>{"a"});
 }
 
 void tst_CanonicalCheck::agreesWithTheSerializerOnMutations()
