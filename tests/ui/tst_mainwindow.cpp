@@ -345,6 +345,8 @@ void TstMainWindow::followsLanguageChange()
         QCOMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
         QCOMPARE(navigation->item(MainWindow::AuditPageIndex)->text(), QStringLiteral("Audit"));
         QCOMPARE(
+            navigation->item(MainWindow::RecoveryPageIndex)->text(), QStringLiteral("Recovery"));
+        QCOMPARE(
             navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Overview"));
         QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Health score"));
         QCOMPARE(hostPanel->title(), QStringLiteral("Host"));
@@ -364,6 +366,8 @@ void TstMainWindow::followsLanguageChange()
     // LanguageChange is posted to the windows, which pass it on to their children.
     QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("Verlauf"));
     QCOMPARE(navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Übersicht"));
+    QCOMPARE(navigation->item(MainWindow::RecoveryPageIndex)->text(),
+        QStringLiteral("Wiederherstellung"));
     QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Gesundheitswert"));
     QCOMPARE(hostPanel->title(), QStringLiteral("Rechner"));
     QCOMPARE(hostRowLabel(), QStringLiteral("Last (1/5/15 min)"));
