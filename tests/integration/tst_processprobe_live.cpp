@@ -169,14 +169,16 @@ void TestProcessProbeLive::commandTimeoutKills_data()
     QTest::addColumn<QString>("error");
     QTest::addColumn<bool>("reapedBeforeReport");
 
-    QTest::newRow("child, reaped before the result") << Helper
-        << QStringList { "--pidfile", "{pidfile}", "--hang" } << 1000 << "timed out after 1s"
-        << true;
+    QTest::newRow("child, reaped before the result")
+        << Helper << QStringList { "--pidfile", "{pidfile}", "--hang" } << 1000
+        << "timed out after 1s" << true;
     // The shell forks the helper (the trailing "; exit 0" keeps it from exec'ing), so the
     // helper is a grandchild that only a process-group kill reaches. It is re-parented to
     // init, which reaps it on its own schedule; dead is what matters.
-    QTest::newRow("grandchild, by process group") << QStringLiteral("/bin/sh")
-        << QStringList { "-c", QStringLiteral("'%1' --pidfile '{pidfile}' --hang; exit 0").arg(Helper) }
+    QTest::newRow("grandchild, by process group")
+        << QStringLiteral("/bin/sh")
+        << QStringList { "-c",
+               QStringLiteral("'%1' --pidfile '{pidfile}' --hang; exit 0").arg(Helper) }
         << 1500 << "timed out after 1s500ms" << false;
 }
 
