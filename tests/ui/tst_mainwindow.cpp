@@ -61,6 +61,45 @@ std::unique_ptr<Engine> startEngine(const QByteArray &yaml, const QString &dataD
     return engine;
 }
 
+// The console as shivx-console shows it: a started engine on a fresh data directory and its
+// main window, 1280x800 on the Overview page. The window is closed and the engine stopped on
+// destruction, in that order, as shivx-console does.
+class Console
+{
+public:
+    Console() = default;
+    Console(const Console &) = delete;
+    Console &operator=(const Console &) = delete;
+    ~Console()
+    {
+        if (m_window)
+            m_window->close();
+        if (m_engine)
+            m_engine->stop();
+    }
+
+    // False, with the reason logged, when the engine does not start or the window not show.
+    bool open(const QByteArray &yaml)
+    {
+        if (!m_dataDir.isValid())
+            return false;
+        m_engine = startEngine(yaml, m_dataDir.path());
+        if (!m_engine)
+            return false;
+        m_window = std::make_unique<MainWindow>(m_engine.get());
+        m_window->resize(1280, 800);
+        m_window->showPage(MainWindow::OverviewPageIndex);
+        m_window->show();
+        return QTest::qWaitForWindowExposed(m_window.get());
+    }
+    MainWindow &window() { return *m_window; }
+
+private:
+    QTemporaryDir m_dataDir;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<MainWindow> m_window;
+};
+
 QString screenshotPath(const QString &page)
 {
     const QString dir = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
@@ -103,22 +142,13 @@ void TstMainWindow::initTestCase()
 
 void TstMainWindow::showsLiveDataOnEveryPage()
 {
-    QTemporaryDir dataDir;
-    QVERIFY(dataDir.isValid());
     QTcpServer service;
     QVERIFY(service.listen(QHostAddress::LocalHost, 0));
-
-    const QByteArray yaml = configWithLocalService(service.serverPort(),
+    Console console;
+    QVERIFY(console.open(configWithLocalService(service.serverPort(),
         "  - {name: engine-api, type: http, url: \"http://${api}/api/health/live\", interval: 1s,"
-        " timeout: 500ms}\n");
-    auto engine = startEngine(yaml, dataDir.path());
-    QVERIFY(engine);
-
-    MainWindow window(engine.get());
-    window.resize(1280, 800);
-    window.showPage(MainWindow::OverviewPageIndex);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+        " timeout: 500ms}\n")));
+    MainWindow &window = console.window();
     QCOMPARE(window.windowTitle(), QStringLiteral("ShivX Resilience Console"));
 
     // Overview: a live score, host gauges and both targets probed.
@@ -157,7 +187,8 @@ void TstMainWindow::showsLiveDataOnEveryPage()
     QCOMPARE(window.currentPage(), int(MainWindow::AuditPageIndex));
     QVERIFY(window.auditPage()->isVisible());
     window.auditPage()->reload();
-    QTRY_VERIFY_WITH_TIMEOUT(window.auditPage()->streams().contains(QStringLiteral("resilience")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.auditPage()->streams().contains(QStringLiteral("resilience")), 10000);
     QSignalSpy verified(window.auditPage(), &Ui::AuditPage::verifyFinished);
     window.auditPage()->startVerify();
     QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 1, 30000);
@@ -229,14 +260,10 @@ void TstMainWindow::showsLiveDataOnEveryPage()
 
     window.showPage(MainWindow::OverviewPageIndex);
     QCOMPARE(window.currentPage(), int(MainWindow::OverviewPageIndex));
-    window.close();
-    engine->stop();
 }
 
 void TstMainWindow::staysResponsiveWhileProbeHangs()
 {
-    QTemporaryDir dataDir;
-    QVERIFY(dataDir.isValid());
     // Accepts connections (the kernel does, from the backlog) and never answers a byte.
     QTcpServer silent;
     QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
@@ -255,13 +282,9 @@ targets:
     // The probe starts with the engine, so the hang is measured from there.
     QElapsedTimer sinceStart;
     sinceStart.start();
-    auto engine = startEngine(yaml, dataDir.path());
-    QVERIFY(engine);
-    MainWindow window(engine.get());
-    window.resize(1280, 800);
-    window.showPage(MainWindow::OverviewPageIndex);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    Console console;
+    QVERIFY(console.open(yaml));
+    MainWindow &window = console.window();
 
     // A 50 ms timer on the GUI thread keeps time while the probe waits out its timeout.
     QElapsedTimer sinceTick;
@@ -301,24 +324,15 @@ targets:
                                   row, Ui::TargetsModel::LastErrorColumn))
                               .toString();
     QVERIFY(!error.isEmpty());
-    window.close();
-    engine->stop();
 }
 
 void TstMainWindow::followsLanguageChange()
 {
-    QTemporaryDir dataDir;
-    QVERIFY(dataDir.isValid());
     QTcpServer service;
     QVERIFY(service.listen(QHostAddress::LocalHost, 0));
-    const QByteArray yaml = configWithLocalService(service.serverPort());
-    auto engine = startEngine(yaml, dataDir.path());
-    QVERIFY(engine);
-    MainWindow window(engine.get());
-    window.resize(1280, 800);
-    window.showPage(MainWindow::OverviewPageIndex);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    Console console;
+    QVERIFY(console.open(configWithLocalService(service.serverPort())));
+    MainWindow &window = console.window();
     QTRY_COMPARE_WITH_TIMEOUT(window.overviewPage()->targetsModel()->rowCount(), 1, 10000);
 
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
@@ -383,9 +397,6 @@ void TstMainWindow::followsLanguageChange()
     QVERIFY(QCoreApplication::removeTranslator(&german));
     QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
     expectEnglish();
-
-    window.close();
-    engine->stop();
 }
 
 QTEST_MAIN(TstMainWindow)
