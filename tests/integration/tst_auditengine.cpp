@@ -8,6 +8,7 @@
 #include "auditchaincheck.h"
 #include "core/config.h"
 #include "core/engine.h"
+#include "testengine.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -26,14 +27,7 @@ namespace {
 
 Engine::Options options(const QString &dataDir, const QByteArray &yaml)
 {
-    Engine::Options o;
-    auto c = ConfigLoader::parse(yaml, QStringLiteral("test.yaml"));
-    if (!c)
-        qFatal("%s", qPrintable(c.error().message));
-    o.config = *c;
-    o.dataDir = dataDir;
-    o.startApi = false;
-    return o;
+    return ShivxTest::engineOptions(dataDir, yaml, ShivxTest::Api::Off);
 }
 
 QStringList threadNames()

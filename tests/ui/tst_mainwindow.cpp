@@ -11,6 +11,7 @@
 #include "overview/scorebreakdownmodel.h"
 #include "overview/targetsmodel.h"
 #include "shell/mainwindow.h"
+#include "testengine.h"
 #include "widgets/gaugewidget.h"
 
 #include <QComboBox>
@@ -41,26 +42,6 @@ using Shivx::Ui::MainWindow;
 
 namespace {
 
-std::unique_ptr<Engine> startEngine(const QByteArray &yaml, const QString &dataDir)
-{
-    auto config = ConfigLoader::parse(yaml, QStringLiteral("tst_mainwindow.yaml"));
-    if (!config) {
-        qWarning("config: %s", qUtf8Printable(config.error().toString()));
-        return {};
-    }
-    Engine::Options options;
-    options.config = config.value();
-    options.dataDir = dataDir;
-    options.listen = QStringLiteral("127.0.0.1:0");
-    auto engine = std::make_unique<Engine>(options);
-    const auto started = engine->start();
-    if (!started) {
-        qWarning("start: %s", qUtf8Printable(started.error().toString()));
-        return {};
-    }
-    return engine;
-}
-
 // The console as shivx-console shows it: a started engine on a fresh data directory and its
 // main window, 1280x800 on the Overview page. The window is closed and the engine stopped on
 // destruction, in that order, as shivx-console does.
@@ -83,7 +64,7 @@ public:
     {
         if (!m_dataDir.isValid())
             return false;
-        m_engine = startEngine(yaml, m_dataDir.path());
+        m_engine = ShivxTest::startEngine(m_dataDir.path(), yaml);
         if (!m_engine)
             return false;
         m_window = std::make_unique<MainWindow>(m_engine.get());
