@@ -623,7 +623,7 @@ head.json: %2</translation>
     </message>
     <message>
         <source>%1 failure(s) in a row now</source>
-        <translation>derzeit %1 Fehlschläge in Folge</translation>
+        <translation>Fehlschläge in Folge: %1</translation>
     </message>
     <message>
         <source>Name</source>

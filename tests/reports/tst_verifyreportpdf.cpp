@@ -16,7 +16,9 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QScopeGuard>
 #include <QTest>
+#include <QTranslator>
 
 #include <cstdio>
 #include <cstring>
@@ -121,6 +123,7 @@ private Q_SLOTS:
     void initTestCase();
     void tamperedReportNamesTheLocation();
     void intactReport();
+    void germanReport();
     void longReportHasNumberedPages();
     void unwritablePathIsAnError();
     void withoutGuiApplicationIsAnError();
@@ -181,6 +184,33 @@ void TstVerifyReportPdf::intactReport()
     QVERIFY(text.contains(QLatin1String("INTACT")));
     QVERIFY(text.contains(QLatin1String("No problems were found")));
     QVERIFY(!text.contains(QLatin1String("TAMPERED")));
+}
+
+void TstVerifyReportPdf::germanReport()
+{
+    // The console's German translation, as lrelease built it; the console exports the PDF
+    // in the language it shows.
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral(SHIVX_BINARY_DIR "/translations/shivx_de.qm")));
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    const auto uninstall = qScopeGuard([&] { QCoreApplication::removeTranslator(&german); });
+
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath(QStringLiteral("bericht.pdf"));
+    QVERIFY(Reports::writeVerifyReportPdf(sampleReport(true), path).ok());
+    const QString text = runTool(pdfTool("pdftotext"), { path, QStringLiteral("-") });
+    for (const char *word : { "Prüfbericht der Audit-Kette", "MANIPULIERT", "Zusammenfassung",
+             "Befunde", "Hash stimmt nicht", "seg-000002.ndjson.zst Zeile 4711 (Seq 204711)",
+             "Signierte Checkpoints", "UNGÜLTIG", "Verfahren", "Seite 1 von" })
+        QVERIFY2(text.contains(QString::fromUtf8(word)), word);
+    for (const char *word : { "Summary", "Findings", "Hash mismatch", "Signed checkpoints", "Method" })
+        QVERIFY2(!text.contains(QLatin1String(word)), word);
+
+    const QString shots = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
+    QDir().mkpath(shots);
+    QProcess::execute(pdfTool("pdftoppm"), { QStringLiteral("-png"), QStringLiteral("-r"),
+                                               QStringLiteral("80"), path,
+                                               shots + QStringLiteral("/verify-report-de") });
 }
 
 void TstVerifyReportPdf::longReportHasNumberedPages()
