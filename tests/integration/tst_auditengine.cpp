@@ -80,6 +80,10 @@ private Q_SLOTS:
                 return false;
             };
             QTRY_VERIFY_WITH_TIMEOUT(sawReady(), 20000);
+            // The first readiness comes before the first probe when the machine is busy (no
+            // target state yet, so no target check): the target must have been UP before it
+            // goes away.
+            QTRY_VERIFY_WITH_TIMEOUT(engine.targets().value(0).state == TargetState::Up, 20000);
             up.close();
             QTRY_VERIFY_WITH_TIMEOUT(engine.targets().constFirst().state == TargetState::Down, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(!readinessSpy.last().first().value<Readiness>().ready, 10000);
