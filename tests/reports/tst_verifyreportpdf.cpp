@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QProcess>
 #include <QStandardPaths>
@@ -114,6 +115,18 @@ int pageCount(const QString &pdf)
     return -1;
 }
 
+// Copies the PDF to build/screenshots/NAME.pdf and renders its pages to NAME-N.png there,
+// for a person to look at.
+void keepForAPerson(const QString &pdf, const QString &name)
+{
+    const QString base = QStringLiteral(SHIVX_BINARY_DIR "/screenshots/") + name;
+    QDir().mkpath(QFileInfo(base).path());
+    QFile::remove(base + QStringLiteral(".pdf"));
+    QFile::copy(pdf, base + QStringLiteral(".pdf"));
+    QProcess::execute(pdfTool("pdftoppm"),
+        { QStringLiteral("-png"), QStringLiteral("-r"), QStringLiteral("80"), pdf, base });
+}
+
 } // namespace
 
 class TstVerifyReportPdf : public QObject
@@ -165,14 +178,7 @@ void TstVerifyReportPdf::tamperedReportNamesTheLocation()
     QVERIFY(text.contains(QLatin1String("Older checkpoints not listed: 34")));
     QVERIFY(text.contains(QLatin1String("Page 1 of")));
 
-    // For a person to look at.
-    const QString shots = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
-    QDir().mkpath(shots);
-    QFile::remove(shots + QStringLiteral("/verify-report-tampered.pdf"));
-    QFile::copy(path, shots + QStringLiteral("/verify-report-tampered.pdf"));
-    QProcess::execute(pdfTool("pdftoppm"), { QStringLiteral("-png"), QStringLiteral("-r"),
-                                               QStringLiteral("80"), path,
-                                               shots + QStringLiteral("/verify-report-tampered") });
+    keepForAPerson(path, QStringLiteral("verify-report-tampered"));
 }
 
 void TstVerifyReportPdf::intactReport()
@@ -205,12 +211,7 @@ void TstVerifyReportPdf::germanReport()
         QVERIFY2(text.contains(QString::fromUtf8(word)), word);
     for (const char *word : { "Summary", "Findings", "Hash mismatch", "Signed checkpoints", "Method" })
         QVERIFY2(!text.contains(QLatin1String(word)), word);
-
-    const QString shots = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
-    QDir().mkpath(shots);
-    QProcess::execute(pdfTool("pdftoppm"), { QStringLiteral("-png"), QStringLiteral("-r"),
-                                               QStringLiteral("80"), path,
-                                               shots + QStringLiteral("/verify-report-de") });
+    keepForAPerson(path, QStringLiteral("verify-report-de"));
 }
 
 void TstVerifyReportPdf::longReportHasNumberedPages()
