@@ -45,16 +45,19 @@ QString mono(const QString &s, double pt = 7)
 QString bytesText(qint64 b)
 {
     const QLocale l;
-    return l.formattedDataSize(b, 1, QLocale::DataSizeSIFormat)
-        + QStringLiteral(" (") + VerifyWording::tr("%1 bytes").arg(num(b)) + QLatin1Char(')');
+    return l.formattedDataSize(b, 1, QLocale::DataSizeSIFormat) + QStringLiteral(" (")
+        + VerifyWording::tr("%1 bytes").arg(num(b)) + QLatin1Char(')');
 }
 
 const char *verdictColour(VerifyReport::Verdict v)
 {
     switch (v) {
-    case VerifyReport::Verdict::Intact: return kIntact;
-    case VerifyReport::Verdict::Tampered: return kTampered;
-    case VerifyReport::Verdict::Error: break;
+    case VerifyReport::Verdict::Intact:
+        return kIntact;
+    case VerifyReport::Verdict::Tampered:
+        return kTampered;
+    case VerifyReport::Verdict::Error:
+        break;
     }
     return kError;
 }
@@ -64,15 +67,16 @@ const char *verdictColour(VerifyReport::Verdict v)
 class Table
 {
 public:
-    explicit Table(const QStringList &headers, const QList<int> &widthsPercent = {},
-        double fontPt = 8.5)
+    explicit Table(
+        const QStringList &headers, const QList<int> &widthsPercent = {}, double fontPt = 8.5)
     {
         m_html = QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"5\" "
                                 "style=\"font-size:%1pt;\"><thead><tr>")
                      .arg(fontPt);
         for (int i = 0; i < headers.size(); ++i) {
             const QString width = i < widthsPercent.size()
-                ? QStringLiteral(" width=\"%1%\"").arg(widthsPercent[i]) : QString();
+                ? QStringLiteral(" width=\"%1%\"").arg(widthsPercent[i])
+                : QString();
             m_html += QStringLiteral("<th align=\"left\" bgcolor=\"%1\"%2>%3</th>")
                           .arg(QLatin1String(kHeadBg), width, esc(headers[i]));
         }
@@ -81,7 +85,8 @@ public:
     // Cells are HTML already.
     void row(const QStringList &cells, const QString &background = QString())
     {
-        const QString bg = !background.isEmpty() ? background
+        const QString bg = !background.isEmpty()
+            ? background
             : (m_rows % 2 ? QLatin1String(kStripe) : QString());
         ++m_rows;
         m_html += QStringLiteral("<tr>");
@@ -112,7 +117,8 @@ QString keyValueTable(const QList<std::pair<QString, QString>> &rows)
 
 QString h2(const QString &title)
 {
-    return QStringLiteral("<h2 style=\"font-size:13pt; margin-top:16px; margin-bottom:6px;\">%1</h2>")
+    return QStringLiteral(
+        "<h2 style=\"font-size:13pt; margin-top:16px; margin-bottom:6px;\">%1</h2>")
         .arg(esc(title));
 }
 
@@ -127,44 +133,46 @@ QString streamSection(const StreamSummary &s, const VerifyReport &report, int ma
 {
     using W = VerifyWording;
     // Each stream starts a page: its tables then never begin under an orphaned heading.
-    QString html = QStringLiteral(
-        "<h3 style=\"font-size:12pt; margin-top:0px; margin-bottom:4px; "
-        "page-break-before:always;\">%1</h3>")
-                       .arg(esc(W::tr("Stream “%1”").arg(s.name)));
+    QString html = QStringLiteral("<h3 style=\"font-size:12pt; margin-top:0px; margin-bottom:4px; "
+                                  "page-break-before:always;\">%1</h3>")
+                       .arg(esc(VerifyWording::tr("Stream “%1”").arg(s.name)));
     html += keyValueTable({
-        { W::tr("Result"),
+        { VerifyWording::tr("Result"),
             QStringLiteral("<b style=\"color:%1;\">%2</b>")
                 .arg(QLatin1String(s.intact ? kIntact : kTampered),
-                    esc(s.intact ? W::tr("Intact") : W::tr("Tampered"))) },
-        { W::tr("Entries"), W::tr("%1 (seq %2)").arg(num(s.entries), seqRange(s.firstSeq, s.lastSeq)) },
-        { W::tr("First hash"), mono(QString::fromLatin1(s.firstHash)) },
-        { W::tr("Last hash"), mono(QString::fromLatin1(s.lastHash)) },
+                    esc(s.intact ? VerifyWording::tr("Intact") : VerifyWording::tr("Tampered"))) },
+        { VerifyWording::tr("Entries"),
+            VerifyWording::tr("%1 (seq %2)").arg(num(s.entries), seqRange(s.firstSeq, s.lastSeq)) },
+        { VerifyWording::tr("First hash"), mono(QString::fromLatin1(s.firstHash)) },
+        { VerifyWording::tr("Last hash"), mono(QString::fromLatin1(s.lastHash)) },
     });
     for (const VerifyFinding &f : report.findings) {
         if (f.stream == s.name) {
             html += QStringLiteral("<p style=\"color:%1;\"><b>%2</b> %3</p>")
-                        .arg(QLatin1String(kTampered), esc(W::problem(f.problem) + QStringLiteral(":")),
-                            esc(W::location(f)));
+                        .arg(QLatin1String(kTampered),
+                            esc(W::problem(f.problem) + QStringLiteral(":")), esc(W::location(f)));
         }
     }
 
     if (!s.segments.isEmpty()) {
         html += QStringLiteral("<p style=\"margin-top:8px; margin-bottom:3px;\"><b>%1</b></p>")
-                    .arg(esc(W::tr("Segments")));
-        Table t({ W::tr("File"), W::tr("Seq range"), W::tr("Entries"), W::tr("Bytes"),
-                    W::tr("Stored") },
+                    .arg(esc(VerifyWording::tr("Segments")));
+        Table t({ VerifyWording::tr("File"), VerifyWording::tr("Seq range"),
+                    VerifyWording::tr("Entries"), VerifyWording::tr("Bytes"),
+                    VerifyWording::tr("Stored") },
             { 34, 24, 12, 16, 14 });
         for (const SegmentSummary &seg : s.segments) {
             t.row({ esc(seg.file), seqRange(seg.firstSeq, seg.lastSeq), num(seg.entries),
-                num(seg.bytes), esc(seg.compressed ? W::tr("zstd") : W::tr("plain")) });
+                num(seg.bytes),
+                esc(seg.compressed ? VerifyWording::tr("zstd") : VerifyWording::tr("plain")) });
         }
         html += t.html();
     }
 
     html += QStringLiteral("<p style=\"margin-top:8px; margin-bottom:3px;\"><b>%1</b></p>")
-                .arg(esc(W::tr("Signed checkpoints")));
+                .arg(esc(VerifyWording::tr("Signed checkpoints")));
     if (s.checkpoints.isEmpty()) {
-        html += QStringLiteral("<p>%1</p>").arg(esc(W::tr("None.")));
+        html += QStringLiteral("<p>%1</p>").arg(esc(VerifyWording::tr("None.")));
         return html;
     }
     // The newest ones, plus every failed one wherever it is: those are what an auditor needs.
@@ -175,23 +183,25 @@ QString streamSection(const StreamSummary &s, const VerifyReport &report, int ma
         if (bad || i >= total - maxCheckpoints)
             shown << i;
     }
-    Table t({ W::tr("Seq"), W::tr("Signed at (UTC)"), W::tr("Hash"), W::tr("Signature") },
+    Table t({ VerifyWording::tr("Seq"), VerifyWording::tr("Signed at (UTC)"),
+                VerifyWording::tr("Hash"), VerifyWording::tr("Signature") },
         { 10, 25, 53, 12 }, 8);
     for (int i : shown) {
         const CheckpointSummary &c = s.checkpoints[i];
         t.row({ num(c.seq), esc(when(c.tsMs)), mono(QString::fromLatin1(c.hash), 6.5),
-                  c.signatureValid
-                      ? esc(W::tr("valid"))
-                      : QStringLiteral("<b style=\"color:%1;\">%2</b>")
-                            .arg(QLatin1String(kTampered), esc(W::tr("INVALID"))) });
+            c.signatureValid
+                ? esc(VerifyWording::tr("valid"))
+                : QStringLiteral("<b style=\"color:%1;\">%2</b>")
+                      .arg(QLatin1String(kTampered), esc(VerifyWording::tr("INVALID"))) });
     }
     html += t.html();
     const int omitted = total - int(shown.size());
     if (omitted > 0) {
         html += QStringLiteral("<p style=\"color:%1;\">%2</p>")
                     .arg(QLatin1String(kMuted),
-                        esc(W::tr("Older checkpoints not listed: %1, all with valid signatures. "
-                                  "The JSON report lists every checkpoint.")
+                        esc(VerifyWording::tr(
+                            "Older checkpoints not listed: %1, all with valid signatures. "
+                            "The JSON report lists every checkpoint.")
                                 .arg(num(omitted))));
     }
     return html;
@@ -211,10 +221,10 @@ QString verifyReportHtml(const VerifyReport &r, int maxCheckpointsPerStream)
 
     QString html = QStringLiteral("<html><body>");
     html += QStringLiteral("<h1 style=\"font-size:20pt; margin-bottom:2px;\">%1</h1>")
-                .arg(esc(W::tr("Audit chain verification report")));
+                .arg(esc(VerifyWording::tr("Audit chain verification report")));
     html += QStringLiteral("<p style=\"color:%1; margin-top:0px;\">%2</p>")
                 .arg(QLatin1String(kMuted),
-                    esc(W::tr("ShivX Resilience Console · %1").arg(r.dataDir)));
+                    esc(VerifyWording::tr("ShivX Resilience Console · %1").arg(r.dataDir)));
 
     // The verdict, unmissable: a coloured band with the one-line summary.
     html += QStringLiteral(
@@ -222,50 +232,66 @@ QString verifyReportHtml(const VerifyReport &r, int maxCheckpointsPerStream)
         "<tr><td bgcolor=\"%1\" style=\"color:#ffffff;\">"
         "<span style=\"font-size:16pt; font-weight:bold;\">%2</span><br/>"
         "<span style=\"font-size:10pt;\">%3</span></td></tr></table>")
-                .arg(QLatin1String(verdictColour(r.verdict)),
-                    esc(W::verdict(r.verdict).toUpper()), esc(W::summary(r)));
+                .arg(QLatin1String(verdictColour(r.verdict)), esc(W::verdict(r.verdict).toUpper()),
+                    esc(W::summary(r)));
 
-    html += h2(W::tr("Summary"));
-    QList<std::pair<QString, QString>> summary{
-        { W::tr("Verdict"), QStringLiteral("<b>%1</b>").arg(esc(W::verdict(r.verdict))) },
-        { W::tr("Verified by"), esc(r.verifiedBy.isEmpty() ? QStringLiteral("—") : r.verifiedBy) },
-        { W::tr("Started"), esc(when(r.startedAtMs)) },
-        { W::tr("Finished"),
+    html += h2(VerifyWording::tr("Summary"));
+    QList<std::pair<QString, QString>> summary {
+        { VerifyWording::tr("Verdict"),
+            QStringLiteral("<b>%1</b>").arg(esc(W::verdict(r.verdict))) },
+        { VerifyWording::tr("Verified by"),
+            esc(r.verifiedBy.isEmpty() ? QStringLiteral("—") : r.verifiedBy) },
+        { VerifyWording::tr("Started"), esc(when(r.startedAtMs)) },
+        { VerifyWording::tr("Finished"),
             esc(when(r.finishedAtMs)
                 + (r.finishedAtMs >= r.startedAtMs && r.startedAtMs > 0
-                        ? W::tr(" (took %1)").arg(TimeUtil::formatDurationMs(
-                            std::max<qint64>(r.finishedAtMs - r.startedAtMs, 1)))
+                        ? VerifyWording::tr(" (took %1)")
+                              .arg(TimeUtil::formatDurationMs(
+                                  std::max<qint64>(r.finishedAtMs - r.startedAtMs, 1)))
                         : QString())) },
-        { W::tr("Data directory"), esc(r.dataDir) },
-        { W::tr("Streams"), esc(QString::number(r.streams.size())) },
-        { W::tr("Entries verified"), esc(num(entries)) },
-        { W::tr("Bytes verified"), esc(bytesText(r.bytesVerified)) },
-        { W::tr("Checkpoints checked"), esc(num(checkpoints)) },
-        { W::tr("Public key"), esc(r.publicKeySource.isEmpty() ? QStringLiteral("—") : r.publicKeySource) },
-        { W::tr("Key fingerprint"), mono(r.keyFingerprint) + QStringLiteral("<br/><span style=\"color:%1; font-size:7pt;\">%2</span>")
-                                             .arg(QLatin1String(kMuted), esc(W::tr("SHA-256 of the raw Ed25519 public key"))) },
-        { W::tr("Witness file"), esc(r.witnessFile.isEmpty() ? W::tr("none") : r.witnessFile) },
+        { VerifyWording::tr("Data directory"), esc(r.dataDir) },
+        { VerifyWording::tr("Streams"), esc(QString::number(r.streams.size())) },
+        { VerifyWording::tr("Entries verified"), esc(num(entries)) },
+        { VerifyWording::tr("Bytes verified"), esc(bytesText(r.bytesVerified)) },
+        { VerifyWording::tr("Checkpoints checked"), esc(num(checkpoints)) },
+        { VerifyWording::tr("Public key"),
+            esc(r.publicKeySource.isEmpty() ? QStringLiteral("—") : r.publicKeySource) },
+        { VerifyWording::tr("Key fingerprint"),
+            mono(r.keyFingerprint)
+                + QStringLiteral("<br/><span style=\"color:%1; font-size:7pt;\">%2</span>")
+                      .arg(QLatin1String(kMuted),
+                          esc(VerifyWording::tr("SHA-256 of the raw Ed25519 public key"))) },
+        { VerifyWording::tr("Witness file"),
+            esc(r.witnessFile.isEmpty() ? VerifyWording::tr("none") : r.witnessFile) },
     };
     if (r.verdict == VerifyReport::Verdict::Error)
-        summary.insert(1, { W::tr("Error"), esc(r.errorMessage) });
+        summary.insert(1, { VerifyWording::tr("Error"), esc(r.errorMessage) });
     html += keyValueTable(summary);
 
-    html += h2(W::tr("Findings"));
+    html += h2(VerifyWording::tr("Findings"));
     if (r.findings.isEmpty()) {
-        html += QStringLiteral("<p>%1</p>").arg(esc(r.verdict == VerifyReport::Verdict::Error
-                ? W::tr("No tampering was found in what could be read; see the error above.")
-                : W::tr("No problems were found. Every entry's hash, every link to the previous "
-                        "entry, the sequence numbers and every checkpoint signature verified.")));
+        html
+            += QStringLiteral("<p>%1</p>")
+                   .arg(esc(r.verdict == VerifyReport::Verdict::Error
+                           ? VerifyWording::tr(
+                               "No tampering was found in what could be read; see the error above.")
+                           : VerifyWording::tr("No problems were found. Every entry's hash, every "
+                                               "link to the previous "
+                                               "entry, the sequence numbers and every checkpoint "
+                                               "signature verified.")));
     } else {
-        html += QStringLiteral("<p>%1</p>").arg(esc(W::tr(
-            "The first problem in each affected stream. Entries after it in that stream cannot be "
-            "trusted until the cause is understood.")));
-        Table t({ W::tr("Stream"), W::tr("Problem"), W::tr("Segment"), W::tr("Line"), W::tr("Seq"),
-                    W::tr("Detail") },
+        html += QStringLiteral("<p>%1</p>")
+                    .arg(esc(VerifyWording::tr("The first problem in each affected stream. Entries "
+                                               "after it in that stream cannot be "
+                                               "trusted until the cause is understood.")));
+        Table t({ VerifyWording::tr("Stream"), VerifyWording::tr("Problem"),
+                    VerifyWording::tr("Segment"), VerifyWording::tr("Line"),
+                    VerifyWording::tr("Seq"), VerifyWording::tr("Detail") },
             { 12, 22, 25, 8, 10, 23 });
         for (const VerifyFinding &f : r.findings) {
             t.row({ QStringLiteral("<b>%1</b>").arg(esc(f.stream)),
-                      QStringLiteral("<b style=\"color:%1;\">%2</b><br/><span style=\"font-size:7.5pt;\">%3</span>")
+                      QStringLiteral("<b style=\"color:%1;\">%2</b><br/><span "
+                                     "style=\"font-size:7.5pt;\">%3</span>")
                           .arg(QLatin1String(kTampered), esc(W::problem(f.problem)),
                               esc(W::problemExplanation(f.problem))),
                       esc(f.segment.isEmpty() ? QStringLiteral("—") : f.segment),
@@ -276,9 +302,10 @@ QString verifyReportHtml(const VerifyReport &r, int maxCheckpointsPerStream)
         html += t.html();
     }
 
-    html += h2(W::tr("Streams"));
-    Table streams({ W::tr("Stream"), W::tr("Result"), W::tr("Entries"), W::tr("Seq range"),
-                      W::tr("Segments"), W::tr("Checkpoints") },
+    html += h2(VerifyWording::tr("Streams"));
+    Table streams({ VerifyWording::tr("Stream"), VerifyWording::tr("Result"),
+                      VerifyWording::tr("Entries"), VerifyWording::tr("Seq range"),
+                      VerifyWording::tr("Segments"), VerifyWording::tr("Checkpoints") },
         { 18, 14, 16, 24, 13, 15 });
     for (const StreamSummary &s : r.streams) {
         int valid = 0;
@@ -287,26 +314,27 @@ QString verifyReportHtml(const VerifyReport &r, int maxCheckpointsPerStream)
         streams.row({ QStringLiteral("<b>%1</b>").arg(esc(s.name)),
             QStringLiteral("<span style=\"color:%1;\"><b>%2</b></span>")
                 .arg(QLatin1String(s.intact ? kIntact : kTampered),
-                    esc(s.intact ? W::tr("Intact") : W::tr("Tampered"))),
+                    esc(s.intact ? VerifyWording::tr("Intact") : VerifyWording::tr("Tampered"))),
             num(s.entries), seqRange(s.firstSeq, s.lastSeq), num(s.segments.size()),
-            esc(W::tr("%1 of %2 valid").arg(num(valid), num(s.checkpoints.size()))) });
+            esc(VerifyWording::tr("%1 of %2 valid").arg(num(valid), num(s.checkpoints.size()))) });
     }
     html += streams.html();
 
     for (const StreamSummary &s : r.streams)
         html += streamSection(s, r, maxCheckpointsPerStream);
 
-    html += h2(W::tr("Method"));
+    html += h2(VerifyWording::tr("Method"));
     html += QStringLiteral("<p style=\"color:%1;\">%2</p>")
                 .arg(QLatin1String(kMuted),
-                    esc(W::tr("Each stream is a chain of entries in NDJSON segments. For every entry "
-                              "the SHA-256 hash of its canonical JSON (without the hash) followed by "
-                              "the previous entry's hash was recomputed and compared; sequence numbers "
-                              "were checked to increase by one across segments; sealed segments were "
-                              "compared with the SHA-256 recorded at rotation; every signed checkpoint "
-                              "was verified with the Ed25519 public key above and matched against the "
-                              "entry it names. Anyone with the data directory and the public key can "
-                              "repeat this with “shivx audit verify” and compare the last hashes.")));
+                    esc(VerifyWording::tr(
+                        "Each stream is a chain of entries in NDJSON segments. For every entry "
+                        "the SHA-256 hash of its canonical JSON (without the hash) followed by "
+                        "the previous entry's hash was recomputed and compared; sequence numbers "
+                        "were checked to increase by one across segments; sealed segments were "
+                        "compared with the SHA-256 recorded at rotation; every signed checkpoint "
+                        "was verified with the Ed25519 public key above and matched against the "
+                        "entry it names. Anyone with the data directory and the public key can "
+                        "repeat this with “shivx audit verify” and compare the last hashes.")));
     html += QStringLiteral("</body></html>");
     return html;
 }

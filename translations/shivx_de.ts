@@ -2,6 +2,831 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Shivx::Reports::VerifyWording</name>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 Bytes</translation>
+    </message>
+    <message>
+        <source>Audit chain verification report</source>
+        <translation>Prüfbericht der Audit-Kette</translation>
+    </message>
+    <message>
+        <source>Generated %1</source>
+        <translation>Erstellt %1</translation>
+    </message>
+    <message>
+        <source>Verdict: %1</source>
+        <translation>Ergebnis: %1</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>Seite %1 von %2</translation>
+    </message>
+    <message>
+        <source>No problem</source>
+        <translation>Kein Problem</translation>
+    </message>
+    <message>
+        <source>Hash mismatch</source>
+        <translation>Hash stimmt nicht</translation>
+    </message>
+    <message>
+        <source>Broken link</source>
+        <translation>Unterbrochene Verkettung</translation>
+    </message>
+    <message>
+        <source>Missing entries</source>
+        <translation>Fehlende Einträge</translation>
+    </message>
+    <message>
+        <source>Repeated or reordered entry</source>
+        <translation>Wiederholter oder umgestellter Eintrag</translation>
+    </message>
+    <message>
+        <source>Unreadable entry</source>
+        <translation>Unlesbarer Eintrag</translation>
+    </message>
+    <message>
+        <source>Entry of another stream</source>
+        <translation>Eintrag eines anderen Streams</translation>
+    </message>
+    <message>
+        <source>Missing segment</source>
+        <translation>Fehlendes Segment</translation>
+    </message>
+    <message>
+        <source>Segment changed after sealing</source>
+        <translation>Segment nach dem Versiegeln geändert</translation>
+    </message>
+    <message>
+        <source>Corrupt compressed segment</source>
+        <translation>Beschädigtes komprimiertes Segment</translation>
+    </message>
+    <message>
+        <source>Truncated chain</source>
+        <translation>Gekürzte Kette</translation>
+    </message>
+    <message>
+        <source>Checkpoint mismatch</source>
+        <translation>Checkpoint stimmt nicht</translation>
+    </message>
+    <message>
+        <source>Invalid checkpoint signature</source>
+        <translation>Ungültige Checkpoint-Signatur</translation>
+    </message>
+    <message>
+        <source>Head file disagrees</source>
+        <translation>Head-Datei widerspricht</translation>
+    </message>
+    <message>
+        <source>Read error</source>
+        <translation>Lesefehler</translation>
+    </message>
+    <message>
+        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
+        <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
+    </message>
+    <message>
+        <source>The entry does not point to the hash of the entry before it: entries were removed, inserted or replaced.</source>
+        <translation>Der Eintrag verweist nicht auf den Hash des vorigen Eintrags: Einträge wurden entfernt, eingefügt oder ersetzt.</translation>
+    </message>
+    <message>
+        <source>Sequence numbers jump forward: entries are missing.</source>
+        <translation>Die Sequenznummern springen vorwärts: Einträge fehlen.</translation>
+    </message>
+    <message>
+        <source>A sequence number repeats or goes back: entries were duplicated or reordered.</source>
+        <translation>Eine Sequenznummer wiederholt sich oder geht zurück: Einträge wurden verdoppelt oder umgestellt.</translation>
+    </message>
+    <message>
+        <source>The line is not a well-formed audit entry.</source>
+        <translation>Die Zeile ist kein wohlgeformter Audit-Eintrag.</translation>
+    </message>
+    <message>
+        <source>The entry names a different stream: it was copied from elsewhere.</source>
+        <translation>Der Eintrag nennt einen anderen Stream: Er wurde von anderswo kopiert.</translation>
+    </message>
+    <message>
+        <source>A segment file is missing or segments do not continue each other.</source>
+        <translation>Eine Segmentdatei fehlt, oder die Segmente schließen nicht aneinander an.</translation>
+    </message>
+    <message>
+        <source>A sealed segment differs from the hash recorded when it was rotated.</source>
+        <translation>Ein versiegeltes Segment weicht von dem Hash ab, der bei seiner Rotation festgehalten wurde.</translation>
+    </message>
+    <message>
+        <source>A compressed segment is not a complete, valid zstd stream: it was damaged or cut short.</source>
+        <translation>Ein komprimiertes Segment ist kein vollständiger, gültiger zstd-Strom: Es wurde beschädigt oder abgeschnitten.</translation>
+    </message>
+    <message>
+        <source>The chain ends before an entry that a signed checkpoint vouches for: it was truncated or rolled back.</source>
+        <translation>Die Kette endet vor einem Eintrag, für den ein signierter Checkpoint bürgt: Sie wurde gekürzt oder zurückgesetzt.</translation>
+    </message>
+    <message>
+        <source>A signed checkpoint names a hash the chain does not have at that sequence number.</source>
+        <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
+    </message>
+    <message>
+        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
+        <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
+    </message>
+    <message>
+        <source>The head file does not agree with the last entry of the chain.</source>
+        <translation>Die Head-Datei stimmt nicht mit dem letzten Eintrag der Kette überein.</translation>
+    </message>
+    <message>
+        <source>A file could not be read, so this part of the chain is unverified.</source>
+        <translation>Eine Datei war nicht lesbar; dieser Teil der Kette ist daher ungeprüft.</translation>
+    </message>
+    <message>
+        <source>Intact</source>
+        <translation>Intakt</translation>
+    </message>
+    <message>
+        <source>Tampered</source>
+        <translation>Manipuliert</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>%1 line %2</source>
+        <translation>%1 Zeile %2</translation>
+    </message>
+    <message>
+        <source>(seq %1)</source>
+        <translation>(Seq %1)</translation>
+    </message>
+    <message>
+        <source>No tampering found. Entries verified: %1, in %2.</source>
+        <translation>Keine Manipulation gefunden. Geprüfte Einträge: %1, in %2.</translation>
+    </message>
+    <message>
+        <source>Tampering found.</source>
+        <translation>Manipulation gefunden.</translation>
+    </message>
+    <message>
+        <source>Tampering found in %1. First problem: %2 at %3.</source>
+        <translation>Manipulation gefunden in %1. Erstes Problem: %2 bei %3.</translation>
+    </message>
+    <message>
+        <source>Verification could not complete: %1</source>
+        <translation>Die Prüfung konnte nicht abgeschlossen werden: %1</translation>
+    </message>
+    <message>
+        <source>Stream “%1”</source>
+        <translation>Stream „%1“</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Einträge</translation>
+    </message>
+    <message>
+        <source>%1 (seq %2)</source>
+        <translation>%1 (Seq %2)</translation>
+    </message>
+    <message>
+        <source>First hash</source>
+        <translation>Erster Hash</translation>
+    </message>
+    <message>
+        <source>Last hash</source>
+        <translation>Letzter Hash</translation>
+    </message>
+    <message>
+        <source>Segments</source>
+        <translation>Segmente</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Seq range</source>
+        <translation>Seq-Bereich</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>Gespeichert</translation>
+    </message>
+    <message>
+        <source>zstd</source>
+        <translation>zstd</translation>
+    </message>
+    <message>
+        <source>plain</source>
+        <translation>unkomprimiert</translation>
+    </message>
+    <message>
+        <source>Signed checkpoints</source>
+        <translation>Signierte Checkpoints</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>Keine.</translation>
+    </message>
+    <message>
+        <source>Seq</source>
+        <translation>Seq</translation>
+    </message>
+    <message>
+        <source>Signed at (UTC)</source>
+        <translation>Signiert am (UTC)</translation>
+    </message>
+    <message>
+        <source>Hash</source>
+        <translation>Hash</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Signatur</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>gültig</translation>
+    </message>
+    <message>
+        <source>INVALID</source>
+        <translation>UNGÜLTIG</translation>
+    </message>
+    <message>
+        <source>Older checkpoints not listed: %1, all with valid signatures. The JSON report lists every checkpoint.</source>
+        <translation>Ältere Checkpoints nicht aufgeführt: %1, alle mit gültiger Signatur. Der JSON-Bericht führt jeden Checkpoint auf.</translation>
+    </message>
+    <message>
+        <source>ShivX Resilience Console · %1</source>
+        <translation>ShivX Resilience Console · %1</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Verified by</source>
+        <translation>Geprüft von</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source> (took %1)</source>
+        <translation> (Dauer %1)</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>Datenverzeichnis</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>Streams</translation>
+    </message>
+    <message>
+        <source>Entries verified</source>
+        <translation>Geprüfte Einträge</translation>
+    </message>
+    <message>
+        <source>Bytes verified</source>
+        <translation>Geprüfte Bytes</translation>
+    </message>
+    <message>
+        <source>Checkpoints checked</source>
+        <translation>Geprüfte Checkpoints</translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation>Öffentlicher Schlüssel</translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation>Schlüssel-Fingerabdruck</translation>
+    </message>
+    <message>
+        <source>SHA-256 of the raw Ed25519 public key</source>
+        <translation>SHA-256 des rohen öffentlichen Ed25519-Schlüssels</translation>
+    </message>
+    <message>
+        <source>Witness file</source>
+        <translation>Witness-Datei</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>No tampering was found in what could be read; see the error above.</source>
+        <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
+    </message>
+    <message>
+        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
+    </message>
+    <message>
+        <source>The first problem in each affected stream. Entries after it in that stream cannot be trusted until the cause is understood.</source>
+        <translation>Das erste Problem in jedem betroffenen Stream. Den Einträgen danach in diesem Stream ist nicht zu trauen, bis die Ursache geklärt ist.</translation>
+    </message>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segment</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Einzelheiten</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>Checkpoints</translation>
+    </message>
+    <message>
+        <source>%1 of %2 valid</source>
+        <translation>%1 von %2 gültig</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Verfahren</translation>
+    </message>
+    <message>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AuditEntriesModel</name>
+    <message>
+        <source>%1, line %2</source>
+        <translation>%1, Zeile %2</translation>
+    </message>
+    <message>
+        <source>%1
+Unreadable line: %2</source>
+        <translation>%1
+Unlesbare Zeile: %2</translation>
+    </message>
+    <message>
+        <source>%1
+%2 UTC</source>
+        <translation>%1
+%2 UTC</translation>
+    </message>
+    <message>
+        <source>unreadable line</source>
+        <translation>unlesbare Zeile</translation>
+    </message>
+    <message>
+        <source>Seq</source>
+        <translation>Seq</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Akteur</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AuditFilterBar</name>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Akteur</translation>
+    </message>
+    <message>
+        <source>e.g. breaker</source>
+        <translation>z. B. breaker</translation>
+    </message>
+    <message>
+        <source>e.g. operator</source>
+        <translation>z. B. operator</translation>
+    </message>
+    <message>
+        <source>Search entries: data, hashes, any text</source>
+        <translation>Einträge durchsuchen: Daten, Hashes, beliebiger Text</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Beliebige Zeit</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation>Eigener Zeitraum</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AuditPage</name>
+    <message>
+        <source>Audit streams</source>
+        <translation>Audit-Streams</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>Neu laden</translation>
+    </message>
+    <message>
+        <source>Read the streams again, including entries appended since</source>
+        <translation>Die Streams erneut lesen, samt der seither angehängten Einträge</translation>
+    </message>
+    <message>
+        <source>No audit streams in %1 yet.</source>
+        <translation>Noch keine Audit-Streams in %1.</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lese %1…</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 nicht lesbar: %2</translation>
+    </message>
+    <message>
+        <source>Folder: %1</source>
+        <translation>Ordner: %1</translation>
+    </message>
+    <message>
+        <source>Segments: %1 (%2 compressed)</source>
+        <translation>Segmente: %1 (%2 komprimiert)</translation>
+    </message>
+    <message>
+        <source>Head: seq %1 at %2</source>
+        <translation>Head: Seq %1 am %2</translation>
+    </message>
+    <message>
+        <source>Head hash: %1…</source>
+        <translation>Head-Hash: %1…</translation>
+    </message>
+    <message>
+        <source>Head: %1</source>
+        <translation>Head: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Checkpoints: %1 signed, the last at seq %2</source>
+        <translation>Checkpoints: %1 signiert, der letzte bei Seq %2</translation>
+    </message>
+    <message>
+        <source>Checkpoints: none yet</source>
+        <translation>Checkpoints: noch keine</translation>
+    </message>
+    <message>
+        <source>%1: %2 entries</source>
+        <translation>%1: %2 Einträge</translation>
+    </message>
+    <message>
+        <source>Searching %1… %2 matches so far (%3% read)</source>
+        <translation>Durchsuche %1… bisher %2 Treffer (%3 % gelesen)</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 entries match</source>
+        <translation>%1: %2 von %3 Einträgen passen</translation>
+    </message>
+    <message>
+        <source>unreadable: %1</source>
+        <translation>unlesbar: %1</translation>
+    </message>
+    <message>
+        <source>Select an entry to see all of it.</source>
+        <translation>Einen Eintrag auswählen, um ihn vollständig zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 line %3 · row %4</source>
+        <translation>%1 · %2 Zeile %3 · Tabellenzeile %4</translation>
+    </message>
+    <message>
+        <source>Time: %1 UTC</source>
+        <translation>Zeit: %1 UTC</translation>
+    </message>
+    <message>
+        <source>Unreadable line: %1</source>
+        <translation>Unlesbare Zeile: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AuditStreamList</name>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>Einträge</translation>
+    </message>
+    <message>
+        <source>Last checkpoint</source>
+        <translation>Letzter Checkpoint</translation>
+    </message>
+    <message>
+        <source>seq %1, %2</source>
+        <translation>Seq %1, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n signed checkpoint(s); the last one vouches for hash %1</source>
+        <translation>
+            <numerusform>%n signierter Checkpoint; er bürgt für den Hash %1</numerusform>
+            <numerusform>%n signierte Checkpoints; der letzte bürgt für den Hash %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>keiner bisher</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+%n segment(s)</source>
+        <translation>
+            <numerusform>%1
+%n Segment</numerusform>
+            <numerusform>%1
+%n Segmente</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+head.json: %2</source>
+        <translation>%1
+head.json: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::BreakersModel</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Opens after %1 consecutive failures or %2% failed of the last %3 calls; tries again after %4 with %5 trial call(s)</source>
+        <translation>Öffnet nach %1 Fehlschlägen in Folge oder wenn %2 % der letzten %3 Aufrufe fehlschlagen; neuer Versuch nach %4 mit %5 Testaufruf(en)</translation>
+    </message>
+    <message>
+        <source>%1 failure(s) in a row now</source>
+        <translation>Fehlschläge in Folge: %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Aufrufe</translation>
+    </message>
+    <message>
+        <source>Failures</source>
+        <translation>Fehlschläge</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgewiesen</translation>
+    </message>
+    <message>
+        <source>Last transition</source>
+        <translation>Letzter Wechsel</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>Zeit im Zustand</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DegradationPage</name>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n Stunde</numerusform>
+            <numerusform>%n Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pin the level</source>
+        <translation>Stufe festsetzen</translation>
+    </message>
+    <message>
+        <source>Level:</source>
+        <translation>Stufe:</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Grund:</translation>
+    </message>
+    <message>
+        <source>Why, for the audit log (required)</source>
+        <translation>Warum, für das Audit-Protokoll (Pflicht)</translation>
+    </message>
+    <message>
+        <source>Expires after:</source>
+        <translation>Läuft ab nach:</translation>
+    </message>
+    <message>
+        <source>Pin level</source>
+        <translation>Stufe festsetzen</translation>
+    </message>
+    <message>
+        <source>Release pin</source>
+        <translation>Festsetzung aufheben</translation>
+    </message>
+    <message>
+        <source>Features by level</source>
+        <translation>Funktionen je Stufe</translation>
+    </message>
+    <message>
+        <source>Level changes</source>
+        <translation>Stufenwechsel</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Nach</translation>
+    </message>
+    <message>
+        <source>Health score</source>
+        <translation>Gesundheitswert</translation>
+    </message>
+    <message>
+        <source>%1 (pinned)</source>
+        <translation>%1 (festgesetzt)</translation>
+    </message>
+    <message>
+        <source>Since %1</source>
+        <translation>Seit %1</translation>
+    </message>
+    <message>
+        <source>Since %1 — %2</source>
+        <translation>Seit %1 — %2</translation>
+    </message>
+    <message>
+        <source>Health score now %1</source>
+        <translation>Gesundheitswert jetzt %1</translation>
+    </message>
+    <message>
+        <source>No health score yet</source>
+        <translation>Noch kein Gesundheitswert</translation>
+    </message>
+    <message>
+        <source>Pinned by %1 until %2: %3</source>
+        <translation>Festgesetzt von %1 bis %2: %3</translation>
+    </message>
+    <message>
+        <source>Without the pin the score would mean %1.</source>
+        <translation>Ohne die Festsetzung ergäbe der Wert %1.</translation>
+    </message>
+    <message>
+        <source>Recovering to %1: the score must stay good until %2.</source>
+        <translation>Erholung auf %1: Der Wert muss bis %2 gut bleiben.</translation>
+    </message>
+    <message>
+        <source>Give a reason: it goes into the audit log.</source>
+        <translation>Bitte einen Grund angeben: Er wird im Audit-Protokoll festgehalten.</translation>
+    </message>
+    <message>
+        <source>Pin EMERGENCY?</source>
+        <translation>NOTBETRIEB festsetzen?</translation>
+    </message>
+    <message>
+        <source>Every feature but the core switches off and the engine reports not ready, so load balancers stop sending traffic. Liveness is not affected.
+
+Pin EMERGENCY for %1?</source>
+        <translation>Alle Funktionen außer dem Kern werden abgeschaltet, und die Engine meldet „nicht bereit“, sodass Load Balancer keinen Verkehr mehr senden. Die Liveness ist nicht betroffen.
+
+NOTBETRIEB für %1 festsetzen?</translation>
+    </message>
+    <message>
+        <source>Not pinned.</source>
+        <translation>Nicht festgesetzt.</translation>
+    </message>
+    <message>
+        <source>Pinned %1 until %2.</source>
+        <translation>%1 festgesetzt bis %2.</translation>
+    </message>
+    <message>
+        <source>Released; the score decides again (%1).</source>
+        <translation>Aufgehoben; der Wert entscheidet wieder (%1).</translation>
+    </message>
+    <message>
+        <source>Reading the history…</source>
+        <translation>Lese den Verlauf…</translation>
+    </message>
+    <message>
+        <source>History could not be read: %1</source>
+        <translation>Der Verlauf ist nicht lesbar: %1</translation>
+    </message>
+    <message>
+        <source>No level recorded in the history yet.</source>
+        <translation>Noch keine Stufe im Verlauf festgehalten.</translation>
+    </message>
+    <message>
+        <source>No level changes in this range.</source>
+        <translation>Keine Stufenwechsel in diesem Zeitraum.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s), newest first.</source>
+        <translation>
+            <numerusform>%n Wechsel, neuester zuerst.</numerusform>
+            <numerusform>%n Wechsel, neueste zuerst.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::DisplayFormat</name>
     <message>
         <source>%1/s</source>
@@ -74,6 +899,117 @@
     <message>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Geschlossen</translation>
+    </message>
+    <message>
+        <source>Half-open</source>
+        <translation>Halb offen</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Forced open</source>
+        <translation>Erzwungen offen</translation>
+    </message>
+    <message>
+        <source>Forced closed</source>
+        <translation>Erzwungen geschlossen</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>Level 1</source>
+        <translation>Stufe 1</translation>
+    </message>
+    <message>
+        <source>Level 2</source>
+        <translation>Stufe 2</translation>
+    </message>
+    <message>
+        <source>Level 3</source>
+        <translation>Stufe 3</translation>
+    </message>
+    <message>
+        <source>Emergency</source>
+        <translation>Notbetrieb</translation>
+    </message>
+    <message>
+        <source>Full service</source>
+        <translation>Voller Betrieb</translation>
+    </message>
+    <message>
+        <source>Non-essential work paused</source>
+        <translation>Nicht notwendige Arbeit pausiert</translation>
+    </message>
+    <message>
+        <source>Expensive features switched off</source>
+        <translation>Aufwendige Funktionen abgeschaltet</translation>
+    </message>
+    <message>
+        <source>Only conversation and core features run</source>
+        <translation>Nur Konversation und Kernfunktionen laufen</translation>
+    </message>
+    <message>
+        <source>Core only; the engine reports not ready</source>
+        <translation>Nur der Kern; die Engine meldet „nicht bereit“</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::FeatureMatrixModel</name>
+    <message>
+        <source>%1 (now)</source>
+        <translation>%1 (jetzt)</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>%1 at %2: %3</source>
+        <translation>%1 bei %2: %3</translation>
+    </message>
+    <message>
+        <source>runs at %1 quality</source>
+        <translation>läuft mit %1 Qualität</translation>
+    </message>
+    <message>
+        <source>runs</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>switched off</source>
+        <translation>abgeschaltet</translation>
     </message>
 </context>
 <context>
@@ -350,6 +1286,18 @@
         <source>failing</source>
         <translation>fehlgeschlagen</translation>
     </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <source>Recovery</source>
+        <translation>Wiederherstellung</translation>
+    </message>
+    <message>
+        <source>Degradation</source>
+        <translation>Degradation</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::OverviewPage</name>
@@ -415,6 +1363,208 @@
             <numerusform>%n Ziel: %1 erreichbar, %2 beeinträchtigt, %3 ausgefallen</numerusform>
             <numerusform>%n Ziele: %1 erreichbar, %2 beeinträchtigt, %3 ausgefallen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1, recovering</source>
+        <translation>%1, erholt sich</translation>
+    </message>
+    <message>
+        <source>Degradation: %1 (pinned by %2) — %3</source>
+        <translation>Degradation: %1 (festgesetzt von %2) — %3</translation>
+    </message>
+    <message>
+        <source>Degradation: %1 — %2</source>
+        <translation>Degradation: %1 — %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Circuit open: %1. Probes are held back until a trial call succeeds; see Recovery.</source>
+        <translation>
+            <numerusform>Circuit Breaker offen: %1. Prüfungen werden zurückgehalten, bis ein Testaufruf gelingt; siehe Wiederherstellung.</numerusform>
+            <numerusform>Circuit Breaker offen: %1. Prüfungen werden zurückgehalten, bis ein Testaufruf gelingt; siehe Wiederherstellung.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::ProcessesModel</name>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Startet</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Waiting to restart</source>
+        <translation>Wartet auf Neustart</translation>
+    </message>
+    <message>
+        <source>Crash loop</source>
+        <translation>Absturzschleife</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>Stoppt</translation>
+    </message>
+    <message>
+        <source>Next start at %1</source>
+        <translation>Nächster Start um %1</translation>
+    </message>
+    <message>
+        <source>signal %1</source>
+        <translation>Signal %1</translation>
+    </message>
+    <message>
+        <source>code %1</source>
+        <translation>Code %1</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Prozess</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Uptime</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <source>Restarts</source>
+        <translation>Neustarts</translation>
+    </message>
+    <message>
+        <source>Last exit</source>
+        <translation>Letztes Ende</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::ProcessesPanel</name>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Log of %1</source>
+        <translation>Protokoll von %1</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Start the selected process now, ending a restart pause</source>
+        <translation>Den ausgewählten Prozess jetzt starten und eine Neustartpause beenden</translation>
+    </message>
+    <message>
+        <source>Stop the selected process and keep it stopped</source>
+        <translation>Den ausgewählten Prozess stoppen und gestoppt lassen</translation>
+    </message>
+    <message>
+        <source>Stop and start the selected process (not counted as a crash)</source>
+        <translation>Den ausgewählten Prozess stoppen und wieder starten (zählt nicht als Absturz)</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RecoveryPage</name>
+    <message>
+        <source>Could not change breaker %1: %2</source>
+        <translation>Circuit Breaker %1 ließ sich nicht ändern: %2</translation>
+    </message>
+    <message>
+        <source>Breaker %1 is automatic again.</source>
+        <translation>Circuit Breaker %1 ist wieder automatisch.</translation>
+    </message>
+    <message>
+        <source>Breaker %1 forced open.</source>
+        <translation>Circuit Breaker %1 erzwungen offen.</translation>
+    </message>
+    <message>
+        <source>Breaker %1 forced closed.</source>
+        <translation>Circuit Breaker %1 erzwungen geschlossen.</translation>
+    </message>
+    <message>
+        <source>Configuration not reloaded; the running configuration stays active. %1</source>
+        <translation>Konfiguration nicht neu geladen; die laufende Konfiguration bleibt aktiv. %1</translation>
+    </message>
+    <message>
+        <source>Configuration not reloaded: %1</source>
+        <translation>Konfiguration nicht neu geladen: %1</translation>
+    </message>
+    <message>
+        <source>Configuration reloaded from %1.</source>
+        <translation>Konfiguration neu geladen aus %1.</translation>
+    </message>
+    <message>
+        <source>No circuit breakers: the configuration has no targets.</source>
+        <translation>Keine Circuit Breaker: Die Konfiguration hat keine Ziele.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n breaker(s)</source>
+        <translation>
+            <numerusform>%n Circuit Breaker</numerusform>
+            <numerusform>%n Circuit Breaker</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open</source>
+        <translation>
+            <numerusform>%n offen</numerusform>
+            <numerusform>%n offen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Circuit breakers</source>
+        <translation>Circuit Breaker</translation>
+    </message>
+    <message>
+        <source>Force open</source>
+        <translation>Offen erzwingen</translation>
+    </message>
+    <message>
+        <source>Reject every call to the selected target until set back to automatic</source>
+        <translation>Jeden Aufruf an das ausgewählte Ziel abweisen, bis wieder auf automatisch gestellt wird</translation>
+    </message>
+    <message>
+        <source>Force closed</source>
+        <translation>Geschlossen erzwingen</translation>
+    </message>
+    <message>
+        <source>Let every call to the selected target through, whatever fails</source>
+        <translation>Jeden Aufruf an das ausgewählte Ziel durchlassen, was auch fehlschlägt</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>Let the breaker decide again, starting closed</source>
+        <translation>Den Circuit Breaker wieder selbst entscheiden lassen, beginnend geschlossen</translation>
+    </message>
+    <message>
+        <source>Reload configuration</source>
+        <translation>Konfiguration neu laden</translation>
+    </message>
+    <message>
+        <source>Read %1 again and apply its targets and recovery settings</source>
+        <translation>%1 erneut lesen und seine Ziele und Wiederherstellungseinstellungen anwenden</translation>
     </message>
 </context>
 <context>
@@ -543,6 +1693,108 @@ bis %3</translation>
     <message>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::VerifyBanner</name>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Verification cancelled</source>
+        <translation>Prüfung abgebrochen</translation>
+    </message>
+    <message>
+        <source>Nothing was concluded. Verify again to check the chain.</source>
+        <translation>Es wurde nichts festgestellt. Erneut prüfen, um die Kette zu kontrollieren.</translation>
+    </message>
+    <message>
+        <source>Audit chain intact</source>
+        <translation>Audit-Kette intakt</translation>
+    </message>
+    <message>
+        <source>Tampering detected</source>
+        <translation>Manipulation erkannt</translation>
+    </message>
+    <message>
+        <source>Verification failed</source>
+        <translation>Prüfung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 bei %2</translation>
+    </message>
+    <message>
+        <source>show</source>
+        <translation>anzeigen</translation>
+    </message>
+    <message>
+        <source>Verified %1 by %2</source>
+        <translation>Geprüft am %1 von %2</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::VerifyPanel</name>
+    <message>
+        <source>Verification</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Verify all streams</source>
+        <translation>Alle Streams prüfen</translation>
+    </message>
+    <message>
+        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
+        <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>Bericht exportieren…</translation>
+    </message>
+    <message>
+        <source>Last verified %1: %2</source>
+        <translation>Zuletzt geprüft am %1: %2</translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>Prüfe…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Breche ab…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>There is no verification to report yet.</source>
+        <translation>Es gibt noch keine Prüfung, über die berichtet werden kann.</translation>
+    </message>
+    <message>
+        <source>%1: the report can be written as .pdf or .json</source>
+        <translation>%1: Der Bericht kann als .pdf oder .json geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Export verification report</source>
+        <translation>Prüfbericht exportieren</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf);;JSON report (*.json)</source>
+        <translation>PDF-Dokument (*.pdf);;JSON-Bericht (*.json)</translation>
+    </message>
+    <message>
+        <source>Report written to %1</source>
+        <translation>Bericht geschrieben nach %1</translation>
+    </message>
+    <message>
+        <source>Could not write the report: %1</source>
+        <translation>Der Bericht konnte nicht geschrieben werden: %1</translation>
     </message>
 </context>
 <context>

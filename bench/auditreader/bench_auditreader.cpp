@@ -10,6 +10,7 @@
 // zstdcat | wc -l). Prints milliseconds, the index size and the resident-memory growth.
 #include "audit/auditreader.h"
 #include "auditstreamfixture.h"
+#include "procfs.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -19,18 +20,6 @@
 #include <cstdio>
 
 namespace {
-
-qint64 rssKiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 // Runs a shell pipeline (the peer), returns its wall time in ms and its output.
 double runPeer(const QString &script, QString *out)
@@ -77,7 +66,7 @@ int main(int argc, char **argv)
     QString ignored;
     runPeer(QStringLiteral("cat %1/seg-*.ndjson* > /dev/null").arg(written.dir), &ignored);
 
-    const qint64 rss0 = rssKiB();
+    const qint64 rss0 = ShivxTest::selfRssKiB();
     QElapsedTimer t;
     t.start();
     auto reader = Shivx::AuditReader::open(written.dir);
@@ -86,7 +75,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "open: %s\n", qPrintable(reader.error().toString()));
         return 1;
     }
-    const qint64 rss1 = rssKiB();
+    const qint64 rss1 = ShivxTest::selfRssKiB();
 
     Shivx::AuditReader fresh = reader.value();
     t.restart();

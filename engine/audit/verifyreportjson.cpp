@@ -1,12 +1,10 @@
 #include "audit/verifyreportjson.h"
 
-#include <QJsonDocument>
-
-#include <QSaveFile>
-
 #include "core/timeutil.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
 
 namespace Shivx::VerifyReportJson {
 
@@ -20,27 +18,15 @@ class Reader
 public:
     Reader(const QJsonObject &o, QString path, QString *error) : m_o(o), m_path(std::move(path)), m_error(error) {}
 
-    QString string(const char *key)
-    {
-        const QJsonValue v = m_o.value(QLatin1String(key));
-        if (!v.isString())
-            fail(key, "a string");
-        return v.toString();
-    }
+    QString string(const char *key) { return member(key, &QJsonValue::isString, "a string").toString(); }
     qint64 integer(const char *key)
     {
-        const QJsonValue v = m_o.value(QLatin1String(key));
-        if (!v.isDouble() || v.toDouble() != double(v.toInteger()))
+        const QJsonValue v = member(key, &QJsonValue::isDouble, "an integer");
+        if (v.isDouble() && v.toDouble() != double(v.toInteger()))
             fail(key, "an integer");
         return v.toInteger();
     }
-    bool boolean(const char *key)
-    {
-        const QJsonValue v = m_o.value(QLatin1String(key));
-        if (!v.isBool())
-            fail(key, "true or false");
-        return v.toBool();
-    }
+    bool boolean(const char *key) { return member(key, &QJsonValue::isBool, "true or false").toBool(); }
     qint64 time(const char *key)
     {
         const QString text = string(key);
@@ -51,12 +37,16 @@ public:
             fail(key, "an RFC 3339 time");
         return t ? *t : 0;
     }
-    QJsonArray array(const char *key)
+    // Calls read(Reader &) for each element of the array `key`, with the element's path
+    // ("report.streams[2].segments[0]") for the error.
+    template<typename Read>
+    void forEach(const char *key, Read read)
     {
-        const QJsonValue v = m_o.value(QLatin1String(key));
-        if (!v.isArray())
-            fail(key, "an array");
-        return v.toArray();
+        const QJsonArray items = member(key, &QJsonValue::isArray, "an array").toArray();
+        for (int i = 0; i < items.size(); ++i) {
+            Reader item(items.at(i).toObject(), path(key) + QStringLiteral("[%1]").arg(i), m_error);
+            read(item);
+        }
     }
     QString path(const char *key) const { return m_path + QLatin1Char('.') + QLatin1String(key); }
 
@@ -67,6 +57,14 @@ public:
     }
 
 private:
+    QJsonValue member(const char *key, bool (QJsonValue::*hasType)() const, const char *what)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (!(v.*hasType)())
+            fail(key, what);
+        return v;
+    }
+
     QJsonObject m_o;
     QString m_path;
     QString *m_error;
@@ -138,9 +136,7 @@ Result<VerifyReport> fromJson(const QJsonObject &o)
     r.bytesVerified = top.integer("bytes_verified");
     r.errorMessage = top.string("error");
     r.cancelled = top.boolean("cancelled");
-    const QJsonArray streams = top.array("streams");
-    for (int i = 0; i < streams.size(); ++i) {
-        Reader s(streams.at(i).toObject(), QStringLiteral("report.streams[%1]").arg(i), &error);
+    top.forEach("streams", [&](Reader &s) {
         StreamSummary sum;
         sum.name = s.string("name");
         sum.intact = s.boolean("intact");
@@ -149,9 +145,7 @@ Result<VerifyReport> fromJson(const QJsonObject &o)
         sum.lastSeq = s.integer("last_seq");
         sum.firstHash = s.string("first_hash").toLatin1();
         sum.lastHash = s.string("last_hash").toLatin1();
-        const QJsonArray segments = s.array("segments");
-        for (int j = 0; j < segments.size(); ++j) {
-            Reader g(segments.at(j).toObject(), s.path("segments") + QStringLiteral("[%1]").arg(j), &error);
+        s.forEach("segments", [&](Reader &g) {
             SegmentSummary seg;
             seg.file = g.string("file");
             seg.compressed = g.boolean("compressed");
@@ -160,18 +154,14 @@ Result<VerifyReport> fromJson(const QJsonObject &o)
             seg.entries = g.integer("entries");
             seg.bytes = g.integer("bytes");
             sum.segments.append(seg);
-        }
-        const QJsonArray checkpoints = s.array("checkpoints");
-        for (int j = 0; j < checkpoints.size(); ++j) {
-            Reader c(checkpoints.at(j).toObject(), s.path("checkpoints") + QStringLiteral("[%1]").arg(j), &error);
+        });
+        s.forEach("checkpoints", [&](Reader &c) {
             sum.checkpoints.append(CheckpointSummary{c.integer("seq"), c.string("hash").toLatin1(), c.time("ts"),
                                                      c.boolean("signature_valid")});
-        }
+        });
         r.streams.append(sum);
-    }
-    const QJsonArray findings = top.array("findings");
-    for (int i = 0; i < findings.size(); ++i) {
-        Reader f(findings.at(i).toObject(), QStringLiteral("report.findings[%1]").arg(i), &error);
+    });
+    top.forEach("findings", [&](Reader &f) {
         VerifyFinding finding;
         const auto problem = verifyProblemFromString(f.string("problem"));
         if (!problem)
@@ -183,7 +173,7 @@ Result<VerifyReport> fromJson(const QJsonObject &o)
         finding.seq = f.integer("seq");
         finding.detail = f.string("detail");
         r.findings.append(finding);
-    }
+    });
     if (!error.isEmpty())
         return makeError("audit.report", error);
     return r;

@@ -1,30 +1,23 @@
 #include "core/engine.h"
+#include "core/engine_p.h"
 
-#include "api/apitoken.h"
 #include "api/httpapi.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
 #include "core/clock.h"
 #include "core/datadir.h"
-#include "core/enginestatus.h"
-#include "degradation/degradationapi.h"
 #include "degradation/degradationcontroller.h"
 #include "health/healthaggregator.h"
 #include "health/hostsampler.h"
 #include "health/targetmonitor.h"
 #include "recovery/breakerregistry.h"
-#include "recovery/breakerroutes.h"
-#include "recovery/processapi.h"
 #include "recovery/processsupervisor.h"
 #include "telemetry/historystore.h"
 #include "telemetry/historywriter.h"
-#include "telemetry/prometheusexposition.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
-#include <QLoggingCategory>
-#include <QSaveFile>
 #include <QTcpServer>
 #include <QThread>
 
@@ -70,65 +63,13 @@ void registerMetaTypes()
     qRegisterMetaType<FeatureState>();
 }
 
-// The targets as they will be probed: "${api}" resolved to the bound API address, and
-// targets on the engine's own API dropped when there is none (they could only report DOWN).
-QList<TargetSpec> resolvedTargets(QList<TargetSpec> targets, const QString &apiAuthority)
-{
-    if (apiAuthority.isEmpty()) {
-        targets.erase(std::remove_if(targets.begin(), targets.end(),
-                                     [](const TargetSpec &t) {
-                                         return t.urlTemplate.contains(QLatin1String("${api}"));
-                                     }),
-                      targets.end());
-        return targets;
-    }
-    for (auto &t : targets) {
-        if (t.urlTemplate.contains(QLatin1String("${api}")))
-            t.url = QUrl(QString(t.urlTemplate).replace(QLatin1String("${api}"), apiAuthority));
-    }
-    return targets;
-}
-
-// A worker thread named for `ps -L` and gdb, whose objects are deleted on it when it ends.
-QThread *makeThread(const char *name, QObject *worker)
-{
-    auto *thread = new QThread;
-    thread->setObjectName(QString::fromLatin1(name));
-    worker->moveToThread(thread);
-    QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
-    return thread;
-}
-
 } // namespace
 
-struct Engine::Private
-{
-    Options options;
-    Clock *clock = nullptr;
-    QString dataDir;
-    EngineState state = EngineState::Stopped;
-    EngineStatus status;
-    QUrl apiUrl;
-
-    HostSampler *sampler = nullptr;
-    TargetMonitor *monitor = nullptr;
-    HealthAggregator *aggregator = nullptr;
-    HistoryWriter *writer = nullptr;
-    DegradationController *degradation = nullptr;
-    HttpApi *api = nullptr;
-    ProcessSupervisor *supervisor = nullptr;
-    AuditSink *audit = nullptr; // the audit chain writer; services record their events here
-    AuditWriter *auditWriter = nullptr; // == audit, on auditThread (started first, stopped last)
-    QThread *auditThread = nullptr;
-    QString lastReadiness;      // "ready" or the failing checks, to audit changes only
-    std::unique_ptr<BreakerRegistry> breakers; // lives as long as the Engine: probes hold its breakers
-    QString apiAuthority; // "127.0.0.1:PORT" while the API listens
-    QList<QThread *> threads;
-};
+Engine::Private::~Private() = default;
 
 Engine::Engine(Options options, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>())
+    , d(std::make_unique<Private>(this))
 {
     registerMetaTypes();
     d->options = std::move(options);
@@ -182,7 +123,7 @@ Result<void> Engine::reloadConfiguration(const Config &config)
     current.targets = config.targets;
     if (d->state == EngineState::Running && d->monitor) {
         TargetMonitor *monitor = d->monitor;
-        const QList<TargetSpec> targets = resolvedTargets(config.targets, d->apiAuthority);
+        const QList<TargetSpec> targets = Internal::resolvedTargets(config.targets, d->apiAuthority);
         // Blocking: when this returns, breakers are retuned and the API shows the new set.
         QMetaObject::invokeMethod(monitor, [monitor, targets] { monitor->setTargets(targets); },
                                   Qt::BlockingQueuedConnection);
@@ -284,181 +225,24 @@ Result<void> Engine::start()
 
     // The audit writer starts before every other service and stops after them, so that
     // everything they record reaches the chain.
-    {
-        d->auditWriter = new AuditWriter(d->dataDir, d->options.config.audit, d->clock);
-        d->auditThread = makeThread("shivx-audit", d->auditWriter);
-        d->auditThread->start();
-        Result<void> opened;
-        AuditWriter *writer = d->auditWriter;
-        QMetaObject::invokeMethod(writer, [writer, &opened] { opened = writer->open(); },
-                                  Qt::BlockingQueuedConnection);
-        if (!opened)
-            return fail(opened.error());
-        d->audit = d->auditWriter;
-        const Config &c = d->options.config;
-        const QString resilience = AuditStreams::resilience();
-        d->audit->record({resilience, QStringLiteral("engine"), QStringLiteral("config.loaded"),
-                          {{QStringLiteral("file"), c.sourceFile},
-                           {QStringLiteral("bytes"), qint64(c.sourceBytes.size())},
-                           {QStringLiteral("sha256"), QString::fromLatin1(QCryptographicHash::hash(
-                                c.sourceBytes, QCryptographicHash::Sha256).toHex())}}, 0});
-    }
+    if (auto r = d->startAuditWriter(); !r)
+        return fail(r.error());
 
     const Config &config = d->options.config;
     const qint64 now = d->clock->nowMs();
     d->status.startedAtMs.store(now);
     d->status.coreHeartbeatMs.store(now);
 
-    QList<TargetSpec> targets = config.targets;
     d->supervisor = new ProcessSupervisor(config.supervised, d->dataDir + QStringLiteral("/processes"),
                                           d->clock, d->audit);
     d->degradation = new DegradationController(config.degradation, d->clock, d->audit);
-    const bool wantApi = d->options.startApi && config.apiEnabled;
-    if (wantApi) {
-        const QString listen = d->options.listen.isEmpty() ? config.listen : d->options.listen;
-        HttpApi::Providers providers;
-        providers.readiness = [this] { return readiness(); };
-        providers.metrics = [this] {
-            ExpositionInput in;
-            in.host = d->status.host();
-            in.targets = d->status.targets();
-            in.health = d->status.health();
-            in.readiness = readiness();
-            in.startedAtMs = d->status.startedAtMs.load();
-            const auto storage = d->status.storage();
-            in.historyPointsWritten = storage.pointsWritten;
-            in.historyWriteErrors = storage.writeErrors;
-            in.historyPointsDropped = storage.pointsDropped;
-            in.apiRequestsByCode = d->api->requestCounts();
-            return renderEngineMetrics(in) + renderBreakerMetrics(d->breakers->snapshots())
-                + ProcessApi::metrics(d->supervisor->snapshot())
-                + DegradationApi::metrics(*d->degradation->snapshotPtr());
-        };
-        const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
-        d->api = new HttpApi(&d->status, providers, d->clock, livenessLimit);
-        auto token = ApiToken::loadOrCreate(d->dataDir);
-        if (!token) {
-            delete d->api;
-            d->api = nullptr;
-            return fail(token.error());
-        }
-        d->api->setToken(token.value());
-        d->api->addRoutes(breakerRoutes(d->breakers.get()));
-        d->api->addRoutes(ProcessApi::routes(d->supervisor, d->clock));
-        d->api->addRoutes(DegradationApi::routes(d->degradation, d->clock));
-        QString error;
-        const quint16 port = d->api->bindTo(listen, &error);
-        if (port == 0) {
-            delete d->api;
-            d->api = nullptr;
-            return fail(makeError("api.listen", error));
-        }
-        QString host = listen.left(listen.lastIndexOf(QLatin1Char(':')));
-        d->apiUrl = QUrl(QStringLiteral("http://%1:%2").arg(host).arg(port));
-        d->apiAuthority = QStringLiteral("%1:%2").arg(host).arg(port);
-        QSaveFile addr(DataDir::apiAddressPath(d->dataDir));
-        if (addr.open(QIODevice::WriteOnly)) {
-            addr.write(d->apiUrl.toString().toUtf8() + '\n');
-            addr.commit();
-        }
+    if (d->options.startApi && config.apiEnabled) {
+        if (auto r = d->startApi(); !r)
+            return fail(r.error());
     }
-    targets = resolvedTargets(targets, d->apiAuthority);
-
-    d->sampler = new HostSampler(config.sampleIntervalMs, config.ignoreFsTypes, d->clock);
-    d->monitor = new TargetMonitor(d->clock);
-    d->breakers->setAuditSink(d->audit);
-    d->monitor->setBreakers(d->breakers.get());
-    HealthAggregator::Heartbeats beats;
-    HostSampler *sampler = d->sampler;
-    TargetMonitor *monitor = d->monitor;
-    beats.sampler = [sampler] { return sampler->lastSampleMs(); };
-    beats.probes = [monitor] { return monitor->lastHeartbeatMs(); };
-    d->aggregator = new HealthAggregator(config, &d->status, beats, d->clock);
-    d->writer = new HistoryWriter(databasePath(), config.retention, &d->status, d->clock);
-    DegradationController *degradation = d->degradation;
-    d->aggregator->addReadinessCheck([degradation] {
-        // EMERGENCY sheds traffic through readiness; liveness never looks at degradation.
-        const auto s = degradation->snapshotPtr();
-        const bool ok = s->level != DegradationLevel::Emergency;
-        return ReadinessCheck{QStringLiteral("degradation"), ok,
-                              QStringLiteral("%1: %2").arg(toString(s->level), s->reason)};
-    });
-
-    connect(d->sampler, &HostSampler::sampled, d->aggregator, &HealthAggregator::onHostSample);
-    connect(d->monitor, &TargetMonitor::targetsUpdated, d->aggregator, &HealthAggregator::onTargets);
-    connect(d->monitor, &TargetMonitor::targetTransitioned, this,
-            [this](const QString &name, TargetState from, TargetState to, const QString &reason) {
-                qCInfo(lcEngine).noquote() << "target" << name << toString(from) << "->" << toString(to)
-                                           << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason));
-                if (d->audit)
-                    d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"),
-                                      QStringLiteral("target.transition"),
-                                      {{QStringLiteral("target"), name},
-                                       {QStringLiteral("from"), toString(from)},
-                                       {QStringLiteral("to"), toString(to)},
-                                       {QStringLiteral("reason"), reason}}, d->clock->nowMs()});
-            });
-    connect(d->aggregator, &HealthAggregator::readinessChanged, this, [this](const Readiness &r) {
-        QStringList failing;
-        for (const ReadinessCheck &c : r.checks)
-            if (!c.ok)
-                failing.append(c.name);
-        const QString key = r.ready ? QStringLiteral("ready") : failing.join(QLatin1Char(','));
-        if (!d->audit || key == d->lastReadiness)
-            return;
-        d->lastReadiness = key;
-        d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("readiness.changed"),
-                          {{QStringLiteral("state"), r.ready ? QStringLiteral("ready") : QStringLiteral("not_ready")},
-                           {QStringLiteral("failing"), failing.join(QLatin1Char(','))}}, d->clock->nowMs()});
-    });
-    connect(d->monitor, &TargetMonitor::targetsUpdated, d->supervisor, &ProcessSupervisor::onTargetsUpdated);
-    connect(d->supervisor, &ProcessSupervisor::targetResetRequested, d->monitor, &TargetMonitor::resetTarget);
-    connect(d->supervisor, &ProcessSupervisor::processesChanged, this, &Engine::processesChanged);
-    connect(d->supervisor, &ProcessSupervisor::logLines, this, &Engine::processLogLines);
-    connect(d->supervisor, &ProcessSupervisor::eventOccurred, this, &Engine::processEvent);
-    connect(d->aggregator, &HealthAggregator::historyPoints, d->writer, &HistoryWriter::record);
-    connect(d->aggregator, &HealthAggregator::hostSampled, this, &Engine::hostSampled);
-    connect(d->aggregator, &HealthAggregator::targetsChanged, this, &Engine::targetsChanged);
-    connect(d->aggregator, &HealthAggregator::healthChanged, this, &Engine::healthChanged);
-    connect(d->aggregator, &HealthAggregator::readinessChanged, this, &Engine::readinessChanged);
-    connect(d->aggregator, &HealthAggregator::healthChanged, d->degradation,
-            &DegradationController::onHealth);
-    connect(d->degradation, &DegradationController::historyPoints, d->writer, &HistoryWriter::record);
-    connect(d->degradation, &DegradationController::snapshotChanged, this, &Engine::degradationChanged);
-    // The engine enforces the features it owns: its background work is history maintenance.
-    HistoryWriter *writer = d->writer;
-    connect(d->degradation, &DegradationController::snapshotChanged, writer,
-            [writer](const DegradationSnapshot &s) {
-                writer->setMaintenancePaused(!s.feature(QStringLiteral("background_tasks")).enabled);
-            });
-
-    QThread *core = makeThread("shivx-core", d->aggregator);
-    d->degradation->moveToThread(core);
-    connect(core, &QThread::finished, d->degradation, &QObject::deleteLater);
-    d->threads = {makeThread("shivx-storage", d->writer), core,
-                  makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor),
-                  makeThread("shivx-supervisor", d->supervisor)};
-    if (d->api)
-        d->threads.append(makeThread("shivx-api", d->api));
-    for (QThread *t : std::as_const(d->threads))
-        t->start();
-
-    QMetaObject::invokeMethod(d->writer, &HistoryWriter::start, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(d->aggregator, &HealthAggregator::start, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(d->degradation, &DegradationController::start, Qt::QueuedConnection);
-    const bool pauseMaintenance
-        = !d->degradation->snapshot().feature(QStringLiteral("background_tasks")).enabled;
-    QMetaObject::invokeMethod(writer, [writer, pauseMaintenance] {
-        writer->setMaintenancePaused(pauseMaintenance);
-    }, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(d->sampler, &HostSampler::start, Qt::QueuedConnection);
-    ProcessSupervisor *supervisor = d->supervisor;
-    QMetaObject::invokeMethod(d->monitor, [monitor, targets, supervisor] {
-        monitor->setTargets(targets);
-        monitor->start();
-        // After setTargets, so that the startup grace the supervisor asks for finds its target.
-        QMetaObject::invokeMethod(supervisor, &ProcessSupervisor::start, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    d->createHealthServices();
+    d->connectServices();
+    d->startServiceThreads(Internal::resolvedTargets(config.targets, d->apiAuthority));
 
     qCInfo(lcEngine).noquote() << "engine started; data directory" << d->dataDir << "configuration"
                                << config.sourceFile << "sha256"

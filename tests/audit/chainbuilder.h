@@ -223,14 +223,7 @@ public:
     // chain's own key), and returns it.
     Checkpoint checkpoint(const QString &stream, const CheckpointKey *key = nullptr)
     {
-        StreamState &s = open(stream);
-        Checkpoint cp;
-        cp.stream = stream;
-        cp.seq = s.seq;
-        cp.hash = s.hash;
-        cp.tsMs = BaseTsMs + s.seq;
-        if (auto signedOk = (key ? key : &m_key)->sign(cp); !signedOk)
-            m_error = signedOk.error().toString();
+        const Checkpoint cp = signedHead(stream, key);
         QFile f(QDir(streamDir(stream)).filePath(QStringLiteral("checkpoints.ndjson")));
         f.open(QIODevice::Append);
         f.write(cp.toLine() + '\n');
@@ -238,8 +231,9 @@ public:
         return cp;
     }
 
-    // A checkpoint of the stream's last entry, signed but not written to checkpoints.ndjson.
-    Checkpoint signedHead(const QString &stream)
+    // A checkpoint of the stream's last entry, signed with `key` (default: the chain's own key)
+    // but not written to checkpoints.ndjson.
+    Checkpoint signedHead(const QString &stream, const CheckpointKey *key = nullptr)
     {
         StreamState &s = open(stream);
         Checkpoint cp;
@@ -247,7 +241,7 @@ public:
         cp.seq = s.seq;
         cp.hash = s.hash;
         cp.tsMs = BaseTsMs + s.seq;
-        if (auto signedOk = m_key.sign(cp); !signedOk)
+        if (auto signedOk = (key ? key : &m_key)->sign(cp); !signedOk)
             m_error = signedOk.error().toString();
         return cp;
     }

@@ -1,7 +1,10 @@
 #pragma once
 
 // /proc readers for tests that check what processes exist: helper children, their groups,
-// zombies. Reads only; never signals anything.
+// zombies; and this process's own memory for the tests and benchmarks that report it.
+// Reads only; never signals anything.
+
+#include "health/procparser.h"
 
 #include <QByteArray>
 #include <QDir>
@@ -49,6 +52,16 @@ inline qint64 readPidFile(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return 0;
     return file.readAll().trimmed().toLongLong();
+}
+
+// Resident memory of this process in KiB, read with the engine's own /proc parser; -1 when
+// /proc/self/status cannot be read.
+inline qint64 selfRssKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    return qint64(Shivx::ProcParser::parseProcessStatus(status.readAll()).rssBytes / 1024);
 }
 
 } // namespace ShivxTest

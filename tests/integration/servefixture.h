@@ -51,6 +51,31 @@ inline HttpAnswer httpRequest(const QUrl &url, const QByteArray &verb = "GET", c
     return a;
 }
 
+// What one run of the real `shivx` CLI printed and how it ended: exitCode is -2 when it
+// crashed, -1 when it did not finish within `timeoutMs` (it is then killed).
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+inline CliRun runCli(const QStringList &args, int timeoutMs = 30000)
+{
+    QProcess p;
+    p.start(QStringLiteral(SHIVX_CLI), args);
+    CliRun r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
 // Runs the real `shivx serve` binary on a free loopback port in a temporary data directory
 // and waits until it prints the address it listens on.
 class ServeProcess
@@ -119,6 +144,12 @@ public:
     }
 
     QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
+    // The bearer token the engine wrote at start (DATA_DIR/api-token); empty before that.
+    QByteArray apiToken() const
+    {
+        QFile f(dataDir() + QStringLiteral("/api-token"));
+        return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed() : QByteArray();
+    }
     QUrl url() const { return m_url; }
     QByteArray output() { m_stdout += m_process.readAllStandardOutput(); return m_stdout; }
     QByteArray errors() { return m_process.readAllStandardError(); }

@@ -8,6 +8,7 @@
 #include "auditchaincheck.h"
 #include "core/config.h"
 #include "core/engine.h"
+#include "testengine.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -26,14 +27,7 @@ namespace {
 
 Engine::Options options(const QString &dataDir, const QByteArray &yaml)
 {
-    Engine::Options o;
-    auto c = ConfigLoader::parse(yaml, QStringLiteral("test.yaml"));
-    if (!c)
-        qFatal("%s", qPrintable(c.error().message));
-    o.config = *c;
-    o.dataDir = dataDir;
-    o.startApi = false;
-    return o;
+    return ShivxTest::engineOptions(dataDir, yaml, ShivxTest::Api::Off);
 }
 
 QStringList threadNames()
@@ -86,6 +80,10 @@ private Q_SLOTS:
                 return false;
             };
             QTRY_VERIFY_WITH_TIMEOUT(sawReady(), 20000);
+            // The first readiness comes before the first probe when the machine is busy (no
+            // target state yet, so no target check): the target must have been UP before it
+            // goes away.
+            QTRY_VERIFY_WITH_TIMEOUT(engine.targets().value(0).state == TargetState::Up, 20000);
             up.close();
             QTRY_VERIFY_WITH_TIMEOUT(engine.targets().constFirst().state == TargetState::Down, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(!readinessSpy.last().first().value<Readiness>().ready, 10000);

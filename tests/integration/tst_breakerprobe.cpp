@@ -33,6 +33,13 @@ private:
         spec.breaker.recoveryTimeoutMs = 60'000;
         return spec;
     }
+    // Starts `monitor` probing `spec` through a breaker of `registry`.
+    static void probeThrough(BreakerRegistry &registry, TargetMonitor &monitor, const TargetSpec &spec)
+    {
+        monitor.setBreakers(&registry);
+        monitor.setTargets({spec});
+        monitor.start();
+    }
     static BreakerSnapshot breakerOf(const BreakerRegistry &registry)
     {
         const QList<BreakerSnapshot> list = registry.snapshots();
@@ -48,9 +55,7 @@ void TestBreakerProbe::breakerOpensRejectsHalfOpensAndCloses()
     BreakerRegistry registry(&clock);
     QSignalSpy transitions(&registry, &BreakerRegistry::transitioned);
     TargetMonitor monitor;
-    monitor.setBreakers(&registry);
-    monitor.setTargets({guarded(server)});
-    monitor.start();
+    probeThrough(registry, monitor, guarded(server));
 
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("UP"));
     QCOMPARE(toString(breakerOf(registry).state), QStringLiteral("closed"));
@@ -93,9 +98,7 @@ void TestBreakerProbe::failedTrialReopens()
     ManualClock clock;
     BreakerRegistry registry(&clock);
     TargetMonitor monitor;
-    monitor.setBreakers(&registry);
-    monitor.setTargets({guarded(server)});
-    monitor.start();
+    probeThrough(registry, monitor, guarded(server));
 
     QTRY_COMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
     QTRY_VERIFY(breakerOf(registry).rejections >= 1);
@@ -126,9 +129,7 @@ void TestBreakerProbe::retriesRunBeforeAFailureCounts()
     spec.retry.jitter = 0;
     BreakerRegistry registry;
     TargetMonitor monitor;
-    monitor.setBreakers(&registry);
-    monitor.setTargets({spec});
-    monitor.start();
+    probeThrough(registry, monitor, spec);
 
     QTRY_COMPARE(statusOf(monitor, QStringLiteral("web")).checks, quint64(1));
     // Three requests, each through the breaker, make one failed check.
@@ -146,9 +147,7 @@ void TestBreakerProbe::forcedOpenStopsProbesOfAHealthyTarget()
     QVERIFY(server.listen());
     BreakerRegistry registry;
     TargetMonitor monitor;
-    monitor.setBreakers(&registry);
-    monitor.setTargets({guarded(server)});
-    monitor.start();
+    probeThrough(registry, monitor, guarded(server));
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("UP"));
 
     QVERIFY(registry.force(QStringLiteral("web"), BreakerForce::Open, QStringLiteral("api")));
@@ -171,10 +170,8 @@ void TestBreakerProbe::reconfiguringKeepsTheBreaker()
     ManualClock clock;
     BreakerRegistry registry(&clock);
     TargetMonitor monitor;
-    monitor.setBreakers(&registry);
     TargetSpec spec = guarded(server);
-    monitor.setTargets({spec});
-    monitor.start();
+    probeThrough(registry, monitor, spec);
     QTRY_COMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
 
     spec.breaker.failureThreshold = 10;

@@ -1,5 +1,6 @@
 // The breaker API, CLI and configuration reload end to end: the real `shivx serve`, the real
 // `shivx breaker` CLI, real HTTP, and SIGHUP to the real process.
+#include "loopbackport.h"
 #include "servefixture.h"
 
 #include <QEventLoop>
@@ -23,36 +24,6 @@ QJsonObject breaker(const QUrl &base, const QString &name)
             return v.toObject();
     }
     return {};
-}
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun cli(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(SHIVX_CLI), args);
-    CliRun r;
-    if (!p.waitForFinished(30000))
-        return r;
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-// A loopback port nothing listens on: bound once, then released.
-quint16 closedPort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = s.serverPort();
-    s.close();
-    return port;
 }
 
 QString config(quint16 port, int threshold, const QString &recovery)
@@ -92,7 +63,7 @@ private:
 
 void TestBreakerServe::listShowsBreakersAndForceNeedsToken()
 {
-    ServeProcess serve(config(closedPort(), 3, QStringLiteral("10m")));
+    ServeProcess serve(config(ShivxTest::closedLoopbackPort(), 3, QStringLiteral("10m")));
     QVERIFY2(serve.start(), serve.output().constData());
     const QUrl base = serve.url();
 
@@ -123,9 +94,8 @@ void TestBreakerServe::listShowsBreakersAndForceNeedsToken()
     const HttpAnswer wrongToken = httpRequest(force, "POST", R"({"state":"closed"})", "not-the-token");
     QCOMPARE(wrongToken.status, 401);
 
-    QFile tokenFile(serve.dataDir() + QStringLiteral("/api-token"));
-    QVERIFY(tokenFile.open(QIODevice::ReadOnly));
-    const QByteArray token = tokenFile.readAll().trimmed();
+    const QByteArray token = serve.apiToken();
+    QVERIFY(!token.isEmpty());
     const HttpAnswer closed = httpRequest(force, "POST", R"({"state":"closed"})", token);
     QCOMPARE(closed.status, 200);
     QCOMPARE(closed.json.value(QStringLiteral("breaker")).toObject().value(QStringLiteral("state")).toString(),
@@ -175,7 +145,7 @@ void TestBreakerServe::forceRejectsBadRequests()
     QFETCH(int, status);
     QFETCH(QString, message);
     if (!m_shared) {
-        m_shared = std::make_unique<ServeProcess>(config(closedPort(), 3, QStringLiteral("10m")));
+        m_shared = std::make_unique<ServeProcess>(config(ShivxTest::closedLoopbackPort(), 3, QStringLiteral("10m")));
         QVERIFY2(m_shared->start(), m_shared->output().constData());
     }
     ServeProcess *serve = m_shared.get();
@@ -190,45 +160,45 @@ void TestBreakerServe::forceRejectsBadRequests()
 
 void TestBreakerServe::cliListsAndForces()
 {
-    ServeProcess serve(config(closedPort(), 3, QStringLiteral("10m")));
+    ServeProcess serve(config(ShivxTest::closedLoopbackPort(), 3, QStringLiteral("10m")));
     QVERIFY2(serve.start(), serve.output().constData());
     const QString dataDir = serve.dataDir();
     QTRY_COMPARE_WITH_TIMEOUT(breaker(serve.url(), QStringLiteral("down")).value(QStringLiteral("state")).toString(),
                               QStringLiteral("open"), 15000);
 
-    const CliRun list = cli({QStringLiteral("breaker"), QStringLiteral("list"), QStringLiteral("--data-dir"), dataDir});
+    const CliRun list = runCli({QStringLiteral("breaker"), QStringLiteral("list"), QStringLiteral("--data-dir"), dataDir});
     QCOMPARE(list.exitCode, 0);
     QVERIFY2(list.out.contains("NAME"), list.out.constData());
     QVERIFY2(QRegularExpression(QStringLiteral("\\ndown +open +auto +3 +3 ")).match(QString::fromUtf8(list.out)).hasMatch(),
              list.out.constData());
     QVERIFY(list.out.contains("3 consecutive failures"));
 
-    const CliRun json = cli({QStringLiteral("breaker"), QStringLiteral("list"), QStringLiteral("--format"),
+    const CliRun json = runCli({QStringLiteral("breaker"), QStringLiteral("list"), QStringLiteral("--format"),
                              QStringLiteral("json"), QStringLiteral("--url"), serve.url().toString(),
                              QStringLiteral("--data-dir"), dataDir});
     QCOMPARE(json.exitCode, 0);
     QCOMPARE(QJsonDocument::fromJson(json.out).object().value(QStringLiteral("breakers")).toArray().size(), 2);
 
-    const CliRun open = cli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("self"),
+    const CliRun open = runCli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("self"),
                              QStringLiteral("open"), QStringLiteral("--data-dir"), dataDir});
     QCOMPARE(open.exitCode, 0);
     QCOMPARE(open.out, QByteArray("breaker self: open (force open)\n"));
     QCOMPARE(breaker(serve.url(), QStringLiteral("self")).value(QStringLiteral("state")).toString(), QStringLiteral("open"));
-    const CliRun back = cli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("self"),
+    const CliRun back = runCli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("self"),
                              QStringLiteral("auto"), QStringLiteral("--data-dir"), dataDir});
     QCOMPARE(back.exitCode, 0);
     QCOMPARE(breaker(serve.url(), QStringLiteral("self")).value(QStringLiteral("state")).toString(), QStringLiteral("closed"));
 
-    const CliRun unknown = cli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("nope"),
+    const CliRun unknown = runCli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("nope"),
                                 QStringLiteral("open"), QStringLiteral("--data-dir"), dataDir});
     QCOMPARE(unknown.exitCode, 1);
     QVERIFY2(unknown.err.contains("404") && unknown.err.contains("\"nope\""), unknown.err.constData());
-    const CliRun usage = cli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("self"),
+    const CliRun usage = runCli({QStringLiteral("breaker"), QStringLiteral("force"), QStringLiteral("self"),
                               QStringLiteral("sideways"), QStringLiteral("--data-dir"), dataDir});
     QCOMPARE(usage.exitCode, 2);
     QVERIFY(usage.err.contains("\"sideways\" is not open, closed or auto"));
     QTemporaryDir empty;
-    const CliRun noEngine = cli({QStringLiteral("breaker"), QStringLiteral("list"), QStringLiteral("--data-dir"), empty.path()});
+    const CliRun noEngine = runCli({QStringLiteral("breaker"), QStringLiteral("list"), QStringLiteral("--data-dir"), empty.path()});
     QCOMPARE(noEngine.exitCode, 1);
     QVERIFY2(noEngine.err.contains("no running engine"), noEngine.err.constData());
     QCOMPARE(serve.terminate(), 0);
@@ -236,7 +206,7 @@ void TestBreakerServe::cliListsAndForces()
 
 void TestBreakerServe::sighupRetunesKeepingStateAndCounts()
 {
-    const quint16 port = closedPort();
+    const quint16 port = ShivxTest::closedLoopbackPort();
     ServeProcess serve(config(port, 3, QStringLiteral("10m")));
     QVERIFY2(serve.start(), serve.output().constData());
     const QUrl base = serve.url();

@@ -16,35 +16,6 @@
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun cli(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(SHIVX_CLI), args);
-    CliRun r;
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QByteArray readToken(const QString &dataDir)
-{
-    QFile f(dataDir + QStringLiteral("/api-token"));
-    return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed() : QByteArray();
-}
-
 const char FastConfig[] = "sampler: {interval: 200ms}\n";
 
 } // namespace
@@ -168,7 +139,7 @@ private Q_SLOTS:
         ServeProcess *serve = m_shared.get();
         const HttpAnswer a
             = httpRequest(serve->url().resolved(QUrl(QStringLiteral("/api/degradation/pin"))), "POST",
-                body, readToken(serve->dataDir()));
+                body, serve->apiToken());
         QCOMPARE(a.status, 400);
         QCOMPARE(a.json.value(QStringLiteral("error")).toString(), QStringLiteral("bad_request"));
         QVERIFY2(a.json.value(QStringLiteral("message")).toString().startsWith(message),
@@ -185,7 +156,7 @@ private Q_SLOTS:
         ServeProcess serve(QString::fromLatin1(FastConfig));
         QVERIFY2(serve.start(), serve.output().constData());
         const QUrl base = serve.url();
-        const QByteArray token = readToken(serve.dataDir());
+        const QByteArray token = serve.apiToken();
         QVERIFY(!token.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(
             httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200, 15000);
@@ -246,7 +217,7 @@ private Q_SLOTS:
         const QStringList historyQuery { QStringLiteral("history"), QStringLiteral("query"),
             QStringLiteral("degradation.level"), QStringLiteral("--step"), QStringLiteral("1s"),
             QStringLiteral("--data-dir"), serve.dataDir() };
-        QTRY_VERIFY_WITH_TIMEOUT(cli(historyQuery).out.contains(",4,4,4,1\n"), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(runCli(historyQuery).out.contains(",4,4,4,1\n"), 15000);
 
         const HttpAnswer released
             = httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation/release"))), "POST",
@@ -263,7 +234,7 @@ private Q_SLOTS:
 
         QCOMPARE(serve.terminate(), 0);
         // What the engine wrote last, on its way out, is the level after the release.
-        const QByteArray history = cli(historyQuery).out;
+        const QByteArray history = runCli(historyQuery).out;
         QVERIFY2(history.trimmed().endsWith(",0,0,0,1"), history.constData());
     }
 
@@ -274,7 +245,7 @@ private Q_SLOTS:
         const QString dir = serve.dataDir();
         const QUrl state = serve.url().resolved(QUrl(QStringLiteral("/api/degradation")));
 
-        CliRun r = cli({ QStringLiteral("degrade"), QStringLiteral("set"),
+        CliRun r = runCli({ QStringLiteral("degrade"), QStringLiteral("set"),
             QStringLiteral("LEVEL_2"), QStringLiteral("--reason"),
             QStringLiteral("planned failover"), QStringLiteral("--for"), QStringLiteral("30m"),
             QStringLiteral("--data-dir"), dir });
@@ -288,7 +259,7 @@ private Q_SLOTS:
                     .toString()
                     .startsWith(QStringLiteral("cli:")));
 
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--data-dir"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--data-dir"),
             dir });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("level       LEVEL_2"), r.out.constData());
@@ -299,7 +270,7 @@ private Q_SLOTS:
             r.out.constData());
 
         // --url reaches the same engine; the token still comes from --data-dir.
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--json"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--json"),
             QStringLiteral("--url"), serve.url().toString(), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 0);
         const QJsonObject json = QJsonDocument::fromJson(r.out).object();
@@ -317,21 +288,21 @@ private Q_SLOTS:
             0.25);
 
         // Bad arguments are usage errors before anything is sent.
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_9"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_9"),
             QStringLiteral("--reason"), QStringLiteral("x"), QStringLiteral("--for"),
             QStringLiteral("5m"), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("\"LEVEL_9\" is not a level"), r.err.constData());
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_1"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_1"),
             QStringLiteral("--for"), QStringLiteral("5m"), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("--reason TEXT is required"), r.err.constData());
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_1"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_1"),
             QStringLiteral("--reason"), QStringLiteral("x"), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("--for DURATION is required"), r.err.constData());
         // The engine's own refusal comes back with its message.
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_1"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("set"), QStringLiteral("LEVEL_1"),
             QStringLiteral("--reason"), QStringLiteral("x"), QStringLiteral("--for"),
             QStringLiteral("30d"), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 2);
@@ -339,7 +310,7 @@ private Q_SLOTS:
         QCOMPARE(httpRequest(state).json.value(QStringLiteral("level")).toString(),
             QStringLiteral("LEVEL_2"));
 
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("release"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("release"),
             QStringLiteral("--data-dir"), dir });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.startsWith("released; level now NORMAL"), r.out.constData());
@@ -352,14 +323,14 @@ private Q_SLOTS:
         QVERIFY(fake.open(QIODevice::WriteOnly));
         fake.write(QByteArray(64, '0') + "\n");
         fake.close();
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("release"), QStringLiteral("--url"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("release"), QStringLiteral("--url"),
             serve.url().toString(), QStringLiteral("--data-dir"), other.path() });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("HTTP 401"), r.err.constData());
 
         QCOMPARE(serve.terminate(), 0);
         // No engine running any more: exit 1 with the reason.
-        r = cli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--data-dir"),
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--data-dir"),
             dir });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("no running engine"), r.err.constData());

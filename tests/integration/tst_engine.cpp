@@ -2,6 +2,7 @@
 // a real SQLite file, real HTTP.
 #include "core/config.h"
 #include "core/engine.h"
+#include "testengine.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -20,18 +21,6 @@ int threadCount()
     return int(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
 }
 
-Engine::Options options(const QString &dataDir, const QByteArray &yaml)
-{
-    Engine::Options o;
-    auto c = ConfigLoader::parse(yaml, QStringLiteral("test.yaml"));
-    if (!c)
-        qFatal("%s", qPrintable(c.error().message));
-    o.config = *c;
-    o.dataDir = dataDir;
-    o.listen = QStringLiteral("127.0.0.1:0");
-    return o;
-}
-
 } // namespace
 
 class TstEngine : public QObject
@@ -48,7 +37,7 @@ private Q_SLOTS:
             + QByteArray::number(up.serverPort()) + ", interval: 300ms, timeout: 200ms, critical: true}\n";
         const int before = threadCount();
         {
-            Engine engine(options(dir.path(), yaml));
+            Engine engine(ShivxTest::engineOptions(dir.path(), yaml));
             QSignalSpy health(&engine, &Engine::healthChanged);
             QSignalSpy targets(&engine, &Engine::targetsChanged);
             QSignalSpy samples(&engine, &Engine::hostSampled);
@@ -90,7 +79,7 @@ private Q_SLOTS:
         QFile blocker(dir.filePath(QStringLiteral("file")));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         blocker.close();
-        Engine engine(options(dir.filePath(QStringLiteral("file/sub")), ""));
+        Engine engine(ShivxTest::engineOptions(dir.filePath(QStringLiteral("file/sub")), ""));
         const auto r = engine.start();
         QVERIFY(!r.ok());
         QVERIFY2(r.error().message.contains(QLatin1String("file/sub")), qPrintable(r.error().message));
@@ -109,7 +98,7 @@ private Q_SLOTS:
         f.close();
         const QByteArray before = QCryptographicHash::hash(junk, QCryptographicHash::Sha256);
 
-        Engine engine(options(dir.path(), ""));
+        Engine engine(ShivxTest::engineOptions(dir.path(), ""));
         const auto r = engine.start();
         QVERIFY(!r.ok());
         QVERIFY2(r.error().message.contains(db), qPrintable(r.error().message));
@@ -120,7 +109,7 @@ private Q_SLOTS:
     void historyIsWrittenWhileRunning()
     {
         QTemporaryDir dir;
-        Engine engine(options(dir.path(), "sampler: {interval: 200ms}\n"));
+        Engine engine(ShivxTest::engineOptions(dir.path(), "sampler: {interval: 200ms}\n"));
         QVERIFY(engine.start().ok());
         QTest::qWait(2500);
         engine.stop();

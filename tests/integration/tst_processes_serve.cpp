@@ -17,20 +17,9 @@ using namespace ShivxTest;
 
 namespace {
 
-struct CliRun
-{
-    int code = -1;
-    QString out;
-    QString err;
-};
-
 CliRun cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(SHIVX_CLI), QStringList{QStringLiteral("process")} + args);
-    p.waitForFinished(20000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return runCli(QStringList{QStringLiteral("process")} + args, 20000);
 }
 
 } // namespace
@@ -77,9 +66,8 @@ private Q_SLOTS:
 )").arg(pidFile, ChildProgram);
         m_serve = std::make_unique<ServeProcess>(yaml);
         QVERIFY2(m_serve->start(), m_serve->output().constData());
-        QFile tokenFile(m_serve->dataDir() + QStringLiteral("/api-token"));
-        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
-        m_token = tokenFile.readAll().trimmed();
+        m_token = m_serve->apiToken();
+        QVERIFY(!m_token.isEmpty());
         QTRY_COMPARE(workerState(), QStringLiteral("running"));
     }
 
@@ -143,25 +131,25 @@ private Q_SLOTS:
     {
         const QString dir = m_serve->dataDir();
         CliRun r = cli({QStringLiteral("list"), QStringLiteral("--data-dir"), dir});
-        QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(QLatin1String("worker")) && r.out.contains(QLatin1String("running")), qPrintable(r.out));
-        QVERIFY(r.out.contains(QString::number(workerPid())));
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("worker") && r.out.contains("running"), r.out.constData());
+        QVERIFY(r.out.contains(QByteArray::number(workerPid())));
 
         r = cli({QStringLiteral("stop"), QStringLiteral("worker"), QStringLiteral("--data-dir"), dir,
                  QStringLiteral("--url"), m_serve->url().toString()});
-        QCOMPARE(r.code, 0);
+        QCOMPARE(r.exitCode, 0);
         QTRY_COMPARE(workerState(), QStringLiteral("stopped"));
         r = cli({QStringLiteral("list"), QStringLiteral("--data-dir"), dir, QStringLiteral("--format"), QStringLiteral("json")});
-        QCOMPARE(r.code, 0);
-        QVERIFY(r.out.contains(QLatin1String("\"stopped\"")));
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("\"stopped\""));
 
         r = cli({QStringLiteral("start"), QStringLiteral("worker"), QStringLiteral("--data-dir"), dir});
-        QCOMPARE(r.code, 0);
+        QCOMPARE(r.exitCode, 0);
         QTRY_COMPARE(workerState(), QStringLiteral("running"));
 
         const qint64 pid = workerPid();
         r = cli({QStringLiteral("restart"), QStringLiteral("worker"), QStringLiteral("--data-dir"), dir});
-        QCOMPARE(r.code, 0);
+        QCOMPARE(r.exitCode, 0);
         QTRY_VERIFY(workerPid() != pid && workerState() == QLatin1String("running"));
     }
 
@@ -182,15 +170,15 @@ private Q_SLOTS:
         QFETCH(int, code);
         QFETCH(QString, message);
         const CliRun r = cli(args + QStringList{QStringLiteral("--data-dir"), m_serve->dataDir()});
-        QCOMPARE(r.code, code);
-        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(r.exitCode, code);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
     }
 
     void cliWithoutEngine()
     {
         const CliRun r = cli({QStringLiteral("list"), QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("empty"))});
-        QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(QLatin1String("no running engine")), qPrintable(r.err));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no running engine"), r.err.constData());
     }
 
     void metrics()

@@ -23,9 +23,32 @@ private Q_SLOTS:
     void processByArgv0Basename();
     void command_data();
     void command();
-    void commandTimeoutKillsChild();
-    void commandTimeoutKillsProcessGroup();
+    void commandTimeoutKills_data();
+    void commandTimeoutKills();
+
+private:
+    // Starts `monitor` on the single target `spec` and waits until it reports UP.
+    void watchUntilUp(TargetMonitor &monitor, const TargetSpec &spec);
+    // Kills `child` and waits until `monitor` reports `spec` DOWN with `error`.
+    void killAndExpectDown(
+        TargetMonitor &monitor, const TargetSpec &spec, QProcess *child, const QString &error);
 };
+
+void TestProcessProbeLive::watchUntilUp(TargetMonitor &monitor, const TargetSpec &spec)
+{
+    monitor.setTargets({ spec });
+    monitor.start();
+    QTRY_COMPARE(stateOf(monitor, spec.name), QStringLiteral("UP"));
+}
+
+void TestProcessProbeLive::killAndExpectDown(
+    TargetMonitor &monitor, const TargetSpec &spec, QProcess *child, const QString &error)
+{
+    child->kill();
+    QVERIFY(child->waitForFinished());
+    QTRY_COMPARE(stateOf(monitor, spec.name), QStringLiteral("DOWN"));
+    QCOMPARE(statusOf(monitor, spec.name).lastError, error);
+}
 
 void TestProcessProbeLive::processByPidFile()
 {
@@ -39,14 +62,10 @@ void TestProcessProbeLive::processByPidFile()
     TargetSpec spec = baseSpec(QStringLiteral("svc"), TargetKind::Process);
     spec.pidFile = pidFile;
     TargetMonitor monitor;
-    monitor.setTargets({ spec });
-    monitor.start();
-    QTRY_COMPARE(stateOf(monitor, QStringLiteral("svc")), QStringLiteral("UP"));
-
-    child->kill();
-    QVERIFY(child->waitForFinished());
-    QTRY_COMPARE(stateOf(monitor, QStringLiteral("svc")), QStringLiteral("DOWN"));
-    QCOMPARE(statusOf(monitor, QStringLiteral("svc")).lastError,
+    watchUntilUp(monitor, spec);
+    if (QTest::currentTestFailed())
+        return;
+    killAndExpectDown(monitor, spec, child,
         QStringLiteral("pid %1 from %2 is not running").arg(pid).arg(pidFile));
 }
 
@@ -73,15 +92,10 @@ void TestProcessProbeLive::processByName()
     TargetSpec spec = baseSpec(QStringLiteral("svc"), TargetKind::Process);
     spec.processName = name;
     TargetMonitor monitor;
-    monitor.setTargets({ spec });
-    monitor.start();
-    QTRY_COMPARE(stateOf(monitor, QStringLiteral("svc")), QStringLiteral("UP"));
-
-    child->kill();
-    QVERIFY(child->waitForFinished());
-    QTRY_COMPARE(stateOf(monitor, QStringLiteral("svc")), QStringLiteral("DOWN"));
-    QCOMPARE(statusOf(monitor, QStringLiteral("svc")).lastError,
-        QStringLiteral("no process named %1").arg(name));
+    watchUntilUp(monitor, spec);
+    if (QTest::currentTestFailed())
+        return;
+    killAndExpectDown(monitor, spec, child, QStringLiteral("no process named %1").arg(name));
 }
 
 void TestProcessProbeLive::processByArgv0Basename()
@@ -95,9 +109,7 @@ void TestProcessProbeLive::processByArgv0Basename()
     TargetSpec spec = baseSpec(QStringLiteral("svc"), TargetKind::Process);
     spec.processName = name;
     TargetMonitor monitor;
-    monitor.setTargets({ spec });
-    monitor.start();
-    QTRY_COMPARE(stateOf(monitor, QStringLiteral("svc")), QStringLiteral("UP"));
+    watchUntilUp(monitor, spec);
 }
 
 void TestProcessProbeLive::command_data()
@@ -148,12 +160,42 @@ void TestProcessProbeLive::command()
     monitor.stop();
 }
 
-void TestProcessProbeLive::commandTimeoutKillsChild()
+void TestProcessProbeLive::commandTimeoutKills_data()
 {
-    const QString pidFile = m_dir.filePath(QStringLiteral("command.pid"));
-    TargetSpec spec = commandSpec(QStringLiteral("check"), Helper,
-        { QStringLiteral("--pidfile"), pidFile, QStringLiteral("--hang") });
-    spec.timeoutMs = 1000;
+    // "{pidfile}" in args stands for the pid file the hanging helper writes.
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("timeoutMs");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<bool>("reapedBeforeReport");
+
+    QTest::newRow("child, reaped before the result")
+        << Helper << QStringList { "--pidfile", "{pidfile}", "--hang" } << 1000
+        << "timed out after 1s" << true;
+    // The shell forks the helper (the trailing "; exit 0" keeps it from exec'ing), so the
+    // helper is a grandchild that only a process-group kill reaches. It is re-parented to
+    // init, which reaps it on its own schedule; dead is what matters.
+    QTest::newRow("grandchild, by process group")
+        << QStringLiteral("/bin/sh")
+        << QStringList { "-c",
+               QStringLiteral("'%1' --pidfile '{pidfile}' --hang; exit 0").arg(Helper) }
+        << 1500 << "timed out after 1s500ms" << false;
+}
+
+void TestProcessProbeLive::commandTimeoutKills()
+{
+    QFETCH(QString, command);
+    QFETCH(QStringList, args);
+    QFETCH(int, timeoutMs);
+    QFETCH(QString, error);
+    QFETCH(bool, reapedBeforeReport);
+
+    // One pid file per row: a file left by the row before would name a dead process.
+    const QString pidFile
+        = m_dir.filePath(QStringLiteral("command-%1.pid").arg(QTest::currentDataTag()));
+    args.replaceInStrings(QStringLiteral("{pidfile}"), pidFile);
+    TargetSpec spec = commandSpec(QStringLiteral("check"), command, args);
+    spec.timeoutMs = timeoutMs;
     spec.intervalMs = 60'000;
     TargetMonitor monitor;
     monitor.setTargets({ spec });
@@ -163,34 +205,11 @@ void TestProcessProbeLive::commandTimeoutKillsChild()
     QVERIFY(ProcessProbe::isRunning(pid));
 
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("check")), QStringLiteral("DOWN"));
-    QCOMPARE(
-        statusOf(monitor, QStringLiteral("check")).lastError, QStringLiteral("timed out after 1s"));
-    // Reaped before the result was reported: not even a zombie is left.
-    QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)));
-}
-
-void TestProcessProbeLive::commandTimeoutKillsProcessGroup()
-{
-    // The shell forks the helper (the trailing "; exit 0" keeps it from exec'ing), so the
-    // helper is a grandchild that only a process-group kill reaches.
-    const QString pidFile = m_dir.filePath(QStringLiteral("grandchild.pid"));
-    const QString script
-        = QStringLiteral("'%1' --pidfile '%2' --hang; exit 0").arg(Helper, pidFile);
-    TargetSpec spec = commandSpec(
-        QStringLiteral("check"), QStringLiteral("/bin/sh"), { QStringLiteral("-c"), script });
-    spec.timeoutMs = 1500;
-    spec.intervalMs = 60'000;
-    TargetMonitor monitor;
-    monitor.setTargets({ spec });
-    monitor.start();
-    QTRY_VERIFY(readPidFile(pidFile) > 0);
-    const qint64 grandchild = readPidFile(pidFile);
-
-    QTRY_COMPARE(stateOf(monitor, QStringLiteral("check")), QStringLiteral("DOWN"));
-    QCOMPARE(statusOf(monitor, QStringLiteral("check")).lastError,
-        QStringLiteral("timed out after 1s500ms"));
-    // Re-parented to init, which reaps it on its own schedule; dead is what matters.
-    QTRY_VERIFY(!ProcessProbe::isRunning(grandchild));
+    QCOMPARE(statusOf(monitor, QStringLiteral("check")).lastError, error);
+    if (reapedBeforeReport)
+        QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid))); // not even a zombie
+    else
+        QTRY_VERIFY(!ProcessProbe::isRunning(pid));
 }
 
 QTEST_GUILESS_MAIN(TestProcessProbeLive)

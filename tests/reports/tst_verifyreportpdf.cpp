@@ -12,11 +12,14 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QScopeGuard>
 #include <QTest>
+#include <QTranslator>
 
 #include <cstdio>
 #include <cstring>
@@ -112,6 +115,18 @@ int pageCount(const QString &pdf)
     return -1;
 }
 
+// Copies the PDF to build/screenshots/NAME.pdf and renders its pages to NAME-N.png there,
+// for a person to look at.
+void keepForAPerson(const QString &pdf, const QString &name)
+{
+    const QString base = QStringLiteral(SHIVX_BINARY_DIR "/screenshots/") + name;
+    QDir().mkpath(QFileInfo(base).path());
+    QFile::remove(base + QStringLiteral(".pdf"));
+    QFile::copy(pdf, base + QStringLiteral(".pdf"));
+    QProcess::execute(pdfTool("pdftoppm"),
+        { QStringLiteral("-png"), QStringLiteral("-r"), QStringLiteral("80"), pdf, base });
+}
+
 } // namespace
 
 class TstVerifyReportPdf : public QObject
@@ -121,6 +136,7 @@ private Q_SLOTS:
     void initTestCase();
     void tamperedReportNamesTheLocation();
     void intactReport();
+    void germanReport();
     void longReportHasNumberedPages();
     void unwritablePathIsAnError();
     void withoutGuiApplicationIsAnError();
@@ -162,14 +178,7 @@ void TstVerifyReportPdf::tamperedReportNamesTheLocation()
     QVERIFY(text.contains(QLatin1String("Older checkpoints not listed: 34")));
     QVERIFY(text.contains(QLatin1String("Page 1 of")));
 
-    // For a person to look at.
-    const QString shots = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
-    QDir().mkpath(shots);
-    QFile::remove(shots + QStringLiteral("/verify-report-tampered.pdf"));
-    QFile::copy(path, shots + QStringLiteral("/verify-report-tampered.pdf"));
-    QProcess::execute(pdfTool("pdftoppm"), { QStringLiteral("-png"), QStringLiteral("-r"),
-                                               QStringLiteral("80"), path,
-                                               shots + QStringLiteral("/verify-report-tampered") });
+    keepForAPerson(path, QStringLiteral("verify-report-tampered"));
 }
 
 void TstVerifyReportPdf::intactReport()
@@ -181,6 +190,28 @@ void TstVerifyReportPdf::intactReport()
     QVERIFY(text.contains(QLatin1String("INTACT")));
     QVERIFY(text.contains(QLatin1String("No problems were found")));
     QVERIFY(!text.contains(QLatin1String("TAMPERED")));
+}
+
+void TstVerifyReportPdf::germanReport()
+{
+    // The console's German translation, as lrelease built it; the console exports the PDF
+    // in the language it shows.
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral(SHIVX_BINARY_DIR "/translations/shivx_de.qm")));
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    const auto uninstall = qScopeGuard([&] { QCoreApplication::removeTranslator(&german); });
+
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath(QStringLiteral("bericht.pdf"));
+    QVERIFY(Reports::writeVerifyReportPdf(sampleReport(true), path).ok());
+    const QString text = runTool(pdfTool("pdftotext"), { path, QStringLiteral("-") });
+    for (const char *word : { "Prüfbericht der Audit-Kette", "MANIPULIERT", "Zusammenfassung",
+             "Befunde", "Hash stimmt nicht", "seg-000002.ndjson.zst Zeile 4711 (Seq 204711)",
+             "Signierte Checkpoints", "UNGÜLTIG", "Verfahren", "Seite 1 von" })
+        QVERIFY2(text.contains(QString::fromUtf8(word)), word);
+    for (const char *word : { "Summary", "Findings", "Hash mismatch", "Signed checkpoints", "Method" })
+        QVERIFY2(!text.contains(QLatin1String(word)), word);
+    keepForAPerson(path, QStringLiteral("verify-report-de"));
 }
 
 void TstVerifyReportPdf::longReportHasNumberedPages()

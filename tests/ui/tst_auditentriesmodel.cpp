@@ -4,6 +4,7 @@
 
 #include "audit/auditentriesmodel.h"
 #include "auditstreamfixture.h"
+#include "procfs.h"
 #include "widgets/statuscolors.h"
 
 #include <QElapsedTimer>
@@ -16,19 +17,6 @@ using Shivx::Ui::AuditEntriesModel;
 namespace F = AuditStreamFixture;
 
 namespace {
-
-// Resident memory of this process in KiB (Linux), for the report of the million-row test.
-qint64 rssKiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 QString cell(const AuditEntriesModel &m, int row, int column, int role = Qt::DisplayRole)
 {
@@ -76,7 +64,7 @@ void TstAuditEntriesModel::millionEntriesStayLazy()
     const F::Written w = F::writeStream(m_tmp.filePath(QStringLiteral("big")), opt);
     QCOMPARE(w.segments.size(), 3);
 
-    const qint64 rssBefore = rssKiB();
+    const qint64 rssBefore = ShivxTest::selfRssKiB();
     QElapsedTimer timer;
     timer.start();
     auto reader = AuditReader::open(w.dir);
@@ -115,7 +103,7 @@ void TstAuditEntriesModel::millionEntriesStayLazy()
 
     qInfo("%lld entries: index %lld ms, index %lld bytes, RSS +%lld KiB after open and "
           "reads; row %d in %lld ms, row %d (zstd segment, first touch) in %lld ms",
-        n, indexMs, reader->indexBytes(), rssKiB() - rssBefore, last, lastRowMs, mid,
+        n, indexMs, reader->indexBytes(), ShivxTest::selfRssKiB() - rssBefore, last, lastRowMs, mid,
         compressedRowMs);
 }
 

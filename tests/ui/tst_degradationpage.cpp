@@ -9,6 +9,7 @@
 #include "degradation/levelhistory.h"
 #include "overview/overviewpage.h"
 #include "shell/mainwindow.h"
+#include "testengine.h"
 #include "widgets/statuscolors.h"
 
 #include <QApplication>
@@ -33,22 +34,6 @@ using Shivx::Ui::MainWindow;
 using L = DegradationLevel;
 
 namespace {
-
-std::unique_ptr<Engine> startEngine(const QString &dataDir)
-{
-    auto config
-        = ConfigLoader::parse("engine: {listen: \"127.0.0.1:0\"}\nsampler: {interval: 200ms}\n",
-            QStringLiteral("tst_degradationpage.yaml"));
-    if (!config)
-        return {};
-    Engine::Options options;
-    options.config = config.value();
-    options.dataDir = dataDir;
-    auto engine = std::make_unique<Engine>(options);
-    if (!engine->start())
-        return {};
-    return engine;
-}
 
 // Answers the next modal dialog with `button`; `seen` says whether it was the EMERGENCY one.
 void answerNextDialog(QMessageBox::StandardButton button, bool *seen)
@@ -107,7 +92,7 @@ private Q_SLOTS:
     void bannerControlsMatrixAndTimeline()
     {
         QTemporaryDir dataDir;
-        auto engine = startEngine(dataDir.path());
+        auto engine = ShivxTest::startEngine(dataDir.path(), "sampler: {interval: 200ms}\n");
         QVERIFY(engine);
         MainWindow window(engine.get());
         window.resize(1280, 800);

@@ -11,6 +11,7 @@
 #include "overview/scorebreakdownmodel.h"
 #include "overview/targetsmodel.h"
 #include "shell/mainwindow.h"
+#include "testengine.h"
 #include "widgets/gaugewidget.h"
 
 #include <QComboBox>
@@ -41,25 +42,44 @@ using Shivx::Ui::MainWindow;
 
 namespace {
 
-std::unique_ptr<Engine> startEngine(const QByteArray &yaml, const QString &dataDir)
+// The console as shivx-console shows it: a started engine on a fresh data directory and its
+// main window, 1280x800 on the Overview page. The window is closed and the engine stopped on
+// destruction, in that order, as shivx-console does.
+class Console
 {
-    auto config = ConfigLoader::parse(yaml, QStringLiteral("tst_mainwindow.yaml"));
-    if (!config) {
-        qWarning("config: %s", qUtf8Printable(config.error().toString()));
-        return {};
+public:
+    Console() = default;
+    Console(const Console &) = delete;
+    Console &operator=(const Console &) = delete;
+    ~Console()
+    {
+        if (m_window)
+            m_window->close();
+        if (m_engine)
+            m_engine->stop();
     }
-    Engine::Options options;
-    options.config = config.value();
-    options.dataDir = dataDir;
-    options.listen = QStringLiteral("127.0.0.1:0");
-    auto engine = std::make_unique<Engine>(options);
-    const auto started = engine->start();
-    if (!started) {
-        qWarning("start: %s", qUtf8Printable(started.error().toString()));
-        return {};
+
+    // False, with the reason logged, when the engine does not start or the window not show.
+    bool open(const QByteArray &yaml)
+    {
+        if (!m_dataDir.isValid())
+            return false;
+        m_engine = ShivxTest::startEngine(m_dataDir.path(), yaml);
+        if (!m_engine)
+            return false;
+        m_window = std::make_unique<MainWindow>(m_engine.get());
+        m_window->resize(1280, 800);
+        m_window->showPage(MainWindow::OverviewPageIndex);
+        m_window->show();
+        return QTest::qWaitForWindowExposed(m_window.get());
     }
-    return engine;
-}
+    MainWindow &window() { return *m_window; }
+
+private:
+    QTemporaryDir m_dataDir;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<MainWindow> m_window;
+};
 
 QString screenshotPath(const QString &page)
 {
@@ -103,22 +123,13 @@ void TstMainWindow::initTestCase()
 
 void TstMainWindow::showsLiveDataOnEveryPage()
 {
-    QTemporaryDir dataDir;
-    QVERIFY(dataDir.isValid());
     QTcpServer service;
     QVERIFY(service.listen(QHostAddress::LocalHost, 0));
-
-    const QByteArray yaml = configWithLocalService(service.serverPort(),
+    Console console;
+    QVERIFY(console.open(configWithLocalService(service.serverPort(),
         "  - {name: engine-api, type: http, url: \"http://${api}/api/health/live\", interval: 1s,"
-        " timeout: 500ms}\n");
-    auto engine = startEngine(yaml, dataDir.path());
-    QVERIFY(engine);
-
-    MainWindow window(engine.get());
-    window.resize(1280, 800);
-    window.showPage(MainWindow::OverviewPageIndex);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+        " timeout: 500ms}\n")));
+    MainWindow &window = console.window();
     QCOMPARE(window.windowTitle(), QStringLiteral("ShivX Resilience Console"));
 
     // Overview: a live score, host gauges and both targets probed.
@@ -157,7 +168,8 @@ void TstMainWindow::showsLiveDataOnEveryPage()
     QCOMPARE(window.currentPage(), int(MainWindow::AuditPageIndex));
     QVERIFY(window.auditPage()->isVisible());
     window.auditPage()->reload();
-    QTRY_VERIFY_WITH_TIMEOUT(window.auditPage()->streams().contains(QStringLiteral("resilience")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.auditPage()->streams().contains(QStringLiteral("resilience")), 10000);
     QSignalSpy verified(window.auditPage(), &Ui::AuditPage::verifyFinished);
     window.auditPage()->startVerify();
     QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 1, 30000);
@@ -229,14 +241,10 @@ void TstMainWindow::showsLiveDataOnEveryPage()
 
     window.showPage(MainWindow::OverviewPageIndex);
     QCOMPARE(window.currentPage(), int(MainWindow::OverviewPageIndex));
-    window.close();
-    engine->stop();
 }
 
 void TstMainWindow::staysResponsiveWhileProbeHangs()
 {
-    QTemporaryDir dataDir;
-    QVERIFY(dataDir.isValid());
     // Accepts connections (the kernel does, from the backlog) and never answers a byte.
     QTcpServer silent;
     QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
@@ -255,13 +263,9 @@ targets:
     // The probe starts with the engine, so the hang is measured from there.
     QElapsedTimer sinceStart;
     sinceStart.start();
-    auto engine = startEngine(yaml, dataDir.path());
-    QVERIFY(engine);
-    MainWindow window(engine.get());
-    window.resize(1280, 800);
-    window.showPage(MainWindow::OverviewPageIndex);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    Console console;
+    QVERIFY(console.open(yaml));
+    MainWindow &window = console.window();
 
     // A 50 ms timer on the GUI thread keeps time while the probe waits out its timeout.
     QElapsedTimer sinceTick;
@@ -301,24 +305,15 @@ targets:
                                   row, Ui::TargetsModel::LastErrorColumn))
                               .toString();
     QVERIFY(!error.isEmpty());
-    window.close();
-    engine->stop();
 }
 
 void TstMainWindow::followsLanguageChange()
 {
-    QTemporaryDir dataDir;
-    QVERIFY(dataDir.isValid());
     QTcpServer service;
     QVERIFY(service.listen(QHostAddress::LocalHost, 0));
-    const QByteArray yaml = configWithLocalService(service.serverPort());
-    auto engine = startEngine(yaml, dataDir.path());
-    QVERIFY(engine);
-    MainWindow window(engine.get());
-    window.resize(1280, 800);
-    window.showPage(MainWindow::OverviewPageIndex);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    Console console;
+    QVERIFY(console.open(configWithLocalService(service.serverPort())));
+    MainWindow &window = console.window();
     QTRY_COMPARE_WITH_TIMEOUT(window.overviewPage()->targetsModel()->rowCount(), 1, 10000);
 
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
@@ -345,6 +340,8 @@ void TstMainWindow::followsLanguageChange()
         QCOMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
         QCOMPARE(navigation->item(MainWindow::AuditPageIndex)->text(), QStringLiteral("Audit"));
         QCOMPARE(
+            navigation->item(MainWindow::RecoveryPageIndex)->text(), QStringLiteral("Recovery"));
+        QCOMPARE(
             navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Overview"));
         QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Health score"));
         QCOMPARE(hostPanel->title(), QStringLiteral("Host"));
@@ -364,6 +361,8 @@ void TstMainWindow::followsLanguageChange()
     // LanguageChange is posted to the windows, which pass it on to their children.
     QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("Verlauf"));
     QCOMPARE(navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Übersicht"));
+    QCOMPARE(navigation->item(MainWindow::RecoveryPageIndex)->text(),
+        QStringLiteral("Wiederherstellung"));
     QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Gesundheitswert"));
     QCOMPARE(hostPanel->title(), QStringLiteral("Rechner"));
     QCOMPARE(hostRowLabel(), QStringLiteral("Last (1/5/15 min)"));
@@ -379,9 +378,6 @@ void TstMainWindow::followsLanguageChange()
     QVERIFY(QCoreApplication::removeTranslator(&german));
     QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
     expectEnglish();
-
-    window.close();
-    engine->stop();
 }
 
 QTEST_MAIN(TstMainWindow)

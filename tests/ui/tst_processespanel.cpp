@@ -5,6 +5,7 @@
 #include "core/engine.h"
 #include "recovery/processesmodel.h"
 #include "recovery/processespanel.h"
+#include "testengine.h"
 #include "widgets/statuscolors.h"
 
 #include <QPlainTextEdit>
@@ -15,27 +16,6 @@
 
 using namespace Shivx;
 using namespace Shivx::Ui;
-
-namespace {
-
-std::unique_ptr<Engine> startEngine(const QByteArray &yaml, const QString &dataDir)
-{
-    auto config = ConfigLoader::parse(yaml, QStringLiteral("tst_processespanel.yaml"));
-    if (!config) {
-        qWarning("config: %s", qUtf8Printable(config.error().message));
-        return nullptr;
-    }
-    Engine::Options options;
-    options.config = config.value();
-    options.dataDir = dataDir;
-    options.startApi = false;
-    auto engine = std::make_unique<Engine>(options);
-    if (!engine->start())
-        return nullptr;
-    return engine;
-}
-
-} // namespace
 
 class tst_ProcessesPanel : public QObject
 {
@@ -84,7 +64,7 @@ private Q_SLOTS:
       args: [--print, "3000", flood, --hang]
       stop_timeout: 2s
 )").arg(QStringLiteral(SHIVX_TEST_HELPER)).toUtf8();
-        auto engine = startEngine(yaml, dir.path());
+        auto engine = ShivxTest::startEngine(dir.path(), yaml, ShivxTest::Api::Off);
         QVERIFY(engine);
         ProcessesPanel panel(engine.get());
         panel.resize(800, 600);

@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "core/engine.h"
+#include "loopbackport.h"
 #include "overview/overviewpage.h"
 #include "recovery/breakersmodel.h"
 #include "recovery/recoverypage.h"
@@ -30,15 +31,6 @@ using Shivx::Ui::BreakersModel;
 using Shivx::Ui::RecoveryPage;
 
 namespace {
-
-quint16 closedPort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = s.serverPort();
-    s.close();
-    return port;
-}
 
 QByteArray yaml(quint16 downPort, quint16 upPort, int threshold)
 {
@@ -100,7 +92,7 @@ void TstRecoveryPage::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
     QVERIFY(m_service.listen(QHostAddress::LocalHost, 0));
-    m_downPort = closedPort();
+    m_downPort = ShivxTest::closedLoopbackPort();
     m_configPath = m_dir.filePath(QStringLiteral("shivx.yaml"));
 }
 

@@ -8,6 +8,20 @@
 
 namespace Shivx::Ui {
 
+namespace {
+
+// The current level's column stands out in bold, header and cells alike.
+QVariant currentLevelFont(bool current)
+{
+    if (!current)
+        return {};
+    QFont bold;
+    bold.setBold(true);
+    return bold;
+}
+
+} // namespace
+
 FeatureMatrixModel::FeatureMatrixModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
@@ -89,12 +103,7 @@ QVariant FeatureMatrixModel::data(const QModelIndex &index, int role) const
             return tint;
         }
     case Qt::FontRole:
-        if (current) {
-            QFont bold;
-            bold.setBold(true);
-            return bold;
-        }
-        return {};
+        return currentLevelFont(current);
     case IsCurrentLevelRole:
         return current;
     case EnabledRole:
@@ -123,12 +132,7 @@ QVariant FeatureMatrixModel::headerData(int section, Qt::Orientation orientation
     case Qt::ToolTipRole:
         return DisplayFormat::degradationMeaning(level);
     case Qt::FontRole:
-        if (current) {
-            QFont bold;
-            bold.setBold(true);
-            return bold;
-        }
-        return {};
+        return currentLevelFont(current);
     case IsCurrentLevelRole:
         return current;
     default:

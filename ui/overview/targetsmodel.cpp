@@ -1,83 +1,11 @@
 #include "overview/targetsmodel.h"
-#include "widgets/changedcells.h"
 
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
 
-#include <QHash>
-#include <QSet>
-
 namespace Shivx::Ui {
 
-TargetsModel::TargetsModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
-
-int TargetsModel::rowOf(const QString &name) const
-{
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).name == name)
-            return i;
-    }
-    return -1;
-}
-
-void TargetsModel::update(const QList<TargetStatus> &targets)
-{
-    QHash<QString, int> incoming;
-    incoming.reserve(targets.size());
-    for (int i = 0; i < targets.size(); ++i)
-        incoming.insert(targets.at(i).name, i);
-
-    // Remove vanished targets from the bottom up so the rows still to visit keep their
-    // numbers; contiguous runs go in one removal.
-    for (int row = m_rows.size() - 1; row >= 0;) {
-        if (incoming.contains(m_rows.at(row).name)) {
-            --row;
-            continue;
-        }
-        int first = row;
-        while (first > 0 && !incoming.contains(m_rows.at(first - 1).name))
-            --first;
-        beginRemoveRows({}, first, row);
-        m_rows.remove(first, row - first + 1);
-        endRemoveRows();
-        row = first - 1;
-    }
-
-    // Update the targets that stayed, cell by cell. Adjacent changed columns of a row go
-    // out as one range; unchanged cells are not touched so the view repaints only them.
-    QSet<QString> known;
-    known.reserve(m_rows.size());
-    for (int row = 0; row < m_rows.size(); ++row) {
-        const TargetStatus previous = m_rows.at(row);
-        const TargetStatus &next = targets.at(incoming.value(previous.name));
-        known.insert(next.name);
-        // Fields no column shows (checks, weight...) are refreshed too, silently.
-        m_rows[row] = next;
-        forEachChangedRun(
-            ColumnCount, [&](int column) { return cellDiffers(column, previous, next); },
-            [](int column) { return rolesFor(column); },
-            [&](int first, int last, const QList<int> &roles) {
-                Q_EMIT dataChanged(index(row, first), index(row, last), roles);
-            });
-    }
-
-    // New targets are appended in one batch, in the engine's order.
-    QList<TargetStatus> added;
-    for (const TargetStatus &t : targets) {
-        if (!known.contains(t.name))
-            added.append(t);
-    }
-    if (!added.isEmpty()) {
-        beginInsertRows({}, m_rows.size(), m_rows.size() + added.size() - 1);
-        m_rows.append(added);
-        endInsertRows();
-    }
-}
-
-bool TargetsModel::cellDiffers(int column, const TargetStatus &a, const TargetStatus &b)
+bool TargetsModel::cellDiffers(int column, const TargetStatus &a, const TargetStatus &b) const
 {
     switch (column) {
     case NameColumn:
@@ -100,7 +28,7 @@ bool TargetsModel::cellDiffers(int column, const TargetStatus &a, const TargetSt
     return false;
 }
 
-QList<int> TargetsModel::rolesFor(int column)
+QList<int> TargetsModel::rolesFor(int column) const
 {
     QList<int> roles { Qt::DisplayRole, Qt::ToolTipRole, SortRole };
     if (column == StateColumn)
@@ -108,11 +36,6 @@ QList<int> TargetsModel::rolesFor(int column)
     if (column == LastErrorColumn)
         roles << Qt::ForegroundRole;
     return roles;
-}
-
-int TargetsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int TargetsModel::columnCount(const QModelIndex &parent) const
@@ -219,15 +142,6 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         }
     }
     return {};
-}
-
-void TargetsModel::retranslate()
-{
-    Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-    // Cells hold no cached text (data() builds it), so one range covers them all.
-    if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
-            { Qt::DisplayRole, Qt::ToolTipRole });
 }
 
 QVariant TargetsModel::headerData(int section, Qt::Orientation orientation, int role) const

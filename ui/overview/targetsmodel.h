@@ -2,17 +2,15 @@
 
 #include "health/target.h"
 
-#include <QAbstractTableModel>
-#include <QList>
+#include "widgets/namedrowsmodel.h"
 
 namespace Shivx::Ui {
 
 // The live targets table. Holds the engine's TargetStatus snapshots and formats cell text
-// only when data() asks for it. update() diffs the new snapshot against the rows it has:
-// dataChanged for exactly the cells whose value changed, one batched insert for new targets
-// and a remove per vanished target, so views keep selection, sorting and scroll position
-// while probes report every few seconds.
-class TargetsModel : public QAbstractTableModel
+// only when data() asks for it; update() (NamedRowsModel) diffs new snapshots against the
+// rows, so views keep selection, sorting and scroll position while probes report every few
+// seconds.
+class TargetsModel : public NamedRowsModel<TargetStatus>
 {
     Q_OBJECT
 public:
@@ -35,29 +33,18 @@ public:
         StateRole,
     };
 
-    explicit TargetsModel(QObject *parent = nullptr);
+    using NamedRowsModel::NamedRowsModel;
 
-    // Replaces the model's content with `targets`, keyed by target name.
-    void update(const QList<TargetStatus> &targets);
     const QList<TargetStatus> &targets() const { return m_rows; }
-    // Tells the views that headers and cell text are to be asked again, after the UI
-    // language changed (a model gets no LanguageChange event; its page forwards it).
-    void retranslate();
-    // Row of the target called `name`, or -1.
-    int rowOf(const QString &name) const;
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(
         int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    // Whether column `column` shows something different for `a` and `b`.
-    static bool cellDiffers(int column, const TargetStatus &a, const TargetStatus &b);
-    static QList<int> rolesFor(int column);
-
-    QList<TargetStatus> m_rows;
+    bool cellDiffers(int column, const TargetStatus &a, const TargetStatus &b) const override;
+    QList<int> rolesFor(int column) const override;
 };
 
 } // namespace Shivx::Ui

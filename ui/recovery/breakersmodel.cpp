@@ -1,71 +1,12 @@
 #include "recovery/breakersmodel.h"
-#include "widgets/changedcells.h"
 
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
 
-#include <QHash>
-
 namespace Shivx::Ui {
 
-BreakersModel::BreakersModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
-
-int BreakersModel::rowOf(const QString &name) const
-{
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).name == name)
-            return i;
-    }
-    return -1;
-}
-
-void BreakersModel::update(const QList<BreakerSnapshot> &breakers)
-{
-    QHash<QString, int> incoming;
-    incoming.reserve(breakers.size());
-    for (int i = 0; i < breakers.size(); ++i)
-        incoming.insert(breakers.at(i).name, i);
-
-    // Vanished breakers go first, bottom up, so the rows still to visit keep their numbers.
-    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (incoming.contains(m_rows.at(row).name))
-            continue;
-        beginRemoveRows({}, row, row);
-        m_rows.removeAt(row);
-        endRemoveRows();
-    }
-
-    for (int row = 0; row < m_rows.size(); ++row) {
-        const BreakerSnapshot previous = m_rows.at(row);
-        const BreakerSnapshot &next = breakers.at(incoming.value(previous.name));
-        incoming.remove(previous.name);
-        m_rows[row] = next;
-        // Adjacent changed cells of a row go out as one range; unchanged ones not at all.
-        forEachChangedRun(
-            ColumnCount, [&](int column) { return cellDiffers(column, previous, next); },
-            [](int column) { return rolesFor(column); },
-            [&](int first, int last, const QList<int> &roles) {
-                Q_EMIT dataChanged(index(row, first), index(row, last), roles);
-            });
-    }
-
-    // New breakers are appended in one batch, in the engine's (name) order.
-    QList<BreakerSnapshot> added;
-    for (const BreakerSnapshot &b : breakers) {
-        if (incoming.contains(b.name))
-            added.append(b);
-    }
-    if (!added.isEmpty()) {
-        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + added.size() - 1));
-        m_rows.append(added);
-        endInsertRows();
-    }
-}
-
-bool BreakersModel::cellDiffers(int column, const BreakerSnapshot &a, const BreakerSnapshot &b)
+bool BreakersModel::cellDiffers(
+    int column, const BreakerSnapshot &a, const BreakerSnapshot &b) const
 {
     switch (column) {
     case NameColumn:
@@ -91,17 +32,12 @@ bool BreakersModel::cellDiffers(int column, const BreakerSnapshot &a, const Brea
     return false;
 }
 
-QList<int> BreakersModel::rolesFor(int column)
+QList<int> BreakersModel::rolesFor(int column) const
 {
     QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole};
     if (column == StateColumn)
         roles << Qt::BackgroundRole << Qt::ForegroundRole << StateRole;
     return roles;
-}
-
-int BreakersModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int BreakersModel::columnCount(const QModelIndex &parent) const
@@ -179,14 +115,6 @@ QVariant BreakersModel::data(const QModelIndex &index, int role) const
         && (column == CallsColumn || column == FailuresColumn || column == RejectionsColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
-}
-
-void BreakersModel::retranslate()
-{
-    Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-    if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1),
-                           {Qt::DisplayRole, Qt::ToolTipRole});
 }
 
 QVariant BreakersModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -2,16 +2,14 @@
 
 #include "recovery/circuitbreaker.h"
 
-#include <QAbstractTableModel>
-#include <QList>
+#include "widgets/namedrowsmodel.h"
 
 namespace Shivx::Ui {
 
-// The engine's circuit breakers as a table, one row per breaker. update() diffs the new
-// snapshots against the rows it has and emits dataChanged for exactly the cells whose
-// value changed (the time-in-state column ticks every refresh; the others only when the
-// breaker does something), one insert for new breakers and a remove per vanished one.
-class BreakersModel : public QAbstractTableModel
+// The engine's circuit breakers as a table, one row per breaker. update() (NamedRowsModel)
+// emits dataChanged for exactly the cells whose value changed: the time-in-state column
+// ticks every refresh, the others only when the breaker does something.
+class BreakersModel : public NamedRowsModel<BreakerSnapshot>
 {
     Q_OBJECT
 public:
@@ -35,25 +33,18 @@ public:
         NameRole,
     };
 
-    explicit BreakersModel(QObject *parent = nullptr);
+    using NamedRowsModel::NamedRowsModel;
 
-    void update(const QList<BreakerSnapshot> &breakers);
     const QList<BreakerSnapshot> &breakers() const { return m_rows; }
-    int rowOf(const QString &name) const;
-    // Headers and cell text are asked again after a language change.
-    void retranslate();
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
 private:
-    static bool cellDiffers(int column, const BreakerSnapshot &a, const BreakerSnapshot &b);
-    static QList<int> rolesFor(int column);
-
-    QList<BreakerSnapshot> m_rows;
+    bool cellDiffers(int column, const BreakerSnapshot &a, const BreakerSnapshot &b) const override;
+    QList<int> rolesFor(int column) const override;
 };
 
 } // namespace Shivx::Ui

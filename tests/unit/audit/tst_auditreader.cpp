@@ -24,6 +24,17 @@ qint64 countSeq(qint64 n, Pred pred)
     return c;
 }
 
+// A stream of `entries` entries, `perSegment` to a segment, rotated segments compressed
+// unless `compressRotated` is false.
+F::Options streamOptions(qint64 entries, qint64 perSegment, bool compressRotated = true)
+{
+    F::Options opt;
+    opt.entries = entries;
+    opt.perSegment = perSegment;
+    opt.compressRotated = compressRotated;
+    return opt;
+}
+
 QList<qint64> searchAll(const AuditReader &reader, const AuditFilter &filter)
 {
     QList<qint64> rows;
@@ -80,9 +91,7 @@ void TstAuditReader::fixtureLinesAreWhatSealWrites()
 void TstAuditReader::readsPlainAndCompressedSegments()
 {
     QTemporaryDir tmp;
-    F::Options opt;
-    opt.entries = 100;
-    opt.perSegment = 40;
+    const F::Options opt = streamOptions(100, 40);
     const F::Written w = F::writeStream(tmp.path(), opt);
     QCOMPARE(w.segments, (QStringList{ "seg-000001.ndjson.zst", "seg-000002.ndjson.zst",
                              "seg-000003.ndjson" }));
@@ -139,9 +148,7 @@ void TstAuditReader::badLinesAreRowsWithAReason()
     QFETCH(QByteArray, badLine);
     QFETCH(QString, reason);
     QTemporaryDir tmp;
-    F::Options opt;
-    opt.entries = 10;
-    opt.perSegment = 100;
+    const F::Options opt = streamOptions(10, 100);
     const F::Written w = F::writeStream(tmp.path(), opt);
     // Insert the bad line as line 4 of the active segment.
     const QString seg = w.dir + QStringLiteral("/seg-000001.ndjson");
@@ -172,10 +179,7 @@ void TstAuditReader::badLinesAreRowsWithAReason()
 void TstAuditReader::unterminatedLastLine()
 {
     QTemporaryDir tmp;
-    F::Options opt;
-    opt.entries = 30;
-    opt.perSegment = 20;
-    opt.compressRotated = false;
+    const F::Options opt = streamOptions(30, 20, false);
     const F::Written w = F::writeStream(tmp.path(), opt);
     // An append in progress in the active segment is not a row yet...
     QFile active(w.dir + QStringLiteral("/seg-000002.ndjson"));
@@ -202,9 +206,7 @@ void TstAuditReader::unterminatedLastLine()
 void TstAuditReader::unreadableCompressedSegment()
 {
     QTemporaryDir tmp;
-    F::Options opt;
-    opt.entries = 50;
-    opt.perSegment = 20;
+    const F::Options opt = streamOptions(50, 20);
     const F::Written w = F::writeStream(tmp.path(), opt);
     QVERIFY(F::writeFile(w.dir + QStringLiteral("/seg-000002.ndjson.zst"), "not zstd at all"));
     auto reader = AuditReader::open(w.dir);
@@ -220,10 +222,7 @@ void TstAuditReader::unreadableCompressedSegment()
 void TstAuditReader::rotationAndTruncationAfterIndexing()
 {
     QTemporaryDir tmp;
-    F::Options opt;
-    opt.entries = 60;
-    opt.perSegment = 30;
-    opt.compressRotated = false;
+    const F::Options opt = streamOptions(60, 30, false);
     const F::Written w = F::writeStream(tmp.path(), opt);
     auto reader = AuditReader::open(w.dir);
     QVERIFY(reader.ok());
@@ -254,9 +253,7 @@ void TstAuditReader::streamStatusFromHeadAndCheckpoints()
     QTemporaryDir tmp;
     auto key = CheckpointKey::generate();
     QVERIFY(key.ok());
-    F::Options opt;
-    opt.entries = 250;
-    opt.perSegment = 100;
+    F::Options opt = streamOptions(250, 100);
     opt.checkpointEvery = 100;
     opt.key = &key.value();
     const F::Written w = F::writeStream(tmp.path(), opt);
@@ -319,9 +316,7 @@ void TstAuditReader::search()
     QFETCH(qint64, toSeq);
     QFETCH(QString, text);
     QTemporaryDir tmp;
-    F::Options opt;
-    opt.entries = 250;
-    opt.perSegment = 90;
+    const F::Options opt = streamOptions(250, 90);
     const F::Written w = F::writeStream(tmp.path(), opt);
     auto reader = AuditReader::open(w.dir);
     QVERIFY(reader.ok());
@@ -351,9 +346,7 @@ void TstAuditReader::search()
 void TstAuditReader::searchStopsOnCancel()
 {
     QTemporaryDir tmp;
-    F::Options opt;
-    opt.entries = 20'000;
-    opt.perSegment = 20'000;
+    const F::Options opt = streamOptions(20'000, 20'000);
     const F::Written w = F::writeStream(tmp.path(), opt);
     auto reader = AuditReader::open(w.dir);
     QVERIFY(reader.ok());

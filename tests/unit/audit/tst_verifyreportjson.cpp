@@ -14,6 +14,8 @@ private slots:
     void stableCodes();
     void rejectsBadReports_data();
     void rejectsBadReports();
+    void namesTheNestedMember_data();
+    void namesTheNestedMember();
 };
 
 namespace {
@@ -45,6 +47,22 @@ VerifyReport sample()
     r.findings.append(VerifyFinding{VerifyProblem::HashMismatch, QStringLiteral("resilience"),
                                     QStringLiteral("seg-000002.ndjson"), 10, 60, QStringLiteral("hash a recorded, b computed")});
     return r;
+}
+
+// Sets the member at `path` ("streams", "0", "segments", ...: keys and array indexes) below `v`.
+QJsonValue replaced(const QJsonValue &v, QStringList path, const QJsonValue &value)
+{
+    if (path.isEmpty())
+        return value;
+    const QString step = path.takeFirst();
+    if (v.isArray()) {
+        QJsonArray a = v.toArray();
+        a[step.toInt()] = replaced(a.at(step.toInt()), path, value);
+        return a;
+    }
+    QJsonObject o = v.toObject();
+    o[step] = replaced(o.value(step), path, value);
+    return o;
 }
 
 } // namespace
@@ -113,6 +131,35 @@ void tst_VerifyReportJson::rejectsBadReports()
     const auto r = VerifyReportJson::fromJson(json);
     QVERIFY(!r);
     QVERIFY2(r.error().message.contains(error), qPrintable(r.error().message));
+}
+
+void tst_VerifyReportJson::namesTheNestedMember_data()
+{
+    QTest::addColumn<QStringList>("path");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("segment bytes not whole") << QStringList{"streams", "0", "segments", "1", "bytes"} << QJsonValue(1.5)
+                                             << "report.streams[0].segments[1].bytes must be an integer";
+    QTest::newRow("checkpoint validity a string")
+        << QStringList{"streams", "0", "checkpoints", "0", "signature_valid"} << QJsonValue(QStringLiteral("yes"))
+        << "report.streams[0].checkpoints[0].signature_valid must be true or false";
+    QTest::newRow("stream name missing") << QStringList{"streams", "0", "name"} << QJsonValue(QJsonValue::Undefined)
+                                         << "report.streams[0].name must be a string";
+    QTest::newRow("unknown problem") << QStringList{"findings", "0", "problem"} << QJsonValue(QStringLiteral("odd"))
+                                     << "report.findings[0].problem must be a known problem code";
+    QTest::newRow("segments not an array") << QStringList{"streams", "0", "segments"} << QJsonValue(3)
+                                           << "report.streams[0].segments must be an array";
+}
+
+void tst_VerifyReportJson::namesTheNestedMember()
+{
+    QFETCH(QStringList, path);
+    QFETCH(QJsonValue, value);
+    QFETCH(QString, error);
+    const QJsonObject json = replaced(VerifyReportJson::toJson(sample()), path, value).toObject();
+    const auto r = VerifyReportJson::fromJson(json);
+    QVERIFY(!r);
+    QCOMPARE(r.error().message, error);
 }
 
 QTEST_GUILESS_MAIN(tst_VerifyReportJson)
