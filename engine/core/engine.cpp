@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/datadir.h"
 #include "core/enginestatus.h"
+#include "core/workerthread.h"
 #include "degradation/degradationapi.h"
 #include "degradation/degradationcontroller.h"
 #include "health/healthaggregator.h"
@@ -87,16 +88,6 @@ QList<TargetSpec> resolvedTargets(QList<TargetSpec> targets, const QString &apiA
             t.url = QUrl(QString(t.urlTemplate).replace(QLatin1String("${api}"), apiAuthority));
     }
     return targets;
-}
-
-// A worker thread named for `ps -L` and gdb, whose objects are deleted on it when it ends.
-QThread *makeThread(const char *name, QObject *worker)
-{
-    auto *thread = new QThread;
-    thread->setObjectName(QString::fromLatin1(name));
-    worker->moveToThread(thread);
-    QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
-    return thread;
 }
 
 } // namespace
@@ -286,7 +277,7 @@ Result<void> Engine::start()
     // everything they record reaches the chain.
     {
         d->auditWriter = new AuditWriter(d->dataDir, d->options.config.audit, d->clock);
-        d->auditThread = makeThread("shivx-audit", d->auditWriter);
+        d->auditThread = new WorkerThread("shivx-audit", d->auditWriter);
         d->auditThread->start();
         Result<void> opened;
         AuditWriter *writer = d->auditWriter;
@@ -432,14 +423,13 @@ Result<void> Engine::start()
                 writer->setMaintenancePaused(!s.feature(QStringLiteral("background_tasks")).enabled);
             });
 
-    QThread *core = makeThread("shivx-core", d->aggregator);
-    d->degradation->moveToThread(core);
-    connect(core, &QThread::finished, d->degradation, &QObject::deleteLater);
-    d->threads = {makeThread("shivx-storage", d->writer), core,
-                  makeThread("shivx-sampler", d->sampler), makeThread("shivx-probes", d->monitor),
-                  makeThread("shivx-supervisor", d->supervisor)};
+    auto *core = new WorkerThread("shivx-core", d->aggregator);
+    core->adopt(d->degradation);
+    d->threads = {new WorkerThread("shivx-storage", d->writer), core,
+                  new WorkerThread("shivx-sampler", d->sampler), new WorkerThread("shivx-probes", d->monitor),
+                  new WorkerThread("shivx-supervisor", d->supervisor)};
     if (d->api)
-        d->threads.append(makeThread("shivx-api", d->api));
+        d->threads.append(new WorkerThread("shivx-api", d->api));
     for (QThread *t : std::as_const(d->threads))
         t->start();
 
@@ -515,7 +505,7 @@ void Engine::stop()
     blocking(d->degradation, &DegradationController::stop);
     blocking(d->writer, &HistoryWriter::finish);
 
-    // Quit in reverse start order; each thread deletes its worker on finish.
+    // Quit in reverse start order; each thread deletes its workers as it ends (WorkerThread).
     for (auto it = d->threads.rbegin(); it != d->threads.rend(); ++it) {
         (*it)->quit();
         (*it)->wait();
