@@ -1,5 +1,6 @@
 #include "audit/verifypanel.h"
 #include "audit/verifyreportjson.h"
+#include "core/workerthread.h"
 
 #include "verifyreportpdf.h"
 #include "verifywording.h"
@@ -134,7 +135,9 @@ void VerifyPanel::start()
         }, Qt::QueuedConnection);
     };
     m_watcher.setFuture(QtConcurrent::run([runner, progress, cancelFlag] {
-        return runner(progress, cancelFlag.get());
+        VerifyReport report = runner(progress, cancelFlag.get());
+        releaseThreadCryptoState(); // the verifier reads keys and hashes with OpenSSL
+        return report;
     }));
 }
 
