@@ -31,11 +31,6 @@ void WorkerThread::run()
     qDeleteAll(m_workers);
     m_workers.clear();
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    releaseThreadCryptoState();
-}
-
-void releaseThreadCryptoState()
-{
     OPENSSL_thread_stop();
 }
 

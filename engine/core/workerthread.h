@@ -35,10 +35,4 @@ private:
     QList<QObject *> m_workers; // written before start(), read on the thread, then after wait()
 };
 
-// Releases the OpenSSL state (error queue, DRBGs) the calling thread created; OpenSSL makes it
-// again if the thread uses OpenSSL later. Call at the end of a task that used OpenSSL (through
-// the audit code) on a thread the engine does not own, such as a QThreadPool thread: those are
-// detached pthreads too, and the console's pool threads may still be exiting when main() returns.
-void releaseThreadCryptoState();
-
 } // namespace Shivx

@@ -1,6 +1,5 @@
 #include "audit/verifypanel.h"
 #include "audit/verifyreportjson.h"
-#include "core/workerthread.h"
 
 #include "verifyreportpdf.h"
 #include "verifywording.h"
@@ -135,9 +134,7 @@ void VerifyPanel::start()
         }, Qt::QueuedConnection);
     };
     m_watcher.setFuture(QtConcurrent::run([runner, progress, cancelFlag] {
-        VerifyReport report = runner(progress, cancelFlag.get());
-        releaseThreadCryptoState(); // the verifier reads keys and hashes with OpenSSL
-        return report;
+        return runner(progress, cancelFlag.get());
     }));
 }
 
