@@ -15,6 +15,8 @@ namespace Shivx {
 // (`shivx serve`), exit() runs OPENSSL_cleanup, which deletes that key while the thread is
 // still exiting; its state is then never freed (LeakSanitizer: ~7.6 KB from CRYPTO_zalloc,
 // the error queue and private DRBG of the audit thread that generated the checkpoint key).
+// The project's executables also call initOpenSslForProcess(), which covers the threads the
+// engine does not own; this class keeps the engine's threads clean in any host process.
 class WorkerThread : public QThread
 {
 public:
