@@ -14,7 +14,8 @@ WorkerThread::WorkerThread(const char *name, QObject *worker)
 
 WorkerThread::~WorkerThread()
 {
-    qDeleteAll(m_workers);
+    if (!m_ran.load(std::memory_order_acquire))
+        qDeleteAll(m_workers);
 }
 
 void WorkerThread::adopt(QObject *worker)
@@ -32,6 +33,7 @@ void WorkerThread::run()
     m_workers.clear();
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     OPENSSL_thread_stop();
+    m_ran.store(true, std::memory_order_release);
 }
 
 } // namespace Shivx

@@ -3,6 +3,8 @@
 #include <QList>
 #include <QThread>
 
+#include <atomic>
+
 namespace Shivx {
 
 // The thread of one or more engine services, named for `ps -L` and gdb. Owns the workers
@@ -34,7 +36,10 @@ protected:
     void run() override;
 
 private:
-    QList<QObject *> m_workers; // written before start(), read on the thread, then after wait()
+    QList<QObject *> m_workers; // written before start(), then only by run()
+    // Set (release) by run() once the workers are gone, read (acquire) by the destructor. Also
+    // the hand-over ThreadSanitizer can see: QThread::wait() orders it inside uninstrumented Qt.
+    std::atomic<bool> m_ran{false};
 };
 
 } // namespace Shivx
