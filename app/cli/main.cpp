@@ -8,6 +8,7 @@
 #include "processcommand.h"
 #include "servecommand.h"
 
+#include "core/opensslprocess.h"
 #include "core/terminationsignals.h"
 #include "reportapplication.h"
 
@@ -33,6 +34,7 @@ void usage(QTextStream &s)
 
 int main(int argc, char **argv)
 {
+    Shivx::initOpenSslForProcess();
     // `shivx serve` reloads its configuration on SIGHUP; every other command keeps the
     // default action, so that it ends with its terminal.
     const bool serving = argc > 1 && qstrcmp(argv[1], "serve") == 0;

@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "core/engine.h"
+#include "core/opensslprocess.h"
 #include "core/terminationsignals.h"
 #include "shell/mainwindow.h"
 
@@ -36,6 +37,7 @@ int fail(const QString &title, const QString &message)
 
 int main(int argc, char *argv[])
 {
+    Shivx::initOpenSslForProcess();
     Shivx::TerminationSignals::blockInAllThreads();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("ShivX"));

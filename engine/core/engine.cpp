@@ -299,7 +299,7 @@ void Engine::stop()
     blocking(d->degradation, &DegradationController::stop);
     blocking(d->writer, &HistoryWriter::finish);
 
-    // Quit in reverse start order; each thread deletes its worker on finish.
+    // Quit in reverse start order; each thread deletes its workers as it ends (WorkerThread).
     for (auto it = d->threads.rbegin(); it != d->threads.rend(); ++it) {
         (*it)->quit();
         (*it)->wait();

@@ -9,6 +9,7 @@
 #include "audit/auditwriter.h"
 #include "core/clock.h"
 #include "core/datadir.h"
+#include "core/workerthread.h"
 #include "degradation/degradationapi.h"
 #include "degradation/degradationcontroller.h"
 #include "health/healthaggregator.h"
@@ -26,20 +27,6 @@
 #include <QThread>
 
 namespace Shivx {
-
-namespace {
-
-// A worker thread named for `ps -L` and gdb, whose objects are deleted on it when it ends.
-QThread *makeThread(const char *name, QObject *worker)
-{
-    auto *thread = new QThread;
-    thread->setObjectName(QString::fromLatin1(name));
-    worker->moveToThread(thread);
-    QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
-    return thread;
-}
-
-} // namespace
 
 QList<TargetSpec> Internal::resolvedTargets(QList<TargetSpec> targets, const QString &apiAuthority)
 {
@@ -61,7 +48,7 @@ QList<TargetSpec> Internal::resolvedTargets(QList<TargetSpec> targets, const QSt
 Result<void> Engine::Private::startAuditWriter()
 {
     auditWriter = new AuditWriter(dataDir, options.config.audit, clock);
-    auditThread = makeThread("shivx-audit", auditWriter);
+    auditThread = new WorkerThread("shivx-audit", auditWriter);
     auditThread->start();
     Result<void> opened;
     AuditWriter *chainWriter = auditWriter;
@@ -209,14 +196,13 @@ void Engine::Private::connectServices()
 
 void Engine::Private::startServiceThreads(const QList<TargetSpec> &targets)
 {
-    QThread *core = makeThread("shivx-core", aggregator);
-    degradation->moveToThread(core);
-    QObject::connect(core, &QThread::finished, degradation, &QObject::deleteLater);
-    threads = {makeThread("shivx-storage", writer), core,
-               makeThread("shivx-sampler", sampler), makeThread("shivx-probes", monitor),
-               makeThread("shivx-supervisor", supervisor)};
+    auto *core = new WorkerThread("shivx-core", aggregator);
+    core->adopt(degradation);
+    threads = {new WorkerThread("shivx-storage", writer), core,
+               new WorkerThread("shivx-sampler", sampler), new WorkerThread("shivx-probes", monitor),
+               new WorkerThread("shivx-supervisor", supervisor)};
     if (api)
-        threads.append(makeThread("shivx-api", api));
+        threads.append(new WorkerThread("shivx-api", api));
     for (QThread *t : std::as_const(threads))
         t->start();
 

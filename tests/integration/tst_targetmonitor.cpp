@@ -1,4 +1,5 @@
 #include "core/clock.h"
+#include "core/workerthread.h"
 #include "targetmonitorfixture.h"
 
 #include <QElapsedTimer>
@@ -251,13 +252,11 @@ void TestTargetMonitor::runsOnItsOwnThread()
             QStringLiteral("check"), Helper, { QStringLiteral("--exit"), QStringLiteral("0") }),
     };
 
-    // As the Engine does it: parentless, moved, slots invoked queued, deleted on finished.
-    QThread thread;
-    thread.setObjectName(QStringLiteral("probes"));
+    // As the Engine does it: parentless, on a WorkerThread, slots invoked queued, deleted on
+    // its thread when that ends.
     auto *monitor = new TargetMonitor;
-    monitor->moveToThread(&thread);
+    WorkerThread thread("probes", monitor);
     QPointer<TargetMonitor> guard(monitor);
-    connect(&thread, &QThread::finished, monitor, &QObject::deleteLater);
 
     // A receiver on this thread, so that queued signals still pending at the end of the test
     // are dropped with it instead of reaching dead locals.

@@ -4,6 +4,7 @@
 #include "audit/segmentfiles.h"
 #include "auditchaincheck.h"
 #include "core/clock.h"
+#include "core/workerthread.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -151,11 +152,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         AuditConfig config;
         config.checkpointEveryMs = 1000;
-        QThread thread;
-        thread.setObjectName(QStringLiteral("shivx-audit"));
         auto *w = new AuditWriter(dir.path(), config);
-        w->moveToThread(&thread);
-        connect(&thread, &QThread::finished, w, &QObject::deleteLater);
+        WorkerThread thread("shivx-audit", w); // as the engine runs it
         thread.start();
         Result<void> opened;
         QMetaObject::invokeMethod(w, [w, &opened] { opened = w->open(); }, Qt::BlockingQueuedConnection);
