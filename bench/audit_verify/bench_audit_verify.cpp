@@ -5,7 +5,7 @@
 //
 //   bench_audit_verify [--mb 1024] [--small-mb 100] [--runs 3] [--dir DIR]
 //
-// The chains are built once (tests/audit/chainbuilder.h: canonical entries, segments rotated at
+// The chains are built once (tests/helpers/chainbuilder.h: canonical entries, segments rotated at
 // 256 MB and sealed, a signed checkpoint every 100000 entries). This machine evicts idle page
 // cache after about a minute, so every measurement is preceded by reading the files (warm).
 #include "chainbuilder.h"

@@ -138,8 +138,6 @@ private:
 void TstAuditPage::initTestCase()
 {
     m_auditDir = m_tmp.filePath(QStringLiteral("audit"));
-    auto key = CheckpointKey::generate();
-    QVERIFY(key.ok());
     const qint64 start = QDateTime::currentMSecsSinceEpoch() - 5000 * 700;
     F::Options op;
     op.stream = "operator";
@@ -151,7 +149,6 @@ void TstAuditPage::initTestCase()
     m_resilience.entries = 5000;
     m_resilience.perSegment = 2000;
     m_resilience.checkpointEvery = 1000;
-    m_resilience.key = &key.value();
     m_resilience.startTsMs = start;
     m_resilience.stepMs = 700;
     F::writeStream(m_auditDir, m_resilience);
@@ -160,7 +157,6 @@ void TstAuditPage::initTestCase()
     sec.entries = 800;
     sec.perSegment = 500;
     sec.checkpointEvery = 200;
-    sec.key = &key.value();
     sec.startTsMs = start;
     sec.stepMs = 4000;
     F::writeStream(m_auditDir, sec);
@@ -400,11 +396,13 @@ void TstAuditPage::reloadPicksUpAppendedEntries()
     page.table()->setCurrentIndex(page.model()->index(20, 0));
 
     // The engine appends an entry that continues the chain.
-    const F::Line next = F::makeLine("operator", 51, opt.startTsMs + 50 * opt.stepMs,
-        "operator:bob", "operator.note", "{\"text\":\"after reload\"}", w.lastHash);
+    QByteArray hash;
+    const QByteArray next = Test::ChainBuilder::canonicalLine("operator", 51,
+        TimeUtil::toRfc3339(opt.startTsMs + 50 * opt.stepMs).toLatin1(),
+        { "operator:bob", "operator.note", "{\"text\":\"after reload\"}" }, w.lastHash, &hash);
     QFile active(w.dir + QLatin1Char('/') + w.segments.last());
     QVERIFY(active.open(QIODevice::Append));
-    active.write(next.bytes + "\n");
+    active.write(next + "\n");
     active.close();
 
     QSignalSpy loaded(&page, &AuditPage::streamLoaded);

@@ -67,25 +67,14 @@ private Q_SLOTS:
 
 void TstAuditReader::fixtureLinesAreWhatSealWrites()
 {
-    QByteArray prev = AuditEntryCodec::genesisHash();
-    for (qint64 seq = 1; seq <= 5; ++seq) {
-        const qint64 ts = 1'795'000'000'000 + seq * 1234;
-        const F::Line line = F::makeLine("security", seq, ts, F::actorOf(seq), F::actionOf(seq),
-            F::dataOf(seq), prev);
-        AuditEntry e;
-        e.seq = seq;
-        e.tsMs = ts;
-        e.stream = QStringLiteral("security");
-        e.actor = QString::fromLatin1(F::actorOf(seq));
-        e.action = QString::fromLatin1(F::actionOf(seq));
-        e.data = QJsonDocument::fromJson(F::dataOf(seq)).object();
-        e.prev = prev;
-        const auto sealed = AuditEntryCodec::seal(e);
-        QVERIFY(sealed.ok());
-        QCOMPARE(line.bytes, sealed.value());
-        QCOMPARE(line.hash, e.hash);
-        prev = e.hash;
-    }
+    // The builder checks its first line against AuditEntryCodec::seal and reports a difference.
+    QTemporaryDir tmp;
+    F::Options opt = streamOptions(5, 2);
+    opt.stream = "security";
+    opt.stepMs = 1234;
+    const F::Written w = F::writeStream(tmp.path(), opt);
+    QVERIFY2(w.error.isEmpty(), qPrintable(w.error));
+    QCOMPARE(w.hashes.size(), 5);
 }
 
 void TstAuditReader::readsPlainAndCompressedSegments()
@@ -157,7 +146,7 @@ void TstAuditReader::badLinesAreRowsWithAReason()
     QList<QByteArray> lines = f.readAll().split('\n');
     f.close();
     lines.insert(3, badLine);
-    QVERIFY(F::writeFile(seg, lines.join('\n')));
+    QVERIFY(Test::ChainBuilder::saveFile(seg, lines.join('\n')));
 
     auto reader = AuditReader::open(w.dir);
     QVERIFY(reader.ok());
@@ -208,7 +197,7 @@ void TstAuditReader::unreadableCompressedSegment()
     QTemporaryDir tmp;
     const F::Options opt = streamOptions(50, 20);
     const F::Written w = F::writeStream(tmp.path(), opt);
-    QVERIFY(F::writeFile(w.dir + QStringLiteral("/seg-000002.ndjson.zst"), "not zstd at all"));
+    QVERIFY(Test::ChainBuilder::saveFile(w.dir + QStringLiteral("/seg-000002.ndjson.zst"), "not zstd at all"));
     auto reader = AuditReader::open(w.dir);
     QVERIFY(reader.ok());
     const QList<AuditSegmentInfo> segs = reader->segments();
@@ -233,10 +222,8 @@ void TstAuditReader::rotationAndTruncationAfterIndexing()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray content = f.readAll();
     f.close();
-    QByteArray z(qsizetype(ZSTD_compressBound(size_t(content.size()))), Qt::Uninitialized);
-    z.resize(qsizetype(ZSTD_compress(z.data(), size_t(z.size()), content.constData(),
-        size_t(content.size()), 3)));
-    QVERIFY(F::writeFile(plain + QStringLiteral(".zst"), z));
+    QVERIFY(Test::ChainBuilder::saveFile(plain + QStringLiteral(".zst"),
+        Test::ChainBuilder::zstd(content)));
     QVERIFY(QFile::remove(plain));
     QCOMPARE(reader->readRow(10).entry.seq, 11);
 
@@ -251,17 +238,16 @@ void TstAuditReader::rotationAndTruncationAfterIndexing()
 void TstAuditReader::streamStatusFromHeadAndCheckpoints()
 {
     QTemporaryDir tmp;
-    auto key = CheckpointKey::generate();
-    QVERIFY(key.ok());
     F::Options opt = streamOptions(250, 100);
     opt.checkpointEvery = 100;
-    opt.key = &key.value();
     const F::Written w = F::writeStream(tmp.path(), opt);
+    // Signed with the audit directory's own key, as the engine does.
+    auto key = CheckpointKey::loadOrCreate(tmp.filePath(QStringLiteral("keys")));
+    QVERIFY(key.ok());
     F::Options sec;
     sec.stream = "security";
     sec.entries = 3;
     F::writeStream(tmp.path(), sec);
-    QDir(tmp.path()).mkpath(QStringLiteral("keys"));
     QDir(tmp.path()).mkpath(QStringLiteral("Not_A_Stream"));
 
     const QList<AuditStreamStatus> streams = AuditReader::listStreams(tmp.path());
@@ -283,7 +269,7 @@ void TstAuditReader::streamStatusFromHeadAndCheckpoints()
     QVERIFY(!streams[1].lastCheckpoint.has_value());
 
     // A broken head is reported, not trusted.
-    QVERIFY(F::writeFile(w.dir + QStringLiteral("/head.json"), "{oops"));
+    QVERIFY(Test::ChainBuilder::saveFile(w.dir + QStringLiteral("/head.json"), "{oops"));
     const AuditStreamStatus broken = AuditReader::streamStatus(w.dir);
     QVERIFY(!broken.hasHead);
     QVERIFY(!broken.headError.isEmpty());
@@ -365,8 +351,11 @@ void TstAuditReader::searchStopsOnCancel()
 
 void TstAuditReader::lineFieldsWithEscapes()
 {
-    const QByteArray line = F::makeLine("operator", 1, 1'795'000'000'123, "operator:\\\"bob\\\"",
-        "note.added", "{\"text\":\"say \\\"hi\\\" \\\\ ok\"}", AuditEntryCodec::genesisHash()).bytes;
+    QByteArray hash;
+    const QByteArray line = Test::ChainBuilder::canonicalLine("operator", 1,
+        TimeUtil::toRfc3339(1'795'000'000'123).toLatin1(),
+        { "operator:\\\"bob\\\"", "note.added", "{\"text\":\"say \\\"hi\\\" \\\\ ok\"}" },
+        AuditEntryCodec::genesisHash(), &hash);
     const AuditLineFields f = AuditLineFields::extract(line);
     QVERIFY(f.ok);
     QCOMPARE(f.action, QStringLiteral("note.added"));

@@ -1,4 +1,4 @@
-// AuditVerifier against real chains on disk (tests/audit/chainbuilder.h), tampered every way an
+// AuditVerifier against real chains on disk (tests/helpers/chainbuilder.h), tampered every way an
 // attacker would; each tampering must be detected and located exactly.
 #include "chainbuilder.h"
 

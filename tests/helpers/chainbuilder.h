@@ -1,13 +1,15 @@
 #pragma once
 
-// Test fixture: writes audit chains on disk exactly as docs/audit-format.md specifies
-// (segments, .seal files, zstd-compressed rotated segments, head.json, signed checkpoints,
-// witness exports), so the verifier is tested against real files.
+// Test fixture: the one writer of audit chains on disk in the format docs/audit-format.md
+// specifies (segments, .seal files, zstd-compressed rotated segments, head.json, signed
+// checkpoints, witness exports), so the verifier, reader and console are tested against real
+// files. auditstreamfixture.h layers varied entry content on top of it.
 //
 // The writer (AuditWriter) is built separately; every byte of a chain goes through
 // appendLine()/rotate()/writeHead()/checkpoint() here, which is where the real writer can be
-// substituted. Entries are sealed with AuditEntryCodec::seal; for large chains a template
-// fast path produces the same bytes and is checked against seal() on its first entry.
+// substituted. Lines are built in the canonical shape directly (a million entries through
+// AuditEntryCodec::seal would take minutes in a Debug build) and the first line a builder
+// makes is checked against seal(). Link OpenSSL::Crypto and PkgConfig::ZSTD when including this.
 
 #include "audit/auditentry.h"
 #include "audit/canonicaljson.h"
@@ -25,6 +27,7 @@
 #include <openssl/evp.h>
 #include <zstd.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -35,7 +38,11 @@ class ChainBuilder
 public:
     static constexpr qint64 BaseTsMs = 1795910400000; // 2026-11-29T00:00:00.000Z
 
-    explicit ChainBuilder(const QString &dataDir) : m_dataDir(dataDir)
+    // `dir` is a data directory (the chain goes to dir/audit) or, with AuditDir, the audit
+    // directory itself. The checkpoint key is loaded from or created in AUDIT_DIR/keys.
+    enum Root { DataDir, AuditDir };
+    explicit ChainBuilder(const QString &dir, Root root = DataDir)
+        : m_auditDir(root == DataDir ? QDir(dir).filePath(QStringLiteral("audit")) : dir)
     {
         QDir().mkpath(auditDir());
         auto key = CheckpointKey::loadOrCreate(keysDir());
@@ -49,7 +56,7 @@ public:
     // Empty when everything worked; QVERIFY2(builder.error().isEmpty(), ...) in tests.
     QString error() const { return m_error; }
     const CheckpointKey &key() const { return m_key; }
-    QString auditDir() const { return QDir(m_dataDir).filePath(QStringLiteral("audit")); }
+    QString auditDir() const { return m_auditDir; }
     QString keysDir() const { return QDir(auditDir()).filePath(QStringLiteral("keys")); }
     QString streamDir(const QString &stream) const { return QDir(auditDir()).filePath(stream); }
     static QString segmentName(int n) { return QStringLiteral("seg-%1.ndjson").arg(n, 6, 10, QLatin1Char('0')); }
@@ -65,6 +72,29 @@ public:
     void setAlteredFrom(qint64 seq) { m_alteredFrom = seq; }
     // Bytes of padding in each entry's data (the line is about 260 + padding bytes).
     void setPadding(int bytes) { m_padding = bytes; }
+
+    // What entry `seq` says: actor and action as they go between the quotes (JSON-escaped;
+    // the builder's seal() check takes them as plain strings), `data` a canonical JSON object.
+    struct Content
+    {
+        QByteArray actor, action, data;
+    };
+    // Default: actor "tester", action "test.event", data {"i": seq, "note": note(seq)}.
+    void setContent(std::function<Content(qint64 seq)> content) { m_content = std::move(content); }
+    // Entry `seq` is timestamped firstMs + (seq - 1) * stepMs (default: all at BaseTsMs); the
+    // head carries its last entry's time, a checkpoint of entry `seq` that time + seq ms.
+    void setTimestamps(qint64 firstMs, qint64 stepMs)
+    {
+        m_firstTsMs = firstMs;
+        m_stepMs = stepMs;
+    }
+    qint64 tsOf(qint64 seq) const { return m_firstTsMs + (seq - 1) * m_stepMs; }
+    Content content(qint64 seq) const
+    {
+        if (m_content)
+            return m_content(seq);
+        return {"tester", "test.event", "{\"i\":" + QByteArray::number(seq) + ",\"note\":\"" + note(seq).toUtf8() + "\"}"};
+    }
 
     struct StreamState
     {
@@ -82,16 +112,21 @@ public:
     // rewrites head.json.
     void append(const QString &stream, qint64 count)
     {
-        StreamState &s = open(stream);
-        for (qint64 i = 0; i < count && m_error.isEmpty(); ++i) {
-            if (m_segmentEntries > 0 && s.segEntries == m_segmentEntries)
-                rotate(stream);
-            const QByteArray line = makeLine(stream, s);
-            appendLine(stream, line);
-            if (m_checkpointEvery > 0 && s.seq % m_checkpointEvery == 0)
-                checkpoint(stream);
-        }
+        for (qint64 i = 0; i < count && m_error.isEmpty(); ++i)
+            appendEntry(stream);
         writeHead(stream);
+    }
+
+    // Appends one entry (rotating and checkpointing as configured) without touching head.json.
+    void appendEntry(const QString &stream)
+    {
+        StreamState &s = open(stream);
+        if (m_segmentEntries > 0 && s.segEntries == m_segmentEntries)
+            rotate(stream);
+        const QByteArray line = makeLine(stream, s);
+        appendLine(stream, line);
+        if (m_checkpointEvery > 0 && s.seq % m_checkpointEvery == 0)
+            checkpoint(stream);
     }
 
     // Makes the next entry of the stream (seq = state.seq + 1) and updates seq/hash. The first
@@ -99,16 +134,22 @@ public:
     QByteArray makeLine(const QString &stream, StreamState &s)
     {
         const qint64 seq = s.seq + 1;
+        const qint64 tsMs = tsOf(seq);
+        if (tsMs != m_tsTextMs) { // most chains have one timestamp: format it once
+            m_tsText = TimeUtil::toRfc3339(tsMs).toLatin1();
+            m_tsTextMs = tsMs;
+        }
+        const Content c = content(seq);
         QByteArray hash;
-        QByteArray line = fastLine(stream.toUtf8(), seq, s.hash, note(seq).toUtf8(), &hash);
+        QByteArray line = canonicalLine(stream.toUtf8(), seq, m_tsText, c, s.hash, &hash);
         if (!m_fastChecked) {
             AuditEntry e;
             e.seq = seq;
-            e.tsMs = BaseTsMs;
+            e.tsMs = tsMs;
             e.stream = stream;
-            e.actor = QStringLiteral("tester");
-            e.action = QStringLiteral("test.event");
-            e.data = QJsonObject{{QStringLiteral("i"), seq}, {QStringLiteral("note"), note(seq)}};
+            e.actor = QString::fromUtf8(c.actor);
+            e.action = QString::fromUtf8(c.action);
+            e.data = QJsonDocument::fromJson(c.data).object();
             e.prev = s.hash;
             auto canonical = AuditEntryCodec::seal(e);
             if (!canonical || *canonical != line)
@@ -121,21 +162,20 @@ public:
         return line;
     }
 
-    // The canonical line of a builder entry (action "test.event", actor "tester", data
-    // {"i": seq, "note": note}, ts BaseTsMs) without AuditEntry/QJsonObject: a million entries
-    // are built in about a second.
-    QByteArray fastLine(const QByteArray &stream, qint64 seq, const QByteArray &prev, const QByteArray &noteText,
-                        QByteArray *hash)
+    // The canonical line (without "\n") of entry `seq` with RFC 3339 time `ts`, built without
+    // AuditEntry/QJsonObject: a million entries take about a second. Sets *hash.
+    static QByteArray canonicalLine(const QByteArray &stream, qint64 seq, const QByteArray &ts, const Content &c,
+                                    const QByteArray &prev, QByteArray *hash)
     {
-        static const QByteArray ts = TimeUtil::toRfc3339(BaseTsMs).toLatin1();
         const QByteArray seqText = QByteArray::number(seq);
         QByteArray line;
-        line.reserve(300 + noteText.size());
-        line += "{\"action\":\"test.event\",\"actor\":\"tester\",\"data\":{\"i\":";
-        line += seqText;
-        line += ",\"note\":\"";
-        line += noteText;
-        line += "\"}";
+        line.reserve(250 + c.actor.size() + c.action.size() + c.data.size());
+        line += "{\"action\":\"";
+        line += c.action;
+        line += "\",\"actor\":\"";
+        line += c.actor;
+        line += "\",\"data\":";
+        line += c.data;
         const qsizetype cut = line.size();
         line += ",\"prev\":\"";
         line += prev;
@@ -191,7 +231,7 @@ public:
                                {QStringLiteral("segment"), segmentName(s.segment)},
                                {QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(bytes))}};
         writeFile(QDir(streamDir(stream)).filePath(QStringLiteral("seg-%1.seal").arg(s.segment, 6, 10, QLatin1Char('0'))),
-                  CanonicalJson::serialize(seal).value());
+                  CanonicalJson::serialize(seal).value() + '\n');
         if (m_compress) {
             writeFile(path + QStringLiteral(".zst"), zstd(bytes));
             QFile::remove(path);
@@ -215,7 +255,7 @@ public:
     {
         const QJsonObject head{{QStringLiteral("hash"), QString::fromLatin1(hash)}, {QStringLiteral("segment"), segment},
                                {QStringLiteral("seq"), seq}, {QStringLiteral("stream"), stream},
-                               {QStringLiteral("ts"), TimeUtil::toRfc3339(BaseTsMs)}};
+                               {QStringLiteral("ts"), TimeUtil::toRfc3339(tsOf(seq))}};
         writeFile(QDir(streamDir(stream)).filePath(QStringLiteral("head.json")), CanonicalJson::serialize(head).value() + '\n');
     }
 
@@ -240,7 +280,7 @@ public:
         cp.stream = stream;
         cp.seq = s.seq;
         cp.hash = s.hash;
-        cp.tsMs = BaseTsMs + s.seq;
+        cp.tsMs = tsOf(s.seq) + s.seq;
         if (auto signedOk = (key ? key : &m_key)->sign(cp); !signedOk)
             m_error = signedOk.error().toString();
         return cp;
@@ -286,10 +326,15 @@ public:
         out.resize(ZSTD_isError(n) ? 0 : int(n));
         return out;
     }
-    void writeFile(const QString &path, const QByteArray &bytes)
+    // Replaces the file at `path` with `bytes` (atomically); false when that failed.
+    static bool saveFile(const QString &path, const QByteArray &bytes)
     {
         QSaveFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size() && f.commit();
+    }
+    void writeFile(const QString &path, const QByteArray &bytes)
+    {
+        if (!saveFile(path, bytes))
             m_error = QStringLiteral("cannot write %1").arg(path);
     }
 
@@ -312,7 +357,7 @@ private:
             m_error = QStringLiteral("cannot open %1").arg(s.file->fileName());
     }
 
-    QString m_dataDir;
+    QString m_auditDir;
     QString m_error;
     CheckpointKey m_key;
     std::map<QString, StreamState> m_streams;
@@ -322,6 +367,11 @@ private:
     qint64 m_checkpointEvery = 0;
     qint64 m_alteredFrom = 0;
     int m_padding = 0;
+    std::function<Content(qint64)> m_content;
+    qint64 m_firstTsMs = BaseTsMs;
+    qint64 m_stepMs = 0;
+    qint64 m_tsTextMs = -1;
+    QByteArray m_tsText;
     bool m_fastChecked = false;
 };
 
