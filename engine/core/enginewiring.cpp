@@ -218,8 +218,11 @@ void Engine::Private::startServiceThreads(const QList<TargetSpec> &targets)
     QMetaObject::invokeMethod(sampler, &HostSampler::start, Qt::QueuedConnection);
     TargetMonitor *targetMonitor = monitor;
     ProcessSupervisor *processSupervisor = supervisor;
-    QMetaObject::invokeMethod(targetMonitor, [targetMonitor, targets, processSupervisor] {
-        targetMonitor->setTargets(targets);
+    // Blocking: once start() returns, every target and its breaker is visible to the API, so
+    // the first request after "listening on" already sees them.
+    QMetaObject::invokeMethod(targetMonitor, [targetMonitor, targets] { targetMonitor->setTargets(targets); },
+                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(targetMonitor, [targetMonitor, processSupervisor] {
         targetMonitor->start();
         // After setTargets, so that the startup grace the supervisor asks for finds its target.
         QMetaObject::invokeMethod(processSupervisor, &ProcessSupervisor::start, Qt::QueuedConnection);

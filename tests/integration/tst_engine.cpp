@@ -46,6 +46,9 @@ private Q_SLOTS:
             QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
             QVERIFY(engine.state() == EngineState::Running);
             QVERIFY(engine.apiUrl().port() > 0);
+            // No waiting: a client that connects as soon as start() returns must find every breaker.
+            QCOMPARE(engine.breakers().size(), 1);
+            QCOMPARE(engine.breakers().constFirst().name, QStringLiteral("tcp-up"));
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("shivx.db"))));
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("api-address"))));
 
