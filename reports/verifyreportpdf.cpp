@@ -74,9 +74,11 @@ Result<void> writeVerifyReportPdf(const VerifyReport &report, const QString &pat
         small.setPointSizeF(7.5);
         const QPen rule(QColor(0xc8, 0xcc, 0xd2), mmToPx(0.25));
         const QColor muted(0x5f, 0x66, 0x70);
-        const QString generated = VerifyWording::tr("Generated %1")
-                                      .arg(TimeUtil::toRfc3339(QDateTime::currentMSecsSinceEpoch()));
-        const QString verdictText = VerifyWording::tr("Verdict: %1").arg(VerifyWording::verdict(report.verdict));
+        const QString generated
+            = VerifyWording::tr("Generated %1")
+                  .arg(TimeUtil::toRfc3339(QDateTime::currentMSecsSinceEpoch()));
+        const QString verdictText
+            = VerifyWording::tr("Verdict: %1").arg(VerifyWording::verdict(report.verdict));
 
         for (int i = 0; i < pages; ++i) {
             if (i > 0)
@@ -89,7 +91,8 @@ Result<void> writeVerifyReportPdf(const VerifyReport &report, const QString &pat
             painter.drawText(headerRect, Qt::AlignLeft | Qt::AlignBottom, title);
             painter.drawText(headerRect, Qt::AlignRight | Qt::AlignBottom, verdictText);
             painter.setPen(rule);
-            painter.drawLine(QPointF(0, headerH - mmToPx(2)), QPointF(page.width(), headerH - mmToPx(2)));
+            painter.drawLine(
+                QPointF(0, headerH - mmToPx(2)), QPointF(page.width(), headerH - mmToPx(2)));
 
             painter.save();
             painter.translate(0, headerH - i * body.height());
@@ -98,7 +101,8 @@ Result<void> writeVerifyReportPdf(const VerifyReport &report, const QString &pat
 
             const double footerTop = page.height() - footerH;
             painter.setPen(rule);
-            painter.drawLine(QPointF(0, footerTop + mmToPx(2)), QPointF(page.width(), footerTop + mmToPx(2)));
+            painter.drawLine(
+                QPointF(0, footerTop + mmToPx(2)), QPointF(page.width(), footerTop + mmToPx(2)));
             painter.setFont(small);
             painter.setPen(muted);
             const QRectF footerRect(0, footerTop + mmToPx(3), page.width(), footerH - mmToPx(3));
@@ -107,7 +111,8 @@ Result<void> writeVerifyReportPdf(const VerifyReport &report, const QString &pat
                 VerifyWording::tr("Page %1 of %2").arg(i + 1).arg(pages));
         }
         if (!painter.end())
-            return makeError("report.write", QStringLiteral("%1: the PDF could not be finished").arg(path));
+            return makeError(
+                "report.write", QStringLiteral("%1: the PDF could not be finished").arg(path));
     }
     if (!file.commit())
         return makeError("report.write", QStringLiteral("%1: %2").arg(path, file.errorString()));

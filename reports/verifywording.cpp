@@ -8,21 +8,36 @@ namespace Shivx::Reports {
 QString VerifyWording::problem(VerifyProblem p)
 {
     switch (p) {
-    case VerifyProblem::None: return tr("No problem");
-    case VerifyProblem::HashMismatch: return tr("Hash mismatch");
-    case VerifyProblem::BrokenLink: return tr("Broken link");
-    case VerifyProblem::SeqGap: return tr("Missing entries");
-    case VerifyProblem::SeqRepeat: return tr("Repeated or reordered entry");
-    case VerifyProblem::BadJson: return tr("Unreadable entry");
-    case VerifyProblem::WrongStream: return tr("Entry of another stream");
-    case VerifyProblem::SegmentGap: return tr("Missing segment");
-    case VerifyProblem::SegmentHashMismatch: return tr("Segment changed after sealing");
-    case VerifyProblem::CorruptSegment: return tr("Corrupt compressed segment");
-    case VerifyProblem::MissingTail: return tr("Truncated chain");
-    case VerifyProblem::CheckpointMismatch: return tr("Checkpoint mismatch");
-    case VerifyProblem::BadSignature: return tr("Invalid checkpoint signature");
-    case VerifyProblem::HeadMismatch: return tr("Head file disagrees");
-    case VerifyProblem::IoError: return tr("Read error");
+    case VerifyProblem::None:
+        return tr("No problem");
+    case VerifyProblem::HashMismatch:
+        return tr("Hash mismatch");
+    case VerifyProblem::BrokenLink:
+        return tr("Broken link");
+    case VerifyProblem::SeqGap:
+        return tr("Missing entries");
+    case VerifyProblem::SeqRepeat:
+        return tr("Repeated or reordered entry");
+    case VerifyProblem::BadJson:
+        return tr("Unreadable entry");
+    case VerifyProblem::WrongStream:
+        return tr("Entry of another stream");
+    case VerifyProblem::SegmentGap:
+        return tr("Missing segment");
+    case VerifyProblem::SegmentHashMismatch:
+        return tr("Segment changed after sealing");
+    case VerifyProblem::CorruptSegment:
+        return tr("Corrupt compressed segment");
+    case VerifyProblem::MissingTail:
+        return tr("Truncated chain");
+    case VerifyProblem::CheckpointMismatch:
+        return tr("Checkpoint mismatch");
+    case VerifyProblem::BadSignature:
+        return tr("Invalid checkpoint signature");
+    case VerifyProblem::HeadMismatch:
+        return tr("Head file disagrees");
+    case VerifyProblem::IoError:
+        return tr("Read error");
     }
     return QString();
 }
@@ -30,11 +45,14 @@ QString VerifyWording::problem(VerifyProblem p)
 QString VerifyWording::problemExplanation(VerifyProblem p)
 {
     switch (p) {
-    case VerifyProblem::None: return QString();
+    case VerifyProblem::None:
+        return QString();
     case VerifyProblem::HashMismatch:
-        return tr("The entry's content no longer matches its hash: it was changed after it was written.");
+        return tr(
+            "The entry's content no longer matches its hash: it was changed after it was written.");
     case VerifyProblem::BrokenLink:
-        return tr("The entry does not point to the hash of the entry before it: entries were removed, inserted or replaced.");
+        return tr("The entry does not point to the hash of the entry before it: entries were "
+                  "removed, inserted or replaced.");
     case VerifyProblem::SeqGap:
         return tr("Sequence numbers jump forward: entries are missing.");
     case VerifyProblem::SeqRepeat:
@@ -48,11 +66,14 @@ QString VerifyWording::problemExplanation(VerifyProblem p)
     case VerifyProblem::SegmentHashMismatch:
         return tr("A sealed segment differs from the hash recorded when it was rotated.");
     case VerifyProblem::CorruptSegment:
-        return tr("A compressed segment is not a complete, valid zstd stream: it was damaged or cut short.");
+        return tr("A compressed segment is not a complete, valid zstd stream: it was damaged or "
+                  "cut short.");
     case VerifyProblem::MissingTail:
-        return tr("The chain ends before an entry that a signed checkpoint vouches for: it was truncated or rolled back.");
+        return tr("The chain ends before an entry that a signed checkpoint vouches for: it was "
+                  "truncated or rolled back.");
     case VerifyProblem::CheckpointMismatch:
-        return tr("A signed checkpoint names a hash the chain does not have at that sequence number.");
+        return tr(
+            "A signed checkpoint names a hash the chain does not have at that sequence number.");
     case VerifyProblem::BadSignature:
         return tr("A checkpoint's signature does not verify with the public key.");
     case VerifyProblem::HeadMismatch:
@@ -66,9 +87,12 @@ QString VerifyWording::problemExplanation(VerifyProblem p)
 QString VerifyWording::verdict(VerifyReport::Verdict v)
 {
     switch (v) {
-    case VerifyReport::Verdict::Intact: return tr("Intact");
-    case VerifyReport::Verdict::Tampered: return tr("Tampered");
-    case VerifyReport::Verdict::Error: return tr("Error");
+    case VerifyReport::Verdict::Intact:
+        return tr("Intact");
+    case VerifyReport::Verdict::Tampered:
+        return tr("Tampered");
+    case VerifyReport::Verdict::Error:
+        return tr("Error");
     }
     return QString();
 }

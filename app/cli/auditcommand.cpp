@@ -1,12 +1,12 @@
 #include "auditcommand.h"
-#include "core/operatoridentity.h"
 #include "auditverifycommand.h"
+#include "core/operatoridentity.h"
 
-#include "clicommon.h"
 #include "audit/auditentry.h"
 #include "audit/auditwriter.h"
 #include "audit/canonicaljson.h"
 #include "audit/segmentfiles.h"
+#include "clicommon.h"
 #include "core/config.h"
 #include "core/datadir.h"
 #include "core/timeutil.h"
@@ -27,7 +27,8 @@ namespace {
 
 const char HelpText[]
     = "Usage: shivx audit append --action NAME --data JSON [--stream operator] [--actor NAME]\n"
-      "       shivx audit verify [--stream NAME] [--public-key FILE] [--witness FILE] [--report FILE.pdf|FILE.json]\n"
+      "       shivx audit verify [--stream NAME] [--public-key FILE] [--witness FILE] [--report "
+      "FILE.pdf|FILE.json]\n"
       "       shivx audit tail [--stream NAME] [-n N] [--follow] [--json]\n"
       "       shivx audit checkpoint export [--out FILE]\n"
       "       shivx audit key export [--out FILE]\n"
@@ -61,8 +62,9 @@ const char HelpText[]
 
 int fail(const QString &command, int code, const QString &message)
 {
-    err() << "shivx audit" << (command.isEmpty() ? QString() : QLatin1Char(' ') + command) << ": " << message
-          << "\n" << Qt::flush;
+    err() << "shivx audit" << (command.isEmpty() ? QString() : QLatin1Char(' ') + command) << ": "
+          << message << "\n"
+          << Qt::flush;
     return code;
 }
 
@@ -117,22 +119,31 @@ int append(const QCommandLineParser &p, const Config &config, const QString &dat
 {
     const QString cmd = QStringLiteral("append");
     const QString stream = p.isSet(QStringLiteral("stream")) ? p.value(QStringLiteral("stream"))
-                                                              : AuditStreams::operatorActions();
+                                                             : AuditStreams::operatorActions();
     if (!AuditEntryCodec::isValidStreamName(stream))
-        return fail(cmd, ExitUsage, QStringLiteral("--stream \"%1\" is not a stream name ([a-z0-9][a-z0-9_-]{0,31})").arg(stream));
+        return fail(cmd, ExitUsage,
+            QStringLiteral("--stream \"%1\" is not a stream name ([a-z0-9][a-z0-9_-]{0,31})")
+                .arg(stream));
     const QString action = p.value(QStringLiteral("action"));
     if (action.isEmpty())
         return fail(cmd, ExitUsage, QStringLiteral("--action NAME is required"));
-    const QByteArray dataText = p.isSet(QStringLiteral("data")) ? p.value(QStringLiteral("data")).toUtf8() : QByteArray("{}");
+    const QByteArray dataText = p.isSet(QStringLiteral("data"))
+        ? p.value(QStringLiteral("data")).toUtf8()
+        : QByteArray("{}");
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(dataText, &pe);
     if (pe.error != QJsonParseError::NoError)
-        return fail(cmd, ExitUsage, QStringLiteral("--data is not JSON: %1 at character %2").arg(pe.errorString()).arg(pe.offset));
+        return fail(cmd, ExitUsage,
+            QStringLiteral("--data is not JSON: %1 at character %2")
+                .arg(pe.errorString())
+                .arg(pe.offset));
     if (!doc.isObject())
         return fail(cmd, ExitUsage, QStringLiteral("--data must be a JSON object ({...})"));
     if (const QString n = findNonIntegerNumber(dataText); !n.isEmpty())
-        return fail(cmd, ExitUsage, QStringLiteral("--data: %1 is not an integer; audit data holds integers only, "
-                                                   "put decimals in a string (\"%1\")").arg(n));
+        return fail(cmd, ExitUsage,
+            QStringLiteral("--data: %1 is not an integer; audit data holds integers only, "
+                           "put decimals in a string (\"%1\")")
+                .arg(n));
     if (auto canonical = CanonicalJson::serialize(doc.object()); !canonical)
         return fail(cmd, ExitUsage, QStringLiteral("--data: %1").arg(canonical.error().message));
     QString actor = p.value(QStringLiteral("actor"));
@@ -144,13 +155,14 @@ int append(const QCommandLineParser &p, const Config &config, const QString &dat
     AuditWriter writer(dataDir, config.audit);
     if (auto r = writer.open(); !r)
         return fail(cmd, ExitFailure, r.error().message);
-    writer.record(AuditEvent{stream, actor, action, doc.object(), 0});
+    writer.record(AuditEvent { stream, actor, action, doc.object(), 0 });
     writer.flush();
     // No checkpoint per CLI entry: the engine's checkpoint timer (or `checkpoint export`) signs it.
     const qint64 left = writer.queuedCount();
     writer.finish(false);
     if (left > 0)
-        return fail(cmd, ExitFailure, QStringLiteral("the entry could not be written (see the messages above)"));
+        return fail(cmd, ExitFailure,
+            QStringLiteral("the entry could not be written (see the messages above)"));
     return ExitOk;
 }
 
@@ -170,25 +182,30 @@ int tail(const QCommandLineParser &p, const QString &dataDir)
         bool ok = false;
         count = p.value(QStringLiteral("n")).toInt(&ok);
         if (!ok || count < 1)
-            return fail(cmd, ExitUsage, QStringLiteral("-n needs a positive integer, not \"%1\"").arg(p.value(QStringLiteral("n"))));
+            return fail(cmd, ExitUsage,
+                QStringLiteral("-n needs a positive integer, not \"%1\"")
+                    .arg(p.value(QStringLiteral("n"))));
     }
     QStringList streams = AuditFiles::listStreams(dataDir);
     if (p.isSet(QStringLiteral("stream"))) {
         const QString s = p.value(QStringLiteral("stream"));
         if (!streams.contains(s))
-            return fail(cmd, ExitFailure, QStringLiteral("no stream \"%1\" in %2 (streams: %3)")
-                                              .arg(s, AuditFiles::auditDir(dataDir), streams.join(QStringLiteral(", "))));
-        streams = {s};
+            return fail(cmd, ExitFailure,
+                QStringLiteral("no stream \"%1\" in %2 (streams: %3)")
+                    .arg(s, AuditFiles::auditDir(dataDir), streams.join(QStringLiteral(", "))));
+        streams = { s };
     }
     if (streams.isEmpty())
-        return fail(cmd, ExitFailure, QStringLiteral("no audit log in %1 (has the engine run with this --data-dir?)")
-                                          .arg(AuditFiles::auditDir(dataDir)));
+        return fail(cmd, ExitFailure,
+            QStringLiteral("no audit log in %1 (has the engine run with this --data-dir?)")
+                .arg(AuditFiles::auditDir(dataDir)));
     const bool json = p.isSet(QStringLiteral("json"));
     QHash<QString, qint64> printed;
     for (bool first = true;; first = false) {
         QList<AuditEntry> batch;
         for (const QString &s : std::as_const(streams)) {
-            auto entries = AuditFiles::readRecentEntries(AuditFiles::streamDir(dataDir, s), printed.value(s), count);
+            auto entries = AuditFiles::readRecentEntries(
+                AuditFiles::streamDir(dataDir, s), printed.value(s), count);
             if (!entries)
                 return fail(cmd, ExitFailure, entries.error().message);
             batch += *entries;
@@ -211,7 +228,9 @@ int tail(const QCommandLineParser &p, const QString &dataDir)
         if (first)
             for (const QString &s : std::as_const(streams))
                 if (!printed.contains(s))
-                    if (auto last = AuditFiles::readRecentEntries(AuditFiles::streamDir(dataDir, s), 0, 1); last && !last->isEmpty())
+                    if (auto last
+                        = AuditFiles::readRecentEntries(AuditFiles::streamDir(dataDir, s), 0, 1);
+                        last && !last->isEmpty())
                         printed[s] = last->last().seq;
         if (!p.isSet(QStringLiteral("follow")))
             return ExitOk;
@@ -234,11 +253,10 @@ int checkpointExport(const QCommandLineParser &p, const Config &config, const QS
     QJsonArray list;
     for (const Checkpoint &cp : std::as_const(*checkpoints))
         list.append(QJsonDocument::fromJson(cp.toLine()).object());
-    const QJsonObject witness{
-        {QStringLiteral("checkpoints"), list},
-        {QStringLiteral("exported_at"), TimeUtil::toRfc3339(QDateTime::currentMSecsSinceEpoch())},
-        {QStringLiteral("key_fingerprint"), QString::fromLatin1(writer.key().fingerprint())},
-        {QStringLiteral("public_key_pem"), QString::fromLatin1(writer.key().publicKeyPem())}};
+    const QJsonObject witness { { QStringLiteral("checkpoints"), list },
+        { QStringLiteral("exported_at"), TimeUtil::toRfc3339(QDateTime::currentMSecsSinceEpoch()) },
+        { QStringLiteral("key_fingerprint"), QString::fromLatin1(writer.key().fingerprint()) },
+        { QStringLiteral("public_key_pem"), QString::fromLatin1(writer.key().publicKeyPem()) } };
     return writeOutput(cmd, p, CanonicalJson::serialize(witness).value() + '\n');
 }
 
@@ -247,7 +265,9 @@ int keyExport(const QCommandLineParser &p, const QString &dataDir)
     const QString cmd = QStringLiteral("key export");
     const QString path = CheckpointKey::publicKeyPath(AuditFiles::keysDir(dataDir));
     if (!QFile::exists(path))
-        return fail(cmd, ExitFailure, QStringLiteral("no checkpoint key at %1 (has the engine run with this --data-dir?)").arg(path));
+        return fail(cmd, ExitFailure,
+            QStringLiteral("no checkpoint key at %1 (has the engine run with this --data-dir?)")
+                .arg(path));
     auto key = CheckpointKey::loadPublicFile(path);
     if (!key)
         return fail(cmd, ExitFailure, key.error().message);
@@ -264,20 +284,21 @@ int auditCommand(const QStringList &args)
     QCommandLineParser p;
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addOptions({
-        {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
-        {QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR")},
-        {QStringLiteral("config"), QStringLiteral("Configuration."), QStringLiteral("FILE")},
-        {QStringLiteral("stream"), QStringLiteral("Stream."), QStringLiteral("NAME")},
-        {QStringLiteral("action"), QStringLiteral("Action."), QStringLiteral("NAME")},
-        {QStringLiteral("data"), QStringLiteral("Data."), QStringLiteral("JSON")},
-        {QStringLiteral("actor"), QStringLiteral("Actor."), QStringLiteral("NAME")},
-        {QStringLiteral("n"), QStringLiteral("Count."), QStringLiteral("N")},
-        {QStringLiteral("follow"), QStringLiteral("Follow.")},
-        {QStringLiteral("json"), QStringLiteral("Raw lines.")},
-        {QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("FILE")},
+        { { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Help.") },
+        { QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR") },
+        { QStringLiteral("config"), QStringLiteral("Configuration."), QStringLiteral("FILE") },
+        { QStringLiteral("stream"), QStringLiteral("Stream."), QStringLiteral("NAME") },
+        { QStringLiteral("action"), QStringLiteral("Action."), QStringLiteral("NAME") },
+        { QStringLiteral("data"), QStringLiteral("Data."), QStringLiteral("JSON") },
+        { QStringLiteral("actor"), QStringLiteral("Actor."), QStringLiteral("NAME") },
+        { QStringLiteral("n"), QStringLiteral("Count."), QStringLiteral("N") },
+        { QStringLiteral("follow"), QStringLiteral("Follow.") },
+        { QStringLiteral("json"), QStringLiteral("Raw lines.") },
+        { QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("FILE") },
     });
-    if (!p.parse(QStringList{QStringLiteral("shivx audit")} + args))
-        return fail(QString(), ExitUsage, p.errorText() + QStringLiteral(" (see shivx audit --help)"));
+    if (!p.parse(QStringList { QStringLiteral("shivx audit") } + args))
+        return fail(
+            QString(), ExitUsage, p.errorText() + QStringLiteral(" (see shivx audit --help)"));
     const QStringList pos = p.positionalArguments();
     if (p.isSet(QStringLiteral("help")) || pos.value(0) == QLatin1String("help")) {
         out() << HelpText << Qt::flush;
@@ -300,7 +321,8 @@ int auditCommand(const QStringList &args)
         return checkpointExport(p, *config, dataDir);
     if (sub == QLatin1String("key export"))
         return keyExport(p, dataDir);
-    return fail(QString(), ExitUsage, QStringLiteral("unknown subcommand \"%1\" (see shivx audit --help)").arg(sub));
+    return fail(QString(), ExitUsage,
+        QStringLiteral("unknown subcommand \"%1\" (see shivx audit --help)").arg(sub));
 }
 
 } // namespace Shivx::Cli

@@ -11,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-
 namespace Shivx::Cli {
 
 namespace {
@@ -85,8 +84,10 @@ void printTable(const QJsonArray &breakers)
                  .arg(QString::number(qint64(b.value(QStringLiteral("calls")).toDouble())), 9)
                  .arg(QString::number(qint64(b.value(QStringLiteral("failures")).toDouble())), 9)
                  .arg(QString::number(qint64(b.value(QStringLiteral("rejections")).toDouble())), 9)
-                 .arg(TimeUtil::formatDurationMs(qint64(b.value(QStringLiteral("time_in_state_ms")).toDouble())
-                                                 / 1000 * 1000), 9)
+                 .arg(TimeUtil::formatDurationMs(
+                          qint64(b.value(QStringLiteral("time_in_state_ms")).toDouble()) / 1000
+                          * 1000),
+                     9)
                  .arg(b.value(QStringLiteral("reason")).toString());
     }
     o << Qt::flush;
@@ -98,12 +99,13 @@ int breakerCommand(const QStringList &args)
 {
     QCommandLineParser p;
     p.addOptions({
-        {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
-        {QStringLiteral("url"), QStringLiteral("Engine address."), QStringLiteral("URL")},
-        {QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR")},
-        {QStringLiteral("format"), QStringLiteral("text or json."), QStringLiteral("F"), QStringLiteral("text")},
+        { { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Help.") },
+        { QStringLiteral("url"), QStringLiteral("Engine address."), QStringLiteral("URL") },
+        { QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR") },
+        { QStringLiteral("format"), QStringLiteral("text or json."), QStringLiteral("F"),
+            QStringLiteral("text") },
     });
-    if (!p.parse(QStringList{QStringLiteral("shivx breaker")} + args))
+    if (!p.parse(QStringList { QStringLiteral("shivx breaker") } + args))
         return usageError(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
         out() << HelpText << Qt::flush;
@@ -123,9 +125,11 @@ int breakerCommand(const QStringList &args)
     if (sub == QLatin1String("force")) {
         if (pos.size() != 3)
             return usageError(QStringLiteral("force: expected NAME and open, closed or auto"));
-        static const QStringList states{QStringLiteral("open"), QStringLiteral("closed"), QStringLiteral("auto")};
+        static const QStringList states { QStringLiteral("open"), QStringLiteral("closed"),
+            QStringLiteral("auto") };
         if (!states.contains(pos.at(2)))
-            return usageError(QStringLiteral("force: \"%1\" is not open, closed or auto").arg(pos.at(2)));
+            return usageError(
+                QStringLiteral("force: \"%1\" is not open, closed or auto").arg(pos.at(2)));
     }
 
     const QString dataDir = DataDir::resolve(p.value(QStringLiteral("data-dir")), QString());
@@ -148,16 +152,17 @@ int breakerCommand(const QStringList &args)
     }
 
     const QString name = pos.at(1);
-    const auto reply = client->request(
-        "POST", QStringLiteral("/api/breakers/%1/force").arg(name),
-        QJsonObject{{QStringLiteral("state"), pos.at(2)}, {QStringLiteral("actor"), actor()}});
+    const auto reply = client->request("POST", QStringLiteral("/api/breakers/%1/force").arg(name),
+        QJsonObject {
+            { QStringLiteral("state"), pos.at(2) }, { QStringLiteral("actor"), actor() } });
     if (!reply)
         return failed(reply.error().message);
     if (reply->status != 200)
         return engineError(*reply);
     const QJsonObject b = reply->body.value(QStringLiteral("breaker")).toObject();
     out() << "breaker " << name << ": " << b.value(QStringLiteral("state")).toString() << " (force "
-          << b.value(QStringLiteral("force")).toString() << ")\n" << Qt::flush;
+          << b.value(QStringLiteral("force")).toString() << ")\n"
+          << Qt::flush;
     return ExitOk;
 }
 

@@ -17,14 +17,17 @@ Result<EngineClient> EngineClient::connect(const QString &dataDir, const QString
     EngineClient client;
     if (!url.isEmpty()) {
         client.m_base = QUrl(url);
-        if (!client.m_base.isValid() || client.m_base.scheme().isEmpty() || client.m_base.host().isEmpty())
-            return makeError("cli.url", QStringLiteral("--url %1: expected http://HOST:PORT").arg(url));
+        if (!client.m_base.isValid() || client.m_base.scheme().isEmpty()
+            || client.m_base.host().isEmpty())
+            return makeError(
+                "cli.url", QStringLiteral("--url %1: expected http://HOST:PORT").arg(url));
     } else {
         QFile f(DataDir::apiAddressPath(dataDir));
         if (!f.open(QIODevice::ReadOnly))
-            return makeError("cli.no_engine", QStringLiteral("no running engine recorded in %1 (%2); start `shivx serve` "
-                                                             "or the console on this data directory, or pass --url")
-                                                  .arg(f.fileName(), f.errorString()));
+            return makeError("cli.no_engine",
+                QStringLiteral("no running engine recorded in %1 (%2); start `shivx serve` "
+                               "or the console on this data directory, or pass --url")
+                    .arg(f.fileName(), f.errorString()));
         client.m_base = QUrl(QString::fromUtf8(f.readAll().trimmed()));
         if (!client.m_base.isValid())
             return makeError("cli.no_engine", QStringLiteral("%1: not a URL").arg(f.fileName()));
@@ -36,8 +39,8 @@ Result<EngineClient> EngineClient::connect(const QString &dataDir, const QString
     return client;
 }
 
-Result<EngineClient::Reply> EngineClient::request(const QByteArray &method, const QString &path,
-                                                  const QJsonObject &body, int timeoutMs) const
+Result<EngineClient::Reply> EngineClient::request(
+    const QByteArray &method, const QString &path, const QJsonObject &body, int timeoutMs) const
 {
     QNetworkAccessManager nam;
     QUrl url = m_base;
@@ -45,7 +48,8 @@ Result<EngineClient::Reply> EngineClient::request(const QByteArray &method, cons
     QNetworkRequest req(url);
     req.setRawHeader("Authorization", "Bearer " + m_token);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    const QByteArray payload = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
+    const QByteArray payload
+        = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
     QNetworkReply *reply = nam.sendCustomRequest(req, method, payload);
     QEventLoop loop;
     QTimer timer;
@@ -57,18 +61,23 @@ Result<EngineClient::Reply> EngineClient::request(const QByteArray &method, cons
     if (!reply->isFinished()) {
         reply->abort();
         reply->deleteLater();
-        return makeError("cli.timeout", QStringLiteral("%1: no answer within %2 ms").arg(url.toString()).arg(timeoutMs));
+        return makeError("cli.timeout",
+            QStringLiteral("%1: no answer within %2 ms").arg(url.toString()).arg(timeoutMs));
     }
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 0)
-        return makeError("cli.connect", QStringLiteral("%1: %2").arg(url.toString(), reply->errorString()));
+        return makeError(
+            "cli.connect", QStringLiteral("%1: %2").arg(url.toString(), reply->errorString()));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll(), &parseError);
     if (!doc.isObject())
-        return makeError("cli.bad_reply", QStringLiteral("%1: HTTP %2 without a JSON object (%3)")
-                                              .arg(url.toString()).arg(status).arg(parseError.errorString()));
-    return Reply{status, doc.object()};
+        return makeError("cli.bad_reply",
+            QStringLiteral("%1: HTTP %2 without a JSON object (%3)")
+                .arg(url.toString())
+                .arg(status)
+                .arg(parseError.errorString()));
+    return Reply { status, doc.object() };
 }
 
 } // namespace Shivx::Cli

@@ -29,7 +29,7 @@ public:
     // URL and what failed (refused, timeout, non-JSON body); HTTP error statuses are
     // returned as replies, so the caller can print the engine's own message.
     Result<Reply> request(const QByteArray &method, const QString &path,
-                          const QJsonObject &body = {}, int timeoutMs = 10'000) const;
+        const QJsonObject &body = {}, int timeoutMs = 10'000) const;
 
 private:
     QUrl m_base;

@@ -1,8 +1,8 @@
 // shivx: the command-line front end of the ShivX engine. Every command works on the same
 // engine library and data directory as the console.
 #include "auditcommand.h"
-#include "clicommon.h"
 #include "breakercommand.h"
+#include "clicommon.h"
 #include "degradecommand.h"
 #include "historycommand.h"
 #include "processcommand.h"
@@ -38,8 +38,9 @@ int main(int argc, char **argv)
     // `shivx serve` reloads its configuration on SIGHUP; every other command keeps the
     // default action, so that it ends with its terminal.
     const bool serving = argc > 1 && qstrcmp(argv[1], "serve") == 0;
-    Shivx::TerminationSignals::blockInAllThreads(serving ? Shivx::TerminationSignals::Hangup::Deliver
-                                                         : Shivx::TerminationSignals::Hangup::Default);
+    Shivx::TerminationSignals::blockInAllThreads(serving
+            ? Shivx::TerminationSignals::Hangup::Deliver
+            : Shivx::TerminationSignals::Hangup::Default);
     // A QGuiApplication (offscreen) only when `--report FILE.pdf` needs fonts for the PDF.
     const auto app = Shivx::Reports::createApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("shivx"));
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
         out() << "shivx " << QCoreApplication::applicationVersion() << "\n" << Qt::flush;
         return ExitOk;
     }
-    if (command == QLatin1String("help") || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+    if (command == QLatin1String("help") || command == QLatin1String("--help")
+        || command == QLatin1String("-h")) {
         usage(out());
         out() << Qt::flush;
         return ExitOk;

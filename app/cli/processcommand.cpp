@@ -60,15 +60,15 @@ int processCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption urlOpt(QStringLiteral("url"), QString(), QStringLiteral("URL"));
     const QCommandLineOption dirOpt(QStringLiteral("data-dir"), QString(), QStringLiteral("DIR"));
-    const QCommandLineOption formatOpt(QStringLiteral("format"), QString(), QStringLiteral("F"),
-                                       QStringLiteral("text"));
-    const QCommandLineOption helpOpt(QStringList{QStringLiteral("h"), QStringLiteral("help")});
-    parser.addOptions({urlOpt, dirOpt, formatOpt, helpOpt});
+    const QCommandLineOption formatOpt(
+        QStringLiteral("format"), QString(), QStringLiteral("F"), QStringLiteral("text"));
+    const QCommandLineOption helpOpt(QStringList { QStringLiteral("h"), QStringLiteral("help") });
+    parser.addOptions({ urlOpt, dirOpt, formatOpt, helpOpt });
     auto usage = [&err](const QString &message) {
         err << "shivx process: " << message << "\n\n" << HelpText << Qt::flush;
         return int(ExitUsage);
     };
-    if (!parser.parse(QStringList{QStringLiteral("shivx-process")} + args))
+    if (!parser.parse(QStringList { QStringLiteral("shivx-process") } + args))
         return usage(parser.errorText());
     if (parser.isSet(helpOpt)) {
         out << HelpText << Qt::flush;
@@ -105,8 +105,10 @@ int processCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitFailure;
     }
     if (reply->status >= 300) {
-        err << "shivx process " << command << ": " << reply->body.value(QStringLiteral("message")).toString()
-            << " (HTTP " << reply->status << ")\n" << Qt::flush;
+        err << "shivx process " << command << ": "
+            << reply->body.value(QStringLiteral("message")).toString() << " (HTTP " << reply->status
+            << ")\n"
+            << Qt::flush;
         return ExitFailure;
     }
     if (control) {
@@ -119,9 +121,12 @@ int processCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const QJsonArray items = reply->body.value(QStringLiteral("processes")).toArray();
     out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
-               .arg(QStringLiteral("NAME"), -20).arg(QStringLiteral("STATE"), -11)
-               .arg(QStringLiteral("PID"), 8).arg(QStringLiteral("UPTIME"), 10)
-               .arg(QStringLiteral("RESTARTS"), 8).arg(QStringLiteral("LAST EXIT"));
+               .arg(QStringLiteral("NAME"), -20)
+               .arg(QStringLiteral("STATE"), -11)
+               .arg(QStringLiteral("PID"), 8)
+               .arg(QStringLiteral("UPTIME"), 10)
+               .arg(QStringLiteral("RESTARTS"), 8)
+               .arg(QStringLiteral("LAST EXIT"));
     for (const QJsonValue &v : items) {
         const QJsonObject p = v.toObject();
         const QJsonValue pid = p.value(QStringLiteral("pid"));
@@ -130,7 +135,9 @@ int processCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                    .arg(p.value(QStringLiteral("name")).toString(), -20)
                    .arg(p.value(QStringLiteral("state")).toString(), -11)
                    .arg(pid.isNull() ? QStringLiteral("-") : QString::number(pid.toInteger()), 8)
-                   .arg(up.isNull() ? QStringLiteral("-") : TimeUtil::formatDurationMs(up.toInteger() / 1000 * 1000), 10)
+                   .arg(up.isNull() ? QStringLiteral("-")
+                                    : TimeUtil::formatDurationMs(up.toInteger() / 1000 * 1000),
+                       10)
                    .arg(p.value(QStringLiteral("restarts")).toInt(), 8)
                    .arg(lastExit(p));
     }

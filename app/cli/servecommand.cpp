@@ -16,13 +16,19 @@ namespace Shivx::Cli {
 int serveCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Run the ShivX engine headless until SIGINT or SIGTERM.\n"
-                                               "SIGHUP reloads the --config file (targets and recovery settings)."));
+    p.setApplicationDescription(
+        QStringLiteral("Run the ShivX engine headless until SIGINT or SIGTERM.\n"
+                       "SIGHUP reloads the --config file (targets and recovery settings)."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("config"), QStringLiteral("Configuration file (default: the embedded one)."), QStringLiteral("FILE")});
-    p.addOption({QStringLiteral("data-dir"), QStringLiteral("Data directory (default: $XDG_DATA_HOME/shivx)."), QStringLiteral("DIR")});
-    p.addOption({QStringLiteral("listen"), QStringLiteral("HTTP API address; port 0 picks a free one."), QStringLiteral("HOST:PORT")});
-    if (!p.parse(QStringList{QStringLiteral("shivx serve")} + args)) {
+    p.addOption({ QStringLiteral("config"),
+        QStringLiteral("Configuration file (default: the embedded one)."),
+        QStringLiteral("FILE") });
+    p.addOption({ QStringLiteral("data-dir"),
+        QStringLiteral("Data directory (default: $XDG_DATA_HOME/shivx)."), QStringLiteral("DIR") });
+    p.addOption(
+        { QStringLiteral("listen"), QStringLiteral("HTTP API address; port 0 picks a free one."),
+            QStringLiteral("HOST:PORT") });
+    if (!p.parse(QStringList { QStringLiteral("shivx serve") } + args)) {
         err() << "shivx serve: " << p.errorText() << "\n" << Qt::flush;
         return ExitUsage;
     }
@@ -31,15 +37,18 @@ int serveCommand(const QStringList &args)
         return ExitOk;
     }
     if (!p.positionalArguments().isEmpty()) {
-        err() << "shivx serve: unexpected argument " << p.positionalArguments().constFirst() << "\n" << Qt::flush;
+        err() << "shivx serve: unexpected argument " << p.positionalArguments().constFirst() << "\n"
+              << Qt::flush;
         return ExitUsage;
     }
 
-    const auto config = p.isSet(QStringLiteral("config")) ? ConfigLoader::loadFile(p.value(QStringLiteral("config")))
-                                                          : ConfigLoader::loadDefault();
+    const auto config = p.isSet(QStringLiteral("config"))
+        ? ConfigLoader::loadFile(p.value(QStringLiteral("config")))
+        : ConfigLoader::loadDefault();
     if (!config) {
         err() << "shivx serve: configuration error: " << config.error().message << "\n"
-              << "The engine was not started.\n" << Qt::flush;
+              << "The engine was not started.\n"
+              << Qt::flush;
         return ExitUsage;
     }
 
@@ -48,7 +57,8 @@ int serveCommand(const QStringList &args)
     options.dataDir = p.value(QStringLiteral("data-dir"));
     options.listen = p.value(QStringLiteral("listen"));
     if (!options.listen.isEmpty() && !ConfigLoader::isValidListenAddress(options.listen)) {
-        err() << "shivx serve: --listen: \"" << options.listen << "\" is not HOST:PORT\n" << Qt::flush;
+        err() << "shivx serve: --listen: \"" << options.listen << "\" is not HOST:PORT\n"
+              << Qt::flush;
         return ExitUsage;
     }
     Engine engine(options);
@@ -60,24 +70,32 @@ int serveCommand(const QStringList &args)
     TerminationSignals termination(TerminationSignals::Hangup::Deliver);
     QObject::connect(&termination, &TerminationSignals::received, qApp, &QCoreApplication::quit);
     const QString configPath = p.value(QStringLiteral("config"));
-    QObject::connect(&termination, &TerminationSignals::hangupReceived, &engine, [&engine, configPath] {
-        if (configPath.isEmpty()) {
-            err() << "received SIGHUP: no --config file to reload; the embedded configuration stays active\n" << Qt::flush;
-            return;
-        }
-        // A bad file leaves the running configuration alone: the engine keeps working as it was.
-        const auto reloaded = ConfigLoader::loadFile(configPath);
-        if (!reloaded) {
-            err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
-                  << "\nThe previous configuration stays active.\n" << Qt::flush;
-            return;
-        }
-        if (const auto applied = engine.reloadConfiguration(*reloaded); !applied) {
-            err() << "received SIGHUP: configuration not reloaded: " << applied.error().message << "\n" << Qt::flush;
-            return;
-        }
-        out() << "received SIGHUP, configuration reloaded from " << configPath << "\n" << Qt::flush;
-    });
+    QObject::connect(
+        &termination, &TerminationSignals::hangupReceived, &engine, [&engine, configPath] {
+            if (configPath.isEmpty()) {
+                err() << "received SIGHUP: no --config file to reload; the embedded configuration "
+                         "stays active\n"
+                      << Qt::flush;
+                return;
+            }
+            // A bad file leaves the running configuration alone: the engine keeps working as it
+            // was.
+            const auto reloaded = ConfigLoader::loadFile(configPath);
+            if (!reloaded) {
+                err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
+                      << "\nThe previous configuration stays active.\n"
+                      << Qt::flush;
+                return;
+            }
+            if (const auto applied = engine.reloadConfiguration(*reloaded); !applied) {
+                err() << "received SIGHUP: configuration not reloaded: " << applied.error().message
+                      << "\n"
+                      << Qt::flush;
+                return;
+            }
+            out() << "received SIGHUP, configuration reloaded from " << configPath << "\n"
+                  << Qt::flush;
+        });
 
     out() << "data directory " << engine.dataDir() << "\n";
     if (engine.apiUrl().isValid()) {
@@ -94,8 +112,12 @@ int serveCommand(const QStringList &args)
 
     QCoreApplication::exec();
     const int received = termination.lastSignal();
-    out() << "received " << (received == SIGTERM ? "SIGTERM" : received == SIGINT ? "SIGINT" : "quit")
-          << ", shutting down\n" << Qt::flush;
+    out() << "received "
+          << (received == SIGTERM         ? "SIGTERM"
+                     : received == SIGINT ? "SIGINT"
+                                          : "quit")
+          << ", shutting down\n"
+          << Qt::flush;
     engine.stop();
     out() << "stopped cleanly\n" << Qt::flush;
     return ExitOk;

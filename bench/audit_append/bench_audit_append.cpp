@@ -34,7 +34,7 @@ namespace {
 // members' names, seq, stream and ts: the smallest realistic entry.
 QJsonObject data(qint64 i)
 {
-    return {{QStringLiteral("i"), i}};
+    return { { QStringLiteral("i"), i } };
 }
 
 double runWriter(const QString &dir, AuditConfig::Durability mode, qint64 n, qint64 *bytes)
@@ -48,26 +48,32 @@ double runWriter(const QString &dir, AuditConfig::Durability mode, qint64 n, qin
     w->moveToThread(&thread);
     QObject::connect(&thread, &QThread::finished, w, &QObject::deleteLater);
     thread.start();
-    QMetaObject::invokeMethod(w, [w] { (void)w->open(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w] { (void)w->open(); }, Qt::BlockingQueuedConnection);
     QElapsedTimer t;
     t.start();
     for (qint64 i = 0; i < n; ++i)
-        w->record({QStringLiteral("resilience"), QStringLiteral("engine"), QStringLiteral("test.append"), data(i), 0});
+        w->record({ QStringLiteral("resilience"), QStringLiteral("engine"),
+            QStringLiteral("test.append"), data(i), 0 });
     while (w->entriesWritten() < n)
         QThread::usleep(200);
     const double seconds = t.nsecsElapsed() / 1e9;
-    QMetaObject::invokeMethod(w, [w] { w->finish(false); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w] { w->finish(false); }, Qt::BlockingQueuedConnection);
     thread.quit();
     thread.wait();
     *bytes = 0;
-    for (const auto &seg : AuditFiles::listSegments(AuditFiles::streamDir(dir, QStringLiteral("resilience"))))
-        *bytes += seg.sealed() ? AuditFiles::readSeal(seg.sealPath)->bytes : QFileInfo(seg.path).size();
+    for (const auto &seg :
+        AuditFiles::listSegments(AuditFiles::streamDir(dir, QStringLiteral("resilience"))))
+        *bytes += seg.sealed() ? AuditFiles::readSeal(seg.sealPath)->bytes
+                               : QFileInfo(seg.path).size();
     return seconds;
 }
 
 double runPlain(const QString &path, AuditConfig::Durability mode, qint64 n, int lineBytes)
 {
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0600);
+    const int fd = ::open(
+        QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0600);
     QByteArray line(lineBytes - 1, 'x');
     line += '\n';
     QByteArray batch;
@@ -75,7 +81,8 @@ double runPlain(const QString &path, AuditConfig::Durability mode, qint64 n, int
     t.start();
     for (qint64 i = 0; i < n; ++i) {
         batch += line;
-        const bool flush = mode == AuditConfig::Durability::Entry || batch.size() >= 1000 * lineBytes || i + 1 == n;
+        const bool flush = mode == AuditConfig::Durability::Entry
+            || batch.size() >= 1000 * lineBytes || i + 1 == n;
         if (!flush)
             continue;
         if (::write(fd, batch.constData(), size_t(batch.size())) != batch.size())
@@ -107,7 +114,8 @@ int main(int argc, char **argv)
             base = args.at(++i);
         else {
             out << "usage: bench_audit_append [--entries N (batch, os; default 200000)]\n"
-                   "                          [--sync-entries N (entry; default 2000)] [--dir DIR]\n";
+                   "                          [--sync-entries N (entry; default 2000)] [--dir "
+                   "DIR]\n";
             return args.at(i) == QLatin1String("--help") ? 0 : 2;
         }
     }
@@ -121,10 +129,14 @@ int main(int argc, char **argv)
                .arg(QStringLiteral("shivx entries/s"), 16)
                .arg(QStringLiteral("plain entries/s"), 16)
                .arg(QStringLiteral("shivx/plain"), 12);
-    const struct { const char *name; AuditConfig::Durability mode; } modes[] = {
-        {"entry", AuditConfig::Durability::Entry},
-        {"batch", AuditConfig::Durability::Batch},
-        {"os", AuditConfig::Durability::Os},
+    const struct
+    {
+        const char *name;
+        AuditConfig::Durability mode;
+    } modes[] = {
+        { "entry", AuditConfig::Durability::Entry },
+        { "batch", AuditConfig::Durability::Batch },
+        { "os", AuditConfig::Durability::Os },
     };
     int run = 0;
     for (const auto &m : modes) {
@@ -133,7 +145,8 @@ int main(int argc, char **argv)
         qint64 bytes = 0;
         const double ours = runWriter(dir, m.mode, n, &bytes);
         const int lineBytes = int(bytes / n);
-        const double plain = runPlain(tmp.filePath(QStringLiteral("plain-%1").arg(run)), m.mode, n, lineBytes);
+        const double plain
+            = runPlain(tmp.filePath(QStringLiteral("plain-%1").arg(run)), m.mode, n, lineBytes);
         out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
                    .arg(QLatin1String(m.name), -11)
                    .arg(n, 9)

@@ -64,12 +64,14 @@ Chain buildChain(const QString &dataDir, qint64 megabytes)
     c.dataDir = dataDir;
     c.entries = total;
     const QDir dir(b.streamDir(stream));
-    for (const QFileInfo &fi : dir.entryInfoList({QStringLiteral("seg-*.ndjson")}, QDir::Files, QDir::Name)) {
+    for (const QFileInfo &fi :
+        dir.entryInfoList({ QStringLiteral("seg-*.ndjson") }, QDir::Files, QDir::Name)) {
         c.files << fi.filePath();
         c.bytes += fi.size();
     }
-    out() << "built " << c.entries << " entries (" << lineBytes << " bytes each), " << c.files.size()
-          << " segment(s), " << c.bytes / 1000000 << " MB in " << t.elapsed() / 1000.0 << " s"
+    out() << "built " << c.entries << " entries (" << lineBytes << " bytes each), "
+          << c.files.size() << " segment(s), " << c.bytes / 1000000 << " MB in "
+          << t.elapsed() / 1000.0 << " s"
           << (b.error().isEmpty() ? QString() : QStringLiteral(" ERROR ") + b.error()) << "\n"
           << Qt::flush;
     return c;
@@ -81,14 +83,14 @@ void warm(const Chain &c)
     for (const QString &f : c.files) {
         QFile file(f);
         file.open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-        while (file.read(buf.data(), qint64(buf.size())) > 0) {
-        }
+        while (file.read(buf.data(), qint64(buf.size())) > 0) { }
     }
 }
 
 double cpuSeconds(const rusage &ru)
 {
-    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
+        + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 // Wall and CPU seconds of one measurement: this machine's cores are shared, so CPU seconds
@@ -127,7 +129,7 @@ ChildRun runChild(const QStringList &argv)
         _exit(127);
     }
     int status = 0;
-    rusage ru{};
+    rusage ru {};
     wait4(pid, &status, 0, &ru);
     ChildRun r;
     r.seconds = t.elapsed() / 1000.0;
@@ -139,7 +141,7 @@ ChildRun runChild(const QStringList &argv)
 
 Timing inProcess(const Chain &c, bool sealDigest, int *verdictOk)
 {
-    rusage before{};
+    rusage before {};
     getrusage(RUSAGE_SELF, &before);
     Shivx::AuditVerifyOptions o;
     o.dataDir = c.dataDir;
@@ -148,9 +150,9 @@ Timing inProcess(const Chain &c, bool sealDigest, int *verdictOk)
     t.start();
     const Shivx::VerifyReport r = Shivx::AuditVerifier(o).run();
     *verdictOk = r.verdict == Shivx::VerifyReport::Verdict::Intact;
-    rusage after{};
+    rusage after {};
     getrusage(RUSAGE_SELF, &after);
-    return Timing{t.elapsed() / 1000.0, cpuSeconds(after) - cpuSeconds(before)};
+    return Timing { t.elapsed() / 1000.0, cpuSeconds(after) - cpuSeconds(before) };
 }
 
 } // namespace
@@ -160,17 +162,23 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
     p.addHelpOption();
-    p.addOptions({{QStringLiteral("mb"), QStringLiteral("Size of the large chain in MB."), QStringLiteral("N"), QStringLiteral("1024")},
-                  {QStringLiteral("small-mb"), QStringLiteral("Size of the small chain in MB."), QStringLiteral("N"), QStringLiteral("100")},
-                  {QStringLiteral("runs"), QStringLiteral("Runs of each measurement (best is kept)."), QStringLiteral("N"), QStringLiteral("3")},
-                  {QStringLiteral("dir"), QStringLiteral("Where to build the chains (default: a temp dir)."), QStringLiteral("DIR")},
-                  {QStringLiteral("keep"), QStringLiteral("Keep the chains (for profiling); with --runs 0 only build them.")}});
+    p.addOptions({ { QStringLiteral("mb"), QStringLiteral("Size of the large chain in MB."),
+                       QStringLiteral("N"), QStringLiteral("1024") },
+        { QStringLiteral("small-mb"), QStringLiteral("Size of the small chain in MB."),
+            QStringLiteral("N"), QStringLiteral("100") },
+        { QStringLiteral("runs"), QStringLiteral("Runs of each measurement (best is kept)."),
+            QStringLiteral("N"), QStringLiteral("3") },
+        { QStringLiteral("dir"), QStringLiteral("Where to build the chains (default: a temp dir)."),
+            QStringLiteral("DIR") },
+        { QStringLiteral("keep"),
+            QStringLiteral("Keep the chains (for profiling); with --runs 0 only build them.") } });
     p.process(app);
     const int runs = std::max(0, p.value(QStringLiteral("runs")).toInt());
     if (p.isSet(QStringLiteral("dir")))
         QDir().mkpath(p.value(QStringLiteral("dir")));
-    QTemporaryDir tmp(p.isSet(QStringLiteral("dir")) ? p.value(QStringLiteral("dir")) + QStringLiteral("/bench-XXXXXX")
-                                                      : QDir::tempPath() + QStringLiteral("/bench_audit_verify-XXXXXX"));
+    QTemporaryDir tmp(p.isSet(QStringLiteral("dir"))
+            ? p.value(QStringLiteral("dir")) + QStringLiteral("/bench-XXXXXX")
+            : QDir::tempPath() + QStringLiteral("/bench_audit_verify-XXXXXX"));
     if (!tmp.isValid()) {
         out() << "cannot create the chain directory: " << tmp.errorString() << "\n";
         return 2;
@@ -178,17 +186,23 @@ int main(int argc, char **argv)
     tmp.setAutoRemove(!p.isSet(QStringLiteral("keep")));
     out() << "cores: " << QThread::idealThreadCount() << ", chain dir: " << tmp.path() << "\n";
 
-    const Chain small = buildChain(tmp.filePath(QStringLiteral("small")), p.value(QStringLiteral("small-mb")).toLongLong());
-    const Chain large = buildChain(tmp.filePath(QStringLiteral("large")), p.value(QStringLiteral("mb")).toLongLong());
+    const Chain small = buildChain(
+        tmp.filePath(QStringLiteral("small")), p.value(QStringLiteral("small-mb")).toLongLong());
+    const Chain large = buildChain(
+        tmp.filePath(QStringLiteral("large")), p.value(QStringLiteral("mb")).toLongLong());
 
     if (runs == 0)
         return 0;
     const double mb = large.bytes / 1e6;
-    struct Result { QString name; Timing best; };
-    std::vector<Result> results{{QStringLiteral("openssl dgst -sha256"), {}}, {QStringLiteral("sha256sum"), {}},
-                                {QStringLiteral("AuditVerifier (in-process)"), {}},
-                                {QStringLiteral("AuditVerifier --seal-digests"), {}},
-                                {QStringLiteral("shivx audit verify (CLI)"), {}}};
+    struct Result
+    {
+        QString name;
+        Timing best;
+    };
+    std::vector<Result> results { { QStringLiteral("openssl dgst -sha256"), {} },
+        { QStringLiteral("sha256sum"), {} }, { QStringLiteral("AuditVerifier (in-process)"), {} },
+        { QStringLiteral("AuditVerifier --seal-digests"), {} },
+        { QStringLiteral("shivx audit verify (CLI)"), {} } };
     const auto keep = [](Timing &best, Timing t) {
         best.wall = std::min(best.wall, t.wall);
         best.cpu = std::min(best.cpu, t.cpu);
@@ -197,14 +211,17 @@ int main(int argc, char **argv)
         const ChildRun r = runChild(command);
         if (ok)
             *ok = r.exitCode == 0;
-        return Timing{r.seconds, r.cpu};
+        return Timing { r.seconds, r.cpu };
     };
     bool allIntact = true;
     for (int run = 0; run < runs; ++run) {
         warm(large);
-        keep(results[0].best, child(QStringList{QStringLiteral("openssl"), QStringLiteral("dgst"), QStringLiteral("-sha256")} + large.files));
+        keep(results[0].best,
+            child(QStringList {
+                      QStringLiteral("openssl"), QStringLiteral("dgst"), QStringLiteral("-sha256") }
+                + large.files));
         warm(large);
-        keep(results[1].best, child(QStringList{QStringLiteral("sha256sum")} + large.files));
+        keep(results[1].best, child(QStringList { QStringLiteral("sha256sum") } + large.files));
         int ok = 0;
         warm(large);
         keep(results[2].best, inProcess(large, false, &ok));
@@ -214,31 +231,36 @@ int main(int argc, char **argv)
         allIntact = allIntact && ok;
         warm(large);
         bool cliOk = false;
-        keep(results[4].best, child({QStringLiteral(SHIVX_CLI), QStringLiteral("audit"), QStringLiteral("verify"),
-                                     QStringLiteral("--data-dir"), large.dataDir}, &cliOk));
+        keep(results[4].best,
+            child({ QStringLiteral(SHIVX_CLI), QStringLiteral("audit"), QStringLiteral("verify"),
+                      QStringLiteral("--data-dir"), large.dataDir },
+                &cliOk));
         allIntact = allIntact && cliOk;
     }
-    double load[3] = {0, 0, 0};
+    double load[3] = { 0, 0, 0 };
     getloadavg(load, 3);
-    out() << "\nthroughput on " << large.bytes / 1000000 << " MB (" << large.files.size() << " files, "
-          << large.entries << " entries), best of " << runs << ", page cache warm, load average "
-          << QString::number(load[0], 'f', 1) << " on " << QThread::idealThreadCount() << " cores:\n"
-          << "  " << QStringLiteral("").leftJustified(30) << "  wall MB/s   wall s  vs openssl  | CPU s  MB per CPU-s\n";
+    out() << "\nthroughput on " << large.bytes / 1000000 << " MB (" << large.files.size()
+          << " files, " << large.entries << " entries), best of " << runs
+          << ", page cache warm, load average " << QString::number(load[0], 'f', 1) << " on "
+          << QThread::idealThreadCount() << " cores:\n"
+          << "  " << QStringLiteral("").leftJustified(30)
+          << "  wall MB/s   wall s  vs openssl  | CPU s  MB per CPU-s\n";
     for (const Result &r : results)
-        out() << "  " << r.name.leftJustified(30) << QString::number(mb / r.best.wall, 'f', 0).rightJustified(10)
+        out() << "  " << r.name.leftJustified(30)
+              << QString::number(mb / r.best.wall, 'f', 0).rightJustified(10)
               << QString::number(r.best.wall, 'f', 2).rightJustified(9)
-              << QString::number(results[0].best.wall / r.best.wall, 'f', 2).rightJustified(11) << "  |"
-              << QString::number(r.best.cpu, 'f', 2).rightJustified(6)
+              << QString::number(results[0].best.wall / r.best.wall, 'f', 2).rightJustified(11)
+              << "  |" << QString::number(r.best.cpu, 'f', 2).rightJustified(6)
               << QString::number(mb / r.best.cpu, 'f', 0).rightJustified(14) << "\n";
     out() << "  every verification intact: " << (allIntact ? "yes" : "NO") << "\n";
 
     out() << "\npeak RSS of shivx audit verify (CLI):\n";
-    for (const Chain *c : {&small, &large}) {
+    for (const Chain *c : { &small, &large }) {
         warm(*c);
-        const ChildRun r = runChild({QStringLiteral(SHIVX_CLI), QStringLiteral("audit"), QStringLiteral("verify"),
-                                     QStringLiteral("--data-dir"), c->dataDir});
-        out() << "  " << QString::number(c->bytes / 1000000).rightJustified(5) << " MB chain: "
-              << r.maxRssKb / 1024 << " MB peak RSS, exit " << r.exitCode << "\n";
+        const ChildRun r = runChild({ QStringLiteral(SHIVX_CLI), QStringLiteral("audit"),
+            QStringLiteral("verify"), QStringLiteral("--data-dir"), c->dataDir });
+        out() << "  " << QString::number(c->bytes / 1000000).rightJustified(5)
+              << " MB chain: " << r.maxRssKb / 1024 << " MB peak RSS, exit " << r.exitCode << "\n";
     }
     out() << Qt::flush;
     return allIntact ? 0 : 1;

@@ -49,7 +49,8 @@ int main(int argc, char **argv)
         else if (args[i] == QLatin1String("--compressed"))
             compressed = true;
         else {
-            std::fprintf(stderr, "usage: bench_auditreader [--entries N] [--per-segment N] [--compressed]\n");
+            std::fprintf(stderr,
+                "usage: bench_auditreader [--entries N] [--per-segment N] [--compressed]\n");
             return 2;
         }
     }
@@ -101,13 +102,15 @@ int main(int argc, char **argv)
         &wcOut);
     const QString pattern = QStringLiteral("'^{\"action\":\"breaker'");
     const double grepMs = runPeer(compressed
-            ? QStringLiteral("{ zstdcat -q %1/*.ndjson.zst; cat %1/*.ndjson; } | grep -c %2").arg(d, pattern)
+            ? QStringLiteral("{ zstdcat -q %1/*.ndjson.zst; cat %1/*.ndjson; } | grep -c %2")
+                  .arg(d, pattern)
             : QStringLiteral("cat %1/*.ndjson | grep -c %2").arg(d, pattern),
         &grepOut);
 
     std::printf("rows %lld (wc -l: %s), last row seq %lld valid %d\n", reader->rowCount(),
         qPrintable(wcOut), last.entry.seq, int(last.valid));
-    std::printf("index:  %8.1f ms   peer wc -l    %8.1f ms   ratio %.2f\n", indexMs, wcMs, indexMs / wcMs);
+    std::printf(
+        "index:  %8.1f ms   peer wc -l    %8.1f ms   ratio %.2f\n", indexMs, wcMs, indexMs / wcMs);
     std::printf("search: %8.1f ms   peer grep -c  %8.1f ms   ratio %.2f  (%lld matches, grep %s)\n",
         searchMs, grepMs, searchMs / grepMs, matches, qPrintable(grepOut));
     std::printf("row %lld on a fresh reader: %.2f ms\n", entries - 1, rowMs);

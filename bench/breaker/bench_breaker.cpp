@@ -34,15 +34,14 @@ enum class Variant { Direct, Breaker, Mutex };
 
 double run(Variant variant, int threads, quint64 calls, CircuitBreaker *breaker, QMutex *mutex)
 {
-    std::atomic<int> ready{0};
-    std::atomic<bool> go{false};
+    std::atomic<int> ready { 0 };
+    std::atomic<bool> go { false };
     std::vector<std::thread> pool;
     std::vector<quint64> sinks(size_t(threads) * 8, 0); // 64 bytes apart: no false sharing
     for (int t = 0; t < threads; ++t) {
         pool.emplace_back([&, t] {
             ready.fetch_add(1);
-            while (!go.load(std::memory_order_acquire)) {
-            }
+            while (!go.load(std::memory_order_acquire)) { }
             quint64 sink = 0;
             for (quint64 i = 0; i < calls; ++i) {
                 switch (variant) {
@@ -65,13 +64,14 @@ double run(Variant variant, int threads, quint64 calls, CircuitBreaker *breaker,
             sinks[size_t(t) * 8] = sink;
         });
     }
-    while (ready.load() < threads) {
-    }
+    while (ready.load() < threads) { }
     const auto start = std::chrono::steady_clock::now();
     go.store(true, std::memory_order_release);
     for (auto &th : pool)
         th.join();
-    const auto ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+    const auto ns
+        = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
+              .count();
     quint64 total = 0;
     for (quint64 s : sinks)
         total += s;
@@ -90,17 +90,18 @@ int main(int argc, char **argv)
     if (const int i = int(args.indexOf(QStringLiteral("--calls"))); i > 0 && i + 1 < args.size())
         calls = args.at(i + 1).toULongLong();
 
-    std::printf("calls per thread: %llu; ns per call as each thread sees it (fastest of 5 rounds)\n",
-                static_cast<unsigned long long>(calls));
+    std::printf(
+        "calls per thread: %llu; ns per call as each thread sees it (fastest of 5 rounds)\n",
+        static_cast<unsigned long long>(calls));
     std::printf("%-8s %10s %10s %10s %16s %14s\n", "threads", "direct", "breaker", "mutex",
-                "breaker-direct", "mutex/breaker");
-    for (int threads : {1, 2, 4}) {
+        "breaker-direct", "mutex/breaker");
+    for (int threads : { 1, 2, 4 }) {
         // Rounds interleave the variants, and the fastest round of each counts: on a shared
         // machine, other load only ever adds time, so the minimum is the least disturbed.
-        double best[3] = {1e300, 1e300, 1e300};
+        double best[3] = { 1e300, 1e300, 1e300 };
         for (int round = 0; round < 5; ++round) {
             for (int v = 0; v < 3; ++v) {
-                CircuitBreaker breaker(QStringLiteral("bench"), BreakerConfig{});
+                CircuitBreaker breaker(QStringLiteral("bench"), BreakerConfig {});
                 QMutex mutex;
                 best[v] = std::min(best[v], run(Variant(v), threads, calls, &breaker, &mutex));
                 if (Variant(v) == Variant::Breaker
@@ -110,8 +111,8 @@ int main(int argc, char **argv)
                 }
             }
         }
-        std::printf("%-8d %10.2f %10.2f %10.2f %16.2f %13.1fx\n", threads, best[0], best[1], best[2],
-                    best[1] - best[0], best[2] / best[1]);
+        std::printf("%-8d %10.2f %10.2f %10.2f %16.2f %13.1fx\n", threads, best[0], best[1],
+            best[2], best[1] - best[0], best[2] / best[1]);
     }
     return 0;
 }

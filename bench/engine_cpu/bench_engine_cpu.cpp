@@ -25,7 +25,7 @@
 
 namespace {
 
-std::atomic<quint64> g_requests{0};
+std::atomic<quint64> g_requests { 0 };
 
 // A minimal HTTP/1.0-style server on its own thread: every request gets 200 "ok" and the
 // connection is closed, which is what both peers' probes expect.
@@ -44,7 +44,8 @@ protected:
             if (!data.contains("\r\n\r\n"))
                 return;
             ++g_requests;
-            s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                     "2\r\nConnection: close\r\n\r\nok");
             s->disconnectFromHost();
         });
         connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
@@ -133,15 +134,15 @@ int main(int argc, char **argv)
         QTextStream c(&cfg);
         c << "sampler: {interval: 1s}\ntargets:\n";
         for (int i = 0; i < targets; ++i)
-            c << "  - {name: t" << i << ", type: http, url: \"http://127.0.0.1:" << port << "/t" << i
-              << "\", interval: 1s, timeout: 900ms}\n";
+            c << "  - {name: t" << i << ", type: http, url: \"http://127.0.0.1:" << port << "/t"
+              << i << "\", interval: 1s, timeout: 900ms}\n";
         c.flush();
         cfg.close();
         QProcess p;
         p.setProgram(shivx);
-        p.setArguments({QStringLiteral("serve"), QStringLiteral("--config"), cfg.fileName(),
-                        QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")),
-                        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        p.setArguments({ QStringLiteral("serve"), QStringLiteral("--config"), cfg.fileName(),
+            QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")),
+            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
         p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         p.start();
         if (!p.waitForStarted()) {
@@ -180,7 +181,7 @@ int main(int argc, char **argv)
         QFile::setPermissions(rc, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         QProcess p;
         p.setProgram(monit);
-        p.setArguments({QStringLiteral("-I"), QStringLiteral("-c"), rc});
+        p.setArguments({ QStringLiteral("-I"), QStringLiteral("-c"), rc });
         p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         p.start();
         if (!p.waitForStarted()) {
@@ -191,18 +192,24 @@ int main(int argc, char **argv)
         }
     }
 
-    out << "\nEngine CPU: host sampling + " << targets << " HTTP targets at 1 s, over " << seconds << " s\n";
-    out << QStringLiteral("%1 %2 %3 %4\n").arg(QStringLiteral("peer"), -18).arg(QStringLiteral("cpu % of 1 core"), 16)
-                                         .arg(QStringLiteral("probes/s"), 10).arg(QStringLiteral("cpu ms/probe"), 13);
+    out << "\nEngine CPU: host sampling + " << targets << " HTTP targets at 1 s, over " << seconds
+        << " s\n";
+    out << QStringLiteral("%1 %2 %3 %4\n")
+               .arg(QStringLiteral("peer"), -18)
+               .arg(QStringLiteral("cpu % of 1 core"), 16)
+               .arg(QStringLiteral("probes/s"), 10)
+               .arg(QStringLiteral("cpu ms/probe"), 13);
     for (const auto &m : results) {
         out << QStringLiteral("%1 %2 %3 %4\n")
                    .arg(m.name, -18)
                    .arg(m.cpuPercent, 16, 'f', 2)
                    .arg(m.requestsPerSec, 10, 'f', 1)
-                   .arg(m.requestsPerSec > 0 ? 10.0 * m.cpuPercent / m.requestsPerSec : 0.0, 13, 'f', 3);
+                   .arg(m.requestsPerSec > 0 ? 10.0 * m.cpuPercent / m.requestsPerSec : 0.0, 13,
+                       'f', 3);
     }
     if (results.size() == 2 && results.at(1).cpuPercent > 0) {
-        out << QStringLiteral("ratio shivx/monit cpu: %1\n").arg(results.at(0).cpuPercent / results.at(1).cpuPercent, 0, 'f', 2);
+        out << QStringLiteral("ratio shivx/monit cpu: %1\n")
+                   .arg(results.at(0).cpuPercent / results.at(1).cpuPercent, 0, 'f', 2);
     }
     out.flush();
     QMetaObject::invokeMethod(server, &QObject::deleteLater);

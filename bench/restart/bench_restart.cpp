@@ -62,7 +62,7 @@ bool alive(qint64 pid)
 
 // Waits until the pid file names a live process other than `not`; returns it, or 0.
 qint64 waitForNewPid(const QString &pidFile, qint64 notPid, int timeoutMs, qint64 *elapsedNs,
-                     const QElapsedTimer &since)
+    const QElapsedTimer &since)
 {
     QElapsedTimer t;
     t.start();
@@ -89,7 +89,9 @@ struct Stats
     {
         QList<double> s = ms;
         std::sort(s.begin(), s.end());
-        return s.isEmpty() ? 0 : (s.size() % 2 ? s.at(s.size() / 2) : (s.at(s.size() / 2 - 1) + s.at(s.size() / 2)) / 2);
+        return s.isEmpty() ? 0
+                           : (s.size() % 2 ? s.at(s.size() / 2)
+                                           : (s.at(s.size() / 2 - 1) + s.at(s.size() / 2)) / 2);
     }
     double mean() const
     {
@@ -170,7 +172,8 @@ int main(int argc, char **argv)
         else if (args.at(i) == QLatin1String("--monit") && i + 1 < args.size())
             monit = args.at(++i);
         else {
-            QTextStream(stderr) << "usage: bench_restart [--kills N] [--backoff DURATION] [--shivx PATH] [--monit PATH]\n";
+            QTextStream(stderr) << "usage: bench_restart [--kills N] [--backoff DURATION] [--shivx "
+                                   "PATH] [--monit PATH]\n";
             return 2;
         }
     }
@@ -206,7 +209,9 @@ int main(int argc, char **argv)
     restart_after_failures: 0
     startup_grace: 1s
     crash_loop: {restarts: 1000, window: 1s, cooldown: 1s}
-)").arg(pidFile, command(pidFile), backoff).toUtf8());
+)")
+                    .arg(pidFile, command(pidFile), backoff)
+                    .toUtf8());
         f.close();
         QProcess serve;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -214,8 +219,10 @@ int main(int argc, char **argv)
         serve.setProcessEnvironment(env);
         serve.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         serve.setStandardOutputFile(QProcess::nullDevice());
-        serve.start(shivx, {QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("shivx-data")),
-                            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--config"), config});
+        serve.start(shivx,
+            { QStringLiteral("serve"), QStringLiteral("--data-dir"),
+                dir.filePath(QStringLiteral("shivx-data")), QStringLiteral("--listen"),
+                QStringLiteral("127.0.0.1:0"), QStringLiteral("--config"), config });
         if (!serve.waitForStarted()) {
             out() << "cannot start " << shivx << "\n";
             return 1;
@@ -242,16 +249,18 @@ int main(int argc, char **argv)
                                "check process bench with pidfile %5\n"
                                "  start program = \"/bin/sh -c '%6'\"\n"
                                "  stop program = \"/bin/sh -c 'kill $(cat %5)'\"\n")
-                    .arg(dir.filePath(QStringLiteral("monit.log")), dir.filePath(QStringLiteral("monit.pid")),
-                         dir.filePath(QStringLiteral("monit.id")), dir.filePath(QStringLiteral("monit.state")),
-                         pidFile, QStringLiteral("sleep 100000 & echo $! > %1").arg(pidFile))
+                    .arg(dir.filePath(QStringLiteral("monit.log")),
+                        dir.filePath(QStringLiteral("monit.pid")),
+                        dir.filePath(QStringLiteral("monit.id")),
+                        dir.filePath(QStringLiteral("monit.state")), pidFile,
+                        QStringLiteral("sleep 100000 & echo $! > %1").arg(pidFile))
                     .toUtf8());
         f.close();
         ::chmod(rc.toLocal8Bit().constData(), 0600); // Monit refuses a readable control file
         QProcess m;
         m.setProcessChannelMode(QProcess::MergedChannels);
         m.setStandardOutputFile(QProcess::nullDevice());
-        m.start(monit, {QStringLiteral("-I"), QStringLiteral("-c"), rc});
+        m.start(monit, { QStringLiteral("-I"), QStringLiteral("-c"), rc });
         if (!m.waitForStarted()) {
             out() << "cannot start " << monit << "\n";
             return 1;
@@ -268,15 +277,16 @@ int main(int argc, char **argv)
     }
 
     QProcess version;
-    version.start(monit, {QStringLiteral("-V")});
+    version.start(monit, { QStringLiteral("-V") });
     version.waitForFinished();
-    out() << "restart latency, SIGKILL -> replacement running, " << kills << " kills each\n"
-          << "  program: sleep 100000, pid from a pid file\n"
-          << "  shivx: supervise /bin/sh -c 'echo $$ > PIDFILE; exec sleep 100000', backoff.initial "
-          << backoff << "\n  "
-          << QString::fromUtf8(version.readAllStandardOutput()).section(QLatin1Char('\n'), 0, 0)
-          << ": set daemon 1, check process with pidfile,"
-             " start program /bin/sh -c 'sleep 100000 & echo $! > PIDFILE'\n";
+    out()
+        << "restart latency, SIGKILL -> replacement running, " << kills << " kills each\n"
+        << "  program: sleep 100000, pid from a pid file\n"
+        << "  shivx: supervise /bin/sh -c 'echo $$ > PIDFILE; exec sleep 100000', backoff.initial "
+        << backoff << "\n  "
+        << QString::fromUtf8(version.readAllStandardOutput()).section(QLatin1Char('\n'), 0, 0)
+        << ": set daemon 1, check process with pidfile,"
+           " start program /bin/sh -c 'sleep 100000 & echo $! > PIDFILE'\n";
     report(QStringLiteral("shivx"), shivxStats);
     report(QStringLiteral("monit"), monitStats);
     out() << QStringLiteral("ratio (monit / shivx): median %1x  mean %2x\n")

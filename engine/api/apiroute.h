@@ -15,11 +15,11 @@ namespace Shivx {
 // thread-safe service methods (snapshot getters, or queued invokeMethod).
 struct ApiRequest
 {
-    QByteArray method;  // "GET", "POST", ...
-    QString path;       // decoded path, e.g. "/api/breakers/db/force"
+    QByteArray method; // "GET", "POST", ...
+    QString path; // decoded path, e.g. "/api/breakers/db/force"
     QUrlQuery query;
     QByteArray body;
-    QString pathTail;   // for prefix routes: the part of the path after the prefix
+    QString pathTail; // for prefix routes: the part of the path after the prefix
 };
 
 struct ApiReply
@@ -38,9 +38,9 @@ struct ApiReply
 // One endpoint of the HTTP API, registered by the service that owns it (see HttpApi::addRoutes).
 struct ApiRoute
 {
-    QString path;                 // exact path, or a prefix ending in '/' when `prefix` is set
+    QString path; // exact path, or a prefix ending in '/' when `prefix` is set
     bool prefix = false;
-    QList<QByteArray> methods;    // e.g. {"GET"}; HEAD is implied by GET
+    QList<QByteArray> methods; // e.g. {"GET"}; HEAD is implied by GET
     // Mutating endpoints require "Authorization: Bearer TOKEN" with the token kept in the
     // data directory (ApiToken); read-only ones stay open like the health endpoints.
     bool requiresToken = false;

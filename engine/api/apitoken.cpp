@@ -18,11 +18,14 @@ Result<QByteArray> ApiToken::load(const QString &dataDir)
 {
     QFile f(path(dataDir));
     if (!f.open(QIODevice::ReadOnly))
-        return makeError("api.token", QStringLiteral("cannot read the API token %1: %2 (is an engine running on this data directory?)")
-                                          .arg(f.fileName(), f.errorString()));
+        return makeError("api.token",
+            QStringLiteral(
+                "cannot read the API token %1: %2 (is an engine running on this data directory?)")
+                .arg(f.fileName(), f.errorString()));
     const QByteArray token = f.readAll().trimmed();
     if (token.size() < 32)
-        return makeError("api.token", QStringLiteral("%1: token is too short or empty").arg(f.fileName()));
+        return makeError(
+            "api.token", QStringLiteral("%1: token is too short or empty").arg(f.fileName()));
     return token;
 }
 
@@ -39,7 +42,8 @@ Result<QByteArray> ApiToken::loadOrCreate(const QString &dataDir)
     if (!f.open(QIODevice::WriteOnly)
         || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
         || f.write(token + '\n') != token.size() + 1 || !f.commit())
-        return makeError("api.token", QStringLiteral("cannot write the API token %1: %2").arg(f.fileName(), f.errorString()));
+        return makeError("api.token",
+            QStringLiteral("cannot write the API token %1: %2").arg(f.fileName(), f.errorString()));
     return token;
 }
 
@@ -49,7 +53,8 @@ bool ApiToken::matchesHeader(const QByteArray &authorization, const QByteArray &
     if (token.isEmpty() || !authorization.startsWith(scheme))
         return false;
     const QByteArray given = authorization.mid(scheme.size()).trimmed();
-    return given.size() == token.size() && CRYPTO_memcmp(given.constData(), token.constData(), token.size()) == 0;
+    return given.size() == token.size()
+        && CRYPTO_memcmp(given.constData(), token.constData(), token.size()) == 0;
 }
 
 } // namespace Shivx

@@ -39,17 +39,17 @@ struct RouteSpec
 // Every endpoint answers GET (and HEAD, which Qt's parser maps to the same handler with the
 // body dropped by the client); anything else on a known path is 405 with an Allow header.
 const RouteSpec routes[] = {
-    {"/api/health/live", "GET, HEAD"},
-    {"/api/health/ready", "GET, HEAD"},
-    {"/api/health/status", "GET, HEAD"},
-    {"/api/health/metrics", "GET, HEAD"},
-    {"/metrics", "GET, HEAD"},
+    { "/api/health/live", "GET, HEAD" },
+    { "/api/health/ready", "GET, HEAD" },
+    { "/api/health/status", "GET, HEAD" },
+    { "/api/health/metrics", "GET, HEAD" },
+    { "/metrics", "GET, HEAD" },
 };
 
 } // namespace
 
 HttpApi::HttpApi(EngineStatus *status, Providers providers, Clock *clock, qint64 livenessLimitMs,
-                 QObject *parent)
+    QObject *parent)
     : QAbstractHttpServer(parent)
     , m_status(status)
     , m_providers(std::move(providers))
@@ -64,8 +64,9 @@ quint16 HttpApi::bindTo(const QString &listen, QString *errorText)
     QString host = listen.left(colon);
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
         host = host.mid(1, host.size() - 2);
-    const QHostAddress address = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
-                                                                      : QHostAddress(host);
+    const QHostAddress address = host == QLatin1String("localhost")
+        ? QHostAddress(QHostAddress::LocalHost)
+        : QHostAddress(host);
     const quint16 port = quint16(listen.mid(colon + 1).toUInt());
     auto *gate = new RequestLineGate(this);
     if (!gate->listen(address, port)) {
@@ -91,20 +92,22 @@ QList<QPair<int, quint64>> HttpApi::requestCounts() const
     }
     QList<QPair<int, quint64>> out;
     for (auto it = counts.cbegin(); it != counts.cend(); ++it)
-        out.append({it.key(), it.value()});
+        out.append({ it.key(), it.value() });
     std::sort(out.begin(), out.end());
     return out;
 }
 
 ApiReply ApiReply::json(int status, const QJsonObject &object)
 {
-    return {status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n', {}};
+    return { status, "application/json",
+        QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n', {} };
 }
 
 ApiReply ApiReply::error(int status, const QString &code, const QString &message)
 {
-    return json(status, QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message},
-                                    {QStringLiteral("status"), status}});
+    return json(status,
+        QJsonObject { { QStringLiteral("error"), code }, { QStringLiteral("message"), message },
+            { QStringLiteral("status"), status } });
 }
 
 void HttpApi::addRoutes(const QList<ApiRoute> &routes)
@@ -117,7 +120,8 @@ void HttpApi::setToken(const QByteArray &token)
     m_token = token;
 }
 
-HttpApi::Reply HttpApi::routeExtension(const QHttpServerRequest &request, const QString &path, bool *matched)
+HttpApi::Reply HttpApi::routeExtension(
+    const QHttpServerRequest &request, const QString &path, bool *matched)
 {
     const ApiRoute *match = nullptr;
     for (const ApiRoute &r : std::as_const(m_routes)) {
@@ -129,11 +133,12 @@ HttpApi::Reply HttpApi::routeExtension(const QHttpServerRequest &request, const 
     *matched = match != nullptr;
     if (!match)
         return {};
-    static const QByteArray names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
-    static const QHttpServerRequest::Method values[] = {
-        QHttpServerRequest::Method::Get, QHttpServerRequest::Method::Head, QHttpServerRequest::Method::Post,
-        QHttpServerRequest::Method::Put, QHttpServerRequest::Method::Delete, QHttpServerRequest::Method::Patch,
-        QHttpServerRequest::Method::Options};
+    static const QByteArray names[]
+        = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS" };
+    static const QHttpServerRequest::Method values[] = { QHttpServerRequest::Method::Get,
+        QHttpServerRequest::Method::Head, QHttpServerRequest::Method::Post,
+        QHttpServerRequest::Method::Put, QHttpServerRequest::Method::Delete,
+        QHttpServerRequest::Method::Patch, QHttpServerRequest::Method::Options };
     QByteArray method;
     for (size_t i = 0; i < std::size(values); ++i)
         if (request.method() == values[i])
@@ -146,19 +151,20 @@ HttpApi::Reply HttpApi::routeExtension(const QHttpServerRequest &request, const 
             allow.append("HEAD");
         const QByteArray allowHeader = allow.join(", ");
         Reply r = error(405, QStringLiteral("method_not_allowed"),
-                        QStringLiteral("%1 allows %2").arg(path, QString::fromLatin1(allowHeader)));
+            QStringLiteral("%1 allows %2").arg(path, QString::fromLatin1(allowHeader)));
         r.extraHeaders.append(qMakePair(QByteArray("Allow"), allowHeader));
         return r;
     }
     if (match->requiresToken && !ApiToken::matchesHeader(request.value("Authorization"), m_token)) {
         Reply r = error(401, QStringLiteral("unauthorized"),
-                        QStringLiteral("%1 needs \"Authorization: Bearer TOKEN\" with the token from the data directory's api-token file")
-                            .arg(path));
+            QStringLiteral("%1 needs \"Authorization: Bearer TOKEN\" with the token from the data "
+                           "directory's api-token file")
+                .arg(path));
         r.extraHeaders.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
         return r;
     }
-    ApiRequest req{method, path, QUrlQuery(request.url()), request.body(),
-                   match->prefix ? path.mid(match->path.size()) : QString()};
+    ApiRequest req { method, path, QUrlQuery(request.url()), request.body(),
+        match->prefix ? path.mid(match->path.size()) : QString() };
     return match->handler(req);
 }
 
@@ -170,8 +176,8 @@ HttpApi::Reply HttpApi::live()
     const qint64 now = m_clock->nowMs();
     const qint64 beat = m_status->coreHeartbeatMs.load();
     const qint64 age = now - beat;
-    QJsonObject o{{QStringLiteral("timestamp"), TimeUtil::toRfc3339(now)},
-                  {QStringLiteral("uptime_seconds"), double(now - m_status->startedAtMs.load()) / 1000.0}};
+    QJsonObject o { { QStringLiteral("timestamp"), TimeUtil::toRfc3339(now) },
+        { QStringLiteral("uptime_seconds"), double(now - m_status->startedAtMs.load()) / 1000.0 } };
     if (beat <= 0 || age > m_livenessLimitMs) {
         o.insert(QStringLiteral("status"), QStringLiteral("stalled"));
         o.insert(QStringLiteral("detail"), QStringLiteral("engine loop silent for %1 ms").arg(age));
@@ -213,12 +219,12 @@ HttpApi::Reply HttpApi::route(const QHttpServerRequest &request)
         if (matched)
             return extension;
         return error(404, QStringLiteral("not_found"),
-                     QStringLiteral("no endpoint at %1").arg(path.left(200)));
+            QStringLiteral("no endpoint at %1").arg(path.left(200)));
     }
     const auto method = request.method();
     if (method != QHttpServerRequest::Method::Get && method != QHttpServerRequest::Method::Head) {
         Reply r = error(405, QStringLiteral("method_not_allowed"),
-                        QStringLiteral("%1 allows %2").arg(path, QLatin1String(match->allow)));
+            QStringLiteral("%1 allows %2").arg(path, QLatin1String(match->allow)));
         r.extraHeaders.append(qMakePair(QByteArray("Allow"), QByteArray(match->allow)));
         return r;
     }
@@ -233,7 +239,7 @@ HttpApi::Reply HttpApi::route(const QHttpServerRequest &request)
             && q.queryItemValue(QStringLiteral("verbose")) != QLatin1String("0");
         return status(verbose);
     }
-    return {200, "text/plain; version=0.0.4; charset=utf-8", m_providers.metrics(), {}};
+    return { 200, "text/plain; version=0.0.4; charset=utf-8", m_providers.metrics(), {} };
 }
 
 void HttpApi::send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply)
@@ -249,7 +255,8 @@ void HttpApi::send(const QHttpServerRequest &request, QTcpSocket *socket, const 
     responder.writeHeader("Cache-Control", "no-store");
     for (const auto &h : reply.extraHeaders)
         responder.writeHeader(h.first, h.second);
-    responder.writeBody(request.method() == QHttpServerRequest::Method::Head ? QByteArray() : reply.body);
+    responder.writeBody(
+        request.method() == QHttpServerRequest::Method::Head ? QByteArray() : reply.body);
 }
 
 bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)

@@ -29,7 +29,7 @@ public:
     };
 
     HttpApi(EngineStatus *status, Providers providers, Clock *clock, qint64 livenessLimitMs,
-            QObject *parent = nullptr);
+        QObject *parent = nullptr);
 
     // Binds host:port ("127.0.0.1:0" picks a free port). Returns the bound port.
     quint16 bindTo(const QString &listen, QString *error);

@@ -38,13 +38,14 @@ void RequestLineGate::inspect(QTcpSocket *socket)
     const qsizetype end = head.indexOf("\r\n");
     if (end < 0) {
         if (head.size() > maxRequestLine)
-            reject(socket, 414, "URI Too Long", QStringLiteral("uri_too_long"), QStringLiteral("request line longer than %1 bytes").arg(maxRequestLine));
+            reject(socket, 414, "URI Too Long", QStringLiteral("uri_too_long"),
+                QStringLiteral("request line longer than %1 bytes").arg(maxRequestLine));
         return; // wait for the rest of the line
     }
     const QString line = QString::fromLatin1(head.left(end));
     if (!requestLine.match(line).hasMatch()) {
         reject(socket, 400, "Bad Request", QStringLiteral("bad_request"),
-               QStringLiteral("malformed request line (expected \"METHOD /path HTTP/1.1\")"));
+            QStringLiteral("malformed request line (expected \"METHOD /path HTTP/1.1\")"));
         return;
     }
     // Hand over: our handlers go, the server takes the socket as a new connection, and the
@@ -58,20 +59,20 @@ void RequestLineGate::inspect(QTcpSocket *socket)
 }
 
 void RequestLineGate::reject(QTcpSocket *socket, int status, const QByteArray &reason,
-                             const QString &code, const QString &message)
+    const QString &code, const QString &message)
 {
     {
         QMutexLocker l(&m_mutex);
         ++m_rejected[status];
     }
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"), code},
-                                                      {QStringLiteral("message"), message},
-                                                      {QStringLiteral("status"), status}})
+    const QByteArray body = QJsonDocument(QJsonObject { { QStringLiteral("error"), code },
+                                              { QStringLiteral("message"), message },
+                                              { QStringLiteral("status"), status } })
                                 .toJson(QJsonDocument::Compact)
         + '\n';
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-                  + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-                  + "\r\nConnection: close\r\n\r\n" + body);
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nConnection: close\r\n\r\n" + body);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     socket->disconnectFromHost();
 }

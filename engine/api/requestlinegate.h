@@ -29,7 +29,7 @@ protected:
 private:
     void inspect(QTcpSocket *socket);
     void reject(QTcpSocket *socket, int status, const QByteArray &reason, const QString &code,
-                const QString &message);
+        const QString &message);
 
     mutable QMutex m_mutex;
     QHash<int, quint64> m_rejected;

@@ -9,9 +9,12 @@ namespace Shivx {
 QString toString(AuditConfig::Durability durability)
 {
     switch (durability) {
-    case AuditConfig::Durability::Entry: return QStringLiteral("entry");
-    case AuditConfig::Durability::Batch: return QStringLiteral("batch");
-    case AuditConfig::Durability::Os: return QStringLiteral("os");
+    case AuditConfig::Durability::Entry:
+        return QStringLiteral("entry");
+    case AuditConfig::Durability::Batch:
+        return QStringLiteral("batch");
+    case AuditConfig::Durability::Os:
+        return QStringLiteral("os");
     }
     return {};
 }
@@ -41,8 +44,9 @@ void readAuditConfig(ConfigReader &r, const YAML::Node &node, AuditConfig *out)
     if (!node.IsDefined() || node.IsNull())
         return;
     if (!r.checkKeys(node, p,
-                     {QStringLiteral("durability"), QStringLiteral("segment"), QStringLiteral("compress_rotated"),
-                      QStringLiteral("retention"), QStringLiteral("checkpoint")}))
+            { QStringLiteral("durability"), QStringLiteral("segment"),
+                QStringLiteral("compress_rotated"), QStringLiteral("retention"),
+                QStringLiteral("checkpoint") }))
         return;
 
     QString durability;
@@ -56,22 +60,23 @@ void readAuditConfig(ConfigReader &r, const YAML::Node &node, AuditConfig *out)
             out->durability = AuditConfig::Durability::Os;
         else
             r.fail(node["durability"], QStringLiteral("audit.durability"),
-                   QStringLiteral("\"%1\" is not entry, batch or os").arg(durability));
+                QStringLiteral("\"%1\" is not entry, batch or os").arg(durability));
     }
 
     if (const YAML::Node s = node["segment"]; !r.failed() && s.IsDefined() && !s.IsNull()) {
         const QString sp = QStringLiteral("audit.segment");
-        if (r.checkKeys(s, sp, {QStringLiteral("max_size"), QStringLiteral("max_age")})) {
+        if (r.checkKeys(s, sp, { QStringLiteral("max_size"), QStringLiteral("max_age") })) {
             QString size;
             r.string(s, sp, "max_size", &size);
             if (!r.failed() && !size.isEmpty()) {
                 const qint64 bytes = parseByteSize(size);
                 if (bytes < 0)
                     r.fail(s["max_size"], sp + QStringLiteral(".max_size"),
-                           QStringLiteral("\"%1\" is not a size such as 16MiB, 512KiB or 65536").arg(size));
+                        QStringLiteral("\"%1\" is not a size such as 16MiB, 512KiB or 65536")
+                            .arg(size));
                 else if (bytes < 4096 || bytes > 1024LL * 1024 * 1024)
                     r.fail(s["max_size"], sp + QStringLiteral(".max_size"),
-                           QStringLiteral("%1 bytes is out of range [4KiB, 1GiB]").arg(bytes));
+                        QStringLiteral("%1 bytes is out of range [4KiB, 1GiB]").arg(bytes));
                 else
                     out->segmentMaxBytes = bytes;
             }
@@ -90,7 +95,7 @@ void readAuditConfig(ConfigReader &r, const YAML::Node &node, AuditConfig *out)
 
     if (const YAML::Node c = node["checkpoint"]; !r.failed() && c.IsDefined() && !c.IsNull()) {
         const QString cp = QStringLiteral("audit.checkpoint");
-        if (r.checkKeys(c, cp, {QStringLiteral("every_entries"), QStringLiteral("every")})) {
+        if (r.checkKeys(c, cp, { QStringLiteral("every_entries"), QStringLiteral("every") })) {
             r.integer(c, cp, "every_entries", &out->checkpointEveryEntries, 1, 100'000'000);
             r.duration(c, cp, "every", &out->checkpointEveryMs, 1000);
         }

@@ -17,7 +17,8 @@ bool isHex64(const QByteArray &s)
 {
     if (s.size() != 64)
         return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return std::all_of(s.begin(), s.end(),
+        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 } // namespace
@@ -47,7 +48,8 @@ Result<QByteArray> hashedBytes(const AuditEntry &entry)
     // general serializer.
     auto data = CanonicalJson::serialize(entry.data);
     if (!data)
-        return makeError(data.error().code.toLatin1().constData(), QStringLiteral("data.%1").arg(data.error().message));
+        return makeError(data.error().code.toLatin1().constData(),
+            QStringLiteral("data.%1").arg(data.error().message));
     QByteArray out;
     out.reserve(data->size() + 240);
     out += "{\"action\":";
@@ -60,7 +62,8 @@ Result<QByteArray> hashedBytes(const AuditEntry &entry)
     ok = CanonicalJson::appendString(out, entry.stream) && ok;
     out += ",\"ts\":\"" + TimeUtil::toRfc3339(entry.tsMs).toLatin1() + "\"}";
     if (!ok)
-        return makeError("audit.json_string", QStringLiteral("action, actor or stream has a lone UTF-16 surrogate"));
+        return makeError("audit.json_string",
+            QStringLiteral("action, actor or stream has a lone UTF-16 surrogate"));
     return out;
 }
 
@@ -85,9 +88,11 @@ QByteArray computeHash(const QByteArray &hashed, const QByteArray &prev)
 Result<QByteArray> seal(AuditEntry &entry)
 {
     if (!isValidStreamName(entry.stream))
-        return makeError("audit.stream", QStringLiteral("invalid stream name \"%1\"").arg(entry.stream));
+        return makeError(
+            "audit.stream", QStringLiteral("invalid stream name \"%1\"").arg(entry.stream));
     if (entry.action.isEmpty() || entry.actor.isEmpty())
-        return makeError("audit.entry", QStringLiteral("an audit entry needs an action and an actor"));
+        return makeError(
+            "audit.entry", QStringLiteral("an audit entry needs an action and an actor"));
     if (!isHex64(entry.prev))
         return makeError("audit.entry", QStringLiteral("prev must be 64 lowercase hex characters"));
     auto hashed = hashedBytes(entry);
@@ -108,25 +113,28 @@ Result<AuditEntry> parse(const QByteArray &line)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(line, &pe);
     if (pe.error != QJsonParseError::NoError)
-        return makeError("audit.bad_json", QStringLiteral("not JSON: %1 at byte %2").arg(pe.errorString()).arg(pe.offset));
+        return makeError("audit.bad_json",
+            QStringLiteral("not JSON: %1 at byte %2").arg(pe.errorString()).arg(pe.offset));
     if (!doc.isObject())
         return makeError("audit.bad_json", QStringLiteral("not a JSON object"));
     const QJsonObject o = doc.object();
-    static const QStringList keys{QStringLiteral("action"), QStringLiteral("actor"), QStringLiteral("data"),
-                                  QStringLiteral("hash"),   QStringLiteral("prev"),  QStringLiteral("seq"),
-                                  QStringLiteral("stream"), QStringLiteral("ts")};
+    static const QStringList keys { QStringLiteral("action"), QStringLiteral("actor"),
+        QStringLiteral("data"), QStringLiteral("hash"), QStringLiteral("prev"),
+        QStringLiteral("seq"), QStringLiteral("stream"), QStringLiteral("ts") };
     if (o.keys() != keys)
-        return makeError("audit.bad_entry", QStringLiteral("members are [%1], expected [%2]")
-                                                .arg(o.keys().join(QLatin1Char(',')), keys.join(QLatin1Char(','))));
+        return makeError("audit.bad_entry",
+            QStringLiteral("members are [%1], expected [%2]")
+                .arg(o.keys().join(QLatin1Char(',')), keys.join(QLatin1Char(','))));
     AuditEntry e;
     const QJsonValue seq = o.value(QStringLiteral("seq"));
     const double seqValue = seq.toDouble(-1);
     if (!seq.isDouble() || seqValue < 1 || seqValue != double(qint64(seqValue)))
         return makeError("audit.bad_entry", QStringLiteral("seq must be a positive integer"));
     e.seq = qint64(seqValue);
-    for (const char *k : {"action", "actor", "stream", "ts", "prev", "hash"})
+    for (const char *k : { "action", "actor", "stream", "ts", "prev", "hash" })
         if (!o.value(QLatin1String(k)).isString())
-            return makeError("audit.bad_entry", QStringLiteral("%1 must be a string").arg(QLatin1String(k)));
+            return makeError(
+                "audit.bad_entry", QStringLiteral("%1 must be a string").arg(QLatin1String(k)));
     if (!o.value(QStringLiteral("data")).isObject())
         return makeError("audit.bad_entry", QStringLiteral("data must be an object"));
     e.action = o.value(QStringLiteral("action")).toString();
@@ -136,11 +144,13 @@ Result<AuditEntry> parse(const QByteArray &line)
     e.prev = o.value(QStringLiteral("prev")).toString().toLatin1();
     e.hash = o.value(QStringLiteral("hash")).toString().toLatin1();
     if (!isHex64(e.prev) || !isHex64(e.hash))
-        return makeError("audit.bad_entry", QStringLiteral("prev and hash must be 64 lowercase hex characters"));
+        return makeError(
+            "audit.bad_entry", QStringLiteral("prev and hash must be 64 lowercase hex characters"));
     const QString ts = o.value(QStringLiteral("ts")).toString();
     const QDateTime dt = QDateTime::fromString(ts, QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
     if (!dt.isValid() || ts.size() != 24)
-        return makeError("audit.bad_entry", QStringLiteral("ts \"%1\" is not RFC 3339 UTC with milliseconds").arg(ts.left(40)));
+        return makeError("audit.bad_entry",
+            QStringLiteral("ts \"%1\" is not RFC 3339 UTC with milliseconds").arg(ts.left(40)));
     e.tsMs = QDateTime(dt.date(), dt.time(), QTimeZone::utc()).toMSecsSinceEpoch();
     return e;
 }
@@ -155,13 +165,15 @@ Result<AuditEntry> parseVerified(const QByteArray &line)
     const QByteArray member = "\"hash\":\"" + entry->hash + "\",";
     const qsizetype at = line.lastIndexOf(member);
     if (at < 0)
-        return makeError("audit.bad_entry", QStringLiteral("the hash member is not where canonical JSON puts it"));
+        return makeError("audit.bad_entry",
+            QStringLiteral("the hash member is not where canonical JSON puts it"));
     const QByteArray hashed = line.left(at) + line.mid(at + member.size());
     const QByteArray actual = computeHash(hashed, entry->prev);
     if (actual != entry->hash)
-        return makeError("audit.hash_mismatch", QStringLiteral("seq %1: hash %2 does not match the line (computed %3)")
-                                                    .arg(entry->seq)
-                                                    .arg(QString::fromLatin1(entry->hash), QString::fromLatin1(actual)));
+        return makeError("audit.hash_mismatch",
+            QStringLiteral("seq %1: hash %2 does not match the line (computed %3)")
+                .arg(entry->seq)
+                .arg(QString::fromLatin1(entry->hash), QString::fromLatin1(actual)));
     return entry;
 }
 

@@ -13,14 +13,14 @@ namespace Shivx {
 // the canonical JSON of the other seven members followed by the 64 characters of `prev`.
 struct AuditEntry
 {
-    qint64 seq = 0;        // 1-based, per stream
-    qint64 tsMs = 0;       // written as RFC 3339 UTC with milliseconds
+    qint64 seq = 0; // 1-based, per stream
+    qint64 tsMs = 0; // written as RFC 3339 UTC with milliseconds
     QString stream;
     QString actor;
     QString action;
     QJsonObject data;
-    QByteArray prev;       // 64 lowercase hex characters; 64 zeros for seq 1
-    QByteArray hash;       // 64 lowercase hex characters
+    QByteArray prev; // 64 lowercase hex characters; 64 zeros for seq 1
+    QByteArray hash; // 64 lowercase hex characters
 };
 
 namespace AuditEntryCodec {

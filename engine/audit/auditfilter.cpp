@@ -171,8 +171,8 @@ AuditLineMatcher::AuditLineMatcher(const AuditFilter &filter)
         CanonicalJson::appendString(literal, filter.text.toLower());
         m_text = literal.mid(1, literal.size() - 2);
     }
-    m_needFields = !m_action.isEmpty() || !m_actor.isEmpty() || filter.fromMs != 0
-        || filter.toMs != 0;
+    m_needFields
+        = !m_action.isEmpty() || !m_actor.isEmpty() || filter.fromMs != 0 || filter.toMs != 0;
 }
 
 bool AuditLineMatcher::matches(QByteArrayView line) const

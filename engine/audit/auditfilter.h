@@ -9,11 +9,13 @@ namespace Shivx {
 // What the console's Audit page filters entries by. Empty members match everything.
 struct AuditFilter
 {
-    QString action;     // case-insensitive substring of the entry's action ("breaker" finds "breaker.opened")
-    QString actor;      // case-insensitive substring of the entry's actor
-    qint64 fromMs = 0;  // entry ts >= fromMs (epoch ms); 0 = no lower bound
-    qint64 toMs = 0;    // entry ts <= toMs; 0 = no upper bound
-    QString text;       // substring of the whole line: data, hashes, names (ASCII letters case-insensitive)
+    QString action; // case-insensitive substring of the entry's action ("breaker" finds
+                    // "breaker.opened")
+    QString actor; // case-insensitive substring of the entry's actor
+    qint64 fromMs = 0; // entry ts >= fromMs (epoch ms); 0 = no lower bound
+    qint64 toMs = 0; // entry ts <= toMs; 0 = no upper bound
+    QString
+        text; // substring of the whole line: data, hashes, names (ASCII letters case-insensitive)
 
     bool isEmpty() const;
     bool operator==(const AuditFilter &other) const;
@@ -44,9 +46,9 @@ public:
 
 private:
     AuditFilter m_filter;
-    QByteArray m_action;   // lowercase UTF-8
+    QByteArray m_action; // lowercase UTF-8
     QByteArray m_actor;
-    QByteArray m_text;     // lowercase, escaped as it appears inside a canonical JSON string
+    QByteArray m_text; // lowercase, escaped as it appears inside a canonical JSON string
     bool m_needFields = false;
 };
 

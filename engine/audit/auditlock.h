@@ -33,7 +33,11 @@ private:
 class AuditLockGuard
 {
 public:
-    explicit AuditLockGuard(AuditLock &lock) : m_lock(lock), m_result(lock.lock()) {}
+    explicit AuditLockGuard(AuditLock &lock)
+        : m_lock(lock)
+        , m_result(lock.lock())
+    {
+    }
     ~AuditLockGuard()
     {
         if (m_result)

@@ -46,7 +46,7 @@ QList<SegmentFile> listSegmentFiles(const QString &dir)
         // their content is the same and the plain one needs no decompression.
         if (byNumber.contains(number) && compressed)
             continue;
-        byNumber.insert(number, SegmentFile{ number, name, compressed });
+        byNumber.insert(number, SegmentFile { number, name, compressed });
     }
     return byNumber.values();
 }
@@ -58,7 +58,8 @@ QString baseName(const QString &segmentFile)
 
 // Decompresses a zstd file piece by piece into `sink` (one ZSTD_DStreamOutSize() piece at a
 // time), so that counting lines never holds a whole segment.
-Result<void> decompressFile(const QString &path, const std::function<void(const char *, qint64)> &sink)
+Result<void> decompressFile(
+    const QString &path, const std::function<void(const char *, qint64)> &sink)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
@@ -71,13 +72,14 @@ Result<void> decompressFile(const QString &path, const std::function<void(const 
     size_t ret = 0;
     qint64 n;
     while ((n = f.read(input.data(), input.size())) > 0) {
-        ZSTD_inBuffer in{ input.constData(), size_t(n), 0 };
+        ZSTD_inBuffer in { input.constData(), size_t(n), 0 };
         while (in.pos < in.size) {
-            ZSTD_outBuffer out{ output.data(), size_t(output.size()), 0 };
+            ZSTD_outBuffer out { output.data(), size_t(output.size()), 0 };
             ret = ZSTD_decompressStream(ds.get(), &out, &in);
             if (ZSTD_isError(ret))
                 return makeError("audit.zstd",
-                    QStringLiteral("%1: zstd: %2").arg(path, QString::fromLatin1(ZSTD_getErrorName(ret))));
+                    QStringLiteral("%1: zstd: %2")
+                        .arg(path, QString::fromLatin1(ZSTD_getErrorName(ret))));
             sink(output.constData(), qint64(out.pos));
         }
     }
@@ -95,13 +97,14 @@ Result<QByteArray> decompressFile(const QString &path)
     QFile f(path);
     if (f.open(QIODevice::ReadOnly)) {
         const QByteArray header = f.read(18); // = ZSTD_FRAMEHEADERSIZE_MAX (experimental API)
-        const unsigned long long size = ZSTD_getFrameContentSize(header.constData(), size_t(header.size()));
-        if (size != ZSTD_CONTENTSIZE_UNKNOWN && size != ZSTD_CONTENTSIZE_ERROR && size < (1ULL << 34))
+        const unsigned long long size
+            = ZSTD_getFrameContentSize(header.constData(), size_t(header.size()));
+        if (size != ZSTD_CONTENTSIZE_UNKNOWN && size != ZSTD_CONTENTSIZE_ERROR
+            && size < (1ULL << 34))
             out.reserve(qsizetype(size));
     }
-    auto done = decompressFile(path, [&out](const char *data, qint64 size) {
-        out.append(data, qsizetype(size));
-    });
+    auto done = decompressFile(
+        path, [&out](const char *data, qint64 size) { out.append(data, qsizetype(size)); });
     if (!done)
         return done.error();
     return out;
@@ -180,7 +183,8 @@ Result<AuditReader> AuditReader::open(const QString &streamDir)
 {
     const QDir dir(streamDir);
     if (!dir.exists())
-        return makeError("audit.read", QStringLiteral("%1: no such stream directory").arg(streamDir));
+        return makeError(
+            "audit.read", QStringLiteral("%1: no such stream directory").arg(streamDir));
     auto index = std::make_shared<Index>();
     index->dir = dir.absolutePath();
     index->name = dir.dirName();
@@ -196,7 +200,7 @@ Result<AuditReader> AuditReader::open(const QString &streamDir)
         seg.info.firstRow = index->rows;
         seg.path = dir.filePath(sf.file);
         seg.blocks.push_back(0);
-        LineCounter counter{ &seg.blocks };
+        LineCounter counter { &seg.blocks };
         qint64 total = 0;
         if (sf.compressed) {
             auto done = decompressFile(seg.path, [&](const char *data, qint64 size) {
@@ -299,7 +303,8 @@ Result<QByteArray> AuditReader::segmentBytes(int seg, qint64 from, qint64 to) co
         QFile f(s.path);
         if (f.open(QIODevice::ReadOnly)) {
             if (!f.seek(from))
-                return makeError("audit.read", QStringLiteral("%1: %2").arg(s.path, f.errorString()));
+                return makeError(
+                    "audit.read", QStringLiteral("%1: %2").arg(s.path, f.errorString()));
             QByteArray data = f.read(to - from);
             if (data.size() != to - from)
                 return makeError("audit.changed",
@@ -377,37 +382,37 @@ QList<AuditRecord> AuditReader::readRows(qint64 first, qint64 count) const
     if (!m_index || count <= 0)
         return out;
     out.reserve(qsizetype(std::min(count, m_index->rows)));
-    forEachLine(first, first + count,
-        [&](qint64 row, const QByteArray &line, const QString &readError) {
-        AuditRecord r;
-        r.row = row;
-        const Index::Segment &s = m_index->segments[size_t(segmentOfRow(row))];
-        r.segment = s.info.file;
-        r.line = row - s.info.firstRow + 1;
-        r.raw = line;
-        if (!readError.isEmpty()) {
-            r.error = readError;
-        } else if (line.isEmpty()) {
-            r.error = QStringLiteral("empty line");
-        } else {
-            auto parsed = AuditEntryCodec::parse(line);
-            if (parsed) {
-                r.valid = true;
-                r.entry = std::move(parsed.value());
+    forEachLine(
+        first, first + count, [&](qint64 row, const QByteArray &line, const QString &readError) {
+            AuditRecord r;
+            r.row = row;
+            const Index::Segment &s = m_index->segments[size_t(segmentOfRow(row))];
+            r.segment = s.info.file;
+            r.line = row - s.info.firstRow + 1;
+            r.raw = line;
+            if (!readError.isEmpty()) {
+                r.error = readError;
+            } else if (line.isEmpty()) {
+                r.error = QStringLiteral("empty line");
             } else {
-                r.error = parsed.error().message;
+                auto parsed = AuditEntryCodec::parse(line);
+                if (parsed) {
+                    r.valid = true;
+                    r.entry = std::move(parsed.value());
+                } else {
+                    r.error = parsed.error().message;
+                }
             }
-        }
-        out.append(std::move(r));
-        return true;
-    });
+            out.append(std::move(r));
+            return true;
+        });
     return out;
 }
 
 AuditRecord AuditReader::readRow(qint64 row) const
 {
     const QList<AuditRecord> rows = readRows(row, 1);
-    return rows.isEmpty() ? AuditRecord{} : rows.constFirst();
+    return rows.isEmpty() ? AuditRecord {} : rows.constFirst();
 }
 
 qint64 AuditReader::rowOf(const QString &segment, qint64 line) const
@@ -491,7 +496,8 @@ AuditStreamStatus AuditReader::streamStatus(const QString &streamDir)
         } else {
             QJsonParseError pe;
             const QJsonObject o = QJsonDocument::fromJson(head.readAll(), &pe).object();
-            if (pe.error != QJsonParseError::NoError || !o.value(QStringLiteral("seq")).isDouble()) {
+            if (pe.error != QJsonParseError::NoError
+                || !o.value(QStringLiteral("seq")).isDouble()) {
                 st.headError = QStringLiteral("head.json is not a head object");
             } else {
                 st.hasHead = true;

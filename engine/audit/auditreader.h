@@ -19,13 +19,13 @@ namespace Shivx {
 // One segment file of a stream as the reader indexed it (docs/audit-format.md).
 struct AuditSegmentInfo
 {
-    QString file;          // "seg-000001.ndjson" or "seg-000001.ndjson.zst"
+    QString file; // "seg-000001.ndjson" or "seg-000001.ndjson.zst"
     int number = 0;
     bool compressed = false;
-    qint64 firstRow = 0;   // row of the segment's first line
-    qint64 lines = 0;      // rows it contributes
-    qint64 bytes = 0;      // uncompressed bytes indexed
-    QString error;         // set when the file could not be read; it then has no rows
+    qint64 firstRow = 0; // row of the segment's first line
+    qint64 lines = 0; // rows it contributes
+    qint64 bytes = 0; // uncompressed bytes indexed
+    QString error; // set when the file could not be read; it then has no rows
 };
 
 // What a stream directory says about itself without reading its segments.
@@ -34,10 +34,10 @@ struct AuditStreamStatus
     QString name;
     QString directory;
     bool hasHead = false;
-    qint64 headSeq = 0;    // seq of the last entry according to head.json
+    qint64 headSeq = 0; // seq of the last entry according to head.json
     QByteArray headHash;
     qint64 headTsMs = 0;
-    QString headError;     // head.json present but not readable
+    QString headError; // head.json present but not readable
     int checkpointCount = 0;
     std::optional<Checkpoint> lastCheckpoint;
     int segmentCount = 0;
@@ -47,12 +47,12 @@ struct AuditStreamStatus
 struct AuditRecord
 {
     qint64 row = -1;
-    QString segment;       // file name within the stream directory
-    qint64 line = 0;       // 1-based within the segment
+    QString segment; // file name within the stream directory
+    qint64 line = 0; // 1-based within the segment
     bool valid = false;
-    AuditEntry entry;      // when valid
-    QString error;         // when not valid
-    QByteArray raw;        // the line without its newline
+    AuditEntry entry; // when valid
+    QString error; // when not valid
+    QByteArray raw; // the line without its newline
 };
 
 // Reads one audit stream directory for display: lists the segments, indexes their lines
@@ -123,8 +123,8 @@ private:
     // Calls fn(row, line, readError) for each row in [first, last) reading whole blocks;
     // readError is set (and line empty) when the segment could not be read. false stops.
     bool forEachLine(qint64 first, qint64 last,
-        const std::function<bool(qint64 row, const QByteArray &line, const QString &readError)>
-            &fn) const;
+        const std::function<bool(qint64 row, const QByteArray &line, const QString &readError)> &fn)
+        const;
     int segmentOfRow(qint64 row) const;
     // The bytes [from, to) of segment `seg`'s uncompressed content, or an error.
     Result<QByteArray> segmentBytes(int seg, qint64 from, qint64 to) const;

@@ -11,11 +11,11 @@ namespace Shivx {
 // with the console's language; details go in `data` (integers only: decimals as strings).
 struct AuditEvent
 {
-    QString stream;   // "resilience", "security" or "operator"
-    QString actor;    // "engine", "console:alice", "cli:alice", "api"
+    QString stream; // "resilience", "security" or "operator"
+    QString actor; // "engine", "console:alice", "cli:alice", "api"
     QString action;
     QJsonObject data;
-    qint64 tsMs = 0;  // when it happened (ms since epoch, UTC); 0 = when the writer takes it
+    qint64 tsMs = 0; // when it happened (ms since epoch, UTC); 0 = when the writer takes it
 };
 
 // Where every service sends its audit events. record() is thread-safe and never blocks on
@@ -28,9 +28,18 @@ public:
 };
 
 namespace AuditStreams {
-inline QString resilience() { return QStringLiteral("resilience"); }
-inline QString security() { return QStringLiteral("security"); }
-inline QString operatorActions() { return QStringLiteral("operator"); }
+inline QString resilience()
+{
+    return QStringLiteral("resilience");
+}
+inline QString security()
+{
+    return QStringLiteral("security");
+}
+inline QString operatorActions()
+{
+    return QStringLiteral("operator");
+}
 } // namespace AuditStreams
 
 } // namespace Shivx

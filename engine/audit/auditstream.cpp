@@ -27,13 +27,16 @@ namespace {
 
 Error sysError(const QString &path, const char *what)
 {
-    return makeError("audit.io", QStringLiteral("%1: %2: %3").arg(path, QLatin1String(what),
-                                                                  QString::fromLocal8Bit(std::strerror(errno))));
+    return makeError("audit.io",
+        QStringLiteral("%1: %2: %3")
+            .arg(path, QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno))));
 }
 
 quint64 inodeOf(const QString &path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return 0;
     return quint64(st.st_ino);
@@ -41,12 +44,13 @@ quint64 inodeOf(const QString &path)
 
 AuditEvent repairEvent(const QString &stream, const char *action, const QJsonObject &data)
 {
-    return AuditEvent{stream, QStringLiteral("engine"), QLatin1String(action), data, 0};
+    return AuditEvent { stream, QStringLiteral("engine"), QLatin1String(action), data, 0 };
 }
 
 } // namespace
 
-AuditStream::AuditStream(QString dataDir, QString name, AuditConfig config, Clock *clock, const CheckpointKey *key)
+AuditStream::AuditStream(
+    QString dataDir, QString name, AuditConfig config, Clock *clock, const CheckpointKey *key)
     : m_dataDir(std::move(dataDir))
     , m_name(std::move(name))
     , m_config(config)
@@ -76,7 +80,9 @@ bool AuditStream::changedOnDisk() const
         return true;
     if (inodeOf(headPath(m_dir)) != m_headInode)
         return true;
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::fstat(m_fd, &st) != 0 || st.st_size != m_activeSize || st.st_nlink == 0)
         return true;
     return QFile::exists(m_dir + QLatin1Char('/') + segmentName(m_activeNumber + 1));
@@ -85,15 +91,17 @@ bool AuditStream::changedOnDisk() const
 Result<QList<AuditEvent>> AuditStream::sync()
 {
     if (!changedOnDisk())
-        return QList<AuditEvent>{};
+        return QList<AuditEvent> {};
     return load();
 }
 
-Result<AuditEvent> AuditStream::moveTornTail(const QString &path, qint64 offset, const QString &fileLabel)
+Result<AuditEvent> AuditStream::moveTornTail(
+    const QString &path, qint64 offset, const QString &fileLabel)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadWrite))
-        return makeError("audit.io", QStringLiteral("%1: cannot open: %2").arg(path, f.errorString()));
+        return makeError(
+            "audit.io", QStringLiteral("%1: cannot open: %2").arg(path, f.errorString()));
     f.seek(offset);
     const QByteArray torn = f.readAll();
     if (!QDir().mkpath(tornDir(m_dir)))
@@ -103,15 +111,19 @@ Result<AuditEvent> AuditStream::moveTornTail(const QString &path, qint64 offset,
     if (auto r = writeFileAtomic(m_dir + QLatin1Char('/') + movedTo, torn, true); !r)
         return r.error();
     if (!f.resize(offset) || ::fsync(f.handle()) != 0)
-        return makeError("audit.io", QStringLiteral("%1: cannot truncate to %2: %3").arg(path).arg(offset).arg(f.errorString()));
-    qCWarning(lcAuditStream).noquote() << "stream" << m_name << ": torn tail of" << fileLabel << "at byte" << offset
-                                       << "(" << torn.size() << "bytes ) moved to" << movedTo;
+        return makeError("audit.io",
+            QStringLiteral("%1: cannot truncate to %2: %3")
+                .arg(path)
+                .arg(offset)
+                .arg(f.errorString()));
+    qCWarning(lcAuditStream).noquote()
+        << "stream" << m_name << ": torn tail of" << fileLabel << "at byte" << offset << "("
+        << torn.size() << "bytes ) moved to" << movedTo;
     return repairEvent(m_name, "audit.torn_tail_recovered",
-                       {{QStringLiteral("segment"), fileLabel},
-                        {QStringLiteral("offset"), offset},
-                        {QStringLiteral("bytes"), qint64(torn.size())},
-                        {QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(torn))},
-                        {QStringLiteral("moved_to"), movedTo}});
+        { { QStringLiteral("segment"), fileLabel }, { QStringLiteral("offset"), offset },
+            { QStringLiteral("bytes"), qint64(torn.size()) },
+            { QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(torn)) },
+            { QStringLiteral("moved_to"), movedTo } });
 }
 
 Result<QList<AuditEvent>> AuditStream::load()
@@ -119,7 +131,8 @@ Result<QList<AuditEvent>> AuditStream::load()
     close();
     QList<AuditEvent> repairs;
     if (!QDir().mkpath(m_dir))
-        return makeError("audit.io", QStringLiteral("%1: cannot create the stream directory").arg(m_dir));
+        return makeError(
+            "audit.io", QStringLiteral("%1: cannot create the stream directory").arg(m_dir));
 
     const QList<SegmentFile> segments = listSegments(m_dir);
     m_seq = 0;
@@ -132,7 +145,8 @@ Result<QList<AuditEvent>> AuditStream::load()
 
     // Finish a compression a crash interrupted (the .ndjson is still complete).
     for (const SegmentFile &s : segments) {
-        if (m_config.compressRotated && s.sealed() && !s.retired() && !s.compressed && s.number < m_activeNumber)
+        if (m_config.compressRotated && s.sealed() && !s.retired() && !s.compressed
+            && s.number < m_activeNumber)
             if (auto r = compressSegmentFile(s.path); !r)
                 qCWarning(lcAuditStream).noquote() << r.error().message;
     }
@@ -166,9 +180,10 @@ Result<QList<AuditEvent>> AuditStream::load()
         if (!lines->isEmpty()) {
             auto last = AuditEntryCodec::parseVerified(lines->last().text);
             if (!last)
-                return makeError("audit.damaged", QStringLiteral("%1: the entry before the torn tail is damaged too (%2); "
-                                                                 "not continuing this chain, run `shivx audit verify`")
-                                                      .arg(active, last.error().message));
+                return makeError("audit.damaged",
+                    QStringLiteral("%1: the entry before the torn tail is damaged too (%2); "
+                                   "not continuing this chain, run `shivx audit verify`")
+                        .arg(active, last.error().message));
             m_seq = last->seq;
             m_hash = last->hash;
             m_lastTsMs = last->tsMs;
@@ -179,7 +194,8 @@ Result<QList<AuditEvent>> AuditStream::load()
     }
     if (m_lastSegment.isEmpty() && m_activeNumber > 1) {
         // The active segment is empty: the chain continues from the previous one's seal.
-        const QString sealPath = m_dir + QLatin1Char('/') + segmentName(m_activeNumber - 1).chopped(7) + QStringLiteral(".seal");
+        const QString sealPath = m_dir + QLatin1Char('/')
+            + segmentName(m_activeNumber - 1).chopped(7) + QStringLiteral(".seal");
         auto seal = readSeal(sealPath);
         if (!seal)
             return seal.error();
@@ -204,7 +220,8 @@ Result<QList<AuditEvent>> AuditStream::load()
         auto lines = readLastLines(cpPath, 1);
         if (lines && !lines->isEmpty()) {
             if (!lines->last().terminated || !Checkpoint::parse(lines->last().text)) {
-                auto moved = moveTornTail(cpPath, lines->last().offset, QStringLiteral("checkpoints.ndjson"));
+                auto moved = moveTornTail(
+                    cpPath, lines->last().offset, QStringLiteral("checkpoints.ndjson"));
                 if (!moved)
                     return moved.error();
                 repairs.append(*moved);
@@ -228,14 +245,13 @@ Result<QList<AuditEvent>> AuditStream::load()
         }
         if (headSeq != m_seq || headHash != m_hash) {
             const QString reason = headSeq < 0 ? QStringLiteral("missing")
-                : headSeq < m_seq             ? QStringLiteral("behind")
-                : headSeq > m_seq             ? QStringLiteral("ahead")
-                                              : QStringLiteral("hash_differs");
+                : headSeq < m_seq              ? QStringLiteral("behind")
+                : headSeq > m_seq              ? QStringLiteral("ahead")
+                                               : QStringLiteral("hash_differs");
             repairs.append(repairEvent(m_name, "audit.head_rebuilt",
-                                       {{QStringLiteral("reason"), reason},
-                                        {QStringLiteral("head_seq"), headSeq},
-                                        {QStringLiteral("chain_seq"), m_seq},
-                                        {QStringLiteral("chain_hash"), QString::fromLatin1(m_hash)}}));
+                { { QStringLiteral("reason"), reason }, { QStringLiteral("head_seq"), headSeq },
+                    { QStringLiteral("chain_seq"), m_seq },
+                    { QStringLiteral("chain_hash"), QString::fromLatin1(m_hash) } }));
         }
         if (!repairs.isEmpty())
             if (auto r = writeHead(); !r)
@@ -251,10 +267,13 @@ Result<QList<AuditEvent>> AuditStream::load()
 Result<void> AuditStream::openActive()
 {
     const QString path = m_dir + QLatin1Char('/') + segmentName(m_activeNumber);
-    m_fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    m_fd = ::open(
+        QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (m_fd < 0)
         return sysError(path, "open");
-    struct stat st{};
+    struct stat st
+    {
+    };
     ::fstat(m_fd, &st);
     m_activeSize = st.st_size;
     return {};
@@ -262,13 +281,12 @@ Result<void> AuditStream::openActive()
 
 Result<void> AuditStream::writeHead()
 {
-    const QJsonObject head{{QStringLiteral("hash"), QString::fromLatin1(m_hash)},
-                           {QStringLiteral("segment"), m_lastSegment},
-                           {QStringLiteral("seq"), m_seq},
-                           {QStringLiteral("stream"), m_name},
-                           {QStringLiteral("ts"), TimeUtil::toRfc3339(m_lastTsMs)}};
+    const QJsonObject head { { QStringLiteral("hash"), QString::fromLatin1(m_hash) },
+        { QStringLiteral("segment"), m_lastSegment }, { QStringLiteral("seq"), m_seq },
+        { QStringLiteral("stream"), m_name },
+        { QStringLiteral("ts"), TimeUtil::toRfc3339(m_lastTsMs) } };
     auto r = writeFileAtomic(headPath(m_dir), CanonicalJson::serialize(head).value() + '\n',
-                             m_config.durability != AuditConfig::Durability::Os);
+        m_config.durability != AuditConfig::Durability::Os);
     m_headInode = inodeOf(headPath(m_dir));
     return r;
 }
@@ -281,7 +299,8 @@ Result<void> AuditStream::writeBuffer(QByteArray &buffer)
     constexpr qint64 chunk = 64 * 1024;
     qint64 done = 0;
     while (done < buffer.size()) {
-        const ssize_t n = ::write(m_fd, buffer.constData() + done, size_t(qMin(chunk, buffer.size() - done)));
+        const ssize_t n
+            = ::write(m_fd, buffer.constData() + done, size_t(qMin(chunk, buffer.size() - done)));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -311,7 +330,8 @@ Result<void> AuditStream::append(const QList<AuditEvent> &input, int *written)
         const AuditEvent &ev = events.at(i);
         const qint64 now = m_clock->nowMs();
         const bool tooBig = m_activeSize + buffer.size() >= m_config.segmentMaxBytes;
-        const bool tooOld = m_activeFirstTsMs > 0 && now - m_activeFirstTsMs >= m_config.segmentMaxAgeMs;
+        const bool tooOld
+            = m_activeFirstTsMs > 0 && now - m_activeFirstTsMs >= m_config.segmentMaxAgeMs;
         if ((tooBig || tooOld) && m_activeSize + buffer.size() > 0) {
             if (auto r = writeBuffer(buffer); !r)
                 return r;
@@ -330,8 +350,9 @@ Result<void> AuditStream::append(const QList<AuditEvent> &input, int *written)
         e.prev = m_hash;
         auto line = AuditEntryCodec::seal(e);
         if (!line) {
-            e.data = QJsonObject{{QStringLiteral("invalid_data"), line.error().message},
-                                 {QStringLiteral("json"), QString::fromUtf8(QJsonDocument(ev.data).toJson(QJsonDocument::Compact))}};
+            e.data = QJsonObject { { QStringLiteral("invalid_data"), line.error().message },
+                { QStringLiteral("json"),
+                    QString::fromUtf8(QJsonDocument(ev.data).toJson(QJsonDocument::Compact)) } };
             line = AuditEntryCodec::seal(e);
             if (!line)
                 return line.error();
@@ -365,8 +386,8 @@ Result<void> AuditStream::append(const QList<AuditEvent> &input, int *written)
 
 Result<void> AuditStream::rotate()
 {
-    const SegmentFile current{m_activeNumber, segmentName(m_activeNumber),
-                              m_dir + QLatin1Char('/') + segmentName(m_activeNumber), false, QString()};
+    const SegmentFile current { m_activeNumber, segmentName(m_activeNumber),
+        m_dir + QLatin1Char('/') + segmentName(m_activeNumber), false, QString() };
     if (::fdatasync(m_fd) != 0)
         return sysError(current.path, "fdatasync");
     ::close(m_fd);
@@ -377,7 +398,8 @@ Result<void> AuditStream::rotate()
     const QList<Line> lines = splitLines(*bytes);
     auto first = AuditEntryCodec::parse(lines.value(0).text);
     if (!first)
-        return makeError("audit.rotate", QStringLiteral("%1: first line: %2").arg(current.path, first.error().message));
+        return makeError("audit.rotate",
+            QStringLiteral("%1: first line: %2").arg(current.path, first.error().message));
     SegmentSeal seal;
     seal.segment = current.name;
     seal.bytes = bytes->size();
@@ -387,12 +409,14 @@ Result<void> AuditStream::rotate()
     seal.lastSeq = m_seq;
     seal.lastHash = m_hash;
     seal.sha256 = sha256Hex(*bytes);
-    const QString sealPath = m_dir + QLatin1Char('/') + current.name.chopped(7) + QStringLiteral(".seal");
+    const QString sealPath
+        = m_dir + QLatin1Char('/') + current.name.chopped(7) + QStringLiteral(".seal");
     if (auto r = writeFileAtomic(sealPath, seal.toJson() + '\n', true); !r)
         return r;
     if (m_config.compressRotated)
         if (auto r = compressSegmentFile(current.path); !r)
-            qCWarning(lcAuditStream).noquote() << "keeping the segment uncompressed:" << r.error().message;
+            qCWarning(lcAuditStream).noquote()
+                << "keeping the segment uncompressed:" << r.error().message;
     ++m_activeNumber;
     m_activeFirstTsMs = 0;
     if (auto r = openActive(); !r)
@@ -460,18 +484,17 @@ void AuditStream::applyRetention()
         syncDirectory(m_dir);
         qCInfo(lcAuditStream).noquote() << "stream" << m_name << ": retention removed" << s.path;
         m_pending.append(repairEvent(m_name, "audit.segment_retired",
-                                     {{QStringLiteral("segment"), s.name},
-                                      {QStringLiteral("first_seq"), first->seq},
-                                      {QStringLiteral("last_seq"), last->seq},
-                                      {QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(*bytes))},
-                                      {QStringLiteral("checkpoint_seq"), coveredSeq}}));
+            { { QStringLiteral("segment"), s.name }, { QStringLiteral("first_seq"), first->seq },
+                { QStringLiteral("last_seq"), last->seq },
+                { QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(*bytes)) },
+                { QStringLiteral("checkpoint_seq"), coveredSeq } }));
     }
 }
 
 Result<Checkpoint> AuditStream::checkpoint(const CheckpointKey &key, bool force)
 {
     if (m_seq == 0 || (!force && m_seq == m_lastCheckpointSeq))
-        return Checkpoint{};
+        return Checkpoint {};
     Checkpoint cp;
     cp.stream = m_name;
     cp.seq = m_seq;
@@ -480,12 +503,14 @@ Result<Checkpoint> AuditStream::checkpoint(const CheckpointKey &key, bool force)
     if (auto r = key.sign(cp); !r)
         return r.error();
     const QString path = checkpointsPath(m_dir);
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(
+        QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return sysError(path, "open");
     const QByteArray line = cp.toLine() + '\n';
-    const bool ok = ::write(fd, line.constData(), size_t(line.size())) == line.size() && ::fdatasync(fd) == 0;
-    const Error e = ok ? Error{} : sysError(path, "write");
+    const bool ok
+        = ::write(fd, line.constData(), size_t(line.size())) == line.size() && ::fdatasync(fd) == 0;
+    const Error e = ok ? Error {} : sysError(path, "write");
     ::close(fd);
     if (!ok)
         return e;

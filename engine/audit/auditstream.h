@@ -21,7 +21,8 @@ class AuditStream
 {
 public:
     // `key` may be null (no retention then: deletion needs a verified checkpoint); not owned.
-    AuditStream(QString dataDir, QString name, AuditConfig config, Clock *clock, const CheckpointKey *key);
+    AuditStream(
+        QString dataDir, QString name, AuditConfig config, Clock *clock, const CheckpointKey *key);
     ~AuditStream();
     AuditStream(const AuditStream &) = delete;
     AuditStream &operator=(const AuditStream &) = delete;
@@ -72,14 +73,15 @@ private:
     int m_fd = -1;
     int m_activeNumber = 1;
     qint64 m_activeSize = 0;
-    qint64 m_activeFirstTsMs = 0;   // ts of the active segment's first entry; 0 when empty
-    QString m_lastSegment;          // the segment holding the last entry
+    qint64 m_activeFirstTsMs = 0; // ts of the active segment's first entry; 0 when empty
+    QString m_lastSegment; // the segment holding the last entry
     qint64 m_seq = 0;
     QByteArray m_hash;
     qint64 m_lastTsMs = 0;
     qint64 m_lastCheckpointSeq = 0;
     quint64 m_headInode = 0;
-    QList<AuditEvent> m_pending;    // events the stream itself produced (retention) for the next append
+    QList<AuditEvent>
+        m_pending; // events the stream itself produced (retention) for the next append
 };
 
 } // namespace Shivx

@@ -12,11 +12,11 @@ namespace Shivx {
 
 struct AuditVerifyOptions
 {
-    QString dataDir;            // the data directory; the chain is DATA/audit
-    QStringList streams;        // empty: every stream directory under DATA/audit
-    QString publicKeyFile;      // empty: DATA/audit/keys/checkpoint.pub
-    QString witnessFile;        // empty: no witness
-    int threads = 0;            // 0: QThread::idealThreadCount()
+    QString dataDir; // the data directory; the chain is DATA/audit
+    QStringList streams; // empty: every stream directory under DATA/audit
+    QString publicKeyFile; // empty: DATA/audit/keys/checkpoint.pub
+    QString witnessFile; // empty: no witness
+    int threads = 0; // 0: QThread::idealThreadCount()
     // Bytes of a segment scanned as one parallel unit. 1 MiB measured 6% less CPU than 4 MiB:
     // five chunks in flight stay in the cache between the read and the scan.
     qint64 chunkBytes = 1 << 20;
@@ -25,7 +25,7 @@ struct AuditVerifyOptions
     // and last_hash are compared, so the digest adds a second full hash pass (about 20% of the
     // CPU time) without catching any further change to the chain; it checks the seal file itself.
     bool checkSealDigest = false;
-    QString verifiedBy;         // empty: "user@host" of this process
+    QString verifiedBy; // empty: "user@host" of this process
 };
 
 // Verifies the audit chains under DATA/audit (docs/audit-verification.md lists every check):

@@ -84,14 +84,17 @@ Result<void> AuditWriter::open()
         return {};
     const QString dir = AuditFiles::auditDir(m_dataDir);
     if (!QDir().mkpath(dir))
-        return makeError("audit.io", QStringLiteral("%1: cannot create the audit directory").arg(dir));
-    QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        return makeError(
+            "audit.io", QStringLiteral("%1: cannot create the audit directory").arg(dir));
+    QFile::setPermissions(
+        dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     auto key = CheckpointKey::loadOrCreate(AuditFiles::keysDir(m_dataDir));
     if (!key)
         return key.error();
     m_key = std::move(*key);
 
-    QStringList names{AuditStreams::resilience(), AuditStreams::security(), AuditStreams::operatorActions()};
+    QStringList names { AuditStreams::resilience(), AuditStreams::security(),
+        AuditStreams::operatorActions() };
     for (const QString &s : AuditFiles::listStreams(m_dataDir))
         if (!names.contains(s))
             names.append(s);
@@ -103,7 +106,8 @@ Result<void> AuditWriter::open()
             AuditStream *s = stream(name);
             auto repairs = s->sync();
             if (!repairs) {
-                qCCritical(lcAudit).noquote() << "audit stream" << name << "cannot be continued:" << repairs.error().message;
+                qCCritical(lcAudit).noquote()
+                    << "audit stream" << name << "cannot be continued:" << repairs.error().message;
                 continue;
             }
             int written = 0;
@@ -119,7 +123,8 @@ Result<void> AuditWriter::open()
     m_retryTimer->setInterval(1000);
     connect(m_retryTimer, &QTimer::timeout, this, &AuditWriter::flush);
     m_checkpointTimer = new QTimer(this);
-    m_checkpointTimer->setInterval(int(qMin<qint64>(m_config.checkpointEveryMs, 24LL * 3600 * 1000)));
+    m_checkpointTimer->setInterval(
+        int(qMin<qint64>(m_config.checkpointEveryMs, 24LL * 3600 * 1000)));
     connect(m_checkpointTimer, &QTimer::timeout, this, [this] {
         if (auto r = checkpointAll(false); !r)
             qCWarning(lcAudit).noquote() << "checkpoint failed:" << r.error().message;
@@ -163,7 +168,8 @@ void AuditWriter::flush()
         QList<AuditEvent> events = byStream.take(name);
         AuditStream *s = stream(name);
         if (!s) {
-            qCCritical(lcAudit).noquote() << "dropping" << events.size() << "audit events for invalid stream name" << name;
+            qCCritical(lcAudit).noquote()
+                << "dropping" << events.size() << "audit events for invalid stream name" << name;
             continue;
         }
         auto repairs = s->sync();

@@ -32,7 +32,8 @@ class AuditWriter : public QObject, public AuditSink
 {
     Q_OBJECT
 public:
-    AuditWriter(QString dataDir, AuditConfig config, Clock *clock = nullptr, QObject *parent = nullptr);
+    AuditWriter(
+        QString dataDir, AuditConfig config, Clock *clock = nullptr, QObject *parent = nullptr);
     ~AuditWriter() override;
 
     // Any thread. Stamps tsMs (when 0) with the clock now.
@@ -53,7 +54,7 @@ public:
     QString dataDir() const { return m_dataDir; }
     const CheckpointKey &key() const { return m_key; }
     qint64 entriesWritten() const { return m_written.load(); } // any thread
-    qint64 queuedCount() const;                                 // any thread
+    qint64 queuedCount() const; // any thread
 
 Q_SIGNALS:
     // Writer thread, after each batch: the entries it appended (all streams).
@@ -81,7 +82,7 @@ private:
     mutable QMutex m_mutex; // guards the two members below
     QList<AuditEvent> m_queue;
     bool m_flushScheduled = false;
-    std::atomic<qint64> m_written{0};
+    std::atomic<qint64> m_written { 0 };
 };
 
 } // namespace Shivx

@@ -35,13 +35,27 @@ std::string decodedKey(const char *k, int n)
         }
         const char e = k[++i];
         switch (e) {
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': out += char(hexValue(k[i + 3]) * 16 + hexValue(k[i + 4])); i += 4; break;
-        default: out += e;   // \" and \\ (the only other escapes a checked key holds)
+        case 'b':
+            out += '\b';
+            break;
+        case 'f':
+            out += '\f';
+            break;
+        case 'n':
+            out += '\n';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'u':
+            out += char(hexValue(k[i + 3]) * 16 + hexValue(k[i + 4]));
+            i += 4;
+            break;
+        default:
+            out += e; // \" and \\ (the only other escapes a checked key holds)
         }
     }
     return out;
@@ -75,7 +89,11 @@ int compareKeys(const Key &a, const Key &b)
 class Checker
 {
 public:
-    Checker(const char *limit, Failure *failure) : m_limit(limit), m_failure(failure) {}
+    Checker(const char *limit, Failure *failure)
+        : m_limit(limit)
+        , m_failure(failure)
+    {
+    }
 
     const char *object(const char *p, int depth, Member *members, int maxMembers, int *count)
     {
@@ -85,7 +103,7 @@ public:
             *count = 0;
             return p + 1;
         }
-        Key previous;   // plain locals, so that the names stay in registers
+        Key previous; // plain locals, so that the names stay in registers
         for (;; ++n) {
             if (p >= m_limit || *p != '"')
                 return fail(p, "expected a member name in double quotes");
@@ -100,7 +118,8 @@ public:
             if (n > 0) {
                 const int order = compareKeys(previous, key);
                 if (order >= 0)
-                    return fail(p, order == 0 ? "duplicate member name" : "members are not sorted by name");
+                    return fail(
+                        p, order == 0 ? "duplicate member name" : "members are not sorted by name");
             }
             previous = key;
             if (q >= m_limit || *q != ':')
@@ -123,7 +142,8 @@ public:
                 return q + 1;
             }
             if (*q != ',')
-                return fail(q, "expected ',' or '}' after a member (canonical JSON has no whitespace)");
+                return fail(
+                    q, "expected ',' or '}' after a member (canonical JSON has no whitespace)");
             p = q + 1;
         }
     }
@@ -169,9 +189,12 @@ private:
             if (depth >= MaxDepth)
                 return fail(p, "objects and arrays nested too deeply");
             return array(p, depth + 1);
-        case 't': return literal(p, "true", 4);
-        case 'f': return literal(p, "false", 5);
-        case 'n': return literal(p, "null", 4);
+        case 't':
+            return literal(p, "true", 4);
+        case 'f':
+            return literal(p, "false", 5);
+        case 'n':
+            return literal(p, "null", 4);
         default:
             if (*p == '-' || (*p >= '0' && *p <= '9'))
                 return number(p);
@@ -224,8 +247,10 @@ private:
                 ++q;
         }
         if (q < m_limit && (*q == '.' || *q == 'e' || *q == 'E'))
-            return fail(p, "number with a fraction or exponent: entries hold integers only (decimals go in as strings)");
-        static constexpr char maxExact[] = "9007199254740992";   // 2^53
+            return fail(p,
+                "number with a fraction or exponent: entries hold integers only (decimals go in as "
+                "strings)");
+        static constexpr char maxExact[] = "9007199254740992"; // 2^53
         const long n = long(q - digits);
         if (n > 16 || (n == 16 && std::memcmp(digits, maxExact, 16) > 0))
             return fail(p, "integer beyond +-2^53 (canonical entries hold exact integers only)");
@@ -322,7 +347,8 @@ private:
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * i));
             const __m128i q = _mm_cmpeq_epi8(v, quoteChar);
             // Signed compare: bytes >= 0x80 are negative, so this also flags non-ASCII.
-            const __m128i special = _mm_or_si128(_mm_or_si128(q, _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+            const __m128i special = _mm_or_si128(
+                _mm_or_si128(q, _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
             specials |= std::uint64_t(unsigned(_mm_movemask_epi8(special))) << (16 * i);
             quotes |= std::uint64_t(unsigned(_mm_movemask_epi8(q))) << (16 * i);
         }
@@ -336,16 +362,27 @@ private:
         if (m_limit - p < 2)
             return fail(p, "string not closed before the end of the line");
         switch (p[1]) {
-        case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't':
+        case '"':
+        case '\\':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
             return p + 2;
         case 'u':
             break;
         default:
-            return fail(p, "escape that canonical JSON does not use (only \\\" \\\\ \\b \\f \\n \\r \\t and \\u00XX)");
+            return fail(p,
+                "escape that canonical JSON does not use (only \\\" \\\\ \\b \\f \\n \\r \\t and "
+                "\\u00XX)");
         }
-        if (m_limit - p < 6 || p[2] != '0' || p[3] != '0' || (p[4] != '0' && p[4] != '1') || !isLowerHexDigit(p[5]))
-            return fail(p, "\\u escape of a character canonical JSON writes as is (only control characters are "
-                           "escaped as \\u00XX, in lowercase)");
+        if (m_limit - p < 6 || p[2] != '0' || p[3] != '0' || (p[4] != '0' && p[4] != '1')
+            || !isLowerHexDigit(p[5]))
+            return fail(p,
+                "\\u escape of a character canonical JSON writes as is (only control characters "
+                "are "
+                "escaped as \\u00XX, in lowercase)");
         const int code = (p[4] - '0') * 16 + hexValue(p[5]);
         if (code == '\b' || code == '\f' || code == '\n' || code == '\r' || code == '\t')
             return fail(p, "\\u escape where canonical JSON uses \\b, \\f, \\n, \\r or \\t");
@@ -379,24 +416,26 @@ private:
             ok = cont(1) && cont(2) && !(c == 0xE0 && b(1) < 0xA0) && !(c == 0xED && b(1) >= 0xA0);
             break;
         default:
-            ok = cont(1) && cont(2) && cont(3) && !(c == 0xF0 && b(1) < 0x90) && !(c == 0xF4 && b(1) >= 0x90);
+            ok = cont(1) && cont(2) && cont(3) && !(c == 0xF0 && b(1) < 0x90)
+                && !(c == 0xF4 && b(1) >= 0x90);
         }
         if (!ok)
-            return fail(p, "invalid UTF-8 (bad continuation, overlong form, surrogate or beyond U+10FFFF)");
+            return fail(
+                p, "invalid UTF-8 (bad continuation, overlong form, surrogate or beyond U+10FFFF)");
         return p + n;
     }
 
     const char *m_limit;
     Failure *m_failure;
-    const char *m_window = nullptr;   // the 64 bytes whose special bytes m_specials marks
+    const char *m_window = nullptr; // the 64 bytes whose special bytes m_specials marks
     std::uint64_t m_specials = 0;
     std::uint64_t m_quotes = 0;
 };
 
 } // namespace
 
-const char *checkObject(const char *p, const char *limit, Member *members, int maxMembers, int *memberCount,
-                        Failure *failure)
+const char *checkObject(const char *p, const char *limit, Member *members, int maxMembers,
+    int *memberCount, Failure *failure)
 {
     Checker checker(limit, failure);
     *memberCount = 0;

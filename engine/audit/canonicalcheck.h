@@ -13,26 +13,26 @@ namespace Shivx::Internal::CanonicalCheck {
 
 struct Member
 {
-    const char *key = nullptr;     // the key's bytes, without quotes (as written, escapes included)
+    const char *key = nullptr; // the key's bytes, without quotes (as written, escapes included)
     int keyLength = 0;
-    const char *value = nullptr;   // first byte of the value
+    const char *value = nullptr; // first byte of the value
     const char *valueEnd = nullptr;
 };
 
 struct Failure
 {
-    const char *at = nullptr;      // where the check stopped
-    const char *what = nullptr;    // a static description
+    const char *at = nullptr; // where the check stopped
+    const char *what = nullptr; // a static description
 };
 
-constexpr int MaxDepth = 64;       // objects and arrays nested deeper are refused
+constexpr int MaxDepth = 64; // objects and arrays nested deeper are refused
 // Bytes of readable memory check() may read past `limit` (never interpreting them).
 constexpr int ReadAhead = 64;
 
 // Checks the object that starts at p and ends before limit. Returns the byte after its closing
 // brace, or nullptr with *failure set. The first `maxMembers` top-level members are stored in
 // members[] and *memberCount receives how many there are in all.
-const char *checkObject(const char *p, const char *limit, Member *members, int maxMembers, int *memberCount,
-                        Failure *failure);
+const char *checkObject(const char *p, const char *limit, Member *members, int maxMembers,
+    int *memberCount, Failure *failure);
 
 } // namespace Shivx::Internal::CanonicalCheck

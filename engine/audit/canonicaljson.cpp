@@ -36,13 +36,27 @@ void appendUtf8String(QByteArray &out, const QByteArray &utf8)
     for (const char ch : utf8) {
         const auto c = static_cast<unsigned char>(ch);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20) {
                 out += "\\u00";
@@ -68,7 +82,9 @@ QString joinPath(const QStringList &insideOut)
 {
     QString path;
     for (auto it = insideOut.rbegin(); it != insideOut.rend(); ++it)
-        path += (path.isEmpty() || it->startsWith(QLatin1Char('[')) ? QString() : QStringLiteral(".")) + *it;
+        path += (path.isEmpty() || it->startsWith(QLatin1Char('[')) ? QString()
+                                                                    : QStringLiteral("."))
+            + *it;
     return path.isEmpty() ? QStringLiteral("$") : path;
 }
 
@@ -84,7 +100,9 @@ bool write(QByteArray &out, const QJsonValue &value, Failure *failure)
     case QJsonValue::Double: {
         const double d = value.toDouble();
         if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > kMaxExactInteger) {
-            failure->what = QStringLiteral("%1 is not an integer within +-2^53; put decimals in a string").arg(d, 0, 'g', 17);
+            failure->what
+                = QStringLiteral("%1 is not an integer within +-2^53; put decimals in a string")
+                      .arg(d, 0, 'g', 17);
             return false;
         }
         out += QByteArray::number(qint64(d));
@@ -123,9 +141,10 @@ bool write(QByteArray &out, const QJsonValue &value, Failure *failure)
                 failure->where.append(key);
                 return false;
             }
-            members.append({key.toUtf8(), it.value()});
+            members.append({ key.toUtf8(), it.value() });
         }
-        std::sort(members.begin(), members.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        std::sort(members.begin(), members.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
         out += '{';
         bool first = true;
         for (const auto &member : std::as_const(members)) {
@@ -165,8 +184,8 @@ Result<QByteArray> serialize(const QJsonValue &value)
     Failure failure;
     if (!write(out, value, &failure)) {
         const char *code = failure.what.contains(QLatin1String("surrogate")) ? "audit.json_string"
-            : failure.what.startsWith(QLatin1String("undefined"))          ? "audit.json_value"
-                                                                            : "audit.json_number";
+            : failure.what.startsWith(QLatin1String("undefined"))            ? "audit.json_value"
+                                                                             : "audit.json_number";
         return makeError(code, QStringLiteral("%1: %2").arg(joinPath(failure.where), failure.what));
     }
     return out;

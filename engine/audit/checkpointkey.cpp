@@ -24,7 +24,10 @@ QString opensslError(const char *what)
     return QStringLiteral("%1 failed (OpenSSL)").arg(QLatin1String(what));
 }
 
-struct BioDeleter { void operator()(BIO *b) const { BIO_free(b); } };
+struct BioDeleter
+{
+    void operator()(BIO *b) const { BIO_free(b); }
+};
 using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 
 QByteArray bioContents(BIO *bio)
@@ -36,29 +39,27 @@ QByteArray bioContents(BIO *bio)
 
 bool isLowerHex(const QByteArray &s, int size)
 {
-    return s.size() == size
-        && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return s.size() == size && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
 }
 
 } // namespace
 
 QByteArray Checkpoint::signedMessage() const
 {
-    const QJsonObject o{{QStringLiteral("hash"), QString::fromLatin1(hash)},
-                        {QStringLiteral("seq"), seq},
-                        {QStringLiteral("stream"), stream},
-                        {QStringLiteral("ts"), TimeUtil::toRfc3339(tsMs)}};
+    const QJsonObject o { { QStringLiteral("hash"), QString::fromLatin1(hash) },
+        { QStringLiteral("seq"), seq }, { QStringLiteral("stream"), stream },
+        { QStringLiteral("ts"), TimeUtil::toRfc3339(tsMs) } };
     return CanonicalJson::serialize(o).value(); // strings and a small integer: cannot fail
 }
 
 QByteArray Checkpoint::toLine() const
 {
-    const QJsonObject o{{QStringLiteral("hash"), QString::fromLatin1(hash)},
-                        {QStringLiteral("key"), QString::fromLatin1(key)},
-                        {QStringLiteral("seq"), seq},
-                        {QStringLiteral("sig"), QString::fromLatin1(signature)},
-                        {QStringLiteral("stream"), stream},
-                        {QStringLiteral("ts"), TimeUtil::toRfc3339(tsMs)}};
+    const QJsonObject o { { QStringLiteral("hash"), QString::fromLatin1(hash) },
+        { QStringLiteral("key"), QString::fromLatin1(key) }, { QStringLiteral("seq"), seq },
+        { QStringLiteral("sig"), QString::fromLatin1(signature) },
+        { QStringLiteral("stream"), stream }, { QStringLiteral("ts"), TimeUtil::toRfc3339(tsMs) } };
     return CanonicalJson::serialize(o).value();
 }
 
@@ -67,13 +68,16 @@ Result<Checkpoint> Checkpoint::parse(const QByteArray &line)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(line, &pe);
     if (!doc.isObject())
-        return makeError("audit.bad_checkpoint", QStringLiteral("not a JSON object (%1)").arg(pe.errorString()));
+        return makeError(
+            "audit.bad_checkpoint", QStringLiteral("not a JSON object (%1)").arg(pe.errorString()));
     const QJsonObject o = doc.object();
-    static const QStringList keys{QStringLiteral("hash"), QStringLiteral("key"), QStringLiteral("seq"),
-                                  QStringLiteral("sig"), QStringLiteral("stream"), QStringLiteral("ts")};
+    static const QStringList keys { QStringLiteral("hash"), QStringLiteral("key"),
+        QStringLiteral("seq"), QStringLiteral("sig"), QStringLiteral("stream"),
+        QStringLiteral("ts") };
     if (o.keys() != keys)
-        return makeError("audit.bad_checkpoint", QStringLiteral("members are [%1], expected [%2]")
-                                                     .arg(o.keys().join(QLatin1Char(',')), keys.join(QLatin1Char(','))));
+        return makeError("audit.bad_checkpoint",
+            QStringLiteral("members are [%1], expected [%2]")
+                .arg(o.keys().join(QLatin1Char(',')), keys.join(QLatin1Char(','))));
     Checkpoint c;
     c.hash = o.value(QStringLiteral("hash")).toString().toLatin1();
     c.key = o.value(QStringLiteral("key")).toString().toLatin1();
@@ -84,11 +88,13 @@ Result<Checkpoint> Checkpoint::parse(const QByteArray &line)
         return makeError("audit.bad_checkpoint", QStringLiteral("seq must be a positive integer"));
     c.seq = qint64(seq);
     if (!isLowerHex(c.hash, 64) || !isLowerHex(c.key, 64) || !isLowerHex(c.signature, 128))
-        return makeError("audit.bad_checkpoint", QStringLiteral("hash/key must be 64 and sig 128 lowercase hex characters"));
+        return makeError("audit.bad_checkpoint",
+            QStringLiteral("hash/key must be 64 and sig 128 lowercase hex characters"));
     const QString ts = o.value(QStringLiteral("ts")).toString();
     const QDateTime dt = QDateTime::fromString(ts, QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
     if (!dt.isValid() || ts.size() != 24)
-        return makeError("audit.bad_checkpoint", QStringLiteral("ts \"%1\" is not RFC 3339 UTC with milliseconds").arg(ts.left(40)));
+        return makeError("audit.bad_checkpoint",
+            QStringLiteral("ts \"%1\" is not RFC 3339 UTC with milliseconds").arg(ts.left(40)));
     c.tsMs = QDateTime(dt.date(), dt.time(), QTimeZone::utc()).toMSecsSinceEpoch();
     return c;
 }
@@ -100,13 +106,22 @@ struct CheckpointKey::Private
     ~Private() { EVP_PKEY_free(key); }
 };
 
-CheckpointKey::CheckpointKey() : d(std::make_unique<Private>()) {}
+CheckpointKey::CheckpointKey()
+    : d(std::make_unique<Private>())
+{
+}
 CheckpointKey::~CheckpointKey() = default;
 CheckpointKey::CheckpointKey(CheckpointKey &&) noexcept = default;
 CheckpointKey &CheckpointKey::operator=(CheckpointKey &&) noexcept = default;
 
-QString CheckpointKey::privateKeyPath(const QString &keysDir) { return QDir(keysDir).filePath(QStringLiteral("checkpoint.key")); }
-QString CheckpointKey::publicKeyPath(const QString &keysDir) { return QDir(keysDir).filePath(QStringLiteral("checkpoint.pub")); }
+QString CheckpointKey::privateKeyPath(const QString &keysDir)
+{
+    return QDir(keysDir).filePath(QStringLiteral("checkpoint.key"));
+}
+QString CheckpointKey::publicKeyPath(const QString &keysDir)
+{
+    return QDir(keysDir).filePath(QStringLiteral("checkpoint.pub"));
+}
 
 Result<CheckpointKey> CheckpointKey::generate()
 {
@@ -126,7 +141,8 @@ Result<CheckpointKey> CheckpointKey::loadPrivatePem(const QByteArray &pem, const
     CheckpointKey k;
     k.d->key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
     if (!k.d->key || EVP_PKEY_get_id(k.d->key) != EVP_PKEY_ED25519)
-        return makeError("audit.key", QStringLiteral("%1: not an Ed25519 private key in PEM").arg(source));
+        return makeError(
+            "audit.key", QStringLiteral("%1: not an Ed25519 private key in PEM").arg(source));
     k.d->hasPrivate = true;
     return k;
 }
@@ -137,7 +153,8 @@ Result<CheckpointKey> CheckpointKey::loadPublicPem(const QByteArray &pem, const 
     CheckpointKey k;
     k.d->key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
     if (!k.d->key || EVP_PKEY_get_id(k.d->key) != EVP_PKEY_ED25519)
-        return makeError("audit.key", QStringLiteral("%1: not an Ed25519 public key in PEM").arg(source));
+        return makeError(
+            "audit.key", QStringLiteral("%1: not an Ed25519 public key in PEM").arg(source));
     return k;
 }
 
@@ -145,7 +162,8 @@ Result<CheckpointKey> CheckpointKey::loadPublicFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError("audit.key", QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+        return makeError(
+            "audit.key", QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
     return loadPublicPem(f.readAll(), path);
 }
 
@@ -155,30 +173,39 @@ Result<CheckpointKey> CheckpointKey::loadOrCreate(const QString &keysDir)
     if (QFile::exists(keyPath)) {
         QFile f(keyPath);
         if (!f.open(QIODevice::ReadOnly))
-            return makeError("audit.key", QStringLiteral("cannot read %1: %2").arg(keyPath, f.errorString()));
+            return makeError(
+                "audit.key", QStringLiteral("cannot read %1: %2").arg(keyPath, f.errorString()));
         return loadPrivatePem(f.readAll(), keyPath);
     }
     if (!QDir().mkpath(keysDir)
-        || !QFile::setPermissions(keysDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
+        || !QFile::setPermissions(
+            keysDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
         return makeError("audit.key", QStringLiteral("cannot create %1").arg(keysDir));
     auto key = generate();
     if (!key)
         return key.error();
     // Private key first, with 0600 set before any byte lands; the public key can always be
     // derived again from it, so a crash between the two files loses nothing.
-    const auto write = [](const QString &path, const QByteArray &bytes, QFileDevice::Permissions perms) {
-        QSaveFile f(path);
-        return f.open(QIODevice::WriteOnly) && f.setPermissions(perms) && f.write(bytes) == bytes.size() && f.commit();
-    };
+    const auto write
+        = [](const QString &path, const QByteArray &bytes, QFileDevice::Permissions perms) {
+              QSaveFile f(path);
+              return f.open(QIODevice::WriteOnly) && f.setPermissions(perms)
+                  && f.write(bytes) == bytes.size() && f.commit();
+          };
     if (!write(keyPath, key->privateKeyPem(), QFileDevice::ReadOwner | QFileDevice::WriteOwner))
         return makeError("audit.key", QStringLiteral("cannot write %1").arg(keyPath));
     if (!write(publicKeyPath(keysDir), key->publicKeyPem(),
-               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther))
-        return makeError("audit.key", QStringLiteral("cannot write %1").arg(publicKeyPath(keysDir)));
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+                | QFileDevice::ReadOther))
+        return makeError(
+            "audit.key", QStringLiteral("cannot write %1").arg(publicKeyPath(keysDir)));
     return key;
 }
 
-bool CheckpointKey::hasPrivateKey() const { return d->key && d->hasPrivate; }
+bool CheckpointKey::hasPrivateKey() const
+{
+    return d->key && d->hasPrivate;
+}
 
 QByteArray CheckpointKey::publicKeyPem() const
 {
@@ -204,8 +231,9 @@ QByteArray CheckpointKey::fingerprint() const
     size_t len = sizeof raw;
     if (!d->key || EVP_PKEY_get_raw_public_key(d->key, raw, &len) != 1)
         return {};
-    return QCryptographicHash::hash(QByteArray(reinterpret_cast<const char *>(raw), int(len)),
-                                    QCryptographicHash::Sha256).toHex();
+    return QCryptographicHash::hash(
+        QByteArray(reinterpret_cast<const char *>(raw), int(len)), QCryptographicHash::Sha256)
+        .toHex();
 }
 
 Result<void> CheckpointKey::sign(Checkpoint &checkpoint) const
@@ -217,8 +245,9 @@ Result<void> CheckpointKey::sign(Checkpoint &checkpoint) const
     size_t sigLen = sizeof sig;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     const bool ok = ctx && EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, d->key) == 1
-        && EVP_DigestSign(ctx, sig, &sigLen, reinterpret_cast<const unsigned char *>(message.constData()),
-                          size_t(message.size())) == 1;
+        && EVP_DigestSign(ctx, sig, &sigLen,
+               reinterpret_cast<const unsigned char *>(message.constData()), size_t(message.size()))
+            == 1;
     EVP_MD_CTX_free(ctx);
     if (!ok)
         return makeError("audit.key", opensslError("Ed25519 signing"));
@@ -237,8 +266,10 @@ bool CheckpointKey::verify(const Checkpoint &checkpoint) const
     const QByteArray message = checkpoint.signedMessage();
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, d->key) == 1
-        && EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char *>(sig.constData()), size_t(sig.size()),
-                            reinterpret_cast<const unsigned char *>(message.constData()), size_t(message.size())) == 1;
+        && EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char *>(sig.constData()),
+               size_t(sig.size()), reinterpret_cast<const unsigned char *>(message.constData()),
+               size_t(message.size()))
+            == 1;
     EVP_MD_CTX_free(ctx);
     return ok;
 }

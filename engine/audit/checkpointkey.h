@@ -15,10 +15,10 @@ struct Checkpoint
 {
     QString stream;
     qint64 seq = 0;
-    QByteArray hash;        // 64 hex
+    QByteArray hash; // 64 hex
     qint64 tsMs = 0;
-    QByteArray key;         // fingerprint of the signing key, 64 hex
-    QByteArray signature;   // 128 hex (64-byte Ed25519 signature)
+    QByteArray key; // fingerprint of the signing key, 64 hex
+    QByteArray signature; // 128 hex (64-byte Ed25519 signature)
 
     // The exact bytes that are signed: canonical JSON of {hash, seq, stream, ts}.
     QByteArray signedMessage() const;

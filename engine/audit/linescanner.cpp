@@ -20,7 +20,8 @@ constexpr int HexLen = 64;
 constexpr int MemberCount = 8;
 // `,"hash":"<64 hex>"`: cut out of the line (with the comma before it) to form the hashed bytes.
 constexpr int HashMemberLen = 9 + HexLen + 1;
-constexpr const char *MemberNames[MemberCount] = {"action", "actor", "data", "hash", "prev", "seq", "stream", "ts"};
+constexpr const char *MemberNames[MemberCount]
+    = { "action", "actor", "data", "hash", "prev", "seq", "stream", "ts" };
 
 // A member name and its closing quote (at most 8 bytes) as one little-endian word, so that each
 // name is checked with one load and compare.
@@ -43,14 +44,16 @@ constexpr std::uint64_t quotedNameMask(const char *name)
 
 bool isMemberName(const char *key, int i)
 {
-    static constexpr std::uint64_t names[MemberCount] = {
-        quotedName(MemberNames[0]), quotedName(MemberNames[1]), quotedName(MemberNames[2]), quotedName(MemberNames[3]),
-        quotedName(MemberNames[4]), quotedName(MemberNames[5]), quotedName(MemberNames[6]), quotedName(MemberNames[7])};
-    static constexpr std::uint64_t masks[MemberCount] = {
-        quotedNameMask(MemberNames[0]), quotedNameMask(MemberNames[1]), quotedNameMask(MemberNames[2]),
-        quotedNameMask(MemberNames[3]), quotedNameMask(MemberNames[4]), quotedNameMask(MemberNames[5]),
-        quotedNameMask(MemberNames[6]), quotedNameMask(MemberNames[7])};
-    std::uint64_t word;   // the key is followed by `":` and a value: 8 bytes are inside the line
+    static constexpr std::uint64_t names[MemberCount]
+        = { quotedName(MemberNames[0]), quotedName(MemberNames[1]), quotedName(MemberNames[2]),
+              quotedName(MemberNames[3]), quotedName(MemberNames[4]), quotedName(MemberNames[5]),
+              quotedName(MemberNames[6]), quotedName(MemberNames[7]) };
+    static constexpr std::uint64_t masks[MemberCount]
+        = { quotedNameMask(MemberNames[0]), quotedNameMask(MemberNames[1]),
+              quotedNameMask(MemberNames[2]), quotedNameMask(MemberNames[3]),
+              quotedNameMask(MemberNames[4]), quotedNameMask(MemberNames[5]),
+              quotedNameMask(MemberNames[6]), quotedNameMask(MemberNames[7]) };
+    std::uint64_t word; // the key is followed by `":` and a value: 8 bytes are inside the line
     std::memcpy(&word, key, sizeof word);
     return (word & masks[i]) == names[i];
 }
@@ -85,11 +88,11 @@ int num(const char *p, int n)
 // "YYYY-MM-DDTHH:MM:SS.mmmZ" with plausible ranges.
 bool isTimestamp(const char *t)
 {
-    return isDigits(t, 4) && t[4] == '-' && isDigits(t + 5, 2) && t[7] == '-' && isDigits(t + 8, 2) && t[10] == 'T'
-        && isDigits(t + 11, 2) && t[13] == ':' && isDigits(t + 14, 2) && t[16] == ':' && isDigits(t + 17, 2)
-        && t[19] == '.' && isDigits(t + 20, 3) && t[23] == 'Z' && num(t + 5, 2) >= 1 && num(t + 5, 2) <= 12
-        && num(t + 8, 2) >= 1 && num(t + 8, 2) <= 31 && num(t + 11, 2) < 24 && num(t + 14, 2) < 60
-        && num(t + 17, 2) < 60;
+    return isDigits(t, 4) && t[4] == '-' && isDigits(t + 5, 2) && t[7] == '-' && isDigits(t + 8, 2)
+        && t[10] == 'T' && isDigits(t + 11, 2) && t[13] == ':' && isDigits(t + 14, 2)
+        && t[16] == ':' && isDigits(t + 17, 2) && t[19] == '.' && isDigits(t + 20, 3)
+        && t[23] == 'Z' && num(t + 5, 2) >= 1 && num(t + 5, 2) <= 12 && num(t + 8, 2) >= 1
+        && num(t + 8, 2) <= 31 && num(t + 11, 2) < 24 && num(t + 14, 2) < 60 && num(t + 17, 2) < 60;
 }
 
 void toHex(const unsigned char *digest, char *out)
@@ -117,11 +120,13 @@ bool spellsDigest(const char *hex, const unsigned char *digest)
         const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i *>(digest + 16 * i));
         const __m128i hi = _mm_and_si128(_mm_srli_epi16(d, 4), low);
         const __m128i lo = _mm_and_si128(d, low);
-        const __m128i nibbles[2] = {_mm_unpacklo_epi8(hi, lo), _mm_unpackhi_epi8(hi, lo)};
+        const __m128i nibbles[2] = { _mm_unpacklo_epi8(hi, lo), _mm_unpackhi_epi8(hi, lo) };
         for (int half = 0; half < 2; ++half) {
             const __m128i n = nibbles[half];
-            const __m128i ascii = _mm_add_epi8(_mm_add_epi8(n, zero), _mm_and_si128(_mm_cmpgt_epi8(n, nine), letters));
-            const __m128i recorded = _mm_loadu_si128(reinterpret_cast<const __m128i *>(hex + 32 * i + 16 * half));
+            const __m128i ascii = _mm_add_epi8(
+                _mm_add_epi8(n, zero), _mm_and_si128(_mm_cmpgt_epi8(n, nine), letters));
+            const __m128i recorded
+                = _mm_loadu_si128(reinterpret_cast<const __m128i *>(hex + 32 * i + 16 * half));
             diff = _mm_or_si128(diff, _mm_xor_si128(ascii, recorded));
         }
     }
@@ -132,8 +137,9 @@ bool sameHash(const char *a, const char *b)
 {
     __m128i diff = _mm_setzero_si128();
     for (int i = 0; i < HexLen; i += 16)
-        diff = _mm_or_si128(diff, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i *>(a + i)),
-                                                _mm_loadu_si128(reinterpret_cast<const __m128i *>(b + i))));
+        diff = _mm_or_si128(diff,
+            _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i *>(a + i)),
+                _mm_loadu_si128(reinterpret_cast<const __m128i *>(b + i))));
     return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
 }
 
@@ -161,16 +167,18 @@ QLatin1String text(const char *b, const char *e)
 // One line that passed every check but its hash, waiting for a second one to be hashed with.
 struct Line
 {
-    const char *hash = nullptr;   // the recorded hash (64 bytes in the chunk)
+    const char *hash = nullptr; // the recorded hash (64 bytes in the chunk)
     qint64 seq = 0;
     qint64 index = 0;
-    std::size_t length = 0;       // hashed bytes in the lane's buffer
+    std::size_t length = 0; // hashed bytes in the lane's buffer
 };
 
 class Scanner
 {
 public:
-    Scanner(const QByteArray &stream, const QList<qint64> &wanted) : m_stream(stream), m_wanted(wanted)
+    Scanner(const QByteArray &stream, const QList<qint64> &wanted)
+        : m_stream(stream)
+        , m_wanted(wanted)
     {
         m_want = m_wanted.cbegin();
     }
@@ -189,16 +197,22 @@ public:
             if (!terminated) {
                 const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
                 if (!nl && unterminated)
-                    return fail(BadJson, nextSeq(), QStringLiteral("the last line is not terminated by a newline (a torn "
-                                                                   "write: the engine moves such tails aside when it starts)"));
+                    return fail(BadJson, nextSeq(),
+                        QStringLiteral("the last line is not terminated by a newline (a torn "
+                                       "write: the engine moves such tails aside when it starts)"));
                 if (q)
-                    return fail(BadJson, nextSeq(), QStringLiteral("byte %1: text after the entry's closing brace").arg(q - p + 1));
+                    return fail(BadJson, nextSeq(),
+                        QStringLiteral("byte %1: text after the entry's closing brace")
+                            .arg(q - p + 1));
                 if (nl && failure.at >= nl)
-                    return fail(BadJson, nextSeq(), QStringLiteral("byte %1: the line ends before the entry's JSON does "
-                                                                   "(not canonical JSON)").arg(nl - p + 1));
-                return fail(BadJson, nextSeq(), QStringLiteral("byte %1: %2 (not canonical JSON)")
-                                                     .arg(failure.at - p + 1)
-                                                     .arg(QLatin1String(failure.what)));
+                    return fail(BadJson, nextSeq(),
+                        QStringLiteral("byte %1: the line ends before the entry's JSON does "
+                                       "(not canonical JSON)")
+                            .arg(nl - p + 1));
+                return fail(BadJson, nextSeq(),
+                    QStringLiteral("byte %1: %2 (not canonical JSON)")
+                        .arg(failure.at - p + 1)
+                        .arg(QLatin1String(failure.what)));
             }
             if (!checkMembers(m, count))
                 return std::move(m_r);
@@ -231,7 +245,8 @@ public:
             } else {
                 unsigned char a[32];
                 unsigned char b[32];
-                Sha256Lanes::digest2(m_lane[0].data(), m_lines[0].length, m_lane[1].data(), length, a, b);
+                Sha256Lanes::digest2(
+                    m_lane[0].data(), m_lines[0].length, m_lane[1].data(), length, a, b);
                 m_pending = false;
                 if (!accept(m_lines[0], a) || !accept(line, b))
                     return std::move(m_r);
@@ -306,9 +321,11 @@ private:
         for (int i = 0; i < std::min(count, MemberCount); ++i) {
             const char *name = MemberNames[i];
             if (!isMemberName(m[i].key, i)) {
-                fail(BadJson, nextSeq(), QStringLiteral("member \"%1\" where \"%2\" belongs (members must be exactly action, "
-                                                         "actor, data, hash, prev, seq, stream, ts, in this order)")
-                                              .arg(QString::fromUtf8(m[i].key, m[i].keyLength), QLatin1String(name)));
+                fail(BadJson, nextSeq(),
+                    QStringLiteral(
+                        "member \"%1\" where \"%2\" belongs (members must be exactly action, "
+                        "actor, data, hash, prev, seq, stream, ts, in this order)")
+                        .arg(QString::fromUtf8(m[i].key, m[i].keyLength), QLatin1String(name)));
                 return false;
             }
         }
@@ -318,28 +335,32 @@ private:
         }
         const auto length = [m](int i) { return m[i].valueEnd - m[i].value; };
         const auto isString = [m](int i) { return m[i].value[0] == '"'; };
-        const bool typesOk = isString(Action) && length(Action) > 2 && isString(Actor) && length(Actor) > 2
-            && m[Data].value[0] == '{' && isString(Hash) && isString(Prev) && m[Seq].value[0] >= '1'
-            && m[Seq].value[0] <= '9' && isString(Stream) && isString(Ts);
+        const bool typesOk = isString(Action) && length(Action) > 2 && isString(Actor)
+            && length(Actor) > 2 && m[Data].value[0] == '{' && isString(Hash) && isString(Prev)
+            && m[Seq].value[0] >= '1' && m[Seq].value[0] <= '9' && isString(Stream) && isString(Ts);
         if (!typesOk) {
-            fail(BadJson, nextSeq(), QStringLiteral("a member has the wrong type or is empty (action and actor are "
-                                                     "non-empty strings, data an object, seq a positive integer)"));
+            fail(BadJson, nextSeq(),
+                QStringLiteral("a member has the wrong type or is empty (action and actor are "
+                               "non-empty strings, data an object, seq a positive integer)"));
             return false;
         }
         if (length(Hash) != HexLen + 2 || length(Prev) != HexLen + 2) {
-            fail(BadJson, nextSeq(), QStringLiteral("hash and prev must be 64 lowercase hex characters"));
+            fail(BadJson, nextSeq(),
+                QStringLiteral("hash and prev must be 64 lowercase hex characters"));
             return false;
         }
         if (length(Ts) != 26 || !isTimestamp(m[Ts].value + 1)) {
-            fail(BadJson, nextSeq(), QStringLiteral("ts %1 is not a UTC time of the form YYYY-MM-DDTHH:MM:SS.mmmZ")
-                                          .arg(text(m[Ts].value, m[Ts].valueEnd)));
+            fail(BadJson, nextSeq(),
+                QStringLiteral("ts %1 is not a UTC time of the form YYYY-MM-DDTHH:MM:SS.mmmZ")
+                    .arg(text(m[Ts].value, m[Ts].valueEnd)));
             return false;
         }
         if (length(Stream) != m_stream.size() + 2
-            || std::memcmp(m[Stream].value + 1, m_stream.constData(), size_t(m_stream.size())) != 0) {
-            fail(VerifyProblem::WrongStream, seqOf(m[Seq]), QStringLiteral("entry names stream %1, expected \"%2\"")
-                                                           .arg(text(m[Stream].value, m[Stream].valueEnd),
-                                                                QLatin1String(m_stream)));
+            || std::memcmp(m[Stream].value + 1, m_stream.constData(), size_t(m_stream.size()))
+                != 0) {
+            fail(VerifyProblem::WrongStream, seqOf(m[Seq]),
+                QStringLiteral("entry names stream %1, expected \"%2\"")
+                    .arg(text(m[Stream].value, m[Stream].valueEnd), QLatin1String(m_stream)));
             return false;
         }
         return true;
@@ -350,7 +371,7 @@ private:
     bool checkLink(qint64 seq, const char *prev)
     {
         if (m_index == 0) {
-            if (!isLowerHex(prev, HexLen)) {   // later lines' prev is compared with a verified hash
+            if (!isLowerHex(prev, HexLen)) { // later lines' prev is compared with a verified hash
                 fail(BadJson, seq, QStringLiteral("prev must be 64 lowercase hex characters"));
                 return false;
             }
@@ -361,15 +382,16 @@ private:
         }
         if (seq != m_prevSeq + 1) {
             fail(seq > m_prevSeq ? VerifyProblem::SeqGap : VerifyProblem::SeqRepeat, seq,
-                 QStringLiteral("seq %1 follows seq %2").arg(seq).arg(m_prevSeq));
+                QStringLiteral("seq %1 follows seq %2").arg(seq).arg(m_prevSeq));
             return false;
         }
         if (!sameHash(prev, m_prevHash)) {
             if (!isLowerHex(prev, HexLen))
                 fail(BadJson, seq, QStringLiteral("prev must be 64 lowercase hex characters"));
             else
-                fail(VerifyProblem::BrokenLink, seq, QStringLiteral("prev %1 is not the hash of the previous entry %2")
-                                                         .arg(QLatin1String(prev, HexLen), QLatin1String(m_prevHash, HexLen)));
+                fail(VerifyProblem::BrokenLink, seq,
+                    QStringLiteral("prev %1 is not the hash of the previous entry %2")
+                        .arg(QLatin1String(prev, HexLen), QLatin1String(m_prevHash, HexLen)));
             return false;
         }
         return true;
@@ -385,13 +407,14 @@ private:
             m_r.problem = wellFormed ? VerifyProblem::HashMismatch : VerifyProblem::BadJson;
             m_r.problemIndex = line.index;
             m_r.problemSeq = line.seq;
-            m_r.detail = wellFormed ? QStringLiteral("hash %1 recorded, %2 computed")
-                                          .arg(QLatin1String(line.hash, HexLen), QLatin1String(hex, HexLen))
-                                    : QStringLiteral("hash must be 64 lowercase hex characters");
+            m_r.detail = wellFormed
+                ? QStringLiteral("hash %1 recorded, %2 computed")
+                      .arg(QLatin1String(line.hash, HexLen), QLatin1String(hex, HexLen))
+                : QStringLiteral("hash must be 64 lowercase hex characters");
             return false;
         }
         if (m_want != m_wanted.cend() && *m_want == line.seq) {
-            m_r.found.append({line.seq, QByteArray(line.hash, HexLen), line.index});
+            m_r.found.append({ line.seq, QByteArray(line.hash, HexLen), line.index });
             ++m_want;
         }
         if (line.index == 0)
@@ -404,10 +427,10 @@ private:
     const QList<qint64> &m_wanted;
     QList<qint64>::const_iterator m_want;
     ChunkScan m_r;
-    qint64 m_index = 0;            // lines before the current one
-    qint64 m_prevSeq = 0;          // seq and recorded hash of the line before the current one
+    qint64 m_index = 0; // lines before the current one
+    qint64 m_prevSeq = 0; // seq and recorded hash of the line before the current one
     const char *m_prevHash = nullptr;
-    bool m_pending = false;       // m_lines[0] waits for a second line to be hashed with
+    bool m_pending = false; // m_lines[0] waits for a second line to be hashed with
     Line m_lines[2];
     // The hashed bytes of the waiting line (lane 0) and of the current one (lane 1), reused
     // across chunks so that scanning allocates nothing per line.
@@ -420,7 +443,8 @@ thread_local std::vector<unsigned char> Scanner::m_lane[2];
 
 static_assert(Padding >= CanonicalCheck::ReadAhead, "the JSON check reads this far past a line");
 
-ChunkScan scan(const char *data, qint64 size, bool unterminated, const QByteArray &stream, const QList<qint64> &wanted)
+ChunkScan scan(const char *data, qint64 size, bool unterminated, const QByteArray &stream,
+    const QList<qint64> &wanted)
 {
     ChunkScan r = Scanner(stream, wanted).run(data, size, unterminated);
     Scanner::releaseLargeBuffers();

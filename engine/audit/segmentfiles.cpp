@@ -24,8 +24,9 @@ namespace {
 
 Error ioError(const QString &path, const char *what)
 {
-    return makeError("audit.io", QStringLiteral("%1: %2: %3").arg(path, QLatin1String(what),
-                                                                  QString::fromLocal8Bit(std::strerror(errno))));
+    return makeError("audit.io",
+        QStringLiteral("%1: %2: %3")
+            .arg(path, QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno))));
 }
 
 Result<void> writeAll(int fd, const QByteArray &bytes, const QString &path)
@@ -44,18 +45,40 @@ Result<void> writeAll(int fd, const QByteArray &bytes, const QString &path)
 
 } // namespace
 
-QString auditDir(const QString &dataDir) { return dataDir + QStringLiteral("/audit"); }
-QString keysDir(const QString &dataDir) { return auditDir(dataDir) + QStringLiteral("/keys"); }
-QString lockPath(const QString &dataDir) { return auditDir(dataDir) + QStringLiteral("/lock"); }
-QString streamDir(const QString &dataDir, const QString &stream) { return auditDir(dataDir) + QLatin1Char('/') + stream; }
-QString headPath(const QString &dir) { return dir + QStringLiteral("/head.json"); }
-QString checkpointsPath(const QString &dir) { return dir + QStringLiteral("/checkpoints.ndjson"); }
-QString tornDir(const QString &dir) { return dir + QStringLiteral("/torn"); }
+QString auditDir(const QString &dataDir)
+{
+    return dataDir + QStringLiteral("/audit");
+}
+QString keysDir(const QString &dataDir)
+{
+    return auditDir(dataDir) + QStringLiteral("/keys");
+}
+QString lockPath(const QString &dataDir)
+{
+    return auditDir(dataDir) + QStringLiteral("/lock");
+}
+QString streamDir(const QString &dataDir, const QString &stream)
+{
+    return auditDir(dataDir) + QLatin1Char('/') + stream;
+}
+QString headPath(const QString &dir)
+{
+    return dir + QStringLiteral("/head.json");
+}
+QString checkpointsPath(const QString &dir)
+{
+    return dir + QStringLiteral("/checkpoints.ndjson");
+}
+QString tornDir(const QString &dir)
+{
+    return dir + QStringLiteral("/torn");
+}
 
 QStringList listStreams(const QString &dataDir)
 {
     QStringList out;
-    const QStringList dirs = QDir(auditDir(dataDir)).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    const QStringList dirs
+        = QDir(auditDir(dataDir)).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QString &d : dirs)
         if (d != QLatin1String("keys") && AuditEntryCodec::isValidStreamName(d))
             out.append(d);
@@ -69,7 +92,8 @@ QString segmentName(int number)
 
 int segmentNumber(const QString &fileName)
 {
-    static const QRegularExpression re(QStringLiteral("^seg-(\\d{6,9})\\.(ndjson|ndjson\\.zst|seal)$"));
+    static const QRegularExpression re(
+        QStringLiteral("^seg-(\\d{6,9})\\.(ndjson|ndjson\\.zst|seal)$"));
     const auto m = re.match(fileName);
     return m.hasMatch() ? m.captured(1).toInt() : 0;
 }
@@ -103,14 +127,13 @@ QList<SegmentFile> listSegments(const QString &dir)
 
 QByteArray SegmentSeal::toJson() const
 {
-    const QJsonObject o{{QStringLiteral("bytes"), bytes},
-                        {QStringLiteral("entries"), entries},
-                        {QStringLiteral("first_seq"), firstSeq},
-                        {QStringLiteral("last_hash"), QString::fromLatin1(lastHash)},
-                        {QStringLiteral("last_seq"), lastSeq},
-                        {QStringLiteral("prev"), QString::fromLatin1(prev)},
-                        {QStringLiteral("segment"), segment},
-                        {QStringLiteral("sha256"), QString::fromLatin1(sha256)}};
+    const QJsonObject o { { QStringLiteral("bytes"), bytes },
+        { QStringLiteral("entries"), entries }, { QStringLiteral("first_seq"), firstSeq },
+        { QStringLiteral("last_hash"), QString::fromLatin1(lastHash) },
+        { QStringLiteral("last_seq"), lastSeq },
+        { QStringLiteral("prev"), QString::fromLatin1(prev) },
+        { QStringLiteral("segment"), segment },
+        { QStringLiteral("sha256"), QString::fromLatin1(sha256) } };
     return CanonicalJson::serialize(o).value(); // strings and integers below 2^53
 }
 
@@ -119,14 +142,16 @@ Result<SegmentSeal> SegmentSeal::parse(const QByteArray &json)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (!doc.isObject())
-        return makeError("audit.bad_seal", QStringLiteral("not a JSON object (%1)").arg(pe.errorString()));
+        return makeError(
+            "audit.bad_seal", QStringLiteral("not a JSON object (%1)").arg(pe.errorString()));
     const QJsonObject o = doc.object();
-    static const QStringList keys{QStringLiteral("bytes"), QStringLiteral("entries"), QStringLiteral("first_seq"),
-                                  QStringLiteral("last_hash"), QStringLiteral("last_seq"), QStringLiteral("prev"),
-                                  QStringLiteral("segment"), QStringLiteral("sha256")};
+    static const QStringList keys { QStringLiteral("bytes"), QStringLiteral("entries"),
+        QStringLiteral("first_seq"), QStringLiteral("last_hash"), QStringLiteral("last_seq"),
+        QStringLiteral("prev"), QStringLiteral("segment"), QStringLiteral("sha256") };
     if (o.keys() != keys)
-        return makeError("audit.bad_seal", QStringLiteral("members are [%1], expected [%2]")
-                                               .arg(o.keys().join(QLatin1Char(',')), keys.join(QLatin1Char(','))));
+        return makeError("audit.bad_seal",
+            QStringLiteral("members are [%1], expected [%2]")
+                .arg(o.keys().join(QLatin1Char(',')), keys.join(QLatin1Char(','))));
     SegmentSeal s;
     s.bytes = o.value(QStringLiteral("bytes")).toInteger(-1);
     s.entries = o.value(QStringLiteral("entries")).toInteger(-1);
@@ -146,10 +171,12 @@ Result<SegmentSeal> readSeal(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError("audit.io", QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
+        return makeError(
+            "audit.io", QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
     auto seal = SegmentSeal::parse(f.readAll());
     if (!seal)
-        return makeError("audit.bad_seal", QStringLiteral("%1: %2").arg(path, seal.error().message));
+        return makeError(
+            "audit.bad_seal", QStringLiteral("%1: %2").arg(path, seal.error().message));
     return seal;
 }
 
@@ -159,20 +186,21 @@ Result<QByteArray> zstdDecompress(const QByteArray &in, const QString &source)
     ZSTD_initDStream(ds);
     QByteArray out;
     QByteArray buffer(int(ZSTD_DStreamOutSize()), Qt::Uninitialized);
-    ZSTD_inBuffer input{in.constData(), size_t(in.size()), 0};
+    ZSTD_inBuffer input { in.constData(), size_t(in.size()), 0 };
     size_t last = 0;
     while (input.pos < input.size) {
-        ZSTD_outBuffer output{buffer.data(), size_t(buffer.size()), 0};
+        ZSTD_outBuffer output { buffer.data(), size_t(buffer.size()), 0 };
         last = ZSTD_decompressStream(ds, &output, &input);
         if (ZSTD_isError(last)) {
             ZSTD_freeDStream(ds);
-            return makeError("audit.zstd", QStringLiteral("%1: %2").arg(source, QLatin1String(ZSTD_getErrorName(last))));
+            return makeError("audit.zstd",
+                QStringLiteral("%1: %2").arg(source, QLatin1String(ZSTD_getErrorName(last))));
         }
         out.append(buffer.constData(), qsizetype(output.pos));
     }
     // Flush what the decoder still holds for the last frame.
     while (last != 0) {
-        ZSTD_outBuffer output{buffer.data(), size_t(buffer.size()), 0};
+        ZSTD_outBuffer output { buffer.data(), size_t(buffer.size()), 0 };
         last = ZSTD_decompressStream(ds, &output, &input);
         if (ZSTD_isError(last) || output.pos == 0) {
             ZSTD_freeDStream(ds);
@@ -187,10 +215,12 @@ Result<QByteArray> zstdDecompress(const QByteArray &in, const QString &source)
 Result<QByteArray> readSegment(const SegmentFile &segment)
 {
     if (segment.retired())
-        return makeError("audit.retired", QStringLiteral("%1 was removed by retention").arg(segment.name));
+        return makeError(
+            "audit.retired", QStringLiteral("%1 was removed by retention").arg(segment.name));
     QFile f(segment.path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError("audit.io", QStringLiteral("%1: cannot read: %2").arg(segment.path, f.errorString()));
+        return makeError(
+            "audit.io", QStringLiteral("%1: cannot read: %2").arg(segment.path, f.errorString()));
     const QByteArray bytes = f.readAll();
     if (!segment.compressed)
         return bytes;
@@ -204,10 +234,10 @@ QList<Line> splitLines(const QByteArray &bytes)
     while (start < bytes.size()) {
         const qint64 nl = bytes.indexOf('\n', start);
         if (nl < 0) {
-            out.append(Line{bytes.mid(start), start, false});
+            out.append(Line { bytes.mid(start), start, false });
             break;
         }
-        out.append(Line{bytes.mid(start, nl - start), start, true});
+        out.append(Line { bytes.mid(start, nl - start), start, true });
         start = nl + 1;
     }
     return out;
@@ -226,7 +256,8 @@ Result<QList<Line>> readLastLines(const QString &path, int count)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError("audit.io", QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
+        return makeError(
+            "audit.io", QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
     const qint64 size = f.size();
     qint64 window = 16 * 1024;
     for (;;) {
@@ -252,7 +283,8 @@ Result<QList<AuditEntry>> readRecentEntries(const QString &dir, qint64 afterSeq,
 {
     QList<AuditEntry> newestFirst;
     const QList<SegmentFile> segments = listSegments(dir);
-    for (auto it = segments.rbegin(); it != segments.rend() && newestFirst.size() < maxCount; ++it) {
+    for (auto it = segments.rbegin(); it != segments.rend() && newestFirst.size() < maxCount;
+         ++it) {
         if (it->retired())
             break;
         QList<Line> lines;
@@ -330,12 +362,15 @@ Result<void> compressSegmentFile(const QString &ndjsonPath)
 {
     QFile in(ndjsonPath);
     if (!in.open(QIODevice::ReadOnly))
-        return makeError("audit.io", QStringLiteral("%1: cannot read: %2").arg(ndjsonPath, in.errorString()));
+        return makeError(
+            "audit.io", QStringLiteral("%1: cannot read: %2").arg(ndjsonPath, in.errorString()));
     const QByteArray plain = in.readAll();
     QByteArray packed(qsizetype(ZSTD_compressBound(size_t(plain.size()))), Qt::Uninitialized);
-    const size_t n = ZSTD_compress(packed.data(), size_t(packed.size()), plain.constData(), size_t(plain.size()), 3);
+    const size_t n = ZSTD_compress(
+        packed.data(), size_t(packed.size()), plain.constData(), size_t(plain.size()), 3);
     if (ZSTD_isError(n))
-        return makeError("audit.zstd", QStringLiteral("%1: %2").arg(ndjsonPath, QLatin1String(ZSTD_getErrorName(n))));
+        return makeError("audit.zstd",
+            QStringLiteral("%1: %2").arg(ndjsonPath, QLatin1String(ZSTD_getErrorName(n))));
     packed.truncate(qsizetype(n));
     if (auto r = writeFileAtomic(ndjsonPath + QStringLiteral(".zst"), packed, true); !r)
         return r;

@@ -15,12 +15,14 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::open(const QString &path)
     r->m_file.setFileName(path);
     // Unbuffered: reads go straight into the caller's large buffer instead of through QFile's.
     if (!r->m_file.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
-        return makeError("audit.io", QStringLiteral("cannot read %1: %2").arg(path, r->m_file.errorString()));
+        return makeError(
+            "audit.io", QStringLiteral("cannot read %1: %2").arg(path, r->m_file.errorString()));
     r->m_fileSize = r->m_file.size();
     if (path.endsWith(QLatin1String(".zst"))) {
         r->m_zstd = ZSTD_createDCtx();
         if (!r->m_zstd)
-            return makeError("audit.io", QStringLiteral("%1: cannot create a zstd decoder").arg(path));
+            return makeError(
+                "audit.io", QStringLiteral("%1: cannot create a zstd decoder").arg(path));
         r->m_in.resize(int(ZSTD_DStreamInSize()));
     }
     return r;
@@ -34,7 +36,8 @@ Result<qint64> SegmentReader::read(char *dst, qint64 max)
     while (total < max) {
         const qint64 n = m_file.read(dst + total, max - total);
         if (n < 0)
-            return makeError("audit.io", QStringLiteral("cannot read %1: %2").arg(m_file.fileName(), m_file.errorString()));
+            return makeError("audit.io",
+                QStringLiteral("cannot read %1: %2").arg(m_file.fileName(), m_file.errorString()));
         if (n == 0)
             break;
         total += n;
@@ -47,7 +50,7 @@ Result<qint64> SegmentReader::readZstd(char *dst, qint64 max)
 {
     if (m_pendingError)
         return *m_pendingError;
-    ZSTD_outBuffer out{dst, size_t(max), 0};
+    ZSTD_outBuffer out { dst, size_t(max), 0 };
     // Bytes decoded before a failure are returned first, so that the lines before the damage
     // are verified and the failure is located right after them.
     const auto failAfterOutput = [&](Error e) -> Result<qint64> {
@@ -60,13 +63,15 @@ Result<qint64> SegmentReader::readZstd(char *dst, qint64 max)
         if (m_inPos == m_inLen && !m_inEof) {
             const qint64 n = m_file.read(m_in.data(), m_in.size());
             if (n < 0)
-                return failAfterOutput(makeError("audit.io", QStringLiteral("cannot read %1: %2").arg(m_file.fileName(), m_file.errorString())));
+                return failAfterOutput(makeError("audit.io",
+                    QStringLiteral("cannot read %1: %2")
+                        .arg(m_file.fileName(), m_file.errorString())));
             m_filePos += n;
             m_inLen = n;
             m_inPos = 0;
             m_inEof = n == 0;
         }
-        ZSTD_inBuffer in{m_in.constData(), size_t(m_inLen), size_t(m_inPos)};
+        ZSTD_inBuffer in { m_in.constData(), size_t(m_inLen), size_t(m_inPos) };
         const size_t before = out.pos;
         const size_t ret = ZSTD_decompressStream(m_zstd, &out, &in);
         const bool progress = out.pos != before || qint64(in.pos) != m_inPos;
@@ -77,16 +82,16 @@ Result<qint64> SegmentReader::readZstd(char *dst, qint64 max)
             m_lastRet = ret;
         if (ZSTD_isError(m_lastRet))
             return failAfterOutput(makeError("audit.corrupt_segment",
-                                             QStringLiteral("%1: zstd: %2 (near compressed byte %3)")
-                                                 .arg(m_file.fileName(), QLatin1String(ZSTD_getErrorName(m_lastRet)))
-                                                 .arg(m_filePos)));
+                QStringLiteral("%1: zstd: %2 (near compressed byte %3)")
+                    .arg(m_file.fileName(), QLatin1String(ZSTD_getErrorName(m_lastRet)))
+                    .arg(m_filePos)));
         if (m_inEof && m_inPos == m_inLen && !progress) {
             // No input left and nothing more came out: the end, which must be the end of a
             // frame; otherwise the file was cut short.
             if (m_lastRet != 0)
                 return failAfterOutput(makeError("audit.corrupt_segment",
-                                                 QStringLiteral("%1: zstd stream is truncated (the last frame is incomplete)")
-                                                     .arg(m_file.fileName())));
+                    QStringLiteral("%1: zstd stream is truncated (the last frame is incomplete)")
+                        .arg(m_file.fileName())));
             break;
         }
     }

@@ -42,14 +42,14 @@ private:
     qint64 m_fileSize = 0;
     qint64 m_filePos = 0;
     ZSTD_DCtx_s *m_zstd = nullptr;
-    QByteArray m_in;          // compressed input buffer (zstd only)
+    QByteArray m_in; // compressed input buffer (zstd only)
     qint64 m_inLen = 0;
     qint64 m_inPos = 0;
     bool m_inEof = false;
     // Last ZSTD_decompressStream result: 0 = a frame ended cleanly. Starts non-zero so that an
     // empty .zst (not even one frame) is reported as truncated.
     size_t m_lastRet = 1;
-    std::optional<Error> m_pendingError;   // reported by the read() after the one that hit it
+    std::optional<Error> m_pendingError; // reported by the read() after the one that hit it
 };
 
 } // namespace Shivx::Internal

@@ -22,14 +22,70 @@ namespace {
 #ifdef SHIVX_SHA_EXTENSIONS
 
 alignas(16) constexpr std::uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    0x428a2f98,
+    0x71374491,
+    0xb5c0fbcf,
+    0xe9b5dba5,
+    0x3956c25b,
+    0x59f111f1,
+    0x923f82a4,
+    0xab1c5ed5,
+    0xd807aa98,
+    0x12835b01,
+    0x243185be,
+    0x550c7dc3,
+    0x72be5d74,
+    0x80deb1fe,
+    0x9bdc06a7,
+    0xc19bf174,
+    0xe49b69c1,
+    0xefbe4786,
+    0x0fc19dc6,
+    0x240ca1cc,
+    0x2de92c6f,
+    0x4a7484aa,
+    0x5cb0a9dc,
+    0x76f988da,
+    0x983e5152,
+    0xa831c66d,
+    0xb00327c8,
+    0xbf597fc7,
+    0xc6e00bf3,
+    0xd5a79147,
+    0x06ca6351,
+    0x14292967,
+    0x27b70a85,
+    0x2e1b2138,
+    0x4d2c6dfc,
+    0x53380d13,
+    0x650a7354,
+    0x766a0abb,
+    0x81c2c92e,
+    0x92722c85,
+    0xa2bfe8a1,
+    0xa81a664b,
+    0xc24b8b70,
+    0xc76c51a3,
+    0xd192e819,
+    0xd6990624,
+    0xf40e3585,
+    0x106aa070,
+    0x19a4c116,
+    0x1e376c08,
+    0x2748774c,
+    0x34b0bcb5,
+    0x391c0cb3,
+    0x4ed8aa4a,
+    0x5b9cca4f,
+    0x682e6ff3,
+    0x748f82ee,
+    0x78a5636f,
+    0x84c87814,
+    0x8cc70208,
+    0x90befffa,
+    0xa4506ceb,
+    0xbef9a3f7,
+    0xc67178f2,
 };
 
 #define SHIVX_SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
@@ -43,14 +99,15 @@ struct State
 
 SHIVX_SHA_TARGET inline State initialState()
 {
-    return {_mm_set_epi32(0x6a09e667, int(0xbb67ae85), 0x510e527f, int(0x9b05688c)),
-            _mm_set_epi32(0x3c6ef372, int(0xa54ff53a), 0x1f83d9ab, 0x5be0cd19)};
+    return { _mm_set_epi32(0x6a09e667, int(0xbb67ae85), 0x510e527f, int(0x9b05688c)),
+        _mm_set_epi32(0x3c6ef372, int(0xa54ff53a), 0x1f83d9ab, 0x5be0cd19) };
 }
 
 // One 64-byte block of each of N messages. The lanes' instructions are interleaved so that
 // each lane's round latency is hidden behind the other's.
 template <int N>
-SHIVX_SHA_TARGET inline __attribute__((always_inline)) void compress(State (&s)[N], const unsigned char *const (&block)[N])
+SHIVX_SHA_TARGET inline __attribute__((always_inline)) void compress(
+    State (&s)[N], const unsigned char *const (&block)[N])
 {
     const __m128i byteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
     State saved[N];
@@ -63,17 +120,21 @@ SHIVX_SHA_TARGET inline __attribute__((always_inline)) void compress(State (&s)[
         for (int l = 0; l < N; ++l) {
             __m128i &x = w[l][g & 3];
             if (g < 4) {
-                x = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(block[l] + 16 * g)), byteSwap);
+                x = _mm_shuffle_epi8(
+                    _mm_loadu_si128(reinterpret_cast<const __m128i *>(block[l] + 16 * g)),
+                    byteSwap);
             } else {
                 // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four words at a time: x holds
                 // the words of group g-4, the others those of g-3, g-2 and g-1.
                 const __m128i &g3 = w[l][(g + 1) & 3];
                 const __m128i &g2 = w[l][(g + 2) & 3];
                 const __m128i &g1 = w[l][(g + 3) & 3];
-                const __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(x, g3), _mm_alignr_epi8(g1, g2, 4));
+                const __m128i t
+                    = _mm_add_epi32(_mm_sha256msg1_epu32(x, g3), _mm_alignr_epi8(g1, g2, 4));
                 x = _mm_sha256msg2_epu32(t, g1);
             }
-            const __m128i wk = _mm_add_epi32(x, _mm_load_si128(reinterpret_cast<const __m128i *>(K + 4 * g)));
+            const __m128i wk
+                = _mm_add_epi32(x, _mm_load_si128(reinterpret_cast<const __m128i *>(K + 4 * g)));
             s[l].cdgh = _mm_sha256rnds2_epu32(s[l].cdgh, s[l].abef, wk);
             s[l].abef = _mm_sha256rnds2_epu32(s[l].abef, s[l].cdgh, _mm_shuffle_epi32(wk, 0x0E));
         }
@@ -111,32 +172,32 @@ std::size_t pad(unsigned char *msg, std::size_t len)
 SHIVX_SHA_TARGET void hashOne(unsigned char *msg, std::size_t len, unsigned char out[32])
 {
     const std::size_t blocks = pad(msg, len);
-    State s[1] = {initialState()};
+    State s[1] = { initialState() };
     for (std::size_t i = 0; i < blocks; ++i) {
-        const unsigned char *const b[1] = {msg + 64 * i};
+        const unsigned char *const b[1] = { msg + 64 * i };
         compress<1>(s, b);
     }
     store(s[0], out);
 }
 
-SHIVX_SHA_TARGET void hashTwo(unsigned char *a, std::size_t aLen, unsigned char *b, std::size_t bLen,
-                              unsigned char outA[32], unsigned char outB[32])
+SHIVX_SHA_TARGET void hashTwo(unsigned char *a, std::size_t aLen, unsigned char *b,
+    std::size_t bLen, unsigned char outA[32], unsigned char outB[32])
 {
     const std::size_t aBlocks = pad(a, aLen);
     const std::size_t bBlocks = pad(b, bLen);
-    State s[2] = {initialState(), initialState()};
+    State s[2] = { initialState(), initialState() };
     const std::size_t both = aBlocks < bBlocks ? aBlocks : bBlocks;
     for (std::size_t i = 0; i < both; ++i) {
-        const unsigned char *const blocks[2] = {a + 64 * i, b + 64 * i};
+        const unsigned char *const blocks[2] = { a + 64 * i, b + 64 * i };
         compress<2>(s, blocks);
     }
     // The longer message goes on alone.
     for (int l = 0; l < 2; ++l) {
         const std::size_t blocks = l == 0 ? aBlocks : bBlocks;
         const unsigned char *msg = l == 0 ? a : b;
-        State one[1] = {s[l]};
+        State one[1] = { s[l] };
         for (std::size_t i = both; i < blocks; ++i) {
-            const unsigned char *const block[1] = {msg + 64 * i};
+            const unsigned char *const block[1] = { msg + 64 * i };
             compress<1>(one, block);
         }
         s[l] = one[0];
@@ -159,12 +220,15 @@ bool cpuHasShaExtensions()
 
 #else
 
-bool cpuHasShaExtensions() { return false; }
+bool cpuHasShaExtensions()
+{
+    return false;
+}
 
 #endif
 
 const bool cpuSupport = cpuHasShaExtensions();
-std::atomic_bool enabled{cpuSupport};
+std::atomic_bool enabled { cpuSupport };
 
 } // namespace
 
@@ -187,8 +251,8 @@ void digest1(unsigned char *msg, std::size_t len, unsigned char out[32])
     SHA256(msg, len, out);
 }
 
-void digest2(unsigned char *a, std::size_t aLen, unsigned char *b, std::size_t bLen, unsigned char outA[32],
-             unsigned char outB[32])
+void digest2(unsigned char *a, std::size_t aLen, unsigned char *b, std::size_t bLen,
+    unsigned char outA[32], unsigned char outB[32])
 {
 #ifdef SHIVX_SHA_EXTENSIONS
     if (accelerated())

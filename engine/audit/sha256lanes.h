@@ -16,8 +16,8 @@ namespace Shivx::Internal::Sha256Lanes {
 constexpr std::size_t Padding = 72;
 
 void digest1(unsigned char *msg, std::size_t len, unsigned char out[32]);
-void digest2(unsigned char *a, std::size_t aLen, unsigned char *b, std::size_t bLen, unsigned char outA[32],
-             unsigned char outB[32]);
+void digest2(unsigned char *a, std::size_t aLen, unsigned char *b, std::size_t bLen,
+    unsigned char outA[32], unsigned char outB[32]);
 
 // Whether the SHA extensions are used. setAccelerated(false) forces the OpenSSL path (tests
 // check both paths against each other); it cannot turn them on where the CPU lacks them.

@@ -31,10 +31,11 @@ QString segmentName(int number)
 
 QList<SegmentFile> listSegments(const QString &streamDir)
 {
-    static const QRegularExpression re(QStringLiteral("^seg-(\\d{6})\\.(ndjson|ndjson\\.zst|seal)$"));
+    static const QRegularExpression re(
+        QStringLiteral("^seg-(\\d{6})\\.(ndjson|ndjson\\.zst|seal)$"));
     QMap<int, SegmentFile> byNumber;
     const QDir dir(streamDir);
-    const auto entries = dir.entryInfoList(QStringList{QStringLiteral("seg-*")}, QDir::Files);
+    const auto entries = dir.entryInfoList(QStringList { QStringLiteral("seg-*") }, QDir::Files);
     for (const QFileInfo &fi : entries) {
         const auto m = re.match(fi.fileName());
         if (!m.hasMatch())
@@ -53,7 +54,7 @@ QList<SegmentFile> listSegments(const QString &streamDir)
     }
     QList<SegmentFile> out;
     for (const SegmentFile &s : std::as_const(byNumber))
-        out.append(s);   // a number with only a .seal keeps an empty name: its data file is missing
+        out.append(s); // a number with only a .seal keeps an empty name: its data file is missing
     return out;
 }
 
@@ -63,25 +64,30 @@ struct Pending
 {
     enum class Kind { Chunk, SegmentEnd, Problem };
     Kind kind = Kind::Chunk;
-    int segment = 0;                 // index into the segment list
-    QFuture<ChunkScan> scan;         // Chunk
-    qint64 bytes = 0;                // SegmentEnd: uncompressed bytes of the segment
-    QByteArray sha256;               // SegmentEnd: hex digest, empty when not computed
-    VerifyFinding problem;           // Problem: line and seq are filled in when stitched
+    int segment = 0; // index into the segment list
+    QFuture<ChunkScan> scan; // Chunk
+    qint64 bytes = 0; // SegmentEnd: uncompressed bytes of the segment
+    QByteArray sha256; // SegmentEnd: hex digest, empty when not computed
+    VerifyFinding problem; // Problem: line and seq are filled in when stitched
 };
 
 class Stitcher
 {
 public:
-    Stitcher(QString streamDir, QString stream, QList<SegmentFile> segments, StreamScanResult *result)
-        : m_dir(std::move(streamDir)), m_stream(std::move(stream)), m_segments(std::move(segments)), m_r(result)
+    Stitcher(
+        QString streamDir, QString stream, QList<SegmentFile> segments, StreamScanResult *result)
+        : m_dir(std::move(streamDir))
+        , m_stream(std::move(stream))
+        , m_segments(std::move(segments))
+        , m_r(result)
     {
     }
 
     // Returns false once a problem is found.
     bool stitch(Pending &p)
     {
-        const bool gap = p.kind == Pending::Kind::Problem && p.problem.problem == VerifyProblem::SegmentGap;
+        const bool gap
+            = p.kind == Pending::Kind::Problem && p.problem.problem == VerifyProblem::SegmentGap;
         if (m_current != p.segment && !gap)
             startSegment(p.segment);
         switch (p.kind) {
@@ -125,7 +131,7 @@ private:
 
     bool fail(VerifyProblem problem, qint64 line, qint64 seq, const QString &detail)
     {
-        return report(VerifyFinding{problem, m_stream, QString(), line, seq, detail});
+        return report(VerifyFinding { problem, m_stream, QString(), line, seq, detail });
     }
 
     bool stitchChunk(const ChunkScan &c)
@@ -134,21 +140,26 @@ private:
             return fail(c.problem, m_line + 1, c.problemSeq ? c.problemSeq : m_nextSeq, c.detail);
         if (c.firstSeq != 0) {
             if (c.firstSeq != m_nextSeq)
-                return fail(c.firstSeq > m_nextSeq ? VerifyProblem::SeqGap : VerifyProblem::SeqRepeat, m_line + 1,
-                            c.firstSeq,
-                            m_nextSeq == 1 ? QStringLiteral("the stream starts at seq %1, not 1").arg(c.firstSeq)
-                                           : QStringLiteral("seq %1 follows seq %2").arg(c.firstSeq).arg(m_nextSeq - 1));
+                return fail(
+                    c.firstSeq > m_nextSeq ? VerifyProblem::SeqGap : VerifyProblem::SeqRepeat,
+                    m_line + 1, c.firstSeq,
+                    m_nextSeq == 1
+                        ? QStringLiteral("the stream starts at seq %1, not 1").arg(c.firstSeq)
+                        : QStringLiteral("seq %1 follows seq %2")
+                              .arg(c.firstSeq)
+                              .arg(m_nextSeq - 1));
             if (c.firstPrev != m_lastHash)
                 return fail(VerifyProblem::BrokenLink, m_line + 1, c.firstSeq,
-                            QStringLiteral("prev %1 is not the hash of the previous entry %2")
-                                .arg(QString::fromLatin1(c.firstPrev), QString::fromLatin1(m_lastHash)));
+                    QStringLiteral("prev %1 is not the hash of the previous entry %2")
+                        .arg(QString::fromLatin1(c.firstPrev), QString::fromLatin1(m_lastHash)));
             if (m_line == 0)
                 m_segFirstPrev = c.firstPrev;
         }
         if (c.problem != VerifyProblem::None)
             return fail(c.problem, m_line + c.problemIndex + 1, c.problemSeq, c.detail);
         for (const ChunkScan::Found &f : c.found)
-            m_r->found.insert(f.seq, FoundEntry{f.hash, m_segments[m_current].name, m_line + f.index + 1});
+            m_r->found.insert(
+                f.seq, FoundEntry { f.hash, m_segments[m_current].name, m_line + f.index + 1 });
         if (c.lines > 0) {
             StreamSummary &sum = m_r->summary;
             if (sum.entries == 0) {
@@ -176,29 +187,33 @@ private:
         m_r->lastSegment = file.name;
         m_r->linesInLastSegment = m_line;
         const bool isLast = m_current == m_segments.size() - 1;
-        const QString sealName = QStringLiteral("seg-%1.seal").arg(file.number, 6, 10, QLatin1Char('0'));
+        const QString sealName
+            = QStringLiteral("seg-%1.seal").arg(file.number, 6, 10, QLatin1Char('0'));
         if (!file.sealed) {
             if (isLast)
                 return true;
             return fail(VerifyProblem::SegmentHashMismatch, 0, m_nextSeq - 1,
-                        QStringLiteral("%1 is missing: a rotated segment must be sealed").arg(sealName));
+                QStringLiteral("%1 is missing: a rotated segment must be sealed").arg(sealName));
         }
         QFile f(QDir(m_dir).filePath(sealName));
         if (!f.open(QIODevice::ReadOnly))
             return fail(VerifyProblem::IoError, 0, m_nextSeq - 1,
-                        QStringLiteral("cannot read %1: %2").arg(sealName, f.errorString()));
+                QStringLiteral("cannot read %1: %2").arg(sealName, f.errorString()));
         const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
         const qint64 lastSeq = seg().entries ? seg().lastSeq : m_nextSeq - 1;
         const qint64 firstSeq = seg().entries ? seg().firstSeq : m_nextSeq;
         const QByteArray firstPrev = seg().entries ? m_segFirstPrev : m_lastHash;
         QStringList wrong;
         const auto text = [](const QJsonValue &v) {
-            return v.isString() ? v.toString() : v.isDouble() ? QString::number(v.toInteger()) : QStringLiteral("missing");
+            return v.isString() ? v.toString()
+                : v.isDouble()  ? QString::number(v.toInteger())
+                                : QStringLiteral("missing");
         };
         const auto check = [&](const char *key, const QJsonValue &expected) {
             const QJsonValue found = o.value(QLatin1String(key));
             if (found != expected)
-                wrong << QStringLiteral("%1 is %2, the segment has %3").arg(QLatin1String(key), text(found), text(expected));
+                wrong << QStringLiteral("%1 is %2, the segment has %3")
+                             .arg(QLatin1String(key), text(found), text(expected));
         };
         check("segment", segmentName(file.number));
         check("bytes", p.bytes);
@@ -211,7 +226,8 @@ private:
             check("sha256", QString::fromLatin1(p.sha256));
         if (!wrong.isEmpty())
             return fail(VerifyProblem::SegmentHashMismatch, 0, lastSeq,
-                        QStringLiteral("%1 disagrees with the segment: %2").arg(sealName, wrong.join(QStringLiteral("; "))));
+                QStringLiteral("%1 disagrees with the segment: %2")
+                    .arg(sealName, wrong.join(QStringLiteral("; "))));
         return true;
     }
 
@@ -226,7 +242,10 @@ private:
     QByteArray m_segFirstPrev;
 };
 
-struct MdCtxDeleter { void operator()(EVP_MD_CTX *c) const { EVP_MD_CTX_free(c); } };
+struct MdCtxDeleter
+{
+    void operator()(EVP_MD_CTX *c) const { EVP_MD_CTX_free(c); }
+};
 
 // Chunk buffers go back to a pool when their scan ends: a fresh multi-megabyte allocation per
 // chunk costs a page fault and the kernel's zeroing of every page (4% of the verify time).
@@ -260,9 +279,9 @@ private:
 
 } // namespace
 
-StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &stream, const AuditVerifyOptions &options,
-                                      QThreadPool *pool, const QList<qint64> &wanted,
-                                      const std::function<void(qint64)> &advance, const std::atomic_bool *cancel)
+StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &stream,
+    const AuditVerifyOptions &options, QThreadPool *pool, const QList<qint64> &wanted,
+    const std::function<void(qint64)> &advance, const std::atomic_bool *cancel)
 {
     StreamScanResult result;
     result.summary.name = stream;
@@ -271,7 +290,7 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
     const QByteArray streamBytes = stream.toLatin1();
     const qint64 chunkBytes = std::max<qint64>(options.chunkBytes, 4096);
     const size_t maxInFlight = size_t(pool->maxThreadCount()) * 2 + 1;
-    BufferPool buffers;   // outlives every scan: they all end before this function returns
+    BufferPool buffers; // outlives every scan: they all end before this function returns
     std::deque<Pending> pending;
     bool ok = true;
 
@@ -285,13 +304,14 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
         pending.push_back(std::move(p));
         drainTo(maxInFlight);
     };
-    const auto problem = [&](int index, VerifyProblem kind, const QString &segment, const QString &detail) {
-        Pending p;
-        p.kind = Pending::Kind::Problem;
-        p.segment = index;
-        p.problem = VerifyFinding{kind, stream, segment, 0, 0, detail};
-        push(std::move(p));
-    };
+    const auto problem
+        = [&](int index, VerifyProblem kind, const QString &segment, const QString &detail) {
+              Pending p;
+              p.kind = Pending::Kind::Problem;
+              p.segment = index;
+              p.problem = VerifyFinding { kind, stream, segment, 0, 0, detail };
+              push(std::move(p));
+          };
 
     for (int i = 0; ok && i < segments.size(); ++i) {
         const SegmentFile &file = segments[i];
@@ -299,7 +319,8 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
         if (file.number != expectedNumber || file.name.isEmpty()) {
             const int missing = file.name.isEmpty() ? file.number : expectedNumber;
             problem(i, VerifyProblem::SegmentGap, segmentName(missing),
-                    QStringLiteral("segment %1 is missing (segments are numbered from 1 without gaps)").arg(segmentName(missing)));
+                QStringLiteral("segment %1 is missing (segments are numbered from 1 without gaps)")
+                    .arg(segmentName(missing)));
             break;
         }
         auto opened = SegmentReader::open(file.path);
@@ -331,7 +352,8 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
             }
             if (!n) {
                 const bool corrupt = n.error().code == QLatin1String("audit.corrupt_segment");
-                problem(i, corrupt ? VerifyProblem::CorruptSegment : VerifyProblem::IoError, file.name, n.error().message);
+                problem(i, corrupt ? VerifyProblem::CorruptSegment : VerifyProblem::IoError,
+                    file.name, n.error().message);
                 break;
             }
             if (digest)
@@ -339,21 +361,26 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
             total += *n;
             const qint64 valid = carry.size() + *n;
             const bool eof = *n == 0;
-            const char *nl = valid ? static_cast<const char *>(memrchr(buf.constData(), '\n', size_t(valid))) : nullptr;
+            const char *nl = valid
+                ? static_cast<const char *>(memrchr(buf.constData(), '\n', size_t(valid)))
+                : nullptr;
             const qint64 chunkLen = eof ? valid : nl ? nl - buf.constData() + 1 : 0;
             if (chunkLen == 0 && !eof) {
-                carry = buf.left(int(valid));   // one line longer than a chunk: read on
+                carry = buf.left(int(valid)); // one line longer than a chunk: read on
                 continue;
             }
             carry = buf.mid(int(chunkLen), int(valid - chunkLen));
             if (chunkLen > 0) {
                 Pending p;
                 p.segment = i;
-                p.scan = QtConcurrent::run(pool, [buf = std::move(buf), chunkLen, eof, streamBytes, &wanted, &buffers]() mutable {
-                    ChunkScan scan = LineScanner::scan(buf.constData(), chunkLen, eof, streamBytes, wanted);
-                    buffers.give(std::move(buf));
-                    return scan;
-                });
+                p.scan = QtConcurrent::run(pool,
+                    [buf = std::move(buf), chunkLen, eof, streamBytes, &wanted,
+                        &buffers]() mutable {
+                        ChunkScan scan = LineScanner::scan(
+                            buf.constData(), chunkLen, eof, streamBytes, wanted);
+                        buffers.give(std::move(buf));
+                        return scan;
+                    });
                 push(std::move(p));
             }
             if (eof) {
@@ -372,7 +399,7 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
         }
     }
     drainTo(0);
-    for (Pending &p : pending)   // after a problem: let running scans finish before returning
+    for (Pending &p : pending) // after a problem: let running scans finish before returning
         if (p.kind == Pending::Kind::Chunk)
             p.scan.waitForFinished();
     return result;

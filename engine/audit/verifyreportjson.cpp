@@ -10,15 +10,26 @@ namespace Shivx::VerifyReportJson {
 
 namespace {
 
-QString hex(const QByteArray &h) { return QString::fromLatin1(h); }
+QString hex(const QByteArray &h)
+{
+    return QString::fromLatin1(h);
+}
 
 // Reads members strictly and remembers the first one that is missing or mistyped.
 class Reader
 {
 public:
-    Reader(const QJsonObject &o, QString path, QString *error) : m_o(o), m_path(std::move(path)), m_error(error) {}
+    Reader(const QJsonObject &o, QString path, QString *error)
+        : m_o(o)
+        , m_path(std::move(path))
+        , m_error(error)
+    {
+    }
 
-    QString string(const char *key) { return member(key, &QJsonValue::isString, "a string").toString(); }
+    QString string(const char *key)
+    {
+        return member(key, &QJsonValue::isString, "a string").toString();
+    }
     qint64 integer(const char *key)
     {
         const QJsonValue v = member(key, &QJsonValue::isDouble, "an integer");
@@ -26,7 +37,10 @@ public:
             fail(key, "an integer");
         return v.toInteger();
     }
-    bool boolean(const char *key) { return member(key, &QJsonValue::isBool, "true or false").toBool(); }
+    bool boolean(const char *key)
+    {
+        return member(key, &QJsonValue::isBool, "true or false").toBool();
+    }
     qint64 time(const char *key)
     {
         const QString text = string(key);
@@ -39,8 +53,7 @@ public:
     }
     // Calls read(Reader &) for each element of the array `key`, with the element's path
     // ("report.streams[2].segments[0]") for the error.
-    template<typename Read>
-    void forEach(const char *key, Read read)
+    template <typename Read> void forEach(const char *key, Read read)
     {
         const QJsonArray items = member(key, &QJsonValue::isArray, "an array").toArray();
         for (int i = 0; i < items.size(); ++i) {
@@ -70,7 +83,10 @@ private:
     QString *m_error;
 };
 
-QString time(qint64 ms) { return ms ? TimeUtil::toRfc3339(ms) : QString(); }
+QString time(qint64 ms)
+{
+    return ms ? TimeUtil::toRfc3339(ms) : QString();
+}
 
 } // namespace
 
@@ -80,39 +96,41 @@ QJsonObject toJson(const VerifyReport &r)
     for (const StreamSummary &s : r.streams) {
         QJsonArray segments;
         for (const SegmentSummary &g : s.segments)
-            segments.append(QJsonObject{{QStringLiteral("file"), g.file}, {QStringLiteral("compressed"), g.compressed},
-                                        {QStringLiteral("first_seq"), g.firstSeq}, {QStringLiteral("last_seq"), g.lastSeq},
-                                        {QStringLiteral("entries"), g.entries}, {QStringLiteral("bytes"), g.bytes}});
+            segments.append(QJsonObject { { QStringLiteral("file"), g.file },
+                { QStringLiteral("compressed"), g.compressed },
+                { QStringLiteral("first_seq"), g.firstSeq },
+                { QStringLiteral("last_seq"), g.lastSeq }, { QStringLiteral("entries"), g.entries },
+                { QStringLiteral("bytes"), g.bytes } });
         QJsonArray checkpoints;
         for (const CheckpointSummary &c : s.checkpoints)
-            checkpoints.append(QJsonObject{{QStringLiteral("seq"), c.seq}, {QStringLiteral("hash"), hex(c.hash)},
-                                           {QStringLiteral("ts"), time(c.tsMs)},
-                                           {QStringLiteral("signature_valid"), c.signatureValid}});
-        streams.append(QJsonObject{{QStringLiteral("name"), s.name}, {QStringLiteral("intact"), s.intact},
-                                   {QStringLiteral("entries"), s.entries}, {QStringLiteral("first_seq"), s.firstSeq},
-                                   {QStringLiteral("last_seq"), s.lastSeq}, {QStringLiteral("first_hash"), hex(s.firstHash)},
-                                   {QStringLiteral("last_hash"), hex(s.lastHash)}, {QStringLiteral("segments"), segments},
-                                   {QStringLiteral("checkpoints"), checkpoints}});
+            checkpoints.append(QJsonObject { { QStringLiteral("seq"), c.seq },
+                { QStringLiteral("hash"), hex(c.hash) }, { QStringLiteral("ts"), time(c.tsMs) },
+                { QStringLiteral("signature_valid"), c.signatureValid } });
+        streams.append(QJsonObject { { QStringLiteral("name"), s.name },
+            { QStringLiteral("intact"), s.intact }, { QStringLiteral("entries"), s.entries },
+            { QStringLiteral("first_seq"), s.firstSeq }, { QStringLiteral("last_seq"), s.lastSeq },
+            { QStringLiteral("first_hash"), hex(s.firstHash) },
+            { QStringLiteral("last_hash"), hex(s.lastHash) },
+            { QStringLiteral("segments"), segments },
+            { QStringLiteral("checkpoints"), checkpoints } });
     }
     QJsonArray findings;
     for (const VerifyFinding &f : r.findings)
-        findings.append(QJsonObject{{QStringLiteral("problem"), toString(f.problem)}, {QStringLiteral("stream"), f.stream},
-                                    {QStringLiteral("segment"), f.segment}, {QStringLiteral("line"), f.line},
-                                    {QStringLiteral("seq"), f.seq}, {QStringLiteral("detail"), f.detail}});
-    return QJsonObject{{QStringLiteral("format"), QLatin1String(Format)},
-                       {QStringLiteral("verdict"), toString(r.verdict)},
-                       {QStringLiteral("started_at"), time(r.startedAtMs)},
-                       {QStringLiteral("finished_at"), time(r.finishedAtMs)},
-                       {QStringLiteral("verified_by"), r.verifiedBy},
-                       {QStringLiteral("data_dir"), r.dataDir},
-                       {QStringLiteral("key_fingerprint"), r.keyFingerprint},
-                       {QStringLiteral("public_key_source"), r.publicKeySource},
-                       {QStringLiteral("witness_file"), r.witnessFile},
-                       {QStringLiteral("bytes_verified"), r.bytesVerified},
-                       {QStringLiteral("error"), r.errorMessage},
-                       {QStringLiteral("cancelled"), r.cancelled},
-                       {QStringLiteral("streams"), streams},
-                       {QStringLiteral("findings"), findings}};
+        findings.append(QJsonObject { { QStringLiteral("problem"), toString(f.problem) },
+            { QStringLiteral("stream"), f.stream }, { QStringLiteral("segment"), f.segment },
+            { QStringLiteral("line"), f.line }, { QStringLiteral("seq"), f.seq },
+            { QStringLiteral("detail"), f.detail } });
+    return QJsonObject { { QStringLiteral("format"), QLatin1String(Format) },
+        { QStringLiteral("verdict"), toString(r.verdict) },
+        { QStringLiteral("started_at"), time(r.startedAtMs) },
+        { QStringLiteral("finished_at"), time(r.finishedAtMs) },
+        { QStringLiteral("verified_by"), r.verifiedBy }, { QStringLiteral("data_dir"), r.dataDir },
+        { QStringLiteral("key_fingerprint"), r.keyFingerprint },
+        { QStringLiteral("public_key_source"), r.publicKeySource },
+        { QStringLiteral("witness_file"), r.witnessFile },
+        { QStringLiteral("bytes_verified"), r.bytesVerified },
+        { QStringLiteral("error"), r.errorMessage }, { QStringLiteral("cancelled"), r.cancelled },
+        { QStringLiteral("streams"), streams }, { QStringLiteral("findings"), findings } };
 }
 
 Result<VerifyReport> fromJson(const QJsonObject &o)
@@ -120,7 +138,9 @@ Result<VerifyReport> fromJson(const QJsonObject &o)
     QString error;
     Reader top(o, QStringLiteral("report"), &error);
     if (top.string("format") != QLatin1String(Format) && error.isEmpty())
-        return makeError("audit.report", QStringLiteral("not a verification report (format is not \"%1\")").arg(QLatin1String(Format)));
+        return makeError("audit.report",
+            QStringLiteral("not a verification report (format is not \"%1\")")
+                .arg(QLatin1String(Format)));
     VerifyReport r;
     const auto verdict = verdictFromString(top.string("verdict"));
     if (!verdict)
@@ -156,8 +176,8 @@ Result<VerifyReport> fromJson(const QJsonObject &o)
             sum.segments.append(seg);
         });
         s.forEach("checkpoints", [&](Reader &c) {
-            sum.checkpoints.append(CheckpointSummary{c.integer("seq"), c.string("hash").toLatin1(), c.time("ts"),
-                                                     c.boolean("signature_valid")});
+            sum.checkpoints.append(CheckpointSummary { c.integer("seq"),
+                c.string("hash").toLatin1(), c.time("ts"), c.boolean("signature_valid") });
         });
         r.streams.append(sum);
     });
@@ -184,7 +204,8 @@ Result<void> writeFile(const VerifyReport &report, const QString &path)
     QSaveFile f(path);
     const QByteArray bytes = QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented);
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
-        return makeError("audit.report", QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
+        return makeError(
+            "audit.report", QStringLiteral("cannot write %1: %2").arg(path, f.errorString()));
     return {};
 }
 

@@ -16,9 +16,9 @@ namespace Shivx {
 // How long each resolution of metric history is kept, in milliseconds.
 struct HistoryRetention
 {
-    qint64 rawMs = 2LL * 86'400'000;       // 1-second samples
-    qint64 minuteMs = 31LL * 86'400'000;   // 1-minute rollups
-    qint64 hourMs = 400LL * 86'400'000;    // 1-hour rollups
+    qint64 rawMs = 2LL * 86'400'000; // 1-second samples
+    qint64 minuteMs = 31LL * 86'400'000; // 1-minute rollups
+    qint64 hourMs = 400LL * 86'400'000; // 1-hour rollups
 };
 
 // Thresholds of the health score; see docs/health-score.md for the formula.
@@ -35,11 +35,11 @@ struct ScoreConfig
 // The whole engine configuration, as loaded from YAML (or the embedded default).
 struct Config
 {
-    QString sourceFile;      // path it was loaded from, or ":/shivx/default-config.yaml"
-    QByteArray sourceBytes;  // exact bytes, for hashing into the audit log later
+    QString sourceFile; // path it was loaded from, or ":/shivx/default-config.yaml"
+    QByteArray sourceBytes; // exact bytes, for hashing into the audit log later
 
     // engine
-    QString dataDir;         // empty = XDG data dir (or --data-dir)
+    QString dataDir; // empty = XDG data dir (or --data-dir)
     QString listen = QStringLiteral("127.0.0.1:8087");
     bool apiEnabled = true;
 
@@ -52,7 +52,7 @@ struct Config
     ScoreConfig score;
     RecoveryDefaults recovery; // already applied to each target's breaker, retry and timeout
     QList<TargetSpec> targets;
-    AuditConfig audit;       // audit chain writer (engine/audit/auditconfig.h)
+    AuditConfig audit; // audit chain writer (engine/audit/auditconfig.h)
     // Targets with supervise: or restart_command:, in configuration order.
     QList<RecoverySpec> supervised;
     DegradationConfig degradation; // `degradation:` and `features:`

@@ -25,7 +25,6 @@ namespace Shivx {
 
 using Reader = Internal::ConfigReader;
 
-
 bool ConfigLoader::isValidListenAddress(const QString &listen)
 {
     const int colon = listen.lastIndexOf(QLatin1Char(':'));
@@ -36,21 +35,22 @@ bool ConfigLoader::isValidListenAddress(const QString &listen)
     QString host = listen.left(colon);
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
         host = host.mid(1, host.size() - 2);
-    return ok && port <= 65535 && (host == QLatin1String("localhost") || !QHostAddress(host).isNull());
+    return ok && port <= 65535
+        && (host == QLatin1String("localhost") || !QHostAddress(host).isNull());
 }
 
 namespace {
 
 void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec *t)
 {
-    static const QSet<QString> keys = {
-        QStringLiteral("name"), QStringLiteral("type"), QStringLiteral("interval"),
-        QStringLiteral("timeout"), QStringLiteral("weight"), QStringLiteral("critical"),
-        QStringLiteral("slow_threshold"), QStringLiteral("failure_threshold"),
-        QStringLiteral("url"), QStringLiteral("expect_status"), QStringLiteral("body_contains"),
-        QStringLiteral("tls_verify"), QStringLiteral("host"), QStringLiteral("port"),
-        QStringLiteral("pid_file"), QStringLiteral("process_name"), QStringLiteral("command"),
-        QStringLiteral("args"), QStringLiteral("breaker"), QStringLiteral("retry")};
+    static const QSet<QString> keys = { QStringLiteral("name"), QStringLiteral("type"),
+        QStringLiteral("interval"), QStringLiteral("timeout"), QStringLiteral("weight"),
+        QStringLiteral("critical"), QStringLiteral("slow_threshold"),
+        QStringLiteral("failure_threshold"), QStringLiteral("url"), QStringLiteral("expect_status"),
+        QStringLiteral("body_contains"), QStringLiteral("tls_verify"), QStringLiteral("host"),
+        QStringLiteral("port"), QStringLiteral("pid_file"), QStringLiteral("process_name"),
+        QStringLiteral("command"), QStringLiteral("args"), QStringLiteral("breaker"),
+        QStringLiteral("retry") };
     static const QSet<QString> allKeys = [] {
         QSet<QString> all = keys;
         for (const QString &k : Internal::recoveryTargetKeys())
@@ -64,7 +64,7 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
     static const QRegularExpression namePattern(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
     if (!r.failed() && !namePattern.match(t->name).hasMatch()) {
         r.fail(n["name"].IsDefined() ? n["name"] : n, path + QStringLiteral(".name"),
-               QStringLiteral("required; 1-64 letters, digits, '_', '.' or '-'"));
+            QStringLiteral("required; 1-64 letters, digits, '_', '.' or '-'"));
         return;
     }
 
@@ -80,7 +80,7 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
         t->kind = TargetKind::Command;
     else if (!r.failed()) {
         r.fail(n["type"].IsDefined() ? n["type"] : n, path + QStringLiteral(".type"),
-               QStringLiteral("\"%1\" is not a target type (http, tcp, process, command)").arg(type));
+            QStringLiteral("\"%1\" is not a target type (http, tcp, process, command)").arg(type));
         return;
     }
 
@@ -97,15 +97,15 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
         const bool present = n[key].IsDefined();
         if (required && !present)
             r.fail(n, path + QLatin1Char('.') + QLatin1String(key),
-                   QStringLiteral("required for type %1").arg(type));
+                QStringLiteral("required for type %1").arg(type));
         else if (!required && present)
             r.fail(n[key], path + QLatin1Char('.') + QLatin1String(key),
-                   QStringLiteral("does not apply to type %1").arg(type));
+                QStringLiteral("does not apply to type %1").arg(type));
     };
     const bool http = t->kind == TargetKind::Http, tcp = t->kind == TargetKind::Tcp,
                proc = t->kind == TargetKind::Process, cmd = t->kind == TargetKind::Command;
     requireOnly("url", http);
-    for (const char *k : {"expect_status", "body_contains", "tls_verify"})
+    for (const char *k : { "expect_status", "body_contains", "tls_verify" })
         if (!http && n[k].IsDefined())
             requireOnly(k, false);
     requireOnly("host", tcp);
@@ -125,11 +125,12 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
         QString checkable = url;
         checkable.replace(QLatin1String("${api}"), QLatin1String("127.0.0.1:1"));
         const QUrl parsed(checkable, QUrl::StrictMode);
-        if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http")
-                                  && parsed.scheme() != QLatin1String("https"))
+        if (!parsed.isValid()
+            || (parsed.scheme() != QLatin1String("http")
+                && parsed.scheme() != QLatin1String("https"))
             || parsed.host().isEmpty()) {
             r.fail(n["url"], path + QStringLiteral(".url"),
-                   QStringLiteral("\"%1\" is not an http(s) URL").arg(url));
+                QStringLiteral("\"%1\" is not an http(s) URL").arg(url));
             return;
         }
         t->urlTemplate = url;
@@ -148,16 +149,19 @@ void readTarget(Reader &r, const YAML::Node &n, const QString &path, TargetSpec 
         r.string(n, path, "pid_file", &t->pidFile);
         r.string(n, path, "process_name", &t->processName);
         if (!r.failed() && t->pidFile.isEmpty() == t->processName.isEmpty())
-            r.fail(n, path, QStringLiteral("a process target needs exactly one of pid_file or process_name"));
+            r.fail(n, path,
+                QStringLiteral("a process target needs exactly one of pid_file or process_name"));
     } else if (cmd) {
         r.string(n, path, "command", &t->command);
         r.stringList(n, path, "args", &t->args);
         if (!r.failed() && t->command.isEmpty())
-            r.fail(n["command"], path + QStringLiteral(".command"), QStringLiteral("must not be empty"));
+            r.fail(n["command"], path + QStringLiteral(".command"),
+                QStringLiteral("must not be empty"));
     }
     if (!r.failed() && t->timeoutMs > t->intervalMs)
         r.fail(n["timeout"], path + QStringLiteral(".timeout"),
-               QStringLiteral("must not exceed the interval (%1)").arg(TimeUtil::formatDurationMs(t->intervalMs)));
+            QStringLiteral("must not exceed the interval (%1)")
+                .arg(TimeUtil::formatDurationMs(t->intervalMs)));
 }
 
 } // namespace
@@ -173,10 +177,11 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
     try {
         root = YAML::Load(yaml.toStdString());
     } catch (const YAML::Exception &e) {
-        return makeError("config.syntax", QStringLiteral("%1:%2: %3")
-                                              .arg(sourceName)
-                                              .arg(e.mark.line + 1)
-                                              .arg(QString::fromStdString(e.msg)));
+        return makeError("config.syntax",
+            QStringLiteral("%1:%2: %3")
+                .arg(sourceName)
+                .arg(e.mark.line + 1)
+                .arg(QString::fromStdString(e.msg)));
     }
 
     Config c;
@@ -188,53 +193,58 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
         if (root.IsNull())
             return c; // an empty file means all defaults
         if (!r.checkKeys(root, QString(),
-                         {QStringLiteral("engine"), QStringLiteral("sampler"),
-                          QStringLiteral("history"), QStringLiteral("score"),
-                          QStringLiteral("targets"), QStringLiteral("audit"),
-                          QStringLiteral("recovery"),
-                          QStringLiteral("degradation"), QStringLiteral("features")}))
+                { QStringLiteral("engine"), QStringLiteral("sampler"), QStringLiteral("history"),
+                    QStringLiteral("score"), QStringLiteral("targets"), QStringLiteral("audit"),
+                    QStringLiteral("recovery"), QStringLiteral("degradation"),
+                    QStringLiteral("features") }))
             return *r.error;
 
         if (const YAML::Node e = root["engine"]; e.IsDefined() && !e.IsNull()) {
             if (r.checkKeys(e, QStringLiteral("engine"),
-                            {QStringLiteral("data_dir"), QStringLiteral("listen"), QStringLiteral("api")})) {
+                    { QStringLiteral("data_dir"), QStringLiteral("listen"),
+                        QStringLiteral("api") })) {
                 r.string(e, QStringLiteral("engine"), "data_dir", &c.dataDir);
                 r.string(e, QStringLiteral("engine"), "listen", &c.listen);
                 r.boolean(e, QStringLiteral("engine"), "api", &c.apiEnabled);
                 if (!r.failed() && !ConfigLoader::isValidListenAddress(c.listen))
                     r.fail(e["listen"], QStringLiteral("engine.listen"),
-                           QStringLiteral("\"%1\" is not HOST:PORT").arg(c.listen));
+                        QStringLiteral("\"%1\" is not HOST:PORT").arg(c.listen));
             }
         }
         if (const YAML::Node s = root["sampler"]; !r.failed() && s.IsDefined() && !s.IsNull()) {
             if (r.checkKeys(s, QStringLiteral("sampler"),
-                            {QStringLiteral("interval"), QStringLiteral("ignore_fs_types"),
-                             QStringLiteral("watchdog_stall")})) {
+                    { QStringLiteral("interval"), QStringLiteral("ignore_fs_types"),
+                        QStringLiteral("watchdog_stall") })) {
                 r.duration(s, QStringLiteral("sampler"), "interval", &c.sampleIntervalMs, 100);
                 r.stringList(s, QStringLiteral("sampler"), "ignore_fs_types", &c.ignoreFsTypes);
-                r.duration(s, QStringLiteral("sampler"), "watchdog_stall", &c.watchdogStallMs, 1000);
+                r.duration(
+                    s, QStringLiteral("sampler"), "watchdog_stall", &c.watchdogStallMs, 1000);
             }
         }
         if (const YAML::Node h = root["history"]; !r.failed() && h.IsDefined() && !h.IsNull()) {
-            if (r.checkKeys(h, QStringLiteral("history"), {QStringLiteral("retention")})) {
+            if (r.checkKeys(h, QStringLiteral("history"), { QStringLiteral("retention") })) {
                 const YAML::Node ret = h["retention"];
                 if (ret.IsDefined() && !ret.IsNull()
                     && r.checkKeys(ret, QStringLiteral("history.retention"),
-                                   {QStringLiteral("raw"), QStringLiteral("minute"), QStringLiteral("hour")})) {
-                    r.duration(ret, QStringLiteral("history.retention"), "raw", &c.retention.rawMs, 60'000);
-                    r.duration(ret, QStringLiteral("history.retention"), "minute", &c.retention.minuteMs, 3'600'000);
-                    r.duration(ret, QStringLiteral("history.retention"), "hour", &c.retention.hourMs, 86'400'000);
+                        { QStringLiteral("raw"), QStringLiteral("minute"),
+                            QStringLiteral("hour") })) {
+                    r.duration(ret, QStringLiteral("history.retention"), "raw", &c.retention.rawMs,
+                        60'000);
+                    r.duration(ret, QStringLiteral("history.retention"), "minute",
+                        &c.retention.minuteMs, 3'600'000);
+                    r.duration(ret, QStringLiteral("history.retention"), "hour",
+                        &c.retention.hourMs, 86'400'000);
                 }
             }
         }
         if (const YAML::Node s = root["score"]; !r.failed() && s.IsDefined() && !s.IsNull()) {
             const QString p = QStringLiteral("score");
             if (r.checkKeys(s, p,
-                            {QStringLiteral("cpu_warn_percent"), QStringLiteral("cpu_max_penalty"),
-                             QStringLiteral("memory_warn_percent"), QStringLiteral("memory_max_penalty"),
-                             QStringLiteral("disk_warn_percent"), QStringLiteral("disk_max_penalty"),
-                             QStringLiteral("targets_max_penalty"), QStringLiteral("watchdog_penalty"),
-                             QStringLiteral("critical_down_cap")})) {
+                    { QStringLiteral("cpu_warn_percent"), QStringLiteral("cpu_max_penalty"),
+                        QStringLiteral("memory_warn_percent"), QStringLiteral("memory_max_penalty"),
+                        QStringLiteral("disk_warn_percent"), QStringLiteral("disk_max_penalty"),
+                        QStringLiteral("targets_max_penalty"), QStringLiteral("watchdog_penalty"),
+                        QStringLiteral("critical_down_cap") })) {
                 r.number(s, p, "cpu_warn_percent", &c.score.cpuWarnPercent, 0, 99);
                 r.number(s, p, "cpu_max_penalty", &c.score.cpuMaxPenalty, 0, 100);
                 r.number(s, p, "memory_warn_percent", &c.score.memoryWarnPercent, 0, 99);
@@ -263,7 +273,7 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
                         break;
                     if (names.contains(t.name)) {
                         r.fail(ts[i]["name"], path + QStringLiteral(".name"),
-                               QStringLiteral("duplicate target name \"%1\"").arg(t.name));
+                            QStringLiteral("duplicate target name \"%1\"").arg(t.name));
                         break;
                     }
                     names.insert(t.name);
@@ -277,12 +287,14 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
         if (!r.failed())
             Internal::readAuditConfig(r, root["audit"], &c.audit);
         if (!r.failed())
-            Internal::readDegradationConfig(r, root["degradation"], root["features"], &c.degradation);
+            Internal::readDegradationConfig(
+                r, root["degradation"], root["features"], &c.degradation);
     } catch (const YAML::Exception &e) {
-        return makeError("config.invalid", QStringLiteral("%1:%2: %3")
-                                               .arg(sourceName)
-                                               .arg(e.mark.line + 1)
-                                               .arg(QString::fromStdString(e.msg)));
+        return makeError("config.invalid",
+            QStringLiteral("%1:%2: %3")
+                .arg(sourceName)
+                .arg(e.mark.line + 1)
+                .arg(QString::fromStdString(e.msg)));
     }
     if (r.error)
         return *r.error;
@@ -293,7 +305,8 @@ Result<Config> ConfigLoader::loadFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError("config.io", QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
+        return makeError(
+            "config.io", QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
     return parse(f.readAll(), path);
 }
 

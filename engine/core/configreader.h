@@ -23,7 +23,10 @@ namespace Shivx::Internal {
 class ConfigReader
 {
 public:
-    explicit ConfigReader(QString source) : m_source(std::move(source)) {}
+    explicit ConfigReader(QString source)
+        : m_source(std::move(source))
+    {
+    }
 
     std::optional<Error> error;
 
@@ -35,7 +38,7 @@ public:
             return;
         const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
         error = makeError("config.invalid",
-                          QStringLiteral("%1:%2: %3: %4").arg(m_source).arg(line).arg(key, what));
+            QStringLiteral("%1:%2: %3: %4").arg(m_source).arg(line).arg(key, what));
     }
 
     // Rejects keys outside `allowed`, so that a typo is an error instead of a silent default.
@@ -51,7 +54,8 @@ public:
                 QStringList known(allowed.begin(), allowed.end());
                 known.sort();
                 fail(it->first, join(path, key),
-                     QStringLiteral("unknown key (known: %1)").arg(known.join(QStringLiteral(", "))));
+                    QStringLiteral("unknown key (known: %1)")
+                        .arg(known.join(QStringLiteral(", "))));
                 return false;
             }
         }
@@ -94,7 +98,7 @@ public:
     }
 
     void number(const YAML::Node &map, const QString &path, const char *key, double *out,
-                double min, double max)
+        double min, double max)
     {
         const YAML::Node n = map[key];
         if (!n.IsDefined() || n.IsNull())
@@ -113,8 +117,8 @@ public:
         *out = v;
     }
 
-    void integer(const YAML::Node &map, const QString &path, const char *key, int *out, int min,
-                 int max)
+    void integer(
+        const YAML::Node &map, const QString &path, const char *key, int *out, int min, int max)
     {
         const YAML::Node n = map[key];
         if (!n.IsDefined() || n.IsNull())
@@ -133,8 +137,8 @@ public:
         *out = static_cast<int>(v);
     }
 
-    void duration(const YAML::Node &map, const QString &path, const char *key, qint64 *out,
-                  qint64 minMs)
+    void duration(
+        const YAML::Node &map, const QString &path, const char *key, qint64 *out, qint64 minMs)
     {
         const YAML::Node n = map[key];
         if (!n.IsDefined() || n.IsNull())
@@ -150,7 +154,8 @@ public:
             return;
         }
         if (*d < minMs) {
-            fail(n, k, QStringLiteral("must be at least %1").arg(TimeUtil::formatDurationMs(minMs)));
+            fail(
+                n, k, QStringLiteral("must be at least %1").arg(TimeUtil::formatDurationMs(minMs)));
             return;
         }
         *out = *d;
@@ -189,6 +194,5 @@ public:
 private:
     QString m_source;
 };
-
 
 } // namespace Shivx::Internal

@@ -31,12 +31,15 @@ Result<void> ensure(const QString &dir)
 {
     QDir d(dir);
     if (!d.exists() && !QDir().mkpath(dir))
-        return makeError("datadir.create", QStringLiteral("%1: cannot create the data directory").arg(dir));
-    QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        return makeError(
+            "datadir.create", QStringLiteral("%1: cannot create the data directory").arg(dir));
+    QFile::setPermissions(
+        dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     QTemporaryFile probe(dir + QStringLiteral("/.write-test-XXXXXX"));
     if (!probe.open())
         return makeError("datadir.readonly",
-                         QStringLiteral("%1: the data directory is not writable: %2").arg(dir, probe.errorString()));
+            QStringLiteral("%1: the data directory is not writable: %2")
+                .arg(dir, probe.errorString()));
     return {};
 }
 

@@ -28,11 +28,16 @@ namespace Shivx {
 QString toString(EngineState state)
 {
     switch (state) {
-    case EngineState::Stopped: return QStringLiteral("stopped");
-    case EngineState::Starting: return QStringLiteral("starting");
-    case EngineState::Running: return QStringLiteral("running");
-    case EngineState::Stopping: return QStringLiteral("stopping");
-    case EngineState::Failed: return QStringLiteral("failed");
+    case EngineState::Stopped:
+        return QStringLiteral("stopped");
+    case EngineState::Starting:
+        return QStringLiteral("starting");
+    case EngineState::Running:
+        return QStringLiteral("running");
+    case EngineState::Stopping:
+        return QStringLiteral("stopping");
+    case EngineState::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -77,7 +82,7 @@ Engine::Engine(Options options, QObject *parent)
     d->dataDir = DataDir::resolve(d->options.dataDir, d->options.config.dataDir);
     d->breakers = std::make_unique<BreakerRegistry>(d->clock);
     connect(d->breakers.get(), &BreakerRegistry::transitioned, this, &Engine::breakerTransitioned,
-            Qt::QueuedConnection);
+        Qt::QueuedConnection);
 }
 
 Engine::~Engine()
@@ -90,26 +95,58 @@ QString Engine::defaultDataDir()
     return DataDir::defaultPath();
 }
 
-EngineState Engine::state() const { return d->state; }
-const Config &Engine::config() const { return d->options.config; }
-QString Engine::dataDir() const { return d->dataDir; }
-QString Engine::databasePath() const { return DataDir::databasePath(d->dataDir); }
-QUrl Engine::apiUrl() const { return d->apiUrl; }
-AuditSink *Engine::auditSink() const { return d->audit; }
+EngineState Engine::state() const
+{
+    return d->state;
+}
+const Config &Engine::config() const
+{
+    return d->options.config;
+}
+QString Engine::dataDir() const
+{
+    return d->dataDir;
+}
+QString Engine::databasePath() const
+{
+    return DataDir::databasePath(d->dataDir);
+}
+QUrl Engine::apiUrl() const
+{
+    return d->apiUrl;
+}
+AuditSink *Engine::auditSink() const
+{
+    return d->audit;
+}
 
-void Engine::recordOperatorAction(const QString &action, const QJsonObject &data, const QString &actor)
+void Engine::recordOperatorAction(
+    const QString &action, const QJsonObject &data, const QString &actor)
 {
     if (d->audit)
-        d->audit->record(AuditEvent{AuditStreams::operatorActions(), actor, action, data, d->clock->nowMs()});
+        d->audit->record(
+            AuditEvent { AuditStreams::operatorActions(), actor, action, data, d->clock->nowMs() });
 }
-HostSample Engine::lastHostSample() const { return d->status.host(); }
-QList<TargetStatus> Engine::targets() const { return d->status.targets(); }
-HealthReport Engine::health() const { return d->status.health(); }
+HostSample Engine::lastHostSample() const
+{
+    return d->status.host();
+}
+QList<TargetStatus> Engine::targets() const
+{
+    return d->status.targets();
+}
+HealthReport Engine::health() const
+{
+    return d->status.health();
+}
 
-QList<BreakerSnapshot> Engine::breakers() const { return d->breakers->snapshots(); }
+QList<BreakerSnapshot> Engine::breakers() const
+{
+    return d->breakers->snapshots();
+}
 
-Result<BreakerSnapshot> Engine::forceBreaker(const QString &name, BreakerForce force,
-                                             const QString &actor)
+Result<BreakerSnapshot> Engine::forceBreaker(
+    const QString &name, BreakerForce force, const QString &actor)
 {
     return d->breakers->force(name, force, actor);
 }
@@ -123,21 +160,25 @@ Result<void> Engine::reloadConfiguration(const Config &config)
     current.targets = config.targets;
     if (d->state == EngineState::Running && d->monitor) {
         TargetMonitor *monitor = d->monitor;
-        const QList<TargetSpec> targets = Internal::resolvedTargets(config.targets, d->apiAuthority);
+        const QList<TargetSpec> targets
+            = Internal::resolvedTargets(config.targets, d->apiAuthority);
         // Blocking: when this returns, breakers are retuned and the API shows the new set.
-        QMetaObject::invokeMethod(monitor, [monitor, targets] { monitor->setTargets(targets); },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            monitor, [monitor, targets] { monitor->setTargets(targets); },
+            Qt::BlockingQueuedConnection);
     }
-    const QByteArray sha = QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
-    qCInfo(lcEngine).noquote() << "configuration reloaded from" << config.sourceFile << "sha256" << sha
-                               << "(targets and recovery applied; other settings apply at the next start)";
+    const QByteArray sha
+        = QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
+    qCInfo(lcEngine).noquote()
+        << "configuration reloaded from" << config.sourceFile << "sha256" << sha
+        << "(targets and recovery applied; other settings apply at the next start)";
     if (d->audit)
-        d->audit->record(AuditEvent{AuditStreams::resilience(), QStringLiteral("engine"),
-                                    QStringLiteral("config.reloaded"),
-                                    QJsonObject{{QStringLiteral("source"), config.sourceFile},
-                                                {QStringLiteral("sha256"), QString::fromLatin1(sha)},
-                                                {QStringLiteral("targets"), int(config.targets.size())}},
-                                    d->clock->nowMs()});
+        d->audit->record(AuditEvent { AuditStreams::resilience(), QStringLiteral("engine"),
+            QStringLiteral("config.reloaded"),
+            QJsonObject { { QStringLiteral("source"), config.sourceFile },
+                { QStringLiteral("sha256"), QString::fromLatin1(sha) },
+                { QStringLiteral("targets"), int(config.targets.size()) } },
+            d->clock->nowMs() });
     Q_EMIT configurationReloaded(config.sourceFile);
     return {};
 }
@@ -165,7 +206,7 @@ bool Engine::restartProcess(const QString &name, const QString &actor)
 Readiness Engine::readiness() const
 {
     if (!d->aggregator)
-        return Readiness{false, {{QStringLiteral("engine"), false, toString(d->state)}}};
+        return Readiness { false, { { QStringLiteral("engine"), false, toString(d->state) } } };
     return d->aggregator->currentReadiness();
 }
 
@@ -179,8 +220,8 @@ DegradationSnapshot Engine::degradation() const
     return s;
 }
 
-Result<DegradationSnapshot> Engine::pinDegradation(DegradationLevel level, const QString &reason,
-                                                   qint64 durationMs, const QString &actor)
+Result<DegradationSnapshot> Engine::pinDegradation(
+    DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor)
 {
     if (!d->degradation)
         return makeError("engine.not_running", QStringLiteral("the engine is not running"));
@@ -217,8 +258,8 @@ Result<void> Engine::start()
     // Open the database once here, so that a corrupt or newer-schema file stops the start
     // with its own message instead of surfacing later as a failing readiness check.
     {
-        auto store = HistoryStore::open(databasePath(), QStringLiteral("shivx-engine-start"),
-                                        d->options.config.retention);
+        auto store = HistoryStore::open(
+            databasePath(), QStringLiteral("shivx-engine-start"), d->options.config.retention);
         if (!store)
             return fail(store.error());
     }
@@ -233,8 +274,8 @@ Result<void> Engine::start()
     d->status.startedAtMs.store(now);
     d->status.coreHeartbeatMs.store(now);
 
-    d->supervisor = new ProcessSupervisor(config.supervised, d->dataDir + QStringLiteral("/processes"),
-                                          d->clock, d->audit);
+    d->supervisor = new ProcessSupervisor(
+        config.supervised, d->dataDir + QStringLiteral("/processes"), d->clock, d->audit);
     d->degradation = new DegradationController(config.degradation, d->clock, d->audit);
     if (d->options.startApi && config.apiEnabled) {
         if (auto r = d->startApi(); !r)
@@ -244,13 +285,16 @@ Result<void> Engine::start()
     d->connectServices();
     d->startServiceThreads(Internal::resolvedTargets(config.targets, d->apiAuthority));
 
-    qCInfo(lcEngine).noquote() << "engine started; data directory" << d->dataDir << "configuration"
-                               << config.sourceFile << "sha256"
-                               << QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
-    d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("engine.started"),
-                      {{QStringLiteral("data_dir"), d->dataDir},
-                       {QStringLiteral("api"), d->apiUrl.toString()},
-                       {QStringLiteral("pid"), qint64(QCoreApplication::applicationPid())}}, 0});
+    qCInfo(lcEngine).noquote()
+        << "engine started; data directory" << d->dataDir << "configuration" << config.sourceFile
+        << "sha256"
+        << QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
+    d->audit->record(
+        { AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("engine.started"),
+            { { QStringLiteral("data_dir"), d->dataDir },
+                { QStringLiteral("api"), d->apiUrl.toString() },
+                { QStringLiteral("pid"), qint64(QCoreApplication::applicationPid()) } },
+            0 });
     d->state = EngineState::Running;
     Q_EMIT stateChanged(d->state);
     return {};
@@ -287,10 +331,13 @@ void Engine::stop()
     };
     if (d->api && d->api->thread()->isRunning()) {
         HttpApi *api = d->api;
-        QMetaObject::invokeMethod(api, [api] {
-            for (auto *server : api->servers())
-                server->close();
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            api,
+            [api] {
+                for (auto *server : api->servers())
+                    server->close();
+            },
+            Qt::BlockingQueuedConnection);
     }
     blocking(d->monitor, &TargetMonitor::stop);
     blocking(d->supervisor, &ProcessSupervisor::shutdown);
@@ -316,11 +363,15 @@ void Engine::stop()
     if (d->auditThread) {
         AuditWriter *writer = d->auditWriter;
         if (d->audit)
-            d->audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("engine.stopped"),
-                              {{QStringLiteral("uptime_ms"), d->clock->nowMs() - d->status.startedAtMs.load()}}, 0});
+            d->audit->record({ AuditStreams::resilience(), QStringLiteral("engine"),
+                QStringLiteral("engine.stopped"),
+                { { QStringLiteral("uptime_ms"),
+                    d->clock->nowMs() - d->status.startedAtMs.load() } },
+                0 });
         d->audit = nullptr;
         d->breakers->setAuditSink(nullptr); // the registry outlives the writer
-        QMetaObject::invokeMethod(writer, [writer] { writer->finish(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            writer, [writer] { writer->finish(); }, Qt::BlockingQueuedConnection);
         d->auditThread->quit();
         d->auditThread->wait();
         delete d->auditThread;

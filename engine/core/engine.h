@@ -34,8 +34,8 @@ public:
     struct Options
     {
         Config config;
-        QString dataDir;       // overrides config.dataDir; empty = config or XDG data dir
-        QString listen;        // overrides config.listen; "127.0.0.1:0" picks a free port
+        QString dataDir; // overrides config.dataDir; empty = config or XDG data dir
+        QString listen; // overrides config.listen; "127.0.0.1:0" picks a free port
         bool startApi = true;
         Clock *clock = nullptr; // null = system clock
     };
@@ -66,8 +66,8 @@ public:
     QList<BreakerSnapshot> breakers() const;
     // Operator override of one breaker, recorded in the audit log as done by `actor`
     // ("console:USER", "cli:USER", "api"). Thread-safe. Fails with "breaker.not_found".
-    Result<BreakerSnapshot> forceBreaker(const QString &name, BreakerForce force,
-                                         const QString &actor);
+    Result<BreakerSnapshot> forceBreaker(
+        const QString &name, BreakerForce force, const QString &actor);
 
     // Applies a new configuration's targets and recovery settings to the running engine:
     // targets and breakers matched by name keep their state and counts, new ones start
@@ -82,8 +82,8 @@ public:
     // Thread-safe. Pins `level` for `durationMs` with a reason; `actor` names who did it in the
     // audit log ("console:alice"). Errors: engine.not_running, degradation.bad_reason,
     // degradation.bad_duration.
-    Result<DegradationSnapshot> pinDegradation(DegradationLevel level, const QString &reason,
-                                               qint64 durationMs, const QString &actor);
+    Result<DegradationSnapshot> pinDegradation(
+        DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor);
     // Thread-safe. Ends the pin. Errors: engine.not_running, degradation.not_pinned.
     Result<DegradationSnapshot> releaseDegradation(const QString &actor);
 

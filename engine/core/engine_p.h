@@ -82,8 +82,9 @@ struct Engine::Private
     AuditSink *audit = nullptr; // the audit chain writer; services record their events here
     AuditWriter *auditWriter = nullptr; // == audit, on auditThread (started first, stopped last)
     QThread *auditThread = nullptr;
-    QString lastReadiness;      // "ready" or the failing checks, to audit changes only
-    std::unique_ptr<BreakerRegistry> breakers; // lives as long as the Engine: probes hold its breakers
+    QString lastReadiness; // "ready" or the failing checks, to audit changes only
+    std::unique_ptr<BreakerRegistry>
+        breakers; // lives as long as the Engine: probes hold its breakers
     QString apiAuthority; // "127.0.0.1:PORT" while the API listens
     QList<QThread *> threads;
 };

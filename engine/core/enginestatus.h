@@ -26,19 +26,51 @@ public:
         quint64 pointsDropped = 0; // non-finite values that history cannot store
     };
 
-    void setHost(const HostSample &s) { QWriteLocker l(&m_lock); m_host = s; }
-    void setTargets(const QList<TargetStatus> &t) { QWriteLocker l(&m_lock); m_targets = t; }
-    void setHealth(const HealthReport &h) { QWriteLocker l(&m_lock); m_health = h; }
-    void setStorage(const Storage &s) { QWriteLocker l(&m_lock); m_storage = s; }
+    void setHost(const HostSample &s)
+    {
+        QWriteLocker l(&m_lock);
+        m_host = s;
+    }
+    void setTargets(const QList<TargetStatus> &t)
+    {
+        QWriteLocker l(&m_lock);
+        m_targets = t;
+    }
+    void setHealth(const HealthReport &h)
+    {
+        QWriteLocker l(&m_lock);
+        m_health = h;
+    }
+    void setStorage(const Storage &s)
+    {
+        QWriteLocker l(&m_lock);
+        m_storage = s;
+    }
 
-    HostSample host() const { QReadLocker l(&m_lock); return m_host; }
-    QList<TargetStatus> targets() const { QReadLocker l(&m_lock); return m_targets; }
-    HealthReport health() const { QReadLocker l(&m_lock); return m_health; }
-    Storage storage() const { QReadLocker l(&m_lock); return m_storage; }
+    HostSample host() const
+    {
+        QReadLocker l(&m_lock);
+        return m_host;
+    }
+    QList<TargetStatus> targets() const
+    {
+        QReadLocker l(&m_lock);
+        return m_targets;
+    }
+    HealthReport health() const
+    {
+        QReadLocker l(&m_lock);
+        return m_health;
+    }
+    Storage storage() const
+    {
+        QReadLocker l(&m_lock);
+        return m_storage;
+    }
 
     // Heartbeats (epoch ms) of the threads the watchdog and the liveness check watch.
-    std::atomic<qint64> coreHeartbeatMs{0};
-    std::atomic<qint64> startedAtMs{0};
+    std::atomic<qint64> coreHeartbeatMs { 0 };
+    std::atomic<qint64> startedAtMs { 0 };
 
 private:
     mutable QReadWriteLock m_lock;

@@ -32,10 +32,10 @@ QList<TargetSpec> Internal::resolvedTargets(QList<TargetSpec> targets, const QSt
 {
     if (apiAuthority.isEmpty()) {
         targets.erase(std::remove_if(targets.begin(), targets.end(),
-                                     [](const TargetSpec &t) {
-                                         return t.urlTemplate.contains(QLatin1String("${api}"));
-                                     }),
-                      targets.end());
+                          [](const TargetSpec &t) {
+                              return t.urlTemplate.contains(QLatin1String("${api}"));
+                          }),
+            targets.end());
         return targets;
     }
     for (auto &t : targets) {
@@ -52,18 +52,22 @@ Result<void> Engine::Private::startAuditWriter()
     auditThread->start();
     Result<void> opened;
     AuditWriter *chainWriter = auditWriter;
-    QMetaObject::invokeMethod(chainWriter, [chainWriter, &opened] { opened = chainWriter->open(); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        chainWriter, [chainWriter, &opened] { opened = chainWriter->open(); },
+        Qt::BlockingQueuedConnection);
     if (!opened)
         return opened.error();
     audit = auditWriter;
     const Config &c = options.config;
     const QString resilience = AuditStreams::resilience();
-    audit->record({resilience, QStringLiteral("engine"), QStringLiteral("config.loaded"),
-                   {{QStringLiteral("file"), c.sourceFile},
-                    {QStringLiteral("bytes"), qint64(c.sourceBytes.size())},
-                    {QStringLiteral("sha256"), QString::fromLatin1(QCryptographicHash::hash(
-                         c.sourceBytes, QCryptographicHash::Sha256).toHex())}}, 0});
+    audit->record({ resilience, QStringLiteral("engine"), QStringLiteral("config.loaded"),
+        { { QStringLiteral("file"), c.sourceFile },
+            { QStringLiteral("bytes"), qint64(c.sourceBytes.size()) },
+            { QStringLiteral("sha256"),
+                QString::fromLatin1(
+                    QCryptographicHash::hash(c.sourceBytes, QCryptographicHash::Sha256)
+                        .toHex()) } },
+        0 });
     return {};
 }
 
@@ -138,43 +142,53 @@ void Engine::Private::createHealthServices()
         // EMERGENCY sheds traffic through readiness; liveness never looks at degradation.
         const auto s = controller->snapshotPtr();
         const bool ok = s->level != DegradationLevel::Emergency;
-        return ReadinessCheck{QStringLiteral("degradation"), ok,
-                              QStringLiteral("%1: %2").arg(toString(s->level), s->reason)};
+        return ReadinessCheck { QStringLiteral("degradation"), ok,
+            QStringLiteral("%1: %2").arg(toString(s->level), s->reason) };
     });
 }
 
 void Engine::Private::connectServices()
 {
     QObject::connect(sampler, &HostSampler::sampled, aggregator, &HealthAggregator::onHostSample);
-    QObject::connect(monitor, &TargetMonitor::targetsUpdated, aggregator, &HealthAggregator::onTargets);
+    QObject::connect(
+        monitor, &TargetMonitor::targetsUpdated, aggregator, &HealthAggregator::onTargets);
     QObject::connect(monitor, &TargetMonitor::targetTransitioned, q,
-            [this](const QString &name, TargetState from, TargetState to, const QString &reason) {
-                qCInfo(lcEngine).noquote() << "target" << name << toString(from) << "->" << toString(to)
-                                           << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason));
-                if (audit)
-                    audit->record({AuditStreams::resilience(), QStringLiteral("engine"),
-                                   QStringLiteral("target.transition"),
-                                   {{QStringLiteral("target"), name},
-                                    {QStringLiteral("from"), toString(from)},
-                                    {QStringLiteral("to"), toString(to)},
-                                    {QStringLiteral("reason"), reason}}, clock->nowMs()});
-            });
-    QObject::connect(aggregator, &HealthAggregator::readinessChanged, q, [this](const Readiness &r) {
-        QStringList failing;
-        for (const ReadinessCheck &c : r.checks)
-            if (!c.ok)
-                failing.append(c.name);
-        const QString key = r.ready ? QStringLiteral("ready") : failing.join(QLatin1Char(','));
-        if (!audit || key == lastReadiness)
-            return;
-        lastReadiness = key;
-        audit->record({AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("readiness.changed"),
-                       {{QStringLiteral("state"), r.ready ? QStringLiteral("ready") : QStringLiteral("not_ready")},
-                        {QStringLiteral("failing"), failing.join(QLatin1Char(','))}}, clock->nowMs()});
-    });
-    QObject::connect(monitor, &TargetMonitor::targetsUpdated, supervisor, &ProcessSupervisor::onTargetsUpdated);
-    QObject::connect(supervisor, &ProcessSupervisor::targetResetRequested, monitor, &TargetMonitor::resetTarget);
-    QObject::connect(supervisor, &ProcessSupervisor::processesChanged, q, &Engine::processesChanged);
+        [this](const QString &name, TargetState from, TargetState to, const QString &reason) {
+            qCInfo(lcEngine).noquote()
+                << "target" << name << toString(from) << "->" << toString(to)
+                << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason));
+            if (audit)
+                audit->record({ AuditStreams::resilience(), QStringLiteral("engine"),
+                    QStringLiteral("target.transition"),
+                    { { QStringLiteral("target"), name },
+                        { QStringLiteral("from"), toString(from) },
+                        { QStringLiteral("to"), toString(to) },
+                        { QStringLiteral("reason"), reason } },
+                    clock->nowMs() });
+        });
+    QObject::connect(
+        aggregator, &HealthAggregator::readinessChanged, q, [this](const Readiness &r) {
+            QStringList failing;
+            for (const ReadinessCheck &c : r.checks)
+                if (!c.ok)
+                    failing.append(c.name);
+            const QString key = r.ready ? QStringLiteral("ready") : failing.join(QLatin1Char(','));
+            if (!audit || key == lastReadiness)
+                return;
+            lastReadiness = key;
+            audit->record({ AuditStreams::resilience(), QStringLiteral("engine"),
+                QStringLiteral("readiness.changed"),
+                { { QStringLiteral("state"),
+                      r.ready ? QStringLiteral("ready") : QStringLiteral("not_ready") },
+                    { QStringLiteral("failing"), failing.join(QLatin1Char(',')) } },
+                clock->nowMs() });
+        });
+    QObject::connect(
+        monitor, &TargetMonitor::targetsUpdated, supervisor, &ProcessSupervisor::onTargetsUpdated);
+    QObject::connect(
+        supervisor, &ProcessSupervisor::targetResetRequested, monitor, &TargetMonitor::resetTarget);
+    QObject::connect(
+        supervisor, &ProcessSupervisor::processesChanged, q, &Engine::processesChanged);
     QObject::connect(supervisor, &ProcessSupervisor::logLines, q, &Engine::processLogLines);
     QObject::connect(supervisor, &ProcessSupervisor::eventOccurred, q, &Engine::processEvent);
     QObject::connect(aggregator, &HealthAggregator::historyPoints, writer, &HistoryWriter::record);
@@ -183,24 +197,27 @@ void Engine::Private::connectServices()
     QObject::connect(aggregator, &HealthAggregator::healthChanged, q, &Engine::healthChanged);
     QObject::connect(aggregator, &HealthAggregator::readinessChanged, q, &Engine::readinessChanged);
     QObject::connect(aggregator, &HealthAggregator::healthChanged, degradation,
-            &DegradationController::onHealth);
-    QObject::connect(degradation, &DegradationController::historyPoints, writer, &HistoryWriter::record);
-    QObject::connect(degradation, &DegradationController::snapshotChanged, q, &Engine::degradationChanged);
+        &DegradationController::onHealth);
+    QObject::connect(
+        degradation, &DegradationController::historyPoints, writer, &HistoryWriter::record);
+    QObject::connect(
+        degradation, &DegradationController::snapshotChanged, q, &Engine::degradationChanged);
     // The engine enforces the features it owns: its background work is history maintenance.
     HistoryWriter *historyWriter = writer;
     QObject::connect(degradation, &DegradationController::snapshotChanged, historyWriter,
-            [historyWriter](const DegradationSnapshot &s) {
-                historyWriter->setMaintenancePaused(!s.feature(QStringLiteral("background_tasks")).enabled);
-            });
+        [historyWriter](const DegradationSnapshot &s) {
+            historyWriter->setMaintenancePaused(
+                !s.feature(QStringLiteral("background_tasks")).enabled);
+        });
 }
 
 void Engine::Private::startServiceThreads(const QList<TargetSpec> &targets)
 {
     auto *core = new WorkerThread("shivx-core", aggregator);
     core->adopt(degradation);
-    threads = {new WorkerThread("shivx-storage", writer), core,
-               new WorkerThread("shivx-sampler", sampler), new WorkerThread("shivx-probes", monitor),
-               new WorkerThread("shivx-supervisor", supervisor)};
+    threads = { new WorkerThread("shivx-storage", writer), core,
+        new WorkerThread("shivx-sampler", sampler), new WorkerThread("shivx-probes", monitor),
+        new WorkerThread("shivx-supervisor", supervisor) };
     if (api)
         threads.append(new WorkerThread("shivx-api", api));
     for (QThread *t : std::as_const(threads))
@@ -212,21 +229,29 @@ void Engine::Private::startServiceThreads(const QList<TargetSpec> &targets)
     const bool pauseMaintenance
         = !degradation->snapshot().feature(QStringLiteral("background_tasks")).enabled;
     HistoryWriter *historyWriter = writer;
-    QMetaObject::invokeMethod(historyWriter, [historyWriter, pauseMaintenance] {
-        historyWriter->setMaintenancePaused(pauseMaintenance);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        historyWriter,
+        [historyWriter, pauseMaintenance] {
+            historyWriter->setMaintenancePaused(pauseMaintenance);
+        },
+        Qt::QueuedConnection);
     QMetaObject::invokeMethod(sampler, &HostSampler::start, Qt::QueuedConnection);
     TargetMonitor *targetMonitor = monitor;
     ProcessSupervisor *processSupervisor = supervisor;
     // Blocking: once start() returns, every target and its breaker is visible to the API, so
     // the first request after "listening on" already sees them.
-    QMetaObject::invokeMethod(targetMonitor, [targetMonitor, targets] { targetMonitor->setTargets(targets); },
-                              Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(targetMonitor, [targetMonitor, processSupervisor] {
-        targetMonitor->start();
-        // After setTargets, so that the startup grace the supervisor asks for finds its target.
-        QMetaObject::invokeMethod(processSupervisor, &ProcessSupervisor::start, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        targetMonitor, [targetMonitor, targets] { targetMonitor->setTargets(targets); },
+        Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        targetMonitor,
+        [targetMonitor, processSupervisor] {
+            targetMonitor->start();
+            // After setTargets, so that the startup grace the supervisor asks for finds its target.
+            QMetaObject::invokeMethod(
+                processSupervisor, &ProcessSupervisor::start, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace Shivx

@@ -15,17 +15,25 @@ struct Error
     QString code;
     QString message;
 
-    QString toString() const { return code.isEmpty() ? message : code + QLatin1String(": ") + message; }
+    QString toString() const
+    {
+        return code.isEmpty() ? message : code + QLatin1String(": ") + message;
+    }
 };
 
 // Either a value or an Error. Exceptions never cross a thread or signal boundary in
 // this project; fallible functions return Result instead.
-template<typename T>
-class Result
+template <typename T> class Result
 {
 public:
-    Result(T value) : m_data(std::move(value)) {}
-    Result(Error error) : m_data(std::move(error)) {}
+    Result(T value)
+        : m_data(std::move(value))
+    {
+    }
+    Result(Error error)
+        : m_data(std::move(error))
+    {
+    }
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }
@@ -44,12 +52,14 @@ private:
     std::variant<T, Error> m_data;
 };
 
-template<>
-class Result<void>
+template <> class Result<void>
 {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) {}
+    Result(Error error)
+        : m_error(std::move(error))
+    {
+    }
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }
@@ -61,7 +71,7 @@ private:
 
 inline Error makeError(const char *code, const QString &message)
 {
-    return Error{QString::fromLatin1(code), message};
+    return Error { QString::fromLatin1(code), message };
 }
 
 } // namespace Shivx

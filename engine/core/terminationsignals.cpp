@@ -42,7 +42,7 @@ TerminationSignals::TerminationSignals(Hangup hangup, QObject *parent)
         return;
     m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
-        signalfd_siginfo info{};
+        signalfd_siginfo info {};
         while (::read(m_fd, &info, sizeof info) == ssize_t(sizeof info)) {
             if (int(info.ssi_signo) == SIGHUP) {
                 Q_EMIT hangupReceived();

@@ -25,7 +25,8 @@ Result<qint64> parseDurationMs(const QString &text)
         bool ok = false;
         const qint64 n = m.captured(1).toLongLong(&ok);
         if (!ok || n > 1'000'000'000)
-            return makeError("duration.range", QStringLiteral("duration \"%1\" is too large").arg(text));
+            return makeError(
+                "duration.range", QStringLiteral("duration \"%1\" is too large").arg(text));
         const QString unit = m.captured(2);
         qint64 factor = 1;
         if (unit == QLatin1String("s"))
@@ -41,8 +42,8 @@ Result<qint64> parseDurationMs(const QString &text)
     }
     if (pos != trimmed.size()) {
         return makeError("duration.invalid",
-                         QStringLiteral("\"%1\" is not a duration (expected e.g. 250ms, 5s, 1m, 2h, 7d)")
-                             .arg(text));
+            QStringLiteral("\"%1\" is not a duration (expected e.g. 250ms, 5s, 1m, 2h, 7d)")
+                .arg(text));
     }
     return total;
 }
@@ -56,8 +57,12 @@ QString formatDurationMs(qint64 ms)
         out += QLatin1Char('-');
         ms = -ms;
     }
-    const struct { qint64 factor; const char *unit; } units[] = {
-        {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
+    const struct
+    {
+        qint64 factor;
+        const char *unit;
+    } units[]
+        = { { 86'400'000, "d" }, { 3'600'000, "h" }, { 60'000, "m" }, { 1000, "s" }, { 1, "ms" } };
     for (const auto &u : units) {
         if (ms >= u.factor) {
             out += QString::number(ms / u.factor) + QLatin1String(u.unit);
@@ -88,8 +93,9 @@ QString toRfc3339(qint64 epochMs)
     const int month = int(mp < 10 ? mp + 3 : mp - 9);
     const int year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
     char buf[80]; // room for any int per field keeps -Wformat-truncation quiet
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day, int(msOfDay / 3'600'000),
-                  int(msOfDay / 60'000 % 60), int(msOfDay / 1000 % 60), int(msOfDay % 1000));
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
+        int(msOfDay / 3'600'000), int(msOfDay / 60'000 % 60), int(msOfDay / 1000 % 60),
+        int(msOfDay % 1000));
     return QString::fromLatin1(buf);
 }
 
@@ -103,7 +109,8 @@ Result<qint64> parseTimePoint(const QString &text, qint64 nowMs)
     if (t.startsWith(QLatin1Char('-')) || t.startsWith(QLatin1Char('+'))) {
         const auto d = parseDurationMs(t.mid(1));
         if (!d)
-            return makeError("time.invalid", QStringLiteral("\"%1\": %2").arg(t, d.error().message));
+            return makeError(
+                "time.invalid", QStringLiteral("\"%1\": %2").arg(t, d.error().message));
         return t.startsWith(QLatin1Char('-')) ? nowMs - *d : nowMs + *d;
     }
     bool isNumber = false;
@@ -113,9 +120,9 @@ Result<qint64> parseTimePoint(const QString &text, qint64 nowMs)
     const QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
     if (!dt.isValid() || !t.contains(QLatin1Char('T'))) {
         return makeError("time.invalid",
-                         QStringLiteral("\"%1\" is not a time (expected RFC 3339 such as "
-                                        "2026-11-29T03:00:00Z, or relative such as -1h)")
-                             .arg(t));
+            QStringLiteral("\"%1\" is not a time (expected RFC 3339 such as "
+                           "2026-11-29T03:00:00Z, or relative such as -1h)")
+                .arg(t));
     }
     return dt.toMSecsSinceEpoch();
 }

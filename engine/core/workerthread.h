@@ -39,7 +39,7 @@ private:
     QList<QObject *> m_workers; // written before start(), then only by run()
     // Set (release) by run() once the workers are gone, read (acquire) by the destructor. Also
     // the hand-over ThreadSanitizer can see: QThread::wait() orders it inside uninstrumented Qt.
-    std::atomic<bool> m_ran{false};
+    std::atomic<bool> m_ran { false };
 };
 
 } // namespace Shivx

@@ -78,9 +78,8 @@ void DegradationController::start()
 {
     // Pins expire on time even when no health report arrives (a stalled sampler).
     m_timer = new QTimer(this);
-    connect(m_timer, &QTimer::timeout, this, [this] {
-        advance([this] { return m_policy.tick(); });
-    });
+    connect(
+        m_timer, &QTimer::timeout, this, [this] { advance([this] { return m_policy.tick(); }); });
     m_timer->start(1000);
 }
 

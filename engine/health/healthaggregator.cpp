@@ -11,8 +11,8 @@ Q_LOGGING_CATEGORY(lcHealth, "shivx.health")
 
 namespace Shivx {
 
-HealthAggregator::HealthAggregator(const Config &config, EngineStatus *status, Heartbeats heartbeats,
-                                   Clock *clock, QObject *parent)
+HealthAggregator::HealthAggregator(const Config &config, EngineStatus *status,
+    Heartbeats heartbeats, Clock *clock, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_score(config.score)
@@ -71,7 +71,7 @@ QList<StalledComponent> HealthAggregator::stalledComponents(qint64 nowMs) const
         // started is caught too.
         const qint64 last = qMax(beat(), startedAt);
         if (nowMs - last > m_config.watchdogStallMs)
-            out.append({QString::fromLatin1(name), nowMs - last});
+            out.append({ QString::fromLatin1(name), nowMs - last });
     };
     check("sampler", m_heartbeats.sampler);
     check("probes", m_heartbeats.probes);
@@ -123,7 +123,7 @@ void HealthAggregator::onHostSample(const HostSample &sample)
     const qint64 ts = sample.timestampMs;
     QList<SamplePoint> points;
     points.reserve(24 + sample.cpuPerCore.size() + sample.mounts.size() + 2 * m_targets.size());
-    auto add = [&](const QString &series, double value) { points.append({series, ts, value}); };
+    auto add = [&](const QString &series, double value) { points.append({ series, ts, value }); };
     add(QStringLiteral("health.score"), m_status->health().score);
     if (sample.hasRates) {
         add(QStringLiteral("host.cpu.percent"), sample.cpuPercent);
@@ -150,10 +150,10 @@ void HealthAggregator::onHostSample(const HostSample &sample)
         if (t.lastCheckMs <= 0 || m_recordedCheckMs.value(t.name) == t.lastCheckMs)
             continue;
         m_recordedCheckMs.insert(t.name, t.lastCheckMs);
-        points.append({QStringLiteral("target.%1.latency_ms").arg(t.name), t.lastCheckMs,
-                       std::round(t.latencyMs * 1000.0) / 1000.0});
-        points.append({QStringLiteral("target.%1.up").arg(t.name), t.lastCheckMs,
-                       t.state == TargetState::Up ? 1.0 : 0.0});
+        points.append({ QStringLiteral("target.%1.latency_ms").arg(t.name), t.lastCheckMs,
+            std::round(t.latencyMs * 1000.0) / 1000.0 });
+        points.append({ QStringLiteral("target.%1.up").arg(t.name), t.lastCheckMs,
+            t.state == TargetState::Up ? 1.0 : 0.0 });
     }
     Q_EMIT historyPoints(points);
 }

@@ -29,11 +29,11 @@ public:
     struct Heartbeats
     {
         std::function<qint64()> sampler; // epoch ms of the last host sample
-        std::function<qint64()> probes;  // epoch ms of the probe thread's last heartbeat
+        std::function<qint64()> probes; // epoch ms of the probe thread's last heartbeat
     };
 
     HealthAggregator(const Config &config, EngineStatus *status, Heartbeats heartbeats,
-                     Clock *clock, QObject *parent = nullptr);
+        Clock *clock, QObject *parent = nullptr);
 
     // Readiness from the shared status and heartbeats, as of now. Thread-safe.
     Readiness currentReadiness() const;

@@ -12,10 +12,10 @@ QString toString(HealthState state);
 // One line of the score's explanation: how many points a component took off and why.
 struct ScoreComponent
 {
-    QString name;     // "cpu", "memory", "disk", "target:web", "watchdog:sampler"
+    QString name; // "cpu", "memory", "disk", "target:web", "watchdog:sampler"
     double penalty = 0;
     double maxPenalty = 0;
-    QString detail;   // "cpu 93.0% (> 70%)"
+    QString detail; // "cpu 93.0% (> 70%)"
 };
 
 struct HealthReport
@@ -38,7 +38,7 @@ struct HealthReport
 // Readiness: each named check passes or fails with a reason.
 struct ReadinessCheck
 {
-    QString name;   // "storage", "sampler", "target:web"
+    QString name; // "storage", "sampler", "target:web"
     bool ok = false;
     QString detail;
 };

@@ -13,36 +13,43 @@ double HealthScore::linearPenalty(double value, double warnAt, double maxPenalty
 }
 
 HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStatus> &targets,
-                                  const QList<StalledComponent> &stalled, qint64 nowMs) const
+    const QList<StalledComponent> &stalled, qint64 nowMs) const
 {
     HealthReport r;
     r.timestampMs = nowMs;
     const auto pct = [](double v) { return QString::number(v, 'f', 1) + QLatin1Char('%'); };
 
-    ScoreComponent cpu{QStringLiteral("cpu"), 0, m_config.cpuMaxPenalty, QString()};
+    ScoreComponent cpu { QStringLiteral("cpu"), 0, m_config.cpuMaxPenalty, QString() };
     if (host.hasRates) {
-        cpu.penalty = linearPenalty(host.cpuPercent, m_config.cpuWarnPercent, m_config.cpuMaxPenalty);
-        cpu.detail = QStringLiteral("cpu %1 (warn above %2)").arg(pct(host.cpuPercent), pct(m_config.cpuWarnPercent));
+        cpu.penalty
+            = linearPenalty(host.cpuPercent, m_config.cpuWarnPercent, m_config.cpuMaxPenalty);
+        cpu.detail = QStringLiteral("cpu %1 (warn above %2)")
+                         .arg(pct(host.cpuPercent), pct(m_config.cpuWarnPercent));
     } else {
         cpu.detail = QStringLiteral("no CPU rate yet");
     }
     r.components.append(cpu);
 
-    ScoreComponent mem{QStringLiteral("memory"), 0, m_config.memoryMaxPenalty, QString()};
-    mem.penalty = linearPenalty(host.memUsedPercent, m_config.memoryWarnPercent, m_config.memoryMaxPenalty);
-    mem.detail = QStringLiteral("memory %1 used (warn above %2)").arg(pct(host.memUsedPercent), pct(m_config.memoryWarnPercent));
+    ScoreComponent mem { QStringLiteral("memory"), 0, m_config.memoryMaxPenalty, QString() };
+    mem.penalty
+        = linearPenalty(host.memUsedPercent, m_config.memoryWarnPercent, m_config.memoryMaxPenalty);
+    mem.detail = QStringLiteral("memory %1 used (warn above %2)")
+                     .arg(pct(host.memUsedPercent), pct(m_config.memoryWarnPercent));
     r.components.append(mem);
 
     // The fullest filesystem decides: one full disk stops writes however empty the others are.
-    ScoreComponent disk{QStringLiteral("disk"), 0, m_config.diskMaxPenalty, QStringLiteral("no filesystems")};
+    ScoreComponent disk { QStringLiteral("disk"), 0, m_config.diskMaxPenalty,
+        QStringLiteral("no filesystems") };
     const MountUsage *fullest = nullptr;
     for (const auto &m : host.mounts)
         if (!fullest || m.usedPercent > fullest->usedPercent)
             fullest = &m;
     if (fullest) {
-        disk.penalty = linearPenalty(fullest->usedPercent, m_config.diskWarnPercent, m_config.diskMaxPenalty);
+        disk.penalty = linearPenalty(
+            fullest->usedPercent, m_config.diskWarnPercent, m_config.diskMaxPenalty);
         disk.detail = QStringLiteral("%1 %2 used (warn above %3)")
-                          .arg(fullest->mountPoint, pct(fullest->usedPercent), pct(m_config.diskWarnPercent));
+                          .arg(fullest->mountPoint, pct(fullest->usedPercent),
+                              pct(m_config.diskWarnPercent));
     }
     r.components.append(disk);
 
@@ -51,16 +58,25 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
         totalWeight += t.weight;
     bool criticalDown = false;
     for (const auto &t : targets) {
-        const double share = totalWeight > 0 ? m_config.targetsMaxPenalty * t.weight / totalWeight : 0;
+        const double share
+            = totalWeight > 0 ? m_config.targetsMaxPenalty * t.weight / totalWeight : 0;
         double factor = 0;
         switch (t.state) {
-        case TargetState::Up: factor = 0; break;
-        case TargetState::Degraded: factor = 0.5; break;
-        case TargetState::Down: factor = 1; break;
+        case TargetState::Up:
+            factor = 0;
+            break;
+        case TargetState::Degraded:
+            factor = 0.5;
+            break;
+        case TargetState::Down:
+            factor = 1;
+            break;
         // Not probed yet: no evidence either way, so a quarter, enough to show it is unproven.
-        case TargetState::Unknown: factor = 0.25; break;
+        case TargetState::Unknown:
+            factor = 0.25;
+            break;
         }
-        ScoreComponent c{QStringLiteral("target:") + t.name, share * factor, share, QString()};
+        ScoreComponent c { QStringLiteral("target:") + t.name, share * factor, share, QString() };
         c.detail = QStringLiteral("%1 %2").arg(t.name, toString(t.state));
         if (!t.lastError.isEmpty() && t.state != TargetState::Up)
             c.detail += QStringLiteral(": ") + t.lastError;
@@ -72,9 +88,9 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
     }
 
     for (const auto &s : stalled) {
-        r.components.append({QStringLiteral("watchdog:") + s.name, m_config.watchdogPenalty,
-                             m_config.watchdogPenalty,
-                             QStringLiteral("%1 thread silent for %2 ms").arg(s.name).arg(s.silentForMs)});
+        r.components.append({ QStringLiteral("watchdog:") + s.name, m_config.watchdogPenalty,
+            m_config.watchdogPenalty,
+            QStringLiteral("%1 thread silent for %2 ms").arg(s.name).arg(s.silentForMs) });
     }
 
     double penalty = 0;
@@ -82,13 +98,16 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
         penalty += c.penalty;
     double score = qBound(0.0, 100.0 - penalty, 100.0);
     if (criticalDown && score > m_config.criticalDownCap) {
-        r.components.append({QStringLiteral("critical-target-cap"), score - m_config.criticalDownCap,
-                             100, QStringLiteral("a critical target is DOWN: score capped at %1")
-                                      .arg(m_config.criticalDownCap)});
+        r.components.append(
+            { QStringLiteral("critical-target-cap"), score - m_config.criticalDownCap, 100,
+                QStringLiteral("a critical target is DOWN: score capped at %1")
+                    .arg(m_config.criticalDownCap) });
         score = m_config.criticalDownCap;
     }
     r.score = std::round(score * 10.0) / 10.0;
-    r.state = r.score >= 80 ? HealthState::Healthy : r.score >= 50 ? HealthState::Degraded : HealthState::Critical;
+    r.state = r.score >= 80 ? HealthState::Healthy
+        : r.score >= 50     ? HealthState::Degraded
+                            : HealthState::Critical;
     return r;
 }
 

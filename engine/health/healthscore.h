@@ -19,10 +19,13 @@ struct StalledComponent
 class HealthScore
 {
 public:
-    explicit HealthScore(ScoreConfig config = {}) : m_config(config) {}
+    explicit HealthScore(ScoreConfig config = {})
+        : m_config(config)
+    {
+    }
 
     HealthReport compute(const HostSample &host, const QList<TargetStatus> &targets,
-                         const QList<StalledComponent> &stalled, qint64 nowMs) const;
+        const QList<StalledComponent> &stalled, qint64 nowMs) const;
 
     // The host part of the score can only use a sample that has rates; before the first one
     // (the first second after start) CPU is not judged.

@@ -11,7 +11,7 @@ struct MountUsage
     QString mountPoint;
     QString device;
     quint64 totalBytes = 0;
-    quint64 freeBytes = 0;  // available to unprivileged users (statvfs f_bavail)
+    quint64 freeBytes = 0; // available to unprivileged users (statvfs f_bavail)
     double usedPercent = 0; // of the space unprivileged users can reach
 };
 
@@ -22,13 +22,13 @@ struct HostSample
     qint64 timestampMs = 0;
     bool hasRates = false;
 
-    double cpuPercent = 0;          // all cores, 0..100
-    QList<double> cpuPerCore;       // one entry per core, 0..100
+    double cpuPercent = 0; // all cores, 0..100
+    QList<double> cpuPerCore; // one entry per core, 0..100
     double load1 = 0, load5 = 0, load15 = 0;
 
     quint64 memTotalBytes = 0;
     quint64 memAvailableBytes = 0;
-    quint64 memUsedBytes = 0;       // total - available
+    quint64 memUsedBytes = 0; // total - available
     double memUsedPercent = 0;
     quint64 swapTotalBytes = 0;
     quint64 swapUsedBytes = 0;
@@ -48,7 +48,7 @@ struct HostSample
     int processThreads = 0;
     int processOpenFds = 0;
     quint64 processRssBytes = 0;
-    double processCpuPercent = 0;   // of one core
+    double processCpuPercent = 0; // of one core
     double processCpuSecondsTotal = 0;
 };
 

@@ -36,8 +36,8 @@ double round2(double v)
 
 } // namespace
 
-HostSampler::HostSampler(qint64 intervalMs, QStringList ignoredFsTypes, Clock *clock, QString procRoot,
-                         QObject *parent)
+HostSampler::HostSampler(
+    qint64 intervalMs, QStringList ignoredFsTypes, Clock *clock, QString procRoot, QObject *parent)
     : QObject(parent)
     , m_intervalMs(intervalMs)
     , m_ignoredFsTypes(std::move(ignoredFsTypes))
@@ -45,7 +45,8 @@ HostSampler::HostSampler(qint64 intervalMs, QStringList ignoredFsTypes, Clock *c
     , m_procRoot(std::move(procRoot))
 {
     const QDir sysBlock(QStringLiteral("/sys/block"));
-    for (const QString &name : sysBlock.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::System)) {
+    for (const QString &name :
+        sysBlock.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::System)) {
         if (!name.startsWith(QLatin1String("loop")) && !name.startsWith(QLatin1String("ram")))
             m_wholeDisks.append(name);
     }
@@ -82,10 +83,13 @@ QByteArray HostSampler::readProc(const QString &relative) const
 
 void HostSampler::sampleMounts(HostSample &s) const
 {
-    const auto mounts = ProcParser::parseMounts(readProc(QStringLiteral("self/mounts")), m_ignoredFsTypes);
+    const auto mounts
+        = ProcParser::parseMounts(readProc(QStringLiteral("self/mounts")), m_ignoredFsTypes);
     QList<unsigned long> seenDevices;
     for (const auto &m : mounts) {
-        struct statvfs st{};
+        struct statvfs st
+        {
+        };
         if (::statvfs(QFile::encodeName(m.mountPoint).constData(), &st) != 0 || st.f_blocks == 0)
             continue;
         if (seenDevices.contains(st.f_fsid))
@@ -113,10 +117,12 @@ HostSample HostSampler::sampleNow()
     const auto cpu = ProcParser::parseStat(readProc(QStringLiteral("stat")));
     const auto load = ProcParser::parseLoadAvg(readProc(QStringLiteral("loadavg")));
     const auto mem = ProcParser::parseMemInfo(readProc(QStringLiteral("meminfo")));
-    const auto disk = ProcParser::parseDiskStats(readProc(QStringLiteral("diskstats")), m_wholeDisks);
+    const auto disk
+        = ProcParser::parseDiskStats(readProc(QStringLiteral("diskstats")), m_wholeDisks);
     const auto net = ProcParser::parseNetDev(readProc(QStringLiteral("net/dev")));
     const auto proc = ProcParser::parseProcessStatus(readProc(QStringLiteral("self/status")));
-    const quint64 procTicks = ProcParser::parseProcessCpuTicks(readProc(QStringLiteral("self/stat")));
+    const quint64 procTicks
+        = ProcParser::parseProcessCpuTicks(readProc(QStringLiteral("self/stat")));
 
     s.load1 = load.load1;
     s.load5 = load.load5;
@@ -124,7 +130,8 @@ HostSample HostSampler::sampleNow()
     s.memTotalBytes = mem.totalBytes;
     s.memAvailableBytes = mem.availableBytes;
     s.memUsedBytes = mem.totalBytes - mem.availableBytes;
-    s.memUsedPercent = mem.totalBytes ? round2(100.0 * double(s.memUsedBytes) / double(mem.totalBytes)) : 0;
+    s.memUsedPercent
+        = mem.totalBytes ? round2(100.0 * double(s.memUsedBytes) / double(mem.totalBytes)) : 0;
     s.swapTotalBytes = mem.swapTotalBytes;
     s.swapUsedBytes = mem.swapTotalBytes - qMin(mem.swapFreeBytes, mem.swapTotalBytes);
     s.processThreads = proc.threads;
@@ -143,18 +150,23 @@ HostSample HostSampler::sampleNow()
     const double seconds = double(s.timestampMs - m_prevMs) / 1000.0;
     if (m_havePrevious && seconds > 0) {
         s.hasRates = true;
-        s.cpuPercent = round2(percentOf(delta(cpu.all.busy, m_prevCpu.all.busy),
-                                        delta(cpu.all.total, m_prevCpu.all.total)));
+        s.cpuPercent = round2(percentOf(
+            delta(cpu.all.busy, m_prevCpu.all.busy), delta(cpu.all.total, m_prevCpu.all.total)));
         for (int i = 0; i < cpu.perCore.size(); ++i) {
             const auto prev = m_prevCpu.perCore.value(i);
             s.cpuPerCore.append(round2(percentOf(delta(cpu.perCore.at(i).busy, prev.busy),
-                                                 delta(cpu.perCore.at(i).total, prev.total))));
+                delta(cpu.perCore.at(i).total, prev.total))));
         }
-        s.diskReadBytesPerSec = std::round(double(delta(disk.readBytes, m_prevDisk.readBytes)) / seconds);
-        s.diskWriteBytesPerSec = std::round(double(delta(disk.writeBytes, m_prevDisk.writeBytes)) / seconds);
-        s.netRxBytesPerSec = std::round(double(delta(net.readBytes, m_prevNet.readBytes)) / seconds);
-        s.netTxBytesPerSec = std::round(double(delta(net.writeBytes, m_prevNet.writeBytes)) / seconds);
-        s.processCpuPercent = round2(100.0 * double(delta(procTicks, m_prevProcTicks)) / ticksPerSecond / seconds);
+        s.diskReadBytesPerSec
+            = std::round(double(delta(disk.readBytes, m_prevDisk.readBytes)) / seconds);
+        s.diskWriteBytesPerSec
+            = std::round(double(delta(disk.writeBytes, m_prevDisk.writeBytes)) / seconds);
+        s.netRxBytesPerSec
+            = std::round(double(delta(net.readBytes, m_prevNet.readBytes)) / seconds);
+        s.netTxBytesPerSec
+            = std::round(double(delta(net.writeBytes, m_prevNet.writeBytes)) / seconds);
+        s.processCpuPercent
+            = round2(100.0 * double(delta(procTicks, m_prevProcTicks)) / ticksPerSecond / seconds);
     } else {
         for (int i = 0; i < cpu.perCore.size(); ++i)
             s.cpuPerCore.append(0);

@@ -21,7 +21,7 @@ class HostSampler : public QObject
     Q_OBJECT
 public:
     explicit HostSampler(qint64 intervalMs, QStringList ignoredFsTypes = {}, Clock *clock = nullptr,
-                         QString procRoot = QStringLiteral("/proc"), QObject *parent = nullptr);
+        QString procRoot = QStringLiteral("/proc"), QObject *parent = nullptr);
 
     // Takes one sample now; rates are against the previous call.
     HostSample sampleNow();
@@ -46,7 +46,7 @@ private:
     Clock *m_clock;
     QString m_procRoot;
     QTimer *m_timer = nullptr;
-    std::atomic<qint64> m_lastSampleMs{0};
+    std::atomic<qint64> m_lastSampleMs { 0 };
 
     bool m_havePrevious = false;
     qint64 m_prevMs = 0;

@@ -108,28 +108,30 @@ MemInfo parseMemInfo(const QByteArray &text)
 
 QList<Mount> parseMounts(const QByteArray &text, const QStringList &extraIgnoredTypes)
 {
-    static const QSet<QString> pseudo = {
-        QStringLiteral("proc"), QStringLiteral("sysfs"), QStringLiteral("devtmpfs"),
-        QStringLiteral("devpts"), QStringLiteral("tmpfs"), QStringLiteral("cgroup"),
-        QStringLiteral("cgroup2"), QStringLiteral("pstore"), QStringLiteral("securityfs"),
-        QStringLiteral("debugfs"), QStringLiteral("tracefs"), QStringLiteral("mqueue"),
-        QStringLiteral("hugetlbfs"), QStringLiteral("fusectl"), QStringLiteral("configfs"),
-        QStringLiteral("bpf"), QStringLiteral("autofs"), QStringLiteral("binfmt_misc"),
-        QStringLiteral("rpc_pipefs"), QStringLiteral("nsfs"), QStringLiteral("squashfs"),
-        QStringLiteral("efivarfs"), QStringLiteral("ramfs"), QStringLiteral("selinuxfs"),
-        QStringLiteral("fuse.gvfsd-fuse"), QStringLiteral("fuse.portal"), QStringLiteral("overlay.lower")};
+    static const QSet<QString> pseudo = { QStringLiteral("proc"), QStringLiteral("sysfs"),
+        QStringLiteral("devtmpfs"), QStringLiteral("devpts"), QStringLiteral("tmpfs"),
+        QStringLiteral("cgroup"), QStringLiteral("cgroup2"), QStringLiteral("pstore"),
+        QStringLiteral("securityfs"), QStringLiteral("debugfs"), QStringLiteral("tracefs"),
+        QStringLiteral("mqueue"), QStringLiteral("hugetlbfs"), QStringLiteral("fusectl"),
+        QStringLiteral("configfs"), QStringLiteral("bpf"), QStringLiteral("autofs"),
+        QStringLiteral("binfmt_misc"), QStringLiteral("rpc_pipefs"), QStringLiteral("nsfs"),
+        QStringLiteral("squashfs"), QStringLiteral("efivarfs"), QStringLiteral("ramfs"),
+        QStringLiteral("selinuxfs"), QStringLiteral("fuse.gvfsd-fuse"),
+        QStringLiteral("fuse.portal"), QStringLiteral("overlay.lower") };
     QList<Mount> out;
     QSet<QString> seenPoints;
     for (const QByteArray &line : text.split('\n')) {
         const QList<QByteArray> f = fields(line);
         if (f.size() < 3)
             continue;
-        Mount m{decodeOctal(f.at(0)), decodeOctal(f.at(1)), QString::fromLatin1(f.at(2))};
+        Mount m { decodeOctal(f.at(0)), decodeOctal(f.at(1)), QString::fromLatin1(f.at(2)) };
         if (pseudo.contains(m.fsType) || extraIgnoredTypes.contains(m.fsType))
             continue;
         // Bind mounts of single files (container /etc/hosts and friends) are not disks.
-        if (m.mountPoint.startsWith(QLatin1String("/etc/")) || m.mountPoint.startsWith(QLatin1String("/proc/"))
-            || m.mountPoint.startsWith(QLatin1String("/sys/")) || m.mountPoint.startsWith(QLatin1String("/dev/")))
+        if (m.mountPoint.startsWith(QLatin1String("/etc/"))
+            || m.mountPoint.startsWith(QLatin1String("/proc/"))
+            || m.mountPoint.startsWith(QLatin1String("/sys/"))
+            || m.mountPoint.startsWith(QLatin1String("/dev/")))
             continue;
         if (seenPoints.contains(m.mountPoint))
             continue;
@@ -171,7 +173,7 @@ IoTotals parseNetDev(const QByteArray &text)
         const QList<QByteArray> f = fields(line.mid(colon + 1));
         if (f.size() < 9)
             continue;
-        t.readBytes += f.at(0).toULongLong();  // received
+        t.readBytes += f.at(0).toULongLong(); // received
         t.writeBytes += f.at(8).toULongLong(); // transmitted
     }
     return t;

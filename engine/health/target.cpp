@@ -1,15 +1,19 @@
-#include "health/healthreport.h"
 #include "health/target.h"
+#include "health/healthreport.h"
 
 namespace Shivx {
 
 QString toString(TargetKind kind)
 {
     switch (kind) {
-    case TargetKind::Http: return QStringLiteral("http");
-    case TargetKind::Tcp: return QStringLiteral("tcp");
-    case TargetKind::Process: return QStringLiteral("process");
-    case TargetKind::Command: return QStringLiteral("command");
+    case TargetKind::Http:
+        return QStringLiteral("http");
+    case TargetKind::Tcp:
+        return QStringLiteral("tcp");
+    case TargetKind::Process:
+        return QStringLiteral("process");
+    case TargetKind::Command:
+        return QStringLiteral("command");
     }
     return {};
 }
@@ -17,10 +21,14 @@ QString toString(TargetKind kind)
 QString toString(TargetState state)
 {
     switch (state) {
-    case TargetState::Unknown: return QStringLiteral("UNKNOWN");
-    case TargetState::Up: return QStringLiteral("UP");
-    case TargetState::Degraded: return QStringLiteral("DEGRADED");
-    case TargetState::Down: return QStringLiteral("DOWN");
+    case TargetState::Unknown:
+        return QStringLiteral("UNKNOWN");
+    case TargetState::Up:
+        return QStringLiteral("UP");
+    case TargetState::Degraded:
+        return QStringLiteral("DEGRADED");
+    case TargetState::Down:
+        return QStringLiteral("DOWN");
     }
     return {};
 }
@@ -28,9 +36,12 @@ QString toString(TargetState state)
 QString toString(HealthState state)
 {
     switch (state) {
-    case HealthState::Healthy: return QStringLiteral("healthy");
-    case HealthState::Degraded: return QStringLiteral("degraded");
-    case HealthState::Critical: return QStringLiteral("critical");
+    case HealthState::Healthy:
+        return QStringLiteral("healthy");
+    case HealthState::Degraded:
+        return QStringLiteral("degraded");
+    case HealthState::Critical:
+        return QStringLiteral("critical");
     }
     return {};
 }

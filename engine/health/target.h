@@ -75,7 +75,7 @@ struct TargetStatus
     int consecutiveFailures = 0;
     int consecutiveSuccesses = 0;
     int transitionsLastMinutes = 0; // state changes in the flap window, for DEGRADED (flapping)
-    double latencyMs = 0;           // of the last probe
+    double latencyMs = 0; // of the last probe
     QString lastError;
     qint64 lastCheckMs = 0;
     qint64 lastChangeMs = 0;

@@ -54,7 +54,7 @@ struct TargetMonitor::Private
         // Recovery: the breaker every attempt passes, and the retries of one check.
         std::shared_ptr<CircuitBreaker> breaker;
         RetryPolicy retry;
-        int attempt = 0;            // of the check in progress; 0 = none
+        int attempt = 0; // of the check in progress; 0 = none
         QTimer *retryTimer = nullptr;
         qint64 ignoreUntilMs = 0; // results before this are dropped (see resetTarget)
     };
@@ -129,7 +129,8 @@ void TargetMonitor::Private::startAttempt(Entry *entry)
     if (entry->breaker && !entry->breaker->tryAcquire()) {
         // Not sent: the breaker protects the target (and us) from calls known to fail.
         entry->attempt = 0;
-        report(entry, entry->machine.applyRejected(TargetMonitor::circuitOpenReason(), clock->nowMs()));
+        report(entry,
+            entry->machine.applyRejected(TargetMonitor::circuitOpenReason(), clock->nowMs()));
         return;
     }
     Probe *probe = Probe::create(
@@ -302,8 +303,8 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
     Q_EMIT targetsUpdated(list);
 }
 
-void TargetMonitor::resetTarget(const QString &name, TargetState state, qint64 ignoreProbesUntilMs,
-                                const QString &reason)
+void TargetMonitor::resetTarget(
+    const QString &name, TargetState state, qint64 ignoreProbesUntilMs, const QString &reason)
 {
     for (auto &entry : d->entries) {
         if (entry->machine.spec().name != name)

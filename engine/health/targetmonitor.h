@@ -46,20 +46,20 @@ public Q_SLOTS:
     // `ignoreProbesUntilMs` (epoch ms): the supervisor calls it after a restart (startup
     // grace) and during a crash loop. Unknown names are ignored.
     void resetTarget(const QString &name, Shivx::TargetState state, qint64 ignoreProbesUntilMs,
-                     const QString &reason);
+        const QString &reason);
 
 Q_SIGNALS:
     // Emitted on the monitor thread after every completed probe and after setTargets (new
     // targets as UNKNOWN), with the full list.
     void targetsUpdated(const QList<Shivx::TargetStatus> &targets);
     // Emitted on the monitor thread when a target's state changes.
-    void targetTransitioned(const QString &name, Shivx::TargetState from, Shivx::TargetState to,
-                            const QString &reason);
+    void targetTransitioned(
+        const QString &name, Shivx::TargetState from, Shivx::TargetState to, const QString &reason);
 
 private:
     struct Private;
     Private *d;
-    std::atomic<qint64> m_heartbeatMs{0};
+    std::atomic<qint64> m_heartbeatMs { 0 };
     mutable QMutex m_mutex;
 };
 

@@ -128,7 +128,8 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
     return t;
 }
 
-TargetStateMachine::Transition TargetStateMachine::applyRejected(const QString &reason, qint64 nowMs)
+TargetStateMachine::Transition TargetStateMachine::applyRejected(
+    const QString &reason, qint64 nowMs)
 {
     Transition t;
     t.reason = reason;

@@ -15,9 +15,12 @@ namespace {
 QString actionFor(BreakerState to)
 {
     switch (to) {
-    case BreakerState::Open: return QStringLiteral("breaker.opened");
-    case BreakerState::HalfOpen: return QStringLiteral("breaker.half_opened");
-    case BreakerState::Closed: return QStringLiteral("breaker.closed");
+    case BreakerState::Open:
+        return QStringLiteral("breaker.opened");
+    case BreakerState::HalfOpen:
+        return QStringLiteral("breaker.half_opened");
+    case BreakerState::Closed:
+        return QStringLiteral("breaker.closed");
     }
     return {};
 }
@@ -41,8 +44,8 @@ void BreakerRegistry::setAuditSink(AuditSink *audit)
     m_audit.store(audit);
 }
 
-std::shared_ptr<CircuitBreaker> BreakerRegistry::configure(const QString &name,
-                                                           const BreakerConfig &config)
+std::shared_ptr<CircuitBreaker> BreakerRegistry::configure(
+    const QString &name, const BreakerConfig &config)
 {
     QMutexLocker lock(&m_mutex);
     auto it = m_breakers.find(name);
@@ -82,23 +85,25 @@ QList<BreakerSnapshot> BreakerRegistry::snapshots() const
     return list;
 }
 
-Result<BreakerSnapshot> BreakerRegistry::force(const QString &name, BreakerForce force,
-                                               const QString &actor)
+Result<BreakerSnapshot> BreakerRegistry::force(
+    const QString &name, BreakerForce force, const QString &actor)
 {
     const std::shared_ptr<CircuitBreaker> breaker = find(name);
     if (!breaker)
-        return makeError("breaker.not_found", QStringLiteral("no circuit breaker named \"%1\"").arg(name));
+        return makeError(
+            "breaker.not_found", QStringLiteral("no circuit breaker named \"%1\"").arg(name));
     const BreakerSnapshot before = breaker->snapshot();
     breaker->force(force);
-    qCInfo(lcBreaker).noquote() << "breaker" << name << "forced" << toString(force) << "by" << actor;
+    qCInfo(lcBreaker).noquote() << "breaker" << name << "forced" << toString(force) << "by"
+                                << actor;
     if (AuditSink *audit = m_audit.load()) {
-        audit->record(AuditEvent{AuditStreams::operatorActions(), actor,
-                                   QStringLiteral("breaker.forced"),
-                                   QJsonObject{{QStringLiteral("breaker"), name},
-                                               {QStringLiteral("force"), toString(force)},
-                                               {QStringLiteral("previous_state"), toString(before.state)},
-                                               {QStringLiteral("previous_force"), toString(before.force)}},
-                                   m_clock->nowMs()});
+        audit->record(
+            AuditEvent { AuditStreams::operatorActions(), actor, QStringLiteral("breaker.forced"),
+                QJsonObject { { QStringLiteral("breaker"), name },
+                    { QStringLiteral("force"), toString(force) },
+                    { QStringLiteral("previous_state"), toString(before.state) },
+                    { QStringLiteral("previous_force"), toString(before.force) } },
+                m_clock->nowMs() });
     }
     return breaker->snapshot();
 }
@@ -108,13 +113,12 @@ void BreakerRegistry::onTransition(const BreakerTransition &t)
     qCInfo(lcBreaker).noquote() << "breaker" << t.name << toString(t.from) << "->" << toString(t.to)
                                 << "(" + t.reason + ")";
     if (AuditSink *audit = m_audit.load()) {
-        audit->record(AuditEvent{AuditStreams::resilience(), QStringLiteral("engine"),
-                                   actionFor(t.to),
-                                   QJsonObject{{QStringLiteral("breaker"), t.name},
-                                               {QStringLiteral("from"), toString(t.from)},
-                                               {QStringLiteral("to"), toString(t.to)},
-                                               {QStringLiteral("reason"), t.reason}},
-                                   t.atMs});
+        audit->record(AuditEvent { AuditStreams::resilience(), QStringLiteral("engine"),
+            actionFor(t.to),
+            QJsonObject { { QStringLiteral("breaker"), t.name },
+                { QStringLiteral("from"), toString(t.from) },
+                { QStringLiteral("to"), toString(t.to) }, { QStringLiteral("reason"), t.reason } },
+            t.atMs });
     }
     Q_EMIT transitioned(t);
 }

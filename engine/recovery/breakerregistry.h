@@ -27,8 +27,8 @@ class BreakerRegistry : public QObject
     Q_OBJECT
 public:
     // `audit` may be null (nothing recorded); it must outlive the registry.
-    explicit BreakerRegistry(Clock *clock = nullptr, AuditSink *audit = nullptr,
-                             QObject *parent = nullptr);
+    explicit BreakerRegistry(
+        Clock *clock = nullptr, AuditSink *audit = nullptr, QObject *parent = nullptr);
     ~BreakerRegistry() override;
 
     // The breaker called `name`, created with `config`, or the existing one retuned to

@@ -12,9 +12,12 @@ namespace Shivx {
 QString toString(BreakerState state)
 {
     switch (state) {
-    case BreakerState::Closed: return QStringLiteral("closed");
-    case BreakerState::Open: return QStringLiteral("open");
-    case BreakerState::HalfOpen: return QStringLiteral("half_open");
+    case BreakerState::Closed:
+        return QStringLiteral("closed");
+    case BreakerState::Open:
+        return QStringLiteral("open");
+    case BreakerState::HalfOpen:
+        return QStringLiteral("half_open");
     }
     return {};
 }
@@ -22,16 +25,19 @@ QString toString(BreakerState state)
 QString toString(BreakerForce force)
 {
     switch (force) {
-    case BreakerForce::Auto: return QStringLiteral("auto");
-    case BreakerForce::Open: return QStringLiteral("open");
-    case BreakerForce::Closed: return QStringLiteral("closed");
+    case BreakerForce::Auto:
+        return QStringLiteral("auto");
+    case BreakerForce::Open:
+        return QStringLiteral("open");
+    case BreakerForce::Closed:
+        return QStringLiteral("closed");
     }
     return {};
 }
 
 bool parseBreakerForce(const QString &text, BreakerForce *out)
 {
-    for (BreakerForce f : {BreakerForce::Auto, BreakerForce::Open, BreakerForce::Closed}) {
+    for (BreakerForce f : { BreakerForce::Auto, BreakerForce::Open, BreakerForce::Closed }) {
         if (text == toString(f)) {
             *out = f;
             return true;
@@ -49,8 +55,8 @@ bool BreakerSnapshot::operator==(const BreakerSnapshot &o) const
         && timeInStateMs == o.timeInStateMs && lastReason == o.lastReason;
 }
 
-CircuitBreaker::CircuitBreaker(QString name, const BreakerConfig &config, Clock *clock,
-                               TransitionCallback onTransition)
+CircuitBreaker::CircuitBreaker(
+    QString name, const BreakerConfig &config, Clock *clock, TransitionCallback onTransition)
     : m_name(std::move(name))
     , m_clock(clock ? clock : Clock::system())
     , m_onTransition(std::move(onTransition))
@@ -75,7 +81,7 @@ int CircuitBreaker::assignStripe()
 {
     // Threads take stripes round-robin on first use; more threads than stripes share, which
     // only costs contention, never counts (fetch_add either way).
-    static std::atomic<int> next{0};
+    static std::atomic<int> next { 0 };
     s_stripe = next.fetch_add(1, std::memory_order_relaxed) % CallStripes;
     return s_stripe;
 }
@@ -92,8 +98,7 @@ Q_NEVER_INLINE bool CircuitBreaker::acquireSlow()
         } else if (state == BreakerState::Open) {
             const bool pinned = BreakerForce(m_force.load()) == BreakerForce::Open;
             if (!pinned && m_clock->nowMs() - m_lastTransitionMs.load() >= m_recoveryTimeoutMs) {
-                changed = transitionLocked(
-                    BreakerState::HalfOpen,
+                changed = transitionLocked(BreakerState::HalfOpen,
                     QStringLiteral("recovery timeout of %1 passed")
                         .arg(TimeUtil::formatDurationMs(m_recoveryTimeoutMs)));
                 m_trialsInFlight = 1;
@@ -131,8 +136,8 @@ Q_NEVER_INLINE void CircuitBreaker::successSlow()
             return; // a call let through before the breaker opened
         m_trialsInFlight = qMax(0, m_trialsInFlight - 1);
         if (++m_trialSuccesses >= m_halfOpenMaxCalls)
-            changed = transitionLocked(
-                BreakerState::Closed, m_halfOpenMaxCalls == 1
+            changed = transitionLocked(BreakerState::Closed,
+                m_halfOpenMaxCalls == 1
                     ? QStringLiteral("trial call succeeded")
                     : QStringLiteral("%1 trial calls succeeded").arg(m_halfOpenMaxCalls));
     }
@@ -255,8 +260,8 @@ BreakerSnapshot CircuitBreaker::snapshot() const
     s.failures = m_failures.load();
     s.rejections = m_rejections.load();
     s.consecutiveFailures = m_consecutiveFailures.load();
-    s.windowCalls = int(qMin<quint64>(m_windowNext.load() - m_windowStart.load(),
-                                      quint64(s.config.windowSize)));
+    s.windowCalls = int(
+        qMin<quint64>(m_windowNext.load() - m_windowStart.load(), quint64(s.config.windowSize)));
     s.windowFailures = qMax(0, m_windowFailures.load());
     s.lastTransitionMs = m_lastTransitionMs.load();
     s.timeInStateMs = qMax<qint64>(0, m_clock->nowMs() - s.lastTransitionMs);
@@ -297,8 +302,8 @@ Q_NEVER_INLINE void CircuitBreaker::recordWindow(bool failure)
         return;
     const int size = m_windowSize.load(std::memory_order_relaxed);
     const quint64 index = m_windowNext.fetch_add(1, std::memory_order_relaxed);
-    const quint8 old = m_window[index % quint64(size)].exchange(failure ? 1 : 0,
-                                                                 std::memory_order_relaxed);
+    const quint8 old
+        = m_window[index % quint64(size)].exchange(failure ? 1 : 0, std::memory_order_relaxed);
     if (old != quint8(failure))
         m_windowFailures.fetch_add(failure ? 1 : -1, std::memory_order_relaxed);
 }

@@ -54,15 +54,15 @@ struct BreakerSnapshot
     BreakerState state = BreakerState::Closed;
     BreakerForce force = BreakerForce::Auto;
     BreakerConfig config;
-    quint64 calls = 0;        // calls let through
+    quint64 calls = 0; // calls let through
     quint64 failures = 0;
-    quint64 rejections = 0;   // calls refused while OPEN (or HALF_OPEN with no trial left)
+    quint64 rejections = 0; // calls refused while OPEN (or HALF_OPEN with no trial left)
     int consecutiveFailures = 0;
-    int windowCalls = 0;      // calls in the sliding window so far (at most windowSize)
+    int windowCalls = 0; // calls in the sliding window so far (at most windowSize)
     int windowFailures = 0;
     qint64 lastTransitionMs = 0; // epoch ms of the last state change (creation at first)
-    qint64 timeInStateMs = 0;    // at the time of the snapshot
-    QString lastReason;          // why the breaker is in its state ("5 consecutive failures")
+    qint64 timeInStateMs = 0; // at the time of the snapshot
+    QString lastReason; // why the breaker is in its state ("5 consecutive failures")
 
     bool operator==(const BreakerSnapshot &o) const;
     bool operator!=(const BreakerSnapshot &o) const { return !(*this == o); }
@@ -92,7 +92,7 @@ public:
     using TransitionCallback = std::function<void(const BreakerTransition &)>;
 
     CircuitBreaker(QString name, const BreakerConfig &config, Clock *clock = nullptr,
-                   TransitionCallback onTransition = {});
+        TransitionCallback onTransition = {});
     ~CircuitBreaker();
 
     CircuitBreaker(const CircuitBreaker &) = delete;
@@ -115,8 +115,7 @@ public:
     void recordSuccess()
     {
         if (m_state.load(std::memory_order_acquire) == int(BreakerState::Closed)
-            && m_consecutiveFailures.load(std::memory_order_relaxed) == 0
-            && windowNeedsNoSuccess())
+            && m_consecutiveFailures.load(std::memory_order_relaxed) == 0 && windowNeedsNoSuccess())
             return;
         successSlow();
     }
@@ -148,8 +147,8 @@ private:
     TransitionCallback m_onTransition;
 
     // Read on the hot path, so atomics; written under m_mutex.
-    std::atomic<int> m_state{int(BreakerState::Closed)};
-    std::atomic<int> m_force{int(BreakerForce::Auto)};
+    std::atomic<int> m_state { int(BreakerState::Closed) };
+    std::atomic<int> m_force { int(BreakerForce::Auto) };
     std::atomic<int> m_failureThreshold;
     std::atomic<int> m_failureRatePercent;
     std::atomic<int> m_windowSize;
@@ -158,13 +157,10 @@ private:
     // a cache line of its own thread instead of one line bounced between all cores.
     struct alignas(64) CallStripe
     {
-        std::atomic<quint64> count{0};
+        std::atomic<quint64> count { 0 };
     };
     static constexpr int CallStripes = 16;
-    static int stripeOfThisThread()
-    {
-        return s_stripe >= 0 ? s_stripe : assignStripe();
-    }
+    static int stripeOfThisThread() { return s_stripe >= 0 ? s_stripe : assignStripe(); }
     static int assignStripe();
     // initial-exec: the engine is built -fPIC, and the default TLS model would make every
     // call go through __tls_get_addr, costing more than the rest of the hot path.
@@ -182,18 +178,18 @@ private:
                     >= quint64(m_windowSize.load(std::memory_order_relaxed)));
     }
     std::unique_ptr<CallStripe[]> m_calls;
-    std::atomic<quint64> m_failures{0};
-    std::atomic<quint64> m_rejections{0};
-    std::atomic<int> m_consecutiveFailures{0};
+    std::atomic<quint64> m_failures { 0 };
+    std::atomic<quint64> m_rejections { 0 };
+    std::atomic<int> m_consecutiveFailures { 0 };
 
     // Count-based sliding window: slot i holds 1 for a failure, 0 for a success. Swapping a
     // slot with exchange() keeps m_windowFailures equal to the sum of the slots without a lock.
     std::unique_ptr<std::atomic<quint8>[]> m_window;
-    std::atomic<quint64> m_windowNext{0};  // calls recorded into the window, ever
-    std::atomic<quint64> m_windowStart{0}; // m_windowNext when the window last restarted
-    std::atomic<int> m_windowFailures{0};
+    std::atomic<quint64> m_windowNext { 0 }; // calls recorded into the window, ever
+    std::atomic<quint64> m_windowStart { 0 }; // m_windowNext when the window last restarted
+    std::atomic<int> m_windowFailures { 0 };
 
-    std::atomic<qint64> m_lastTransitionMs{0};
+    std::atomic<qint64> m_lastTransitionMs { 0 };
 
     mutable QMutex m_mutex; // guards the fields below and every state change
     qint64 m_recoveryTimeoutMs;

@@ -38,7 +38,8 @@ void ProcessLog::rotate()
     const QString base = m_name + QStringLiteral(".log");
     dir.remove(QStringLiteral("%1.%2").arg(base).arg(m_keptFiles));
     for (int i = m_keptFiles - 1; i >= 1; --i)
-        dir.rename(QStringLiteral("%1.%2").arg(base).arg(i), QStringLiteral("%1.%2").arg(base).arg(i + 1));
+        dir.rename(
+            QStringLiteral("%1.%2").arg(base).arg(i), QStringLiteral("%1.%2").arg(base).arg(i + 1));
     dir.rename(base, base + QStringLiteral(".1"));
 }
 
@@ -89,8 +90,9 @@ QStringList ProcessLog::append(const QByteArray &data)
 
 QStringList ProcessLog::note(const QString &text)
 {
-    const QString line = QStringLiteral("--- %1 %2 ---")
-                             .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), text);
+    const QString line
+        = QStringLiteral("--- %1 %2 ---")
+              .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), text);
     // A note must not glue itself to a partial line of the process: that line ends here.
     QStringList lines;
     if (!m_partial.isEmpty())

@@ -22,17 +22,17 @@ struct ProcessSnapshot
 {
     QString name;
     ProcessState state = ProcessState::Stopped;
-    qint64 pid = 0;             // 0 when no process runs
-    qint64 startedAtMs = 0;     // of the current or last run
-    int restarts = 0;           // starts after the first, for any reason
-    bool hasExited = false;     // whether lastExit* describe a run
+    qint64 pid = 0; // 0 when no process runs
+    qint64 startedAtMs = 0; // of the current or last run
+    int restarts = 0; // starts after the first, for any reason
+    bool hasExited = false; // whether lastExit* describe a run
     int lastExitCode = 0;
     int lastExitSignal = 0;
     qint64 lastExitMs = 0;
-    qint64 nextStartAtMs = 0;   // when Backoff or CrashLoop ends
-    int restartsInWindow = 0;   // automatic restarts counted toward the crash-loop limit
+    qint64 nextStartAtMs = 0; // when Backoff or CrashLoop ends
+    int restartsInWindow = 0; // automatic restarts counted toward the crash-loop limit
     QString logPath;
-    QString lastError;          // why the last start failed, or the log write error
+    QString lastError; // why the last start failed, or the log write error
 };
 
 // Something the supervisor did or saw, with a stable action code ("process.started",

@@ -21,8 +21,7 @@ const QString Engine = QStringLiteral("engine");
 } // namespace
 
 ProcessSupervisor::ProcessSupervisor(const QList<RecoverySpec> &specs, const QString &logDir,
-                                     Clock *clock, AuditSink *audit, RestartPlanner::Random random,
-                                     QObject *parent)
+    Clock *clock, AuditSink *audit, RestartPlanner::Random random, QObject *parent)
     : QObject(parent)
     , m_specs(specs)
     , m_logDir(logDir)
@@ -60,12 +59,14 @@ ProcessSupervisor::ProcessSupervisor(const QList<RecoverySpec> &specs, const QSt
             for (const RecoverySpec &s : std::as_const(m_specs)) {
                 if (s.name == name)
                     holdProbes(name, TargetState::Unknown, m_clock->nowMs() + s.startupGraceMs,
-                               QStringLiteral("process started; startup grace"));
+                        QStringLiteral("process started; startup grace"));
             }
         });
-        connect(p, &SupervisedProcess::crashLoopEntered, this, [this](const QString &name, qint64 untilMs) {
-            holdProbes(name, TargetState::Down, untilMs, QStringLiteral("crash loop: restarts paused"));
-        });
+        connect(p, &SupervisedProcess::crashLoopEntered, this,
+            [this](const QString &name, qint64 untilMs) {
+                holdProbes(name, TargetState::Down, untilMs,
+                    QStringLiteral("crash loop: restarts paused"));
+            });
     }
 }
 
@@ -108,25 +109,34 @@ bool ProcessSupervisor::request(const QString &name, const QString &actor, Op op
 {
     if (!isSupervised(name))
         return false;
-    static const char *const actions[] = {"process.start", "process.stop", "process.restart"};
+    static const char *const actions[] = { "process.start", "process.stop", "process.restart" };
     if (m_audit) {
-        m_audit->record(AuditEvent{AuditStreams::operatorActions(), actor,
-                                   QString::fromLatin1(actions[int(op)]),
-                                   {{QStringLiteral("process"), name}}, m_clock->nowMs()});
+        m_audit->record(AuditEvent { AuditStreams::operatorActions(), actor,
+            QString::fromLatin1(actions[int(op)]), { { QStringLiteral("process"), name } },
+            m_clock->nowMs() });
     }
     // m_processes is fixed after construction, so reading it here is safe; the process
     // objects themselves are only touched on their thread.
-    QMetaObject::invokeMethod(this, [this, name, actor, op] {
-        for (SupervisedProcess *p : std::as_const(m_processes)) {
-            if (p->name() != name || m_shutDown)
-                continue;
-            switch (op) {
-            case Op::Start: p->start(actor); break;
-            case Op::Stop: p->stop(actor); break;
-            case Op::Restart: p->restart(actor, SupervisedProcess::Reason::Operator); break;
+    QMetaObject::invokeMethod(
+        this,
+        [this, name, actor, op] {
+            for (SupervisedProcess *p : std::as_const(m_processes)) {
+                if (p->name() != name || m_shutDown)
+                    continue;
+                switch (op) {
+                case Op::Start:
+                    p->start(actor);
+                    break;
+                case Op::Stop:
+                    p->stop(actor);
+                    break;
+                case Op::Restart:
+                    p->restart(actor, SupervisedProcess::Reason::Operator);
+                    break;
+                }
             }
-        }
-    }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
     return true;
 }
 
@@ -135,14 +145,14 @@ void ProcessSupervisor::record(const ProcessEvent &event)
     if (m_audit) {
         QJsonObject data = event.data;
         data.insert(QStringLiteral("process"), event.process);
-        m_audit->record(AuditEvent{AuditStreams::resilience(), event.actor, event.action, data,
-                                   event.tsMs});
+        m_audit->record(
+            AuditEvent { AuditStreams::resilience(), event.actor, event.action, data, event.tsMs });
     }
     Q_EMIT eventOccurred(event);
 }
 
-void ProcessSupervisor::holdProbes(const QString &name, TargetState state, qint64 untilMs,
-                                   const QString &reason)
+void ProcessSupervisor::holdProbes(
+    const QString &name, TargetState state, qint64 untilMs, const QString &reason)
 {
     m_graceUntilMs.insert(name, untilMs);
     Q_EMIT targetResetRequested(name, state, untilMs, reason);
@@ -198,8 +208,8 @@ void ProcessSupervisor::onTargetsUpdated(const QList<TargetStatus> &targets)
                 e.process = t.name;
                 e.action = QStringLiteral("process.probe_restart");
                 e.actor = Engine;
-                e.data = {{QStringLiteral("failures"), t.consecutiveFailures},
-                          {QStringLiteral("error"), t.lastError}};
+                e.data = { { QStringLiteral("failures"), t.consecutiveFailures },
+                    { QStringLiteral("error"), t.lastError } };
                 record(e);
                 // Until the new run resets the target, further failures of the old run
                 // must not restart it again.
@@ -250,17 +260,18 @@ void ProcessSupervisor::runRestartCommand(const RecoverySpec &spec, int failures
         e.data.insert(QStringLiteral("timed_out"), process->property("timedOut").toBool());
         record(e);
         holdProbes(spec.name, TargetState::Unknown, e.tsMs + spec.startupGraceMs,
-                   QStringLiteral("restart command ran; startup grace"));
+            QStringLiteral("restart command ran; startup grace"));
         process->deleteLater();
     };
-    connect(process, &QProcess::finished, this, [process, done](int code, QProcess::ExitStatus status) {
-        done(status == QProcess::CrashExit ? QJsonObject{{QStringLiteral("signal"), code}}
-                                           : QJsonObject{{QStringLiteral("code"), code}});
-        Q_UNUSED(process)
-    });
+    connect(
+        process, &QProcess::finished, this, [process, done](int code, QProcess::ExitStatus status) {
+            done(status == QProcess::CrashExit ? QJsonObject { { QStringLiteral("signal"), code } }
+                                               : QJsonObject { { QStringLiteral("code"), code } });
+            Q_UNUSED(process)
+        });
     connect(process, &QProcess::errorOccurred, this, [process, done](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart)
-            done({{QStringLiteral("error"), process->errorString()}});
+            done({ { QStringLiteral("error"), process->errorString() } });
     });
     process->start();
     timeout->start(int(qMin<qint64>(spec.restartTimeoutMs, std::numeric_limits<int>::max())));

@@ -31,8 +31,7 @@ public:
     // `logDir`: where NAME.log files go (created on first output). `audit` may be null.
     // `random` is for the crash-loop jitter (tests pass a fixed one).
     ProcessSupervisor(const QList<RecoverySpec> &specs, const QString &logDir, Clock *clock,
-                      AuditSink *audit, RestartPlanner::Random random = {},
-                      QObject *parent = nullptr);
+        AuditSink *audit, RestartPlanner::Random random = {}, QObject *parent = nullptr);
     ~ProcessSupervisor() override;
 
     // Thread-safe: the latest state of every supervised process, in configuration order.
@@ -65,7 +64,7 @@ Q_SIGNALS:
     // probe results until `ignoreProbesUntilMs` (epoch ms): after a restart (UNKNOWN, for the
     // startup grace) and in a crash loop (DOWN, until the cooldown ends).
     void targetResetRequested(const QString &name, Shivx::TargetState state,
-                              qint64 ignoreProbesUntilMs, const QString &reason);
+        qint64 ignoreProbesUntilMs, const QString &reason);
 
 private:
     enum class Op { Start, Stop, Restart };
@@ -74,7 +73,7 @@ private:
     void runRestartCommand(const RecoverySpec &spec, int failures);
     void holdProbes(const QString &name, TargetState state, qint64 untilMs, const QString &reason);
 
-    QList<RecoverySpec> m_specs;   // immutable after construction
+    QList<RecoverySpec> m_specs; // immutable after construction
     QString m_logDir;
     Clock *m_clock;
     AuditSink *m_audit;

@@ -12,9 +12,9 @@ using Reader = Internal::ConfigReader;
 void readBreaker(Reader &r, const YAML::Node &n, const QString &path, BreakerConfig *b)
 {
     if (!r.checkKeys(n, path,
-                     {QStringLiteral("failure_threshold"), QStringLiteral("failure_rate"),
-                      QStringLiteral("window"), QStringLiteral("recovery_timeout"),
-                      QStringLiteral("half_open_calls")}))
+            { QStringLiteral("failure_threshold"), QStringLiteral("failure_rate"),
+                QStringLiteral("window"), QStringLiteral("recovery_timeout"),
+                QStringLiteral("half_open_calls") }))
         return;
     r.integer(n, path, "failure_threshold", &b->failureThreshold, 1, 1000);
     r.integer(n, path, "failure_rate", &b->failureRatePercent, 0, 100);
@@ -26,9 +26,9 @@ void readBreaker(Reader &r, const YAML::Node &n, const QString &path, BreakerCon
 void readRetry(Reader &r, const YAML::Node &n, const QString &path, RetryConfig *c)
 {
     if (!r.checkKeys(n, path,
-                     {QStringLiteral("max_attempts"), QStringLiteral("initial_delay"),
-                      QStringLiteral("multiplier"), QStringLiteral("max_delay"),
-                      QStringLiteral("jitter")}))
+            { QStringLiteral("max_attempts"), QStringLiteral("initial_delay"),
+                QStringLiteral("multiplier"), QStringLiteral("max_delay"),
+                QStringLiteral("jitter") }))
         return;
     r.integer(n, path, "max_attempts", &c->maxAttempts, 1, 100);
     r.duration(n, path, "initial_delay", &c->initialDelayMs, 0);
@@ -36,12 +36,16 @@ void readRetry(Reader &r, const YAML::Node &n, const QString &path, RetryConfig 
     r.duration(n, path, "max_delay", &c->maxDelayMs, 0);
     r.number(n, path, "jitter", &c->jitter, 0, 1);
     if (!r.failed() && c->maxDelayMs < c->initialDelayMs)
-        r.fail(n["max_delay"].IsDefined() ? n["max_delay"] : n, Reader::join(path, QStringLiteral("max_delay")),
-               QStringLiteral("must not be shorter than initial_delay (%1)")
-                   .arg(TimeUtil::formatDurationMs(c->initialDelayMs)));
+        r.fail(n["max_delay"].IsDefined() ? n["max_delay"] : n,
+            Reader::join(path, QStringLiteral("max_delay")),
+            QStringLiteral("must not be shorter than initial_delay (%1)")
+                .arg(TimeUtil::formatDurationMs(c->initialDelayMs)));
 }
 
-bool present(const YAML::Node &n) { return n.IsDefined() && !n.IsNull(); }
+bool present(const YAML::Node &n)
+{
+    return n.IsDefined() && !n.IsNull();
+}
 
 } // namespace
 
@@ -49,7 +53,7 @@ void readSection(Reader &r, const YAML::Node &node, RecoveryDefaults *out)
 {
     const QString path = QStringLiteral("recovery");
     if (!r.checkKeys(node, path,
-                     {QStringLiteral("timeout"), QStringLiteral("breaker"), QStringLiteral("retry")}))
+            { QStringLiteral("timeout"), QStringLiteral("breaker"), QStringLiteral("retry") }))
         return;
     r.duration(node, path, "timeout", &out->timeoutMs, 10);
     if (const YAML::Node b = node["breaker"]; !r.failed() && present(b))
@@ -59,7 +63,7 @@ void readSection(Reader &r, const YAML::Node &node, RecoveryDefaults *out)
 }
 
 void readTarget(Reader &r, const YAML::Node &targetNode, const QString &path,
-                const RecoveryDefaults &defaults, TargetSpec *target)
+    const RecoveryDefaults &defaults, TargetSpec *target)
 {
     target->breaker = defaults.breaker;
     target->retry = defaults.retry;

@@ -37,7 +37,7 @@ void readSection(Internal::ConfigReader &r, const YAML::Node &node, RecoveryDefa
 // (`targetNode` is the target's mapping, `path` its key such as "targets[2]") and applies
 // the default timeout when the target has no `timeout:`.
 void readTarget(Internal::ConfigReader &r, const YAML::Node &targetNode, const QString &path,
-                const RecoveryDefaults &defaults, TargetSpec *target);
+    const RecoveryDefaults &defaults, TargetSpec *target);
 
 } // namespace RecoveryConfig
 } // namespace Shivx

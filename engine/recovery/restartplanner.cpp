@@ -24,8 +24,8 @@ qint64 RestartPlanner::backoffDelayMs(int attempt) const
     return qMin(delay, m_spec.backoffMaxMs);
 }
 
-RestartPlanner::Decision RestartPlanner::onExit(qint64 nowMs, qint64 startedAtMs, bool failed,
-                                                bool byProbe)
+RestartPlanner::Decision RestartPlanner::onExit(
+    qint64 nowMs, qint64 startedAtMs, bool failed, bool byProbe)
 {
     Decision d;
     if (!byProbe) {

@@ -30,12 +30,12 @@ public:
         enum Kind { Restart, CrashLoop, Stay };
         Kind kind = Stay;
         qint64 delayMs = 0; // until the restart (Restart) or the retry (CrashLoop)
-        int attempt = 0;    // automatic restarts in a row, this one included
+        int attempt = 0; // automatic restarts in a row, this one included
         int restartsInWindow = 0;
     };
 
-    explicit RestartPlanner(const RecoverySpec &spec = {}, qint64 stableRunMs = 10'000,
-                            Random random = {});
+    explicit RestartPlanner(
+        const RecoverySpec &spec = {}, qint64 stableRunMs = 10'000, Random random = {});
 
     // The process exited at `nowMs` after running since `startedAtMs`; `failed` is a
     // non-zero exit code or a signal. `byProbe` marks a kill the supervisor itself did

@@ -31,7 +31,7 @@ struct RecoverySpec
     QString command;
     QStringList args;
     QList<QPair<QString, QString>> env; // added to the engine's environment
-    QString cwd;                        // empty = DATA_DIR/processes (beside its log)
+    QString cwd; // empty = DATA_DIR/processes (beside its log)
     RestartPolicy restart = RestartPolicy::Always;
     qint64 backoffInitialMs = 100;
     qint64 backoffMaxMs = 60'000;
@@ -66,7 +66,7 @@ QStringList recoveryTargetKeys();
 // Reads the recovery keys of one target entry at `path` ("targets[2]"). Returns false when
 // the entry has none (nothing to supervise or restart). Errors go to `reader`.
 bool readRecoverySpec(ConfigReader &reader, const YAML::Node &target, const QString &path,
-                      const QString &name, RecoverySpec *out);
+    const QString &name, RecoverySpec *out);
 
 } // namespace Internal
 } // namespace Shivx

@@ -21,12 +21,18 @@ namespace Shivx {
 QString toString(ProcessState state)
 {
     switch (state) {
-    case ProcessState::Stopped: return QStringLiteral("stopped");
-    case ProcessState::Starting: return QStringLiteral("starting");
-    case ProcessState::Running: return QStringLiteral("running");
-    case ProcessState::Backoff: return QStringLiteral("backoff");
-    case ProcessState::CrashLoop: return QStringLiteral("crash_loop");
-    case ProcessState::Stopping: return QStringLiteral("stopping");
+    case ProcessState::Stopped:
+        return QStringLiteral("stopped");
+    case ProcessState::Starting:
+        return QStringLiteral("starting");
+    case ProcessState::Running:
+        return QStringLiteral("running");
+    case ProcessState::Backoff:
+        return QStringLiteral("backoff");
+    case ProcessState::CrashLoop:
+        return QStringLiteral("crash_loop");
+    case ProcessState::Stopping:
+        return QStringLiteral("stopping");
     }
     return {};
 }
@@ -42,8 +48,8 @@ int timerMs(qint64 ms)
 
 } // namespace
 
-SupervisedProcess::SupervisedProcess(const RecoverySpec &spec, const QString &logDir,
-                                     Clock *clock, RestartPlanner::Random random, QObject *parent)
+SupervisedProcess::SupervisedProcess(const RecoverySpec &spec, const QString &logDir, Clock *clock,
+    RestartPlanner::Random random, QObject *parent)
     : QObject(parent)
     , m_spec(spec)
     , m_logDir(logDir)
@@ -68,8 +74,8 @@ SupervisedProcess::SupervisedProcess(const RecoverySpec &spec, const QString &lo
         note(QStringLiteral("still running %1 after SIGTERM: SIGKILL to the process group")
                  .arg(TimeUtil::formatDurationMs(m_spec.stopTimeoutMs)));
         event(QStringLiteral("process.killed"), Engine,
-              {{QStringLiteral("pid"), m_snapshot.pid},
-               {QStringLiteral("stop_timeout_ms"), m_spec.stopTimeoutMs}});
+            { { QStringLiteral("pid"), m_snapshot.pid },
+                { QStringLiteral("stop_timeout_ms"), m_spec.stopTimeoutMs } });
         signalGroup(SIGKILL);
     });
 }
@@ -273,7 +279,8 @@ void SupervisedProcess::onStarted()
     setState(ProcessState::Running);
     note(QStringLiteral("started pid %1: %2").arg(m_snapshot.pid).arg(m_spec.command));
     event(QStringLiteral("process.started"), Engine,
-          {{QStringLiteral("pid"), m_snapshot.pid}, {QStringLiteral("restarts"), m_snapshot.restarts}});
+        { { QStringLiteral("pid"), m_snapshot.pid },
+            { QStringLiteral("restarts"), m_snapshot.restarts } });
     Q_EMIT runStarted(m_spec.name);
     // A stop or restart asked for while the process was still being exec'd.
     if (m_wantStopped || m_restartAfterStop)
@@ -289,7 +296,7 @@ void SupervisedProcess::onStartFailed(const QString &error)
     m_snapshot.pid = 0;
     m_snapshot.lastError = error;
     note(QStringLiteral("failed to start %1: %2").arg(m_spec.command, error));
-    event(QStringLiteral("process.start_failed"), Engine, {{QStringLiteral("error"), error}});
+    event(QStringLiteral("process.start_failed"), Engine, { { QStringLiteral("error"), error } });
     if (m_shuttingDown || m_wantStopped) {
         setState(ProcessState::Stopped);
         return;
@@ -322,8 +329,8 @@ void SupervisedProcess::onFinished(int exitCode, QProcess::ExitStatus status)
     m_snapshot.pid = 0;
     note(crashed ? QStringLiteral("pid %1 killed by signal %2").arg(pid).arg(exitCode)
                  : QStringLiteral("pid %1 exited with code %2").arg(pid).arg(exitCode));
-    QJsonObject data{{QStringLiteral("pid"), pid},
-                     {QStringLiteral("uptime_ms"), now - m_snapshot.startedAtMs}};
+    QJsonObject data { { QStringLiteral("pid"), pid },
+        { QStringLiteral("uptime_ms"), now - m_snapshot.startedAtMs } };
     data.insert(crashed ? QStringLiteral("signal") : QStringLiteral("code"), exitCode);
     const bool expected = m_shuttingDown || m_wantStopped || m_restartAfterStop;
     data.insert(QStringLiteral("expected"), expected);
@@ -357,13 +364,12 @@ void SupervisedProcess::afterExit(bool failed, bool byProbe, bool startFailed)
     case RestartPlanner::Decision::Stay:
         setState(ProcessState::Stopped);
         event(QStringLiteral("process.not_restarted"), Engine,
-              {{QStringLiteral("policy"), toString(m_spec.restart)}});
+            { { QStringLiteral("policy"), toString(m_spec.restart) } });
         return;
     case RestartPlanner::Decision::Restart:
         event(QStringLiteral("process.restart_scheduled"), Engine,
-              {{QStringLiteral("delay_ms"), d.delayMs},
-               {QStringLiteral("attempt"), d.attempt},
-               {QStringLiteral("restarts_in_window"), d.restartsInWindow}});
+            { { QStringLiteral("delay_ms"), d.delayMs }, { QStringLiteral("attempt"), d.attempt },
+                { QStringLiteral("restarts_in_window"), d.restartsInWindow } });
         // No timer round trip: restart latency is what a supervisor is for. Unless the start
         // itself failed (possibly inside launch()): then a zero-delay retry goes through the
         // event loop instead of recursing until the crash-loop limit.
@@ -380,12 +386,12 @@ void SupervisedProcess::afterExit(bool failed, bool byProbe, bool startFailed)
         note(QStringLiteral("crash loop: %1 restarts within %2; next try in %3")
                  .arg(d.restartsInWindow)
                  .arg(TimeUtil::formatDurationMs(m_spec.crashLoopWindowMs),
-                      TimeUtil::formatDurationMs(d.delayMs)));
+                     TimeUtil::formatDurationMs(d.delayMs)));
         setState(ProcessState::CrashLoop);
         event(QStringLiteral("process.crash_loop"), Engine,
-              {{QStringLiteral("restarts_in_window"), d.restartsInWindow},
-               {QStringLiteral("window_ms"), m_spec.crashLoopWindowMs},
-               {QStringLiteral("retry_in_ms"), d.delayMs}});
+            { { QStringLiteral("restarts_in_window"), d.restartsInWindow },
+                { QStringLiteral("window_ms"), m_spec.crashLoopWindowMs },
+                { QStringLiteral("retry_in_ms"), d.delayMs } });
         Q_EMIT crashLoopEntered(m_spec.name, m_snapshot.nextStartAtMs);
         m_restartTimer->start(timerMs(d.delayMs));
         return;
@@ -404,7 +410,8 @@ void SupervisedProcess::beginShutdown()
     m_stopBeganMs = m_clock->nowMs();
     if (m_snapshot.state != ProcessState::Stopping) {
         setState(ProcessState::Stopping);
-        note(QStringLiteral("engine exit: SIGTERM to the process group of pid %1").arg(m_snapshot.pid));
+        note(QStringLiteral("engine exit: SIGTERM to the process group of pid %1")
+                 .arg(m_snapshot.pid));
         signalGroup(SIGTERM);
     }
 }
@@ -418,11 +425,12 @@ void SupervisedProcess::finishShutdown()
     const qint64 left = m_spec.stopTimeoutMs - (m_clock->nowMs() - m_stopBeganMs);
     // waitForFinished delivers finished() synchronously, so onFinished reaps and cleans up.
     if (!process->waitForFinished(timerMs(qMax<qint64>(1, left))) && m_process == process) {
-        note(QStringLiteral("engine exit: SIGKILL to the process group of pid %1").arg(m_snapshot.pid));
+        note(QStringLiteral("engine exit: SIGKILL to the process group of pid %1")
+                 .arg(m_snapshot.pid));
         signalGroup(SIGKILL);
         if (!process->waitForFinished(5000) && m_process == process)
-            qCWarning(lcSupervisor).noquote() << m_spec.name << "pid" << m_snapshot.pid
-                                              << "did not exit after SIGKILL";
+            qCWarning(lcSupervisor).noquote()
+                << m_spec.name << "pid" << m_snapshot.pid << "did not exit after SIGKILL";
     }
 }
 

@@ -29,7 +29,7 @@ public:
     enum class Reason { Operator, Probe };
 
     SupervisedProcess(const RecoverySpec &spec, const QString &logDir, Clock *clock,
-                      RestartPlanner::Random random = {}, QObject *parent = nullptr);
+        RestartPlanner::Random random = {}, QObject *parent = nullptr);
     ~SupervisedProcess() override;
 
     QString name() const { return m_spec.name; }
@@ -79,11 +79,11 @@ private:
     ProcessLog m_log;
     ProcessSnapshot m_snapshot;
     QProcess *m_process = nullptr;
-    qint64 m_pgid = 0;          // the current run's group, kept until it is reaped
+    qint64 m_pgid = 0; // the current run's group, kept until it is reaped
     QTimer *m_restartTimer = nullptr;
     QTimer *m_killTimer = nullptr;
     bool m_everStarted = false;
-    bool m_wantStopped = false;  // operator stop: stay stopped after the exit
+    bool m_wantStopped = false; // operator stop: stay stopped after the exit
     bool m_restartAfterStop = false;
     Reason m_restartReason = Reason::Operator;
     bool m_shuttingDown = false;

@@ -31,9 +31,9 @@ struct RollupRange
 RollupRange rollupRange(qint64 fromMs, qint64 toMs, Resolution r)
 {
     const qint64 step = r == Resolution::Minute ? MinuteMs : HourMs;
-    return {step,
-            r == Resolution::Minute ? QStringLiteral("history_1m") : QStringLiteral("history_1h"),
-            floorTo(fromMs, step), floorTo(toMs, step)};
+    return { step,
+        r == Resolution::Minute ? QStringLiteral("history_1m") : QStringLiteral("history_1h"),
+        floorTo(fromMs, step), floorTo(toMs, step) };
 }
 
 } // namespace

@@ -14,8 +14,8 @@ namespace Shivx {
 
 struct SamplePoint
 {
-    QString series;   // "host.cpu.percent", "target.web.latency_ms", "health.score"
-    qint64 tsMs = 0;  // epoch milliseconds
+    QString series; // "host.cpu.percent", "target.web.latency_ms", "health.score"
+    qint64 tsMs = 0; // epoch milliseconds
     double value = 0;
 };
 
@@ -26,7 +26,7 @@ Result<Resolution> parseResolution(const QString &text); // "auto", "1s", "1m", 
 // One point of a query answer. For raw data min == max == avg and count == 1.
 struct HistoryPoint
 {
-    qint64 tsMs = 0;  // start of the bucket
+    qint64 tsMs = 0; // start of the bucket
     double min = 0;
     double max = 0;
     double avg = 0;
@@ -58,8 +58,7 @@ public:
     // Opens (creating and migrating when needed) the database at `dbPath` on a connection
     // named `connectionName`, which must be unique per thread.
     static Result<std::unique_ptr<HistoryStore>> open(const QString &dbPath,
-                                                      const QString &connectionName,
-                                                      const HistoryRetention &retention = {});
+        const QString &connectionName, const HistoryRetention &retention = {});
 
     // Durable once it returns ok: kill -9 afterwards loses none of these points.
     Result<void> append(const QList<SamplePoint> &points);
@@ -73,8 +72,7 @@ public:
     // Points in [fromMs, toMs]. Resolution::Auto picks the finest resolution that answers
     // in at most `maxPoints` points and is still retained for the range asked.
     Result<HistoryQueryResult> query(const QString &series, qint64 fromMs, qint64 toMs,
-                                     Resolution resolution = Resolution::Auto,
-                                     int maxPoints = 2000);
+        Resolution resolution = Resolution::Auto, int maxPoints = 2000);
 
     // Size of the database files (main + WAL) in bytes.
     qint64 diskBytes() const;

@@ -17,8 +17,8 @@ namespace {
 constexpr int maxBufferedPoints = 200'000;
 } // namespace
 
-HistoryWriter::HistoryWriter(QString dbPath, HistoryRetention retention, EngineStatus *status,
-                             Clock *clock, QObject *parent)
+HistoryWriter::HistoryWriter(
+    QString dbPath, HistoryRetention retention, EngineStatus *status, Clock *clock, QObject *parent)
     : QObject(parent)
     , m_dbPath(std::move(dbPath))
     , m_retention(retention)
@@ -31,7 +31,7 @@ HistoryWriter::~HistoryWriter() = default;
 
 void HistoryWriter::start()
 {
-    auto store = HistoryStore::open(m_dbPath, QStringLiteral("shivx-history-writer"), m_retention);
+    auto store = HistoryStore::open(m_dbPath, QStringLiteral("shivx.history.writer"), m_retention);
     if (!store) {
         report(false, store.error().message);
     } else {
@@ -75,7 +75,8 @@ void HistoryWriter::flush()
     if (!m_store) {
         // Storage failed to open (disk full, permissions, corrupt file): keep trying, so the
         // engine recovers by itself once the operator has fixed the cause.
-        auto store = HistoryStore::open(m_dbPath, QStringLiteral("shivx-history-writer"), m_retention);
+        auto store
+            = HistoryStore::open(m_dbPath, QStringLiteral("shivx.history.writer"), m_retention);
         if (!store) {
             report(false, store.error().message);
             return;

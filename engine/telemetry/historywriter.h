@@ -23,7 +23,7 @@ class HistoryWriter : public QObject
     Q_OBJECT
 public:
     HistoryWriter(QString dbPath, HistoryRetention retention, EngineStatus *status, Clock *clock,
-                  QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~HistoryWriter() override;
 
 public Q_SLOTS:

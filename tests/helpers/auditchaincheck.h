@@ -17,8 +17,8 @@
 
 struct ChainCheck
 {
-    QString error;                       // empty when the chain is valid
-    QList<Shivx::AuditEntry> entries;    // every readable entry, in order
+    QString error; // empty when the chain is valid
+    QList<Shivx::AuditEntry> entries; // every readable entry, in order
     int segments = 0, compressed = 0, retired = 0;
     bool ok() const { return error.isEmpty(); }
 };
@@ -64,7 +64,8 @@ inline ChainCheck checkChain(const QString &streamDir)
             c.error = bytes.error().message;
             return c;
         }
-        if (seal && (AuditFiles::sha256Hex(*bytes) != seal->sha256 || seal->bytes != bytes->size())) {
+        if (seal
+            && (AuditFiles::sha256Hex(*bytes) != seal->sha256 || seal->bytes != bytes->size())) {
             c.error = QStringLiteral("%1 differs from its seal").arg(s.name);
             return c;
         }
@@ -76,11 +77,15 @@ inline ChainCheck checkChain(const QString &streamDir)
         for (const AuditFiles::Line &l : AuditFiles::splitLines(*bytes)) {
             auto e = AuditEntryCodec::parseVerified(l.text);
             if (!e) {
-                c.error = QStringLiteral("%1 @%2: %3").arg(s.name).arg(l.offset).arg(e.error().message);
+                c.error
+                    = QStringLiteral("%1 @%2: %3").arg(s.name).arg(l.offset).arg(e.error().message);
                 return c;
             }
             if (e->seq != seq + 1 || e->prev != hash) {
-                c.error = QStringLiteral("%1: seq %2 does not follow seq %3").arg(s.name).arg(e->seq).arg(seq);
+                c.error = QStringLiteral("%1: seq %2 does not follow seq %3")
+                              .arg(s.name)
+                              .arg(e->seq)
+                              .arg(seq);
                 return c;
             }
             seq = e->seq;
@@ -88,7 +93,8 @@ inline ChainCheck checkChain(const QString &streamDir)
             c.entries.append(*e);
         }
         seenData = true;
-        if (seal && (seal->firstSeq != firstSeq || seal->lastSeq != seq || seal->lastHash != hash)) {
+        if (seal
+            && (seal->firstSeq != firstSeq || seal->lastSeq != seq || seal->lastHash != hash)) {
             c.error = QStringLiteral("%1: seal does not describe the segment").arg(s.name);
             return c;
         }

@@ -16,7 +16,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() < 4) {
-        std::fprintf(stderr, "usage: shivx_audit_child DATA_DIR entry|batch|os BATCH [SEGMENT_BYTES]\n");
+        std::fprintf(
+            stderr, "usage: shivx_audit_child DATA_DIR entry|batch|os BATCH [SEGMENT_BYTES]\n");
         return 2;
     }
     Shivx::AuditConfig config;
@@ -35,12 +36,16 @@ int main(int argc, char **argv)
     }
     std::fprintf(stdout, "ready\n");
     std::fflush(stdout);
-    const QString text = QString::fromUtf8("caf\xc3\xa9 \"quoted\" back\\slash \x1f tab\t \xf0\x9f\x98\x80 ").repeated(24);
+    const QString text
+        = QString::fromUtf8("caf\xc3\xa9 \"quoted\" back\\slash \x1f tab\t \xf0\x9f\x98\x80 ")
+              .repeated(24);
     for (qint64 n = 0;; ++n) {
         for (int i = 0; i < batch; ++i)
-            writer.record({i % 3 ? QStringLiteral("resilience") : QStringLiteral("operator"), QStringLiteral("engine"),
-                           QStringLiteral("test.crash_loop"),
-                           QJsonObject{{QStringLiteral("n"), n}, {QStringLiteral("i"), i}, {QStringLiteral("text"), text}}, 0});
+            writer.record({ i % 3 ? QStringLiteral("resilience") : QStringLiteral("operator"),
+                QStringLiteral("engine"), QStringLiteral("test.crash_loop"),
+                QJsonObject { { QStringLiteral("n"), n }, { QStringLiteral("i"), i },
+                    { QStringLiteral("text"), text } },
+                0 });
         writer.flush();
     }
 }

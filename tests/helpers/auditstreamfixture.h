@@ -10,22 +10,28 @@ namespace AuditStreamFixture {
 
 inline const QList<QByteArray> &actions()
 {
-    static const QList<QByteArray> a{ "breaker.opened", "breaker.closed",
+    static const QList<QByteArray> a { "breaker.opened", "breaker.closed",
         "degradation.level_changed", "target.state_changed", "process.exited", "process.restarted",
         "operator.login" };
     return a;
 }
 inline const QList<QByteArray> &actors()
 {
-    static const QList<QByteArray> a{ "engine", "supervisor", "operator:alice" };
+    static const QList<QByteArray> a { "engine", "supervisor", "operator:alice" };
     return a;
 }
 // Deterministic content of entry `seq`, so that tests can count what a filter must find.
-inline QByteArray actionOf(qint64 seq) { return actions().at(int(seq % actions().size())); }
-inline QByteArray actorOf(qint64 seq) { return actors().at(int(seq % actors().size())); }
+inline QByteArray actionOf(qint64 seq)
+{
+    return actions().at(int(seq % actions().size()));
+}
+inline QByteArray actorOf(qint64 seq)
+{
+    return actors().at(int(seq % actors().size()));
+}
 inline QByteArray dataOf(qint64 seq)
 {
-    static const QList<QByteArray> targets{ "api-gateway", "billing-db", "payments", "search",
+    static const QList<QByteArray> targets { "api-gateway", "billing-db", "payments", "search",
         "cache-eu-1" };
     return "{\"attempt\":" + QByteArray::number(seq % 5 + 1) + ",\"reason\":\"probe "
         + (seq % 2 ? "timeout after 2000ms" : "HTTP 503") + "\",\"target\":\""
@@ -41,11 +47,11 @@ struct Options
 {
     QByteArray stream = "resilience";
     qint64 entries = 100;
-    qint64 perSegment = 40;      // entries per segment
+    qint64 perSegment = 40; // entries per segment
     bool compressRotated = true; // rotated segments as .ndjson.zst
     qint64 startTsMs = 1'795'000'000'000; // 2026-11-18
     qint64 stepMs = 1000;
-    qint64 checkpointEvery = 0;  // 0 = no checkpoints; signed with the key in AUDIT_DIR/keys
+    qint64 checkpointEvery = 0; // 0 = no checkpoints; signed with the key in AUDIT_DIR/keys
 };
 
 struct Written
@@ -54,7 +60,7 @@ struct Written
     QByteArray lastHash;
     QList<QByteArray> hashes; // hashes[seq - 1] (only kept for small streams)
     QStringList segments;
-    QString error;            // empty when the stream was written as asked
+    QString error; // empty when the stream was written as asked
 };
 
 inline Written writeStream(const QString &auditDir, const Options &opt)
@@ -76,15 +82,16 @@ inline Written writeStream(const QString &auditDir, const Options &opt)
     b.writeHead(stream);
     b.finish();
     w.lastHash = b.state(stream).hash;
-    w.segments = QDir(w.dir).entryList({ QStringLiteral("seg-*.ndjson"), QStringLiteral("seg-*.ndjson.zst") },
-        QDir::Files, QDir::Name);
+    w.segments = QDir(w.dir).entryList(
+        { QStringLiteral("seg-*.ndjson"), QStringLiteral("seg-*.ndjson.zst") }, QDir::Files,
+        QDir::Name);
     w.error = b.error();
     return w;
 }
 
 // Replaces the first occurrence of `from` in line `line` (1-based) of an uncompressed segment.
-inline bool tamperLine(const QString &segmentPath, qint64 line, const QByteArray &from,
-    const QByteArray &to)
+inline bool tamperLine(
+    const QString &segmentPath, qint64 line, const QByteArray &from, const QByteArray &to)
 {
     QFile f(segmentPath);
     if (!f.open(QIODevice::ReadOnly))

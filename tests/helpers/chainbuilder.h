@@ -59,8 +59,14 @@ public:
     QString auditDir() const { return m_auditDir; }
     QString keysDir() const { return QDir(auditDir()).filePath(QStringLiteral("keys")); }
     QString streamDir(const QString &stream) const { return QDir(auditDir()).filePath(stream); }
-    static QString segmentName(int n) { return QStringLiteral("seg-%1.ndjson").arg(n, 6, 10, QLatin1Char('0')); }
-    QString segmentPath(const QString &stream, int n) const { return QDir(streamDir(stream)).filePath(segmentName(n)); }
+    static QString segmentName(int n)
+    {
+        return QStringLiteral("seg-%1.ndjson").arg(n, 6, 10, QLatin1Char('0'));
+    }
+    QString segmentPath(const QString &stream, int n) const
+    {
+        return QDir(streamDir(stream)).filePath(segmentName(n));
+    }
 
     // Rotation after this many entries per segment (0 = never), and whether rotated segments
     // are compressed to .zst.
@@ -93,7 +99,8 @@ public:
     {
         if (m_content)
             return m_content(seq);
-        return {"tester", "test.event", "{\"i\":" + QByteArray::number(seq) + ",\"note\":\"" + note(seq).toUtf8() + "\"}"};
+        return { "tester", "test.event",
+            "{\"i\":" + QByteArray::number(seq) + ",\"note\":\"" + note(seq).toUtf8() + "\"}" };
     }
 
     struct StreamState
@@ -103,7 +110,7 @@ public:
         QByteArray segPrev;
         qint64 seq = 0;
         QByteArray hash = AuditEntryCodec::genesisHash();
-        QString lastSegment;     // segment of the last entry
+        QString lastSegment; // segment of the last entry
         std::unique_ptr<QFile> file;
     };
     const StreamState &state(const QString &stream) { return m_streams[stream]; }
@@ -154,7 +161,9 @@ public:
             auto canonical = AuditEntryCodec::seal(e);
             if (!canonical || *canonical != line)
                 m_error = QStringLiteral("fast line differs from AuditEntryCodec::seal: %1 vs %2")
-                              .arg(QString::fromUtf8(line), canonical ? QString::fromUtf8(*canonical) : canonical.error().message);
+                              .arg(QString::fromUtf8(line),
+                                  canonical ? QString::fromUtf8(*canonical)
+                                            : canonical.error().message);
             m_fastChecked = true;
         }
         s.seq = seq;
@@ -164,8 +173,8 @@ public:
 
     // The canonical line (without "\n") of entry `seq` with RFC 3339 time `ts`, built without
     // AuditEntry/QJsonObject: a million entries take about a second. Sets *hash.
-    static QByteArray canonicalLine(const QByteArray &stream, qint64 seq, const QByteArray &ts, const Content &c,
-                                    const QByteArray &prev, QByteArray *hash)
+    static QByteArray canonicalLine(const QByteArray &stream, qint64 seq, const QByteArray &ts,
+        const Content &c, const QByteArray &prev, QByteArray *hash)
     {
         const QByteArray seqText = QByteArray::number(seq);
         QByteArray line;
@@ -194,7 +203,8 @@ public:
 
     QString note(qint64 seq) const
     {
-        QString n = (m_alteredFrom > 0 && seq >= m_alteredFrom) ? QStringLiteral("rewritten") : QStringLiteral("original");
+        QString n = (m_alteredFrom > 0 && seq >= m_alteredFrom) ? QStringLiteral("rewritten")
+                                                                : QStringLiteral("original");
         return n + QString(m_padding, QLatin1Char('x'));
     }
 
@@ -222,16 +232,18 @@ public:
         QFile f(path);
         f.open(QIODevice::ReadOnly);
         const QByteArray bytes = f.readAll();
-        const QJsonObject seal{{QStringLiteral("bytes"), qint64(bytes.size())},
-                               {QStringLiteral("entries"), s.segEntries},
-                               {QStringLiteral("first_seq"), s.segEntries ? s.segFirstSeq : s.seq + 1},
-                               {QStringLiteral("last_hash"), QString::fromLatin1(s.hash)},
-                               {QStringLiteral("last_seq"), s.seq},
-                               {QStringLiteral("prev"), QString::fromLatin1(s.segEntries ? s.segPrev : s.hash)},
-                               {QStringLiteral("segment"), segmentName(s.segment)},
-                               {QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(bytes))}};
-        writeFile(QDir(streamDir(stream)).filePath(QStringLiteral("seg-%1.seal").arg(s.segment, 6, 10, QLatin1Char('0'))),
-                  CanonicalJson::serialize(seal).value() + '\n');
+        const QJsonObject seal { { QStringLiteral("bytes"), qint64(bytes.size()) },
+            { QStringLiteral("entries"), s.segEntries },
+            { QStringLiteral("first_seq"), s.segEntries ? s.segFirstSeq : s.seq + 1 },
+            { QStringLiteral("last_hash"), QString::fromLatin1(s.hash) },
+            { QStringLiteral("last_seq"), s.seq },
+            { QStringLiteral("prev"), QString::fromLatin1(s.segEntries ? s.segPrev : s.hash) },
+            { QStringLiteral("segment"), segmentName(s.segment) },
+            { QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(bytes)) } };
+        writeFile(
+            QDir(streamDir(stream))
+                .filePath(QStringLiteral("seg-%1.seal").arg(s.segment, 6, 10, QLatin1Char('0'))),
+            CanonicalJson::serialize(seal).value() + '\n');
         if (m_compress) {
             writeFile(path + QStringLiteral(".zst"), zstd(bytes));
             QFile::remove(path);
@@ -251,12 +263,15 @@ public:
             return;
         writeHeadFile(stream, s.seq, s.hash, s.lastSegment);
     }
-    void writeHeadFile(const QString &stream, qint64 seq, const QByteArray &hash, const QString &segment)
+    void writeHeadFile(
+        const QString &stream, qint64 seq, const QByteArray &hash, const QString &segment)
     {
-        const QJsonObject head{{QStringLiteral("hash"), QString::fromLatin1(hash)}, {QStringLiteral("segment"), segment},
-                               {QStringLiteral("seq"), seq}, {QStringLiteral("stream"), stream},
-                               {QStringLiteral("ts"), TimeUtil::toRfc3339(tsOf(seq))}};
-        writeFile(QDir(streamDir(stream)).filePath(QStringLiteral("head.json")), CanonicalJson::serialize(head).value() + '\n');
+        const QJsonObject head { { QStringLiteral("hash"), QString::fromLatin1(hash) },
+            { QStringLiteral("segment"), segment }, { QStringLiteral("seq"), seq },
+            { QStringLiteral("stream"), stream },
+            { QStringLiteral("ts"), TimeUtil::toRfc3339(tsOf(seq)) } };
+        writeFile(QDir(streamDir(stream)).filePath(QStringLiteral("head.json")),
+            CanonicalJson::serialize(head).value() + '\n');
     }
 
     // Appends a checkpoint of the stream's current last entry, signed with `key` (default: the
@@ -296,9 +311,10 @@ public:
         QJsonArray cps;
         for (const Checkpoint &cp : checkpoints)
             cps.append(QJsonDocument::fromJson(cp.toLine()).object());
-        const QJsonObject w{{QStringLiteral("checkpoints"), cps}, {QStringLiteral("exported_at"), TimeUtil::toRfc3339(BaseTsMs)},
-                            {QStringLiteral("key_fingerprint"), QString::fromLatin1(m_key.fingerprint())},
-                            {QStringLiteral("public_key_pem"), QString::fromLatin1(m_key.publicKeyPem())}};
+        const QJsonObject w { { QStringLiteral("checkpoints"), cps },
+            { QStringLiteral("exported_at"), TimeUtil::toRfc3339(BaseTsMs) },
+            { QStringLiteral("key_fingerprint"), QString::fromLatin1(m_key.fingerprint()) },
+            { QStringLiteral("public_key_pem"), QString::fromLatin1(m_key.publicKeyPem()) } };
         return CanonicalJson::serialize(w).value();
     }
 
@@ -321,7 +337,8 @@ public:
         ZSTD_CCtx *c = ZSTD_createCCtx();
         ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
         QByteArray out(int(ZSTD_compressBound(size_t(bytes.size()))), Qt::Uninitialized);
-        const size_t n = ZSTD_compress2(c, out.data(), size_t(out.size()), bytes.constData(), size_t(bytes.size()));
+        const size_t n = ZSTD_compress2(
+            c, out.data(), size_t(out.size()), bytes.constData(), size_t(bytes.size()));
         ZSTD_freeCCtx(c);
         out.resize(ZSTD_isError(n) ? 0 : int(n));
         return out;

@@ -95,7 +95,8 @@ int main(int argc, char **argv)
             }
             ++i;
         } else if (a == QLatin1String("--env")) {
-            const QByteArray line = next.toLocal8Bit() + '=' + qgetenv(next.toLocal8Bit().constData()) + '\n';
+            const QByteArray line
+                = next.toLocal8Bit() + '=' + qgetenv(next.toLocal8Bit().constData()) + '\n';
             if (::write(STDOUT_FILENO, line.constData(), size_t(line.size())) < 0)
                 return 3;
             ++i;

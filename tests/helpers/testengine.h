@@ -15,7 +15,7 @@ namespace ShivxTest {
 
 enum class Api {
     FreePort, // the HTTP API on a free loopback port (127.0.0.1:0)
-    Off,      // no HTTP API at all
+    Off, // no HTTP API at all
 };
 
 // Options for an engine configured by `yaml` with its data in `dataDir`. The YAML is the

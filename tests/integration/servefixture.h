@@ -1,17 +1,17 @@
 #pragma once
 
 #include <QElapsedTimer>
-#include <QTimer>
-#include <QNetworkReply>
-#include <QNetworkAccessManager>
-#include <QJsonObject>
-#include <QJsonDocument>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUrl>
 
 #include <csignal>
@@ -27,8 +27,8 @@ struct HttpAnswer
     QJsonObject json;
 };
 
-inline HttpAnswer httpRequest(const QUrl &url, const QByteArray &verb = "GET", const QByteArray &body = {},
-                              const QByteArray &token = {})
+inline HttpAnswer httpRequest(const QUrl &url, const QByteArray &verb = "GET",
+    const QByteArray &body = {}, const QByteArray &token = {})
 {
     QNetworkAccessManager nam;
     QNetworkRequest req(url);
@@ -102,8 +102,8 @@ public:
 
     QStringList arguments(const QStringList &extra = {}) const
     {
-        QStringList a{QStringLiteral("serve"), QStringLiteral("--data-dir"), dataDir(),
-                      QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+        QStringList a { QStringLiteral("serve"), QStringLiteral("--data-dir"), dataDir(),
+            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") };
         if (m_hasConfig)
             a << QStringLiteral("--config") << m_configPath;
         return a + extra;
@@ -117,7 +117,8 @@ public:
         m_process.start();
         if (!m_process.waitForStarted(10000))
             return false;
-        static const QRegularExpression re(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"));
+        static const QRegularExpression re(
+            QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"));
         QElapsedTimer t;
         t.start();
         while (t.elapsed() < 30000 && m_process.state() == QProcess::Running) {
@@ -151,7 +152,11 @@ public:
         return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed() : QByteArray();
     }
     QUrl url() const { return m_url; }
-    QByteArray output() { m_stdout += m_process.readAllStandardOutput(); return m_stdout; }
+    QByteArray output()
+    {
+        m_stdout += m_process.readAllStandardOutput();
+        return m_stdout;
+    }
     QByteArray errors() { return m_process.readAllStandardError(); }
     QProcess &process() { return m_process; }
 

@@ -22,7 +22,6 @@ using namespace Shivx;
 
 inline const QString ChildProgram = QStringLiteral(SHIVX_TEST_HELPER);
 
-
 // The state letter of /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when there is no such process.
 inline char procState(qint64 pid)
 {

@@ -188,7 +188,8 @@ inline QString stateOf(const TargetMonitor &monitor, const QString &name)
 inline QList<qint64> childrenOfThisProcess()
 {
     const QByteArray self = QByteArray::number(qint64(::getpid()));
-    return processesWhere([&self](const QList<QByteArray> &f) { return f.size() > 1 && f.at(1) == self; });
+    return processesWhere(
+        [&self](const QList<QByteArray> &f) { return f.size() > 1 && f.at(1) == self; });
 }
 
 // The temporary directory and the helper children of one test class. Not a QObject, so this

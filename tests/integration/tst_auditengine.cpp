@@ -33,7 +33,8 @@ Engine::Options options(const QString &dataDir, const QByteArray &yaml)
 QStringList threadNames()
 {
     QStringList out;
-    for (const QString &t : QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    for (const QString &t :
+        QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         QFile f(QStringLiteral("/proc/self/task/%1/comm").arg(t));
         if (f.open(QIODevice::ReadOnly))
             out.append(QString::fromUtf8(f.readAll().trimmed()));
@@ -60,9 +61,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QTcpServer up;
         QVERIFY(up.listen(QHostAddress::LocalHost, 0));
-        const QByteArray yaml = "sampler: {interval: 200ms}\naudit: {checkpoint: {every_entries: 100000}}\ntargets:\n"
-                                "  - {name: tcp-up, type: tcp, host: 127.0.0.1, port: "
-            + QByteArray::number(up.serverPort()) + ", interval: 300ms, timeout: 200ms, critical: true}\n";
+        const QByteArray yaml
+            = "sampler: {interval: 200ms}\naudit: {checkpoint: {every_entries: 100000}}\ntargets:\n"
+              "  - {name: tcp-up, type: tcp, host: 127.0.0.1, port: "
+            + QByteArray::number(up.serverPort())
+            + ", interval: 300ms, timeout: 200ms, critical: true}\n";
         const QString resilience = AuditFiles::streamDir(dir.path(), QStringLiteral("resilience"));
         {
             Engine engine(options(dir.path(), yaml));
@@ -85,22 +88,26 @@ private Q_SLOTS:
             // goes away.
             QTRY_VERIFY_WITH_TIMEOUT(engine.targets().value(0).state == TargetState::Up, 20000);
             up.close();
-            QTRY_VERIFY_WITH_TIMEOUT(engine.targets().constFirst().state == TargetState::Down, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                engine.targets().constFirst().state == TargetState::Down, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(!readinessSpy.last().first().value<Readiness>().ready, 10000);
-            engine.recordOperatorAction(QStringLiteral("maintenance.started"), {{QStringLiteral("ticket"), QStringLiteral("OPS-1")}},
-                                        QStringLiteral("console:alice"));
+            engine.recordOperatorAction(QStringLiteral("maintenance.started"),
+                { { QStringLiteral("ticket"), QStringLiteral("OPS-1") } },
+                QStringLiteral("console:alice"));
             engine.stop();
             QVERIFY(engine.auditSink() == nullptr);
         }
-        QTRY_VERIFY(!threadNames().contains(QStringLiteral("shivx-audit"))); // the OS thread may take a moment to go
+        QTRY_VERIFY(!threadNames().contains(
+            QStringLiteral("shivx-audit"))); // the OS thread may take a moment to go
 
         const ChainCheck c = checkChain(resilience);
         QVERIFY2(c.ok(), qPrintable(c.error));
         QCOMPARE(c.entries.first().action, QStringLiteral("config.loaded"));
         const AuditEntry *config = find(c, QStringLiteral("config.loaded"));
         QCOMPARE(config->data.value(QStringLiteral("sha256")).toString().toLatin1(),
-                 QCryptographicHash::hash(yaml, QCryptographicHash::Sha256).toHex());
-        QCOMPARE(config->data.value(QStringLiteral("file")).toString(), QStringLiteral("test.yaml"));
+            QCryptographicHash::hash(yaml, QCryptographicHash::Sha256).toHex());
+        QCOMPARE(
+            config->data.value(QStringLiteral("file")).toString(), QStringLiteral("test.yaml"));
         QVERIFY(find(c, QStringLiteral("engine.started")));
         QCOMPARE(c.entries.last().action, QStringLiteral("engine.stopped"));
 
@@ -120,7 +127,8 @@ private Q_SLOTS:
         QVERIFY(readiness.contains(QStringLiteral("ready")));
         QCOMPARE(readiness.last(), QStringLiteral("not_ready"));
 
-        const ChainCheck ops = checkChain(AuditFiles::streamDir(dir.path(), QStringLiteral("operator")));
+        const ChainCheck ops
+            = checkChain(AuditFiles::streamDir(dir.path(), QStringLiteral("operator")));
         QCOMPARE(ops.entries.size(), 1);
         QCOMPARE(ops.entries.first().actor, QStringLiteral("console:alice"));
         QCOMPARE(ops.entries.first().action, QStringLiteral("maintenance.started"));
@@ -135,7 +143,8 @@ private Q_SLOTS:
     void cliAppendsWhileTheEngineWrites()
     {
         QTemporaryDir dir;
-        Engine engine(options(dir.path(), "sampler: {interval: 200ms}\naudit: {checkpoint: {every_entries: 50}}\n"));
+        Engine engine(options(
+            dir.path(), "sampler: {interval: 200ms}\naudit: {checkpoint: {every_entries: 50}}\n"));
         QVERIFY(engine.start().ok());
 
         // The engine keeps appending to the operator stream while CLI processes do too.
@@ -143,8 +152,8 @@ private Q_SLOTS:
         QTimer pump;
         connect(&pump, &QTimer::timeout, this, [&] {
             for (int i = 0; i < 5; ++i)
-                engine.recordOperatorAction(QStringLiteral("test.engine"), {{QStringLiteral("n"), engineEntries++}},
-                                            QStringLiteral("engine"));
+                engine.recordOperatorAction(QStringLiteral("test.engine"),
+                    { { QStringLiteral("n"), engineEntries++ } }, QStringLiteral("engine"));
         });
         pump.start(2);
 
@@ -154,50 +163,57 @@ private Q_SLOTS:
         std::function<void(int)> launch = [&](int w) {
             auto *p = procs.at(size_t(w)).get();
             p->start(QStringLiteral(SHIVX_CLI),
-                     {QStringLiteral("audit"), QStringLiteral("append"), QStringLiteral("--data-dir"), dir.path(),
-                      QStringLiteral("--action"), QStringLiteral("test.cli"), QStringLiteral("--actor"), QStringLiteral("cli:test"),
-                      QStringLiteral("--data"), QStringLiteral("{\"w\":%1,\"i\":%2}").arg(w).arg(done.at(w))});
+                { QStringLiteral("audit"), QStringLiteral("append"), QStringLiteral("--data-dir"),
+                    dir.path(), QStringLiteral("--action"), QStringLiteral("test.cli"),
+                    QStringLiteral("--actor"), QStringLiteral("cli:test"), QStringLiteral("--data"),
+                    QStringLiteral("{\"w\":%1,\"i\":%2}").arg(w).arg(done.at(w)) });
         };
         int failures = 0;
         for (int w = 0; w < workers; ++w) {
             procs.push_back(std::make_unique<QProcess>());
-            connect(procs.back().get(), &QProcess::finished, this, [&, w](int code, QProcess::ExitStatus status) {
-                if (code != 0 || status != QProcess::NormalExit) {
-                    ++failures;
-                    qWarning("%s", procs.at(size_t(w))->readAllStandardError().constData());
-                }
-                if (++done[w] < perWorker)
-                    launch(w);
-            });
+            connect(procs.back().get(), &QProcess::finished, this,
+                [&, w](int code, QProcess::ExitStatus status) {
+                    if (code != 0 || status != QProcess::NormalExit) {
+                        ++failures;
+                        qWarning("%s", procs.at(size_t(w))->readAllStandardError().constData());
+                    }
+                    if (++done[w] < perWorker)
+                        launch(w);
+                });
             launch(w);
         }
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(done.begin(), done.end(), [](int d) { return d == perWorker; }), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(done.begin(), done.end(), [](int d) { return d == perWorker; }), 120000);
         pump.stop();
         engine.stop();
         QCOMPARE(failures, 0);
 
-        const ChainCheck c = checkChain(AuditFiles::streamDir(dir.path(), QStringLiteral("operator")));
+        const ChainCheck c
+            = checkChain(AuditFiles::streamDir(dir.path(), QStringLiteral("operator")));
         QVERIFY2(c.ok(), qPrintable(c.error));
         QSet<QString> cli;
         int fromEngine = 0;
         for (const AuditEntry &e : c.entries) {
             if (e.action == QLatin1String("test.cli"))
-                cli.insert(QStringLiteral("%1/%2").arg(e.data.value(QStringLiteral("w")).toInt()).arg(e.data.value(QStringLiteral("i")).toInt()));
+                cli.insert(QStringLiteral("%1/%2")
+                               .arg(e.data.value(QStringLiteral("w")).toInt())
+                               .arg(e.data.value(QStringLiteral("i")).toInt()));
             else if (e.action == QLatin1String("test.engine"))
                 QCOMPARE(e.data.value(QStringLiteral("n")).toInt(), fromEngine++);
         }
         QCOMPARE(cli.size(), workers * perWorker);
         QCOMPARE(fromEngine, engineEntries);
         QVERIFY(engineEntries > 100);
-        qInfo("operator chain: %lld entries (%d from the engine, %d from CLI processes)", qint64(c.entries.size()),
-              fromEngine, int(cli.size()));
+        qInfo("operator chain: %lld entries (%d from the engine, %d from CLI processes)",
+            qint64(c.entries.size()), fromEngine, int(cli.size()));
 
         // The product's verifier accepts what two kinds of writers produced together, and
         // pinpoints a one-byte change in it.
         const auto verify = [&dir] {
             QProcess p;
-            p.start(QStringLiteral(SHIVX_CLI), {QStringLiteral("audit"), QStringLiteral("verify"),
-                                                QStringLiteral("--data-dir"), dir.path()});
+            p.start(QStringLiteral(SHIVX_CLI),
+                { QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"),
+                    dir.path() });
             p.waitForFinished(120000);
             return qMakePair(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()));
         };
@@ -216,8 +232,10 @@ private Q_SLOTS:
         segment.close();
         const auto tampered = verify();
         QCOMPARE(tampered.first, 1);
-        QVERIFY2(tampered.second.contains(QStringLiteral("operator: hash_mismatch in seg-000001.ndjson line %1 ").arg(line)),
-                 qPrintable(tampered.second));
+        QVERIFY2(
+            tampered.second.contains(
+                QStringLiteral("operator: hash_mismatch in seg-000001.ndjson line %1 ").arg(line)),
+            qPrintable(tampered.second));
     }
 };
 

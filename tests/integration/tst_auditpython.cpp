@@ -29,7 +29,7 @@ struct Run
 Run python(const QStringList &args, const QByteArray &input = {})
 {
     QProcess p;
-    p.start(QStringLiteral("python3"), QStringList{verifier} + args);
+    p.start(QStringLiteral("python3"), QStringList { verifier } + args);
     Run r;
     if (!p.waitForStarted(10000))
         return r;
@@ -47,15 +47,26 @@ QList<QJsonObject> trickyData()
 {
     const QString nonBmp = QString::fromUtf8("\xf0\x9f\x98\x80");
     return {
-        {{QStringLiteral("text"), QString::fromUtf8("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xe2\x82\xac")}},
-        {{QStringLiteral("quotes"), QStringLiteral("say \"hi\" 'there'")}, {QStringLiteral("slash"), QStringLiteral("a\\b/c")}},
-        {{QStringLiteral("controls"), QString(QChar(0)) + QChar(1) + QChar(0x1f) + QStringLiteral("\b\f\n\r\t")}},
-        {{QStringLiteral("del"), QString(QChar(0x7f))}, {QStringLiteral("ls"), QString(QChar(0x2028)) + QChar(0x2029)}},
-        {{nonBmp, 1}, {QString(QChar(0xffff)), 2}, {QString(QChar(0xe9)), 3}, {QStringLiteral("Z"), 4}, {QStringLiteral("a"), 5}},
-        {{QStringLiteral("max"), qint64(9007199254740992)}, {QStringLiteral("min"), qint64(-9007199254740992)}, {QStringLiteral("zero"), 0}},
-        {{QStringLiteral("nested"), QJsonObject{{QStringLiteral("b"), QJsonArray{1, QJsonObject{{QStringLiteral("y"), true}, {QStringLiteral("x"), QJsonValue()}}}},
-                                                 {QStringLiteral("a"), QJsonObject{}}}}},
-        {{QStringLiteral("key \"quoted\"\n"), QStringLiteral("")}, {QStringLiteral(""), QJsonArray{}}},
+        { { QStringLiteral("text"),
+            QString::fromUtf8("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xe2\x82\xac") } },
+        { { QStringLiteral("quotes"), QStringLiteral("say \"hi\" 'there'") },
+            { QStringLiteral("slash"), QStringLiteral("a\\b/c") } },
+        { { QStringLiteral("controls"),
+            QString(QChar(0)) + QChar(1) + QChar(0x1f) + QStringLiteral("\b\f\n\r\t") } },
+        { { QStringLiteral("del"), QString(QChar(0x7f)) },
+            { QStringLiteral("ls"), QString(QChar(0x2028)) + QChar(0x2029) } },
+        { { nonBmp, 1 }, { QString(QChar(0xffff)), 2 }, { QString(QChar(0xe9)), 3 },
+            { QStringLiteral("Z"), 4 }, { QStringLiteral("a"), 5 } },
+        { { QStringLiteral("max"), qint64(9007199254740992) },
+            { QStringLiteral("min"), qint64(-9007199254740992) }, { QStringLiteral("zero"), 0 } },
+        { { QStringLiteral("nested"),
+            QJsonObject { { QStringLiteral("b"),
+                              QJsonArray { 1,
+                                  QJsonObject { { QStringLiteral("y"), true },
+                                      { QStringLiteral("x"), QJsonValue() } } } },
+                { QStringLiteral("a"), QJsonObject {} } } } },
+        { { QStringLiteral("key \"quoted\"\n"), QStringLiteral("") },
+            { QStringLiteral(""), QJsonArray {} } },
         {},
     };
 }
@@ -80,7 +91,7 @@ private Q_SLOTS:
             input += bytes + '\n'; // Python parses our bytes and writes its canonical form
             ours += bytes + '\n';
         }
-        const Run r = python({QStringLiteral("--canonical")}, input);
+        const Run r = python({ QStringLiteral("--canonical") }, input);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out, ours);
     }
@@ -106,19 +117,22 @@ private Q_SLOTS:
             QVERIFY(w.open().ok());
             for (int round = 0; round < 6; ++round) {
                 for (const QJsonObject &o : trickyData())
-                    w.record({round % 2 ? QStringLiteral("security") : QStringLiteral("resilience"),
-                              QString::fromUtf8("op\xc3\xa9rateur \"x\""), QStringLiteral("test.tricky"), o, 0});
+                    w.record(
+                        { round % 2 ? QStringLiteral("security") : QStringLiteral("resilience"),
+                            QString::fromUtf8("op\xc3\xa9rateur \"x\""),
+                            QStringLiteral("test.tricky"), o, 0 });
                 w.flush();
             }
             w.finish();
         }
-        const Run r = python({QStringLiteral("--print-hashes"), dir.path()});
+        const Run r = python({ QStringLiteral("--print-hashes"), dir.path() });
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY2(!r.err.contains("signatures not checked") || QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty(),
-                 r.err.constData());
+        QVERIFY2(!r.err.contains("signatures not checked")
+                || QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty(),
+            r.err.constData());
         QByteArray expected;
         int segments = 0;
-        for (const char *s : {"operator", "resilience", "security"}) {
+        for (const char *s : { "operator", "resilience", "security" }) {
             const ChainCheck c = checkChain(AuditFiles::streamDir(dir.path(), QLatin1String(s)));
             QVERIFY2(c.ok(), qPrintable(c.error));
             segments += c.segments;
@@ -139,20 +153,24 @@ private Q_SLOTS:
     void pythonFindsTampering()
     {
         QFETCH(QString, what);
-        if (what == QLatin1String("signature") && QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
+        if (what == QLatin1String("signature")
+            && QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
             QSKIP("openssl is not installed");
         QTemporaryDir dir;
         {
-            AuditWriter w(dir.path(), AuditConfig{});
+            AuditWriter w(dir.path(), AuditConfig {});
             QVERIFY(w.open().ok());
             for (int i = 0; i < 5; ++i)
-                w.record({QStringLiteral("resilience"), QStringLiteral("engine"), QStringLiteral("test.x"),
-                          {{QStringLiteral("i"), i}, {QStringLiteral("who"), QStringLiteral("alice")}}, 0});
+                w.record({ QStringLiteral("resilience"), QStringLiteral("engine"),
+                    QStringLiteral("test.x"),
+                    { { QStringLiteral("i"), i },
+                        { QStringLiteral("who"), QStringLiteral("alice") } },
+                    0 });
             w.flush();
             w.finish();
         }
         const QString stream = AuditFiles::streamDir(dir.path(), QStringLiteral("resilience"));
-        QCOMPARE(python({dir.path()}).exitCode, 0);
+        QCOMPARE(python({ dir.path() }).exitCode, 0);
         if (what == QLatin1String("data")) {
             QFile f(stream + QStringLiteral("/seg-000001.ndjson"));
             QVERIFY(f.open(QIODevice::ReadWrite));
@@ -174,7 +192,7 @@ private Q_SLOTS:
             const QByteArray b = f.readAll();
             f.resize(b.lastIndexOf('\n', b.size() - 2) + 1);
         }
-        const Run r = python({dir.path()});
+        const Run r = python({ dir.path() });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("problem:"), r.err.constData());
     }

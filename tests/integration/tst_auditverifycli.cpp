@@ -21,13 +21,14 @@ struct Run
 Run shivx(const QStringList &args)
 {
     QProcess p;
-    p.start(QStringLiteral(SHIVX_CLI), QStringList{QStringLiteral("audit"), QStringLiteral("verify")} + args);
+    p.start(QStringLiteral(SHIVX_CLI),
+        QStringList { QStringLiteral("audit"), QStringLiteral("verify") } + args);
     if (!p.waitForFinished(60000)) {
         p.kill();
         p.waitForFinished();
     }
-    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-               QString::fromUtf8(p.readAllStandardError())};
+    return Run { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
 }
 
 void build(const QString &dataDir, QByteArray *witness = nullptr)
@@ -47,7 +48,12 @@ void flipNote(const QString &segment)
     QFile f(segment);
     QVERIFY(f.open(QIODevice::ReadWrite));
     QByteArray bytes = f.readAll();
-    const int line5 = [&] { int at = 0; for (int i = 0; i < 4; ++i) at = bytes.indexOf('\n', at) + 1; return at; }();
+    const int line5 = [&] {
+        int at = 0;
+        for (int i = 0; i < 4; ++i)
+            at = bytes.indexOf('\n', at) + 1;
+        return at;
+    }();
     const int pos = bytes.indexOf("original", line5);
     bytes[pos] = 'O';
     f.seek(0);
@@ -79,10 +85,12 @@ void tst_AuditVerifyCli::intactExitsZero()
     QVERIFY(w.open(QIODevice::WriteOnly));
     w.write(witness);
     w.close();
-    const Run r = shivx({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--witness"), witnessFile});
+    const Run r = shivx(
+        { QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--witness"), witnessFile });
     QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
-    QVERIFY2(r.out.contains(QStringLiteral("operator: intact, 100 entries (seq 1..100) in 3 segment(s), 4 checkpoint(s)")),
-             qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral(
+                 "operator: intact, 100 entries (seq 1..100) in 3 segment(s), 4 checkpoint(s)")),
+        qPrintable(r.out));
     QVERIFY(r.out.contains(QStringLiteral("verdict: intact")));
 }
 
@@ -91,10 +99,12 @@ void tst_AuditVerifyCli::tamperedExitsOneAndLocates()
     QTemporaryDir dir;
     build(dir.path());
     flipNote(dir.filePath(QStringLiteral("audit/operator/seg-000003.ndjson")));
-    const Run r = shivx({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--threads"), QStringLiteral("2")});
+    const Run r = shivx({ QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--threads"),
+        QStringLiteral("2") });
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.out.contains(QStringLiteral("operator: hash_mismatch in seg-000003.ndjson line 5 seq 85: hash ")),
-             qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral(
+                 "operator: hash_mismatch in seg-000003.ndjson line 5 seq 85: hash ")),
+        qPrintable(r.out));
     QVERIFY(r.out.contains(QStringLiteral("verdict: tampered")));
 }
 
@@ -104,7 +114,8 @@ void tst_AuditVerifyCli::jsonReport()
     build(dir.path());
     flipNote(dir.filePath(QStringLiteral("audit/operator/seg-000003.ndjson")));
     const QString report = dir.filePath(QStringLiteral("report.json"));
-    const Run r = shivx({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--report"), report});
+    const Run r
+        = shivx({ QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--report"), report });
     QCOMPARE(r.exitCode, 1);
     QFile f(report);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -133,15 +144,17 @@ void tst_AuditVerifyCli::pdfReport()
     env.remove(QStringLiteral("QT_QPA_PLATFORM"));
     env.remove(QStringLiteral("DISPLAY"));
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SHIVX_CLI), {QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"),
-                                         dir.path(), QStringLiteral("--report"), report});
+    p.start(QStringLiteral(SHIVX_CLI),
+        { QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"),
+            dir.path(), QStringLiteral("--report"), report });
     QVERIFY(p.waitForFinished(120000));
     QCOMPARE(p.exitCode(), 1);
     QFile f(report);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.read(5) == "%PDF-");
     QProcess text;
-    text.start(QStringLiteral("pdftotext"), {QStringLiteral("-layout"), report, QStringLiteral("-")});
+    text.start(
+        QStringLiteral("pdftotext"), { QStringLiteral("-layout"), report, QStringLiteral("-") });
     QVERIFY2(text.waitForFinished(30000), "pdftotext (poppler-utils) is needed");
     const QString body = QString::fromUtf8(text.readAllStandardOutput());
     QVERIFY2(body.contains(QStringLiteral("seg-000003.ndjson")), qPrintable(body.left(2000)));
@@ -153,23 +166,31 @@ void tst_AuditVerifyCli::usageErrors_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown option") << QStringList{QStringLiteral("--bogus")} << "Unknown option 'bogus'";
-    QTest::newRow("unexpected argument") << QStringList{QStringLiteral("extra")} << "unexpected argument \"extra\"";
-    QTest::newRow("data dir does not exist") << QStringList{QStringLiteral("--data-dir"), QStringLiteral("@/nonexistent")}
-                                             << "does not exist";
-    QTest::newRow("data dir is a file") << QStringList{QStringLiteral("--data-dir"), QStringLiteral("@/file")} << "does not exist";
-    QTest::newRow("no audit chain") << QStringList{QStringLiteral("--data-dir"), QStringLiteral("@/empty")} << "no audit chain";
-    QTest::newRow("unknown stream") << QStringList{QStringLiteral("--stream"), QStringLiteral("nosuch")} << "no stream \"nosuch\"";
-    QTest::newRow("missing public key file") << QStringList{QStringLiteral("--public-key"), QStringLiteral("@/none.pub")}
-                                             << "cannot read";
-    QTest::newRow("public key not a key") << QStringList{QStringLiteral("--public-key"), QStringLiteral("@/file")}
-                                          << "not an Ed25519 public key";
-    QTest::newRow("witness not JSON") << QStringList{QStringLiteral("--witness"), QStringLiteral("@/file")} << "not a witness file";
-    QTest::newRow("report of unknown type") << QStringList{QStringLiteral("--report"), QStringLiteral("@/r.txt")}
-                                            << "--report must name a .json or .pdf file";
-    QTest::newRow("threads zero") << QStringList{QStringLiteral("--threads"), QStringLiteral("0")} << "--threads needs";
-    QTest::newRow("report in missing dir") << QStringList{QStringLiteral("--report"), QStringLiteral("@/no/such/r.json")}
-                                           << "cannot write";
+    QTest::newRow("unknown option")
+        << QStringList { QStringLiteral("--bogus") } << "Unknown option 'bogus'";
+    QTest::newRow("unexpected argument")
+        << QStringList { QStringLiteral("extra") } << "unexpected argument \"extra\"";
+    QTest::newRow("data dir does not exist") << QStringList { QStringLiteral("--data-dir"),
+        QStringLiteral("@/nonexistent") } << "does not exist";
+    QTest::newRow("data dir is a file") << QStringList { QStringLiteral("--data-dir"),
+        QStringLiteral("@/file") } << "does not exist";
+    QTest::newRow("no audit chain") << QStringList { QStringLiteral("--data-dir"),
+        QStringLiteral("@/empty") } << "no audit chain";
+    QTest::newRow("unknown stream") << QStringList { QStringLiteral("--stream"),
+        QStringLiteral("nosuch") } << "no stream \"nosuch\"";
+    QTest::newRow("missing public key file") << QStringList { QStringLiteral("--public-key"),
+        QStringLiteral("@/none.pub") } << "cannot read";
+    QTest::newRow("public key not a key") << QStringList { QStringLiteral("--public-key"),
+        QStringLiteral("@/file") } << "not an Ed25519 public key";
+    QTest::newRow("witness not JSON") << QStringList { QStringLiteral("--witness"),
+        QStringLiteral("@/file") } << "not a witness file";
+    QTest::newRow("report of unknown type") << QStringList { QStringLiteral("--report"),
+        QStringLiteral("@/r.txt") } << "--report must name a .json or .pdf file";
+    QTest::newRow("threads zero") << QStringList { QStringLiteral("--threads"),
+        QStringLiteral("0") } << "--threads needs";
+    QTest::newRow("report in missing dir")
+        << QStringList { QStringLiteral("--report"), QStringLiteral("@/no/such/r.json") }
+        << "cannot write";
 }
 
 void tst_AuditVerifyCli::usageErrors()
@@ -192,7 +213,7 @@ void tst_AuditVerifyCli::usageErrors()
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
 
-    const Run help = shivx({QStringLiteral("--help")});
+    const Run help = shivx({ QStringLiteral("--help") });
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains(QStringLiteral("Exit status: 0 intact; 1 tampered; 2")));
 }

@@ -34,16 +34,17 @@ private:
         return spec;
     }
     // Starts `monitor` probing `spec` through a breaker of `registry`.
-    static void probeThrough(BreakerRegistry &registry, TargetMonitor &monitor, const TargetSpec &spec)
+    static void probeThrough(
+        BreakerRegistry &registry, TargetMonitor &monitor, const TargetSpec &spec)
     {
         monitor.setBreakers(&registry);
-        monitor.setTargets({spec});
+        monitor.setTargets({ spec });
         monitor.start();
     }
     static BreakerSnapshot breakerOf(const BreakerRegistry &registry)
     {
         const QList<BreakerSnapshot> list = registry.snapshots();
-        return list.isEmpty() ? BreakerSnapshot{} : list.constFirst();
+        return list.isEmpty() ? BreakerSnapshot {} : list.constFirst();
     }
 };
 
@@ -66,7 +67,8 @@ void TestBreakerProbe::breakerOpensRejectsHalfOpensAndCloses()
     QTRY_COMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
     QCOMPARE(breakerOf(registry).lastReason, QStringLiteral("3 consecutive failures"));
     // Open: the target shows why, and no request reaches the server any more.
-    QTRY_COMPARE(statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
+    QTRY_COMPARE(
+        statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
     QCOMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("DOWN"));
     const int sent = server.requests(QStringLiteral("/health"));
     QTRY_VERIFY(breakerOf(registry).rejections >= 5); // five 100 ms intervals
@@ -86,7 +88,7 @@ void TestBreakerProbe::breakerOpensRejectsHalfOpensAndCloses()
         const auto t = args.at(0).value<BreakerTransition>();
         seen << toString(t.from) + QLatin1Char('>') + toString(t.to);
     }
-    QCOMPARE(seen, (QStringList{"closed>open", "open>half_open", "half_open>closed"}));
+    QCOMPARE(seen, (QStringList { "closed>open", "open>half_open", "half_open>closed" }));
     monitor.stop();
 }
 
@@ -151,7 +153,8 @@ void TestBreakerProbe::forcedOpenStopsProbesOfAHealthyTarget()
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("UP"));
 
     QVERIFY(registry.force(QStringLiteral("web"), BreakerForce::Open, QStringLiteral("api")));
-    QTRY_COMPARE(statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
+    QTRY_COMPARE(
+        statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
     const int sent = server.requests(QStringLiteral("/health"));
     QTRY_VERIFY(breakerOf(registry).rejections >= 3);
     QCOMPARE(server.requests(QStringLiteral("/health")), sent);
@@ -175,7 +178,7 @@ void TestBreakerProbe::reconfiguringKeepsTheBreaker()
     QTRY_COMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
 
     spec.breaker.failureThreshold = 10;
-    monitor.setTargets({spec});
+    monitor.setTargets({ spec });
     BreakerSnapshot after = breakerOf(registry);
     QCOMPARE(toString(after.state), QStringLiteral("open"));
     QCOMPARE(after.failures, quint64(3));

@@ -52,7 +52,8 @@ private Q_SLOTS:
         QVERIFY(!state.json.value(QStringLiteral("since")).toString().isEmpty());
         QVERIFY(!state.json.value(QStringLiteral("reason")).toString().isEmpty());
 
-        const HttpAnswer features = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features"))));
+        const HttpAnswer features
+            = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features"))));
         QCOMPARE(features.status, 200);
         const QJsonObject map = features.json.value(QStringLiteral("features")).toObject();
         for (const char *name : { "analytics", "background_tasks", "ai_inference", "web_search",
@@ -74,8 +75,10 @@ private Q_SLOTS:
                     .contains(QStringLiteral("telepathy")));
 
         QCOMPARE(
-            httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation"))), "DELETE").status, 405);
-        QCOMPARE(httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation/pin")))).status, 405);
+            httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation"))), "DELETE").status,
+            405);
+        QCOMPARE(
+            httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation/pin")))).status, 405);
         QCOMPARE(serve.terminate(), 0);
     }
 
@@ -138,8 +141,8 @@ private Q_SLOTS:
         }
         ServeProcess *serve = m_shared.get();
         const HttpAnswer a
-            = httpRequest(serve->url().resolved(QUrl(QStringLiteral("/api/degradation/pin"))), "POST",
-                body, serve->apiToken());
+            = httpRequest(serve->url().resolved(QUrl(QStringLiteral("/api/degradation/pin"))),
+                "POST", body, serve->apiToken());
         QCOMPARE(a.status, 400);
         QCOMPARE(a.json.value(QStringLiteral("error")).toString(), QStringLiteral("bad_request"));
         QVERIFY2(a.json.value(QStringLiteral("message")).toString().startsWith(message),
@@ -159,7 +162,8 @@ private Q_SLOTS:
         const QByteArray token = serve.apiToken();
         QVERIFY(!token.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(
-            httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200, 15000);
+            httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200,
+            15000);
 
         const HttpAnswer pinned = httpRequest(
             base.resolved(QUrl(QStringLiteral("/api/degradation/pin"))), "POST",
@@ -172,9 +176,10 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("reason")).toString(), QStringLiteral("load test"));
         QVERIFY(o.value(QStringLiteral("remaining_seconds")).toDouble() > 1790);
 
-        const QJsonObject features = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features"))))
-                                         .json.value(QStringLiteral("features"))
-                                         .toObject();
+        const QJsonObject features
+            = httpRequest(base.resolved(QUrl(QStringLiteral("/api/features"))))
+                  .json.value(QStringLiteral("features"))
+                  .toObject();
         QVERIFY(!features.value(QStringLiteral("chat"))
                      .toObject()
                      .value(QStringLiteral("enabled"))
@@ -191,8 +196,8 @@ private Q_SLOTS:
 
         HttpAnswer ready;
         QTRY_COMPARE_WITH_TIMEOUT(
-            (ready = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready"))))).status, 503,
-            5000);
+            (ready = httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready"))))).status,
+            503, 5000);
         const QJsonObject check = ready.json.value(QStringLiteral("checks"))
                                       .toObject()
                                       .value(QStringLiteral("degradation"))
@@ -203,9 +208,11 @@ private Q_SLOTS:
                     .startsWith(QStringLiteral("EMERGENCY")));
         // Liveness never looks at degradation.
         for (int i = 0; i < 3; ++i)
-            QCOMPARE(httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/live")))).status, 200);
+            QCOMPARE(
+                httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/live")))).status, 200);
 
-        const QByteArray metrics = httpRequest(base.resolved(QUrl(QStringLiteral("/metrics")))).body;
+        const QByteArray metrics
+            = httpRequest(base.resolved(QUrl(QStringLiteral("/metrics")))).body;
         QVERIFY(metrics.contains("\nshivx_degradation_level 4\n"));
         QVERIFY(metrics.contains("\nshivx_degradation_pinned 1\n"));
         QVERIFY(metrics.contains("\nshivx_degradation_state{level=\"EMERGENCY\"} 1\n"));
@@ -226,7 +233,8 @@ private Q_SLOTS:
         QVERIFY(released.json.value(QStringLiteral("released")).toBool());
         QCOMPARE(released.json.value(QStringLiteral("level")).toString(), QStringLiteral("NORMAL"));
         QTRY_COMPARE_WITH_TIMEOUT(
-            httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200, 5000);
+            httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200,
+            5000);
         const HttpAnswer again = httpRequest(
             base.resolved(QUrl(QStringLiteral("/api/degradation/release"))), "POST", {}, token);
         QCOMPARE(again.status, 200);
@@ -259,8 +267,8 @@ private Q_SLOTS:
                     .toString()
                     .startsWith(QStringLiteral("cli:")));
 
-        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--data-dir"),
-            dir });
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"),
+            QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("level       LEVEL_2"), r.out.constData());
         QVERIFY2(r.out.contains("planned failover"), r.out.constData());
@@ -330,8 +338,8 @@ private Q_SLOTS:
 
         QCOMPARE(serve.terminate(), 0);
         // No engine running any more: exit 1 with the reason.
-        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--data-dir"),
-            dir });
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"),
+            QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("no running engine"), r.err.constData());
     }
@@ -372,7 +380,8 @@ private Q_SLOTS:
                     .value(QStringLiteral("ok"))
                     .toBool());
         const int code = serve.terminate();
-        QVERIFY2(code == 0, (QByteArray::number(code) + ": " + serve.output() + serve.errors()).constData());
+        QVERIFY2(code == 0,
+            (QByteArray::number(code) + ": " + serve.output() + serve.errors()).constData());
     }
 };
 

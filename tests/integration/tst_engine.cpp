@@ -18,7 +18,9 @@ namespace {
 
 int threadCount()
 {
-    return int(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
+    return int(QDir(QStringLiteral("/proc/self/task"))
+                   .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                   .size());
 }
 
 } // namespace
@@ -34,7 +36,8 @@ private Q_SLOTS:
         QVERIFY(up.listen(QHostAddress::LocalHost, 0));
         const QByteArray yaml = "sampler: {interval: 200ms}\ntargets:\n"
                                 "  - {name: tcp-up, type: tcp, host: 127.0.0.1, port: "
-            + QByteArray::number(up.serverPort()) + ", interval: 300ms, timeout: 200ms, critical: true}\n";
+            + QByteArray::number(up.serverPort())
+            + ", interval: 300ms, timeout: 200ms, critical: true}\n";
         const int before = threadCount();
         {
             Engine engine(ShivxTest::engineOptions(dir.path(), yaml));
@@ -46,14 +49,17 @@ private Q_SLOTS:
             QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
             QVERIFY(engine.state() == EngineState::Running);
             QVERIFY(engine.apiUrl().port() > 0);
-            // No waiting: a client that connects as soon as start() returns must find every breaker.
+            // No waiting: a client that connects as soon as start() returns must find every
+            // breaker.
             QCOMPARE(engine.breakers().size(), 1);
             QCOMPARE(engine.breakers().constFirst().name, QStringLiteral("tcp-up"));
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("shivx.db"))));
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("api-address"))));
 
             QTRY_VERIFY_WITH_TIMEOUT(samples.count() >= 3, 10000);
-            QTRY_VERIFY_WITH_TIMEOUT(!engine.targets().isEmpty() && engine.targets().constFirst().state == TargetState::Up, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(!engine.targets().isEmpty()
+                    && engine.targets().constFirst().state == TargetState::Up,
+                10000);
             QTRY_VERIFY_WITH_TIMEOUT(engine.readiness().ready, 10000);
             QVERIFY(health.count() >= 1);
             const HealthReport h = engine.health();
@@ -65,7 +71,8 @@ private Q_SLOTS:
 
             // The critical target goes away: DOWN after its failure threshold, and not ready.
             up.close();
-            QTRY_VERIFY_WITH_TIMEOUT(engine.targets().constFirst().state == TargetState::Down, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                engine.targets().constFirst().state == TargetState::Down, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(!engine.readiness().ready, 5000);
             QTRY_VERIFY_WITH_TIMEOUT(engine.health().score <= 49, 5000);
             QVERIFY(!ready.isEmpty());
@@ -85,7 +92,8 @@ private Q_SLOTS:
         Engine engine(ShivxTest::engineOptions(dir.filePath(QStringLiteral("file/sub")), ""));
         const auto r = engine.start();
         QVERIFY(!r.ok());
-        QVERIFY2(r.error().message.contains(QLatin1String("file/sub")), qPrintable(r.error().message));
+        QVERIFY2(
+            r.error().message.contains(QLatin1String("file/sub")), qPrintable(r.error().message));
         QVERIFY(engine.state() == EngineState::Failed);
     }
 

@@ -19,7 +19,7 @@ namespace {
 
 CliRun cli(const QStringList &args)
 {
-    return runCli(QStringList{QStringLiteral("process")} + args, 20000);
+    return runCli(QStringList { QStringLiteral("process") } + args, 20000);
 }
 
 } // namespace
@@ -34,8 +34,10 @@ private:
 
     QJsonObject worker()
     {
-        const QJsonArray list = httpRequest(m_serve->url().resolved(QUrl(QStringLiteral("/api/processes"))), "GET")
-                                    .json.value(QStringLiteral("processes")).toArray();
+        const QJsonArray list
+            = httpRequest(m_serve->url().resolved(QUrl(QStringLiteral("/api/processes"))), "GET")
+                  .json.value(QStringLiteral("processes"))
+                  .toArray();
         for (const QJsonValue &v : list) {
             if (v.toObject().value(QStringLiteral("name")).toString() == QLatin1String("worker"))
                 return v.toObject();
@@ -63,7 +65,8 @@ private Q_SLOTS:
       stop_timeout: 3s
       backoff: {initial: 100ms, max: 1s}
     startup_grace: 1s
-)").arg(pidFile, ChildProgram);
+)")
+                                 .arg(pidFile, ChildProgram);
         m_serve = std::make_unique<ServeProcess>(yaml);
         QVERIFY2(m_serve->start(), m_serve->output().constData());
         m_token = m_serve->apiToken();
@@ -79,7 +82,9 @@ private Q_SLOTS:
         QCOMPARE(w.value(QStringLiteral("crash_loop")).toBool(), false);
         QVERIFY(w.value(QStringLiteral("last_exit")).isNull());
         QVERIFY(w.value(QStringLiteral("uptime_ms")).toInteger() >= 0);
-        QVERIFY(w.value(QStringLiteral("log")).toString().endsWith(QLatin1String("/processes/worker.log")));
+        QVERIFY(w.value(QStringLiteral("log"))
+                    .toString()
+                    .endsWith(QLatin1String("/processes/worker.log")));
     }
 
     void controlNeedsTheToken_data()
@@ -87,8 +92,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("withToken");
         QTest::addColumn<int>("status");
-        QTest::newRow("restart without token -> 401") << "/api/processes/worker/restart" << false << 401;
-        QTest::newRow("stop with a wrong token -> 401") << "/api/processes/worker/stop" << false << 401;
+        QTest::newRow("restart without token -> 401")
+            << "/api/processes/worker/restart" << false << 401;
+        QTest::newRow("stop with a wrong token -> 401")
+            << "/api/processes/worker/stop" << false << 401;
         QTest::newRow("unknown process -> 404") << "/api/processes/nope/restart" << true << 404;
         QTest::newRow("unknown action -> 404") << "/api/processes/worker/explode" << true << 404;
         QTest::newRow("missing action -> 404") << "/api/processes/worker" << true << 404;
@@ -100,7 +107,8 @@ private Q_SLOTS:
         QFETCH(bool, withToken);
         QFETCH(int, status);
         const qint64 pid = workerPid();
-        const HttpAnswer a = httpRequest(url(path), "POST", {}, withToken ? m_token : QByteArray("0000"));
+        const HttpAnswer a
+            = httpRequest(url(path), "POST", {}, withToken ? m_token : QByteArray("0000"));
         QCOMPARE(a.status, status);
         QVERIFY(a.json.contains(QStringLiteral("message")));
         QTest::qWait(200);
@@ -110,13 +118,19 @@ private Q_SLOTS:
     void restartThroughTheApi()
     {
         const qint64 pid = workerPid();
-        const HttpAnswer a = httpRequest(url(QStringLiteral("/api/processes/worker/restart")), "POST", {}, m_token);
+        const HttpAnswer a = httpRequest(
+            url(QStringLiteral("/api/processes/worker/restart")), "POST", {}, m_token);
         QCOMPARE(a.status, 202);
         QCOMPARE(a.json.value(QStringLiteral("accepted")).toBool(), true);
         QTRY_VERIFY(workerPid() != pid && workerPid() > 0);
         QVERIFY(!isAlive(pid));
         QCOMPARE(worker().value(QStringLiteral("restarts")).toInt(), 1);
-        QCOMPARE(worker().value(QStringLiteral("last_exit")).toObject().value(QStringLiteral("signal")).toInt(), 15);
+        QCOMPARE(worker()
+                     .value(QStringLiteral("last_exit"))
+                     .toObject()
+                     .value(QStringLiteral("signal"))
+                     .toInt(),
+            15);
     }
 
     void unexpectedExitIsRestarted()
@@ -124,31 +138,39 @@ private Q_SLOTS:
         const qint64 pid = workerPid();
         ::kill(pid_t(pid), SIGKILL);
         QTRY_VERIFY(workerPid() != pid && workerState() == QLatin1String("running"));
-        QCOMPARE(worker().value(QStringLiteral("last_exit")).toObject().value(QStringLiteral("signal")).toInt(), 9);
+        QCOMPARE(worker()
+                     .value(QStringLiteral("last_exit"))
+                     .toObject()
+                     .value(QStringLiteral("signal"))
+                     .toInt(),
+            9);
     }
 
     void cliListStopStartRestart()
     {
         const QString dir = m_serve->dataDir();
-        CliRun r = cli({QStringLiteral("list"), QStringLiteral("--data-dir"), dir});
+        CliRun r = cli({ QStringLiteral("list"), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("worker") && r.out.contains("running"), r.out.constData());
         QVERIFY(r.out.contains(QByteArray::number(workerPid())));
 
-        r = cli({QStringLiteral("stop"), QStringLiteral("worker"), QStringLiteral("--data-dir"), dir,
-                 QStringLiteral("--url"), m_serve->url().toString()});
+        r = cli({ QStringLiteral("stop"), QStringLiteral("worker"), QStringLiteral("--data-dir"),
+            dir, QStringLiteral("--url"), m_serve->url().toString() });
         QCOMPARE(r.exitCode, 0);
         QTRY_COMPARE(workerState(), QStringLiteral("stopped"));
-        r = cli({QStringLiteral("list"), QStringLiteral("--data-dir"), dir, QStringLiteral("--format"), QStringLiteral("json")});
+        r = cli({ QStringLiteral("list"), QStringLiteral("--data-dir"), dir,
+            QStringLiteral("--format"), QStringLiteral("json") });
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("\"stopped\""));
 
-        r = cli({QStringLiteral("start"), QStringLiteral("worker"), QStringLiteral("--data-dir"), dir});
+        r = cli({ QStringLiteral("start"), QStringLiteral("worker"), QStringLiteral("--data-dir"),
+            dir });
         QCOMPARE(r.exitCode, 0);
         QTRY_COMPARE(workerState(), QStringLiteral("running"));
 
         const qint64 pid = workerPid();
-        r = cli({QStringLiteral("restart"), QStringLiteral("worker"), QStringLiteral("--data-dir"), dir});
+        r = cli({ QStringLiteral("restart"), QStringLiteral("worker"), QStringLiteral("--data-dir"),
+            dir });
         QCOMPARE(r.exitCode, 0);
         QTRY_VERIFY(workerPid() != pid && workerState() == QLatin1String("running"));
     }
@@ -158,10 +180,13 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no command -> usage") << QStringList{} << 2 << "missing command";
-        QTest::newRow("unknown command -> usage") << QStringList{QStringLiteral("reboot")} << 2 << "unknown command \"reboot\"";
-        QTest::newRow("restart without name -> usage") << QStringList{QStringLiteral("restart")} << 2 << "needs exactly one process NAME";
-        QTest::newRow("unknown process -> 1") << QStringList{QStringLiteral("restart"), QStringLiteral("nope")} << 1 << "no supervised process named \"nope\"";
+        QTest::newRow("no command -> usage") << QStringList {} << 2 << "missing command";
+        QTest::newRow("unknown command -> usage")
+            << QStringList { QStringLiteral("reboot") } << 2 << "unknown command \"reboot\"";
+        QTest::newRow("restart without name -> usage")
+            << QStringList { QStringLiteral("restart") } << 2 << "needs exactly one process NAME";
+        QTest::newRow("unknown process -> 1") << QStringList { QStringLiteral("restart"),
+            QStringLiteral("nope") } << 1 << "no supervised process named \"nope\"";
     }
 
     void cliErrors()
@@ -169,14 +194,16 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(int, code);
         QFETCH(QString, message);
-        const CliRun r = cli(args + QStringList{QStringLiteral("--data-dir"), m_serve->dataDir()});
+        const CliRun r
+            = cli(args + QStringList { QStringLiteral("--data-dir"), m_serve->dataDir() });
         QCOMPARE(r.exitCode, code);
         QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
     }
 
     void cliWithoutEngine()
     {
-        const CliRun r = cli({QStringLiteral("list"), QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("empty"))});
+        const CliRun r = cli({ QStringLiteral("list"), QStringLiteral("--data-dir"),
+            m_dir.filePath(QStringLiteral("empty")) });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("no running engine"), r.err.constData());
     }
@@ -187,12 +214,13 @@ private Q_SLOTS:
         QCOMPARE(a.status, 200);
         QVERIFY(a.body.contains("shivx_supervised_process_up{process=\"worker\"} 1\n"));
         QVERIFY(a.body.contains("shivx_supervised_process_restarts_total{process=\"worker\"} "));
-        QVERIFY(a.body.contains("shivx_supervised_process_start_time_seconds{process=\"worker\"} "));
+        QVERIFY(
+            a.body.contains("shivx_supervised_process_start_time_seconds{process=\"worker\"} "));
         const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
         if (promtool.isEmpty())
             QSKIP("promtool not installed");
         QProcess p;
-        p.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+        p.start(promtool, { QStringLiteral("check"), QStringLiteral("metrics") });
         p.write(a.body);
         p.closeWriteChannel();
         QVERIFY(p.waitForFinished(10000));

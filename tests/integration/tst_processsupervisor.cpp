@@ -26,14 +26,15 @@ private:
         TargetMonitor monitor;
         std::unique_ptr<ProcessSupervisor> supervisor;
 
-        Rig(const QList<TargetSpec> &targets, const QList<RecoverySpec> &recovery, const QString &logDir)
+        Rig(const QList<TargetSpec> &targets, const QList<RecoverySpec> &recovery,
+            const QString &logDir)
         {
-            supervisor = std::make_unique<ProcessSupervisor>(recovery, logDir, nullptr, &audit,
-                                                             [](qint64) { return qint64(0); });
+            supervisor = std::make_unique<ProcessSupervisor>(
+                recovery, logDir, nullptr, &audit, [](qint64) { return qint64(0); });
             QObject::connect(&monitor, &TargetMonitor::targetsUpdated, supervisor.get(),
-                             &ProcessSupervisor::onTargetsUpdated);
+                &ProcessSupervisor::onTargetsUpdated);
             QObject::connect(supervisor.get(), &ProcessSupervisor::targetResetRequested, &monitor,
-                             &TargetMonitor::resetTarget);
+                &TargetMonitor::resetTarget);
             monitor.setTargets(targets);
             monitor.start();
             supervisor->start();
@@ -80,22 +81,23 @@ private Q_SLOTS:
         QVERIFY(server.listen());
         TargetSpec target = httpSpec(QStringLiteral("web"), server.url(QStringLiteral("/health")));
         target.failureThreshold = 3;
-        Rig rig({target}, {supervised(QStringLiteral("web"), {QStringLiteral("--hang")})},
-                m_dir.filePath(QStringLiteral("logs1")));
+        Rig rig({ target }, { supervised(QStringLiteral("web"), { QStringLiteral("--hang") }) },
+            m_dir.filePath(QStringLiteral("logs1")));
         QTRY_VERIFY(rig.process(QStringLiteral("web")).state == ProcessState::Running);
         const qint64 firstPid = rig.process(QStringLiteral("web")).pid;
         QTRY_COMPARE(stateOf(rig.monitor, QStringLiteral("web")), QStringLiteral("UP"));
 
         server.setMode(TestHttpServer::WrongStatus);
         QTRY_VERIFY_WITH_TIMEOUT(rig.process(QStringLiteral("web")).pid != firstPid
-                                     && rig.process(QStringLiteral("web")).state == ProcessState::Running,
-                                 10'000);
+                && rig.process(QStringLiteral("web")).state == ProcessState::Running,
+            10'000);
         QVERIFY(!isAlive(firstPid));
         const QList<AuditEvent> restarts = rig.events(QStringLiteral("process.probe_restart"));
         QCOMPARE(restarts.size(), 1);
         QCOMPARE(restarts.first().stream, QStringLiteral("resilience"));
         QCOMPARE(restarts.first().data.value(QStringLiteral("failures")).toInt(), 3);
-        QCOMPARE(restarts.first().data.value(QStringLiteral("process")).toString(), QStringLiteral("web"));
+        QCOMPARE(restarts.first().data.value(QStringLiteral("process")).toString(),
+            QStringLiteral("web"));
 
         // Startup grace: the new run starts with fresh counters and its first probes (still
         // failing) do not count.
@@ -119,14 +121,14 @@ private Q_SLOTS:
         QVERIFY(server.listen());
         server.setMode(TestHttpServer::WrongStatus);
         TargetSpec target = httpSpec(QStringLiteral("bad"), server.url(QStringLiteral("/health")));
-        Rig rig({target}, {supervised(QStringLiteral("bad"), {QStringLiteral("--hang")})},
-                m_dir.filePath(QStringLiteral("logs2")));
+        Rig rig({ target }, { supervised(QStringLiteral("bad"), { QStringLiteral("--hang") }) },
+            m_dir.filePath(QStringLiteral("logs2")));
         QTRY_VERIFY_WITH_TIMEOUT(rig.process(QStringLiteral("bad")).restarts >= 2, 15'000);
         // Each restart is preceded by 3 failures after a 600 ms grace: never back to back.
         const QList<AuditEvent> restarts = rig.events(QStringLiteral("process.probe_restart"));
         QVERIFY(restarts.size() >= 2);
         QVERIFY2(restarts.at(1).tsMs - restarts.at(0).tsMs >= 600,
-                 qPrintable(QString::number(restarts.at(1).tsMs - restarts.at(0).tsMs)));
+            qPrintable(QString::number(restarts.at(1).tsMs - restarts.at(0).tsMs)));
     }
 
     void crashLoopMarksTargetDown()
@@ -134,16 +136,18 @@ private Q_SLOTS:
         TestHttpServer server;
         QVERIFY(server.listen());
         TargetSpec target = httpSpec(QStringLiteral("loop"), server.url(QStringLiteral("/health")));
-        RecoverySpec spec = supervised(QStringLiteral("loop"), {QStringLiteral("--exit"), QStringLiteral("2")});
+        RecoverySpec spec
+            = supervised(QStringLiteral("loop"), { QStringLiteral("--exit"), QStringLiteral("2") });
         spec.backoffInitialMs = 0;
         spec.crashLoopRestarts = 2;
         spec.crashLoopCooldownMs = 60'000;
-        Rig rig({target}, {spec}, m_dir.filePath(QStringLiteral("logs3")));
+        Rig rig({ target }, { spec }, m_dir.filePath(QStringLiteral("logs3")));
         QTRY_VERIFY(rig.process(QStringLiteral("loop")).state == ProcessState::CrashLoop);
         // DOWN although its HTTP probe (a healthy server) would say UP: probes are ignored
         // until the cooldown ends.
         QTRY_COMPARE(stateOf(rig.monitor, QStringLiteral("loop")), QStringLiteral("DOWN"));
-        QVERIFY(statusOf(rig.monitor, QStringLiteral("loop")).lastError.contains(QStringLiteral("crash loop")));
+        QVERIFY(statusOf(rig.monitor, QStringLiteral("loop"))
+                    .lastError.contains(QStringLiteral("crash loop")));
         QTest::qWait(400);
         QCOMPARE(stateOf(rig.monitor, QStringLiteral("loop")), QStringLiteral("DOWN"));
         const QList<AuditEvent> loops = rig.events(QStringLiteral("process.crash_loop"));
@@ -152,7 +156,8 @@ private Q_SLOTS:
         QCOMPARE(rig.events(QStringLiteral("process.exited")).size(), 3);
         QCOMPARE(rig.events(QStringLiteral("process.started")).size(), 3);
         // The operator ends the pause at once.
-        QVERIFY(rig.supervisor->startProcess(QStringLiteral("loop"), QStringLiteral("console:test")));
+        QVERIFY(
+            rig.supervisor->startProcess(QStringLiteral("loop"), QStringLiteral("console:test")));
         QTRY_VERIFY(rig.events(QStringLiteral("process.started")).size() >= 4);
     }
 
@@ -162,14 +167,16 @@ private Q_SLOTS:
         QVERIFY(server.listen());
         server.setMode(TestHttpServer::WrongStatus);
         const QString marker = m_dir.filePath(QStringLiteral("restart-command.pid"));
-        TargetSpec target = httpSpec(QStringLiteral("legacy"), server.url(QStringLiteral("/health")));
+        TargetSpec target
+            = httpSpec(QStringLiteral("legacy"), server.url(QStringLiteral("/health")));
         RecoverySpec spec;
         spec.name = QStringLiteral("legacy");
         spec.restartCommand = ChildProgram;
-        spec.restartArgs = {QStringLiteral("--pidfile"), marker, QStringLiteral("--exit"), QStringLiteral("0")};
+        spec.restartArgs = { QStringLiteral("--pidfile"), marker, QStringLiteral("--exit"),
+            QStringLiteral("0") };
         spec.restartAfterFailures = 2;
         spec.startupGraceMs = 60'000;
-        Rig rig({target}, {spec}, m_dir.filePath(QStringLiteral("logs4")));
+        Rig rig({ target }, { spec }, m_dir.filePath(QStringLiteral("logs4")));
         QTRY_VERIFY(QFile::exists(marker));
         QTRY_COMPARE(rig.events(QStringLiteral("process.restart_command")).size(), 1);
         const AuditEvent e = rig.events(QStringLiteral("process.restart_command")).first();
@@ -191,15 +198,16 @@ private Q_SLOTS:
         TestHttpServer server;
         QVERIFY(server.listen());
         server.setMode(TestHttpServer::WrongStatus);
-        TargetSpec target = httpSpec(QStringLiteral("slowfix"), server.url(QStringLiteral("/health")));
+        TargetSpec target
+            = httpSpec(QStringLiteral("slowfix"), server.url(QStringLiteral("/health")));
         RecoverySpec spec;
         spec.name = QStringLiteral("slowfix");
         spec.restartCommand = ChildProgram;
-        spec.restartArgs = {QStringLiteral("--hang")};
+        spec.restartArgs = { QStringLiteral("--hang") };
         spec.restartTimeoutMs = 300;
         spec.restartAfterFailures = 1;
         spec.startupGraceMs = 60'000;
-        Rig rig({target}, {spec}, m_dir.filePath(QStringLiteral("logs5")));
+        Rig rig({ target }, { spec }, m_dir.filePath(QStringLiteral("logs5")));
         QTRY_COMPARE(rig.events(QStringLiteral("process.restart_command")).size(), 1);
         const AuditEvent e = rig.events(QStringLiteral("process.restart_command")).first();
         QCOMPARE(e.data.value(QStringLiteral("timed_out")).toBool(), true);
@@ -209,22 +217,24 @@ private Q_SLOTS:
 
     void operatorRequestsAreAuditedOnTheOperatorStream()
     {
-        Rig rig({}, {supervised(QStringLiteral("op"), {QStringLiteral("--hang")})},
-                m_dir.filePath(QStringLiteral("logs6")));
+        Rig rig({}, { supervised(QStringLiteral("op"), { QStringLiteral("--hang") }) },
+            m_dir.filePath(QStringLiteral("logs6")));
         QTRY_VERIFY(rig.process(QStringLiteral("op")).state == ProcessState::Running);
         QVERIFY(!rig.supervisor->restartProcess(QStringLiteral("nope"), QStringLiteral("api")));
         QVERIFY(rig.supervisor->stopProcess(QStringLiteral("op"), QStringLiteral("cli:alice")));
         QTRY_VERIFY(rig.process(QStringLiteral("op")).state == ProcessState::Stopped);
         QVERIFY(rig.supervisor->startProcess(QStringLiteral("op"), QStringLiteral("cli:alice")));
         QTRY_VERIFY(rig.process(QStringLiteral("op")).state == ProcessState::Running);
-        QVERIFY(rig.supervisor->restartProcess(QStringLiteral("op"), QStringLiteral("console:bob")));
+        QVERIFY(
+            rig.supervisor->restartProcess(QStringLiteral("op"), QStringLiteral("console:bob")));
         QTRY_COMPARE(rig.process(QStringLiteral("op")).restarts, 2);
         QCOMPARE(rig.audit.actions(QStringLiteral("operator")),
-                 (QStringList{QStringLiteral("process.stop"), QStringLiteral("process.start"),
-                              QStringLiteral("process.restart")}));
+            (QStringList { QStringLiteral("process.stop"), QStringLiteral("process.start"),
+                QStringLiteral("process.restart") }));
         const QList<AuditEvent> ops = rig.events(QStringLiteral("process.restart"));
         QCOMPARE(ops.first().actor, QStringLiteral("console:bob"));
-        QCOMPARE(ops.first().data.value(QStringLiteral("process")).toString(), QStringLiteral("op"));
+        QCOMPARE(
+            ops.first().data.value(QStringLiteral("process")).toString(), QStringLiteral("op"));
         const QList<AuditEvent> stopped = rig.events(QStringLiteral("process.stopped"));
         QCOMPARE(stopped.size(), 1);
         QCOMPARE(stopped.first().actor, QStringLiteral("cli:alice"));

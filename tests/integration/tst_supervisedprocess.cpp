@@ -26,9 +26,9 @@ private:
     std::unique_ptr<SupervisedProcess> make(const RecoverySpec &spec)
     {
         auto p = std::make_unique<SupervisedProcess>(spec, m_dir.filePath(QStringLiteral("logs")),
-                                                     nullptr, [](qint64) { return qint64(0); });
+            nullptr, [](qint64) { return qint64(0); });
         connect(p.get(), &SupervisedProcess::eventOccurred, this,
-                [this](const ProcessEvent &e) { m_events.append(e); });
+            [this](const ProcessEvent &e) { m_events.append(e); });
         return p;
     }
     QStringList actions() const
@@ -47,7 +47,7 @@ private Q_SLOTS:
 
     void startsAndStopsGracefully()
     {
-        auto p = make(childSpec(QStringLiteral("calm"), {QStringLiteral("--hang")}));
+        auto p = make(childSpec(QStringLiteral("calm"), { QStringLiteral("--hang") }));
         p->start(QStringLiteral("engine"));
         QTRY_VERIFY(state(*p) == ProcessState::Running);
         const qint64 pid = p->snapshot().pid;
@@ -57,9 +57,11 @@ private Q_SLOTS:
         QCOMPARE(p->snapshot().lastExitSignal, SIGTERM);
         QCOMPARE(p->snapshot().pid, 0);
         QVERIFY(!isAlive(pid));
-        QCOMPARE(actions().join(QLatin1Char(' ')), QStringLiteral("process.started process.exited process.stopped"));
-        QCOMPARE(actions(), (QStringList{QStringLiteral("process.started"), QStringLiteral("process.exited"),
-                                         QStringLiteral("process.stopped")}));
+        QCOMPARE(actions().join(QLatin1Char(' ')),
+            QStringLiteral("process.started process.exited process.stopped"));
+        QCOMPARE(actions(),
+            (QStringList { QStringLiteral("process.started"), QStringLiteral("process.exited"),
+                QStringLiteral("process.stopped") }));
         QCOMPARE(m_events.at(1).data.value(QStringLiteral("expected")).toBool(), true);
     }
 
@@ -71,7 +73,7 @@ private Q_SLOTS:
         sigemptyset(&term);
         sigaddset(&term, SIGTERM);
         pthread_sigmask(SIG_BLOCK, &term, &old);
-        RecoverySpec spec = childSpec(QStringLiteral("masked"), {QStringLiteral("--hang")});
+        RecoverySpec spec = childSpec(QStringLiteral("masked"), { QStringLiteral("--hang") });
         spec.stopTimeoutMs = 20'000;
         auto p = make(spec);
         p->start(QStringLiteral("engine"));
@@ -90,9 +92,15 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("code");
         QTest::addColumn<int>("signal");
-        QTest::newRow("exit code 3") << QStringList{QStringLiteral("--exit-after"), QStringLiteral("100"), QStringLiteral("3")} << 3 << 0;
-        QTest::newRow("clean exit 0") << QStringList{QStringLiteral("--exit-after"), QStringLiteral("100"), QStringLiteral("0")} << 0 << 0;
-        QTest::newRow("crash (SIGABRT)") << QStringList{QStringLiteral("--sleep"), QStringLiteral("100"), QStringLiteral("--crash")} << 0 << int(SIGABRT);
+        QTest::newRow("exit code 3") << QStringList { QStringLiteral("--exit-after"),
+            QStringLiteral("100"), QStringLiteral("3") }
+                                     << 3 << 0;
+        QTest::newRow("clean exit 0") << QStringList { QStringLiteral("--exit-after"),
+            QStringLiteral("100"), QStringLiteral("0") }
+                                      << 0 << 0;
+        QTest::newRow("crash (SIGABRT)") << QStringList { QStringLiteral("--sleep"),
+            QStringLiteral("100"), QStringLiteral("--crash") }
+                                         << 0 << int(SIGABRT);
     }
 
     void exitAndCrashAreRestarted()
@@ -108,9 +116,8 @@ private Q_SLOTS:
         QCOMPARE(s.lastExitCode, code);
         QCOMPARE(s.lastExitSignal, signal);
         QVERIFY(actions().contains(QStringLiteral("process.restart_scheduled")));
-        const auto exited = std::find_if(m_events.cbegin(), m_events.cend(), [](const ProcessEvent &e) {
-            return e.action == QLatin1String("process.exited");
-        });
+        const auto exited = std::find_if(m_events.cbegin(), m_events.cend(),
+            [](const ProcessEvent &e) { return e.action == QLatin1String("process.exited"); });
         QVERIFY(exited != m_events.cend());
         if (signal)
             QCOMPARE(exited->data.value(QStringLiteral("signal")).toInt(), signal);
@@ -122,7 +129,8 @@ private Q_SLOTS:
 
     void onFailurePolicyLeavesCleanExitStopped()
     {
-        RecoverySpec spec = childSpec(QStringLiteral("oneshot"), {QStringLiteral("--exit"), QStringLiteral("0")});
+        RecoverySpec spec = childSpec(
+            QStringLiteral("oneshot"), { QStringLiteral("--exit"), QStringLiteral("0") });
         spec.restart = RestartPolicy::OnFailure;
         auto p = make(spec);
         p->start(QStringLiteral("engine"));
@@ -136,8 +144,9 @@ private Q_SLOTS:
         // The pid file is written after SIGTERM is ignored: only then is the child stubborn.
         const QString ready = m_dir.filePath(QStringLiteral("stubborn.pid"));
         QFile::remove(ready);
-        RecoverySpec spec = childSpec(QStringLiteral("stubborn"), {QStringLiteral("--ignore-term"),
-                                      QStringLiteral("--pidfile"), ready, QStringLiteral("--hang")});
+        RecoverySpec spec = childSpec(QStringLiteral("stubborn"),
+            { QStringLiteral("--ignore-term"), QStringLiteral("--pidfile"), ready,
+                QStringLiteral("--hang") });
         spec.stopTimeoutMs = 400;
         auto p = make(spec);
         p->start(QStringLiteral("engine"));
@@ -157,7 +166,7 @@ private Q_SLOTS:
         const QString pidFile = m_dir.filePath(QStringLiteral("grandchild.pid"));
         QFile::remove(pidFile);
         auto p = make(childSpec(QStringLiteral("forker"),
-                                {QStringLiteral("--spawn-grandchild"), pidFile, QStringLiteral("--hang")}));
+            { QStringLiteral("--spawn-grandchild"), pidFile, QStringLiteral("--hang") }));
         p->start(QStringLiteral("engine"));
         QTRY_VERIFY(readPidFile(pidFile) > 0);
         const qint64 grandchild = readPidFile(pidFile);
@@ -177,8 +186,8 @@ private Q_SLOTS:
         const QString pidFile = m_dir.filePath(QStringLiteral("orphan.pid"));
         QFile::remove(pidFile);
         RecoverySpec spec = childSpec(QStringLiteral("leaver"),
-                                      {QStringLiteral("--spawn-grandchild"), pidFile,
-                                       QStringLiteral("--exit-after"), QStringLiteral("300"), QStringLiteral("1")});
+            { QStringLiteral("--spawn-grandchild"), pidFile, QStringLiteral("--exit-after"),
+                QStringLiteral("300"), QStringLiteral("1") });
         spec.restart = RestartPolicy::Never;
         auto p = make(spec);
         p->start(QStringLiteral("engine"));
@@ -191,14 +200,14 @@ private Q_SLOTS:
     void outputIsCapturedAndRotated()
     {
         RecoverySpec spec = childSpec(QStringLiteral("chatty"),
-                                      {QStringLiteral("--print"), QStringLiteral("400"), QStringLiteral("line-of-output"),
-                                       QStringLiteral("--hang")});
+            { QStringLiteral("--print"), QStringLiteral("400"), QStringLiteral("line-of-output"),
+                QStringLiteral("--hang") });
         spec.logMaxBytes = 2048;
         spec.logFiles = 2;
         auto p = make(spec);
         QStringList tail;
         connect(p.get(), &SupervisedProcess::logLines, this,
-                [&tail](const QString &, const QStringList &lines) { tail += lines; });
+            [&tail](const QString &, const QStringList &lines) { tail += lines; });
         p->start(QStringLiteral("engine"));
         QTRY_VERIFY(tail.contains(QStringLiteral("line-of-output 400")));
         QVERIFY(tail.contains(QStringLiteral("line-of-output 1")));
@@ -207,7 +216,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(log + QStringLiteral(".1")));
         QVERIFY(QFile::exists(log + QStringLiteral(".2")));
         QVERIFY(!QFile::exists(log + QStringLiteral(".3")));
-        for (const QString &f : {log, log + QStringLiteral(".1"), log + QStringLiteral(".2")})
+        for (const QString &f : { log, log + QStringLiteral(".1"), log + QStringLiteral(".2") })
             QVERIFY2(QFileInfo(f).size() <= spec.logMaxBytes, qPrintable(f));
         QFile current(log);
         QVERIFY(current.open(QIODevice::ReadOnly));
@@ -219,14 +228,14 @@ private Q_SLOTS:
     void environmentAndWorkingDirectory()
     {
         RecoverySpec spec = childSpec(QStringLiteral("envy"),
-                                      {QStringLiteral("--env"), QStringLiteral("SHIVX_TEST_MODE"),
-                                       QStringLiteral("--cwd"), QStringLiteral("--hang")});
-        spec.env = {{QStringLiteral("SHIVX_TEST_MODE"), QStringLiteral("blue")}};
+            { QStringLiteral("--env"), QStringLiteral("SHIVX_TEST_MODE"), QStringLiteral("--cwd"),
+                QStringLiteral("--hang") });
+        spec.env = { { QStringLiteral("SHIVX_TEST_MODE"), QStringLiteral("blue") } };
         spec.cwd = m_dir.path();
         auto p = make(spec);
         QStringList tail;
         connect(p.get(), &SupervisedProcess::logLines, this,
-                [&tail](const QString &, const QStringList &lines) { tail += lines; });
+            [&tail](const QString &, const QStringList &lines) { tail += lines; });
         p->start(QStringLiteral("engine"));
         QTRY_VERIFY(tail.contains(QStringLiteral("SHIVX_TEST_MODE=blue")));
         QTRY_VERIFY(tail.contains(QDir(m_dir.path()).canonicalPath()));
@@ -236,7 +245,8 @@ private Q_SLOTS:
 
     void crashLoopPausesThenRetries()
     {
-        RecoverySpec spec = childSpec(QStringLiteral("looper"), {QStringLiteral("--exit"), QStringLiteral("1")});
+        RecoverySpec spec = childSpec(
+            QStringLiteral("looper"), { QStringLiteral("--exit"), QStringLiteral("1") });
         spec.backoffInitialMs = 0;
         spec.crashLoopRestarts = 3;
         spec.crashLoopWindowMs = 30'000;
@@ -258,7 +268,7 @@ private Q_SLOTS:
 
     void operatorRestartIsNotCounted()
     {
-        auto p = make(childSpec(QStringLiteral("steady"), {QStringLiteral("--hang")}));
+        auto p = make(childSpec(QStringLiteral("steady"), { QStringLiteral("--hang") }));
         p->start(QStringLiteral("engine"));
         QTRY_VERIFY(state(*p) == ProcessState::Running);
         for (int i = 1; i <= 3; ++i) {
@@ -310,16 +320,18 @@ private Q_SLOTS:
         QFile::remove(pidFile);
         const QString ready = m_dir.filePath(QStringLiteral("stubborn2.pid"));
         QFile::remove(ready);
-        RecoverySpec stubborn = childSpec(QStringLiteral("stubborn2"), {QStringLiteral("--ignore-term"),
-                                          QStringLiteral("--pidfile"), ready, QStringLiteral("--hang")});
+        RecoverySpec stubborn = childSpec(QStringLiteral("stubborn2"),
+            { QStringLiteral("--ignore-term"), QStringLiteral("--pidfile"), ready,
+                QStringLiteral("--hang") });
         stubborn.stopTimeoutMs = 300;
         auto a = make(stubborn);
-        auto b = make(childSpec(QStringLiteral("family"), {QStringLiteral("--spawn-grandchild"), pidFile, QStringLiteral("--hang")}));
+        auto b = make(childSpec(QStringLiteral("family"),
+            { QStringLiteral("--spawn-grandchild"), pidFile, QStringLiteral("--hang") }));
         a->start(QStringLiteral("engine"));
         b->start(QStringLiteral("engine"));
         QTRY_VERIFY(state(*a) == ProcessState::Running && state(*b) == ProcessState::Running);
         QTRY_VERIFY(readPidFile(pidFile) > 0 && readPidFile(ready) > 0);
-        const qint64 groups[] = {a->snapshot().pid, b->snapshot().pid};
+        const qint64 groups[] = { a->snapshot().pid, b->snapshot().pid };
         a->beginShutdown();
         b->beginShutdown();
         a->finishShutdown();

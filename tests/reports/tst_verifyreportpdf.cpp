@@ -15,9 +15,9 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QScopeGuard>
 #include <QTest>
 #include <QTranslator>
 
@@ -43,17 +43,19 @@ VerifyReport sampleReport(bool tampered, int segmentsPerStream = 3)
     r.finishedAtMs = r.startedAtMs + 4321;
     r.verifiedBy = QStringLiteral("alice@ops-ws-07");
     r.dataDir = QStringLiteral("/var/lib/shivx");
-    r.keyFingerprint = QStringLiteral("9f2c4e7a0b1d3c5e7f9a1b3d5c7e9f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e");
+    r.keyFingerprint
+        = QStringLiteral("9f2c4e7a0b1d3c5e7f9a1b3d5c7e9f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e");
     r.publicKeySource = QStringLiteral("/var/lib/shivx/audit/keys/checkpoint.pub");
     r.bytesVerified = 318'402'112;
-    const QStringList names{ "operator", "resilience", "security" };
+    const QStringList names { "operator", "resilience", "security" };
     for (int s = 0; s < names.size(); ++s) {
         StreamSummary st;
         st.name = names[s];
         const qint64 perSeg = 100'000 * (s + 1);
         for (int g = 0; g < segmentsPerStream; ++g) {
             SegmentSummary seg;
-            seg.file = QStringLiteral("seg-%1.ndjson%2").arg(g + 1, 6, 10, QLatin1Char('0'))
+            seg.file = QStringLiteral("seg-%1.ndjson%2")
+                           .arg(g + 1, 6, 10, QLatin1Char('0'))
                            .arg(g + 1 < segmentsPerStream ? QStringLiteral(".zst") : QString());
             seg.compressed = g + 1 < segmentsPerStream;
             seg.firstSeq = g * perSeg + 1;
@@ -101,7 +103,8 @@ QString runTool(const QString &tool, const QStringList &args)
     QProcess p;
     p.start(tool, args);
     if (!p.waitForFinished(60'000) || p.exitCode() != 0)
-        return QStringLiteral("<%1 failed: %2>").arg(tool, QString::fromLocal8Bit(p.readAllStandardError()));
+        return QStringLiteral("<%1 failed: %2>")
+            .arg(tool, QString::fromLocal8Bit(p.readAllStandardError()));
     return QString::fromUtf8(p.readAllStandardOutput());
 }
 
@@ -162,8 +165,10 @@ void TstVerifyReportPdf::tamperedReportNamesTheLocation()
     QVERIFY(f.read(5) == "%PDF-");
     QVERIFY(pageCount(path) >= 1);
 
-    const QString text = runTool(pdfTool("pdftotext"), { QStringLiteral("-layout"), path, QStringLiteral("-") });
-    QVERIFY2(text.contains(QLatin1String("Audit chain verification report")), qPrintable(text.left(400)));
+    const QString text
+        = runTool(pdfTool("pdftotext"), { QStringLiteral("-layout"), path, QStringLiteral("-") });
+    QVERIFY2(text.contains(QLatin1String("Audit chain verification report")),
+        qPrintable(text.left(400)));
     QVERIFY(text.contains(QLatin1String("TAMPERED")));
     for (const char *stream : { "operator", "resilience", "security" })
         QVERIFY2(text.contains(QLatin1String(stream)), stream);
@@ -209,7 +214,8 @@ void TstVerifyReportPdf::germanReport()
              "Befunde", "Hash stimmt nicht", "seg-000002.ndjson.zst Zeile 4711 (Seq 204711)",
              "Signierte Checkpoints", "UNGÜLTIG", "Verfahren", "Seite 1 von" })
         QVERIFY2(text.contains(QString::fromUtf8(word)), word);
-    for (const char *word : { "Summary", "Findings", "Hash mismatch", "Signed checkpoints", "Method" })
+    for (const char *word :
+        { "Summary", "Findings", "Hash mismatch", "Signed checkpoints", "Method" })
         QVERIFY2(!text.contains(QLatin1String(word)), word);
     keepForAPerson(path, QStringLiteral("verify-report-de"));
 }
@@ -270,18 +276,18 @@ void TstVerifyReportPdf::argumentsAskForPdf_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<bool>("pdf");
-    QTest::newRow("--report FILE.pdf") << QStringList{ "verify", "--report", "r.pdf" } << true;
-    QTest::newRow("--report=FILE.PDF") << QStringList{ "verify", "--report=out/R.PDF" } << true;
-    QTest::newRow("json report") << QStringList{ "verify", "--report", "r.json" } << false;
-    QTest::newRow("no report") << QStringList{ "verify", "r.pdf" } << false;
-    QTest::newRow("--report last") << QStringList{ "verify", "--report" } << false;
+    QTest::newRow("--report FILE.pdf") << QStringList { "verify", "--report", "r.pdf" } << true;
+    QTest::newRow("--report=FILE.PDF") << QStringList { "verify", "--report=out/R.PDF" } << true;
+    QTest::newRow("json report") << QStringList { "verify", "--report", "r.json" } << false;
+    QTest::newRow("no report") << QStringList { "verify", "r.pdf" } << false;
+    QTest::newRow("--report last") << QStringList { "verify", "--report" } << false;
 }
 
 void TstVerifyReportPdf::argumentsAskForPdf()
 {
     QFETCH(QStringList, args);
     QFETCH(bool, pdf);
-    QList<QByteArray> bytes{ "shivx" };
+    QList<QByteArray> bytes { "shivx" };
     for (const QString &a : args)
         bytes << a.toUtf8();
     QList<char *> argv;
@@ -294,13 +300,16 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && std::strcmp(argv[1], "--child-core") == 0) {
         QCoreApplication app(argc, argv);
-        const auto written = Reports::writeVerifyReportPdf(sampleReport(true), QString::fromLocal8Bit(argv[2]));
-        std::fprintf(stderr, "%s\n", written.ok() ? "written" : qPrintable(written.error().message));
+        const auto written
+            = Reports::writeVerifyReportPdf(sampleReport(true), QString::fromLocal8Bit(argv[2]));
+        std::fprintf(
+            stderr, "%s\n", written.ok() ? "written" : qPrintable(written.error().message));
         return written.ok() ? 0 : 3;
     }
     if (argc >= 4 && std::strcmp(argv[1], "--child-cli") == 0) {
         auto app = Reports::createApplication(argc, argv);
-        const auto written = Reports::writeVerifyReportPdf(sampleReport(true), QString::fromLocal8Bit(argv[3]));
+        const auto written
+            = Reports::writeVerifyReportPdf(sampleReport(true), QString::fromLocal8Bit(argv[3]));
         std::printf("%s\n", qPrintable(QGuiApplication::platformName()));
         return written.ok() ? 0 : 3;
     }

@@ -85,8 +85,8 @@ void TstAuditEntriesModel::millionEntriesStayLazy()
     // One block was read and parsed, not the stream (the last block may be partial).
     const qint64 blockStart = last / AuditReader::kBlockLines * AuditReader::kBlockLines;
     QCOMPARE(model.cachedRows(), std::min<qint64>(AuditReader::kBlockLines, n - blockStart));
-    QCOMPARE(cell(model, last, AuditEntriesModel::ActionColumn),
-        QString::fromLatin1(F::actionOf(n)));
+    QCOMPARE(
+        cell(model, last, AuditEntriesModel::ActionColumn), QString::fromLatin1(F::actionOf(n)));
     QCOMPARE(model.record(last).entry.hash, w.lastHash);
 
     // Inside the second compressed segment.
@@ -114,11 +114,16 @@ void TstAuditEntriesModel::filters_data()
     QTest::addColumn<qint64>("fromSeq");
     QTest::addColumn<qint64>("toSeq");
     QTest::addColumn<QString>("text");
-    QTest::newRow("by action") << "breaker.opened" << "" << 0LL << 0LL << "";
-    QTest::newRow("by actor") << "" << "supervisor" << 0LL << 0LL << "";
-    QTest::newRow("by time") << "" << "" << 1000LL << 1999LL << "";
-    QTest::newRow("full text") << "" << "" << 0LL << 0LL << "cache-eu-1";
-    QTest::newRow("everything at once") << "process" << "operator" << 100LL << 4000LL << "timeout";
+    QTest::newRow("by action") << "breaker.opened"
+                               << "" << 0LL << 0LL << "";
+    QTest::newRow("by actor") << ""
+                              << "supervisor" << 0LL << 0LL << "";
+    QTest::newRow("by time") << ""
+                             << "" << 1000LL << 1999LL << "";
+    QTest::newRow("full text") << ""
+                               << "" << 0LL << 0LL << "cache-eu-1";
+    QTest::newRow("everything at once") << "process"
+                                        << "operator" << 100LL << 4000LL << "timeout";
 }
 
 void TstAuditEntriesModel::filters()
@@ -208,14 +213,16 @@ void TstAuditEntriesModel::unreadableAndMarkedRows()
     QCOMPARE(model.data(model.index(4, 0), AuditEntriesModel::ValidRole).toBool(), false);
     QCOMPARE(model.data(model.index(4, 0), Qt::ForegroundRole).value<QColor>(),
         Ui::StatusColors::critical());
-    QVERIFY(cell(model, 4, AuditEntriesModel::SeqColumn, Qt::ToolTipRole).contains(QLatin1String("line 5")));
+    QVERIFY(cell(model, 4, AuditEntriesModel::SeqColumn, Qt::ToolTipRole)
+                .contains(QLatin1String("line 5")));
     QCOMPARE(cell(model, 5, AuditEntriesModel::SeqColumn), QStringLiteral("6"));
 
     QVERIFY(!model.data(model.index(7, 0), Qt::BackgroundRole).isValid());
     model.setMarkedRows({ 7 });
     QCOMPARE(model.data(model.index(7, 0), Qt::BackgroundRole).value<QColor>(),
         Ui::StatusColors::critical());
-    QCOMPARE(model.headerData(AuditEntriesModel::ActionColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
+    QCOMPARE(model.headerData(AuditEntriesModel::ActionColumn, Qt::Horizontal, Qt::DisplayRole)
+                 .toString(),
         QStringLiteral("Action"));
     QCOMPARE(AuditEntriesModel::dataSummary(QJsonDocument::fromJson(F::dataOf(3)).object()),
         QStringLiteral("attempt=4 · reason=probe timeout after 2000ms · target=search"));

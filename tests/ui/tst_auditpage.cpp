@@ -12,12 +12,12 @@
 #include "auditstreamfixture.h"
 
 #include <QDateTime>
-#include <QScopeGuard>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -61,7 +61,8 @@ VerifyReport honestVerify(const QString &auditDir, const Ui::VerifyProgress &pro
             for (const AuditRecord &r : reader.readRows(first, 500)) {
                 if (cancel->load())
                     return report;
-                VerifyFinding f{ VerifyProblem::None, summary.name, r.segment, r.line, expect, {} };
+                VerifyFinding f { VerifyProblem::None, summary.name, r.segment, r.line, expect,
+                    {} };
                 if (!r.valid) {
                     f.problem = VerifyProblem::BadJson;
                 } else {
@@ -98,7 +99,8 @@ VerifyReport honestVerify(const QString &auditDir, const Ui::VerifyProgress &pro
         summary.firstSeq = summary.entries > 0 ? 1 : 0;
         summary.intact = !found;
         for (const AuditSegmentInfo &seg : reader.segments())
-            summary.segments << SegmentSummary{ seg.file, 0, 0, seg.lines, seg.bytes, seg.compressed };
+            summary.segments << SegmentSummary { seg.file, 0, 0, seg.lines, seg.bytes,
+                seg.compressed };
         report.streams << summary;
     }
     report.bytesVerified = done;
@@ -172,7 +174,8 @@ std::unique_ptr<AuditPage> TstAuditPage::makePage(const QString &stream)
     page->resize(1400, 820);
     page->show();
     page->selectStream(stream);
-    if (!QTest::qWaitFor([&] { return !page->isLoading() && page->currentStream() == stream; }, 10'000))
+    if (!QTest::qWaitFor(
+            [&] { return !page->isLoading() && page->currentStream() == stream; }, 10'000))
         qWarning("stream %s did not load", qPrintable(stream));
     return page;
 }
@@ -191,7 +194,7 @@ void TstAuditPage::verify(AuditPage &page)
 void TstAuditPage::showsStreamsWithCountsAndLastCheckpoint()
 {
     auto page = makePage();
-    QCOMPARE(page->streams(), (QStringList{ "operator", "resilience", "security" }));
+    QCOMPARE(page->streams(), (QStringList { "operator", "resilience", "security" }));
     QCOMPARE(page->currentStream(), QStringLiteral("resilience"));
     QCOMPARE(page->model()->rowCount(), 5000);
     const auto *list = page->streamList();
@@ -201,8 +204,11 @@ void TstAuditPage::showsStreamsWithCountsAndLastCheckpoint()
     QCOMPARE(res->text(Ui::AuditStreamList::EntriesColumn), QLocale().toString(5000));
     QVERIFY2(res->text(Ui::AuditStreamList::CheckpointColumn).startsWith(QLatin1String("seq 5000")),
         qPrintable(res->text(Ui::AuditStreamList::CheckpointColumn)));
-    QCOMPARE(list->topLevelItem(0)->text(Ui::AuditStreamList::CheckpointColumn), QStringLiteral("none yet"));
-    QVERIFY(list->topLevelItem(2)->text(Ui::AuditStreamList::CheckpointColumn).startsWith(QLatin1String("seq 800")));
+    QCOMPARE(list->topLevelItem(0)->text(Ui::AuditStreamList::CheckpointColumn),
+        QStringLiteral("none yet"));
+    QVERIFY(list->topLevelItem(2)
+                ->text(Ui::AuditStreamList::CheckpointColumn)
+                .startsWith(QLatin1String("seq 800")));
     QVERIFY(page->statusLabel()->text().contains(QLocale().toString(5000)));
 
     // Choosing a stream in the list shows its entries.
@@ -254,8 +260,8 @@ void TstAuditPage::filtersEntries()
 void TstAuditPage::verifyShowsProgressThenBanner()
 {
     auto page = makePage();
-    std::atomic_bool atMidway{ false };
-    std::atomic_bool release{ false };
+    std::atomic_bool atMidway { false };
+    std::atomic_bool release { false };
     // A failed check returns early; the worker must not stay parked at the gate.
     const auto unpark = qScopeGuard([&] { release = true; });
     const QString dir = m_auditDir;
@@ -284,14 +290,17 @@ void TstAuditPage::verifyShowsProgressThenBanner()
     QVERIFY(page->banner()->isVisible());
     const QString text = page->banner()->text();
     QVERIFY2(text.contains(QLatin1String("Tampering detected")), qPrintable(text));
-    QVERIFY2(text.contains(QLatin1String("resilience, seg-000003.ndjson line 17 (seq 4017)")), qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("resilience, seg-000003.ndjson line 17 (seq 4017)")),
+        qPrintable(text));
     QVERIFY(page->banner()->showButton()->isVisible());
     QVERIFY(page->lastReport().verdict == VerifyReport::Verdict::Tampered);
     QCOMPARE(page->lastReport().findings.size(), 1);
     QVERIFY(page->lastReport().findings[0].problem == VerifyProblem::HashMismatch);
     // The bad row is marked in the table.
-    QCOMPARE(page->model()->data(page->model()->index(4016, 0), Qt::BackgroundRole).isValid(), true);
-    QCOMPARE(page->model()->data(page->model()->index(4015, 0), Qt::BackgroundRole).isValid(), false);
+    QCOMPARE(
+        page->model()->data(page->model()->index(4016, 0), Qt::BackgroundRole).isValid(), true);
+    QCOMPARE(
+        page->model()->data(page->model()->index(4015, 0), Qt::BackgroundRole).isValid(), false);
 }
 
 void TstAuditPage::showSelectsTheBadRow()
@@ -324,14 +333,14 @@ void TstAuditPage::showSelectsTheBadRow()
 void TstAuditPage::cancelVerify()
 {
     auto page = makePage();
-    std::atomic_bool started{ false };
+    std::atomic_bool started { false };
     page->setVerifyRunner([&](Ui::VerifyProgress progress, std::atomic_bool *cancel) {
         started = true;
         for (qint64 i = 0; !cancel->load(); ++i) {
             progress(i % 100, 100);
             QThread::msleep(2);
         }
-        return VerifyReport{};
+        return VerifyReport {};
     });
     QSignalSpy finished(page.get(), &AuditPage::verifyFinished);
     page->startVerify();
@@ -406,7 +415,8 @@ void TstAuditPage::reloadPicksUpAppendedEntries()
     active.close();
 
     QSignalSpy loaded(&page, &AuditPage::streamLoaded);
-    QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("reloadButton")), Qt::LeftButton);
+    QTest::mouseClick(
+        page.findChild<QPushButton *>(QStringLiteral("reloadButton")), Qt::LeftButton);
     QVERIFY(loaded.wait(10'000));
     QCOMPARE(page.model()->rowCount(), 51);
     QCOMPARE(page.model()->record(50).entry.action, QStringLiteral("operator.note"));

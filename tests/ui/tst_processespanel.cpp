@@ -63,7 +63,9 @@ private Q_SLOTS:
       command: %1
       args: [--print, "3000", flood, --hang]
       stop_timeout: 2s
-)").arg(QStringLiteral(SHIVX_TEST_HELPER)).toUtf8();
+)")
+                                    .arg(QStringLiteral(SHIVX_TEST_HELPER))
+                                    .toUtf8();
         auto engine = ShivxTest::startEngine(dir.path(), yaml, ShivxTest::Api::Off);
         QVERIFY(engine);
         ProcessesPanel panel(engine.get());
@@ -74,12 +76,17 @@ private Q_SLOTS:
         QTRY_COMPARE(table->model()->rowCount(), 3);
         QCOMPARE(cell(table, 0, ProcessesModel::NameColumn), QStringLiteral("ticker"));
         QCOMPARE(cell(table, 1, ProcessesModel::NameColumn), QStringLiteral("sleeper"));
-        QTRY_VERIFY(stateOf(table, 0) == ProcessState::Running && stateOf(table, 1) == ProcessState::Running);
+        QTRY_VERIFY(stateOf(table, 0) == ProcessState::Running
+            && stateOf(table, 1) == ProcessState::Running);
         panel.selectProcess(QStringLiteral("ticker"));
         QCOMPARE(cell(table, 0, ProcessesModel::StateColumn), QStringLiteral("Running"));
-        QCOMPARE(table->model()->index(0, ProcessesModel::StateColumn).data(Qt::BackgroundRole).value<QColor>(),
-                 StatusColors::ok());
-        QCOMPARE(cell(table, 0, ProcessesModel::PidColumn), QString::number(engine->processes().at(0).pid));
+        QCOMPARE(table->model()
+                     ->index(0, ProcessesModel::StateColumn)
+                     .data(Qt::BackgroundRole)
+                     .value<QColor>(),
+            StatusColors::ok());
+        QCOMPARE(cell(table, 0, ProcessesModel::PidColumn),
+            QString::number(engine->processes().at(0).pid));
         QCOMPARE(cell(table, 0, ProcessesModel::RestartsColumn), QStringLiteral("0"));
 
         // The first process is selected; its log tail fills as lines arrive.
@@ -94,12 +101,12 @@ private Q_SLOTS:
         const qint64 oldPid = engine->processes().at(0).pid;
         QTest::mouseClick(panel.restartButton(), Qt::LeftButton);
         QTRY_VERIFY(stateOf(table, 0) == ProcessState::Running
-                    && cell(table, 0, ProcessesModel::PidColumn) != QString::number(oldPid));
+            && cell(table, 0, ProcessesModel::PidColumn) != QString::number(oldPid));
         QCOMPARE(cell(table, 0, ProcessesModel::RestartsColumn), QStringLiteral("1"));
         QCOMPARE(cell(table, 0, ProcessesModel::LastExitColumn), QStringLiteral("signal 15"));
         // The run boundary and the new run's output both reach the tail.
-        QTRY_VERIFY(panel.logView()->toPlainText().contains(QLatin1String("started pid ")
-                                                            + cell(table, 0, ProcessesModel::PidColumn)));
+        QTRY_VERIFY(panel.logView()->toPlainText().contains(
+            QLatin1String("started pid ") + cell(table, 0, ProcessesModel::PidColumn)));
 
         // Select the other process: the tail switches to its (quiet) log.
         panel.selectProcess(QStringLiteral("sleeper"));
@@ -107,8 +114,11 @@ private Q_SLOTS:
         QTRY_VERIFY(!panel.logView()->toPlainText().contains(QLatin1String("tick")));
         QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
         QTRY_VERIFY(stateOf(table, 1) == ProcessState::Stopped);
-        QCOMPARE(table->model()->index(1, ProcessesModel::StateColumn).data(Qt::BackgroundRole).value<QColor>(),
-                 StatusColors::unknown());
+        QCOMPARE(table->model()
+                     ->index(1, ProcessesModel::StateColumn)
+                     .data(Qt::BackgroundRole)
+                     .value<QColor>(),
+            StatusColors::unknown());
         QTRY_VERIFY(panel.startButton()->isEnabled());
         QVERIFY(!panel.stopButton()->isEnabled() || stateOf(table, 1) != ProcessState::Stopped);
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);

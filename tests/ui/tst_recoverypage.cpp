@@ -39,7 +39,8 @@ QByteArray yaml(quint16 downPort, quint16 upPort, int threshold)
            "  breaker: {failure_rate: 0, recovery_timeout: 10m}\n"
            "targets:\n"
            "  - {name: down, type: tcp, host: 127.0.0.1, port: "
-        + QByteArray::number(downPort) + ", interval: 200ms, timeout: 150ms, breaker: {failure_threshold: "
+        + QByteArray::number(downPort)
+        + ", interval: 200ms, timeout: 150ms, breaker: {failure_threshold: "
         + QByteArray::number(threshold) + "}}\n"
         + "  - {name: svc, type: tcp, host: 127.0.0.1, port: " + QByteArray::number(upPort)
         + ", interval: 200ms, timeout: 150ms}\n";
@@ -126,17 +127,17 @@ void TstRecoveryPage::cleanup()
 void TstRecoveryPage::modelSignalsOnlyChangedCells()
 {
     BreakersModel model;
-    model.update({snapshot(QStringLiteral("a"), 1), snapshot(QStringLiteral("b"), 1)});
+    model.update({ snapshot(QStringLiteral("a"), 1), snapshot(QStringLiteral("b"), 1) });
     QCOMPARE(model.rowCount(), 2);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
 
-    model.update({snapshot(QStringLiteral("a"), 1), snapshot(QStringLiteral("b"), 1)});
+    model.update({ snapshot(QStringLiteral("a"), 1), snapshot(QStringLiteral("b"), 1) });
     QCOMPARE(changed.size(), 0);
 
     BreakerSnapshot b = snapshot(QStringLiteral("b"), 5);
     b.timeInStateMs = 400; // same second: not a visible change
-    model.update({snapshot(QStringLiteral("a"), 1), b});
+    model.update({ snapshot(QStringLiteral("a"), 1), b });
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed.at(0).at(0).toModelIndex(), model.index(1, BreakersModel::CallsColumn));
     QCOMPARE(changed.at(0).at(1).toModelIndex(), model.index(1, BreakersModel::CallsColumn));
@@ -146,7 +147,7 @@ void TstRecoveryPage::modelSignalsOnlyChangedCells()
     changed.clear();
     b.state = BreakerState::Open;
     b.lastReason = QStringLiteral("5 consecutive failures");
-    model.update({snapshot(QStringLiteral("a"), 1), b});
+    model.update({ snapshot(QStringLiteral("a"), 1), b });
     QCOMPARE(changed.size(), 2);
     QCOMPARE(changed.at(0).at(0).toModelIndex().column(), int(BreakersModel::StateColumn));
     QVERIFY(changed.at(0).at(2).value<QList<int>>().contains(Qt::BackgroundRole));
@@ -154,7 +155,7 @@ void TstRecoveryPage::modelSignalsOnlyChangedCells()
 
     // Rows come and go without resetting the others.
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-    model.update({b, snapshot(QStringLiteral("c"), 0)});
+    model.update({ b, snapshot(QStringLiteral("c"), 0) });
     QCOMPARE(removed.size(), 1);
     QCOMPARE(inserted.size(), 1);
     QCOMPARE(model.rowOf(QStringLiteral("c")), 1);
@@ -171,22 +172,28 @@ void TstRecoveryPage::showsBreakersColourCoded()
 
     const BreakersModel *model = page.breakersModel();
     QTRY_COMPARE(model->rowCount(), 2);
-    QTRY_COMPARE_WITH_TIMEOUT(stateOf(model, QStringLiteral("down")), QStringLiteral("open"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        stateOf(model, QStringLiteral("down")), QStringLiteral("open"), 10000);
     QCOMPARE(stateOf(model, QStringLiteral("svc")), QStringLiteral("closed"));
     const int down = model->rowOf(QStringLiteral("down"));
     const int svc = model->rowOf(QStringLiteral("svc"));
-    QCOMPARE(model->index(down, BreakersModel::StateColumn).data(Qt::BackgroundRole).value<QColor>(),
-             Ui::StatusColors::critical());
+    QCOMPARE(
+        model->index(down, BreakersModel::StateColumn).data(Qt::BackgroundRole).value<QColor>(),
+        Ui::StatusColors::critical());
     QCOMPARE(model->index(svc, BreakersModel::StateColumn).data(Qt::BackgroundRole).value<QColor>(),
-             Ui::StatusColors::ok());
-    QCOMPARE(model->index(down, BreakersModel::StateColumn).data().toString(), QStringLiteral("Open"));
+        Ui::StatusColors::ok());
+    QCOMPARE(
+        model->index(down, BreakersModel::StateColumn).data().toString(), QStringLiteral("Open"));
     QCOMPARE(model->index(down, BreakersModel::ReasonColumn).data().toString(),
-             QStringLiteral("2 consecutive failures"));
+        QStringLiteral("2 consecutive failures"));
     QTRY_VERIFY(model->index(down, BreakersModel::RejectionsColumn).data().toString().toInt() >= 1);
     // Time in state moves on its own, refreshed once a second.
     const QString since = model->index(down, BreakersModel::TimeInStateColumn).data().toString();
-    QTRY_VERIFY_WITH_TIMEOUT(model->index(down, BreakersModel::TimeInStateColumn).data().toString() != since, 5000);
-    QVERIFY(page.findChild<QLabel *>(QStringLiteral("breakersSummary"))->text().contains(QLatin1String("1 open")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        model->index(down, BreakersModel::TimeInStateColumn).data().toString() != since, 5000);
+    QVERIFY(page.findChild<QLabel *>(QStringLiteral("breakersSummary"))
+                ->text()
+                .contains(QLatin1String("1 open")));
 
     const QString dir = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
     QDir().mkpath(dir);
@@ -217,18 +224,21 @@ void TstRecoveryPage::forceButtonsActOnTheSelectedBreaker()
         for (const BreakerSnapshot &b : m_engine->breakers())
             if (b.name == name)
                 return b;
-        return BreakerSnapshot{};
+        return BreakerSnapshot {};
     };
     QCOMPARE(toString(inEngine(QStringLiteral("svc")).force), QStringLiteral("open"));
-    QCOMPARE(model->index(model->rowOf(QStringLiteral("svc")), BreakersModel::StateColumn).data().toString(),
-             QStringLiteral("Open (Forced open)"));
+    QCOMPARE(model->index(model->rowOf(QStringLiteral("svc")), BreakersModel::StateColumn)
+                 .data()
+                 .toString(),
+        QStringLiteral("Open (Forced open)"));
 
     QTest::mouseClick(page.automaticButton(), Qt::LeftButton);
     QCOMPARE(stateOf(model, QStringLiteral("svc")), QStringLiteral("closed"));
     QCOMPARE(toString(inEngine(QStringLiteral("svc")).force), QStringLiteral("auto"));
 
     page.breakersView()->selectRow(model->rowOf(QStringLiteral("down")));
-    QTRY_COMPARE_WITH_TIMEOUT(stateOf(model, QStringLiteral("down")), QStringLiteral("open"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        stateOf(model, QStringLiteral("down")), QStringLiteral("open"), 10000);
     QTest::mouseClick(page.forceClosedButton(), Qt::LeftButton);
     QCOMPARE(stateOf(model, QStringLiteral("down")), QStringLiteral("closed"));
     QCOMPARE(toString(inEngine(QStringLiteral("down")).force), QStringLiteral("closed"));
@@ -239,13 +249,14 @@ void TstRecoveryPage::reloadRetunesAndKeepsCounts()
 {
     RecoveryPage page(m_engine.get());
     const BreakersModel *model = page.breakersModel();
-    QTRY_COMPARE_WITH_TIMEOUT(stateOf(model, QStringLiteral("down")), QStringLiteral("open"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        stateOf(model, QStringLiteral("down")), QStringLiteral("open"), 10000);
     const BreakerSnapshot before = model->breakers().at(model->rowOf(QStringLiteral("down")));
 
     writeConfig(yaml(m_downPort, m_service.serverPort(), 40));
     QTest::mouseClick(page.reloadButton(), Qt::LeftButton);
     QVERIFY2(page.messageLabel()->text().startsWith(QLatin1String("Configuration reloaded from")),
-             qPrintable(page.messageLabel()->text()));
+        qPrintable(page.messageLabel()->text()));
     const BreakerSnapshot after = model->breakers().at(model->rowOf(QStringLiteral("down")));
     QCOMPARE(after.config.failureThreshold, 40);
     QCOMPARE(toString(after.state), QStringLiteral("open"));
@@ -261,10 +272,12 @@ void TstRecoveryPage::brokenReloadKeepsRunningConfiguration()
     writeConfig("targets:\n  - name: down\n    type: nonsense\n");
     QTest::mouseClick(page.reloadButton(), Qt::LeftButton);
     const QString message = page.messageLabel()->text();
-    QVERIFY2(message.contains(QLatin1String("not reloaded")) && message.contains(QLatin1String("shivx.yaml:3"))
-                 && message.contains(QLatin1String("targets[0].type")),
-             qPrintable(message));
-    QCOMPARE(page.messageLabel()->palette().color(QPalette::WindowText), Ui::StatusColors::critical());
+    QVERIFY2(message.contains(QLatin1String("not reloaded"))
+            && message.contains(QLatin1String("shivx.yaml:3"))
+            && message.contains(QLatin1String("targets[0].type")),
+        qPrintable(message));
+    QCOMPARE(
+        page.messageLabel()->palette().color(QPalette::WindowText), Ui::StatusColors::critical());
     QCOMPARE(page.breakersModel()->rowCount(), 2);
     QCOMPARE(m_engine->config().targets.size(), 2);
     QCOMPARE(m_engine->breakers().constFirst().config.failureThreshold, 2);
@@ -278,12 +291,14 @@ void TstRecoveryPage::overviewShowsOpenBreakersAndPageIsRegistered()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     QVERIFY(navigation);
-    QCOMPARE(navigation->item(Ui::MainWindow::RecoveryPageIndex)->text(), QStringLiteral("Recovery"));
+    QCOMPARE(
+        navigation->item(Ui::MainWindow::RecoveryPageIndex)->text(), QStringLiteral("Recovery"));
 
     window.showPage(Ui::MainWindow::OverviewPageIndex);
     QLabel *notice = window.overviewPage()->openBreakersLabel();
     QTRY_VERIFY_WITH_TIMEOUT(notice->isVisible(), 10000);
-    QVERIFY2(notice->text().startsWith(QLatin1String("Circuit open: down.")), qPrintable(notice->text()));
+    QVERIFY2(notice->text().startsWith(QLatin1String("Circuit open: down.")),
+        qPrintable(notice->text()));
 
     window.showPage(Ui::MainWindow::RecoveryPageIndex);
     QCOMPARE(window.currentPage(), int(Ui::MainWindow::RecoveryPageIndex));

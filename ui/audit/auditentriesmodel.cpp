@@ -127,27 +127,33 @@ void AuditEntriesModel::startSearch()
         QElapsedTimer sincePost;
         sincePost.start();
         qint64 scanned = 0;
-        reader.search(filter, 0, [&](const QList<qint64> &rows, qint64 n) {
-            pending += rows;
-            scanned = n;
-            if (sincePost.elapsed() >= kBatchIntervalMs) {
-                QMetaObject::invokeMethod(this, [this, generation, pending, n] {
-                    onBatch(generation, pending, n, false);
-                }, Qt::QueuedConnection);
-                pending.clear();
-                sincePost.restart();
-            }
-            return true;
-        }, cancel.get());
+        reader.search(
+            filter, 0,
+            [&](const QList<qint64> &rows, qint64 n) {
+                pending += rows;
+                scanned = n;
+                if (sincePost.elapsed() >= kBatchIntervalMs) {
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, generation, pending, n] { onBatch(generation, pending, n, false); },
+                        Qt::QueuedConnection);
+                    pending.clear();
+                    sincePost.restart();
+                }
+                return true;
+            },
+            cancel.get());
         if (cancel->load())
             return;
-        QMetaObject::invokeMethod(this, [this, generation, pending, scanned] {
-            onBatch(generation, pending, scanned, true);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, pending, scanned] { onBatch(generation, pending, scanned, true); },
+            Qt::QueuedConnection);
     }));
 }
 
-void AuditEntriesModel::onBatch(quint64 generation, const QList<qint64> &rows, qint64 scanned, bool done)
+void AuditEntriesModel::onBatch(
+    quint64 generation, const QList<qint64> &rows, qint64 scanned, bool done)
 {
     if (generation != m_generation)
         return;
@@ -201,8 +207,8 @@ const AuditRecord *AuditEntriesModel::cachedRecord(qint64 row) const
         }
     }
     if (m_cache.empty() || m_cache.front().index != block) {
-        m_cache.push_front(Block{ block,
-            m_reader.readRows(block * AuditReader::kBlockLines, AuditReader::kBlockLines) });
+        m_cache.push_front(Block {
+            block, m_reader.readRows(block * AuditReader::kBlockLines, AuditReader::kBlockLines) });
         if (m_cache.size() > size_t(kCachedBlocks))
             m_cache.pop_back();
     }
@@ -214,7 +220,7 @@ const AuditRecord *AuditEntriesModel::cachedRecord(qint64 row) const
 AuditRecord AuditEntriesModel::record(int modelRow) const
 {
     const AuditRecord *r = cachedRecord(streamRow(modelRow));
-    return r ? *r : AuditRecord{};
+    return r ? *r : AuditRecord {};
 }
 
 void AuditEntriesModel::setMarkedRows(const QList<qint64> &rows)
@@ -259,8 +265,8 @@ QVariant AuditEntriesModel::data(const QModelIndex &index, int role) const
         return index.column() == SeqColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                            : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     if (role == Qt::FontRole)
-        return index.column() == SeqColumn || index.column() == TimeColumn
-            ? QVariant(m_fixedFont) : QVariant();
+        return index.column() == SeqColumn || index.column() == TimeColumn ? QVariant(m_fixedFont)
+                                                                           : QVariant();
     const bool marked = std::binary_search(m_marked.cbegin(), m_marked.cend(), row);
     if (role == Qt::BackgroundRole)
         return marked ? QVariant(StatusColors::critical()) : QVariant();
@@ -298,7 +304,8 @@ QVariant AuditEntriesModel::data(const QModelIndex &index, int role) const
     case SeqColumn:
         return QString::number(r->entry.seq);
     case TimeColumn:
-        return QDateTime::fromMSecsSinceEpoch(r->entry.tsMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+        return QDateTime::fromMSecsSinceEpoch(r->entry.tsMs)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
     case ActorColumn:
         return r->entry.actor;
     case ActionColumn:

@@ -32,7 +32,7 @@ public:
     enum Column { SeqColumn, TimeColumn, ActorColumn, ActionColumn, DataColumn, ColumnCount };
     enum Role {
         StreamRowRole = Qt::UserRole + 1, // qint64: row in the stream (= line order)
-        ValidRole,                        // bool: the line is a well-formed entry
+        ValidRole, // bool: the line is a well-formed entry
     };
     static constexpr int kCachedBlocks = 64;
 

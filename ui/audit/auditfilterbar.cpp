@@ -109,7 +109,8 @@ AuditFilterBar::TimeRange AuditFilterBar::range() const
     return TimeRange(m_timeCombo->currentData().toInt());
 }
 
-void AuditFilterBar::set(const QString &action, const QString &actor, const QString &text, TimeRange r)
+void AuditFilterBar::set(
+    const QString &action, const QString &actor, const QString &text, TimeRange r)
 {
     {
         const QSignalBlocker b1(m_actionEdit), b2(m_actorEdit), b3(m_searchEdit), b4(m_timeCombo);
@@ -154,9 +155,8 @@ AuditFilter AuditFilterBar::filter() const
         break;
     case TimeRange::Custom: {
         // Whole minutes as shown; the end minute is included.
-        const auto minute = [](const QDateTime &dt) {
-            return dt.toMSecsSinceEpoch() / 60'000 * 60'000;
-        };
+        const auto minute
+            = [](const QDateTime &dt) { return dt.toMSecsSinceEpoch() / 60'000 * 60'000; };
         f.fromMs = minute(m_fromEdit->dateTime());
         f.toMs = minute(m_toEdit->dateTime()) + 59'999;
         break;

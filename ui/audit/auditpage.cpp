@@ -28,7 +28,6 @@ namespace Shivx::Ui {
 
 namespace {
 
-
 } // namespace
 
 AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
@@ -120,10 +119,11 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
 
     connect(m_filterBar, &AuditFilterBar::filterChanged, this, &AuditPage::applyFilter);
     connect(m_reloadButton, &QPushButton::clicked, this, &AuditPage::reload);
-    connect(m_streamList, &AuditStreamList::currentStreamChanged, this, [this](const QString &name) {
-        if (name != m_current)
-            openStream(name);
-    });
+    connect(
+        m_streamList, &AuditStreamList::currentStreamChanged, this, [this](const QString &name) {
+            if (name != m_current)
+                openStream(name);
+        });
     connect(m_model, &AuditEntriesModel::searchProgressed, this, &AuditPage::updateStatus);
     connect(m_model, &AuditEntriesModel::searchFinished, this, &AuditPage::updateStatus);
     connect(m_model, &QAbstractItemModel::modelReset, this, &AuditPage::updateStatus);
@@ -198,7 +198,8 @@ void AuditPage::fillStreamList()
     m_streamStatus = AuditReader::listStreams(m_auditDir);
     m_streamList->setStreams(m_streamStatus, m_current);
     if (m_streamStatus.isEmpty())
-        m_status->setText(tr("No audit streams in %1 yet.").arg(QDir::toNativeSeparators(m_auditDir)));
+        m_status->setText(
+            tr("No audit streams in %1 yet.").arg(QDir::toNativeSeparators(m_auditDir)));
 }
 
 bool AuditPage::selectStream(const QString &name)
@@ -232,7 +233,7 @@ void AuditPage::openStream(const QString &name)
     // A stream chosen while another is still being indexed replaces it: the watcher follows
     // the newest future, and onOpened() checks the generation in any case.
     m_openWatcher.setFuture(QtConcurrent::run([generation, name, dir] {
-        return OpenAnswer{ generation, name, AuditReader::open(dir) };
+        return OpenAnswer { generation, name, AuditReader::open(dir) };
     }));
 }
 
@@ -245,7 +246,8 @@ void AuditPage::onOpened()
     if (!answer.reader) {
         m_pendingFinding = -1;
         m_model->setReader(AuditReader());
-        m_status->setText(tr("Cannot read %1: %2").arg(answer.stream, answer.reader.error().message));
+        m_status->setText(
+            tr("Cannot read %1: %2").arg(answer.stream, answer.reader.error().message));
         return;
     }
     m_model->setReader(answer.reader.value());
@@ -271,13 +273,14 @@ void AuditPage::updateStreamInfo()
         return;
     }
     const QList<AuditSegmentInfo> segments = m_model->reader().segments();
-    const auto compressed = std::count_if(segments.cbegin(), segments.cend(),
-        [](const AuditSegmentInfo &s) { return s.compressed; });
+    const auto compressed = std::count_if(
+        segments.cbegin(), segments.cend(), [](const AuditSegmentInfo &s) { return s.compressed; });
     QStringList lines;
     lines << tr("Folder: %1").arg(QDir::toNativeSeparators(it->directory));
     lines << tr("Segments: %1 (%2 compressed)").arg(segments.size()).arg(compressed);
     if (it->hasHead) {
-        lines << tr("Head: seq %1 at %2").arg(it->headSeq).arg(DisplayFormat::dateTime(it->headTsMs));
+        lines
+            << tr("Head: seq %1 at %2").arg(it->headSeq).arg(DisplayFormat::dateTime(it->headTsMs));
         lines << tr("Head hash: %1…").arg(QString::fromLatin1(it->headHash.left(24)));
     } else {
         lines << tr("Head: %1").arg(it->headError.isEmpty() ? tr("none") : it->headError);
@@ -334,7 +337,8 @@ void AuditPage::updateStatus()
             unreadable << seg.error;
     }
     if (!unreadable.isEmpty())
-        text += QStringLiteral(" — ") + tr("unreadable: %1").arg(unreadable.join(QStringLiteral("; ")));
+        text += QStringLiteral(" — ")
+            + tr("unreadable: %1").arg(unreadable.join(QStringLiteral("; ")));
     m_status->setText(text);
 }
 
@@ -342,14 +346,13 @@ void AuditPage::updateDetail()
 {
     const int row = m_table->currentIndex().row();
     if (row < 0) {
-        m_detail->setPlainText(m_model->rowCount() > 0 ? tr("Select an entry to see all of it.") : QString());
+        m_detail->setPlainText(
+            m_model->rowCount() > 0 ? tr("Select an entry to see all of it.") : QString());
         return;
     }
     const AuditRecord r = m_model->record(row);
-    QString text = tr("%1 · %2 line %3 · row %4")
-                       .arg(m_current, r.segment)
-                       .arg(r.line)
-                       .arg(r.row + 1)
+    QString text
+        = tr("%1 · %2 line %3 · row %4").arg(m_current, r.segment).arg(r.line).arg(r.row + 1)
         + QLatin1Char('\n');
     if (r.valid) {
         text += tr("Time: %1 UTC").arg(TimeUtil::toRfc3339(r.entry.tsMs)) + QLatin1Char('\n');

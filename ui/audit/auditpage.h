@@ -128,7 +128,6 @@ private:
     QFutureWatcher<OpenAnswer> m_openWatcher;
     int m_pendingFinding = -1;
     qint64 m_reselectRow = -1;
-
 };
 
 } // namespace Shivx::Ui

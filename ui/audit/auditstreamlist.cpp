@@ -64,12 +64,14 @@ void AuditStreamList::fill()
     for (const AuditStreamStatus &s : m_streams) {
         auto *item = new QTreeWidgetItem(this);
         item->setText(NameColumn, s.name);
-        item->setText(EntriesColumn, s.hasHead ? QLocale().toString(s.headSeq) : DisplayFormat::noValue());
+        item->setText(
+            EntriesColumn, s.hasHead ? QLocale().toString(s.headSeq) : DisplayFormat::noValue());
         item->setTextAlignment(EntriesColumn, Qt::AlignRight | Qt::AlignVCenter);
         if (s.lastCheckpoint) {
-            item->setText(CheckpointColumn, tr("seq %1, %2")
-                                                .arg(s.lastCheckpoint->seq)
-                                                .arg(DisplayFormat::dateTime(s.lastCheckpoint->tsMs)));
+            item->setText(CheckpointColumn,
+                tr("seq %1, %2")
+                    .arg(s.lastCheckpoint->seq)
+                    .arg(DisplayFormat::dateTime(s.lastCheckpoint->tsMs)));
             item->setToolTip(CheckpointColumn,
                 tr("%n signed checkpoint(s); the last one vouches for hash %1", nullptr,
                     s.checkpointCount)
@@ -78,8 +80,9 @@ void AuditStreamList::fill()
             item->setText(CheckpointColumn, tr("none yet"));
         }
         item->setToolTip(NameColumn,
-            s.headError.isEmpty() ? tr("%1\n%n segment(s)", nullptr, s.segmentCount).arg(s.directory)
-                                  : tr("%1\nhead.json: %2").arg(s.directory, s.headError));
+            s.headError.isEmpty()
+                ? tr("%1\n%n segment(s)", nullptr, s.segmentCount).arg(s.directory)
+                : tr("%1\nhead.json: %2").arg(s.directory, s.headError));
         if (s.name == selected)
             setCurrentItem(item);
     }

@@ -131,9 +131,12 @@ void VerifyBanner::render()
         QStringList items;
         for (int i = 0; i < r.findings.size(); ++i) {
             const VerifyFinding &f = r.findings[i];
-            items << tr("%1 at %2").arg(VerifyWording::problem(f.problem), VerifyWording::location(f))
+            items << tr("%1 at %2")
+                         .arg(VerifyWording::problem(f.problem), VerifyWording::location(f))
                          .toHtmlEscaped()
-                    + QStringLiteral(" — <a href=\"finding:%1\">%2</a>").arg(i).arg(tr("show").toHtmlEscaped());
+                    + QStringLiteral(" — <a href=\"finding:%1\">%2</a>")
+                          .arg(i)
+                          .arg(tr("show").toHtmlEscaped());
         }
         body += items.join(QStringLiteral("<br/>"));
     }

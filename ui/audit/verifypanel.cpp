@@ -88,7 +88,8 @@ void VerifyPanel::retranslateUi()
 {
     m_title->setText(tr("Verification"));
     m_verifyButton->setText(tr("Verify all streams"));
-    m_verifyButton->setToolTip(tr("Recompute every entry's hash and link and check the signed checkpoints"));
+    m_verifyButton->setToolTip(
+        tr("Recompute every entry's hash and link and check the signed checkpoints"));
     m_cancelButton->setText(tr("Cancel"));
     m_exportButton->setText(tr("Export report…"));
     if (m_hasReport && !isRunning())
@@ -128,14 +129,16 @@ void VerifyPanel::start()
         const int permille = total > 0 ? int(std::clamp<qint64>(done * 1000 / total, 0, 1000)) : 0;
         if (lastPermille->exchange(permille) == permille)
             return;
-        QMetaObject::invokeMethod(this, [this, generation, permille] {
-            if (generation == m_generation && isRunning())
-                m_progress->setValue(permille);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, permille] {
+                if (generation == m_generation && isRunning())
+                    m_progress->setValue(permille);
+            },
+            Qt::QueuedConnection);
     };
-    m_watcher.setFuture(QtConcurrent::run([runner, progress, cancelFlag] {
-        return runner(progress, cancelFlag.get());
-    }));
+    m_watcher.setFuture(QtConcurrent::run(
+        [runner, progress, cancelFlag] { return runner(progress, cancelFlag.get()); }));
 }
 
 void VerifyPanel::cancel()
@@ -172,7 +175,8 @@ Result<void> VerifyPanel::exportReport(const QString &path) const
     if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         return VerifyReportJson::writeFile(m_report, path);
     if (!path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
-        return makeError("report.format", tr("%1: the report can be written as .pdf or .json").arg(path));
+        return makeError(
+            "report.format", tr("%1: the report can be written as .pdf or .json").arg(path));
     return Reports::writeVerifyReportPdf(m_report, path);
 }
 

@@ -198,10 +198,11 @@ void OverviewPage::setDegradation(const DegradationSnapshot &snapshot)
     const QString level = snapshot.recoverySinceMs > 0 && !snapshot.pin.active
         ? tr("%1, recovering").arg(DisplayFormat::degradationLevel(snapshot.level))
         : DisplayFormat::degradationLevel(snapshot.level);
-    m_degradationLabel->setText(
-        snapshot.pin.active ? tr("Degradation: %1 (pinned by %2) — %3")
-                                  .arg(level, snapshot.pin.actor, DisplayFormat::degradationMeaning(snapshot.level))
-                            : tr("Degradation: %1 — %2").arg(level, DisplayFormat::degradationMeaning(snapshot.level)));
+    m_degradationLabel->setText(snapshot.pin.active
+            ? tr("Degradation: %1 (pinned by %2) — %3")
+                  .arg(level, snapshot.pin.actor, DisplayFormat::degradationMeaning(snapshot.level))
+            : tr("Degradation: %1 — %2")
+                  .arg(level, DisplayFormat::degradationMeaning(snapshot.level)));
     QPalette pal = m_degradationLabel->palette();
     const QColor background = StatusColors::forDegradationLevel(snapshot.level);
     pal.setColor(QPalette::Window, background);
@@ -276,11 +277,11 @@ void OverviewPage::setBreakers(const QList<BreakerSnapshot> &breakers)
 
 void OverviewPage::updateOpenBreakers()
 {
-    m_openBreakers->setText(
-        m_openBreakerNames.isEmpty()
+    m_openBreakers->setText(m_openBreakerNames.isEmpty()
             ? QString()
-            : tr("Circuit open: %1. Probes are held back until a trial call succeeds; see Recovery.", nullptr,
-                 int(m_openBreakerNames.size()))
+            : tr(
+                "Circuit open: %1. Probes are held back until a trial call succeeds; see Recovery.",
+                nullptr, int(m_openBreakerNames.size()))
                   .arg(QLocale().createSeparatedList(m_openBreakerNames)));
 }
 

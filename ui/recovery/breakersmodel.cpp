@@ -34,7 +34,7 @@ bool BreakersModel::cellDiffers(
 
 QList<int> BreakersModel::rolesFor(int column) const
 {
-    QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole};
+    QList<int> roles { Qt::DisplayRole, Qt::ToolTipRole };
     if (column == StateColumn)
         roles << Qt::BackgroundRole << Qt::ForegroundRole << StateRole;
     return roles;
@@ -63,8 +63,8 @@ QVariant BreakersModel::data(const QModelIndex &index, int role) const
         case StateColumn:
             return b.force == BreakerForce::Auto
                 ? DisplayFormat::breakerState(b.state)
-                : tr("%1 (%2)").arg(DisplayFormat::breakerState(b.state),
-                                    DisplayFormat::breakerForce(b.force));
+                : tr("%1 (%2)").arg(
+                    DisplayFormat::breakerState(b.state), DisplayFormat::breakerForce(b.force));
         case CallsColumn:
             return QString::number(b.calls);
         case FailuresColumn:
@@ -122,15 +122,24 @@ QVariant BreakersModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case NameColumn: return tr("Name");
-    case StateColumn: return tr("State");
-    case CallsColumn: return tr("Calls");
-    case FailuresColumn: return tr("Failures");
-    case RejectionsColumn: return tr("Rejected");
-    case LastTransitionColumn: return tr("Last transition");
-    case TimeInStateColumn: return tr("Time in state");
-    case ReasonColumn: return tr("Reason");
-    default: break;
+    case NameColumn:
+        return tr("Name");
+    case StateColumn:
+        return tr("State");
+    case CallsColumn:
+        return tr("Calls");
+    case FailuresColumn:
+        return tr("Failures");
+    case RejectionsColumn:
+        return tr("Rejected");
+    case LastTransitionColumn:
+        return tr("Last transition");
+    case TimeInStateColumn:
+        return tr("Time in state");
+    case ReasonColumn:
+        return tr("Reason");
+    default:
+        break;
     }
     return {};
 }

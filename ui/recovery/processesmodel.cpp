@@ -13,12 +13,16 @@ namespace {
 QColor stateColor(ProcessState state)
 {
     switch (state) {
-    case ProcessState::Running: return StatusColors::ok();
+    case ProcessState::Running:
+        return StatusColors::ok();
     case ProcessState::Starting:
     case ProcessState::Stopping:
-    case ProcessState::Backoff: return StatusColors::warning();
-    case ProcessState::CrashLoop: return StatusColors::critical();
-    case ProcessState::Stopped: return StatusColors::unknown();
+    case ProcessState::Backoff:
+        return StatusColors::warning();
+    case ProcessState::CrashLoop:
+        return StatusColors::critical();
+    case ProcessState::Stopped:
+        return StatusColors::unknown();
     }
     return StatusColors::unknown();
 }
@@ -33,12 +37,18 @@ ProcessesModel::ProcessesModel(QObject *parent)
 QString ProcessesModel::stateText(ProcessState state)
 {
     switch (state) {
-    case ProcessState::Stopped: return tr("Stopped");
-    case ProcessState::Starting: return tr("Starting");
-    case ProcessState::Running: return tr("Running");
-    case ProcessState::Backoff: return tr("Waiting to restart");
-    case ProcessState::CrashLoop: return tr("Crash loop");
-    case ProcessState::Stopping: return tr("Stopping");
+    case ProcessState::Stopped:
+        return tr("Stopped");
+    case ProcessState::Starting:
+        return tr("Starting");
+    case ProcessState::Running:
+        return tr("Running");
+    case ProcessState::Backoff:
+        return tr("Waiting to restart");
+    case ProcessState::CrashLoop:
+        return tr("Crash loop");
+    case ProcessState::Stopping:
+        return tr("Stopping");
     }
     return {};
 }
@@ -69,8 +79,8 @@ void ProcessesModel::update(const QList<ProcessSnapshot> &processes)
 void ProcessesModel::refreshUptime()
 {
     if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, UptimeColumn), index(rowCount() - 1, UptimeColumn),
-                           {Qt::DisplayRole});
+        Q_EMIT dataChanged(
+            index(0, UptimeColumn), index(rowCount() - 1, UptimeColumn), { Qt::DisplayRole });
 }
 
 void ProcessesModel::retranslate()
@@ -115,28 +125,34 @@ QVariant ProcessesModel::data(const QModelIndex &index, int role) const
             return tr("Next start at %1").arg(DisplayFormat::timeOfDay(p.nextStartAtMs));
         return p.lastError.isEmpty() ? QVariant() : QVariant(p.lastError);
     }
-    if (role == Qt::TextAlignmentRole && (index.column() == PidColumn || index.column() == RestartsColumn
-                                          || index.column() == UptimeColumn))
+    if (role == Qt::TextAlignmentRole
+        && (index.column() == PidColumn || index.column() == RestartsColumn
+            || index.column() == UptimeColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
     switch (Column(index.column())) {
-    case NameColumn: return p.name;
-    case StateColumn: return stateText(p.state);
-    case PidColumn: return p.pid > 0 ? QString::number(p.pid) : DisplayFormat::noValue();
+    case NameColumn:
+        return p.name;
+    case StateColumn:
+        return stateText(p.state);
+    case PidColumn:
+        return p.pid > 0 ? QString::number(p.pid) : DisplayFormat::noValue();
     case UptimeColumn:
         if (p.state != ProcessState::Running || p.startedAtMs <= 0)
             return DisplayFormat::noValue();
         // Whole seconds: the table repaints once a second.
         return TimeUtil::formatDurationMs(
             (QDateTime::currentMSecsSinceEpoch() - p.startedAtMs) / 1000 * 1000);
-    case RestartsColumn: return p.restarts;
+    case RestartsColumn:
+        return p.restarts;
     case LastExitColumn:
         if (!p.hasExited)
             return DisplayFormat::noValue();
         return p.lastExitSignal ? tr("signal %1").arg(p.lastExitSignal)
                                 : tr("code %1").arg(p.lastExitCode);
-    case ColumnCount: break;
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -146,13 +162,20 @@ QVariant ProcessesModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
-    case NameColumn: return tr("Process");
-    case StateColumn: return tr("State");
-    case PidColumn: return tr("PID");
-    case UptimeColumn: return tr("Uptime");
-    case RestartsColumn: return tr("Restarts");
-    case LastExitColumn: return tr("Last exit");
-    case ColumnCount: break;
+    case NameColumn:
+        return tr("Process");
+    case StateColumn:
+        return tr("State");
+    case PidColumn:
+        return tr("PID");
+    case UptimeColumn:
+        return tr("Uptime");
+    case RestartsColumn:
+        return tr("Restarts");
+    case LastExitColumn:
+        return tr("Last exit");
+    case ColumnCount:
+        break;
     }
     return {};
 }

@@ -14,8 +14,15 @@ class ProcessesModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, StateColumn, PidColumn, UptimeColumn, RestartsColumn,
-                  LastExitColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        StateColumn,
+        PidColumn,
+        UptimeColumn,
+        RestartsColumn,
+        LastExitColumn,
+        ColumnCount
+    };
     Q_ENUM(Column)
     // ProcessState as int, for tests and delegates that should not parse wording.
     enum Role { StateRole = Qt::UserRole + 1 };
@@ -34,8 +41,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
+    QVariant headerData(
+        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
     QList<ProcessSnapshot> m_rows;

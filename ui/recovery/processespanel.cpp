@@ -71,11 +71,12 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
 
     connect(m_start, &QPushButton::clicked, this, [this] { onSelected(&Engine::startProcess); });
     connect(m_stop, &QPushButton::clicked, this, [this] { onSelected(&Engine::stopProcess); });
-    connect(m_restart, &QPushButton::clicked, this, [this] { onSelected(&Engine::restartProcess); });
+    connect(
+        m_restart, &QPushButton::clicked, this, [this] { onSelected(&Engine::restartProcess); });
     connect(m_engine, &Engine::processesChanged, this, &ProcessesPanel::onProcessesChanged);
     connect(m_engine, &Engine::processLogLines, this, &ProcessesPanel::onLogLines);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &ProcessesPanel::onSelectionChanged);
+        &ProcessesPanel::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ProcessesPanel::onSelectionChanged);
     m_uptimeTimer->setInterval(1000);
     connect(m_uptimeTimer, &QTimer::timeout, m_model, &ProcessesModel::refreshUptime);
@@ -150,7 +151,8 @@ void ProcessesPanel::updateButtons()
 {
     const QString name = selectedProcess();
     const int row = m_model->rowOf(name);
-    const ProcessState state = row >= 0 ? m_model->processes().at(row).state : ProcessState::Stopped;
+    const ProcessState state
+        = row >= 0 ? m_model->processes().at(row).state : ProcessState::Stopped;
     const bool live = state == ProcessState::Running || state == ProcessState::Starting;
     m_start->setEnabled(row >= 0 && !live && state != ProcessState::Stopping);
     m_stop->setEnabled(row >= 0 && state != ProcessState::Stopped);

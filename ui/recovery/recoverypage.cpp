@@ -18,7 +18,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-
 Q_LOGGING_CATEGORY(lcRecoveryPage, "shivx.ui.recovery")
 
 namespace Shivx::Ui {
@@ -45,7 +44,8 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(BreakersModel::ReasonColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(
+        BreakersModel::ReasonColumn, QHeaderView::Stretch);
 
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("breakersSummary"));
@@ -87,12 +87,15 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_splitter);
 
-    connect(m_forceOpen, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Open); });
-    connect(m_forceClosed, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Closed); });
-    connect(m_automatic, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Auto); });
+    connect(
+        m_forceOpen, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Open); });
+    connect(m_forceClosed, &QPushButton::clicked, this,
+        [this] { forceSelected(BreakerForce::Closed); });
+    connect(
+        m_automatic, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Auto); });
     connect(m_reload, &QPushButton::clicked, this, &RecoveryPage::reloadConfiguration);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &RecoveryPage::updateButtons);
+        &RecoveryPage::updateButtons);
     // The selected breaker's force state shows in its row; the buttons follow it.
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RecoveryPage::updateButtons);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RecoveryPage::updateButtons);
@@ -140,7 +143,7 @@ void RecoveryPage::forceSelected(BreakerForce force)
     } else {
         showMessage(force == BreakerForce::Open ? tr("Breaker %1 forced open.").arg(name)
                                                 : tr("Breaker %1 forced closed.").arg(name),
-                    false);
+            false);
     }
     refresh();
 }
@@ -150,10 +153,11 @@ void RecoveryPage::reloadConfiguration()
     const QString file = m_engine->config().sourceFile;
     const Result<Config> config = ConfigLoader::loadFile(file);
     if (!config) {
-        qCWarning(lcRecoveryPage).noquote() << "configuration not reloaded:" << config.error().message;
+        qCWarning(lcRecoveryPage).noquote()
+            << "configuration not reloaded:" << config.error().message;
         showMessage(tr("Configuration not reloaded; the running configuration stays active. %1")
                         .arg(config.error().message),
-                    true);
+            true);
         return;
     }
     if (const Result<void> applied = m_engine->reloadConfiguration(*config); !applied) {
@@ -168,7 +172,8 @@ void RecoveryPage::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
     QPalette pal = m_message->palette();
-    pal.setColor(QPalette::WindowText, error ? StatusColors::critical() : palette().color(QPalette::WindowText));
+    pal.setColor(QPalette::WindowText,
+        error ? StatusColors::critical() : palette().color(QPalette::WindowText));
     m_message->setPalette(pal);
 }
 
@@ -193,14 +198,15 @@ void RecoveryPage::updateSummary()
         m_summary->setText(tr("No circuit breakers: the configuration has no targets."));
     else
         m_summary->setText(tr("%n breaker(s)", nullptr, int(rows.size())) + QStringLiteral(", ")
-                           + tr("%n open", nullptr, open));
+            + tr("%n open", nullptr, open));
 }
 
 void RecoveryPage::retranslateUi()
 {
     m_breakersBox->setTitle(tr("Circuit breakers"));
     m_forceOpen->setText(tr("Force open"));
-    m_forceOpen->setToolTip(tr("Reject every call to the selected target until set back to automatic"));
+    m_forceOpen->setToolTip(
+        tr("Reject every call to the selected target until set back to automatic"));
     m_forceClosed->setText(tr("Force closed"));
     m_forceClosed->setToolTip(tr("Let every call to the selected target through, whatever fails"));
     m_automatic->setText(tr("Automatic"));

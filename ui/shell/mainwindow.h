@@ -24,8 +24,14 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { OverviewPageIndex, HistoryPageIndex, RecoveryPageIndex, DegradationPageIndex, AuditPageIndex,
-                PageCount };
+    enum Page {
+        OverviewPageIndex,
+        HistoryPageIndex,
+        RecoveryPageIndex,
+        DegradationPageIndex,
+        AuditPageIndex,
+        PageCount
+    };
 
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
     ~MainWindow() override;

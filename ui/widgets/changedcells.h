@@ -8,7 +8,7 @@ namespace Shivx::Ui {
 // columns and calls emitRange(first, last, roles) once per run of adjacent changed columns,
 // with the union of their roles. Unchanged cells are not reported, so the view repaints only
 // what changed (see TargetsModel, BreakersModel).
-template<typename Differs, typename RolesFor, typename EmitRange>
+template <typename Differs, typename RolesFor, typename EmitRange>
 void forEachChangedRun(int columnCount, Differs differs, RolesFor rolesFor, EmitRange emitRange)
 {
     int column = 0;

@@ -79,19 +79,26 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("yaml");
         QTest::addColumn<QString>("message");
-        QTest::newRow("bad durability") << QByteArray("audit:\n  durability: always\n")
-                                        << QStringLiteral("t.yaml:2: audit.durability: \"always\" is not entry, batch or os");
-        QTest::newRow("unknown key") << QByteArray("audit:\n  fsync: true\n") << QStringLiteral("t.yaml:2: audit.fsync: unknown key");
+        QTest::newRow("bad durability")
+            << QByteArray("audit:\n  durability: always\n")
+            << QStringLiteral("t.yaml:2: audit.durability: \"always\" is not entry, batch or os");
+        QTest::newRow("unknown key") << QByteArray("audit:\n  fsync: true\n")
+                                     << QStringLiteral("t.yaml:2: audit.fsync: unknown key");
         QTest::newRow("bad size") << QByteArray("audit:\n  segment:\n    max_size: big\n")
-                                  << QStringLiteral("t.yaml:3: audit.segment.max_size: \"big\" is not a size");
-        QTest::newRow("size too small") << QByteArray("audit:\n  segment:\n    max_size: 100\n")
-                                        << QStringLiteral("t.yaml:3: audit.segment.max_size: 100 bytes is out of range");
-        QTest::newRow("retention too short") << QByteArray("audit:\n  retention: 5m\n")
-                                             << QStringLiteral("t.yaml:2: audit.retention: must be at least 1h");
-        QTest::newRow("every_entries zero") << QByteArray("audit:\n  checkpoint:\n    every_entries: 0\n")
-                                            << QStringLiteral("t.yaml:3: audit.checkpoint.every_entries: 0 is out of range");
-        QTest::newRow("checkpoint every bare number") << QByteArray("audit:\n  checkpoint:\n    every: 30\n")
-                                                      << QStringLiteral("t.yaml:3: audit.checkpoint.every:");
+                                  << QStringLiteral(
+                                         "t.yaml:3: audit.segment.max_size: \"big\" is not a size");
+        QTest::newRow("size too small")
+            << QByteArray("audit:\n  segment:\n    max_size: 100\n")
+            << QStringLiteral("t.yaml:3: audit.segment.max_size: 100 bytes is out of range");
+        QTest::newRow("retention too short")
+            << QByteArray("audit:\n  retention: 5m\n")
+            << QStringLiteral("t.yaml:2: audit.retention: must be at least 1h");
+        QTest::newRow("every_entries zero")
+            << QByteArray("audit:\n  checkpoint:\n    every_entries: 0\n")
+            << QStringLiteral("t.yaml:3: audit.checkpoint.every_entries: 0 is out of range");
+        QTest::newRow("checkpoint every bare number")
+            << QByteArray("audit:\n  checkpoint:\n    every: 30\n")
+            << QStringLiteral("t.yaml:3: audit.checkpoint.every:");
     }
     void errors()
     {

@@ -16,7 +16,8 @@ AuditEntry sample()
     e.stream = QStringLiteral("resilience");
     e.actor = QStringLiteral("engine");
     e.action = QStringLiteral("target.transition");
-    e.data = QJsonObject{{QStringLiteral("to"), QStringLiteral("down")}, {QStringLiteral("n"), 3}};
+    e.data = QJsonObject { { QStringLiteral("to"), QStringLiteral("down") },
+        { QStringLiteral("n"), 3 } };
     e.prev = QByteArray(64, 'a');
     return e;
 }
@@ -32,11 +33,15 @@ private Q_SLOTS:
         AuditEntry e = sample();
         const auto line = AuditEntryCodec::seal(e);
         QVERIFY(line.ok());
-        const QByteArray withoutHash = "{\"action\":\"target.transition\",\"actor\":\"engine\",\"data\":{\"n\":3,\"to\":\"down\"},"
-                                       "\"prev\":\"" + QByteArray(64, 'a') + "\",\"seq\":7,\"stream\":\"resilience\","
-                                       "\"ts\":\"2023-11-14T22:13:20.123Z\"}";
-        const QByteArray expectedHash
-            = QCryptographicHash::hash(withoutHash + QByteArray(64, 'a'), QCryptographicHash::Sha256).toHex();
+        const QByteArray withoutHash = "{\"action\":\"target.transition\",\"actor\":\"engine\","
+                                       "\"data\":{\"n\":3,\"to\":\"down\"},"
+                                       "\"prev\":\""
+            + QByteArray(64, 'a')
+            + "\",\"seq\":7,\"stream\":\"resilience\","
+              "\"ts\":\"2023-11-14T22:13:20.123Z\"}";
+        const QByteArray expectedHash = QCryptographicHash::hash(
+            withoutHash + QByteArray(64, 'a'), QCryptographicHash::Sha256)
+                                            .toHex();
         QCOMPARE(e.hash, expectedHash);
         QCOMPARE(*AuditEntryCodec::hashedBytes(e), withoutHash);
         // The line is the hashed bytes with "hash":"...", inserted before "prev" (74 bytes).
@@ -83,7 +88,9 @@ private Q_SLOTS:
     void hashLookAlikeInDataDoesNotConfuse()
     {
         AuditEntry e = sample();
-        e.data = QJsonObject{{QStringLiteral("note"), QStringLiteral("\"hash\":\"") + QString(64, QLatin1Char('0')) + QStringLiteral("\",")}};
+        e.data = QJsonObject { { QStringLiteral("note"),
+            QStringLiteral("\"hash\":\"") + QString(64, QLatin1Char('0'))
+                + QStringLiteral("\",") } };
         const QByteArray line = *AuditEntryCodec::seal(e);
         QVERIFY(AuditEntryCodec::parseVerified(line).ok());
     }
@@ -96,9 +103,11 @@ private Q_SLOTS:
         QTest::newRow("missing member") << QByteArray("{\"action\":\"a\"}");
         AuditEntry e = sample();
         QByteArray good = *AuditEntryCodec::seal(e);
-        QTest::newRow("bad ts") << QByteArray(good).replace("2023-11-14T22:13:20.123Z", "2023-11-14 22:13:20");
+        QTest::newRow("bad ts") << QByteArray(good).replace(
+            "2023-11-14T22:13:20.123Z", "2023-11-14 22:13:20");
         QTest::newRow("seq zero") << QByteArray(good).replace("\"seq\":7", "\"seq\":0");
-        QTest::newRow("uppercase hex") << QByteArray(good).replace("\"prev\":\"aaaa", "\"prev\":\"AAAA");
+        QTest::newRow("uppercase hex")
+            << QByteArray(good).replace("\"prev\":\"aaaa", "\"prev\":\"AAAA");
     }
     void parseRejects()
     {
@@ -118,7 +127,7 @@ private Q_SLOTS:
         e.prev = "abc";
         QVERIFY(!AuditEntryCodec::seal(e).ok());
         e = sample();
-        e.data = QJsonObject{{QStringLiteral("load"), 0.5}};
+        e.data = QJsonObject { { QStringLiteral("load"), 0.5 } };
         QVERIFY(!AuditEntryCodec::seal(e).ok());
     }
 

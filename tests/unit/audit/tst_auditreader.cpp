@@ -15,8 +15,7 @@ namespace F = AuditStreamFixture;
 namespace {
 
 // The number of entries 1..n that satisfy pred, the count a search must find.
-template<typename Pred>
-qint64 countSeq(qint64 n, Pred pred)
+template <typename Pred> qint64 countSeq(qint64 n, Pred pred)
 {
     qint64 c = 0;
     for (qint64 s = 1; s <= n; ++s)
@@ -82,8 +81,8 @@ void TstAuditReader::readsPlainAndCompressedSegments()
     QTemporaryDir tmp;
     const F::Options opt = streamOptions(100, 40);
     const F::Written w = F::writeStream(tmp.path(), opt);
-    QCOMPARE(w.segments, (QStringList{ "seg-000001.ndjson.zst", "seg-000002.ndjson.zst",
-                             "seg-000003.ndjson" }));
+    QCOMPARE(w.segments,
+        (QStringList { "seg-000001.ndjson.zst", "seg-000002.ndjson.zst", "seg-000003.ndjson" }));
 
     auto reader = AuditReader::open(w.dir);
     QVERIFY2(reader.ok(), qPrintable(reader.ok() ? QString() : reader.error().toString()));
@@ -126,7 +125,8 @@ void TstAuditReader::badLinesAreRowsWithAReason_data()
     QTest::addColumn<QByteArray>("badLine");
     QTest::addColumn<QString>("reason");
     QTest::newRow("not JSON") << QByteArray("garbage here") << QStringLiteral("not JSON");
-    QTest::newRow("cut JSON") << QByteArray("{\"action\":\"x\",\"actor\"") << QStringLiteral("not JSON");
+    QTest::newRow("cut JSON") << QByteArray("{\"action\":\"x\",\"actor\"")
+                              << QStringLiteral("not JSON");
     QTest::newRow("empty line") << QByteArray() << QStringLiteral("empty line");
     QTest::newRow("wrong members") << QByteArray("{\"a\":1}") << QStringLiteral("members are");
     QTest::newRow("binary") << QByteArray("\x01\x02\xff\xfe", 4) << QStringLiteral("not JSON");
@@ -197,7 +197,8 @@ void TstAuditReader::unreadableCompressedSegment()
     QTemporaryDir tmp;
     const F::Options opt = streamOptions(50, 20);
     const F::Written w = F::writeStream(tmp.path(), opt);
-    QVERIFY(Test::ChainBuilder::saveFile(w.dir + QStringLiteral("/seg-000002.ndjson.zst"), "not zstd at all"));
+    QVERIFY(Test::ChainBuilder::saveFile(
+        w.dir + QStringLiteral("/seg-000002.ndjson.zst"), "not zstd at all"));
     auto reader = AuditReader::open(w.dir);
     QVERIFY(reader.ok());
     const QList<AuditSegmentInfo> segs = reader->segments();
@@ -222,8 +223,8 @@ void TstAuditReader::rotationAndTruncationAfterIndexing()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray content = f.readAll();
     f.close();
-    QVERIFY(Test::ChainBuilder::saveFile(plain + QStringLiteral(".zst"),
-        Test::ChainBuilder::zstd(content)));
+    QVERIFY(Test::ChainBuilder::saveFile(
+        plain + QStringLiteral(".zst"), Test::ChainBuilder::zstd(content)));
     QVERIFY(QFile::remove(plain));
     QCOMPARE(reader->readRow(10).entry.seq, 11);
 
@@ -283,15 +284,24 @@ void TstAuditReader::search_data()
     QTest::addColumn<qint64>("toSeq");
     QTest::addColumn<QString>("text");
 
-    QTest::newRow("action substring") << "breaker" << "" << 0LL << 0LL << "";
-    QTest::newRow("action case-insensitive") << "PROCESS.EXITED" << "" << 0LL << 0LL << "";
-    QTest::newRow("actor") << "" << "alice" << 0LL << 0LL << "";
-    QTest::newRow("time range") << "" << "" << 100LL << 150LL << "";
-    QTest::newRow("from only") << "" << "" << 200LL << 0LL << "";
-    QTest::newRow("text in data") << "" << "" << 0LL << 0LL << "billing-db";
-    QTest::newRow("text case-insensitive") << "" << "" << 0LL << 0LL << "http 503";
-    QTest::newRow("all conditions") << "breaker" << "engine" << 10LL << 200LL << "payments";
-    QTest::newRow("nothing matches") << "no.such.action" << "" << 0LL << 0LL << "";
+    QTest::newRow("action substring") << "breaker"
+                                      << "" << 0LL << 0LL << "";
+    QTest::newRow("action case-insensitive") << "PROCESS.EXITED"
+                                             << "" << 0LL << 0LL << "";
+    QTest::newRow("actor") << ""
+                           << "alice" << 0LL << 0LL << "";
+    QTest::newRow("time range") << ""
+                                << "" << 100LL << 150LL << "";
+    QTest::newRow("from only") << ""
+                               << "" << 200LL << 0LL << "";
+    QTest::newRow("text in data") << ""
+                                  << "" << 0LL << 0LL << "billing-db";
+    QTest::newRow("text case-insensitive") << ""
+                                           << "" << 0LL << 0LL << "http 503";
+    QTest::newRow("all conditions") << "breaker"
+                                    << "engine" << 10LL << 200LL << "payments";
+    QTest::newRow("nothing matches") << "no.such.action"
+                                     << "" << 0LL << 0LL << "";
 }
 
 void TstAuditReader::search()
@@ -336,15 +346,18 @@ void TstAuditReader::searchStopsOnCancel()
     const F::Written w = F::writeStream(tmp.path(), opt);
     auto reader = AuditReader::open(w.dir);
     QVERIFY(reader.ok());
-    std::atomic_bool cancel{ false };
+    std::atomic_bool cancel { false };
     int calls = 0;
     AuditFilter all;
     all.text = QStringLiteral("seq");
-    const qint64 scanned = reader->search(all, 0, [&](const QList<qint64> &, qint64) {
-        ++calls;
-        cancel = true; // as the UI does when the operator types again
-        return true;
-    }, &cancel);
+    const qint64 scanned = reader->search(
+        all, 0,
+        [&](const QList<qint64> &, qint64) {
+            ++calls;
+            cancel = true; // as the UI does when the operator types again
+            return true;
+        },
+        &cancel);
     QCOMPARE(calls, 1);
     QCOMPARE(scanned, AuditReader::kScanRows);
 }

@@ -18,8 +18,10 @@ namespace {
 
 AuditEvent auditEvent(int i, const QString &stream = QStringLiteral("resilience"))
 {
-    return AuditEvent{stream, QStringLiteral("engine"), QStringLiteral("test.event"),
-                      QJsonObject{{QStringLiteral("i"), i}, {QStringLiteral("pad"), QString(120, QLatin1Char('x'))}}, 0};
+    return AuditEvent { stream, QStringLiteral("engine"), QStringLiteral("test.event"),
+        QJsonObject {
+            { QStringLiteral("i"), i }, { QStringLiteral("pad"), QString(120, QLatin1Char('x')) } },
+        0 };
 }
 
 QList<AuditEvent> events(int from, int count)
@@ -44,11 +46,15 @@ struct Fixture
     ManualClock clock;
     AuditConfig config;
     CheckpointKey key = CheckpointKey::generate().value();
-    QString streamDir() const { return AuditFiles::streamDir(dir.path(), QStringLiteral("resilience")); }
+    QString streamDir() const
+    {
+        return AuditFiles::streamDir(dir.path(), QStringLiteral("resilience"));
+    }
 
     std::unique_ptr<AuditStream> open(QList<AuditEvent> *repairs = nullptr)
     {
-        auto s = std::make_unique<AuditStream>(dir.path(), QStringLiteral("resilience"), config, &clock, &key);
+        auto s = std::make_unique<AuditStream>(
+            dir.path(), QStringLiteral("resilience"), config, &clock, &key);
         auto r = s->sync();
         if (!r)
             qFatal("%s", qPrintable(r.error().message));
@@ -110,12 +116,18 @@ private Q_SLOTS:
         Fixture f;
         auto s = f.open();
         AuditEvent e = auditEvent(1);
-        e.data = QJsonObject{{QStringLiteral("load"), 0.75}};
-        QVERIFY(s->append({e}).ok());
+        e.data = QJsonObject { { QStringLiteral("load"), 0.75 } };
+        QVERIFY(s->append({ e }).ok());
         const ChainCheck c = checkChain(f.streamDir());
         QCOMPARE(c.entries.size(), 1);
-        QVERIFY(c.entries.first().data.value(QStringLiteral("invalid_data")).toString().contains(QStringLiteral("load")));
-        QVERIFY(c.entries.first().data.value(QStringLiteral("json")).toString().contains(QStringLiteral("0.75")));
+        QVERIFY(c.entries.first()
+                    .data.value(QStringLiteral("invalid_data"))
+                    .toString()
+                    .contains(QStringLiteral("load")));
+        QVERIFY(c.entries.first()
+                    .data.value(QStringLiteral("json"))
+                    .toString()
+                    .contains(QStringLiteral("0.75")));
     }
 
     void rotatesBySizeAndSealsAndCompresses_data()
@@ -220,7 +232,8 @@ private Q_SLOTS:
         auto s = f.open();
         QVERIFY(s->append(events(0, 40)).ok());
         // A validly signed checkpoint whose hash is not the chain's at that seq.
-        Checkpoint forged{QStringLiteral("resilience"), s->lastSeq(), QByteArray(64, 'f'), f.clock.nowMs(), {}, {}};
+        Checkpoint forged { QStringLiteral("resilience"), s->lastSeq(), QByteArray(64, 'f'),
+            f.clock.nowMs(), {}, {} };
         QVERIFY(f.key.sign(forged).ok());
         QFile cp(AuditFiles::checkpointsPath(f.streamDir()));
         QVERIFY(cp.open(QIODevice::Append));
@@ -271,15 +284,19 @@ private Q_SLOTS:
         QCOMPARE(repairs.size(), corruptLastLine ? 2 : 1);
         if (corruptLastLine) {
             QCOMPARE(repairs.at(1).action, QStringLiteral("audit.head_rebuilt"));
-            QCOMPARE(repairs.at(1).data.value(QStringLiteral("reason")).toString(), QStringLiteral("ahead"));
+            QCOMPARE(repairs.at(1).data.value(QStringLiteral("reason")).toString(),
+                QStringLiteral("ahead"));
         }
         const AuditEvent &r = repairs.first();
         QCOMPARE(r.action, QStringLiteral("audit.torn_tail_recovered"));
-        QCOMPARE(r.data.value(QStringLiteral("segment")).toString(), QStringLiteral("seg-000001.ndjson"));
+        QCOMPARE(r.data.value(QStringLiteral("segment")).toString(),
+            QStringLiteral("seg-000001.ndjson"));
         QCOMPARE(r.data.value(QStringLiteral("offset")).toInteger(), tornAt);
         QCOMPARE(r.data.value(QStringLiteral("bytes")).toInteger(), moved.size());
-        QCOMPARE(r.data.value(QStringLiteral("sha256")).toString().toLatin1(), AuditFiles::sha256Hex(moved));
-        const QString movedTo = f.streamDir() + QLatin1Char('/') + r.data.value(QStringLiteral("moved_to")).toString();
+        QCOMPARE(r.data.value(QStringLiteral("sha256")).toString().toLatin1(),
+            AuditFiles::sha256Hex(moved));
+        const QString movedTo = f.streamDir() + QLatin1Char('/')
+            + r.data.value(QStringLiteral("moved_to")).toString();
         QFile tornFile(movedTo);
         QVERIFY(tornFile.open(QIODevice::ReadOnly));
         QCOMPARE(tornFile.readAll(), moved);
@@ -297,7 +314,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("how");
         QTest::addColumn<QString>("reason");
         QTest::newRow("missing") << QStringLiteral("delete") << QStringLiteral("missing");
-        QTest::newRow("behind (crash before rename)") << QStringLiteral("behind") << QStringLiteral("behind");
+        QTest::newRow("behind (crash before rename)")
+            << QStringLiteral("behind") << QStringLiteral("behind");
     }
     void headRebuilt()
     {
@@ -359,7 +377,7 @@ private Q_SLOTS:
         auto a = f.open();
         auto b = f.open();
         for (int round = 0; round < 5; ++round) {
-            for (AuditStream *s : {a.get(), b.get()}) {
+            for (AuditStream *s : { a.get(), b.get() }) {
                 AuditLockGuard guard(lock);
                 QVERIFY(guard.result().ok());
                 QVERIFY(s->sync().ok());

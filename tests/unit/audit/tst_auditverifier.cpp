@@ -31,13 +31,13 @@ void buildBase(const QString &dataDir, qint64 alteredFrom = 0, QByteArray *witne
     b.setCheckpointEvery(40);
     b.setAlteredFrom(alteredFrom);
     b.setCompressRotated(true);
-    b.append(R, 51);             // rotation of seg 1 (compressed) happens at entry 51
+    b.append(R, 51); // rotation of seg 1 (compressed) happens at entry 51
     b.setCompressRotated(false);
     b.append(R, 99);
     b.append(S, 20);
     b.checkpoint(S);
     if (witness)
-        *witness = b.witness({b.signedHead(R), b.signedHead(S)});
+        *witness = b.witness({ b.signedHead(R), b.signedHead(S) });
     QVERIFY2(b.error().isEmpty(), qPrintable(b.error()));
 }
 
@@ -65,8 +65,10 @@ QList<QByteArray> lines(const QString &path)
 {
     QByteArray bytes = readAll(path);
     if (path.endsWith(QLatin1String(".zst"))) {
-        QByteArray out(int(ZSTD_getFrameContentSize(bytes.constData(), size_t(bytes.size()))), Qt::Uninitialized);
-        out.resize(int(ZSTD_decompress(out.data(), size_t(out.size()), bytes.constData(), size_t(bytes.size()))));
+        QByteArray out(int(ZSTD_getFrameContentSize(bytes.constData(), size_t(bytes.size()))),
+            Qt::Uninitialized);
+        out.resize(int(ZSTD_decompress(
+            out.data(), size_t(out.size()), bytes.constData(), size_t(bytes.size()))));
         bytes = out;
     }
     QList<QByteArray> l = bytes.split('\n');
@@ -90,8 +92,8 @@ QByteArray member(const QByteArray &line, const char *name)
 }
 
 // The small-chunk variant also recomputes seal digests, so both settings see every tampering.
-VerifyReport verify(const QString &dataDir, qint64 chunkBytes, int threads, const QString &publicKey = {},
-                    const QString &witness = {})
+VerifyReport verify(const QString &dataDir, qint64 chunkBytes, int threads,
+    const QString &publicKey = {}, const QString &witness = {})
 {
     AuditVerifyOptions o;
     o.checkSealDigest = chunkBytes < 65536;
@@ -123,7 +125,7 @@ void tst_AuditVerifier::intactChain()
 {
     QTemporaryDir dir;
     buildBase(dir.path());
-    for (const qint64 chunk : {qint64(4096), qint64(4 << 20)}) {
+    for (const qint64 chunk : { qint64(4096), qint64(4 << 20) }) {
         const VerifyReport r = verify(dir.path(), chunk, chunk == 4096 ? 2 : 1);
         QCOMPARE(toString(r.verdict), QStringLiteral("intact"));
         QVERIFY(r.findings.isEmpty());
@@ -166,7 +168,8 @@ void tst_AuditVerifier::tampered_data()
     const QString seg3 = QStringLiteral("seg-000003.ndjson");
     const QString cps = QStringLiteral("checkpoints.ndjson");
     using P = VerifyProblem;
-    const auto row = [&](const char *name, P p, const QString &segment, qint64 line, qint64 seq, const QString &stream = R) {
+    const auto row = [&](const char *name, P p, const QString &segment, qint64 line, qint64 seq,
+                         const QString &stream = R) {
         QTest::newRow(name) << QString::fromLatin1(name) << p << stream << segment << line << seq;
     };
     row("one data byte flipped", P::HashMismatch, seg3, 5, 105);
@@ -209,7 +212,8 @@ void tst_AuditVerifier::tampered()
     const QString d = dir.path() + QStringLiteral("/data");
     QByteArray witness;
     buildBase(d, 0, &witness);
-    const auto path = [&](const QString &name, const QString &st = R) { return streamFile(d, st, name); };
+    const auto path
+        = [&](const QString &name, const QString &st = R) { return streamFile(d, st, name); };
     const QString seg1z = path(QStringLiteral("seg-000001.ndjson.zst"));
     const QString seg2 = path(QStringLiteral("seg-000002.ndjson"));
     const QString seg3 = path(QStringLiteral("seg-000003.ndjson"));
@@ -217,7 +221,7 @@ void tst_AuditVerifier::tampered()
     QString publicKey;
     const QString witnessFile = dir.path() + QStringLiteral("/witness.json");
     bool useWitness = false;
-    bool sealDigestOnly = false;   // a change to the seal file alone, seen only with seal digests on
+    bool sealDigestOnly = false; // a change to the seal file alone, seen only with seal digests on
 
     const auto otherKey = [&] {
         auto k = CheckpointKey::generate();
@@ -228,8 +232,9 @@ void tst_AuditVerifier::tampered()
         // The same key (the engine's), a chain that differs from `alteredFrom` on.
         const QString other = dir.path() + QStringLiteral("/other");
         QDir().mkpath(other + QStringLiteral("/audit/keys"));
-        for (const char *f : {"checkpoint.key", "checkpoint.pub"})
-            QFile::copy(d + QStringLiteral("/audit/keys/") + QLatin1String(f), other + QStringLiteral("/audit/keys/") + QLatin1String(f));
+        for (const char *f : { "checkpoint.key", "checkpoint.pub" })
+            QFile::copy(d + QStringLiteral("/audit/keys/") + QLatin1String(f),
+                other + QStringLiteral("/audit/keys/") + QLatin1String(f));
         QByteArray unused;
         buildBase(other, alteredFrom, &unused);
         return other;
@@ -251,7 +256,8 @@ void tst_AuditVerifier::tampered()
         auto l = lines(seg3);
         l.removeAt(6);
         setLines(seg3, l);
-    } else if (tamper.startsWith(QLatin1String("forged line")) || tamper.startsWith(QLatin1String("line with a made-up"))) {
+    } else if (tamper.startsWith(QLatin1String("forged line"))
+        || tamper.startsWith(QLatin1String("line with a made-up"))) {
         auto l = lines(seg3);
         AuditEntry e;
         e.seq = 104;
@@ -259,7 +265,8 @@ void tst_AuditVerifier::tampered()
         e.stream = R;
         e.actor = QStringLiteral("mallory");
         e.action = QStringLiteral("test.event");
-        e.data = QJsonObject{{QStringLiteral("i"), 104}, {QStringLiteral("note"), QStringLiteral("forged")}};
+        e.data = QJsonObject { { QStringLiteral("i"), 104 },
+            { QStringLiteral("note"), QStringLiteral("forged") } };
         e.prev = member(l[2], "hash");
         QByteArray forged = AuditEntryCodec::seal(e).value();
         if (tamper.startsWith(QLatin1String("line with a made-up")))
@@ -300,7 +307,8 @@ void tst_AuditVerifier::tampered()
     } else if (tamper == QLatin1String("tail truncated and head rewritten")) {
         const auto l = lines(seg3).mid(0, 10);
         setLines(seg3, l);
-        ChainBuilder(d).writeHeadFile(R, 110, member(l.last(), "hash"), QStringLiteral("seg-000003.ndjson"));
+        ChainBuilder(d).writeHeadFile(
+            R, 110, member(l.last(), "hash"), QStringLiteral("seg-000003.ndjson"));
     } else if (tamper == QLatin1String("segment deleted")) {
         QVERIFY(QFile::remove(seg2));
         QVERIFY(QFile::remove(path(QStringLiteral("seg-000002.seal"))));
@@ -351,9 +359,11 @@ void tst_AuditVerifier::tampered()
     } else if (tamper == QLatin1String("witness from before a rollback")) {
         // Rolled back to seq 100 consistently: segment 3 emptied, head and checkpoints rewritten.
         setLines(seg3, {});
-        ChainBuilder(d).writeHeadFile(R, 100, member(lines(seg2).last(), "hash"), QStringLiteral("seg-000002.ndjson"));
+        ChainBuilder(d).writeHeadFile(
+            R, 100, member(lines(seg2).last(), "hash"), QStringLiteral("seg-000002.ndjson"));
         setLines(cps, lines(cps).mid(0, 2));
-        QCOMPARE(toString(verify(d, 4096, 2).verdict), QStringLiteral("intact")); // only the witness can tell
+        QCOMPARE(toString(verify(d, 4096, 2).verdict),
+            QStringLiteral("intact")); // only the witness can tell
         writeAll(witnessFile, witness);
         useWitness = true;
     } else if (tamper == QLatin1String("witness from before a rollback and rewrite")) {
@@ -367,7 +377,9 @@ void tst_AuditVerifier::tampered()
         const CheckpointKey k = otherKey();
         QJsonObject w = QJsonDocument::fromJson(witness).object();
         QJsonArray arr = w.value(QStringLiteral("checkpoints")).toArray();
-        Checkpoint cp = Checkpoint::parse(QJsonDocument(arr.at(0).toObject()).toJson(QJsonDocument::Compact)).value();
+        Checkpoint cp
+            = Checkpoint::parse(QJsonDocument(arr.at(0).toObject()).toJson(QJsonDocument::Compact))
+                  .value();
         QVERIFY(k.sign(cp));
         arr[0] = QJsonDocument::fromJson(cp.toLine()).object();
         w.insert(QStringLiteral("checkpoints"), arr);
@@ -377,8 +389,9 @@ void tst_AuditVerifier::tampered()
         QFAIL("unknown tamper row");
     }
 
-    for (const qint64 chunk : {qint64(4096), qint64(4 << 20)}) {
-        const VerifyReport r = verify(d, chunk, chunk == 4096 ? 2 : 1, publicKey, useWitness ? witnessFile : QString());
+    for (const qint64 chunk : { qint64(4096), qint64(4 << 20) }) {
+        const VerifyReport r = verify(
+            d, chunk, chunk == 4096 ? 2 : 1, publicKey, useWitness ? witnessFile : QString());
         if (sealDigestOnly && chunk != 4096) {
             QCOMPARE(toString(r.verdict), QStringLiteral("intact"));
             continue;
@@ -388,7 +401,8 @@ void tst_AuditVerifier::tampered()
         const bool everyStream = tamper == QLatin1String("wrong public key");
         QCOMPARE(r.findings.size(), everyStream ? 2 : 1);
         const VerifyFinding &f = r.findings.first();
-        QVERIFY2(f.problem == problem, qPrintable(toString(f.problem) + QStringLiteral(": ") + f.detail));
+        QVERIFY2(f.problem == problem,
+            qPrintable(toString(f.problem) + QStringLiteral(": ") + f.detail));
         QCOMPARE(f.stream, stream);
         QCOMPARE(f.segment, segment);
         QCOMPARE(f.line, line);
@@ -411,7 +425,7 @@ void tst_AuditVerifier::linesLongerThanAChunk()
     b.setPadding(0);
     b.append(R, 4);
     QVERIFY2(b.error().isEmpty(), qPrintable(b.error()));
-    for (const int threads : {1, 2}) {
+    for (const int threads : { 1, 2 }) {
         const VerifyReport r = verify(dir.path(), 1 << 20, threads);
         QCOMPARE(toString(r.verdict), QStringLiteral("intact"));
         QCOMPARE(r.streams.at(0).entries, 10);
@@ -419,7 +433,7 @@ void tst_AuditVerifier::linesLongerThanAChunk()
     const QString seg = streamFile(dir.path(), R, QStringLiteral("seg-000001.ndjson"));
     auto l = lines(seg);
     QCOMPARE(l[5].size() > (3 << 20), true);
-    l[5][2 << 20] = 'y';   // deep inside the second long entry's note
+    l[5][2 << 20] = 'y'; // deep inside the second long entry's note
     setLines(seg, l);
     const VerifyReport r = verify(dir.path(), 1 << 20, 2);
     QCOMPARE(toString(r.verdict), QStringLiteral("tampered"));
@@ -464,14 +478,14 @@ void tst_AuditVerifier::progressAndCancel()
     o.chunkBytes = 4096;
     AuditVerifier v(o);
     QList<QPair<qint64, qint64>> calls;
-    v.setProgressCallback([&](qint64 done, qint64 total) { calls.append({done, total}); });
+    v.setProgressCallback([&](qint64 done, qint64 total) { calls.append({ done, total }); });
     QCOMPARE(toString(v.run().verdict), QStringLiteral("intact"));
     QVERIFY(calls.size() > 3);
     for (int i = 1; i < calls.size(); ++i)
         QVERIFY(calls[i].first >= calls[i - 1].first);
     QCOMPARE(calls.last().first, calls.last().second);
 
-    std::atomic_bool cancel{false};
+    std::atomic_bool cancel { false };
     AuditVerifier c(o);
     c.setCancelFlag(&cancel);
     c.setProgressCallback([&](qint64, qint64) { cancel = true; });
@@ -497,7 +511,8 @@ void tst_AuditVerifier::millionEntries()
     }
     const qint64 builtMs = timer.restart();
     const VerifyReport r = verify(dir.path(), 4 << 20, 0);
-    qInfo("built in %lld ms, verified %lld bytes in %lld ms", builtMs, r.bytesVerified, timer.elapsed());
+    qInfo("built in %lld ms, verified %lld bytes in %lld ms", builtMs, r.bytesVerified,
+        timer.elapsed());
     QCOMPARE(toString(r.verdict), QStringLiteral("intact"));
     QCOMPARE(r.streams.first().entries, entries);
     QCOMPARE(r.streams.first().segments.size(), 4);

@@ -19,7 +19,8 @@ namespace {
 
 AuditEvent auditEvent(const QString &stream, int i)
 {
-    return AuditEvent{stream, QStringLiteral("engine"), QStringLiteral("test.event"), QJsonObject{{QStringLiteral("i"), i}}, 0};
+    return AuditEvent { stream, QStringLiteral("engine"), QStringLiteral("test.event"),
+        QJsonObject { { QStringLiteral("i"), i } }, 0 };
 }
 
 QList<Checkpoint> checkpoints(const QString &streamDir)
@@ -47,27 +48,31 @@ private Q_SLOTS:
     void opensTheThreeStreamsAndTheKey()
     {
         QTemporaryDir dir;
-        AuditWriter w(dir.path(), AuditConfig{});
+        AuditWriter w(dir.path(), AuditConfig {});
         QVERIFY(w.open().ok());
         QCOMPARE(AuditFiles::listStreams(dir.path()),
-                 (QStringList{QStringLiteral("operator"), QStringLiteral("resilience"), QStringLiteral("security")}));
+            (QStringList { QStringLiteral("operator"), QStringLiteral("resilience"),
+                QStringLiteral("security") }));
         const QFileInfo key(CheckpointKey::privateKeyPath(AuditFiles::keysDir(dir.path())));
         QVERIFY(key.exists());
-        QCOMPARE(key.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+        QCOMPARE(key.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+            QFileDevice::Permissions());
         w.finish();
     }
 
     void concurrentRecordsBecomeOneBatch()
     {
         QTemporaryDir dir;
-        AuditWriter w(dir.path(), AuditConfig{});
+        AuditWriter w(dir.path(), AuditConfig {});
         QVERIFY(w.open().ok());
         QSignalSpy batches(&w, &AuditWriter::batchWritten);
         QList<QThread *> threads;
         for (int t = 0; t < 4; ++t)
             threads.append(QThread::create([&w, t] {
                 for (int i = 0; i < 50; ++i)
-                    w.record(auditEvent(t % 2 ? QStringLiteral("security") : QStringLiteral("resilience"), t * 1000 + i));
+                    w.record(auditEvent(
+                        t % 2 ? QStringLiteral("security") : QStringLiteral("resilience"),
+                        t * 1000 + i));
             }));
         for (QThread *t : threads)
             t->start();
@@ -80,7 +85,7 @@ private Q_SLOTS:
         QCOMPARE(batches.size(), 1);
         QCOMPARE(batches.first().first().toInt(), 200);
         QCOMPARE(w.entriesWritten(), 200);
-        for (const char *s : {"resilience", "security"}) {
+        for (const char *s : { "resilience", "security" }) {
             const ChainCheck c = checkChain(dirOf(dir, s));
             QVERIFY2(c.ok(), qPrintable(c.error));
             QCOMPARE(c.entries.size(), 100);
@@ -98,7 +103,7 @@ private Q_SLOTS:
     void eventsBeforeOpenAreKept()
     {
         QTemporaryDir dir;
-        AuditWriter w(dir.path(), AuditConfig{});
+        AuditWriter w(dir.path(), AuditConfig {});
         w.record(auditEvent(QStringLiteral("operator"), 1));
         w.flush(); // not open yet: stays queued
         QCOMPARE(w.queuedCount(), 1);
@@ -111,7 +116,7 @@ private Q_SLOTS:
     void customAndInvalidStreams()
     {
         QTemporaryDir dir;
-        AuditWriter w(dir.path(), AuditConfig{});
+        AuditWriter w(dir.path(), AuditConfig {});
         QVERIFY(w.open().ok());
         w.record(auditEvent(QStringLiteral("backup"), 1));
         w.record(auditEvent(QStringLiteral("../escape"), 2));
@@ -156,14 +161,16 @@ private Q_SLOTS:
         WorkerThread thread("shivx-audit", w); // as the engine runs it
         thread.start();
         Result<void> opened;
-        QMetaObject::invokeMethod(w, [w, &opened] { opened = w->open(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            w, [w, &opened] { opened = w->open(); }, Qt::BlockingQueuedConnection);
         QVERIFY(opened.ok());
         for (int i = 0; i < 30; ++i)
             w->record(auditEvent(QStringLiteral("operator"), i)); // from the test thread
         QTRY_COMPARE(w->entriesWritten(), 30);
         QTRY_COMPARE_WITH_TIMEOUT(checkpoints(dirOf(dir, "operator")).size(), 1, 5000);
         QCOMPARE(checkpoints(dirOf(dir, "operator")).first().seq, 30);
-        QMetaObject::invokeMethod(w, [w] { w->finish(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            w, [w] { w->finish(); }, Qt::BlockingQueuedConnection);
         thread.quit();
         thread.wait();
         QCOMPARE(checkpoints(dirOf(dir, "operator")).size(), 1); // nothing new since
@@ -173,7 +180,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         {
-            AuditWriter w(dir.path(), AuditConfig{});
+            AuditWriter w(dir.path(), AuditConfig {});
             QVERIFY(w.open().ok());
             w.record(auditEvent(QStringLiteral("security"), 1));
             w.finish();
@@ -182,7 +189,7 @@ private Q_SLOTS:
         QVERIFY(seg.open(QIODevice::Append));
         seg.write("{\"action\":\"half");
         seg.close();
-        AuditWriter w(dir.path(), AuditConfig{});
+        AuditWriter w(dir.path(), AuditConfig {});
         QVERIFY(w.open().ok());
         const ChainCheck c = checkChain(dirOf(dir, "security"));
         QVERIFY2(c.ok(), qPrintable(c.error));
@@ -196,7 +203,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         ManualClock clock(1'800'000'000'000);
-        AuditWriter w(dir.path(), AuditConfig{}, &clock);
+        AuditWriter w(dir.path(), AuditConfig {}, &clock);
         QVERIFY(w.open().ok());
         w.record(auditEvent(QStringLiteral("resilience"), 1));
         clock.advanceMs(5000);

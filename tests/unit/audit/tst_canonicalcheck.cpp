@@ -20,12 +20,12 @@ namespace {
 
 struct Outcome
 {
-    bool accepted = false;    // one object that ends exactly at the end of the bytes
-    qint64 end = -1;          // offset after the object's closing brace, -1 when refused
-    qint64 failedAt = -1;     // byte offset of the failure
+    bool accepted = false; // one object that ends exactly at the end of the bytes
+    qint64 end = -1; // offset after the object's closing brace, -1 when refused
+    qint64 failedAt = -1; // byte offset of the failure
     QString what;
     int members = 0;
-    QList<QByteArray> keys;   // of the stored top-level members
+    QList<QByteArray> keys; // of the stored top-level members
     QList<QByteArray> values;
 };
 
@@ -40,14 +40,16 @@ Outcome check(const QByteArray &bytes, int maxMembers = 8)
     std::vector<CC::Member> members(size_t(std::max(maxMembers, 1)));
     int count = 0;
     CC::Failure failure;
-    const char *end = CC::checkObject(b, b + bytes.size(), members.data(), maxMembers, &count, &failure);
+    const char *end
+        = CC::checkObject(b, b + bytes.size(), members.data(), maxMembers, &count, &failure);
     Outcome o;
     o.accepted = end == b + bytes.size();
     if (end) {
         o.end = end - b;
         for (int i = 0; i < std::min(count, maxMembers); ++i) {
             o.keys.append(QByteArray(members[size_t(i)].key, members[size_t(i)].keyLength));
-            o.values.append(QByteArray(members[size_t(i)].value, int(members[size_t(i)].valueEnd - members[size_t(i)].value)));
+            o.values.append(QByteArray(members[size_t(i)].value,
+                int(members[size_t(i)].valueEnd - members[size_t(i)].value)));
         }
     } else {
         o.failedAt = failure.at - b;
@@ -59,11 +61,11 @@ Outcome check(const QByteArray &bytes, int maxMembers = 8)
 
 QString randomText(QRandomGenerator &rng)
 {
-    static const QList<QString> pieces = {QStringLiteral("a"), QStringLiteral("Z"), QStringLiteral("note"), QStringLiteral("\""),
-                                          QStringLiteral("\\"), QStringLiteral("\n"), QString(QChar(0x01)), QString(QChar(0x1f)),
-                                          QStringLiteral("\t"), QString(QChar(0x7f)), QStringLiteral("é"), QStringLiteral("€"),
-                                          QString::fromUtf8("\xf0\x9f\x98\x80"), QStringLiteral("/"), QString(QChar(0x2028)),
-                                          QStringLiteral("0123456789abcdef0123")};
+    static const QList<QString> pieces = { QStringLiteral("a"), QStringLiteral("Z"),
+        QStringLiteral("note"), QStringLiteral("\""), QStringLiteral("\\"), QStringLiteral("\n"),
+        QString(QChar(0x01)), QString(QChar(0x1f)), QStringLiteral("\t"), QString(QChar(0x7f)),
+        QStringLiteral("é"), QStringLiteral("€"), QString::fromUtf8("\xf0\x9f\x98\x80"),
+        QStringLiteral("/"), QString(QChar(0x2028)), QStringLiteral("0123456789abcdef0123") };
     QString s;
     const int n = int(rng.bounded(6));
     for (int i = 0; i < n; ++i)
@@ -74,11 +76,17 @@ QString randomText(QRandomGenerator &rng)
 QJsonValue randomValue(QRandomGenerator &rng, int depth)
 {
     switch (rng.bounded(depth > 3 ? 5 : 7)) {
-    case 0: return QJsonValue(qint64(rng.bounded(2000)) - 1000);
-    case 1: return QJsonValue(rng.bounded(2) ? qint64(9007199254740992) : -(qint64(rng.bounded(1u << 30)) << 20));
-    case 2: return randomText(rng);
-    case 3: return rng.bounded(2) ? QJsonValue(true) : QJsonValue(QJsonValue::Null);
-    case 4: return QJsonValue(false);
+    case 0:
+        return QJsonValue(qint64(rng.bounded(2000)) - 1000);
+    case 1:
+        return QJsonValue(
+            rng.bounded(2) ? qint64(9007199254740992) : -(qint64(rng.bounded(1u << 30)) << 20));
+    case 2:
+        return randomText(rng);
+    case 3:
+        return rng.bounded(2) ? QJsonValue(true) : QJsonValue(QJsonValue::Null);
+    case 4:
+        return QJsonValue(false);
     case 5: {
         QJsonArray a;
         for (int i = int(rng.bounded(4)); i > 0; --i)
@@ -124,18 +132,22 @@ void tst_CanonicalCheck::acceptsCanonical_data()
 {
     QTest::addColumn<QByteArray>("bytes");
     QTest::newRow("empty object") << QByteArray("{}");
-    QTest::newRow("entry") << QByteArray("{\"action\":\"x\",\"actor\":\"cli:root\",\"data\":{},\"hash\":\"ab\",\"prev\":\"cd\","
-                                         "\"seq\":1,\"stream\":\"operator\",\"ts\":\"2026-11-29T00:00:00.000Z\"}");
+    QTest::newRow("entry") << QByteArray(
+        "{\"action\":\"x\",\"actor\":\"cli:root\",\"data\":{},\"hash\":\"ab\",\"prev\":\"cd\","
+        "\"seq\":1,\"stream\":\"operator\",\"ts\":\"2026-11-29T00:00:00.000Z\"}");
     QTest::newRow("every short escape and \\u00xx")
         << QByteArray("{\"s\":\"\\\"\\\\\\b\\f\\n\\r\\t\\u0000\\u001f\\u000b\"}");
     QTest::newRow("UTF-8 of 2, 3 and 4 bytes, DEL, U+2028")
         << QByteArray("{\"s\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f\xe2\x80\xa8\"}");
-    QTest::newRow("integers incl. +-2^53") << QByteArray("{\"a\":[0,-1,42,9007199254740992,-9007199254740992]}");
-    QTest::newRow("literals and nesting") << QByteArray("{\"a\":[true,false,null,[],{}],\"b\":{\"c\":{\"d\":[[1]]}}}");
+    QTest::newRow("integers incl. +-2^53")
+        << QByteArray("{\"a\":[0,-1,42,9007199254740992,-9007199254740992]}");
+    QTest::newRow("literals and nesting")
+        << QByteArray("{\"a\":[true,false,null,[],{}],\"b\":{\"c\":{\"d\":[[1]]}}}");
     QTest::newRow("key order by code point, non-BMP last")
         << QByteArray("{\"\xc3\xa9\":3,\"\xef\xbf\xbf\":2,\"\xf0\x9f\x98\x80\":1}");
     // "\n" is U+000A, below "A" (U+0041), though its escaped bytes (5C 6E) sort after.
-    QTest::newRow("escaped key sorts by the character it names") << QByteArray("{\"\\n\":1,\"A\":2}");
+    QTest::newRow("escaped key sorts by the character it names")
+        << QByteArray("{\"\\n\":1,\"A\":2}");
     QTest::newRow("empty key first") << QByteArray("{\"\":1,\"a\":2}");
     QTest::newRow("prefix key first") << QByteArray("{\"ab\":1,\"abc\":2}");
     QTest::newRow("long string past several 16-byte blocks")
@@ -152,9 +164,10 @@ void tst_CanonicalCheck::acceptsCanonical_data()
 void tst_CanonicalCheck::acceptsCanonical()
 {
     QFETCH(QByteArray, bytes);
-    QVERIFY(isCanonicalObject(bytes));   // the expectation itself is right
+    QVERIFY(isCanonicalObject(bytes)); // the expectation itself is right
     const Outcome o = check(bytes);
-    QVERIFY2(o.accepted, qPrintable(QStringLiteral("refused at byte %1: %2").arg(o.failedAt).arg(o.what)));
+    QVERIFY2(o.accepted,
+        qPrintable(QStringLiteral("refused at byte %1: %2").arg(o.failedAt).arg(o.what)));
 }
 
 void tst_CanonicalCheck::refuses_data()
@@ -201,7 +214,8 @@ void tst_CanonicalCheck::refuses_data()
     row("bad literal", "{\"a\":nul}", 5, "expected a value");
     row("single quotes", "{'a':1}", 1, "expected a member name");
     row("unquoted key", "{a:1}", 1, "expected a member name");
-    row("too deep", "{\"a\":" + QByteArray(70, '[') + QByteArray(70, ']') + "}", 5 + CC::MaxDepth - 1, "too deeply");
+    row("too deep", "{\"a\":" + QByteArray(70, '[') + QByteArray(70, ']') + "}",
+        5 + CC::MaxDepth - 1, "too deeply");
 }
 
 void tst_CanonicalCheck::refuses()
@@ -209,7 +223,8 @@ void tst_CanonicalCheck::refuses()
     QFETCH(QByteArray, bytes);
     QFETCH(qint64, at);
     QFETCH(QString, what);
-    QVERIFY(!isCanonicalObject(bytes) || bytes.contains("[[[["));   // deep nesting is canonical, but refused
+    QVERIFY(!isCanonicalObject(bytes)
+        || bytes.contains("[[[[")); // deep nesting is canonical, but refused
     const Outcome o = check(bytes);
     QVERIFY(!o.accepted);
     QCOMPARE(o.failedAt, at);
@@ -220,9 +235,9 @@ void tst_CanonicalCheck::recordsTopLevelMembers()
 {
     const Outcome o = check("{\"a\":{\"x\":1,\"y\":2},\"b\":\"s\",\"c\":[1],\"d\":4}", 3);
     QVERIFY(o.accepted);
-    QCOMPARE(o.members, 4);   // all counted, the first three stored
-    QCOMPARE(o.keys, (QList<QByteArray>{"a", "b", "c"}));
-    QCOMPARE(o.values, (QList<QByteArray>{"{\"x\":1,\"y\":2}", "\"s\"", "[1]"}));
+    QCOMPARE(o.members, 4); // all counted, the first three stored
+    QCOMPARE(o.keys, (QList<QByteArray> { "a", "b", "c" }));
+    QCOMPARE(o.values, (QList<QByteArray> { "{\"x\":1,\"y\":2}", "\"s\"", "[1]" }));
 }
 
 void tst_CanonicalCheck::stopsAtTheEndOfTheObject()
@@ -231,14 +246,15 @@ void tst_CanonicalCheck::stopsAtTheEndOfTheObject()
     const Outcome o = check("{\"a\":1}\n{\"b\":2}\n", 1);
     QVERIFY(!o.accepted);
     QCOMPARE(o.end, 7);
-    QCOMPARE(o.keys, QList<QByteArray>{"a"});
+    QCOMPARE(o.keys, QList<QByteArray> { "a" });
 }
 
 void tst_CanonicalCheck::agreesWithTheSerializerOnMutations()
 {
     const quint32 seed = 20261129;
     QRandomGenerator rng(seed);
-    static const char interesting[] = "{}[]\",:\\ 0123456789.-eEtfnul\x01\x1f\x7f\x80\xbf\xc3\xe2\xed\xf0\xf4\xff/ab";
+    static const char interesting[]
+        = "{}[]\",:\\ 0123456789.-eEtfnul\x01\x1f\x7f\x80\xbf\xc3\xe2\xed\xf0\xf4\xff/ab";
     int accepted = 0;
     int refused = 0;
     for (int round = 0; round < 20000; ++round) {
@@ -249,24 +265,31 @@ void tst_CanonicalCheck::agreesWithTheSerializerOnMutations()
         const int at = int(rng.bounded(bytes.size()));
         const char c = interesting[rng.bounded(int(sizeof(interesting) - 1))];
         switch (rng.bounded(3)) {
-        case 0: bytes[at] = c; break;
-        case 1: bytes.insert(at, c); break;
-        default: bytes.remove(at, 1);
+        case 0:
+            bytes[at] = c;
+            break;
+        case 1:
+            bytes.insert(at, c);
+            break;
+        default:
+            bytes.remove(at, 1);
         }
         const bool expected = isCanonicalObject(bytes);
         const Outcome o2 = check(bytes);
         if (o2.accepted != expected)
-            QFAIL(qPrintable(QStringLiteral("seed %1 round %2: %3 %4 (%5 at byte %6)")
-                                 .arg(seed)
-                                 .arg(round)
-                                 .arg(QString::fromLatin1(bytes.toPercentEncoding("{}[]\",:")))
-                                 .arg(expected ? QStringLiteral("is canonical but was refused") : QStringLiteral("is not canonical but was accepted"))
-                                 .arg(o2.what)
-                                 .arg(o2.failedAt)));
+            QFAIL(
+                qPrintable(QStringLiteral("seed %1 round %2: %3 %4 (%5 at byte %6)")
+                               .arg(seed)
+                               .arg(round)
+                               .arg(QString::fromLatin1(bytes.toPercentEncoding("{}[]\",:")))
+                               .arg(expected ? QStringLiteral("is canonical but was refused")
+                                             : QStringLiteral("is not canonical but was accepted"))
+                               .arg(o2.what)
+                               .arg(o2.failedAt)));
         ++(expected ? accepted : refused);
     }
     qInfo("%d mutated objects still canonical, %d not", accepted, refused);
-    QVERIFY(accepted > 1000);   // both sides of the equivalence are exercised
+    QVERIFY(accepted > 1000); // both sides of the equivalence are exercised
     QVERIFY(refused > 5000);
 }
 

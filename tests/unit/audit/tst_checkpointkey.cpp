@@ -97,9 +97,9 @@ void tst_CheckpointKey::loadOrCreatePermissions()
     auto created = CheckpointKey::loadOrCreate(keys);
     QVERIFY(created);
     QCOMPARE(QFileInfo(CheckpointKey::privateKeyPath(keys)).permissions() & 0x7077,
-             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     QCOMPARE(QFileInfo(keys).permissions() & 0x7077,
-             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     QVERIFY(QFileInfo::exists(CheckpointKey::publicKeyPath(keys)));
     // Loading again gives the same key, not a new one.
     auto loaded = CheckpointKey::loadOrCreate(keys);

@@ -14,8 +14,9 @@ namespace {
 
 QByteArray reference(const std::vector<unsigned char> &bytes, std::size_t len)
 {
-    return QCryptographicHash::hash(QByteArrayView(reinterpret_cast<const char *>(bytes.data()), qsizetype(len)),
-                                    QCryptographicHash::Sha256);
+    return QCryptographicHash::hash(
+        QByteArrayView(reinterpret_cast<const char *>(bytes.data()), qsizetype(len)),
+        QCryptographicHash::Sha256);
 }
 
 // A message of `len` random bytes in a buffer of exactly len + Padding (ASan catches a write
@@ -88,18 +89,19 @@ void tst_Sha256Lanes::matchesReference()
     }
     for (int i = 0; i < 50 && !QTest::currentTestFailed(); ++i) {
         const std::size_t len = 1000 + rng.bounded(20000);
-        checkPair(rng, len, len);   // equal lengths: both lanes to the last block
+        checkPair(rng, len, len); // equal lengths: both lanes to the last block
     }
 }
 
 void tst_Sha256Lanes::knownAnswer()
 {
     // FIPS 180-2 test vector "abc".
-    std::vector<unsigned char> m = {'a', 'b', 'c'};
+    std::vector<unsigned char> m = { 'a', 'b', 'c' };
     m.resize(3 + Lanes::Padding);
     unsigned char out[32];
     Lanes::digest1(m.data(), 3, out);
-    QCOMPARE(digest(out).toHex(), QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(digest(out).toHex(),
+        QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 }
 
 QTEST_GUILESS_MAIN(tst_Sha256Lanes)

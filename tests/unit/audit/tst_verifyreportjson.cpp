@@ -40,12 +40,15 @@ VerifyReport sample()
     s.firstHash = QByteArray(64, '1');
     s.lastHash = QByteArray(64, '2');
     s.intact = false;
-    s.segments.append(SegmentSummary{QStringLiteral("seg-000001.ndjson.zst"), 1, 50, 50, 13000, true});
-    s.segments.append(SegmentSummary{QStringLiteral("seg-000002.ndjson"), 51, 150, 100, 26000, false});
-    s.checkpoints.append(CheckpointSummary{40, QByteArray(64, '3'), 1795910400040, true});
+    s.segments.append(
+        SegmentSummary { QStringLiteral("seg-000001.ndjson.zst"), 1, 50, 50, 13000, true });
+    s.segments.append(
+        SegmentSummary { QStringLiteral("seg-000002.ndjson"), 51, 150, 100, 26000, false });
+    s.checkpoints.append(CheckpointSummary { 40, QByteArray(64, '3'), 1795910400040, true });
     r.streams.append(s);
-    r.findings.append(VerifyFinding{VerifyProblem::HashMismatch, QStringLiteral("resilience"),
-                                    QStringLiteral("seg-000002.ndjson"), 10, 60, QStringLiteral("hash a recorded, b computed")});
+    r.findings.append(VerifyFinding { VerifyProblem::HashMismatch, QStringLiteral("resilience"),
+        QStringLiteral("seg-000002.ndjson"), 10, 60,
+        QStringLiteral("hash a recorded, b computed") });
     return r;
 }
 
@@ -72,9 +75,15 @@ void tst_VerifyReportJson::roundTrip()
     const VerifyReport r = sample();
     const QJsonObject json = VerifyReportJson::toJson(r);
     QCOMPARE(json.value(QStringLiteral("verdict")).toString(), QStringLiteral("tampered"));
-    QCOMPARE(json.value(QStringLiteral("started_at")).toString(), QStringLiteral("2026-11-29T00:00:00.123Z"));
-    QCOMPARE(json.value(QStringLiteral("findings")).toArray().at(0).toObject().value(QStringLiteral("problem")).toString(),
-             QStringLiteral("hash_mismatch"));
+    QCOMPARE(json.value(QStringLiteral("started_at")).toString(),
+        QStringLiteral("2026-11-29T00:00:00.123Z"));
+    QCOMPARE(json.value(QStringLiteral("findings"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("problem"))
+                 .toString(),
+        QStringLiteral("hash_mismatch"));
     const auto back = VerifyReportJson::fromJson(json);
     QVERIFY2(back, back ? "" : qPrintable(back.error().message));
     QCOMPARE(toString(back->verdict), toString(r.verdict));
@@ -111,10 +120,14 @@ void tst_VerifyReportJson::rejectsBadReports_data()
     QTest::addColumn<QString>("member");
     QTest::addColumn<QJsonValue>("value");
     QTest::addColumn<QString>("error");
-    QTest::newRow("other format") << "format" << QJsonValue(QStringLiteral("x")) << "not a verification report";
-    QTest::newRow("unknown verdict") << "verdict" << QJsonValue(QStringLiteral("fine")) << "report.verdict";
-    QTest::newRow("bytes not a number") << "bytes_verified" << QJsonValue(QStringLiteral("1")) << "report.bytes_verified";
-    QTest::newRow("bad time") << "started_at" << QJsonValue(QStringLiteral("yesterday")) << "report.started_at";
+    QTest::newRow("other format") << "format" << QJsonValue(QStringLiteral("x"))
+                                  << "not a verification report";
+    QTest::newRow("unknown verdict")
+        << "verdict" << QJsonValue(QStringLiteral("fine")) << "report.verdict";
+    QTest::newRow("bytes not a number")
+        << "bytes_verified" << QJsonValue(QStringLiteral("1")) << "report.bytes_verified";
+    QTest::newRow("bad time") << "started_at" << QJsonValue(QStringLiteral("yesterday"))
+                              << "report.started_at";
     QTest::newRow("streams missing") << "streams" << QJsonValue() << "report.streams";
 }
 
@@ -138,17 +151,20 @@ void tst_VerifyReportJson::namesTheNestedMember_data()
     QTest::addColumn<QStringList>("path");
     QTest::addColumn<QJsonValue>("value");
     QTest::addColumn<QString>("error");
-    QTest::newRow("segment bytes not whole") << QStringList{"streams", "0", "segments", "1", "bytes"} << QJsonValue(1.5)
-                                             << "report.streams[0].segments[1].bytes must be an integer";
+    QTest::newRow("segment bytes not whole") << QStringList { "streams", "0", "segments", "1",
+        "bytes" } << QJsonValue(1.5) << "report.streams[0].segments[1].bytes must be an integer";
     QTest::newRow("checkpoint validity a string")
-        << QStringList{"streams", "0", "checkpoints", "0", "signature_valid"} << QJsonValue(QStringLiteral("yes"))
+        << QStringList { "streams", "0", "checkpoints", "0", "signature_valid" }
+        << QJsonValue(QStringLiteral("yes"))
         << "report.streams[0].checkpoints[0].signature_valid must be true or false";
-    QTest::newRow("stream name missing") << QStringList{"streams", "0", "name"} << QJsonValue(QJsonValue::Undefined)
-                                         << "report.streams[0].name must be a string";
-    QTest::newRow("unknown problem") << QStringList{"findings", "0", "problem"} << QJsonValue(QStringLiteral("odd"))
-                                     << "report.findings[0].problem must be a known problem code";
-    QTest::newRow("segments not an array") << QStringList{"streams", "0", "segments"} << QJsonValue(3)
-                                           << "report.streams[0].segments must be an array";
+    QTest::newRow("stream name missing")
+        << QStringList { "streams", "0", "name" } << QJsonValue(QJsonValue::Undefined)
+        << "report.streams[0].name must be a string";
+    QTest::newRow("unknown problem")
+        << QStringList { "findings", "0", "problem" } << QJsonValue(QStringLiteral("odd"))
+        << "report.findings[0].problem must be a known problem code";
+    QTest::newRow("segments not an array") << QStringList { "streams", "0",
+        "segments" } << QJsonValue(3) << "report.streams[0].segments must be an array";
 }
 
 void tst_VerifyReportJson::namesTheNestedMember()

@@ -28,7 +28,8 @@ private Q_SLOTS:
 
     void fullTargets()
     {
-        const auto c = ConfigLoader::loadFile(QStringLiteral(SHIVX_SOURCE_DIR "/tests/fixtures/config/full.yaml"));
+        const auto c = ConfigLoader::loadFile(
+            QStringLiteral(SHIVX_SOURCE_DIR "/tests/fixtures/config/full.yaml"));
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
         QCOMPARE(c->sampleIntervalMs, 500LL);
         QCOMPARE(c->retention.rawMs, 86400000LL);
@@ -42,7 +43,8 @@ private Q_SLOTS:
         QCOMPARE(web.slowThresholdMs, 800LL);
         QCOMPARE(c->targets.at(1).port, quint16(5432));
         QCOMPARE(c->targets.at(2).processName, QStringLiteral("nginx"));
-        QCOMPARE(c->targets.at(3).args, (QStringList{QStringLiteral("-x"), QStringLiteral("y z")}));
+        QCOMPARE(
+            c->targets.at(3).args, (QStringList { QStringLiteral("-x"), QStringLiteral("y z") }));
         QCOMPARE(c->targets.at(3).failureThreshold, 1);
     }
 
@@ -51,41 +53,53 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("yaml");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown top-level key") << QByteArray("engine: {}\nsampler:\n  intervall: 1s\n")
-                                               << "bad.yaml:3: sampler.intervall: unknown key";
-        QTest::newRow("bad duration 5x") << QByteArray("sampler:\n  interval: 5x\n")
-                                         << "bad.yaml:2: sampler.interval: \"5x\" is not a duration";
-        QTest::newRow("duration too short") << QByteArray("sampler:\n  interval: 1ms\n")
-                                            << "bad.yaml:2: sampler.interval: must be at least 100ms";
-        QTest::newRow("bad url") << QByteArray("targets:\n  - name: a\n    type: http\n    url: ftp://x/\n")
-                                 << "bad.yaml:4: targets[0].url: \"ftp://x/\" is not an http(s) URL";
-        QTest::newRow("url without host") << QByteArray("targets:\n  - {name: a, type: http, url: \"http://\"}\n")
-                                          << "bad.yaml:2: targets[0].url:";
-        QTest::newRow("wrong type for weight") << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, weight: heavy}\n")
-                                               << "bad.yaml:2: targets[0].weight: expected a number, got \"heavy\"";
-        QTest::newRow("port out of range") << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 70000}\n")
-                                           << "targets[0].port: 70000 is out of range";
+        QTest::newRow("unknown top-level key")
+            << QByteArray("engine: {}\nsampler:\n  intervall: 1s\n")
+            << "bad.yaml:3: sampler.intervall: unknown key";
+        QTest::newRow("bad duration 5x")
+            << QByteArray("sampler:\n  interval: 5x\n")
+            << "bad.yaml:2: sampler.interval: \"5x\" is not a duration";
+        QTest::newRow("duration too short")
+            << QByteArray("sampler:\n  interval: 1ms\n")
+            << "bad.yaml:2: sampler.interval: must be at least 100ms";
+        QTest::newRow("bad url")
+            << QByteArray("targets:\n  - name: a\n    type: http\n    url: ftp://x/\n")
+            << "bad.yaml:4: targets[0].url: \"ftp://x/\" is not an http(s) URL";
+        QTest::newRow("url without host")
+            << QByteArray("targets:\n  - {name: a, type: http, url: \"http://\"}\n")
+            << "bad.yaml:2: targets[0].url:";
+        QTest::newRow("wrong type for weight")
+            << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, weight: heavy}\n")
+            << "bad.yaml:2: targets[0].weight: expected a number, got \"heavy\"";
+        QTest::newRow("port out of range")
+            << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 70000}\n")
+            << "targets[0].port: 70000 is out of range";
         QTest::newRow("missing url") << QByteArray("targets:\n  - {name: a, type: http}\n")
                                      << "targets[0].url: required for type http";
-        QTest::newRow("key of other type") << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, url: \"http://x\"}\n")
+        QTest::newRow("key of other type") << QByteArray(
+            "targets:\n  - {name: a, type: tcp, host: h, port: 1, url: \"http://x\"}\n")
                                            << "targets[0].url: does not apply to type tcp";
         QTest::newRow("unknown target type") << QByteArray("targets:\n  - {name: a, type: ping}\n")
                                              << "targets[0].type: \"ping\" is not a target type";
-        QTest::newRow("duplicate name") << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1}\n  - {name: a, type: tcp, host: h, port: 2}\n")
-                                        << "bad.yaml:3: targets[1].name: duplicate target name";
-        QTest::newRow("timeout above interval") << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, interval: 1s, timeout: 2s}\n")
-                                                << "targets[0].timeout: must not exceed the interval";
-        QTest::newRow("critical not bool") << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, critical: maybe}\n")
-                                           << "targets[0].critical: expected true or false";
+        QTest::newRow("duplicate name") << QByteArray(
+            "targets:\n  - {name: a, type: tcp, host: h, port: 1}\n  - {name: a, type: tcp, host: "
+            "h, port: 2}\n") << "bad.yaml:3: targets[1].name: duplicate target name";
+        QTest::newRow("timeout above interval") << QByteArray(
+            "targets:\n  - {name: a, type: tcp, host: h, port: 1, interval: 1s, "
+            "timeout: 2s}\n") << "targets[0].timeout: must not exceed the interval";
+        QTest::newRow("critical not bool")
+            << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, critical: maybe}\n")
+            << "targets[0].critical: expected true or false";
         QTest::newRow("bad listen") << QByteArray("engine:\n  listen: nowhere\n")
                                     << "bad.yaml:2: engine.listen: \"nowhere\" is not HOST:PORT";
-        QTest::newRow("targets not a list") << QByteArray("targets: {a: 1}\n")
-                                            << "bad.yaml:1: targets: expected a list";
-        QTest::newRow("yaml syntax") << QByteArray("engine:\n  listen: [1, 2\n")
-                                     << "bad.yaml:";
-        QTest::newRow("process needs one selector") << QByteArray("targets:\n  - {name: a, type: process}\n")
-                                                    << "needs exactly one of pid_file or process_name";
-        QTest::newRow("bad name") << QByteArray("targets:\n  - {name: \"a b\", type: tcp, host: h, port: 1}\n")
+        QTest::newRow("targets not a list")
+            << QByteArray("targets: {a: 1}\n") << "bad.yaml:1: targets: expected a list";
+        QTest::newRow("yaml syntax") << QByteArray("engine:\n  listen: [1, 2\n") << "bad.yaml:";
+        QTest::newRow("process needs one selector")
+            << QByteArray("targets:\n  - {name: a, type: process}\n")
+            << "needs exactly one of pid_file or process_name";
+        QTest::newRow("bad name") << QByteArray(
+            "targets:\n  - {name: \"a b\", type: tcp, host: h, port: 1}\n")
                                   << "targets[0].name: required;";
     }
     void errors()

@@ -57,7 +57,10 @@ private Q_SLOTS:
     void rfc3339MatchesQDateTime_data()
     {
         QTest::addColumn<qint64>("ms");
-        const auto at = [](int y, int m, int d) { return QDateTime(QDate(y, m, d), QTime(23, 59, 59, 999), QTimeZone::utc()).toMSecsSinceEpoch(); };
+        const auto at = [](int y, int m, int d) {
+            return QDateTime(QDate(y, m, d), QTime(23, 59, 59, 999), QTimeZone::utc())
+                .toMSecsSinceEpoch();
+        };
         QTest::newRow("leap day 2000") << at(2000, 2, 29);
         QTest::newRow("day after leap day 2024") << at(2024, 3, 1);
         QTest::newRow("2100-02-28 (no leap day)") << at(2100, 2, 28);
@@ -70,7 +73,8 @@ private Q_SLOTS:
     {
         QFETCH(qint64, ms);
         QCOMPARE(TimeUtil::toRfc3339(ms),
-                 QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")));
+            QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc())
+                .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")));
     }
 
     void timePoint_data()

@@ -1,9 +1,9 @@
 // The controller around the policy: snapshots, signals, history points, audit events, pins
 // from other threads and expiry on its own timer.
 #include "audit/auditsink.h"
-#include "recordingauditsink.h"
 #include "core/clock.h"
 #include "degradation/degradationcontroller.h"
+#include "recordingauditsink.h"
 
 #include <QMutex>
 #include <QSignalSpy>
@@ -17,7 +17,6 @@ using namespace Shivx;
 using L = DegradationLevel;
 
 namespace {
-
 
 HealthReport report(double score, qint64 ts)
 {

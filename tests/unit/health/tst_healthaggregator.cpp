@@ -18,10 +18,10 @@ HostSample sampleAt(qint64 ts)
     s.timestampMs = ts;
     s.hasRates = true;
     s.cpuPercent = 12.5;
-    s.cpuPerCore = {10, 15};
+    s.cpuPerCore = { 10, 15 };
     s.memTotalBytes = 1000;
     s.memUsedPercent = 40;
-    s.mounts.append({QStringLiteral("/"), QStringLiteral("/dev/x"), 100, 60, 40});
+    s.mounts.append({ QStringLiteral("/"), QStringLiteral("/dev/x"), 100, 60, 40 });
     return s;
 }
 
@@ -38,13 +38,13 @@ private Q_SLOTS:
         ManualClock clock(1'000'000);
         EngineStatus status;
         status.startedAtMs.store(clock.nowMs());
-        status.setStorage({true, QStringLiteral("writable"), 0, 0, 0});
-        std::atomic<qint64> samplerBeat{clock.nowMs()};
-        std::atomic<qint64> probesBeat{clock.nowMs()};
+        status.setStorage({ true, QStringLiteral("writable"), 0, 0, 0 });
+        std::atomic<qint64> samplerBeat { clock.nowMs() };
+        std::atomic<qint64> probesBeat { clock.nowMs() };
         Config config;
         config.watchdogStallMs = 5000;
         HealthAggregator agg(config, &status,
-                             {[&] { return samplerBeat.load(); }, [&] { return probesBeat.load(); }}, &clock);
+            { [&] { return samplerBeat.load(); }, [&] { return probesBeat.load(); } }, &clock);
         QSignalSpy health(&agg, &HealthAggregator::healthChanged);
         QSignalSpy readiness(&agg, &HealthAggregator::readinessChanged);
 
@@ -80,10 +80,10 @@ private Q_SLOTS:
         ManualClock clock(3'000'000);
         EngineStatus status;
         status.startedAtMs.store(clock.nowMs());
-        std::atomic<qint64> samplerBeat{0};
+        std::atomic<qint64> samplerBeat { 0 };
         Config config;
         config.watchdogStallMs = 5000;
-        HealthAggregator agg(config, &status, {[&] { return samplerBeat.load(); }, {}}, &clock);
+        HealthAggregator agg(config, &status, { [&] { return samplerBeat.load(); }, {} }, &clock);
         QSignalSpy health(&agg, &HealthAggregator::healthChanged);
         agg.start();
         QCOMPARE(health.count(), 0);
@@ -93,7 +93,9 @@ private Q_SLOTS:
         // published on the aggregator's next (real, 1 s) timer tick.
         clock.advanceMs(6000);
         QTRY_COMPARE(health.count(), 1);
-        QCOMPARE(health.last().at(0).value<HealthReport>().penaltyOf(QStringLiteral("watchdog:sampler")), 25.0);
+        QCOMPARE(
+            health.last().at(0).value<HealthReport>().penaltyOf(QStringLiteral("watchdog:sampler")),
+            25.0);
         agg.stop();
     }
 
@@ -110,7 +112,7 @@ private Q_SLOTS:
         t.state = TargetState::Up;
         t.latencyMs = 12.3456;
         t.lastCheckMs = clock.nowMs() - 100;
-        agg.onTargets({t});
+        agg.onTargets({ t });
         agg.onHostSample(sampleAt(clock.nowMs()));
         QCOMPARE(points.count(), 1);
         const auto list = points.last().at(0).value<QList<SamplePoint>>();

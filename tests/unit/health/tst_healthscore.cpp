@@ -12,7 +12,7 @@ HostSample host(double cpu, double mem, double disk)
     h.hasRates = true;
     h.cpuPercent = cpu;
     h.memUsedPercent = mem;
-    h.mounts.append({QStringLiteral("/"), QStringLiteral("/dev/vda1"), 100, 100, disk});
+    h.mounts.append({ QStringLiteral("/"), QStringLiteral("/dev/vda1"), 100, 100, disk });
     return h;
 }
 
@@ -32,7 +32,8 @@ class TstHealthScore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // Defaults: CPU warns above 70 % (max 15), memory above 80 % (max 20), disk above 85 % (max 15).
+    // Defaults: CPU warns above 70 % (max 15), memory above 80 % (max 20), disk above 85 % (max
+    // 15).
     void hostBoundaries_data()
     {
         QTest::addColumn<double>("cpu");
@@ -86,7 +87,8 @@ private Q_SLOTS:
 
     void targetsShareFiftyPointsByWeight()
     {
-        const QList<TargetStatus> t{target("a", TargetState::Down, 3), target("b", TargetState::Up, 1)};
+        const QList<TargetStatus> t { target("a", TargetState::Down, 3),
+            target("b", TargetState::Up, 1) };
         const HealthReport r = HealthScore().compute(host(0, 0, 0), t, {}, 1);
         QCOMPARE(r.penaltyOf(QStringLiteral("target:a")), 37.5);
         QCOMPARE(r.penaltyOf(QStringLiteral("target:b")), 0.0);
@@ -95,7 +97,8 @@ private Q_SLOTS:
 
     void degradedAndUnknownTakePartialShare()
     {
-        const QList<TargetStatus> t{target("a", TargetState::Degraded), target("b", TargetState::Unknown)};
+        const QList<TargetStatus> t { target("a", TargetState::Degraded),
+            target("b", TargetState::Unknown) };
         const HealthReport r = HealthScore().compute(host(0, 0, 0), t, {}, 1);
         QCOMPARE(r.penaltyOf(QStringLiteral("target:a")), 12.5);
         QCOMPARE(r.penaltyOf(QStringLiteral("target:b")), 6.25);
@@ -103,8 +106,9 @@ private Q_SLOTS:
 
     void criticalDownCapsScore()
     {
-        // One critical target DOWN among ten: its share is only 5 points, but the cap holds it at 49.
-        QList<TargetStatus> t{target("core", TargetState::Down, 1, true)};
+        // One critical target DOWN among ten: its share is only 5 points, but the cap holds it
+        // at 49.
+        QList<TargetStatus> t { target("core", TargetState::Down, 1, true) };
         for (int i = 0; i < 9; ++i)
             t.append(target("ok", TargetState::Up));
         const HealthReport r = HealthScore().compute(host(0, 0, 0), t, {}, 1);
@@ -115,28 +119,31 @@ private Q_SLOTS:
 
     void criticalUpDoesNotCap()
     {
-        const HealthReport r = HealthScore().compute(host(0, 0, 0), {target("core", TargetState::Up, 1, true)}, {}, 1);
+        const HealthReport r = HealthScore().compute(
+            host(0, 0, 0), { target("core", TargetState::Up, 1, true) }, {}, 1);
         QCOMPARE(r.score, 100.0);
     }
 
     void stalledThreadCostsWatchdogPenalty()
     {
-        const HealthReport r = HealthScore().compute(host(0, 0, 0), {}, {{QStringLiteral("sampler"), 9000}}, 1);
+        const HealthReport r
+            = HealthScore().compute(host(0, 0, 0), {}, { { QStringLiteral("sampler"), 9000 } }, 1);
         QCOMPARE(r.score, 75.0);
         QCOMPARE(r.penaltyOf(QStringLiteral("watchdog:sampler")), 25.0);
     }
 
     void neverBelowZero()
     {
-        QList<TargetStatus> t{target("a", TargetState::Down)};
+        QList<TargetStatus> t { target("a", TargetState::Down) };
         const HealthReport r = HealthScore().compute(host(100, 100, 100), t,
-                                                     {{QStringLiteral("sampler"), 1}, {QStringLiteral("probes"), 1}}, 1);
+            { { QStringLiteral("sampler"), 1 }, { QStringLiteral("probes"), 1 } }, 1);
         QCOMPARE(r.score, 0.0);
     }
 
     void componentsExplainTheScore()
     {
-        const HealthReport r = HealthScore().compute(host(85, 90, 10), {target("web", TargetState::Down)}, {}, 1);
+        const HealthReport r
+            = HealthScore().compute(host(85, 90, 10), { target("web", TargetState::Down) }, {}, 1);
         double sum = 0;
         for (const auto &c : r.components)
             sum += c.penalty;

@@ -1,6 +1,6 @@
+#include "core/clock.h"
 #include "health/hostsampler.h"
 #include "health/procparser.h"
-#include "core/clock.h"
 
 #include <QDir>
 #include <QFile>
@@ -69,15 +69,18 @@ private Q_SLOTS:
             points << x.mountPoint;
         // Pseudo filesystems, tmpfs, squashfs snaps and single-file bind mounts are not disks;
         // "\040" is a space.
-        QCOMPARE(points, (QStringList{QStringLiteral("/"), QStringLiteral("/home/my files"),
-                                      QStringLiteral("/var/lib/docker/overlay2/x/merged")}));
-        const auto filtered = ProcParser::parseMounts(fixture("mounts"), {QStringLiteral("overlay")});
+        QCOMPARE(points,
+            (QStringList { QStringLiteral("/"), QStringLiteral("/home/my files"),
+                QStringLiteral("/var/lib/docker/overlay2/x/merged") }));
+        const auto filtered
+            = ProcParser::parseMounts(fixture("mounts"), { QStringLiteral("overlay") });
         QCOMPARE(filtered.size(), 2);
     }
 
     void diskStatsCountsWholeDisksOnly()
     {
-        const auto t = ProcParser::parseDiskStats(fixture("diskstats"), {QStringLiteral("vda"), QStringLiteral("nvme0n1")});
+        const auto t = ProcParser::parseDiskStats(
+            fixture("diskstats"), { QStringLiteral("vda"), QStringLiteral("nvme0n1") });
         QCOMPARE(t.readBytes, quint64(20000 + 8) * 512);
         QCOMPARE(t.writeBytes, quint64(40000 + 16) * 512);
     }
@@ -146,7 +149,7 @@ private Q_SLOTS:
 private:
     struct ManualClockHolder
     {
-        ManualClock clock{1'700'000'000'000};
+        ManualClock clock { 1'700'000'000'000 };
     };
 };
 

@@ -1,6 +1,6 @@
 #include "audit/auditsink.h"
-#include "recordingauditsink.h"
 #include "core/clock.h"
+#include "recordingauditsink.h"
 #include "recovery/breakerregistry.h"
 
 #include <QMutex>
@@ -72,12 +72,12 @@ void TestBreakerRegistry::configureRetunesKeepingStateAndCounts()
 void TestBreakerRegistry::snapshotsAreSortedByName()
 {
     BreakerRegistry registry;
-    for (const char *name : {"web", "db", "cache"})
-        registry.configure(QString::fromLatin1(name), BreakerConfig{});
+    for (const char *name : { "web", "db", "cache" })
+        registry.configure(QString::fromLatin1(name), BreakerConfig {});
     QStringList names;
     for (const BreakerSnapshot &s : registry.snapshots())
         names << s.name;
-    QCOMPARE(names, (QStringList{"cache", "db", "web"}));
+    QCOMPARE(names, (QStringList { "cache", "db", "web" }));
 }
 
 void TestBreakerRegistry::transitionsAreSignalledAndAudited()
@@ -102,9 +102,9 @@ void TestBreakerRegistry::transitionsAreSignalledAndAudited()
         QCOMPARE(e.data.value(QStringLiteral("breaker")).toString(), QStringLiteral("db"));
         actions << e.action;
     }
-    QCOMPARE(actions, (QStringList{"breaker.opened", "breaker.half_opened", "breaker.closed"}));
+    QCOMPARE(actions, (QStringList { "breaker.opened", "breaker.half_opened", "breaker.closed" }));
     QCOMPARE(events.at(0).data.value(QStringLiteral("reason")).toString(),
-             QStringLiteral("2 consecutive failures"));
+        QStringLiteral("2 consecutive failures"));
     QCOMPARE(events.at(0).tsMs, clock.nowMs() - 1000);
 }
 
@@ -114,7 +114,8 @@ void TestBreakerRegistry::forceIsAuditedWithActor()
     RecordingAuditSink sink;
     BreakerRegistry registry(&clock, &sink);
     registry.configure(QStringLiteral("db"), threshold(2));
-    const auto forced = registry.force(QStringLiteral("db"), BreakerForce::Open, QStringLiteral("cli:alice"));
+    const auto forced
+        = registry.force(QStringLiteral("db"), BreakerForce::Open, QStringLiteral("cli:alice"));
     QVERIFY(forced);
     QCOMPARE(toString(forced->state), toString(BreakerState::Open));
     QCOMPARE(toString(forced->force), toString(BreakerForce::Open));
@@ -134,7 +135,8 @@ void TestBreakerRegistry::forceUnknownNameFails()
 {
     RecordingAuditSink sink;
     BreakerRegistry registry(nullptr, &sink);
-    const auto r = registry.force(QStringLiteral("nope"), BreakerForce::Open, QStringLiteral("api"));
+    const auto r
+        = registry.force(QStringLiteral("nope"), BreakerForce::Open, QStringLiteral("api"));
     QVERIFY(!r);
     QCOMPARE(r.error().code, QStringLiteral("breaker.not_found"));
     QVERIFY(r.error().message.contains(QLatin1String("\"nope\"")));

@@ -49,7 +49,7 @@ Outcome play(CircuitBreaker &breaker, ManualClock &clock, const QString &script)
 }
 
 BreakerConfig config(int threshold = 5, int ratePercent = 0, int window = 20,
-                     qint64 recoveryMs = 60'000, int trials = 1)
+    qint64 recoveryMs = 60'000, int trials = 1)
 {
     BreakerConfig c;
     c.failureThreshold = threshold;
@@ -88,55 +88,71 @@ void TestCircuitBreaker::transitions_data()
 
     const QStringList none;
     QTest::newRow("5 consecutive failures -> open")
-        << config() << "f f f f f" << "open" << QStringList{"closed>open"} << 0 << 5 << 5;
-    QTest::newRow("4 failures then a success -> stays closed")
-        << config() << "f f f f s f f f f" << "closed" << none << 0 << 9 << 8;
+        << config() << "f f f f f"
+        << "open" << QStringList { "closed>open" } << 0 << 5 << 5;
+    QTest::newRow("4 failures then a success -> stays closed") << config() << "f f f f s f f f f"
+                                                               << "closed" << none << 0 << 9 << 8;
     QTest::newRow("failure rate over window -> open")
-        << config(100, 50, 10) << "s f s f s f s f s f" << "open" << QStringList{"closed>open"} << 0
-        << 10 << 5;
+        << config(100, 50, 10) << "s f s f s f s f s f"
+        << "open" << QStringList { "closed>open" } << 0 << 10 << 5;
     QTest::newRow("failure rate under threshold -> stays closed")
-        << config(100, 50, 10) << "s s f s s f s s f s s f" << "closed" << none << 0 << 12 << 4;
+        << config(100, 50, 10) << "s s f s s f s s f s s f"
+        << "closed" << none << 0 << 12 << 4;
     QTest::newRow("failure rate before the window is full -> stays closed")
-        << config(100, 50, 10) << "f s f s f" << "closed" << none << 0 << 5 << 3;
+        << config(100, 50, 10) << "f s f s f"
+        << "closed" << none << 0 << 5 << 3;
     QTest::newRow("failure rate judged over the last window only")
-        << config(100, 50, 4) << "f f s s s s f s" << "closed" << none << 0 << 8 << 3;
+        << config(100, 50, 4) << "f f s s s s f s"
+        << "closed" << none << 0 << 8 << 3;
     QTest::newRow("rejections counted while open")
-        << config(2) << "f f s s s" << "open" << QStringList{"closed>open"} << 3 << 2 << 2;
+        << config(2) << "f f s s s"
+        << "open" << QStringList { "closed>open" } << 3 << 2 << 2;
     QTest::newRow("recovery timeout not yet passed -> still rejects")
-        << config(2, 0, 20, 1000) << "f f +999 s" << "open" << QStringList{"closed>open"} << 1 << 2 << 2;
+        << config(2, 0, 20, 1000) << "f f +999 s"
+        << "open" << QStringList { "closed>open" } << 1 << 2 << 2;
     QTest::newRow("half-open trial succeeds -> closed")
-        << config(2, 0, 20, 1000) << "f f +1000 s" << "closed"
-        << QStringList{"closed>open", "open>half_open", "half_open>closed"} << 0 << 3 << 2;
+        << config(2, 0, 20, 1000) << "f f +1000 s"
+        << "closed" << QStringList { "closed>open", "open>half_open", "half_open>closed" } << 0 << 3
+        << 2;
     QTest::newRow("half-open trial fails -> open")
-        << config(2, 0, 20, 1000) << "f f +1000 f s" << "open"
-        << QStringList{"closed>open", "open>half_open", "half_open>open"} << 1 << 3 << 3;
+        << config(2, 0, 20, 1000) << "f f +1000 f s"
+        << "open" << QStringList { "closed>open", "open>half_open", "half_open>open" } << 1 << 3
+        << 3;
     QTest::newRow("half-open lets only the configured trials through")
-        << config(2, 0, 20, 1000, 2) << "f f +1000 h h h" << "half_open"
-        << QStringList{"closed>open", "open>half_open"} << 1 << 4 << 2;
+        << config(2, 0, 20, 1000, 2) << "f f +1000 h h h"
+        << "half_open" << QStringList { "closed>open", "open>half_open" } << 1 << 4 << 2;
     QTest::newRow("abandoned trial frees its slot")
-        << config(2, 0, 20, 1000) << "f f +1000 x s" << "closed"
-        << QStringList{"closed>open", "open>half_open", "half_open>closed"} << 0 << 4 << 2;
+        << config(2, 0, 20, 1000) << "f f +1000 x s"
+        << "closed" << QStringList { "closed>open", "open>half_open", "half_open>closed" } << 0 << 4
+        << 2;
     QTest::newRow("half-open needs every trial to succeed")
-        << config(2, 0, 20, 1000, 2) << "f f +1000 s s" << "closed"
-        << QStringList{"closed>open", "open>half_open", "half_open>closed"} << 0 << 4 << 2;
+        << config(2, 0, 20, 1000, 2) << "f f +1000 s s"
+        << "closed" << QStringList { "closed>open", "open>half_open", "half_open>closed" } << 0 << 4
+        << 2;
     QTest::newRow("reopened breaker waits a full recovery timeout again")
-        << config(2, 0, 20, 1000) << "f f +1000 f +999 s +1 s" << "closed"
-        << QStringList{"closed>open", "open>half_open", "half_open>open", "open>half_open",
-                       "half_open>closed"}
+        << config(2, 0, 20, 1000) << "f f +1000 f +999 s +1 s"
+        << "closed"
+        << QStringList { "closed>open", "open>half_open", "half_open>open", "open>half_open",
+               "half_open>closed" }
         << 1 << 4 << 3;
     QTest::newRow("closing starts the failure count over")
-        << config(2, 0, 20, 1000) << "f f +1000 s f" << "closed"
-        << QStringList{"closed>open", "open>half_open", "half_open>closed"} << 0 << 4 << 3;
+        << config(2, 0, 20, 1000) << "f f +1000 s f"
+        << "closed" << QStringList { "closed>open", "open>half_open", "half_open>closed" } << 0 << 4
+        << 3;
     QTest::newRow("forced open rejects a healthy service")
-        << config() << "s !open s s" << "open" << QStringList{"closed>open"} << 2 << 1 << 0;
-    QTest::newRow("forced closed never opens")
-        << config(2) << "!closed f f f f f s" << "closed" << none << 0 << 6 << 5;
+        << config() << "s !open s s"
+        << "open" << QStringList { "closed>open" } << 2 << 1 << 0;
+    QTest::newRow("forced closed never opens") << config(2) << "!closed f f f f f s"
+                                               << "closed" << none << 0 << 6 << 5;
     QTest::newRow("forced closed from open lets calls through")
-        << config(2) << "f f !closed s" << "closed" << QStringList{"closed>open", "open>closed"} << 0 << 3 << 2;
+        << config(2) << "f f !closed s"
+        << "closed" << QStringList { "closed>open", "open>closed" } << 0 << 3 << 2;
     QTest::newRow("auto after forced open -> closed")
-        << config() << "!open s !auto s" << "closed" << QStringList{"closed>open", "open>closed"} << 1 << 1 << 0;
+        << config() << "!open s !auto s"
+        << "closed" << QStringList { "closed>open", "open>closed" } << 1 << 1 << 0;
     QTest::newRow("auto after forced closed counts failures afresh")
-        << config(2) << "!closed f f f !auto f" << "closed" << none << 0 << 4 << 4;
+        << config(2) << "!closed f f f !auto f"
+        << "closed" << none << 0 << 4 << 4;
 }
 
 void TestCircuitBreaker::transitions()

@@ -26,8 +26,7 @@ namespace {
 
 constexpr int Threads = 4;
 
-template<typename Fn>
-void runThreads(int count, Fn fn)
+template <typename Fn> void runThreads(int count, Fn fn)
 {
     std::vector<std::unique_ptr<QThread>> threads;
     for (int i = 0; i < count; ++i)
@@ -44,8 +43,8 @@ void TestCircuitBreakerThreads::healthyCallsFromManyThreadsAreAllCounted()
 {
     constexpr int PerThread = 20'000;
     ManualClock clock;
-    CircuitBreaker breaker(QStringLiteral("hot"), BreakerConfig{}, &clock);
-    std::atomic<int> refused{0};
+    CircuitBreaker breaker(QStringLiteral("hot"), BreakerConfig {}, &clock);
+    std::atomic<int> refused { 0 };
     runThreads(Threads, [&](int) {
         for (int i = 0; i < PerThread; ++i) {
             if (breaker.tryAcquire())
@@ -69,12 +68,12 @@ void TestCircuitBreakerThreads::failuresFromManyThreadsOpenOnceAndCountEveryCall
     BreakerConfig config;
     config.failureThreshold = 50;
     config.failureRatePercent = 0; // only the consecutive count opens it here
-    std::atomic<int> opened{0};
+    std::atomic<int> opened { 0 };
     CircuitBreaker breaker(QStringLiteral("down"), config, &clock, [&](const BreakerTransition &t) {
         if (t.to == BreakerState::Open)
             opened.fetch_add(1);
     });
-    std::atomic<quint64> let{0}, refused{0};
+    std::atomic<quint64> let { 0 }, refused { 0 };
     runThreads(Threads, [&](int) {
         for (int i = 0; i < PerThread; ++i) {
             if (breaker.tryAcquire()) {
@@ -105,15 +104,16 @@ void TestCircuitBreakerThreads::mixedTrafficWithForcesAndRetunesStaysConsistent(
     config.windowSize = 10;
     config.recoveryTimeoutMs = 1;
     config.halfOpenMaxCalls = 2;
-    std::atomic<int> transitions{0};
+    std::atomic<int> transitions { 0 };
     CircuitBreaker breaker(QStringLiteral("mixed"), config, &clock,
-                           [&](const BreakerTransition &) { transitions.fetch_add(1); });
-    std::atomic<quint64> let{0}, refused{0}, failed{0};
+        [&](const BreakerTransition &) { transitions.fetch_add(1); });
+    std::atomic<quint64> let { 0 }, refused { 0 }, failed { 0 };
     runThreads(Threads + 1, [&](int index) {
         if (index == Threads) { // the operator and the configuration reloads
             for (int i = 0; i < 300; ++i) {
                 breaker.force(i % 3 == 0 ? BreakerForce::Open
-                                         : i % 3 == 1 ? BreakerForce::Closed : BreakerForce::Auto);
+                        : i % 3 == 1     ? BreakerForce::Closed
+                                         : BreakerForce::Auto);
                 BreakerConfig c = config;
                 c.windowSize = 5 + i % 20;
                 breaker.retune(c);

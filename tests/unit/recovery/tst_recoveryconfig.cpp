@@ -32,10 +32,10 @@ void TestRecoveryConfig::defaultsWithoutSection()
     const auto c = ConfigLoader::parse(Target, QStringLiteral("s.yaml"));
     QVERIFY2(c, qPrintable(c ? QString() : c.error().message));
     const TargetSpec &t = c->targets.constFirst();
-    QCOMPARE(t.breaker, BreakerConfig{});
+    QCOMPARE(t.breaker, BreakerConfig {});
     QCOMPARE(t.breaker.failureThreshold, 5);
     QCOMPARE(t.breaker.recoveryTimeoutMs, 60'000);
-    QCOMPARE(t.retry, RetryConfig{});
+    QCOMPARE(t.retry, RetryConfig {});
     QCOMPARE(t.retry.maxAttempts, 1);
     QCOMPARE(c->recovery.timeoutMs, 30'000);
     QCOMPARE(t.timeoutMs, 30'000); // no timeout: the recovery default (interval is 60s)
@@ -126,12 +126,10 @@ void TestRecoveryConfig::errors_data()
     QTest::newRow("max delay shorter than initial delay")
         << (QByteArray(Target) + "    retry:\n      initial_delay: 5s\n      max_delay: 1s\n")
         << "s.yaml:9: targets[0].retry.max_delay: must not be shorter than initial_delay (5s)";
-    QTest::newRow("jitter over 1")
-        << QByteArray("recovery:\n  retry: {jitter: 2}\n")
-        << "s.yaml:2: recovery.retry.jitter: 2 is out of range [0, 1]";
-    QTest::newRow("breaker is not a mapping")
-        << (QByteArray(Target) + "    breaker: 5\n")
-        << "s.yaml:7: targets[0].breaker: expected a mapping";
+    QTest::newRow("jitter over 1") << QByteArray("recovery:\n  retry: {jitter: 2}\n")
+                                   << "s.yaml:2: recovery.retry.jitter: 2 is out of range [0, 1]";
+    QTest::newRow("breaker is not a mapping") << (QByteArray(Target) + "    breaker: 5\n")
+                                              << "s.yaml:7: targets[0].breaker: expected a mapping";
 }
 
 void TestRecoveryConfig::errors()

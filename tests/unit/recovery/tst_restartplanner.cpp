@@ -57,7 +57,7 @@ private Q_SLOTS:
 void tst_RestartPlanner::backoffGrowsAndIsCapped()
 {
     RecoverySpec s = spec(100, 60'000);
-    RestartPlanner planner(s, 10'000, FixedRandom{});
+    RestartPlanner planner(s, 10'000, FixedRandom {});
     ManualClock clock;
     QList<qint64> delays;
     for (int i = 0; i < 7; ++i) {
@@ -69,7 +69,7 @@ void tst_RestartPlanner::backoffGrowsAndIsCapped()
         delays.append(d.delayMs);
         clock.advanceMs(d.delayMs);
     }
-    QCOMPARE(delays, (QList<qint64>{100, 200, 400, 800, 1000, 1000, 1000}));
+    QCOMPARE(delays, (QList<qint64> { 100, 200, 400, 800, 1000, 1000, 1000 }));
 }
 
 void tst_RestartPlanner::policy_data()
@@ -79,7 +79,8 @@ void tst_RestartPlanner::policy_data()
     QTest::addColumn<bool>("restarts");
     QTest::newRow("always, clean exit -> restart") << RestartPolicy::Always << false << true;
     QTest::newRow("always, failure -> restart") << RestartPolicy::Always << true << true;
-    QTest::newRow("on-failure, clean exit -> stays stopped") << RestartPolicy::OnFailure << false << false;
+    QTest::newRow("on-failure, clean exit -> stays stopped")
+        << RestartPolicy::OnFailure << false << false;
     QTest::newRow("on-failure, failure -> restart") << RestartPolicy::OnFailure << true << true;
     QTest::newRow("never, failure -> stays stopped") << RestartPolicy::Never << true << false;
 }
@@ -91,14 +92,14 @@ void tst_RestartPlanner::policy()
     QFETCH(bool, restarts);
     RecoverySpec s = spec();
     s.restart = policy;
-    RestartPlanner planner(s, 10'000, FixedRandom{});
+    RestartPlanner planner(s, 10'000, FixedRandom {});
     const auto d = planner.onExit(2000, 1000, failed);
     QCOMPARE(d.kind, restarts ? RestartPlanner::Decision::Restart : RestartPlanner::Decision::Stay);
 }
 
 void tst_RestartPlanner::crashLoopAfterKRestartsInWindow()
 {
-    RestartPlanner planner(spec(3, 10'000, 60'000), 10'000, FixedRandom{});
+    RestartPlanner planner(spec(3, 10'000, 60'000), 10'000, FixedRandom {});
     ManualClock clock;
     for (int i = 0; i < 3; ++i) {
         clock.advanceMs(1000);
@@ -115,7 +116,7 @@ void tst_RestartPlanner::crashLoopAfterKRestartsInWindow()
 
 void tst_RestartPlanner::restartsOutsideWindowDoNotCount()
 {
-    RestartPlanner planner(spec(3, 10'000), 10'000, FixedRandom{});
+    RestartPlanner planner(spec(3, 10'000), 10'000, FixedRandom {});
     ManualClock clock;
     // Three restarts, each 6 s apart: never three within a 10 s window.
     for (int i = 0; i < 10; ++i) {
@@ -141,17 +142,17 @@ void tst_RestartPlanner::cooldownJitterBounds()
     QFETCH(double, fraction);
     QFETCH(qint64, expected);
     QList<qint64> bounds;
-    RestartPlanner planner(spec(1, 10'000, 60'000), 10'000, FixedRandom{fraction, &bounds});
+    RestartPlanner planner(spec(1, 10'000, 60'000), 10'000, FixedRandom { fraction, &bounds });
     QCOMPARE(planner.onExit(1000, 900, true).kind, RestartPlanner::Decision::Restart);
     const auto d = planner.onExit(2000, 1900, true);
     QCOMPARE(d.kind, RestartPlanner::Decision::CrashLoop);
     QCOMPARE(d.delayMs, expected);
-    QCOMPARE(bounds, QList<qint64>{12'000});
+    QCOMPARE(bounds, QList<qint64> { 12'000 });
 }
 
 void tst_RestartPlanner::retryAfterCooldownGetsAFreshWindow()
 {
-    RestartPlanner planner(spec(2, 10'000, 5000), 10'000, FixedRandom{});
+    RestartPlanner planner(spec(2, 10'000, 5000), 10'000, FixedRandom {});
     ManualClock clock;
     auto crash = [&] {
         clock.advanceMs(100);
@@ -174,10 +175,11 @@ void tst_RestartPlanner::retryAfterCooldownGetsAFreshWindow()
 
 void tst_RestartPlanner::operatorRestartsAreNotCounted()
 {
-    RestartPlanner planner(spec(2, 10'000), 10'000, FixedRandom{});
+    RestartPlanner planner(spec(2, 10'000), 10'000, FixedRandom {});
     ManualClock clock;
     clock.advanceMs(100);
-    QCOMPARE(planner.onExit(clock.nowMs(), clock.nowMs() - 50, true).kind, RestartPlanner::Decision::Restart);
+    QCOMPARE(planner.onExit(clock.nowMs(), clock.nowMs() - 50, true).kind,
+        RestartPlanner::Decision::Restart);
     // Ten operator restarts in a row: the planner is told, nothing is counted.
     for (int i = 0; i < 10; ++i) {
         clock.advanceMs(100);
@@ -193,7 +195,7 @@ void tst_RestartPlanner::operatorRestartsAreNotCounted()
 
 void tst_RestartPlanner::stableRunResetsBackoff()
 {
-    RestartPlanner planner(spec(100, 60'000), 5000, FixedRandom{});
+    RestartPlanner planner(spec(100, 60'000), 5000, FixedRandom {});
     QCOMPARE(planner.onExit(1000, 900, true).delayMs, 100);
     QCOMPARE(planner.onExit(2000, 1900, true).delayMs, 200);
     QCOMPARE(planner.onExit(3000, 2900, true).delayMs, 400);
@@ -205,7 +207,7 @@ void tst_RestartPlanner::probeRestartCountsWhateverThePolicy()
 {
     RecoverySpec s = spec(1, 10'000);
     s.restart = RestartPolicy::Never;
-    RestartPlanner planner(s, 10'000, FixedRandom{});
+    RestartPlanner planner(s, 10'000, FixedRandom {});
     QCOMPARE(planner.onExit(1000, 900, false, true).kind, RestartPlanner::Decision::Restart);
     QCOMPARE(planner.onExit(2000, 1900, false, true).kind, RestartPlanner::Decision::CrashLoop);
 }

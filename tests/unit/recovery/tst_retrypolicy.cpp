@@ -43,15 +43,15 @@ void TestRetryPolicy::backoff_data()
     QTest::addColumn<QList<qint64>>("delays"); // before attempts 1, 2, 3, ...
 
     QTest::newRow("doubles from the initial delay")
-        << retry(6, 100, 2, 100'000, 0) << QList<qint64>{0, 100, 200, 400, 800, 1600};
+        << retry(6, 100, 2, 100'000, 0) << QList<qint64> { 0, 100, 200, 400, 800, 1600 };
     QTest::newRow("capped at max_delay")
-        << retry(6, 100, 2, 500, 0) << QList<qint64>{0, 100, 200, 400, 500, 500};
-    QTest::newRow("multiplier 3")
-        << retry(4, 50, 3, 100'000, 0) << QList<qint64>{0, 50, 150, 450};
+        << retry(6, 100, 2, 500, 0) << QList<qint64> { 0, 100, 200, 400, 500, 500 };
+    QTest::newRow("multiplier 3") << retry(4, 50, 3, 100'000, 0)
+                                  << QList<qint64> { 0, 50, 150, 450 };
     QTest::newRow("multiplier 1 is a constant delay")
-        << retry(4, 250, 1, 100'000, 0) << QList<qint64>{0, 250, 250, 250};
+        << retry(4, 250, 1, 100'000, 0) << QList<qint64> { 0, 250, 250, 250 };
     QTest::newRow("zero initial delay retries at once")
-        << retry(3, 0, 2, 1000, 0.5) << QList<qint64>{0, 0, 0};
+        << retry(3, 0, 2, 1000, 0.5) << QList<qint64> { 0, 0, 0 };
 }
 
 void TestRetryPolicy::backoff()
@@ -73,7 +73,8 @@ void TestRetryPolicy::jitterStaysWithinBounds_data()
     QTest::addColumn<qint64>("expected"); // before attempt 3: base 400
 
     QTest::newRow("no randomness keeps the full delay") << 0.25 << 0.0 << qint64(400);
-    QTest::newRow("top of the random range takes off the jitter share") << 0.25 << 0.999999 << qint64(301);
+    QTest::newRow("top of the random range takes off the jitter share")
+        << 0.25 << 0.999999 << qint64(301);
     QTest::newRow("half of the random range") << 0.5 << 0.5 << qint64(300);
     QTest::newRow("full jitter can reach almost zero") << 1.0 << 0.999 << qint64(1);
 }

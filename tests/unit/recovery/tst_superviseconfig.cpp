@@ -47,7 +47,7 @@ private Q_SLOTS:
         QCOMPARE(web.name, QStringLiteral("web"));
         QVERIFY(web.supervised);
         QCOMPARE(web.command, QStringLiteral("/usr/bin/web"));
-        QCOMPARE(web.args, (QStringList{QStringLiteral("--port"), QStringLiteral("8080")}));
+        QCOMPARE(web.args, (QStringList { QStringLiteral("--port"), QStringLiteral("8080") }));
         QCOMPARE(web.env.size(), 2);
         QCOMPARE(web.env.at(0), qMakePair(QStringLiteral("MODE"), QStringLiteral("prod")));
         QCOMPARE(web.cwd, QStringLiteral("/srv/web"));
@@ -65,16 +65,18 @@ private Q_SLOTS:
         const RecoverySpec &db = c->supervised.at(1);
         QVERIFY(!db.supervised);
         QCOMPARE(db.restartCommand, QStringLiteral("/usr/bin/systemctl"));
-        QCOMPARE(db.restartArgs, (QStringList{QStringLiteral("restart"), QStringLiteral("postgresql")}));
+        QCOMPARE(db.restartArgs,
+            (QStringList { QStringLiteral("restart"), QStringLiteral("postgresql") }));
         QCOMPARE(db.restartTimeoutMs, 45'000);
         QCOMPARE(db.restartAfterFailures, 3); // the default
     }
 
     void defaults()
     {
-        const auto c = ConfigLoader::parse("targets:\n  - name: a\n    type: tcp\n    host: h\n    port: 1\n"
-                                           "    supervise: {command: /bin/true}\n",
-                                           QStringLiteral("d.yaml"));
+        const auto c
+            = ConfigLoader::parse("targets:\n  - name: a\n    type: tcp\n    host: h\n    port: 1\n"
+                                  "    supervise: {command: /bin/true}\n",
+                QStringLiteral("d.yaml"));
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
         const RecoverySpec &s = c->supervised.at(0);
         QVERIFY(s.restart == RestartPolicy::Always);
@@ -88,9 +90,10 @@ private Q_SLOTS:
 
     void restartCommandAsString()
     {
-        const auto c = ConfigLoader::parse("targets:\n  - name: a\n    type: tcp\n    host: h\n    port: 1\n"
-                                           "    restart_command: /usr/local/bin/kick\n",
-                                           QStringLiteral("d.yaml"));
+        const auto c
+            = ConfigLoader::parse("targets:\n  - name: a\n    type: tcp\n    host: h\n    port: 1\n"
+                                  "    restart_command: /usr/local/bin/kick\n",
+                QStringLiteral("d.yaml"));
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
         QCOMPARE(c->supervised.at(0).restartCommand, QStringLiteral("/usr/local/bin/kick"));
     }
@@ -99,9 +102,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("entry");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("supervise without command")
-            << QByteArray("    supervise: {args: [x]}\n")
-            << "bad.yaml:6: targets[0].supervise.command: required";
+        QTest::newRow("supervise without command") << QByteArray(
+            "    supervise: {args: [x]}\n") << "bad.yaml:6: targets[0].supervise.command: required";
         QTest::newRow("unknown supervise key")
             << QByteArray("    supervise:\n      command: /bin/x\n      restrat: always\n")
             << "bad.yaml:8: targets[0].supervise.restrat: unknown key";
@@ -109,7 +111,8 @@ private Q_SLOTS:
             << QByteArray("    supervise:\n      command: /bin/x\n      restart: sometimes\n")
             << "bad.yaml:8: targets[0].supervise.restart: \"sometimes\" is not a restart policy";
         QTest::newRow("backoff max below initial")
-            << QByteArray("    supervise:\n      command: /bin/x\n      backoff: {initial: 5s, max: 1s}\n")
+            << QByteArray(
+                   "    supervise:\n      command: /bin/x\n      backoff: {initial: 5s, max: 1s}\n")
             << "bad.yaml:8: targets[0].supervise.backoff.max: must not be below initial (5s)";
         QTest::newRow("bad stop_timeout")
             << QByteArray("    supervise:\n      command: /bin/x\n      stop_timeout: soon\n")
@@ -122,10 +125,12 @@ private Q_SLOTS:
             << "bad.yaml:8: targets[0].supervise.log.max_size: 10 is out of range";
         QTest::newRow("restart_after_failures without a way to restart")
             << QByteArray("    restart_after_failures: 2\n")
-            << "bad.yaml:6: targets[0].restart_after_failures: applies only with supervise or restart_command";
+            << "bad.yaml:6: targets[0].restart_after_failures: applies only with supervise or "
+               "restart_command";
         QTest::newRow("both supervise and restart_command")
             << QByteArray("    supervise: {command: /bin/x}\n    restart_command: /bin/y\n")
-            << "bad.yaml:7: targets[0].restart_command: a supervised target is restarted by its supervisor";
+            << "bad.yaml:7: targets[0].restart_command: a supervised target is restarted by its "
+               "supervisor";
         QTest::newRow("crash_loop with restart_command")
             << QByteArray("    restart_command: /bin/y\n    crash_loop: {restarts: 2}\n")
             << "bad.yaml:7: targets[0].crash_loop: applies only with supervise";
@@ -144,7 +149,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, entry);
         QFETCH(QString, expected);
-        const QByteArray yaml = "targets:\n  - name: a\n    type: tcp\n    host: h\n    port: 1\n" + entry;
+        const QByteArray yaml
+            = "targets:\n  - name: a\n    type: tcp\n    host: h\n    port: 1\n" + entry;
         const auto c = ConfigLoader::parse(yaml, QStringLiteral("bad.yaml"));
         QVERIFY(!c.ok());
         QVERIFY2(c.error().message.startsWith(expected), qPrintable(c.error().message));

@@ -28,10 +28,10 @@ private Q_SLOTS:
             writer.start();
             QVERIFY(status.storage().ok);
             const qint64 t = clock.nowMs();
-            writer.record({{QStringLiteral("a"), t, std::numeric_limits<double>::quiet_NaN()},
-                           {QStringLiteral("a"), t + 1000, 1.5},
-                           {QStringLiteral("a"), t + 2000, std::numeric_limits<double>::infinity()},
-                           {QStringLiteral("a"), t + 3000, 2.5}});
+            writer.record({ { QStringLiteral("a"), t, std::numeric_limits<double>::quiet_NaN() },
+                { QStringLiteral("a"), t + 1000, 1.5 },
+                { QStringLiteral("a"), t + 2000, std::numeric_limits<double>::infinity() },
+                { QStringLiteral("a"), t + 3000, 2.5 } });
             writer.finish();
             const auto s = status.storage();
             QVERIFY(s.ok);
@@ -41,7 +41,8 @@ private Q_SLOTS:
         }
         auto store = HistoryStore::open(db, QStringLiteral("reader"));
         QVERIFY(store.ok());
-        const auto r = store.value()->query(QStringLiteral("a"), 1'700'000'000'000, 1'700'000'010'000, Resolution::Raw);
+        const auto r = store.value()->query(
+            QStringLiteral("a"), 1'700'000'000'000, 1'700'000'010'000, Resolution::Raw);
         QVERIFY(r.ok());
         QCOMPARE(r->points.size(), 2);
         QCOMPARE(r->points.at(0).avg, 1.5);
@@ -59,18 +60,21 @@ private Q_SLOTS:
         HistoryWriter writer(db, {}, &status, &clock);
         writer.start();
         const qint64 t0 = clock.nowMs() - 2 * 3'600'000; // in a closed block: due for rollup
-        writer.record({{QStringLiteral("a"), t0, 1.0}, {QStringLiteral("a"), t0 + 1000, 3.0}});
+        writer.record(
+            { { QStringLiteral("a"), t0, 1.0 }, { QStringLiteral("a"), t0 + 1000, 3.0 } });
         QTRY_COMPARE(status.storage().pointsWritten, quint64(2));
 
         // Maintenance moves raw rows into sealed blocks and rollups; counting the tables
         // shows whether it ran (queries answer the same either way).
         auto count = [&](const char *table) {
-            QSqlDatabase c = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("counter"));
+            QSqlDatabase c
+                = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("counter"));
             c.setDatabaseName(db);
             qint64 n = -1;
             if (c.open()) {
                 QSqlQuery q(c);
-                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table))) && q.next())
+                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table)))
+                    && q.next())
                     n = q.value(0).toLongLong();
             }
             c = QSqlDatabase();
@@ -99,7 +103,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         ManualClock clock;
         EngineStatus status;
-        HistoryWriter writer(dir.filePath(QStringLiteral("missing/dir/shivx.db")), {}, &status, &clock);
+        HistoryWriter writer(
+            dir.filePath(QStringLiteral("missing/dir/shivx.db")), {}, &status, &clock);
         writer.start();
         QVERIFY(!status.storage().ok);
         QVERIFY(!status.storage().detail.isEmpty());

@@ -13,10 +13,11 @@ ExpositionInput sampleInput()
     ExpositionInput in;
     in.host.hasRates = true;
     in.host.cpuPercent = 42.5;
-    in.host.cpuPerCore = {40, 45};
+    in.host.cpuPerCore = { 40, 45 };
     in.host.memTotalBytes = 8ULL << 30;
     in.host.memAvailableBytes = 4ULL << 30;
-    in.host.mounts.append({QStringLiteral("/mnt/odd \"quoted\" \\ path"), QStringLiteral("/dev/sdb1"), 1000, 250, 75});
+    in.host.mounts.append({ QStringLiteral("/mnt/odd \"quoted\" \\ path"),
+        QStringLiteral("/dev/sdb1"), 1000, 250, 75 });
     in.host.processCpuSecondsTotal = 12.34;
     TargetStatus t;
     t.name = QStringLiteral("web");
@@ -24,14 +25,15 @@ ExpositionInput sampleInput()
     t.latencyMs = 1500;
     t.checks = 10;
     t.failures = 4;
-    in.targets = {t};
+    in.targets = { t };
     in.health.score = 61.5;
     in.health.timestampMs = 1'700'000'000'000;
-    in.health.components = {{QStringLiteral("cpu"), 3.5, 15, QStringLiteral("cpu 75%")}};
+    in.health.components = { { QStringLiteral("cpu"), 3.5, 15, QStringLiteral("cpu 75%") } };
     in.readiness.ready = false;
-    in.readiness.checks = {{QStringLiteral("storage"), true, QString()}, {QStringLiteral("target:web"), false, QString()}};
+    in.readiness.checks = { { QStringLiteral("storage"), true, QString() },
+        { QStringLiteral("target:web"), false, QString() } };
     in.startedAtMs = 1'700'000'000'000;
-    in.apiRequestsByCode = {{200, 5}, {404, 1}};
+    in.apiRequestsByCode = { { 200, 5 }, { 404, 1 } };
     return in;
 }
 
@@ -43,7 +45,8 @@ class TstPrometheusExposition : public QObject
 private Q_SLOTS:
     void labelValuesAreEscaped()
     {
-        QCOMPARE(PrometheusWriter::escapeLabelValue(QStringLiteral("a\"b\\c\nd")), QByteArray("a\\\"b\\\\c\\nd"));
+        QCOMPARE(PrometheusWriter::escapeLabelValue(QStringLiteral("a\"b\\c\nd")),
+            QByteArray("a\\\"b\\\\c\\nd"));
     }
 
     void valuesFormat()
@@ -71,7 +74,8 @@ private Q_SLOTS:
         }
         QVERIFY(text.contains("shivx_health_score 61.5\n"));
         QVERIFY(text.contains("shivx_target_up{target=\"web\",type=\"http\"} 0\n"));
-        QVERIFY(text.contains("shivx_target_probe_duration_seconds{target=\"web\",type=\"http\"} 1.5\n"));
+        QVERIFY(text.contains(
+            "shivx_target_probe_duration_seconds{target=\"web\",type=\"http\"} 1.5\n"));
         QVERIFY(text.contains("shivx_host_cpu_usage_ratio 0.425\n"));
         QVERIFY(text.contains("shivx_api_requests_total{code=\"404\"} 1\n"));
     }
@@ -89,9 +93,11 @@ private Q_SLOTS:
     void promtoolAcceptsIt()
     {
         const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
-        QVERIFY2(!promtool.isEmpty(), "promtool not found: install Debian's prometheus package (the README's test command does)");
+        QVERIFY2(!promtool.isEmpty(),
+            "promtool not found: install Debian's prometheus package (the README's test command "
+            "does)");
         QProcess p;
-        p.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+        p.start(promtool, { QStringLiteral("check"), QStringLiteral("metrics") });
         QVERIFY(p.waitForStarted());
         p.write(renderEngineMetrics(sampleInput()));
         p.closeWriteChannel();
