@@ -3,7 +3,8 @@
 # Idempotent: when everything is present it returns at once without touching apt.
 #   installer/install-deps.sh          build + run dependencies
 #   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb, python3 and
-#                                      zstd for the audit reference verifier, pdftotext)
+#                                      zstd for the audit reference verifier, pdftotext,
+#                                      clang-format for the style check)
 set -euo pipefail
 
 packages=(
@@ -13,7 +14,7 @@ packages=(
     libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils)
+    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format)
 fi
 
 missing=()

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 installer/install-deps.sh --test
+installer/check-style.sh
 BUILD_DIR=build installer/build.sh -DBUILD_TESTING=ON
 cd build
 QT_QPA_PLATFORM=offscreen ctest --output-on-failure --parallel 2 --timeout 300

@@ -21,7 +21,7 @@
 #include <QTcpServer>
 #include <QThread>
 
-Q_LOGGING_CATEGORY(lcEngine, "shivx.engine")
+Q_LOGGING_CATEGORY(lcEngine, "shivx.core.engine")
 
 namespace Shivx {
 

@@ -14,7 +14,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-Q_LOGGING_CATEGORY(lcSupervisor, "shivx.supervisor")
+Q_LOGGING_CATEGORY(lcSupervisor, "shivx.recovery.supervisor")
 
 namespace Shivx {
 

@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-Q_LOGGING_CATEGORY(lcHistoryWriter, "shivx.history.writer")
+Q_LOGGING_CATEGORY(lcHistoryWriter, "shivx.telemetry.history")
 
 namespace Shivx {
 
@@ -31,7 +31,8 @@ HistoryWriter::~HistoryWriter() = default;
 
 void HistoryWriter::start()
 {
-    auto store = HistoryStore::open(m_dbPath, QStringLiteral("shivx.history.writer"), m_retention);
+    auto store
+        = HistoryStore::open(m_dbPath, QStringLiteral("shivx.telemetry.history"), m_retention);
     if (!store) {
         report(false, store.error().message);
     } else {
@@ -76,7 +77,7 @@ void HistoryWriter::flush()
         // Storage failed to open (disk full, permissions, corrupt file): keep trying, so the
         // engine recovers by itself once the operator has fixed the cause.
         auto store
-            = HistoryStore::open(m_dbPath, QStringLiteral("shivx.history.writer"), m_retention);
+            = HistoryStore::open(m_dbPath, QStringLiteral("shivx.telemetry.history"), m_retention);
         if (!store) {
             report(false, store.error().message);
             return;
