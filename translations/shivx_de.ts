@@ -84,7 +84,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
+        <source>A checkpoint's signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +380,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -656,6 +656,29 @@ head.json: %2</translation>
     <message>
         <source>Reason</source>
         <translation>Grund</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::ConsolePages</name>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Recovery</source>
+        <translation>Wiederherstellung</translation>
+    </message>
+    <message>
+        <source>Degradation</source>
+        <translation>Degradation</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit</translation>
     </message>
 </context>
 <context>
@@ -982,6 +1005,41 @@ NOTBETRIEB für %1 festsetzen?</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::EngineWording</name>
+    <message>
+        <source>The engine is not running.</source>
+        <translation>Die Engine läuft nicht.</translation>
+    </message>
+    <message>
+        <source>No supervised process is called %1.</source>
+        <translation>Es gibt keinen überwachten Prozess namens %1.</translation>
+    </message>
+    <message>
+        <source>No circuit breaker is called %1.</source>
+        <translation>Es gibt keinen Circuit Breaker namens %1.</translation>
+    </message>
+    <message>
+        <source>Give a reason of at most 500 characters: it goes into the audit log.</source>
+        <translation>Geben Sie einen Grund mit höchstens 500 Zeichen an: Er wird im Audit-Log festgehalten.</translation>
+    </message>
+    <message>
+        <source>A pin lasts from 1 s to %1 (degradation.max_pin).</source>
+        <translation>Eine Festsetzung dauert 1 s bis %1 (degradation.max_pin).</translation>
+    </message>
+    <message>
+        <source>No level is pinned.</source>
+        <translation>Es ist keine Stufe festgesetzt.</translation>
+    </message>
+    <message>
+        <source>The engine runs on its embedded configuration, which has no file to read again. Start it with --config FILE to reload.</source>
+        <translation>Die Engine läuft mit ihrer eingebauten Konfiguration, die keine Datei zum erneuten Lesen hat. Starten Sie sie mit --config DATEI, um neu laden zu können.</translation>
+    </message>
+    <message>
+        <source>The configuration file has an error: %1</source>
+        <translation>Die Konfigurationsdatei enthält einen Fehler: %1</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::FeatureMatrixModel</name>
     <message>
         <source>%1 (now)</source>
@@ -1227,14 +1285,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>ShivX Resilience Console</translation>
     </message>
     <message>
-        <source>Overview</source>
-        <translation>Übersicht</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Verlauf</translation>
-    </message>
-    <message>
         <source>Waiting for the first sample</source>
         <translation>Warte auf die erste Messung</translation>
     </message>
@@ -1285,18 +1335,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>failing</source>
         <translation>fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Audit</source>
-        <translation>Audit</translation>
-    </message>
-    <message>
-        <source>Recovery</source>
-        <translation>Wiederherstellung</translation>
-    </message>
-    <message>
-        <source>Degradation</source>
-        <translation>Degradation</translation>
     </message>
 </context>
 <context>
@@ -1503,10 +1541,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>Configuration not reloaded; the running configuration stays active. %1</source>
         <translation>Konfiguration nicht neu geladen; die laufende Konfiguration bleibt aktiv. %1</translation>
-    </message>
-    <message>
-        <source>Configuration not reloaded: %1</source>
-        <translation>Konfiguration nicht neu geladen: %1</translation>
     </message>
     <message>
         <source>Configuration reloaded from %1.</source>
@@ -1745,7 +1779,7 @@ bis %3</translation>
         <translation>Alle Streams prüfen</translation>
     </message>
     <message>
-        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
     </message>
     <message>

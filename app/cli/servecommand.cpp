@@ -69,33 +69,18 @@ int serveCommand(const QStringList &args)
 
     TerminationSignals termination(TerminationSignals::Hangup::Deliver);
     QObject::connect(&termination, &TerminationSignals::received, qApp, &QCoreApplication::quit);
-    const QString configPath = p.value(QStringLiteral("config"));
-    QObject::connect(
-        &termination, &TerminationSignals::hangupReceived, &engine, [&engine, configPath] {
-            if (configPath.isEmpty()) {
-                err() << "received SIGHUP: no --config file to reload; the embedded configuration "
-                         "stays active\n"
-                      << Qt::flush;
-                return;
-            }
-            // A bad file leaves the running configuration alone: the engine keeps working as it
-            // was.
-            const auto reloaded = ConfigLoader::loadFile(configPath);
-            if (!reloaded) {
-                err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
-                      << "\nThe previous configuration stays active.\n"
-                      << Qt::flush;
-                return;
-            }
-            if (const auto applied = engine.reloadConfiguration(*reloaded); !applied) {
-                err() << "received SIGHUP: configuration not reloaded: " << applied.error().message
-                      << "\n"
-                      << Qt::flush;
-                return;
-            }
-            out() << "received SIGHUP, configuration reloaded from " << configPath << "\n"
+    QObject::connect(&termination, &TerminationSignals::hangupReceived, &engine, [&engine] {
+        // A bad file leaves the running configuration alone: the engine keeps working as it was.
+        if (const auto reloaded = engine.reloadConfiguration(); !reloaded) {
+            err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
+                  << "\nThe previous configuration stays active.\n"
                   << Qt::flush;
-        });
+            return;
+        }
+        out() << "received SIGHUP, configuration reloaded from " << engine.config().sourceFile
+              << "\n"
+              << Qt::flush;
+    });
 
     out() << "data directory " << engine.dataDir() << "\n";
     if (engine.apiUrl().isValid()) {

@@ -1,11 +1,7 @@
 #include "api/httpapi.h"
 
 #include "api/apitoken.h"
-#include "api/healthjson.h"
 #include "api/requestlinegate.h"
-#include "core/clock.h"
-#include "core/enginestatus.h"
-#include "core/timeutil.h"
 
 #include <QHostAddress>
 #include <QHttpServerRequest>
@@ -18,47 +14,18 @@
 
 namespace Shivx {
 
-namespace {
-
-ApiReply json(int status, const QJsonObject &object)
-{
-    return ApiReply::json(status, object);
-}
-
-ApiReply error(int status, const QString &code, const QString &message)
-{
-    return ApiReply::error(status, code, message);
-}
-
-struct RouteSpec
-{
-    const char *path;
-    const char *allow;
-};
-
-// Every endpoint answers GET (and HEAD, which Qt's parser maps to the same handler with the
-// body dropped by the client); anything else on a known path is 405 with an Allow header.
-const RouteSpec routes[] = {
-    { "/api/health/live", "GET, HEAD" },
-    { "/api/health/ready", "GET, HEAD" },
-    { "/api/health/status", "GET, HEAD" },
-    { "/api/health/metrics", "GET, HEAD" },
-    { "/metrics", "GET, HEAD" },
-};
-
-} // namespace
-
-HttpApi::HttpApi(EngineStatus *status, Providers providers, Clock *clock, qint64 livenessLimitMs,
-    QObject *parent)
+HttpApi::HttpApi(std::function<QByteArray()> metrics, QObject *parent)
     : QAbstractHttpServer(parent)
-    , m_status(status)
-    , m_providers(std::move(providers))
-    , m_clock(clock ? clock : Clock::system())
-    , m_livenessLimitMs(livenessLimitMs)
 {
+    // The engine's metrics, every capability's families, in Prometheus text format.
+    auto scrape = [metrics = std::move(metrics)](const ApiRequest &) {
+        return ApiReply { 200, "text/plain; version=0.0.4; charset=utf-8", metrics(), {} };
+    };
+    addRoutes({ ApiRoute { QStringLiteral("/metrics"), false, { "GET" }, false, scrape },
+        ApiRoute { QStringLiteral("/api/health/metrics"), false, { "GET" }, false, scrape } });
 }
 
-quint16 HttpApi::bindTo(const QString &listen, QString *errorText)
+Result<quint16> HttpApi::bindTo(const QString &listen)
 {
     const int colon = listen.lastIndexOf(QLatin1Char(':'));
     QString host = listen.left(colon);
@@ -70,10 +37,9 @@ quint16 HttpApi::bindTo(const QString &listen, QString *errorText)
     const quint16 port = quint16(listen.mid(colon + 1).toUInt());
     auto *gate = new RequestLineGate(this);
     if (!gate->listen(address, port)) {
-        if (errorText)
-            *errorText = QStringLiteral("cannot listen on %1: %2").arg(listen, gate->errorString());
+        const QString why = gate->errorString();
         delete gate;
-        return 0;
+        return makeError("api.listen", QStringLiteral("cannot listen on %1: %2").arg(listen, why));
     }
     m_gate = gate;
     bind(gate);
@@ -120,9 +86,9 @@ void HttpApi::setToken(const QByteArray &token)
     m_token = token;
 }
 
-HttpApi::Reply HttpApi::routeExtension(
-    const QHttpServerRequest &request, const QString &path, bool *matched)
+ApiReply HttpApi::route(const QHttpServerRequest &request)
 {
+    const QString path = request.url().path();
     const ApiRoute *match = nullptr;
     for (const ApiRoute &r : std::as_const(m_routes)) {
         if (r.prefix ? (path.startsWith(r.path) && path.size() > r.path.size()) : path == r.path) {
@@ -130,9 +96,9 @@ HttpApi::Reply HttpApi::routeExtension(
             break;
         }
     }
-    *matched = match != nullptr;
     if (!match)
-        return {};
+        return ApiReply::error(404, QStringLiteral("not_found"),
+            QStringLiteral("no endpoint at %1").arg(path.left(200)));
     static const QByteArray names[]
         = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS" };
     static const QHttpServerRequest::Method values[] = { QHttpServerRequest::Method::Get,
@@ -150,13 +116,13 @@ HttpApi::Reply HttpApi::routeExtension(
         if (allow.contains(QByteArray("GET")))
             allow.append("HEAD");
         const QByteArray allowHeader = allow.join(", ");
-        Reply r = error(405, QStringLiteral("method_not_allowed"),
+        ApiReply r = ApiReply::error(405, QStringLiteral("method_not_allowed"),
             QStringLiteral("%1 allows %2").arg(path, QString::fromLatin1(allowHeader)));
         r.extraHeaders.append(qMakePair(QByteArray("Allow"), allowHeader));
         return r;
     }
     if (match->requiresToken && !ApiToken::matchesHeader(request.value("Authorization"), m_token)) {
-        Reply r = error(401, QStringLiteral("unauthorized"),
+        ApiReply r = ApiReply::error(401, QStringLiteral("unauthorized"),
             QStringLiteral("%1 needs \"Authorization: Bearer TOKEN\" with the token from the data "
                            "directory's api-token file")
                 .arg(path));
@@ -168,81 +134,7 @@ HttpApi::Reply HttpApi::routeExtension(
     return match->handler(req);
 }
 
-HttpApi::Reply HttpApi::live()
-{
-    // Live means the engine's core loop still turns. Degradation and failing targets never
-    // make liveness fail: a liveness failure gets the process killed, which only a wedged
-    // engine deserves.
-    const qint64 now = m_clock->nowMs();
-    const qint64 beat = m_status->coreHeartbeatMs.load();
-    const qint64 age = now - beat;
-    QJsonObject o { { QStringLiteral("timestamp"), TimeUtil::toRfc3339(now) },
-        { QStringLiteral("uptime_seconds"), double(now - m_status->startedAtMs.load()) / 1000.0 } };
-    if (beat <= 0 || age > m_livenessLimitMs) {
-        o.insert(QStringLiteral("status"), QStringLiteral("stalled"));
-        o.insert(QStringLiteral("detail"), QStringLiteral("engine loop silent for %1 ms").arg(age));
-        return json(503, o);
-    }
-    o.insert(QStringLiteral("status"), QStringLiteral("alive"));
-    return json(200, o);
-}
-
-HttpApi::Reply HttpApi::ready()
-{
-    const Readiness r = m_providers.readiness();
-    QJsonObject o = HealthJson::readiness(r);
-    o.insert(QStringLiteral("timestamp"), TimeUtil::toRfc3339(m_clock->nowMs()));
-    return json(r.ready ? 200 : 503, o);
-}
-
-HttpApi::Reply HttpApi::status(bool verbose)
-{
-    const HealthReport h = m_status->health();
-    QJsonObject o = HealthJson::status(h, verbose);
-    if (verbose) {
-        o.insert(QStringLiteral("targets"), HealthJson::targets(m_status->targets()));
-        o.insert(QStringLiteral("host"), HealthJson::host(m_status->host()));
-    }
-    return json(200, o);
-}
-
-HttpApi::Reply HttpApi::route(const QHttpServerRequest &request)
-{
-    const QString path = request.url().path();
-    const RouteSpec *match = nullptr;
-    for (const auto &r : routes)
-        if (path == QLatin1String(r.path))
-            match = &r;
-    if (!match) {
-        bool matched = false;
-        Reply extension = routeExtension(request, path, &matched);
-        if (matched)
-            return extension;
-        return error(404, QStringLiteral("not_found"),
-            QStringLiteral("no endpoint at %1").arg(path.left(200)));
-    }
-    const auto method = request.method();
-    if (method != QHttpServerRequest::Method::Get && method != QHttpServerRequest::Method::Head) {
-        Reply r = error(405, QStringLiteral("method_not_allowed"),
-            QStringLiteral("%1 allows %2").arg(path, QLatin1String(match->allow)));
-        r.extraHeaders.append(qMakePair(QByteArray("Allow"), QByteArray(match->allow)));
-        return r;
-    }
-    if (path == QLatin1String("/api/health/live"))
-        return live();
-    if (path == QLatin1String("/api/health/ready"))
-        return ready();
-    if (path == QLatin1String("/api/health/status")) {
-        const QUrlQuery q(request.url());
-        const bool verbose = q.hasQueryItem(QStringLiteral("verbose"))
-            && q.queryItemValue(QStringLiteral("verbose")) != QLatin1String("false")
-            && q.queryItemValue(QStringLiteral("verbose")) != QLatin1String("0");
-        return status(verbose);
-    }
-    return { 200, "text/plain; version=0.0.4; charset=utf-8", m_providers.metrics(), {} };
-}
-
-void HttpApi::send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply)
+void HttpApi::send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply)
 {
     {
         QMutexLocker l(&m_countsMutex);
@@ -268,7 +160,8 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
 void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     // handleRequest answers every request, so this only runs if Qt bypasses it.
-    send(request, socket, error(404, QStringLiteral("not_found"), QStringLiteral("no endpoint")));
+    send(request, socket,
+        ApiReply::error(404, QStringLiteral("not_found"), QStringLiteral("no endpoint")));
 }
 
 } // namespace Shivx

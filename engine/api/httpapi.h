@@ -1,7 +1,7 @@
 #pragma once
 
 #include "api/apiroute.h"
-#include "health/healthreport.h"
+#include "core/result.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
@@ -11,32 +11,27 @@
 
 namespace Shivx {
 
-class Clock;
-class EngineStatus;
 class RequestLineGate;
 
-// The engine's HTTP API. Created and bound on the caller's thread, then moved to the API
-// thread by the Engine (the listening QTcpServer is a child and moves with it), so requests
-// are answered even while the console's GUI thread is busy.
+// The engine's HTTP API: the routes every capability adds (engine/<capability>/<cap>api.*),
+// the bearer token for mutating ones, and the engine's Prometheus metrics at /metrics (also
+// /api/health/metrics). Created and bound on the caller's thread, then moved to the API
+// thread by the Engine (the listening socket is a child and moves with it), so requests are
+// answered even while the console's GUI thread is busy.
 class HttpApi : public QAbstractHttpServer
 {
     Q_OBJECT
 public:
-    struct Providers
-    {
-        std::function<Readiness()> readiness;
-        std::function<QByteArray()> metrics; // Prometheus text
-    };
+    // `metrics` renders the Prometheus text on the API thread (so it reads thread-safe state).
+    explicit HttpApi(std::function<QByteArray()> metrics, QObject *parent = nullptr);
 
-    HttpApi(EngineStatus *status, Providers providers, Clock *clock, qint64 livenessLimitMs,
-        QObject *parent = nullptr);
+    // Binds host:port ("127.0.0.1:0" picks a free port); the bound port, or an error
+    // ("api.listen") naming the address and what failed.
+    Result<quint16> bindTo(const QString &listen);
 
-    // Binds host:port ("127.0.0.1:0" picks a free port). Returns the bound port.
-    quint16 bindTo(const QString &listen, QString *error);
-
-    // Adds endpoints owned by other services. Call before the API is moved to its thread.
-    // `token` authorises routes with requiresToken (see ApiToken); empty rejects them all.
+    // Adds endpoints. Call before the API is moved to its thread.
     void addRoutes(const QList<ApiRoute> &routes);
+    // Authorises routes with requiresToken (see ApiToken); empty rejects them all.
     void setToken(const QByteArray &token);
 
     // Requests answered so far, by HTTP status code. Thread-safe.
@@ -47,19 +42,9 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    using Reply = ApiReply;
-    Reply route(const QHttpServerRequest &request);
-    Reply routeExtension(const QHttpServerRequest &request, const QString &path, bool *matched);
-    void send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply);
+    ApiReply route(const QHttpServerRequest &request);
+    void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
 
-    Reply live();
-    Reply ready();
-    Reply status(bool verbose);
-
-    EngineStatus *m_status;
-    Providers m_providers;
-    Clock *m_clock;
-    qint64 m_livenessLimitMs;
     mutable QMutex m_countsMutex;
     QHash<int, quint64> m_counts;
     RequestLineGate *m_gate = nullptr;

@@ -97,7 +97,7 @@ void readAuditConfig(ConfigReader &r, const YAML::Node &node, AuditConfig *out)
         const QString cp = QStringLiteral("audit.checkpoint");
         if (r.checkKeys(c, cp, { QStringLiteral("every_entries"), QStringLiteral("every") })) {
             r.integer(c, cp, "every_entries", &out->checkpointEveryEntries, 1, 100'000'000);
-            r.duration(c, cp, "every", &out->checkpointEveryMs, 1000);
+            r.timerDuration(c, cp, "every", &out->checkpointEveryMs, 1000);
         }
     }
 }

@@ -2,14 +2,16 @@
 
 #include "audit/auditconfig.h"
 #include "core/result.h"
-#include "degradation/degradationconfig.h"
 #include "health/target.h"
-#include "recovery/recoveryconfig.h"
-#include "recovery/superviseconfig.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
+
+#include <any>
+#include <map>
+#include <typeindex>
 
 namespace Shivx {
 
@@ -21,18 +23,10 @@ struct HistoryRetention
     qint64 hourMs = 400LL * 86'400'000; // 1-hour rollups
 };
 
-// Thresholds of the health score; see docs/health-score.md for the formula.
-struct ScoreConfig
-{
-    double cpuWarnPercent = 70, cpuMaxPenalty = 15;
-    double memoryWarnPercent = 80, memoryMaxPenalty = 20;
-    double diskWarnPercent = 85, diskMaxPenalty = 15;
-    double targetsMaxPenalty = 50;
-    double watchdogPenalty = 25;
-    double criticalDownCap = 49;
-};
-
-// The whole engine configuration, as loaded from YAML (or the embedded default).
+// The whole engine configuration, as loaded from YAML (or the embedded default). The core's
+// own keys are fields; each capability keeps its sections in a type of its own folder
+// (`degradation:` and `features:` -> DegradationConfig), read by its EngineModule and
+// reached with section<T>().
 struct Config
 {
     QString sourceFile; // path it was loaded from, or ":/shivx/default-config.yaml"
@@ -43,19 +37,33 @@ struct Config
     QString listen = QStringLiteral("127.0.0.1:8087");
     bool apiEnabled = true;
 
-    // host sampler
-    qint64 sampleIntervalMs = 1000;
-    QStringList ignoreFsTypes; // extra filesystem types to skip besides the built-in pseudo ones
-    qint64 watchdogStallMs = 5000;
-
     HistoryRetention retention;
-    ScoreConfig score;
-    RecoveryDefaults recovery; // already applied to each target's breaker, retry and timeout
-    QList<TargetSpec> targets;
     AuditConfig audit; // audit chain writer (engine/audit/auditconfig.h)
-    // Targets with supervise: or restart_command:, in configuration order.
-    QList<RecoverySpec> supervised;
-    DegradationConfig degradation; // `degradation:` and `features:`
+    // The monitored services, in configuration order. Each module reads its own keys of an
+    // entry (EngineModule::readTarget); breakers, retries and timeouts are already applied.
+    QList<TargetSpec> targets;
+
+    // A capability's section: what its module read, or T's defaults when it read nothing.
+    template <class T> const T &section() const
+    {
+        const auto it = m_sections.find(std::type_index(typeid(T)));
+        if (it == m_sections.end()) {
+            static const T defaults;
+            return defaults;
+        }
+        return *std::any_cast<T>(&it->second);
+    }
+    // The section to fill in or change, created with T's defaults on first use.
+    template <class T> T &editSection()
+    {
+        std::any &slot = m_sections[std::type_index(typeid(T))];
+        if (!slot.has_value())
+            slot = T();
+        return *std::any_cast<T>(&slot);
+    }
+
+private:
+    std::map<std::type_index, std::any> m_sections;
 };
 
 class ConfigLoader
@@ -63,7 +71,9 @@ class ConfigLoader
 public:
     // Parses and validates YAML text. `sourceName` is used in error messages
     // ("shivx.yaml:12: targets[0].timeout: ..."). Unknown keys, wrong types, bad durations
-    // and bad URLs are errors: the engine refuses to start rather than guess.
+    // and bad URLs are errors: the engine refuses to start rather than guess. The core reads
+    // `engine:`, `history:`, `audit:` and the entries of `targets:`; every other section, and
+    // each module's keys of a target entry, are read by the modules (engineModules()).
     static Result<Config> parse(const QByteArray &yaml, const QString &sourceName);
     static Result<Config> loadFile(const QString &path);
     static Result<Config> loadDefault();

@@ -7,6 +7,7 @@
 #include "core/result.h"
 #include "core/timeutil.h"
 
+#include <QHash>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -14,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <limits>
 #include <optional>
 
 namespace Shivx::Internal {
@@ -32,13 +34,43 @@ public:
 
     bool failed() const { return error.has_value(); }
 
+    // Fails at `node`'s line. An implied value (a default, or a key that is absent) has no
+    // line of its own: then the error names the line of the mapping it belongs to, the one
+    // checkKeys() saw last, so that no error ever says line 0.
     void fail(const YAML::Node &node, const QString &key, const QString &what)
     {
         if (error)
             return;
-        const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
         error = makeError("config.invalid",
-            QStringLiteral("%1:%2: %3: %4").arg(m_source).arg(line).arg(key, what));
+            QStringLiteral("%1:%2: %3: %4").arg(m_source).arg(lineOf(node)).arg(key, what));
+    }
+
+    // Refuses a key that appears twice in one mapping anywhere under `node` (YAML parsers
+    // keep the first and drop the other silently), naming both lines.
+    void rejectDuplicateKeys(const YAML::Node &node, const QString &path)
+    {
+        if (error)
+            return;
+        if (node.IsSequence()) {
+            for (std::size_t i = 0; i < node.size() && !error; ++i)
+                rejectDuplicateKeys(node[i], QStringLiteral("%1[%2]").arg(path).arg(i));
+            return;
+        }
+        if (!node.IsMap())
+            return;
+        QHash<QString, int> seen;
+        for (auto it = node.begin(); it != node.end() && !error; ++it) {
+            const QString key
+                = it->first.IsScalar() ? QString::fromStdString(it->first.Scalar()) : QString();
+            const int line = it->first.Mark().line + 1;
+            if (seen.contains(key)) {
+                fail(it->first, join(path, key),
+                    QStringLiteral("duplicate key (first at line %1)").arg(seen.value(key)));
+                return;
+            }
+            seen.insert(key, line);
+            rejectDuplicateKeys(it->second, join(path, key));
+        }
     }
 
     // Rejects keys outside `allowed`, so that a typo is an error instead of a silent default.
@@ -48,6 +80,7 @@ public:
             fail(map, path, QStringLiteral("expected a mapping"));
             return false;
         }
+        m_lastMapping.reset(map); // rebinds; operator= would assign into the tree
         for (auto it = map.begin(); it != map.end(); ++it) {
             const QString key = QString::fromStdString(it->first.Scalar());
             if (!allowed.contains(key)) {
@@ -161,6 +194,25 @@ public:
         *out = *d;
     }
 
+    // A duration that becomes a QTimer interval: QTimer takes an int of milliseconds, so at
+    // most about 24.8 days. (Retention periods are not timers and use duration().)
+    void timerDuration(
+        const YAML::Node &map, const QString &path, const char *key, qint64 *out, qint64 minMs)
+    {
+        qint64 v = *out;
+        duration(map, path, key, &v, minMs);
+        if (failed() || v == *out)
+            return;
+        if (v > MaxTimerMs) {
+            fail(map[key], join(path, QLatin1String(key)),
+                QStringLiteral("%1 is longer than a timer can wait (at most %2)")
+                    .arg(TimeUtil::formatDurationMs(v), TimeUtil::formatDurationMs(MaxTimerMs)));
+            return;
+        }
+        *out = v;
+    }
+    static constexpr qint64 MaxTimerMs = std::numeric_limits<int>::max();
+
     void stringList(const YAML::Node &map, const QString &path, const char *key, QStringList *out)
     {
         const YAML::Node n = map[key];
@@ -192,7 +244,17 @@ public:
     }
 
 private:
+    int lineOf(const YAML::Node &node) const
+    {
+        if (node.IsDefined() && node.Mark().line >= 0)
+            return node.Mark().line + 1;
+        if (m_lastMapping.IsDefined() && m_lastMapping.Mark().line >= 0)
+            return m_lastMapping.Mark().line + 1;
+        return 1;
+    }
+
     QString m_source;
+    YAML::Node m_lastMapping;
 };
 
 } // namespace Shivx::Internal

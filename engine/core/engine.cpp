@@ -6,12 +6,9 @@
 #include "audit/auditwriter.h"
 #include "core/clock.h"
 #include "core/datadir.h"
-#include "degradation/degradationcontroller.h"
-#include "health/healthaggregator.h"
-#include "health/hostsampler.h"
-#include "health/targetmonitor.h"
-#include "recovery/breakerregistry.h"
-#include "recovery/processsupervisor.h"
+#include "core/enginemodule.h"
+#include "core/readinessmonitor.h"
+#include "core/workerthread.h"
 #include "telemetry/historystore.h"
 #include "telemetry/historywriter.h"
 
@@ -42,47 +39,19 @@ QString toString(EngineState state)
     return {};
 }
 
-namespace {
-
-void registerMetaTypes()
-{
-    qRegisterMetaType<HostSample>();
-    qRegisterMetaType<TargetStatus>();
-    qRegisterMetaType<QList<TargetStatus>>();
-    qRegisterMetaType<QList<TargetSpec>>();
-    qRegisterMetaType<HealthReport>();
-    qRegisterMetaType<Readiness>();
-    qRegisterMetaType<EngineState>();
-    qRegisterMetaType<TargetState>();
-    qRegisterMetaType<QList<SamplePoint>>();
-    qRegisterMetaType<BreakerSnapshot>();
-    qRegisterMetaType<QList<BreakerSnapshot>>();
-    qRegisterMetaType<BreakerTransition>();
-    qRegisterMetaType<BreakerState>();
-    qRegisterMetaType<ProcessSnapshot>();
-    qRegisterMetaType<QList<ProcessSnapshot>>();
-    qRegisterMetaType<ProcessEvent>();
-    qRegisterMetaType<DegradationLevel>();
-    qRegisterMetaType<DegradationSnapshot>();
-    qRegisterMetaType<DegradationTransition>();
-    qRegisterMetaType<FeatureState>();
-}
-
-} // namespace
-
 Engine::Private::~Private() = default;
 
 Engine::Engine(Options options, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this))
 {
-    registerMetaTypes();
+    qRegisterMetaType<EngineState>();
+    qRegisterMetaType<Readiness>();
     d->options = std::move(options);
-    d->clock = d->options.clock ? d->options.clock : Clock::system();
-    d->dataDir = DataDir::resolve(d->options.dataDir, d->options.config.dataDir);
-    d->breakers = std::make_unique<BreakerRegistry>(d->clock);
-    connect(d->breakers.get(), &BreakerRegistry::transitioned, this, &Engine::breakerTransitioned,
-        Qt::QueuedConnection);
+    d->theClock = d->options.clock ? d->options.clock : Clock::system();
+    d->resolvedDataDir = DataDir::resolve(d->options.dataDir, d->options.config.dataDir);
+    for (const EngineModule *m : engineModules())
+        d->modules.push_back(m->createRuntime(*d));
 }
 
 Engine::~Engine()
@@ -105,11 +74,11 @@ const Config &Engine::config() const
 }
 QString Engine::dataDir() const
 {
-    return d->dataDir;
+    return d->resolvedDataDir;
 }
 QString Engine::databasePath() const
 {
-    return DataDir::databasePath(d->dataDir);
+    return d->databasePath();
 }
 QUrl Engine::apiUrl() const
 {
@@ -117,126 +86,67 @@ QUrl Engine::apiUrl() const
 }
 AuditSink *Engine::auditSink() const
 {
-    return d->audit;
+    return d->auditSink;
+}
+
+QList<QObject *> Engine::services() const
+{
+    QList<QObject *> out;
+    for (const auto &m : d->modules)
+        if (QObject *s = m->service())
+            out.append(s);
+    return out;
 }
 
 void Engine::recordOperatorAction(
     const QString &action, const QJsonObject &data, const QString &actor)
 {
-    if (d->audit)
-        d->audit->record(
-            AuditEvent { AuditStreams::operatorActions(), actor, action, data, d->clock->nowMs() });
-}
-HostSample Engine::lastHostSample() const
-{
-    return d->status.host();
-}
-QList<TargetStatus> Engine::targets() const
-{
-    return d->status.targets();
-}
-HealthReport Engine::health() const
-{
-    return d->status.health();
-}
-
-QList<BreakerSnapshot> Engine::breakers() const
-{
-    return d->breakers->snapshots();
-}
-
-Result<BreakerSnapshot> Engine::forceBreaker(
-    const QString &name, BreakerForce force, const QString &actor)
-{
-    return d->breakers->force(name, force, actor);
-}
-
-Result<void> Engine::reloadConfiguration(const Config &config)
-{
-    Config &current = d->options.config;
-    current.sourceFile = config.sourceFile;
-    current.sourceBytes = config.sourceBytes;
-    current.recovery = config.recovery;
-    current.targets = config.targets;
-    if (d->state == EngineState::Running && d->monitor) {
-        TargetMonitor *monitor = d->monitor;
-        const QList<TargetSpec> targets
-            = Internal::resolvedTargets(config.targets, d->apiAuthority);
-        // Blocking: when this returns, breakers are retuned and the API shows the new set.
-        QMetaObject::invokeMethod(
-            monitor, [monitor, targets] { monitor->setTargets(targets); },
-            Qt::BlockingQueuedConnection);
-    }
-    const QByteArray sha
-        = QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
-    qCInfo(lcEngine).noquote()
-        << "configuration reloaded from" << config.sourceFile << "sha256" << sha
-        << "(targets and recovery applied; other settings apply at the next start)";
-    if (d->audit)
-        d->audit->record(AuditEvent { AuditStreams::resilience(), QStringLiteral("engine"),
-            QStringLiteral("config.reloaded"),
-            QJsonObject { { QStringLiteral("source"), config.sourceFile },
-                { QStringLiteral("sha256"), QString::fromLatin1(sha) },
-                { QStringLiteral("targets"), int(config.targets.size()) } },
-            d->clock->nowMs() });
-    Q_EMIT configurationReloaded(config.sourceFile);
-    return {};
-}
-
-QList<ProcessSnapshot> Engine::processes() const
-{
-    return d->supervisor ? d->supervisor->snapshot() : QList<ProcessSnapshot>();
-}
-
-bool Engine::startProcess(const QString &name, const QString &actor)
-{
-    return d->supervisor && d->supervisor->startProcess(name, actor);
-}
-
-bool Engine::stopProcess(const QString &name, const QString &actor)
-{
-    return d->supervisor && d->supervisor->stopProcess(name, actor);
-}
-
-bool Engine::restartProcess(const QString &name, const QString &actor)
-{
-    return d->supervisor && d->supervisor->restartProcess(name, actor);
+    if (d->auditSink)
+        d->auditSink->record(AuditEvent {
+            AuditStreams::operatorActions(), actor, action, data, d->theClock->nowMs() });
 }
 
 Readiness Engine::readiness() const
 {
-    if (!d->aggregator)
+    if (d->state != EngineState::Running)
         return Readiness { false, { { QStringLiteral("engine"), false, toString(d->state) } } };
-    return d->aggregator->currentReadiness();
+    return d->readiness();
 }
 
-DegradationSnapshot Engine::degradation() const
+Result<void> Engine::reloadConfiguration()
 {
-    if (d->degradation)
-        return d->degradation->snapshot();
-    DegradationSnapshot s;
-    s.reason = QStringLiteral("engine not running");
-    s.features = d->options.config.degradation.features.at(s.level);
-    return s;
+    const QString file = d->options.config.sourceFile;
+    if (file.isEmpty() || file.startsWith(QLatin1Char(':')))
+        return makeError("config.not_reloadable",
+            QStringLiteral("the engine runs on the embedded default configuration, which has no "
+                           "file to read again; start it with --config FILE to reload"));
+    const Result<Config> config = ConfigLoader::loadFile(file);
+    if (!config)
+        return config.error();
+    return applyConfiguration(*config);
 }
 
-Result<DegradationSnapshot> Engine::pinDegradation(
-    DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor)
+Result<void> Engine::applyConfiguration(const Config &config)
 {
-    if (!d->degradation)
-        return makeError("engine.not_running", QStringLiteral("the engine is not running"));
-    return d->degradation->pin(level, reason, durationMs, actor);
-}
-
-Result<DegradationSnapshot> Engine::releaseDegradation(const QString &actor)
-{
-    if (!d->degradation)
-        return makeError("engine.not_running", QStringLiteral("the engine is not running"));
-    bool released = false;
-    DegradationSnapshot s = d->degradation->release(actor, &released);
-    if (!released)
-        return makeError("degradation.not_pinned", QStringLiteral("no pin to release"));
-    return s;
+    d->options.config = config;
+    if (d->state == EngineState::Running)
+        for (const auto &m : d->modules)
+            m->reload(*d, config);
+    const QByteArray sha
+        = QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
+    qCInfo(lcEngine).noquote() << "configuration reloaded from" << config.sourceFile << "sha256"
+                               << sha
+                               << "(what a capability cannot change while running applies at the "
+                                  "next start)";
+    if (d->auditSink)
+        d->auditSink->record(AuditEvent { AuditStreams::resilience(), QStringLiteral("engine"),
+            QStringLiteral("config.reloaded"),
+            QJsonObject { { QStringLiteral("source"), config.sourceFile },
+                { QStringLiteral("sha256"), QString::fromLatin1(sha) },
+                { QStringLiteral("targets"), int(config.targets.size()) } },
+            d->theClock->nowMs() });
+    Q_EMIT configurationReloaded(config.sourceFile);
+    return {};
 }
 
 Result<void> Engine::start()
@@ -253,10 +163,11 @@ Result<void> Engine::start()
         return e;
     };
 
-    if (auto r = DataDir::ensure(d->dataDir); !r)
+    if (auto r = DataDir::ensure(d->resolvedDataDir); !r)
         return fail(r.error());
-    // Open the database once here, so that a corrupt or newer-schema file stops the start
-    // with its own message instead of surfacing later as a failing readiness check.
+    // Open the database once here (applying every module's migrations), so that a corrupt or
+    // newer-schema file stops the start with its own message instead of surfacing later as a
+    // failing readiness check.
     {
         auto store = HistoryStore::open(
             databasePath(), QStringLiteral("shivx-engine-start"), d->options.config.retention);
@@ -270,28 +181,28 @@ Result<void> Engine::start()
         return fail(r.error());
 
     const Config &config = d->options.config;
-    const qint64 now = d->clock->nowMs();
-    d->status.startedAtMs.store(now);
-    d->status.coreHeartbeatMs.store(now);
+    const qint64 now = d->theClock->nowMs();
+    d->engineStatus.startedAtMs.store(now);
+    d->engineStatus.coreHeartbeatMs.store(now);
 
-    d->supervisor = new ProcessSupervisor(
-        config.supervised, d->dataDir + QStringLiteral("/processes"), d->clock, d->audit);
-    d->degradation = new DegradationController(config.degradation, d->clock, d->audit);
+    d->createCoreServices();
     if (d->options.startApi && config.apiEnabled) {
-        if (auto r = d->startApi(); !r)
+        if (auto r = d->bindApi(); !r)
             return fail(r.error());
     }
-    d->createHealthServices();
-    d->connectServices();
-    d->startServiceThreads(Internal::resolvedTargets(config.targets, d->apiAuthority));
+    if (auto r = d->prepareModules(); !r)
+        return fail(r.error());
+    d->startThreadsAndModules();
+    if (d->api)
+        d->publishApiAddress();
 
     qCInfo(lcEngine).noquote()
-        << "engine started; data directory" << d->dataDir << "configuration" << config.sourceFile
-        << "sha256"
+        << "engine started; data directory" << d->resolvedDataDir << "configuration"
+        << config.sourceFile << "sha256"
         << QCryptographicHash::hash(config.sourceBytes, QCryptographicHash::Sha256).toHex();
-    d->audit->record(
+    d->auditSink->record(
         { AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("engine.started"),
-            { { QStringLiteral("data_dir"), d->dataDir },
+            { { QStringLiteral("data_dir"), d->resolvedDataDir },
                 { QStringLiteral("api"), d->apiUrl.toString() },
                 { QStringLiteral("pid"), qint64(QCoreApplication::applicationPid()) } },
             0 });
@@ -302,18 +213,8 @@ Result<void> Engine::start()
 
 void Engine::stop()
 {
-    // A start that failed before the worker threads ran leaves the supervisor and the
-    // degradation controller on this thread, never started: a blocking call into them would
-    // deadlock, and nothing else owns them.
-    if (d->supervisor && d->supervisor->thread() == thread()) {
-        delete d->supervisor;
-        d->supervisor = nullptr;
-    }
-    if (d->degradation && d->degradation->thread() == thread()) {
-        delete d->degradation;
-        d->degradation = nullptr;
-    }
-    if (d->threads.isEmpty() && !d->api && !d->auditThread) {
+    const bool started = !d->threads.isEmpty() || d->api || d->auditThread;
+    if (!started) {
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
             d->state = EngineState::Stopped;
             Q_EMIT stateChanged(d->state);
@@ -323,53 +224,45 @@ void Engine::stop()
     d->state = EngineState::Stopping;
     Q_EMIT stateChanged(d->state);
 
-    // Order matters: stop producers first (API, probes, sampler), then the aggregator, and
-    // the writer last so that it flushes everything the others produced.
-    auto blocking = [](auto *obj, auto method) {
-        if (obj && obj->thread()->isRunning())
-            QMetaObject::invokeMethod(obj, method, Qt::BlockingQueuedConnection);
-    };
-    if (d->api && d->api->thread()->isRunning()) {
-        HttpApi *api = d->api;
-        QMetaObject::invokeMethod(
-            api,
-            [api] {
-                for (auto *server : api->servers())
-                    server->close();
-            },
-            Qt::BlockingQueuedConnection);
-    }
-    blocking(d->monitor, &TargetMonitor::stop);
-    blocking(d->supervisor, &ProcessSupervisor::shutdown);
-    blocking(d->sampler, &HostSampler::stop);
-    blocking(d->aggregator, &HealthAggregator::stop);
-    blocking(d->degradation, &DegradationController::stop);
-    blocking(d->writer, &HistoryWriter::finish);
+    // Order matters: no more requests first, then every module quiets its services (the last
+    // started first), then the core's; the history writer flushes last of them.
+    ModuleHost::callBlocking(d->api, [](HttpApi *api) {
+        for (auto *server : api->servers())
+            server->close();
+    });
+    for (auto it = d->modules.rbegin(); it != d->modules.rend(); ++it)
+        (*it)->stop(*d);
+    ModuleHost::callBlocking(d->readinessMonitor, [](ReadinessMonitor *m) { m->stop(); });
+    ModuleHost::callBlocking(d->historyWriter, [](HistoryWriter *w) { w->finish(); });
 
     // Quit in reverse start order; each thread deletes its workers as it ends (WorkerThread).
+    // A thread that never ran deletes them in its destructor.
     for (auto it = d->threads.rbegin(); it != d->threads.rend(); ++it) {
         (*it)->quit();
         (*it)->wait();
         delete *it;
     }
     d->threads.clear();
-    d->api = nullptr; // deleted on its thread when that thread finished
-    d->sampler = nullptr;
-    d->monitor = nullptr;
-    d->supervisor = nullptr;
-    d->aggregator = nullptr;
-    d->degradation = nullptr;
-    d->writer = nullptr;
+    if (!d->apiOnThread)
+        delete d->api; // bound, but the start failed before its thread took it
+    d->api = nullptr;
+    d->apiOnThread = false;
+    d->historyWriter = nullptr;
+    d->readinessMonitor = nullptr;
+    for (auto it = d->modules.rbegin(); it != d->modules.rend(); ++it)
+        (*it)->stopped();
+    d->readinessChecks.clear();
+    d->metrics.clear();
+
     if (d->auditThread) {
         AuditWriter *writer = d->auditWriter;
-        if (d->audit)
-            d->audit->record({ AuditStreams::resilience(), QStringLiteral("engine"),
+        if (d->auditSink)
+            d->auditSink->record({ AuditStreams::resilience(), QStringLiteral("engine"),
                 QStringLiteral("engine.stopped"),
                 { { QStringLiteral("uptime_ms"),
-                    d->clock->nowMs() - d->status.startedAtMs.load() } },
+                    d->theClock->nowMs() - d->engineStatus.startedAtMs.load() } },
                 0 });
-        d->audit = nullptr;
-        d->breakers->setAuditSink(nullptr); // the registry outlives the writer
+        d->auditSink = nullptr;
         QMetaObject::invokeMethod(
             writer, [writer] { writer->finish(); }, Qt::BlockingQueuedConnection);
         d->auditThread->quit();
@@ -377,12 +270,11 @@ void Engine::stop()
         delete d->auditThread;
         d->auditThread = nullptr;
         d->auditWriter = nullptr;
-        d->lastReadiness.clear();
     }
-    if (!d->dataDir.isEmpty() && d->apiUrl.isValid())
-        QFile::remove(DataDir::apiAddressPath(d->dataDir));
+    if (!d->resolvedDataDir.isEmpty() && d->apiUrl.isValid())
+        QFile::remove(DataDir::apiAddressPath(d->resolvedDataDir));
     d->apiUrl.clear();
-    d->apiAuthority.clear();
+    d->authority.clear();
     d->state = EngineState::Stopped;
     Q_EMIT stateChanged(d->state);
 }

@@ -1,15 +1,11 @@
 #pragma once
 
 #include "core/config.h"
+#include "core/readinessreport.h"
 #include "core/result.h"
-#include "degradation/degradationsnapshot.h"
-#include "health/healthreport.h"
-#include "health/hostsample.h"
-#include "health/target.h"
-#include "recovery/circuitbreaker.h"
-#include "recovery/processsnapshot.h"
 
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QUrl>
 
@@ -23,10 +19,13 @@ class Clock;
 enum class EngineState { Stopped, Starting, Running, Stopping, Failed };
 QString toString(EngineState state);
 
-// Owns the worker threads (sampler, probes, storage, API) and the services on them.
-// Create, call start(), and destroy (or stop()) on the same thread, normally the main one.
-// Snapshot getters are thread-safe. Signals are emitted on the thread that owns the Engine,
-// carrying copies, so the console can connect them straight to widgets.
+// The engine's core: the data directory, the database, the audit chain, the metric history
+// writer, the HTTP API, readiness, the threads, and the capabilities (engineModules()) that
+// plug into them. Create, start() and destroy (or stop()) on the same thread, normally the
+// main one. A capability's state and commands are reached through its facade,
+// service<T>() (HealthService, RecoveryService, DegradationService, ...); the Engine itself
+// never grows per capability. Getters are thread-safe unless they say otherwise; signals are
+// emitted on the Engine's thread.
 class Engine : public QObject
 {
     Q_OBJECT
@@ -43,49 +42,34 @@ public:
     explicit Engine(Options options, QObject *parent = nullptr);
     ~Engine() override;
 
-    // Opens the data directory and database, starts the threads and the HTTP API.
-    // Fails (and leaves nothing running) when storage cannot be opened or the address
-    // cannot be bound.
+    // Opens the data directory and database, starts the threads, the capabilities and the
+    // HTTP API. Fails (and leaves nothing running) when storage cannot be opened, a capability
+    // cannot start or the address cannot be bound.
     Result<void> start();
     // Stops every thread and waits for them; safe to call twice.
     void stop();
 
     EngineState state() const;
+    // The configuration in effect (Engine's thread only: applyConfiguration() replaces it).
     const Config &config() const;
     QString dataDir() const;
     QString databasePath() const;
     // http://127.0.0.1:PORT once the API listens; empty when the API is off.
     QUrl apiUrl() const;
-
-    HostSample lastHostSample() const;
-    QList<TargetStatus> targets() const;
-    HealthReport health() const;
+    // Every capability's readiness checks, as of now. While the engine is not running: not
+    // ready, with one check "engine" naming the state.
     Readiness readiness() const;
 
-    // Circuit breakers (one per target), sorted by name. Thread-safe.
-    QList<BreakerSnapshot> breakers() const;
-    // Operator override of one breaker, recorded in the audit log as done by `actor`
-    // ("console:USER", "cli:USER", "api"). Thread-safe. Fails with "breaker.not_found".
-    Result<BreakerSnapshot> forceBreaker(
-        const QString &name, BreakerForce force, const QString &actor);
-
-    // Applies a new configuration's targets and recovery settings to the running engine:
-    // targets and breakers matched by name keep their state and counts, new ones start
-    // fresh, removed ones go. Other settings (listen address, data directory, sampler,
-    // history, score) take effect at the next start. Call on the Engine's thread. The
-    // caller validates by loading with ConfigLoader; an engine that is not running only
-    // stores the configuration for its next start.
-    Result<void> reloadConfiguration(const Config &config);
-    // Degradation (docs/degradation.md). The getter is thread-safe and cheap; before start and
-    // after stop it reports NORMAL with reason "engine not running".
-    DegradationSnapshot degradation() const;
-    // Thread-safe. Pins `level` for `durationMs` with a reason; `actor` names who did it in the
-    // audit log ("console:alice"). Errors: engine.not_running, degradation.bad_reason,
-    // degradation.bad_duration.
-    Result<DegradationSnapshot> pinDegradation(
-        DegradationLevel level, const QString &reason, qint64 durationMs, const QString &actor);
-    // Thread-safe. Ends the pin. Errors: engine.not_running, degradation.not_pinned.
-    Result<DegradationSnapshot> releaseDegradation(const QString &actor);
+    // Reads the configuration file again (config().sourceFile) and applies it. Errors:
+    // config.not_reloadable (the embedded default has no file), or the loader's, naming the
+    // file, line and key; the running configuration then stays as it was. Engine's thread.
+    Result<void> reloadConfiguration();
+    // Applies a configuration already loaded and validated with ConfigLoader: each capability
+    // applies what it can change while running (targets keep their state and counts when
+    // kept, new ones start fresh, removed ones go; breakers are retuned); the rest takes
+    // effect at the next start(). Audited as config.reloaded. An engine that is not running
+    // only stores it for its next start. Engine's thread.
+    Result<void> applyConfiguration(const Config &config);
 
     static QString defaultDataDir();
 
@@ -94,30 +78,24 @@ public:
     // Records an operator action (console button, API call) on the "operator" stream.
     // Any thread; a no-op while the engine is not running. `actor` e.g. "console:alice".
     void recordOperatorAction(const QString &action, const QJsonObject &data, const QString &actor);
-    // Supervised processes (targets with supervise:). Thread-safe. The control methods queue
-    // the request to the supervisor thread and return false for unknown names; `actor` is
-    // recorded in the audit log ("console:alice").
-    QList<ProcessSnapshot> processes() const;
-    bool startProcess(const QString &name, const QString &actor);
-    bool stopProcess(const QString &name, const QString &actor);
-    bool restartProcess(const QString &name, const QString &actor);
+
+    // The facade of a capability compiled into the engine, for the Engine's lifetime; null
+    // when there is none of that type.
+    template <class Service> Service *service() const
+    {
+        for (QObject *s : services())
+            if (auto *match = qobject_cast<Service *>(s))
+                return match;
+        return nullptr;
+    }
+    // Every capability's facade, in module order.
+    QList<QObject *> services() const;
 
 Q_SIGNALS:
     void stateChanged(Shivx::EngineState state);
-    void hostSampled(const Shivx::HostSample &sample);
-    void targetsChanged(const QList<Shivx::TargetStatus> &targets);
-    void healthChanged(const Shivx::HealthReport &report);
     void readinessChanged(const Shivx::Readiness &readiness);
-    // A circuit breaker changed state (re-emitted on the Engine's thread).
-    void breakerTransitioned(const Shivx::BreakerTransition &transition);
-    // reloadConfiguration() applied `sourceFile`.
+    // applyConfiguration() applied the configuration loaded from `sourceFile`.
     void configurationReloaded(const QString &sourceFile);
-    void processesChanged(const QList<Shivx::ProcessSnapshot> &processes);
-    // Complete lines a supervised process wrote (stdout and stderr), as they arrive.
-    void processLogLines(const QString &name, const QStringList &lines);
-    void processEvent(const Shivx::ProcessEvent &event);
-    // The degradation level, pin, reason or recovery in progress changed.
-    void degradationChanged(const Shivx::DegradationSnapshot &snapshot);
 
 private:
     struct Private;

@@ -1,18 +1,21 @@
 #pragma once
 
 // Shared by the files that implement Engine: engine.cpp (lifecycle, the public methods,
-// stop) and enginewiring.cpp (how start() builds the services, connects them and starts
-// their threads). Not part of the engine's interface.
+// stop) and enginewiring.cpp (how start() builds the core's services and gives the modules
+// their ModuleHost). Not part of the engine's interface.
 
 #include "core/engine.h"
 #include "core/enginestatus.h"
+#include "core/modulehost.h"
 
 #include <QList>
 #include <QLoggingCategory>
 #include <QString>
 #include <QUrl>
 
+#include <atomic>
 #include <memory>
+#include <vector>
 
 class QThread;
 
@@ -20,26 +23,14 @@ Q_DECLARE_LOGGING_CATEGORY(lcEngine)
 
 namespace Shivx {
 
-class AuditSink;
 class AuditWriter;
-class BreakerRegistry;
-class DegradationController;
-class HealthAggregator;
+class EngineModule;
 class HistoryWriter;
-class HostSampler;
 class HttpApi;
-class ProcessSupervisor;
-class TargetMonitor;
+class ReadinessMonitor;
+class WorkerThread;
 
-namespace Internal {
-
-// The targets as they will be probed: "${api}" resolved to the bound API address, and
-// targets on the engine's own API dropped when there is none (they could only report DOWN).
-QList<TargetSpec> resolvedTargets(QList<TargetSpec> targets, const QString &apiAuthority);
-
-} // namespace Internal
-
-struct Engine::Private
+struct Engine::Private final : public ModuleHost
 {
     explicit Private(Engine *engine)
         : q(engine)
@@ -47,46 +38,65 @@ struct Engine::Private
     }
     ~Private();
 
+    // ModuleHost
+    const Config &config() const override { return options.config; }
+    QString dataDir() const override { return resolvedDataDir; }
+    QString databasePath() const override;
+    Clock *clock() const override { return theClock; }
+    AuditSink *audit() const override { return auditSink; }
+    EngineStatus *status() const override { return &engineStatus; }
+    QString apiAuthority() const override { return authority; }
+    void placeOnThread(const char *threadName, QObject *worker) override;
+    void addRoutes(const QList<ApiRoute> &routes) override;
+    void addMetrics(std::function<QByteArray()> render) override;
+    void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) override;
+    Readiness readiness() const override;
+    HistoryWriter *history() const override { return historyWriter; }
+    void setBackgroundWorkPaused(bool paused) override;
+    QList<ModuleRuntime *> runtimes() const override;
+
     // The steps of Engine::start() (enginewiring.cpp), in the order it calls them. A step
     // that fails leaves what it built for Engine::stop() to take down.
 
     // Starts the audit writer on its thread (first, so that it sees every other service's
     // events) and records the configuration that was loaded.
     Result<void> startAuditWriter();
-    // Creates the HTTP API with its routes and token and binds it; sets apiUrl and
-    // apiAuthority and writes DATA_DIR/api-address. Needs supervisor and degradation.
-    Result<void> startApi();
-    // Creates the sampler, the target monitor, the health aggregator and the history writer.
-    void createHealthServices();
-    // Connects the services to each other and to the Engine's signals.
-    void connectServices();
-    // Moves each service to its named thread, starts the threads and the services, and
-    // hands the monitor `targets`.
-    void startServiceThreads(const QList<TargetSpec> &targets);
+    // The core's own services: the history writer (`shivx-storage`) and the readiness
+    // monitor (`shivx-core`), placed on their threads.
+    void createCoreServices();
+    // Creates the HTTP API with the core's routes and its token and binds it; sets apiUrl and
+    // authority. The API serves once its thread starts, after every module is prepared.
+    Result<void> bindApi();
+    // Every module's prepare(), in order; the first failure stops.
+    Result<void> prepareModules();
+    // Starts the threads (the API's last), then the core's services and every module.
+    void startThreadsAndModules();
+    // Writes DATA_DIR/api-address for the CLI.
+    void publishApiAddress();
 
     Engine *const q;
     Options options;
-    Clock *clock = nullptr;
-    QString dataDir;
+    Clock *theClock = nullptr;
+    QString resolvedDataDir;
     EngineState state = EngineState::Stopped;
-    EngineStatus status;
+    mutable EngineStatus engineStatus;
     QUrl apiUrl;
+    QString authority; // "127.0.0.1:PORT" while the API listens
 
-    HostSampler *sampler = nullptr;
-    TargetMonitor *monitor = nullptr;
-    HealthAggregator *aggregator = nullptr;
-    HistoryWriter *writer = nullptr;
-    DegradationController *degradation = nullptr;
+    std::vector<std::unique_ptr<ModuleRuntime>> modules; // one per engineModules() entry
+    QList<WorkerThread *> threads; // in creation order; started together, quit in reverse
+    QList<std::function<QList<ReadinessCheck>()>> readinessChecks; // written while stopped
+    QList<std::function<QByteArray()>> metrics; // written while stopped
+    std::atomic<bool> backgroundPaused { false };
+
     HttpApi *api = nullptr;
-    ProcessSupervisor *supervisor = nullptr;
-    AuditSink *audit = nullptr; // the audit chain writer; services record their events here
-    AuditWriter *auditWriter = nullptr; // == audit, on auditThread (started first, stopped last)
+    bool apiOnThread = false; // then `shivx-api` deletes it, else stop() does
+    HistoryWriter *historyWriter = nullptr;
+    ReadinessMonitor *readinessMonitor = nullptr;
+    AuditSink *auditSink = nullptr; // the audit chain writer; services record their events here
+    AuditWriter *auditWriter
+        = nullptr; // == auditSink, on auditThread (started first, stopped last)
     QThread *auditThread = nullptr;
-    QString lastReadiness; // "ready" or the failing checks, to audit changes only
-    std::unique_ptr<BreakerRegistry>
-        breakers; // lives as long as the Engine: probes hold its breakers
-    QString apiAuthority; // "127.0.0.1:PORT" while the API listens
-    QList<QThread *> threads;
 };
 
 } // namespace Shivx

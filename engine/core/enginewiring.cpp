@@ -1,4 +1,4 @@
-// How Engine::start() builds the engine's services, connects them and starts their threads.
+// How Engine::start() builds the core's services and offers the modules their ModuleHost.
 // engine.cpp holds the order of the steps, the public methods and stop().
 
 #include "core/engine_p.h"
@@ -9,16 +9,9 @@
 #include "audit/auditwriter.h"
 #include "core/clock.h"
 #include "core/datadir.h"
+#include "core/enginemodule.h"
+#include "core/readinessmonitor.h"
 #include "core/workerthread.h"
-#include "degradation/degradationapi.h"
-#include "degradation/degradationcontroller.h"
-#include "health/healthaggregator.h"
-#include "health/hostsampler.h"
-#include "health/targetmonitor.h"
-#include "recovery/breakerregistry.h"
-#include "recovery/breakerroutes.h"
-#include "recovery/processapi.h"
-#include "recovery/processsupervisor.h"
 #include "telemetry/historywriter.h"
 #include "telemetry/prometheusexposition.h"
 
@@ -28,26 +21,71 @@
 
 namespace Shivx {
 
-QList<TargetSpec> Internal::resolvedTargets(QList<TargetSpec> targets, const QString &apiAuthority)
+QString Engine::Private::databasePath() const
 {
-    if (apiAuthority.isEmpty()) {
-        targets.erase(std::remove_if(targets.begin(), targets.end(),
-                          [](const TargetSpec &t) {
-                              return t.urlTemplate.contains(QLatin1String("${api}"));
-                          }),
-            targets.end());
-        return targets;
+    return DataDir::databasePath(resolvedDataDir);
+}
+
+void Engine::Private::placeOnThread(const char *threadName, QObject *worker)
+{
+    const QString name = QString::fromLatin1(threadName);
+    for (WorkerThread *t : std::as_const(threads)) {
+        if (t->objectName() == name) {
+            t->adopt(worker);
+            return;
+        }
     }
-    for (auto &t : targets) {
-        if (t.urlTemplate.contains(QLatin1String("${api}")))
-            t.url = QUrl(QString(t.urlTemplate).replace(QLatin1String("${api}"), apiAuthority));
-    }
-    return targets;
+    threads.append(new WorkerThread(threadName, worker));
+}
+
+void Engine::Private::addRoutes(const QList<ApiRoute> &routes)
+{
+    if (api)
+        api->addRoutes(routes);
+}
+
+void Engine::Private::addMetrics(std::function<QByteArray()> render)
+{
+    metrics.append(std::move(render));
+}
+
+void Engine::Private::addReadinessChecks(std::function<QList<ReadinessCheck>()> checks)
+{
+    readinessChecks.append(std::move(checks));
+}
+
+Readiness Engine::Private::readiness() const
+{
+    Readiness r;
+    r.ready = true;
+    for (const auto &checks : readinessChecks)
+        for (const ReadinessCheck &c : checks()) {
+            r.checks.append(c);
+            r.ready = r.ready && c.ok;
+        }
+    return r;
+}
+
+void Engine::Private::setBackgroundWorkPaused(bool paused)
+{
+    if (backgroundPaused.exchange(paused) == paused || !historyWriter)
+        return;
+    HistoryWriter *writer = historyWriter;
+    QMetaObject::invokeMethod(
+        writer, [writer, paused] { writer->setMaintenancePaused(paused); }, Qt::QueuedConnection);
+}
+
+QList<ModuleRuntime *> Engine::Private::runtimes() const
+{
+    QList<ModuleRuntime *> out;
+    for (const auto &m : modules)
+        out.append(m.get());
+    return out;
 }
 
 Result<void> Engine::Private::startAuditWriter()
 {
-    auditWriter = new AuditWriter(dataDir, options.config.audit, clock);
+    auditWriter = new AuditWriter(resolvedDataDir, options.config.audit, theClock);
     auditThread = new WorkerThread("shivx-audit", auditWriter);
     auditThread->start();
     Result<void> opened;
@@ -57,201 +95,101 @@ Result<void> Engine::Private::startAuditWriter()
         Qt::BlockingQueuedConnection);
     if (!opened)
         return opened.error();
-    audit = auditWriter;
+    auditSink = auditWriter;
     const Config &c = options.config;
-    const QString resilience = AuditStreams::resilience();
-    audit->record({ resilience, QStringLiteral("engine"), QStringLiteral("config.loaded"),
-        { { QStringLiteral("file"), c.sourceFile },
-            { QStringLiteral("bytes"), qint64(c.sourceBytes.size()) },
-            { QStringLiteral("sha256"),
-                QString::fromLatin1(
-                    QCryptographicHash::hash(c.sourceBytes, QCryptographicHash::Sha256)
-                        .toHex()) } },
-        0 });
+    auditSink->record(
+        { AuditStreams::resilience(), QStringLiteral("engine"), QStringLiteral("config.loaded"),
+            { { QStringLiteral("file"), c.sourceFile },
+                { QStringLiteral("bytes"), qint64(c.sourceBytes.size()) },
+                { QStringLiteral("sha256"),
+                    QString::fromLatin1(
+                        QCryptographicHash::hash(c.sourceBytes, QCryptographicHash::Sha256)
+                            .toHex()) } },
+            0 });
     return {};
 }
 
-Result<void> Engine::Private::startApi()
+void Engine::Private::createCoreServices()
 {
-    const Config &config = options.config;
-    const QString listen = options.listen.isEmpty() ? config.listen : options.listen;
-    HttpApi::Providers providers;
-    providers.readiness = [this] { return q->readiness(); };
-    providers.metrics = [this] {
-        ExpositionInput in;
-        in.host = status.host();
-        in.targets = status.targets();
-        in.health = status.health();
-        in.readiness = q->readiness();
-        in.startedAtMs = status.startedAtMs.load();
-        const auto storage = status.storage();
+    backgroundPaused.store(false); // a new writer starts with maintenance running
+    historyWriter
+        = new HistoryWriter(databasePath(), options.config.retention, &engineStatus, theClock);
+    placeOnThread("shivx-storage", historyWriter);
+    const Private *self = this;
+    readinessMonitor = new ReadinessMonitor(
+        &engineStatus, [self] { return self->readiness(); }, auditSink, theClock);
+    QObject::connect(
+        readinessMonitor, &ReadinessMonitor::readinessChanged, q, &Engine::readinessChanged);
+    placeOnThread("shivx-core", readinessMonitor);
+}
+
+Result<void> Engine::Private::bindApi()
+{
+    const QString listen = options.listen.isEmpty() ? options.config.listen : options.listen;
+    const Private *self = this;
+    api = new HttpApi([self] {
+        CoreMetricsInput in;
+        in.startedAtMs = self->engineStatus.startedAtMs.load();
+        in.readiness = self->readiness();
+        const auto storage = self->engineStatus.storage();
         in.historyPointsWritten = storage.pointsWritten;
         in.historyWriteErrors = storage.writeErrors;
         in.historyPointsDropped = storage.pointsDropped;
-        in.apiRequestsByCode = api->requestCounts();
-        return renderEngineMetrics(in) + renderBreakerMetrics(breakers->snapshots())
-            + ProcessApi::metrics(supervisor->snapshot())
-            + DegradationApi::metrics(*degradation->snapshotPtr());
-    };
-    const qint64 livenessLimit = qMax<qint64>(15'000, 3 * config.watchdogStallMs);
-    api = new HttpApi(&status, providers, clock, livenessLimit);
-    auto token = ApiToken::loadOrCreate(dataDir);
+        in.apiRequestsByCode = self->api->requestCounts();
+        QByteArray text = renderCoreMetrics(in);
+        for (const auto &render : self->metrics)
+            text += render();
+        return text;
+    });
+    auto token = ApiToken::loadOrCreate(resolvedDataDir);
     if (!token) {
         delete api;
         api = nullptr;
         return token.error();
     }
     api->setToken(token.value());
-    api->addRoutes(breakerRoutes(breakers.get()));
-    api->addRoutes(ProcessApi::routes(supervisor, clock));
-    api->addRoutes(DegradationApi::routes(degradation, clock));
-    QString error;
-    const quint16 port = api->bindTo(listen, &error);
-    if (port == 0) {
+    const Result<quint16> port = api->bindTo(listen);
+    if (!port) {
         delete api;
         api = nullptr;
-        return makeError("api.listen", error);
+        return port.error();
     }
-    QString host = listen.left(listen.lastIndexOf(QLatin1Char(':')));
-    apiUrl = QUrl(QStringLiteral("http://%1:%2").arg(host).arg(port));
-    apiAuthority = QStringLiteral("%1:%2").arg(host).arg(port);
-    QSaveFile addr(DataDir::apiAddressPath(dataDir));
+    const QString host = listen.left(listen.lastIndexOf(QLatin1Char(':')));
+    apiUrl = QUrl(QStringLiteral("http://%1:%2").arg(host).arg(*port));
+    authority = QStringLiteral("%1:%2").arg(host).arg(*port);
+    return {};
+}
+
+Result<void> Engine::Private::prepareModules()
+{
+    for (const auto &m : modules)
+        if (auto r = m->prepare(*this); !r)
+            return r;
+    return {};
+}
+
+void Engine::Private::startThreadsAndModules()
+{
+    // The API serves last: every route's service exists by then.
+    if (api) {
+        threads.append(new WorkerThread("shivx-api", api));
+        apiOnThread = true;
+    }
+    for (QThread *t : std::as_const(threads))
+        t->start();
+    QMetaObject::invokeMethod(historyWriter, &HistoryWriter::start, Qt::QueuedConnection);
+    for (const auto &m : modules)
+        m->start(*this);
+    QMetaObject::invokeMethod(readinessMonitor, &ReadinessMonitor::start, Qt::QueuedConnection);
+}
+
+void Engine::Private::publishApiAddress()
+{
+    QSaveFile addr(DataDir::apiAddressPath(resolvedDataDir));
     if (addr.open(QIODevice::WriteOnly)) {
         addr.write(apiUrl.toString().toUtf8() + '\n');
         addr.commit();
     }
-    return {};
-}
-
-void Engine::Private::createHealthServices()
-{
-    const Config &config = options.config;
-    sampler = new HostSampler(config.sampleIntervalMs, config.ignoreFsTypes, clock);
-    monitor = new TargetMonitor(clock);
-    breakers->setAuditSink(audit);
-    monitor->setBreakers(breakers.get());
-    HealthAggregator::Heartbeats beats;
-    HostSampler *hostSampler = sampler;
-    TargetMonitor *targetMonitor = monitor;
-    beats.sampler = [hostSampler] { return hostSampler->lastSampleMs(); };
-    beats.probes = [targetMonitor] { return targetMonitor->lastHeartbeatMs(); };
-    aggregator = new HealthAggregator(config, &status, beats, clock);
-    writer = new HistoryWriter(q->databasePath(), config.retention, &status, clock);
-    DegradationController *controller = degradation;
-    aggregator->addReadinessCheck([controller] {
-        // EMERGENCY sheds traffic through readiness; liveness never looks at degradation.
-        const auto s = controller->snapshotPtr();
-        const bool ok = s->level != DegradationLevel::Emergency;
-        return ReadinessCheck { QStringLiteral("degradation"), ok,
-            QStringLiteral("%1: %2").arg(toString(s->level), s->reason) };
-    });
-}
-
-void Engine::Private::connectServices()
-{
-    QObject::connect(sampler, &HostSampler::sampled, aggregator, &HealthAggregator::onHostSample);
-    QObject::connect(
-        monitor, &TargetMonitor::targetsUpdated, aggregator, &HealthAggregator::onTargets);
-    QObject::connect(monitor, &TargetMonitor::targetTransitioned, q,
-        [this](const QString &name, TargetState from, TargetState to, const QString &reason) {
-            qCInfo(lcEngine).noquote()
-                << "target" << name << toString(from) << "->" << toString(to)
-                << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason));
-            if (audit)
-                audit->record({ AuditStreams::resilience(), QStringLiteral("engine"),
-                    QStringLiteral("target.transition"),
-                    { { QStringLiteral("target"), name },
-                        { QStringLiteral("from"), toString(from) },
-                        { QStringLiteral("to"), toString(to) },
-                        { QStringLiteral("reason"), reason } },
-                    clock->nowMs() });
-        });
-    QObject::connect(
-        aggregator, &HealthAggregator::readinessChanged, q, [this](const Readiness &r) {
-            QStringList failing;
-            for (const ReadinessCheck &c : r.checks)
-                if (!c.ok)
-                    failing.append(c.name);
-            const QString key = r.ready ? QStringLiteral("ready") : failing.join(QLatin1Char(','));
-            if (!audit || key == lastReadiness)
-                return;
-            lastReadiness = key;
-            audit->record({ AuditStreams::resilience(), QStringLiteral("engine"),
-                QStringLiteral("readiness.changed"),
-                { { QStringLiteral("state"),
-                      r.ready ? QStringLiteral("ready") : QStringLiteral("not_ready") },
-                    { QStringLiteral("failing"), failing.join(QLatin1Char(',')) } },
-                clock->nowMs() });
-        });
-    QObject::connect(
-        monitor, &TargetMonitor::targetsUpdated, supervisor, &ProcessSupervisor::onTargetsUpdated);
-    QObject::connect(
-        supervisor, &ProcessSupervisor::targetResetRequested, monitor, &TargetMonitor::resetTarget);
-    QObject::connect(
-        supervisor, &ProcessSupervisor::processesChanged, q, &Engine::processesChanged);
-    QObject::connect(supervisor, &ProcessSupervisor::logLines, q, &Engine::processLogLines);
-    QObject::connect(supervisor, &ProcessSupervisor::eventOccurred, q, &Engine::processEvent);
-    QObject::connect(aggregator, &HealthAggregator::historyPoints, writer, &HistoryWriter::record);
-    QObject::connect(aggregator, &HealthAggregator::hostSampled, q, &Engine::hostSampled);
-    QObject::connect(aggregator, &HealthAggregator::targetsChanged, q, &Engine::targetsChanged);
-    QObject::connect(aggregator, &HealthAggregator::healthChanged, q, &Engine::healthChanged);
-    QObject::connect(aggregator, &HealthAggregator::readinessChanged, q, &Engine::readinessChanged);
-    QObject::connect(aggregator, &HealthAggregator::healthChanged, degradation,
-        &DegradationController::onHealth);
-    QObject::connect(
-        degradation, &DegradationController::historyPoints, writer, &HistoryWriter::record);
-    QObject::connect(
-        degradation, &DegradationController::snapshotChanged, q, &Engine::degradationChanged);
-    // The engine enforces the features it owns: its background work is history maintenance.
-    HistoryWriter *historyWriter = writer;
-    QObject::connect(degradation, &DegradationController::snapshotChanged, historyWriter,
-        [historyWriter](const DegradationSnapshot &s) {
-            historyWriter->setMaintenancePaused(
-                !s.feature(QStringLiteral("background_tasks")).enabled);
-        });
-}
-
-void Engine::Private::startServiceThreads(const QList<TargetSpec> &targets)
-{
-    auto *core = new WorkerThread("shivx-core", aggregator);
-    core->adopt(degradation);
-    threads = { new WorkerThread("shivx-storage", writer), core,
-        new WorkerThread("shivx-sampler", sampler), new WorkerThread("shivx-probes", monitor),
-        new WorkerThread("shivx-supervisor", supervisor) };
-    if (api)
-        threads.append(new WorkerThread("shivx-api", api));
-    for (QThread *t : std::as_const(threads))
-        t->start();
-
-    QMetaObject::invokeMethod(writer, &HistoryWriter::start, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(aggregator, &HealthAggregator::start, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(degradation, &DegradationController::start, Qt::QueuedConnection);
-    const bool pauseMaintenance
-        = !degradation->snapshot().feature(QStringLiteral("background_tasks")).enabled;
-    HistoryWriter *historyWriter = writer;
-    QMetaObject::invokeMethod(
-        historyWriter,
-        [historyWriter, pauseMaintenance] {
-            historyWriter->setMaintenancePaused(pauseMaintenance);
-        },
-        Qt::QueuedConnection);
-    QMetaObject::invokeMethod(sampler, &HostSampler::start, Qt::QueuedConnection);
-    TargetMonitor *targetMonitor = monitor;
-    ProcessSupervisor *processSupervisor = supervisor;
-    // Blocking: once start() returns, every target and its breaker is visible to the API, so
-    // the first request after "listening on" already sees them.
-    QMetaObject::invokeMethod(
-        targetMonitor, [targetMonitor, targets] { targetMonitor->setTargets(targets); },
-        Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(
-        targetMonitor,
-        [targetMonitor, processSupervisor] {
-            targetMonitor->start();
-            // After setTargets, so that the startup grace the supervisor asks for finds its target.
-            QMetaObject::invokeMethod(
-                processSupervisor, &ProcessSupervisor::start, Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
 }
 
 } // namespace Shivx

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QVariantList>
 
 #include <optional>
 #include <utility>
@@ -9,11 +10,14 @@
 namespace Shivx {
 
 // An error that crosses a function boundary: a stable machine code ("config.unknown_key")
-// for logs and tests, and a human message that names what was wrong and where.
+// for logs, tests and callers that branch on it, and a human message in English that names
+// what was wrong and where. `args` are the values the message names, in order, so that the
+// console can word the code in the operator's language (ui/widgets/enginewording.h).
 struct Error
 {
     QString code;
     QString message;
+    QVariantList args;
 
     QString toString() const
     {
@@ -69,9 +73,9 @@ private:
     std::optional<Error> m_error;
 };
 
-inline Error makeError(const char *code, const QString &message)
+inline Error makeError(const char *code, const QString &message, QVariantList args = {})
 {
-    return Error { QString::fromLatin1(code), message };
+    return Error { QString::fromLatin1(code), message, std::move(args) };
 }
 
 } // namespace Shivx

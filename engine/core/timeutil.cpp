@@ -37,7 +37,10 @@ Result<qint64> parseDurationMs(const QString &text)
             factor = 3'600'000;
         else if (unit == QLatin1String("d"))
             factor = 86'400'000;
-        total += n * factor;
+        // Each part fits (n <= 1e9, factor <= 8.64e7); a long sum of them may not.
+        if (__builtin_add_overflow(total, n * factor, &total))
+            return makeError(
+                "duration.range", QStringLiteral("duration \"%1\" is too large").arg(text));
         pos = m.capturedEnd();
     }
     if (pos != trimmed.size()) {

@@ -1,8 +1,9 @@
 #include "degradation/degradationapi.h"
 
+#include "api/apibody.h"
 #include "core/clock.h"
 #include "core/timeutil.h"
-#include "degradation/degradationcontroller.h"
+#include "degradation/degradationservice.h"
 #include "telemetry/prometheusexposition.h"
 
 #include <QJsonDocument>
@@ -26,96 +27,53 @@ ApiReply badRequest(const QString &message)
     return ApiReply::error(400, QStringLiteral("bad_request"), message);
 }
 
-// The body of a POST as a JSON object; an empty body is an empty object.
-std::optional<QJsonObject> bodyObject(const ApiRequest &req, ApiReply *error)
+ApiReply pin(DegradationService *service, Clock *clock, const ApiRequest &req)
 {
-    if (req.body.trimmed().isEmpty())
-        return QJsonObject();
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(req.body, &pe);
-    if (!doc.isObject()) {
-        *error = badRequest(
-            QStringLiteral("body: expected a JSON object (%1)")
-                .arg(doc.isNull() ? pe.errorString() : QStringLiteral("got another JSON value")));
-        return std::nullopt;
-    }
-    return doc.object();
-}
-
-std::optional<QString> stringField(
-    const QJsonObject &o, const char *name, bool required, ApiReply *error)
-{
-    const QJsonValue v = o.value(QLatin1String(name));
-    if (v.isUndefined() || v.isNull()) {
-        if (required) {
-            *error = badRequest(QStringLiteral("%1: required").arg(QLatin1String(name)));
-            return std::nullopt;
-        }
-        return QString();
-    }
-    if (!v.isString()) {
-        *error = badRequest(QStringLiteral("%1: expected a string").arg(QLatin1String(name)));
-        return std::nullopt;
-    }
-    return v.toString();
-}
-
-ApiReply pin(DegradationController *controller, Clock *clock, const ApiRequest &req)
-{
-    ApiReply error;
-    const auto body = bodyObject(req, &error);
+    const auto body = ApiBody::object(req,
+        { QStringLiteral("level"), QStringLiteral("reason"), QStringLiteral("for"),
+            QStringLiteral("actor") });
     if (!body)
-        return error;
-    static const QStringList known = { QStringLiteral("level"), QStringLiteral("reason"),
-        QStringLiteral("for"), QStringLiteral("actor") };
-    for (auto it = body->begin(); it != body->end(); ++it)
-        if (!known.contains(it.key()))
-            return badRequest(QStringLiteral("%1: unknown field (known: actor, for, level, reason)")
-                                  .arg(it.key().left(64)));
-    const auto levelText = stringField(*body, "level", true, &error);
+        return ApiBody::badRequest(body.error());
+    const auto levelText = ApiBody::string(*body, "level", true);
     if (!levelText)
-        return error;
+        return ApiBody::badRequest(levelText.error());
     const auto level = parseDegradationLevel(*levelText);
     if (!level)
         return badRequest(QStringLiteral(
             "level: \"%1\" is not a level (NORMAL, LEVEL_1, LEVEL_2, LEVEL_3, EMERGENCY)")
                               .arg(levelText->left(64)));
-    const auto reason = stringField(*body, "reason", true, &error);
+    const auto reason = ApiBody::string(*body, "reason", true);
     if (!reason)
-        return error;
-    const auto forText = stringField(*body, "for", true, &error);
+        return ApiBody::badRequest(reason.error());
+    const auto forText = ApiBody::string(*body, "for", true);
     if (!forText)
-        return error;
+        return ApiBody::badRequest(forText.error());
     const auto duration = TimeUtil::parseDurationMs(*forText);
     if (!duration)
         return badRequest(QStringLiteral("for: %1").arg(duration.error().message));
-    const auto actor = stringField(*body, "actor", false, &error);
+    const auto actor = ApiBody::actor(*body);
     if (!actor)
-        return error;
-    const auto r = controller->pin(
-        *level, *reason, *duration, actor->isEmpty() ? QStringLiteral("api") : *actor);
+        return ApiBody::badRequest(actor.error());
+    const auto r = service->pin(*level, *reason, *duration, *actor);
     if (!r)
         return badRequest(r.error().message);
     return ApiReply::json(200, stateJson(*r, clock->nowMs()));
 }
 
-ApiReply release(DegradationController *controller, Clock *clock, const ApiRequest &req)
+ApiReply release(DegradationService *service, Clock *clock, const ApiRequest &req)
 {
-    ApiReply error;
-    const auto body = bodyObject(req, &error);
+    const auto body = ApiBody::object(req, { QStringLiteral("actor") });
     if (!body)
-        return error;
-    for (auto it = body->begin(); it != body->end(); ++it)
-        if (it.key() != QLatin1String("actor"))
-            return badRequest(
-                QStringLiteral("%1: unknown field (known: actor)").arg(it.key().left(64)));
-    const auto actor = stringField(*body, "actor", false, &error);
+        return ApiBody::badRequest(body.error());
+    const auto actor = ApiBody::actor(*body);
     if (!actor)
-        return error;
-    bool released = false;
-    const DegradationSnapshot s
-        = controller->release(actor->isEmpty() ? QStringLiteral("api") : *actor, &released);
-    QJsonObject o = stateJson(s, clock->nowMs());
+        return ApiBody::badRequest(actor.error());
+    const auto r = service->release(*actor);
+    // Nothing pinned is not a failure of the request: the answer says so and shows the state.
+    const bool released = r.ok();
+    if (!released && r.error().code != QLatin1String("degradation.not_pinned"))
+        return badRequest(r.error().message);
+    QJsonObject o = stateJson(released ? *r : service->snapshot(), clock->nowMs());
     o.insert(QStringLiteral("released"), released);
     return ApiReply::json(200, o);
 }
@@ -163,21 +121,21 @@ QJsonObject featuresJson(const DegradationSnapshot &s)
         { QStringLiteral("features"), features } };
 }
 
-QList<ApiRoute> routes(DegradationController *controller, Clock *clock)
+QList<ApiRoute> routes(DegradationService *service, Clock *clock)
 {
     clock = clock ? clock : Clock::system();
     QList<ApiRoute> r;
     r.append(ApiRoute { QStringLiteral("/api/degradation"), false, { "GET" }, false,
-        [controller, clock](const ApiRequest &) {
-            return ApiReply::json(200, stateJson(*controller->snapshotPtr(), clock->nowMs()));
+        [service, clock](const ApiRequest &) {
+            return ApiReply::json(200, stateJson(*service->snapshotPtr(), clock->nowMs()));
         } });
     r.append(ApiRoute {
-        QStringLiteral("/api/features"), false, { "GET" }, false, [controller](const ApiRequest &) {
-            return ApiReply::json(200, featuresJson(*controller->snapshotPtr()));
+        QStringLiteral("/api/features"), false, { "GET" }, false, [service](const ApiRequest &) {
+            return ApiReply::json(200, featuresJson(*service->snapshotPtr()));
         } });
-    r.append(ApiRoute { QStringLiteral("/api/features/"), true, { "GET" }, false,
-        [controller](const ApiRequest &req) {
-            const auto s = controller->snapshotPtr();
+    r.append(ApiRoute {
+        QStringLiteral("/api/features/"), true, { "GET" }, false, [service](const ApiRequest &req) {
+            const auto s = service->snapshotPtr();
             for (const FeatureState &f : s->features) {
                 if (f.name == req.pathTail) {
                     QJsonObject o = featureJson(f);
@@ -191,9 +149,9 @@ QList<ApiRoute> routes(DegradationController *controller, Clock *clock)
                     .arg(req.pathTail.left(64)));
         } });
     r.append(ApiRoute { QStringLiteral("/api/degradation/pin"), false, { "POST" }, true,
-        [controller, clock](const ApiRequest &req) { return pin(controller, clock, req); } });
+        [service, clock](const ApiRequest &req) { return pin(service, clock, req); } });
     r.append(ApiRoute { QStringLiteral("/api/degradation/release"), false, { "POST" }, true,
-        [controller, clock](const ApiRequest &req) { return release(controller, clock, req); } });
+        [service, clock](const ApiRequest &req) { return release(service, clock, req); } });
     return r;
 }
 

@@ -10,15 +10,15 @@
 namespace Shivx {
 
 class Clock;
-class DegradationController;
+class DegradationService;
 
 namespace DegradationApi {
 
 // The endpoints of docs/http-api.md: GET /api/degradation, GET /api/features,
 // GET /api/features/NAME, POST /api/degradation/pin, POST /api/degradation/release.
-// Handlers run on the API thread and touch only the controller's thread-safe methods.
-// `controller` must outlive the API.
-QList<ApiRoute> routes(DegradationController *controller, Clock *clock);
+// Handlers run on the API thread and call only the service's thread-safe methods; the
+// service must outlive the API.
+QList<ApiRoute> routes(DegradationService *service, Clock *clock);
 
 QJsonObject stateJson(const DegradationSnapshot &s, qint64 nowMs);
 QJsonObject featuresJson(const DegradationSnapshot &s);

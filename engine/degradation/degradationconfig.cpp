@@ -201,7 +201,7 @@ void readDegradationConfig(ConfigReader &r, const YAML::Node &degradation,
             return;
         if (const YAML::Node t = degradation["thresholds"]; t.IsDefined() && !t.IsNull())
             readThresholds(r, t, out);
-        r.duration(degradation, p, "recovery_hold", &out->recoveryHoldMs, 0);
+        r.timerDuration(degradation, p, "recovery_hold", &out->recoveryHoldMs, 0);
         r.duration(degradation, p, "max_pin", &out->maxPinMs, 60'000);
     }
     if (!r.failed() && features.IsDefined() && !features.IsNull())

@@ -134,7 +134,8 @@ Result<DegradationSnapshot> DegradationController::pin(
         return makeError("degradation.bad_duration",
             QStringLiteral("for: %1 is outside 1s .. %2 (degradation.max_pin)")
                 .arg(TimeUtil::formatDurationMs(qMax<qint64>(durationMs, 0)),
-                    TimeUtil::formatDurationMs(m_config.maxPinMs)));
+                    TimeUtil::formatDurationMs(m_config.maxPinMs)),
+            { durationMs, m_config.maxPinMs });
     const QString who = actor.trimmed().isEmpty() ? QStringLiteral("api") : actor.trimmed();
 
     std::optional<DegradationTransition> t;

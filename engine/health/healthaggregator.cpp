@@ -11,7 +11,7 @@ Q_LOGGING_CATEGORY(lcHealth, "shivx.health")
 
 namespace Shivx {
 
-HealthAggregator::HealthAggregator(const Config &config, EngineStatus *status,
+HealthAggregator::HealthAggregator(const HealthConfig &config, EngineStatus *status,
     Heartbeats heartbeats, Clock *clock, QObject *parent)
     : QObject(parent)
     , m_config(config)
@@ -47,17 +47,7 @@ Readiness HealthAggregator::currentReadiness() const
     in.nowMs = m_clock->nowMs();
     in.stallMs = m_config.watchdogStallMs;
     in.targets = m_status->targets();
-    Readiness r = evaluateReadiness(in);
-    for (const auto &check : m_extraChecks) {
-        r.checks.append(check());
-        r.ready = r.ready && r.checks.constLast().ok;
-    }
-    return r;
-}
-
-void HealthAggregator::addReadinessCheck(std::function<ReadinessCheck()> check)
-{
-    m_extraChecks.append(std::move(check));
+    return evaluateReadiness(in);
 }
 
 QList<StalledComponent> HealthAggregator::stalledComponents(qint64 nowMs) const
@@ -81,7 +71,6 @@ QList<StalledComponent> HealthAggregator::stalledComponents(qint64 nowMs) const
 void HealthAggregator::tick()
 {
     const qint64 now = m_clock->nowMs();
-    m_status->coreHeartbeatMs.store(now);
     // A stalled sampler sends no samples, so the score is also recomputed here; otherwise
     // the watchdog's finding would never reach the score.
     // Before the first sample there is nothing to score: a score then would claim a health
@@ -90,19 +79,6 @@ void HealthAggregator::tick()
     if (now - m_host.timestampMs > m_config.sampleIntervalMs * 2
         && (!noSampleYet || !stalledComponents(now).isEmpty()))
         rescore();
-
-    const Readiness r = currentReadiness();
-    bool changed = !m_haveReadiness || r.ready != m_lastReadiness.ready
-        || r.checks.size() != m_lastReadiness.checks.size();
-    for (int i = 0; !changed && i < r.checks.size(); ++i)
-        changed = r.checks.at(i).ok != m_lastReadiness.checks.at(i).ok;
-    if (changed) {
-        if (m_haveReadiness)
-            qCInfo(lcHealth) << "readiness changed:" << (r.ready ? "ready" : "not ready");
-        m_lastReadiness = r;
-        m_haveReadiness = true;
-        Q_EMIT readinessChanged(r);
-    }
 }
 
 void HealthAggregator::rescore()

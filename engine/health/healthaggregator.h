@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/config.h"
+#include "health/healthconfig.h"
 #include "health/healthreport.h"
 #include "health/healthscore.h"
 #include "health/hostsample.h"
@@ -20,8 +20,9 @@ class Clock;
 class EngineStatus;
 
 // Lives on the engine's core thread. Combines host samples and target states into the
-// health score and readiness, runs the watchdog over the other threads' heartbeats,
-// publishes everything into EngineStatus and turns it into history points.
+// health score, runs the watchdog over the other threads' heartbeats, publishes everything
+// into EngineStatus and turns it into history points. Its readiness checks join the engine's
+// (ModuleHost::addReadinessChecks), which the core evaluates and publishes.
 class HealthAggregator : public QObject
 {
     Q_OBJECT
@@ -32,14 +33,12 @@ public:
         std::function<qint64()> probes; // epoch ms of the probe thread's last heartbeat
     };
 
-    HealthAggregator(const Config &config, EngineStatus *status, Heartbeats heartbeats,
+    HealthAggregator(const HealthConfig &config, EngineStatus *status, Heartbeats heartbeats,
         Clock *clock, QObject *parent = nullptr);
 
-    // Readiness from the shared status and heartbeats, as of now. Thread-safe.
+    // Health's readiness checks (storage, sampler, probes, critical targets) from the shared
+    // status and heartbeats, as of now. Thread-safe.
     Readiness currentReadiness() const;
-    // Adds a check owned by another service (e.g. "degradation"), evaluated with the others.
-    // `check` must be thread-safe. Call before the aggregator is moved to its thread.
-    void addReadinessCheck(std::function<ReadinessCheck()> check);
 
 public Q_SLOTS:
     void start();
@@ -52,7 +51,6 @@ Q_SIGNALS:
     void hostSampled(const Shivx::HostSample &sample);
     void targetsChanged(const QList<Shivx::TargetStatus> &targets);
     void healthChanged(const Shivx::HealthReport &report);
-    void readinessChanged(const Shivx::Readiness &readiness);
     void historyPoints(const QList<Shivx::SamplePoint> &points);
 
 private:
@@ -60,18 +58,15 @@ private:
     void rescore();
     QList<StalledComponent> stalledComponents(qint64 nowMs) const;
 
-    Config m_config;
+    const HealthConfig m_config;
     HealthScore m_score;
     EngineStatus *m_status;
     Heartbeats m_heartbeats;
-    QList<std::function<ReadinessCheck()>> m_extraChecks;
     Clock *m_clock;
     QTimer *m_timer = nullptr;
     HostSample m_host;
     QList<TargetStatus> m_targets;
     QHash<QString, qint64> m_recordedCheckMs;
-    Readiness m_lastReadiness;
-    bool m_haveReadiness = false;
 };
 
 } // namespace Shivx

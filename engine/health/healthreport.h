@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/readinessreport.h"
+
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -35,21 +37,6 @@ struct HealthReport
     }
 };
 
-// Readiness: each named check passes or fails with a reason.
-struct ReadinessCheck
-{
-    QString name; // "storage", "sampler", "target:web"
-    bool ok = false;
-    QString detail;
-};
-
-struct Readiness
-{
-    bool ready = false;
-    QList<ReadinessCheck> checks;
-};
-
 } // namespace Shivx
 
 Q_DECLARE_METATYPE(Shivx::HealthReport)
-Q_DECLARE_METATYPE(Shivx::Readiness)

@@ -105,9 +105,9 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
         score = m_config.criticalDownCap;
     }
     r.score = std::round(score * 10.0) / 10.0;
-    r.state = r.score >= 80 ? HealthState::Healthy
-        : r.score >= 50     ? HealthState::Degraded
-                            : HealthState::Critical;
+    r.state = r.score >= HealthyMin ? HealthState::Healthy
+        : r.score >= DegradedMin    ? HealthState::Degraded
+                                    : HealthState::Critical;
     return r;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/config.h"
+#include "health/healthconfig.h"
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
@@ -19,6 +19,10 @@ struct StalledComponent
 class HealthScore
 {
 public:
+    // The score's states: HEALTHY from HealthyMin, DEGRADED from DegradedMin, else CRITICAL.
+    static constexpr double HealthyMin = 80;
+    static constexpr double DegradedMin = 50;
+
     explicit HealthScore(ScoreConfig config = {})
         : m_config(config)
     {

@@ -90,8 +90,8 @@ Result<BreakerSnapshot> BreakerRegistry::force(
 {
     const std::shared_ptr<CircuitBreaker> breaker = find(name);
     if (!breaker)
-        return makeError(
-            "breaker.not_found", QStringLiteral("no circuit breaker named \"%1\"").arg(name));
+        return makeError("breaker.not_found",
+            QStringLiteral("no circuit breaker named \"%1\"").arg(name), { name });
     const BreakerSnapshot before = breaker->snapshot();
     breaker->force(force);
     qCInfo(lcBreaker).noquote() << "breaker" << name << "forced" << toString(force) << "by"

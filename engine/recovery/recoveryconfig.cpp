@@ -3,11 +3,11 @@
 #include "core/configreader.h"
 #include "health/target.h"
 
-namespace Shivx::RecoveryConfig {
+namespace Shivx::Internal {
 
 namespace {
 
-using Reader = Internal::ConfigReader;
+using Reader = ConfigReader;
 
 void readBreaker(Reader &r, const YAML::Node &n, const QString &path, BreakerConfig *b)
 {
@@ -19,7 +19,7 @@ void readBreaker(Reader &r, const YAML::Node &n, const QString &path, BreakerCon
     r.integer(n, path, "failure_threshold", &b->failureThreshold, 1, 1000);
     r.integer(n, path, "failure_rate", &b->failureRatePercent, 0, 100);
     r.integer(n, path, "window", &b->windowSize, 1, BreakerConfig::MaxWindowSize);
-    r.duration(n, path, "recovery_timeout", &b->recoveryTimeoutMs, 100);
+    r.timerDuration(n, path, "recovery_timeout", &b->recoveryTimeoutMs, 100);
     r.integer(n, path, "half_open_calls", &b->halfOpenMaxCalls, 1, 100);
 }
 
@@ -31,9 +31,9 @@ void readRetry(Reader &r, const YAML::Node &n, const QString &path, RetryConfig 
                 QStringLiteral("jitter") }))
         return;
     r.integer(n, path, "max_attempts", &c->maxAttempts, 1, 100);
-    r.duration(n, path, "initial_delay", &c->initialDelayMs, 0);
+    r.timerDuration(n, path, "initial_delay", &c->initialDelayMs, 0);
     r.number(n, path, "multiplier", &c->multiplier, 1, 100);
-    r.duration(n, path, "max_delay", &c->maxDelayMs, 0);
+    r.timerDuration(n, path, "max_delay", &c->maxDelayMs, 0);
     r.number(n, path, "jitter", &c->jitter, 0, 1);
     if (!r.failed() && c->maxDelayMs < c->initialDelayMs)
         r.fail(n["max_delay"].IsDefined() ? n["max_delay"] : n,
@@ -49,20 +49,20 @@ bool present(const YAML::Node &n)
 
 } // namespace
 
-void readSection(Reader &r, const YAML::Node &node, RecoveryDefaults *out)
+void readRecoverySection(Reader &r, const YAML::Node &node, RecoveryDefaults *out)
 {
     const QString path = QStringLiteral("recovery");
     if (!r.checkKeys(node, path,
             { QStringLiteral("timeout"), QStringLiteral("breaker"), QStringLiteral("retry") }))
         return;
-    r.duration(node, path, "timeout", &out->timeoutMs, 10);
+    r.timerDuration(node, path, "timeout", &out->timeoutMs, 10);
     if (const YAML::Node b = node["breaker"]; !r.failed() && present(b))
         readBreaker(r, b, path + QStringLiteral(".breaker"), &out->breaker);
     if (const YAML::Node c = node["retry"]; !r.failed() && present(c))
         readRetry(r, c, path + QStringLiteral(".retry"), &out->retry);
 }
 
-void readTarget(Reader &r, const YAML::Node &targetNode, const QString &path,
+void readRecoveryTarget(Reader &r, const YAML::Node &targetNode, const QString &path,
     const RecoveryDefaults &defaults, TargetSpec *target)
 {
     target->breaker = defaults.breaker;
@@ -75,4 +75,4 @@ void readTarget(Reader &r, const YAML::Node &targetNode, const QString &path,
         readRetry(r, c, path + QStringLiteral(".retry"), &target->retry);
 }
 
-} // namespace Shivx::RecoveryConfig
+} // namespace Shivx::Internal

@@ -79,15 +79,15 @@ void readSupervise(ConfigReader &r, const YAML::Node &n, const QString &path, Re
         const QString bp = path + QStringLiteral(".backoff");
         if (r.checkKeys(b, bp, { QStringLiteral("initial"), QStringLiteral("max") })) {
             // 0s is allowed: restart at once, leaving the crash-loop limit as the only brake.
-            r.duration(b, bp, "initial", &s->backoffInitialMs, 0);
-            r.duration(b, bp, "max", &s->backoffMaxMs, 0);
+            r.timerDuration(b, bp, "initial", &s->backoffInitialMs, 0);
+            r.timerDuration(b, bp, "max", &s->backoffMaxMs, 0);
             if (!r.failed() && s->backoffMaxMs < s->backoffInitialMs)
                 r.fail(b["max"].IsDefined() ? b["max"] : b, bp + QStringLiteral(".max"),
                     QStringLiteral("must not be below initial (%1)")
                         .arg(TimeUtil::formatDurationMs(s->backoffInitialMs)));
         }
     }
-    r.duration(n, path, "stop_timeout", &s->stopTimeoutMs, 10);
+    r.timerDuration(n, path, "stop_timeout", &s->stopTimeoutMs, 10);
     if (const YAML::Node l = n["log"]; !r.failed() && l.IsDefined() && !l.IsNull()) {
         const QString lp = path + QStringLiteral(".log");
         if (r.checkKeys(l, lp, { QStringLiteral("max_size"), QStringLiteral("files") })) {
@@ -108,7 +108,7 @@ void readRestartCommand(ConfigReader &r, const YAML::Node &n, const QString &pat
                        QStringLiteral("timeout") })) {
         r.string(n, path, "command", &s->restartCommand);
         r.stringList(n, path, "args", &s->restartArgs);
-        r.duration(n, path, "timeout", &s->restartTimeoutMs, 10);
+        r.timerDuration(n, path, "timeout", &s->restartTimeoutMs, 10);
     }
     if (!r.failed() && s->restartCommand.isEmpty())
         r.fail(n, path, QStringLiteral("needs a command to run"));
@@ -146,7 +146,7 @@ bool readRecoverySpec(
         readRestartCommand(r, t["restart_command"], path + QStringLiteral(".restart_command"), s);
     }
     r.integer(t, path, "restart_after_failures", &s->restartAfterFailures, 0, 1000);
-    r.duration(t, path, "startup_grace", &s->startupGraceMs, 0);
+    r.timerDuration(t, path, "startup_grace", &s->startupGraceMs, 0);
     if (const YAML::Node c = t["crash_loop"]; !r.failed() && c.IsDefined() && !c.IsNull()) {
         const QString cp = path + QStringLiteral(".crash_loop");
         if (!supervise) {
@@ -158,7 +158,7 @@ bool readRecoverySpec(
                     QStringLiteral("cooldown") })) {
             r.integer(c, cp, "restarts", &s->crashLoopRestarts, 1, 1'000'000);
             r.duration(c, cp, "window", &s->crashLoopWindowMs, 1000);
-            r.duration(c, cp, "cooldown", &s->crashLoopCooldownMs, 1000);
+            r.timerDuration(c, cp, "cooldown", &s->crashLoopCooldownMs, 1000);
         }
     }
     return !r.failed();

@@ -49,6 +49,9 @@ Result<void> checkHeader(const QString &path)
 
 Result<void> migrate(QSqlDatabase &db, const QString &path)
 {
+    if (auto steps = Internal::checkMigrations(Internal::migrations()); !steps)
+        return makeError("database.bad_migrations",
+            QStringLiteral("%1: not opened: %2").arg(path, steps.error().message));
     const int latest = Internal::latestSchemaVersion();
     // The common case, checked without the write lock, so that a reader (shivx history)
     // opening the database never waits for the engine's writer or makes it wait.

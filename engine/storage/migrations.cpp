@@ -1,12 +1,18 @@
 #include "storage/migrations.h"
 
+#include "core/enginemodule.h"
+
+#include <algorithm>
+
 namespace Shivx::Internal {
 
-const QList<Migration> &migrations()
+namespace {
+
+// The core's own steps. Never edit a step that has shipped: databases in the field are
+// already past it. Add a new step instead. See docs/storage.md for what each table holds.
+QList<Migration> coreSteps()
 {
-    // Never edit a step that has shipped: databases in the field are already past it. Add a
-    // new step instead. See docs/storage.md for what each table holds.
-    static const QList<Migration> steps = {
+    return {
         { 1, QStringLiteral("metric history"),
             {
                 QStringLiteral("PRAGMA application_id = %1").arg(ApplicationId),
@@ -43,9 +49,48 @@ const QList<Migration> &migrations()
                                " min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL,"
                                " count INTEGER NOT NULL,"
                                " PRIMARY KEY (series_id, ts)) WITHOUT ROWID"),
-            } },
+            },
+            QStringLiteral("core") },
     };
+}
+
+} // namespace
+
+const QList<Migration> &migrations()
+{
+    static const QList<Migration> steps = [] {
+        QList<Migration> all = coreSteps();
+        for (const EngineModule *m : engineModules())
+            for (Migration step : m->migrations()) {
+                step.module = m->name();
+                all.append(step);
+            }
+        std::stable_sort(all.begin(), all.end(),
+            [](const Migration &a, const Migration &b) { return a.version < b.version; });
+        return all;
+    }();
     return steps;
+}
+
+Result<void> checkMigrations(const QList<Migration> &steps)
+{
+    for (int i = 0; i < steps.size(); ++i) {
+        const Migration &m = steps.at(i);
+        if (m.version == i + 1)
+            continue;
+        if (i > 0 && m.version == steps.at(i - 1).version)
+            return makeError("database.bad_migrations",
+                QStringLiteral("schema version %1 is claimed twice: \"%2\" (%3) and \"%4\" (%5)")
+                    .arg(m.version)
+                    .arg(steps.at(i - 1).name, steps.at(i - 1).module, m.name, m.module));
+        return makeError("database.bad_migrations",
+            QStringLiteral("schema versions must run 1, 2, 3 ... without gaps: version %1 is "
+                           "missing before \"%2\" (%3, version %4)")
+                .arg(i + 1)
+                .arg(m.name, m.module)
+                .arg(m.version));
+    }
+    return {};
 }
 
 int latestSchemaVersion()

@@ -70,7 +70,7 @@ Result<qint64> HistoryStore::Private::seriesId(const QString &name, bool create)
     }
     if (!create)
         return makeError("history.unknown_series",
-            QStringLiteral("%1: no history for series \"%2\"").arg(path, name));
+            QStringLiteral("%1: no history for series \"%2\"").arg(path, name), { name });
     q.prepare(QStringLiteral("INSERT INTO series (name) VALUES (?)"));
     q.addBindValue(name);
     if (!q.exec())

@@ -1,8 +1,6 @@
 #pragma once
 
-#include "health/healthreport.h"
-#include "health/hostsample.h"
-#include "health/target.h"
+#include "core/readinessreport.h"
 
 #include <QByteArray>
 #include <QList>
@@ -30,20 +28,20 @@ private:
     QByteArray m_out;
 };
 
-struct ExpositionInput
+// What the engine's core reports about itself; every module appends its own families
+// (ModuleHost::addMetrics).
+struct CoreMetricsInput
 {
-    HostSample host;
-    QList<TargetStatus> targets;
-    HealthReport health;
-    Readiness readiness;
     qint64 startedAtMs = 0;
+    Readiness readiness;
     quint64 historyPointsWritten = 0;
     quint64 historyWriteErrors = 0;
     quint64 historyPointsDropped = 0;
     QList<QPair<int, quint64>> apiRequestsByCode;
 };
 
-// The engine's metrics, all prefixed shivx_ and in base units (bytes, seconds, ratios).
-QByteArray renderEngineMetrics(const ExpositionInput &in);
+// shivx_build_info, shivx_engine_start_time_seconds, shivx_ready, shivx_readiness_check,
+// shivx_history_* and shivx_api_requests_total; base units, prefixed shivx_.
+QByteArray renderCoreMetrics(const CoreMetricsInput &in);
 
 } // namespace Shivx

@@ -8,6 +8,7 @@
 #include "auditchaincheck.h"
 #include "core/config.h"
 #include "core/engine.h"
+#include "health/healthservice.h"
 #include "testengine.h"
 
 #include <QCryptographicHash>
@@ -86,10 +87,13 @@ private Q_SLOTS:
             // The first readiness comes before the first probe when the machine is busy (no
             // target state yet, so no target check): the target must have been UP before it
             // goes away.
-            QTRY_VERIFY_WITH_TIMEOUT(engine.targets().value(0).state == TargetState::Up, 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                engine.service<HealthService>()->targets().value(0).state == TargetState::Up,
+                20000);
             up.close();
             QTRY_VERIFY_WITH_TIMEOUT(
-                engine.targets().constFirst().state == TargetState::Down, 10000);
+                engine.service<HealthService>()->targets().constFirst().state == TargetState::Down,
+                10000);
             QTRY_VERIFY_WITH_TIMEOUT(!readinessSpy.last().first().value<Readiness>().ready, 10000);
             engine.recordOperatorAction(QStringLiteral("maintenance.started"),
                 { { QStringLiteral("ticket"), QStringLiteral("OPS-1") } },

@@ -128,6 +128,13 @@ private Q_SLOTS:
         QTest::newRow("unknown field")
             << QByteArray(R"({"level":"LEVEL_1","reason":"x","for":"5m","until":"x"})")
             << QStringLiteral("until: unknown field");
+        // One actor rule for every route: cli:USER or console:USER, nothing else.
+        QTest::newRow("actor of another kind")
+            << QByteArray(R"({"level":"LEVEL_1","reason":"x","for":"5m","actor":"test:ci"})")
+            << QStringLiteral("actor: expected \"cli:USER\" or \"console:USER\"");
+        QTest::newRow("actor with a newline")
+            << QByteArray(R"({"level":"LEVEL_1","reason":"x","for":"5m","actor":"cli:a\nb"})")
+            << QStringLiteral("actor: expected");
     }
 
     void badBodiesNameTheField()
@@ -167,12 +174,12 @@ private Q_SLOTS:
 
         const HttpAnswer pinned = httpRequest(
             base.resolved(QUrl(QStringLiteral("/api/degradation/pin"))), "POST",
-            R"({"level":"emergency","reason":"load test","for":"30m","actor":"test:ci"})", token);
+            R"({"level":"emergency","reason":"load test","for":"30m","actor":"cli:ci"})", token);
         QCOMPARE(pinned.status, 200);
         QCOMPARE(
             pinned.json.value(QStringLiteral("level")).toString(), QStringLiteral("EMERGENCY"));
         const QJsonObject o = pinned.json.value(QStringLiteral("override")).toObject();
-        QCOMPARE(o.value(QStringLiteral("actor")).toString(), QStringLiteral("test:ci"));
+        QCOMPARE(o.value(QStringLiteral("actor")).toString(), QStringLiteral("cli:ci"));
         QCOMPARE(o.value(QStringLiteral("reason")).toString(), QStringLiteral("load test"));
         QVERIFY(o.value(QStringLiteral("remaining_seconds")).toDouble() > 1790);
 
@@ -228,7 +235,7 @@ private Q_SLOTS:
 
         const HttpAnswer released
             = httpRequest(base.resolved(QUrl(QStringLiteral("/api/degradation/release"))), "POST",
-                R"({"actor":"test:ci"})", token);
+                R"({"actor":"cli:ci"})", token);
         QCOMPARE(released.status, 200);
         QVERIFY(released.json.value(QStringLiteral("released")).toBool());
         QCOMPARE(released.json.value(QStringLiteral("level")).toString(), QStringLiteral("NORMAL"));

@@ -2,6 +2,9 @@
 // a real SQLite file, real HTTP.
 #include "core/config.h"
 #include "core/engine.h"
+#include "degradation/degradationservice.h"
+#include "health/healthservice.h"
+#include "recovery/recoveryservice.h"
 #include "testengine.h"
 
 #include <QCryptographicHash>
@@ -41,9 +44,13 @@ private Q_SLOTS:
         const int before = threadCount();
         {
             Engine engine(ShivxTest::engineOptions(dir.path(), yaml));
-            QSignalSpy health(&engine, &Engine::healthChanged);
-            QSignalSpy targets(&engine, &Engine::targetsChanged);
-            QSignalSpy samples(&engine, &Engine::hostSampled);
+            // Every capability's facade exists with the engine, before start().
+            auto *healthService = engine.service<HealthService>();
+            auto *recovery = engine.service<RecoveryService>();
+            QVERIFY(healthService && recovery && engine.service<DegradationService>());
+            QSignalSpy health(healthService, &HealthService::healthChanged);
+            QSignalSpy targets(healthService, &HealthService::targetsChanged);
+            QSignalSpy samples(healthService, &HealthService::hostSampled);
             QSignalSpy ready(&engine, &Engine::readinessChanged);
             const auto started = engine.start();
             QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
@@ -51,20 +58,20 @@ private Q_SLOTS:
             QVERIFY(engine.apiUrl().port() > 0);
             // No waiting: a client that connects as soon as start() returns must find every
             // breaker.
-            QCOMPARE(engine.breakers().size(), 1);
-            QCOMPARE(engine.breakers().constFirst().name, QStringLiteral("tcp-up"));
+            QCOMPARE(recovery->breakers().size(), 1);
+            QCOMPARE(recovery->breakers().constFirst().name, QStringLiteral("tcp-up"));
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("shivx.db"))));
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("api-address"))));
 
             QTRY_VERIFY_WITH_TIMEOUT(samples.count() >= 3, 10000);
-            QTRY_VERIFY_WITH_TIMEOUT(!engine.targets().isEmpty()
-                    && engine.targets().constFirst().state == TargetState::Up,
+            QTRY_VERIFY_WITH_TIMEOUT(!healthService->targets().isEmpty()
+                    && healthService->targets().constFirst().state == TargetState::Up,
                 10000);
             QTRY_VERIFY_WITH_TIMEOUT(engine.readiness().ready, 10000);
             QVERIFY(health.count() >= 1);
-            const HealthReport h = engine.health();
+            const HealthReport h = healthService->health();
             QVERIFY(h.score > 0 && h.score <= 100);
-            const HostSample s = engine.lastHostSample();
+            const HostSample s = healthService->lastHostSample();
             QVERIFY(s.memTotalBytes > 0);
             QVERIFY(s.processThreads >= 5);
             QVERIFY(!s.mounts.isEmpty());
@@ -72,9 +79,9 @@ private Q_SLOTS:
             // The critical target goes away: DOWN after its failure threshold, and not ready.
             up.close();
             QTRY_VERIFY_WITH_TIMEOUT(
-                engine.targets().constFirst().state == TargetState::Down, 10000);
+                healthService->targets().constFirst().state == TargetState::Down, 10000);
             QTRY_VERIFY_WITH_TIMEOUT(!engine.readiness().ready, 5000);
-            QTRY_VERIFY_WITH_TIMEOUT(engine.health().score <= 49, 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(healthService->health().score <= 49, 5000);
             QVERIFY(!ready.isEmpty());
             engine.stop();
             QVERIFY(engine.state() == EngineState::Stopped);

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/engine.h"
 #include "degradation/degradationpage.h"
+#include "degradation/degradationservice.h"
 #include "degradation/featurematrixmodel.h"
 #include "degradation/levelhistory.h"
 #include "overview/overviewpage.h"
@@ -96,11 +97,11 @@ private Q_SLOTS:
         QVERIFY(engine);
         MainWindow window(engine.get());
         window.resize(1280, 800);
-        window.showPage(MainWindow::DegradationPageIndex);
+        window.showPage(window.pageIndex(QStringLiteral("degradation")));
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        DegradationPage *page = window.degradationPage();
-        QCOMPARE(window.currentPage(), int(MainWindow::DegradationPageIndex));
+        DegradationPage *page = window.page<Ui::DegradationPage>();
+        QCOMPARE(window.currentPage(), int(window.pageIndex(QStringLiteral("degradation"))));
 
         auto *title = page->findChild<QLabel *>(QStringLiteral("bannerTitle"));
         auto *detail = page->findChild<QLabel *>(QStringLiteral("bannerDetail"));
@@ -111,8 +112,8 @@ private Q_SLOTS:
         auto *release = page->findChild<QPushButton *>(QStringLiteral("releaseButton"));
         auto *status = page->findChild<QLabel *>(QStringLiteral("actionStatus"));
         auto *timeline = page->findChild<QTableWidget *>(QStringLiteral("timelineTable"));
-        auto *overviewLevel
-            = window.overviewPage()->findChild<QLabel *>(QStringLiteral("degradationLabel"));
+        auto *overviewLevel = window.page<Ui::OverviewPage>()->findChild<QLabel *>(
+            QStringLiteral("degradationLabel"));
         QVERIFY(title && detail && banner && levelCombo && reason && pin && release && status
             && timeline && overviewLevel);
 
@@ -123,7 +124,8 @@ private Q_SLOTS:
         QVERIFY(overviewLevel->text().startsWith(QStringLiteral("Degradation: Normal")));
         QVERIFY(!release->isEnabled());
         FeatureMatrixModel *matrix = page->matrixModel();
-        QCOMPARE(matrix->rowCount(), engine->config().degradation.features.rules().size());
+        QCOMPARE(matrix->rowCount(),
+            engine->config().section<DegradationConfig>().features.rules().size());
         auto currentColumns = [matrix] {
             QList<int> cols;
             for (int c = 0; c < matrix->columnCount(); ++c)
@@ -137,15 +139,17 @@ private Q_SLOTS:
         // No reason: refused, nothing pinned.
         levelCombo->setCurrentIndex(levelValue(L::Level2));
         QTest::mouseClick(pin, Qt::LeftButton);
-        QVERIFY(!engine->degradation().pin.active);
+        QVERIFY(!engine->service<DegradationService>()->snapshot().pin.active);
         QVERIFY(status->text().contains(QStringLiteral("reason")));
 
         // LEVEL_2 through the controls.
         reason->setText(QStringLiteral("failover drill"));
         QTest::mouseClick(pin, Qt::LeftButton);
-        QVERIFY(engine->degradation().level == L::Level2);
-        QCOMPARE(engine->degradation().pin.reason, QStringLiteral("failover drill"));
-        QVERIFY(engine->degradation().pin.actor.startsWith(QStringLiteral("console:")));
+        QVERIFY(engine->service<DegradationService>()->snapshot().level == L::Level2);
+        QCOMPARE(engine->service<DegradationService>()->snapshot().pin.reason,
+            QStringLiteral("failover drill"));
+        QVERIFY(engine->service<DegradationService>()->snapshot().pin.actor.startsWith(
+            QStringLiteral("console:")));
         QCOMPARE(title->text(), QStringLiteral("Level 2 (pinned)"));
         QCOMPARE(banner->palette().color(QPalette::Window),
             Ui::StatusColors::forDegradationLevel(L::Level2));
@@ -169,12 +173,12 @@ private Q_SLOTS:
         answerNextDialog(QMessageBox::Cancel, &asked);
         QTest::mouseClick(pin, Qt::LeftButton);
         QVERIFY(asked);
-        QVERIFY(engine->degradation().level == L::Level2);
+        QVERIFY(engine->service<DegradationService>()->snapshot().level == L::Level2);
         // Yes pins it, and the engine leaves readiness (liveness is the API's business).
         answerNextDialog(QMessageBox::Yes, &asked);
         QTest::mouseClick(pin, Qt::LeftButton);
         QVERIFY(asked);
-        QVERIFY(engine->degradation().level == L::Emergency);
+        QVERIFY(engine->service<DegradationService>()->snapshot().level == L::Emergency);
         QCOMPARE(title->text(), QStringLiteral("Emergency (pinned)"));
         QCOMPARE(currentColumns(), QList<int> { levelValue(L::Emergency) });
         QTRY_VERIFY(!engine->readiness().ready);
@@ -185,8 +189,8 @@ private Q_SLOTS:
 
         // Release: the score decides again.
         QTest::mouseClick(release, Qt::LeftButton);
-        QVERIFY(!engine->degradation().pin.active);
-        QVERIFY(engine->degradation().level == L::Normal);
+        QVERIFY(!engine->service<DegradationService>()->snapshot().pin.active);
+        QVERIFY(engine->service<DegradationService>()->snapshot().level == L::Normal);
         QCOMPARE(title->text(), QStringLiteral("Normal"));
         QVERIFY(!release->isEnabled());
         QCOMPARE(currentColumns(), QList<int> { 0 });

@@ -69,7 +69,7 @@ public:
             return false;
         m_window = std::make_unique<MainWindow>(m_engine.get());
         m_window->resize(1280, 800);
-        m_window->showPage(MainWindow::OverviewPageIndex);
+        m_window->showPage(QStringLiteral("overview"));
         m_window->show();
         return QTest::qWaitForWindowExposed(m_window.get());
     }
@@ -133,7 +133,7 @@ void TstMainWindow::showsLiveDataOnEveryPage()
     QCOMPARE(window.windowTitle(), QStringLiteral("ShivX Resilience Console"));
 
     // Overview: a live score, host gauges and both targets probed.
-    Ui::OverviewPage *overview = window.overviewPage();
+    Ui::OverviewPage *overview = window.page<Ui::OverviewPage>();
     QTRY_VERIFY_WITH_TIMEOUT(overview->scoreGauge()->hasValue(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(overview->scoreGauge()->value() > 0, 10000);
     QVERIFY(overview->scoreGauge()->valueText() != QStringLiteral("—"));
@@ -164,23 +164,23 @@ void TstMainWindow::showsLiveDataOnEveryPage()
 
     // Audit: the engine's own chain (configuration load, start) is listed, and the Verify
     // button runs the real verifier over it: intact.
-    window.showPage(MainWindow::AuditPageIndex);
-    QCOMPARE(window.currentPage(), int(MainWindow::AuditPageIndex));
-    QVERIFY(window.auditPage()->isVisible());
-    window.auditPage()->reload();
+    window.showPage(window.pageIndex(QStringLiteral("audit")));
+    QCOMPARE(window.currentPage(), int(window.pageIndex(QStringLiteral("audit"))));
+    QVERIFY(window.page<Ui::AuditPage>()->isVisible());
+    window.page<Ui::AuditPage>()->reload();
     QTRY_VERIFY_WITH_TIMEOUT(
-        window.auditPage()->streams().contains(QStringLiteral("resilience")), 10000);
-    QSignalSpy verified(window.auditPage(), &Ui::AuditPage::verifyFinished);
-    window.auditPage()->startVerify();
+        window.page<Ui::AuditPage>()->streams().contains(QStringLiteral("resilience")), 10000);
+    QSignalSpy verified(window.page<Ui::AuditPage>(), &Ui::AuditPage::verifyFinished);
+    window.page<Ui::AuditPage>()->startVerify();
     QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 1, 30000);
-    const VerifyReport report = window.auditPage()->lastReport();
+    const VerifyReport report = window.page<Ui::AuditPage>()->lastReport();
     QVERIFY2(report.verdict == VerifyReport::Verdict::Intact, qPrintable(report.errorMessage));
     QVERIFY(!report.streams.isEmpty());
 
     // History: the CPU series over the last 15 minutes.
-    window.showPage(MainWindow::HistoryPageIndex);
-    QCOMPARE(window.currentPage(), int(MainWindow::HistoryPageIndex));
-    HistoryPage *history = window.historyPage();
+    window.showPage(window.pageIndex(QStringLiteral("history")));
+    QCOMPARE(window.currentPage(), int(window.pageIndex(QStringLiteral("history"))));
+    HistoryPage *history = window.page<Ui::HistoryPage>();
     history->setRange(HistoryPage::Range::Last15Minutes);
     const QString cpu = QStringLiteral("host.cpu.percent");
     // The engine writes history once a second and the page re-reads the list every 5 s.
@@ -239,8 +239,8 @@ void TstMainWindow::showsLiveDataOnEveryPage()
     QVERIFY(history->setSeriesChecked(cpu, false));
     QTRY_VERIFY(!history->lineSeries(cpu));
 
-    window.showPage(MainWindow::OverviewPageIndex);
-    QCOMPARE(window.currentPage(), int(MainWindow::OverviewPageIndex));
+    window.showPage(window.pageIndex(QStringLiteral("overview")));
+    QCOMPARE(window.currentPage(), int(window.pageIndex(QStringLiteral("overview"))));
 }
 
 void TstMainWindow::staysResponsiveWhileProbeHangs()
@@ -281,9 +281,15 @@ targets:
     ticker.start();
 
     const auto failed = [&] {
-        const int row = window.overviewPage()->targetsModel()->rowOf(QStringLiteral("silent"));
+        const int row
+            = window.page<Ui::OverviewPage>()->targetsModel()->rowOf(QStringLiteral("silent"));
         return row >= 0
-            && window.overviewPage()->targetsModel()->targets().at(row).consecutiveFailures >= 1;
+            && window.page<Ui::OverviewPage>()
+                   ->targetsModel()
+                   ->targets()
+                   .at(row)
+                   .consecutiveFailures
+            >= 1;
     };
     QTRY_VERIFY_WITH_TIMEOUT(failed(), 15000);
     const qint64 hungForMs = sinceStart.elapsed();
@@ -298,10 +304,11 @@ targets:
     // purpose so that sanitizer builds, several times slower, check the same behaviour.
     QVERIFY(ticks >= int(hungForMs / (500 * SHIVX_TIME_SCALE)));
 
-    const int row = window.overviewPage()->targetsModel()->rowOf(QStringLiteral("silent"));
-    const QString error = window.overviewPage()
+    const int row
+        = window.page<Ui::OverviewPage>()->targetsModel()->rowOf(QStringLiteral("silent"));
+    const QString error = window.page<Ui::OverviewPage>()
                               ->targetsModel()
-                              ->data(window.overviewPage()->targetsModel()->index(
+                              ->data(window.page<Ui::OverviewPage>()->targetsModel()->index(
                                   row, Ui::TargetsModel::LastErrorColumn))
                               .toString();
     QVERIFY(!error.isEmpty());
@@ -314,7 +321,8 @@ void TstMainWindow::followsLanguageChange()
     Console console;
     QVERIFY(console.open(configWithLocalService(service.serverPort())));
     MainWindow &window = console.window();
-    QTRY_COMPARE_WITH_TIMEOUT(window.overviewPage()->targetsModel()->rowCount(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        window.page<Ui::OverviewPage>()->targetsModel()->rowCount(), 1, 10000);
 
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     auto *rangeCombo = window.findChild<QComboBox *>(QStringLiteral("rangeCombo"));
@@ -323,7 +331,7 @@ void TstMainWindow::followsLanguageChange()
     auto *hostPanel = window.findChild<QGroupBox *>(QStringLiteral("hostPanel"));
     auto *loadValue = window.findChild<QLabel *>(QStringLiteral("loadValue"));
     QVERIFY(navigation && rangeCombo && resetZoom && targetsSummary && hostPanel && loadValue);
-    Ui::TargetsModel *targets = window.overviewPage()->targetsModel();
+    Ui::TargetsModel *targets = window.page<Ui::OverviewPage>()->targetsModel();
     const auto header
         = [&](int column) { return targets->headerData(column, Qt::Horizontal).toString(); };
     const auto hostRowLabel = [&] {
@@ -337,13 +345,16 @@ void TstMainWindow::followsLanguageChange()
     };
 
     const auto expectEnglish = [&] {
-        QCOMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
-        QCOMPARE(navigation->item(MainWindow::AuditPageIndex)->text(), QStringLiteral("Audit"));
+        QCOMPARE(navigation->item(window.pageIndex(QStringLiteral("history")))->text(),
+            QStringLiteral("History"));
+        QCOMPARE(navigation->item(window.pageIndex(QStringLiteral("audit")))->text(),
+            QStringLiteral("Audit"));
+        QCOMPARE(navigation->item(window.pageIndex(QStringLiteral("recovery")))->text(),
+            QStringLiteral("Recovery"));
+        QCOMPARE(navigation->item(window.pageIndex(QStringLiteral("overview")))->text(),
+            QStringLiteral("Overview"));
         QCOMPARE(
-            navigation->item(MainWindow::RecoveryPageIndex)->text(), QStringLiteral("Recovery"));
-        QCOMPARE(
-            navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Overview"));
-        QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Health score"));
+            window.page<Ui::OverviewPage>()->scoreGauge()->label(), QStringLiteral("Health score"));
         QCOMPARE(hostPanel->title(), QStringLiteral("Host"));
         QCOMPARE(hostRowLabel(), QStringLiteral("Load (1/5/15 min)"));
         QCOMPARE(header(Ui::TargetsModel::StateColumn), QStringLiteral("State"));
@@ -359,11 +370,14 @@ void TstMainWindow::followsLanguageChange()
     QSignalSpy headerSpy(targets, &QAbstractItemModel::headerDataChanged);
     QVERIFY(QCoreApplication::installTranslator(&german));
     // LanguageChange is posted to the windows, which pass it on to their children.
-    QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("Verlauf"));
-    QCOMPARE(navigation->item(MainWindow::OverviewPageIndex)->text(), QStringLiteral("Übersicht"));
-    QCOMPARE(navigation->item(MainWindow::RecoveryPageIndex)->text(),
+    QTRY_COMPARE(navigation->item(window.pageIndex(QStringLiteral("history")))->text(),
+        QStringLiteral("Verlauf"));
+    QCOMPARE(navigation->item(window.pageIndex(QStringLiteral("overview")))->text(),
+        QStringLiteral("Übersicht"));
+    QCOMPARE(navigation->item(window.pageIndex(QStringLiteral("recovery")))->text(),
         QStringLiteral("Wiederherstellung"));
-    QCOMPARE(window.overviewPage()->scoreGauge()->label(), QStringLiteral("Gesundheitswert"));
+    QCOMPARE(
+        window.page<Ui::OverviewPage>()->scoreGauge()->label(), QStringLiteral("Gesundheitswert"));
     QCOMPARE(hostPanel->title(), QStringLiteral("Rechner"));
     QCOMPARE(hostRowLabel(), QStringLiteral("Last (1/5/15 min)"));
     QVERIFY(headerSpy.count() >= 1);
@@ -376,7 +390,8 @@ void TstMainWindow::followsLanguageChange()
     QVERIFY(window.grab().save(screenshotPath(QStringLiteral("overview-de"))));
 
     QVERIFY(QCoreApplication::removeTranslator(&german));
-    QTRY_COMPARE(navigation->item(MainWindow::HistoryPageIndex)->text(), QStringLiteral("History"));
+    QTRY_COMPARE(navigation->item(window.pageIndex(QStringLiteral("history")))->text(),
+        QStringLiteral("History"));
     expectEnglish();
 }
 

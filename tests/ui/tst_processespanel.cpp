@@ -5,6 +5,7 @@
 #include "core/engine.h"
 #include "recovery/processesmodel.h"
 #include "recovery/processespanel.h"
+#include "recovery/recoveryservice.h"
 #include "testengine.h"
 #include "widgets/statuscolors.h"
 
@@ -86,7 +87,7 @@ private Q_SLOTS:
                      .value<QColor>(),
             StatusColors::ok());
         QCOMPARE(cell(table, 0, ProcessesModel::PidColumn),
-            QString::number(engine->processes().at(0).pid));
+            QString::number(engine->service<RecoveryService>()->processes().at(0).pid));
         QCOMPARE(cell(table, 0, ProcessesModel::RestartsColumn), QStringLiteral("0"));
 
         // The first process is selected; its log tail fills as lines arrive.
@@ -98,7 +99,7 @@ private Q_SLOTS:
         QVERIFY(panel.stopButton()->isEnabled());
 
         // Restart the selected process from the panel.
-        const qint64 oldPid = engine->processes().at(0).pid;
+        const qint64 oldPid = engine->service<RecoveryService>()->processes().at(0).pid;
         QTest::mouseClick(panel.restartButton(), Qt::LeftButton);
         QTRY_VERIFY(stateOf(table, 0) == ProcessState::Running
             && cell(table, 0, ProcessesModel::PidColumn) != QString::number(oldPid));
@@ -130,7 +131,7 @@ private Q_SLOTS:
         QVERIFY(panel.logView()->blockCount() <= ProcessesPanel::MaxTailLines);
         QVERIFY(!panel.logView()->toPlainText().contains(QLatin1String("flood 1\n")));
         engine->stop();
-        QVERIFY(engine->processes().isEmpty());
+        QVERIFY(engine->service<RecoveryService>()->processes().isEmpty());
     }
 };
 

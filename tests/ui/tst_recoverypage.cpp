@@ -8,6 +8,7 @@
 #include "overview/overviewpage.h"
 #include "recovery/breakersmodel.h"
 #include "recovery/recoverypage.h"
+#include "recovery/recoveryservice.h"
 #include "shell/mainwindow.h"
 #include "widgets/statuscolors.h"
 
@@ -221,7 +222,7 @@ void TstRecoveryPage::forceButtonsActOnTheSelectedBreaker()
     QVERIFY(!page.forceOpenButton()->isEnabled());
     QVERIFY(page.automaticButton()->isEnabled());
     const auto inEngine = [&](const QString &name) {
-        for (const BreakerSnapshot &b : m_engine->breakers())
+        for (const BreakerSnapshot &b : m_engine->service<RecoveryService>()->breakers())
             if (b.name == name)
                 return b;
         return BreakerSnapshot {};
@@ -280,7 +281,8 @@ void TstRecoveryPage::brokenReloadKeepsRunningConfiguration()
         page.messageLabel()->palette().color(QPalette::WindowText), Ui::StatusColors::critical());
     QCOMPARE(page.breakersModel()->rowCount(), 2);
     QCOMPARE(m_engine->config().targets.size(), 2);
-    QCOMPARE(m_engine->breakers().constFirst().config.failureThreshold, 2);
+    QCOMPARE(
+        m_engine->service<RecoveryService>()->breakers().constFirst().config.failureThreshold, 2);
 }
 
 void TstRecoveryPage::overviewShowsOpenBreakersAndPageIsRegistered()
@@ -291,21 +293,21 @@ void TstRecoveryPage::overviewShowsOpenBreakersAndPageIsRegistered()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     QVERIFY(navigation);
-    QCOMPARE(
-        navigation->item(Ui::MainWindow::RecoveryPageIndex)->text(), QStringLiteral("Recovery"));
+    QCOMPARE(navigation->item(window.pageIndex(QStringLiteral("recovery")))->text(),
+        QStringLiteral("Recovery"));
 
-    window.showPage(Ui::MainWindow::OverviewPageIndex);
-    QLabel *notice = window.overviewPage()->openBreakersLabel();
+    window.showPage(window.pageIndex(QStringLiteral("overview")));
+    QLabel *notice = window.page<Ui::OverviewPage>()->openBreakersLabel();
     QTRY_VERIFY_WITH_TIMEOUT(notice->isVisible(), 10000);
     QVERIFY2(notice->text().startsWith(QLatin1String("Circuit open: down.")),
         qPrintable(notice->text()));
 
-    window.showPage(Ui::MainWindow::RecoveryPageIndex);
-    QCOMPARE(window.currentPage(), int(Ui::MainWindow::RecoveryPageIndex));
-    RecoveryPage *page = window.recoveryPage();
+    window.showPage(window.pageIndex(QStringLiteral("recovery")));
+    QCOMPARE(window.currentPage(), int(window.pageIndex(QStringLiteral("recovery"))));
+    RecoveryPage *page = window.page<Ui::RecoveryPage>();
     page->breakersView()->selectRow(page->breakersModel()->rowOf(QStringLiteral("down")));
     QTest::mouseClick(page->forceClosedButton(), Qt::LeftButton);
-    window.showPage(Ui::MainWindow::OverviewPageIndex);
+    window.showPage(window.pageIndex(QStringLiteral("overview")));
     QTRY_VERIFY(!notice->isVisible());
     window.close();
 }

@@ -1,4 +1,6 @@
 #include "audit/auditpage.h"
+#include "audit/auditverifier.h"
+#include "core/engine.h"
 
 #include "audit/auditentriesmodel.h"
 #include "audit/auditstreamlist.h"
@@ -135,6 +137,20 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
 
     retranslateUi();
     reload();
+}
+
+AuditPage::AuditPage(Engine *engine, QWidget *parent)
+    : AuditPage(QDir(engine->dataDir()).filePath(QStringLiteral("audit")), parent)
+{
+    const QString dataDir = engine->dataDir();
+    setVerifyRunner([dataDir](VerifyProgress progress, std::atomic_bool *cancel) {
+        AuditVerifyOptions options;
+        options.dataDir = dataDir;
+        AuditVerifier verifier(options);
+        verifier.setProgressCallback(std::move(progress));
+        verifier.setCancelFlag(cancel);
+        return verifier.run();
+    });
 }
 
 AuditPage::~AuditPage()

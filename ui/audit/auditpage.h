@@ -16,6 +16,10 @@ class QProgressBar;
 class QPushButton;
 class QTableView;
 
+namespace Shivx {
+class Engine;
+}
+
 namespace Shivx::Ui {
 
 class AuditEntriesModel;
@@ -37,6 +41,9 @@ class AuditPage : public QWidget
 public:
     // `auditDir` is DATA/audit; it may not exist yet (the page then says so).
     explicit AuditPage(const QString &auditDir, QWidget *parent = nullptr);
+    // The engine's audit directory, verified by the real verifier over the engine's data
+    // directory (keys, checkpoints). The engine must outlive the page.
+    AuditPage(Engine *engine, QWidget *parent);
     ~AuditPage() override;
 
     // Without a runner the Verify controls are hidden: there is nothing they could do.

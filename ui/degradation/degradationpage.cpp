@@ -2,8 +2,11 @@
 #include "core/operatoridentity.h"
 
 #include "core/engine.h"
+#include "degradation/degradationservice.h"
 #include "degradation/featurematrixmodel.h"
+#include "health/healthservice.h"
 #include "widgets/displayformat.h"
+#include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
 #include <QComboBox>
@@ -45,6 +48,7 @@ QString durationText(qint64 ms)
 DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     : QWidget(parent)
     , m_engine(engine)
+    , m_service(engine->service<DegradationService>())
 {
     // Banner: the one thing the operator must see from across the room.
     m_banner = new QFrame(this);
@@ -86,7 +90,7 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     m_durationCombo = new QComboBox(m_controlBox);
     m_durationCombo->setObjectName(QStringLiteral("durationCombo"));
     for (qint64 ms : pinDurations)
-        if (ms <= engine->config().degradation.maxPinMs)
+        if (ms <= m_service->config().maxPinMs)
             m_durationCombo->addItem(QString(), ms);
     m_durationCombo->setCurrentIndex(qMin(1, m_durationCombo->count() - 1));
     m_pinButton = new QPushButton(m_controlBox);
@@ -116,7 +120,7 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     // Feature matrix.
     m_matrixBox = new QGroupBox(this);
     m_matrixModel = new FeatureMatrixModel(this);
-    m_matrixModel->setFeatureMap(engine->config().degradation.features);
+    m_matrixModel->setFeatureMap(m_service->config().features);
     m_matrixView = new QTableView(m_matrixBox);
     m_matrixView->setObjectName(QStringLiteral("featureMatrix"));
     m_matrixView->setModel(m_matrixModel);
@@ -171,14 +175,15 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     layout->addLayout(top, 3);
     layout->addWidget(m_timelineBox, 2);
 
-    connect(engine, &Engine::degradationChanged, this, &DegradationPage::setSnapshot);
+    connect(m_service, &DegradationService::changed, this, &DegradationPage::setSnapshot);
     // The snapshot is published on changes of level or pin; the score moves every sample.
-    connect(engine, &Engine::healthChanged, this, [this](const HealthReport &report) {
-        m_snapshot.hasScore = true;
-        m_snapshot.score = report.score;
-        updateBanner();
-    });
-    m_snapshot = engine->degradation();
+    connect(engine->service<HealthService>(), &HealthService::healthChanged, this,
+        [this](const HealthReport &report) {
+            m_snapshot.hasScore = true;
+            m_snapshot.score = report.score;
+            updateBanner();
+        });
+    m_snapshot = m_service->snapshot();
     m_matrixModel->setCurrentLevel(m_snapshot.level);
     retranslateUi();
 }
@@ -331,9 +336,9 @@ void DegradationPage::pin()
             return;
         }
     }
-    const auto r = m_engine->pinDegradation(level, reason, durationMs, actor());
+    const auto r = m_service->pin(level, reason, durationMs, actor());
     if (!r) {
-        showActionResult(false, r.error().message);
+        showActionResult(false, EngineWording::error(r.error()));
         return;
     }
     setSnapshot(*r);
@@ -345,9 +350,9 @@ void DegradationPage::pin()
 
 void DegradationPage::release()
 {
-    const auto r = m_engine->releaseDegradation(actor());
+    const auto r = m_service->release(actor());
     if (!r) {
-        showActionResult(false, r.error().message);
+        showActionResult(false, EngineWording::error(r.error()));
         return;
     }
     setSnapshot(*r);
@@ -406,9 +411,10 @@ void DegradationPage::onTimelineAnswer()
             answer.results.at(0), answer.results.size() >= 2 ? &answer.results.at(1) : nullptr);
     // Before the first flush there is no level series yet, which the query reports as an
     // unknown series: that is not an error worth showing.
-    const bool noSeriesYet
-        = !m_levelRecorded && answer.error.contains(QLatin1String("\"degradation.level\""));
-    m_timelineError = noSeriesYet ? QString() : answer.error;
+    const bool noSeriesYet = !m_levelRecorded && answer.error
+        && answer.error->code == QLatin1String("history.unknown_series")
+        && answer.error->args.value(0).toString() == QLatin1String("degradation.level");
+    m_timelineError = !answer.error || noSeriesYet ? QString() : answer.error->message;
     fillTimeline();
     Q_EMIT timelineUpdated();
 }

@@ -18,6 +18,7 @@ class QTableWidget;
 class QTimer;
 
 namespace Shivx {
+class DegradationService;
 class Engine;
 }
 
@@ -72,6 +73,7 @@ private:
     QString actor() const;
 
     Engine *m_engine;
+    DegradationService *m_service;
     DegradationSnapshot m_snapshot;
 
     QFrame *m_banner = nullptr;
@@ -90,7 +92,6 @@ private:
     QPushButton *m_releaseButton = nullptr;
     QLabel *m_actionStatus = nullptr;
     bool m_actionOk = true;
-    QString m_actionText; // engine wording of the last action's error, kept across languages
 
     QGroupBox *m_matrixBox = nullptr;
     FeatureMatrixModel *m_matrixModel = nullptr;

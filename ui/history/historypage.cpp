@@ -1,5 +1,7 @@
 #include "history/historypage.h"
 
+#include "core/engine.h"
+
 #include "core/timeutil.h"
 #include "history/historychartview.h"
 #include "history/seriespicker.h"
@@ -263,6 +265,11 @@ void HistoryPage::retranslateUi()
         updateStatus();
 }
 
+HistoryPage::HistoryPage(Engine *engine, QWidget *parent)
+    : HistoryPage(engine->databasePath(), parent)
+{
+}
+
 HistoryPage::~HistoryPage()
 {
     // The running query holds no pointer into this page; its answer is simply not delivered.
@@ -380,8 +387,8 @@ void HistoryPage::onAnswer()
     if (answer.generation != m_generation)
         return;
 
-    if (!answer.error.isEmpty()) {
-        m_status->setText(tr("Cannot read history: %1").arg(answer.error));
+    if (answer.error) {
+        m_status->setText(tr("Cannot read history: %1").arg(answer.error->message));
         QPalette pal = m_status->palette();
         pal.setColor(QPalette::WindowText, StatusColors::critical());
         m_status->setPalette(pal);

@@ -15,6 +15,10 @@ class QPushButton;
 class QTimer;
 class QValueAxis;
 
+namespace Shivx {
+class Engine;
+}
+
 namespace Shivx::Ui {
 
 class HistoryChartView;
@@ -32,6 +36,8 @@ public:
     Q_ENUM(Range)
 
     explicit HistoryPage(const QString &databasePath, QWidget *parent = nullptr);
+    // The engine's database; the engine must outlive nothing here (the path is copied).
+    HistoryPage(Engine *engine, QWidget *parent);
     ~HistoryPage() override;
 
     void setRange(Range range);

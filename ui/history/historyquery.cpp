@@ -21,18 +21,18 @@ HistoryAnswer HistoryQuery::run() const
     {
         auto opened = HistoryStore::open(databasePath, connectionName);
         if (!opened) {
-            answer.error = opened.error().message;
+            answer.error = opened.error();
         } else {
             HistoryStore &store = *opened.value();
             auto listed = store.listSeries();
             if (listed)
                 answer.series = listed.value();
             else
-                answer.error = listed.error().message;
+                answer.error = listed.error();
             for (const QString &name : series) {
                 auto result = store.query(name, fromMs, toMs, Resolution::Auto, maxPoints);
                 if (!result) {
-                    answer.error = result.error().message;
+                    answer.error = result.error();
                     break;
                 }
                 answer.results.append(result.value());

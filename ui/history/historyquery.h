@@ -2,9 +2,13 @@
 
 #include "telemetry/historystore.h"
 
+#include "core/result.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace Shivx::Ui {
 
@@ -16,7 +20,7 @@ struct HistoryAnswer
     qint64 toMs = 0;
     QList<SeriesInfo> series; // every series in the database, for the picker
     QList<HistoryQueryResult> results; // one per requested series, in request order
-    QString error; // empty on success
+    std::optional<Error> error; // set when the read failed
 };
 
 // One load of the History page: the series list plus the points of the chosen series.

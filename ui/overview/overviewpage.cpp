@@ -1,5 +1,11 @@
 #include "overview/overviewpage.h"
 
+#include "core/engine.h"
+#include "degradation/degradationservice.h"
+#include "health/healthscore.h"
+#include "health/healthservice.h"
+#include "recovery/recoveryservice.h"
+
 #include "overview/hostpanel.h"
 #include "overview/scorebreakdownmodel.h"
 #include "overview/targetsmodel.h"
@@ -46,19 +52,17 @@ void setUpTable(QTableView *view)
 
 } // namespace
 
-OverviewPage::OverviewPage(QWidget *parent)
+OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     : QWidget(parent)
 {
-    // Gauges. Score thresholds follow the engine's states: below 80 degraded, below 50
-    // critical; the score comes rounded to 0.1, so x.95 separates the bands.
+    // Gauges. The score's bands are the engine's states; the score comes rounded to 0.1, so
+    // x.95 separates the bands.
     m_scoreGauge = makeGauge(this, "scoreGauge");
-    m_scoreGauge->setThresholds(79.95, 49.95, GaugeWidget::Direction::HigherIsBetter);
+    m_scoreGauge->setThresholds(HealthScore::HealthyMin - 0.05, HealthScore::DegradedMin - 0.05,
+        GaugeWidget::Direction::HigherIsBetter);
     m_cpuGauge = makeGauge(this, "cpuGauge");
-    m_cpuGauge->setThresholds(70, 90);
     m_memoryGauge = makeGauge(this, "memoryGauge");
-    m_memoryGauge->setThresholds(80, 92);
     m_diskGauge = makeGauge(this, "diskGauge");
-    m_diskGauge->setThresholds(85, 95);
 
     auto *gauges = new QHBoxLayout;
     gauges->setSpacing(12);
@@ -156,6 +160,34 @@ OverviewPage::OverviewPage(QWidget *parent)
     layout->addWidget(body, 1);
 
     retranslateUi();
+
+    auto *health = engine->service<HealthService>();
+    setScoreThresholds(health->scoreConfig());
+    connect(health, &HealthService::hostSampled, this, &OverviewPage::setHostSample);
+    connect(health, &HealthService::healthChanged, this, &OverviewPage::setHealth);
+    connect(health, &HealthService::targetsChanged, this, &OverviewPage::setTargets);
+    auto *recovery = engine->service<RecoveryService>();
+    connect(recovery, &RecoveryService::breakersChanged, this, &OverviewPage::setBreakers);
+    auto *degradation = engine->service<DegradationService>();
+    connect(degradation, &DegradationService::changed, this, &OverviewPage::setDegradation);
+    // The engine may have published before the page existed: start from its snapshots.
+    const HostSample sample = health->lastHostSample();
+    if (sample.timestampMs > 0)
+        setHostSample(sample);
+    const HealthReport report = health->health();
+    if (report.timestampMs > 0)
+        setHealth(report);
+    setTargets(health->targets());
+    setBreakers(recovery->breakers());
+    setDegradation(degradation->snapshot());
+}
+
+void OverviewPage::setScoreThresholds(const ScoreConfig &score)
+{
+    const auto red = [](double warn) { return warn + (100.0 - warn) * 2.0 / 3.0; };
+    m_cpuGauge->setThresholds(score.cpuWarnPercent, red(score.cpuWarnPercent));
+    m_memoryGauge->setThresholds(score.memoryWarnPercent, red(score.memoryWarnPercent));
+    m_diskGauge->setThresholds(score.diskWarnPercent, red(score.diskWarnPercent));
 }
 
 void OverviewPage::changeEvent(QEvent *event)

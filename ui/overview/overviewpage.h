@@ -1,6 +1,7 @@
 #pragma once
 
 #include "degradation/degradationsnapshot.h"
+#include "health/healthconfig.h"
 #include "health/healthreport.h"
 #include "health/hostsample.h"
 #include "health/target.h"
@@ -13,6 +14,10 @@ class QLabel;
 class QTableView;
 class QSortFilterProxyModel;
 
+namespace Shivx {
+class Engine;
+}
+
 namespace Shivx::Ui {
 
 class GaugeWidget;
@@ -21,14 +26,18 @@ class ScoreBreakdownModel;
 class TargetsModel;
 
 // The live picture: gauges for the score and the host's CPU, memory and fullest disk, the
-// host's other numbers, why the score is what it is, and the monitored targets.
-// Fed by the engine's signals through the setters; holds no engine pointer itself.
+// host's other numbers, why the score is what it is, the monitored targets, open breakers
+// and the degradation level. Follows the engine's health, recovery and degradation services
+// (the engine must outlive the page); the setters take the same data directly.
 class OverviewPage : public QWidget
 {
     Q_OBJECT
 public:
-    explicit OverviewPage(QWidget *parent = nullptr);
+    explicit OverviewPage(Engine *engine, QWidget *parent = nullptr);
 
+    // The gauges turn yellow at the score's warning thresholds and red two thirds of the way
+    // from there to 100 %, where the score has lost two thirds of that component's points.
+    void setScoreThresholds(const ScoreConfig &score);
     void setHostSample(const HostSample &sample);
     void setHealth(const HealthReport &report);
     void setTargets(const QList<TargetStatus> &targets);

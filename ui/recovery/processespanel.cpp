@@ -4,6 +4,8 @@
 #include "core/engine.h"
 #include "recovery/processesmodel.h"
 #include "recovery/processlog.h"
+#include "recovery/recoveryservice.h"
+#include "widgets/enginewording.h"
 
 #include <QEvent>
 #include <QFontDatabase>
@@ -22,13 +24,14 @@ namespace Shivx::Ui {
 
 ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     : QWidget(parent)
-    , m_engine(engine)
+    , m_service(engine->service<RecoveryService>())
     , m_model(new ProcessesModel(this))
     , m_table(new QTableView(this))
     , m_start(new QPushButton(this))
     , m_stop(new QPushButton(this))
     , m_restart(new QPushButton(this))
     , m_logTitle(new QLabel(this))
+    , m_message(new QLabel(this))
     , m_log(new QPlainTextEdit(this))
     , m_uptimeTimer(new QTimer(this))
 {
@@ -42,6 +45,9 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     m_stop->setObjectName(QStringLiteral("stopProcess"));
     m_restart->setObjectName(QStringLiteral("restartProcess"));
     m_log->setObjectName(QStringLiteral("processLog"));
+    m_message->setObjectName(QStringLiteral("processMessage"));
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->setWordWrap(true);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(MaxTailLines);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -51,7 +57,7 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     buttons->addWidget(m_start);
     buttons->addWidget(m_stop);
     buttons->addWidget(m_restart);
-    buttons->addStretch(1);
+    buttons->addWidget(m_message, 1);
 
     auto *top = new QWidget(this);
     auto *topLayout = new QVBoxLayout(top);
@@ -69,12 +75,15 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
-    connect(m_start, &QPushButton::clicked, this, [this] { onSelected(&Engine::startProcess); });
-    connect(m_stop, &QPushButton::clicked, this, [this] { onSelected(&Engine::stopProcess); });
+    connect(m_start, &QPushButton::clicked, this,
+        [this] { onSelected(&RecoveryService::startProcess); });
     connect(
-        m_restart, &QPushButton::clicked, this, [this] { onSelected(&Engine::restartProcess); });
-    connect(m_engine, &Engine::processesChanged, this, &ProcessesPanel::onProcessesChanged);
-    connect(m_engine, &Engine::processLogLines, this, &ProcessesPanel::onLogLines);
+        m_stop, &QPushButton::clicked, this, [this] { onSelected(&RecoveryService::stopProcess); });
+    connect(m_restart, &QPushButton::clicked, this,
+        [this] { onSelected(&RecoveryService::restartProcess); });
+    connect(
+        m_service, &RecoveryService::processesChanged, this, &ProcessesPanel::onProcessesChanged);
+    connect(m_service, &RecoveryService::processLogLines, this, &ProcessesPanel::onLogLines);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &ProcessesPanel::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ProcessesPanel::onSelectionChanged);
@@ -83,14 +92,17 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     m_uptimeTimer->start();
 
     retranslateUi();
-    onProcessesChanged(m_engine->processes());
+    onProcessesChanged(m_service->processes());
 }
 
-void ProcessesPanel::onSelected(bool (Engine::*request)(const QString &, const QString &))
+void ProcessesPanel::onSelected(Request request)
 {
     const QString name = selectedProcess();
-    if (!name.isEmpty())
-        (m_engine->*request)(name, actor());
+    if (name.isEmpty())
+        return;
+    // Accepted requests show their outcome in the table; only a refusal needs words.
+    const Result<void> r = (m_service->*request)(name, actor());
+    m_message->setText(r ? QString() : EngineWording::error(r.error()));
 }
 
 QString ProcessesPanel::actor() const

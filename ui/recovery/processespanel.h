@@ -2,6 +2,8 @@
 
 #include "recovery/processsnapshot.h"
 
+#include "core/result.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -12,6 +14,7 @@ class QTimer;
 
 namespace Shivx {
 class Engine;
+class RecoveryService;
 }
 
 namespace Shivx::Ui {
@@ -39,6 +42,7 @@ public:
     QPushButton *stopButton() const { return m_stop; }
     QPushButton *restartButton() const { return m_restart; }
     QPlainTextEdit *logView() const { return m_log; }
+    QLabel *messageLabel() const { return m_message; }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -49,17 +53,20 @@ private:
     void onLogLines(const QString &name, const QStringList &lines);
     void onSelectionChanged();
     void updateButtons();
-    // Sends `request` (start, stop or restart) for the selected process, if any.
-    void onSelected(bool (Engine::*request)(const QString &, const QString &));
+    // Sends `request` (start, stop or restart) for the selected process, if any; a refusal
+    // (engine not running, no such process) shows beside the buttons.
+    using Request = Result<void> (RecoveryService::*)(const QString &, const QString &);
+    void onSelected(Request request);
     QString actor() const;
 
-    Engine *m_engine;
+    RecoveryService *m_service;
     ProcessesModel *m_model;
     QTableView *m_table;
     QPushButton *m_start;
     QPushButton *m_stop;
     QPushButton *m_restart;
     QLabel *m_logTitle;
+    QLabel *m_message; // why the last request was refused
     QPlainTextEdit *m_log;
     QTimer *m_uptimeTimer;
     QString m_tailing; // the process whose log m_log shows

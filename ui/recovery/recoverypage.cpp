@@ -1,8 +1,11 @@
 #include "recovery/recoverypage.h"
 #include "core/operatoridentity.h"
 
+#include "core/engine.h"
 #include "recovery/breakersmodel.h"
 #include "recovery/processespanel.h"
+#include "recovery/recoveryservice.h"
+#include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
 #include <QEvent>
@@ -29,6 +32,7 @@ constexpr int RefreshIntervalMs = 1000;
 RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     : QWidget(parent)
     , m_engine(engine)
+    , m_service(engine->service<RecoveryService>())
 {
     m_model = new BreakersModel(this);
     m_view = new QTableView(this);
@@ -99,7 +103,7 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     // The selected breaker's force state shows in its row; the buttons follow it.
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RecoveryPage::updateButtons);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RecoveryPage::updateButtons);
-    connect(engine, &Engine::breakerTransitioned, this, &RecoveryPage::refresh);
+    connect(m_service, &RecoveryService::breakersChanged, this, &RecoveryPage::refresh);
     connect(engine, &Engine::configurationReloaded, this, &RecoveryPage::refresh);
 
     m_refreshTimer = new QTimer(this);
@@ -118,10 +122,8 @@ QString RecoveryPage::actor()
 
 void RecoveryPage::refresh()
 {
-    const QList<BreakerSnapshot> breakers = m_engine->breakers();
-    m_model->update(breakers);
+    m_model->update(m_service->breakers());
     updateSummary();
-    Q_EMIT breakersRefreshed(breakers);
 }
 
 QString RecoveryPage::selectedName() const
@@ -135,9 +137,11 @@ void RecoveryPage::forceSelected(BreakerForce force)
     const QString name = selectedName();
     if (name.isEmpty())
         return;
-    const Result<BreakerSnapshot> result = m_engine->forceBreaker(name, force, actor());
+    const Result<BreakerSnapshot> result = m_service->forceBreaker(name, force, actor());
     if (!result) {
-        showMessage(tr("Could not change breaker %1: %2").arg(name, result.error().message), true);
+        showMessage(
+            tr("Could not change breaker %1: %2").arg(name, EngineWording::error(result.error())),
+            true);
     } else if (force == BreakerForce::Auto) {
         showMessage(tr("Breaker %1 is automatic again.").arg(name), false);
     } else {
@@ -150,21 +154,14 @@ void RecoveryPage::forceSelected(BreakerForce force)
 
 void RecoveryPage::reloadConfiguration()
 {
-    const QString file = m_engine->config().sourceFile;
-    const Result<Config> config = ConfigLoader::loadFile(file);
-    if (!config) {
-        qCWarning(lcRecoveryPage).noquote()
-            << "configuration not reloaded:" << config.error().message;
+    if (const Result<void> r = m_engine->reloadConfiguration(); !r) {
+        qCWarning(lcRecoveryPage).noquote() << "configuration not reloaded:" << r.error().message;
         showMessage(tr("Configuration not reloaded; the running configuration stays active. %1")
-                        .arg(config.error().message),
+                        .arg(EngineWording::error(r.error())),
             true);
         return;
     }
-    if (const Result<void> applied = m_engine->reloadConfiguration(*config); !applied) {
-        showMessage(tr("Configuration not reloaded: %1").arg(applied.error().message), true);
-        return;
-    }
-    showMessage(tr("Configuration reloaded from %1.").arg(file), false);
+    showMessage(tr("Configuration reloaded from %1.").arg(m_engine->config().sourceFile), false);
     refresh();
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/engine.h"
 #include "recovery/circuitbreaker.h"
 
 #include <QWidget>
@@ -11,6 +10,11 @@ class QPushButton;
 class QSplitter;
 class QTableView;
 class QTimer;
+
+namespace Shivx {
+class Engine;
+class RecoveryService;
+} // namespace Shivx
 
 namespace Shivx::Ui {
 
@@ -50,13 +54,9 @@ public Q_SLOTS:
     void refresh();
     // Forces the selected breaker; does nothing without a selection.
     void forceSelected(Shivx::BreakerForce force);
-    // Loads the engine's configuration file again and applies it; a file that does not
+    // Has the engine read its configuration file again and apply it; a file that does not
     // load is reported and the running configuration stays.
     void reloadConfiguration();
-
-Q_SIGNALS:
-    // After every refresh, with what the engine reported (GUI thread).
-    void breakersRefreshed(const QList<Shivx::BreakerSnapshot> &breakers);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -69,6 +69,7 @@ private:
     QString selectedName() const;
 
     Engine *m_engine;
+    RecoveryService *m_service;
     QSplitter *m_splitter = nullptr;
     ProcessesPanel *m_processes = nullptr; // supervised processes, below the breakers
     QGroupBox *m_breakersBox = nullptr;

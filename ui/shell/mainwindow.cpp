@@ -1,11 +1,7 @@
 #include "shell/mainwindow.h"
 
-#include "audit/auditpage.h"
-#include "audit/auditverifier.h"
-#include "degradation/degradationpage.h"
-#include "history/historypage.h"
-#include "overview/overviewpage.h"
-#include "recovery/recoverypage.h"
+#include "health/healthservice.h"
+#include "shell/consolepages.h"
 #include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
 
@@ -45,25 +41,17 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     : QMainWindow(parent)
     , m_engine(engine)
 {
-    m_overview = new OverviewPage(this);
-    m_history = new HistoryPage(engine->databasePath(), this);
-    m_audit = new AuditPage(QDir(engine->dataDir()).filePath(QStringLiteral("audit")), this);
-    const QString dataDir = engine->dataDir();
-    m_audit->setVerifyRunner([dataDir](VerifyProgress progress, std::atomic_bool *cancel) {
-        AuditVerifyOptions options;
-        options.dataDir = dataDir;
-        AuditVerifier verifier(options);
-        verifier.setProgressCallback(std::move(progress));
-        verifier.setCancelFlag(cancel);
-        return verifier.run();
-    });
-    m_recovery = new RecoveryPage(engine, this);
-    m_degradation = new DegradationPage(engine, this);
+    m_health = engine->service<HealthService>();
+    for (const ConsolePage &p : consolePages()) {
+        QWidget *page = p.create(engine, this);
+        page->setObjectName(QLatin1String(p.id) + QStringLiteral("Page"));
+        m_pages.append(page);
+    }
 
     m_navigation = new QListWidget(this);
     m_navigation->setObjectName(QStringLiteral("navigation"));
     // One item per page, worded in retranslateUi().
-    for (int i = 0; i < PageCount; ++i)
+    for (int i = 0; i < m_pages.size(); ++i)
         m_navigation->addItem(QString());
     m_navigation->setFixedWidth(170);
     m_navigation->setFrameShape(QFrame::NoFrame);
@@ -77,11 +65,8 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
         "QListWidget::item { padding: 10px 14px; }"));
 
     m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_overview);
-    m_stack->addWidget(m_history);
-    m_stack->addWidget(m_recovery);
-    m_stack->addWidget(m_degradation);
-    m_stack->addWidget(m_audit);
+    for (QWidget *page : std::as_const(m_pages))
+        m_stack->addWidget(page);
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
@@ -107,32 +92,44 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     statusBar()->addPermanentWidget(m_sampleLabel);
 
     connect(engine, &Engine::stateChanged, this, &MainWindow::onStateChanged);
-    connect(engine, &Engine::hostSampled, this, &MainWindow::onHostSampled);
-    connect(engine, &Engine::targetsChanged, m_overview, &OverviewPage::setTargets);
-    connect(engine, &Engine::healthChanged, this, &MainWindow::onHealthChanged);
     connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
-    connect(m_recovery, &RecoveryPage::breakersRefreshed, m_overview, &OverviewPage::setBreakers);
-    connect(engine, &Engine::degradationChanged, m_overview, &OverviewPage::setDegradation);
+    connect(m_health, &HealthService::hostSampled, this, &MainWindow::onHostSampled);
+    connect(m_health, &HealthService::healthChanged, this, &MainWindow::onHealthChanged);
 
-    // The engine may have published before the window existed; start from its snapshots
-    // (retranslateUi() words the status bar from them).
-    m_overview->setTargets(engine->targets());
-    m_overview->setBreakers(engine->breakers());
-    m_overview->setDegradation(engine->degradation());
+    // The engine may have published before the window existed; retranslateUi() words the
+    // status bar from its snapshots.
     retranslateUi();
 
     resize(1280, 800);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
-    const int page = settings.value(QStringLiteral("mainWindow/page"), 0).toInt();
-    showPage(page >= 0 && page < PageCount ? page : OverviewPageIndex);
+    // The last page by id, so that a page added in between does not shift it.
+    if (!showPage(settings.value(QStringLiteral("mainWindow/page")).toString()))
+        showPage(0);
 }
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::showPage(int page)
+void MainWindow::showPage(int index)
 {
-    m_navigation->setCurrentRow(page);
+    m_navigation->setCurrentRow(index);
+}
+
+bool MainWindow::showPage(const QString &id)
+{
+    const int index = pageIndex(id);
+    if (index >= 0)
+        showPage(index);
+    return index >= 0;
+}
+
+int MainWindow::pageIndex(const QString &id) const
+{
+    const QList<ConsolePage> &pages = consolePages();
+    for (int i = 0; i < pages.size(); ++i)
+        if (id == QLatin1String(pages.at(i).id))
+            return i;
+    return -1;
 }
 
 int MainWindow::currentPage() const
@@ -144,7 +141,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("mainWindow/page"), currentPage());
+    settings.setValue(
+        QStringLiteral("mainWindow/page"), QLatin1String(consolePages().value(currentPage()).id));
     QMainWindow::closeEvent(event);
 }
 
@@ -158,21 +156,19 @@ void MainWindow::changeEvent(QEvent *event)
 void MainWindow::retranslateUi()
 {
     setWindowTitle(tr("ShivX Resilience Console"));
-    m_navigation->item(OverviewPageIndex)->setText(tr("Overview"));
-    m_navigation->item(HistoryPageIndex)->setText(tr("History"));
-    m_navigation->item(AuditPageIndex)->setText(tr("Audit"));
-    m_navigation->item(RecoveryPageIndex)->setText(tr("Recovery"));
-    m_navigation->item(DegradationPageIndex)->setText(tr("Degradation"));
+    for (int i = 0; i < m_pages.size(); ++i)
+        m_navigation->item(i)->setText(
+            QCoreApplication::translate("Shivx::Ui::ConsolePages", consolePages().at(i).title));
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).
     onStateChanged(m_engine->state());
-    const HostSample sample = m_engine->lastHostSample();
+    const HostSample sample = m_health->lastHostSample();
     if (sample.timestampMs > 0)
         onHostSampled(sample);
     else
         m_sampleLabel->setText(tr("Waiting for the first sample"));
-    const HealthReport report = m_engine->health();
+    const HealthReport report = m_health->health();
     if (report.timestampMs > 0)
         onHealthChanged(report);
     else
@@ -197,13 +193,11 @@ void MainWindow::updateApiLabel()
 
 void MainWindow::onHostSampled(const HostSample &sample)
 {
-    m_overview->setHostSample(sample);
     m_sampleLabel->setText(tr("Last sample %1").arg(DisplayFormat::timeOfDay(sample.timestampMs)));
 }
 
 void MainWindow::onHealthChanged(const HealthReport &report)
 {
-    m_overview->setHealth(report);
     m_healthLabel->setText(tr("Health: %1 (%2)")
                                .arg(DisplayFormat::healthState(report.state),
                                    QLocale().toString(report.score, 'f', 0)));

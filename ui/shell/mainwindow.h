@@ -1,49 +1,48 @@
 #pragma once
 
 #include "core/engine.h"
+#include "health/healthreport.h"
+#include "health/hostsample.h"
 
+#include <QList>
 #include <QMainWindow>
 
 class QLabel;
 class QListWidget;
 class QStackedWidget;
 
+namespace Shivx {
+class HealthService;
+}
+
 namespace Shivx::Ui {
 
-class AuditPage;
-class DegradationPage;
-class HistoryPage;
-class OverviewPage;
-class RecoveryPage;
-
-// The console's frame: a navigation list of the areas on the left, the area's page on the
-// right, and a status bar with the engine's state, API address, health and last sample.
-// Does not own the engine; the engine must outlive the window and be started already
-// (the History page reads the engine's database path once, at construction).
+// The console's frame: a navigation list of the pages (consolePages()) on the left, the
+// page on the right, and a status bar with the engine's state, API address, health,
+// readiness and last sample. Does not own the engine; the engine must outlive the window and
+// be started already (pages read its database path and services at construction).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page {
-        OverviewPageIndex,
-        HistoryPageIndex,
-        RecoveryPageIndex,
-        DegradationPageIndex,
-        AuditPageIndex,
-        PageCount
-    };
-
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    void showPage(int page);
+    // Pages by position in the sidebar, or by their id ("degradation"); -1 when unknown.
+    void showPage(int index);
+    bool showPage(const QString &id);
     int currentPage() const;
+    int pageIndex(const QString &id) const;
+    int pageCount() const { return int(m_pages.size()); }
 
-    OverviewPage *overviewPage() const { return m_overview; }
-    HistoryPage *historyPage() const { return m_history; }
-    AuditPage *auditPage() const { return m_audit; }
-    RecoveryPage *recoveryPage() const { return m_recovery; }
-    DegradationPage *degradationPage() const { return m_degradation; }
+    // The page of type P (the first, if several), or null.
+    template <class P> P *page() const
+    {
+        for (QWidget *w : m_pages)
+            if (auto *p = qobject_cast<P *>(w))
+                return p;
+        return nullptr;
+    }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -60,13 +59,10 @@ private:
     void updateApiLabel();
 
     Engine *m_engine = nullptr;
+    HealthService *m_health = nullptr;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_stack = nullptr;
-    OverviewPage *m_overview = nullptr;
-    HistoryPage *m_history = nullptr;
-    AuditPage *m_audit = nullptr;
-    RecoveryPage *m_recovery = nullptr;
-    DegradationPage *m_degradation = nullptr;
+    QList<QWidget *> m_pages; // in consolePages() order
     QLabel *m_engineStateLabel = nullptr;
     QLabel *m_apiLabel = nullptr;
     QLabel *m_healthLabel = nullptr;

@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "health/healthconfig.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,7 +14,7 @@ private Q_SLOTS:
     {
         const auto c = ConfigLoader::loadDefault();
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
-        QCOMPARE(c->sampleIntervalMs, 1000LL);
+        QCOMPARE(c->section<HealthConfig>().sampleIntervalMs, 1000LL);
         QVERIFY(!c->targets.isEmpty());
         QVERIFY(c->targets.constFirst().urlTemplate.contains(QLatin1String("${api}")));
     }
@@ -31,7 +32,7 @@ private Q_SLOTS:
         const auto c = ConfigLoader::loadFile(
             QStringLiteral(SHIVX_SOURCE_DIR "/tests/fixtures/config/full.yaml"));
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
-        QCOMPARE(c->sampleIntervalMs, 500LL);
+        QCOMPARE(c->section<HealthConfig>().sampleIntervalMs, 500LL);
         QCOMPARE(c->retention.rawMs, 86400000LL);
         QCOMPARE(c->targets.size(), 4);
         const TargetSpec &web = c->targets.at(0);
@@ -101,6 +102,31 @@ private Q_SLOTS:
         QTest::newRow("bad name") << QByteArray(
             "targets:\n  - {name: \"a b\", type: tcp, host: h, port: 1}\n")
                                   << "targets[0].name: required;";
+        QTest::newRow("duplicate key, both lines named")
+            << QByteArray("engine:\n  listen: 127.0.0.1:1\n  api: true\n  listen: 127.0.0.1:2\n")
+            << "bad.yaml:4: engine.listen: duplicate key (first at line 2)";
+        QTest::newRow("duplicate key in a flow mapping")
+            << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, port: 2}\n")
+            << "bad.yaml:2: targets[0].port: duplicate key (first at line 2)";
+        QTest::newRow("duplicate feature")
+            << QByteArray("features:\n  chat: LEVEL_3\n  chat: NORMAL\n")
+            << "bad.yaml:3: features.chat: duplicate key (first at line 2)";
+        QTest::newRow("sampler slower than the watchdog")
+            << QByteArray("sampler:\n  interval: 10s\n  watchdog_stall: 5s\n")
+            << "bad.yaml:2: sampler.interval: 10s must be shorter than sampler.watchdog_stall (5s)";
+        // The interval is implied (1s, the default): the error names the mapping's line.
+        QTest::newRow("implied interval names the mapping's line")
+            << QByteArray("engine: {}\nsampler:\n  watchdog_stall: 1s\n")
+            << "bad.yaml:3: sampler.interval: 1s must be shorter than sampler.watchdog_stall (1s)";
+        QTest::newRow("duration sum overflows") << QByteArray("history:\n  retention:\n    raw: ")
+                + QByteArray("1000000000d").repeated(120)
+                + QByteArray("\n") << "bad.yaml:3: history.retention.raw: duration \"";
+        QTest::newRow("timer beyond what QTimer holds")
+            << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, interval: 30d}\n")
+            << "bad.yaml:2: targets[0].interval: 30d is longer than a timer can wait (at most 24d";
+        QTest::newRow("checkpoint timer too long")
+            << QByteArray("audit:\n  checkpoint:\n    every: 25d\n")
+            << "bad.yaml:3: audit.checkpoint.every: 25d is longer than a timer can wait";
     }
     void errors()
     {
@@ -109,6 +135,29 @@ private Q_SLOTS:
         const auto c = ConfigLoader::parse(yaml, QStringLiteral("bad.yaml"));
         QVERIFY(!c.ok());
         QVERIFY2(c.error().message.contains(expected), qPrintable(c.error().message));
+    }
+
+    // docs/configuration.md: a target without `timeout:` gets recovery.timeout (30 s by
+    // default) capped at its interval, never an error.
+    void defaultTimeoutIsCappedAtTheInterval()
+    {
+        const auto c = ConfigLoader::parse(
+            "targets:\n  - {name: a, type: tcp, host: h, port: 1, interval: 2s}\n"
+            "  - {name: b, type: tcp, host: h, port: 1, interval: 1m}\n",
+            QStringLiteral("ok.yaml"));
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        QCOMPARE(c->targets.at(0).timeoutMs, 2000LL);
+        QCOMPARE(c->targets.at(1).timeoutMs, 30'000LL);
+    }
+
+    // Retention periods are not timers: a year is fine.
+    void retentionIsNotATimer()
+    {
+        const auto c = ConfigLoader::parse(
+            "history:\n  retention: {hour: 800d}\naudit:\n  retention: 365d\n",
+            QStringLiteral("ok.yaml"));
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        QCOMPARE(c->retention.hourMs, 800LL * 86'400'000);
     }
 
     void fileErrorsNameThePath()

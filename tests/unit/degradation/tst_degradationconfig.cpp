@@ -1,6 +1,7 @@
 // The `degradation:` and `features:` sections through the real configuration loader: good
 // input gives the values, bad input an error naming the file, line and key.
 #include "core/config.h"
+#include "degradation/degradationconfig.h"
 
 #include <QTest>
 
@@ -15,7 +16,7 @@ private Q_SLOTS:
     {
         const auto c = ConfigLoader::parse("engine: {api: false}\n", QStringLiteral("d.yaml"));
         QVERIFY2(c.ok(), c.ok() ? "" : qPrintable(c.error().message));
-        const DegradationConfig &d = c->degradation;
+        const DegradationConfig &d = c->section<DegradationConfig>();
         QCOMPARE(d.normalMin, 80.0);
         QCOMPARE(d.level1Min, 60.0);
         QCOMPARE(d.level2Min, 50.0);
@@ -30,7 +31,7 @@ private Q_SLOTS:
         QVERIFY2(c.ok(), c.ok() ? "" : qPrintable(c.error().message));
         // The embedded file spells out the built-in defaults, so the two must agree.
         const FeatureMap builtIn = FeatureMap::defaults();
-        const FeatureMap &embedded = c->degradation.features;
+        const FeatureMap &embedded = c->section<DegradationConfig>().features;
         QCOMPARE(embedded.rules().size(), builtIn.rules().size());
         for (DegradationLevel level : allDegradationLevels()) {
             const auto a = embedded.at(level), b = builtIn.at(level);
@@ -41,10 +42,10 @@ private Q_SLOTS:
             }
         }
         const DegradationConfig defaults;
-        QCOMPARE(c->degradation.normalMin, defaults.normalMin);
-        QCOMPARE(c->degradation.level3Min, defaults.level3Min);
-        QCOMPARE(c->degradation.recoveryHoldMs, defaults.recoveryHoldMs);
-        QCOMPARE(c->degradation.maxPinMs, defaults.maxPinMs);
+        QCOMPARE(c->section<DegradationConfig>().normalMin, defaults.normalMin);
+        QCOMPARE(c->section<DegradationConfig>().level3Min, defaults.level3Min);
+        QCOMPARE(c->section<DegradationConfig>().recoveryHoldMs, defaults.recoveryHoldMs);
+        QCOMPARE(c->section<DegradationConfig>().maxPinMs, defaults.maxPinMs);
     }
 
     void customValues()
@@ -60,7 +61,7 @@ private Q_SLOTS:
               "  thumbnails: {NORMAL: 1, LEVEL_2: 0.4, EMERGENCY: 0}\n";
         const auto c = ConfigLoader::parse(yaml, QStringLiteral("d.yaml"));
         QVERIFY2(c.ok(), c.ok() ? "" : qPrintable(c.error().message));
-        const DegradationConfig &d = c->degradation;
+        const DegradationConfig &d = c->section<DegradationConfig>();
         QCOMPARE(d.normalMin, 90.0);
         QCOMPARE(d.level3Min, 20.0);
         QCOMPARE(d.recoveryHoldMs, 120'000);

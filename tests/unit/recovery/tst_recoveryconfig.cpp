@@ -1,5 +1,7 @@
 #include "core/config.h"
 
+#include "recovery/recoveryconfig.h"
+
 #include <QTest>
 
 using namespace Shivx;
@@ -37,7 +39,7 @@ void TestRecoveryConfig::defaultsWithoutSection()
     QCOMPARE(t.breaker.recoveryTimeoutMs, 60'000);
     QCOMPARE(t.retry, RetryConfig {});
     QCOMPARE(t.retry.maxAttempts, 1);
-    QCOMPARE(c->recovery.timeoutMs, 30'000);
+    QCOMPARE(c->section<RecoveryConfig>().defaults.timeoutMs, 30'000);
     QCOMPARE(t.timeoutMs, 30'000); // no timeout: the recovery default (interval is 60s)
 }
 

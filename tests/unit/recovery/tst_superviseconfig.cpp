@@ -2,6 +2,8 @@
 // startup_grace, crash_loop), read through the real ConfigLoader.
 #include "core/config.h"
 
+#include "recovery/recoveryconfig.h"
+
 #include <QTest>
 
 using namespace Shivx;
@@ -42,8 +44,8 @@ private Q_SLOTS:
         const auto c = ConfigLoader::parse(yaml, QStringLiteral("s.yaml"));
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
         QCOMPARE(c->targets.size(), 3);
-        QCOMPARE(c->supervised.size(), 2);
-        const RecoverySpec &web = c->supervised.at(0);
+        QCOMPARE(c->section<RecoveryConfig>().supervised.size(), 2);
+        const RecoverySpec &web = c->section<RecoveryConfig>().supervised.at(0);
         QCOMPARE(web.name, QStringLiteral("web"));
         QVERIFY(web.supervised);
         QCOMPARE(web.command, QStringLiteral("/usr/bin/web"));
@@ -62,7 +64,7 @@ private Q_SLOTS:
         QCOMPARE(web.crashLoopRestarts, 4);
         QCOMPARE(web.crashLoopWindowMs, 120'000);
         QCOMPARE(web.crashLoopCooldownMs, 600'000);
-        const RecoverySpec &db = c->supervised.at(1);
+        const RecoverySpec &db = c->section<RecoveryConfig>().supervised.at(1);
         QVERIFY(!db.supervised);
         QCOMPARE(db.restartCommand, QStringLiteral("/usr/bin/systemctl"));
         QCOMPARE(db.restartArgs,
@@ -78,7 +80,7 @@ private Q_SLOTS:
                                   "    supervise: {command: /bin/true}\n",
                 QStringLiteral("d.yaml"));
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
-        const RecoverySpec &s = c->supervised.at(0);
+        const RecoverySpec &s = c->section<RecoveryConfig>().supervised.at(0);
         QVERIFY(s.restart == RestartPolicy::Always);
         QCOMPARE(s.backoffInitialMs, 100);
         QCOMPARE(s.backoffMaxMs, 60'000);
@@ -95,7 +97,8 @@ private Q_SLOTS:
                                   "    restart_command: /usr/local/bin/kick\n",
                 QStringLiteral("d.yaml"));
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
-        QCOMPARE(c->supervised.at(0).restartCommand, QStringLiteral("/usr/local/bin/kick"));
+        QCOMPARE(c->section<RecoveryConfig>().supervised.at(0).restartCommand,
+            QStringLiteral("/usr/local/bin/kick"));
     }
 
     void errors_data()

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+Q_DECLARE_METATYPE(Shivx::Internal::Migration)
+
 using namespace Shivx;
 
 class tst_Database : public QObject
@@ -22,6 +24,9 @@ private slots:
     void foreignSqliteDatabaseIsRefused();
     void connectionNameInUse();
     void transactionRollsBackUnlessCommitted();
+    void everyModulesStepsFormOneSchema();
+    void migrationListsAreChecked_data();
+    void migrationListsAreChecked();
 
 private:
     static QStringList tables(QSqlDatabase &db)
@@ -221,6 +226,52 @@ void tst_Database::transactionRollsBackUnlessCommitted()
         QCOMPARE(scalar(*db, QStringLiteral("SELECT COUNT(*) FROM series")).toInt(), 1);
     }
     Database::close(QStringLiteral("t"));
+}
+
+// The core's steps and every module's, merged, are one gapless sequence: what landed on main
+// can be opened.
+void tst_Database::everyModulesStepsFormOneSchema()
+{
+    const QList<Internal::Migration> &steps = Internal::migrations();
+    const auto checked = Internal::checkMigrations(steps);
+    QVERIFY2(checked.ok(), qPrintable(checked.ok() ? QString() : checked.error().message));
+    QCOMPARE(steps.constLast().version, Internal::latestSchemaVersion());
+    for (const Internal::Migration &m : steps)
+        QVERIFY2(!m.module.isEmpty(), qPrintable(m.name));
+}
+
+void tst_Database::migrationListsAreChecked_data()
+{
+    using M = Internal::Migration;
+    QTest::addColumn<QList<M>>("steps");
+    QTest::addColumn<QString>("error"); // empty = accepted
+    const M a { 1, QStringLiteral("history"), {}, QStringLiteral("core") };
+    const M b { 2, QStringLiteral("baseline"), {}, QStringLiteral("guardian") };
+    const M b2 { 2, QStringLiteral("jobs"), {}, QStringLiteral("pipelines") };
+    const M c { 3, QStringLiteral("jobs"), {}, QStringLiteral("pipelines") };
+    QTest::newRow("1, 2, 3") << QList<M> { a, b, c } << QString();
+    QTest::newRow("two modules claim 2")
+        << QList<M> { a, b, b2 }
+        << QStringLiteral("schema version 2 is claimed twice: \"baseline\" (guardian) and "
+                          "\"jobs\" (pipelines)");
+    QTest::newRow("2 missing") << QList<M> { a, c }
+                               << QStringLiteral("version 2 is missing before \"jobs\" "
+                                                 "(pipelines, version 3)");
+    QTest::newRow("not from 1") << QList<M> { b } << QStringLiteral("version 1 is missing");
+}
+
+void tst_Database::migrationListsAreChecked()
+{
+    QFETCH(QList<Internal::Migration>, steps);
+    QFETCH(QString, error);
+    const auto r = Internal::checkMigrations(steps);
+    if (error.isEmpty()) {
+        QVERIFY(r.ok());
+        return;
+    }
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, QStringLiteral("database.bad_migrations"));
+    QVERIFY2(r.error().message.contains(error), qPrintable(r.error().message));
 }
 
 QTEST_GUILESS_MAIN(tst_Database)

@@ -1,3 +1,4 @@
+#include "health/healthapi.h"
 #include "telemetry/prometheusexposition.h"
 
 #include <QProcess>
@@ -7,6 +8,20 @@
 using namespace Shivx;
 
 namespace {
+
+// What /metrics renders: the core's families, then health's (every module appends its own).
+struct ExpositionInput
+{
+    CoreMetricsInput core;
+    HostSample host;
+    QList<TargetStatus> targets;
+    HealthReport health;
+};
+
+QByteArray render(const ExpositionInput &in)
+{
+    return renderCoreMetrics(in.core) + HealthApi::metrics(in.host, in.targets, in.health);
+}
 
 ExpositionInput sampleInput()
 {
@@ -29,11 +44,11 @@ ExpositionInput sampleInput()
     in.health.score = 61.5;
     in.health.timestampMs = 1'700'000'000'000;
     in.health.components = { { QStringLiteral("cpu"), 3.5, 15, QStringLiteral("cpu 75%") } };
-    in.readiness.ready = false;
-    in.readiness.checks = { { QStringLiteral("storage"), true, QString() },
+    in.core.readiness.ready = false;
+    in.core.readiness.checks = { { QStringLiteral("storage"), true, QString() },
         { QStringLiteral("target:web"), false, QString() } };
-    in.startedAtMs = 1'700'000'000'000;
-    in.apiRequestsByCode = { { 200, 5 }, { 404, 1 } };
+    in.core.startedAtMs = 1'700'000'000'000;
+    in.core.apiRequestsByCode = { { 200, 5 }, { 404, 1 } };
     return in;
 }
 
@@ -59,7 +74,7 @@ private Q_SLOTS:
 
     void familiesHaveHelpAndTypeOnce()
     {
-        const QByteArray text = renderEngineMetrics(sampleInput());
+        const QByteArray text = render(sampleInput());
         QStringList types;
         for (const QByteArray &line : text.split('\n')) {
             if (line.startsWith("# TYPE "))
@@ -84,7 +99,7 @@ private Q_SLOTS:
     {
         ExpositionInput in = sampleInput();
         in.health = HealthReport();
-        const QByteArray text = renderEngineMetrics(in);
+        const QByteArray text = render(in);
         QVERIFY(text.contains("# TYPE shivx_health_score gauge\n"));
         QVERIFY(!text.contains("\nshivx_health_score "));
     }
@@ -99,7 +114,7 @@ private Q_SLOTS:
         QProcess p;
         p.start(promtool, { QStringLiteral("check"), QStringLiteral("metrics") });
         QVERIFY(p.waitForStarted());
-        p.write(renderEngineMetrics(sampleInput()));
+        p.write(render(sampleInput()));
         p.closeWriteChannel();
         QVERIFY(p.waitForFinished(30000));
         const QByteArray output = p.readAllStandardOutput() + p.readAllStandardError();

@@ -1,4 +1,4 @@
-#include "api/healthjson.h"
+#include "health/healthjson.h"
 
 #include "core/timeutil.h"
 

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "api/apiroute.h"
+#include "core/readinessreport.h"
+
+#include <QList>
+#include <QMetaObject>
+#include <QObject>
+#include <QString>
+#include <QThread>
+
+#include <functional>
+
+namespace Shivx {
+
+class AuditSink;
+class Clock;
+class EngineStatus;
+class HistoryWriter;
+class ModuleRuntime;
+struct Config;
+
+// What the engine's core offers each module while it starts, runs and stops (see
+// ModuleRuntime). Implemented by Engine; modules never see the Engine's internals. Unless a
+// method says otherwise, call it on the Engine's thread.
+class ModuleHost
+{
+public:
+    virtual const Config &config() const = 0;
+    virtual QString dataDir() const = 0;
+    virtual QString databasePath() const = 0;
+    virtual Clock *clock() const = 0;
+    // The audit chain writer: record() is thread-safe. Valid from prepare() to stopped().
+    virtual AuditSink *audit() const = 0;
+    // The latest host sample, target states, health and storage state, shared between threads.
+    virtual EngineStatus *status() const = 0;
+    // "127.0.0.1:PORT" of the bound API, for targets on the engine's own API ("${api}");
+    // empty when the API is off.
+    virtual QString apiAuthority() const = 0;
+
+    // Moves a parentless `worker` onto the engine thread named `threadName` ("shivx-probes"),
+    // created on first use. "shivx-core" is the core's own thread, shared by light,
+    // event-driven services. The core starts every thread after all modules are prepared and
+    // quits them after all are stopped; each thread deletes its workers as it ends.
+    virtual void placeOnThread(const char *threadName, QObject *worker) = 0;
+
+    // Routes of the HTTP API (engine/<capability>/<capability>api.*); prepare() only.
+    virtual void addRoutes(const QList<ApiRoute> &routes) = 0;
+    // Prometheus text appended to /metrics; called on the API thread, so `render` reads only
+    // thread-safe state. prepare() only.
+    virtual void addMetrics(std::function<QByteArray()> render) = 0;
+    // Checks that join the engine's readiness; called on any thread (thread-safe `checks`),
+    // in module order after the core's own. prepare() only.
+    virtual void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) = 0;
+    // The engine's readiness as of now: every module's checks. Thread-safe.
+    virtual Readiness readiness() const = 0;
+
+    // The metric history writer (storage thread): connect a signal carrying
+    // QList<SamplePoint> to HistoryWriter::record. Series names: docs/storage.md.
+    virtual HistoryWriter *history() const = 0;
+    // Pauses or resumes the engine's own background work (history maintenance today).
+    // Thread-safe; the degradation module calls it as `background_tasks` switches.
+    virtual void setBackgroundWorkPaused(bool paused) = 0;
+
+    // Another module's runtime, to connect to its services (prepared earlier in the order).
+    virtual QList<ModuleRuntime *> runtimes() const = 0;
+    template <class R> R *runtime() const
+    {
+        for (ModuleRuntime *r : runtimes())
+            if (auto *match = dynamic_cast<R *>(r))
+                return match;
+        return nullptr;
+    }
+
+    // Runs `call` on `object`'s thread and waits, when that thread runs; otherwise (a start
+    // that failed before the threads ran) does nothing, since waiting would never end.
+    template <class Object, class Call> static void callBlocking(Object *object, Call call)
+    {
+        if (object && object->thread() != QThread::currentThread() && object->thread()
+            && object->thread()->isRunning())
+            QMetaObject::invokeMethod(
+                object, [object, call] { call(object); }, Qt::BlockingQueuedConnection);
+    }
+
+protected:
+    ~ModuleHost() = default;
+};
+
+} // namespace Shivx
