@@ -64,7 +64,10 @@ int serveCommand(const QStringList &args)
     Engine engine(options);
     if (const auto started = engine.start(); !started) {
         err() << "shivx serve: " << started.error().message << "\n" << Qt::flush;
-        return ExitFailure;
+        // Another engine serves the data directory: like a usage error, starting again
+        // unchanged cannot help.
+        return started.error().code == QLatin1String("engine.data_dir_locked") ? ExitUsage
+                                                                               : ExitFailure;
     }
 
     TerminationSignals termination(TerminationSignals::Hangup::Deliver);

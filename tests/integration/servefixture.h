@@ -109,9 +109,12 @@ public:
         return a + extra;
     }
 
-    // Starts and waits for "listening on http://127.0.0.1:PORT".
+    // Starts and waits for "listening on http://127.0.0.1:PORT". Again after an exit: the same
+    // data directory and configuration, and only the new run's output counts.
     bool start(const QStringList &extra = {})
     {
+        m_stdout.clear();
+        m_url.clear();
         m_process.setProgram(QStringLiteral(SHIVX_CLI));
         m_process.setArguments(arguments(extra));
         m_process.start();
@@ -145,6 +148,7 @@ public:
     }
 
     QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
+    QString configPath() const { return m_configPath; }
     // The bearer token the engine wrote at start (DATA_DIR/api-token); empty before that.
     QByteArray apiToken() const
     {
