@@ -86,7 +86,7 @@ QJsonObject stateJson(const DegradationSnapshot &s, qint64 nowMs)
         { QStringLiteral("level_value"), levelValue(s.level) },
         { QStringLiteral("score"), scoreValue(s) },
         { QStringLiteral("since"), TimeUtil::toRfc3339(s.sinceMs) },
-        { QStringLiteral("reason"), s.reason },
+        { QStringLiteral("reason"), s.reason.text },
         { QStringLiteral("automatic_level"), toString(s.automaticLevel) },
         { QStringLiteral("transitions"), qint64(s.transitions) } };
     if (s.pin.active) {

@@ -23,7 +23,7 @@ QJsonObject status(const HealthReport &report, bool verbose)
             components.append(QJsonObject { { QStringLiteral("name"), c.name },
                 { QStringLiteral("penalty"), std::round(c.penalty * 100) / 100 },
                 { QStringLiteral("max_penalty"), std::round(c.maxPenalty * 100) / 100 },
-                { QStringLiteral("detail"), c.detail } });
+                { QStringLiteral("detail"), c.detail.text } });
         }
         o.insert(QStringLiteral("components"), components);
     }
@@ -35,7 +35,8 @@ QJsonObject readiness(const Readiness &r)
     QJsonObject checks;
     for (const auto &c : r.checks) {
         checks.insert(c.name,
-            QJsonObject { { QStringLiteral("ok"), c.ok }, { QStringLiteral("detail"), c.detail } });
+            QJsonObject {
+                { QStringLiteral("ok"), c.ok }, { QStringLiteral("detail"), c.detail.text } });
     }
     return { { QStringLiteral("ready"), r.ready },
         { QStringLiteral("status"),

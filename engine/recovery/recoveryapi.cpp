@@ -29,7 +29,7 @@ QJsonObject breakerJson(const BreakerSnapshot &b)
         { QStringLiteral("window_failures"), b.windowFailures },
         { QStringLiteral("last_transition"), TimeUtil::toRfc3339(b.lastTransitionMs) },
         { QStringLiteral("time_in_state_ms"), double(b.timeInStateMs) },
-        { QStringLiteral("reason"), b.lastReason }, { QStringLiteral("config"), config } };
+        { QStringLiteral("reason"), b.lastReason.text }, { QStringLiteral("config"), config } };
 }
 
 QJsonObject processJson(const ProcessSnapshot &s, qint64 nowMs)

@@ -65,7 +65,7 @@ void TestBreakerProbe::breakerOpensRejectsHalfOpensAndCloses()
     const quint64 failuresBefore = breakerOf(registry).failures;
     server.setMode(TestHttpServer::WrongStatus);
     QTRY_COMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
-    QCOMPARE(breakerOf(registry).lastReason, QStringLiteral("3 consecutive failures"));
+    QCOMPARE(breakerOf(registry).lastReason.text, QStringLiteral("3 consecutive failures"));
     // Open: the target shows why, and no request reaches the server any more.
     QTRY_COMPARE(
         statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
@@ -109,7 +109,7 @@ void TestBreakerProbe::failedTrialReopens()
     clock.advanceMs(60'000);
     // Exactly one trial goes out, fails, and the breaker opens again for a new timeout.
     QTRY_COMPARE(server.requests(QStringLiteral("/health")), sent + 1);
-    QTRY_COMPARE(breakerOf(registry).lastReason, QStringLiteral("trial call failed"));
+    QTRY_COMPARE(breakerOf(registry).lastReason.text, QStringLiteral("trial call failed"));
     QCOMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
     const quint64 rejected = breakerOf(registry).rejections;
     QTRY_VERIFY(breakerOf(registry).rejections >= rejected + 3);

@@ -101,7 +101,7 @@ private Q_SLOTS:
         ReadinessInputs in = healthy();
         in.targets = { target(TargetState::Down, true) };
         const Readiness r = evaluateReadiness(in);
-        QVERIFY(r.checks.last().detail.contains(QLatin1String("connection refused")));
+        QVERIFY(r.checks.last().detail.text.contains(QLatin1String("connection refused")));
     }
 };
 
