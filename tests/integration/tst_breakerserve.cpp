@@ -214,6 +214,7 @@ void TestBreakerServe::cliListsAndForces()
         QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--url"),
         serve.url().toString(), QStringLiteral("--data-dir"), dataDir });
     QCOMPARE(json.exitCode, 0);
+    QCOMPARE(json.out.count('\n'), 1); // one compact document on one line
     QCOMPARE(QJsonDocument::fromJson(json.out)
                  .object()
                  .value(QStringLiteral("breakers"))
@@ -228,8 +229,12 @@ void TestBreakerServe::cliListsAndForces()
     QCOMPARE(breaker(serve.url(), QStringLiteral("self")).value(QStringLiteral("state")).toString(),
         QStringLiteral("open"));
     const CliRun back = runCli({ QStringLiteral("breaker"), QStringLiteral("force"),
-        QStringLiteral("self"), QStringLiteral("auto"), QStringLiteral("--data-dir"), dataDir });
+        QStringLiteral("self"), QStringLiteral("auto"), QStringLiteral("--data-dir"), dataDir,
+        QStringLiteral("--format"), QStringLiteral("json") });
     QCOMPARE(back.exitCode, 0);
+    const QJsonObject forced = QJsonDocument::fromJson(back.out).object();
+    QCOMPARE(forced.value(QStringLiteral("breaker")).toObject().value(QStringLiteral("force")),
+        QJsonValue(QStringLiteral("auto")));
     QCOMPARE(breaker(serve.url(), QStringLiteral("self")).value(QStringLiteral("state")).toString(),
         QStringLiteral("closed"));
 
