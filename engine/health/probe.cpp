@@ -13,12 +13,11 @@
 
 namespace Shivx {
 
-Probe *Probe::create(
-    const TargetSpec &spec, Clock *clock, const NetworkAccess &network, QObject *parent)
+Probe *Probe::create(const TargetSpec &spec, Clock *clock, CurlMulti *http, QObject *parent)
 {
     switch (spec.kind) {
     case TargetKind::Http:
-        return new HttpProbe(spec, clock, network(spec.tlsVerify), parent);
+        return new HttpProbe(spec, clock, http, parent);
     case TargetKind::Tcp:
         return new TcpProbe(spec, clock, parent);
     case TargetKind::Process:
