@@ -6,11 +6,19 @@
 
 #include <curl/curl.h>
 
+#include <cerrno>
 #include <limits>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 namespace Shivx {
 
 namespace {
+
+// Keeps the idle pool small: beyond this many, easy handles are freed.
+constexpr int MaxIdleEasies = 64;
+// Sockets handled per epoll_wait; more ready ones are picked up by the next call.
+constexpr int MaxEvents = 64;
 
 // curl_global_init is thread-safe since 7.84 (Debian 12 ships 7.88); the function-local static
 // makes it run once however many monitors start. Never cleaned up: the process exit does that,
@@ -23,53 +31,45 @@ void initCurlOnce()
 
 } // namespace
 
-namespace {
-
-// Keeps the idle pools small: beyond this many, handles and notifiers are freed.
-constexpr int MaxIdle = 64;
-
-} // namespace
-
-// The notifiers of one socket curl watches. They are disabled before they go back to the idle
-// pool, so a new socket that reuses the descriptor never meets a live notifier for the old one.
-struct CurlMulti::Watch
-{
-    QSocketNotifier *read = nullptr;
-    QSocketNotifier *write = nullptr;
-};
-
 CurlMulti::CurlMulti(QObject *parent)
     : QObject(parent)
 {
     initCurlOnce();
     m_multi = curl_multi_init();
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    if (m_multi && m_epoll < 0) {
+        curl_multi_cleanup(m_multi);
+        m_multi = nullptr;
+    }
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] { act(CURL_SOCKET_TIMEOUT, 0); });
-    if (m_multi) {
-        curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &CurlMulti::onSocket);
-        curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
-        curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlMulti::onTimer);
-        curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
-    }
+    if (!m_multi)
+        return;
+    m_ready = new QSocketNotifier(qintptr(m_epoll), QSocketNotifier::Read, this);
+    connect(m_ready, &QSocketNotifier::activated, this, &CurlMulti::onReady);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &CurlMulti::onSocket);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlMulti::onTimer);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
 }
 
 CurlMulti::~CurlMulti()
 {
-    if (!m_multi)
-        return;
-    // Removing a handle makes curl report its sockets as CURL_POLL_REMOVE, which frees the
-    // watches; the owners of the easy handles clean those up themselves.
-    const QList<CURL *> easies = m_done.keys();
-    m_done.clear();
-    for (CURL *easy : easies)
-        curl_multi_remove_handle(m_multi, easy);
-    curl_multi_cleanup(m_multi);
-    // Sockets curl still held (none with connection reuse off) go with the notifiers, which
-    // are children of this object.
-    qDeleteAll(m_watches);
+    if (m_multi) {
+        // The owners of the easy handles clean those up themselves.
+        const QList<CURL *> easies = m_done.keys();
+        m_done.clear();
+        for (CURL *easy : easies)
+            curl_multi_remove_handle(m_multi, easy);
+        curl_multi_cleanup(m_multi);
+    }
     for (CURL *easy : std::as_const(m_idleEasies))
         curl_easy_cleanup(easy);
+    delete m_ready; // before its descriptor is closed
+    m_ready = nullptr;
+    if (m_epoll >= 0)
+        ::close(m_epoll);
 }
 
 CURL *CurlMulti::takeEasy()
@@ -84,7 +84,7 @@ void CurlMulti::recycle(CURL *easy)
     if (!easy)
         return;
     remove(easy);
-    if (m_idleEasies.size() >= MaxIdle) {
+    if (m_idleEasies.size() >= MaxIdleEasies) {
         curl_easy_cleanup(easy);
         return;
     }
@@ -92,24 +92,6 @@ void CurlMulti::recycle(CURL *easy)
     // DNS cache, and the probes turn the TLS session cache off).
     curl_easy_reset(easy);
     m_idleEasies.append(easy);
-}
-
-QSocketNotifier *CurlMulti::notifier(int fd, QSocketNotifier::Type type)
-{
-    for (qsizetype i = m_idleNotifiers.size() - 1; i >= 0; --i) {
-        QSocketNotifier *n = m_idleNotifiers.at(i);
-        if (n->type() == type) {
-            m_idleNotifiers.removeAt(i);
-            n->setSocket(qintptr(fd)); // leaves it disabled
-            return n;
-        }
-    }
-    auto *n = new QSocketNotifier(qintptr(fd), type, this);
-    n->setEnabled(false);
-    const int events = type == QSocketNotifier::Read ? CURL_CSELECT_IN : CURL_CSELECT_OUT;
-    connect(n, &QSocketNotifier::activated, this,
-        [this, events](QSocketDescriptor socket) { act(int(qintptr(socket)), events); });
-    return n;
 }
 
 bool CurlMulti::add(CURL *easy, Done done)
@@ -120,6 +102,18 @@ bool CurlMulti::add(CURL *easy, Done done)
     if (curl_multi_add_handle(m_multi, easy) != CURLM_OK) {
         m_done.remove(easy);
         return false;
+    }
+    // Start it now instead of on the 0 ms timer curl just asked for: one event-loop turn less
+    // per probe. curl re-arms (or stops) the timer through onTimer. A transfer that ends at
+    // once (connection refused) is reported from the event loop, never from inside add().
+    int running = 0;
+    curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    if (running < int(m_done.size()) && !m_drainQueued) {
+        m_drainQueued = true;
+        QTimer::singleShot(0, this, [this] {
+            m_drainQueued = false;
+            drainCompleted();
+        });
     }
     return true;
 }
@@ -135,43 +129,28 @@ int CurlMulti::onSocket(CURL *easy, int fd, int what, void *self, void *socketDa
 {
     Q_UNUSED(easy);
     auto *multi = static_cast<CurlMulti *>(self);
-    auto *watch = static_cast<Watch *>(socketData);
-    auto retire = [multi](QSocketNotifier *&n) {
-        if (!n)
-            return;
-        n->setEnabled(false);
-        if (multi->m_idleNotifiers.size() < MaxIdle)
-            multi->m_idleNotifiers.append(n);
-        else
-            n->deleteLater(); // this may run inside the notifier's own activated() emission
-        n = nullptr;
-    };
+    // socketData marks a descriptor already in the epoll set (curl_multi_assign below).
+    const bool known = socketData != nullptr;
     if (what == CURL_POLL_REMOVE) {
-        if (watch) {
-            retire(watch->read);
-            retire(watch->write);
-            multi->m_watches.remove(watch);
-            delete watch;
-        }
+        // curl calls this before it closes the socket; an error (already closed) is harmless.
+        if (known)
+            ::epoll_ctl(multi->m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+        curl_multi_assign(multi->m_multi, fd, nullptr);
         return 0;
     }
-    if (!watch) {
-        watch = new Watch;
-        multi->m_watches.insert(watch);
-        curl_multi_assign(multi->m_multi, fd, watch);
+    epoll_event ev {};
+    ev.data.fd = fd;
+    ev.events = (what == CURL_POLL_IN || what == CURL_POLL_INOUT ? EPOLLIN : 0u)
+        | (what == CURL_POLL_OUT || what == CURL_POLL_INOUT ? EPOLLOUT : 0u);
+    if (known) {
+        if (::epoll_ctl(multi->m_epoll, EPOLL_CTL_MOD, fd, &ev) == 0)
+            return 0;
+        // A descriptor curl closed and reopened under the same number left the set on close.
     }
-    auto want = [multi, fd](QSocketNotifier *&n, QSocketNotifier::Type type, bool on) {
-        if (!on) {
-            if (n)
-                n->setEnabled(false);
-            return;
-        }
-        if (!n)
-            n = multi->notifier(fd, type);
-        n->setEnabled(true);
-    };
-    want(watch->read, QSocketNotifier::Read, what == CURL_POLL_IN || what == CURL_POLL_INOUT);
-    want(watch->write, QSocketNotifier::Write, what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
+    if (::epoll_ctl(multi->m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST)
+        ::epoll_ctl(multi->m_epoll, EPOLL_CTL_MOD, fd, &ev);
+    // Any non-null marker will do: the value is never dereferenced.
+    curl_multi_assign(multi->m_multi, fd, multi);
     return 0;
 }
 
@@ -188,6 +167,25 @@ int CurlMulti::onTimer(CURLM *multi, long timeoutMs, void *self)
     // eyeballs, DNS), while the probe's own timeout is a precise timer of its own.
     that->m_timer->start(int(qMin<long>(timeoutMs, long(std::numeric_limits<int>::max()))));
     return 0;
+}
+
+void CurlMulti::onReady()
+{
+    if (!m_multi)
+        return;
+    epoll_event events[MaxEvents];
+    const int n = ::epoll_wait(m_epoll, events, MaxEvents, 0);
+    QPointer<CurlMulti> alive(this);
+    for (int i = 0; i < n && alive; ++i) {
+        int flags = 0;
+        if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP))
+            flags |= CURL_CSELECT_IN;
+        if (events[i].events & EPOLLOUT)
+            flags |= CURL_CSELECT_OUT;
+        if (events[i].events & EPOLLERR)
+            flags |= CURL_CSELECT_ERR;
+        act(events[i].data.fd, flags);
+    }
 }
 
 void CurlMulti::act(int fd, int events)
