@@ -11,7 +11,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev
     qt6-l10n-tools qt6-tools-dev-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
-    libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev
+    libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev libcurl4-openssl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format)

@@ -8,17 +8,17 @@
 #include "health/tcpprobe.h"
 
 #include <QTimer>
+#include <QTimerEvent>
 
 #include <limits>
 
 namespace Shivx {
 
-Probe *Probe::create(
-    const TargetSpec &spec, Clock *clock, const NetworkAccess &network, QObject *parent)
+Probe *Probe::create(const TargetSpec &spec, Clock *clock, CurlMulti *http, QObject *parent)
 {
     switch (spec.kind) {
     case TargetKind::Http:
-        return new HttpProbe(spec, clock, network(spec.tlsVerify), parent);
+        return new HttpProbe(spec, clock, http, parent);
     case TargetKind::Tcp:
         return new TcpProbe(spec, clock, parent);
     case TargetKind::Process:
@@ -47,16 +47,10 @@ void Probe::start()
 {
     m_elapsed.start();
     if (m_spec.timeoutMs > 0) {
-        m_timeout = new QTimer(this);
-        m_timeout->setSingleShot(true);
         // Precise: a coarse timer may fire 5% late, which shows up in "timed out after" tests
         // and in the latency of the hanging probe.
-        m_timeout->setTimerType(Qt::PreciseTimer);
-        connect(m_timeout, &QTimer::timeout, this, [this] {
-            if (!m_done)
-                onTimeout();
-        });
-        m_timeout->start(int(qMin<qint64>(m_spec.timeoutMs, std::numeric_limits<int>::max())));
+        m_timeout.start(int(qMin<qint64>(m_spec.timeoutMs, std::numeric_limits<int>::max())),
+            Qt::PreciseTimer, this);
     }
     begin();
 }
@@ -66,9 +60,19 @@ void Probe::cancel()
     if (m_done)
         return;
     m_done = true;
-    if (m_timeout)
-        m_timeout->stop();
+    m_timeout.stop();
     abortWork();
+}
+
+void Probe::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timeout.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_timeout.stop();
+    if (!m_done)
+        onTimeout();
 }
 
 void Probe::onTimeout()
@@ -82,8 +86,7 @@ void Probe::finish(bool ok, const QString &error)
     if (m_done)
         return;
     m_done = true;
-    if (m_timeout)
-        m_timeout->stop();
+    m_timeout.stop();
     ProbeResult result;
     result.ok = ok;
     result.error = ok ? QString() : error;

@@ -27,7 +27,8 @@ public:
     // by setTargets). Call before start(), from any thread; the registry must outlive this.
     void setBreakers(BreakerRegistry *registry);
 
-    // The reason a target shows while its breaker rejects probes.
+    // The reason a target shows while its breaker rejects probes, after the last probe's error
+    // ("connection refused; circuit open") when there is one.
     static QString circuitOpenReason() { return QStringLiteral("circuit open"); }
 
     // Thread-safe copies of the latest state, in configuration order.
@@ -49,8 +50,11 @@ public Q_SLOTS:
         const QString &reason);
 
 Q_SIGNALS:
-    // Emitted on the monitor thread after every completed probe and after setTargets (new
-    // targets as UNKNOWN), with the full list.
+    // Emitted on the monitor thread with the full list: after setTargets (new targets as
+    // UNKNOWN) and resetTarget, at once after a probe that changed a target's state, and
+    // otherwise at most 100 ms after a completed probe, so that results completing close
+    // together share one update. Every result is carried by an update: a target's next result
+    // never replaces one that was not sent yet. snapshot() has each result at once.
     void targetsUpdated(const QList<Shivx::TargetStatus> &targets);
     // Emitted on the monitor thread when a target's state changes.
     void targetTransitioned(

@@ -102,6 +102,7 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
             changeTo(TargetState::Up, now, &t);
             m_status.lastError.clear();
         }
+        m_lastProbeError.clear();
     } else {
         m_status.consecutiveSuccesses = 0;
         m_status.consecutiveFailures += 1;
@@ -123,6 +124,7 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
             changeTo(TargetState::Degraded, now, &t);
         }
         m_status.lastError = error;
+        m_lastProbeError = error;
     }
     m_status.transitionsLastMinutes = int(m_changeTimesMs.size());
     return t;
@@ -132,9 +134,10 @@ TargetStateMachine::Transition TargetStateMachine::applyRejected(
     const QString &reason, qint64 nowMs)
 {
     Transition t;
-    t.reason = reason;
+    t.reason
+        = m_lastProbeError.isEmpty() ? reason : m_lastProbeError + QLatin1String("; ") + reason;
     m_status.lastCheckMs = nowMs;
-    m_status.lastError = reason;
+    m_status.lastError = t.reason;
     changesInWindow(nowMs);
     changeTo(TargetState::Down, nowMs, &t);
     m_status.transitionsLastMinutes = int(m_changeTimesMs.size());

@@ -48,7 +48,9 @@ public:
     // Feeds one probe result. Results must arrive in time order.
     Transition apply(const ProbeResult &result);
     // No probe was sent because the target's circuit breaker refused it: the target is DOWN
-    // with `reason` ("circuit open") as its error. Probe and failure counters do not move.
+    // with "<last probe error>; <reason>" as its error ("connection refused; circuit open"), or
+    // `reason` alone when the last probe succeeded (a breaker forced open). Probe and failure
+    // counters do not move.
     Transition applyRejected(const QString &reason, qint64 nowMs);
 
     // lastError is the reason for the current state while it is not UP (the probe error, or
@@ -64,6 +66,7 @@ private:
     int m_flapMaxChanges;
     qint64 m_flapWindowMs;
     QList<qint64> m_changeTimesMs; // state changes between known states, oldest first
+    QString m_lastProbeError; // of the last probe if it failed; what the breaker opened on
 };
 
 } // namespace Shivx

@@ -66,9 +66,10 @@ void TestBreakerProbe::breakerOpensRejectsHalfOpensAndCloses()
     server.setMode(TestHttpServer::WrongStatus);
     QTRY_COMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
     QCOMPARE(breakerOf(registry).lastReason.text, QStringLiteral("3 consecutive failures"));
-    // Open: the target shows why, and no request reaches the server any more.
-    QTRY_COMPARE(
-        statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
+    // Open: the target shows why (the last probe's error, then the open breaker), and no
+    // request reaches the server any more.
+    QTRY_COMPARE(statusOf(monitor, QStringLiteral("web")).lastError,
+        QStringLiteral("HTTP 503 (expected 200); circuit open"));
     QCOMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("DOWN"));
     const int sent = server.requests(QStringLiteral("/health"));
     QTRY_VERIFY(breakerOf(registry).rejections >= 5); // five 100 ms intervals
@@ -153,6 +154,7 @@ void TestBreakerProbe::forcedOpenStopsProbesOfAHealthyTarget()
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("UP"));
 
     QVERIFY(registry.force(QStringLiteral("web"), BreakerForce::Open, QStringLiteral("api")));
+    // The last probe succeeded: there is no error to show but the open breaker.
     QTRY_COMPARE(
         statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
     const int sent = server.requests(QStringLiteral("/health"));

@@ -79,6 +79,8 @@ private Q_SLOTS:
     void flappingSettlesAfterWindow();
     void setSpecKeepsCounters();
     void unchangedStateStillReportsReason();
+    void rejectedShowsTheLastProbeErrorBeforeCircuitOpen_data();
+    void rejectedShowsTheLastProbeErrorBeforeCircuitOpen();
 };
 
 void TestTargetStateMachine::transitions_data()
@@ -275,6 +277,43 @@ void TestTargetStateMachine::unchangedStateStillReportsReason()
     QCOMPARE(toString(run.transitions.at(1).to), QStringLiteral("DOWN"));
     QCOMPARE(run.transitions.at(1).reason,
         QStringLiteral("connection refused (2 consecutive failures)"));
+}
+
+void TestTargetStateMachine::rejectedShowsTheLastProbeErrorBeforeCircuitOpen_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<int>("rejections");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("failures, then rejected -> last error; circuit open")
+        << "S F F F" << 1 << "connection refused; circuit open";
+    QTest::newRow("rejected again -> the suffix is not repeated")
+        << "F F" << 3 << "connection refused; circuit open";
+    QTest::newRow("last probe succeeded (forced open) -> circuit open")
+        << "F S" << 2 << "circuit open";
+    QTest::newRow("never probed -> circuit open") << "" << 1 << "circuit open";
+}
+
+void TestTargetStateMachine::rejectedShowsTheLastProbeErrorBeforeCircuitOpen()
+{
+    QFETCH(QString, script);
+    QFETCH(int, rejections);
+    QFETCH(QString, error);
+
+    TargetStateMachine machine(spec(3, 0));
+    const Run run = play(machine, script);
+    const quint64 checks = machine.status().checks;
+    const quint64 failures = machine.status().failures;
+    TargetStateMachine::Transition last;
+    for (int i = 1; i <= rejections; ++i)
+        last = machine.applyRejected(QStringLiteral("circuit open"), run.lastAtMs + i * StepMs);
+    QCOMPARE(toString(machine.status().state), QStringLiteral("DOWN"));
+    QCOMPARE(machine.status().lastError, error);
+    QCOMPARE(last.reason, error);
+    QCOMPARE(machine.status().lastCheckMs, run.lastAtMs + rejections * StepMs);
+    // Nothing was probed: the counters stay.
+    QCOMPARE(machine.status().checks, checks);
+    QCOMPARE(machine.status().failures, failures);
 }
 
 QTEST_GUILESS_MAIN(TestTargetStateMachine)
