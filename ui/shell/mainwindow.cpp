@@ -1,7 +1,7 @@
 #include "shell/mainwindow.h"
 
 #include "audit/auditpage.h"
-#include "audit/auditverifier.h"
+#include "audit/verify/auditverifier.h"
 #include "degradation/degradationpage.h"
 #include "history/historypage.h"
 #include "overview/overviewpage.h"

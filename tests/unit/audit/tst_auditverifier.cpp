@@ -2,7 +2,7 @@
 // attacker would; each tampering must be detected and located exactly.
 #include "chainbuilder.h"
 
-#include "audit/auditverifier.h"
+#include "audit/verify/auditverifier.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,9 +1,9 @@
-#include "audit/auditverifier.h"
+#include "audit/verify/auditverifier.h"
 #include "core/operatoridentity.h"
 
 #include "audit/auditentry.h"
 #include "audit/checkpointkey.h"
-#include "audit/streamverifier.h"
+#include "audit/verify/streamverifier.h"
 #include "core/timeutil.h"
 
 #include <QDateTime>

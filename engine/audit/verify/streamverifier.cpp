@@ -1,8 +1,8 @@
-#include "audit/streamverifier.h"
+#include "audit/verify/streamverifier.h"
 
 #include "audit/auditentry.h"
-#include "audit/linescanner.h"
 #include "audit/segmentreader.h"
+#include "audit/verify/linescanner.h"
 
 #include <QDir>
 #include <QFile>

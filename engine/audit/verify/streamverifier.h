@@ -1,7 +1,7 @@
 #pragma once
 
-#include "audit/auditverifier.h"
-#include "audit/verifyreport.h"
+#include "audit/verify/auditverifier.h"
+#include "audit/verify/verifyreport.h"
 
 #include <QHash>
 #include <QList>
