@@ -2,6 +2,8 @@
 
 #include "audit/canonicaljson.h"
 #include "audit/segmentfiles.h"
+#include "audit/segmentreader.h"
+#include "audit/segmentseal.h"
 #include "core/clock.h"
 #include "core/timeutil.h"
 
@@ -194,9 +196,7 @@ Result<QList<AuditEvent>> AuditStream::load()
     }
     if (m_lastSegment.isEmpty() && m_activeNumber > 1) {
         // The active segment is empty: the chain continues from the previous one's seal.
-        const QString sealPath = m_dir + QLatin1Char('/')
-            + segmentName(m_activeNumber - 1).chopped(7) + QStringLiteral(".seal");
-        auto seal = readSeal(sealPath);
+        auto seal = readSeal(m_dir + QLatin1Char('/') + sealName(m_activeNumber - 1));
         if (!seal)
             return seal.error();
         m_seq = seal->lastSeq;
@@ -386,8 +386,10 @@ Result<void> AuditStream::append(const QList<AuditEvent> &input, int *written)
 
 Result<void> AuditStream::rotate()
 {
-    const SegmentFile current { m_activeNumber, segmentName(m_activeNumber),
-        m_dir + QLatin1Char('/') + segmentName(m_activeNumber), false, QString() };
+    SegmentFile current;
+    current.number = m_activeNumber;
+    current.name = segmentName(m_activeNumber);
+    current.path = m_dir + QLatin1Char('/') + current.name;
     if (::fdatasync(m_fd) != 0)
         return sysError(current.path, "fdatasync");
     ::close(m_fd);
@@ -409,9 +411,9 @@ Result<void> AuditStream::rotate()
     seal.lastSeq = m_seq;
     seal.lastHash = m_hash;
     seal.sha256 = sha256Hex(*bytes);
-    const QString sealPath
-        = m_dir + QLatin1Char('/') + current.name.chopped(7) + QStringLiteral(".seal");
-    if (auto r = writeFileAtomic(sealPath, seal.toJson() + '\n', true); !r)
+    if (auto r = writeFileAtomic(
+            m_dir + QLatin1Char('/') + sealName(current.number), seal.toJson() + '\n', true);
+        !r)
         return r;
     if (m_config.compressRotated)
         if (auto r = compressSegmentFile(current.path); !r)

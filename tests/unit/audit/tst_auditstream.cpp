@@ -3,6 +3,8 @@
 #include "audit/auditlock.h"
 #include "audit/auditstream.h"
 #include "audit/segmentfiles.h"
+#include "audit/segmentreader.h"
+#include "audit/segmentseal.h"
 #include "auditchaincheck.h"
 #include "core/clock.h"
 
