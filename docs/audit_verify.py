@@ -240,7 +240,11 @@ class StreamVerifier:
             return out
         with open(path, "rb") as f:
             data = f.read()
-        for number, line in enumerate(data.split(b"\n")[:-1], start=1):
+        lines = data.split(b"\n")
+        if lines[-1]:
+            # A partial append (a crash, a full disk); the next writer moves it to torn/.
+            self.problem("checkpoints.ndjson:%d" % len(lines), "does not end with a newline (torn write?)")
+        for number, line in enumerate(lines[:-1], start=1):
             try:
                 cp = json.loads(line.decode("utf-8"))
             except ValueError:

@@ -108,7 +108,10 @@ Result<AuditEvent> AuditStream::moveTornTail(
     const QByteArray torn = f.readAll();
     if (!QDir().mkpath(tornDir(m_dir)))
         return makeError("audit.io", QStringLiteral("%1: cannot create").arg(tornDir(m_dir)));
-    const QString movedTo = QStringLiteral("torn/%1.%2.torn").arg(fileLabel).arg(offset);
+    // Unique: a tail torn again at the same offset (after the truncation below) keeps both.
+    QString movedTo = QStringLiteral("torn/%1.%2.torn").arg(fileLabel).arg(offset);
+    for (int n = 2; QFile::exists(m_dir + QLatin1Char('/') + movedTo); ++n)
+        movedTo = QStringLiteral("torn/%1.%2.%3.torn").arg(fileLabel).arg(offset).arg(n);
     // Written (and synced) before the segment is cut, so the bytes exist somewhere at every moment.
     if (auto r = writeFileAtomic(m_dir + QLatin1Char('/') + movedTo, torn, true); !r)
         return r.error();
@@ -126,6 +129,31 @@ Result<AuditEvent> AuditStream::moveTornTail(
             { QStringLiteral("bytes"), qint64(torn.size()) },
             { QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(torn)) },
             { QStringLiteral("moved_to"), movedTo } });
+}
+
+Result<std::optional<AuditEvent>> AuditStream::repairCheckpointsTail()
+{
+    const QString path = checkpointsPath(m_dir);
+    if (!QFile::exists(path))
+        return std::optional<AuditEvent> {};
+    auto lines = readLastLines(path, 2);
+    if (!lines)
+        return lines.error();
+    // As for a segment: a last line without "\n", and a complete line before it that does not
+    // parse either (a crash can leave a block of zeros), are one torn tail.
+    qint64 tornAt = -1;
+    if (!lines->isEmpty() && !lines->last().terminated) {
+        tornAt = lines->last().offset;
+        lines->removeLast();
+    }
+    if (!lines->isEmpty() && !Checkpoint::parse(lines->last().text))
+        tornAt = lines->last().offset;
+    if (tornAt < 0)
+        return std::optional<AuditEvent> {};
+    auto moved = moveTornTail(path, tornAt, QStringLiteral("checkpoints.ndjson"));
+    if (!moved)
+        return moved.error();
+    return std::optional<AuditEvent>(*moved);
 }
 
 Result<QList<AuditEvent>> AuditStream::load()
@@ -214,23 +242,19 @@ Result<QList<AuditEvent>> AuditStream::load()
     }
 
     // Checkpoints: a torn last line is moved aside the same way.
-    const QString cpPath = checkpointsPath(m_dir);
+    auto cpRepair = repairCheckpointsTail();
+    if (!cpRepair)
+        return cpRepair.error();
+    if (*cpRepair)
+        repairs.append(**cpRepair);
     m_lastCheckpointSeq = 0;
-    if (QFile::exists(cpPath)) {
-        auto lines = readLastLines(cpPath, 1);
-        if (lines && !lines->isEmpty()) {
-            if (!lines->last().terminated || !Checkpoint::parse(lines->last().text)) {
-                auto moved = moveTornTail(
-                    cpPath, lines->last().offset, QStringLiteral("checkpoints.ndjson"));
-                if (!moved)
-                    return moved.error();
-                repairs.append(*moved);
-                lines = readLastLines(cpPath, 1);
-            }
-            if (lines && !lines->isEmpty())
-                if (auto cp = Checkpoint::parse(lines->last().text))
-                    m_lastCheckpointSeq = cp->seq;
-        }
+    if (QFile::exists(checkpointsPath(m_dir))) {
+        auto lines = readLastLines(checkpointsPath(m_dir), 1);
+        if (!lines)
+            return lines.error();
+        if (!lines->isEmpty())
+            if (auto cp = Checkpoint::parse(lines->last().text))
+                m_lastCheckpointSeq = cp->seq;
     }
 
     // head.json: rebuilt when it disagrees with the chain (a crash between append and rename).
@@ -497,6 +521,14 @@ Result<Checkpoint> AuditStream::checkpoint(const CheckpointKey &key, bool force)
 {
     if (m_seq == 0 || (!force && m_seq == m_lastCheckpointSeq))
         return Checkpoint {};
+    // A line torn by an earlier append (ENOSPC) is moved aside first, and the move recorded in
+    // the chain, so that this checkpoint starts on a line of its own and covers the record.
+    auto torn = repairCheckpointsTail();
+    if (!torn)
+        return torn.error();
+    if (*torn)
+        if (auto r = append({ **torn }); !r)
+            return r.error();
     Checkpoint cp;
     cp.stream = m_name;
     cp.seq = m_seq;
@@ -509,13 +541,14 @@ Result<Checkpoint> AuditStream::checkpoint(const CheckpointKey &key, bool force)
         QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return sysError(path, "open");
-    const QByteArray line = cp.toLine() + '\n';
-    const bool ok
-        = ::write(fd, line.constData(), size_t(line.size())) == line.size() && ::fdatasync(fd) == 0;
-    const Error e = ok ? Error {} : sysError(path, "write");
+    // A short write (a full disk) leaves part of the line: the next append or load moves it
+    // to torn/ and records it (repairCheckpointsTail).
+    auto written = writeAll(fd, cp.toLine() + '\n', path);
+    if (written && ::fdatasync(fd) != 0)
+        written = sysError(path, "fdatasync");
     ::close(fd);
-    if (!ok)
-        return e;
+    if (!written)
+        return written.error();
     m_lastCheckpointSeq = m_seq;
     return cp;
 }

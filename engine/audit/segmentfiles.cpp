@@ -26,20 +26,6 @@ Error ioError(const QString &path, const char *what)
             .arg(path, QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno))));
 }
 
-Result<void> writeAll(int fd, const QByteArray &bytes, const QString &path)
-{
-    qint64 done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return ioError(path, "write");
-        done += n;
-    }
-    return {};
-}
-
 } // namespace
 
 QString auditDir(const QString &dataDir)
@@ -291,6 +277,24 @@ Result<void> syncDirectory(const QString &dir)
     return {};
 }
 
+Result<void> writeAll(int fd, const QByteArray &bytes, const QString &path)
+{
+    qint64 done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return makeError("audit.io",
+                QStringLiteral("%1: write: %2 (%3 of %4 bytes written)")
+                    .arg(path, QString::fromLocal8Bit(std::strerror(errno)))
+                    .arg(done)
+                    .arg(bytes.size()));
+        done += n;
+    }
+    return {};
+}
+
 Result<void> writeFileAtomic(const QString &path, const QByteArray &bytes, bool sync)
 {
     const QString tmp = path + QStringLiteral(".tmp");
@@ -301,13 +305,15 @@ Result<void> writeFileAtomic(const QString &path, const QByteArray &bytes, bool 
     auto written = writeAll(fd, bytes, tmp);
     if (written && sync && ::fdatasync(fd) != 0)
         written = ioError(tmp, "fdatasync");
-    ::close(fd);
+    // Some file systems (NFS, FUSE) report a failed write-back only here.
+    if (::close(fd) != 0 && written)
+        written = ioError(tmp, "close");
+    if (written && ::rename(tmpName.constData(), QFile::encodeName(path).constData()) != 0)
+        written = ioError(path, "rename");
     if (!written) {
-        ::unlink(tmpName.constData());
+        ::unlink(tmpName.constData()); // PATH itself was not touched
         return written;
     }
-    if (::rename(tmpName.constData(), QFile::encodeName(path).constData()) != 0)
-        return ioError(path, "rename");
     if (sync)
         return syncDirectory(QFileInfo(path).absolutePath());
     return {};

@@ -94,9 +94,14 @@ Result<QList<AuditEntry>> readRecentEntries(
 
 QByteArray sha256Hex(const QByteArray &bytes);
 
-// Writes PATH.tmp, fsyncs it when `sync`, renames it over PATH and fsyncs the directory.
+// Writes PATH.tmp, fsyncs it when `sync`, renames it over PATH and fsyncs the directory. On any
+// failure (a full disk: ENOSPC at write, fsync or close) PATH is left as it was, PATH.tmp is
+// removed and the error names the file, the step and the system's reason.
 Result<void> writeFileAtomic(const QString &path, const QByteArray &bytes, bool sync);
 Result<void> syncDirectory(const QString &dir);
+// Appends `bytes` to the file descriptor with as many write(2) calls as it takes. On failure
+// (ENOSPC after a short write) some of the bytes may be in the file; `path` names it in the error.
+Result<void> writeAll(int fd, const QByteArray &bytes, const QString &path);
 
 // zstd: compress seg-N.ndjson to seg-N.ndjson.zst (temp, fsync, rename, directory fsync),
 // then remove the .ndjson. Level 3 (zstd's default). Reading: SegmentReader.

@@ -198,8 +198,8 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("problem:"), r.err.constData());
     }
 
-    // The one segment naming rule (docs/audit-format.md), seen the same way by the reference
-    // verifier and by AuditVerifier.
+    // The one segment naming rule and the torn-checkpoint rule (docs/audit-format.md), seen the
+    // same way by the reference verifier and by AuditVerifier.
     void bothVerifiersAgree_data()
     {
         QTest::addColumn<QString>("change");
@@ -209,6 +209,8 @@ private Q_SLOTS:
         QTest::newRow("oldest segment retired (only its seal left)")
             << QStringLiteral("retire") << true;
         QTest::newRow("middle segment's data missing") << QStringLiteral("hole") << false;
+        QTest::newRow("checkpoint line torn (no newline)")
+            << QStringLiteral("torn checkpoint") << false;
     }
     void bothVerifiersAgree()
     {
@@ -243,8 +245,13 @@ private Q_SLOTS:
                     write(stream + QLatin1Char('/') + QLatin1String(name), "not an entry", false));
         } else if (change == QLatin1String("retire")) {
             QVERIFY(QFile::remove(segments.first().path));
-        } else {
+        } else if (change == QLatin1String("hole")) {
             QVERIFY(QFile::remove(segments.at(1).path));
+        } else {
+            QFile cps(AuditFiles::checkpointsPath(stream));
+            QVERIFY(cps.open(QIODevice::ReadOnly));
+            const QByteArray last = cps.readAll().split('\n').first();
+            QVERIFY(write(cps.fileName(), last.left(last.size() / 2), true));
         }
         const Run py = python({ dir.path() });
         QVERIFY2(py.exitCode == (intact ? 0 : 1), py.err.constData());

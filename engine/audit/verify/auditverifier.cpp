@@ -58,8 +58,15 @@ Loaded loadCheckpoints(const QString &streamDir, const QString &stream)
     while (!f.atEnd()) {
         QByteArray text = f.readLine();
         ++line;
-        if (text.endsWith('\n'))
-            text.chop(1);
+        if (!text.endsWith('\n')) {
+            // The same rule as a segment's last line: the next writer moves it to torn/.
+            out.finding = VerifyFinding { VerifyProblem::BadJson, stream, CheckpointsFile, line, 0,
+                QStringLiteral("the last line has no newline: a torn write (%1 bytes), which the "
+                               "next writer moves to torn/ and records")
+                    .arg(text.size()) };
+            return out;
+        }
+        text.chop(1);
         auto cp = Checkpoint::parse(text);
         if (!cp) {
             out.finding = VerifyFinding { VerifyProblem::BadJson, stream, CheckpointsFile, line, 0,

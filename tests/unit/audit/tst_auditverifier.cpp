@@ -121,6 +121,7 @@ private slots:
     void millionEntries();
     void retiredSegments_data();
     void retiredSegments();
+    void tornCheckpointLine();
 };
 
 void tst_AuditVerifier::intactChain()
@@ -605,6 +606,29 @@ void tst_AuditVerifier::retiredSegments()
         QCOMPARE(f.line, line);
         QCOMPARE(f.seq, seq);
         QVERIFY(!f.detail.isEmpty());
+    }
+}
+
+// A checkpoint append cut short (ENOSPC, a crash) leaves a last line without "\n": bad_json
+// at that line, as for a segment, until the next writer moves it to torn/.
+void tst_AuditVerifier::tornCheckpointLine()
+{
+    QTemporaryDir dir;
+    buildBase(dir.path());
+    const QString cps = streamFile(dir.path(), R, QStringLiteral("checkpoints.ndjson"));
+    const QByteArray intact = readAll(cps);
+    QCOMPARE(intact.count('\n'), 3);
+    // Even a complete checkpoint without its newline: the writer could not know it was whole.
+    for (const QByteArray &torn : { intact.split('\n').at(2).left(50), intact.split('\n').at(2) }) {
+        writeAll(cps, intact + torn);
+        const VerifyReport r = verify(dir.path(), 1 << 20, 1);
+        QCOMPARE(toString(r.verdict), QStringLiteral("tampered"));
+        QCOMPARE(r.findings.size(), 1);
+        const VerifyFinding &f = r.findings.first();
+        QCOMPARE(toString(f.problem), toString(VerifyProblem::BadJson));
+        QCOMPARE(f.segment, QStringLiteral("checkpoints.ndjson"));
+        QCOMPARE(f.line, 4);
+        QVERIFY2(f.detail.contains(QStringLiteral("torn")), qPrintable(f.detail));
     }
 }
 
