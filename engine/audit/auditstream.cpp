@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +43,23 @@ quint64 inodeOf(const QString &path)
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return 0;
     return quint64(st.st_ino);
+}
+
+// The last two lines of a file appended line by line: a last line without "\n", and a complete
+// line before it that `valid` refuses too (a crash can leave a block of zeros), are one torn
+// tail. Removes them from *lines and returns where the tail starts, or -1.
+qint64 cutTornTail(QList<Line> *lines, const std::function<bool(const QByteArray &)> &valid)
+{
+    qint64 tornAt = -1;
+    if (!lines->isEmpty() && !lines->last().terminated) {
+        tornAt = lines->last().offset;
+        lines->removeLast();
+    }
+    if (!lines->isEmpty() && !valid(lines->last().text)) {
+        tornAt = lines->last().offset;
+        lines->removeLast();
+    }
+    return tornAt;
 }
 
 AuditEvent repairEvent(const QString &stream, const char *action, const QJsonObject &data)
@@ -139,15 +157,8 @@ Result<std::optional<AuditEvent>> AuditStream::repairCheckpointsTail()
     auto lines = readLastLines(path, 2);
     if (!lines)
         return lines.error();
-    // As for a segment: a last line without "\n", and a complete line before it that does not
-    // parse either (a crash can leave a block of zeros), are one torn tail.
-    qint64 tornAt = -1;
-    if (!lines->isEmpty() && !lines->last().terminated) {
-        tornAt = lines->last().offset;
-        lines->removeLast();
-    }
-    if (!lines->isEmpty() && !Checkpoint::parse(lines->last().text))
-        tornAt = lines->last().offset;
+    const qint64 tornAt
+        = cutTornTail(&*lines, [](const QByteArray &line) { return Checkpoint::parse(line).ok(); });
     if (tornAt < 0)
         return std::optional<AuditEvent> {};
     auto moved = moveTornTail(path, tornAt, QStringLiteral("checkpoints.ndjson"));
@@ -189,15 +200,8 @@ Result<QList<AuditEvent>> AuditStream::load()
         auto lines = readLastLines(active, 2);
         if (!lines)
             return lines.error();
-        qint64 tornAt = -1;
-        if (!lines->isEmpty() && !lines->last().terminated) {
-            tornAt = lines->last().offset;
-            lines->removeLast();
-        }
-        if (!lines->isEmpty() && !AuditEntryCodec::parseVerified(lines->last().text)) {
-            tornAt = lines->last().offset;
-            lines->removeLast();
-        }
+        const qint64 tornAt = cutTornTail(&*lines,
+            [](const QByteArray &line) { return AuditEntryCodec::parseVerified(line).ok(); });
         if (tornAt >= 0) {
             auto moved = moveTornTail(active, tornAt, segmentName(m_activeNumber));
             if (!moved)

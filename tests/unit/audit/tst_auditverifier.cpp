@@ -2,6 +2,7 @@
 // attacker would; each tampering must be detected and located exactly.
 #include "chainbuilder.h"
 
+#include "audit/segmentreader.h"
 #include "audit/verify/auditverifier.h"
 
 #include <QElapsedTimer>
@@ -63,14 +64,10 @@ void writeAll(const QString &path, const QByteArray &bytes)
 // Lines of a segment (decompressing .zst), and writing them back the same way.
 QList<QByteArray> lines(const QString &path)
 {
-    QByteArray bytes = readAll(path);
-    if (path.endsWith(QLatin1String(".zst"))) {
-        QByteArray out(int(ZSTD_getFrameContentSize(bytes.constData(), size_t(bytes.size()))),
-            Qt::Uninitialized);
-        out.resize(int(ZSTD_decompress(
-            out.data(), size_t(out.size()), bytes.constData(), size_t(bytes.size()))));
-        bytes = out;
-    }
+    QByteArray bytes; // empty when unreadable (a tampered .zst)
+    if (auto reader = AuditFiles::SegmentReader::open(path))
+        if (auto all = (*reader)->readAll())
+            bytes = *all;
     QList<QByteArray> l = bytes.split('\n');
     if (!l.isEmpty() && l.last().isEmpty())
         l.removeLast();
