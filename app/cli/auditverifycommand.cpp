@@ -3,8 +3,8 @@
 #include "reportapplication.h"
 #include "verifyreportpdf.h"
 
-#include "audit/auditverifier.h"
-#include "audit/verifyreportjson.h"
+#include "audit/verify/auditverifier.h"
+#include "audit/verify/verifyreportjson.h"
 #include "commandcontext.h"
 #include "core/timeutil.h"
 

@@ -5,7 +5,7 @@
 #include "auditcommand.h"
 
 #include "audit/segmentfiles.h"
-#include "audit/verifyreportjson.h"
+#include "audit/verify/verifyreportjson.h"
 #include "core/operatoridentity.h"
 
 #include <QFile>
