@@ -57,13 +57,13 @@ int serveCommand(const QStringList &args, QTextStream &outStream, QTextStream &e
 
     TerminationSignals termination(TerminationSignals::Hangup::Deliver);
     QObject::connect(&termination, &TerminationSignals::received, qApp, &QCoreApplication::quit);
-    QObject::connect(&termination, &TerminationSignals::hangupReceived, &engine,
-        [&engine, out, err] {
+    QObject::connect(
+        &termination, &TerminationSignals::hangupReceived, &engine, [&engine, out, err] {
             // A bad file leaves the running configuration alone: the engine keeps working as
             // it was.
             if (const auto reloaded = engine.reloadConfiguration(); !reloaded) {
-                err() << "received SIGHUP: configuration not reloaded: "
-                      << reloaded.error().message << "\nThe previous configuration stays active.\n"
+                err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
+                      << "\nThe previous configuration stays active.\n"
                       << Qt::flush;
                 return;
             }
