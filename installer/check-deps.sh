@@ -128,7 +128,9 @@ http_get() { # HOST:PORT PATH -> status line
 }
 cli=$build/app/cli/shivx
 console=$build/app/console/shivx-console
-export XDG_DATA_HOME=$work/xdg XDG_CONFIG_HOME=$work/xdg-config XDG_CACHE_HOME=$work/xdg-cache
+export XDG_DATA_HOME=$work/xdg XDG_CONFIG_HOME=$work/xdg-config XDG_CACHE_HOME=$work/xdg-cache \
+    XDG_RUNTIME_DIR=$work/xdg-runtime
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 trace version "$cli" version >/dev/null
 inputs+=(--trace base "$work/version.trace")
@@ -181,7 +183,6 @@ if command -v Xvfb >/dev/null; then
 fi
 
 phase "both programs run and traced"
-[[ "${HOME:-/}" != / ]] && inputs+=(--exclude "$HOME") # caches (ccache, fontconfig, Qt)
 judge --exclude "$src" --exclude "$(sed -n 's/^CMAKE_HOME_DIRECTORY:[A-Z]*=//p' "$build/CMakeCache.txt")" \
     --exclude "$build" --exclude "$work" "${inputs[@]}"
 echo "check-deps: done in $((SECONDS - started)) s"
