@@ -6,9 +6,10 @@
 # that does not is named with its package. It would have caught Qt6OpenGL's CMake files
 # (libqt6opengl6-dev, only a Recommends of qt6-base-dev) before a fresh machine did.
 #
-#   installer/check-deps.sh [BUILD_DIR]      (default build; built first when out of date)
-#   installer/check-deps.sh --tests TRACE    programs the test suite ran (strace -f of ctest,
-#                                            execve/open) against the list with --test
+#   installer/check-deps.sh [--verbose] [BUILD_DIR]   (default build; built first when out
+#                                            of date; --verbose lists what is not counted)
+#   installer/check-deps.sh --tests TRACE    programs the test suite ran (strace -f -e
+#                                            trace=execve of ctest) against the list with --test
 #
 # What it collects, reusing BUILD_DIR (seconds, not a second build):
 #  - configure: strace of a fresh cmake configure with BUILD_DIR's options, into a temporary
@@ -20,6 +21,9 @@
 #  - run: strace of `shivx version`, `shivx serve` (until /api/health/live answers),
 #    `shivx audit verify --report FILE.pdf`, and `shivx-console` on the offscreen platform and,
 #    when Xvfb is installed, on xcb; their /proc/PID/maps say which Qt plugins they loaded.
+# Not counted (installer/check-deps-map.py says why): what a process read that then exited
+# non-zero (failed probes), Qt plugins opened but not loaded, caches, and the files in its
+# OPTIONAL list, which programs read only when present.
 # Requires strace and python3 (both in `install-deps.sh --test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +32,14 @@ started=$SECONDS
 base_list=$(installer/install-deps.sh --list | paste -sd,)
 test_list=$(comm -13 <(installer/install-deps.sh --list | sort) \
     <(installer/install-deps.sh --test --list | sort) | paste -sd,)
-judge() { python3 installer/check-deps-map.py --base "$base_list" --test "$test_list" "$@"; }
+verbose=()
+if [[ "${1:-}" == "--verbose" ]]; then
+    verbose=(--verbose)
+    shift
+fi
+judge() {
+    python3 installer/check-deps-map.py --base "$base_list" --test "$test_list" "${verbose[@]}" "$@"
+}
 
 if [[ "${1:-}" == "--tests" ]]; then
     judge --exclude "$src" --trace test "$2"
