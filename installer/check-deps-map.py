@@ -58,9 +58,8 @@ def read_trace(path, drop_failed):
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
-            pid, _, call = line.partition(" ")
-            if not pid.isdigit():
-                pid, call = "", line
+            m = re.match(r"(\d+) +(.*)", line)  # strace pads the PID column
+            pid, call = (m.group(1), m.group(2)) if m else ("", line)
             m = exec_start.match(call)
             if m:
                 if call.endswith("<unfinished ...>"):

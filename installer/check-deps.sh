@@ -111,10 +111,12 @@ phase "$n distinct links traced"
 traced_pid() { # NAME: PID of the program traced into $work/NAME.trace (its first execve)
     local pid=
     for _ in $(seq 300); do
-        pid=$(head -1 "$work/$1.trace" 2>/dev/null | grep -oE '^[0-9]+ execve' | cut -d' ' -f1)
+        pid=$(head -1 "$work/$1.trace" 2>/dev/null | sed -nE 's/^([0-9]+) +execve.*/\1/p')
         [[ -n "$pid" ]] && { echo "$pid"; return; }
         sleep 0.1
     done
+    echo "check-deps: $1 did not start under strace" >&2
+    exit 1
 }
 wait_for() { # SECONDS COMMAND...: polls COMMAND every 0.2 s
     local end=$((SECONDS + $1))
@@ -158,7 +160,8 @@ hostport=$(grep -oE 'listening on http://[^/ ]+' "$work/serve.log" | head -1 | c
 live=$(http_get "$hostport" /api/health/live)
 http_get "$hostport" /metrics >/dev/null
 [[ "$live" == *" 200"* ]] || { echo "check-deps: /api/health/live answered '$live'" >&2; exit 1; }
-stop serve "$(traced_pid serve)" $spid
+spid_program=$(traced_pid serve)
+stop serve "$spid_program" $spid
 inputs+=(--trace base "$work/serve.trace")
 
 trace report "$cli" audit verify --data-dir "$work/data" --report "$work/report.pdf" >/dev/null

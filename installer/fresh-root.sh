@@ -163,7 +163,7 @@ if [[ $keep_ccache -eq 1 ]]; then
 fi
 git clone -q --no-hardlinks "$repo" "$root/root/shivx"
 git -C "$root/root/shivx" checkout -q --detach "$head"
-record "root set up, repository at $(git -C "$repo" rev-parse --short HEAD)" ok
+record "root set up, repository at ${head:0:7}" ok
 
 # A login shell of a new user: nothing of this machine's environment comes along. It replaces
 # the calling (sub)shell, so that the caller's $! is the program the command ends in.
