@@ -165,10 +165,11 @@ git clone -q --no-hardlinks "$repo" "$root/root/shivx"
 git -C "$root/root/shivx" checkout -q --detach "$head"
 record "root set up, repository at ${head:0:7}" ok
 
-# A login shell of a new user: nothing of this machine's environment comes along. It replaces
-# the calling (sub)shell, so that the caller's $! is the program the command ends in.
+# A login shell of a new user: nothing of this machine's environment comes along but the
+# locale every Debian 12 has (C.UTF-8; ccache keys its results on LANG too). It replaces the
+# calling (sub)shell, so that the caller's $! is the program the command ends in.
 in_root() {
-    exec chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
+    exec chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         /bin/bash -c "cd /root/shivx && exec $1"
 }
