@@ -192,7 +192,8 @@ if [[ -n "$url" ]]; then
     # bash's /dev/tcp: the host may have no HTTP client installed.
     if exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}"; then
         printf 'GET /api/health/live HTTP/1.0\r\nHost: %s\r\n\r\n' "$hostport" >&3
-        live=$(timeout 10 cat <&3 | head -1 | tr -d '\r')
+        # head reads the socket itself: a `cat | head` would die of SIGPIPE (pipefail).
+        live=$(timeout 10 head -1 <&3 | tr -d '\r' || true)
         exec 3<&-
     fi
 fi
