@@ -26,6 +26,7 @@
 # OPTIONAL list, which programs read only when present.
 # Requires strace and python3 (both in `install-deps.sh --test`).
 set -euo pipefail
+caller=$PWD # BUILD_DIR and TRACE are relative to where the script was called from
 cd "$(dirname "$0")/.."
 src=$PWD
 started=$SECONDS
@@ -42,11 +43,11 @@ judge() {
 }
 
 if [[ "${1:-}" == "--tests" ]]; then
-    judge --exclude "$src" --trace test "$2"
+    judge --exclude "$src" --trace test "$(cd "$caller" && realpath "$2")"
     exit
 fi
 
-build=$(cd "${1:-build}" && pwd)
+build=$(cd "$caller" && cd "${1:-$src/build}" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/shivx-check-deps.XXXXXX")
 children=()
 cleanup() {
