@@ -2,7 +2,7 @@
 
 #include "api/apitoken.h"
 #include "api/healthjson.h"
-#include "api/requestlinegate.h"
+#include "api/requestgate.h"
 #include "core/clock.h"
 #include "core/enginestatus.h"
 #include "core/timeutil.h"
@@ -46,6 +46,35 @@ const RouteSpec routes[] = {
     { "/metrics", "GET, HEAD" },
 };
 
+const ApiRoute *findRoute(const QList<ApiRoute> &extensions, const QString &path)
+{
+    for (const ApiRoute &r : extensions)
+        if (r.prefix ? (path.startsWith(r.path) && path.size() > r.path.size()) : path == r.path)
+            return &r;
+    return nullptr;
+}
+
+// What the gate needs to know of a request with a body before it is read: the same
+// matching as route() and routeExtension(), without running anything.
+RequestGate::Route gateRoute(
+    const QList<ApiRoute> &extensions, const QByteArray &method, const QString &path)
+{
+    const bool get = method == "GET" || method == "HEAD";
+    for (const auto &r : routes)
+        if (path == QLatin1String(r.path))
+            return get ? RequestGate::Route { 200, {}, 0 }
+                       : RequestGate::Route { 405, QByteArray(r.allow), 0 };
+    const ApiRoute *match = findRoute(extensions, path);
+    if (!match)
+        return { 404, {}, 0 };
+    QList<QByteArray> allow = match->methods;
+    if (allow.contains(QByteArray("GET")))
+        allow.append("HEAD");
+    if (!allow.contains(method))
+        return { 405, allow.join(", "), 0 };
+    return { 200, {}, get ? 0 : match->maxBodyBytes };
+}
+
 } // namespace
 
 HttpApi::HttpApi(EngineStatus *status, Providers providers, Clock *clock, qint64 livenessLimitMs,
@@ -68,17 +97,44 @@ quint16 HttpApi::bindTo(const QString &listen, QString *errorText)
         ? QHostAddress(QHostAddress::LocalHost)
         : QHostAddress(host);
     const quint16 port = quint16(listen.mid(colon + 1).toUInt());
-    auto *gate = new RequestLineGate(this);
-    if (!gate->listen(address, port)) {
+    auto *gate = new RequestGate(this);
+    m_gate = gate;
+    m_listenHost = host;
+    configureGate();
+    if (!gate->open(address, port)) {
         if (errorText)
             *errorText = QStringLiteral("cannot listen on %1: %2").arg(listen, gate->errorString());
         delete gate;
+        m_gate = nullptr;
         return 0;
     }
-    m_gate = gate;
     bind(gate);
     const quint16 bound = gate->serverPort();
     return bound;
+}
+
+void HttpApi::setRequestLimits(const RequestLimits &limits)
+{
+    m_limits = limits;
+}
+
+void HttpApi::setAllowedHosts(const QStringList &names)
+{
+    m_allowedHosts = names;
+}
+
+void HttpApi::configureGate()
+{
+    qint64 largestBody = 0;
+    for (const ApiRoute &r : std::as_const(m_routes))
+        largestBody = qMax(largestBody, r.maxBodyBytes);
+    m_gate->setLimits(m_limits);
+    m_gate->setHostCheck(HostCheck(m_listenHost, m_allowedHosts));
+    // m_routes no longer changes once requests are served (see addRoutes), so the gate may
+    // read it on the API thread without a lock.
+    m_gate->setRouteLookup([this](const QByteArray &method,
+                               const QString &path) { return gateRoute(m_routes, method, path); },
+        largestBody);
 }
 
 QList<QPair<int, quint64>> HttpApi::requestCounts() const
@@ -113,6 +169,8 @@ ApiReply ApiReply::error(int status, const QString &code, const QString &message
 void HttpApi::addRoutes(const QList<ApiRoute> &routes)
 {
     m_routes.append(routes);
+    if (m_gate)
+        configureGate();
 }
 
 void HttpApi::setToken(const QByteArray &token)
@@ -123,13 +181,7 @@ void HttpApi::setToken(const QByteArray &token)
 HttpApi::Reply HttpApi::routeExtension(
     const QHttpServerRequest &request, const QString &path, bool *matched)
 {
-    const ApiRoute *match = nullptr;
-    for (const ApiRoute &r : std::as_const(m_routes)) {
-        if (r.prefix ? (path.startsWith(r.path) && path.size() > r.path.size()) : path == r.path) {
-            match = &r;
-            break;
-        }
-    }
+    const ApiRoute *match = findRoute(m_routes, path);
     *matched = match != nullptr;
     if (!match)
         return {};

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "api/apiroute.h"
+#include "api/requestlimits.h"
 #include "health/healthreport.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QMutex>
+#include <QStringList>
 
 #include <functional>
 
@@ -13,7 +15,7 @@ namespace Shivx {
 
 class Clock;
 class EngineStatus;
-class RequestLineGate;
+class RequestGate;
 
 // The engine's HTTP API. Created and bound on the caller's thread, then moved to the API
 // thread by the Engine (the listening QTcpServer is a child and moves with it), so requests
@@ -33,6 +35,11 @@ public:
 
     // Binds host:port ("127.0.0.1:0" picks a free port). Returns the bound port.
     quint16 bindTo(const QString &listen, QString *error);
+    // What the request gate allows (RequestGate, RequestLimits); call before bindTo().
+    void setRequestLimits(const RequestLimits &limits);
+    // DNS names besides localhost and the listen host that Host may carry
+    // (engine.allowed_hosts; see HostCheck); call before bindTo().
+    void setAllowedHosts(const QStringList &names);
 
     // Adds endpoints owned by other services. Call before the API is moved to its thread.
     // `token` authorises routes with requiresToken (see ApiToken); empty rejects them all.
@@ -55,6 +62,7 @@ private:
     Reply live();
     Reply ready();
     Reply status(bool verbose);
+    void configureGate();
 
     EngineStatus *m_status;
     Providers m_providers;
@@ -62,7 +70,10 @@ private:
     qint64 m_livenessLimitMs;
     mutable QMutex m_countsMutex;
     QHash<int, quint64> m_counts;
-    RequestLineGate *m_gate = nullptr;
+    RequestGate *m_gate = nullptr;
+    RequestLimits m_limits;
+    QStringList m_allowedHosts;
+    QString m_listenHost;
     QList<ApiRoute> m_routes;
     QByteArray m_token;
 };

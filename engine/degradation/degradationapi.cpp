@@ -191,9 +191,11 @@ QList<ApiRoute> routes(DegradationController *controller, Clock *clock)
                     .arg(req.pathTail.left(64)));
         } });
     r.append(ApiRoute { QStringLiteral("/api/degradation/pin"), false, { "POST" }, true,
-        [controller, clock](const ApiRequest &req) { return pin(controller, clock, req); } });
+        [controller, clock](const ApiRequest &req) { return pin(controller, clock, req); },
+        ApiRoute::jsonBodyLimit });
     r.append(ApiRoute { QStringLiteral("/api/degradation/release"), false, { "POST" }, true,
-        [controller, clock](const ApiRequest &req) { return release(controller, clock, req); } });
+        [controller, clock](const ApiRequest &req) { return release(controller, clock, req); },
+        ApiRoute::jsonBodyLimit });
     return r;
 }
 

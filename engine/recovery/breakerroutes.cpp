@@ -97,7 +97,8 @@ QList<ApiRoute> breakerRoutes(BreakerRegistry *registry)
         ApiRoute { QStringLiteral("/api/breakers"), false, { "GET" }, false,
             [registry](const ApiRequest &) { return listBreakers(registry); } },
         ApiRoute { QStringLiteral("/api/breakers/"), true, { "POST" }, true,
-            [registry](const ApiRequest &r) { return forceBreaker(registry, r); } },
+            [registry](const ApiRequest &r) { return forceBreaker(registry, r); },
+            ApiRoute::jsonBodyLimit },
     };
 }
 

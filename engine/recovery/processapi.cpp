@@ -57,6 +57,7 @@ QList<ApiRoute> ProcessApi::routes(ProcessSupervisor *supervisor, Clock *clock)
     control.prefix = true;
     control.methods = { "POST" };
     control.requiresToken = true;
+    control.maxBodyBytes = ApiRoute::jsonBodyLimit; // the action is in the path; clients send {}
     control.handler = [supervisor, clock](const ApiRequest &request) {
         const QStringList parts = request.pathTail.split(QLatin1Char('/'));
         if (parts.size() != 2 || parts.at(0).isEmpty())
