@@ -1,3 +1,4 @@
+#include "api/hostcheck.h"
 #include "core/config.h"
 #include "core/configreader.h"
 #include "core/timeutil.h"
@@ -201,11 +202,18 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
 
         if (const YAML::Node e = root["engine"]; e.IsDefined() && !e.IsNull()) {
             if (r.checkKeys(e, QStringLiteral("engine"),
-                    { QStringLiteral("data_dir"), QStringLiteral("listen"),
-                        QStringLiteral("api") })) {
+                    { QStringLiteral("data_dir"), QStringLiteral("listen"), QStringLiteral("api"),
+                        QStringLiteral("allowed_hosts") })) {
                 r.string(e, QStringLiteral("engine"), "data_dir", &c.dataDir);
                 r.string(e, QStringLiteral("engine"), "listen", &c.listen);
                 r.boolean(e, QStringLiteral("engine"), "api", &c.apiEnabled);
+                r.stringList(e, QStringLiteral("engine"), "allowed_hosts", &c.allowedHosts);
+                for (const QString &name : std::as_const(c.allowedHosts))
+                    if (!r.failed() && !HostCheck::isDnsName(name))
+                        r.fail(e["allowed_hosts"], QStringLiteral("engine.allowed_hosts"),
+                            QStringLiteral("\"%1\" is not a DNS name (no port, no address: "
+                                           "IP addresses are always allowed)")
+                                .arg(name));
                 if (!r.failed() && !ConfigLoader::isValidListenAddress(c.listen))
                     r.fail(e["listen"], QStringLiteral("engine.listen"),
                         QStringLiteral("\"%1\" is not HOST:PORT").arg(c.listen));

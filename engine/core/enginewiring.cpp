@@ -102,6 +102,7 @@ Result<void> Engine::Private::startApi()
         return token.error();
     }
     api->setToken(token.value());
+    api->setAllowedHosts(config.allowedHosts);
     api->addRoutes(breakerRoutes(breakers.get()));
     api->addRoutes(ProcessApi::routes(supervisor, clock));
     api->addRoutes(DegradationApi::routes(degradation, clock));
