@@ -326,14 +326,6 @@ void RequestGate::afterServer(QTcpSocket *socket)
     if (c.phase == Connection::Phase::Closing)
         return;
     c.unreadAfterServer = socket->bytesAvailable();
-    if (c.unreadAfterServer == 0 && !socket->isTransactionStarted()
-        && socket->state() == QAbstractSocket::ConnectedState) {
-        // When the read buffer was full, Qt stopped watching the socket; it watches again
-        // only when a read finds the buffer empty, and the server stops reading at the end
-        // of a request. Reading nothing from an empty buffer is that read.
-        char none;
-        socket->read(&none, 1);
-    }
     if (socket->bytesToWrite() > maxUnsentAnswerBytes) {
         qCWarning(lcGate, "dropping a connection with %lld bytes of answers it does not read",
             socket->bytesToWrite());

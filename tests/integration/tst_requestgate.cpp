@@ -19,8 +19,8 @@ using ShivxTest::RawResponse;
 
 namespace {
 
-// An HttpApi with one extra route, POST /echo (bodies up to 1 KiB, answered with their
-// size), serving on a free loopback port from its own thread.
+// An HttpApi with two extra routes, POST /echo (bodies up to 1 KiB, answered with their
+// size) and GET /big (1 MiB), serving on a free loopback port from its own thread.
 class ApiOnThread
 {
 public:
@@ -43,7 +43,13 @@ public:
         echo.handler = [](const ApiRequest &r) {
             return ApiReply::json(200, { { QStringLiteral("bytes"), r.body.size() } });
         };
-        m_api->addRoutes({ echo });
+        ApiRoute big;
+        big.path = QStringLiteral("/big");
+        big.methods = { "GET" };
+        big.handler = [](const ApiRequest &) {
+            return ApiReply { 200, "text/plain", QByteArray(1 << 20, 'b'), {} };
+        };
+        m_api->addRoutes({ echo, big });
         QString error;
         m_port = m_api->bindTo(QStringLiteral("127.0.0.1:0"), &error);
         if (m_port == 0)
@@ -246,6 +252,37 @@ private Q_SLOTS:
                     "{\"bytes\":" + QByteArray::number(QByteArray::number(i).size()) + "}\n");
         }
         QVERIFY(!c.waitClosed(200));
+    }
+
+    void pipelinedRequestsThatFillTheReadBufferExactly()
+    {
+        // 64-byte requests tile the 256 KiB read buffer, so that every time the buffer is
+        // full it ends exactly at a request's end: the socket must go on reading all the same.
+        ApiOnThread api(quickLimits());
+        RawClient c(api.port());
+        QByteArray one = "GET /api/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX: \r\n\r\n";
+        one.insert(one.indexOf("X: ") + 3, QByteArray(64 - one.size(), 'x'));
+        QCOMPARE(one.size(), 64);
+        const int n = 20'000;
+        QVERIFY(c.send(one.repeated(n), 20'000));
+        for (int i = 0; i < n; ++i)
+            QVERIFY2(c.readResponse(5000).status == 200, QByteArray::number(i).constData());
+    }
+
+    void clientThatReadsNoAnswersIsDropped()
+    {
+        // 40 pipelined requests for 1 MiB each, and no answer read: the server would queue
+        // them all in memory; past 8 MiB not sent the gate closes the connection.
+        ApiOnThread api(quickLimits());
+        RawClient c(api.port());
+        QVERIFY(c.send(QByteArray("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").repeated(40)));
+        QTest::qWait(1000);
+        int answers = 0;
+        while (c.readResponse(2000).status == 200)
+            ++answers;
+        qInfo("%d of 40 answers arrived before the connection was dropped", answers);
+        QVERIFY(answers < 40);
+        QVERIFY(c.waitClosed(2000));
     }
 
     void headRefusalHasNoBody()
