@@ -326,6 +326,8 @@ void RequestGate::afterServer(QTcpSocket *socket)
     if (c.phase == Connection::Phase::Closing)
         return;
     c.unreadAfterServer = socket->bytesAvailable();
+    if (c.phase == Connection::Phase::Idle && c.unreadAfterServer == 0)
+        c.deadlineMs = nowMs() + m_limits.idleTimeoutMs; // idle from the server's last answer
     if (socket->bytesToWrite() > maxUnsentAnswerBytes) {
         qCWarning(lcGate, "dropping a connection with %lld bytes of answers it does not read",
             socket->bytesToWrite());
@@ -496,6 +498,8 @@ void RequestGate::halfClose(Connection &c)
 void RequestGate::drop(QTcpSocket *socket)
 {
     disconnect(socket, nullptr, this, nullptr);
+    if (m_server) // it may have queued a readyRead for what is still buffered
+        disconnect(socket, &QTcpSocket::readyRead, m_server, nullptr);
     m_connections.erase(socket);
     socket->abort();
     socket->deleteLater();
@@ -573,6 +577,12 @@ void RequestGate::sweep()
         Connection &c = *it->second;
         switch (c.phase) {
         case Connection::Phase::Idle:
+            if (c.unreadAfterServer > 0) {
+                // The client is waiting: the server is still working through requests it
+                // pipelined (one per event-loop turn).
+                c.deadlineMs = now + m_limits.idleTimeoutMs;
+                break;
+            }
             // Nothing of a request arrived: close without an answer (FIN, not a reset, so
             // that a keep-alive client sees an ordinary close).
             c.phase = Connection::Phase::Closing;

@@ -10,6 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QTest>
+#include <QThread>
 
 #include <memory>
 
@@ -19,8 +20,9 @@ using ShivxTest::RawResponse;
 
 namespace {
 
-// An HttpApi with two extra routes, POST /echo (bodies up to 1 KiB, answered with their
-// size) and GET /big (1 MiB), serving on a free loopback port from its own thread.
+// An HttpApi with three extra routes, POST /echo (bodies up to 1 KiB, answered with their
+// size), GET /big (1 MiB) and GET /slow (100 ms), serving on a free loopback port from its
+// own thread.
 class ApiOnThread
 {
 public:
@@ -49,7 +51,14 @@ public:
         big.handler = [](const ApiRequest &) {
             return ApiReply { 200, "text/plain", QByteArray(1 << 20, 'b'), {} };
         };
-        m_api->addRoutes({ echo, big });
+        ApiRoute slow;
+        slow.path = QStringLiteral("/slow");
+        slow.methods = { "GET" };
+        slow.handler = [](const ApiRequest &) {
+            QThread::msleep(100); // a handler that takes its time, on the API thread
+            return ApiReply::json(200, {});
+        };
+        m_api->addRoutes({ echo, big, slow });
         QString error;
         m_port = m_api->bindTo(QStringLiteral("127.0.0.1:0"), &error);
         if (m_port == 0)
@@ -267,6 +276,18 @@ private Q_SLOTS:
         QVERIFY(c.send(one.repeated(n), 20'000));
         for (int i = 0; i < n; ++i)
             QVERIFY2(c.readResponse(5000).status == 200, QByteArray::number(i).constData());
+    }
+
+    void pipelinedAnswersMayTakeLongerThanTheIdleLimit()
+    {
+        // 20 pipelined requests of 100 ms each: the gate has seen them all at once, but the
+        // connection is idle only once the server has answered the last (2 s, idle limit 1 s).
+        ApiOnThread api(quickLimits());
+        RawClient c(api.port());
+        QVERIFY(c.send(QByteArray("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").repeated(20)));
+        for (int i = 0; i < 20; ++i)
+            QVERIFY2(c.readResponse(5000).status == 200, QByteArray::number(i).constData());
+        QVERIFY(c.waitClosed(1000 + slack)); // and then idle for real
     }
 
     void clientThatReadsNoAnswersIsDropped()
