@@ -5,6 +5,8 @@
 #include "rawhttpclient.h"
 #include "servefixture.h"
 
+#include "api/requestlimits.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 
@@ -282,7 +284,7 @@ private Q_SLOTS:
 
     void beyondTheConnectionCapTheLongestWaitingMakeRoom()
     {
-        const int cap = 4096; // RequestLimits::maxConnections
+        const int cap = Shivx::RequestLimits().maxConnections;
         const int held = cap + 500;
         if (ShivxTest::raiseOpenFileLimit(12'000) < held + 200)
             QSKIP("RLIMIT_NOFILE too low for this test");
