@@ -1,17 +1,19 @@
 #pragma once
 
 #include "api/apiroute.h"
+#include "api/requestlimits.h"
 #include "core/result.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QMutex>
+#include <QStringList>
 
 #include <functional>
 
 namespace Shivx {
 
-class RequestLineGate;
+class RequestGate;
 
 // The engine's HTTP API: the routes every capability adds (engine/<capability>/<cap>api.*),
 // the bearer token for mutating ones, and the engine's Prometheus metrics at /metrics (also
@@ -45,9 +47,14 @@ private:
     ApiReply route(const QHttpServerRequest &request);
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
 
+    void configureGate();
+
     mutable QMutex m_countsMutex;
     QHash<int, quint64> m_counts;
-    RequestLineGate *m_gate = nullptr;
+    RequestGate *m_gate = nullptr;
+    RequestLimits m_limits;
+    QStringList m_allowedHosts;
+    QString m_listenHost;
     QList<ApiRoute> m_routes;
     QByteArray m_token;
 };

@@ -149,9 +149,11 @@ QList<ApiRoute> routes(DegradationService *service, Clock *clock)
                     .arg(req.pathTail.left(64)));
         } });
     r.append(ApiRoute { QStringLiteral("/api/degradation/pin"), false, { "POST" }, true,
-        [service, clock](const ApiRequest &req) { return pin(service, clock, req); } });
+        [service, clock](const ApiRequest &req) { return pin(service, clock, req); },
+        ApiRoute::jsonBodyLimit });
     r.append(ApiRoute { QStringLiteral("/api/degradation/release"), false, { "POST" }, true,
-        [service, clock](const ApiRequest &req) { return release(service, clock, req); } });
+        [service, clock](const ApiRequest &req) { return release(service, clock, req); },
+        ApiRoute::jsonBodyLimit });
     return r;
 }
 

@@ -218,11 +218,14 @@ QList<ApiRoute> routes(RecoveryService *service, Clock *clock)
         ApiRoute { QStringLiteral("/api/breakers"), false, { "GET" }, false,
             [service](const ApiRequest &) { return listBreakers(service); } },
         ApiRoute { QStringLiteral("/api/breakers/"), true, { "POST" }, true,
-            [service](const ApiRequest &r) { return forceBreaker(service, r); } },
+            [service](const ApiRequest &r) { return forceBreaker(service, r); },
+            ApiRoute::jsonBodyLimit },
         ApiRoute { QStringLiteral("/api/processes"), false, { "GET" }, false,
             [service, clock](const ApiRequest &) { return listProcesses(service, clock); } },
         ApiRoute { QStringLiteral("/api/processes/"), true, { "POST" }, true,
-            [service, clock](const ApiRequest &r) { return controlProcess(service, clock, r); } },
+            // The action is in the path; the body is {} or {"actor": ...}.
+            [service, clock](const ApiRequest &r) { return controlProcess(service, clock, r); },
+            ApiRoute::jsonBodyLimit },
     };
 }
 
