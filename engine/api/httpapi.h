@@ -30,6 +30,11 @@ public:
     // Binds host:port ("127.0.0.1:0" picks a free port); the bound port, or an error
     // ("api.listen") naming the address and what failed.
     Result<quint16> bindTo(const QString &listen);
+    // What the request gate allows (RequestGate, RequestLimits); call before bindTo().
+    void setRequestLimits(const RequestLimits &limits);
+    // DNS names besides localhost and the listen host that Host may carry
+    // (engine.allowed_hosts; see HostCheck); call before bindTo().
+    void setAllowedHosts(const QStringList &names);
 
     // Adds endpoints. Call before the API is moved to its thread.
     void addRoutes(const QList<ApiRoute> &routes);

@@ -2,6 +2,7 @@
 // from, what a usage error looks like and which exit code it has, --format and its --json
 // alias, subcommands, and the engine client it hands out.
 #include "commandcontext.h"
+#include "health/healthconfig.h"
 
 #include <QDir>
 #include <QFile>
@@ -301,7 +302,7 @@ void tst_CommandContext::configIsTheFileOrTheDefault()
     QCOMPARE(withFile.parse({ QStringLiteral("list"), QStringLiteral("--config"),
                  m_dir.filePath(QStringLiteral("without-dir.yaml")) }),
         -1);
-    QCOMPARE(withFile.c.config().sampleIntervalMs, qint64(2000));
+    QCOMPARE(withFile.c.config().section<HealthConfig>().sampleIntervalMs, qint64(2000));
     QCOMPARE(withFile.c.configPath(), m_dir.filePath(QStringLiteral("without-dir.yaml")));
     Demo withoutFile;
     QCOMPARE(withoutFile.parse({ QStringLiteral("list") }), -1);
