@@ -56,7 +56,7 @@ QJsonArray targets(const QList<TargetStatus> &targets)
             { QStringLiteral("weight"), t.weight },
             { QStringLiteral("latency_ms"), std::round(t.latencyMs * 1000) / 1000 },
             { QStringLiteral("consecutive_failures"), t.consecutiveFailures },
-            { QStringLiteral("last_error"), t.lastError },
+            { QStringLiteral("last_error"), t.lastError.text },
             { QStringLiteral("last_check"),
                 t.lastCheckMs > 0 ? QJsonValue(TimeUtil::toRfc3339(t.lastCheckMs)) : QJsonValue() },
             { QStringLiteral("checks"), double(t.checks) },

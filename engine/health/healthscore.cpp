@@ -84,12 +84,11 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
         const bool withError = !t.lastError.isEmpty() && t.state != TargetState::Up;
         QString text = QStringLiteral("%1 %2").arg(t.name, toString(t.state));
         if (withError)
-            text += QStringLiteral(": ") + t.lastError;
+            text += QStringLiteral(": ") + t.lastError.text;
         if (t.critical)
             text += QStringLiteral(" (critical)");
         c.detail = makeMessage("score.target",
-            { t.name, toString(t.state),
-                withError ? QVariant::fromValue(Message::verbatim(t.lastError)) : QVariant(),
+            { t.name, toString(t.state), withError ? QVariant::fromValue(t.lastError) : QVariant(),
                 t.critical },
             text);
         if (t.critical && t.state == TargetState::Down)

@@ -1,6 +1,7 @@
 #include "health/httpprobe.h"
 
 #include "health/curlmulti.h"
+#include "health/probemessages.h"
 
 #include <curl/curl.h>
 
@@ -37,16 +38,16 @@ void HttpProbe::begin()
     const QUrl &url = m_spec.url;
     if (!url.isValid()
         || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
-        finishLater(QStringLiteral("not an http(s) URL: %1").arg(url.toString()));
+        finishLater(ProbeMessages::notHttpUrl(url.toString()));
         return;
     }
     if (!m_transfers) {
-        finishLater(QStringLiteral("network access is not available"));
+        finishLater(ProbeMessages::cannotStartTransfer());
         return;
     }
     m_easy = m_transfers->takeEasy();
     if (!m_easy) {
-        finishLater(QStringLiteral("cannot create an HTTP transfer"));
+        finishLater(ProbeMessages::cannotStartTransfer());
         return;
     }
     m_needle = m_spec.bodyContains.toUtf8();
@@ -89,7 +90,7 @@ void HttpProbe::begin()
     // The probe's own precise timer (Probe::start) enforces timeoutMs; curl needs no deadline.
     if (!m_transfers->add(m_easy, [this](int code) { evaluate(code); })) {
         releaseTransfer();
-        finishLater(QStringLiteral("cannot start an HTTP transfer"));
+        finishLater(ProbeMessages::cannotStartTransfer());
     }
 }
 
@@ -141,7 +142,7 @@ size_t HttpProbe::takeBody(const char *data, size_t bytes)
     return bytes;
 }
 
-QString HttpProbe::transportError(int curlCode) const
+Message HttpProbe::transportError(int curlCode) const
 {
     switch (CURLcode(curlCode)) {
     case CURLE_COULDNT_CONNECT: {
@@ -149,26 +150,26 @@ QString HttpProbe::transportError(int curlCode) const
         curl_easy_getinfo(m_easy, CURLINFO_OS_ERRNO, &osErrno);
         switch (osErrno) {
         case ECONNREFUSED:
-            return QStringLiteral("connection refused");
+            return ProbeMessages::connectionRefused();
         case ETIMEDOUT:
-            return QStringLiteral("connection timed out");
+            return ProbeMessages::connectionTimedOut();
         case ENETUNREACH:
         case EHOSTUNREACH:
-            return QStringLiteral("network unreachable: %1")
-                .arg(QString::fromLocal8Bit(std::strerror(int(osErrno))));
+            return ProbeMessages::networkUnreachable(
+                QString::fromLocal8Bit(std::strerror(int(osErrno))));
         default:
-            return QStringLiteral("cannot connect: %1").arg(curlDetail(m_errorBuffer, curlCode));
+            return ProbeMessages::cannotConnect(curlDetail(m_errorBuffer, curlCode));
         }
     }
     case CURLE_COULDNT_RESOLVE_HOST:
-        return QStringLiteral("host not found: %1").arg(m_spec.url.host());
+        return ProbeMessages::hostNotFound(m_spec.url.host());
     case CURLE_OPERATION_TIMEDOUT:
-        return QStringLiteral("connection timed out");
+        return ProbeMessages::connectionTimedOut();
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_PARTIAL_FILE:
-        return QStringLiteral("connection closed by the server before a complete response");
+        return ProbeMessages::incompleteResponse();
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -179,9 +180,9 @@ QString HttpProbe::transportError(int curlCode) const
     case CURLE_SSL_INVALIDCERTSTATUS:
         // curl names the certificate problem ("SSL certificate problem: self-signed
         // certificate"); the prefix is the one operators already know from this probe.
-        return QStringLiteral("TLS handshake failed: %1").arg(curlDetail(m_errorBuffer, curlCode));
+        return ProbeMessages::tlsFailed(curlDetail(m_errorBuffer, curlCode));
     default:
-        return curlDetail(m_errorBuffer, curlCode);
+        return Message::verbatim(curlDetail(m_errorBuffer, curlCode));
     }
 }
 
@@ -192,20 +193,18 @@ void HttpProbe::evaluate(int curlCode)
     const bool transferOk = curlCode == CURLE_OK || m_stoppedReading;
     long status = 0;
     curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
-    QString error;
+    Message error;
     if (status == 0) {
-        error = transferOk ? QStringLiteral("no HTTP response") : transportError(curlCode);
+        error = transferOk ? ProbeMessages::noHttpResponse() : transportError(curlCode);
     } else if (m_wrongStatus || status != m_spec.expectStatus) {
-        error = QStringLiteral("HTTP %1 (expected %2)").arg(status).arg(m_spec.expectStatus);
-        if (status >= 300 && status < 400 && !m_location.isEmpty())
-            error += QStringLiteral(", redirect to %1").arg(QString::fromUtf8(m_location));
+        const bool redirect = status >= 300 && status < 400;
+        error = ProbeMessages::httpStatus(
+            int(status), m_spec.expectStatus, redirect ? QString::fromUtf8(m_location) : QString());
     } else if (!transferOk) {
         // Reset mid-body and the like: the status was right, the answer incomplete.
         error = transportError(curlCode);
     } else if (!m_needle.isEmpty() && !m_found) {
-        error = QStringLiteral("body does not contain \"%1\"").arg(m_spec.bodyContains);
-        if (m_truncated)
-            error += QStringLiteral(" in its first MiB");
+        error = ProbeMessages::bodyMissing(m_spec.bodyContains, m_truncated);
     }
     releaseTransfer();
     finish(error.isEmpty(), error);

@@ -41,7 +41,7 @@ private:
     static size_t onBody(char *data, size_t size, size_t count, void *self);
     size_t takeBody(const char *data, size_t bytes);
     void evaluate(int curlCode);
-    QString transportError(int curlCode) const;
+    Message transportError(int curlCode) const;
     void releaseTransfer();
 
     // Guarded: the monitor may delete its CurlMulti (stop) before deferred probe deletes run.

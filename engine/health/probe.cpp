@@ -1,9 +1,9 @@
 #include "health/probe.h"
 
 #include "core/clock.h"
-#include "core/timeutil.h"
 #include "health/commandprobe.h"
 #include "health/httpprobe.h"
+#include "health/probemessages.h"
 #include "health/processprobe.h"
 #include "health/tcpprobe.h"
 
@@ -37,11 +37,6 @@ Probe::Probe(const TargetSpec &spec, Clock *clock, QObject *parent)
 }
 
 Probe::~Probe() = default;
-
-QString Probe::timeoutText(qint64 timeoutMs)
-{
-    return QStringLiteral("timed out after %1").arg(TimeUtil::formatDurationMs(timeoutMs));
-}
 
 void Probe::start()
 {
@@ -77,11 +72,11 @@ void Probe::timerEvent(QTimerEvent *event)
 
 void Probe::onTimeout()
 {
-    finish(false, timeoutText(m_spec.timeoutMs));
+    finish(false, ProbeMessages::timedOut(m_spec.timeoutMs));
     abortWork();
 }
 
-void Probe::finish(bool ok, const QString &error)
+void Probe::finish(bool ok, const Message &error)
 {
     if (m_done)
         return;
@@ -89,13 +84,13 @@ void Probe::finish(bool ok, const QString &error)
     m_timeout.stop();
     ProbeResult result;
     result.ok = ok;
-    result.error = ok ? QString() : error;
+    result.error = ok ? Message() : error;
     result.latencyMs = elapsedMs();
     result.finishedAtMs = m_clock->nowMs();
     Q_EMIT finished(result);
 }
 
-void Probe::finishLater(const QString &error)
+void Probe::finishLater(const Message &error)
 {
     QTimer::singleShot(0, this, [this, error] { finish(false, error); });
 }

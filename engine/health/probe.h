@@ -32,9 +32,6 @@ public:
     bool isDone() const { return m_done; }
     const TargetSpec &spec() const { return m_spec; }
 
-    // "timed out after 2s"
-    static QString timeoutText(qint64 timeoutMs);
-
 Q_SIGNALS:
     // Emitted on the probe's (the monitor's) thread.
     void finished(const Shivx::ProbeResult &result);
@@ -43,16 +40,17 @@ protected:
     Probe(const TargetSpec &spec, Clock *clock, QObject *parent);
 
     virtual void begin() = 0;
-    // The timeout fired; the default reports timeoutText(). Implementations abort their I/O.
+    // The timeout fired; the default reports ProbeMessages::timedOut(). Implementations abort their
+    // I/O.
     virtual void onTimeout();
     // Release whatever is in flight; called once, from cancel() or after a timeout.
     virtual void abortWork() = 0;
 
     // Reports the result once; later calls are ignored. Latency is wall time since start().
-    void finish(bool ok, const QString &error = {});
+    void finish(bool ok, const Message &error = {});
     // For failures detected inside start(): reported from the event loop, so start() never
     // emits before the caller has connected and stored the probe.
-    void finishLater(const QString &error);
+    void finishLater(const Message &error);
     double elapsedMs() const;
     void timerEvent(QTimerEvent *event) override;
 

@@ -42,11 +42,10 @@ Readiness evaluateReadiness(const ReadinessInputs &in)
         const bool withError = !up && !t.lastError.isEmpty();
         QString text = toString(t.state);
         if (withError)
-            text += QStringLiteral(": ") + t.lastError;
+            text += QStringLiteral(": ") + t.lastError.text;
         r.checks.append({ QStringLiteral("target:") + t.name, up,
             makeMessage("readiness.target",
-                { toString(t.state),
-                    withError ? QVariant::fromValue(Message::verbatim(t.lastError)) : QVariant() },
+                { toString(t.state), withError ? QVariant::fromValue(t.lastError) : QVariant() },
                 text) });
     }
     r.ready = true;

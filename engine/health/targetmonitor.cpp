@@ -136,8 +136,7 @@ void TargetMonitor::Private::startAttempt(Entry *entry)
     if (entry->breaker && !entry->breaker->tryAcquire()) {
         // Not sent: the breaker protects the target (and us) from calls known to fail.
         entry->attempt = 0;
-        report(entry,
-            entry->machine.applyRejected(TargetMonitor::circuitOpenReason(), clock->nowMs()));
+        report(entry, entry->machine.applyRejected(clock->nowMs()));
         return;
     }
     // From a timer, never from the spent probe's own finished() emission.
@@ -361,7 +360,7 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
 }
 
 void TargetMonitor::resetTarget(
-    const QString &name, TargetState state, qint64 ignoreProbesUntilMs, const QString &reason)
+    const QString &name, TargetState state, qint64 ignoreProbesUntilMs, const Message &reason)
 {
     for (auto &entry : d->entries) {
         if (entry->machine.spec().name != name)

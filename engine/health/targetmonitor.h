@@ -27,10 +27,6 @@ public:
     // by setTargets). Call before start(), from any thread; the registry must outlive this.
     void setBreakers(BreakerRegistry *registry);
 
-    // The reason a target shows while its breaker rejects probes, after the last probe's error
-    // ("connection refused; circuit open") when there is one.
-    static QString circuitOpenReason() { return QStringLiteral("circuit open"); }
-
     // Thread-safe copies of the latest state, in configuration order.
     QList<TargetStatus> snapshot() const;
     // Epoch ms of the monitor thread's last heartbeat (a 1 s timer on its thread); the
@@ -47,7 +43,7 @@ public Q_SLOTS:
     // `ignoreProbesUntilMs` (epoch ms): the supervisor calls it after a restart (startup
     // grace) and during a crash loop. Unknown names are ignored.
     void resetTarget(const QString &name, Shivx::TargetState state, qint64 ignoreProbesUntilMs,
-        const QString &reason);
+        const Shivx::Message &reason);
 
 Q_SIGNALS:
     // Emitted on the monitor thread with the full list: after setTargets (new targets as
@@ -57,8 +53,8 @@ Q_SIGNALS:
     // never replaces one that was not sent yet. snapshot() has each result at once.
     void targetsUpdated(const QList<Shivx::TargetStatus> &targets);
     // Emitted on the monitor thread when a target's state changes.
-    void targetTransitioned(
-        const QString &name, Shivx::TargetState from, Shivx::TargetState to, const QString &reason);
+    void targetTransitioned(const QString &name, Shivx::TargetState from, Shivx::TargetState to,
+        const Shivx::Message &reason);
 
 private:
     struct Private;

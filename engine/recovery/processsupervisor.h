@@ -64,14 +64,14 @@ Q_SIGNALS:
     // probe results until `ignoreProbesUntilMs` (epoch ms): after a restart (UNKNOWN, for the
     // startup grace) and in a crash loop (DOWN, until the cooldown ends).
     void targetResetRequested(const QString &name, Shivx::TargetState state,
-        qint64 ignoreProbesUntilMs, const QString &reason);
+        qint64 ignoreProbesUntilMs, const Shivx::Message &reason);
 
 private:
     enum class Op { Start, Stop, Restart };
     bool request(const QString &name, const QString &actor, Op op);
     void record(const ProcessEvent &event);
     void runRestartCommand(const RecoverySpec &spec, int failures);
-    void holdProbes(const QString &name, TargetState state, qint64 untilMs, const QString &reason);
+    void holdProbes(const QString &name, TargetState state, qint64 untilMs, const Message &reason);
 
     QList<RecoverySpec> m_specs; // immutable after construction
     QString m_logDir;

@@ -68,7 +68,7 @@ void TestBreakerProbe::breakerOpensRejectsHalfOpensAndCloses()
     QCOMPARE(breakerOf(registry).lastReason.text, QStringLiteral("3 consecutive failures"));
     // Open: the target shows why (the last probe's error, then the open breaker), and no
     // request reaches the server any more.
-    QTRY_COMPARE(statusOf(monitor, QStringLiteral("web")).lastError,
+    QTRY_COMPARE(statusOf(monitor, QStringLiteral("web")).lastError.text,
         QStringLiteral("HTTP 503 (expected 200); circuit open"));
     QCOMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("DOWN"));
     const int sent = server.requests(QStringLiteral("/health"));
@@ -156,7 +156,7 @@ void TestBreakerProbe::forcedOpenStopsProbesOfAHealthyTarget()
     QVERIFY(registry.force(QStringLiteral("web"), BreakerForce::Open, QStringLiteral("api")));
     // The last probe succeeded: there is no error to show but the open breaker.
     QTRY_COMPARE(
-        statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
+        statusOf(monitor, QStringLiteral("web")).lastError.text, QStringLiteral("circuit open"));
     const int sent = server.requests(QStringLiteral("/health"));
     QTRY_VERIFY(breakerOf(registry).rejections >= 3);
     QCOMPARE(server.requests(QStringLiteral("/health")), sent);

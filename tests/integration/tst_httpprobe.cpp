@@ -92,7 +92,7 @@ ProbeResult runProbe(const TargetSpec &spec, CurlMulti *multi)
     });
     probe->start();
     if (!QTest::qWaitFor([&] { return done; }, 10'000))
-        result.error = QStringLiteral("<no result within 10 s>");
+        result.error = Message::verbatim(QStringLiteral("<no result within 10 s>"));
     return result;
 }
 
@@ -181,10 +181,10 @@ void TestHttpProbe::verdicts()
     const ProbeResult r = runProbe(spec, &multi);
     if (error == QLatin1String("*")) {
         QVERIFY(!r.ok);
-        QVERIFY2(!r.error.isEmpty() && !r.error.startsWith(QLatin1String("timed out")),
-            qPrintable(r.error));
+        QVERIFY2(!r.error.text.isEmpty() && !r.error.text.startsWith(QLatin1String("timed out")),
+            qPrintable(r.error.text));
     } else {
-        QCOMPARE(r.error, error);
+        QCOMPARE(r.error.text, error);
         QCOMPARE(r.ok, error.isEmpty());
     }
     QVERIFY(r.latencyMs > 0);
@@ -225,7 +225,7 @@ void TestHttpProbe::bodyCheckStopsReadingOnceFound()
     spec.timeoutMs = 10'000;
     CurlMulti multi;
     const ProbeResult r = runProbe(spec, &multi);
-    QVERIFY2(r.ok, qPrintable(r.error));
+    QVERIFY2(r.ok, qPrintable(r.error.text));
     QVERIFY2(sent < tail, qPrintable(QString::number(sent)));
     // The probe hung up instead of draining the body.
     QTRY_VERIFY(!peer || peer->state() != QAbstractSocket::ConnectedState);
@@ -239,7 +239,7 @@ void TestHttpProbe::timesOutAgainstAServerThatNeverAnswers()
     spec.timeoutMs = 700;
     CurlMulti multi;
     const ProbeResult r = runProbe(spec, &multi);
-    QCOMPARE(r.error, QStringLiteral("timed out after 700ms"));
+    QCOMPARE(r.error.text, QStringLiteral("timed out after 700ms"));
     QVERIFY2(r.latencyMs >= 690, qPrintable(QString::number(r.latencyMs)));
     QCOMPARE(server.requests(), 1);
     // The timed-out transfer is gone and its socket closed.
@@ -257,7 +257,7 @@ void TestHttpProbe::connectionRefused()
     const ProbeResult r = runProbe(
         httpSpec(QStringLiteral("web"), QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port))),
         &multi);
-    QCOMPARE(r.error, QStringLiteral("connection refused"));
+    QCOMPARE(r.error.text, QStringLiteral("connection refused"));
     QVERIFY(!r.ok);
 }
 
@@ -303,22 +303,22 @@ void TestHttpProbe::tlsSelfSigned()
     verifying.timeoutMs = 5000;
     const ProbeResult refused = runProbe(verifying, &multi);
     QVERIFY(!refused.ok);
-    QVERIFY2(refused.error.startsWith(QLatin1String("TLS handshake failed: ")),
-        qPrintable(refused.error));
+    QVERIFY2(refused.error.text.startsWith(QLatin1String("TLS handshake failed: ")),
+        qPrintable(refused.error.text));
     // curl names the problem: "SSL certificate problem: self-signed certificate".
-    QVERIFY2(refused.error.contains(QLatin1String("self-signed certificate")),
-        qPrintable(refused.error));
+    QVERIFY2(refused.error.text.contains(QLatin1String("self-signed certificate")),
+        qPrintable(refused.error.text));
 
     TargetSpec trusting = verifying;
     trusting.tlsVerify = false;
     trusting.bodyContains = QStringLiteral("ok");
     const ProbeResult passed = runProbe(trusting, &multi);
-    QVERIFY2(passed.ok, qPrintable(passed.error));
+    QVERIFY2(passed.ok, qPrintable(passed.error.text));
 
     // And again after the trusting probe: nothing it did carries over to a verifying one.
     const ProbeResult again = runProbe(verifying, &multi);
-    QVERIFY2(
-        again.error.startsWith(QLatin1String("TLS handshake failed: ")), qPrintable(again.error));
+    QVERIFY2(again.error.text.startsWith(QLatin1String("TLS handshake failed: ")),
+        qPrintable(again.error.text));
 }
 
 void TestHttpProbe::manyTargetsAtOnce()
@@ -349,8 +349,8 @@ void TestHttpProbe::manyTargetsAtOnce()
         }(),
         30'000);
     for (const TargetStatus &s : monitor.snapshot()) {
-        QVERIFY2(
-            s.state == TargetState::Up, qPrintable(s.name + QLatin1String(": ") + s.lastError));
+        QVERIFY2(s.state == TargetState::Up,
+            qPrintable(s.name + QLatin1String(": ") + s.lastError.text));
         QCOMPARE(s.failures, quint64(0));
     }
     monitor.stop();

@@ -1,3 +1,4 @@
+#include "health/probemessages.h"
 #include "health/readiness.h"
 
 #include <QTest>
@@ -22,7 +23,7 @@ TargetStatus target(TargetState state, bool critical)
     t.name = QStringLiteral("db");
     t.state = state;
     t.critical = critical;
-    t.lastError = QStringLiteral("connection refused");
+    t.lastError = ProbeMessages::connectionRefused();
     return t;
 }
 } // namespace
