@@ -39,7 +39,9 @@ import tempfile
 ENTRY_KEYS = ["action", "actor", "data", "hash", "prev", "seq", "stream", "ts"]
 CHECKPOINT_KEYS = ["hash", "key", "seq", "sig", "stream", "ts"]
 GENESIS = "0" * 64
-SEGMENT_RE = re.compile(r"^seg-(\d{6,9})\.(ndjson|ndjson\.zst|seal)$")
+# Segment file names (docs/audit-format.md "Segment files"): the number zero-padded to six digits,
+# more digits only from 1000000 on (at most nine), never 0. Anything else is not a segment file.
+SEGMENT_RE = re.compile(r"^seg-(0\d{5}|[1-9]\d{5,8})\.(ndjson|ndjson\.zst|seal)$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -123,7 +125,7 @@ class StreamVerifier:
         found = {}
         for f in os.listdir(self.dir):
             m = SEGMENT_RE.match(f)
-            if m:
+            if m and int(m.group(1)) > 0 and os.path.isfile(os.path.join(self.dir, f)):
                 found.setdefault(int(m.group(1)), {})[m.group(2)] = os.path.join(self.dir, f)
         return sorted(found.items())
 
@@ -238,7 +240,11 @@ class StreamVerifier:
             return out
         with open(path, "rb") as f:
             data = f.read()
-        for number, line in enumerate(data.split(b"\n")[:-1], start=1):
+        lines = data.split(b"\n")
+        if lines[-1]:
+            # A partial append (a crash, a full disk); the next writer moves it to torn/.
+            self.problem("checkpoints.ndjson:%d" % len(lines), "does not end with a newline (torn write?)")
+        for number, line in enumerate(lines[:-1], start=1):
             try:
                 cp = json.loads(line.decode("utf-8"))
             except ValueError:

@@ -4,17 +4,32 @@
 #   installer/install-deps.sh          build + run dependencies
 #   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb, python3 and
 #                                      zstd for the audit reference verifier, pdftotext,
-#                                      clang-format for the style check)
+#                                      clang-format for the style check, strace for the
+#                                      dependency check)
+#   installer/install-deps.sh [--test] --list   print the list, one package a line, and stop
 set -euo pipefail
+with_test=0
+list_only=0
+for arg in "$@"; do
+    case "$arg" in
+        --test) with_test=1 ;;
+        --list) list_only=1 ;;
+        *) echo "install-deps.sh: unknown argument '$arg' (--test, --list)" >&2; exit 2 ;;
+    esac
+done
 
 packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev
     qt6-l10n-tools qt6-tools-dev-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
-    libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev
+    libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev libcurl4-openssl-dev
 )
-if [[ "${1:-}" == "--test" ]]; then
-    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format)
+if [[ $with_test -eq 1 ]]; then
+    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace)
+fi
+if [[ $list_only -eq 1 ]]; then
+    printf '%s\n' "${packages[@]}"
+    exit 0
 fi
 
 missing=()

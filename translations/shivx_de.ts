@@ -1046,6 +1046,290 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>The configuration file has an error: %1</source>
         <translation>Die Konfigurationsdatei enthält einen Fehler: %1</translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>the recovery timeout of %1 passed</source>
+        <translation>die Erholungszeit von %1 ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>the trial call succeeded</source>
+        <translation>der Probeaufruf war erfolgreich</translation>
+    </message>
+    <message>
+        <source>%1 trial calls succeeded</source>
+        <translation>%1 Probeaufrufe waren erfolgreich</translation>
+    </message>
+    <message>
+        <source>1 consecutive failure</source>
+        <translation>1 Fehlschlag in Folge</translation>
+    </message>
+    <message>
+        <source>%1 consecutive failures</source>
+        <translation>%1 Fehlschläge in Folge</translation>
+    </message>
+    <message>
+        <source>%1 of the last %2 calls failed</source>
+        <translation>%1 der letzten %2 Aufrufe schlugen fehl</translation>
+    </message>
+    <message>
+        <source>the trial call failed</source>
+        <translation>der Probeaufruf schlug fehl</translation>
+    </message>
+    <message>
+        <source>forced open</source>
+        <translation>erzwungen offen</translation>
+    </message>
+    <message>
+        <source>forced closed</source>
+        <translation>erzwungen geschlossen</translation>
+    </message>
+    <message>
+        <source>back to automatic</source>
+        <translation>wieder automatisch</translation>
+    </message>
+    <message>
+        <source>no score yet</source>
+        <translation>noch kein Gesundheitswert</translation>
+    </message>
+    <message>
+        <source>score %1 means %2</source>
+        <translation>Wert %1 bedeutet %2</translation>
+    </message>
+    <message>
+        <source>score %1 below %2</source>
+        <translation>Wert %1 unter %2</translation>
+    </message>
+    <message>
+        <source>score %1 at or above %2</source>
+        <translation>Wert %1 bei oder über %2</translation>
+    </message>
+    <message>
+        <source>score held at or above %1 for %2</source>
+        <translation>Wert blieb %2 lang bei oder über %1</translation>
+    </message>
+    <message>
+        <source>pinned by %1 for %2: %3</source>
+        <translation>festgesetzt von %1 für %2: %3</translation>
+    </message>
+    <message>
+        <source>pin released by %1; %2</source>
+        <translation>Festsetzung aufgehoben von %1; %2</translation>
+    </message>
+    <message>
+        <source>the pin of %1 by %2 expired; %3</source>
+        <translation>die Festsetzung auf %1 durch %2 ist abgelaufen; %3</translation>
+    </message>
+    <message>
+        <source>the engine is not running</source>
+        <translation>die Engine läuft nicht</translation>
+    </message>
+    <message>
+        <source>CPU %1 (warning above %2)</source>
+        <translation>CPU %1 (Warnung über %2)</translation>
+    </message>
+    <message>
+        <source>no CPU rate yet</source>
+        <translation>noch keine CPU-Auslastung</translation>
+    </message>
+    <message>
+        <source>memory %1 used (warning above %2)</source>
+        <translation>Speicher %1 belegt (Warnung über %2)</translation>
+    </message>
+    <message>
+        <source>%1 %2 used (warning above %3)</source>
+        <translation>%1 %2 belegt (Warnung über %3)</translation>
+    </message>
+    <message>
+        <source>no filesystems</source>
+        <translation>keine Dateisysteme</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1 (critical)</source>
+        <translation>%1 (kritisch)</translation>
+    </message>
+    <message>
+        <source>the %1 thread has been silent for %2</source>
+        <translation>der Thread %1 schweigt seit %2</translation>
+    </message>
+    <message>
+        <source>a critical target is DOWN: the score is capped at %1</source>
+        <translation>ein kritisches Ziel ist AUSGEFALLEN: der Wert ist auf %1 begrenzt</translation>
+    </message>
+    <message>
+        <source>timed out after %1</source>
+        <translation>Zeitüberschreitung nach %1</translation>
+    </message>
+    <message>
+        <source>connection refused</source>
+        <translation>Verbindung abgelehnt</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>Zeitüberschreitung beim Verbinden</translation>
+    </message>
+    <message>
+        <source>host not found: %1</source>
+        <translation>Host nicht gefunden: %1</translation>
+    </message>
+    <message>
+        <source>network unreachable: %1</source>
+        <translation>Netz nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>cannot connect: %1</source>
+        <translation>keine Verbindung möglich: %1</translation>
+    </message>
+    <message>
+        <source>connection closed by the remote host</source>
+        <translation>Verbindung von der Gegenseite geschlossen</translation>
+    </message>
+    <message>
+        <source>connection closed by the server before a complete response</source>
+        <translation>Server schloss die Verbindung vor einer vollständigen Antwort</translation>
+    </message>
+    <message>
+        <source>TLS handshake failed: %1</source>
+        <translation>TLS-Handshake fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>no host and port to connect to</source>
+        <translation>kein Host und Port zum Verbinden</translation>
+    </message>
+    <message>
+        <source>not an http(s) URL: %1</source>
+        <translation>keine http(s)-URL: %1</translation>
+    </message>
+    <message>
+        <source>cannot start an HTTP transfer</source>
+        <translation>HTTP-Übertragung kann nicht gestartet werden</translation>
+    </message>
+    <message>
+        <source>no HTTP response</source>
+        <translation>keine HTTP-Antwort</translation>
+    </message>
+    <message>
+        <source>HTTP %1 (expected %2)</source>
+        <translation>HTTP %1 (erwartet %2)</translation>
+    </message>
+    <message>
+        <source>%1, redirect to %2</source>
+        <translation>%1, Weiterleitung nach %2</translation>
+    </message>
+    <message>
+        <source>the first MiB of the body does not contain "%1"</source>
+        <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
+    </message>
+    <message>
+        <source>body does not contain "%1"</source>
+        <translation>Inhalt enthält „%1“ nicht</translation>
+    </message>
+    <message>
+        <source>cannot read pid file %1: %2</source>
+        <translation>PID-Datei %1 nicht lesbar: %2</translation>
+    </message>
+    <message>
+        <source>pid file %1 does not contain a pid</source>
+        <translation>PID-Datei %1 enthält keine PID</translation>
+    </message>
+    <message>
+        <source>pid %1 from %2 is not running</source>
+        <translation>PID %1 aus %2 läuft nicht</translation>
+    </message>
+    <message>
+        <source>no process named %1</source>
+        <translation>kein Prozess namens %1</translation>
+    </message>
+    <message>
+        <source>neither a pid file nor a process name is configured</source>
+        <translation>weder PID-Datei noch Prozessname konfiguriert</translation>
+    </message>
+    <message>
+        <source>no command configured</source>
+        <translation>kein Befehl konfiguriert</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>%1 kann nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>killed by signal %1</source>
+        <translation>durch Signal %1 beendet</translation>
+    </message>
+    <message>
+        <source>exited with code %1</source>
+        <translation>mit Code %1 beendet</translation>
+    </message>
+    <message>
+        <source>probe failed</source>
+        <translation>Prüfung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>probe succeeded in %1</source>
+        <translation>Prüfung erfolgreich in %1</translation>
+    </message>
+    <message>
+        <source>slow: %1 (threshold %2)</source>
+        <translation>langsam: %1 (Schwelle %2)</translation>
+    </message>
+    <message>
+        <source>flapping: %1 state changes in %2</source>
+        <translation>instabil: %1 Zustandswechsel in %2</translation>
+    </message>
+    <message>
+        <source>%1 (failure %2 of %3)</source>
+        <translation>%1 (Fehlschlag %2 von %3)</translation>
+    </message>
+    <message>
+        <source>%1 (%2 consecutive failures)</source>
+        <translation>%1 (%2 Fehlschläge in Folge)</translation>
+    </message>
+    <message>
+        <source>%1; circuit open</source>
+        <translation>%1; Circuit Breaker offen</translation>
+    </message>
+    <message>
+        <source>circuit open</source>
+        <translation>Circuit Breaker offen</translation>
+    </message>
+    <message>
+        <source>process started; startup grace</source>
+        <translation>Prozess gestartet; Anlaufschonfrist</translation>
+    </message>
+    <message>
+        <source>restart command ran; startup grace</source>
+        <translation>Neustartbefehl ausgeführt; Anlaufschonfrist</translation>
+    </message>
+    <message>
+        <source>crash loop: restarts paused</source>
+        <translation>Absturzschleife: Neustarts pausiert</translation>
+    </message>
+    <message>
+        <source>no heartbeat yet</source>
+        <translation>noch kein Lebenszeichen</translation>
+    </message>
+    <message>
+        <source>silent for %1 (limit %2)</source>
+        <translation>still seit %1 (Grenze %2)</translation>
+    </message>
+    <message>
+        <source>last heartbeat %1 ago</source>
+        <translation>letztes Lebenszeichen vor %1</translation>
+    </message>
+    <message>
+        <source>writable</source>
+        <translation>beschreibbar</translation>
+    </message>
+    <message>
+        <source>not writable</source>
+        <translation>nicht beschreibbar</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::FeatureMatrixModel</name>

@@ -3,16 +3,12 @@
 #include "reportapplication.h"
 #include "verifyreportpdf.h"
 
-#include "audit/auditverifier.h"
-#include "audit/verifyreportjson.h"
-#include "clicommon.h"
-#include "core/datadir.h"
+#include "audit/verify/auditverifier.h"
+#include "audit/verify/verifyreportjson.h"
+#include "commandcontext.h"
 #include "core/timeutil.h"
 
-#include <QCommandLineParser>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QSaveFile>
 
 namespace Shivx::Cli {
 
@@ -21,7 +17,7 @@ namespace {
 const char HelpText[]
     = "Usage: shivx audit verify [--data-dir DIR] [--stream NAME]... [--public-key FILE]\n"
       "                          [--witness FILE] [--report FILE.json|FILE.pdf] [--threads N]\n"
-      "                          [--seal-digests]\n"
+      "                          [--seal-digests] [--format text|json]\n"
       "\n"
       "Verifies the tamper-evident audit chains in DIR/audit: every entry's hash, its link to\n"
       "the previous entry and its seq, JSON validity, segment continuity (seals, compressed\n"
@@ -29,7 +25,6 @@ const char HelpText[]
       "stream: stream, segment file, line, seq and what is wrong.\n"
       "\n"
       "Options:\n"
-      "  --data-dir DIR      data directory (default: $XDG_DATA_HOME/shivx)\n"
       "  --stream NAME       verify only this stream (repeatable; default: every stream)\n"
       "  --public-key FILE   Ed25519 public key (PEM) the checkpoints must be signed with\n"
       "                      (default: DIR/audit/keys/checkpoint.pub)\n"
@@ -38,16 +33,10 @@ const char HelpText[]
       "  --report FILE       also write the report: FILE.json, or FILE.pdf\n"
       "  --threads N         threads for the line checks (default: one per core)\n"
       "  --seal-digests      also recompute the SHA-256 each .seal records for its segment\n"
-      "                      (implied by the chain check; costs a second hash pass)\n"
-      "  -h, --help          this help\n"
-      "\n"
-      "Exit status: 0 intact; 1 tampered; 2 usage error, or a file could not be read.\n";
+      "                      (implied by the chain check; costs a second hash pass)\n";
 
-int fail(int code, const QString &message)
-{
-    err() << "shivx audit verify: " << message << "\n" << Qt::flush;
-    return code;
-}
+const char ExitText[]
+    = "Exit status: 0 intact; 1 tampered; 2 usage error, or a file could not be read.\n";
 
 // The PDF report is rendered by the reports library (reports/verifyreportpdf.h).
 Result<void> writePdfReport(const VerifyReport &report, const QString &path)
@@ -61,9 +50,8 @@ Result<void> writePdfReport(const VerifyReport &report, const QString &path)
     return Reports::writeVerifyReportPdf(report, path);
 }
 
-void printReport(const VerifyReport &r)
+void printReport(QTextStream &o, const VerifyReport &r)
 {
-    QTextStream &o = out();
     for (const StreamSummary &s : r.streams) {
         o << s.name << ": " << (s.intact ? "intact" : "TAMPERED") << ", " << s.entries
           << " entries";
@@ -90,72 +78,67 @@ void printReport(const VerifyReport &r)
 
 } // namespace
 
-int auditVerifyCommand(const QStringList &args)
+int auditVerifyCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
-    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    p.addOptions({
-        { { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Help.") },
-        { QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR") },
-        { QStringLiteral("stream"), QStringLiteral("Stream."), QStringLiteral("NAME") },
-        { QStringLiteral("public-key"), QStringLiteral("Public key."), QStringLiteral("FILE") },
-        { QStringLiteral("witness"), QStringLiteral("Witness."), QStringLiteral("FILE") },
-        { QStringLiteral("report"), QStringLiteral("Report."), QStringLiteral("FILE") },
-        { QStringLiteral("threads"), QStringLiteral("Threads."), QStringLiteral("N") },
-        { QStringLiteral("seal-digests"), QStringLiteral("Recompute seal digests.") },
-    });
-    if (!p.parse(QStringList { QStringLiteral("shivx audit verify") } + args))
-        return fail(ExitUsage, p.errorText() + QStringLiteral(" (see shivx audit verify --help)"));
-    if (p.isSet(QStringLiteral("help"))) {
-        out() << HelpText << Qt::flush;
-        return ExitOk;
-    }
-    if (!p.positionalArguments().isEmpty())
-        return fail(ExitUsage,
-            QStringLiteral("unexpected argument \"%1\"").arg(p.positionalArguments().first()));
-    if (p.isSet(QStringLiteral("data-dir")) && p.value(QStringLiteral("data-dir")).isEmpty())
-        return fail(ExitUsage, QStringLiteral("--data-dir needs a directory"));
+    using F = CommandContext::Format;
+    CommandContext c(QStringLiteral("audit verify"), out, err);
+    c.setHelp(HelpText, ExitText);
+    c.addDataDirOptions();
+    c.addFormatOption({ F::Text, F::Json },
+        QStringLiteral("text (default) or json: the report as --report FILE.json writes it\n"
+                       "                      (format shivx-audit-verify-report/1)"));
+    for (const char *name : { "stream", "public-key", "witness", "report", "threads" })
+        c.addOption({ QLatin1String(name), QString(), QStringLiteral("VALUE") });
+    c.addOption({ QStringLiteral("seal-digests"), QString() });
+    if (const auto done = c.parse(args))
+        return *done;
+    if (const auto done = c.rejectArgumentsBeyond(0))
+        return *done;
+    const auto format = c.format({ F::Text, F::Json });
+    if (!format)
+        return c.fail(ExitUsage, format.error().message);
 
     AuditVerifyOptions options;
-    options.dataDir = p.isSet(QStringLiteral("data-dir"))
-        ? DataDir::resolve(p.value(QStringLiteral("data-dir")), QString())
-        : DataDir::defaultPath();
-    options.streams = p.values(QStringLiteral("stream"));
-    options.publicKeyFile = p.value(QStringLiteral("public-key"));
-    options.witnessFile = p.value(QStringLiteral("witness"));
-    options.checkSealDigest = p.isSet(QStringLiteral("seal-digests"));
-    if (p.isSet(QStringLiteral("threads"))) {
+    options.dataDir = c.dataDir();
+    options.streams = c.values(QStringLiteral("stream"));
+    options.publicKeyFile = c.value(QStringLiteral("public-key"));
+    options.witnessFile = c.value(QStringLiteral("witness"));
+    options.checkSealDigest = c.isSet(QStringLiteral("seal-digests"));
+    if (c.isSet(QStringLiteral("threads"))) {
         bool ok = false;
-        options.threads = p.value(QStringLiteral("threads")).toInt(&ok);
+        options.threads = c.value(QStringLiteral("threads")).toInt(&ok);
         if (!ok || options.threads < 1 || options.threads > 256)
-            return fail(ExitUsage,
+            return c.fail(ExitUsage,
                 QStringLiteral("--threads needs a number from 1 to 256, not \"%1\"")
-                    .arg(p.value(QStringLiteral("threads"))));
+                    .arg(c.value(QStringLiteral("threads"))));
     }
-    const QString reportPath = p.value(QStringLiteral("report"));
+    const QString reportPath = c.value(QStringLiteral("report"));
     const QString suffix = QFileInfo(reportPath).suffix().toLower();
-    if (p.isSet(QStringLiteral("report")) && suffix != QLatin1String("json")
+    if (c.isSet(QStringLiteral("report")) && suffix != QLatin1String("json")
         && suffix != QLatin1String("pdf"))
-        return fail(ExitUsage,
+        return c.fail(ExitUsage,
             QStringLiteral("--report must name a .json or .pdf file, not \"%1\"").arg(reportPath));
     if (!QFileInfo(options.dataDir).isDir())
-        return fail(
+        return c.fail(
             ExitUsage, QStringLiteral("data directory %1 does not exist").arg(options.dataDir));
     for (const QString &s : std::as_const(options.streams))
         if (!QFileInfo(options.dataDir + QStringLiteral("/audit/") + s).isDir())
-            return fail(
+            return c.fail(
                 ExitUsage, QStringLiteral("no stream \"%1\" in %2/audit").arg(s, options.dataDir));
 
     const VerifyReport report = AuditVerifier(options).run();
     if (report.verdict == VerifyReport::Verdict::Error && report.streams.isEmpty())
-        return fail(ExitUsage, report.errorMessage);
-    printReport(report);
+        return c.fail(ExitUsage, report.errorMessage);
+    if (*format == F::Json)
+        c.printJson(VerifyReportJson::toJson(report));
+    else
+        printReport(c.out(), report);
     if (!reportPath.isEmpty()) {
         const auto written = suffix == QLatin1String("pdf")
             ? writePdfReport(report, reportPath)
             : VerifyReportJson::writeFile(report, reportPath);
         if (!written)
-            return fail(ExitUsage, written.error().message);
+            return c.fail(ExitUsage, written.error().message);
     }
     switch (report.verdict) {
     case VerifyReport::Verdict::Intact:
@@ -165,7 +148,7 @@ int auditVerifyCommand(const QStringList &args)
     case VerifyReport::Verdict::Error:
         break;
     }
-    return fail(ExitUsage, report.errorMessage);
+    return c.fail(ExitUsage, report.errorMessage);
 }
 
 } // namespace Shivx::Cli

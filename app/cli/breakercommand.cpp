@@ -1,15 +1,11 @@
 #include "breakercommand.h"
-#include "core/operatoridentity.h"
 
-#include "clicommon.h"
-#include "engineclient.h"
+#include "commandcontext.h"
 
-#include "core/datadir.h"
 #include "core/timeutil.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
-#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace Shivx::Cli {
 
@@ -17,52 +13,22 @@ namespace {
 
 const char HelpText[]
     = "Usage: shivx breaker list [--format text|json] [--url URL] [--data-dir DIR]\n"
-      "       shivx breaker force NAME open|closed|auto [--url URL] [--data-dir DIR]\n"
+      "       shivx breaker force NAME open|closed|auto [--format text|json] [--url URL]\n"
+      "                           [--data-dir DIR]\n"
       "\n"
       "Shows and controls the circuit breakers of a running engine (`shivx serve` or the\n"
       "console) through its HTTP API.\n"
       "\n"
       "  list             every breaker: state, calls, failures, rejections, time in state\n"
       "  force NAME S     open: reject every call; closed: let every call through;\n"
-      "                   auto: back to automatic (closed, failure count reset)\n"
-      "\n"
-      "Options:\n"
-      "  --url URL        engine address (default: the one recorded in the data directory)\n"
-      "  --data-dir DIR   data directory (default: $XDG_DATA_HOME/shivx); its api-token file\n"
-      "                   authorises force\n"
-      "  --format F       list: text (default) or json\n"
-      "  -h, --help       this help\n"
-      "\n"
-      "Exit status: 0 ok; 1 the engine could not be reached or refused; 2 usage error.\n";
+      "                   auto: back to automatic (closed, failure count reset).\n"
+      "                   Audited on the operator stream as cli:USER.\n";
 
-// "cli:alice": who forced it, for the operator audit stream.
-QString actor()
-{
-    return OperatorIdentity::actor(QStringLiteral("cli"));
-}
+const char ExitText[]
+    = "Exit status: 0 ok; 1 the engine could not be reached or refused; 2 usage error.\n";
 
-int usageError(const QString &message)
+void printTable(QTextStream &o, const QJsonArray &breakers)
 {
-    err() << "shivx breaker: " << message << "\n\n" << HelpText << Qt::flush;
-    return ExitUsage;
-}
-
-int failed(const QString &message)
-{
-    err() << "shivx breaker: " << message << "\n" << Qt::flush;
-    return ExitFailure;
-}
-
-int engineError(const EngineClient::Reply &reply)
-{
-    return failed(QStringLiteral("engine answered %1: %2")
-                      .arg(reply.status)
-                      .arg(reply.body.value(QStringLiteral("message")).toString()));
-}
-
-void printTable(const QJsonArray &breakers)
-{
-    QTextStream &o = out();
     if (breakers.isEmpty()) {
         o << "no circuit breakers\n" << Qt::flush;
         return;
@@ -95,74 +61,60 @@ void printTable(const QJsonArray &breakers)
 
 } // namespace
 
-int breakerCommand(const QStringList &args)
+int breakerCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser p;
-    p.addOptions({
-        { { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Help.") },
-        { QStringLiteral("url"), QStringLiteral("Engine address."), QStringLiteral("URL") },
-        { QStringLiteral("data-dir"), QStringLiteral("Data directory."), QStringLiteral("DIR") },
-        { QStringLiteral("format"), QStringLiteral("text or json."), QStringLiteral("F"),
-            QStringLiteral("text") },
-    });
-    if (!p.parse(QStringList { QStringLiteral("shivx breaker") } + args))
-        return usageError(p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        out() << HelpText << Qt::flush;
-        return ExitOk;
-    }
-    const QStringList pos = p.positionalArguments();
-    const QString sub = pos.value(0);
-    if (sub.isEmpty())
-        return usageError(QStringLiteral("missing subcommand (list or force)"));
-    if (sub != QLatin1String("list") && sub != QLatin1String("force"))
-        return usageError(QStringLiteral("unknown subcommand \"%1\" (list or force)").arg(sub));
-    const QString format = p.value(QStringLiteral("format"));
-    if (format != QLatin1String("text") && format != QLatin1String("json"))
-        return usageError(QStringLiteral("--format: \"%1\" is not text or json").arg(format));
-    if (sub == QLatin1String("list") && pos.size() > 1)
-        return usageError(QStringLiteral("list: unexpected argument \"%1\"").arg(pos.at(1)));
-    if (sub == QLatin1String("force")) {
-        if (pos.size() != 3)
-            return usageError(QStringLiteral("force: expected NAME and open, closed or auto"));
+    using F = CommandContext::Format;
+    CommandContext c(QStringLiteral("breaker"), out, err);
+    c.setHelp(HelpText, ExitText);
+    c.setSubcommands({ QStringLiteral("list"), QStringLiteral("force") });
+    c.addEngineOptions();
+    c.addFormatOption({ F::Text, F::Json },
+        QStringLiteral("text (default) or json (list: the API's {\"breakers\": [...]};\n"
+                       "                      force: its {\"breaker\": {...}})"));
+    if (const auto done = c.parse(args))
+        return *done;
+    const auto format = c.format({ F::Text, F::Json });
+    if (!format)
+        return c.fail(ExitUsage, format.error().message);
+    const bool list = c.subcommand() == QLatin1String("list");
+    const QStringList arguments = c.arguments();
+    if (list) {
+        if (const auto done = c.rejectArgumentsBeyond(0))
+            return *done;
+    } else {
+        if (arguments.size() != 2)
+            return c.fail(ExitUsage, QStringLiteral("expected NAME and open, closed or auto"));
         static const QStringList states { QStringLiteral("open"), QStringLiteral("closed"),
             QStringLiteral("auto") };
-        if (!states.contains(pos.at(2)))
-            return usageError(
-                QStringLiteral("force: \"%1\" is not open, closed or auto").arg(pos.at(2)));
+        if (!states.contains(arguments.at(1)))
+            return c.fail(ExitUsage,
+                QStringLiteral("\"%1\" is not open, closed or auto").arg(arguments.at(1)));
     }
 
-    const QString dataDir = DataDir::resolve(p.value(QStringLiteral("data-dir")), QString());
-    const auto client = EngineClient::connect(dataDir, p.value(QStringLiteral("url")));
+    const auto client = c.engine();
     if (!client)
-        return failed(client.error().message);
-
-    if (sub == QLatin1String("list")) {
-        const auto reply = client->request("GET", QStringLiteral("/api/breakers"));
-        if (!reply)
-            return failed(reply.error().message);
-        if (reply->status != 200)
-            return engineError(*reply);
-        const QJsonArray breakers = reply->body.value(QStringLiteral("breakers")).toArray();
-        if (format == QLatin1String("json"))
-            out() << QJsonDocument(reply->body).toJson(QJsonDocument::Indented) << Qt::flush;
-        else
-            printTable(breakers);
+        return c.fail(ExitFailure, client.error().message);
+    const auto reply = list
+        ? client->request("GET", QStringLiteral("/api/breakers"))
+        : client->request("POST", QStringLiteral("/api/breakers/%1/force").arg(arguments.at(0)),
+            QJsonObject { { QStringLiteral("state"), arguments.at(1) },
+                { QStringLiteral("actor"), CommandContext::operatorActor() } });
+    if (!reply)
+        return c.fail(ExitFailure, reply.error().message);
+    if (reply->status != 200)
+        return c.failReply(*reply);
+    if (*format == F::Json) {
+        c.printJson(reply->body);
         return ExitOk;
     }
-
-    const QString name = pos.at(1);
-    const auto reply = client->request("POST", QStringLiteral("/api/breakers/%1/force").arg(name),
-        QJsonObject {
-            { QStringLiteral("state"), pos.at(2) }, { QStringLiteral("actor"), actor() } });
-    if (!reply)
-        return failed(reply.error().message);
-    if (reply->status != 200)
-        return engineError(*reply);
+    if (list) {
+        printTable(c.out(), reply->body.value(QStringLiteral("breakers")).toArray());
+        return ExitOk;
+    }
     const QJsonObject b = reply->body.value(QStringLiteral("breaker")).toObject();
-    out() << "breaker " << name << ": " << b.value(QStringLiteral("state")).toString() << " (force "
-          << b.value(QStringLiteral("force")).toString() << ")\n"
-          << Qt::flush;
+    c.out() << "breaker " << arguments.at(0) << ": " << b.value(QStringLiteral("state")).toString()
+            << " (force " << b.value(QStringLiteral("force")).toString() << ")\n"
+            << Qt::flush;
     return ExitOk;
 }
 

@@ -12,15 +12,22 @@
 
 namespace Shivx::Cli {
 
+Result<QUrl> EngineClient::parseUrl(const QString &url)
+{
+    const QUrl parsed(url);
+    if (!parsed.isValid() || parsed.scheme().isEmpty() || parsed.host().isEmpty())
+        return makeError("cli.url", QStringLiteral("--url %1: expected http://HOST:PORT").arg(url));
+    return parsed;
+}
+
 Result<EngineClient> EngineClient::connect(const QString &dataDir, const QString &url)
 {
     EngineClient client;
     if (!url.isEmpty()) {
-        client.m_base = QUrl(url);
-        if (!client.m_base.isValid() || client.m_base.scheme().isEmpty()
-            || client.m_base.host().isEmpty())
-            return makeError(
-                "cli.url", QStringLiteral("--url %1: expected http://HOST:PORT").arg(url));
+        auto parsed = parseUrl(url);
+        if (!parsed)
+            return parsed.error();
+        client.m_base = *parsed;
     } else {
         QFile f(DataDir::apiAddressPath(dataDir));
         if (!f.open(QIODevice::ReadOnly))

@@ -23,6 +23,8 @@ public:
 
     // `url` may be empty: then the address the engine recorded in the data directory is used.
     static Result<EngineClient> connect(const QString &dataDir, const QString &url);
+    // `url` as --url gives it (http://HOST:PORT); the error names it (code "cli.url").
+    static Result<QUrl> parseUrl(const QString &url);
 
     QUrl baseUrl() const { return m_base; }
     // Sends a request and waits (at most `timeoutMs`) for the JSON answer. Errors name the

@@ -1,14 +1,11 @@
 #include "processcommand.h"
 
-#include "clicommon.h"
-#include "core/datadir.h"
-#include "core/timeutil.h"
-#include "engineclient.h"
+#include "commandcontext.h"
 
-#include <QCommandLineParser>
+#include "core/timeutil.h"
+
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QTextStream>
+#include <QJsonObject>
 
 namespace Shivx::Cli {
 
@@ -16,7 +13,8 @@ namespace {
 
 const char HelpText[]
     = "Usage: shivx process list [--format text|json] [--url URL] [--data-dir DIR]\n"
-      "       shivx process start|stop|restart NAME [--url URL] [--data-dir DIR]\n"
+      "       shivx process start|stop|restart NAME [--format text|json] [--url URL]\n"
+      "                                           [--data-dir DIR]\n"
       "\n"
       "Shows and controls the processes a running engine supervises (targets with\n"
       "supervise: in the configuration).\n"
@@ -27,14 +25,10 @@ const char HelpText[]
       "                   and keep it stopped until started again\n"
       "  restart NAME     stop and start it; not counted toward the crash-loop limit\n"
       "\n"
-      "Options:\n"
-      "  --url URL        the engine's API (default: the address recorded in DIR/api-address)\n"
-      "  --data-dir DIR   data directory; its api-token authorises start/stop/restart\n"
-      "                   (default: $XDG_DATA_HOME/shivx)\n"
-      "  --format F       list: text (default) or json (the API's answer)\n"
-      "  -h, --help       this help\n"
-      "\n"
-      "Exit status: 0 ok; 1 no such process, or the engine cannot be reached; 2 usage error.\n";
+      "start, stop and restart are audited on the operator stream as cli:USER.\n";
+
+const char ExitText[]
+    = "Exit status: 0 ok; 1 no such process, or the engine cannot be reached; 2 usage error.\n";
 
 QString lastExit(const QJsonObject &p)
 {
@@ -47,79 +41,8 @@ QString lastExit(const QJsonObject &p)
     return QStringLiteral("code %1").arg(e.value(QStringLiteral("code")).toInt());
 }
 
-} // namespace
-
-int processCommand(const QStringList &args)
+void printTable(QTextStream &out, const QJsonArray &items)
 {
-    return processCommand(args, out(), err());
-}
-
-int processCommand(const QStringList &args, QTextStream &out, QTextStream &err)
-{
-    QCommandLineParser parser;
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption urlOpt(QStringLiteral("url"), QString(), QStringLiteral("URL"));
-    const QCommandLineOption dirOpt(QStringLiteral("data-dir"), QString(), QStringLiteral("DIR"));
-    const QCommandLineOption formatOpt(
-        QStringLiteral("format"), QString(), QStringLiteral("F"), QStringLiteral("text"));
-    const QCommandLineOption helpOpt(QStringList { QStringLiteral("h"), QStringLiteral("help") });
-    parser.addOptions({ urlOpt, dirOpt, formatOpt, helpOpt });
-    auto usage = [&err](const QString &message) {
-        err << "shivx process: " << message << "\n\n" << HelpText << Qt::flush;
-        return int(ExitUsage);
-    };
-    if (!parser.parse(QStringList { QStringLiteral("shivx-process") } + args))
-        return usage(parser.errorText());
-    if (parser.isSet(helpOpt)) {
-        out << HelpText << Qt::flush;
-        return ExitOk;
-    }
-    const QStringList pos = parser.positionalArguments();
-    const QString command = pos.value(0);
-    const bool list = command == QLatin1String("list");
-    const bool control = command == QLatin1String("start") || command == QLatin1String("stop")
-        || command == QLatin1String("restart");
-    if (command.isEmpty())
-        return usage(QStringLiteral("missing command (list, start, stop, restart)"));
-    if (!list && !control)
-        return usage(QStringLiteral("unknown command \"%1\"").arg(command));
-    if (list && pos.size() != 1)
-        return usage(QStringLiteral("list takes no arguments"));
-    if (control && pos.size() != 2)
-        return usage(QStringLiteral("%1 needs exactly one process NAME").arg(command));
-    const QString format = parser.value(formatOpt);
-    if (format != QLatin1String("text") && format != QLatin1String("json"))
-        return usage(QStringLiteral("--format: \"%1\" is not text or json").arg(format));
-
-    const QString dataDir = DataDir::resolve(parser.value(dirOpt), QString());
-    auto client = EngineClient::connect(dataDir, parser.value(urlOpt));
-    if (!client) {
-        err << "shivx process: " << client.error().message << "\n" << Qt::flush;
-        return ExitFailure;
-    }
-    const QString path = list ? QStringLiteral("/api/processes")
-                              : QStringLiteral("/api/processes/%1/%2").arg(pos.at(1), command);
-    auto reply = client->request(list ? "GET" : "POST", path);
-    if (!reply) {
-        err << "shivx process: " << reply.error().message << "\n" << Qt::flush;
-        return ExitFailure;
-    }
-    if (reply->status >= 300) {
-        err << "shivx process " << command << ": "
-            << reply->body.value(QStringLiteral("message")).toString() << " (HTTP " << reply->status
-            << ")\n"
-            << Qt::flush;
-        return ExitFailure;
-    }
-    if (control) {
-        out << command << " " << pos.at(1) << ": accepted\n" << Qt::flush;
-        return ExitOk;
-    }
-    if (format == QLatin1String("json")) {
-        out << QJsonDocument(reply->body).toJson(QJsonDocument::Indented) << Qt::flush;
-        return ExitOk;
-    }
-    const QJsonArray items = reply->body.value(QStringLiteral("processes")).toArray();
     out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
                .arg(QStringLiteral("NAME"), -20)
                .arg(QStringLiteral("STATE"), -11)
@@ -144,6 +67,54 @@ int processCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (items.isEmpty())
         out << "(no supervised processes)\n";
     out << Qt::flush;
+}
+
+} // namespace
+
+int processCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    using F = CommandContext::Format;
+    CommandContext c(QStringLiteral("process"), out, err);
+    c.setHelp(HelpText, ExitText);
+    c.setSubcommands({ QStringLiteral("list"), QStringLiteral("start"), QStringLiteral("stop"),
+        QStringLiteral("restart") });
+    c.addEngineOptions();
+    c.addFormatOption({ F::Text, F::Json },
+        QStringLiteral("text (default) or json (the API's answer: list {\"processes\": [...]},\n"
+                       "                      start/stop/restart {\"process\", \"action\", "
+                       "\"accepted\", \"at\"})"));
+    if (const auto done = c.parse(args))
+        return *done;
+    const auto format = c.format({ F::Text, F::Json });
+    if (!format)
+        return c.fail(ExitUsage, format.error().message);
+    const QString command = c.subcommand();
+    const bool list = command == QLatin1String("list");
+    if (list) {
+        if (const auto done = c.rejectArgumentsBeyond(0))
+            return *done;
+    } else if (c.arguments().size() != 1) {
+        return c.fail(ExitUsage, QStringLiteral("needs exactly one process NAME"));
+    }
+
+    const auto client = c.engine();
+    if (!client)
+        return c.fail(ExitFailure, client.error().message);
+    const auto reply = list
+        ? client->request("GET", QStringLiteral("/api/processes"))
+        : client->request("POST",
+            QStringLiteral("/api/processes/%1/%2").arg(c.arguments().at(0), command),
+            { { QStringLiteral("actor"), CommandContext::operatorActor() } });
+    if (!reply)
+        return c.fail(ExitFailure, reply.error().message);
+    if (reply->status >= 300)
+        return c.failReply(*reply);
+    if (*format == F::Json)
+        c.printJson(reply->body);
+    else if (list)
+        printTable(c.out(), reply->body.value(QStringLiteral("processes")).toArray());
+    else
+        c.out() << command << " " << c.arguments().at(0) << ": accepted\n" << Qt::flush;
     return ExitOk;
 }
 

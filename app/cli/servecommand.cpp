@@ -1,89 +1,82 @@
 #include "servecommand.h"
 
-#include "clicommon.h"
+#include "commandcontext.h"
 
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/terminationsignals.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 
 #include <csignal>
 
 namespace Shivx::Cli {
 
-int serveCommand(const QStringList &args)
-{
-    QCommandLineParser p;
-    p.setApplicationDescription(
-        QStringLiteral("Run the ShivX engine headless until SIGINT or SIGTERM.\n"
-                       "SIGHUP reloads the --config file (targets and recovery settings)."));
-    p.addHelpOption();
-    p.addOption({ QStringLiteral("config"),
-        QStringLiteral("Configuration file (default: the embedded one)."),
-        QStringLiteral("FILE") });
-    p.addOption({ QStringLiteral("data-dir"),
-        QStringLiteral("Data directory (default: $XDG_DATA_HOME/shivx)."), QStringLiteral("DIR") });
-    p.addOption(
-        { QStringLiteral("listen"), QStringLiteral("HTTP API address; port 0 picks a free one."),
-            QStringLiteral("HOST:PORT") });
-    if (!p.parse(QStringList { QStringLiteral("shivx serve") } + args)) {
-        err() << "shivx serve: " << p.errorText() << "\n" << Qt::flush;
-        return ExitUsage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        out() << p.helpText() << Qt::flush;
-        return ExitOk;
-    }
-    if (!p.positionalArguments().isEmpty()) {
-        err() << "shivx serve: unexpected argument " << p.positionalArguments().constFirst() << "\n"
-              << Qt::flush;
-        return ExitUsage;
-    }
+namespace {
 
-    const auto config = p.isSet(QStringLiteral("config"))
-        ? ConfigLoader::loadFile(p.value(QStringLiteral("config")))
-        : ConfigLoader::loadDefault();
-    if (!config) {
-        err() << "shivx serve: configuration error: " << config.error().message << "\n"
-              << "The engine was not started.\n"
-              << Qt::flush;
-        return ExitUsage;
-    }
+const char HelpText[]
+    = "Usage: shivx serve [--config FILE] [--data-dir DIR] [--listen HOST:PORT]\n"
+      "\n"
+      "Runs the ShivX engine headless until SIGINT or SIGTERM.\n"
+      "SIGHUP reloads the --config file (targets and recovery settings).\n"
+      "\n"
+      "Options:\n"
+      "  --listen HOST:PORT  HTTP API address (default: engine.listen of the configuration);\n"
+      "                      port 0 picks a free one\n";
+
+const char ExitText[]
+    = "Exit status: 0 stopped cleanly; 1 the engine could not start (data directory, port);\n"
+      "2 usage error, the configuration is invalid, or another engine serves the data\n"
+      "directory (nothing was started).\n";
+
+} // namespace
+
+int serveCommand(const QStringList &args, QTextStream &outStream, QTextStream &errStream)
+{
+    CommandContext c(QStringLiteral("serve"), outStream, errStream);
+    c.setHelp(HelpText, ExitText);
+    c.addDataDirOptions(QStringLiteral("the engine runs on all of it; default: the embedded one"));
+    c.addOption({ QStringLiteral("listen"), QString(), QStringLiteral("HOST:PORT") });
+    if (const auto done = c.parse(args))
+        return *done;
+    if (const auto done = c.rejectArgumentsBeyond(0))
+        return *done;
+    // The reload handler below writes through these too, long after this function's body.
+    const auto out = [&c]() -> QTextStream & { return c.out(); };
+    const auto err = [&c]() -> QTextStream & { return c.err(); };
 
     Engine::Options options;
-    options.config = *config;
-    options.dataDir = p.value(QStringLiteral("data-dir"));
-    options.listen = p.value(QStringLiteral("listen"));
-    if (!options.listen.isEmpty() && !ConfigLoader::isValidListenAddress(options.listen)) {
-        err() << "shivx serve: --listen: \"" << options.listen << "\" is not HOST:PORT\n"
-              << Qt::flush;
-        return ExitUsage;
-    }
+    options.config = c.config();
+    options.dataDir = c.dataDir();
+    options.listen = c.value(QStringLiteral("listen"));
+    if (!options.listen.isEmpty() && !ConfigLoader::isValidListenAddress(options.listen))
+        return c.fail(
+            ExitUsage, QStringLiteral("--listen: \"%1\" is not HOST:PORT").arg(options.listen));
     Engine engine(options);
     if (const auto started = engine.start(); !started) {
-        err() << "shivx serve: " << started.error().message << "\n" << Qt::flush;
         // Another engine serves the data directory: like a usage error, starting again
         // unchanged cannot help.
-        return started.error().code == QLatin1String("engine.data_dir_locked") ? ExitUsage
-                                                                               : ExitFailure;
+        return c.fail(started.error().code == QLatin1String("engine.data_dir_locked") ? ExitUsage
+                                                                                      : ExitFailure,
+            started.error().message);
     }
 
     TerminationSignals termination(TerminationSignals::Hangup::Deliver);
     QObject::connect(&termination, &TerminationSignals::received, qApp, &QCoreApplication::quit);
-    QObject::connect(&termination, &TerminationSignals::hangupReceived, &engine, [&engine] {
-        // A bad file leaves the running configuration alone: the engine keeps working as it was.
-        if (const auto reloaded = engine.reloadConfiguration(); !reloaded) {
-            err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
-                  << "\nThe previous configuration stays active.\n"
+    QObject::connect(
+        &termination, &TerminationSignals::hangupReceived, &engine, [&engine, out, err] {
+            // A bad file leaves the running configuration alone: the engine keeps working as
+            // it was.
+            if (const auto reloaded = engine.reloadConfiguration(); !reloaded) {
+                err() << "received SIGHUP: configuration not reloaded: " << reloaded.error().message
+                      << "\nThe previous configuration stays active.\n"
+                      << Qt::flush;
+                return;
+            }
+            out() << "received SIGHUP, configuration reloaded from " << engine.config().sourceFile
+                  << "\n"
                   << Qt::flush;
-            return;
-        }
-        out() << "received SIGHUP, configuration reloaded from " << engine.config().sourceFile
-              << "\n"
-              << Qt::flush;
-    });
+        });
 
     out() << "data directory " << engine.dataDir() << "\n";
     if (engine.apiUrl().isValid()) {

@@ -12,6 +12,7 @@
 #include "audit/auditconfig.h"
 #include "audit/auditwriter.h"
 #include "audit/segmentfiles.h"
+#include "audit/segmentseal.h"
 
 #include <QCoreApplication>
 #include <QDir>

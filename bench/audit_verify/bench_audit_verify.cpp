@@ -10,7 +10,7 @@
 // cache after about a minute, so every measurement is preceded by reading the files (warm).
 #include "chainbuilder.h"
 
-#include "audit/auditverifier.h"
+#include "audit/verify/auditverifier.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -3,9 +3,10 @@
 //
 //   bench_engine_cpu [--seconds 60] [--targets 50] [--shivx PATH] [--monit PATH]
 //
-// Both run as child processes; CPU is read from /proc/PID/stat (utime + stime, children
-// excluded) over the same window, and the in-process HTTP server counts the requests each
-// one made, so the numbers say how much work each did for its CPU.
+// Both run as child processes at the same time, so a busy machine weighs on both alike; CPU is
+// read from /proc/PID/stat (utime + stime, children excluded) over the same window, and the
+// in-process HTTP server counts the requests each one made (by path: /s<i> for shivx, /m<i>
+// for Monit), so the numbers say how much work each did for its CPU.
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -25,7 +26,8 @@
 
 namespace {
 
-std::atomic<quint64> g_requests { 0 };
+std::atomic<quint64> g_shivxRequests { 0 };
+std::atomic<quint64> g_monitRequests { 0 };
 
 // A minimal HTTP/1.0-style server on its own thread: every request gets 200 "ok" and the
 // connection is closed, which is what both peers' probes expect.
@@ -43,7 +45,7 @@ protected:
             const QByteArray data = s->readAll();
             if (!data.contains("\r\n\r\n"))
                 return;
-            ++g_requests;
+            ++(data.startsWith("GET /m") ? g_monitRequests : g_shivxRequests);
             s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
                      "2\r\nConnection: close\r\n\r\nok");
             s->disconnectFromHost();
@@ -69,23 +71,36 @@ struct Measurement
     double requestsPerSec = 0;
 };
 
-Measurement measure(const QString &name, QProcess &proc, int warmupSec, int seconds)
+struct Peer
 {
-    QThread::sleep(warmupSec);
-    const quint64 t0 = cpuTicks(proc.processId());
-    const quint64 r0 = g_requests.load();
+    QString name;
+    QProcess *process = nullptr;
+    std::atomic<quint64> *requests = nullptr;
+    quint64 ticks0 = 0;
+    quint64 requests0 = 0;
+};
+
+// One window for every peer: start counts, sleep, end counts.
+QList<Measurement> measure(QList<Peer> &peers, int seconds)
+{
+    for (Peer &p : peers) {
+        p.ticks0 = cpuTicks(p.process->processId());
+        p.requests0 = p.requests->load();
+    }
     QElapsedTimer timer;
     timer.start();
     QThread::sleep(seconds);
-    const quint64 t1 = cpuTicks(proc.processId());
-    const quint64 r1 = g_requests.load();
     const double wall = double(timer.elapsed()) / 1000.0;
     const double hz = double(::sysconf(_SC_CLK_TCK));
-    Measurement m;
-    m.name = name;
-    m.cpuPercent = 100.0 * double(t1 - t0) / hz / wall;
-    m.requestsPerSec = double(r1 - r0) / wall;
-    return m;
+    QList<Measurement> out;
+    for (Peer &p : peers) {
+        Measurement m;
+        m.name = p.name;
+        m.cpuPercent = 100.0 * double(cpuTicks(p.process->processId()) - p.ticks0) / hz / wall;
+        m.requestsPerSec = double(p.requests->load() - p.requests0) / wall;
+        out.append(m);
+    }
+    return out;
 }
 
 void stop(QProcess &p)
@@ -126,7 +141,9 @@ int main(int argc, char **argv)
     serverThread.start();
 
     QTemporaryDir dir;
-    QList<Measurement> results;
+    QList<Peer> peers;
+    QProcess shivxProcess;
+    QProcess monitProcess;
 
     {
         QFile cfg(dir.filePath(QStringLiteral("shivx.yaml")));
@@ -134,11 +151,11 @@ int main(int argc, char **argv)
         QTextStream c(&cfg);
         c << "sampler: {interval: 1s}\ntargets:\n";
         for (int i = 0; i < targets; ++i)
-            c << "  - {name: t" << i << ", type: http, url: \"http://127.0.0.1:" << port << "/t"
+            c << "  - {name: t" << i << ", type: http, url: \"http://127.0.0.1:" << port << "/s"
               << i << "\", interval: 1s, timeout: 900ms}\n";
         c.flush();
         cfg.close();
-        QProcess p;
+        QProcess &p = shivxProcess;
         p.setProgram(shivx);
         p.setArguments({ QStringLiteral("serve"), QStringLiteral("--config"), cfg.fileName(),
             QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")),
@@ -149,8 +166,7 @@ int main(int argc, char **argv)
             out << "cannot start " << shivx << "\n";
             return 1;
         }
-        results.append(measure(QStringLiteral("shivx serve"), p, 5, seconds));
-        stop(p);
+        peers.append({ QStringLiteral("shivx serve"), &p, &g_shivxRequests });
     }
 
     if (monit.isEmpty()) {
@@ -173,13 +189,13 @@ int main(int argc, char **argv)
           << "  if space usage > 99% then alert\n";
         for (int i = 0; i < targets; ++i) {
             c << "check host t" << i << " with address 127.0.0.1\n"
-              << "  if failed port " << port << " protocol http request \"/t" << i
+              << "  if failed port " << port << " protocol http request \"/m" << i
               << "\" with timeout 1 seconds then alert\n";
         }
         c.flush();
         cfg.close();
         QFile::setPermissions(rc, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QProcess p;
+        QProcess &p = monitProcess;
         p.setProgram(monit);
         p.setArguments({ QStringLiteral("-I"), QStringLiteral("-c"), rc });
         p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -187,10 +203,14 @@ int main(int argc, char **argv)
         if (!p.waitForStarted()) {
             out << "cannot start monit\n";
         } else {
-            results.append(measure(QStringLiteral("monit 1s cycle"), p, 5, seconds));
-            stop(p);
+            peers.append({ QStringLiteral("monit 1s cycle"), &p, &g_monitRequests });
         }
     }
+
+    QThread::sleep(5); // warm-up: start-up work is not what is measured
+    const QList<Measurement> results = measure(peers, seconds);
+    for (Peer &p : peers)
+        stop(*p.process);
 
     out << "\nEngine CPU: host sampling + " << targets << " HTTP targets at 1 s, over " << seconds
         << " s\n";

@@ -45,6 +45,13 @@ struct ApiRoute
     // data directory (ApiToken); read-only ones stay open like the health endpoints.
     bool requiresToken = false;
     std::function<ApiReply(const ApiRequest &)> handler;
+    // The largest request body this route takes, in bytes. The request gate compares it
+    // with Content-Length before any of the body is read and answers 413 above it; GET and
+    // HEAD never take a body whatever this says. 0 (the default) takes none: a route that
+    // reads a JSON body sets jsonBodyLimit.
+    qint64 maxBodyBytes = 0;
+
+    static constexpr qint64 jsonBodyLimit = 64 * 1024;
 };
 
 } // namespace Shivx

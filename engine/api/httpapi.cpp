@@ -1,7 +1,7 @@
 #include "api/httpapi.h"
 
 #include "api/apitoken.h"
-#include "api/requestlinegate.h"
+#include "api/requestgate.h"
 
 #include <QHostAddress>
 #include <QHttpServerRequest>
@@ -13,6 +13,43 @@
 #include <QUrlQuery>
 
 namespace Shivx {
+
+namespace {
+
+const ApiRoute *findRoute(const QList<ApiRoute> &routes, const QString &path)
+{
+    for (const ApiRoute &r : routes)
+        if (r.prefix ? (path.startsWith(r.path) && path.size() > r.path.size()) : path == r.path)
+            return &r;
+    return nullptr;
+}
+
+// The methods a route answers: HEAD comes with GET (Qt's parser maps it to the same handler
+// and the body is dropped in send()).
+QList<QByteArray> allowedMethods(const ApiRoute &route)
+{
+    QList<QByteArray> allow = route.methods;
+    if (allow.contains(QByteArray("GET")))
+        allow.append("HEAD");
+    return allow;
+}
+
+// What the gate needs to know of a request with a body before it is read: the same
+// matching as route(), without running anything.
+RequestGate::Route gateRoute(
+    const QList<ApiRoute> &routes, const QByteArray &method, const QString &path)
+{
+    const ApiRoute *match = findRoute(routes, path);
+    if (!match)
+        return { 404, {}, 0 };
+    const QList<QByteArray> allow = allowedMethods(*match);
+    if (!allow.contains(method))
+        return { 405, allow.join(", "), 0 };
+    const bool get = method == "GET" || method == "HEAD";
+    return { 200, {}, get ? 0 : match->maxBodyBytes };
+}
+
+} // namespace
 
 HttpApi::HttpApi(std::function<QByteArray()> metrics, QObject *parent)
     : QAbstractHttpServer(parent)
@@ -35,16 +72,43 @@ Result<quint16> HttpApi::bindTo(const QString &listen)
         ? QHostAddress(QHostAddress::LocalHost)
         : QHostAddress(host);
     const quint16 port = quint16(listen.mid(colon + 1).toUInt());
-    auto *gate = new RequestLineGate(this);
-    if (!gate->listen(address, port)) {
+    auto *gate = new RequestGate(this);
+    m_gate = gate;
+    m_listenHost = host;
+    configureGate();
+    if (!gate->open(address, port)) {
         const QString why = gate->errorString();
         delete gate;
+        m_gate = nullptr;
         return makeError("api.listen", QStringLiteral("cannot listen on %1: %2").arg(listen, why));
     }
-    m_gate = gate;
     bind(gate);
     const quint16 bound = gate->serverPort();
     return bound;
+}
+
+void HttpApi::setRequestLimits(const RequestLimits &limits)
+{
+    m_limits = limits;
+}
+
+void HttpApi::setAllowedHosts(const QStringList &names)
+{
+    m_allowedHosts = names;
+}
+
+void HttpApi::configureGate()
+{
+    qint64 largestBody = 0;
+    for (const ApiRoute &r : std::as_const(m_routes))
+        largestBody = qMax(largestBody, r.maxBodyBytes);
+    m_gate->setLimits(m_limits);
+    m_gate->setHostCheck(HostCheck(m_listenHost, m_allowedHosts));
+    // m_routes no longer changes once requests are served (see addRoutes), so the gate may
+    // read it on the API thread without a lock.
+    m_gate->setRouteLookup([this](const QByteArray &method,
+                               const QString &path) { return gateRoute(m_routes, method, path); },
+        largestBody);
 }
 
 QList<QPair<int, quint64>> HttpApi::requestCounts() const
@@ -79,6 +143,8 @@ ApiReply ApiReply::error(int status, const QString &code, const QString &message
 void HttpApi::addRoutes(const QList<ApiRoute> &routes)
 {
     m_routes.append(routes);
+    if (m_gate)
+        configureGate();
 }
 
 void HttpApi::setToken(const QByteArray &token)
@@ -89,13 +155,7 @@ void HttpApi::setToken(const QByteArray &token)
 ApiReply HttpApi::route(const QHttpServerRequest &request)
 {
     const QString path = request.url().path();
-    const ApiRoute *match = nullptr;
-    for (const ApiRoute &r : std::as_const(m_routes)) {
-        if (r.prefix ? (path.startsWith(r.path) && path.size() > r.path.size()) : path == r.path) {
-            match = &r;
-            break;
-        }
-    }
+    const ApiRoute *match = findRoute(m_routes, path);
     if (!match)
         return ApiReply::error(404, QStringLiteral("not_found"),
             QStringLiteral("no endpoint at %1").arg(path.left(200)));
@@ -112,10 +172,7 @@ ApiReply HttpApi::route(const QHttpServerRequest &request)
     const bool allowed = match->methods.contains(method)
         || (method == "HEAD" && match->methods.contains(QByteArray("GET")));
     if (!allowed) {
-        QList<QByteArray> allow = match->methods;
-        if (allow.contains(QByteArray("GET")))
-            allow.append("HEAD");
-        const QByteArray allowHeader = allow.join(", ");
+        const QByteArray allowHeader = allowedMethods(*match).join(", ");
         ApiReply r = ApiReply::error(405, QStringLiteral("method_not_allowed"),
             QStringLiteral("%1 allows %2").arg(path, QString::fromLatin1(allowHeader)));
         r.extraHeaders.append(qMakePair(QByteArray("Allow"), allowHeader));

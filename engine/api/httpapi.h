@@ -1,17 +1,19 @@
 #pragma once
 
 #include "api/apiroute.h"
+#include "api/requestlimits.h"
 #include "core/result.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QMutex>
+#include <QStringList>
 
 #include <functional>
 
 namespace Shivx {
 
-class RequestLineGate;
+class RequestGate;
 
 // The engine's HTTP API: the routes every capability adds (engine/<capability>/<cap>api.*),
 // the bearer token for mutating ones, and the engine's Prometheus metrics at /metrics (also
@@ -28,6 +30,11 @@ public:
     // Binds host:port ("127.0.0.1:0" picks a free port); the bound port, or an error
     // ("api.listen") naming the address and what failed.
     Result<quint16> bindTo(const QString &listen);
+    // What the request gate allows (RequestGate, RequestLimits); call before bindTo().
+    void setRequestLimits(const RequestLimits &limits);
+    // DNS names besides localhost and the listen host that Host may carry
+    // (engine.allowed_hosts; see HostCheck); call before bindTo().
+    void setAllowedHosts(const QStringList &names);
 
     // Adds endpoints. Call before the API is moved to its thread.
     void addRoutes(const QList<ApiRoute> &routes);
@@ -45,9 +52,14 @@ private:
     ApiReply route(const QHttpServerRequest &request);
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
 
+    void configureGate();
+
     mutable QMutex m_countsMutex;
     QHash<int, quint64> m_counts;
-    RequestLineGate *m_gate = nullptr;
+    RequestGate *m_gate = nullptr;
+    RequestLimits m_limits;
+    QStringList m_allowedHosts;
+    QString m_listenHost;
     QList<ApiRoute> m_routes;
     QByteArray m_token;
 };

@@ -1,15 +1,14 @@
 #include "audit/auditreader.h"
 
+#include "audit/segmentfiles.h"
+#include "audit/segmentreader.h"
 #include "core/timeutil.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMap>
-#include <QRegularExpression>
-
-#include <zstd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -23,91 +22,22 @@ namespace {
 constexpr qint64 kReadChunk = 4 << 20;
 constexpr int kCachedSegments = 2;
 
-struct SegmentFile
+// The segments that have data; a retired one (only its seal is left) has no rows to show.
+QList<AuditFiles::SegmentFile> dataSegments(const QString &dir)
 {
-    int number = 0;
-    QString file;
-    bool compressed = false;
-};
-
-QList<SegmentFile> listSegmentFiles(const QString &dir)
-{
-    static const QRegularExpression re(QStringLiteral("^seg-(\\d{6,9})\\.ndjson(\\.zst)?$"));
-    QMap<int, SegmentFile> byNumber;
-    const QStringList names = QDir(dir).entryList(
-        { QStringLiteral("seg-*.ndjson"), QStringLiteral("seg-*.ndjson.zst") }, QDir::Files);
-    for (const QString &name : names) {
-        const auto m = re.match(name);
-        if (!m.hasMatch())
-            continue;
-        const int number = m.captured(1).toInt();
-        const bool compressed = m.capturedLength(2) > 0;
-        // Both exist between the compressed copy's fsync and the removal of the original;
-        // their content is the same and the plain one needs no decompression.
-        if (byNumber.contains(number) && compressed)
-            continue;
-        byNumber.insert(number, SegmentFile { number, name, compressed });
-    }
-    return byNumber.values();
-}
-
-QString baseName(const QString &segmentFile)
-{
-    return segmentFile.endsWith(QLatin1String(".zst")) ? segmentFile.chopped(4) : segmentFile;
-}
-
-// Decompresses a zstd file piece by piece into `sink` (one ZSTD_DStreamOutSize() piece at a
-// time), so that counting lines never holds a whole segment.
-Result<void> decompressFile(
-    const QString &path, const std::function<void(const char *, qint64)> &sink)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError("audit.read", QStringLiteral("%1: %2").arg(path, f.errorString()));
-    std::unique_ptr<ZSTD_DStream, decltype(&ZSTD_freeDStream)> ds(
-        ZSTD_createDStream(), &ZSTD_freeDStream);
-    ZSTD_initDStream(ds.get());
-    QByteArray input(qsizetype(ZSTD_DStreamInSize()), Qt::Uninitialized);
-    QByteArray output(qsizetype(ZSTD_DStreamOutSize()), Qt::Uninitialized);
-    size_t ret = 0;
-    qint64 n;
-    while ((n = f.read(input.data(), input.size())) > 0) {
-        ZSTD_inBuffer in { input.constData(), size_t(n), 0 };
-        while (in.pos < in.size) {
-            ZSTD_outBuffer out { output.data(), size_t(output.size()), 0 };
-            ret = ZSTD_decompressStream(ds.get(), &out, &in);
-            if (ZSTD_isError(ret))
-                return makeError("audit.zstd",
-                    QStringLiteral("%1: zstd: %2")
-                        .arg(path, QString::fromLatin1(ZSTD_getErrorName(ret))));
-            sink(output.constData(), qint64(out.pos));
-        }
-    }
-    if (n < 0)
-        return makeError("audit.read", QStringLiteral("%1: %2").arg(path, f.errorString()));
-    if (ret != 0)
-        return makeError("audit.zstd", QStringLiteral("%1: zstd: truncated frame").arg(path));
-    return {};
-}
-
-Result<QByteArray> decompressFile(const QString &path)
-{
-    QByteArray out;
-    // One allocation when the frame header declares the size (zstd's CLI and one-shot API do).
-    QFile f(path);
-    if (f.open(QIODevice::ReadOnly)) {
-        const QByteArray header = f.read(18); // = ZSTD_FRAMEHEADERSIZE_MAX (experimental API)
-        const unsigned long long size
-            = ZSTD_getFrameContentSize(header.constData(), size_t(header.size()));
-        if (size != ZSTD_CONTENTSIZE_UNKNOWN && size != ZSTD_CONTENTSIZE_ERROR
-            && size < (1ULL << 34))
-            out.reserve(qsizetype(size));
-    }
-    auto done = decompressFile(
-        path, [&out](const char *data, qint64 size) { out.append(data, qsizetype(size)); });
-    if (!done)
-        return done.error();
+    QList<AuditFiles::SegmentFile> out;
+    for (const AuditFiles::SegmentFile &s : AuditFiles::listSegments(dir))
+        if (!s.retired())
+            out.append(s);
     return out;
+}
+
+Result<QByteArray> readCompressed(const QString &path)
+{
+    auto reader = AuditFiles::SegmentReader::open(path);
+    if (!reader)
+        return reader.error();
+    return (*reader)->readAll();
 }
 
 // Counts lines of `data` from `base` on, recording the start of every kBlockLines-th line.
@@ -189,39 +119,35 @@ Result<AuditReader> AuditReader::open(const QString &streamDir)
     index->dir = dir.absolutePath();
     index->name = dir.dirName();
     AuditReader reader;
-    const QList<SegmentFile> files = listSegmentFiles(streamDir);
+    const QList<AuditFiles::SegmentFile> files = dataSegments(streamDir);
+    QByteArray buf;
     for (qsizetype i = 0; i < files.size(); ++i) {
-        const SegmentFile &sf = files.at(i);
+        const AuditFiles::SegmentFile &sf = files.at(i);
         const bool last = i == files.size() - 1;
         Index::Segment seg;
-        seg.info.file = sf.file;
+        seg.info.file = sf.fileName();
         seg.info.number = sf.number;
         seg.info.compressed = sf.compressed;
         seg.info.firstRow = index->rows;
-        seg.path = dir.filePath(sf.file);
+        seg.path = sf.path;
         seg.blocks.push_back(0);
         LineCounter counter { &seg.blocks };
         qint64 total = 0;
-        if (sf.compressed) {
-            auto done = decompressFile(seg.path, [&](const char *data, qint64 size) {
-                counter.feed(data, size, total);
-                total += size;
-            });
-            if (!done)
-                seg.info.error = done.error().message;
+        // Streamed a piece at a time, so that indexing never holds a whole segment.
+        if (auto opened = AuditFiles::SegmentReader::open(sf); !opened) {
+            seg.info.error = opened.error().message;
         } else {
-            QFile f(seg.path);
-            if (!f.open(QIODevice::ReadOnly)) {
-                seg.info.error = QStringLiteral("%1: %2").arg(seg.path, f.errorString());
-            } else {
-                QByteArray buf(kReadChunk, Qt::Uninitialized);
-                qint64 n;
-                while ((n = f.read(buf.data(), buf.size())) > 0) {
-                    counter.feed(buf.constData(), n, total);
-                    total += n;
+            buf.resize(kReadChunk);
+            for (;;) {
+                const auto n = (*opened)->read(buf.data(), buf.size());
+                if (!n) {
+                    seg.info.error = n.error().message;
+                    break;
                 }
-                if (n < 0)
-                    seg.info.error = QStringLiteral("%1: %2").arg(seg.path, f.errorString());
+                if (*n == 0)
+                    break;
+                counter.feed(buf.constData(), *n, total);
+                total += *n;
             }
         }
         seg.info.lines = counter.lines;
@@ -312,11 +238,12 @@ Result<QByteArray> AuditReader::segmentBytes(int seg, qint64 from, qint64 to) co
             return data;
         }
         // Rotated since it was indexed: the compressed copy has the same content.
-        compressedPath = s.path + QStringLiteral(".zst");
+        compressedPath
+            = QFileInfo(s.path).dir().filePath(AuditFiles::compressedSegmentName(s.info.number));
         if (!QFile::exists(compressedPath))
             return makeError("audit.read", QStringLiteral("%1: %2").arg(s.path, f.errorString()));
     }
-    auto data = decompressFile(compressedPath);
+    auto data = readCompressed(compressedPath);
     if (!data)
         return data.error();
     if (data->size() < to)
@@ -419,9 +346,9 @@ qint64 AuditReader::rowOf(const QString &segment, qint64 line) const
 {
     if (!m_index || line < 1)
         return -1;
-    const QString wanted = baseName(segment);
+    const int wanted = AuditFiles::segmentNumber(segment);
     for (const Index::Segment &s : m_index->segments) {
-        if (baseName(s.info.file) == wanted)
+        if (wanted > 0 && s.info.number == wanted)
             return line <= s.info.lines ? s.info.firstRow + line - 1 : -1;
     }
     return -1;
@@ -487,9 +414,9 @@ AuditStreamStatus AuditReader::streamStatus(const QString &streamDir)
     const QDir dir(streamDir);
     st.name = dir.dirName();
     st.directory = dir.absolutePath();
-    st.segmentCount = int(listSegmentFiles(streamDir).size());
+    st.segmentCount = int(dataSegments(streamDir).size());
 
-    QFile head(dir.filePath(QStringLiteral("head.json")));
+    QFile head(AuditFiles::headPath(streamDir));
     if (head.exists()) {
         if (!head.open(QIODevice::ReadOnly)) {
             st.headError = head.errorString();
@@ -510,7 +437,7 @@ AuditStreamStatus AuditReader::streamStatus(const QString &streamDir)
         }
     }
 
-    QFile cps(dir.filePath(QStringLiteral("checkpoints.ndjson")));
+    QFile cps(AuditFiles::checkpointsPath(streamDir));
     if (cps.open(QIODevice::ReadOnly)) {
         const QList<QByteArray> lines = cps.readAll().split('\n');
         for (const QByteArray &line : lines) {
@@ -534,13 +461,8 @@ AuditStreamStatus AuditReader::streamStatus(const QString &streamDir)
 QList<AuditStreamStatus> AuditReader::listStreams(const QString &auditDir)
 {
     QList<AuditStreamStatus> out;
-    const QDir dir(auditDir);
-    const QStringList names = dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    for (const QString &name : names) {
-        if (name == QLatin1String("keys") || !AuditEntryCodec::isValidStreamName(name))
-            continue;
-        out.append(streamStatus(dir.filePath(name)));
-    }
+    for (const QString &name : AuditFiles::listStreamsIn(auditDir))
+        out.append(streamStatus(QDir(auditDir).filePath(name)));
     return out;
 }
 

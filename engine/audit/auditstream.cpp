@@ -2,6 +2,8 @@
 
 #include "audit/canonicaljson.h"
 #include "audit/segmentfiles.h"
+#include "audit/segmentreader.h"
+#include "audit/segmentseal.h"
 #include "core/clock.h"
 #include "core/timeutil.h"
 
@@ -14,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +43,23 @@ quint64 inodeOf(const QString &path)
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return 0;
     return quint64(st.st_ino);
+}
+
+// The last two lines of a file appended line by line: a last line without "\n", and a complete
+// line before it that `valid` refuses too (a crash can leave a block of zeros), are one torn
+// tail. Removes them from *lines and returns where the tail starts, or -1.
+qint64 cutTornTail(QList<Line> *lines, const std::function<bool(const QByteArray &)> &valid)
+{
+    qint64 tornAt = -1;
+    if (!lines->isEmpty() && !lines->last().terminated) {
+        tornAt = lines->last().offset;
+        lines->removeLast();
+    }
+    if (!lines->isEmpty() && !valid(lines->last().text)) {
+        tornAt = lines->last().offset;
+        lines->removeLast();
+    }
+    return tornAt;
 }
 
 AuditEvent repairEvent(const QString &stream, const char *action, const QJsonObject &data)
@@ -106,7 +126,10 @@ Result<AuditEvent> AuditStream::moveTornTail(
     const QByteArray torn = f.readAll();
     if (!QDir().mkpath(tornDir(m_dir)))
         return makeError("audit.io", QStringLiteral("%1: cannot create").arg(tornDir(m_dir)));
-    const QString movedTo = QStringLiteral("torn/%1.%2.torn").arg(fileLabel).arg(offset);
+    // Unique: a tail torn again at the same offset (after the truncation below) keeps both.
+    QString movedTo = QStringLiteral("torn/%1.%2.torn").arg(fileLabel).arg(offset);
+    for (int n = 2; QFile::exists(m_dir + QLatin1Char('/') + movedTo); ++n)
+        movedTo = QStringLiteral("torn/%1.%2.%3.torn").arg(fileLabel).arg(offset).arg(n);
     // Written (and synced) before the segment is cut, so the bytes exist somewhere at every moment.
     if (auto r = writeFileAtomic(m_dir + QLatin1Char('/') + movedTo, torn, true); !r)
         return r.error();
@@ -124,6 +147,24 @@ Result<AuditEvent> AuditStream::moveTornTail(
             { QStringLiteral("bytes"), qint64(torn.size()) },
             { QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(torn)) },
             { QStringLiteral("moved_to"), movedTo } });
+}
+
+Result<std::optional<AuditEvent>> AuditStream::repairCheckpointsTail()
+{
+    const QString path = checkpointsPath(m_dir);
+    if (!QFile::exists(path))
+        return std::optional<AuditEvent> {};
+    auto lines = readLastLines(path, 2);
+    if (!lines)
+        return lines.error();
+    const qint64 tornAt
+        = cutTornTail(&*lines, [](const QByteArray &line) { return Checkpoint::parse(line).ok(); });
+    if (tornAt < 0)
+        return std::optional<AuditEvent> {};
+    auto moved = moveTornTail(path, tornAt, QStringLiteral("checkpoints.ndjson"));
+    if (!moved)
+        return moved.error();
+    return std::optional<AuditEvent>(*moved);
 }
 
 Result<QList<AuditEvent>> AuditStream::load()
@@ -159,15 +200,8 @@ Result<QList<AuditEvent>> AuditStream::load()
         auto lines = readLastLines(active, 2);
         if (!lines)
             return lines.error();
-        qint64 tornAt = -1;
-        if (!lines->isEmpty() && !lines->last().terminated) {
-            tornAt = lines->last().offset;
-            lines->removeLast();
-        }
-        if (!lines->isEmpty() && !AuditEntryCodec::parseVerified(lines->last().text)) {
-            tornAt = lines->last().offset;
-            lines->removeLast();
-        }
+        const qint64 tornAt = cutTornTail(&*lines,
+            [](const QByteArray &line) { return AuditEntryCodec::parseVerified(line).ok(); });
         if (tornAt >= 0) {
             auto moved = moveTornTail(active, tornAt, segmentName(m_activeNumber));
             if (!moved)
@@ -194,9 +228,7 @@ Result<QList<AuditEvent>> AuditStream::load()
     }
     if (m_lastSegment.isEmpty() && m_activeNumber > 1) {
         // The active segment is empty: the chain continues from the previous one's seal.
-        const QString sealPath = m_dir + QLatin1Char('/')
-            + segmentName(m_activeNumber - 1).chopped(7) + QStringLiteral(".seal");
-        auto seal = readSeal(sealPath);
+        auto seal = readSeal(m_dir + QLatin1Char('/') + sealName(m_activeNumber - 1));
         if (!seal)
             return seal.error();
         m_seq = seal->lastSeq;
@@ -214,23 +246,19 @@ Result<QList<AuditEvent>> AuditStream::load()
     }
 
     // Checkpoints: a torn last line is moved aside the same way.
-    const QString cpPath = checkpointsPath(m_dir);
+    auto cpRepair = repairCheckpointsTail();
+    if (!cpRepair)
+        return cpRepair.error();
+    if (*cpRepair)
+        repairs.append(**cpRepair);
     m_lastCheckpointSeq = 0;
-    if (QFile::exists(cpPath)) {
-        auto lines = readLastLines(cpPath, 1);
-        if (lines && !lines->isEmpty()) {
-            if (!lines->last().terminated || !Checkpoint::parse(lines->last().text)) {
-                auto moved = moveTornTail(
-                    cpPath, lines->last().offset, QStringLiteral("checkpoints.ndjson"));
-                if (!moved)
-                    return moved.error();
-                repairs.append(*moved);
-                lines = readLastLines(cpPath, 1);
-            }
-            if (lines && !lines->isEmpty())
-                if (auto cp = Checkpoint::parse(lines->last().text))
-                    m_lastCheckpointSeq = cp->seq;
-        }
+    if (QFile::exists(checkpointsPath(m_dir))) {
+        auto lines = readLastLines(checkpointsPath(m_dir), 1);
+        if (!lines)
+            return lines.error();
+        if (!lines->isEmpty())
+            if (auto cp = Checkpoint::parse(lines->last().text))
+                m_lastCheckpointSeq = cp->seq;
     }
 
     // head.json: rebuilt when it disagrees with the chain (a crash between append and rename).
@@ -386,8 +414,10 @@ Result<void> AuditStream::append(const QList<AuditEvent> &input, int *written)
 
 Result<void> AuditStream::rotate()
 {
-    const SegmentFile current { m_activeNumber, segmentName(m_activeNumber),
-        m_dir + QLatin1Char('/') + segmentName(m_activeNumber), false, QString() };
+    SegmentFile current;
+    current.number = m_activeNumber;
+    current.name = segmentName(m_activeNumber);
+    current.path = m_dir + QLatin1Char('/') + current.name;
     if (::fdatasync(m_fd) != 0)
         return sysError(current.path, "fdatasync");
     ::close(m_fd);
@@ -409,9 +439,9 @@ Result<void> AuditStream::rotate()
     seal.lastSeq = m_seq;
     seal.lastHash = m_hash;
     seal.sha256 = sha256Hex(*bytes);
-    const QString sealPath
-        = m_dir + QLatin1Char('/') + current.name.chopped(7) + QStringLiteral(".seal");
-    if (auto r = writeFileAtomic(sealPath, seal.toJson() + '\n', true); !r)
+    if (auto r = writeFileAtomic(
+            m_dir + QLatin1Char('/') + sealName(current.number), seal.toJson() + '\n', true);
+        !r)
         return r;
     if (m_config.compressRotated)
         if (auto r = compressSegmentFile(current.path); !r)
@@ -495,6 +525,14 @@ Result<Checkpoint> AuditStream::checkpoint(const CheckpointKey &key, bool force)
 {
     if (m_seq == 0 || (!force && m_seq == m_lastCheckpointSeq))
         return Checkpoint {};
+    // A line torn by an earlier append (ENOSPC) is moved aside first, and the move recorded in
+    // the chain, so that this checkpoint starts on a line of its own and covers the record.
+    auto torn = repairCheckpointsTail();
+    if (!torn)
+        return torn.error();
+    if (*torn)
+        if (auto r = append({ **torn }); !r)
+            return r.error();
     Checkpoint cp;
     cp.stream = m_name;
     cp.seq = m_seq;
@@ -507,13 +545,14 @@ Result<Checkpoint> AuditStream::checkpoint(const CheckpointKey &key, bool force)
         QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return sysError(path, "open");
-    const QByteArray line = cp.toLine() + '\n';
-    const bool ok
-        = ::write(fd, line.constData(), size_t(line.size())) == line.size() && ::fdatasync(fd) == 0;
-    const Error e = ok ? Error {} : sysError(path, "write");
+    // A short write (a full disk) leaves part of the line: the next append or load moves it
+    // to torn/ and records it (repairCheckpointsTail).
+    auto written = writeAll(fd, cp.toLine() + '\n', path);
+    if (written && ::fdatasync(fd) != 0)
+        written = sysError(path, "fdatasync");
     ::close(fd);
-    if (!ok)
-        return e;
+    if (!written)
+        return written.error();
     m_lastCheckpointSeq = m_seq;
     return cp;
 }

@@ -9,6 +9,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace Shivx {
 
 class Clock;
@@ -63,6 +65,9 @@ private:
     Result<void> writeBuffer(QByteArray &buffer);
     void applyRetention();
     Result<AuditEvent> moveTornTail(const QString &path, qint64 offset, const QString &fileLabel);
+    // Moves a torn last line of checkpoints.ndjson to torn/ (at load and before each checkpoint
+    // append); returns the event that records it, for the caller to append.
+    Result<std::optional<AuditEvent>> repairCheckpointsTail();
 
     QString m_dataDir, m_name, m_dir;
     AuditConfig m_config;

@@ -1,15 +1,12 @@
 #include "audit/segmentfiles.h"
 
 #include "audit/auditentry.h"
-#include "audit/canonicaljson.h"
+#include "audit/segmentreader.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMap>
-#include <QRegularExpression>
 
 #include <zstd.h>
 
@@ -27,20 +24,6 @@ Error ioError(const QString &path, const char *what)
     return makeError("audit.io",
         QStringLiteral("%1: %2: %3")
             .arg(path, QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno))));
-}
-
-Result<void> writeAll(int fd, const QByteArray &bytes, const QString &path)
-{
-    qint64 done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return ioError(path, "write");
-        done += n;
-    }
-    return {};
 }
 
 } // namespace
@@ -76,155 +59,113 @@ QString tornDir(const QString &dir)
 
 QStringList listStreams(const QString &dataDir)
 {
+    return listStreamsIn(auditDir(dataDir));
+}
+
+QStringList listStreamsIn(const QString &auditDirectory)
+{
     QStringList out;
     const QStringList dirs
-        = QDir(auditDir(dataDir)).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+        = QDir(auditDirectory).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QString &d : dirs)
         if (d != QLatin1String("keys") && AuditEntryCodec::isValidStreamName(d))
             out.append(d);
     return out;
 }
 
-QString segmentName(int number)
+namespace {
+
+QString numberText(int number)
 {
-    return QStringLiteral("seg-%1.ndjson").arg(number, 6, 10, QLatin1Char('0'));
+    return QStringLiteral("%1").arg(number, 6, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+SegmentFileName parseSegmentFileName(const QString &fileName)
+{
+    static const QLatin1String prefix("seg-");
+    if (!fileName.startsWith(prefix))
+        return {};
+    const qsizetype dot = fileName.indexOf(QLatin1Char('.'), prefix.size());
+    if (dot < 0)
+        return {};
+    const QStringView digits = QStringView(fileName).mid(prefix.size(), dot - prefix.size());
+    if (digits.size() < 6 || digits.size() > 9)
+        return {};
+    for (const QChar c : digits)
+        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
+            return {};
+    const int number = digits.toInt();
+    // Exactly what segmentName() writes: no number 0 and no padding beyond six digits.
+    if (number <= 0 || numberText(number) != digits)
+        return {};
+    const QStringView suffix = QStringView(fileName).mid(dot);
+    if (suffix == QLatin1String(".ndjson"))
+        return { number, SegmentPart::Data };
+    if (suffix == QLatin1String(".ndjson.zst"))
+        return { number, SegmentPart::Compressed };
+    if (suffix == QLatin1String(".seal"))
+        return { number, SegmentPart::Seal };
+    return {};
 }
 
 int segmentNumber(const QString &fileName)
 {
-    static const QRegularExpression re(
-        QStringLiteral("^seg-(\\d{6,9})\\.(ndjson|ndjson\\.zst|seal)$"));
-    const auto m = re.match(fileName);
-    return m.hasMatch() ? m.captured(1).toInt() : 0;
+    return parseSegmentFileName(fileName).number;
+}
+
+QString segmentName(int number)
+{
+    return QStringLiteral("seg-%1.ndjson").arg(numberText(number));
+}
+
+QString compressedSegmentName(int number)
+{
+    return QStringLiteral("seg-%1.ndjson.zst").arg(numberText(number));
+}
+
+QString sealName(int number)
+{
+    return QStringLiteral("seg-%1.seal").arg(numberText(number));
+}
+
+QString SegmentFile::fileName() const
+{
+    return retired() ? name : compressed ? compressedSegmentName(number) : name;
 }
 
 QList<SegmentFile> listSegments(const QString &dir)
 {
     QMap<int, SegmentFile> byNumber;
-    const QStringList files = QDir(dir).entryList(QDir::Files, QDir::Name);
-    for (const QString &f : files) {
-        const int n = segmentNumber(f);
-        if (n <= 0)
+    const QFileInfoList files
+        = QDir(dir).entryInfoList(QStringList { QStringLiteral("seg-*") }, QDir::Files, QDir::Name);
+    for (const QFileInfo &fi : files) {
+        const SegmentFileName n = parseSegmentFileName(fi.fileName());
+        if (n.number <= 0)
             continue;
-        SegmentFile &s = byNumber[n];
-        s.number = n;
-        s.name = segmentName(n);
-        const QString path = dir + QLatin1Char('/') + f;
-        if (f.endsWith(QLatin1String(".seal"))) {
-            s.sealPath = path;
-        } else if (f.endsWith(QLatin1String(".zst"))) {
-            if (s.path.isEmpty()) {
-                s.path = path;
-                s.compressed = true;
-            }
-        } else {
-            s.path = path;
+        SegmentFile &s = byNumber[n.number];
+        s.number = n.number;
+        s.name = segmentName(n.number);
+        switch (n.part) {
+        case SegmentPart::Seal:
+            s.sealPath = fi.filePath();
+            break;
+        case SegmentPart::Compressed:
+            if (!s.path.isEmpty())
+                break; // the .ndjson was seen first and wins
+            s.path = fi.filePath();
+            s.size = fi.size();
+            s.compressed = true;
+            break;
+        case SegmentPart::Data:
+            s.path = fi.filePath();
+            s.size = fi.size();
             s.compressed = false;
+            break;
         }
     }
     return byNumber.values();
-}
-
-QByteArray SegmentSeal::toJson() const
-{
-    const QJsonObject o { { QStringLiteral("bytes"), bytes },
-        { QStringLiteral("entries"), entries }, { QStringLiteral("first_seq"), firstSeq },
-        { QStringLiteral("last_hash"), QString::fromLatin1(lastHash) },
-        { QStringLiteral("last_seq"), lastSeq },
-        { QStringLiteral("prev"), QString::fromLatin1(prev) },
-        { QStringLiteral("segment"), segment },
-        { QStringLiteral("sha256"), QString::fromLatin1(sha256) } };
-    return CanonicalJson::serialize(o).value(); // strings and integers below 2^53
-}
-
-Result<SegmentSeal> SegmentSeal::parse(const QByteArray &json)
-{
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
-    if (!doc.isObject())
-        return makeError(
-            "audit.bad_seal", QStringLiteral("not a JSON object (%1)").arg(pe.errorString()));
-    const QJsonObject o = doc.object();
-    static const QStringList keys { QStringLiteral("bytes"), QStringLiteral("entries"),
-        QStringLiteral("first_seq"), QStringLiteral("last_hash"), QStringLiteral("last_seq"),
-        QStringLiteral("prev"), QStringLiteral("segment"), QStringLiteral("sha256") };
-    if (o.keys() != keys)
-        return makeError("audit.bad_seal",
-            QStringLiteral("members are [%1], expected [%2]")
-                .arg(o.keys().join(QLatin1Char(',')), keys.join(QLatin1Char(','))));
-    SegmentSeal s;
-    s.bytes = o.value(QStringLiteral("bytes")).toInteger(-1);
-    s.entries = o.value(QStringLiteral("entries")).toInteger(-1);
-    s.firstSeq = o.value(QStringLiteral("first_seq")).toInteger(-1);
-    s.lastSeq = o.value(QStringLiteral("last_seq")).toInteger(-1);
-    s.lastHash = o.value(QStringLiteral("last_hash")).toString().toLatin1();
-    s.prev = o.value(QStringLiteral("prev")).toString().toLatin1();
-    s.segment = o.value(QStringLiteral("segment")).toString();
-    s.sha256 = o.value(QStringLiteral("sha256")).toString().toLatin1();
-    if (s.bytes < 0 || s.entries < 0 || s.firstSeq < 0 || s.lastSeq < 0 || s.lastHash.size() != 64
-        || s.prev.size() != 64 || s.sha256.size() != 64 || segmentNumber(s.segment) <= 0)
-        return makeError("audit.bad_seal", QStringLiteral("a member has the wrong type or shape"));
-    return s;
-}
-
-Result<SegmentSeal> readSeal(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError(
-            "audit.io", QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()));
-    auto seal = SegmentSeal::parse(f.readAll());
-    if (!seal)
-        return makeError(
-            "audit.bad_seal", QStringLiteral("%1: %2").arg(path, seal.error().message));
-    return seal;
-}
-
-Result<QByteArray> zstdDecompress(const QByteArray &in, const QString &source)
-{
-    ZSTD_DStream *ds = ZSTD_createDStream();
-    ZSTD_initDStream(ds);
-    QByteArray out;
-    QByteArray buffer(int(ZSTD_DStreamOutSize()), Qt::Uninitialized);
-    ZSTD_inBuffer input { in.constData(), size_t(in.size()), 0 };
-    size_t last = 0;
-    while (input.pos < input.size) {
-        ZSTD_outBuffer output { buffer.data(), size_t(buffer.size()), 0 };
-        last = ZSTD_decompressStream(ds, &output, &input);
-        if (ZSTD_isError(last)) {
-            ZSTD_freeDStream(ds);
-            return makeError("audit.zstd",
-                QStringLiteral("%1: %2").arg(source, QLatin1String(ZSTD_getErrorName(last))));
-        }
-        out.append(buffer.constData(), qsizetype(output.pos));
-    }
-    // Flush what the decoder still holds for the last frame.
-    while (last != 0) {
-        ZSTD_outBuffer output { buffer.data(), size_t(buffer.size()), 0 };
-        last = ZSTD_decompressStream(ds, &output, &input);
-        if (ZSTD_isError(last) || output.pos == 0) {
-            ZSTD_freeDStream(ds);
-            return makeError("audit.zstd", QStringLiteral("%1: truncated zstd frame").arg(source));
-        }
-        out.append(buffer.constData(), qsizetype(output.pos));
-    }
-    ZSTD_freeDStream(ds);
-    return out;
-}
-
-Result<QByteArray> readSegment(const SegmentFile &segment)
-{
-    if (segment.retired())
-        return makeError(
-            "audit.retired", QStringLiteral("%1 was removed by retention").arg(segment.name));
-    QFile f(segment.path);
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError(
-            "audit.io", QStringLiteral("%1: cannot read: %2").arg(segment.path, f.errorString()));
-    const QByteArray bytes = f.readAll();
-    if (!segment.compressed)
-        return bytes;
-    return zstdDecompress(bytes, segment.path);
 }
 
 QList<Line> splitLines(const QByteArray &bytes)
@@ -336,6 +277,24 @@ Result<void> syncDirectory(const QString &dir)
     return {};
 }
 
+Result<void> writeAll(int fd, const QByteArray &bytes, const QString &path)
+{
+    qint64 done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return makeError("audit.io",
+                QStringLiteral("%1: write: %2 (%3 of %4 bytes written)")
+                    .arg(path, QString::fromLocal8Bit(std::strerror(errno)))
+                    .arg(done)
+                    .arg(bytes.size()));
+        done += n;
+    }
+    return {};
+}
+
 Result<void> writeFileAtomic(const QString &path, const QByteArray &bytes, bool sync)
 {
     const QString tmp = path + QStringLiteral(".tmp");
@@ -346,13 +305,15 @@ Result<void> writeFileAtomic(const QString &path, const QByteArray &bytes, bool 
     auto written = writeAll(fd, bytes, tmp);
     if (written && sync && ::fdatasync(fd) != 0)
         written = ioError(tmp, "fdatasync");
-    ::close(fd);
+    // Some file systems (NFS, FUSE) report a failed write-back only here.
+    if (::close(fd) != 0 && written)
+        written = ioError(tmp, "close");
+    if (written && ::rename(tmpName.constData(), QFile::encodeName(path).constData()) != 0)
+        written = ioError(path, "rename");
     if (!written) {
-        ::unlink(tmpName.constData());
+        ::unlink(tmpName.constData()); // PATH itself was not touched
         return written;
     }
-    if (::rename(tmpName.constData(), QFile::encodeName(path).constData()) != 0)
-        return ioError(path, "rename");
     if (sync)
         return syncDirectory(QFileInfo(path).absolutePath());
     return {};

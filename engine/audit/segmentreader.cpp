@@ -1,12 +1,25 @@
 #include "audit/segmentreader.h"
 
+#include "audit/segmentfiles.h"
+
+#define ZSTD_STATIC_LINKING_ONLY // ZSTD_FRAMEHEADERSIZE_MAX
 #include <zstd.h>
 
-namespace Shivx::Internal {
+#include <unistd.h>
+
+namespace Shivx::AuditFiles {
 
 SegmentReader::~SegmentReader()
 {
     ZSTD_freeDCtx(m_zstd);
+}
+
+Result<std::unique_ptr<SegmentReader>> SegmentReader::open(const SegmentFile &segment)
+{
+    if (segment.retired())
+        return makeError(
+            "audit.retired", QStringLiteral("%1 was removed by retention").arg(segment.name));
+    return open(segment.path);
 }
 
 Result<std::unique_ptr<SegmentReader>> SegmentReader::open(const QString &path)
@@ -24,6 +37,16 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::open(const QString &path)
             return makeError(
                 "audit.io", QStringLiteral("%1: cannot create a zstd decoder").arg(path));
         r->m_in.resize(int(ZSTD_DStreamInSize()));
+        // Peeked with pread so that the stream position stays at 0.
+        char header[ZSTD_FRAMEHEADERSIZE_MAX];
+        const ssize_t n = ::pread(r->m_file.handle(), header, sizeof header, 0);
+        const unsigned long long size
+            = n > 0 ? ZSTD_getFrameContentSize(header, size_t(n)) : ZSTD_CONTENTSIZE_UNKNOWN;
+        if (size != ZSTD_CONTENTSIZE_UNKNOWN && size != ZSTD_CONTENTSIZE_ERROR
+            && size < (1ULL << 34))
+            r->m_sizeHint = qint64(size);
+    } else {
+        r->m_sizeHint = r->m_fileSize;
     }
     return r;
 }
@@ -98,4 +121,31 @@ Result<qint64> SegmentReader::readZstd(char *dst, qint64 max)
     return qint64(out.pos);
 }
 
-} // namespace Shivx::Internal
+Result<QByteArray> SegmentReader::readAll()
+{
+    QByteArray out;
+    // One allocation when the size is known; grown as it comes otherwise.
+    qint64 capacity = m_sizeHint >= 0 ? m_sizeHint + 1 : qint64(1) << 20;
+    for (;;) {
+        if (out.size() == capacity)
+            capacity *= 2;
+        const qint64 done = out.size();
+        out.resize(qsizetype(capacity));
+        const auto n = read(out.data() + done, capacity - done);
+        if (!n)
+            return n.error();
+        out.resize(qsizetype(done + *n));
+        if (*n == 0)
+            return out;
+    }
+}
+
+Result<QByteArray> readSegment(const SegmentFile &segment)
+{
+    auto reader = SegmentReader::open(segment);
+    if (!reader)
+        return reader.error();
+    return (*reader)->readAll();
+}
+
+} // namespace Shivx::AuditFiles

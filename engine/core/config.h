@@ -36,6 +36,7 @@ struct Config
     QString dataDir; // empty = XDG data dir (or --data-dir)
     QString listen = QStringLiteral("127.0.0.1:8087");
     bool apiEnabled = true;
+    QStringList allowedHosts; // DNS names the API serves besides localhost (HostCheck)
 
     HistoryRetention retention;
     AuditConfig audit; // audit chain writer (engine/audit/auditconfig.h)

@@ -1,3 +1,4 @@
+#include "api/hostcheck.h"
 #include "core/config.h"
 #include "core/configreader.h"
 #include "core/enginemodule.h"
@@ -45,12 +46,20 @@ void readEngine(Reader &r, const YAML::Node &e, Config *c)
     if (!e.IsDefined() || e.IsNull())
         return;
     const QString p = QStringLiteral("engine");
-    if (!r.checkKeys(
-            e, p, { QStringLiteral("data_dir"), QStringLiteral("listen"), QStringLiteral("api") }))
+    if (!r.checkKeys(e, p,
+            { QStringLiteral("data_dir"), QStringLiteral("listen"), QStringLiteral("api"),
+                QStringLiteral("allowed_hosts") }))
         return;
     r.string(e, p, "data_dir", &c->dataDir);
     r.string(e, p, "listen", &c->listen);
     r.boolean(e, p, "api", &c->apiEnabled);
+    r.stringList(e, p, "allowed_hosts", &c->allowedHosts);
+    for (const QString &name : std::as_const(c->allowedHosts))
+        if (!r.failed() && !HostCheck::isDnsName(name))
+            r.fail(e["allowed_hosts"], QStringLiteral("engine.allowed_hosts"),
+                QStringLiteral("\"%1\" is not a DNS name (no port, no address: "
+                               "IP addresses are always allowed)")
+                    .arg(name));
     if (!r.failed() && !ConfigLoader::isValidListenAddress(c->listen))
         r.fail(e["listen"], QStringLiteral("engine.listen"),
             QStringLiteral("\"%1\" is not HOST:PORT").arg(c->listen));

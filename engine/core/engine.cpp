@@ -109,7 +109,10 @@ void Engine::recordOperatorAction(
 Readiness Engine::readiness() const
 {
     if (d->state != EngineState::Running)
-        return Readiness { false, { { QStringLiteral("engine"), false, toString(d->state) } } };
+        return Readiness { false,
+            { { QStringLiteral("engine"), false,
+                makeMessage(
+                    "readiness.engine_state", { toString(d->state) }, toString(d->state)) } } };
     return d->readiness();
 }
 

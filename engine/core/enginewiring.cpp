@@ -148,6 +148,7 @@ Result<void> Engine::Private::bindApi()
         return token.error();
     }
     api->setToken(token.value());
+    api->setAllowedHosts(options.config.allowedHosts);
     const Result<quint16> port = api->bindTo(listen);
     if (!port) {
         delete api;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/message.h"
+
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -12,7 +14,7 @@ struct ReadinessCheck
 {
     QString name; // "storage", "sampler", "target:web", "degradation"
     bool ok = false;
-    QString detail;
+    Message detail;
 };
 
 struct Readiness

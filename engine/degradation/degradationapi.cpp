@@ -86,7 +86,7 @@ QJsonObject stateJson(const DegradationSnapshot &s, qint64 nowMs)
         { QStringLiteral("level_value"), levelValue(s.level) },
         { QStringLiteral("score"), scoreValue(s) },
         { QStringLiteral("since"), TimeUtil::toRfc3339(s.sinceMs) },
-        { QStringLiteral("reason"), s.reason },
+        { QStringLiteral("reason"), s.reason.text },
         { QStringLiteral("automatic_level"), toString(s.automaticLevel) },
         { QStringLiteral("transitions"), qint64(s.transitions) } };
     if (s.pin.active) {
@@ -149,9 +149,11 @@ QList<ApiRoute> routes(DegradationService *service, Clock *clock)
                     .arg(req.pathTail.left(64)));
         } });
     r.append(ApiRoute { QStringLiteral("/api/degradation/pin"), false, { "POST" }, true,
-        [service, clock](const ApiRequest &req) { return pin(service, clock, req); } });
+        [service, clock](const ApiRequest &req) { return pin(service, clock, req); },
+        ApiRoute::jsonBodyLimit });
     r.append(ApiRoute { QStringLiteral("/api/degradation/release"), false, { "POST" }, true,
-        [service, clock](const ApiRequest &req) { return release(service, clock, req); } });
+        [service, clock](const ApiRequest &req) { return release(service, clock, req); },
+        ApiRoute::jsonBodyLimit });
     return r;
 }
 

@@ -220,14 +220,14 @@ void DegradationController::record(const std::optional<DegradationTransition> &t
     if (!t)
         return;
     qCInfo(lcDegradation).noquote() << "level" << toString(t->from) << "->" << toString(t->to)
-                                    << "(" + toString(t->cause) + "):" << t->reason;
+                                    << "(" + toString(t->cause) + "):" << t->reason.text;
     if (!m_audit)
         return;
     m_audit->record(AuditEvent { AuditStreams::resilience(), t->actor,
         QStringLiteral("degradation.level_changed"),
         { { QStringLiteral("from"), toString(t->from) }, { QStringLiteral("to"), toString(t->to) },
             { QStringLiteral("cause"), toString(t->cause) },
-            { QStringLiteral("reason"), t->reason },
+            { QStringLiteral("reason"), t->reason.text },
             { QStringLiteral("score"), scoreString(t->hasScore, t->score) } },
         t->atMs });
 }

@@ -86,7 +86,9 @@ Result<void> DegradationRuntime::prepare(ModuleHost &host)
         const auto s = service->snapshotPtr();
         return QList<ReadinessCheck> { { QStringLiteral("degradation"),
             s->level != DegradationLevel::Emergency,
-            QStringLiteral("%1: %2").arg(toString(s->level), s->reason) } };
+            makeMessage("readiness.degradation",
+                { toString(s->level), QVariant::fromValue(s->reason) },
+                QStringLiteral("%1: %2").arg(toString(s->level), s->reason.text)) } };
     });
     return {};
 }

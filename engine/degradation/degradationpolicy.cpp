@@ -35,7 +35,7 @@ DegradationPolicy::DegradationPolicy(DegradationConfig config, Clock *clock)
     : m_config(std::move(config))
     , m_clock(clock ? clock : Clock::system())
     , m_sinceMs(m_clock->nowMs())
-    , m_reason(QStringLiteral("no score yet"))
+    , m_reason(makeMessage("degradation.no_score", {}, QStringLiteral("no score yet")))
 {
 }
 
@@ -44,12 +44,15 @@ DegradationLevel DegradationPolicy::level() const
     return m_override.active ? m_override.level : m_automatic;
 }
 
-QString DegradationPolicy::scoreText() const
+Message DegradationPolicy::afterPin() const
 {
-    return m_hasScore ? number(m_lastScore) : QStringLiteral("none");
+    if (!m_hasScore)
+        return makeMessage("degradation.no_score", {}, QStringLiteral("no score yet"));
+    return makeMessage("degradation.score_means", { m_lastScore, toString(m_automatic) },
+        QStringLiteral("score %1 means %2").arg(number(m_lastScore), toString(m_automatic)));
 }
 
-QString DegradationPolicy::updateAutomatic(double score, qint64 now)
+Message DegradationPolicy::updateAutomatic(double score, qint64 now)
 {
     const bool first = !m_hasScore;
     m_hasScore = true;
@@ -59,17 +62,20 @@ QString DegradationPolicy::updateAutomatic(double score, qint64 now)
         // Worse: at once, and any recovery in progress is void.
         m_automatic = implied;
         m_recoverySinceMs = 0;
-        return QStringLiteral("score %1 below %2")
-            .arg(number(score),
-                number(m_config.minScoreOf(degradationLevelFromValue(levelValue(implied) - 1))));
+        const double floor
+            = m_config.minScoreOf(degradationLevelFromValue(levelValue(implied) - 1));
+        return makeMessage("degradation.score_below", { score, floor },
+            QStringLiteral("score %1 below %2").arg(number(score), number(floor)));
     }
     if (implied == m_automatic) {
         // A dip back to the current level's band resets the hold: recovery needs an
         // unbroken stretch of good scores.
         m_recoverySinceMs = 0;
-        if (first && !m_override.active)
-            m_reason = QStringLiteral("score %1 at or above %2")
-                           .arg(number(score), number(m_config.minScoreOf(implied)));
+        if (first && !m_override.active) {
+            const double floor = m_config.minScoreOf(implied);
+            m_reason = makeMessage("degradation.score_at_or_above", { score, floor },
+                QStringLiteral("score %1 at or above %2").arg(number(score), number(floor)));
+        }
         return {};
     }
     // Better. The level reached after the hold is the worst one the score implied during
@@ -83,9 +89,11 @@ QString DegradationPolicy::updateAutomatic(double score, qint64 now)
     if (now - m_recoverySinceMs < m_config.recoveryHoldMs)
         return {};
     m_automatic = m_recoveryTarget;
-    const QString why = QStringLiteral("score held at or above %1 for %2")
-                            .arg(number(m_config.minScoreOf(m_automatic)),
-                                TimeUtil::formatDurationMs(now - m_recoverySinceMs));
+    const double floor = m_config.minScoreOf(m_automatic);
+    const qint64 heldMs = now - m_recoverySinceMs;
+    const Message why = makeMessage("degradation.score_held", { floor, heldMs },
+        QStringLiteral("score held at or above %1 for %2")
+            .arg(number(floor), TimeUtil::formatDurationMs(heldMs)));
     m_recoverySinceMs = 0;
     if (implied < m_automatic) {
         // Still better than where we landed: the next step's hold starts now.
@@ -104,7 +112,7 @@ bool DegradationPolicy::expireIfDue(qint64 now)
 }
 
 std::optional<DegradationTransition> DegradationPolicy::change(DegradationLevel from,
-    DegradationTransition::Cause cause, const QString &reason, const QString &actor, qint64 now)
+    DegradationTransition::Cause cause, const Message &reason, const QString &actor, qint64 now)
 {
     m_reason = reason;
     if (from == level())
@@ -127,12 +135,10 @@ std::optional<DegradationTransition> DegradationPolicy::observe(double score)
     const qint64 now = m_clock->nowMs();
     const DegradationLevel before = level();
     const DegradationLevel automaticBefore = m_automatic;
-    const QString why = updateAutomatic(score, now);
+    const Message why = updateAutomatic(score, now);
     const DegradationOverride pin = m_override;
     if (expireIfDue(now))
-        return change(before, DegradationTransition::Cause::Expiry,
-            QStringLiteral("pin of %1 by %2 expired; score %3 means %4")
-                .arg(toString(pin.level), pin.actor, scoreText(), toString(m_automatic)),
+        return change(before, DegradationTransition::Cause::Expiry, pinExpired(pin),
             QStringLiteral("engine"), now);
     if (m_override.active || m_automatic == automaticBefore)
         return std::nullopt;
@@ -149,12 +155,7 @@ std::optional<DegradationTransition> DegradationPolicy::tick()
     const DegradationOverride pin = m_override;
     if (!expireIfDue(now))
         return std::nullopt;
-    return change(before, DegradationTransition::Cause::Expiry,
-        QStringLiteral("pin of %1 by %2 expired; %3")
-            .arg(toString(pin.level), pin.actor,
-                m_hasScore
-                    ? QStringLiteral("score %1 means %2").arg(scoreText(), toString(m_automatic))
-                    : QStringLiteral("no score yet")),
+    return change(before, DegradationTransition::Cause::Expiry, pinExpired(pin),
         QStringLiteral("engine"), now);
 }
 
@@ -166,8 +167,9 @@ std::optional<DegradationTransition> DegradationPolicy::pin(
     m_override = DegradationOverride { true, level, reason, actor, now,
         now + qMax<qint64>(durationMs, 1) };
     return change(before, DegradationTransition::Cause::Pin,
-        QStringLiteral("pinned by %1 for %2: %3")
-            .arg(actor, TimeUtil::formatDurationMs(durationMs), reason),
+        makeMessage("degradation.pinned", { actor, durationMs, reason },
+            QStringLiteral("pinned by %1 for %2: %3")
+                .arg(actor, TimeUtil::formatDurationMs(durationMs), reason)),
         actor, now);
 }
 
@@ -178,13 +180,20 @@ std::optional<DegradationTransition> DegradationPolicy::release(const QString &a
     const qint64 now = m_clock->nowMs();
     const DegradationLevel before = level();
     m_override.active = false;
+    const Message then = afterPin();
     return change(before, DegradationTransition::Cause::Release,
-        QStringLiteral("pin released by %1; %2")
-            .arg(actor,
-                m_hasScore
-                    ? QStringLiteral("score %1 means %2").arg(scoreText(), toString(m_automatic))
-                    : QStringLiteral("no score yet")),
+        makeMessage("degradation.released", { actor, QVariant::fromValue(then) },
+            QStringLiteral("pin released by %1; %2").arg(actor, then.text)),
         actor, now);
+}
+
+Message DegradationPolicy::pinExpired(const DegradationOverride &pin) const
+{
+    const Message then = afterPin();
+    return makeMessage("degradation.pin_expired",
+        { toString(pin.level), pin.actor, QVariant::fromValue(then) },
+        QStringLiteral("pin of %1 by %2 expired; %3")
+            .arg(toString(pin.level), pin.actor, then.text));
 }
 
 } // namespace Shivx

@@ -3,6 +3,8 @@
 #include "degradation/degradationconfig.h"
 #include "degradation/degradationlevel.h"
 
+#include "core/message.h"
+
 #include <QString>
 
 #include <optional>
@@ -32,7 +34,7 @@ struct DegradationTransition
     Cause cause = Cause::Score;
     bool hasScore = false;
     double score = 0; // the score when it happened (meaningful when hasScore)
-    QString reason; // stable English, for the API and the audit log
+    Message reason; // code and English (`text`: the API and the audit log)
     QString actor; // "engine" for score-driven changes
     qint64 atMs = 0;
 };
@@ -72,7 +74,7 @@ public:
     const DegradationOverride &currentPin() const { return m_override; }
     // When the level in effect began, and why (epoch ms; "no score yet" before the first).
     qint64 sinceMs() const { return m_sinceMs; }
-    const QString &reason() const { return m_reason; }
+    const Message &reason() const { return m_reason; }
     // A recovery in progress: the level it would reach and since when the score has been
     // good enough (0 = none).
     qint64 recoverySinceMs() const { return m_recoverySinceMs; }
@@ -80,12 +82,14 @@ public:
 
 private:
     // Updates the automatic level from `score`; returns why it changed (empty if it did not).
-    QString updateAutomatic(double score, qint64 now);
+    Message updateAutomatic(double score, qint64 now);
     bool expireIfDue(qint64 now);
     std::optional<DegradationTransition> change(DegradationLevel from,
-        DegradationTransition::Cause cause, const QString &reason, const QString &actor,
+        DegradationTransition::Cause cause, const Message &reason, const QString &actor,
         qint64 now);
-    QString scoreText() const;
+    // "score 45.0 means LEVEL_2" or "no score yet", after a pin ends.
+    Message afterPin() const;
+    Message pinExpired(const DegradationOverride &pin) const;
 
     DegradationConfig m_config;
     Clock *m_clock;
@@ -94,7 +98,7 @@ private:
     double m_lastScore = 0;
     DegradationOverride m_override;
     qint64 m_sinceMs = 0;
-    QString m_reason;
+    Message m_reason;
     qint64 m_recoverySinceMs = 0;
     DegradationLevel m_recoveryTarget = DegradationLevel::Normal;
 };

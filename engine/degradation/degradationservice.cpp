@@ -18,7 +18,7 @@ DegradationService::DegradationService(DegradationConfig config, QObject *parent
     , m_config(std::move(config))
 {
     auto s = std::make_shared<DegradationSnapshot>();
-    s->reason = QStringLiteral("engine not running");
+    s->reason = makeMessage("engine.not_running", {}, QStringLiteral("engine not running"));
     s->features = m_config.features.at(s->level);
     m_stopped = std::move(s);
 }

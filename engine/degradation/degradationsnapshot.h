@@ -18,7 +18,7 @@ struct DegradationSnapshot
     bool hasScore = false;
     double score = 0; // the last score seen (meaningful when hasScore)
     qint64 sinceMs = 0; // when `level` began, epoch ms
-    QString reason; // why `level` is in effect ("score 45.0 below 50", "no score yet")
+    Message reason; // why `level` is in effect ("score 45.0 below 50", "no score yet")
     DegradationOverride pin; // pin.active when an operator pinned the level
     qint64 recoverySinceMs = 0; // a better level is being held since then (0 = none)
     DegradationLevel recoveryTarget = DegradationLevel::Normal;

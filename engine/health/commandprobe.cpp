@@ -1,5 +1,7 @@
 #include "health/commandprobe.h"
 
+#include "health/probemessages.h"
+
 #include <QProcess>
 #include <QTimer>
 
@@ -40,7 +42,7 @@ void CommandProbe::begin()
         program = args.isEmpty() ? QString() : args.takeFirst();
     }
     if (program.isEmpty()) {
-        finishLater(QStringLiteral("no command configured"));
+        finishLater(ProbeMessages::noCommand());
         return;
     }
     m_process = new QProcess(this);
@@ -61,8 +63,7 @@ void CommandProbe::begin()
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart) {
             finish(false,
-                QStringLiteral("cannot start %1: %2")
-                    .arg(m_process->program(), m_process->errorString()));
+                ProbeMessages::commandCannotStart(m_process->program(), m_process->errorString()));
             releaseProcess();
         }
     });
@@ -78,27 +79,20 @@ void CommandProbe::onTimeout()
     m_timedOut = true;
     killGroup();
     // The result waits for the reap (onFinished), so "timed out" means "and it is gone".
-    QTimer::singleShot(ReapGraceMs, this, [this] { finish(false, timeoutText(m_spec.timeoutMs)); });
+    QTimer::singleShot(
+        ReapGraceMs, this, [this] { finish(false, ProbeMessages::timedOut(m_spec.timeoutMs)); });
 }
 
 void CommandProbe::onFinished(int exitCode, int exitStatus)
 {
     m_stderr += m_process->readAllStandardError().left(MaxStderrBytes);
     if (m_timedOut) {
-        finish(false, timeoutText(m_spec.timeoutMs));
+        finish(false, ProbeMessages::timedOut(m_spec.timeoutMs));
     } else if (exitStatus == QProcess::CrashExit) {
         // On Unix QProcess reports the terminating signal as the exit code of a crash.
-        QString error = QStringLiteral("killed by signal %1").arg(exitCode);
-        const QString line = firstStderrLine();
-        if (!line.isEmpty())
-            error += QLatin1String(": ") + line;
-        finish(false, error);
+        finish(false, ProbeMessages::commandKilled(exitCode, firstStderrLine()));
     } else if (exitCode != 0) {
-        QString error = QStringLiteral("exited with code %1").arg(exitCode);
-        const QString line = firstStderrLine();
-        if (!line.isEmpty())
-            error += QLatin1String(": ") + line;
-        finish(false, error);
+        finish(false, ProbeMessages::commandExited(exitCode, firstStderrLine()));
     } else {
         finish(true);
     }

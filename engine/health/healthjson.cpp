@@ -23,7 +23,7 @@ QJsonObject status(const HealthReport &report, bool verbose)
             components.append(QJsonObject { { QStringLiteral("name"), c.name },
                 { QStringLiteral("penalty"), std::round(c.penalty * 100) / 100 },
                 { QStringLiteral("max_penalty"), std::round(c.maxPenalty * 100) / 100 },
-                { QStringLiteral("detail"), c.detail } });
+                { QStringLiteral("detail"), c.detail.text } });
         }
         o.insert(QStringLiteral("components"), components);
     }
@@ -35,7 +35,8 @@ QJsonObject readiness(const Readiness &r)
     QJsonObject checks;
     for (const auto &c : r.checks) {
         checks.insert(c.name,
-            QJsonObject { { QStringLiteral("ok"), c.ok }, { QStringLiteral("detail"), c.detail } });
+            QJsonObject {
+                { QStringLiteral("ok"), c.ok }, { QStringLiteral("detail"), c.detail.text } });
     }
     return { { QStringLiteral("ready"), r.ready },
         { QStringLiteral("status"),
@@ -55,7 +56,7 @@ QJsonArray targets(const QList<TargetStatus> &targets)
             { QStringLiteral("weight"), t.weight },
             { QStringLiteral("latency_ms"), std::round(t.latencyMs * 1000) / 1000 },
             { QStringLiteral("consecutive_failures"), t.consecutiveFailures },
-            { QStringLiteral("last_error"), t.lastError },
+            { QStringLiteral("last_error"), t.lastError.text },
             { QStringLiteral("last_check"),
                 t.lastCheckMs > 0 ? QJsonValue(TimeUtil::toRfc3339(t.lastCheckMs)) : QJsonValue() },
             { QStringLiteral("checks"), double(t.checks) },

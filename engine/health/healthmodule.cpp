@@ -135,14 +135,15 @@ Result<void> HealthRuntime::prepare(ModuleHost &host)
     AuditSink *audit = host.audit();
     QObject::connect(m_monitor, &TargetMonitor::targetTransitioned, m_monitor,
         [audit, clock](
-            const QString &name, TargetState from, TargetState to, const QString &reason) {
+            const QString &name, TargetState from, TargetState to, const Message &reason) {
             qCInfo(lcHealthModule).noquote()
                 << "target" << name << toString(from) << "->" << toString(to)
-                << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason));
+                << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason.text));
             audit->record({ AuditStreams::resilience(), QStringLiteral("engine"),
                 QStringLiteral("target.transition"),
                 { { QStringLiteral("target"), name }, { QStringLiteral("from"), toString(from) },
-                    { QStringLiteral("to"), toString(to) }, { QStringLiteral("reason"), reason } },
+                    { QStringLiteral("to"), toString(to) },
+                    { QStringLiteral("reason"), reason.text } },
                 clock->nowMs() });
         });
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/message.h"
 #include "core/readinessreport.h"
 
 #include <QList>
@@ -17,7 +18,7 @@ struct ScoreComponent
     QString name; // "cpu", "memory", "disk", "target:web", "watchdog:sampler"
     double penalty = 0;
     double maxPenalty = 0;
-    QString detail; // "cpu 93.0% (> 70%)"
+    Message detail; // "cpu 93.0% (warn above 70.0%)"
 };
 
 struct HealthReport

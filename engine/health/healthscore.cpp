@@ -19,27 +19,29 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
     r.timestampMs = nowMs;
     const auto pct = [](double v) { return QString::number(v, 'f', 1) + QLatin1Char('%'); };
 
-    ScoreComponent cpu { QStringLiteral("cpu"), 0, m_config.cpuMaxPenalty, QString() };
+    ScoreComponent cpu { QStringLiteral("cpu"), 0, m_config.cpuMaxPenalty, {} };
     if (host.hasRates) {
         cpu.penalty
             = linearPenalty(host.cpuPercent, m_config.cpuWarnPercent, m_config.cpuMaxPenalty);
-        cpu.detail = QStringLiteral("cpu %1 (warn above %2)")
-                         .arg(pct(host.cpuPercent), pct(m_config.cpuWarnPercent));
+        cpu.detail = makeMessage("score.cpu", { host.cpuPercent, m_config.cpuWarnPercent },
+            QStringLiteral("cpu %1 (warn above %2)")
+                .arg(pct(host.cpuPercent), pct(m_config.cpuWarnPercent)));
     } else {
-        cpu.detail = QStringLiteral("no CPU rate yet");
+        cpu.detail = makeMessage("score.cpu_no_rate", {}, QStringLiteral("no CPU rate yet"));
     }
     r.components.append(cpu);
 
-    ScoreComponent mem { QStringLiteral("memory"), 0, m_config.memoryMaxPenalty, QString() };
+    ScoreComponent mem { QStringLiteral("memory"), 0, m_config.memoryMaxPenalty, {} };
     mem.penalty
         = linearPenalty(host.memUsedPercent, m_config.memoryWarnPercent, m_config.memoryMaxPenalty);
-    mem.detail = QStringLiteral("memory %1 used (warn above %2)")
-                     .arg(pct(host.memUsedPercent), pct(m_config.memoryWarnPercent));
+    mem.detail = makeMessage("score.memory", { host.memUsedPercent, m_config.memoryWarnPercent },
+        QStringLiteral("memory %1 used (warn above %2)")
+            .arg(pct(host.memUsedPercent), pct(m_config.memoryWarnPercent)));
     r.components.append(mem);
 
     // The fullest filesystem decides: one full disk stops writes however empty the others are.
     ScoreComponent disk { QStringLiteral("disk"), 0, m_config.diskMaxPenalty,
-        QStringLiteral("no filesystems") };
+        makeMessage("score.no_filesystems", {}, QStringLiteral("no filesystems")) };
     const MountUsage *fullest = nullptr;
     for (const auto &m : host.mounts)
         if (!fullest || m.usedPercent > fullest->usedPercent)
@@ -47,9 +49,11 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
     if (fullest) {
         disk.penalty = linearPenalty(
             fullest->usedPercent, m_config.diskWarnPercent, m_config.diskMaxPenalty);
-        disk.detail = QStringLiteral("%1 %2 used (warn above %3)")
-                          .arg(fullest->mountPoint, pct(fullest->usedPercent),
-                              pct(m_config.diskWarnPercent));
+        disk.detail = makeMessage("score.disk",
+            { fullest->mountPoint, fullest->usedPercent, m_config.diskWarnPercent },
+            QStringLiteral("%1 %2 used (warn above %3)")
+                .arg(
+                    fullest->mountPoint, pct(fullest->usedPercent), pct(m_config.diskWarnPercent)));
     }
     r.components.append(disk);
 
@@ -76,12 +80,17 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
             factor = 0.25;
             break;
         }
-        ScoreComponent c { QStringLiteral("target:") + t.name, share * factor, share, QString() };
-        c.detail = QStringLiteral("%1 %2").arg(t.name, toString(t.state));
-        if (!t.lastError.isEmpty() && t.state != TargetState::Up)
-            c.detail += QStringLiteral(": ") + t.lastError;
+        ScoreComponent c { QStringLiteral("target:") + t.name, share * factor, share, {} };
+        const bool withError = !t.lastError.isEmpty() && t.state != TargetState::Up;
+        QString text = QStringLiteral("%1 %2").arg(t.name, toString(t.state));
+        if (withError)
+            text += QStringLiteral(": ") + t.lastError.text;
         if (t.critical)
-            c.detail += QStringLiteral(" (critical)");
+            text += QStringLiteral(" (critical)");
+        c.detail = makeMessage("score.target",
+            { t.name, toString(t.state), withError ? QVariant::fromValue(t.lastError) : QVariant(),
+                t.critical },
+            text);
         if (t.critical && t.state == TargetState::Down)
             criticalDown = true;
         r.components.append(c);
@@ -90,7 +99,8 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
     for (const auto &s : stalled) {
         r.components.append({ QStringLiteral("watchdog:") + s.name, m_config.watchdogPenalty,
             m_config.watchdogPenalty,
-            QStringLiteral("%1 thread silent for %2 ms").arg(s.name).arg(s.silentForMs) });
+            makeMessage("score.watchdog", { s.name, s.silentForMs },
+                QStringLiteral("%1 thread silent for %2 ms").arg(s.name).arg(s.silentForMs)) });
     }
 
     double penalty = 0;
@@ -100,8 +110,9 @@ HealthReport HealthScore::compute(const HostSample &host, const QList<TargetStat
     if (criticalDown && score > m_config.criticalDownCap) {
         r.components.append(
             { QStringLiteral("critical-target-cap"), score - m_config.criticalDownCap, 100,
-                QStringLiteral("a critical target is DOWN: score capped at %1")
-                    .arg(m_config.criticalDownCap) });
+                makeMessage("score.critical_cap", { m_config.criticalDownCap },
+                    QStringLiteral("a critical target is DOWN: score capped at %1")
+                        .arg(m_config.criticalDownCap)) });
         score = m_config.criticalDownCap;
     }
     r.score = std::round(score * 10.0) / 10.0;

@@ -6,7 +6,10 @@
 #include <QFile>
 #include <QTimer>
 
+#include <cerrno>
 #include <cmath>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -44,11 +47,24 @@ HostSampler::HostSampler(
     , m_clock(clock ? clock : Clock::system())
     , m_procRoot(std::move(procRoot))
 {
+    const char *names[ProcFileCount] = { "stat", "loadavg", "meminfo", "diskstats", "net/dev",
+        "self/status", "self/stat", "self/mounts" };
+    for (int i = 0; i < ProcFileCount; ++i)
+        m_files[i].path
+            = QFile::encodeName(m_procRoot + QLatin1Char('/') + QLatin1String(names[i]));
     const QDir sysBlock(QStringLiteral("/sys/block"));
     for (const QString &name :
         sysBlock.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::System)) {
         if (!name.startsWith(QLatin1String("loop")) && !name.startsWith(QLatin1String("ram")))
             m_wholeDisks.append(name);
+    }
+}
+
+HostSampler::~HostSampler()
+{
+    for (ProcFile &f : m_files) {
+        if (f.fd >= 0)
+            ::close(f.fd);
     }
 }
 
@@ -72,19 +88,59 @@ void HostSampler::stop()
         m_timer->stop();
 }
 
-QByteArray HostSampler::readProc(const QString &relative) const
+QByteArray HostSampler::readProc(ProcFileId id)
 {
-    QFile f(m_procRoot + QLatin1Char('/') + relative);
-    // /proc files report size 0, so read until EOF rather than trusting size().
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return f.readAll();
+    ProcFile &f = m_files[id];
+    if (f.fd < 0) {
+        // Opened on first use, and again after a failed read, so a file that appears later
+        // (or a test tree filled in afterwards) is picked up.
+        f.fd = ::open(f.path.constData(), O_RDONLY | O_CLOEXEC);
+        if (f.fd < 0)
+            return {};
+    }
+    // /proc files report size 0, so read until EOF rather than trusting a size.
+    if (m_readBuffer.size() < 16 * 1024)
+        m_readBuffer.resize(16 * 1024);
+    qsizetype used = 0;
+    for (;;) {
+        if (used == m_readBuffer.size())
+            m_readBuffer.resize(m_readBuffer.size() * 2);
+        const ssize_t n
+            = ::pread(f.fd, m_readBuffer.data() + used, size_t(m_readBuffer.size() - used), used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ::close(f.fd);
+            f.fd = -1;
+            return {};
+        }
+        if (n == 0)
+            break;
+        used += n;
+    }
+    return QByteArray(m_readBuffer.constData(), used);
 }
 
-void HostSampler::sampleMounts(HostSample &s) const
+int HostSampler::countOpenFds() const
 {
-    const auto mounts
-        = ProcParser::parseMounts(readProc(QStringLiteral("self/mounts")), m_ignoredFsTypes);
+    // readdir rather than QDir::entryList: the count is all that is needed, not a QString per
+    // descriptor.
+    DIR *dir = ::opendir(QFile::encodeName(m_procRoot + QStringLiteral("/self/fd")).constData());
+    if (!dir)
+        return 0;
+    int count = 0;
+    while (const dirent *e = ::readdir(dir)) {
+        if (!(e->d_name[0] == '.'
+                && (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0'))))
+            ++count;
+    }
+    ::closedir(dir);
+    return count; // as before, the listing's own descriptor included
+}
+
+void HostSampler::sampleMounts(HostSample &s)
+{
+    const auto mounts = ProcParser::parseMounts(readProc(SelfMounts), m_ignoredFsTypes);
     QList<unsigned long> seenDevices;
     for (const auto &m : mounts) {
         struct statvfs st
@@ -114,15 +170,13 @@ HostSample HostSampler::sampleNow()
     HostSample s;
     s.timestampMs = m_clock->nowMs();
 
-    const auto cpu = ProcParser::parseStat(readProc(QStringLiteral("stat")));
-    const auto load = ProcParser::parseLoadAvg(readProc(QStringLiteral("loadavg")));
-    const auto mem = ProcParser::parseMemInfo(readProc(QStringLiteral("meminfo")));
-    const auto disk
-        = ProcParser::parseDiskStats(readProc(QStringLiteral("diskstats")), m_wholeDisks);
-    const auto net = ProcParser::parseNetDev(readProc(QStringLiteral("net/dev")));
-    const auto proc = ProcParser::parseProcessStatus(readProc(QStringLiteral("self/status")));
-    const quint64 procTicks
-        = ProcParser::parseProcessCpuTicks(readProc(QStringLiteral("self/stat")));
+    const auto cpu = ProcParser::parseStat(readProc(Stat));
+    const auto load = ProcParser::parseLoadAvg(readProc(LoadAvg));
+    const auto mem = ProcParser::parseMemInfo(readProc(MemInfo));
+    const auto disk = ProcParser::parseDiskStats(readProc(DiskStats), m_wholeDisks);
+    const auto net = ProcParser::parseNetDev(readProc(NetDev));
+    const auto proc = ProcParser::parseProcessStatus(readProc(SelfStatus));
+    const quint64 procTicks = ProcParser::parseProcessCpuTicks(readProc(SelfStat));
 
     s.load1 = load.load1;
     s.load5 = load.load5;
@@ -136,9 +190,7 @@ HostSample HostSampler::sampleNow()
     s.swapUsedBytes = mem.swapTotalBytes - qMin(mem.swapFreeBytes, mem.swapTotalBytes);
     s.processThreads = proc.threads;
     s.processRssBytes = proc.rssBytes;
-    s.processOpenFds = int(QDir(m_procRoot + QStringLiteral("/self/fd"))
-                               .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System)
-                               .size());
+    s.processOpenFds = countOpenFds();
     sampleMounts(s);
     s.diskReadBytesTotal = disk.readBytes;
     s.diskWriteBytesTotal = disk.writeBytes;

@@ -22,6 +22,7 @@ class HostSampler : public QObject
 public:
     explicit HostSampler(qint64 intervalMs, QStringList ignoredFsTypes = {}, Clock *clock = nullptr,
         QString procRoot = QStringLiteral("/proc"), QObject *parent = nullptr);
+    ~HostSampler() override;
 
     // Takes one sample now; rates are against the previous call.
     HostSample sampleNow();
@@ -38,8 +39,29 @@ Q_SIGNALS:
     void sampled(const Shivx::HostSample &sample);
 
 private:
-    QByteArray readProc(const QString &relative) const;
-    void sampleMounts(HostSample &s) const;
+    // A /proc file kept open between samples and read again from offset 0: the kernel renders
+    // it afresh on each read, and opening /proc/self/... anew every second cost more than the
+    // parsing (path walk, a dentry made and dropped per file).
+    struct ProcFile
+    {
+        QByteArray path;
+        int fd = -1;
+    };
+    enum ProcFileId {
+        Stat,
+        LoadAvg,
+        MemInfo,
+        DiskStats,
+        NetDev,
+        SelfStatus,
+        SelfStat,
+        SelfMounts,
+        ProcFileCount
+    };
+
+    QByteArray readProc(ProcFileId id);
+    int countOpenFds() const;
+    void sampleMounts(HostSample &s);
 
     qint64 m_intervalMs;
     QStringList m_ignoredFsTypes;
@@ -55,6 +77,8 @@ private:
     ProcParser::IoTotals m_prevNet;
     quint64 m_prevProcTicks = 0;
     QStringList m_wholeDisks;
+    ProcFile m_files[ProcFileCount];
+    QByteArray m_readBuffer; // reused by readProc
 };
 
 } // namespace Shivx

@@ -1,50 +1,36 @@
 #include "health/httpprobe.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QSslError>
+#include "health/curlmulti.h"
+#include "health/probemessages.h"
+
+#include <curl/curl.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace Shivx {
 
 namespace {
 
-// Transport failures in the words an operator uses; Qt's errorString() is the fallback
-// because it names the less common cases (proxy, protocol) well enough.
-QString describeNetworkError(QNetworkReply *reply)
+constexpr char UserAgent[] = "ShivX-Probe/1";
+
+QString curlDetail(const QByteArray &errorBuffer, int curlCode)
 {
-    const QString host = reply->url().host();
-    switch (reply->error()) {
-    case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("connection refused");
-    case QNetworkReply::RemoteHostClosedError:
-        return QStringLiteral("connection closed by the server before a complete response");
-    case QNetworkReply::HostNotFoundError:
-        return QStringLiteral("host not found: %1").arg(host);
-    case QNetworkReply::TimeoutError:
-        return QStringLiteral("connection timed out");
-    case QNetworkReply::SslHandshakeFailedError:
-        return QStringLiteral("TLS handshake failed: %1").arg(reply->errorString());
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::TemporaryNetworkFailureError:
-        return QStringLiteral("network unreachable: %1").arg(reply->errorString());
-    default:
-        return reply->errorString();
-    }
+    const QString detail = QString::fromUtf8(errorBuffer.constData()).trimmed();
+    return detail.isEmpty() ? QString::fromUtf8(curl_easy_strerror(CURLcode(curlCode))) : detail;
 }
 
 } // namespace
 
-HttpProbe::HttpProbe(
-    const TargetSpec &spec, Clock *clock, QNetworkAccessManager *network, QObject *parent)
+HttpProbe::HttpProbe(const TargetSpec &spec, Clock *clock, CurlMulti *transfers, QObject *parent)
     : Probe(spec, clock, parent)
-    , m_network(network)
+    , m_transfers(transfers)
 {
 }
 
 HttpProbe::~HttpProbe()
 {
-    releaseReply();
+    releaseTransfer();
 }
 
 void HttpProbe::begin()
@@ -52,116 +38,196 @@ void HttpProbe::begin()
     const QUrl &url = m_spec.url;
     if (!url.isValid()
         || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
-        finishLater(QStringLiteral("not an http(s) URL: %1").arg(url.toString()));
+        finishLater(ProbeMessages::notHttpUrl(url.toString()));
         return;
     }
-    if (!m_network) {
-        finishLater(QStringLiteral("network access is not available"));
+    if (!m_transfers) {
+        finishLater(ProbeMessages::cannotStartTransfer());
         return;
     }
-    QNetworkRequest request(url);
-    request.setAttribute(
-        QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setAttribute(
-        QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("ShivX-Probe/1"));
-    // A fresh connection per probe: a pooled keep-alive connection would hide an expired
-    // certificate or a listener that stopped accepting, and would let a tls_verify: false
-    // connection be reused by a target that verifies. HTTP/1.1 only, because "Connection"
-    // is not allowed in HTTP/2.
-    request.setRawHeader("Connection", "close");
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    m_reply = m_network->get(request);
-    // Bounds what Qt buffers for us; onReadyRead keeps at most MaxBodyBytes.
-    m_reply->setReadBufferSize(64 * 1024);
-    connect(m_reply, &QIODevice::readyRead, this, &HttpProbe::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &HttpProbe::evaluate);
-#if QT_CONFIG(ssl)
-    if (!m_spec.tlsVerify) {
-        // Per reply, so the other targets on the shared manager still verify.
-        connect(m_reply, &QNetworkReply::sslErrors, m_reply,
-            [reply = m_reply](const QList<QSslError> &) { reply->ignoreSslErrors(); });
+    m_easy = m_transfers->takeEasy();
+    if (!m_easy) {
+        finishLater(ProbeMessages::cannotStartTransfer());
+        return;
     }
-#endif
+    m_needle = m_spec.bodyContains.toUtf8();
+    m_errorBuffer = QByteArray(CURL_ERROR_SIZE, '\0');
+    const QByteArray urlText = url.toEncoded();
+    curl_easy_setopt(m_easy, CURLOPT_URL, urlText.constData()); // curl copies strings
+    curl_easy_setopt(m_easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(m_easy, CURLOPT_ERRORBUFFER, m_errorBuffer.data());
+    // No signals from curl in a threaded program; the probe thread's event loop does the rest.
+    curl_easy_setopt(m_easy, CURLOPT_NOSIGNAL, 1L);
+    // "" disables proxies, including http_proxy and friends from the environment.
+    curl_easy_setopt(m_easy, CURLOPT_PROXY, "");
+    curl_easy_setopt(m_easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(m_easy, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
+    curl_easy_setopt(m_easy, CURLOPT_USERAGENT, UserAgent);
+    // A fresh connection, closed after the answer: see the class comment.
+    curl_easy_setopt(m_easy, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(m_easy, CURLOPT_FORBID_REUSE, 1L);
+    // No TLS session resumption either: a resumed session skips the certificate check.
+    curl_easy_setopt(m_easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+    m_headers = curl_slist_append(nullptr, "Connection: close");
+    curl_easy_setopt(m_easy, CURLOPT_HTTPHEADER, m_headers);
+    if (m_spec.tlsVerify) {
+        // The CA bundle only, without the CA directory Debian's libcurl also defaults to: with
+        // a directory curl does not cache the parsed CA store in the multi handle, and OpenSSL 3
+        // takes ~300 ms of CPU to parse the bundle again for every connection. The bundle holds
+        // the same certificates (update-ca-certificates writes both).
+        curl_easy_setopt(m_easy, CURLOPT_CAPATH, static_cast<const char *>(nullptr));
+    } else {
+        curl_easy_setopt(m_easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(m_easy, CURLOPT_SSL_VERIFYHOST, 0L);
+        // Nothing to verify against, so nothing to load.
+        curl_easy_setopt(m_easy, CURLOPT_CAINFO, static_cast<const char *>(nullptr));
+        curl_easy_setopt(m_easy, CURLOPT_CAPATH, static_cast<const char *>(nullptr));
+    }
+    curl_easy_setopt(m_easy, CURLOPT_HEADERFUNCTION, &HttpProbe::onHeader);
+    curl_easy_setopt(m_easy, CURLOPT_HEADERDATA, this);
+    curl_easy_setopt(m_easy, CURLOPT_WRITEFUNCTION, &HttpProbe::onBody);
+    curl_easy_setopt(m_easy, CURLOPT_WRITEDATA, this);
+    // The probe's own precise timer (Probe::start) enforces timeoutMs; curl needs no deadline.
+    if (!m_transfers->add(m_easy, [this](int code) { evaluate(code); })) {
+        releaseTransfer();
+        finishLater(ProbeMessages::cannotStartTransfer());
+    }
 }
 
-void HttpProbe::onReadyRead()
+size_t HttpProbe::onHeader(char *data, size_t size, size_t count, void *self)
 {
-    if (!m_reply || isDone())
-        return;
-    const qint64 room = MaxBodyBytes - m_body.size();
-    if (room > 0)
-        m_body += m_reply->read(room);
-    if (m_body.size() >= MaxBodyBytes) {
-        // Enough to judge; the rest of a huge body is not worth the bandwidth.
-        m_truncated = m_reply->bytesAvailable() > 0 || !m_reply->isFinished();
-        evaluate();
+    auto *probe = static_cast<HttpProbe *>(self);
+    const size_t bytes = size * count;
+    const QByteArray line = QByteArray::fromRawData(data, qsizetype(bytes));
+    // A new status line starts a new response (after a 100 Continue): forget the old headers.
+    if (line.startsWith("HTTP/"))
+        probe->m_location.clear();
+    else if (line.size() > 9 && qstrnicmp(line.constData(), "location:", 9) == 0)
+        probe->m_location = line.mid(9).trimmed();
+    return bytes;
+}
+
+size_t HttpProbe::onBody(char *data, size_t size, size_t count, void *self)
+{
+    return static_cast<HttpProbe *>(self)->takeBody(data, size * count);
+}
+
+size_t HttpProbe::takeBody(const char *data, size_t bytes)
+{
+    if (m_bodyBytes == 0) {
+        long status = 0;
+        curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status != m_spec.expectStatus) {
+            // The verdict is known; the body of an error page is not worth reading.
+            m_wrongStatus = true;
+            m_stoppedReading = true;
+            return 0;
+        }
+    }
+    const qint64 room = MaxBodyBytes - m_bodyBytes;
+    const qint64 taken = qMin<qint64>(room, qint64(bytes));
+    m_bodyBytes += taken;
+    if (!m_needle.isEmpty() && !m_found) {
+        // Search only the new bytes and the tail that a match could straddle.
+        const qsizetype from = qMax<qsizetype>(0, m_body.size() - m_needle.size() + 1);
+        m_body.append(data, qsizetype(taken));
+        m_found = m_body.indexOf(m_needle, from) >= 0;
+    }
+    if (m_found || m_bodyBytes >= MaxBodyBytes) {
+        m_truncated = !m_found;
+        // Enough to judge: returning short makes curl end the transfer (CURLE_WRITE_ERROR).
+        m_stoppedReading = true;
+        return 0;
+    }
+    return bytes;
+}
+
+Message HttpProbe::transportError(int curlCode) const
+{
+    switch (CURLcode(curlCode)) {
+    case CURLE_COULDNT_CONNECT: {
+        long osErrno = 0;
+        curl_easy_getinfo(m_easy, CURLINFO_OS_ERRNO, &osErrno);
+        switch (osErrno) {
+        case ECONNREFUSED:
+            return ProbeMessages::connectionRefused();
+        case ETIMEDOUT:
+            return ProbeMessages::connectionTimedOut();
+        case ENETUNREACH:
+        case EHOSTUNREACH:
+            return ProbeMessages::networkUnreachable(
+                QString::fromLocal8Bit(std::strerror(int(osErrno))));
+        default:
+            return ProbeMessages::cannotConnect(curlDetail(m_errorBuffer, curlCode));
+        }
+    }
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return ProbeMessages::hostNotFound(m_spec.url.host());
+    case CURLE_OPERATION_TIMEDOUT:
+        return ProbeMessages::connectionTimedOut();
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+        return ProbeMessages::incompleteResponse();
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        // curl names the certificate problem ("SSL certificate problem: self-signed
+        // certificate"); the prefix is the one operators already know from this probe.
+        return ProbeMessages::tlsFailed(curlDetail(m_errorBuffer, curlCode));
+    default:
+        return Message::verbatim(curlDetail(m_errorBuffer, curlCode));
     }
 }
 
-void HttpProbe::evaluate()
+void HttpProbe::evaluate(int curlCode)
 {
-    if (!m_reply || isDone())
+    if (!m_easy || isDone())
         return;
-    if (m_body.size() < MaxBodyBytes)
-        m_body += m_reply->read(MaxBodyBytes - m_body.size());
-
-    const QVariant statusAttr = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    if (!statusAttr.isValid()) {
-        const QString error = m_reply->error() == QNetworkReply::NoError
-            ? QStringLiteral("no HTTP response")
-            : describeNetworkError(m_reply);
-        finish(false, error);
-        releaseReply();
-        return;
+    const bool transferOk = curlCode == CURLE_OK || m_stoppedReading;
+    long status = 0;
+    curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &status);
+    Message error;
+    if (status == 0) {
+        error = transferOk ? ProbeMessages::noHttpResponse() : transportError(curlCode);
+    } else if (m_wrongStatus || status != m_spec.expectStatus) {
+        const bool redirect = status >= 300 && status < 400;
+        error = ProbeMessages::httpStatus(
+            int(status), m_spec.expectStatus, redirect ? QString::fromUtf8(m_location) : QString());
+    } else if (!transferOk) {
+        // Reset mid-body and the like: the status was right, the answer incomplete.
+        error = transportError(curlCode);
+    } else if (!m_needle.isEmpty() && !m_found) {
+        error = ProbeMessages::bodyMissing(m_spec.bodyContains, m_truncated);
     }
-    const int status = statusAttr.toInt();
-    if (status != m_spec.expectStatus) {
-        QString error
-            = QStringLiteral("HTTP %1 (expected %2)").arg(status).arg(m_spec.expectStatus);
-        const QByteArray location = m_reply->rawHeader("Location");
-        if (status >= 300 && status < 400 && !location.isEmpty())
-            error += QStringLiteral(", redirect to %1").arg(QString::fromUtf8(location));
-        finish(false, error);
-        releaseReply();
-        return;
-    }
-    // Codes below 200 are transport failures (reset mid-body, TLS); above are Qt's mapping of
-    // the HTTP status, which was already judged against expectStatus.
-    if (m_reply->isFinished() && m_reply->error() != QNetworkReply::NoError
-        && m_reply->error() < QNetworkReply::ContentAccessDenied) {
-        finish(false, describeNetworkError(m_reply));
-        releaseReply();
-        return;
-    }
-    if (!m_spec.bodyContains.isEmpty() && !m_body.contains(m_spec.bodyContains.toUtf8())) {
-        QString error = QStringLiteral("body does not contain \"%1\"").arg(m_spec.bodyContains);
-        if (m_truncated)
-            error += QStringLiteral(" in its first MiB");
-        finish(false, error);
-        releaseReply();
-        return;
-    }
-    finish(true);
-    releaseReply();
+    releaseTransfer();
+    finish(error.isEmpty(), error);
 }
 
 void HttpProbe::abortWork()
 {
-    releaseReply();
+    releaseTransfer();
 }
 
-void HttpProbe::releaseReply()
+void HttpProbe::releaseTransfer()
 {
-    if (!m_reply)
-        return;
-    QNetworkReply *reply = m_reply.data();
-    m_reply.clear();
-    disconnect(reply, nullptr, this, nullptr);
-    if (!reply->isFinished())
-        reply->abort();
-    // Later: this may run inside the reply's own finished() emission.
-    reply->deleteLater();
+    if (m_easy) {
+        if (m_transfers)
+            m_transfers->recycle(m_easy);
+        else
+            curl_easy_cleanup(m_easy); // the multi went first (the monitor stopped)
+        m_easy = nullptr;
+    }
+    if (m_headers) {
+        curl_slist_free_all(m_headers);
+        m_headers = nullptr;
+    }
 }
 
 } // namespace Shivx

@@ -5,27 +5,31 @@
 #include <QByteArray>
 #include <QPointer>
 
-QT_BEGIN_NAMESPACE
-class QNetworkAccessManager;
-class QNetworkReply;
-QT_END_NAMESPACE
+typedef void CURL; // NOLINT(modernize-use-using): libcurl's own spelling
+struct curl_slist;
 
 namespace Shivx {
 
-// GET url; passes when the status equals expectStatus and, if bodyContains is set, the first
-// MaxBodyBytes of the body contain it. Redirects are not followed: a 301 is reported as the
-// status it is ("HTTP 301 (expected 200), redirect to ..."), because a health endpoint that
-// redirects usually points at a login page, and following it would hide that. No proxy is
-// used: the probe checks the service, not the path through a proxy. Each probe opens its own
-// HTTP/1.1 connection. tlsVerify = false ignores certificate errors for this target only.
+class CurlMulti;
+
+// GET url through libcurl (the monitor's CurlMulti, on the monitor thread); passes when the
+// status equals expectStatus and, if bodyContains is set, the first MaxBodyBytes of the body
+// contain it. Reading stops as soon as the verdict is known: a wrong status, the text found,
+// or MaxBodyBytes read. Redirects are not followed: a 301 is reported as the status it is
+// ("HTTP 301 (expected 200), redirect to ..."), because a health endpoint that redirects
+// usually points at a login page, and following it would hide that. No proxy is used: the
+// probe checks the service, not the path through a proxy. Each probe opens its own HTTP/1.1
+// connection and closes it, so an expired certificate or a listener that stopped accepting is
+// seen by the next probe, and a tls_verify: false connection is never reused by a target that
+// verifies. tlsVerify = false skips certificate and host name checks for this target only.
 class HttpProbe : public Probe
 {
     Q_OBJECT
 public:
     static constexpr qint64 MaxBodyBytes = 1024 * 1024;
 
-    HttpProbe(const TargetSpec &spec, Clock *clock, QNetworkAccessManager *network,
-        QObject *parent = nullptr);
+    HttpProbe(
+        const TargetSpec &spec, Clock *clock, CurlMulti *transfers, QObject *parent = nullptr);
     ~HttpProbe() override;
 
 protected:
@@ -33,15 +37,27 @@ protected:
     void abortWork() override;
 
 private:
-    void onReadyRead();
-    void evaluate();
-    void releaseReply();
+    static size_t onHeader(char *data, size_t size, size_t count, void *self);
+    static size_t onBody(char *data, size_t size, size_t count, void *self);
+    size_t takeBody(const char *data, size_t bytes);
+    void evaluate(int curlCode);
+    Message transportError(int curlCode) const;
+    void releaseTransfer();
 
-    QPointer<QNetworkAccessManager> m_network;
-    // Guarded: the reply is a child of the manager, which the monitor may delete first.
-    QPointer<QNetworkReply> m_reply;
-    QByteArray m_body;
+    // Guarded: the monitor may delete its CurlMulti (stop) before deferred probe deletes run.
+    QPointer<CurlMulti> m_transfers;
+    CURL *m_easy = nullptr;
+    curl_slist *m_headers = nullptr;
+    QByteArray m_errorBuffer; // CURLOPT_ERRORBUFFER: curl's detail for the last failure
+    QByteArray m_location; // Location header of the final response
+    QByteArray m_needle; // bodyContains in UTF-8
+    QByteArray m_body; // what bodyContains is searched in: at most MaxBodyBytes
+    qint64 m_bodyBytes = 0;
+    bool m_found = false;
     bool m_truncated = false;
+    bool m_wrongStatus = false;
+    // Set when onBody ended the transfer on purpose; curl then reports CURLE_WRITE_ERROR.
+    bool m_stoppedReading = false;
 };
 
 } // namespace Shivx

@@ -1,24 +1,24 @@
 #include "health/probe.h"
 
 #include "core/clock.h"
-#include "core/timeutil.h"
 #include "health/commandprobe.h"
 #include "health/httpprobe.h"
+#include "health/probemessages.h"
 #include "health/processprobe.h"
 #include "health/tcpprobe.h"
 
 #include <QTimer>
+#include <QTimerEvent>
 
 #include <limits>
 
 namespace Shivx {
 
-Probe *Probe::create(
-    const TargetSpec &spec, Clock *clock, const NetworkAccess &network, QObject *parent)
+Probe *Probe::create(const TargetSpec &spec, Clock *clock, CurlMulti *http, QObject *parent)
 {
     switch (spec.kind) {
     case TargetKind::Http:
-        return new HttpProbe(spec, clock, network(spec.tlsVerify), parent);
+        return new HttpProbe(spec, clock, http, parent);
     case TargetKind::Tcp:
         return new TcpProbe(spec, clock, parent);
     case TargetKind::Process:
@@ -38,25 +38,14 @@ Probe::Probe(const TargetSpec &spec, Clock *clock, QObject *parent)
 
 Probe::~Probe() = default;
 
-QString Probe::timeoutText(qint64 timeoutMs)
-{
-    return QStringLiteral("timed out after %1").arg(TimeUtil::formatDurationMs(timeoutMs));
-}
-
 void Probe::start()
 {
     m_elapsed.start();
     if (m_spec.timeoutMs > 0) {
-        m_timeout = new QTimer(this);
-        m_timeout->setSingleShot(true);
         // Precise: a coarse timer may fire 5% late, which shows up in "timed out after" tests
         // and in the latency of the hanging probe.
-        m_timeout->setTimerType(Qt::PreciseTimer);
-        connect(m_timeout, &QTimer::timeout, this, [this] {
-            if (!m_done)
-                onTimeout();
-        });
-        m_timeout->start(int(qMin<qint64>(m_spec.timeoutMs, std::numeric_limits<int>::max())));
+        m_timeout.start(int(qMin<qint64>(m_spec.timeoutMs, std::numeric_limits<int>::max())),
+            Qt::PreciseTimer, this);
     }
     begin();
 }
@@ -66,33 +55,42 @@ void Probe::cancel()
     if (m_done)
         return;
     m_done = true;
-    if (m_timeout)
-        m_timeout->stop();
+    m_timeout.stop();
     abortWork();
+}
+
+void Probe::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timeout.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_timeout.stop();
+    if (!m_done)
+        onTimeout();
 }
 
 void Probe::onTimeout()
 {
-    finish(false, timeoutText(m_spec.timeoutMs));
+    finish(false, ProbeMessages::timedOut(m_spec.timeoutMs));
     abortWork();
 }
 
-void Probe::finish(bool ok, const QString &error)
+void Probe::finish(bool ok, const Message &error)
 {
     if (m_done)
         return;
     m_done = true;
-    if (m_timeout)
-        m_timeout->stop();
+    m_timeout.stop();
     ProbeResult result;
     result.ok = ok;
-    result.error = ok ? QString() : error;
+    result.error = ok ? Message() : error;
     result.latencyMs = elapsedMs();
     result.finishedAtMs = m_clock->nowMs();
     Q_EMIT finished(result);
 }
 
-void Probe::finishLater(const QString &error)
+void Probe::finishLater(const Message &error)
 {
     QTimer::singleShot(0, this, [this, error] { finish(false, error); });
 }

@@ -2,19 +2,14 @@
 
 #include "health/target.h"
 
+#include <QBasicTimer>
 #include <QElapsedTimer>
 #include <QObject>
-
-#include <functional>
-
-QT_BEGIN_NAMESPACE
-class QNetworkAccessManager;
-class QTimer;
-QT_END_NAMESPACE
 
 namespace Shivx {
 
 class Clock;
+class CurlMulti;
 
 // One asynchronous run of a target's check. Lives on the monitor thread; start() returns at
 // once and finished() follows exactly once, unless cancel() comes first. The probe enforces
@@ -23,13 +18,9 @@ class Probe : public QObject
 {
     Q_OBJECT
 public:
-    // Gives one of the monitor's QNetworkAccessManagers: the verifying one, or the one for
-    // targets with tls_verify: false. Called only by HTTP probes, on the monitor thread, so
-    // the managers can be created lazily where they live.
-    using NetworkAccess = std::function<QNetworkAccessManager *(bool tlsVerify)>;
-
-    static Probe *create(
-        const TargetSpec &spec, Clock *clock, const NetworkAccess &network, QObject *parent);
+    // `http` runs the HTTP probes' transfers (the monitor's, on the monitor thread); the
+    // other kinds ignore it.
+    static Probe *create(const TargetSpec &spec, Clock *clock, CurlMulti *http, QObject *parent);
 
     ~Probe() override;
 
@@ -41,9 +32,6 @@ public:
     bool isDone() const { return m_done; }
     const TargetSpec &spec() const { return m_spec; }
 
-    // "timed out after 2s"
-    static QString timeoutText(qint64 timeoutMs);
-
 Q_SIGNALS:
     // Emitted on the probe's (the monitor's) thread.
     void finished(const Shivx::ProbeResult &result);
@@ -52,23 +40,27 @@ protected:
     Probe(const TargetSpec &spec, Clock *clock, QObject *parent);
 
     virtual void begin() = 0;
-    // The timeout fired; the default reports timeoutText(). Implementations abort their I/O.
+    // The timeout fired; the default reports ProbeMessages::timedOut(). Implementations abort their
+    // I/O.
     virtual void onTimeout();
     // Release whatever is in flight; called once, from cancel() or after a timeout.
     virtual void abortWork() = 0;
 
     // Reports the result once; later calls are ignored. Latency is wall time since start().
-    void finish(bool ok, const QString &error = {});
+    void finish(bool ok, const Message &error = {});
     // For failures detected inside start(): reported from the event loop, so start() never
     // emits before the caller has connected and stored the probe.
-    void finishLater(const QString &error);
+    void finishLater(const Message &error);
     double elapsedMs() const;
+    void timerEvent(QTimerEvent *event) override;
 
     TargetSpec m_spec;
 
 private:
     Clock *m_clock;
-    QTimer *m_timeout = nullptr;
+    // A QBasicTimer rather than a QTimer: one per probe run, and a QTimer object with its
+    // connection cost more than the rest of a fast probe's own bookkeeping.
+    QBasicTimer m_timeout;
     QElapsedTimer m_elapsed;
     bool m_done = false;
 };

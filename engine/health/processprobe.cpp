@@ -1,5 +1,7 @@
 #include "health/processprobe.h"
 
+#include "health/probemessages.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -83,32 +85,32 @@ QList<qint64> ProcessProbe::findByName(const QString &name, const QString &procR
     return found;
 }
 
-QString ProcessProbe::check(const TargetSpec &spec, const QString &procRoot)
+Message ProcessProbe::check(const TargetSpec &spec, const QString &procRoot)
 {
     if (!spec.pidFile.isEmpty()) {
         QString readError;
         const QByteArray content = readSmallFile(spec.pidFile, &readError);
         if (!readError.isEmpty())
-            return QStringLiteral("cannot read pid file %1: %2").arg(spec.pidFile, readError);
+            return ProbeMessages::pidFileUnreadable(spec.pidFile, readError);
         bool isPid = false;
         const qint64 pid = content.trimmed().toLongLong(&isPid);
         if (!isPid || pid <= 0)
-            return QStringLiteral("pid file %1 does not contain a pid").arg(spec.pidFile);
+            return ProbeMessages::pidFileWithoutPid(spec.pidFile);
         if (!isRunning(pid, procRoot))
-            return QStringLiteral("pid %1 from %2 is not running").arg(pid).arg(spec.pidFile);
+            return ProbeMessages::pidNotRunning(pid, spec.pidFile);
         return {};
     }
     if (!spec.processName.isEmpty()) {
         if (findByName(spec.processName, procRoot).isEmpty())
-            return QStringLiteral("no process named %1").arg(spec.processName);
+            return ProbeMessages::noProcessNamed(spec.processName);
         return {};
     }
-    return QStringLiteral("neither a pid file nor a process name is configured");
+    return ProbeMessages::noProcessSpec();
 }
 
 void ProcessProbe::begin()
 {
-    const QString error = check(m_spec);
+    const Message error = check(m_spec);
     // Reported from the event loop so that start() never emits before the caller is ready.
     QTimer::singleShot(0, this, [this, error] { finish(error.isEmpty(), error); });
 }

@@ -16,9 +16,9 @@ class ProcessProbe : public Probe
 public:
     ProcessProbe(const TargetSpec &spec, Clock *clock, QObject *parent = nullptr);
 
-    // Empty when the spec's process is running, else the human reason. procRoot is "/proc"
-    // except in tests that feed a fixture tree.
-    static QString check(const TargetSpec &spec, const QString &procRoot = QStringLiteral("/proc"));
+    // Empty when the spec's process is running, else why not. procRoot is "/proc" except in
+    // tests that feed a fixture tree.
+    static Message check(const TargetSpec &spec, const QString &procRoot = QStringLiteral("/proc"));
     // True when PID exists and is neither a zombie nor dead.
     static bool isRunning(qint64 pid, const QString &procRoot = QStringLiteral("/proc"));
     // Running processes whose comm or argv[0] basename equals name, ascending.

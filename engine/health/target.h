@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/message.h"
 #include "recovery/circuitbreaker.h"
 #include "recovery/retrypolicy.h"
 
@@ -60,7 +61,7 @@ struct ProbeResult
 {
     bool ok = false;
     double latencyMs = 0;
-    QString error; // human text when !ok
+    Message error; // why it failed, when !ok (health/probemessages.h)
     qint64 finishedAtMs = 0;
 };
 
@@ -76,7 +77,7 @@ struct TargetStatus
     int consecutiveSuccesses = 0;
     int transitionsLastMinutes = 0; // state changes in the flap window, for DEGRADED (flapping)
     double latencyMs = 0; // of the last probe
-    QString lastError;
+    Message lastError; // see TargetStateMachine::status()
     qint64 lastCheckMs = 0;
     qint64 lastChangeMs = 0;
     quint64 checks = 0;

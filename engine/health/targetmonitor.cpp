@@ -1,14 +1,13 @@
 #include "health/targetmonitor.h"
 
 #include "core/clock.h"
+#include "health/curlmulti.h"
 #include "health/probe.h"
 #include "health/targetstatemachine.h"
 #include "recovery/breakerregistry.h"
 #include "recovery/retrypolicy.h"
 
 #include <QMutexLocker>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -25,6 +24,12 @@ constexpr int HeartbeatIntervalMs = 1000;
 // First probes are spread over this much (or the interval, if shorter), so that fifty
 // targets configured with the same interval do not all fire in the same millisecond.
 constexpr int MaxStartJitterMs = 500;
+// Probe results that complete within this much of each other go out in one targetsUpdated.
+// Each update is a queued event (and a wake-up) on the core and supervisor threads, and the
+// core thread forwards it to the console: with fifty targets at 1 s, per-probe updates cost
+// more CPU than the probes' own work. 100 ms is well under any probe interval worth having and
+// far under what a person or a readiness probe can notice.
+constexpr int UpdateBatchMs = 100;
 
 int timerMs(qint64 ms)
 {
@@ -57,6 +62,10 @@ struct TargetMonitor::Private
         int attempt = 0; // of the check in progress; 0 = none
         QTimer *retryTimer = nullptr;
         qint64 ignoreUntilMs = 0; // results before this are dropped (see resetTarget)
+        bool unsent = false; // its latest result is in the snapshot but not yet in an update
+        // The last finished probe, deleted when the next one starts: deleteLater() would cost
+        // a posted event and an extra event-loop turn per probe.
+        Probe *spent = nullptr;
     };
 
     TargetMonitor *q = nullptr;
@@ -64,37 +73,35 @@ struct TargetMonitor::Private
     // unique_ptr so that Entry addresses stay valid for the lambdas that capture them.
     std::vector<std::unique_ptr<Entry>> entries;
     QTimer *heartbeat = nullptr;
-    // Two managers, because Qt caches HTTP connections (and with them the decision to ignore
-    // TLS errors, and resumable TLS sessions) per host and port within one manager: a
-    // tls_verify: false target would otherwise let a verifying target to the same host pass.
-    QNetworkAccessManager *network = nullptr;
-    QNetworkAccessManager *insecureNetwork = nullptr;
+    QTimer *updateTimer = nullptr; // single shot: sends the batched targetsUpdated
+    // The HTTP probes' transfers; one for every target, since HTTP probes share no connection
+    // (see HttpProbe), whatever their tls_verify.
+    CurlMulti *http = nullptr;
     BreakerRegistry *breakers = nullptr;
     bool running = false;
     QList<TargetStatus> published; // guarded by TargetMonitor::m_mutex
 
-    QNetworkAccessManager *networkAccess(bool tlsVerify);
+    CurlMulti *httpTransfers();
     void arm(Entry *entry);
     void tick(Entry *entry);
     void startAttempt(Entry *entry);
     void cancelProbe(Entry *entry);
+    static void dropSpentLater(Entry *entry);
     void onProbeFinished(Entry *entry, Probe *probe, const ProbeResult &result);
     void report(Entry *entry, const TargetStateMachine::Transition &transition);
+    void sendUpdate();
     void configureRecovery(Entry *entry);
     QList<TargetStatus> statuses() const;
     void publish(const QList<TargetStatus> &list);
 };
 
-QNetworkAccessManager *TargetMonitor::Private::networkAccess(bool tlsVerify)
+CurlMulti *TargetMonitor::Private::httpTransfers()
 {
-    // Created on first use, which is on the monitor thread: a manager must live where its
-    // replies are handled.
-    QNetworkAccessManager *&manager = tlsVerify ? network : insecureNetwork;
-    if (!manager) {
-        manager = new QNetworkAccessManager(q);
-        manager->setProxy(QNetworkProxy::NoProxy);
-    }
-    return manager;
+    // Created on first use, which is on the monitor thread: its socket notifiers and timer
+    // must live where the transfers are driven.
+    if (!http)
+        http = new CurlMulti(q);
+    return http;
 }
 
 void TargetMonitor::Private::arm(Entry *entry)
@@ -129,12 +136,14 @@ void TargetMonitor::Private::startAttempt(Entry *entry)
     if (entry->breaker && !entry->breaker->tryAcquire()) {
         // Not sent: the breaker protects the target (and us) from calls known to fail.
         entry->attempt = 0;
-        report(entry,
-            entry->machine.applyRejected(TargetMonitor::circuitOpenReason(), clock->nowMs()));
+        report(entry, entry->machine.applyRejected(clock->nowMs()));
         return;
     }
-    Probe *probe = Probe::create(
-        spec, clock, [this](bool tlsVerify) { return networkAccess(tlsVerify); }, q);
+    // From a timer, never from the spent probe's own finished() emission.
+    delete entry->spent;
+    entry->spent = nullptr;
+    Probe *probe
+        = Probe::create(spec, clock, spec.kind == TargetKind::Http ? httpTransfers() : nullptr, q);
     entry->probe = probe;
     QObject::connect(probe, &Probe::finished, q,
         [this, entry, probe](const ProbeResult &r) { onProbeFinished(entry, probe, r); });
@@ -158,12 +167,22 @@ void TargetMonitor::Private::cancelProbe(Entry *entry)
     probe->deleteLater();
 }
 
+void TargetMonitor::Private::dropSpentLater(Entry *entry)
+{
+    // Later: this may run from a slot that the spent probe's finished() reached.
+    if (entry->spent)
+        entry->spent->deleteLater();
+    entry->spent = nullptr;
+}
+
 void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const ProbeResult &result)
 {
     if (entry->probe != probe)
         return; // stale: the target was reconfigured while this probe ran
     entry->probe = nullptr;
-    probe->deleteLater();
+    if (entry->spent)
+        entry->spent->deleteLater(); // not expected: a probe started since the last one ended
+    entry->spent = probe;
     if (clock->nowMs() < entry->ignoreUntilMs) {
         // Startup grace of a restarted process: the result says nothing about the new process.
         // End the check (so the next tick probes again) and give back the breaker's slot.
@@ -198,11 +217,48 @@ void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const P
 
 void TargetMonitor::Private::report(Entry *entry, const TargetStateMachine::Transition &transition)
 {
-    const QList<TargetStatus> list = statuses();
-    publish(list);
-    if (transition.changed)
+    // The snapshot is current at once; only the signal is batched.
+    {
+        QMutexLocker lock(&q->m_mutex);
+        for (size_t i = 0; i < entries.size(); ++i) {
+            if (entries[i].get() == entry && qsizetype(i) < published.size()) {
+                published[qsizetype(i)] = entry->machine.status();
+                break;
+            }
+        }
+    }
+    if (transition.changed) {
+        // Rare, and listeners of the transition may read the list: both go out now.
         Q_EMIT q->targetTransitioned(
             entry->machine.spec().name, transition.from, transition.to, transition.reason);
+        sendUpdate();
+        return;
+    }
+    // Every result reaches the listeners: a target's previous one goes out before this one
+    // replaces it (the aggregator records each probe into history).
+    if (entry->unsent)
+        sendUpdate();
+    entry->unsent = true;
+    if (!updateTimer) {
+        updateTimer = new QTimer(q);
+        updateTimer->setSingleShot(true);
+        QObject::connect(updateTimer, &QTimer::timeout, q, [this] { sendUpdate(); });
+    }
+    if (!updateTimer->isActive())
+        updateTimer->start(UpdateBatchMs);
+}
+
+void TargetMonitor::Private::sendUpdate()
+{
+    if (updateTimer)
+        updateTimer->stop();
+    for (auto &entry : entries)
+        entry->unsent = false;
+    QList<TargetStatus> list;
+    {
+        QMutexLocker lock(&q->m_mutex);
+        list = published;
+    }
     Q_EMIT q->targetsUpdated(list);
 }
 
@@ -291,6 +347,7 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
         if (!gone)
             continue;
         d->cancelProbe(gone.get());
+        Private::dropSpentLater(gone.get());
         if (d->breakers)
             d->breakers->remove(gone->machine.spec().name);
         delete gone->timer;
@@ -298,13 +355,12 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
     }
     d->entries = std::move(next);
 
-    const QList<TargetStatus> list = d->statuses();
-    d->publish(list);
-    Q_EMIT targetsUpdated(list);
+    d->publish(d->statuses());
+    d->sendUpdate();
 }
 
 void TargetMonitor::resetTarget(
-    const QString &name, TargetState state, qint64 ignoreProbesUntilMs, const QString &reason)
+    const QString &name, TargetState state, qint64 ignoreProbesUntilMs, const Message &reason)
 {
     for (auto &entry : d->entries) {
         if (entry->machine.spec().name != name)
@@ -313,11 +369,10 @@ void TargetMonitor::resetTarget(
         // A probe in flight was started against the old process.
         d->cancelProbe(entry.get());
         const auto transition = entry->machine.reset(state, d->clock->nowMs(), reason);
-        const QList<TargetStatus> list = d->statuses();
-        d->publish(list);
+        d->publish(d->statuses());
         if (transition.changed)
             Q_EMIT targetTransitioned(name, transition.from, transition.to, transition.reason);
-        Q_EMIT targetsUpdated(list);
+        d->sendUpdate();
     }
 }
 
@@ -343,12 +398,16 @@ void TargetMonitor::stop()
     d->running = false;
     if (d->heartbeat)
         d->heartbeat->stop();
+    // Results already in the snapshot still reach the listeners.
+    if (d->updateTimer && d->updateTimer->isActive())
+        d->sendUpdate();
     for (auto &entry : d->entries) {
         if (entry->timer)
             entry->timer->stop();
         if (entry->retryTimer)
             entry->retryTimer->stop();
         entry->attempt = 0;
+        Private::dropSpentLater(entry.get());
         Probe *probe = entry->probe;
         if (!probe)
             continue;
@@ -358,13 +417,13 @@ void TargetMonitor::stop()
         QObject::disconnect(probe, nullptr, this, nullptr);
         probe->cancel();
         // Deleted now rather than later: after stop() the thread may quit without running
-        // deferred deletes, and replies must go before their manager.
+        // deferred deletes, and transfers must go before their multi handle.
         delete probe;
     }
-    delete d->network;
-    d->network = nullptr;
-    delete d->insecureNetwork;
-    d->insecureNetwork = nullptr;
+    // Closes every socket the probes left (stop() may run from the monitor's destructor on
+    // the monitor thread, where the notifiers live).
+    delete d->http;
+    d->http = nullptr;
 }
 
 } // namespace Shivx

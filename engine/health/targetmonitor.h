@@ -27,9 +27,6 @@ public:
     // by setTargets). Call before start(), from any thread; the registry must outlive this.
     void setBreakers(BreakerRegistry *registry);
 
-    // The reason a target shows while its breaker rejects probes.
-    static QString circuitOpenReason() { return QStringLiteral("circuit open"); }
-
     // Thread-safe copies of the latest state, in configuration order.
     QList<TargetStatus> snapshot() const;
     // Epoch ms of the monitor thread's last heartbeat (a 1 s timer on its thread); the
@@ -46,15 +43,18 @@ public Q_SLOTS:
     // `ignoreProbesUntilMs` (epoch ms): the supervisor calls it after a restart (startup
     // grace) and during a crash loop. Unknown names are ignored.
     void resetTarget(const QString &name, Shivx::TargetState state, qint64 ignoreProbesUntilMs,
-        const QString &reason);
+        const Shivx::Message &reason);
 
 Q_SIGNALS:
-    // Emitted on the monitor thread after every completed probe and after setTargets (new
-    // targets as UNKNOWN), with the full list.
+    // Emitted on the monitor thread with the full list: after setTargets (new targets as
+    // UNKNOWN) and resetTarget, at once after a probe that changed a target's state, and
+    // otherwise at most 100 ms after a completed probe, so that results completing close
+    // together share one update. Every result is carried by an update: a target's next result
+    // never replaces one that was not sent yet. snapshot() has each result at once.
     void targetsUpdated(const QList<Shivx::TargetStatus> &targets);
     // Emitted on the monitor thread when a target's state changes.
-    void targetTransitioned(
-        const QString &name, Shivx::TargetState from, Shivx::TargetState to, const QString &reason);
+    void targetTransitioned(const QString &name, Shivx::TargetState from, Shivx::TargetState to,
+        const Shivx::Message &reason);
 
 private:
     struct Private;

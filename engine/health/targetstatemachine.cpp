@@ -1,19 +1,10 @@
 #include "health/targetstatemachine.h"
 
-#include "core/timeutil.h"
+#include "health/probemessages.h"
 
 #include <QtGlobal>
 
 namespace Shivx {
-
-namespace {
-
-QString formatLatency(double ms)
-{
-    return QString::number(qRound64(ms)) + QLatin1String("ms");
-}
-
-} // namespace
 
 TargetStateMachine::TargetStateMachine(
     const TargetSpec &spec, int flapMaxChanges, qint64 flapWindowMs)
@@ -54,14 +45,14 @@ void TargetStateMachine::changeTo(TargetState to, qint64 nowMs, Transition *tran
 }
 
 TargetStateMachine::Transition TargetStateMachine::reset(
-    TargetState state, qint64 nowMs, const QString &reason)
+    TargetState state, qint64 nowMs, const Message &reason)
 {
     Transition t;
     t.reason = reason;
     m_status.consecutiveFailures = 0;
     m_status.consecutiveSuccesses = 0;
     changeTo(state, nowMs, &t);
-    m_status.lastError = state == TargetState::Up ? QString() : reason;
+    m_status.lastError = state == TargetState::Up ? Message() : reason;
     m_status.transitionsLastMinutes = int(m_changeTimesMs.size());
     return t;
 }
@@ -86,55 +77,46 @@ TargetStateMachine::Transition TargetStateMachine::apply(const ProbeResult &resu
         const bool slow
             = m_spec.slowThresholdMs > 0 && result.latencyMs > double(m_spec.slowThresholdMs);
         if (changes > m_flapMaxChanges) {
-            t.reason = QStringLiteral("flapping: %1 state changes in %2")
-                           .arg(recent)
-                           .arg(TimeUtil::formatDurationMs(m_flapWindowMs));
+            t.reason = ProbeMessages::flapping(recent, m_flapWindowMs);
             changeTo(TargetState::Degraded, now, &t);
             m_status.lastError = t.reason;
         } else if (slow) {
-            t.reason = QStringLiteral("slow: %1 (threshold %2)")
-                           .arg(formatLatency(result.latencyMs),
-                               TimeUtil::formatDurationMs(m_spec.slowThresholdMs));
+            t.reason = ProbeMessages::slow(result.latencyMs, m_spec.slowThresholdMs);
             changeTo(TargetState::Degraded, now, &t);
             m_status.lastError = t.reason;
         } else {
-            t.reason = QStringLiteral("probe succeeded in %1").arg(formatLatency(result.latencyMs));
+            t.reason = ProbeMessages::probeSucceeded(result.latencyMs);
             changeTo(TargetState::Up, now, &t);
-            m_status.lastError.clear();
+            m_status.lastError = {};
         }
+        m_lastProbeError = {};
     } else {
         m_status.consecutiveSuccesses = 0;
         m_status.consecutiveFailures += 1;
         m_status.failures += 1;
         changesInWindow(now);
-        const QString error
-            = result.error.isEmpty() ? QStringLiteral("probe failed") : result.error;
+        const Message error = result.error.isEmpty() ? ProbeMessages::probeFailed() : result.error;
         const int threshold = qMax(1, m_spec.failureThreshold);
         if (m_status.consecutiveFailures >= threshold) {
-            t.reason = QStringLiteral("%1 (%2 consecutive failures)")
-                           .arg(error)
-                           .arg(m_status.consecutiveFailures);
+            t.reason = ProbeMessages::consecutiveFailures(error, m_status.consecutiveFailures);
             changeTo(TargetState::Down, now, &t);
         } else {
-            t.reason = QStringLiteral("%1 (failure %2 of %3)")
-                           .arg(error)
-                           .arg(m_status.consecutiveFailures)
-                           .arg(threshold);
+            t.reason = ProbeMessages::failureOf(error, m_status.consecutiveFailures, threshold);
             changeTo(TargetState::Degraded, now, &t);
         }
         m_status.lastError = error;
+        m_lastProbeError = error;
     }
     m_status.transitionsLastMinutes = int(m_changeTimesMs.size());
     return t;
 }
 
-TargetStateMachine::Transition TargetStateMachine::applyRejected(
-    const QString &reason, qint64 nowMs)
+TargetStateMachine::Transition TargetStateMachine::applyRejected(qint64 nowMs)
 {
     Transition t;
-    t.reason = reason;
+    t.reason = ProbeMessages::circuitOpen(m_lastProbeError);
     m_status.lastCheckMs = nowMs;
-    m_status.lastError = reason;
+    m_status.lastError = t.reason;
     changesInWindow(nowMs);
     changeTo(TargetState::Down, nowMs, &t);
     m_status.transitionsLastMinutes = int(m_changeTimesMs.size());

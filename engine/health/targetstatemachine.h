@@ -31,7 +31,7 @@ public:
         bool changed = false;
         TargetState from = TargetState::Unknown;
         TargetState to = TargetState::Unknown;
-        QString reason; // why the target is in `to` now; also set when !changed
+        Message reason; // why the target is in `to` now; also set when !changed
     };
 
     explicit TargetStateMachine(const TargetSpec &spec = {},
@@ -43,13 +43,15 @@ public:
 
     // Puts the target in `state` with fresh consecutive counters, as when its process was just
     // restarted (UNKNOWN) or is known to be down (DOWN); totals and the flap history stay.
-    Transition reset(TargetState state, qint64 nowMs, const QString &reason);
+    Transition reset(TargetState state, qint64 nowMs, const Message &reason);
 
     // Feeds one probe result. Results must arrive in time order.
     Transition apply(const ProbeResult &result);
     // No probe was sent because the target's circuit breaker refused it: the target is DOWN
-    // with `reason` ("circuit open") as its error. Probe and failure counters do not move.
-    Transition applyRejected(const QString &reason, qint64 nowMs);
+    // with ProbeMessages::circuitOpen(last probe error) as its error ("connection refused;
+    // circuit open", or "circuit open" when the last probe succeeded: a breaker forced open).
+    // Probe and failure counters do not move.
+    Transition applyRejected(qint64 nowMs);
 
     // lastError is the reason for the current state while it is not UP (the probe error, or
     // "slow: ..." / "flapping: ..."), and empty while UP.
@@ -64,6 +66,7 @@ private:
     int m_flapMaxChanges;
     qint64 m_flapWindowMs;
     QList<qint64> m_changeTimesMs; // state changes between known states, oldest first
+    Message m_lastProbeError; // of the last probe if it failed; what the breaker opened on
 };
 
 } // namespace Shivx

@@ -1,5 +1,7 @@
 #include "health/tcpprobe.h"
 
+#include "health/probemessages.h"
+
 #include <QNetworkProxy>
 #include <QTcpSocket>
 
@@ -7,21 +9,21 @@ namespace Shivx {
 
 namespace {
 
-QString describeSocketError(const QTcpSocket &socket, const QString &host)
+Message describeSocketError(const QTcpSocket &socket, const QString &host)
 {
     switch (socket.error()) {
     case QAbstractSocket::ConnectionRefusedError:
-        return QStringLiteral("connection refused");
+        return ProbeMessages::connectionRefused();
     case QAbstractSocket::HostNotFoundError:
-        return QStringLiteral("host not found: %1").arg(host);
+        return ProbeMessages::hostNotFound(host);
     case QAbstractSocket::RemoteHostClosedError:
-        return QStringLiteral("connection closed by the remote host");
+        return ProbeMessages::closedByPeer();
     case QAbstractSocket::SocketTimeoutError:
-        return QStringLiteral("connection timed out");
+        return ProbeMessages::connectionTimedOut();
     case QAbstractSocket::NetworkError:
-        return QStringLiteral("network unreachable: %1").arg(socket.errorString());
+        return ProbeMessages::networkUnreachable(socket.errorString());
     default:
-        return socket.errorString();
+        return Message::verbatim(socket.errorString());
     }
 }
 
@@ -40,7 +42,7 @@ TcpProbe::~TcpProbe()
 void TcpProbe::begin()
 {
     if (m_spec.host.isEmpty() || m_spec.port == 0) {
-        finishLater(QStringLiteral("no host and port to connect to"));
+        finishLater(ProbeMessages::noHostPort());
         return;
     }
     m_socket = new QTcpSocket(this);

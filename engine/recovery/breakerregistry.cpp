@@ -111,14 +111,15 @@ Result<BreakerSnapshot> BreakerRegistry::force(
 void BreakerRegistry::onTransition(const BreakerTransition &t)
 {
     qCInfo(lcBreaker).noquote() << "breaker" << t.name << toString(t.from) << "->" << toString(t.to)
-                                << "(" + t.reason + ")";
+                                << "(" + t.reason.text + ")";
     if (AuditSink *audit = m_audit.load()) {
-        audit->record(AuditEvent { AuditStreams::resilience(), QStringLiteral("engine"),
-            actionFor(t.to),
-            QJsonObject { { QStringLiteral("breaker"), t.name },
-                { QStringLiteral("from"), toString(t.from) },
-                { QStringLiteral("to"), toString(t.to) }, { QStringLiteral("reason"), t.reason } },
-            t.atMs });
+        audit->record(
+            AuditEvent { AuditStreams::resilience(), QStringLiteral("engine"), actionFor(t.to),
+                QJsonObject { { QStringLiteral("breaker"), t.name },
+                    { QStringLiteral("from"), toString(t.from) },
+                    { QStringLiteral("to"), toString(t.to) },
+                    { QStringLiteral("reason"), t.reason.text } },
+                t.atMs });
     }
     Q_EMIT transitioned(t);
 }

@@ -99,8 +99,9 @@ Q_NEVER_INLINE bool CircuitBreaker::acquireSlow()
             const bool pinned = BreakerForce(m_force.load()) == BreakerForce::Open;
             if (!pinned && m_clock->nowMs() - m_lastTransitionMs.load() >= m_recoveryTimeoutMs) {
                 changed = transitionLocked(BreakerState::HalfOpen,
-                    QStringLiteral("recovery timeout of %1 passed")
-                        .arg(TimeUtil::formatDurationMs(m_recoveryTimeoutMs)));
+                    makeMessage("breaker.recovery_timeout_passed", { m_recoveryTimeoutMs },
+                        QStringLiteral("recovery timeout of %1 passed")
+                            .arg(TimeUtil::formatDurationMs(m_recoveryTimeoutMs))));
                 m_trialsInFlight = 1;
                 allowed = true;
             }
@@ -137,9 +138,10 @@ Q_NEVER_INLINE void CircuitBreaker::successSlow()
         m_trialsInFlight = qMax(0, m_trialsInFlight - 1);
         if (++m_trialSuccesses >= m_halfOpenMaxCalls)
             changed = transitionLocked(BreakerState::Closed,
-                m_halfOpenMaxCalls == 1
-                    ? QStringLiteral("trial call succeeded")
-                    : QStringLiteral("%1 trial calls succeeded").arg(m_halfOpenMaxCalls));
+                makeMessage("breaker.trials_succeeded", { m_halfOpenMaxCalls },
+                    m_halfOpenMaxCalls == 1
+                        ? QStringLiteral("trial call succeeded")
+                        : QStringLiteral("%1 trial calls succeeded").arg(m_halfOpenMaxCalls)));
     }
     if (changed)
         notify(*changed);
@@ -154,11 +156,14 @@ void CircuitBreaker::recordFailure()
         if (BreakerForce(m_force.load(std::memory_order_relaxed)) == BreakerForce::Closed)
             return;
         if (inARow >= m_failureThreshold.load(std::memory_order_relaxed))
-            openFromClosed(QStringLiteral("%1 consecutive failures").arg(inARow));
-        else if (rateExceeded())
-            openFromClosed(QStringLiteral("%1 of the last %2 calls failed")
-                               .arg(m_windowFailures.load())
-                               .arg(m_windowSize.load()));
+            openFromClosed(makeMessage("breaker.consecutive_failures", { inARow },
+                QStringLiteral("%1 consecutive failures").arg(inARow)));
+        else if (rateExceeded()) {
+            const int failed = m_windowFailures.load();
+            const int window = m_windowSize.load();
+            openFromClosed(makeMessage("breaker.failure_rate", { failed, window },
+                QStringLiteral("%1 of the last %2 calls failed").arg(failed).arg(window)));
+        }
         return;
     }
     std::optional<BreakerTransition> changed;
@@ -167,7 +172,8 @@ void CircuitBreaker::recordFailure()
         if (BreakerState(m_state.load()) != BreakerState::HalfOpen)
             return;
         m_trialsInFlight = qMax(0, m_trialsInFlight - 1);
-        changed = transitionLocked(BreakerState::Open, QStringLiteral("trial call failed"));
+        changed = transitionLocked(BreakerState::Open,
+            makeMessage("breaker.trial_failed", {}, QStringLiteral("trial call failed")));
     }
     notify(*changed);
 }
@@ -181,7 +187,7 @@ void CircuitBreaker::release()
         m_trialsInFlight = qMax(0, m_trialsInFlight - 1);
 }
 
-void CircuitBreaker::openFromClosed(const QString &reason)
+void CircuitBreaker::openFromClosed(const Message &reason)
 {
     std::optional<BreakerTransition> changed;
     {
@@ -203,17 +209,20 @@ void CircuitBreaker::force(BreakerForce force)
         m_force.store(int(force));
         const auto state = BreakerState(m_state.load());
         switch (force) {
-        case BreakerForce::Open:
+        case BreakerForce::Open: {
+            const Message reason
+                = makeMessage("breaker.forced_open", {}, QStringLiteral("forced open"));
             if (state != BreakerState::Open)
-                changed = transitionLocked(BreakerState::Open, QStringLiteral("forced open"));
+                changed = transitionLocked(BreakerState::Open, reason);
             else
-                m_lastReason = QStringLiteral("forced open");
+                m_lastReason = reason;
             break;
+        }
         case BreakerForce::Closed:
         case BreakerForce::Auto: {
-            const QString reason = force == BreakerForce::Closed
-                ? QStringLiteral("forced closed")
-                : QStringLiteral("returned to automatic");
+            const Message reason = force == BreakerForce::Closed
+                ? makeMessage("breaker.forced_closed", {}, QStringLiteral("forced closed"))
+                : makeMessage("breaker.automatic", {}, QStringLiteral("returned to automatic"));
             if (state != BreakerState::Closed) {
                 changed = transitionLocked(BreakerState::Closed, reason);
             } else {
@@ -269,7 +278,7 @@ BreakerSnapshot CircuitBreaker::snapshot() const
     return s;
 }
 
-BreakerTransition CircuitBreaker::transitionLocked(BreakerState to, const QString &reason)
+BreakerTransition CircuitBreaker::transitionLocked(BreakerState to, const Message &reason)
 {
     BreakerTransition t;
     t.name = m_name;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/message.h"
+
 #include <QMetaType>
 #include <QMutex>
 #include <QString>
@@ -62,7 +64,7 @@ struct BreakerSnapshot
     int windowFailures = 0;
     qint64 lastTransitionMs = 0; // epoch ms of the last state change (creation at first)
     qint64 timeInStateMs = 0; // at the time of the snapshot
-    QString lastReason; // why the breaker is in its state ("5 consecutive failures")
+    Message lastReason; // why the breaker is in its state ("5 consecutive failures")
 
     bool operator==(const BreakerSnapshot &o) const;
     bool operator!=(const BreakerSnapshot &o) const { return !(*this == o); }
@@ -73,7 +75,7 @@ struct BreakerTransition
     QString name;
     BreakerState from = BreakerState::Closed;
     BreakerState to = BreakerState::Closed;
-    QString reason;
+    Message reason;
     qint64 atMs = 0;
 };
 
@@ -133,14 +135,14 @@ public:
 
 private:
     // Callers hold m_mutex; the returned transition is handed to notify() after unlocking.
-    BreakerTransition transitionLocked(BreakerState to, const QString &reason);
+    BreakerTransition transitionLocked(BreakerState to, const Message &reason);
     void notify(const BreakerTransition &t) const;
     bool acquireSlow();
     void successSlow();
     void recordWindow(bool failure);
     void resetWindowLocked();
     bool rateExceeded() const;
-    void openFromClosed(const QString &reason);
+    void openFromClosed(const Message &reason);
 
     const QString m_name;
     Clock *m_clock;
@@ -196,7 +198,7 @@ private:
     int m_halfOpenMaxCalls;
     int m_trialsInFlight = 0;
     int m_trialSuccesses = 0;
-    QString m_lastReason;
+    Message m_lastReason;
 };
 
 } // namespace Shivx

@@ -2,6 +2,7 @@
 
 #include "audit/auditsink.h"
 #include "core/clock.h"
+#include "health/probemessages.h"
 #include "recovery/childrecord.h"
 #include "recovery/leftoverprocess.h"
 #include "recovery/supervisedprocess.h"
@@ -74,13 +75,12 @@ SupervisedProcess *ProcessSupervisor::adopt(const RecoverySpec &spec)
         for (const RecoverySpec &s : std::as_const(m_specs)) {
             if (s.name == name)
                 holdProbes(name, TargetState::Unknown, m_clock->nowMs() + s.startupGraceMs,
-                    QStringLiteral("process started; startup grace"));
+                    ProbeMessages::startupGrace());
         }
     });
     connect(
         p, &SupervisedProcess::crashLoopEntered, this, [this](const QString &name, qint64 untilMs) {
-            holdProbes(
-                name, TargetState::Down, untilMs, QStringLiteral("crash loop: restarts paused"));
+            holdProbes(name, TargetState::Down, untilMs, ProbeMessages::crashLoopPaused());
         });
     return p;
 }
@@ -188,7 +188,7 @@ void ProcessSupervisor::record(const ProcessEvent &event)
 }
 
 void ProcessSupervisor::holdProbes(
-    const QString &name, TargetState state, qint64 untilMs, const QString &reason)
+    const QString &name, TargetState state, qint64 untilMs, const Message &reason)
 {
     m_graceUntilMs.insert(name, untilMs);
     Q_EMIT targetResetRequested(name, state, untilMs, reason);
@@ -391,7 +391,7 @@ void ProcessSupervisor::onTargetsUpdated(const QList<TargetStatus> &targets)
                 e.action = QStringLiteral("process.probe_restart");
                 e.actor = Engine;
                 e.data = { { QStringLiteral("failures"), t.consecutiveFailures },
-                    { QStringLiteral("error"), t.lastError } };
+                    { QStringLiteral("error"), t.lastError.text } };
                 record(e);
                 // Until the new run resets the target, further failures of the old run
                 // must not restart it again.
@@ -442,7 +442,7 @@ void ProcessSupervisor::runRestartCommand(const RecoverySpec &spec, int failures
         e.data.insert(QStringLiteral("timed_out"), process->property("timedOut").toBool());
         record(e);
         holdProbes(spec.name, TargetState::Unknown, e.tsMs + spec.startupGraceMs,
-            QStringLiteral("restart command ran; startup grace"));
+            ProbeMessages::restartCommandGrace());
         process->deleteLater();
     };
     connect(

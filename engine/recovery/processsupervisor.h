@@ -81,7 +81,7 @@ Q_SIGNALS:
     // probe results until `ignoreProbesUntilMs` (epoch ms): after a restart (UNKNOWN, for the
     // startup grace) and in a crash loop (DOWN, until the cooldown ends).
     void targetResetRequested(const QString &name, Shivx::TargetState state,
-        qint64 ignoreProbesUntilMs, const QString &reason);
+        qint64 ignoreProbesUntilMs, const Shivx::Message &reason);
 
 private:
     enum class Op { Start, Stop, Restart };
@@ -97,7 +97,7 @@ private:
     void event(const QString &process, const QString &action, const QJsonObject &data);
     void record(const ProcessEvent &event);
     void runRestartCommand(const RecoverySpec &spec, int failures);
-    void holdProbes(const QString &name, TargetState state, qint64 untilMs, const QString &reason);
+    void holdProbes(const QString &name, TargetState state, qint64 untilMs, const Message &reason);
 
     QList<RecoverySpec> m_specs; // written on the supervisor thread under m_mutex
     QString m_logDir;

@@ -29,7 +29,7 @@ QJsonObject breakerJson(const BreakerSnapshot &b)
         { QStringLiteral("window_failures"), b.windowFailures },
         { QStringLiteral("last_transition"), TimeUtil::toRfc3339(b.lastTransitionMs) },
         { QStringLiteral("time_in_state_ms"), double(b.timeInStateMs) },
-        { QStringLiteral("reason"), b.lastReason }, { QStringLiteral("config"), config } };
+        { QStringLiteral("reason"), b.lastReason.text }, { QStringLiteral("config"), config } };
 }
 
 QJsonObject processJson(const ProcessSnapshot &s, qint64 nowMs)
@@ -218,11 +218,14 @@ QList<ApiRoute> routes(RecoveryService *service, Clock *clock)
         ApiRoute { QStringLiteral("/api/breakers"), false, { "GET" }, false,
             [service](const ApiRequest &) { return listBreakers(service); } },
         ApiRoute { QStringLiteral("/api/breakers/"), true, { "POST" }, true,
-            [service](const ApiRequest &r) { return forceBreaker(service, r); } },
+            [service](const ApiRequest &r) { return forceBreaker(service, r); },
+            ApiRoute::jsonBodyLimit },
         ApiRoute { QStringLiteral("/api/processes"), false, { "GET" }, false,
             [service, clock](const ApiRequest &) { return listProcesses(service, clock); } },
         ApiRoute { QStringLiteral("/api/processes/"), true, { "POST" }, true,
-            [service, clock](const ApiRequest &r) { return controlProcess(service, clock, r); } },
+            // The action is in the path; the body is {} or {"actor": ...}.
+            [service, clock](const ApiRequest &r) { return controlProcess(service, clock, r); },
+            ApiRoute::jsonBodyLimit },
     };
 }
 

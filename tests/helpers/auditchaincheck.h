@@ -6,6 +6,8 @@
 
 #include "audit/auditentry.h"
 #include "audit/segmentfiles.h"
+#include "audit/segmentreader.h"
+#include "audit/segmentseal.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -4,6 +4,7 @@
 // written by ChainBuilder (segments, zstd-compressed rotated segments with a .seal, head.json,
 // signed checkpoints). Link OpenSSL::Crypto and PkgConfig::ZSTD when including this.
 
+#include "audit/segmentfiles.h"
 #include "chainbuilder.h"
 
 namespace AuditStreamFixture {
@@ -82,9 +83,9 @@ inline Written writeStream(const QString &auditDir, const Options &opt)
     b.writeHead(stream);
     b.finish();
     w.lastHash = b.state(stream).hash;
-    w.segments = QDir(w.dir).entryList(
-        { QStringLiteral("seg-*.ndjson"), QStringLiteral("seg-*.ndjson.zst") }, QDir::Files,
-        QDir::Name);
+    for (const Shivx::AuditFiles::SegmentFile &s : Shivx::AuditFiles::listSegments(w.dir))
+        if (!s.retired())
+            w.segments << s.fileName();
     w.error = b.error();
     return w;
 }

@@ -4,6 +4,7 @@
 #include "audit/auditwriter.h"
 #include "audit/canonicaljson.h"
 #include "audit/segmentfiles.h"
+#include "audit/verify/auditverifier.h"
 #include "auditchaincheck.h"
 
 #include <QFile>
@@ -195,6 +196,70 @@ private Q_SLOTS:
         const Run r = python({ dir.path() });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("problem:"), r.err.constData());
+    }
+
+    // The one segment naming rule and the torn-checkpoint rule (docs/audit-format.md), seen the
+    // same way by the reference verifier and by AuditVerifier.
+    void bothVerifiersAgree_data()
+    {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<bool>("intact");
+        QTest::newRow("stray files named like segments are ignored")
+            << QStringLiteral("strays") << true;
+        QTest::newRow("oldest segment retired (only its seal left)")
+            << QStringLiteral("retire") << true;
+        QTest::newRow("middle segment's data missing") << QStringLiteral("hole") << false;
+        QTest::newRow("checkpoint line torn (no newline)")
+            << QStringLiteral("torn checkpoint") << false;
+    }
+    void bothVerifiersAgree()
+    {
+        QFETCH(QString, change);
+        QFETCH(bool, intact);
+        QTemporaryDir dir;
+        AuditConfig config;
+        config.segmentMaxBytes = 2048;
+        config.compressRotated = false;
+        {
+            AuditWriter w(dir.path(), config);
+            QVERIFY(w.open().ok());
+            for (int i = 0; i < 40; ++i) {
+                w.record({ QStringLiteral("resilience"), QStringLiteral("engine"),
+                    QStringLiteral("test.x"), { { QStringLiteral("i"), i } }, 0 });
+                w.flush(); // one batch each: rotations fall between entries
+            }
+            w.finish();
+        }
+        const QString stream = AuditFiles::streamDir(dir.path(), QStringLiteral("resilience"));
+        const auto segments = AuditFiles::listSegments(stream);
+        QVERIFY(segments.size() >= 3);
+        const auto write = [](const QString &path, const QByteArray &bytes, bool append) {
+            QFile f(path);
+            return f.open(append ? QIODevice::Append : QIODevice::WriteOnly)
+                && f.write(bytes) == bytes.size();
+        };
+        if (change == QLatin1String("strays")) {
+            for (const char *name : { "seg-0.ndjson", "seg-000000.ndjson", "seg-0000001.ndjson",
+                     "seg-000001.ndjson.tmp", "seg-1234567890.ndjson", "seg-000002.seal.tmp" })
+                QVERIFY(
+                    write(stream + QLatin1Char('/') + QLatin1String(name), "not an entry", false));
+        } else if (change == QLatin1String("retire")) {
+            QVERIFY(QFile::remove(segments.first().path));
+        } else if (change == QLatin1String("hole")) {
+            QVERIFY(QFile::remove(segments.at(1).path));
+        } else {
+            QFile cps(AuditFiles::checkpointsPath(stream));
+            QVERIFY(cps.open(QIODevice::ReadOnly));
+            const QByteArray last = cps.readAll().split('\n').first();
+            QVERIFY(write(cps.fileName(), last.left(last.size() / 2), true));
+        }
+        const Run py = python({ dir.path() });
+        QVERIFY2(py.exitCode == (intact ? 0 : 1), py.err.constData());
+        AuditVerifyOptions o;
+        o.dataDir = dir.path();
+        const VerifyReport r = AuditVerifier(o).run();
+        QCOMPARE(
+            toString(r.verdict), intact ? QStringLiteral("intact") : QStringLiteral("tampered"));
     }
 };
 

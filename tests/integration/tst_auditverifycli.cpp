@@ -2,7 +2,7 @@
 // 2 (usage or I/O), what it prints, and the JSON report it writes.
 #include "chainbuilder.h"
 
-#include "audit/verifyreportjson.h"
+#include "audit/verify/verifyreportjson.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

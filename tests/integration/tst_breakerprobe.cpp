@@ -65,10 +65,11 @@ void TestBreakerProbe::breakerOpensRejectsHalfOpensAndCloses()
     const quint64 failuresBefore = breakerOf(registry).failures;
     server.setMode(TestHttpServer::WrongStatus);
     QTRY_COMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
-    QCOMPARE(breakerOf(registry).lastReason, QStringLiteral("3 consecutive failures"));
-    // Open: the target shows why, and no request reaches the server any more.
-    QTRY_COMPARE(
-        statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
+    QCOMPARE(breakerOf(registry).lastReason.text, QStringLiteral("3 consecutive failures"));
+    // Open: the target shows why (the last probe's error, then the open breaker), and no
+    // request reaches the server any more.
+    QTRY_COMPARE(statusOf(monitor, QStringLiteral("web")).lastError.text,
+        QStringLiteral("HTTP 503 (expected 200); circuit open"));
     QCOMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("DOWN"));
     const int sent = server.requests(QStringLiteral("/health"));
     QTRY_VERIFY(breakerOf(registry).rejections >= 5); // five 100 ms intervals
@@ -109,7 +110,7 @@ void TestBreakerProbe::failedTrialReopens()
     clock.advanceMs(60'000);
     // Exactly one trial goes out, fails, and the breaker opens again for a new timeout.
     QTRY_COMPARE(server.requests(QStringLiteral("/health")), sent + 1);
-    QTRY_COMPARE(breakerOf(registry).lastReason, QStringLiteral("trial call failed"));
+    QTRY_COMPARE(breakerOf(registry).lastReason.text, QStringLiteral("trial call failed"));
     QCOMPARE(toString(breakerOf(registry).state), QStringLiteral("open"));
     const quint64 rejected = breakerOf(registry).rejections;
     QTRY_VERIFY(breakerOf(registry).rejections >= rejected + 3);
@@ -153,8 +154,9 @@ void TestBreakerProbe::forcedOpenStopsProbesOfAHealthyTarget()
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("web")), QStringLiteral("UP"));
 
     QVERIFY(registry.force(QStringLiteral("web"), BreakerForce::Open, QStringLiteral("api")));
+    // The last probe succeeded: there is no error to show but the open breaker.
     QTRY_COMPARE(
-        statusOf(monitor, QStringLiteral("web")).lastError, QStringLiteral("circuit open"));
+        statusOf(monitor, QStringLiteral("web")).lastError.text, QStringLiteral("circuit open"));
     const int sent = server.requests(QStringLiteral("/health"));
     QTRY_VERIFY(breakerOf(registry).rejections >= 3);
     QCOMPARE(server.requests(QStringLiteral("/health")), sent);

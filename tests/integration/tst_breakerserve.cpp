@@ -88,7 +88,7 @@ void TestBreakerServe::listShowsBreakersAndForceNeedsToken()
     QCOMPARE(breaker(base, QStringLiteral("self")).value(QStringLiteral("state")).toString(),
         QStringLiteral("closed"));
 
-    // The target says why it is down.
+    // The target says why it is down: the error the breaker opened on, and the open breaker.
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             const HttpAnswer status
@@ -96,7 +96,7 @@ void TestBreakerServe::listShowsBreakersAndForceNeedsToken()
             for (const QJsonValue &t : status.json.value(QStringLiteral("targets")).toArray())
                 if (t.toObject().value(QStringLiteral("name")).toString() == QLatin1String("down"))
                     return t.toObject().value(QStringLiteral("last_error")).toString()
-                        == QLatin1String("circuit open");
+                        == QLatin1String("connection refused; circuit open");
             return false;
         }(),
         10000);
@@ -214,6 +214,7 @@ void TestBreakerServe::cliListsAndForces()
         QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--url"),
         serve.url().toString(), QStringLiteral("--data-dir"), dataDir });
     QCOMPARE(json.exitCode, 0);
+    QCOMPARE(json.out.count('\n'), 1); // one compact document on one line
     QCOMPARE(QJsonDocument::fromJson(json.out)
                  .object()
                  .value(QStringLiteral("breakers"))
@@ -228,8 +229,12 @@ void TestBreakerServe::cliListsAndForces()
     QCOMPARE(breaker(serve.url(), QStringLiteral("self")).value(QStringLiteral("state")).toString(),
         QStringLiteral("open"));
     const CliRun back = runCli({ QStringLiteral("breaker"), QStringLiteral("force"),
-        QStringLiteral("self"), QStringLiteral("auto"), QStringLiteral("--data-dir"), dataDir });
+        QStringLiteral("self"), QStringLiteral("auto"), QStringLiteral("--data-dir"), dataDir,
+        QStringLiteral("--format"), QStringLiteral("json") });
     QCOMPARE(back.exitCode, 0);
+    const QJsonObject forced = QJsonDocument::fromJson(back.out).object();
+    QCOMPARE(forced.value(QStringLiteral("breaker")).toObject().value(QStringLiteral("force")),
+        QJsonValue(QStringLiteral("auto")));
     QCOMPARE(breaker(serve.url(), QStringLiteral("self")).value(QStringLiteral("state")).toString(),
         QStringLiteral("closed"));
 

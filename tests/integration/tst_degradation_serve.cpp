@@ -285,10 +285,28 @@ private Q_SLOTS:
             r.out.constData());
 
         // --url reaches the same engine; the token still comes from --data-dir.
-        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"), QStringLiteral("--json"),
-            QStringLiteral("--url"), serve.url().toString(), QStringLiteral("--data-dir"), dir });
+        r = runCli({ QStringLiteral("degrade"), QStringLiteral("status"),
+            QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--url"),
+            serve.url().toString(), QStringLiteral("--data-dir"), dir });
         QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.count('\n'), 1); // one compact document on one line
         const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+        // --json, its spelling before --format, still works.
+        const CliRun alias = runCli({ QStringLiteral("degrade"), QStringLiteral("status"),
+            QStringLiteral("--json"), QStringLiteral("--data-dir"), dir });
+        QCOMPARE(alias.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(alias.out)
+                     .object()
+                     .value(QStringLiteral("degradation"))
+                     .toObject()
+                     .value(QStringLiteral("override"))
+                     .toObject()
+                     .value(QStringLiteral("until")),
+            json.value(QStringLiteral("degradation"))
+                .toObject()
+                .value(QStringLiteral("override"))
+                .toObject()
+                .value(QStringLiteral("until")));
         QCOMPARE(json.value(QStringLiteral("degradation"))
                      .toObject()
                      .value(QStringLiteral("level"))

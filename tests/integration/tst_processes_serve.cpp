@@ -4,6 +4,8 @@
 #include "servefixture.h"
 #include "supervisorfixture.h"
 
+#include "core/operatoridentity.h"
+
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -161,18 +163,48 @@ private Q_SLOTS:
         r = cli({ QStringLiteral("list"), QStringLiteral("--data-dir"), dir,
             QStringLiteral("--format"), QStringLiteral("json") });
         QCOMPARE(r.exitCode, 0);
-        QVERIFY(r.out.contains("\"stopped\""));
+        QCOMPARE(r.out.count('\n'), 1); // one compact document on one line
+        const QJsonArray listed
+            = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("processes")).toArray();
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0).toObject().value(QStringLiteral("state")).toString(),
+            QStringLiteral("stopped"));
 
         r = cli({ QStringLiteral("start"), QStringLiteral("worker"), QStringLiteral("--data-dir"),
-            dir });
+            dir, QStringLiteral("--format"), QStringLiteral("json") });
         QCOMPARE(r.exitCode, 0);
+        const QJsonObject accepted = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(accepted.value(QStringLiteral("action")).toString(), QStringLiteral("start"));
+        QCOMPARE(accepted.value(QStringLiteral("accepted")).toBool(), true);
         QTRY_COMPARE(workerState(), QStringLiteral("running"));
 
         const qint64 pid = workerPid();
         r = cli({ QStringLiteral("restart"), QStringLiteral("worker"), QStringLiteral("--data-dir"),
             dir });
         QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("restart worker: accepted\n"));
         QTRY_VERIFY(workerPid() != pid && workerState() == QLatin1String("running"));
+
+        // Each was audited as the person who ran the CLI, read back through the CLI.
+        const QString actor = OperatorIdentity::actor(QStringLiteral("cli"));
+        const auto auditedAsCli = [&] {
+            const CliRun tail = runCli({ QStringLiteral("audit"), QStringLiteral("tail"),
+                QStringLiteral("--stream"), QStringLiteral("operator"), QStringLiteral("-n"),
+                QStringLiteral("100"), QStringLiteral("--format"), QStringLiteral("json"),
+                QStringLiteral("--data-dir"), dir });
+            QStringList actions;
+            for (const QByteArray &line : tail.out.split('\n')) {
+                const QJsonObject e = QJsonDocument::fromJson(line).object();
+                if (e.value(QStringLiteral("actor")).toString() == actor)
+                    actions << e.value(QStringLiteral("action")).toString();
+            }
+            return actions;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(auditedAsCli().size() >= 3, 10000);
+        const QStringList audited = auditedAsCli();
+        QCOMPARE(audited,
+            (QStringList { QStringLiteral("process.stop"), QStringLiteral("process.start"),
+                QStringLiteral("process.restart") }));
     }
 
     void cliErrors_data()
@@ -180,9 +212,9 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no command -> usage") << QStringList {} << 2 << "missing command";
+        QTest::newRow("no command -> usage") << QStringList {} << 2 << "missing subcommand";
         QTest::newRow("unknown command -> usage")
-            << QStringList { QStringLiteral("reboot") } << 2 << "unknown command \"reboot\"";
+            << QStringList { QStringLiteral("reboot") } << 2 << "unknown subcommand \"reboot\"";
         QTest::newRow("restart without name -> usage")
             << QStringList { QStringLiteral("restart") } << 2 << "needs exactly one process NAME";
         QTest::newRow("unknown process -> 1") << QStringList { QStringLiteral("restart"),

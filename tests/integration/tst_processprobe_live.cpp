@@ -47,7 +47,7 @@ void TestProcessProbeLive::killAndExpectDown(
     child->kill();
     QVERIFY(child->waitForFinished());
     QTRY_COMPARE(stateOf(monitor, spec.name), QStringLiteral("DOWN"));
-    QCOMPARE(statusOf(monitor, spec.name).lastError, error);
+    QCOMPARE(statusOf(monitor, spec.name).lastError.text, error);
 }
 
 void TestProcessProbeLive::processByPidFile()
@@ -77,7 +77,7 @@ void TestProcessProbeLive::processPidFileMissing()
     monitor.setTargets({ spec });
     monitor.start();
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("svc")), QStringLiteral("DOWN"));
-    const QString error = statusOf(monitor, QStringLiteral("svc")).lastError;
+    const QString error = statusOf(monitor, QStringLiteral("svc")).lastError.text;
     QVERIFY2(error.startsWith(QStringLiteral("cannot read pid file %1: ").arg(spec.pidFile)),
         qPrintable(error));
 }
@@ -154,9 +154,9 @@ void TestProcessProbeLive::command()
     const TargetStatus s = statusOf(monitor, QStringLiteral("check"));
     QCOMPARE(toString(s.state), state);
     if (errorPrefix.isEmpty())
-        QCOMPARE(s.lastError, QString());
+        QCOMPARE(s.lastError.text, QString());
     else
-        QVERIFY2(s.lastError.startsWith(errorPrefix), qPrintable(s.lastError));
+        QVERIFY2(s.lastError.text.startsWith(errorPrefix), qPrintable(s.lastError.text));
     monitor.stop();
 }
 
@@ -205,7 +205,7 @@ void TestProcessProbeLive::commandTimeoutKills()
     QVERIFY(ProcessProbe::isRunning(pid));
 
     QTRY_COMPARE(stateOf(monitor, QStringLiteral("check")), QStringLiteral("DOWN"));
-    QCOMPARE(statusOf(monitor, QStringLiteral("check")).lastError, error);
+    QCOMPARE(statusOf(monitor, QStringLiteral("check")).lastError.text, error);
     if (reapedBeforeReport)
         QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid))); // not even a zombie
     else

@@ -180,7 +180,7 @@ private Q_SLOTS:
         // until the cooldown ends.
         QTRY_COMPARE(stateOf(rig.monitor, QStringLiteral("loop")), QStringLiteral("DOWN"));
         QVERIFY(statusOf(rig.monitor, QStringLiteral("loop"))
-                    .lastError.contains(QStringLiteral("crash loop")));
+                    .lastError.text.contains(QStringLiteral("crash loop")));
         QTest::qWait(400);
         QCOMPARE(stateOf(rig.monitor, QStringLiteral("loop")), QStringLiteral("DOWN"));
         const QList<AuditEvent> loops = rig.events(QStringLiteral("process.crash_loop"));

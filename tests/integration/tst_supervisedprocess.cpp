@@ -44,7 +44,9 @@ private:
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
     void init() { m_events.clear(); }
-    void cleanup() { QTRY_COMPARE(childrenOfThisProcess(), QList<qint64>()); }
+    // isEmpty(), not a comparison with an empty QList: at -O3 GCC inlines Qt 6.4's
+    // QList::operator== down to a memcmp() with the empty list's null data (-Wnonnull).
+    void cleanup() { QTRY_VERIFY(childrenOfThisProcess().isEmpty()); }
 
     void startsAndStopsGracefully()
     {
@@ -177,7 +179,7 @@ private Q_SLOTS:
         p->stop(QStringLiteral("test"));
         QTRY_VERIFY(state(*p) == ProcessState::Stopped);
         QTRY_VERIFY(!isAlive(grandchild));
-        QTRY_COMPARE(liveGroupMembers(pgid), QList<qint64>());
+        QTRY_VERIFY(liveGroupMembers(pgid).isEmpty());
     }
 
     // A leader that dies on its own takes its group with it, so the restart does not meet
@@ -376,9 +378,9 @@ private Q_SLOTS:
         b->finishShutdown();
         QVERIFY(state(*a) == ProcessState::Stopped);
         QVERIFY(state(*b) == ProcessState::Stopped);
-        QCOMPARE(childrenOfThisProcess(), QList<qint64>());
+        QVERIFY(childrenOfThisProcess().isEmpty());
         for (qint64 g : groups)
-            QTRY_COMPARE(liveGroupMembers(g), QList<qint64>());
+            QTRY_VERIFY(liveGroupMembers(g).isEmpty());
         // No restart after the engine's stop.
         QTest::qWait(200);
         QVERIFY(state(*a) == ProcessState::Stopped);

@@ -63,7 +63,7 @@ void TestTargetMonitor::hangingTargetDoesNotDelayOthers()
     QTRY_COMPARE_WITH_TIMEOUT(
         stateOf(monitor, QStringLiteral("hanging")), QStringLiteral("DOWN"), 6000);
     const TargetStatus h = statusOf(monitor, QStringLiteral("hanging"));
-    QCOMPARE(h.lastError, QStringLiteral("timed out after 3s"));
+    QCOMPARE(h.lastError.text, QStringLiteral("timed out after 3s"));
     QVERIFY(h.latencyMs >= 2990);
     QCOMPARE(stateOf(monitor, QStringLiteral("quick")), QStringLiteral("UP"));
     QVERIFY(statusOf(monitor, QStringLiteral("quick")).checks >= 12);
@@ -104,17 +104,23 @@ void TestTargetMonitor::transitionSignalCarriesFromToAndReason()
     QCOMPARE(transitions.at(0).at(0).toString(), QStringLiteral("web"));
     QCOMPARE(toString(transitions.at(0).at(1).value<TargetState>()), QStringLiteral("UNKNOWN"));
     QCOMPARE(toString(transitions.at(0).at(2).value<TargetState>()), QStringLiteral("UP"));
-    QVERIFY(transitions.at(0).at(3).toString().startsWith(QLatin1String("probe succeeded in ")));
+    QVERIFY(transitions.at(0).at(3).value<Message>().text.startsWith(
+        QLatin1String("probe succeeded in ")));
 
     server.setMode(TestHttpServer::WrongStatus);
     QTRY_COMPARE(transitions.size(), 3);
     QCOMPARE(toString(transitions.at(1).at(2).value<TargetState>()), QStringLiteral("DEGRADED"));
-    QCOMPARE(transitions.at(1).at(3).toString(),
+    QCOMPARE(transitions.at(1).at(3).value<Message>().text,
         QStringLiteral("HTTP 503 (expected 200) (failure 1 of 2)"));
     QCOMPARE(toString(transitions.at(2).at(1).value<TargetState>()), QStringLiteral("DEGRADED"));
     QCOMPARE(toString(transitions.at(2).at(2).value<TargetState>()), QStringLiteral("DOWN"));
-    QCOMPARE(transitions.at(2).at(3).toString(),
+    QCOMPARE(transitions.at(2).at(3).value<Message>().text,
         QStringLiteral("HTTP 503 (expected 200) (2 consecutive failures)"));
+    // As a value too, for the console to word: the code, the probe's own, and the count.
+    const Message down = transitions.at(2).at(3).value<Message>();
+    QCOMPARE(down.code, QStringLiteral("target.consecutive_failures"));
+    QCOMPARE(down.args.value(0).value<Message>().code, QStringLiteral("probe.http_status"));
+    QCOMPARE(down.args.value(1).toInt(), 2);
 
     // One update per completed probe (plus the one from setTargets), each with the full list.
     const quint64 checks = statusOf(monitor, QStringLiteral("web")).checks;
@@ -269,7 +275,7 @@ void TestTargetMonitor::runsOnItsOwnThread()
         updatesOnMainThread &= QThread::currentThread() == receiver.thread();
     });
     connect(monitor, &TargetMonitor::targetTransitioned, &receiver,
-        [&](const QString &name, TargetState from, TargetState to, const QString &) {
+        [&](const QString &name, TargetState from, TargetState to, const Message &) {
             transitions << name + QLatin1Char(' ') + toString(from) + QLatin1Char('>')
                     + toString(to);
         });

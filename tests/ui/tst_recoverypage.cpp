@@ -147,7 +147,8 @@ void TstRecoveryPage::modelSignalsOnlyChangedCells()
     // Open: the state cell (colour included) and the reason change; nothing else.
     changed.clear();
     b.state = BreakerState::Open;
-    b.lastReason = QStringLiteral("5 consecutive failures");
+    b.lastReason = makeMessage(
+        "breaker.consecutive_failures", { 5 }, QStringLiteral("5 consecutive failures"));
     model.update({ snapshot(QStringLiteral("a"), 1), b });
     QCOMPARE(changed.size(), 2);
     QCOMPARE(changed.at(0).at(0).toModelIndex().column(), int(BreakersModel::StateColumn));

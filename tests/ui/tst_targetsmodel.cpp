@@ -1,3 +1,4 @@
+#include "health/probemessages.h"
 #include "overview/targetsmodel.h"
 #include "widgets/statuscolors.h"
 
@@ -6,6 +7,7 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
+namespace ProbeMessages = Shivx::ProbeMessages;
 using Shivx::TargetKind;
 using Shivx::TargetState;
 using Shivx::TargetStatus;
@@ -75,7 +77,7 @@ void TstTargetsModel::displayAndRoles()
     TargetStatus t = target(QStringLiteral("db"), TargetState::Down, 1500);
     t.kind = TargetKind::Tcp;
     t.consecutiveFailures = 4;
-    t.lastError = QStringLiteral("connection refused");
+    t.lastError = ProbeMessages::connectionRefused();
     t.critical = true;
     model.update({ t });
 
@@ -169,7 +171,7 @@ void TstTargetsModel::adjacentChangesMergeIntoOneRange()
     TargetStatus next = target(QStringLiteral("a"));
     next.latencyMs = 99; // LatencyColumn
     next.consecutiveFailures = 1; // FailuresColumn, adjacent
-    next.lastError = QStringLiteral("timeout"); // LastErrorColumn, not adjacent
+    next.lastError = ProbeMessages::timedOut(3000); // LastErrorColumn, not adjacent
     model.update({ next });
 
     QCOMPARE(changed.count(), 2);

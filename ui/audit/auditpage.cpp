@@ -1,5 +1,5 @@
 #include "audit/auditpage.h"
-#include "audit/auditverifier.h"
+#include "audit/verify/auditverifier.h"
 #include "core/engine.h"
 
 #include "audit/auditentriesmodel.h"

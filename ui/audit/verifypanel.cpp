@@ -1,5 +1,5 @@
 #include "audit/verifypanel.h"
-#include "audit/verifyreportjson.h"
+#include "audit/verify/verifyreportjson.h"
 
 #include "verifyreportpdf.h"
 #include "verifywording.h"

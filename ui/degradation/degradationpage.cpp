@@ -274,8 +274,10 @@ void DegradationPage::updateBanner()
     m_bannerMeaning->setText(DisplayFormat::degradationMeaning(s.level));
     QStringList lines;
     // A pin's reason is on its own line below.
-    lines << (s.pin.active ? tr("Since %1").arg(DisplayFormat::dateTime(s.sinceMs))
-                           : tr("Since %1 — %2").arg(DisplayFormat::dateTime(s.sinceMs), s.reason));
+    lines << (s.pin.active
+            ? tr("Since %1").arg(DisplayFormat::dateTime(s.sinceMs))
+            : tr("Since %1 — %2")
+                  .arg(DisplayFormat::dateTime(s.sinceMs), EngineWording::message(s.reason)));
     lines << (s.hasScore ? tr("Health score now %1").arg(QLocale().toString(s.score, 'f', 0))
                          : tr("No health score yet"));
     if (s.pin.active)

@@ -1,5 +1,6 @@
 #include "overview/scorebreakdownmodel.h"
 
+#include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
 #include <QLocale>
@@ -88,7 +89,7 @@ QVariant ScoreBreakdownModel::data(const QModelIndex &index, int role) const
                         QLocale().toString(c.maxPenalty, 'f', 0));
             return tr("−%1").arg(QLocale().toString(c.penalty, 'f', 1));
         case DetailColumn:
-            return c.detail;
+            return EngineWording::message(c.detail);
         default:
             break;
         }
@@ -97,7 +98,7 @@ QVariant ScoreBreakdownModel::data(const QModelIndex &index, int role) const
         if (index.column() == ComponentColumn)
             return c.name;
         if (index.column() == DetailColumn)
-            return c.detail;
+            return EngineWording::message(c.detail);
         break;
     case Qt::ForegroundRole:
         if (index.column() == PenaltyColumn) {

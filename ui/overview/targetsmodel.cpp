@@ -1,6 +1,7 @@
 #include "overview/targetsmodel.h"
 
 #include "widgets/displayformat.h"
+#include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
 namespace Shivx::Ui {
@@ -69,7 +70,7 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         case LastCheckColumn:
             return DisplayFormat::timeOfDay(t.lastCheckMs);
         case LastErrorColumn:
-            return t.lastError;
+            return EngineWording::message(t.lastError);
         default:
             break;
         }
@@ -92,7 +93,7 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         case LastCheckColumn:
             return t.lastCheckMs;
         case LastErrorColumn:
-            return t.lastError;
+            return EngineWording::message(t.lastError);
         default:
             break;
         }
@@ -114,7 +115,7 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         case LastCheckColumn:
             return DisplayFormat::dateTime(t.lastCheckMs);
         case LastErrorColumn:
-            return t.lastError.isEmpty() ? QVariant() : t.lastError;
+            return t.lastError.isEmpty() ? QVariant() : EngineWording::message(t.lastError);
         default:
             break;
         }

@@ -1,6 +1,7 @@
 #include "recovery/breakersmodel.h"
 
 #include "widgets/displayformat.h"
+#include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
 namespace Shivx::Ui {
@@ -76,7 +77,7 @@ QVariant BreakersModel::data(const QModelIndex &index, int role) const
         case TimeInStateColumn:
             return DisplayFormat::duration(b.timeInStateMs);
         case ReasonColumn:
-            return b.lastReason;
+            return EngineWording::message(b.lastReason);
         default:
             break;
         }
@@ -96,7 +97,7 @@ QVariant BreakersModel::data(const QModelIndex &index, int role) const
         case FailuresColumn:
             return tr("%1 failure(s) in a row now").arg(b.consecutiveFailures);
         case ReasonColumn:
-            return b.lastReason.isEmpty() ? QVariant() : b.lastReason;
+            return b.lastReason.isEmpty() ? QVariant() : EngineWording::message(b.lastReason);
         default:
             break;
         }

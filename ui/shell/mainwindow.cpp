@@ -3,6 +3,7 @@
 #include "health/healthservice.h"
 #include "shell/consolepages.h"
 #include "widgets/displayformat.h"
+#include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
 #include <QCloseEvent>
@@ -212,7 +213,9 @@ void MainWindow::onReadinessChanged(const Readiness &readiness)
     for (const ReadinessCheck &check : readiness.checks) {
         lines << tr("%1: %2%3")
                      .arg(check.name, check.ok ? tr("ok") : tr("failing"),
-                         check.detail.isEmpty() ? QString() : QStringLiteral(" — ") + check.detail);
+                         check.detail.isEmpty()
+                             ? QString()
+                             : QStringLiteral(" — ") + EngineWording::message(check.detail));
     }
     m_readinessLabel->setToolTip(lines.join(QLatin1Char('\n')));
 }

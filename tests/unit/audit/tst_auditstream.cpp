@@ -3,11 +3,15 @@
 #include "audit/auditlock.h"
 #include "audit/auditstream.h"
 #include "audit/segmentfiles.h"
+#include "audit/segmentreader.h"
+#include "audit/segmentseal.h"
+#include "audit/verify/auditverifier.h"
 #include "auditchaincheck.h"
 #include "core/clock.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
@@ -367,6 +371,118 @@ private Q_SLOTS:
         s.reset();
         auto again = f.open();
         QCOMPARE(again->lastCheckpointSeq(), 3);
+    }
+
+    // A partial checkpoint append (a full disk, a crash) is moved to torn/ and recorded in the
+    // chain, at the next load or before the next checkpoint append; the chain then verifies.
+    void tornCheckpointLine_data()
+    {
+        QTest::addColumn<QByteArray>("garbage");
+        QTest::addColumn<bool>("atLoad");
+        const QByteArray half("{\"hash\":\"0123456789abcdef");
+        QTest::newRow("half a line, repaired at load") << half << true;
+        QTest::newRow("half a line, repaired before the next checkpoint") << half << false;
+        QTest::newRow("zeros without a newline (power loss), at load")
+            << QByteArray(300, '\0') << true;
+        QTest::newRow("a complete line that does not parse, before the next checkpoint")
+            << QByteArray("{\"not\":\"a checkpoint\"}\n") << false;
+    }
+    void tornCheckpointLine()
+    {
+        QFETCH(QByteArray, garbage);
+        QFETCH(bool, atLoad);
+        Fixture f;
+        auto s = f.open();
+        QVERIFY(s->append(events(0, 3)).ok());
+        QVERIFY(s->checkpoint(f.key, false).ok());
+        QVERIFY(s->append(events(3, 2)).ok());
+        QVERIFY(s->checkpoint(f.key, false).ok());
+        const QString cpPath = AuditFiles::checkpointsPath(f.streamDir());
+        QFile cp(cpPath);
+        QVERIFY(cp.open(QIODevice::Append));
+        const qint64 tornAt = cp.size();
+        cp.write(garbage);
+        cp.close();
+
+        QList<AuditEvent> repairs;
+        if (atLoad) {
+            s.reset();
+            s = f.open(&repairs);
+            QCOMPARE(repairs.size(), 1);
+            QCOMPARE(s->lastCheckpointSeq(), 5);
+        }
+        QVERIFY(s->append(events(5, 1)).ok());
+        const auto next = s->checkpoint(f.key, false);
+        QVERIFY2(next.ok(), qPrintable(next.ok() ? QString() : next.error().message));
+
+        const ChainCheck c = checkChain(f.streamDir());
+        QVERIFY2(c.ok(), qPrintable(c.error));
+        const auto recovered
+            = std::find_if(c.entries.cbegin(), c.entries.cend(), [](const AuditEntry &e) {
+                  return e.action == QLatin1String("audit.torn_tail_recovered");
+              });
+        QVERIFY(recovered != c.entries.cend());
+        QCOMPARE(actions(c).count(QStringLiteral("audit.torn_tail_recovered")), 1);
+        const QJsonObject &d = recovered->data;
+        QCOMPARE(
+            d.value(QStringLiteral("segment")).toString(), QStringLiteral("checkpoints.ndjson"));
+        QCOMPARE(d.value(QStringLiteral("offset")).toInteger(), tornAt);
+        QCOMPARE(d.value(QStringLiteral("bytes")).toInteger(), garbage.size());
+        QCOMPARE(d.value(QStringLiteral("sha256")).toString().toLatin1(),
+            AuditFiles::sha256Hex(garbage));
+        const QString movedTo = d.value(QStringLiteral("moved_to")).toString();
+        QCOMPARE(movedTo, QStringLiteral("torn/checkpoints.ndjson.%1.torn").arg(tornAt));
+        QFile torn(f.streamDir() + QLatin1Char('/') + movedTo);
+        QVERIFY(torn.open(QIODevice::ReadOnly));
+        QCOMPARE(torn.readAll(), garbage);
+
+        // The new checkpoint starts on a line of its own, after the record of the repair.
+        QFile after(cpPath);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        const QList<AuditFiles::Line> lines = AuditFiles::splitLines(after.readAll());
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines.last().terminated);
+        QCOMPARE(lines.last().offset, tornAt);
+        QCOMPARE(Checkpoint::parse(lines.last().text)->seq, s->lastSeq());
+        QVERIFY(recovered->seq <= s->lastSeq());
+
+        // What `shivx audit verify` sees: intact, every checkpoint signed and in the chain.
+        const QString pub = f.dir.filePath(QStringLiteral("checkpoint.pub"));
+        QFile pubFile(pub);
+        QVERIFY(pubFile.open(QIODevice::WriteOnly));
+        pubFile.write(f.key.publicKeyPem());
+        pubFile.close();
+        AuditVerifyOptions o;
+        o.dataDir = f.dir.path();
+        o.publicKeyFile = pub;
+        const VerifyReport report = AuditVerifier(o).run();
+        QCOMPARE(toString(report.verdict), QStringLiteral("intact"));
+        QCOMPARE(report.streams.first().checkpoints.size(), 3);
+    }
+
+    void tornTailMovedTwiceAtTheSameOffsetKeepsBoth()
+    {
+        Fixture f;
+        auto s = f.open();
+        QVERIFY(s->append(events(0, 2)).ok());
+        QVERIFY(s->checkpoint(f.key, false).ok());
+        const QString cpPath = AuditFiles::checkpointsPath(f.streamDir());
+        const qint64 tornAt = QFileInfo(cpPath).size();
+        for (const QByteArray &garbage : { QByteArray("{\"first"), QByteArray("{\"second") }) {
+            QFile cp(cpPath);
+            QVERIFY(cp.open(QIODevice::Append));
+            cp.write(garbage);
+            cp.close();
+            s.reset();
+            s = f.open(); // moves it, and truncates the file back to tornAt
+            QCOMPARE(QFileInfo(cpPath).size(), tornAt);
+        }
+        const QString torn = AuditFiles::tornDir(f.streamDir());
+        QFile first(torn + QStringLiteral("/checkpoints.ndjson.%1.torn").arg(tornAt));
+        QFile second(torn + QStringLiteral("/checkpoints.ndjson.%1.2.torn").arg(tornAt));
+        QVERIFY(first.open(QIODevice::ReadOnly) && second.open(QIODevice::ReadOnly));
+        QCOMPARE(first.readAll(), QByteArray("{\"first"));
+        QCOMPARE(second.readAll(), QByteArray("{\"second"));
     }
 
     void anotherWriterIsPickedUp()

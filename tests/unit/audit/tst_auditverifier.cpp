@@ -2,7 +2,8 @@
 // attacker would; each tampering must be detected and located exactly.
 #include "chainbuilder.h"
 
-#include "audit/auditverifier.h"
+#include "audit/segmentreader.h"
+#include "audit/verify/auditverifier.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -63,14 +64,10 @@ void writeAll(const QString &path, const QByteArray &bytes)
 // Lines of a segment (decompressing .zst), and writing them back the same way.
 QList<QByteArray> lines(const QString &path)
 {
-    QByteArray bytes = readAll(path);
-    if (path.endsWith(QLatin1String(".zst"))) {
-        QByteArray out(int(ZSTD_getFrameContentSize(bytes.constData(), size_t(bytes.size()))),
-            Qt::Uninitialized);
-        out.resize(int(ZSTD_decompress(
-            out.data(), size_t(out.size()), bytes.constData(), size_t(bytes.size()))));
-        bytes = out;
-    }
+    QByteArray bytes; // empty when unreadable (a tampered .zst)
+    if (auto reader = AuditFiles::SegmentReader::open(path))
+        if (auto all = (*reader)->readAll())
+            bytes = *all;
     QList<QByteArray> l = bytes.split('\n');
     if (!l.isEmpty() && l.last().isEmpty())
         l.removeLast();
@@ -119,6 +116,9 @@ private slots:
     void emptyAndMissing();
     void progressAndCancel();
     void millionEntries();
+    void retiredSegments_data();
+    void retiredSegments();
+    void tornCheckpointLine();
 };
 
 void tst_AuditVerifier::intactChain()
@@ -517,6 +517,116 @@ void tst_AuditVerifier::millionEntries()
     QCOMPARE(r.streams.first().entries, entries);
     QCOMPARE(r.streams.first().segments.size(), 4);
     QCOMPARE(r.streams.first().checkpoints.size(), 10);
+}
+
+// Retention removes the data of the oldest segments and keeps their seals: the chain is
+// carried through the seals (docs/audit-format.md), anything else is a gap or tampering.
+void tst_AuditVerifier::retiredSegments_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<VerifyProblem>("problem");
+    QTest::addColumn<QString>("segment");
+    QTest::addColumn<qint64>("line");
+    QTest::addColumn<qint64>("seq");
+    QTest::addColumn<qint64>("entries"); // verified, when intact
+    using P = VerifyProblem;
+    QTest::newRow("segment 1 retired: its seal starts the chain")
+        << "retire 1" << P::None << QString() << qint64(0) << qint64(0) << qint64(100);
+    QTest::newRow("segments 1 and 2 retired")
+        << "retire 1 2" << P::None << QString() << qint64(0) << qint64(0) << qint64(50);
+    QTest::newRow("data of segment 2 removed, segment 1 kept")
+        << "retire 2" << P::SegmentGap << "seg-000002.ndjson" << qint64(0) << qint64(51)
+        << qint64(0);
+    QTest::newRow("retired seal no longer continues the chain")
+        << "retire 1 2, seal 2 first_seq" << P::SegmentGap << "seg-000002.seal" << qint64(0)
+        << qint64(51) << qint64(0);
+    QTest::newRow("retired seal's last_hash altered")
+        << "retire 1, seal 1 last_hash" << P::BrokenLink << "seg-000002.ndjson" << qint64(1)
+        << qint64(51) << qint64(0);
+    QTest::newRow("retired seal is not a seal")
+        << "retire 1, seal 1 garbage" << P::SegmentHashMismatch << "seg-000001.seal" << qint64(0)
+        << qint64(1) << qint64(0);
+    QTest::newRow("retired seal deleted too")
+        << "retire 1, delete seal 1" << P::SegmentGap << "seg-000001.ndjson" << qint64(0)
+        << qint64(1) << qint64(0);
+}
+
+void tst_AuditVerifier::retiredSegments()
+{
+    QFETCH(QString, change);
+    QFETCH(VerifyProblem, problem);
+    QFETCH(QString, segment);
+    QFETCH(qint64, line);
+    QFETCH(qint64, seq);
+    QFETCH(qint64, entries);
+    QTemporaryDir dir;
+    buildBase(dir.path());
+    const auto path = [&](const QString &name) { return streamFile(dir.path(), R, name); };
+    const QString seal1 = path(QStringLiteral("seg-000001.seal"));
+    const QString seal2 = path(QStringLiteral("seg-000002.seal"));
+    if (change.startsWith(QLatin1String("retire 1")))
+        QVERIFY(QFile::remove(path(QStringLiteral("seg-000001.ndjson.zst"))));
+    if (change.startsWith(QLatin1String("retire 1 2")) || change == QLatin1String("retire 2"))
+        QVERIFY(QFile::remove(path(QStringLiteral("seg-000002.ndjson"))));
+    if (change.endsWith(QLatin1String("seal 2 first_seq"))) {
+        QByteArray bytes = readAll(seal2);
+        writeAll(seal2, bytes.replace("\"first_seq\":51", "\"first_seq\":52"));
+    } else if (change.endsWith(QLatin1String("seal 1 last_hash"))) {
+        QByteArray bytes = readAll(seal1);
+        writeAll(seal1, bytes.replace(member(bytes, "last_hash"), ChainBuilder::sha256Hex("x")));
+    } else if (change.endsWith(QLatin1String("seal 1 garbage"))) {
+        writeAll(seal1, "{\"bytes\":1}\n");
+    } else if (change.endsWith(QLatin1String("delete seal 1"))) {
+        QVERIFY(QFile::remove(seal1));
+    }
+    for (const qint64 chunk : { qint64(4096), qint64(1 << 20) }) {
+        const VerifyReport r = verify(dir.path(), chunk, 2);
+        const StreamSummary &s = r.streams.at(0);
+        if (problem == VerifyProblem::None) {
+            QVERIFY2(r.findings.isEmpty(),
+                qPrintable(r.findings.isEmpty() ? QString() : r.findings.first().detail));
+            QCOMPARE(toString(r.verdict), QStringLiteral("intact"));
+            QCOMPARE(s.entries, entries);
+            QCOMPARE(s.firstSeq, 151 - entries);
+            QCOMPARE(s.lastSeq, 150);
+            // Signed checkpoints at 40, 80, 120: those in removed entries are checked only by
+            // their signature.
+            QCOMPARE(s.checkpoints.size(), 3);
+            continue;
+        }
+        QCOMPARE(r.findings.size(), 1);
+        const VerifyFinding &f = r.findings.first();
+        QVERIFY2(f.problem == problem,
+            qPrintable(toString(f.problem) + QStringLiteral(": ") + f.detail));
+        QCOMPARE(f.stream, R);
+        QCOMPARE(f.segment, segment);
+        QCOMPARE(f.line, line);
+        QCOMPARE(f.seq, seq);
+        QVERIFY(!f.detail.isEmpty());
+    }
+}
+
+// A checkpoint append cut short (ENOSPC, a crash) leaves a last line without "\n": bad_json
+// at that line, as for a segment, until the next writer moves it to torn/.
+void tst_AuditVerifier::tornCheckpointLine()
+{
+    QTemporaryDir dir;
+    buildBase(dir.path());
+    const QString cps = streamFile(dir.path(), R, QStringLiteral("checkpoints.ndjson"));
+    const QByteArray intact = readAll(cps);
+    QCOMPARE(intact.count('\n'), 3);
+    // Even a complete checkpoint without its newline: the writer could not know it was whole.
+    for (const QByteArray &torn : { intact.split('\n').at(2).left(50), intact.split('\n').at(2) }) {
+        writeAll(cps, intact + torn);
+        const VerifyReport r = verify(dir.path(), 1 << 20, 1);
+        QCOMPARE(toString(r.verdict), QStringLiteral("tampered"));
+        QCOMPARE(r.findings.size(), 1);
+        const VerifyFinding &f = r.findings.first();
+        QCOMPARE(toString(f.problem), toString(VerifyProblem::BadJson));
+        QCOMPARE(f.segment, QStringLiteral("checkpoints.ndjson"));
+        QCOMPARE(f.line, 4);
+        QVERIFY2(f.detail.contains(QStringLiteral("torn")), qPrintable(f.detail));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_AuditVerifier)

@@ -2,8 +2,8 @@
 // writes, and nothing else. Besides fixed cases, a differential test mutates canonical lines at
 // random and requires: accepted <=> Qt parses the bytes and CanonicalJson writes them back
 // byte for byte.
-#include "audit/canonicalcheck.h"
 #include "audit/canonicaljson.h"
+#include "audit/verify/canonicalcheck.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

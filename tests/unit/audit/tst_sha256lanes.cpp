@@ -1,6 +1,6 @@
 // Sha256Lanes against an independent SHA-256 (Qt's QCryptographicHash), on both of its paths:
 // the CPU's SHA extensions (one and two messages at a time) and the OpenSSL fallback.
-#include "audit/sha256lanes.h"
+#include "audit/verify/sha256lanes.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>

@@ -1,4 +1,4 @@
-#include "audit/verifyreportjson.h"
+#include "audit/verify/verifyreportjson.h"
 
 #include <QJsonArray>
 #include <QTest>

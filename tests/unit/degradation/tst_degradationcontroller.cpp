@@ -45,7 +45,7 @@ private Q_SLOTS:
         RecordingAuditSink audit;
         DegradationController c({}, &clock, &audit);
         QCOMPARE(toString(c.snapshot().level), toString(L::Normal));
-        QCOMPARE(c.snapshot().reason, QStringLiteral("no score yet"));
+        QCOMPARE(c.snapshot().reason.text, QStringLiteral("no score yet"));
         QVERIFY(!c.snapshot().hasScore);
         QSignalSpy levels(&c, &DegradationController::levelChanged);
         QSignalSpy snapshots(&c, &DegradationController::snapshotChanged);

@@ -38,11 +38,11 @@ private Q_SLOTS:
         DegradationPolicy p({}, &clock);
         QCOMPARE(toString(p.level()), toString(L::Normal));
         QVERIFY(!p.hasScore());
-        QCOMPARE(p.reason(), QStringLiteral("no score yet"));
+        QCOMPARE(p.reason().text, QStringLiteral("no score yet"));
         clock.advanceMs(3'600'000);
         QVERIFY(!p.tick());
         QCOMPARE(toString(p.level()), toString(L::Normal));
-        QCOMPARE(p.reason(), QStringLiteral("no score yet"));
+        QCOMPARE(p.reason().text, QStringLiteral("no score yet"));
     }
 
     void scenario_data()
@@ -160,13 +160,15 @@ private Q_SLOTS:
         DegradationPolicy p({}, &clock);
         auto t = p.observe(45.24);
         QVERIFY(t);
-        QCOMPARE(t->reason, QStringLiteral("score 45.2 below 50.0"));
+        QCOMPARE(t->reason.text, QStringLiteral("score 45.2 below 50.0"));
+        QCOMPARE(t->reason.code, QStringLiteral("degradation.score_below"));
+        QCOMPARE(t->reason.args, (QVariantList { 45.24, 50.0 }));
         clock.advanceMs(60'000);
         p.observe(92);
         clock.advanceMs(60'000);
         t = p.observe(92);
         QVERIFY(t);
-        QCOMPARE(t->reason, QStringLiteral("score held at or above 80.0 for 1m"));
+        QCOMPARE(t->reason.text, QStringLiteral("score held at or above 80.0 for 1m"));
     }
 
     void customThresholdsAndHold()
@@ -224,7 +226,7 @@ private Q_SLOTS:
         QCOMPARE(t->score, 95.0);
         QVERIFY(p.isPinned());
         QCOMPARE(p.currentPin().untilMs, clock.nowMs() + 30 * 60'000);
-        QCOMPARE(p.reason(), QStringLiteral("pinned by cli:alice for 30m: maintenance"));
+        QCOMPARE(p.reason().text, QStringLiteral("pinned by cli:alice for 30m: maintenance"));
 
         // Scores keep arriving and move the automatic level, not the one in effect.
         clock.advanceMs(1000);
@@ -242,7 +244,7 @@ private Q_SLOTS:
         QCOMPARE(toString(t->to), toString(L::Level3));
         QCOMPARE(t->actor, QStringLiteral("engine"));
         QVERIFY(!p.isPinned());
-        QVERIFY(t->reason.contains(QStringLiteral("expired")));
+        QVERIFY(t->reason.text.contains(QStringLiteral("expired")));
     }
 
     void pinExpiryIsNoticedByAScoreToo()

@@ -148,7 +148,8 @@ private Q_SLOTS:
         for (const auto &c : r.components)
             sum += c.penalty;
         QCOMPARE(100.0 - sum, r.score);
-        QVERIFY(r.components.constFirst().detail.contains(QLatin1String("85.0%")));
+        QVERIFY(r.components.constFirst().detail.text.contains(QLatin1String("85.0%")));
+        QCOMPARE(r.components.constFirst().detail.code, QStringLiteral("score.cpu"));
     }
 
     void cpuNotJudgedBeforeFirstRate()

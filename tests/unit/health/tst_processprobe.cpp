@@ -141,7 +141,7 @@ void TestProcessProbe::pidFile()
     spec.kind = TargetKind::Process;
     spec.pidFile = proc.pidFile(content);
     const QString expected = error.isEmpty() ? QString() : error.arg(spec.pidFile);
-    QCOMPARE(ProcessProbe::check(spec, proc.root()), expected);
+    QCOMPARE(ProcessProbe::check(spec, proc.root()).text, expected);
 }
 
 QTEST_GUILESS_MAIN(TestProcessProbe)

@@ -1,3 +1,4 @@
+#include "health/probemessages.h"
 #include "health/readiness.h"
 
 #include <QTest>
@@ -22,7 +23,7 @@ TargetStatus target(TargetState state, bool critical)
     t.name = QStringLiteral("db");
     t.state = state;
     t.critical = critical;
-    t.lastError = QStringLiteral("connection refused");
+    t.lastError = ProbeMessages::connectionRefused();
     return t;
 }
 } // namespace
@@ -101,7 +102,7 @@ private Q_SLOTS:
         ReadinessInputs in = healthy();
         in.targets = { target(TargetState::Down, true) };
         const Readiness r = evaluateReadiness(in);
-        QVERIFY(r.checks.last().detail.contains(QLatin1String("connection refused")));
+        QVERIFY(r.checks.last().detail.text.contains(QLatin1String("connection refused")));
     }
 };
 

@@ -1,3 +1,4 @@
+#include "health/probemessages.h"
 #include "health/targetstatemachine.h"
 
 #include <QTest>
@@ -38,7 +39,7 @@ Run play(TargetStateMachine &machine, const QString &script, qint64 startMs = T0
         } else {
             r.ok = false;
             r.latencyMs = 3.0;
-            r.error = QStringLiteral("connection refused");
+            r.error = ProbeMessages::connectionRefused();
         }
         run.transitions.append(machine.apply(r));
         run.lastAtMs = now;
@@ -79,6 +80,8 @@ private Q_SLOTS:
     void flappingSettlesAfterWindow();
     void setSpecKeepsCounters();
     void unchangedStateStillReportsReason();
+    void rejectedShowsTheLastProbeErrorBeforeCircuitOpen_data();
+    void rejectedShowsTheLastProbeErrorBeforeCircuitOpen();
 };
 
 void TestTargetStateMachine::transitions_data()
@@ -192,7 +195,7 @@ void TestTargetStateMachine::transitions()
 
     QTEST(toString(s.state), "state");
     QTEST(changes(run), "changes");
-    QTEST(s.lastError, "lastError");
+    QTEST(s.lastError.text, "lastError");
     QTEST(s.consecutiveFailures, "consecutiveFailures");
     QTEST(s.consecutiveSuccesses, "consecutiveSuccesses");
     QTEST(int(s.checks), "checks");
@@ -221,8 +224,9 @@ void TestTargetStateMachine::statusCarriesSpecAndTimes()
 
     const Run run = play(machine, QStringLiteral("F F"), T0 + 2 * StepMs);
     QCOMPARE(run.transitions.size(), 2);
-    QCOMPARE(run.transitions.at(0).reason, QStringLiteral("connection refused (failure 1 of 2)"));
-    QCOMPARE(run.transitions.at(1).reason,
+    QCOMPARE(
+        run.transitions.at(0).reason.text, QStringLiteral("connection refused (failure 1 of 2)"));
+    QCOMPARE(run.transitions.at(1).reason.text,
         QStringLiteral("connection refused (2 consecutive failures)"));
     QCOMPARE(machine.status().lastChangeMs, T0 + 4 * StepMs);
     QCOMPARE(machine.status().latencyMs, 3.0);
@@ -233,16 +237,16 @@ void TestTargetStateMachine::flappingSettlesAfterWindow()
     TargetStateMachine machine(spec(1, 0), 4, 5 * 60 * 1000);
     Run run = play(machine, QStringLiteral("S F S F S F S"));
     QCOMPARE(toString(machine.status().state), QStringLiteral("DEGRADED"));
-    QVERIFY(machine.status().lastError.startsWith(QLatin1String("flapping")));
+    QVERIFY(machine.status().lastError.text.startsWith(QLatin1String("flapping")));
 
     // A whole window later the old changes have aged out and the next success is UP.
     run = play(machine, QStringLiteral("w301 S"), run.lastAtMs);
     QCOMPARE(toString(machine.status().state), QStringLiteral("UP"));
     QVERIFY(run.transitions.last().changed);
     QCOMPARE(toString(run.transitions.last().from), QStringLiteral("DEGRADED"));
-    QCOMPARE(run.transitions.last().reason, QStringLiteral("probe succeeded in 10ms"));
+    QCOMPARE(run.transitions.last().reason.text, QStringLiteral("probe succeeded in 10ms"));
     QCOMPARE(machine.status().transitionsLastMinutes, 1);
-    QCOMPARE(machine.status().lastError, QString());
+    QCOMPARE(machine.status().lastError.text, QString());
 }
 
 void TestTargetStateMachine::setSpecKeepsCounters()
@@ -273,8 +277,45 @@ void TestTargetStateMachine::unchangedStateStillReportsReason()
     QVERIFY(!run.transitions.at(1).changed);
     QCOMPARE(toString(run.transitions.at(1).from), QStringLiteral("DOWN"));
     QCOMPARE(toString(run.transitions.at(1).to), QStringLiteral("DOWN"));
-    QCOMPARE(run.transitions.at(1).reason,
+    QCOMPARE(run.transitions.at(1).reason.text,
         QStringLiteral("connection refused (2 consecutive failures)"));
+}
+
+void TestTargetStateMachine::rejectedShowsTheLastProbeErrorBeforeCircuitOpen_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<int>("rejections");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("failures, then rejected -> last error; circuit open")
+        << "S F F F" << 1 << "connection refused; circuit open";
+    QTest::newRow("rejected again -> the suffix is not repeated")
+        << "F F" << 3 << "connection refused; circuit open";
+    QTest::newRow("last probe succeeded (forced open) -> circuit open")
+        << "F S" << 2 << "circuit open";
+    QTest::newRow("never probed -> circuit open") << "" << 1 << "circuit open";
+}
+
+void TestTargetStateMachine::rejectedShowsTheLastProbeErrorBeforeCircuitOpen()
+{
+    QFETCH(QString, script);
+    QFETCH(int, rejections);
+    QFETCH(QString, error);
+
+    TargetStateMachine machine(spec(3, 0));
+    const Run run = play(machine, script);
+    const quint64 checks = machine.status().checks;
+    const quint64 failures = machine.status().failures;
+    TargetStateMachine::Transition last;
+    for (int i = 1; i <= rejections; ++i)
+        last = machine.applyRejected(run.lastAtMs + i * StepMs);
+    QCOMPARE(toString(machine.status().state), QStringLiteral("DOWN"));
+    QCOMPARE(machine.status().lastError.text, error);
+    QCOMPARE(last.reason.text, error);
+    QCOMPARE(machine.status().lastCheckMs, run.lastAtMs + rejections * StepMs);
+    // Nothing was probed: the counters stay.
+    QCOMPARE(machine.status().checks, checks);
+    QCOMPARE(machine.status().failures, failures);
 }
 
 QTEST_GUILESS_MAIN(TestTargetStateMachine)

@@ -213,7 +213,9 @@ void TestCircuitBreaker::snapshotReportsTimeInStateAndReason()
     QCOMPARE(toString(s.state), toString(BreakerState::Open));
     QCOMPARE(s.lastTransitionMs, created + 5000);
     QCOMPARE(s.timeInStateMs, 1500);
-    QCOMPARE(s.lastReason, QStringLiteral("3 consecutive failures"));
+    QCOMPARE(s.lastReason.text, QStringLiteral("3 consecutive failures"));
+    QCOMPARE(s.lastReason.code, QStringLiteral("breaker.consecutive_failures"));
+    QCOMPARE(s.lastReason.args, QVariantList { 3 });
     QCOMPARE(s.consecutiveFailures, 3);
     QCOMPARE(s.config.failureThreshold, 3);
 }
@@ -254,7 +256,7 @@ void TestCircuitBreaker::retuneToLowerThresholdAppliesToNextFailure()
     QCOMPARE(breaker.snapshot().consecutiveFailures, 3);
     play(breaker, clock, QStringLiteral("f"));
     QCOMPARE(toString(breaker.state()), toString(BreakerState::Open));
-    QCOMPARE(breaker.snapshot().lastReason, QStringLiteral("4 consecutive failures"));
+    QCOMPARE(breaker.snapshot().lastReason.text, QStringLiteral("4 consecutive failures"));
 }
 
 void TestCircuitBreaker::forcedOpenIgnoresRecoveryTimeout()
@@ -267,7 +269,7 @@ void TestCircuitBreaker::forcedOpenIgnoresRecoveryTimeout()
     const BreakerSnapshot s = breaker.snapshot();
     QCOMPARE(toString(s.state), toString(BreakerState::Open));
     QCOMPARE(toString(s.force), toString(BreakerForce::Open));
-    QCOMPARE(s.lastReason, QStringLiteral("forced open"));
+    QCOMPARE(s.lastReason.text, QStringLiteral("forced open"));
 }
 
 void TestCircuitBreaker::stateNames()

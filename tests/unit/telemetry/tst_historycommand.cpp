@@ -163,6 +163,8 @@ void tst_HistoryCommand::list()
     r = run(
         withDir({ QStringLiteral("list"), QStringLiteral("--format"), QStringLiteral("json") }));
     QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.count(QLatin1Char('\n')), 1); // one compact document, one line
+    QVERIFY(r.out.endsWith(QLatin1Char('\n')));
     const QJsonArray arr
         = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("series")).toArray();
     QCOMPARE(arr.size(), 2);

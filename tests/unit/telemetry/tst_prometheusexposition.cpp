@@ -43,10 +43,11 @@ ExpositionInput sampleInput()
     in.targets = { t };
     in.health.score = 61.5;
     in.health.timestampMs = 1'700'000'000'000;
-    in.health.components = { { QStringLiteral("cpu"), 3.5, 15, QStringLiteral("cpu 75%") } };
+    in.health.components
+        = { { QStringLiteral("cpu"), 3.5, 15, Message::verbatim(QStringLiteral("cpu 75%")) } };
     in.core.readiness.ready = false;
-    in.core.readiness.checks = { { QStringLiteral("storage"), true, QString() },
-        { QStringLiteral("target:web"), false, QString() } };
+    in.core.readiness.checks
+        = { { QStringLiteral("storage"), true, {} }, { QStringLiteral("target:web"), false, {} } };
     in.core.startedAtMs = 1'700'000'000'000;
     in.core.apiRequestsByCode = { { 200, 5 }, { 404, 1 } };
     return in;

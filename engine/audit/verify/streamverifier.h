@@ -1,7 +1,7 @@
 #pragma once
 
-#include "audit/auditverifier.h"
-#include "audit/verifyreport.h"
+#include "audit/verify/auditverifier.h"
+#include "audit/verify/verifyreport.h"
 
 #include <QHash>
 #include <QList>
@@ -14,23 +14,6 @@
 class QThreadPool;
 
 namespace Shivx::Internal {
-
-// One segment file of a stream as found on disk.
-struct SegmentFile
-{
-    int number = 0;
-    QString name; // seg-000001.ndjson or seg-000001.ndjson.zst (the file that is read)
-    QString path;
-    qint64 size = 0;
-    bool compressed = false;
-    bool sealed = false; // seg-NNNNNN.seal exists
-};
-
-// Segment files of a stream directory, by number. Numbers that are missing are absent here
-// (the verifier reports them as a SegmentGap). A .ndjson wins over a .zst of the same number:
-// the writer removes the .ndjson only once the .zst is complete.
-QList<SegmentFile> listSegments(const QString &streamDir);
-QString segmentName(int number); // "seg-000001.ndjson"
 
 // Where the chain holds one of the wanted seqs.
 struct FoundEntry
@@ -45,6 +28,9 @@ struct StreamScanResult
     StreamSummary summary;
     std::optional<VerifyFinding> finding; // the first problem in the segments
     QHash<qint64, FoundEntry> found; // wanted seq -> where it is
+    // Entries up to this seq are in segments retention removed (0: none); the chain starts from
+    // their seals, and a checkpoint below it can only be checked where a seal ends.
+    qint64 retiredThroughSeq = 0;
     QString lastSegment; // name of the highest segment file ("" when none)
     qint64 linesInLastSegment = 0;
     bool cancelled = false;

@@ -1,4 +1,4 @@
-#include "audit/sha256lanes.h"
+#include "audit/verify/sha256lanes.h"
 
 // SHA256() is deprecated in OpenSSL 3 in favour of EVP; it is only the fallback here, and the
 // one-shot call avoids an EVP context per message (see linescanner.cpp for the measured cost).

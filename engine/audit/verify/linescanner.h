@@ -1,6 +1,6 @@
 #pragma once
 
-#include "audit/verifyreport.h"
+#include "audit/verify/verifyreport.h"
 
 #include <QByteArray>
 #include <QList>

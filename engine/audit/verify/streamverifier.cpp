@@ -1,16 +1,12 @@
-#include "audit/streamverifier.h"
+#include "audit/verify/streamverifier.h"
 
 #include "audit/auditentry.h"
-#include "audit/linescanner.h"
+#include "audit/segmentfiles.h"
 #include "audit/segmentreader.h"
+#include "audit/segmentseal.h"
+#include "audit/verify/linescanner.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFuture>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QMap>
-#include <QRegularExpression>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -24,39 +20,9 @@
 
 namespace Shivx::Internal {
 
-QString segmentName(int number)
-{
-    return QStringLiteral("seg-%1.ndjson").arg(number, 6, 10, QLatin1Char('0'));
-}
-
-QList<SegmentFile> listSegments(const QString &streamDir)
-{
-    static const QRegularExpression re(
-        QStringLiteral("^seg-(\\d{6})\\.(ndjson|ndjson\\.zst|seal)$"));
-    QMap<int, SegmentFile> byNumber;
-    const QDir dir(streamDir);
-    const auto entries = dir.entryInfoList(QStringList { QStringLiteral("seg-*") }, QDir::Files);
-    for (const QFileInfo &fi : entries) {
-        const auto m = re.match(fi.fileName());
-        if (!m.hasMatch())
-            continue;
-        SegmentFile &s = byNumber[m.captured(1).toInt()];
-        s.number = m.captured(1).toInt();
-        const QString kind = m.captured(2);
-        if (kind == QLatin1String("seal")) {
-            s.sealed = true;
-        } else if (kind == QLatin1String("ndjson") || s.name.isEmpty()) {
-            s.name = fi.fileName();
-            s.path = fi.filePath();
-            s.size = fi.size();
-            s.compressed = kind != QLatin1String("ndjson");
-        }
-    }
-    QList<SegmentFile> out;
-    for (const SegmentFile &s : std::as_const(byNumber))
-        out.append(s); // a number with only a .seal keeps an empty name: its data file is missing
-    return out;
-}
+using AuditFiles::SegmentFile;
+using AuditFiles::segmentName;
+using AuditFiles::SegmentReader;
 
 namespace {
 
@@ -71,16 +37,32 @@ struct Pending
     VerifyFinding problem; // Problem: line and seq are filled in when stitched
 };
 
+QString text(const QString &s)
+{
+    return s;
+}
+QString text(qint64 n)
+{
+    return QString::number(n);
+}
+
 class Stitcher
 {
 public:
-    Stitcher(
-        QString streamDir, QString stream, QList<SegmentFile> segments, StreamScanResult *result)
-        : m_dir(std::move(streamDir))
-        , m_stream(std::move(stream))
+    Stitcher(QString stream, QList<SegmentFile> segments, StreamScanResult *result)
+        : m_stream(std::move(stream))
         , m_segments(std::move(segments))
         , m_r(result)
     {
+    }
+
+    // The chain continues after entries retention removed, from the last retired seal.
+    void continueAfter(qint64 lastSeq, const QByteArray &lastHash)
+    {
+        m_nextSeq = lastSeq + 1;
+        m_lastHash = lastHash;
+        m_r->summary.lastSeq = lastSeq;
+        m_r->summary.lastHash = lastHash;
     }
 
     // Returns false once a problem is found.
@@ -112,7 +94,7 @@ private:
         m_line = 0;
         m_segFirstPrev.clear();
         SegmentSummary s;
-        s.file = m_segments[index].name;
+        s.file = m_segments[index].fileName();
         s.compressed = m_segments[index].compressed;
         m_r->summary.segments.append(s);
     }
@@ -123,7 +105,7 @@ private:
     {
         f.stream = m_stream;
         if (f.segment.isEmpty())
-            f.segment = m_segments[m_current].name;
+            f.segment = m_segments[m_current].fileName();
         m_r->finding = std::move(f);
         m_r->summary.intact = false;
         return false;
@@ -158,8 +140,8 @@ private:
         if (c.problem != VerifyProblem::None)
             return fail(c.problem, m_line + c.problemIndex + 1, c.problemSeq, c.detail);
         for (const ChunkScan::Found &f : c.found)
-            m_r->found.insert(
-                f.seq, FoundEntry { f.hash, m_segments[m_current].name, m_line + f.index + 1 });
+            m_r->found.insert(f.seq,
+                FoundEntry { f.hash, m_segments[m_current].fileName(), m_line + f.index + 1 });
         if (c.lines > 0) {
             StreamSummary &sum = m_r->summary;
             if (sum.entries == 0) {
@@ -184,46 +166,40 @@ private:
     {
         const SegmentFile &file = m_segments[m_current];
         seg().bytes = p.bytes;
-        m_r->lastSegment = file.name;
+        m_r->lastSegment = file.fileName();
         m_r->linesInLastSegment = m_line;
         const bool isLast = m_current == m_segments.size() - 1;
-        const QString sealName
-            = QStringLiteral("seg-%1.seal").arg(file.number, 6, 10, QLatin1Char('0'));
-        if (!file.sealed) {
+        const QString sealName = AuditFiles::sealName(file.number);
+        if (!file.sealed()) {
             if (isLast)
                 return true;
             return fail(VerifyProblem::SegmentHashMismatch, 0, m_nextSeq - 1,
                 QStringLiteral("%1 is missing: a rotated segment must be sealed").arg(sealName));
         }
-        QFile f(QDir(m_dir).filePath(sealName));
-        if (!f.open(QIODevice::ReadOnly))
-            return fail(VerifyProblem::IoError, 0, m_nextSeq - 1,
-                QStringLiteral("cannot read %1: %2").arg(sealName, f.errorString()));
-        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
         const qint64 lastSeq = seg().entries ? seg().lastSeq : m_nextSeq - 1;
+        const auto seal = AuditFiles::readSeal(file.sealPath);
+        if (!seal)
+            return fail(seal.error().code == QLatin1String("audit.io")
+                    ? VerifyProblem::IoError
+                    : VerifyProblem::SegmentHashMismatch,
+                0, lastSeq, seal.error().message);
         const qint64 firstSeq = seg().entries ? seg().firstSeq : m_nextSeq;
         const QByteArray firstPrev = seg().entries ? m_segFirstPrev : m_lastHash;
         QStringList wrong;
-        const auto text = [](const QJsonValue &v) {
-            return v.isString() ? v.toString()
-                : v.isDouble()  ? QString::number(v.toInteger())
-                                : QStringLiteral("missing");
-        };
-        const auto check = [&](const char *key, const QJsonValue &expected) {
-            const QJsonValue found = o.value(QLatin1String(key));
+        const auto check = [&](const char *key, const auto &found, const auto &expected) {
             if (found != expected)
                 wrong << QStringLiteral("%1 is %2, the segment has %3")
                              .arg(QLatin1String(key), text(found), text(expected));
         };
-        check("segment", segmentName(file.number));
-        check("bytes", p.bytes);
-        check("entries", seg().entries);
-        check("first_seq", firstSeq);
-        check("last_seq", lastSeq);
-        check("last_hash", QString::fromLatin1(m_lastHash));
-        check("prev", QString::fromLatin1(firstPrev));
+        check("segment", seal->segment, file.name);
+        check("bytes", seal->bytes, p.bytes);
+        check("entries", seal->entries, seg().entries);
+        check("first_seq", seal->firstSeq, firstSeq);
+        check("last_seq", seal->lastSeq, lastSeq);
+        check("last_hash", QString::fromLatin1(seal->lastHash), QString::fromLatin1(m_lastHash));
+        check("prev", QString::fromLatin1(seal->prev), QString::fromLatin1(firstPrev));
         if (!p.sha256.isEmpty())
-            check("sha256", QString::fromLatin1(p.sha256));
+            check("sha256", QString::fromLatin1(seal->sha256), QString::fromLatin1(p.sha256));
         if (!wrong.isEmpty())
             return fail(VerifyProblem::SegmentHashMismatch, 0, lastSeq,
                 QStringLiteral("%1 disagrees with the segment: %2")
@@ -231,7 +207,6 @@ private:
         return true;
     }
 
-    QString m_dir;
     QString m_stream;
     QList<SegmentFile> m_segments;
     StreamScanResult *m_r;
@@ -285,8 +260,8 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
 {
     StreamScanResult result;
     result.summary.name = stream;
-    const QList<SegmentFile> segments = listSegments(streamDir);
-    Stitcher stitcher(streamDir, stream, segments, &result);
+    const QList<SegmentFile> segments = AuditFiles::listSegments(streamDir);
+    Stitcher stitcher(stream, segments, &result);
     const QByteArray streamBytes = stream.toLatin1();
     const qint64 chunkBytes = std::max<qint64>(options.chunkBytes, 4096);
     const size_t maxInFlight = size_t(pool->maxThreadCount()) * 2 + 1;
@@ -313,24 +288,76 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
               push(std::move(p));
           };
 
-    for (int i = 0; ok && i < segments.size(); ++i) {
+    // Segments that retention removed come first, numbered from 1: the chain is carried through
+    // their seals (first_seq, prev and last_seq continue each other) to the first data file.
+    int first = 0;
+    qint64 retiredSeq = 0;
+    QByteArray retiredHash = AuditEntryCodec::genesisHash();
+    for (; first < segments.size() && segments[first].retired(); ++first) {
+        const SegmentFile &file = segments[first];
+        const QString sealName = AuditFiles::sealName(file.number);
+        const auto fail = [&](VerifyProblem kind, const QString &segment, const QString &detail) {
+            result.finding = VerifyFinding { kind, stream, segment, 0, retiredSeq + 1, detail };
+            result.summary.intact = false;
+            return result;
+        };
+        if (file.number != first + 1)
+            return fail(VerifyProblem::SegmentGap, segmentName(first + 1),
+                QStringLiteral("segment %1 is missing (segments are numbered from 1 without gaps)")
+                    .arg(segmentName(first + 1)));
+        const auto seal = AuditFiles::readSeal(file.sealPath);
+        if (!seal)
+            return fail(seal.error().code == QLatin1String("audit.io")
+                    ? VerifyProblem::IoError
+                    : VerifyProblem::SegmentHashMismatch,
+                sealName, seal.error().message);
+        if (seal->segment != file.name || seal->firstSeq != retiredSeq + 1
+            || seal->prev != retiredHash || seal->entries != seal->lastSeq - seal->firstSeq + 1)
+            return fail(VerifyProblem::SegmentGap, sealName,
+                QStringLiteral(
+                    "%1 (of a segment removed by retention) does not continue the chain: "
+                    "it records %2 entries, seq %3 to %4 after prev %5; the chain "
+                    "before it ends at seq %6 with hash %7")
+                    .arg(sealName)
+                    .arg(seal->entries)
+                    .arg(seal->firstSeq)
+                    .arg(seal->lastSeq)
+                    .arg(QString::fromLatin1(seal->prev))
+                    .arg(retiredSeq)
+                    .arg(QString::fromLatin1(retiredHash)));
+        retiredSeq = seal->lastSeq;
+        retiredHash = seal->lastHash;
+        if (std::binary_search(wanted.cbegin(), wanted.cend(), retiredSeq))
+            result.found.insert(retiredSeq, FoundEntry { retiredHash, sealName, 0 });
+    }
+    if (first > 0) {
+        result.retiredThroughSeq = retiredSeq;
+        stitcher.continueAfter(retiredSeq, retiredHash);
+    }
+
+    for (int i = first; ok && i < segments.size(); ++i) {
         const SegmentFile &file = segments[i];
         const int expectedNumber = i == 0 ? 1 : segments[i - 1].number + 1;
-        if (file.number != expectedNumber || file.name.isEmpty()) {
-            const int missing = file.name.isEmpty() ? file.number : expectedNumber;
+        if (file.number != expectedNumber || file.retired()) {
+            const int missing = file.retired() ? file.number : expectedNumber;
             problem(i, VerifyProblem::SegmentGap, segmentName(missing),
-                QStringLiteral("segment %1 is missing (segments are numbered from 1 without gaps)")
-                    .arg(segmentName(missing)));
+                file.retired()
+                    ? QStringLiteral("the data file of segment %1 is missing and only its seal is "
+                                     "left (retention removes segments from the oldest on only)")
+                          .arg(segmentName(missing))
+                    : QStringLiteral(
+                        "segment %1 is missing (segments are numbered from 1 without gaps)")
+                          .arg(segmentName(missing)));
             break;
         }
-        auto opened = SegmentReader::open(file.path);
+        auto opened = SegmentReader::open(file);
         if (!opened) {
-            problem(i, VerifyProblem::IoError, file.name, opened.error().message);
+            problem(i, VerifyProblem::IoError, file.fileName(), opened.error().message);
             break;
         }
         SegmentReader &reader = **opened;
         std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> digest;
-        if (file.sealed && options.checkSealDigest) {
+        if (file.sealed() && options.checkSealDigest) {
             digest.reset(EVP_MD_CTX_new());
             EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr);
         }
@@ -353,7 +380,7 @@ StreamScanResult verifyStreamSegments(const QString &streamDir, const QString &s
             if (!n) {
                 const bool corrupt = n.error().code == QLatin1String("audit.corrupt_segment");
                 problem(i, corrupt ? VerifyProblem::CorruptSegment : VerifyProblem::IoError,
-                    file.name, n.error().message);
+                    file.fileName(), n.error().message);
                 break;
             }
             if (digest)

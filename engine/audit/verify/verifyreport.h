@@ -10,7 +10,8 @@
 namespace Shivx {
 
 // What `shivx audit verify`, the console's Verify button and the PDF/JSON reports share.
-// Produced by AuditVerifier (engine/audit/auditverifier.h); plain values, copyable across threads.
+// Produced by AuditVerifier (engine/audit/verify/auditverifier.h); plain values, copyable across
+// threads.
 
 enum class VerifyProblem {
     None,

@@ -1,4 +1,4 @@
-#include "audit/canonicalcheck.h"
+#include "audit/verify/canonicalcheck.h"
 
 #include <algorithm>
 #include <cstdint>

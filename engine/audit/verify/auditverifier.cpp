@@ -1,9 +1,10 @@
-#include "audit/auditverifier.h"
+#include "audit/verify/auditverifier.h"
 #include "core/operatoridentity.h"
 
 #include "audit/auditentry.h"
 #include "audit/checkpointkey.h"
-#include "audit/streamverifier.h"
+#include "audit/segmentfiles.h"
+#include "audit/verify/streamverifier.h"
 #include "core/timeutil.h"
 
 #include <QDateTime>
@@ -45,7 +46,7 @@ struct Loaded
 Loaded loadCheckpoints(const QString &streamDir, const QString &stream)
 {
     Loaded out;
-    QFile f(QDir(streamDir).filePath(CheckpointsFile));
+    QFile f(AuditFiles::checkpointsPath(streamDir));
     if (!f.exists())
         return out;
     if (!f.open(QIODevice::ReadOnly)) {
@@ -57,8 +58,15 @@ Loaded loadCheckpoints(const QString &streamDir, const QString &stream)
     while (!f.atEnd()) {
         QByteArray text = f.readLine();
         ++line;
-        if (text.endsWith('\n'))
-            text.chop(1);
+        if (!text.endsWith('\n')) {
+            // The same rule as a segment's last line: the next writer moves it to torn/.
+            out.finding = VerifyFinding { VerifyProblem::BadJson, stream, CheckpointsFile, line, 0,
+                QStringLiteral("the last line has no newline: a torn write (%1 bytes), which the "
+                               "next writer moves to torn/ and records")
+                    .arg(text.size()) };
+            return out;
+        }
+        text.chop(1);
         auto cp = Checkpoint::parse(text);
         if (!cp) {
             out.finding = VerifyFinding { VerifyProblem::BadJson, stream, CheckpointsFile, line, 0,
@@ -154,6 +162,10 @@ std::optional<VerifyFinding> checkSignedPoints(const QList<SignedPoint> &points,
             return VerifyFinding { VerifyProblem::BadSignature, stream, p.file, p.line, cp.seq,
                 QStringLiteral("%1 for seq %2: %3").arg(what).arg(cp.seq).arg(why) };
         }
+        const auto at = scan.found.constFind(cp.seq);
+        // Entries retention removed are gone: only a checkpoint where a seal ends can be compared.
+        if (at == scan.found.cend() && cp.seq <= scan.retiredThroughSeq)
+            continue;
         if (cp.seq > scan.summary.lastSeq) {
             return VerifyFinding { VerifyProblem::MissingTail, stream, scan.lastSegment,
                 scan.linesInLastSegment + 1, scan.summary.lastSeq + 1,
@@ -167,7 +179,6 @@ std::optional<VerifyFinding> checkSignedPoints(const QList<SignedPoint> &points,
                     .arg(cp.seq)
                     .arg(QString::fromLatin1(cp.hash)) };
         }
-        const auto at = scan.found.constFind(cp.seq);
         if (at == scan.found.cend() || at->hash != cp.hash)
             return VerifyFinding { VerifyProblem::CheckpointMismatch, stream,
                 at == scan.found.cend() ? p.file : at->segment,
@@ -186,7 +197,7 @@ std::optional<VerifyFinding> checkSignedPoints(const QList<SignedPoint> &points,
 std::optional<VerifyFinding> checkHead(const QString &streamDir, const StreamScanResult &scan)
 {
     const QString &stream = scan.summary.name;
-    QFile f(QDir(streamDir).filePath(HeadFile));
+    QFile f(AuditFiles::headPath(streamDir));
     const auto mismatch = [&](qint64 seq, const QString &detail) {
         return VerifyFinding { VerifyProblem::HeadMismatch, stream, HeadFile, 1, seq, detail };
     };
@@ -264,12 +275,8 @@ VerifyReport AuditVerifier::run()
     if (!QFileInfo(auditDir).isDir())
         return error(QStringLiteral("no audit chain at %1").arg(auditDir));
     QStringList streams = m_options.streams;
-    if (streams.isEmpty()) {
-        const auto dirs = QDir(auditDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-        for (const QString &d : dirs)
-            if (d != QLatin1String("keys") && AuditEntryCodec::isValidStreamName(d))
-                streams << d;
-    }
+    if (streams.isEmpty())
+        streams = AuditFiles::listStreamsIn(auditDir);
     for (const QString &s : std::as_const(streams))
         if (!AuditEntryCodec::isValidStreamName(s))
             return error(
@@ -293,7 +300,7 @@ VerifyReport AuditVerifier::run()
 
     qint64 total = 0;
     for (const QString &s : std::as_const(streams))
-        for (const auto &seg : Internal::listSegments(QDir(auditDir).filePath(s)))
+        for (const auto &seg : AuditFiles::listSegments(QDir(auditDir).filePath(s)))
             total += seg.size;
     qint64 done = 0;
     const auto advance = [&](qint64 bytes) {

@@ -1,7 +1,7 @@
-#include "audit/linescanner.h"
+#include "audit/verify/linescanner.h"
 
-#include "audit/canonicalcheck.h"
-#include "audit/sha256lanes.h"
+#include "audit/verify/canonicalcheck.h"
+#include "audit/verify/sha256lanes.h"
 
 #include <algorithm>
 #include <cstdint>

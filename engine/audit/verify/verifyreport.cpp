@@ -1,4 +1,4 @@
-#include "audit/verifyreport.h"
+#include "audit/verify/verifyreport.h"
 
 namespace Shivx {
 

@@ -1,0 +1,40 @@
+#include "commands.h"
+
+#include "auditcommand.h"
+#include "breakercommand.h"
+#include "degradecommand.h"
+#include "historycommand.h"
+#include "processcommand.h"
+#include "servecommand.h"
+
+namespace Shivx::Cli {
+
+namespace {
+
+const Command Registry[] = {
+    { "serve", "run the engine headless (HTTP API, health endpoints, /metrics)", serveCommand,
+        true },
+    { "history", "list and query the metric history", historyCommand },
+    { "audit", "append to, tail, verify and export the audit chain", auditCommand },
+    { "breaker", "list and force the running engine's circuit breakers", breakerCommand },
+    { "process", "list, start, stop and restart supervised processes", processCommand },
+    { "degrade", "show, pin or release the degradation level", degradeCommand },
+};
+
+} // namespace
+
+QList<Command> commands()
+{
+    return QList<Command>(std::begin(Registry), std::end(Registry));
+}
+
+const Command *findCommand(QStringView name)
+{
+    for (const Command &c : Registry) {
+        if (name == QLatin1String(c.name))
+            return &c;
+    }
+    return nullptr;
+}
+
+} // namespace Shivx::Cli
