@@ -238,6 +238,12 @@ void TstGermanConsole::pagesShowNoEnglishFromTheEngine()
     QVERIFY2(german.contains(QStringLiteral("Verbindung abgelehnt")), qPrintable(german));
     QTRY_VERIFY(shownTexts(window).contains(
         EngineWording::message(engine->service<HealthService>()->targets().value(0).lastError)));
+    const QString shots = QStringLiteral(SHIVX_BINARY_DIR "/screenshots");
+    QDir().mkpath(shots);
+    QVERIFY(window.grab().save(shots + QStringLiteral("/overview-reasons-de.png")));
+    window.showPage(QStringLiteral("recovery"));
+    QTest::qWait(300);
+    QVERIFY(window.grab().save(shots + QStringLiteral("/recovery-reasons-de.png")));
 
     QCoreApplication::removeTranslator(&m_german);
     window.close();
