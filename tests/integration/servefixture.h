@@ -92,9 +92,14 @@ public:
         m_hasConfig = !configYaml.isNull();
     }
 
+    // A test that failed midway leaves the engine running: SIGTERM first, so that it stops
+    // its supervised processes (they have their own session and would outlive a SIGKILL).
     ~ServeProcess()
     {
-        if (m_process.state() != QProcess::NotRunning) {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(15000)) {
             m_process.kill();
             m_process.waitForFinished(5000);
         }
