@@ -1031,6 +1031,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Es ist keine Stufe festgesetzt.</translation>
     </message>
     <message>
+        <source>The data directory %1 is in use by another engine. Stop it, or start with another --data-dir.</source>
+        <translation>Das Datenverzeichnis %1 wird von einer anderen Engine verwendet. Beenden Sie sie oder starten Sie mit einem anderen --data-dir.</translation>
+    </message>
+    <message>
+        <source>The data directory %1 is in use by the engine with process ID %2 (started %3). Stop it, or start with another --data-dir.</source>
+        <translation>Das Datenverzeichnis %1 wird von der Engine mit der Prozess-ID %2 verwendet (gestartet %3). Beenden Sie sie oder starten Sie mit einem anderen --data-dir.</translation>
+    </message>
+    <message>
         <source>The engine runs on its embedded configuration, which has no file to read again. Start it with --config FILE to reload.</source>
         <translation>Die Engine läuft mit ihrer eingebauten Konfiguration, die keine Datei zum erneuten Lesen hat. Starten Sie sie mit --config DATEI, um neu laden zu können.</translation>
     </message>

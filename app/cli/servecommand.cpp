@@ -26,7 +26,8 @@ const char HelpText[]
 
 const char ExitText[]
     = "Exit status: 0 stopped cleanly; 1 the engine could not start (data directory, port);\n"
-      "2 usage error, or the configuration is invalid (nothing was started).\n";
+      "2 usage error, the configuration is invalid, or another engine serves the data\n"
+      "directory (nothing was started).\n";
 
 } // namespace
 
@@ -52,8 +53,13 @@ int serveCommand(const QStringList &args, QTextStream &outStream, QTextStream &e
         return c.fail(
             ExitUsage, QStringLiteral("--listen: \"%1\" is not HOST:PORT").arg(options.listen));
     Engine engine(options);
-    if (const auto started = engine.start(); !started)
-        return c.fail(ExitFailure, started.error().message);
+    if (const auto started = engine.start(); !started) {
+        // Another engine serves the data directory: like a usage error, starting again
+        // unchanged cannot help.
+        return c.fail(started.error().code == QLatin1String("engine.data_dir_locked") ? ExitUsage
+                                                                                      : ExitFailure,
+            started.error().message);
+    }
 
     TerminationSignals termination(TerminationSignals::Hangup::Deliver);
     QObject::connect(&termination, &TerminationSignals::received, qApp, &QCoreApplication::quit);

@@ -1,12 +1,15 @@
 // shivx-console: loads the configuration, starts the embedded engine and shows the console.
 // Errors that stop the start (bad configuration, port in use, unwritable data directory)
-// are shown in a dialog and printed to stderr, and the process exits with status 1.
+// are shown in a dialog and printed to stderr, and the process exits with status 1; a data
+// directory another engine serves exits with status 2, as `shivx serve` does. SIGTERM and
+// SIGINT close the dialog and exit at once.
 
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/opensslprocess.h"
 #include "core/terminationsignals.h"
 #include "shell/mainwindow.h"
+#include "widgets/enginewording.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -19,7 +22,11 @@
 
 namespace {
 
-int fail(const QString &title, const QString &message)
+// Shows the error until the operator confirms it, or until SIGTERM/SIGINT arrive (a service
+// manager or a terminal stopping the console must not wait for a click), and returns
+// `status`.
+int fail(Shivx::TerminationSignals &termination, const QString &title, const QString &message,
+    int status = 1)
 {
     std::fprintf(stderr, "shivx-console: %s\n", qUtf8Printable(message));
     // Title and error in one label: QMessageBox wraps informative text narrowly, and file
@@ -29,8 +36,10 @@ int fail(const QString &title, const QString &message)
             .arg(title.toHtmlEscaped(), message.toHtmlEscaped()),
         QMessageBox::Ok);
     box.setTextFormat(Qt::RichText);
+    QObject::connect(&termination, &Shivx::TerminationSignals::received, &box,
+        [&box] { box.done(QMessageBox::Cancel); });
     box.exec();
-    return 1;
+    return status;
 }
 
 } // namespace
@@ -45,6 +54,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("shivx-console"));
     QApplication::setApplicationDisplayName(QStringLiteral("ShivX Resilience Console"));
     QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+    // From here on SIGTERM/SIGINT (blocked above, so that no thread takes them) arrive through
+    // the event loop: in an error dialog as well as in the running console.
+    Shivx::TerminationSignals termination;
 
     // Qt's own strings (dialog buttons) and ours, in the system language when available.
     QTranslator qtTranslator;
@@ -75,13 +87,14 @@ int main(int argc, char *argv[])
         QStringLiteral("HOST:PORT"));
     parser.addOptions({ configOption, dataDirOption, listenOption });
     if (!parser.parse(QApplication::arguments()))
-        return fail(QApplication::translate("main", "Invalid command line"), parser.errorText());
+        return fail(termination, QApplication::translate("main", "Invalid command line"),
+            parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
         parser.showHelp(0);
     if (parser.isSet(QStringLiteral("version")))
         parser.showVersion();
     if (!parser.positionalArguments().isEmpty())
-        return fail(QApplication::translate("main", "Invalid command line"),
+        return fail(termination, QApplication::translate("main", "Invalid command line"),
             QApplication::translate("main", "Unexpected argument: %1")
                 .arg(parser.positionalArguments().constFirst()));
 
@@ -89,7 +102,8 @@ int main(int argc, char *argv[])
         ? Shivx::ConfigLoader::loadFile(parser.value(configOption))
         : Shivx::ConfigLoader::loadDefault();
     if (!config)
-        return fail(QApplication::translate("main", "Configuration error"), config.error().message);
+        return fail(termination, QApplication::translate("main", "Configuration error"),
+            config.error().message);
 
     Shivx::Engine::Options options;
     options.config = config.value();
@@ -98,14 +112,14 @@ int main(int argc, char *argv[])
     Shivx::Engine engine(options);
     const auto started = engine.start();
     if (!started)
-        return fail(
-            QApplication::translate("main", "The engine could not start"), started.error().message);
+        return fail(termination, QApplication::translate("main", "The engine could not start"),
+            Shivx::Ui::EngineWording::error(started.error()),
+            started.error().code == QLatin1String("engine.data_dir_locked") ? 2 : 1);
 
     Shivx::Ui::MainWindow window(&engine);
     window.show();
     // SIGTERM/SIGINT close the window like the operator would: settings are saved and the
     // engine stops cleanly instead of dying mid-write.
-    Shivx::TerminationSignals termination;
     QObject::connect(&termination, &Shivx::TerminationSignals::received, &window, [&window] {
         window.close();
         QApplication::quit();

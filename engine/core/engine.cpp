@@ -168,6 +168,9 @@ Result<void> Engine::start()
 
     if (auto r = DataDir::ensure(d->resolvedDataDir); !r)
         return fail(r.error());
+    // One engine per data directory, before anything of its store is opened or written.
+    if (auto r = d->dataDirLock.acquire(d->resolvedDataDir, d->theClock->nowMs()); !r)
+        return fail(r.error());
     // Open the database once here (applying every module's migrations), so that a corrupt or
     // newer-schema file stops the start with its own message instead of surfacing later as a
     // failing readiness check.
@@ -218,6 +221,7 @@ void Engine::stop()
 {
     const bool started = !d->threads.isEmpty() || d->api || d->auditThread;
     if (!started) {
+        d->dataDirLock.release(); // a start that failed after taking it
         if (d->state == EngineState::Running || d->state == EngineState::Starting) {
             d->state = EngineState::Stopped;
             Q_EMIT stateChanged(d->state);
@@ -278,6 +282,7 @@ void Engine::stop()
         QFile::remove(DataDir::apiAddressPath(d->resolvedDataDir));
     d->apiUrl.clear();
     d->authority.clear();
+    d->dataDirLock.release(); // last: nothing of this engine writes any more
     d->state = EngineState::Stopped;
     Q_EMIT stateChanged(d->state);
 }

@@ -42,9 +42,11 @@ public:
     explicit Engine(Options options, QObject *parent = nullptr);
     ~Engine() override;
 
-    // Opens the data directory and database, starts the threads, the capabilities and the
-    // HTTP API. Fails (and leaves nothing running) when storage cannot be opened, a capability
-    // cannot start or the address cannot be bound.
+    // Takes the data directory (DATA_DIR/engine.lock, held until stop()), opens the database,
+    // starts the threads, the capabilities and the HTTP API. Fails (and leaves nothing
+    // running) when another engine serves the data directory (engine.data_dir_locked, naming
+    // its pid), storage cannot be opened, a capability cannot start or the address cannot be
+    // bound.
     Result<void> start();
     // Stops every thread and waits for them; safe to call twice.
     void stop();

@@ -4,6 +4,7 @@
 // stop) and enginewiring.cpp (how start() builds the core's services and gives the modules
 // their ModuleHost). Not part of the engine's interface.
 
+#include "core/datadirlock.h"
 #include "core/engine.h"
 #include "core/enginestatus.h"
 #include "core/modulehost.h"
@@ -78,6 +79,7 @@ struct Engine::Private final : public ModuleHost
     Options options;
     Clock *theClock = nullptr;
     QString resolvedDataDir;
+    DataDirLock dataDirLock; // held from start() until stop() has taken everything down
     EngineState state = EngineState::Stopped;
     mutable EngineStatus engineStatus;
     QUrl apiUrl;

@@ -203,4 +203,22 @@ quint64 parseProcessCpuTicks(const QByteArray &text)
     return f.at(11).toULongLong() + f.at(12).toULongLong();
 }
 
+ProcessStat parseProcessStat(const QByteArray &text)
+{
+    const int close = text.lastIndexOf(')');
+    if (close < 0)
+        return {};
+    // After "pid (comm) ": state, ppid, pgrp, session are fields 3..6; starttime is field 22.
+    const QList<QByteArray> f = fields(text.mid(close + 1));
+    if (f.size() < 20 || f.at(0).size() != 1)
+        return {};
+    ProcessStat s;
+    s.state = f.at(0).at(0);
+    s.ppid = f.at(1).toLongLong();
+    s.pgrp = f.at(2).toLongLong();
+    s.session = f.at(3).toLongLong();
+    s.startTicks = f.at(19).toULongLong();
+    return s;
+}
+
 } // namespace Shivx::ProcParser

@@ -75,4 +75,17 @@ ProcessStatus parseProcessStatus(const QByteArray &text);
 // utime + stime in clock ticks from /proc/self/stat (the comm field may contain spaces).
 quint64 parseProcessCpuTicks(const QByteArray &text);
 
+// The identity fields of /proc/PID/stat: with the pid, `startTicks` (clock ticks after boot,
+// fixed for the process's life) tells a process from a later one that reuses its pid.
+// `state` is 0 when the text cannot be parsed.
+struct ProcessStat
+{
+    char state = 0; // 'R', 'S', 'Z', ...
+    qint64 ppid = 0;
+    qint64 pgrp = 0;
+    qint64 session = 0;
+    quint64 startTicks = 0;
+};
+ProcessStat parseProcessStat(const QByteArray &text);
+
 } // namespace Shivx::ProcParser

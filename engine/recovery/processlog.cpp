@@ -2,8 +2,31 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QLoggingCategory>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcProcessLog, "shivx.recovery.processlog")
 
 namespace Shivx {
+
+namespace {
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+QString noteLine(const QString &text)
+{
+    return QStringLiteral("--- %1 %2 ---\n")
+        .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), text);
+}
+
+} // namespace
 
 ProcessLog::ProcessLog(const QString &dir, const QString &name, qint64 maxBytes, int keptFiles)
     : m_dir(dir)
@@ -18,29 +41,90 @@ QString ProcessLog::path() const
     return QDir(m_dir).filePath(m_name + QStringLiteral(".log"));
 }
 
+QString ProcessLog::rotated(int index) const
+{
+    return path() + QLatin1Char('.') + QString::number(index);
+}
+
+void ProcessLog::setLimits(qint64 maxBytes, int keptFiles)
+{
+    m_maxBytes = qMax<qint64>(1, maxBytes);
+    m_keptFiles = qMax(1, keptFiles);
+}
+
+void ProcessLog::fail(const QString &message)
+{
+    m_error = message;
+    if (message == m_reported)
+        return;
+    m_reported = message;
+    qCWarning(lcProcessLog).noquote() << message;
+}
+
 bool ProcessLog::ensureOpen()
 {
     if (m_file.isOpen())
         return true;
     QDir().mkpath(m_dir);
     m_file.setFileName(path());
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        m_error = QStringLiteral("%1: %2").arg(m_file.fileName(), m_file.errorString());
+    // Unbuffered: a failed write shows at once, not at a later flush.
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
+        fail(QStringLiteral("%1: %2; output dropped").arg(m_file.fileName(), m_file.errorString()));
         return false;
     }
     return true;
 }
 
-void ProcessLog::rotate()
+bool ProcessLog::rotate()
 {
     m_file.close();
-    QDir dir(m_dir);
-    const QString base = m_name + QStringLiteral(".log");
-    dir.remove(QStringLiteral("%1.%2").arg(base).arg(m_keptFiles));
-    for (int i = m_keptFiles - 1; i >= 1; --i)
-        dir.rename(
-            QStringLiteral("%1.%2").arg(base).arg(i), QStringLiteral("%1.%2").arg(base).arg(i + 1));
-    dir.rename(base, base + QStringLiteral(".1"));
+    // rename(2) rather than QFile::rename: it replaces the next file in one step, and its
+    // errno says what is in the way ("Is a directory").
+    QString failure;
+    auto failed = [&failure](const QString &file, int error) {
+        if (failure.isEmpty())
+            failure = QStringLiteral("%1: %2").arg(file, errnoText(error));
+    };
+    const QString oldest = rotated(m_keptFiles);
+    if (::unlink(QFile::encodeName(oldest).constData()) != 0 && errno != ENOENT)
+        failed(oldest, errno);
+    for (int i = m_keptFiles - 1; i >= 1; --i) {
+        if (std::rename(QFile::encodeName(rotated(i)).constData(),
+                QFile::encodeName(rotated(i + 1)).constData())
+                != 0
+            && errno != ENOENT)
+            failed(rotated(i + 1), errno);
+    }
+    const int moved = std::rename(
+        QFile::encodeName(path()).constData(), QFile::encodeName(rotated(1)).constData());
+    const int movedError = errno;
+    if (moved == 0 || movedError == ENOENT) {
+        if (failure.isEmpty()) {
+            m_error.clear(); // working again: the next failure is reported anew
+            m_reported.clear();
+        } else
+            fail(QStringLiteral("cannot rotate the log of %1: %2").arg(m_name, failure));
+        return ensureOpen();
+    }
+    // What keeps NAME.log from moving is the failure to name.
+    failure = QStringLiteral("%1: %2").arg(rotated(1), errnoText(movedError));
+    // NAME.log cannot be moved away. Emptying it keeps the newest output flowing within
+    // max_size; keeping the old file and dropping the new output instead would hide what the
+    // process does now.
+    fail(QStringLiteral("cannot rotate the log of %1: %2; %3 is emptied instead when it is full")
+             .arg(m_name, failure, path()));
+    m_file.setFileName(path());
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
+        fail(QStringLiteral("%1: %2; output dropped").arg(path(), m_file.errorString()));
+        return false;
+    }
+    const QByteArray why
+        = noteLine(QStringLiteral("cannot rotate (%1): the earlier output of this file was dropped")
+                       .arg(failure))
+              .toUtf8();
+    if (why.size() <= m_maxBytes / 4)
+        m_file.write(why);
+    return true;
 }
 
 QStringList ProcessLog::append(const QByteArray &data)
@@ -64,7 +148,7 @@ QStringList ProcessLog::append(const QByteArray &data)
     QByteArray rest = data;
     while (!rest.isEmpty()) {
         if (!ensureOpen())
-            return lines;
+            return lines; // dropped; reported once
         const qint64 room = m_maxBytes - m_file.size();
         qsizetype take = rest.size();
         if (take > room) {
@@ -78,26 +162,28 @@ QStringList ProcessLog::append(const QByteArray &data)
             else
                 take = qsizetype(room);
         }
-        if (take > 0 && m_file.write(rest.constData(), take) != take)
-            m_error = QStringLiteral("%1: %2").arg(m_file.fileName(), m_file.errorString());
+        if (take > 0 && m_file.write(rest.constData(), take) != take) {
+            // Disk full or an I/O error: the rest of this output is dropped, and the next
+            // output tries again (a single write, not a loop).
+            fail(QStringLiteral("%1: %2; output dropped")
+                     .arg(m_file.fileName(), m_file.errorString()));
+            return lines;
+        }
         rest.remove(0, take);
-        if (!rest.isEmpty())
-            rotate();
+        // A file that could neither be rotated nor emptied takes nothing more of this output.
+        if (!rest.isEmpty() && !rotate())
+            return lines;
     }
-    m_file.flush();
     return lines;
 }
 
 QStringList ProcessLog::note(const QString &text)
 {
-    const QString line
-        = QStringLiteral("--- %1 %2 ---")
-              .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), text);
     // A note must not glue itself to a partial line of the process: that line ends here.
     QStringList lines;
     if (!m_partial.isEmpty())
         lines = append(QByteArrayLiteral("\n"));
-    return lines + append(line.toUtf8() + '\n');
+    return lines + append(noteLine(text).toUtf8());
 }
 
 QStringList ProcessLog::tail(const QString &path, int maxLines)

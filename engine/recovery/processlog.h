@@ -11,6 +11,13 @@ namespace Shivx {
 // NAME.log.1 (newest) .. NAME.log.N (oldest; dropped on the next rotation). Output is kept
 // in the order it arrived, stdout and stderr interleaved, and is split into lines for the
 // live tail. Not thread-safe; the supervisor thread owns it.
+//
+// The file never grows past maxBytes and a failure never loops: when NAME.log cannot be
+// moved away (a directory named NAME.log.1, a read-only directory) it is emptied instead and
+// starts with a line saying why, so the newest output keeps flowing; when even that or a
+// write fails (disk full), the output of that call is dropped. Each failure is reported once
+// (a warning in shivx.recovery.processlog and lastError()) until rotation works again; the
+// next rotation is tried when the file is full again, never once per line.
 class ProcessLog
 {
 public:
@@ -25,13 +32,19 @@ public:
     // history of runs. Returns the lines it completed, like append().
     QStringList note(const QString &text);
     QString lastError() const { return m_error; }
+    // A reloaded configuration: applies from the next write.
+    void setLimits(qint64 maxBytes, int keptFiles);
 
     // The last `maxLines` lines of the current file, for a tail that starts mid-stream.
     static QStringList tail(const QString &path, int maxLines);
 
 private:
     bool ensureOpen();
-    void rotate();
+    // Moves NAME.log to NAME.log.1 (and the older ones up); empties it when it cannot be
+    // moved. True when NAME.log is open and empty afterwards.
+    bool rotate();
+    QString rotated(int index) const;
+    void fail(const QString &message);
 
     QString m_dir;
     QString m_name;
@@ -40,6 +53,7 @@ private:
     QFile m_file;
     QByteArray m_partial;
     QString m_error;
+    QString m_reported; // the last failure warned about; cleared once rotation works again
 };
 
 } // namespace Shivx

@@ -3,8 +3,11 @@
 #include "audit/auditsink.h"
 #include "core/clock.h"
 #include "health/probemessages.h"
+#include "recovery/childrecord.h"
+#include "recovery/leftoverprocess.h"
 #include "recovery/supervisedprocess.h"
 
+#include <QLoggingCategory>
 #include <QMutexLocker>
 #include <QProcess>
 #include <QTimer>
@@ -12,6 +15,8 @@
 #include <csignal>
 #include <limits>
 #include <unistd.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSupervisor)
 
 namespace Shivx {
 
@@ -36,38 +41,71 @@ ProcessSupervisor::ProcessSupervisor(const QList<RecoverySpec> &specs, const QSt
     qRegisterMetaType<ProcessState>();
     qRegisterMetaType<TargetState>();
     for (const RecoverySpec &spec : specs) {
-        if (!spec.supervised)
-            continue;
-        // Children of the supervisor, so they move to its thread with it.
-        auto *p = new SupervisedProcess(spec, logDir, m_clock, m_random, this);
-        m_processes.append(p);
-        m_snapshots.append(p->snapshot());
-        connect(p, &SupervisedProcess::changed, this, [this](const ProcessSnapshot &s) {
-            QList<ProcessSnapshot> list;
-            {
-                QMutexLocker lock(&m_mutex);
-                for (ProcessSnapshot &old : m_snapshots) {
-                    if (old.name == s.name)
-                        old = s;
-                }
-                list = m_snapshots;
-            }
-            Q_EMIT processesChanged(list);
-        });
-        connect(p, &SupervisedProcess::logLines, this, &ProcessSupervisor::logLines);
-        connect(p, &SupervisedProcess::eventOccurred, this, &ProcessSupervisor::record);
-        connect(p, &SupervisedProcess::runStarted, this, [this](const QString &name) {
-            for (const RecoverySpec &s : std::as_const(m_specs)) {
-                if (s.name == name)
-                    holdProbes(name, TargetState::Unknown, m_clock->nowMs() + s.startupGraceMs,
-                        ProbeMessages::startupGrace());
-            }
-        });
-        connect(p, &SupervisedProcess::crashLoopEntered, this,
-            [this](const QString &name, qint64 untilMs) {
-                holdProbes(name, TargetState::Down, untilMs, ProbeMessages::crashLoopPaused());
-            });
+        if (spec.supervised)
+            m_processes.append(adopt(spec));
     }
+    for (SupervisedProcess *p : std::as_const(m_processes))
+        m_snapshots.append(p->snapshot());
+}
+
+SupervisedProcess *ProcessSupervisor::adopt(const RecoverySpec &spec)
+{
+    // Children of the supervisor, so they move to its thread with it.
+    auto *p = new SupervisedProcess(spec, m_logDir, m_clock, m_random, this);
+    connect(p, &SupervisedProcess::changed, this, [this, p](const ProcessSnapshot &s) {
+        if (s.state == ProcessState::Stopped && m_retiring.removeOne(p)) {
+            p->deleteLater(); // removed by a reload, and now stopped: forgotten
+            publishSnapshots();
+            return;
+        }
+        QList<ProcessSnapshot> list;
+        {
+            QMutexLocker lock(&m_mutex);
+            for (ProcessSnapshot &old : m_snapshots) {
+                if (old.name == s.name)
+                    old = s;
+            }
+            list = m_snapshots;
+        }
+        Q_EMIT processesChanged(list);
+    });
+    connect(p, &SupervisedProcess::logLines, this, &ProcessSupervisor::logLines);
+    connect(p, &SupervisedProcess::eventOccurred, this, &ProcessSupervisor::record);
+    connect(p, &SupervisedProcess::runStarted, this, [this](const QString &name) {
+        for (const RecoverySpec &s : std::as_const(m_specs)) {
+            if (s.name == name)
+                holdProbes(name, TargetState::Unknown, m_clock->nowMs() + s.startupGraceMs,
+                    ProbeMessages::startupGrace());
+        }
+    });
+    connect(
+        p, &SupervisedProcess::crashLoopEntered, this, [this](const QString &name, qint64 untilMs) {
+            holdProbes(name, TargetState::Down, untilMs, ProbeMessages::crashLoopPaused());
+        });
+    return p;
+}
+
+SupervisedProcess *ProcessSupervisor::find(const QString &name) const
+{
+    for (SupervisedProcess *p : m_processes) {
+        if (p->name() == name)
+            return p;
+    }
+    return nullptr;
+}
+
+void ProcessSupervisor::publishSnapshots()
+{
+    QList<ProcessSnapshot> list;
+    for (SupervisedProcess *p : std::as_const(m_processes))
+        list.append(p->snapshot());
+    for (SupervisedProcess *p : std::as_const(m_retiring))
+        list.append(p->snapshot());
+    {
+        QMutexLocker lock(&m_mutex);
+        m_snapshots = list;
+    }
+    Q_EMIT processesChanged(list);
 }
 
 ProcessSupervisor::~ProcessSupervisor()
@@ -83,6 +121,7 @@ QList<ProcessSnapshot> ProcessSupervisor::snapshot() const
 
 bool ProcessSupervisor::isSupervised(const QString &name) const
 {
+    QMutexLocker lock(&m_mutex);
     for (const RecoverySpec &s : m_specs) {
         if (s.supervised && s.name == name)
             return true;
@@ -115,14 +154,11 @@ bool ProcessSupervisor::request(const QString &name, const QString &actor, Op op
             QString::fromLatin1(actions[int(op)]), { { QStringLiteral("process"), name } },
             m_clock->nowMs() });
     }
-    // m_processes is fixed after construction, so reading it here is safe; the process
-    // objects themselves are only touched on their thread.
+    // The processes are looked up on their thread: a reload may have removed this one since.
     QMetaObject::invokeMethod(
         this,
         [this, name, actor, op] {
-            for (SupervisedProcess *p : std::as_const(m_processes)) {
-                if (p->name() != name || m_shutDown)
-                    continue;
+            if (SupervisedProcess *p = find(name); p && !m_shutDown) {
                 switch (op) {
                 case Op::Start:
                     p->start(actor);
@@ -158,10 +194,152 @@ void ProcessSupervisor::holdProbes(
     Q_EMIT targetResetRequested(name, state, untilMs, reason);
 }
 
+void ProcessSupervisor::event(
+    const QString &process, const QString &action, const QJsonObject &data)
+{
+    ProcessEvent e;
+    e.tsMs = m_clock->nowMs();
+    e.process = process;
+    e.action = action;
+    e.actor = Engine;
+    e.data = data;
+    qCInfo(lcSupervisor).noquote() << process << action << data;
+    record(e);
+}
+
 void ProcessSupervisor::start()
 {
+    if (m_shutDown)
+        return;
+    stopLeftovers();
     for (SupervisedProcess *p : std::as_const(m_processes))
         p->start(Engine);
+}
+
+void ProcessSupervisor::stopLeftovers()
+{
+    const QStringList names = ChildRecord::namesIn(m_logDir);
+    for (const QString &name : names) {
+        const Result<ChildRecord> leftover = ChildRecord::load(m_logDir, name);
+        const QString whyNot = leftover ? leftover->whyNotRunning() : leftover.error().message;
+        if (!whyNot.isEmpty()) {
+            // Not provably ours (gone, or its pid belongs to another process now): the
+            // record goes, the pid is left alone.
+            qCInfo(lcSupervisor).noquote()
+                << ChildRecord::path(m_logDir, name) << "is stale, removed:" << whyNot;
+            ChildRecord::remove(m_logDir, name);
+            continue;
+        }
+        auto *run = new LeftoverProcess(*leftover, this);
+        if (SupervisedProcess *p = find(name)) {
+            p->stopLeftover(run);
+            continue;
+        }
+        // No longer configured: nobody would ever stop it.
+        qCWarning(lcSupervisor).noquote()
+            << name << "pid" << leftover->pid
+            << "left behind by an earlier engine and no longer configured: stopping it";
+        connect(run, &LeftoverProcess::stopped, this, &ProcessSupervisor::onOrphanStopped);
+        m_orphans.append(run);
+        run->stop();
+    }
+}
+
+LeftoverProcess *ProcessSupervisor::takeOrphan(const QString &name)
+{
+    for (LeftoverProcess *o : std::as_const(m_orphans)) {
+        if (o->record().name == name) {
+            m_orphans.removeOne(o);
+            disconnect(o, nullptr, this, nullptr);
+            return o;
+        }
+    }
+    return nullptr;
+}
+
+void ProcessSupervisor::onOrphanStopped(const ChildRecord &leftover, bool killed, qint64 tookMs)
+{
+    ChildRecord::remove(m_logDir, leftover.name);
+    for (LeftoverProcess *o : std::as_const(m_orphans)) {
+        if (o->record().pid == leftover.pid) {
+            m_orphans.removeOne(o);
+            o->deleteLater();
+            break;
+        }
+    }
+    event(leftover.name, QStringLiteral("process.leftover_stopped"),
+        { { QStringLiteral("pid"), leftover.pid }, { QStringLiteral("killed"), killed },
+            { QStringLiteral("took_ms"), tookMs } });
+}
+
+void ProcessSupervisor::reconfigure(const QList<RecoverySpec> &specs)
+{
+    QMetaObject::invokeMethod(
+        this, [this, specs] { applySpecs(specs); }, Qt::QueuedConnection);
+}
+
+void ProcessSupervisor::applySpecs(const QList<RecoverySpec> &specs)
+{
+    if (m_shutDown)
+        return;
+    QList<SupervisedProcess *> next;
+    QList<SupervisedProcess *> added;
+    for (const RecoverySpec &spec : specs) {
+        if (!spec.supervised)
+            continue;
+        SupervisedProcess *p = find(spec.name);
+        if (!p) {
+            // Removed by an earlier reload and still stopping: it comes back instead of a
+            // second copy starting beside it.
+            for (SupervisedProcess *r : std::as_const(m_retiring)) {
+                if (r->name() == spec.name)
+                    p = r;
+            }
+            if (p) {
+                m_retiring.removeOne(p);
+            } else {
+                p = adopt(spec);
+                // An earlier engine's run of it is still being stopped: the process waits for
+                // it, so that no second copy starts beside it.
+                if (LeftoverProcess *orphan = takeOrphan(spec.name))
+                    p->stopLeftover(orphan);
+            }
+            added.append(p);
+        }
+        next.append(p);
+    }
+    for (SupervisedProcess *p : std::as_const(m_processes)) {
+        if (!next.contains(p))
+            retire(p);
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        m_specs = specs;
+    }
+    m_processes = next;
+    publishSnapshots();
+    for (const RecoverySpec &spec : specs) {
+        SupervisedProcess *p = spec.supervised ? find(spec.name) : nullptr;
+        if (!p)
+            continue;
+        if (added.contains(p)) {
+            event(spec.name, QStringLiteral("process.added"), {});
+            p->reconfigure(spec); // a revived one may come back with other settings
+            p->start(Engine);
+        } else {
+            p->reconfigure(spec);
+        }
+    }
+}
+
+void ProcessSupervisor::retire(SupervisedProcess *process)
+{
+    event(process->name(), QStringLiteral("process.removed"), {});
+    process->stop(Engine);
+    if (process->snapshot().state == ProcessState::Stopped)
+        process->deleteLater();
+    else
+        m_retiring.append(process); // forgotten once stopped (see adopt())
 }
 
 void ProcessSupervisor::shutdown()
@@ -169,13 +347,17 @@ void ProcessSupervisor::shutdown()
     if (m_shutDown)
         return;
     m_shutDown = true;
-    for (SupervisedProcess *p : std::as_const(m_processes))
+    const QList<SupervisedProcess *> all = m_processes + m_retiring;
+    for (SupervisedProcess *p : all)
         p->beginShutdown();
     for (QProcess *c : std::as_const(m_commands)) {
         ::kill(pid_t(-c->processId()), SIGKILL);
     }
-    for (SupervisedProcess *p : std::as_const(m_processes))
+    for (SupervisedProcess *p : all)
         p->finishShutdown();
+    const QList<LeftoverProcess *> orphans = m_orphans;
+    for (LeftoverProcess *o : orphans)
+        o->finishBlocking();
     const auto commands = m_commands;
     for (QProcess *c : commands) {
         c->waitForFinished(5000);

@@ -118,9 +118,11 @@ void RecoveryRuntime::stop(ModuleHost &)
     m_service->setSupervisor(nullptr);
 }
 
-void RecoveryRuntime::reload(ModuleHost &, const Config &)
+void RecoveryRuntime::reload(ModuleHost &, const Config &config)
 {
     m_service->announceBreakers();
+    if (m_supervisor)
+        m_supervisor->reconfigure(config.section<RecoveryConfig>().supervised);
 }
 
 void RecoveryRuntime::stopped()

@@ -39,7 +39,9 @@ public:
     void start(ModuleHost &host) override;
     void stop(ModuleHost &host) override;
     void stopped() override;
-    // Health's reload retuned, added and removed the targets' breakers: announces them.
+    // Health's reload retuned, added and removed the targets' breakers: announces them. The
+    // supervisor applies the new supervise: and restart_command: settings
+    // (ProcessSupervisor::reconfigure).
     void reload(ModuleHost &host, const Config &config) override;
 
 private:

@@ -2,12 +2,14 @@
 
 #include "core/clock.h"
 #include "core/timeutil.h"
+#include "recovery/leftoverprocess.h"
 
 #include <QDir>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
 #include <QTimer>
 
+#include <algorithm>
 #include <limits>
 
 #include <csignal>
@@ -46,6 +48,42 @@ int timerMs(qint64 ms)
     return int(qBound<qint64>(0, ms, qint64(std::numeric_limits<int>::max())));
 }
 
+// A run as long as the startup grace (at least 1 s) counts as a good start.
+qint64 stableRunMs(const RecoverySpec &spec)
+{
+    return qMax<qint64>(1000, spec.startupGraceMs);
+}
+
+// The keys of a target's supervise: settings that differ, in configuration-reference order.
+QStringList changedKeys(const RecoverySpec &a, const RecoverySpec &b)
+{
+    QStringList keys;
+    auto check = [&keys](bool differs, const char *key) {
+        if (differs)
+            keys.append(QString::fromLatin1(key));
+    };
+    check(a.command != b.command, "command");
+    check(a.args != b.args, "args");
+    check(a.env != b.env, "env");
+    check(a.cwd != b.cwd, "cwd");
+    check(a.restart != b.restart, "restart");
+    check(a.backoffInitialMs != b.backoffInitialMs || a.backoffMaxMs != b.backoffMaxMs, "backoff");
+    check(a.stopTimeoutMs != b.stopTimeoutMs, "stop_timeout");
+    check(a.logMaxBytes != b.logMaxBytes || a.logFiles != b.logFiles, "log");
+    check(a.crashLoopRestarts != b.crashLoopRestarts || a.crashLoopWindowMs != b.crashLoopWindowMs
+            || a.crashLoopCooldownMs != b.crashLoopCooldownMs,
+        "crash_loop");
+    check(a.startupGraceMs != b.startupGraceMs, "startup_grace");
+    check(a.restartAfterFailures != b.restartAfterFailures, "restart_after_failures");
+    return keys;
+}
+
+bool definesTheRun(const QString &key)
+{
+    return key == QLatin1String("command") || key == QLatin1String("args")
+        || key == QLatin1String("env") || key == QLatin1String("cwd");
+}
+
 } // namespace
 
 SupervisedProcess::SupervisedProcess(const RecoverySpec &spec, const QString &logDir, Clock *clock,
@@ -54,8 +92,8 @@ SupervisedProcess::SupervisedProcess(const RecoverySpec &spec, const QString &lo
     , m_spec(spec)
     , m_logDir(logDir)
     , m_clock(clock ? clock : Clock::system())
-    // A run as long as the startup grace (at least 1 s) counts as a good start.
-    , m_planner(spec, qMax<qint64>(1000, spec.startupGraceMs), std::move(random))
+    , m_random(std::move(random))
+    , m_planner(spec, stableRunMs(spec), m_random)
     , m_log(logDir, spec.name, spec.logMaxBytes, spec.logFiles)
 {
     m_snapshot.name = spec.name;
@@ -82,7 +120,7 @@ SupervisedProcess::SupervisedProcess(const RecoverySpec &spec, const QString &lo
 
 SupervisedProcess::~SupervisedProcess()
 {
-    if (m_process) {
+    if (m_process || m_leftover) {
         beginShutdown();
         finishShutdown();
     }
@@ -113,6 +151,17 @@ void SupervisedProcess::note(const QString &text)
     const QStringList lines = m_log.note(text);
     if (!lines.isEmpty())
         Q_EMIT logLines(m_spec.name, lines);
+    showLogError();
+}
+
+void SupervisedProcess::showLogError()
+{
+    // ProcessLog reports each failure once; the snapshot shows the latest (e.g. the log
+    // directory is not writable, or NAME.log.1 is a directory).
+    if (!m_log.lastError().isEmpty() && m_snapshot.lastError != m_log.lastError()) {
+        m_snapshot.lastError = m_log.lastError();
+        Q_EMIT changed(m_snapshot);
+    }
 }
 
 void SupervisedProcess::drainOutput()
@@ -125,10 +174,7 @@ void SupervisedProcess::drainOutput()
     const QStringList lines = m_log.append(data);
     if (!lines.isEmpty())
         Q_EMIT logLines(m_spec.name, lines);
-    if (!m_log.lastError().isEmpty() && m_snapshot.lastError != m_log.lastError()) {
-        m_snapshot.lastError = m_log.lastError(); // e.g. the log directory is not writable
-        Q_EMIT changed(m_snapshot);
-    }
+    showLogError();
 }
 
 void SupervisedProcess::signalGroup(int signal)
@@ -227,6 +273,10 @@ void SupervisedProcess::launch()
 {
     if (m_process)
         return;
+    if (m_leftover) {
+        m_restartAfterStop = true; // once the earlier engine's run is gone
+        return;
+    }
     m_restartTimer->stop();
     auto *process = new QProcess(this);
     m_process = process;
@@ -278,6 +328,16 @@ void SupervisedProcess::onStarted()
     m_snapshot.startedAtMs = m_clock->nowMs();
     setState(ProcessState::Running);
     note(QStringLiteral("started pid %1: %2").arg(m_snapshot.pid).arg(m_spec.command));
+    const auto record = ChildRecord::ofChild(
+        m_spec.name, m_snapshot.pid, m_spec.stopTimeoutMs, m_spec.command, m_snapshot.startedAtMs);
+    const auto saved = record ? record->save(m_logDir) : Result<void>(record.error());
+    if (!saved) {
+        // Supervision goes on; only an engine crash would now leave this run unrecognised.
+        qCWarning(lcSupervisor).noquote()
+            << m_spec.name << "cannot record the run:" << saved.error().message;
+        note(QStringLiteral("cannot record the run for the next engine: %1")
+                 .arg(saved.error().message));
+    }
     event(QStringLiteral("process.started"), Engine,
         { { QStringLiteral("pid"), m_snapshot.pid },
             { QStringLiteral("restarts"), m_snapshot.restarts } });
@@ -315,6 +375,7 @@ void SupervisedProcess::onFinished(int exitCode, QProcess::ExitStatus status)
     // the old run's children still holding its port or files.
     signalGroup(SIGKILL);
     m_pgid = 0;
+    ChildRecord::remove(m_logDir, m_spec.name); // reaped: nothing is left for a later engine
     QProcess *process = m_process;
     m_process = nullptr;
     process->deleteLater();
@@ -402,6 +463,8 @@ void SupervisedProcess::beginShutdown()
 {
     m_shuttingDown = true;
     m_restartTimer->stop();
+    if (m_leftover)
+        return; // already stopping; finishShutdown() waits for it
     if (!m_process) {
         if (m_snapshot.state != ProcessState::Stopped)
             setState(ProcessState::Stopped);
@@ -418,6 +481,8 @@ void SupervisedProcess::beginShutdown()
 
 void SupervisedProcess::finishShutdown()
 {
+    if (m_leftover)
+        m_leftover->finishBlocking(); // emits stopped(), which ends in state Stopped
     QProcess *process = m_process;
     if (!process)
         return;
@@ -432,6 +497,79 @@ void SupervisedProcess::finishShutdown()
             qCWarning(lcSupervisor).noquote()
                 << m_spec.name << "pid" << m_snapshot.pid << "did not exit after SIGKILL";
     }
+}
+
+void SupervisedProcess::stopLeftover(LeftoverProcess *leftover)
+{
+    leftover->setParent(this);
+    if (m_leftover || m_process) {
+        leftover->stop(); // not expected (see the header); at least it does not keep running
+        return;
+    }
+    m_leftover = leftover;
+    connect(m_leftover, &LeftoverProcess::stopped, this, &SupervisedProcess::onLeftoverStopped);
+    const ChildRecord &record = leftover->record();
+    m_snapshot.pid = record.pid;
+    setState(ProcessState::Stopping);
+    note(QStringLiteral("pid %1 (started %2) is still running from an earlier engine that did not "
+                        "stop it: SIGTERM to its process group before a new run starts")
+             .arg(record.pid)
+             .arg(TimeUtil::toRfc3339(record.startedAtMs)));
+    qCWarning(lcSupervisor).noquote()
+        << m_spec.name << "pid" << record.pid
+        << "left behind by an earlier engine: stopping it before starting a new run";
+    m_leftover->stop();
+}
+
+void SupervisedProcess::onLeftoverStopped(const ChildRecord &record, bool killed, qint64 tookMs)
+{
+    m_leftover->deleteLater();
+    m_leftover = nullptr;
+    ChildRecord::remove(m_logDir, m_spec.name);
+    m_snapshot.pid = 0;
+    note(QStringLiteral("pid %1 from the earlier engine is gone after %2%3")
+             .arg(record.pid)
+             .arg(TimeUtil::formatDurationMs(tookMs),
+                 killed ? QStringLiteral(" (SIGKILL after its stop timeout)") : QString()));
+    event(QStringLiteral("process.leftover_stopped"), Engine,
+        { { QStringLiteral("pid"), record.pid }, { QStringLiteral("killed"), killed },
+            { QStringLiteral("took_ms"), tookMs } });
+    const bool launchNow = m_restartAfterStop && !m_shuttingDown && !m_wantStopped;
+    m_restartAfterStop = false;
+    if (!launchNow) {
+        setState(ProcessState::Stopped);
+        return;
+    }
+    m_planner.onOperatorStart();
+    launch();
+}
+
+QStringList SupervisedProcess::reconfigure(const RecoverySpec &spec)
+{
+    const QStringList keys = changedKeys(m_spec, spec);
+    if (keys.isEmpty())
+        return keys;
+    const bool rerun = std::any_of(keys.cbegin(), keys.cend(), definesTheRun);
+    m_spec = spec;
+    m_planner = RestartPlanner(spec, stableRunMs(spec), m_random);
+    m_log.setLimits(spec.logMaxBytes, spec.logFiles);
+    const bool restarts = rerun && !m_shuttingDown
+        && (m_snapshot.state == ProcessState::Running || m_snapshot.state == ProcessState::Starting
+            || m_snapshot.state == ProcessState::Backoff
+            || m_snapshot.state == ProcessState::CrashLoop);
+    note(QStringLiteral("configuration reloaded: %1 changed%2")
+             .arg(keys.join(QStringLiteral(", ")),
+                 restarts ? QStringLiteral("; restarting with the new settings") : QString()));
+    event(QStringLiteral("process.reconfigured"), Engine,
+        { { QStringLiteral("changed"), keys.join(QLatin1Char(',')) },
+            { QStringLiteral("restart"), restarts } });
+    if (!restarts)
+        return keys;
+    // Like an operator restart: the new settings deserve a fresh start, not a backoff. A
+    // process that is stopping uses them at its next launch, if any; one that is stopped (by
+    // an operator or its policy) stays so.
+    restart(Engine, Reason::Operator);
+    return keys;
 }
 
 } // namespace Shivx

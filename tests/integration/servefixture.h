@@ -92,9 +92,14 @@ public:
         m_hasConfig = !configYaml.isNull();
     }
 
+    // A test that failed midway leaves the engine running: SIGTERM first, so that it stops
+    // its supervised processes (they have their own session and would outlive a SIGKILL).
     ~ServeProcess()
     {
-        if (m_process.state() != QProcess::NotRunning) {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(15000)) {
             m_process.kill();
             m_process.waitForFinished(5000);
         }
@@ -109,9 +114,12 @@ public:
         return a + extra;
     }
 
-    // Starts and waits for "listening on http://127.0.0.1:PORT".
+    // Starts and waits for "listening on http://127.0.0.1:PORT". Again after an exit: the same
+    // data directory and configuration, and only the new run's output counts.
     bool start(const QStringList &extra = {})
     {
+        m_stdout.clear();
+        m_url.clear();
         m_process.setProgram(QStringLiteral(SHIVX_CLI));
         m_process.setArguments(arguments(extra));
         m_process.start();
@@ -145,6 +153,7 @@ public:
     }
 
     QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
+    QString configPath() const { return m_configPath; }
     // The bearer token the engine wrote at start (DATA_DIR/api-token); empty before that.
     QByteArray apiToken() const
     {

@@ -3,6 +3,7 @@
 // then a startup grace with fresh counters; a crash loop marks the target DOWN; every step
 // is audited.
 #include "health/targetmonitor.h"
+#include "recovery/childrecord.h"
 #include "recovery/processsupervisor.h"
 #include "supervisorfixture.h"
 #include "targetmonitorfixture.h"
@@ -10,6 +11,8 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <csignal>
 
 using namespace Shivx;
 using namespace ShivxTest;
@@ -52,6 +55,13 @@ private:
             }
             return {};
         }
+        QStringList names() const
+        {
+            QStringList out;
+            for (const ProcessSnapshot &s : supervisor->snapshot())
+                out.append(s.name);
+            return out;
+        }
         QList<AuditEvent> events(const QString &action) const
         {
             QList<AuditEvent> out;
@@ -62,6 +72,29 @@ private:
             return out;
         }
     };
+
+    // What an earlier engine left running: the helper in its own session, with its record
+    // in `logs`. Returns once the helper has applied its options (it wrote its pid file), so
+    // that an ignored SIGTERM is really ignored.
+    static bool startEarlierRun(QProcess &earlier, const QString &logs, const QString &name,
+        bool ignoresTerm, qint64 stopTimeoutMs)
+    {
+        const QString pidFile = logs + QStringLiteral("-earlier.pid");
+        earlier.setChildProcessModifier([] { ::setsid(); });
+        QStringList args { QStringLiteral("--pidfile"), pidFile, QStringLiteral("--hang") };
+        if (ignoresTerm)
+            args.prepend(QStringLiteral("--ignore-term"));
+        earlier.start(ChildProgram, args);
+        if (!earlier.waitForStarted())
+            return false;
+        QElapsedTimer t;
+        t.start();
+        while (readPidFile(pidFile) != earlier.processId() && t.elapsed() < 10'000)
+            QTest::qWait(10);
+        const auto record
+            = ChildRecord::ofChild(name, earlier.processId(), stopTimeoutMs, ChildProgram, 0);
+        return record && record->save(logs);
+    }
 
     static RecoverySpec supervised(const QString &name, const QStringList &args)
     {
@@ -238,6 +271,218 @@ private Q_SLOTS:
         const QList<AuditEvent> stopped = rig.events(QStringLiteral("process.stopped"));
         QCOMPARE(stopped.size(), 1);
         QCOMPARE(stopped.first().actor, QStringLiteral("cli:alice"));
+    }
+
+    // A reloaded configuration, diffed by name: unchanged untouched, a changed command line
+    // restarted with it, other changed settings applied in place, a new process started, a
+    // removed one stopped and forgotten.
+    void reconfigureDiffsByName()
+    {
+        const QStringList hang { QStringLiteral("--hang") };
+        RecoverySpec tuned = supervised(QStringLiteral("tuned"), hang);
+        Rig rig({},
+            { supervised(QStringLiteral("same"), hang), supervised(QStringLiteral("changed"), hang),
+                tuned, supervised(QStringLiteral("dropped"), hang) },
+            m_dir.filePath(QStringLiteral("logs7")));
+        for (const char *n : { "same", "changed", "tuned", "dropped" })
+            QTRY_VERIFY2(rig.process(QString::fromLatin1(n)).state == ProcessState::Running, n);
+        const qint64 same = rig.process(QStringLiteral("same")).pid;
+        const qint64 changed = rig.process(QStringLiteral("changed")).pid;
+        const qint64 tunedPid = rig.process(QStringLiteral("tuned")).pid;
+        const qint64 dropped = rig.process(QStringLiteral("dropped")).pid;
+
+        tuned.stopTimeoutMs = 1500;
+        tuned.backoffMaxMs = 5000;
+        rig.supervisor->reconfigure(
+            { supervised(QStringLiteral("same"), hang), supervised(QStringLiteral("added"), hang),
+                supervised(QStringLiteral("changed"),
+                    { QStringLiteral("--sleep"), QStringLiteral("1"), QStringLiteral("--hang") }),
+                tuned });
+        // Requests see the new list at once; the removed process is no longer controllable.
+        QTRY_VERIFY(!rig.supervisor->isSupervised(QStringLiteral("dropped")));
+        QVERIFY(!rig.supervisor->restartProcess(QStringLiteral("dropped"), QStringLiteral("api")));
+        QVERIFY(rig.supervisor->isSupervised(QStringLiteral("added")));
+
+        QTRY_VERIFY(rig.process(QStringLiteral("changed")).state == ProcessState::Running
+            && rig.process(QStringLiteral("changed")).pid != changed);
+        QVERIFY(!isAlive(changed));
+        QTRY_VERIFY(rig.process(QStringLiteral("added")).state == ProcessState::Running);
+        QTRY_VERIFY(!isAlive(dropped));
+        QTRY_COMPARE(rig.names(),
+            (QStringList { QStringLiteral("same"), QStringLiteral("added"),
+                QStringLiteral("changed"), QStringLiteral("tuned") }));
+        QCOMPARE(rig.process(QStringLiteral("same")).pid, same);
+        QCOMPARE(rig.process(QStringLiteral("tuned")).pid, tunedPid);
+        // Operator restarts of a changed process are not counted by the crash-loop limit.
+        QCOMPARE(rig.process(QStringLiteral("changed")).restartsInWindow, 0);
+
+        QList<AuditEvent> e = rig.events(QStringLiteral("process.reconfigured"));
+        QCOMPARE(e.size(), 2);
+        QCOMPARE(
+            e.at(0).data.value(QStringLiteral("process")).toString(), QStringLiteral("changed"));
+        QCOMPARE(e.at(0).data.value(QStringLiteral("changed")).toString(), QStringLiteral("args"));
+        QCOMPARE(e.at(0).data.value(QStringLiteral("restart")).toBool(), true);
+        QCOMPARE(e.at(1).data.value(QStringLiteral("process")).toString(), QStringLiteral("tuned"));
+        QCOMPARE(e.at(1).data.value(QStringLiteral("changed")).toString(),
+            QStringLiteral("backoff,stop_timeout"));
+        QCOMPARE(e.at(1).data.value(QStringLiteral("restart")).toBool(), false);
+        e = rig.events(QStringLiteral("process.added"));
+        QCOMPARE(e.size(), 1);
+        QCOMPARE(
+            e.first().data.value(QStringLiteral("process")).toString(), QStringLiteral("added"));
+        e = rig.events(QStringLiteral("process.removed"));
+        QCOMPARE(e.size(), 1);
+        QCOMPARE(
+            e.first().data.value(QStringLiteral("process")).toString(), QStringLiteral("dropped"));
+        QCOMPARE(e.first().stream, QStringLiteral("resilience"));
+    }
+
+    // Removed while it still stops (it ignores SIGTERM), then configured again: the run
+    // that is stopping comes back as the process, never a second copy beside it.
+    void removedThenAddedAgainRunsOneCopy()
+    {
+        RecoverySpec slow = supervised(
+            QStringLiteral("slow"), { QStringLiteral("--ignore-term"), QStringLiteral("--hang") });
+        slow.stopTimeoutMs = 1000;
+        Rig rig({}, { slow }, m_dir.filePath(QStringLiteral("logs8")));
+        QTRY_VERIFY(rig.process(QStringLiteral("slow")).state == ProcessState::Running);
+        const qint64 first = rig.process(QStringLiteral("slow")).pid;
+        rig.supervisor->reconfigure({});
+        QTRY_VERIFY(rig.process(QStringLiteral("slow")).state == ProcessState::Stopping);
+        rig.supervisor->reconfigure({ slow });
+        QTRY_VERIFY(!isAlive(first));
+        QTRY_VERIFY(rig.process(QStringLiteral("slow")).state == ProcessState::Running);
+        QCOMPARE(rig.supervisor->snapshot().size(), 1);
+        QCOMPARE(liveGroupMembers(rig.process(QStringLiteral("slow")).pid).size(), 1);
+        QCOMPARE(rig.events(QStringLiteral("process.started")).size(), 2);
+    }
+
+    // restart_command and restart_after_failures of a reloaded configuration apply to the
+    // next failures.
+    void reconfigureAppliesRestartCommand()
+    {
+        TestHttpServer server;
+        QVERIFY(server.listen());
+        server.setMode(TestHttpServer::WrongStatus);
+        const QString before = m_dir.filePath(QStringLiteral("before.pid"));
+        const QString after = m_dir.filePath(QStringLiteral("after.pid"));
+        TargetSpec target
+            = httpSpec(QStringLiteral("fixme"), server.url(QStringLiteral("/health")));
+        RecoverySpec spec;
+        spec.name = QStringLiteral("fixme");
+        spec.restartCommand = ChildProgram;
+        spec.restartArgs = { QStringLiteral("--pidfile"), before };
+        spec.restartAfterFailures = 0; // off
+        spec.startupGraceMs = 60'000;
+        Rig rig({ target }, { spec }, m_dir.filePath(QStringLiteral("logs9")));
+        QTRY_VERIFY(statusOf(rig.monitor, QStringLiteral("fixme")).consecutiveFailures >= 2);
+        spec.restartArgs = { QStringLiteral("--pidfile"), after };
+        spec.restartAfterFailures = 2;
+        rig.supervisor->reconfigure({ spec });
+        QTRY_VERIFY(QFile::exists(after));
+        QVERIFY(!QFile::exists(before));
+        QTRY_COMPARE(rig.events(QStringLiteral("process.restart_command")).size(), 1);
+    }
+
+    // A run an earlier supervisor left behind (its record in the log directory proves it
+    // ours): stopped before the new run starts; an operator stop meanwhile keeps it stopped.
+    void leftoverIsStoppedBeforeTheNewRun_data()
+    {
+        QTest::addColumn<bool>("ignoresTerm");
+        QTest::addColumn<bool>("operatorStops");
+        QTest::newRow("SIGTERM -> new run") << false << false;
+        QTest::newRow("SIGTERM ignored -> SIGKILL after stop_timeout -> new run") << true << false;
+        QTest::newRow("operator stop meanwhile -> stays stopped") << true << true;
+    }
+
+    void leftoverIsStoppedBeforeTheNewRun()
+    {
+        QFETCH(bool, ignoresTerm);
+        QFETCH(bool, operatorStops);
+        const QString logs
+            = m_dir.filePath(QStringLiteral("logs10-%1%2").arg(ignoresTerm).arg(operatorStops));
+        QProcess earlier;
+        QVERIFY(startEarlierRun(earlier, logs, QStringLiteral("w"), ignoresTerm, 800));
+        const qint64 earlierPid = earlier.processId();
+
+        RecoverySpec spec = supervised(QStringLiteral("w"), { QStringLiteral("--hang") });
+        Rig rig({}, { spec }, logs);
+        QTRY_VERIFY(rig.process(QStringLiteral("w")).state == ProcessState::Stopping);
+        QCOMPARE(rig.process(QStringLiteral("w")).pid, earlierPid);
+        if (operatorStops)
+            QVERIFY(rig.supervisor->stopProcess(QStringLiteral("w"), QStringLiteral("api")));
+        // Waited for with the event loop running: the supervisor lives on this thread.
+        QTRY_COMPARE(earlier.state(), QProcess::NotRunning);
+        QCOMPARE(earlier.exitCode(), ignoresTerm ? SIGKILL : SIGTERM);
+        QTRY_COMPARE(rig.events(QStringLiteral("process.leftover_stopped")).size(), 1);
+        const AuditEvent e = rig.events(QStringLiteral("process.leftover_stopped")).first();
+        QCOMPARE(e.data.value(QStringLiteral("pid")).toInteger(), earlierPid);
+        QCOMPARE(e.data.value(QStringLiteral("killed")).toBool(), ignoresTerm);
+        QCOMPARE(e.data.value(QStringLiteral("process")).toString(), QStringLiteral("w"));
+        if (operatorStops) {
+            QTRY_VERIFY(rig.process(QStringLiteral("w")).state == ProcessState::Stopped);
+            QTest::qWait(200);
+            QVERIFY(rig.process(QStringLiteral("w")).state == ProcessState::Stopped);
+            QCOMPARE(rig.events(QStringLiteral("process.started")).size(), 0);
+            QVERIFY(!QFile::exists(ChildRecord::path(logs, QStringLiteral("w"))));
+            return;
+        }
+        QTRY_VERIFY(rig.process(QStringLiteral("w")).state == ProcessState::Running);
+        const qint64 pid = rig.process(QStringLiteral("w")).pid;
+        QVERIFY(pid != earlierPid);
+        QCOMPARE(ChildRecord::load(logs, QStringLiteral("w"))->pid, pid);
+        QCOMPARE(rig.audit.actions(QStringLiteral("resilience"))
+                     .indexOf(QStringLiteral("process.leftover_stopped")),
+            rig.audit.actions(QStringLiteral("resilience"))
+                    .indexOf(QStringLiteral("process.started"))
+                - 1);
+    }
+
+    // A leftover of a process no longer configured is being stopped when a reload configures
+    // the process again: the process waits for it, so that only one copy runs, and the record
+    // then describes the new run.
+    void orphanConfiguredAgainWaitsForItsLeftover()
+    {
+        const QString logs = m_dir.filePath(QStringLiteral("logs12"));
+        QProcess earlier;
+        QVERIFY(startEarlierRun(earlier, logs, QStringLiteral("back"), true, 1000));
+        const qint64 earlierPid = earlier.processId();
+        Rig rig({}, {}, logs);
+        QTest::qWait(100);
+        rig.supervisor->reconfigure(
+            { supervised(QStringLiteral("back"), { QStringLiteral("--hang") }) });
+        QTRY_VERIFY(rig.process(QStringLiteral("back")).state == ProcessState::Stopping);
+        QCOMPARE(rig.process(QStringLiteral("back")).pid, earlierPid);
+        QTRY_COMPARE(earlier.state(), QProcess::NotRunning);
+        QTRY_VERIFY(rig.process(QStringLiteral("back")).state == ProcessState::Running);
+        const qint64 pid = rig.process(QStringLiteral("back")).pid;
+        QVERIFY(pid != earlierPid);
+        QCOMPARE(rig.events(QStringLiteral("process.leftover_stopped")).size(), 1);
+        QCOMPARE(rig.events(QStringLiteral("process.started")).size(), 1);
+        const auto record = ChildRecord::load(logs, QStringLiteral("back"));
+        QVERIFY(record);
+        QCOMPARE(record->pid, pid);
+    }
+
+    // Engine exit while a leftover is still being stopped: shutdown waits for it (SIGKILL
+    // after its stop timeout) and leaves nothing behind.
+    void shutdownFinishesALeftover()
+    {
+        const QString logs = m_dir.filePath(QStringLiteral("logs11"));
+        QProcess earlier;
+        QVERIFY(startEarlierRun(earlier, logs, QStringLiteral("gone"), true, 600));
+        const auto record = ChildRecord::load(logs, QStringLiteral("gone"));
+        QVERIFY(record);
+        {
+            // Not configured any more: an orphan, stopped all the same.
+            Rig rig({}, {}, logs);
+            QTest::qWait(100);
+            QCOMPARE(earlier.state(), QProcess::Running);
+        } // ~Rig: shutdown() blocks until it is gone
+        QVERIFY(!record->isRunning());
+        QVERIFY(earlier.waitForFinished(1000));
+        QCOMPARE(earlier.exitCode(), SIGKILL);
+        QVERIFY(!QFile::exists(ChildRecord::path(logs, QStringLiteral("gone"))));
     }
 };
 

@@ -6,6 +6,7 @@
 #include "targetmonitorfixture.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -225,6 +226,43 @@ private Q_SLOTS:
         QVERIFY(current.readAll().contains("line-of-output 400\n"));
         p->stop(QStringLiteral("test"));
         QTRY_VERIFY(state(*p) == ProcessState::Stopped);
+    }
+
+    // NAME.log cannot be rotated (a directory named NAME.log.1 is in the way): the supervisor
+    // keeps serving the process (its output is read, stop works), reports the failure in the
+    // snapshot and keeps the file within max_size instead of looping on the rotation.
+    void failedRotationKeepsTheSupervisorResponsive()
+    {
+        const QString logs = m_dir.filePath(QStringLiteral("blocked-logs"));
+        QVERIFY(QDir().mkpath(logs + QStringLiteral("/blocked.log.1")));
+        RecoverySpec spec = childSpec(QStringLiteral("blocked"),
+            { QStringLiteral("--print"), QStringLiteral("2000"), QStringLiteral("line-of-output"),
+                QStringLiteral("--print-every"), QStringLiteral("5"), QStringLiteral("tick") });
+        spec.logMaxBytes = 1024;
+        spec.logFiles = 1;
+        auto p = std::make_unique<SupervisedProcess>(
+            spec, logs, nullptr, [](qint64) { return qint64(0); });
+        QStringList tail;
+        connect(p.get(), &SupervisedProcess::logLines, this,
+            [&tail](const QString &, const QStringList &lines) { tail += lines; });
+        QTest::ignoreMessage(QtWarningMsg,
+            QRegularExpression(
+                QStringLiteral("cannot rotate the log of blocked: .*blocked\\.log\\.1: "
+                               "Is a directory")));
+        p->start(QStringLiteral("engine"));
+        QTRY_VERIFY(tail.contains(QStringLiteral("line-of-output 2000")));
+        QTRY_VERIFY(tail.contains(QStringLiteral("tick 20")));
+        QVERIFY2(p->snapshot().lastError.contains(QStringLiteral("blocked.log.1: Is a directory")),
+            qPrintable(p->snapshot().lastError));
+        const QString log = p->snapshot().logPath;
+        QVERIFY(QFileInfo(log).size() <= spec.logMaxBytes);
+        QVERIFY(QFileInfo(log + QStringLiteral(".1")).isDir());
+        QElapsedTimer stopping;
+        stopping.start();
+        p->stop(QStringLiteral("test"));
+        QTRY_VERIFY(state(*p) == ProcessState::Stopped);
+        QVERIFY(stopping.elapsed() < 5000 * SHIVX_TIME_SCALE);
+        QCOMPARE(p->snapshot().lastExitSignal, SIGTERM);
     }
 
     void environmentAndWorkingDirectory()

@@ -403,6 +403,18 @@ QString EngineWording::error(const Error &e)
             .arg(DisplayFormat::duration(e.args.value(1).toLongLong()));
     if (c == QLatin1String("degradation.not_pinned"))
         return tr("No level is pinned.");
+    if (c == QLatin1String("engine.data_dir_locked")) {
+        const qint64 pid = e.args.value(1).toLongLong();
+        if (pid <= 0)
+            return tr("The data directory %1 is in use by another engine. Stop it, or start "
+                      "with another --data-dir.")
+                .arg(arg(e, 0));
+        return tr("The data directory %1 is in use by the engine with process ID %2 (started "
+                  "%3). Stop it, or start with another --data-dir.")
+            .arg(arg(e, 0))
+            .arg(pid)
+            .arg(arg(e, 2));
+    }
     if (c == QLatin1String("config.not_reloadable"))
         return tr("The engine runs on its embedded configuration, which has no file to read "
                   "again. Start it with --config FILE to reload.");

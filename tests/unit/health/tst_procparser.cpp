@@ -102,6 +102,18 @@ private Q_SLOTS:
         QCOMPARE(ProcParser::parseProcessCpuTicks("nonsense"), quint64(0));
     }
 
+    void processIdentity()
+    {
+        const ProcParser::ProcessStat s = ProcParser::parseProcessStat(fixture("self_stat"));
+        QCOMPARE(s.state, 'S');
+        QCOMPARE(s.ppid, qint64(1));
+        QCOMPARE(s.pgrp, qint64(4242));
+        QCOMPARE(s.session, qint64(4242));
+        QCOMPARE(s.startTicks, quint64(1000));
+        QCOMPARE(ProcParser::parseProcessStat("nonsense").state, char(0));
+        QCOMPARE(ProcParser::parseProcessStat("1 (x) S 1 2 3").state, char(0)); // cut short
+    }
+
     // The sampler computes rates between two readings of a captured /proc tree.
     void samplerRatesFromFixtureTree()
     {
