@@ -217,6 +217,11 @@ void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const P
 
 void TargetMonitor::Private::report(Entry *entry, const TargetStateMachine::Transition &transition)
 {
+    // Every result reaches the listeners (the aggregator records each probe into history, the
+    // supervisor counts failures): a target's previous result goes out before this one
+    // replaces it in the snapshot.
+    if (entry->unsent)
+        sendUpdate();
     // The snapshot is current at once; only the signal is batched.
     {
         QMutexLocker lock(&q->m_mutex);
@@ -234,10 +239,6 @@ void TargetMonitor::Private::report(Entry *entry, const TargetStateMachine::Tran
         sendUpdate();
         return;
     }
-    // Every result reaches the listeners: a target's previous one goes out before this one
-    // replaces it (the aggregator records each probe into history).
-    if (entry->unsent)
-        sendUpdate();
     entry->unsent = true;
     if (!updateTimer) {
         updateTimer = new QTimer(q);

@@ -27,6 +27,7 @@ private Q_SLOTS:
 
     void hangingTargetDoesNotDelayOthers();
     void probeInFlightIsNotStartedTwice();
+    void everyResultReachesTheListeners();
     void transitionSignalCarriesFromToAndReason();
     void setTargetsKeepsStateOfKeptNames();
     void injectedClockStampsResultsAndHeartbeat();
@@ -86,6 +87,36 @@ void TestTargetMonitor::probeInFlightIsNotStartedTwice()
     QCOMPARE(server.requests(QStringLiteral("/hang")), 1);
     QTRY_COMPARE(statusOf(monitor, QStringLiteral("hanging")).checks, quint64(1));
     QTRY_COMPARE(server.requests(QStringLiteral("/hang")), 2);
+}
+
+// Updates are batched, but none may carry a target's result over an earlier one that was not
+// sent yet: listeners that count (the supervisor's restart_after_failures, the history writer)
+// see every probe. A failing target probed every 20 ms makes several results per 100 ms batch.
+void TestTargetMonitor::everyResultReachesTheListeners()
+{
+    TestHttpServer server;
+    QVERIFY(server.listen());
+    server.setMode(TestHttpServer::WrongStatus);
+    TargetSpec spec = httpSpec(QStringLiteral("web"), server.url(QStringLiteral("/health")));
+    spec.intervalMs = 20;
+    TargetMonitor monitor;
+    QList<quint64> seen;
+    QObject::connect(&monitor, &TargetMonitor::targetsUpdated, &monitor,
+        [&seen](const QList<TargetStatus> &targets) {
+            const quint64 checks = targets.value(0).checks;
+            if (checks > 0 && (seen.isEmpty() || seen.last() != checks))
+                seen.append(checks);
+        });
+    monitor.setTargets({ spec });
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(seen.size() >= 30, 10000);
+    monitor.stop();
+    for (qsizetype i = 1; i < seen.size(); ++i)
+        QVERIFY2(seen.at(i) == seen.at(i - 1) + 1,
+            qPrintable(QStringLiteral("check %1 came after %2: results in between were never sent")
+                           .arg(seen.at(i))
+                           .arg(seen.at(i - 1))));
+    QCOMPARE(seen.first(), quint64(1));
 }
 
 void TestTargetMonitor::transitionSignalCarriesFromToAndReason()
