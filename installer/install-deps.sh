@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ShivX needs to build, test and run on Debian 12, and nothing more.
 # Idempotent: when everything is present it returns at once without touching apt.
+# ca-certificates: HTTPS probes verify against its bundle, /etc/ssl/certs/ca-certificates.crt
+# (libcurl only recommends it, and nothing else here depends on it).
 #   installer/install-deps.sh          build + run dependencies
 #   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb, python3 and
 #                                      zstd for the audit reference verifier, pdftotext,
@@ -23,6 +25,7 @@ packages=(
     qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev
     qt6-l10n-tools qt6-tools-dev-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
     libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev libcurl4-openssl-dev
+    ca-certificates
 )
 if [[ $with_test -eq 1 ]]; then
     packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace)
