@@ -84,7 +84,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint's signature does not verify with the public key.</source>
+        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +380,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -656,6 +656,29 @@ head.json: %2</translation>
     <message>
         <source>Reason</source>
         <translation>Grund</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::ConfigErrorDialog</name>
+    <message>
+        <source>File: %1</source>
+        <translation>Datei: %1</translation>
+    </message>
+    <message>
+        <source>Line: %1</source>
+        <translation>Zeile: %1</translation>
+    </message>
+    <message>
+        <source>Configuration error</source>
+        <translation>Konfigurationsfehler</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Open in &amp;editor</source>
+        <translation>Im &amp;Editor öffnen</translation>
     </message>
 </context>
 <context>
@@ -1223,11 +1246,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>%1, Weiterleitung nach %2</translation>
     </message>
     <message>
-        <source>the first MiB of the body does not contain "%1"</source>
+        <source>the first MiB of the body does not contain &quot;%1&quot;</source>
         <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
     </message>
     <message>
-        <source>body does not contain "%1"</source>
+        <source>body does not contain &quot;%1&quot;</source>
         <translation>Inhalt enthält „%1“ nicht</translation>
     </message>
     <message>
@@ -1571,11 +1594,110 @@ NOTBETRIEB für %1 festsetzen?</translation>
     </message>
 </context>
 <context>
-    <name>Shivx::Ui::MainWindow</name>
+    <name>Shivx::Ui::MainMenus</name>
     <message>
-        <source>ShivX Resilience Console</source>
-        <translation>ShivX Resilience Console</translation>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
     </message>
+    <message>
+        <source>&amp;Open configuration…</source>
+        <translation>Konfiguration &amp;öffnen…</translation>
+    </message>
+    <message>
+        <source>&amp;Reload configuration</source>
+        <translation>Konfiguration &amp;neu laden</translation>
+    </message>
+    <message>
+        <source>Opens %1 in the editor for YAML files.</source>
+        <translation>Öffnet %1 im Editor für YAML-Dateien.</translation>
+    </message>
+    <message>
+        <source>Reads %1 again and applies it.</source>
+        <translation>Liest %1 erneut und wendet sie an.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Documentation</source>
+        <translation>&amp;Dokumentation</translation>
+    </message>
+    <message>
+        <source>No documentation folder was installed with this build.</source>
+        <translation>Mit diesem Build wurde kein Dokumentationsordner installiert.</translation>
+    </message>
+    <message>
+        <source>Opens %1.</source>
+        <translation>Öffnet %1.</translation>
+    </message>
+    <message>
+        <source>&amp;About ShivX Resilience Console</source>
+        <translation>Ü&amp;ber ShivX Resilience Console</translation>
+    </message>
+    <message>
+        <source>embedded configuration</source>
+        <translation>eingebettete Konfiguration</translation>
+    </message>
+    <message>
+        <source>ShivX Resilience Console %1</source>
+        <translation>ShivX Resilience Console %1</translation>
+    </message>
+    <message>
+        <source>Operations console with an embedded resilience engine.</source>
+        <translation>Betriebskonsole mit eingebetteter Resilienz-Engine.</translation>
+    </message>
+    <message>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <source>OpenSSL</source>
+        <translation>OpenSSL</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>Datenverzeichnis</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>HTTP API</source>
+        <translation>HTTP-API</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Open configuration</source>
+        <translation>Konfiguration öffnen</translation>
+    </message>
+    <message>
+        <source>No application is set up to open %1.</source>
+        <translation>Keine Anwendung ist zum Öffnen von %1 eingerichtet.</translation>
+    </message>
+    <message>
+        <source>Reload configuration</source>
+        <translation>Konfiguration neu laden</translation>
+    </message>
+    <message>
+        <source>Configuration reloaded from %1.</source>
+        <translation>Konfiguration neu geladen aus %1.</translation>
+    </message>
+    <message>
+        <source>About ShivX Resilience Console</source>
+        <translation>Über ShivX Resilience Console</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::MainWindow</name>
     <message>
         <source>Waiting for the first sample</source>
         <translation>Warte auf die erste Messung</translation>
@@ -1627,6 +1749,10 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>failing</source>
         <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>ShivX Resilience Console — %1</source>
+        <translation>ShivX Resilience Console — %1</translation>
     </message>
 </context>
 <context>
@@ -2071,7 +2197,7 @@ bis %3</translation>
         <translation>Alle Streams prüfen</translation>
     </message>
     <message>
-        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
     </message>
     <message>
@@ -2148,10 +2274,6 @@ bis %3</translation>
     <message>
         <source>Unexpected argument: %1</source>
         <translation>Unerwartetes Argument: %1</translation>
-    </message>
-    <message>
-        <source>Configuration error</source>
-        <translation>Konfigurationsfehler</translation>
     </message>
     <message>
         <source>The engine could not start</source>

@@ -1,0 +1,122 @@
+// The console driven by keyboard alone, against a real started engine: the page keys reach
+// every page, wrap around, read the page's data again and focus its filter field.
+
+#include "audit/auditpage.h"
+#include "degradation/degradationpage.h"
+#include "shell/consolepages.h"
+#include "shell/pagekeys.h"
+#include "testconsole.h"
+
+#include <QLineEdit>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Shivx;
+using ShivxTest::Console;
+
+class TstPageKeys : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void pageShortcuts();
+    void drivesThePagesByKeyboard();
+};
+
+void TstPageKeys::pageShortcuts()
+{
+    QCOMPARE(Ui::PageKeys::pageShortcut(0), QKeySequence(Qt::CTRL | Qt::Key_1));
+    QCOMPARE(Ui::PageKeys::pageShortcut(8), QKeySequence(Qt::CTRL | Qt::Key_9));
+    QCOMPARE(Ui::PageKeys::pageShortcut(9), QKeySequence(Qt::CTRL | Qt::Key_0));
+    QVERIFY(Ui::PageKeys::pageShortcut(10).isEmpty());
+    QVERIFY(Ui::PageKeys::pageShortcut(-1).isEmpty());
+}
+
+void TstPageKeys::drivesThePagesByKeyboard()
+{
+    Console console;
+    QVERIFY(console.open("sampler: {interval: 200ms}\n"));
+    Ui::MainWindow &window = console.window();
+    window.activateWindow();
+    // Window shortcuts fire only in the active window.
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    const int count = window.pageCount();
+    QVERIFY(count >= 5);
+
+    // Every page's named search field exists, so Ctrl+F cannot silently do nothing.
+    for (int i = 0; i < count; ++i) {
+        const char *name = Ui::consolePages().at(i).searchField;
+        if (name)
+            QVERIFY2(window.pageWidget(i)->findChild<QWidget *>(QLatin1String(name)), name);
+    }
+
+    // Ctrl+digit: the page at that position in the sidebar, which follows.
+    auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
+    QVERIFY(navigation);
+    QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), 1);
+    QVERIFY(window.pageWidget(1)->isVisible());
+    QCOMPARE(navigation->currentRow(), 1);
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), 0);
+    // No page there: nothing changes.
+    QTest::keyClick(&window, Qt::Key_0, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), 0);
+    QCOMPARE(navigation->item(1)->toolTip(),
+        QKeySequence(Qt::CTRL | Qt::Key_2).toString(QKeySequence::NativeText));
+
+    // Ctrl+PgUp / Ctrl+PgDown step through all pages and wrap at both ends.
+    QTest::keyClick(&window, Qt::Key_PageUp, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), count - 1);
+    QTest::keyClick(&window, Qt::Key_PageDown, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), 0);
+    for (int i = 1; i < count; ++i) {
+        QTest::keyClick(&window, Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), i);
+        QVERIFY(window.pageWidget(i)->isVisible());
+    }
+
+    // Audit: F5 reads the streams again and re-opens the current one.
+    const int audit = window.pageIndex(QStringLiteral("audit"));
+    QTest::keyClick(&window, Qt::Key(Qt::Key_1 + audit), Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), audit);
+    auto *auditPage = window.page<Ui::AuditPage>();
+    QTRY_VERIFY_WITH_TIMEOUT(auditPage->streams().contains(QStringLiteral("resilience")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!auditPage->isLoading(), 10000);
+    QSignalSpy loaded(auditPage, &Ui::AuditPage::streamLoaded);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 10000);
+
+    // Ctrl+F focuses the audit filter's search field, with its text selected for typing over.
+    auto *search = auditPage->findChild<QLineEdit *>(QStringLiteral("searchEdit"));
+    QVERIFY(search);
+    search->setText(QStringLiteral("old"));
+    QVERIFY(!search->hasFocus());
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(search->hasFocus());
+    QCOMPARE(search->selectedText(), QStringLiteral("old"));
+    // From inside the field the page keys still work.
+    QTest::keyClick(search, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), 0);
+
+    // Degradation: F5 reads the timeline again.
+    QVERIFY(window.showPage(QStringLiteral("degradation")));
+    QSignalSpy timeline(window.page<Ui::DegradationPage>(), &Ui::DegradationPage::timelineUpdated);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QTRY_VERIFY_WITH_TIMEOUT(timeline.count() >= 1, 10000);
+    // A page without a search field: Ctrl+F leaves the focus where it was.
+    QWidget *before = QApplication::focusWidget();
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QCOMPARE(QApplication::focusWidget(), before);
+
+    // History: Ctrl+F focuses the series filter.
+    QVERIFY(window.showPage(QStringLiteral("history")));
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(QApplication::focusWidget());
+    QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("seriesFilter"));
+}
+
+QTEST_MAIN(TstPageKeys)
+#include "tst_pagekeys.moc"
