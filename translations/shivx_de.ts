@@ -450,10 +450,6 @@ Unlesbare Zeile: %2</translation>
         <translation>Einträge durchsuchen: Daten, Hashes, beliebiger Text</translation>
     </message>
     <message>
-        <source>Clear</source>
-        <translation>Leeren</translation>
-    </message>
-    <message>
         <source>Any time</source>
         <translation>Beliebige Zeit</translation>
     </message>
@@ -473,16 +469,16 @@ Unlesbare Zeile: %2</translation>
         <source>Custom range</source>
         <translation>Eigener Zeitraum</translation>
     </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>&amp;Leeren</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::AuditPage</name>
     <message>
         <source>Audit streams</source>
         <translation>Audit-Streams</translation>
-    </message>
-    <message>
-        <source>Reload</source>
-        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Read the streams again, including entries appended since</source>
@@ -563,6 +559,10 @@ Unlesbare Zeile: %2</translation>
     <message>
         <source>Unreadable line: %1</source>
         <translation>Unlesbare Zeile: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Neu laden</translation>
     </message>
 </context>
 <context>
@@ -745,14 +745,6 @@ head.json: %2</translation>
         <translation>Läuft ab nach:</translation>
     </message>
     <message>
-        <source>Pin level</source>
-        <translation>Stufe festsetzen</translation>
-    </message>
-    <message>
-        <source>Release pin</source>
-        <translation>Festsetzung aufheben</translation>
-    </message>
-    <message>
         <source>Features by level</source>
         <translation>Funktionen je Stufe</translation>
     </message>
@@ -870,6 +862,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
             <numerusform>%n Wechsel, neuester zuerst.</numerusform>
             <numerusform>%n Wechsel, neueste zuerst.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Pin level</source>
+        <translation>Stufe &amp;festsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Release pin</source>
+        <translation>Festsetzung a&amp;ufheben</translation>
     </message>
 </context>
 <context>
@@ -1454,14 +1454,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Bis</translation>
     </message>
     <message>
-        <source>Reset zoom</source>
-        <translation>Zoom zurücksetzen</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>CSV exportieren…</translation>
-    </message>
-    <message>
         <source>Range</source>
         <translation>Zeitraum</translation>
     </message>
@@ -1512,6 +1504,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
+    </message>
+    <message>
+        <source>&amp;Reset zoom</source>
+        <translation>&amp;Zoom zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>CSV &amp;exportieren…</translation>
     </message>
 </context>
 <context>
@@ -1613,7 +1613,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
     </message>
     <message>
         <source>Reads %1 again and applies it.</source>
-        <translation>Liest %1 erneut und wendet sie an.</translation>
+        <translation>Liest %1 erneut ein und wendet die Konfiguration an.</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1914,18 +1914,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Protokoll von %1</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Starten</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stoppen</translation>
-    </message>
-    <message>
-        <source>Restart</source>
-        <translation>Neu starten</translation>
-    </message>
-    <message>
         <source>Start the selected process now, ending a restart pause</source>
         <translation>Den ausgewählten Prozess jetzt starten und eine Neustartpause beenden</translation>
     </message>
@@ -1936,6 +1924,18 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>Stop and start the selected process (not counted as a crash)</source>
         <translation>Den ausgewählten Prozess stoppen und wieder starten (zählt nicht als Absturz)</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>R&amp;estart</source>
+        <translation>&amp;Neu starten</translation>
     </message>
 </context>
 <context>
@@ -1987,36 +1987,36 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Circuit Breaker</translation>
     </message>
     <message>
-        <source>Force open</source>
-        <translation>Offen erzwingen</translation>
-    </message>
-    <message>
         <source>Reject every call to the selected target until set back to automatic</source>
         <translation>Jeden Aufruf an das ausgewählte Ziel abweisen, bis wieder auf automatisch gestellt wird</translation>
-    </message>
-    <message>
-        <source>Force closed</source>
-        <translation>Geschlossen erzwingen</translation>
     </message>
     <message>
         <source>Let every call to the selected target through, whatever fails</source>
         <translation>Jeden Aufruf an das ausgewählte Ziel durchlassen, was auch fehlschlägt</translation>
     </message>
     <message>
-        <source>Automatic</source>
-        <translation>Automatisch</translation>
-    </message>
-    <message>
         <source>Let the breaker decide again, starting closed</source>
         <translation>Den Circuit Breaker wieder selbst entscheiden lassen, beginnend geschlossen</translation>
     </message>
     <message>
-        <source>Reload configuration</source>
-        <translation>Konfiguration neu laden</translation>
-    </message>
-    <message>
         <source>Read %1 again and apply its targets and recovery settings</source>
         <translation>%1 erneut lesen und seine Ziele und Wiederherstellungseinstellungen anwenden</translation>
+    </message>
+    <message>
+        <source>Force &amp;open</source>
+        <translation>&amp;Offen erzwingen</translation>
+    </message>
+    <message>
+        <source>Force c&amp;losed</source>
+        <translation>&amp;Geschlossen erzwingen</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic</source>
+        <translation>&amp;Automatisch</translation>
+    </message>
+    <message>
+        <source>&amp;Reload configuration</source>
+        <translation>&amp;Konfiguration neu laden</translation>
     </message>
 </context>
 <context>
@@ -2085,10 +2085,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Reihen filtern</translation>
     </message>
     <message>
-        <source>Clear selection</source>
-        <translation>Auswahl aufheben</translation>
-    </message>
-    <message>
         <source>Series</source>
         <translation>Reihen</translation>
     </message>
@@ -2099,6 +2095,10 @@ to %3</source>
         <translation>%1
 von %2
 bis %3</translation>
+    </message>
+    <message>
+        <source>&amp;Clear selection</source>
+        <translation>Auswahl a&amp;ufheben</translation>
     </message>
 </context>
 <context>
@@ -2150,10 +2150,6 @@ bis %3</translation>
 <context>
     <name>Shivx::Ui::VerifyBanner</name>
     <message>
-        <source>Show</source>
-        <translation>Anzeigen</translation>
-    </message>
-    <message>
         <source>Verification cancelled</source>
         <translation>Prüfung abgebrochen</translation>
     </message>
@@ -2185,6 +2181,10 @@ bis %3</translation>
         <source>Verified %1 by %2</source>
         <translation>Geprüft am %1 von %2</translation>
     </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Anzeigen</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::VerifyPanel</name>
@@ -2193,20 +2193,8 @@ bis %3</translation>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Verify all streams</source>
-        <translation>Alle Streams prüfen</translation>
-    </message>
-    <message>
         <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>Export report…</source>
-        <translation>Bericht exportieren…</translation>
     </message>
     <message>
         <source>Last verified %1: %2</source>
@@ -2247,6 +2235,18 @@ bis %3</translation>
     <message>
         <source>Could not write the report: %1</source>
         <translation>Der Bericht konnte nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Verify all streams</source>
+        <translation>Alle Streams &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Export report…</source>
+        <translation>Bericht &amp;exportieren…</translation>
     </message>
 </context>
 <context>

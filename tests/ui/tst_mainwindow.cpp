@@ -324,7 +324,7 @@ void TstMainWindow::followsLanguageChange()
         QCOMPARE(header(Ui::TargetsModel::StateColumn), QStringLiteral("State"));
         QCOMPARE(header(Ui::TargetsModel::LastCheckColumn), QStringLiteral("Last check"));
         QCOMPARE(rangeText(), QStringLiteral("Last hour"));
-        QCOMPARE(resetZoom->text(), QStringLiteral("Reset zoom"));
+        QCOMPARE(resetZoom->text(), QStringLiteral("&Reset zoom"));
         QVERIFY(!targetsSummary->text().contains(QStringLiteral("Ziel")));
     };
     expectEnglish();
@@ -348,7 +348,7 @@ void TstMainWindow::followsLanguageChange()
     QCOMPARE(header(Ui::TargetsModel::StateColumn), QStringLiteral("Zustand"));
     QCOMPARE(header(Ui::TargetsModel::LastCheckColumn), QStringLiteral("Letzte Prüfung"));
     QCOMPARE(rangeText(), QStringLiteral("Letzte Stunde"));
-    QCOMPARE(resetZoom->text(), QStringLiteral("Zoom zurücksetzen"));
+    QCOMPARE(resetZoom->text(), QStringLiteral("&Zoom zurücksetzen"));
     QVERIFY(targetsSummary->text().contains(QStringLiteral("Ziel")));
     QTest::qWait(100); // let the layouts take the longer German labels before the photo
     QVERIFY(window.grab().save(screenshotPath(QStringLiteral("overview-de"))));

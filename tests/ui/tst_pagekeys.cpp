@@ -9,9 +9,12 @@
 
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTranslator>
 
 using namespace Shivx;
 using ShivxTest::Console;
@@ -23,7 +26,49 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void pageShortcuts();
     void drivesThePagesByKeyboard();
+    void everyButtonHasItsOwnMnemonic();
+    void tabFollowsTheReadingOrder();
 };
+
+namespace {
+
+// The letter after the single '&' in `text` (lower case), or a null QChar.
+QChar mnemonic(const QString &text)
+{
+    for (int i = 0; i + 1 < text.size(); ++i) {
+        if (text.at(i) != QLatin1Char('&'))
+            continue;
+        if (text.at(i + 1) != QLatin1Char('&'))
+            return text.at(i + 1).toLower();
+        ++i; // "&&" is a literal ampersand
+    }
+    return {};
+}
+
+// Every push button on every page has a mnemonic, and no two on one page (nor a menu title,
+// which is reachable from every page) share it: Alt+letter would then only cycle between them.
+void checkMnemonics(Ui::MainWindow &window)
+{
+    QHash<QChar, QString> menus;
+    for (QAction *menu : window.menuBar()->actions())
+        menus.insert(mnemonic(menu->text()), menu->text());
+    for (int i = 0; i < window.pageCount(); ++i) {
+        QHash<QChar, QString> taken = menus;
+        for (QPushButton *button : window.pageWidget(i)->findChildren<QPushButton *>()) {
+            const QString text = button->text();
+            if (text.isEmpty())
+                continue;
+            const QChar letter = mnemonic(text);
+            QVERIFY2(!letter.isNull(), qPrintable(text + QStringLiteral(" has no mnemonic")));
+            QVERIFY2(!taken.contains(letter),
+                qPrintable(text + QStringLiteral(" and ") + taken.value(letter)
+                    + QStringLiteral(" share Alt+") + letter));
+            taken.insert(letter, text);
+        }
+    }
+}
+
+} // namespace
 
 void TstPageKeys::pageShortcuts()
 {
@@ -119,6 +164,59 @@ void TstPageKeys::drivesThePagesByKeyboard()
     QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
     QVERIFY(QApplication::focusWidget());
     QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("seriesFilter"));
+}
+
+void TstPageKeys::everyButtonHasItsOwnMnemonic()
+{
+    Console console;
+    QVERIFY(console.open("sampler: {interval: 200ms}\n"));
+    checkMnemonics(console.window());
+    if (QTest::currentTestFailed())
+        return;
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral(":/i18n/shivx_de.qm")));
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    QTRY_COMPARE(console.window().menuBar()->actions().value(0)->text(), QStringLiteral("&Datei"));
+    checkMnemonics(console.window());
+    QVERIFY(QCoreApplication::removeTranslator(&german));
+}
+
+void TstPageKeys::tabFollowsTheReadingOrder()
+{
+    Console console;
+    QVERIFY(console.open("sampler: {interval: 200ms}\n"));
+    Ui::MainWindow &window = console.window();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+
+    // Tab from the sidebar walks the page's enabled fields and buttons, each once.
+    const auto tabThrough = [&](int index) {
+        window.showPage(index);
+        QWidget *page = window.pageWidget(index);
+        auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
+        navigation->setFocus(Qt::TabFocusReason);
+        QStringList visited;
+        for (int n = 0; n < 100; ++n) {
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+            QWidget *focus = QApplication::focusWidget();
+            if (!focus || !page->isAncestorOf(focus))
+                break;
+            visited << focus->objectName();
+        }
+        return visited;
+    };
+    for (int i = 0; i < window.pageCount(); ++i) {
+        const QStringList visited = tabThrough(i);
+        QVERIFY2(!visited.isEmpty(), qPrintable(window.pageWidget(i)->objectName()));
+        QVERIFY2(QSet<QString>(visited.cbegin(), visited.cend()).size() == visited.size(),
+            qPrintable(visited.join(QLatin1Char(' '))));
+    }
+    // Recovery: the header's Reload button comes before the table below it.
+    const QStringList recovery = tabThrough(window.pageIndex(QStringLiteral("recovery")));
+    QVERIFY2(recovery.indexOf(QStringLiteral("reloadConfigurationButton"))
+            < recovery.indexOf(QStringLiteral("breakersView")),
+        qPrintable(recovery.join(QLatin1Char(' '))));
+    QVERIFY(recovery.indexOf(QStringLiteral("reloadConfigurationButton")) >= 0);
 }
 
 QTEST_MAIN(TstPageKeys)

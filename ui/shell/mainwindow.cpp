@@ -8,6 +8,7 @@
 #include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
+#include <QAbstractItemView>
 #include <QCloseEvent>
 #include <QDir>
 #include <QEvent>
@@ -48,6 +49,11 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     for (const ConsolePage &p : consolePages()) {
         QWidget *page = p.create(engine, this);
         page->setObjectName(QLatin1String(p.id) + QStringLiteral("Page"));
+        // Tab moves between a page's controls and the arrow keys within a table. Qt's default
+        // (Tab from cell to cell) holds the keyboard in a page's first table; the console's
+        // tables are read-only, so no cell editor needs Tab.
+        for (QAbstractItemView *view : page->findChildren<QAbstractItemView *>())
+            view->setTabKeyNavigation(false);
         m_pages.append(page);
     }
 
