@@ -31,16 +31,27 @@ public:
     // False, with the reason logged, when the engine does not start or the window not show.
     bool open(const QByteArray &yaml)
     {
-        return m_dataDir.isValid() && open(engineOptions(m_dataDir.path(), yaml));
+        return m_dataDir.isValid() && start(engineOptions(m_dataDir.path(), yaml));
     }
     // The same with a configuration loaded by the test (from a file, or the embedded one);
     // the data directory and a free API port are set here.
-    bool open(Shivx::Engine::Options options)
+    bool open(const Shivx::Config &config)
     {
         if (!m_dataDir.isValid())
             return false;
+        Shivx::Engine::Options options;
+        options.config = config;
         options.dataDir = m_dataDir.path();
         options.listen = QStringLiteral("127.0.0.1:0");
+        return start(options);
+    }
+    Shivx::Ui::MainWindow &window() { return *m_window; }
+    Shivx::Engine &engine() { return *m_engine; }
+    QString dataDir() const { return m_dataDir.path(); }
+
+private:
+    bool start(const Shivx::Engine::Options &options)
+    {
         m_engine = std::make_unique<Shivx::Engine>(options);
         const auto started = m_engine->start();
         if (!started) {
@@ -53,11 +64,7 @@ public:
         m_window->show();
         return QTest::qWaitForWindowExposed(m_window.get());
     }
-    Shivx::Ui::MainWindow &window() { return *m_window; }
-    Shivx::Engine &engine() { return *m_engine; }
-    QString dataDir() const { return m_dataDir.path(); }
 
-private:
     QTemporaryDir m_dataDir;
     std::unique_ptr<Shivx::Engine> m_engine;
     std::unique_ptr<Shivx::Ui::MainWindow> m_window;

@@ -3,6 +3,7 @@
 
 #include "core/config.h"
 #include "shell/configerrordialog.h"
+#include "urlrecorder.h"
 
 #include <QClipboard>
 #include <QDesktopServices>
@@ -14,15 +15,6 @@
 
 using namespace Shivx;
 using Shivx::Ui::ConfigErrorDialog;
-
-class UrlRecorder : public QObject
-{
-    Q_OBJECT
-public:
-    QList<QUrl> urls;
-public Q_SLOTS:
-    void open(const QUrl &url) { urls << url; }
-};
 
 class TstConfigErrorDialog : public QObject
 {
@@ -90,7 +82,7 @@ void TstConfigErrorDialog::showsFileLineAndMessage()
     QVERIFY(dialog.isVisible());
 
     // Open in editor hands the file to the desktop and leaves the dialog up.
-    UrlRecorder opened;
+    ShivxTest::UrlRecorder opened;
     QDesktopServices::setUrlHandler(QStringLiteral("file"), &opened, "open");
     QVERIFY(dialog.openButton());
     dialog.openButton()->click();

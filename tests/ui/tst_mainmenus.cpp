@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "shell/mainmenus.h"
 #include "testconsole.h"
+#include "urlrecorder.h"
 
 #include <QAction>
 #include <QDesktopServices>
@@ -23,17 +24,6 @@
 using namespace Shivx;
 using ShivxTest::Console;
 
-// Stands in for the desktop's file opener (QDesktopServices::setUrlHandler), so that the test
-// sees what would be opened without starting an editor.
-class UrlRecorder : public QObject
-{
-    Q_OBJECT
-public:
-    QList<QUrl> urls;
-public Q_SLOTS:
-    void open(const QUrl &url) { urls << url; }
-};
-
 class TstMainMenus : public QObject
 {
     Q_OBJECT
@@ -45,7 +35,7 @@ private Q_SLOTS:
     void aboutNamesVersionsAndPaths();
 
 private:
-    UrlRecorder m_opened;
+    ShivxTest::UrlRecorder m_opened;
 };
 
 namespace {
@@ -107,10 +97,8 @@ void TstMainMenus::embeddedConfigurationHasNoFileToOpen()
 {
     const auto config = ConfigLoader::loadDefault();
     QVERIFY(config);
-    Engine::Options options;
-    options.config = config.value();
     Console console;
-    QVERIFY(console.open(options));
+    QVERIFY(console.open(config.value()));
     Ui::MainWindow &window = console.window();
     QCOMPARE(
         window.windowTitle(), QStringLiteral("ShivX Resilience Console — embedded configuration"));
@@ -146,10 +134,8 @@ void TstMainMenus::opensAndReloadsTheConfigurationFile()
     QVERIFY(writeFile(file, good));
     const auto config = ConfigLoader::loadFile(file);
     QVERIFY(config);
-    Engine::Options options;
-    options.config = config.value();
     Console console;
-    QVERIFY(console.open(options));
+    QVERIFY(console.open(config.value()));
     Ui::MainWindow &window = console.window();
     QCOMPARE(window.windowTitle(),
         QStringLiteral("ShivX Resilience Console — ") + QDir::toNativeSeparators(file));

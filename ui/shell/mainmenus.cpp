@@ -4,7 +4,7 @@
 #include "widgets/enginewording.h"
 
 #include <QAction>
-#include <QCoreApplication>
+#include <QApplication>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
@@ -137,10 +137,14 @@ QString MainMenus::aboutText(const Engine *engine)
 
 void MainMenus::openConfiguration()
 {
-    const QString file = QFileInfo(m_engine->config().sourceFile).absoluteFilePath();
-    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(file)))
-        QMessageBox::warning(m_window, tr("Open configuration"),
-            tr("No application is set up to open %1.").arg(QDir::toNativeSeparators(file)));
+    openLocalPath(QFileInfo(m_engine->config().sourceFile).absoluteFilePath());
+}
+
+void MainMenus::openLocalPath(const QString &path)
+{
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(path)))
+        QMessageBox::warning(m_window, QApplication::applicationDisplayName(),
+            tr("No application is set up to open %1.").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainMenus::reloadConfiguration()
@@ -157,7 +161,7 @@ void MainMenus::reloadConfiguration()
 
 void MainMenus::openDocumentation()
 {
-    QDesktopServices::openUrl(QUrl::fromLocalFile(documentationDir()));
+    openLocalPath(documentationDir());
 }
 
 void MainMenus::showAbout()

@@ -42,6 +42,8 @@ private:
     void openConfiguration();
     void reloadConfiguration();
     void openDocumentation();
+    // Hands `path` to the desktop's opener; says so when none is set up.
+    void openLocalPath(const QString &path);
     void showAbout();
 
     Engine *m_engine;
