@@ -84,7 +84,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint's signature does not verify with the public key.</source>
+        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +380,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -450,10 +450,6 @@ Unlesbare Zeile: %2</translation>
         <translation>Einträge durchsuchen: Daten, Hashes, beliebiger Text</translation>
     </message>
     <message>
-        <source>Clear</source>
-        <translation>Leeren</translation>
-    </message>
-    <message>
         <source>Any time</source>
         <translation>Beliebige Zeit</translation>
     </message>
@@ -473,16 +469,16 @@ Unlesbare Zeile: %2</translation>
         <source>Custom range</source>
         <translation>Eigener Zeitraum</translation>
     </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>&amp;Leeren</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::AuditPage</name>
     <message>
         <source>Audit streams</source>
         <translation>Audit-Streams</translation>
-    </message>
-    <message>
-        <source>Reload</source>
-        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Read the streams again, including entries appended since</source>
@@ -563,6 +559,10 @@ Unlesbare Zeile: %2</translation>
     <message>
         <source>Unreadable line: %1</source>
         <translation>Unlesbare Zeile: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Neu laden</translation>
     </message>
 </context>
 <context>
@@ -659,6 +659,29 @@ head.json: %2</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::ConfigErrorDialog</name>
+    <message>
+        <source>File: %1</source>
+        <translation>Datei: %1</translation>
+    </message>
+    <message>
+        <source>Line: %1</source>
+        <translation>Zeile: %1</translation>
+    </message>
+    <message>
+        <source>Configuration error</source>
+        <translation>Konfigurationsfehler</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Open in &amp;editor</source>
+        <translation>Im &amp;Editor öffnen</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::ConsolePages</name>
     <message>
         <source>Overview</source>
@@ -720,14 +743,6 @@ head.json: %2</translation>
     <message>
         <source>Expires after:</source>
         <translation>Läuft ab nach:</translation>
-    </message>
-    <message>
-        <source>Pin level</source>
-        <translation>Stufe festsetzen</translation>
-    </message>
-    <message>
-        <source>Release pin</source>
-        <translation>Festsetzung aufheben</translation>
     </message>
     <message>
         <source>Features by level</source>
@@ -847,6 +862,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
             <numerusform>%n Wechsel, neuester zuerst.</numerusform>
             <numerusform>%n Wechsel, neueste zuerst.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Pin level</source>
+        <translation>Stufe &amp;festsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Release pin</source>
+        <translation>Festsetzung a&amp;ufheben</translation>
     </message>
 </context>
 <context>
@@ -1223,11 +1246,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>%1, Weiterleitung nach %2</translation>
     </message>
     <message>
-        <source>the first MiB of the body does not contain "%1"</source>
+        <source>the first MiB of the body does not contain &quot;%1&quot;</source>
         <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
     </message>
     <message>
-        <source>body does not contain "%1"</source>
+        <source>body does not contain &quot;%1&quot;</source>
         <translation>Inhalt enthält „%1“ nicht</translation>
     </message>
     <message>
@@ -1431,14 +1454,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Bis</translation>
     </message>
     <message>
-        <source>Reset zoom</source>
-        <translation>Zoom zurücksetzen</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>CSV exportieren…</translation>
-    </message>
-    <message>
         <source>Range</source>
         <translation>Zeitraum</translation>
     </message>
@@ -1489,6 +1504,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
+    </message>
+    <message>
+        <source>&amp;Reset zoom</source>
+        <translation>&amp;Zoom zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>CSV &amp;exportieren…</translation>
     </message>
 </context>
 <context>
@@ -1571,11 +1594,110 @@ NOTBETRIEB für %1 festsetzen?</translation>
     </message>
 </context>
 <context>
-    <name>Shivx::Ui::MainWindow</name>
+    <name>Shivx::Ui::MainMenus</name>
     <message>
-        <source>ShivX Resilience Console</source>
-        <translation>ShivX Resilience Console</translation>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
     </message>
+    <message>
+        <source>&amp;Open configuration…</source>
+        <translation>Konfiguration &amp;öffnen…</translation>
+    </message>
+    <message>
+        <source>&amp;Reload configuration</source>
+        <translation>Konfiguration &amp;neu laden</translation>
+    </message>
+    <message>
+        <source>Opens %1 in the editor for YAML files.</source>
+        <translation>Öffnet %1 im Editor für YAML-Dateien.</translation>
+    </message>
+    <message>
+        <source>Reads %1 again and applies it.</source>
+        <translation>Liest %1 erneut ein und wendet die Konfiguration an.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Documentation</source>
+        <translation>&amp;Dokumentation</translation>
+    </message>
+    <message>
+        <source>No documentation folder was installed with this build.</source>
+        <translation>Mit diesem Build wurde kein Dokumentationsordner installiert.</translation>
+    </message>
+    <message>
+        <source>Opens %1.</source>
+        <translation>Öffnet %1.</translation>
+    </message>
+    <message>
+        <source>&amp;About ShivX Resilience Console</source>
+        <translation>Ü&amp;ber ShivX Resilience Console</translation>
+    </message>
+    <message>
+        <source>embedded configuration</source>
+        <translation>eingebettete Konfiguration</translation>
+    </message>
+    <message>
+        <source>ShivX Resilience Console %1</source>
+        <translation>ShivX Resilience Console %1</translation>
+    </message>
+    <message>
+        <source>Operations console with an embedded resilience engine.</source>
+        <translation>Betriebskonsole mit eingebetteter Resilienz-Engine.</translation>
+    </message>
+    <message>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <source>OpenSSL</source>
+        <translation>OpenSSL</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>Datenverzeichnis</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>HTTP API</source>
+        <translation>HTTP-API</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Open configuration</source>
+        <translation>Konfiguration öffnen</translation>
+    </message>
+    <message>
+        <source>No application is set up to open %1.</source>
+        <translation>Keine Anwendung ist zum Öffnen von %1 eingerichtet.</translation>
+    </message>
+    <message>
+        <source>Reload configuration</source>
+        <translation>Konfiguration neu laden</translation>
+    </message>
+    <message>
+        <source>Configuration reloaded from %1.</source>
+        <translation>Konfiguration neu geladen aus %1.</translation>
+    </message>
+    <message>
+        <source>About ShivX Resilience Console</source>
+        <translation>Über ShivX Resilience Console</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::MainWindow</name>
     <message>
         <source>Waiting for the first sample</source>
         <translation>Warte auf die erste Messung</translation>
@@ -1627,6 +1749,10 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>failing</source>
         <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>ShivX Resilience Console — %1</source>
+        <translation>ShivX Resilience Console — %1</translation>
     </message>
 </context>
 <context>
@@ -1788,18 +1914,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Protokoll von %1</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Starten</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stoppen</translation>
-    </message>
-    <message>
-        <source>Restart</source>
-        <translation>Neu starten</translation>
-    </message>
-    <message>
         <source>Start the selected process now, ending a restart pause</source>
         <translation>Den ausgewählten Prozess jetzt starten und eine Neustartpause beenden</translation>
     </message>
@@ -1810,6 +1924,18 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>Stop and start the selected process (not counted as a crash)</source>
         <translation>Den ausgewählten Prozess stoppen und wieder starten (zählt nicht als Absturz)</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>R&amp;estart</source>
+        <translation>&amp;Neu starten</translation>
     </message>
 </context>
 <context>
@@ -1861,36 +1987,36 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Circuit Breaker</translation>
     </message>
     <message>
-        <source>Force open</source>
-        <translation>Offen erzwingen</translation>
-    </message>
-    <message>
         <source>Reject every call to the selected target until set back to automatic</source>
         <translation>Jeden Aufruf an das ausgewählte Ziel abweisen, bis wieder auf automatisch gestellt wird</translation>
-    </message>
-    <message>
-        <source>Force closed</source>
-        <translation>Geschlossen erzwingen</translation>
     </message>
     <message>
         <source>Let every call to the selected target through, whatever fails</source>
         <translation>Jeden Aufruf an das ausgewählte Ziel durchlassen, was auch fehlschlägt</translation>
     </message>
     <message>
-        <source>Automatic</source>
-        <translation>Automatisch</translation>
-    </message>
-    <message>
         <source>Let the breaker decide again, starting closed</source>
         <translation>Den Circuit Breaker wieder selbst entscheiden lassen, beginnend geschlossen</translation>
     </message>
     <message>
-        <source>Reload configuration</source>
-        <translation>Konfiguration neu laden</translation>
-    </message>
-    <message>
         <source>Read %1 again and apply its targets and recovery settings</source>
         <translation>%1 erneut lesen und seine Ziele und Wiederherstellungseinstellungen anwenden</translation>
+    </message>
+    <message>
+        <source>Force &amp;open</source>
+        <translation>&amp;Offen erzwingen</translation>
+    </message>
+    <message>
+        <source>Force c&amp;losed</source>
+        <translation>&amp;Geschlossen erzwingen</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic</source>
+        <translation>&amp;Automatisch</translation>
+    </message>
+    <message>
+        <source>&amp;Reload configuration</source>
+        <translation>&amp;Konfiguration neu laden</translation>
     </message>
 </context>
 <context>
@@ -1959,10 +2085,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Reihen filtern</translation>
     </message>
     <message>
-        <source>Clear selection</source>
-        <translation>Auswahl aufheben</translation>
-    </message>
-    <message>
         <source>Series</source>
         <translation>Reihen</translation>
     </message>
@@ -1973,6 +2095,10 @@ to %3</source>
         <translation>%1
 von %2
 bis %3</translation>
+    </message>
+    <message>
+        <source>&amp;Clear selection</source>
+        <translation>Auswahl a&amp;ufheben</translation>
     </message>
 </context>
 <context>
@@ -2024,10 +2150,6 @@ bis %3</translation>
 <context>
     <name>Shivx::Ui::VerifyBanner</name>
     <message>
-        <source>Show</source>
-        <translation>Anzeigen</translation>
-    </message>
-    <message>
         <source>Verification cancelled</source>
         <translation>Prüfung abgebrochen</translation>
     </message>
@@ -2059,6 +2181,10 @@ bis %3</translation>
         <source>Verified %1 by %2</source>
         <translation>Geprüft am %1 von %2</translation>
     </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Anzeigen</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::VerifyPanel</name>
@@ -2067,20 +2193,8 @@ bis %3</translation>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Verify all streams</source>
-        <translation>Alle Streams prüfen</translation>
-    </message>
-    <message>
-        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>Export report…</source>
-        <translation>Bericht exportieren…</translation>
     </message>
     <message>
         <source>Last verified %1: %2</source>
@@ -2122,6 +2236,18 @@ bis %3</translation>
         <source>Could not write the report: %1</source>
         <translation>Der Bericht konnte nicht geschrieben werden: %1</translation>
     </message>
+    <message>
+        <source>&amp;Verify all streams</source>
+        <translation>Alle Streams &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Export report…</source>
+        <translation>Bericht &amp;exportieren…</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -2148,10 +2274,6 @@ bis %3</translation>
     <message>
         <source>Unexpected argument: %1</source>
         <translation>Unerwartetes Argument: %1</translation>
-    </message>
-    <message>
-        <source>Configuration error</source>
-        <translation>Konfigurationsfehler</translation>
     </message>
     <message>
         <source>The engine could not start</source>

@@ -1,6 +1,7 @@
 // shivx-console: loads the configuration, starts the embedded engine and shows the console.
 // Errors that stop the start (bad configuration, port in use, unwritable data directory)
-// are shown in a dialog and printed to stderr, and the process exits with status 1; a data
+// are shown in a dialog (a configuration error with its file and line, Copy and Open in
+// editor) and printed to stderr, and the process exits with status 1; a data
 // directory another engine serves exits with status 2, as `shivx serve` does. SIGTERM and
 // SIGINT close the dialog and exit at once.
 
@@ -8,6 +9,7 @@
 #include "core/engine.h"
 #include "core/opensslprocess.h"
 #include "core/terminationsignals.h"
+#include "shell/configerrordialog.h"
 #include "shell/mainwindow.h"
 #include "widgets/enginewording.h"
 
@@ -22,9 +24,17 @@
 
 namespace {
 
-// Shows the error until the operator confirms it, or until SIGTERM/SIGINT arrive (a service
-// manager or a terminal stopping the console must not wait for a click), and returns
-// `status`.
+// Shows `box` until the operator ends it, or until SIGTERM/SIGINT arrive (a service manager or
+// a terminal stopping the console must not wait for a click), and returns `status`.
+int showUntilTerminated(Shivx::TerminationSignals &termination, QMessageBox &box, int status)
+{
+    QObject::connect(&termination, &Shivx::TerminationSignals::received, &box,
+        [&box] { box.done(QMessageBox::Cancel); });
+    box.exec();
+    return status;
+}
+
+// Prints the error and shows it (showUntilTerminated).
 int fail(Shivx::TerminationSignals &termination, const QString &title, const QString &message,
     int status = 1)
 {
@@ -36,10 +46,7 @@ int fail(Shivx::TerminationSignals &termination, const QString &title, const QSt
             .arg(title.toHtmlEscaped(), message.toHtmlEscaped()),
         QMessageBox::Ok);
     box.setTextFormat(Qt::RichText);
-    QObject::connect(&termination, &Shivx::TerminationSignals::received, &box,
-        [&box] { box.done(QMessageBox::Cancel); });
-    box.exec();
-    return status;
+    return showUntilTerminated(termination, box, status);
 }
 
 } // namespace
@@ -98,12 +105,15 @@ int main(int argc, char *argv[])
             QApplication::translate("main", "Unexpected argument: %1")
                 .arg(parser.positionalArguments().constFirst()));
 
-    const auto config = parser.isSet(configOption)
-        ? Shivx::ConfigLoader::loadFile(parser.value(configOption))
-        : Shivx::ConfigLoader::loadDefault();
-    if (!config)
-        return fail(termination, QApplication::translate("main", "Configuration error"),
-            config.error().message);
+    const QString configFile = parser.value(configOption);
+    const auto config = configFile.isEmpty() ? Shivx::ConfigLoader::loadDefault()
+                                             : Shivx::ConfigLoader::loadFile(configFile);
+    if (!config) {
+        std::fprintf(stderr, "shivx-console: %s\n", qUtf8Printable(config.error().message));
+        // File, line and message apart, with Copy and Open in editor.
+        Shivx::Ui::ConfigErrorDialog box(configFile, config.error());
+        return showUntilTerminated(termination, box, 1);
+    }
 
     Shivx::Engine::Options options;
     options.config = config.value();

@@ -11,7 +11,7 @@
 #include "overview/scorebreakdownmodel.h"
 #include "overview/targetsmodel.h"
 #include "shell/mainwindow.h"
-#include "testengine.h"
+#include "testconsole.h"
 #include "widgets/gaugewidget.h"
 
 #include <QComboBox>
@@ -39,47 +39,9 @@
 using namespace Shivx;
 using Shivx::Ui::HistoryPage;
 using Shivx::Ui::MainWindow;
+using ShivxTest::Console;
 
 namespace {
-
-// The console as shivx-console shows it: a started engine on a fresh data directory and its
-// main window, 1280x800 on the Overview page. The window is closed and the engine stopped on
-// destruction, in that order, as shivx-console does.
-class Console
-{
-public:
-    Console() = default;
-    Console(const Console &) = delete;
-    Console &operator=(const Console &) = delete;
-    ~Console()
-    {
-        if (m_window)
-            m_window->close();
-        if (m_engine)
-            m_engine->stop();
-    }
-
-    // False, with the reason logged, when the engine does not start or the window not show.
-    bool open(const QByteArray &yaml)
-    {
-        if (!m_dataDir.isValid())
-            return false;
-        m_engine = ShivxTest::startEngine(m_dataDir.path(), yaml);
-        if (!m_engine)
-            return false;
-        m_window = std::make_unique<MainWindow>(m_engine.get());
-        m_window->resize(1280, 800);
-        m_window->showPage(QStringLiteral("overview"));
-        m_window->show();
-        return QTest::qWaitForWindowExposed(m_window.get());
-    }
-    MainWindow &window() { return *m_window; }
-
-private:
-    QTemporaryDir m_dataDir;
-    std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<MainWindow> m_window;
-};
 
 QString screenshotPath(const QString &page)
 {
@@ -130,7 +92,9 @@ void TstMainWindow::showsLiveDataOnEveryPage()
         "  - {name: engine-api, type: http, url: \"http://${api}/api/health/live\", interval: 1s,"
         " timeout: 500ms}\n")));
     MainWindow &window = console.window();
-    QCOMPARE(window.windowTitle(), QStringLiteral("ShivX Resilience Console"));
+    // test.yaml is the name the test's YAML was parsed under (testengine.h).
+    QVERIFY(window.windowTitle().startsWith(QStringLiteral("ShivX Resilience Console — ")));
+    QVERIFY(window.windowTitle().endsWith(QStringLiteral("test.yaml")));
 
     // Overview: a live score, host gauges and both targets probed.
     Ui::OverviewPage *overview = window.page<Ui::OverviewPage>();
@@ -360,7 +324,7 @@ void TstMainWindow::followsLanguageChange()
         QCOMPARE(header(Ui::TargetsModel::StateColumn), QStringLiteral("State"));
         QCOMPARE(header(Ui::TargetsModel::LastCheckColumn), QStringLiteral("Last check"));
         QCOMPARE(rangeText(), QStringLiteral("Last hour"));
-        QCOMPARE(resetZoom->text(), QStringLiteral("Reset zoom"));
+        QCOMPARE(resetZoom->text(), QStringLiteral("&Reset zoom"));
         QVERIFY(!targetsSummary->text().contains(QStringLiteral("Ziel")));
     };
     expectEnglish();
@@ -384,7 +348,7 @@ void TstMainWindow::followsLanguageChange()
     QCOMPARE(header(Ui::TargetsModel::StateColumn), QStringLiteral("Zustand"));
     QCOMPARE(header(Ui::TargetsModel::LastCheckColumn), QStringLiteral("Letzte Prüfung"));
     QCOMPARE(rangeText(), QStringLiteral("Letzte Stunde"));
-    QCOMPARE(resetZoom->text(), QStringLiteral("Zoom zurücksetzen"));
+    QCOMPARE(resetZoom->text(), QStringLiteral("&Zoom zurücksetzen"));
     QVERIFY(targetsSummary->text().contains(QStringLiteral("Ziel")));
     QTest::qWait(100); // let the layouts take the longer German labels before the photo
     QVERIFY(window.grab().save(screenshotPath(QStringLiteral("overview-de"))));

@@ -92,7 +92,7 @@ void AuditFilterBar::retranslateUi()
     m_actionEdit->setPlaceholderText(tr("e.g. breaker"));
     m_actorEdit->setPlaceholderText(tr("e.g. operator"));
     m_searchEdit->setPlaceholderText(tr("Search entries: data, hashes, any text"));
-    m_clearButton->setText(tr("Clear"));
+    m_clearButton->setText(tr("C&lear"));
     static const std::pair<TimeRange, const char *> ranges[] = {
         { TimeRange::Any, QT_TR_NOOP("Any time") },
         { TimeRange::LastHour, QT_TR_NOOP("Last hour") },

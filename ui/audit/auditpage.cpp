@@ -183,7 +183,7 @@ void AuditPage::showEvent(QShowEvent *event)
 void AuditPage::retranslateUi()
 {
     m_streamsTitle->setText(tr("Audit streams"));
-    m_reloadButton->setText(tr("Reload"));
+    m_reloadButton->setText(tr("&Reload"));
     m_reloadButton->setToolTip(tr("Read the streams again, including entries appended since"));
     Q_EMIT m_model->headerDataChanged(Qt::Horizontal, 0, AuditEntriesModel::ColumnCount - 1);
     fillStreamList();

@@ -95,7 +95,7 @@ void VerifyBanner::setColour(const QColor &background)
 
 void VerifyBanner::render()
 {
-    m_showButton->setText(tr("Show"));
+    m_showButton->setText(tr("&Show"));
     switch (m_mode) {
     case Mode::Empty:
         setVisible(false);

@@ -87,11 +87,11 @@ void VerifyPanel::changeEvent(QEvent *event)
 void VerifyPanel::retranslateUi()
 {
     m_title->setText(tr("Verification"));
-    m_verifyButton->setText(tr("Verify all streams"));
+    m_verifyButton->setText(tr("&Verify all streams"));
     m_verifyButton->setToolTip(
         tr("Recompute every entry's hash and link and check the signed checkpoints"));
-    m_cancelButton->setText(tr("Cancel"));
-    m_exportButton->setText(tr("Export report…"));
+    m_cancelButton->setText(tr("&Cancel"));
+    m_exportButton->setText(tr("&Export report…"));
     if (m_hasReport && !isRunning())
         showLastResult();
 }

@@ -229,8 +229,8 @@ void DegradationPage::retranslateUi()
     m_durationLabel->setText(tr("Expires after:"));
     for (int i = 0; i < m_durationCombo->count(); ++i)
         m_durationCombo->setItemText(i, durationText(m_durationCombo->itemData(i).toLongLong()));
-    m_pinButton->setText(tr("Pin level"));
-    m_releaseButton->setText(tr("Release pin"));
+    m_pinButton->setText(tr("&Pin level"));
+    m_releaseButton->setText(tr("&Release pin"));
     if (m_actionOk)
         m_actionStatus->clear();
     m_matrixBox->setTitle(tr("Features by level"));

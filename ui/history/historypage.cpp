@@ -256,8 +256,8 @@ void HistoryPage::retranslateUi()
     m_rangeLabel->setText(tr("Range"));
     m_fromLabel->setText(tr("From"));
     m_toLabel->setText(tr("To"));
-    m_resetZoomButton->setText(tr("Reset zoom"));
-    m_exportButton->setText(tr("Export CSV…"));
+    m_resetZoomButton->setText(tr("&Reset zoom"));
+    m_exportButton->setText(tr("&Export CSV…"));
     m_hintLabel->setText(
         tr("Drag to zoom in · wheel to zoom time · right-drag or arrow keys to pan"));
     // An error or "Exported to" line stays until the next answer replaces it.

@@ -66,7 +66,7 @@ void SeriesPicker::changeEvent(QEvent *event)
 void SeriesPicker::retranslateUi()
 {
     m_filter->setPlaceholderText(tr("Filter series"));
-    m_clearButton->setText(tr("Clear selection"));
+    m_clearButton->setText(tr("&Clear selection"));
     m_seriesLabel->setText(tr("Series"));
     // Tooltips are data, not ticks: no itemChanged handling needed.
     const QSignalBlocker blocker(m_seriesList);

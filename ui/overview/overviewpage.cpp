@@ -54,6 +54,7 @@ void setUpTable(QTableView *view)
 
 OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     : QWidget(parent)
+    , m_engine(engine)
 {
     // Gauges. The score's bands are the engine's states; the score comes rounded to 0.1, so
     // x.95 separates the bands.
@@ -171,6 +172,12 @@ OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     auto *degradation = engine->service<DegradationService>();
     connect(degradation, &DegradationService::changed, this, &OverviewPage::setDegradation);
     // The engine may have published before the page existed: start from its snapshots.
+    refresh();
+}
+
+void OverviewPage::refresh()
+{
+    auto *health = m_engine->service<HealthService>();
     const HostSample sample = health->lastHostSample();
     if (sample.timestampMs > 0)
         setHostSample(sample);
@@ -178,8 +185,8 @@ OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     if (report.timestampMs > 0)
         setHealth(report);
     setTargets(health->targets());
-    setBreakers(recovery->breakers());
-    setDegradation(degradation->snapshot());
+    setBreakers(m_engine->service<RecoveryService>()->breakers());
+    setDegradation(m_engine->service<DegradationService>()->snapshot());
 }
 
 void OverviewPage::setScoreThresholds(const ScoreConfig &score)

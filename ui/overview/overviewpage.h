@@ -45,6 +45,9 @@ public:
     void setBreakers(const QList<BreakerSnapshot> &breakers);
     QLabel *openBreakersLabel() const { return m_openBreakers; }
     void setDegradation(const DegradationSnapshot &snapshot);
+    // Shows the engine's snapshots now (the console's F5); the services' signals bring the
+    // same data as it changes.
+    void refresh();
 
     GaugeWidget *scoreGauge() const { return m_scoreGauge; }
     GaugeWidget *cpuGauge() const { return m_cpuGauge; }
@@ -63,6 +66,7 @@ private:
     void updateTargetsSummary();
     void updateOpenBreakers();
 
+    Engine *m_engine = nullptr;
     GaugeWidget *m_scoreGauge = nullptr;
     GaugeWidget *m_cpuGauge = nullptr;
     GaugeWidget *m_memoryGauge = nullptr;

@@ -182,9 +182,9 @@ void ProcessesPanel::changeEvent(QEvent *event)
 
 void ProcessesPanel::retranslateUi()
 {
-    m_start->setText(tr("Start"));
-    m_stop->setText(tr("Stop"));
-    m_restart->setText(tr("Restart"));
+    m_start->setText(tr("&Start"));
+    m_stop->setText(tr("S&top"));
+    m_restart->setText(tr("R&estart"));
     m_start->setToolTip(tr("Start the selected process now, ending a restart pause"));
     m_stop->setToolTip(tr("Stop the selected process and keep it stopped"));
     m_restart->setToolTip(tr("Stop and start the selected process (not counted as a crash)"));

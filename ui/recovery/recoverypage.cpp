@@ -90,6 +90,12 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     m_splitter->addWidget(m_processes);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_splitter);
+    // Tab follows the reading order: the header's Reload button sits above the table but was
+    // made after the table and the buttons below it.
+    setTabOrder(m_reload, m_view);
+    setTabOrder(m_view, m_forceOpen);
+    setTabOrder(m_forceOpen, m_forceClosed);
+    setTabOrder(m_forceClosed, m_automatic);
 
     connect(
         m_forceOpen, &QPushButton::clicked, this, [this] { forceSelected(BreakerForce::Open); });
@@ -201,14 +207,14 @@ void RecoveryPage::updateSummary()
 void RecoveryPage::retranslateUi()
 {
     m_breakersBox->setTitle(tr("Circuit breakers"));
-    m_forceOpen->setText(tr("Force open"));
+    m_forceOpen->setText(tr("Force &open"));
     m_forceOpen->setToolTip(
         tr("Reject every call to the selected target until set back to automatic"));
-    m_forceClosed->setText(tr("Force closed"));
+    m_forceClosed->setText(tr("Force c&losed"));
     m_forceClosed->setToolTip(tr("Let every call to the selected target through, whatever fails"));
-    m_automatic->setText(tr("Automatic"));
+    m_automatic->setText(tr("&Automatic"));
     m_automatic->setToolTip(tr("Let the breaker decide again, starting closed"));
-    m_reload->setText(tr("Reload configuration"));
+    m_reload->setText(tr("&Reload configuration"));
     m_reload->setToolTip(tr("Read %1 again and apply its targets and recovery settings")
                              .arg(m_engine->config().sourceFile));
     m_model->retranslate();

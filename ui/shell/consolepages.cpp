@@ -1,5 +1,6 @@
 // The console's pages in sidebar order. Adding a capability's page is one line here
-// (docs/adding-a-capability.md); the page's class takes (Engine *, QWidget *parent).
+// (docs/adding-a-capability.md); the page's class takes (Engine *, QWidget *parent), and
+// names the method F5 calls and the objectName of the field Ctrl+F focuses.
 
 #include "shell/consolepages.h"
 
@@ -20,17 +21,27 @@ template <class Page> QWidget *make(Engine *engine, QWidget *parent)
     return new Page(engine, parent);
 }
 
+template <class Page, void (Page::*reload)()> void refresh(QWidget *page)
+{
+    (static_cast<Page *>(page)->*reload)();
+}
+
 } // namespace
 
 const QList<ConsolePage> &consolePages()
 {
     // clang-format off
     static const QList<ConsolePage> pages {
-        { "overview", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Overview"), &make<OverviewPage> },
-        { "history", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "History"), &make<HistoryPage> },
-        { "recovery", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Recovery"), &make<RecoveryPage> },
-        { "degradation", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Degradation"), &make<DegradationPage> },
-        { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage> },
+        { "overview", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Overview"), &make<OverviewPage>,
+            &refresh<OverviewPage, &OverviewPage::refresh>, nullptr },
+        { "history", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "History"), &make<HistoryPage>,
+            &refresh<HistoryPage, &HistoryPage::reload>, "seriesFilter" },
+        { "recovery", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Recovery"), &make<RecoveryPage>,
+            &refresh<RecoveryPage, &RecoveryPage::refresh>, nullptr },
+        { "degradation", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Degradation"), &make<DegradationPage>,
+            &refresh<DegradationPage, &DegradationPage::reloadTimeline>, nullptr },
+        { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage>,
+            &refresh<AuditPage, &AuditPage::reload>, "searchEdit" },
     };
     // clang-format on
     return pages;

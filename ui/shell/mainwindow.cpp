@@ -2,10 +2,13 @@
 
 #include "health/healthservice.h"
 #include "shell/consolepages.h"
+#include "shell/mainmenus.h"
+#include "shell/pagekeys.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
 
+#include <QAbstractItemView>
 #include <QCloseEvent>
 #include <QDir>
 #include <QEvent>
@@ -46,6 +49,11 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     for (const ConsolePage &p : consolePages()) {
         QWidget *page = p.create(engine, this);
         page->setObjectName(QLatin1String(p.id) + QStringLiteral("Page"));
+        // Tab moves between a page's controls and the arrow keys within a table. Qt's default
+        // (Tab from cell to cell) holds the keyboard in a page's first table; the console's
+        // tables are read-only, so no cell editor needs Tab.
+        for (QAbstractItemView *view : page->findChildren<QAbstractItemView *>())
+            view->setTabKeyNavigation(false);
         m_pages.append(page);
     }
 
@@ -91,6 +99,9 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     statusBar()->addPermanentWidget(m_healthLabel);
     statusBar()->addPermanentWidget(m_readinessLabel);
     statusBar()->addPermanentWidget(m_sampleLabel);
+
+    m_menus = new MainMenus(engine, this);
+    new PageKeys(this);
 
     connect(engine, &Engine::stateChanged, this, &MainWindow::onStateChanged);
     connect(engine, &Engine::readinessChanged, this, &MainWindow::onReadinessChanged);
@@ -156,10 +167,16 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::retranslateUi()
 {
-    setWindowTitle(tr("ShivX Resilience Console"));
-    for (int i = 0; i < m_pages.size(); ++i)
-        m_navigation->item(i)->setText(
+    setWindowTitle(tr("ShivX Resilience Console — %1").arg(MainMenus::configurationName(m_engine)));
+    m_menus->retranslateUi();
+    for (int i = 0; i < m_pages.size(); ++i) {
+        QListWidgetItem *item = m_navigation->item(i);
+        item->setText(
             QCoreApplication::translate("Shivx::Ui::ConsolePages", consolePages().at(i).title));
+        // The sidebar is where the page keys can be learnt.
+        const QKeySequence keys = PageKeys::pageShortcut(i);
+        item->setToolTip(keys.isEmpty() ? QString() : keys.toString(QKeySequence::NativeText));
+    }
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).

@@ -16,10 +16,16 @@ class HealthService;
 }
 
 namespace Shivx::Ui {
+class MainMenus;
+}
+
+namespace Shivx::Ui {
 
 // The console's frame: a navigation list of the pages (consolePages()) on the left, the
 // page on the right, and a status bar with the engine's state, API address, health,
-// readiness and last sample. Does not own the engine; the engine must outlive the window and
+// readiness and last sample; the File and Help menus (MainMenus) and the page keys
+// (PageKeys: Ctrl+1..0, Ctrl+PgUp/PgDown, F5, Ctrl+F). The title names the configuration file
+// in use. Does not own the engine; the engine must outlive the window and
 // be started already (pages read its database path and services at construction).
 class MainWindow : public QMainWindow
 {
@@ -34,6 +40,7 @@ public:
     int currentPage() const;
     int pageIndex(const QString &id) const;
     int pageCount() const { return int(m_pages.size()); }
+    QWidget *pageWidget(int index) const { return m_pages.value(index); }
 
     // The page of type P (the first, if several), or null.
     template <class P> P *page() const
@@ -63,6 +70,7 @@ private:
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_stack = nullptr;
     QList<QWidget *> m_pages; // in consolePages() order
+    MainMenus *m_menus = nullptr;
     QLabel *m_engineStateLabel = nullptr;
     QLabel *m_apiLabel = nullptr;
     QLabel *m_healthLabel = nullptr;
