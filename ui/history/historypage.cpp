@@ -6,7 +6,9 @@
 #include "history/historychartview.h"
 #include "history/seriespicker.h"
 #include "widgets/displayformat.h"
+#include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableexport.h"
 
 #include <QChart>
 #include <QComboBox>
@@ -91,16 +93,6 @@ qint64 stepMs(Resolution r)
     return 1000;
 }
 
-QString csvField(const QString &text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
-        && !text.contains(QLatin1Char('\n')))
-        return text;
-    QString quoted = text;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
 QString csvNumber(double v)
 {
     // Shortest text that reads back as the same double, independent of the UI locale.
@@ -174,7 +166,7 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("historyStatus"));
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    SelectableText::apply(m_status);
     m_hintLabel = new QLabel(this);
     m_hintLabel->setForegroundRole(QPalette::PlaceholderText);
     auto *footer = new QHBoxLayout;
@@ -519,7 +511,7 @@ bool HistoryPage::exportCsv(const QString &path, QString *error) const
     }
     QByteArray out = "ts,series,min,max,avg,count\n";
     for (const HistoryQueryResult &r : m_shown) {
-        const QString series = csvField(r.series);
+        const QString series = TableExport::csvField(r.series);
         for (const HistoryPoint &p : r.points) {
             out += QStringList { TimeUtil::toRfc3339(p.tsMs), series, csvNumber(p.min),
                 csvNumber(p.max), csvNumber(p.avg), QString::number(p.count) }
