@@ -12,6 +12,7 @@
 #include <QKeyEvent>
 #include <QMessageBox>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTableView>
 #include <QToolTip>
 
@@ -115,8 +116,11 @@ bool TableActions::showFullTextTooltip(QEvent *event)
     if (!index.isValid() || index.data(Qt::ToolTipRole).isValid())
         return false;
     const QString text = index.data(Qt::DisplayRole).toString();
+    // The styles draw item text inside a margin of (focus frame margin + 1) on each side.
+    const int margin
+        = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1);
     const int width = m_view->visualRect(index).width();
-    const int needed = m_view->fontMetrics().horizontalAdvance(text) + 8;
+    const int needed = m_view->fontMetrics().horizontalAdvance(text) + margin;
     if (text.isEmpty() || needed <= width) {
         QToolTip::hideText();
         event->ignore();
