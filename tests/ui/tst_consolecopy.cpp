@@ -9,13 +9,17 @@
 #include "widgets/tableactions.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QClipboard>
+#include <QContextMenuEvent>
 #include <QGuiApplication>
 #include <QLabel>
+#include <QMenu>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -130,6 +134,27 @@ void TstConsoleCopy::copyTakesSelectionOrWholeText()
     QVERIFY(rich.textInteractionFlags().testFlag(Qt::LinksAccessibleByMouse));
     rich.setText(QStringLiteral("<b>Tampering</b> at <a href=\"finding:0\">line 3</a>"));
     QCOMPARE(SelectableText::copyText(&rich), QStringLiteral("Tampering at line 3"));
+
+    // The label's own menu: Copy, which copies the whole text with nothing selected.
+    plain.setSelection(0, 0);
+    plain.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plain));
+    QGuiApplication::clipboard()->clear();
+    QStringList entries;
+    QTimer::singleShot(0, [&entries] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        for (QAction *a : menu->actions())
+            entries << a->text();
+        menu->actions().constFirst()->trigger();
+        menu->close();
+    });
+    QContextMenuEvent event(
+        QContextMenuEvent::Mouse, QPoint(5, 5), plain.mapToGlobal(QPoint(5, 5)));
+    QCoreApplication::sendEvent(&plain, &event);
+    QCOMPARE(entries, QStringList { QStringLiteral("Copy") });
+    QCOMPARE(QGuiApplication::clipboard()->text(), plain.text());
 }
 
 QTEST_MAIN(TstConsoleCopy)

@@ -6,14 +6,18 @@
 #include "widgets/tableexport.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QClipboard>
+#include <QContextMenuEvent>
 #include <QFile>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QMenu>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolTip>
 
 using namespace Shivx::Ui;
@@ -61,6 +65,7 @@ private Q_SLOTS:
     void actionsSkipHiddenColumnsAndKeepViewOrder();
     void ctrlCCopiesSelectedRows();
     void fullTextTooltipOnlyWhereTheModelHasNone();
+    void contextMenuOffersCopyOnlyWithASelection();
 };
 
 void TstTableExport::csvField_data()
@@ -225,6 +230,40 @@ void TstTableExport::fullTextTooltipOnlyWhereTheModelHasNone()
     QToolTip::hideText();
     QTRY_VERIFY(!QToolTip::isVisible());
     QCOMPARE(tooltipAt(model.index(0, 0)), QString()); // "alpha" fits: no tooltip
+}
+
+void TstTableExport::contextMenuOffersCopyOnlyWithASelection()
+{
+    QStandardItemModel model;
+    fill(model);
+    QTableView view;
+    view.setModel(&model);
+    view.setSelectionBehavior(QAbstractItemView::SelectRows);
+    TableActions::install(&view);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    // Right-clicks the first cell and reads the menu that comes up, then closes it.
+    const auto menuEntries = [&view] {
+        QStringList entries;
+        QTimer::singleShot(0, [&entries] {
+            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+            if (!menu)
+                return;
+            for (QAction *a : menu->actions())
+                entries << a->text().section(QLatin1Char('\t'), 0, 0)
+                        + (a->isEnabled() ? QString() : QStringLiteral(" (disabled)"));
+            menu->close();
+        });
+        const QPoint pos = view.visualRect(view.model()->index(0, 0)).center();
+        QContextMenuEvent event(QContextMenuEvent::Mouse, pos, view.viewport()->mapToGlobal(pos));
+        QCoreApplication::sendEvent(view.viewport(), &event);
+        return entries;
+    };
+    QCOMPARE(menuEntries(),
+        QStringList({ QStringLiteral("Copy (disabled)"), QStringLiteral("Export CSV…") }));
+    view.selectRow(0);
+    QCOMPARE(menuEntries(), QStringList({ QStringLiteral("Copy"), QStringLiteral("Export CSV…") }));
 }
 
 QTEST_MAIN(TstTableExport)

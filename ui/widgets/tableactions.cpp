@@ -143,6 +143,11 @@ bool TableActions::eventFilter(QObject *watched, QEvent *event)
             return true;
         }
         break;
+    case QEvent::ContextMenu:
+        // The menu comes up next (ActionsContextMenu): Copy only when there is something to
+        // copy, so a table without a selection (the feature matrix) does not offer a no-op.
+        m_copy->setEnabled(m_view->selectionModel() && m_view->selectionModel()->hasSelection());
+        break;
     case QEvent::ToolTip:
         if (watched == m_view->viewport())
             return showFullTextTooltip(event);
