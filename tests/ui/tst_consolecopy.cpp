@@ -3,23 +3,19 @@
 // and every label that shows an error or a message is selectable with a Copy menu.
 // SelectableText's copy itself on plain and rich text.
 
+#include "contextmenu.h"
 #include "shell/consolepages.h"
 #include "testengine.h"
 #include "widgets/selectabletext.h"
 #include "widgets/tableactions.h"
 
-#include <QAction>
-#include <QApplication>
 #include <QClipboard>
-#include <QContextMenuEvent>
 #include <QGuiApplication>
 #include <QLabel>
-#include <QMenu>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <memory>
 
@@ -140,19 +136,8 @@ void TstConsoleCopy::copyTakesSelectionOrWholeText()
     plain.show();
     QVERIFY(QTest::qWaitForWindowExposed(&plain));
     QGuiApplication::clipboard()->clear();
-    QStringList entries;
-    QTimer::singleShot(0, [&entries] {
-        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
-        if (!menu)
-            return;
-        for (QAction *a : menu->actions())
-            entries << a->text();
-        menu->actions().constFirst()->trigger();
-        menu->close();
-    });
-    QContextMenuEvent event(
-        QContextMenuEvent::Mouse, QPoint(5, 5), plain.mapToGlobal(QPoint(5, 5)));
-    QCoreApplication::sendEvent(&plain, &event);
+    const QStringList entries
+        = ShivxTest::contextMenuEntries(&plain, QPoint(5, 5), QStringLiteral("Copy"));
     QCOMPARE(entries, QStringList { QStringLiteral("Copy") });
     QCOMPARE(QGuiApplication::clipboard()->text(), plain.text());
 }

@@ -2,22 +2,19 @@
 // Export on a real QTableView: hidden and moved columns, selection order, Ctrl+C), offscreen,
 // on a QStandardItemModel filled with text that needs quoting.
 
+#include "contextmenu.h"
 #include "widgets/tableactions.h"
 #include "widgets/tableexport.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QClipboard>
-#include <QContextMenuEvent>
 #include <QFile>
 #include <QGuiApplication>
 #include <QHeaderView>
-#include <QMenu>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QToolTip>
 
 using namespace Shivx::Ui;
@@ -42,6 +39,16 @@ void fill(QStandardItemModel &model)
         model.appendRow(items);
     }
     model.item(2, 2)->setData(QStringLiteral("2026-12-07T07:00:00.123Z"), TableExport::ExportRole);
+}
+
+// A view on `model` as the console sets its tables up, with the actions installed.
+TableActions *setUpView(QTableView &view, QStandardItemModel &model)
+{
+    fill(model);
+    view.setModel(&model);
+    view.verticalHeader()->hide();
+    view.setSelectionBehavior(QAbstractItemView::SelectRows);
+    return TableActions::install(&view);
 }
 
 QString readAll(const QString &path)
@@ -145,13 +152,9 @@ void TstTableExport::writeCsvIsAtomicAndNamesTheFile()
 void TstTableExport::actionsSkipHiddenColumnsAndKeepViewOrder()
 {
     QStandardItemModel model;
-    fill(model);
     QTableView view;
-    view.setModel(&model);
-    view.verticalHeader()->hide();
-    view.setSelectionBehavior(QAbstractItemView::SelectRows);
+    TableActions *actions = setUpView(view, model);
     view.setSelectionMode(QAbstractItemView::ExtendedSelection);
-    TableActions *actions = TableActions::install(&view);
     QCOMPARE(view.contextMenuPolicy(), Qt::ActionsContextMenu);
     QVERIFY(view.actions().contains(actions->copyAction()));
     QVERIFY(view.actions().contains(actions->exportAction()));
@@ -187,12 +190,8 @@ void TstTableExport::actionsSkipHiddenColumnsAndKeepViewOrder()
 void TstTableExport::ctrlCCopiesSelectedRows()
 {
     QStandardItemModel model;
-    fill(model);
     QTableView view;
-    view.setModel(&model);
-    view.verticalHeader()->hide();
-    view.setSelectionBehavior(QAbstractItemView::SelectRows);
-    TableActions::install(&view);
+    setUpView(view, model);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     view.setFocus();
@@ -235,30 +234,14 @@ void TstTableExport::fullTextTooltipOnlyWhereTheModelHasNone()
 void TstTableExport::contextMenuOffersCopyOnlyWithASelection()
 {
     QStandardItemModel model;
-    fill(model);
     QTableView view;
-    view.setModel(&model);
-    view.setSelectionBehavior(QAbstractItemView::SelectRows);
-    TableActions::install(&view);
+    setUpView(view, model);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
 
-    // Right-clicks the first cell and reads the menu that comes up, then closes it.
     const auto menuEntries = [&view] {
-        QStringList entries;
-        QTimer::singleShot(0, [&entries] {
-            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
-            if (!menu)
-                return;
-            for (QAction *a : menu->actions())
-                entries << a->text().section(QLatin1Char('\t'), 0, 0)
-                        + (a->isEnabled() ? QString() : QStringLiteral(" (disabled)"));
-            menu->close();
-        });
-        const QPoint pos = view.visualRect(view.model()->index(0, 0)).center();
-        QContextMenuEvent event(QContextMenuEvent::Mouse, pos, view.viewport()->mapToGlobal(pos));
-        QCoreApplication::sendEvent(view.viewport(), &event);
-        return entries;
+        return ShivxTest::contextMenuEntries(
+            view.viewport(), view.visualRect(view.model()->index(0, 0)).center());
     };
     QCOMPARE(menuEntries(),
         QStringList({ QStringLiteral("Copy (disabled)"), QStringLiteral("Export CSV…") }));

@@ -8,6 +8,7 @@
 #include "widgets/displayformat.h"
 #include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
 #include "widgets/tableexport.h"
 
 #include <QChart>
@@ -17,16 +18,13 @@
 #include <QDateTimeEdit>
 #include <QDir>
 #include <QEvent>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSet>
-#include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -530,19 +528,12 @@ bool HistoryPage::exportCsv(const QString &path, QString *error) const
 
 void HistoryPage::exportCsvInteractive()
 {
-    const QString suggested
-        = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-              .filePath(QStringLiteral("shivx-history-%1.csv")
-                            .arg(QDateTime::currentDateTime().toString(
-                                QStringLiteral("yyyyMMdd-HHmmss"))));
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export CSV"), suggested, tr("CSV files (*.csv);;All files (*)"));
+    const QString path = TableActions::askCsvPath(this, QStringLiteral("history"));
     if (path.isEmpty())
         return;
     QString error;
     if (!exportCsv(path, &error))
-        QMessageBox::warning(this, tr("Export CSV"),
-            tr("Could not write %1:\n%2").arg(QDir::toNativeSeparators(path), error));
+        TableActions::warnNotWritten(this, path, error);
     else
         m_status->setText(tr("Exported to %1").arg(QDir::toNativeSeparators(path)));
 }

@@ -89,23 +89,32 @@ Result<void> TableActions::exportCsv(const QString &path) const
     return TableExport::writeCsv(m_view->model(), visibleColumns(), path);
 }
 
-void TableActions::exportInteractive()
+QString TableActions::askCsvPath(QWidget *parent, const QString &stem)
 {
     const QString suggested
         = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
               .filePath(QStringLiteral("shivx-%1-%2.csv")
-                            .arg(m_view->objectName().isEmpty() ? QStringLiteral("table")
-                                                                : m_view->objectName(),
+                            .arg(stem,
                                 QDateTime::currentDateTime().toString(
                                     QStringLiteral("yyyyMMdd-HHmmss"))));
-    const QString path = QFileDialog::getSaveFileName(
-        m_view, tr("Export CSV"), suggested, tr("CSV files (*.csv);;All files (*)"));
+    return QFileDialog::getSaveFileName(
+        parent, tr("Export CSV"), suggested, tr("CSV files (*.csv);;All files (*)"));
+}
+
+void TableActions::warnNotWritten(QWidget *parent, const QString &path, const QString &reason)
+{
+    QMessageBox::warning(parent, tr("Export CSV"),
+        tr("Could not write %1:\n%2").arg(QDir::toNativeSeparators(path), reason));
+}
+
+void TableActions::exportInteractive()
+{
+    const QString path = askCsvPath(
+        m_view, m_view->objectName().isEmpty() ? QStringLiteral("table") : m_view->objectName());
     if (path.isEmpty())
         return;
     if (const Result<void> r = exportCsv(path); !r)
-        QMessageBox::warning(m_view, tr("Export CSV"),
-            tr("Could not write %1:\n%2")
-                .arg(QDir::toNativeSeparators(path), r.error().args.value(1).toString()));
+        warnNotWritten(m_view, path, r.error().args.value(1).toString());
 }
 
 bool TableActions::showFullTextTooltip(QEvent *event)

@@ -7,6 +7,7 @@
 
 class QAction;
 class QTableView;
+class QWidget;
 
 namespace Shivx::Ui {
 
@@ -34,6 +35,12 @@ public:
     void copySelection();
     // Writes every row as CSV to `path` (the dialog's choice; tests pass one directly).
     Result<void> exportCsv(const QString &path) const;
+
+    // The save dialog of every CSV export in the console (tables, the History page):
+    // suggests shivx-STEM-yyyyMMdd-HHmmss.csv in the documents folder; empty when cancelled.
+    static QString askCsvPath(QWidget *parent, const QString &stem);
+    // Tells the operator that the CSV file `path` was not written, and why.
+    static void warnNotWritten(QWidget *parent, const QString &path, const QString &reason);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -16,8 +16,9 @@ QString headerText(const QAbstractItemModel *model, int column)
     return model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
 }
 
-QString tsvField(QString text)
+QString tsvField(const QString &cell)
 {
+    QString text = cell;
     for (QChar &c : text) {
         if (c == QLatin1Char('\t') || c == QLatin1Char('\n') || c == QLatin1Char('\r'))
             c = QLatin1Char(' ');
@@ -47,51 +48,43 @@ QString csvField(const QString &text)
 
 namespace {
 
-// The rows of one table as fields, header line first; both formats quote the fields their way.
-template <typename Emit>
-void forEachLine(
-    const QAbstractItemModel *model, const QList<int> &rows, const Columns &columns, Emit emitLine)
+// The header line, then `rows`, each field passed through `field` (the format's quoting).
+QString joinLines(const QAbstractItemModel *model, const QList<int> &rows, const Columns &columns,
+    QString (*field)(const QString &), QChar separator, QLatin1String lineEnd)
 {
+    QString out;
     QStringList fields;
+    const auto endLine = [&] {
+        out += fields.join(separator) + lineEnd;
+        fields.clear();
+    };
     if (columns.rowHeaders)
         fields << QString();
     for (int column : columns.columns)
-        fields << headerText(model, column);
-    emitLine(fields);
+        fields << field(headerText(model, column));
+    endLine();
     for (int row : rows) {
-        fields.clear();
         if (columns.rowHeaders)
-            fields << model->headerData(row, Qt::Vertical, Qt::DisplayRole).toString();
+            fields << field(model->headerData(row, Qt::Vertical, Qt::DisplayRole).toString());
         for (int column : columns.columns)
-            fields << cellText(model->index(row, column));
-        emitLine(fields);
+            fields << field(cellText(model->index(row, column)));
+        endLine();
     }
+    return out;
 }
 
 } // namespace
 
 QString toTsv(const QAbstractItemModel *model, const QList<int> &rows, const Columns &columns)
 {
-    QString out;
-    forEachLine(model, rows, columns, [&out](QStringList fields) {
-        for (QString &f : fields)
-            f = tsvField(f);
-        out += fields.join(QLatin1Char('\t')) + QLatin1Char('\n');
-    });
-    return out;
+    return joinLines(model, rows, columns, &tsvField, QLatin1Char('\t'), QLatin1String("\n"));
 }
 
 QString toCsv(const QAbstractItemModel *model, const Columns &columns)
 {
     QList<int> rows(model->rowCount());
     std::iota(rows.begin(), rows.end(), 0);
-    QString out;
-    forEachLine(model, rows, columns, [&out](QStringList fields) {
-        for (QString &f : fields)
-            f = csvField(f);
-        out += fields.join(QLatin1Char(',')) + QLatin1String("\r\n");
-    });
-    return out;
+    return joinLines(model, rows, columns, &csvField, QLatin1Char(','), QLatin1String("\r\n"));
 }
 
 Result<void> writeCsv(const QAbstractItemModel *model, const Columns &columns, const QString &path)
