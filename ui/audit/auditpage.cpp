@@ -96,7 +96,8 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
     m_table->setColumnWidth(AuditEntriesModel::SeqColumn, digit * 10);
-    m_table->setColumnWidth(AuditEntriesModel::TimeColumn, digit * 26);
+    // An age ("11 min ago") or, beyond a day, "yyyy-MM-dd HH:mm".
+    m_table->setColumnWidth(AuditEntriesModel::TimeColumn, digit * 18);
     m_table->setColumnWidth(AuditEntriesModel::ActorColumn, digit * 16);
     m_table->setColumnWidth(AuditEntriesModel::ActionColumn, digit * 26);
 
