@@ -1026,6 +1026,18 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>Core only; the engine reports not ready</source>
         <translation>Nur der Kern; die Engine meldet „nicht bereit“</translation>
     </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>vor %1 min</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>vor %1 h</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::EngineWording</name>
@@ -1488,20 +1500,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         </translation>
     </message>
     <message>
-        <source>Export CSV</source>
-        <translation>CSV exportieren</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Could not write %1:
-%2</source>
-        <translation>%1 konnte nicht geschrieben werden:
-%2</translation>
-    </message>
-    <message>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
@@ -1674,10 +1672,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>off</source>
         <translation>aus</translation>
-    </message>
-    <message>
-        <source>Open configuration</source>
-        <translation>Konfiguration öffnen</translation>
     </message>
     <message>
         <source>No application is set up to open %1.</source>
@@ -2079,6 +2073,13 @@ NOTBETRIEB für %1 festsetzen?</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::SelectableText</name>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::SeriesPicker</name>
     <message>
         <source>Filter series</source>
@@ -2099,6 +2100,39 @@ bis %3</translation>
     <message>
         <source>&amp;Clear selection</source>
         <translation>Auswahl a&amp;ufheben</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::TableActions</name>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Could not write %1:
+%2</source>
+        <translation>%1 konnte nicht geschrieben werden:
+%2</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows as tab-separated text with the column names</source>
+        <translation>Die ausgewählten Zeilen als tabulatorgetrennten Text mit den Spaltennamen kopieren</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Write every row of this table to a CSV file</source>
+        <translation>Alle Zeilen dieser Tabelle in eine CSV-Datei schreiben</translation>
     </message>
 </context>
 <context>

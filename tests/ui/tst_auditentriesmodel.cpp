@@ -4,9 +4,13 @@
 
 #include "audit/auditentriesmodel.h"
 #include "auditstreamfixture.h"
+#include "core/timeutil.h"
 #include "procfs.h"
+#include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableexport.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -88,6 +92,16 @@ void TstAuditEntriesModel::millionEntriesStayLazy()
     QCOMPARE(
         cell(model, last, AuditEntriesModel::ActionColumn), QString::fromLatin1(F::actionOf(n)));
     QCOMPARE(model.record(last).entry.hash, w.lastHash);
+    // The Time column reads as an age; Copy and Export take the entry's UTC time.
+    const QModelIndex time = model.index(last, AuditEntriesModel::TimeColumn);
+    QCOMPARE(time.data(Ui::TableExport::ExportRole).toString(),
+        TimeUtil::toRfc3339(model.record(last).entry.tsMs));
+    const qint64 tsMs = model.record(last).entry.tsMs;
+    const QString before
+        = Ui::DisplayFormat::relativeAge(tsMs, QDateTime::currentMSecsSinceEpoch());
+    const QString shown = time.data().toString();
+    const QString after = Ui::DisplayFormat::relativeAge(tsMs, QDateTime::currentMSecsSinceEpoch());
+    QVERIFY2(shown == before || shown == after, qPrintable(shown)); // a second may tick between
 
     // Inside the second compressed segment.
     timer.restart();

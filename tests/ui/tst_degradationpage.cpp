@@ -4,6 +4,7 @@
 // changes back from the history.
 #include "core/config.h"
 #include "core/engine.h"
+#include "core/timeutil.h"
 #include "degradation/degradationpage.h"
 #include "degradation/degradationservice.h"
 #include "degradation/featurematrixmodel.h"
@@ -12,6 +13,7 @@
 #include "shell/mainwindow.h"
 #include "testengine.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableexport.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -205,6 +207,11 @@ private Q_SLOTS:
         QCOMPARE(timeline->rowCount(), int(changes.size()));
         QCOMPARE(timeline->item(0, 2)->text(), QStringLiteral("Normal"));
         QCOMPARE(timeline->item(1, 2)->text(), QStringLiteral("Emergency"));
+        // The change's time reads as an age; its tooltip and export hold the UTC time.
+        QTableWidgetItem *when = timeline->item(0, 0);
+        QVERIFY2(when->text().endsWith(QLatin1String(" ago")), qPrintable(when->text()));
+        QCOMPARE(when->toolTip(), TimeUtil::toRfc3339(changes.at(0).tsMs));
+        QCOMPARE(Ui::TableExport::cellText(timeline->model()->index(0, 0)), when->toolTip());
         page->grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/degradation.png"));
     }
 };

@@ -4,19 +4,27 @@
 
 #include "core/config.h"
 #include "core/engine.h"
+#include "core/timeutil.h"
 #include "loopbackport.h"
 #include "overview/overviewpage.h"
 #include "recovery/breakersmodel.h"
 #include "recovery/recoverypage.h"
 #include "recovery/recoveryservice.h"
 #include "shell/mainwindow.h"
+#include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
 
+#include <QAction>
+#include <QClipboard>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -79,6 +87,7 @@ private Q_SLOTS:
     void reloadRetunesAndKeepsCounts();
     void brokenReloadKeepsRunningConfiguration();
     void overviewShowsOpenBreakersAndPageIsRegistered();
+    void copyAndExportBreakers();
 
 private:
     void writeConfig(const QByteArray &text);
@@ -311,6 +320,73 @@ void TstRecoveryPage::overviewShowsOpenBreakersAndPageIsRegistered()
     window.showPage(window.pageIndex(QStringLiteral("overview")));
     QTRY_VERIFY(!notice->isVisible());
     window.close();
+}
+
+void TstRecoveryPage::copyAndExportBreakers()
+{
+    RecoveryPage page(m_engine.get());
+    page.resize(1000, 500);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    const BreakersModel *model = page.breakersModel();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        stateOf(model, QStringLiteral("down")), QStringLiteral("open"), 10000);
+    auto *actions = page.breakersView()->findChild<Ui::TableActions *>();
+    QVERIFY(actions);
+    QVERIFY(page.breakersView()->actions().contains(actions->copyAction()));
+
+    // The operator hides a column: Copy and Export leave it out.
+    page.breakersView()->setColumnHidden(BreakersModel::ReasonColumn, true);
+    const int down = model->rowOf(QStringLiteral("down"));
+    page.breakersView()->selectRow(down);
+    // No event loop runs from here to the last copy, so the model cannot move on meanwhile.
+    const BreakerSnapshot b = model->breakers().at(down);
+    const QString transition
+        = model->index(down, BreakersModel::LastTransitionColumn).data().toString();
+    QVERIFY2(transition.endsWith(QLatin1String(" ago")), qPrintable(transition));
+    const QString utc = Shivx::TimeUtil::toRfc3339(b.lastTransitionMs);
+    QCOMPARE(
+        model->index(down, BreakersModel::LastTransitionColumn).data(Qt::ToolTipRole).toString(),
+        utc);
+
+    const QString header
+        = QStringLiteral("Name\tState\tCalls\tFailures\tRejected\tLast transition\tTime in state");
+    const QString row = QStringList { QStringLiteral("down"), QStringLiteral("Open"),
+        QString::number(b.calls), QString::number(b.failures), QString::number(b.rejections), utc,
+        Ui::DisplayFormat::duration(b.timeInStateMs) }
+                            .join(QLatin1Char('\t'));
+    QGuiApplication::clipboard()->clear();
+    actions->copyAction()->trigger();
+    QCOMPARE(
+        QGuiApplication::clipboard()->text(), header + QLatin1Char('\n') + row + QLatin1Char('\n'));
+
+    // Ctrl+C on the focused table does the same.
+    QGuiApplication::clipboard()->clear();
+    page.breakersView()->setFocus();
+    QTest::keyClick(page.breakersView(), Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(
+        QGuiApplication::clipboard()->text(), header + QLatin1Char('\n') + row + QLatin1Char('\n'));
+
+    // Export: every row, the path given as the dialog would give it.
+    QTemporaryDir out;
+    const QString path = out.filePath(QStringLiteral("breakers.csv"));
+    QVERIFY(actions->exportCsv(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines
+        = QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines.at(0), QString(header).replace(QLatin1Char('\t'), QLatin1Char(',')));
+    QCOMPARE(lines.at(1 + down), QString(row).replace(QLatin1Char('\t'), QLatin1Char(',')));
+    QVERIFY(
+        lines.at(1 + model->rowOf(QStringLiteral("svc"))).startsWith(QLatin1String("svc,Closed,")));
+
+    // A path that cannot be written: the error names the file, nothing is left behind.
+    const QString bad = out.filePath(QStringLiteral("no-such-dir/breakers.csv"));
+    const Result<void> failed = actions->exportCsv(bad);
+    QVERIFY(!failed);
+    QVERIFY2(failed.error().message.contains(bad), qPrintable(failed.error().message));
+    QVERIFY(!QFile::exists(bad));
 }
 
 QTEST_MAIN(TstRecoveryPage)

@@ -1,6 +1,8 @@
+#include "core/timeutil.h"
 #include "health/probemessages.h"
 #include "overview/targetsmodel.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableexport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -95,6 +97,15 @@ void TstTargetsModel::displayAndRoles()
     QVERIFY(cell(TargetsModel::LatencyColumn).toString().contains(QStringLiteral("ms")));
     QCOMPARE(cell(TargetsModel::FailuresColumn).toInt(), 4);
     QVERIFY(!cell(TargetsModel::LastCheckColumn).toString().isEmpty());
+    // Shown as an age; the tooltip and Copy/Export carry the absolute UTC time.
+    QCOMPARE(cell(TargetsModel::LastCheckColumn, Qt::ToolTipRole).toString(),
+        Shivx::TimeUtil::toRfc3339(t.lastCheckMs));
+    QCOMPARE(cell(TargetsModel::LastCheckColumn, Shivx::Ui::TableExport::ExportRole).toString(),
+        Shivx::TimeUtil::toRfc3339(t.lastCheckMs));
+    QSignalSpy ticked(&model, &QAbstractItemModel::dataChanged);
+    model.refreshAges();
+    QCOMPARE(ticked.size(), 1);
+    QCOMPARE(ticked.at(0).at(0).toModelIndex().column(), int(TargetsModel::LastCheckColumn));
     QCOMPARE(cell(TargetsModel::LastErrorColumn).toString(), QStringLiteral("connection refused"));
     QCOMPARE(cell(TargetsModel::LastErrorColumn, Qt::ToolTipRole).toString(),
         QStringLiteral("connection refused"));

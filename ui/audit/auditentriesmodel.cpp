@@ -1,7 +1,9 @@
 #include "audit/auditentriesmodel.h"
 
 #include "core/timeutil.h"
+#include "widgets/displayformat.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableexport.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -248,6 +250,13 @@ int AuditEntriesModel::rowCount(const QModelIndex &parent) const
     return int(std::min<qint64>(n, INT_MAX));
 }
 
+void AuditEntriesModel::refreshAges()
+{
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(
+            index(0, TimeColumn), index(rowCount() - 1, TimeColumn), { Qt::DisplayRole });
+}
+
 int AuditEntriesModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
@@ -271,7 +280,7 @@ QVariant AuditEntriesModel::data(const QModelIndex &index, int role) const
     if (role == Qt::BackgroundRole)
         return marked ? QVariant(StatusColors::critical()) : QVariant();
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != Qt::ForegroundRole
-        && role != ValidRole)
+        && role != ValidRole && role != TableExport::ExportRole)
         return {};
 
     const AuditRecord *r = cachedRecord(row);
@@ -279,6 +288,9 @@ QVariant AuditEntriesModel::data(const QModelIndex &index, int role) const
         return {};
     if (role == ValidRole)
         return r->valid;
+    if (role == TableExport::ExportRole)
+        return index.column() == TimeColumn && r->valid ? TimeUtil::toRfc3339(r->entry.tsMs)
+                                                        : QVariant();
     if (role == Qt::ForegroundRole) {
         if (marked)
             return StatusColors::textOn(StatusColors::critical());
@@ -304,8 +316,7 @@ QVariant AuditEntriesModel::data(const QModelIndex &index, int role) const
     case SeqColumn:
         return QString::number(r->entry.seq);
     case TimeColumn:
-        return QDateTime::fromMSecsSinceEpoch(r->entry.tsMs)
-            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+        return DisplayFormat::relativeAge(r->entry.tsMs, QDateTime::currentMSecsSinceEpoch());
     case ActorColumn:
         return r->entry.actor;
     case ActionColumn:

@@ -58,6 +58,10 @@ public:
     // Stream rows drawn as bad (the verifier's findings); cleared by setReader().
     void setMarkedRows(const QList<qint64> &streamRows);
 
+    // Tells the views that the Time column's ages ("3 min ago", read against the wall clock
+    // in data()) have moved on; the page calls it once a second. Costs no reading.
+    void refreshAges();
+
     // Parsed rows currently held (for tests: proves reading stays lazy).
     qint64 cachedRows() const;
 

@@ -8,7 +8,9 @@
 #include "audit/verifypanel.h"
 #include "core/timeutil.h"
 #include "widgets/displayformat.h"
+#include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -23,6 +25,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -49,7 +52,7 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
     m_streamInfo = new QLabel(this);
     m_streamInfo->setObjectName(QStringLiteral("streamInfo"));
     m_streamInfo->setWordWrap(true);
-    m_streamInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    SelectableText::apply(m_streamInfo);
     m_streamInfo->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_verifyPanel = new VerifyPanel(this);
 
@@ -71,9 +74,14 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
     m_filterBar->setObjectName(QStringLiteral("auditFilterBar"));
 
     m_model = new AuditEntriesModel(this);
+    // Entry ages ("3 min ago") move on while the page shows them; only visible cells repaint.
+    auto *ageTimer = new QTimer(this);
+    connect(ageTimer, &QTimer::timeout, m_model, &AuditEntriesModel::refreshAges);
+    ageTimer->start(1000);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("auditEntries"));
     m_table->setModel(m_model);
+    TableActions::install(m_table);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setWordWrap(false);
@@ -88,7 +96,8 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
     m_table->setColumnWidth(AuditEntriesModel::SeqColumn, digit * 10);
-    m_table->setColumnWidth(AuditEntriesModel::TimeColumn, digit * 26);
+    // An age ("11 min ago") or, beyond a day, "yyyy-MM-dd HH:mm".
+    m_table->setColumnWidth(AuditEntriesModel::TimeColumn, digit * 18);
     m_table->setColumnWidth(AuditEntriesModel::ActorColumn, digit * 16);
     m_table->setColumnWidth(AuditEntriesModel::ActionColumn, digit * 26);
 
@@ -104,7 +113,7 @@ AuditPage::AuditPage(const QString &auditDir, QWidget *parent)
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("auditStatus"));
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    SelectableText::apply(m_status);
 
     auto *right = new QVBoxLayout;
     right->addWidget(m_filterBar);

@@ -3,6 +3,7 @@
 #include "core/timeutil.h"
 #include "verifywording.h"
 #include "widgets/displayformat.h"
+#include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
 
 #include <QEvent>
@@ -21,14 +22,17 @@ VerifyBanner::VerifyBanner(QWidget *parent)
     setObjectName(QStringLiteral("verifyBanner"));
     setAutoFillBackground(true);
     m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("verifyBannerTitle"));
     QFont f = m_title->font();
     f.setBold(true);
     f.setPointSizeF(f.pointSizeF() * 1.2);
     m_title->setFont(f);
     m_body = new QLabel(this);
+    m_body->setObjectName(QStringLiteral("verifyBannerBody"));
     m_body->setWordWrap(true);
     m_body->setTextFormat(Qt::RichText);
-    m_body->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    SelectableText::apply(m_title);
+    SelectableText::apply(m_body, Qt::TextBrowserInteraction);
     m_showButton = new QPushButton(this);
     m_showButton->setObjectName(QStringLiteral("showFindingButton"));
 

@@ -4,6 +4,7 @@
 #include "verifyreportpdf.h"
 #include "verifywording.h"
 #include "widgets/displayformat.h"
+#include "widgets/selectabletext.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -38,7 +39,9 @@ VerifyPanel::VerifyPanel(QWidget *parent)
     m_progress->setRange(0, 1000);
     m_progress->setVisible(false);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("verifyStatus"));
     m_status->setWordWrap(true);
+    SelectableText::apply(m_status);
     m_exportButton = new QPushButton(this);
     m_exportButton->setObjectName(QStringLiteral("exportReportButton"));
     m_exportButton->setEnabled(false);

@@ -7,7 +7,10 @@
 #include "health/healthservice.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
+#include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
+#include "widgets/tableexport.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -33,6 +36,8 @@ namespace Shivx::Ui {
 namespace {
 
 constexpr qint64 minuteMs = 60'000;
+// The timeline's time cells keep their epoch ms here, for the once-a-second rewording.
+constexpr int TimestampRole = Qt::UserRole + 1;
 const qint64 pinDurations[]
     = { 15 * minuteMs, 30 * minuteMs, 60 * minuteMs, 4 * 60 * minuteMs, 24 * 60 * minuteMs };
 
@@ -68,7 +73,7 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     m_bannerDetail = new QLabel(m_banner);
     m_bannerDetail->setObjectName(QStringLiteral("bannerDetail"));
     m_bannerDetail->setWordWrap(true);
-    m_bannerDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    SelectableText::apply(m_bannerDetail);
     auto *bannerLayout = new QVBoxLayout(m_banner);
     bannerLayout->setContentsMargins(16, 12, 16, 12);
     bannerLayout->addWidget(m_bannerTitle);
@@ -100,6 +105,7 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     m_actionStatus = new QLabel(m_controlBox);
     m_actionStatus->setObjectName(QStringLiteral("actionStatus"));
     m_actionStatus->setWordWrap(true);
+    SelectableText::apply(m_actionStatus);
     auto *form = new QFormLayout;
     form->addRow(m_levelLabel, m_levelCombo);
     form->addRow(m_reasonLabel, m_reasonEdit);
@@ -124,6 +130,7 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     m_matrixView = new QTableView(m_matrixBox);
     m_matrixView->setObjectName(QStringLiteral("featureMatrix"));
     m_matrixView->setModel(m_matrixModel);
+    TableActions::install(m_matrixView);
     m_matrixView->setSelectionMode(QAbstractItemView::NoSelection);
     m_matrixView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // Sized to the words, so the bold "(now)" header is never cut off; extra room goes to
@@ -143,6 +150,7 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     m_rangeCombo->setCurrentIndex(int(Range::Last24Hours));
     m_timeline = new QTableWidget(0, 4, m_timelineBox);
     m_timeline->setObjectName(QStringLiteral("timelineTable"));
+    TableActions::install(m_timeline);
     m_timeline->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_timeline->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_timeline->verticalHeader()->hide();
@@ -151,6 +159,7 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     m_timelineStatus = new QLabel(m_timelineBox);
     m_timelineStatus->setObjectName(QStringLiteral("timelineStatus"));
     m_timelineStatus->setWordWrap(true);
+    SelectableText::apply(m_timelineStatus);
     auto *timelineLayout = new QVBoxLayout(m_timelineBox);
     timelineLayout->addWidget(m_rangeCombo, 0, Qt::AlignLeft);
     timelineLayout->addWidget(m_timeline, 1);
@@ -158,6 +167,10 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     connect(m_rangeCombo, &QComboBox::currentIndexChanged, this, [this] { reloadTimeline(); });
     connect(&m_watcher, &QFutureWatcher<HistoryAnswer>::finished, this,
         &DegradationPage::onTimelineAnswer);
+    // Change ages ("3 min ago") move on between the timeline's reloads.
+    auto *ageTimer = new QTimer(this);
+    connect(ageTimer, &QTimer::timeout, this, &DegradationPage::refreshTimelineAges);
+    ageTimer->start(1000);
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setInterval(15'000);
     connect(m_refreshTimer, &QTimer::timeout, this, &DegradationPage::reloadTimeline);
@@ -421,6 +434,15 @@ void DegradationPage::onTimelineAnswer()
     Q_EMIT timelineUpdated();
 }
 
+void DegradationPage::refreshTimelineAges()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (int row = 0; row < m_timeline->rowCount(); ++row) {
+        if (QTableWidgetItem *when = m_timeline->item(row, 0))
+            when->setText(DisplayFormat::relativeAge(when->data(TimestampRole).toLongLong(), now));
+    }
+}
+
 void DegradationPage::fillTimeline()
 {
     m_timeline->setRowCount(int(m_changes.size()));
@@ -428,13 +450,18 @@ void DegradationPage::fillTimeline()
         const LevelChange &c = m_changes.at(row);
         auto *to = new QTableWidgetItem(DisplayFormat::degradationLevel(c.to));
         to->setForeground(StatusColors::forDegradationLevel(c.to));
-        m_timeline->setItem(row, 0, new QTableWidgetItem(DisplayFormat::dateTime(c.tsMs)));
+        auto *when = new QTableWidgetItem;
+        when->setData(TimestampRole, c.tsMs);
+        when->setData(TableExport::ExportRole, DisplayFormat::utcTime(c.tsMs));
+        when->setToolTip(DisplayFormat::utcTime(c.tsMs));
+        m_timeline->setItem(row, 0, when);
         m_timeline->setItem(row, 1, new QTableWidgetItem(DisplayFormat::degradationLevel(c.from)));
         m_timeline->setItem(row, 2, to);
         m_timeline->setItem(row, 3,
             new QTableWidgetItem(
                 c.hasScore ? QLocale().toString(c.score, 'f', 1) : DisplayFormat::noValue()));
     }
+    refreshTimelineAges();
     if (!m_timelineAnswered)
         m_timelineStatus->setText(tr("Reading the history…"));
     else if (!m_timelineError.isEmpty())

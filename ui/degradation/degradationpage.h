@@ -70,6 +70,8 @@ private:
     void showActionResult(bool ok, const QString &text);
     void onTimelineAnswer();
     void fillTimeline();
+    // Rewords the timeline's "3 min ago" against the clock; once a second.
+    void refreshTimelineAges();
     QString actor() const;
 
     Engine *m_engine;

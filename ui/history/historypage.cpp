@@ -6,7 +6,10 @@
 #include "history/historychartview.h"
 #include "history/seriespicker.h"
 #include "widgets/displayformat.h"
+#include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
+#include "widgets/tableexport.h"
 
 #include <QChart>
 #include <QComboBox>
@@ -15,16 +18,13 @@
 #include <QDateTimeEdit>
 #include <QDir>
 #include <QEvent>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSet>
-#include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -89,16 +89,6 @@ qint64 stepMs(Resolution r)
         break;
     }
     return 1000;
-}
-
-QString csvField(const QString &text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
-        && !text.contains(QLatin1Char('\n')))
-        return text;
-    QString quoted = text;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
 QString csvNumber(double v)
@@ -174,7 +164,7 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("historyStatus"));
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    SelectableText::apply(m_status);
     m_hintLabel = new QLabel(this);
     m_hintLabel->setForegroundRole(QPalette::PlaceholderText);
     auto *footer = new QHBoxLayout;
@@ -519,7 +509,7 @@ bool HistoryPage::exportCsv(const QString &path, QString *error) const
     }
     QByteArray out = "ts,series,min,max,avg,count\n";
     for (const HistoryQueryResult &r : m_shown) {
-        const QString series = csvField(r.series);
+        const QString series = TableExport::csvField(r.series);
         for (const HistoryPoint &p : r.points) {
             out += QStringList { TimeUtil::toRfc3339(p.tsMs), series, csvNumber(p.min),
                 csvNumber(p.max), csvNumber(p.avg), QString::number(p.count) }
@@ -538,19 +528,12 @@ bool HistoryPage::exportCsv(const QString &path, QString *error) const
 
 void HistoryPage::exportCsvInteractive()
 {
-    const QString suggested
-        = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-              .filePath(QStringLiteral("shivx-history-%1.csv")
-                            .arg(QDateTime::currentDateTime().toString(
-                                QStringLiteral("yyyyMMdd-HHmmss"))));
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export CSV"), suggested, tr("CSV files (*.csv);;All files (*)"));
+    const QString path = TableActions::askCsvPath(this, QStringLiteral("history"));
     if (path.isEmpty())
         return;
     QString error;
     if (!exportCsv(path, &error))
-        QMessageBox::warning(this, tr("Export CSV"),
-            tr("Could not write %1:\n%2").arg(QDir::toNativeSeparators(path), error));
+        TableActions::warnNotWritten(this, path, error);
     else
         m_status->setText(tr("Exported to %1").arg(QDir::toNativeSeparators(path)));
 }

@@ -12,6 +12,7 @@
 #include "widgets/displayformat.h"
 #include "widgets/gaugewidget.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
 
 #include <QEvent>
 #include <QGroupBox>
@@ -22,6 +23,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -84,6 +86,7 @@ OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     m_scoreView = new QTableView(scoreBox);
     m_scoreView->setObjectName(QStringLiteral("scoreView"));
     m_scoreView->setModel(m_scoreModel);
+    TableActions::install(m_scoreView);
     setUpTable(m_scoreView);
     m_scoreView->setSelectionMode(QAbstractItemView::NoSelection);
     m_scoreView->horizontalHeader()->setSectionResizeMode(
@@ -108,6 +111,7 @@ OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     m_targetsView = new QTableView(targetsBox);
     m_targetsView->setObjectName(QStringLiteral("targetsView"));
     m_targetsView->setModel(m_targetsProxy);
+    TableActions::install(m_targetsView);
     setUpTable(m_targetsView);
     m_targetsView->setSortingEnabled(true);
     m_targetsView->sortByColumn(TargetsModel::NameColumn, Qt::AscendingOrder);
@@ -167,6 +171,10 @@ OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     connect(health, &HealthService::hostSampled, this, &OverviewPage::setHostSample);
     connect(health, &HealthService::healthChanged, this, &OverviewPage::setHealth);
     connect(health, &HealthService::targetsChanged, this, &OverviewPage::setTargets);
+    // Last-check ages ("12 s ago") move on between the probes' reports.
+    auto *ageTimer = new QTimer(this);
+    connect(ageTimer, &QTimer::timeout, m_targetsModel, &TargetsModel::refreshAges);
+    ageTimer->start(1000);
     auto *recovery = engine->service<RecoveryService>();
     connect(recovery, &RecoveryService::breakersChanged, this, &OverviewPage::setBreakers);
     auto *degradation = engine->service<DegradationService>();

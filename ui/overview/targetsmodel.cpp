@@ -3,6 +3,9 @@
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableexport.h"
+
+#include <QDateTime>
 
 namespace Shivx::Ui {
 
@@ -39,6 +42,13 @@ QList<int> TargetsModel::rolesFor(int column) const
     return roles;
 }
 
+void TargetsModel::refreshAges()
+{
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(
+            index(0, LastCheckColumn), index(rowCount() - 1, LastCheckColumn), { Qt::DisplayRole });
+}
+
 int TargetsModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
@@ -68,7 +78,7 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         case FailuresColumn:
             return t.consecutiveFailures;
         case LastCheckColumn:
-            return DisplayFormat::timeOfDay(t.lastCheckMs);
+            return DisplayFormat::relativeAge(t.lastCheckMs, QDateTime::currentMSecsSinceEpoch());
         case LastErrorColumn:
             return EngineWording::message(t.lastError);
         default:
@@ -76,6 +86,9 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         }
         return {};
     }
+
+    if (role == TableExport::ExportRole && column == LastCheckColumn)
+        return DisplayFormat::utcTime(t.lastCheckMs);
 
     if (role == SortRole) {
         switch (column) {
@@ -113,7 +126,7 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
                 .arg(t.failures)
                 .arg(t.checks);
         case LastCheckColumn:
-            return DisplayFormat::dateTime(t.lastCheckMs);
+            return DisplayFormat::utcTime(t.lastCheckMs);
         case LastErrorColumn:
             return t.lastError.isEmpty() ? QVariant() : EngineWording::message(t.lastError);
         default:

@@ -36,6 +36,9 @@ public:
     using NamedRowsModel::NamedRowsModel;
 
     const QList<TargetStatus> &targets() const { return m_rows; }
+    // Tells the views that the last-check ages ("12 s ago", read against the wall clock in
+    // data()) have moved on; the page calls it once a second.
+    void refreshAges();
 
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

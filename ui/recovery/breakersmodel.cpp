@@ -3,8 +3,20 @@
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableexport.h"
 
 namespace Shivx::Ui {
+
+namespace {
+
+// Relative to the snapshot's own time (lastTransitionMs + timeInStateMs), so that the age
+// moves with the page's once-a-second refresh and the model reads no clock.
+QString lastTransitionAge(const BreakerSnapshot &b)
+{
+    return DisplayFormat::relativeAge(b.lastTransitionMs, b.lastTransitionMs + b.timeInStateMs);
+}
+
+} // namespace
 
 bool BreakersModel::cellDiffers(
     int column, const BreakerSnapshot &a, const BreakerSnapshot &b) const
@@ -21,7 +33,7 @@ bool BreakersModel::cellDiffers(
     case RejectionsColumn:
         return a.rejections != b.rejections;
     case LastTransitionColumn:
-        return a.lastTransitionMs != b.lastTransitionMs;
+        return lastTransitionAge(a) != lastTransitionAge(b);
     case TimeInStateColumn:
         // Shown to the second: a refresh within the same second changes nothing.
         return a.timeInStateMs / 1000 != b.timeInStateMs / 1000;
@@ -36,6 +48,8 @@ bool BreakersModel::cellDiffers(
 QList<int> BreakersModel::rolesFor(int column) const
 {
     QList<int> roles { Qt::DisplayRole, Qt::ToolTipRole };
+    if (column == LastTransitionColumn)
+        roles << TableExport::ExportRole;
     if (column == StateColumn)
         roles << Qt::BackgroundRole << Qt::ForegroundRole << StateRole;
     return roles;
@@ -56,6 +70,9 @@ QVariant BreakersModel::data(const QModelIndex &index, int role) const
         return int(b.state);
     if (role == NameRole)
         return b.name;
+    if (column == LastTransitionColumn
+        && (role == Qt::ToolTipRole || role == TableExport::ExportRole))
+        return DisplayFormat::utcTime(b.lastTransitionMs);
 
     if (role == Qt::DisplayRole) {
         switch (column) {
@@ -73,7 +90,7 @@ QVariant BreakersModel::data(const QModelIndex &index, int role) const
         case RejectionsColumn:
             return QString::number(b.rejections);
         case LastTransitionColumn:
-            return DisplayFormat::dateTime(b.lastTransitionMs);
+            return lastTransitionAge(b);
         case TimeInStateColumn:
             return DisplayFormat::duration(b.timeInStateMs);
         case ReasonColumn:

@@ -6,6 +6,8 @@
 #include "recovery/processlog.h"
 #include "recovery/recoveryservice.h"
 #include "widgets/enginewording.h"
+#include "widgets/selectabletext.h"
+#include "widgets/tableactions.h"
 
 #include <QEvent>
 #include <QFontDatabase>
@@ -36,6 +38,7 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     , m_uptimeTimer(new QTimer(this))
 {
     m_table->setModel(m_model);
+    TableActions::install(m_table);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
@@ -46,7 +49,7 @@ ProcessesPanel::ProcessesPanel(Engine *engine, QWidget *parent)
     m_restart->setObjectName(QStringLiteral("restartProcess"));
     m_log->setObjectName(QStringLiteral("processLog"));
     m_message->setObjectName(QStringLiteral("processMessage"));
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    SelectableText::apply(m_message);
     m_message->setWordWrap(true);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(MaxTailLines);

@@ -6,7 +6,9 @@
 #include "recovery/processespanel.h"
 #include "recovery/recoveryservice.h"
 #include "widgets/enginewording.h"
+#include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
 
 #include <QEvent>
 #include <QGroupBox>
@@ -38,6 +40,7 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("breakersView"));
     m_view->setModel(m_model);
+    TableActions::install(m_view);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -56,7 +59,7 @@ RecoveryPage::RecoveryPage(Engine *engine, QWidget *parent)
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("recoveryMessage"));
     m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    SelectableText::apply(m_message);
     m_forceOpen = new QPushButton(this);
     m_forceOpen->setObjectName(QStringLiteral("forceOpenButton"));
     m_forceClosed = new QPushButton(this);

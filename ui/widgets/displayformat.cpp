@@ -1,5 +1,7 @@
 #include "widgets/displayformat.h"
 
+#include "core/timeutil.h"
+
 #include <QDateTime>
 #include <QLocale>
 
@@ -48,6 +50,27 @@ QString DisplayFormat::dateTime(qint64 epochMs)
         return noValue();
     return QLocale().toString(
         QDateTime::fromMSecsSinceEpoch(epochMs), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString DisplayFormat::relativeAge(qint64 epochMs, qint64 nowMs)
+{
+    if (epochMs <= 0)
+        return noValue();
+    // Whole units only, rounded down: "59 s ago" is followed by "1 min ago", never "60 s ago".
+    const qint64 s = qMax<qint64>(0, nowMs - epochMs) / 1000;
+    if (s < 60)
+        return tr("%1 s ago").arg(s);
+    if (s < 3600)
+        return tr("%1 min ago").arg(s / 60);
+    if (s < 86400)
+        return tr("%1 h ago").arg(s / 3600);
+    return QLocale().toString(
+        QDateTime::fromMSecsSinceEpoch(epochMs), QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
+QString DisplayFormat::utcTime(qint64 epochMs)
+{
+    return epochMs <= 0 ? QString() : TimeUtil::toRfc3339(epochMs);
 }
 
 QString DisplayFormat::breakerState(BreakerState state)

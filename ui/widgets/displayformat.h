@@ -26,6 +26,13 @@ public:
     // Local wall-clock time of an epoch-millisecond timestamp, "—" for 0.
     static QString timeOfDay(qint64 epochMs);
     static QString dateTime(qint64 epochMs);
+    // How long before `nowMs` the time `epochMs` was, for tables that tick: "12 s ago",
+    // "3 min ago", "2 h ago"; a day or more ago, the local date and time to the minute
+    // ("2026-12-05 14:03"). A time after nowMs (clocks apart) reads "0 s ago"; "—" for 0.
+    static QString relativeAge(qint64 epochMs, qint64 nowMs);
+    // The absolute UTC time behind a relative age, for its tooltip and for Copy and Export:
+    // ISO 8601 with milliseconds, "2026-12-05T14:03:07.123Z"; empty for 0.
+    static QString utcTime(qint64 epochMs);
 
     static QString targetState(TargetState state);
     static QString targetKind(TargetKind kind);
