@@ -118,6 +118,7 @@ class TstAuditPage : public QObject
 private Q_SLOTS:
     void initTestCase();
     void showsStreamsWithCountsAndLastCheckpoint();
+    void opensOnTheStreamWithTheNewestEntry();
     void filtersEntries();
     void verifyShowsProgressThenBanner();
     void showSelectsTheBadRow();
@@ -217,6 +218,17 @@ void TstAuditPage::showsStreamsWithCountsAndLastCheckpoint()
     QVERIFY(loaded.wait(10'000));
     QCOMPARE(page->model()->rowCount(), 800);
     QCOMPARE(page->model()->record(799).segment, QStringLiteral("seg-000002.ndjson"));
+}
+
+// "operator" comes first in the list, but "resilience" has the newest entry (see initTestCase).
+void TstAuditPage::opensOnTheStreamWithTheNewestEntry()
+{
+    AuditPage page(m_auditDir);
+    page.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isLoading() && !page.currentStream().isEmpty(), 10'000);
+    QCOMPARE(page.streams().constFirst(), QStringLiteral("operator"));
+    QCOMPARE(page.currentStream(), QStringLiteral("resilience"));
+    QCOMPARE(page.newestStream(), QStringLiteral("resilience"));
 }
 
 void TstAuditPage::filtersEntries()

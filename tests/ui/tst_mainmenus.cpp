@@ -12,6 +12,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 #include <QStandardPaths>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void embeddedConfigurationHasNoFileToOpen();
     void opensAndReloadsTheConfigurationFile();
     void aboutNamesVersionsAndPaths();
+    void noTargetsSaysWhatToDo();
 
 private:
     ShivxTest::UrlRecorder m_opened;
@@ -161,6 +163,19 @@ void TstMainMenus::opensAndReloadsTheConfigurationFile()
     QVERIFY2(window.statusBar()->currentMessage().startsWith(
                  QStringLiteral("Configuration reloaded from ")),
         qPrintable(window.statusBar()->currentMessage()));
+}
+
+// The Overview without targets points at where they come from and at the menu that reads them.
+void TstMainMenus::noTargetsSaysWhatToDo()
+{
+    Console console;
+    QVERIFY(console.open("sampler: {interval: 200ms}\n"));
+    const auto *summary = console.window().findChild<QLabel *>(QStringLiteral("targetsSummary"));
+    QVERIFY(summary);
+    QTRY_VERIFY(summary->text().startsWith(QStringLiteral("No targets configured")));
+    QVERIFY2(summary->text().contains(QStringLiteral("docs/configuration.md"))
+            && summary->text().contains(QStringLiteral("File > Reload configuration")),
+        qPrintable(summary->text()));
 }
 
 void TstMainMenus::aboutNamesVersionsAndPaths()

@@ -207,7 +207,18 @@ void AuditPage::reload()
     if (!m_current.isEmpty() && streams().contains(m_current))
         openStream(m_current);
     else if (!m_streamStatus.isEmpty())
-        selectStream(m_streamStatus.constFirst().name);
+        selectStream(newestStream());
+}
+
+QString AuditPage::newestStream() const
+{
+    // What happened last is what an operator opening the page looks for first; a stream
+    // without a readable head counts as oldest.
+    const AuditStreamStatus *newest = &m_streamStatus.constFirst();
+    for (const AuditStreamStatus &s : m_streamStatus)
+        if (s.headTsMs > newest->headTsMs)
+            newest = &s;
+    return newest->name;
 }
 
 QStringList AuditPage::streams() const

@@ -52,6 +52,8 @@ public:
     // Re-reads the stream list (head.json, checkpoints) and re-indexes the current stream.
     void reload();
     QStringList streams() const;
+    // The stream whose last entry is the newest: the one the page opens on.
+    QString newestStream() const;
     // Opens a stream (indexing runs on a worker; streamLoaded() follows).
     bool selectStream(const QString &name);
     QString currentStream() const;

@@ -348,7 +348,9 @@ void OverviewPage::updateTargetsSummary()
         down += t.state == TargetState::Down;
     }
     if (targets.isEmpty())
-        m_targetsSummary->setText(tr("No targets configured."));
+        m_targetsSummary->setText(
+            tr("No targets configured — add one under targets: in the configuration file (see "
+               "docs/configuration.md), then File > Reload configuration."));
     else
         m_targetsSummary->setText(
             tr("%n target(s): %1 up, %2 degraded, %3 down", nullptr, int(targets.size()))
