@@ -1511,6 +1511,18 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>&amp;Export CSV…</source>
         <translation>CSV &amp;exportieren…</translation>
     </message>
+    <message>
+        <source>No data in this range</source>
+        <translation>Keine Daten in diesem Zeitraum</translation>
+    </message>
+    <message>
+        <source>&amp;Show %1 – %2</source>
+        <translation>&amp;Bereich %1 – %2 zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Show %1</source>
+        <translation>&amp;Bereich mit Daten: %1</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::HostPanel</name>

@@ -167,8 +167,13 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     SelectableText::apply(m_status);
     m_hintLabel = new QLabel(this);
     m_hintLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_nearestButton = new QPushButton(this);
+    m_nearestButton->setObjectName(QStringLiteral("nearestRangeButton"));
+    m_nearestButton->hide();
     auto *footer = new QHBoxLayout;
-    footer->addWidget(m_status, 1);
+    footer->addWidget(m_status);
+    footer->addWidget(m_nearestButton);
+    footer->addStretch(1);
     footer->addWidget(m_hintLabel);
 
     auto *right = new QVBoxLayout;
@@ -193,6 +198,7 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
         m_seriesPicker, &SeriesPicker::checkedSeriesChanged, this, &HistoryPage::scheduleReload);
     connect(m_resetZoomButton, &QPushButton::clicked, this, &HistoryPage::resetZoom);
     connect(m_exportButton, &QPushButton::clicked, this, &HistoryPage::exportCsvInteractive);
+    connect(m_nearestButton, &QPushButton::clicked, this, &HistoryPage::showNearestRange);
     connect(m_chartView, &HistoryChartView::userNavigated, this, [this] {
         m_zoomed = true;
         m_resetZoomButton->setEnabled(true);
@@ -387,6 +393,7 @@ void HistoryPage::onAnswer()
     m_status->setPalette(QPalette());
 
     m_seriesPicker->updateSeries(answer.series);
+    m_seriesInfo = answer.series;
     m_shownFromMs = answer.fromMs;
     m_shownToMs = answer.toMs;
     applyResults(answer.results);
@@ -433,12 +440,20 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
 
 void HistoryPage::updateStatus()
 {
+    m_nearestButton->hide();
     if (m_seriesPicker->checkedSeries().isEmpty()) {
         m_chart->setTitle(tr("Tick one or more series on the left"));
         m_status->setText(tr("%n series available", nullptr, m_seriesPicker->seriesCount()));
         return;
     }
     m_chart->setTitle(QString());
+    if (m_shownPoints == 0) {
+        // On the chart too: the empty plot is where the operator looks.
+        m_chart->setTitle(tr("No data in this range"));
+        m_status->setText(tr("No data in this range"));
+        offerNearestRange();
+        return;
+    }
     QStringList resolutionNames;
     for (Resolution r : { Resolution::Raw, Resolution::Minute, Resolution::Hour }) {
         if (m_shownResolutions.contains(r))
@@ -448,6 +463,48 @@ void HistoryPage::updateStatus()
         tr("%n series, %1 points (%2), updated %3", nullptr, int(m_shown.size()))
             .arg(QLocale().toString(m_shownPoints), resolutionNames.join(QStringLiteral(", ")),
                 DisplayFormat::timeOfDay(m_answeredAtMs)));
+}
+
+void HistoryPage::offerNearestRange()
+{
+    const QStringList checked = m_seriesPicker->checkedSeries();
+    qint64 first = 0, last = 0;
+    for (const SeriesInfo &s : std::as_const(m_seriesInfo)) {
+        if (!checked.contains(s.name) || s.lastMs <= 0)
+            continue;
+        first = first == 0 ? s.firstMs : qMin(first, s.firstMs);
+        last = qMax(last, s.lastMs);
+    }
+    if (last == 0)
+        return; // the ticked series have no data anywhere
+    const qint64 age = QDateTime::currentMSecsSinceEpoch() - last;
+    m_nearestRange = Range::Custom;
+    for (Range r : { Range::Last15Minutes, Range::LastHour, Range::Last24Hours, Range::Last7Days,
+             Range::Last30Days }) {
+        if (r != range() && age < spanOf(r)) {
+            m_nearestRange = r;
+            break;
+        }
+    }
+    if (m_nearestRange == Range::Custom) {
+        // A minute either side, so the first and last points are not on the chart's edges.
+        m_nearestCustom = { first - kMinuteMs, last + kMinuteMs };
+        m_nearestButton->setText(tr("&Show %1 – %2")
+                                     .arg(DisplayFormat::dateTime(m_nearestCustom.first),
+                                         DisplayFormat::dateTime(m_nearestCustom.second)));
+    } else {
+        m_nearestButton->setText(
+            tr("&Show %1")
+                .arg(m_rangeCombo->itemText(m_rangeCombo->findData(int(m_nearestRange)))));
+    }
+    m_nearestButton->show();
+}
+
+void HistoryPage::showNearestRange()
+{
+    setRange(m_nearestRange);
+    if (m_nearestRange == Range::Custom)
+        setCustomRange(m_nearestCustom.first, m_nearestCustom.second);
 }
 
 QLineSeries *HistoryPage::lineSeries(const QString &series) const

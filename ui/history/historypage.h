@@ -79,6 +79,10 @@ private:
     // [from, to] of the current range, evaluated now for relative ranges.
     std::pair<qint64, qint64> currentRange() const;
     void scheduleReload();
+    // With nothing in the range, the nearest one that has data of the ticked series: the
+    // smallest preset that reaches their newest point, else a custom range around them.
+    void offerNearestRange();
+    void showNearestRange();
 
     QString m_databasePath;
     QComboBox *m_rangeCombo = nullptr;
@@ -108,6 +112,10 @@ private:
     qint64 m_shownFromMs = 0;
     qint64 m_shownToMs = 0;
     int m_shownPoints = 0;
+    QList<SeriesInfo> m_seriesInfo; // from the last answer: where each series has data
+    QPushButton *m_nearestButton = nullptr;
+    Range m_nearestRange = Range::LastHour;
+    std::pair<qint64, qint64> m_nearestCustom; // for Range::Custom
     QList<Resolution> m_shownResolutions;
     qint64 m_answeredAtMs = 0;
     bool m_answered = false; // an answer has been drawn, so the status line describes it
