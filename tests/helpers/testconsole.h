@@ -7,6 +7,7 @@
 #include "shell/mainwindow.h"
 #include "testengine.h"
 
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -58,6 +59,9 @@ private:
             qWarning("engine start: %s", qUtf8Printable(started.error().toString()));
             return false;
         }
+        // As on a fresh install: what an earlier test saved of the layout, the page and the
+        // History page's choices (QSettings, in the test location) must not change this one.
+        QSettings().clear();
         m_window = std::make_unique<Shivx::Ui::MainWindow>(m_engine.get());
         m_window->resize(1280, 800);
         m_window->showPage(QStringLiteral("overview"));

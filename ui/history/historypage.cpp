@@ -25,6 +25,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSet>
+#include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -39,6 +40,8 @@ namespace Shivx::Ui {
 namespace {
 
 constexpr int kRefreshIntervalMs = 5000;
+const QString kRangeKey = QStringLiteral("history/range");
+const QString kSeriesKey = QStringLiteral("history/series");
 constexpr qint64 kMinuteMs = 60'000;
 constexpr qint64 kHourMs = 60 * kMinuteMs;
 constexpr qint64 kDayMs = 24 * kHourMs;
@@ -114,6 +117,13 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
              Range::Last30Days, Range::Custom })
         m_rangeCombo->addItem(QString(), int(r));
     m_rangeCombo->setCurrentIndex(1);
+    // The operator's last choice of range and series (presets only: a custom range is a
+    // one-off look). The series are ticked once the first answer lists them.
+    QSettings settings;
+    const int saved = m_rangeCombo->findData(settings.value(kRangeKey, -1).toInt());
+    if (saved >= 0)
+        m_rangeCombo->setCurrentIndex(saved);
+    m_savedSeries = settings.value(kSeriesKey).toStringList();
 
     const QDateTime now = QDateTime::currentDateTime();
     m_fromLabel = new QLabel(this);
@@ -192,6 +202,14 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     m_reloadDebounce->setInterval(150);
 
     connect(m_rangeCombo, &QComboBox::currentIndexChanged, this, &HistoryPage::onRangeChanged);
+    connect(m_rangeCombo, &QComboBox::currentIndexChanged, this, [this] {
+        if (range() != Range::Custom)
+            QSettings().setValue(kRangeKey, int(range()));
+    });
+    connect(m_seriesPicker, &SeriesPicker::checkedSeriesChanged, this, [this] {
+        if (m_seriesRestored)
+            QSettings().setValue(kSeriesKey, m_seriesPicker->checkedSeries());
+    });
     connect(m_fromEdit, &QDateTimeEdit::dateTimeChanged, this, &HistoryPage::scheduleReload);
     connect(m_toEdit, &QDateTimeEdit::dateTimeChanged, this, &HistoryPage::scheduleReload);
     connect(
@@ -394,6 +412,17 @@ void HistoryPage::onAnswer()
 
     m_seriesPicker->updateSeries(answer.series);
     m_seriesInfo = answer.series;
+    if (!m_seriesRestored) {
+        m_seriesRestored = true;
+        const QStringList available = m_seriesPicker->availableSeries();
+        for (const QString &s : std::as_const(m_savedSeries))
+            if (available.contains(s))
+                m_seriesPicker->setSeriesChecked(s, true);
+        if (!m_seriesPicker->checkedSeries().isEmpty()) {
+            scheduleReload();
+            return;
+        }
+    }
     m_shownFromMs = answer.fromMs;
     m_shownToMs = answer.toMs;
     applyResults(answer.results);

@@ -113,6 +113,8 @@ private:
     qint64 m_shownToMs = 0;
     int m_shownPoints = 0;
     QList<SeriesInfo> m_seriesInfo; // from the last answer: where each series has data
+    QStringList m_savedSeries; // ticked at the last start, ticked again once listed
+    bool m_seriesRestored = false;
     QPushButton *m_nearestButton = nullptr;
     Range m_nearestRange = Range::LastHour;
     std::pair<qint64, qint64> m_nearestCustom; // for Range::Custom

@@ -19,6 +19,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace Shivx::Ui {
 
@@ -155,7 +156,32 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(
         QStringLiteral("mainWindow/page"), QLatin1String(consolePages().value(currentPage()).id));
+    m_layout.save();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_layoutNoted)
+        return;
+    m_layoutNoted = true;
+    // After the first layout pass, so that the defaults LayoutMemory notes (for Reset layout)
+    // are the sizes the pages really get, not the unsized ones of construction.
+    QTimer::singleShot(0, this, [this] {
+        QList<QPair<QString, QWidget *>> pages;
+        for (int i = 0; i < m_pages.size(); ++i)
+            pages.append({ QLatin1String(consolePages().at(i).id), m_pages.at(i) });
+        m_layout.restore(pages);
+    });
+}
+
+void MainWindow::resetLayout()
+{
+    m_layout.reset();
+    QSettings().remove(QStringLiteral("mainWindow/geometry"));
+    if (!isMaximized() && !isFullScreen())
+        resize(1280, 800);
 }
 
 void MainWindow::changeEvent(QEvent *event)

@@ -3,6 +3,7 @@
 #include "core/engine.h"
 #include "health/healthreport.h"
 #include "health/hostsample.h"
+#include "shell/layoutmemory.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -40,6 +41,10 @@ public:
     int currentPage() const;
     int pageIndex(const QString &id) const;
     int pageCount() const { return int(m_pages.size()); }
+
+    // Splitters, column widths, sort orders and the window size back as built; what was
+    // saved of them is forgotten (LayoutMemory).
+    void resetLayout();
     QWidget *pageWidget(int index) const { return m_pages.value(index); }
 
     // The page of type P (the first, if several), or null.
@@ -54,6 +59,7 @@ public:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     // Sets every user-visible string; the status bar is worded again from the engine's
@@ -70,6 +76,8 @@ private:
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_stack = nullptr;
     QList<QWidget *> m_pages; // in consolePages() order
+    LayoutMemory m_layout;
+    bool m_layoutNoted = false; // restore() runs once, after the first show
     MainMenus *m_menus = nullptr;
     QLabel *m_engineStateLabel = nullptr;
     QLabel *m_apiLabel = nullptr;
