@@ -162,6 +162,8 @@ void MainWindow::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
         retranslateUi();
+    else if (event->type() == QEvent::PaletteChange)
+        showEngineSnapshots();
     QMainWindow::changeEvent(event);
 }
 
@@ -180,6 +182,11 @@ void MainWindow::retranslateUi()
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).
+    showEngineSnapshots();
+}
+
+void MainWindow::showEngineSnapshots()
+{
     onStateChanged(m_engine->state());
     const HostSample sample = m_health->lastHostSample();
     if (sample.timestampMs > 0)
