@@ -7,6 +7,8 @@
 // gauge arc against the window, which carries no text.
 
 #include "core/config.h"
+#include "history/historypage.h"
+#include "loopbackport.h"
 #include "overview/overviewpage.h"
 #include "overview/targetsmodel.h"
 #include "shell/consolepages.h"
@@ -175,13 +177,26 @@ void TstTheme::viewMenuSwitchesAndRemembers()
                          "sampler: {interval: 200ms}\n"
                          "targets:\n"
                          "  - {name: local-service, type: tcp, host: 127.0.0.1, port: "
-        + QByteArray::number(service.serverPort()) + ", interval: 1s, timeout: 500ms}\n"));
+        + QByteArray::number(service.serverPort())
+        + ", interval: 1s, timeout: 500ms}\n"
+          "  - {name: refused-service, type: tcp, host: 127.0.0.1, port: "
+        + QByteArray::number(ShivxTest::closedLoopbackPort())
+        + ", interval: 1s, timeout: 500ms}\n"));
     MainWindow &window = console.window();
     OverviewPage *overview = window.page<OverviewPage>();
-    QTRY_COMPARE_WITH_TIMEOUT(overview->targetsModel()->rowCount(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(overview->targetsModel()->rowCount(), 2, 10000);
+    // Rows are sorted by name: local-service first. The refused one gives the photos red.
     const QModelIndex state = overview->targetsModel()->index(0, TargetsModel::StateColumn);
     QTRY_VERIFY_WITH_TIMEOUT(
         overview->targetsModel()->targets().value(0).state == TargetState::Up, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        overview->targetsModel()->targets().value(1).state == TargetState::Down, 15000);
+    // The History page's photo with a line in it.
+    window.showPage(QStringLiteral("history"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.page<HistoryPage>()->availableSeries().contains(QStringLiteral("health.score")),
+        20000);
+    window.showPage(QStringLiteral("overview"));
     auto *engineState = window.findChild<QLabel *>(QStringLiteral("engineStateLabel"));
     QVERIFY(engineState);
 
@@ -210,6 +225,11 @@ void TstTheme::viewMenuSwitchesAndRemembers()
         QTRY_COMPARE(window.palette().color(QPalette::Window),
             QApplication::palette().color(QPalette::Window));
         QTRY_COMPARE(engineState->palette().color(QPalette::WindowText), StatusColors::ok());
+        // The sidebar's style sheet takes the new window colour too.
+        auto *navigation = window.findChild<QWidget *>(QStringLiteral("navigation"));
+        QVERIFY(navigation);
+        QCOMPARE(navigation->grab().toImage().pixelColor(20, navigation->height() - 20),
+            QApplication::palette().color(QPalette::Window));
 
         for (int i = 0; i < window.pageCount(); ++i) {
             window.showPage(i);

@@ -1,9 +1,11 @@
 #include "widgets/theme.h"
 
 #include <QApplication>
+#include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOption>
 
 namespace Shivx::Ui::Theme {
 
@@ -49,6 +51,34 @@ QPalette makePalette(const Colours &c)
     p.setColor(QPalette::Disabled, QPalette::Highlight, c.mid);
     return p;
 }
+
+// Fusion outlines check boxes and radio buttons in Window.darker(140); on a dark Window that
+// is nearly the Base they sit on, so an unticked box in a list (History's series) vanishes.
+// Drawing those indicators as if Window were a mid grey gives them a visible edge.
+class DarkFusionStyle : public QProxyStyle
+{
+public:
+    DarkFusionStyle()
+        : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion")))
+    {
+    }
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
+        const QWidget *widget) const override
+    {
+        // Fusion draws a list's check (PE_IndicatorItemViewItemCheck) through this proxy's
+        // PE_IndicatorCheckBox with a QStyleOptionButton, as it draws check boxes and radio
+        // buttons; it draws nothing for another option type.
+        const auto *button = qstyleoption_cast<const QStyleOptionButton *>(option);
+        if (button && (element == PE_IndicatorCheckBox || element == PE_IndicatorRadioButton)) {
+            QStyleOptionButton lifted(*button);
+            lifted.palette.setColor(QPalette::Window, QColor(0x80, 0x80, 0x80));
+            QProxyStyle::drawPrimitive(element, &lifted, painter, widget);
+            return;
+        }
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+    }
+};
 
 } // namespace
 
@@ -110,7 +140,10 @@ void apply(Choice choice)
     case Choice::Light:
     case Choice::Dark:
         // Fusion draws with the palette; platform styles (Breeze) would mix in their own.
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        if (choice == Choice::Dark)
+            QApplication::setStyle(new DarkFusionStyle);
+        else
+            QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
         QApplication::setPalette(choice == Choice::Dark ? darkPalette() : lightPalette());
         break;
     }
