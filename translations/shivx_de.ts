@@ -1676,10 +1676,6 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>aus</translation>
     </message>
     <message>
-        <source>Open configuration</source>
-        <translation>Konfiguration öffnen</translation>
-    </message>
-    <message>
         <source>No application is set up to open %1.</source>
         <translation>Keine Anwendung ist zum Öffnen von %1 eingerichtet.</translation>
     </message>
@@ -1694,6 +1690,38 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>About ShivX Resilience Console</source>
         <translation>Über ShivX Resilience Console</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>&amp;Farbschema</translation>
+    </message>
+    <message>
+        <source>&amp;System</source>
+        <translation>&amp;System</translation>
+    </message>
+    <message>
+        <source>Uses the colours of the desktop.</source>
+        <translation>Verwendet die Farben der Arbeitsumgebung.</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>&amp;Hell</translation>
+    </message>
+    <message>
+        <source>Dark text on light backgrounds.</source>
+        <translation>Dunkle Schrift auf hellem Grund.</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Dunkel</translation>
+    </message>
+    <message>
+        <source>Light text on dark backgrounds.</source>
+        <translation>Helle Schrift auf dunklem Grund.</translation>
     </message>
 </context>
 <context>
