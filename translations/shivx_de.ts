@@ -1693,7 +1693,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
+        <translation>Ans&amp;icht</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
@@ -2265,7 +2265,7 @@ bis %3</translation>
         <translation>Der Bericht konnte nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <source>&amp;Verify all streams</source>
+        <source>Verify &amp;all streams</source>
         <translation>Alle Streams &amp;prüfen</translation>
     </message>
     <message>
