@@ -129,9 +129,9 @@ void apply(Choice choice)
     switch (choice) {
     case Choice::System: {
         QApplication::setStyle(QStyleFactory::create(g_platformStyle));
-        // A palette with no roles set resolves against the platform theme's palette, and
-        // keeps following it when the desktop changes its colours. QPalette() would share
-        // the application palette's data, which setPalette() takes for "unchanged".
+        // A palette with no roles set resolves against the platform theme's palette (KDE's on
+        // Plasma, else the style's). QPalette() would share the application palette's data,
+        // which setPalette() takes for "unchanged".
         QPalette platform = QApplication::style()->standardPalette();
         platform.setResolveMask(0);
         QApplication::setPalette(platform);

@@ -34,7 +34,7 @@ Choice current();
 Choice stored();
 void store(Choice choice);
 
-// "system", "light", "dark" (the settings value), and back (nullopt-free: unknown -> System).
+// "system", "light", "dark" (the settings value), and back (anything else -> System).
 QString key(Choice choice);
 Choice fromKey(const QString &key);
 
