@@ -1,6 +1,7 @@
 // View > Theme: the light and dark palettes and the status colours on them, by the WCAG 2
 // contrast ratio; switching through the menu against a real started engine (palette, a status
-// cell, the status bar, QSettings); every page photographed in both palettes.
+// cell, the status bar, the sidebar, QSettings); every page photographed in both palettes
+// (build/screenshots/theme-*.png); the stored choice applied at start.
 //
 // Thresholds: 4.5:1 (WCAG 1.4.3, normal text) wherever a status colour is text (on Window, Base,
 // AlternateBase) or carries text (textOn); 3:1 (WCAG 1.4.11, graphical objects) only for the
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void paletteTextKeepsContrast_data();
     void paletteTextKeepsContrast();
     void viewMenuSwitchesAndRemembers();
+    void storedChoiceAppliesAtStart();
 };
 
 namespace {
@@ -248,6 +250,23 @@ void TstTheme::viewMenuSwitchesAndRemembers()
     QCOMPARE(
         QApplication::palette().color(QPalette::Window), systemPalette.color(QPalette::Window));
     QCOMPARE(QApplication::palette().color(QPalette::Text), systemPalette.color(QPalette::Text));
+}
+
+void TstTheme::storedChoiceAppliesAtStart()
+{
+    // What shivx-console does before its first window: apply the stored choice; the menu
+    // shows it ticked.
+    QSettings().setValue(QStringLiteral("appearance/theme"), QStringLiteral("dark"));
+    Theme::apply(Theme::stored());
+    QVERIFY(Theme::isDark());
+    Console console;
+    QVERIFY(console.open("engine: {listen: \"127.0.0.1:0\"}\n"));
+    auto *dark = console.window().findChild<QAction *>(QStringLiteral("darkThemeAction"));
+    QVERIFY(dark && dark->isChecked());
+    QVERIFY(
+        !console.window().findChild<QAction *>(QStringLiteral("systemThemeAction"))->isChecked());
+    QSettings().setValue(QStringLiteral("appearance/theme"), QStringLiteral("bogus"));
+    QCOMPARE(Theme::stored(), Theme::Choice::System);
 }
 
 QTEST_MAIN(TstTheme)
