@@ -1701,6 +1701,38 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>About ShivX Resilience Console</source>
         <translation>Über ShivX Resilience Console</translation>
     </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>Ans&amp;icht</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>&amp;Farbschema</translation>
+    </message>
+    <message>
+        <source>&amp;System</source>
+        <translation>&amp;System</translation>
+    </message>
+    <message>
+        <source>Uses the colours of the desktop.</source>
+        <translation>Verwendet die Farben der Arbeitsumgebung.</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>&amp;Hell</translation>
+    </message>
+    <message>
+        <source>Dark text on light backgrounds.</source>
+        <translation>Dunkle Schrift auf hellem Grund.</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Dunkel</translation>
+    </message>
+    <message>
+        <source>Light text on dark backgrounds.</source>
+        <translation>Helle Schrift auf dunklem Grund.</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::MainWindow</name>
@@ -2283,7 +2315,7 @@ bis %3</translation>
         <translation>Der Bericht konnte nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <source>&amp;Verify all streams</source>
+        <source>Verify &amp;all streams</source>
         <translation>Alle Streams &amp;prüfen</translation>
     </message>
     <message>

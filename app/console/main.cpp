@@ -12,6 +12,7 @@
 #include "shell/configerrordialog.h"
 #include "shell/mainwindow.h"
 #include "widgets/enginewording.h"
+#include "widgets/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -74,6 +75,9 @@ int main(int argc, char *argv[])
     if (translator.load(
             QLocale(), QStringLiteral("shivx"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
+
+    // The View > Theme choice, before the first window (error dialogs included) is shown.
+    Shivx::Ui::Theme::apply(Shivx::Ui::Theme::stored());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main",

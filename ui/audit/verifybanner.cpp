@@ -81,7 +81,9 @@ QString VerifyBanner::text() const
 
 void VerifyBanner::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    // The status colours depend on the palette (Theme). setColour() sends PaletteChange once
+    // more; the second render() sets the same palette, which sends none.
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange)
         render();
     QFrame::changeEvent(event);
 }

@@ -90,7 +90,7 @@ void VerifyPanel::changeEvent(QEvent *event)
 void VerifyPanel::retranslateUi()
 {
     m_title->setText(tr("Verification"));
-    m_verifyButton->setText(tr("&Verify all streams"));
+    m_verifyButton->setText(tr("Verify &all streams"));
     m_verifyButton->setToolTip(
         tr("Recompute every entry's hash and link and check the signed checkpoints"));
     m_cancelButton->setText(tr("&Cancel"));

@@ -209,8 +209,14 @@ DegradationPage::~DegradationPage()
 
 void DegradationPage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
+    } else if (event->type() == QEvent::PaletteChange) {
+        // The status colours depend on the palette (Theme).
+        updateBanner();
+        fillTimeline();
+        showActionResult(m_actionOk, m_actionStatus->text());
+    }
     QWidget::changeEvent(event);
 }
 

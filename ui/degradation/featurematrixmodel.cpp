@@ -97,11 +97,7 @@ QVariant FeatureMatrixModel::data(const QModelIndex &index, int role) const
     case Qt::BackgroundRole:
         if (!current)
             return {};
-        {
-            QColor tint = StatusColors::forDegradationLevel(level);
-            tint.setAlpha(60);
-            return tint;
-        }
+        return StatusColors::tint(StatusColors::forDegradationLevel(level));
     case Qt::FontRole:
         return currentLevelFont(current);
     case IsCurrentLevelRole:

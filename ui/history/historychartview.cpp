@@ -2,6 +2,7 @@
 
 #include "widgets/displayformat.h"
 
+#include <QAbstractAxis>
 #include <QApplication>
 #include <QKeyEvent>
 #include <QLegend>
@@ -31,6 +32,36 @@ HistoryChartView::HistoryChartView(QChart *chart, QWidget *parent)
     setRenderHint(QPainter::Antialiasing);
     setRubberBand(QChartView::RectangleRubberBand);
     setFocusPolicy(Qt::StrongFocus);
+    followPalette();
+}
+
+void HistoryChartView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        followPalette();
+    QChartView::changeEvent(event);
+}
+
+void HistoryChartView::followPalette()
+{
+    // Qt Charts paints with its own theme (ChartThemeLight: white), not the palette.
+    // QChart::setTheme(ChartThemeDark) was rejected: it gives every QLineSeries a new colour,
+    // which splits the pieces of one metric into several colours. The theme's line colours
+    // keep 3:1 on the dark Base, the WCAG figure for graphics.
+    const QPalette pal = palette();
+    const QColor text = pal.color(QPalette::Text);
+    QColor grid = text;
+    grid.setAlpha(40);
+    QChart *c = chart();
+    c->setBackgroundBrush(pal.brush(QPalette::Base));
+    c->setTitleBrush(text);
+    c->legend()->setLabelColor(text);
+    for (QAbstractAxis *axis : c->axes()) {
+        axis->setLabelsColor(text);
+        axis->setTitleBrush(text);
+        axis->setGridLineColor(grid);
+        axis->setLinePenColor(pal.color(QPalette::Mid));
+    }
 }
 
 void HistoryChartView::mousePressEvent(QMouseEvent *event)

@@ -20,6 +20,8 @@ namespace Shivx::Ui {
 // line across an hour in which the engine was stopped. The pieces share a colour and one
 // legend entry. Rejected alternative: NaN points as separators, which Qt Charts 6.4 draws
 // unpredictably (and which CSV export and the axes would have to skip).
+//
+// The chart's background, text and grid follow the widget's palette (View > Theme).
 class HistoryChartView : public QChartView
 {
     Q_OBJECT
@@ -54,8 +56,10 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    void followPalette();
     // Zooms the time axis by `factor` (> 1 zooms in) keeping the time under `anchor` in place.
     void zoomAround(const QPointF &anchor, double factor);
     QLineSeries *addSegment(const QString &name, QLineSeries *first);

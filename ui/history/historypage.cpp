@@ -247,8 +247,14 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
 
 void HistoryPage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
+    } else if (event->type() == QEvent::PaletteChange && m_statusError) {
+        // The error colour depends on the palette (Theme).
+        QPalette pal = m_status->palette();
+        pal.setColor(QPalette::WindowText, StatusColors::critical());
+        m_status->setPalette(pal);
+    }
     QWidget::changeEvent(event);
 }
 
@@ -406,9 +412,11 @@ void HistoryPage::onAnswer()
         QPalette pal = m_status->palette();
         pal.setColor(QPalette::WindowText, StatusColors::critical());
         m_status->setPalette(pal);
+        m_statusError = true;
         return;
     }
     m_status->setPalette(QPalette());
+    m_statusError = false;
 
     m_seriesPicker->updateSeries(answer.series);
     m_seriesInfo = answer.series;

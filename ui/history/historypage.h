@@ -93,6 +93,7 @@ private:
     QPushButton *m_resetZoomButton = nullptr;
     QPushButton *m_exportButton = nullptr;
     QLabel *m_status = nullptr;
+    bool m_statusError = false; // m_status shows an error (in StatusColors::critical())
     QLabel *m_rangeLabel = nullptr;
     QLabel *m_hintLabel = nullptr;
     SeriesPicker *m_seriesPicker = nullptr;

@@ -126,9 +126,6 @@ OverviewPage::OverviewPage(Engine *engine, QWidget *parent)
     m_openBreakers = new QLabel(targetsBox);
     m_openBreakers->setObjectName(QStringLiteral("openBreakersLabel"));
     m_openBreakers->setWordWrap(true);
-    QPalette breakerPalette = m_openBreakers->palette();
-    breakerPalette.setColor(QPalette::WindowText, StatusColors::critical());
-    m_openBreakers->setPalette(breakerPalette);
     m_openBreakers->hide();
     auto *targetsLayout = new QVBoxLayout(targetsBox);
     targetsLayout->addWidget(m_targetsSummary);
@@ -207,7 +204,8 @@ void OverviewPage::setScoreThresholds(const ScoreConfig &score)
 
 void OverviewPage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    // The status colours depend on the palette (Theme); retranslateUi() sets them again.
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange)
         retranslateUi();
     QWidget::changeEvent(event);
 }
@@ -324,6 +322,9 @@ void OverviewPage::setBreakers(const QList<BreakerSnapshot> &breakers)
 
 void OverviewPage::updateOpenBreakers()
 {
+    QPalette breakerPalette = m_openBreakers->palette();
+    breakerPalette.setColor(QPalette::WindowText, StatusColors::critical());
+    m_openBreakers->setPalette(breakerPalette);
     m_openBreakers->setText(m_openBreakerNames.isEmpty()
             ? QString()
             : tr(

@@ -177,9 +177,11 @@ void RecoveryPage::reloadConfiguration()
 void RecoveryPage::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    QPalette pal = m_message->palette();
-    pal.setColor(QPalette::WindowText,
-        error ? StatusColors::critical() : palette().color(QPalette::WindowText));
+    m_messageError = error;
+    // Plain messages inherit the page's text colour, so that they follow a theme change.
+    QPalette pal;
+    if (error)
+        pal.setColor(QPalette::WindowText, StatusColors::critical());
     m_message->setPalette(pal);
 }
 
@@ -229,6 +231,8 @@ void RecoveryPage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
         retranslateUi();
+    else if (event->type() == QEvent::PaletteChange) // status colours follow the Theme
+        showMessage(m_message->text(), m_messageError);
     QWidget::changeEvent(event);
 }
 

@@ -77,6 +77,7 @@ private:
     QTableView *m_view = nullptr;
     QLabel *m_summary = nullptr;
     QLabel *m_message = nullptr;
+    bool m_messageError = false; // m_message shows an error (in StatusColors::critical())
     QPushButton *m_forceOpen = nullptr;
     QPushButton *m_forceClosed = nullptr;
     QPushButton *m_automatic = nullptr;

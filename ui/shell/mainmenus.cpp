@@ -2,8 +2,10 @@
 
 #include "core/engine.h"
 #include "widgets/enginewording.h"
+#include "widgets/theme.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QDesktopServices>
 #include <QDir>
@@ -45,6 +47,25 @@ MainMenus::MainMenus(Engine *engine, QMainWindow *window)
     m_quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     m_quit->setMenuRole(QAction::QuitRole);
 
+    m_viewMenu = window->menuBar()->addMenu(QString());
+    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    m_themeMenu = m_viewMenu->addMenu(QString());
+    m_themeMenu->setObjectName(QStringLiteral("themeMenu"));
+    auto *themes = new QActionGroup(this);
+    themes->setExclusive(true);
+    m_systemTheme = addAction(m_themeMenu, "systemThemeAction");
+    m_lightTheme = addAction(m_themeMenu, "lightThemeAction");
+    m_darkTheme = addAction(m_themeMenu, "darkThemeAction");
+    for (QAction *action : { m_systemTheme, m_lightTheme, m_darkTheme }) {
+        action->setCheckable(true);
+        themes->addAction(action);
+    }
+    const Theme::Choice theme = Theme::current();
+    m_systemTheme->setChecked(theme == Theme::Choice::System);
+    m_lightTheme->setChecked(theme == Theme::Choice::Light);
+    m_darkTheme->setChecked(theme == Theme::Choice::Dark);
+    connect(themes, &QActionGroup::triggered, this, &MainMenus::chooseTheme);
+
     m_helpMenu = window->menuBar()->addMenu(QString());
     m_helpMenu->setObjectName(QStringLiteral("helpMenu"));
     m_documentation = addAction(m_helpMenu, "documentationAction");
@@ -83,6 +104,14 @@ void MainMenus::retranslateUi()
             ? notReloadable
             : tr("Reads %1 again and applies it.").arg(configurationName(m_engine)));
     m_quit->setText(tr("&Quit"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_themeMenu->setTitle(tr("&Theme"));
+    m_systemTheme->setText(tr("&System"));
+    m_systemTheme->setStatusTip(tr("Uses the colours of the desktop."));
+    m_lightTheme->setText(tr("&Light"));
+    m_lightTheme->setStatusTip(tr("Dark text on light backgrounds."));
+    m_darkTheme->setText(tr("&Dark"));
+    m_darkTheme->setStatusTip(tr("Light text on dark backgrounds."));
     m_helpMenu->setTitle(tr("&Help"));
     m_documentation->setText(tr("&Documentation"));
     m_documentation->setStatusTip(documentationDir().isEmpty()
@@ -162,6 +191,15 @@ void MainMenus::reloadConfiguration()
 void MainMenus::openDocumentation()
 {
     openLocalPath(documentationDir());
+}
+
+void MainMenus::chooseTheme(QAction *action)
+{
+    const Theme::Choice choice = action == m_darkTheme ? Theme::Choice::Dark
+        : action == m_lightTheme                       ? Theme::Choice::Light
+                                                       : Theme::Choice::System;
+    Theme::apply(choice);
+    Theme::store(choice);
 }
 
 void MainMenus::showAbout()

@@ -13,10 +13,12 @@ class Engine;
 
 namespace Shivx::Ui {
 
-// The main window's File menu (open and reload the configuration file, quit) and Help menu
+// The main window's File menu (open and reload the configuration file, quit), View menu (the
+// Theme submenu: System, Light, Dark; applied and stored at once, see Theme) and Help menu
 // (the documentation folder, About). Lives as a child of the window; the engine must
 // outlive it. Actions are found by objectName: openConfigAction, reloadConfigAction,
-// quitAction, documentationAction, aboutAction.
+// quitAction, systemThemeAction, lightThemeAction, darkThemeAction, documentationAction,
+// aboutAction.
 class MainMenus : public QObject
 {
     Q_OBJECT
@@ -45,14 +47,20 @@ private:
     // Hands `path` to the desktop's opener; says so when none is set up.
     void openLocalPath(const QString &path);
     void showAbout();
+    void chooseTheme(QAction *action);
 
     Engine *m_engine;
     QMainWindow *m_window;
     QMenu *m_fileMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_themeMenu = nullptr;
     QMenu *m_helpMenu = nullptr;
     QAction *m_openConfig = nullptr;
     QAction *m_reloadConfig = nullptr;
     QAction *m_quit = nullptr;
+    QAction *m_systemTheme = nullptr;
+    QAction *m_lightTheme = nullptr;
+    QAction *m_darkTheme = nullptr;
     QAction *m_documentation = nullptr;
     QAction *m_about = nullptr;
 };

@@ -69,10 +69,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     QFont navFont = m_navigation->font();
     navFont.setPointSizeF(navFont.pointSizeF() * 1.15);
     m_navigation->setFont(navFont);
-    // A sidebar, not a list of data: the window colour and roomy rows make that readable.
-    m_navigation->setStyleSheet(QStringLiteral(
-        "QListWidget { background: palette(window); border-right: 1px solid palette(mid); }"
-        "QListWidget::item { padding: 10px 14px; }"));
+    styleNavigation();
 
     m_stack = new QStackedWidget(this);
     for (QWidget *page : std::as_const(m_pages))
@@ -188,7 +185,22 @@ void MainWindow::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
         retranslateUi();
+    else if (event->type() == QEvent::PaletteChange) {
+        showEngineSnapshots();
+        styleNavigation();
+    }
     QMainWindow::changeEvent(event);
+}
+
+void MainWindow::styleNavigation()
+{
+    // A sidebar, not a list of data: the window colour and roomy rows make that readable.
+    // Style sheets read palette() when they are set, so a theme change sets it again (first
+    // empty: the same text again would be taken for no change).
+    m_navigation->setStyleSheet(QString());
+    m_navigation->setStyleSheet(QStringLiteral(
+        "QListWidget { background: palette(window); border-right: 1px solid palette(mid); }"
+        "QListWidget::item { padding: 10px 14px; }"));
 }
 
 void MainWindow::retranslateUi()
@@ -206,6 +218,11 @@ void MainWindow::retranslateUi()
 
     // The status bar is worded from data; the snapshots give the same data again (the
     // pages word their own part on their LanguageChange).
+    showEngineSnapshots();
+}
+
+void MainWindow::showEngineSnapshots()
+{
     onStateChanged(m_engine->state());
     const HostSample sample = m_health->lastHostSample();
     if (sample.timestampMs > 0)

@@ -65,6 +65,11 @@ private:
     // Sets every user-visible string; the status bar is worded again from the engine's
     // snapshots. Called on construction and on LanguageChange.
     void retranslateUi();
+    // Words and colours the status bar from the engine's snapshots; again on PaletteChange,
+    // since the status colours depend on the palette.
+    void showEngineSnapshots();
+    // The sidebar's style sheet, which takes its colours from the palette when set.
+    void styleNavigation();
     void onStateChanged(EngineState state);
     void onHostSampled(const HostSample &sample);
     void onHealthChanged(const HealthReport &report);
