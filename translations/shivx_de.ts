@@ -1733,6 +1733,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>Light text on dark backgrounds.</source>
         <translation>Helle Schrift auf dunklem Grund.</translation>
     </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>Layout &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Splitters, column widths, sort orders and the window size as they were at first start.</source>
+        <translation>Teiler, Spaltenbreiten, Sortierung und Fenstergröße wie beim ersten Start.</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::MainWindow</name>

@@ -8,6 +8,7 @@
 #include "shell/mainwindow.h"
 #include "testengine.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QSettings>
 #include <QSplitter>
@@ -121,7 +122,10 @@ void TstLayoutMemory::restoresWhatTheOperatorLeftAndResets()
         QStringList { QStringLiteral("health.score") }, 20000);
     second.w.showPage(QStringLiteral("overview"));
 
-    second.w.resetLayout();
+    // View > Reset layout.
+    auto *reset = second.w.findChild<QAction *>(QStringLiteral("resetLayoutAction"));
+    QVERIFY(reset && reset->isEnabled());
+    reset->trigger();
     QVERIFY2(near(second.splitter()->sizes(), defaults),
         qPrintable(sizes(second.splitter()->sizes()) + " vs " + sizes(defaults)));
     QCOMPARE(second.targets()->columnWidth(0), defaultWidth);

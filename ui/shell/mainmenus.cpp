@@ -65,6 +65,9 @@ MainMenus::MainMenus(Engine *engine, QMainWindow *window)
     m_lightTheme->setChecked(theme == Theme::Choice::Light);
     m_darkTheme->setChecked(theme == Theme::Choice::Dark);
     connect(themes, &QActionGroup::triggered, this, &MainMenus::chooseTheme);
+    m_viewMenu->addSeparator();
+    // The window owns the layout (LayoutMemory) and connects this action to it.
+    m_resetLayout = addAction(m_viewMenu, "resetLayoutAction");
 
     m_helpMenu = window->menuBar()->addMenu(QString());
     m_helpMenu->setObjectName(QStringLiteral("helpMenu"));
@@ -106,6 +109,9 @@ void MainMenus::retranslateUi()
     m_quit->setText(tr("&Quit"));
     m_viewMenu->setTitle(tr("&View"));
     m_themeMenu->setTitle(tr("&Theme"));
+    m_resetLayout->setText(tr("&Reset layout"));
+    m_resetLayout->setStatusTip(tr(
+        "Splitters, column widths, sort orders and the window size as they were at first start."));
     m_systemTheme->setText(tr("&System"));
     m_systemTheme->setStatusTip(tr("Uses the colours of the desktop."));
     m_lightTheme->setText(tr("&Light"));

@@ -14,11 +14,12 @@ class Engine;
 namespace Shivx::Ui {
 
 // The main window's File menu (open and reload the configuration file, quit), View menu (the
-// Theme submenu: System, Light, Dark; applied and stored at once, see Theme) and Help menu
+// Theme submenu: System, Light, Dark; applied and stored at once, see Theme; Reset layout,
+// which the window connects to its LayoutMemory) and Help menu
 // (the documentation folder, About). Lives as a child of the window; the engine must
 // outlive it. Actions are found by objectName: openConfigAction, reloadConfigAction,
-// quitAction, systemThemeAction, lightThemeAction, darkThemeAction, documentationAction,
-// aboutAction.
+// quitAction, systemThemeAction, lightThemeAction, darkThemeAction, resetLayoutAction,
+// documentationAction, aboutAction.
 class MainMenus : public QObject
 {
     Q_OBJECT
@@ -27,6 +28,8 @@ public:
 
     // Words the menus again; the window calls it on LanguageChange.
     void retranslateUi();
+    // View > Reset layout, for the window to connect to its layout.
+    QAction *resetLayoutAction() const { return m_resetLayout; }
 
     // The configuration file the engine runs on, or "embedded configuration" (translated).
     static QString configurationName(const Engine *engine);
@@ -61,6 +64,7 @@ private:
     QAction *m_systemTheme = nullptr;
     QAction *m_lightTheme = nullptr;
     QAction *m_darkTheme = nullptr;
+    QAction *m_resetLayout = nullptr;
     QAction *m_documentation = nullptr;
     QAction *m_about = nullptr;
 };

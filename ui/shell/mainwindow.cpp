@@ -9,6 +9,7 @@
 #include "widgets/statuscolors.h"
 
 #include <QAbstractItemView>
+#include <QAction>
 #include <QCloseEvent>
 #include <QDir>
 #include <QEvent>
@@ -99,6 +100,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     statusBar()->addPermanentWidget(m_sampleLabel);
 
     m_menus = new MainMenus(engine, this);
+    connect(m_menus->resetLayoutAction(), &QAction::triggered, this, &MainWindow::resetLayout);
     new PageKeys(this);
 
     connect(engine, &Engine::stateChanged, this, &MainWindow::onStateChanged);
