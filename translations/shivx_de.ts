@@ -84,7 +84,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint's signature does not verify with the public key.</source>
+        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +380,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -1258,11 +1258,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>%1, Weiterleitung nach %2</translation>
     </message>
     <message>
-        <source>the first MiB of the body does not contain "%1"</source>
+        <source>the first MiB of the body does not contain &quot;%1&quot;</source>
         <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
     </message>
     <message>
-        <source>body does not contain "%1"</source>
+        <source>body does not contain &quot;%1&quot;</source>
         <translation>Inhalt enthält „%1“ nicht</translation>
     </message>
     <message>
@@ -2279,7 +2279,7 @@ bis %3</translation>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
     </message>
     <message>

@@ -4,6 +4,7 @@
 
 #include "core/timeutil.h"
 #include "history/historychartview.h"
+#include "history/historyranges.h"
 #include "history/seriespicker.h"
 #include "widgets/displayformat.h"
 #include "widgets/selectabletext.h"
@@ -45,25 +46,6 @@ const QString kSeriesKey = QStringLiteral("history/series");
 constexpr qint64 kMinuteMs = 60'000;
 constexpr qint64 kHourMs = 60 * kMinuteMs;
 constexpr qint64 kDayMs = 24 * kHourMs;
-
-qint64 spanOf(HistoryPage::Range range)
-{
-    switch (range) {
-    case HistoryPage::Range::Last15Minutes:
-        return 15 * kMinuteMs;
-    case HistoryPage::Range::LastHour:
-        return kHourMs;
-    case HistoryPage::Range::Last24Hours:
-        return kDayMs;
-    case HistoryPage::Range::Last7Days:
-        return 7 * kDayMs;
-    case HistoryPage::Range::Last30Days:
-        return 30 * kDayMs;
-    case HistoryPage::Range::Custom:
-        break;
-    }
-    return 0;
-}
 
 QString resolutionText(Resolution r)
 {
@@ -366,7 +348,7 @@ std::pair<qint64, qint64> HistoryPage::currentRange() const
         return { m_fromEdit->dateTime().toMSecsSinceEpoch(),
             m_toEdit->dateTime().toMSecsSinceEpoch() };
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return { now - spanOf(r), now };
+    return { now - HistoryRanges::spanOf(r), now };
 }
 
 void HistoryPage::reload()
@@ -504,36 +486,18 @@ void HistoryPage::updateStatus()
 
 void HistoryPage::offerNearestRange()
 {
-    const QStringList checked = m_seriesPicker->checkedSeries();
-    qint64 first = 0, last = 0;
-    for (const SeriesInfo &s : std::as_const(m_seriesInfo)) {
-        if (!checked.contains(s.name) || s.lastMs <= 0)
-            continue;
-        first = first == 0 ? s.firstMs : qMin(first, s.firstMs);
-        last = qMax(last, s.lastMs);
-    }
-    if (last == 0)
+    const auto nearest = HistoryRanges::nearestWithData(m_seriesInfo,
+        m_seriesPicker->checkedSeries(), range(), QDateTime::currentMSecsSinceEpoch());
+    if (!nearest)
         return; // the ticked series have no data anywhere
-    const qint64 age = QDateTime::currentMSecsSinceEpoch() - last;
-    m_nearestRange = Range::Custom;
-    for (Range r : { Range::Last15Minutes, Range::LastHour, Range::Last24Hours, Range::Last7Days,
-             Range::Last30Days }) {
-        if (r != range() && age < spanOf(r)) {
-            m_nearestRange = r;
-            break;
-        }
-    }
-    if (m_nearestRange == Range::Custom) {
-        // A minute either side, so the first and last points are not on the chart's edges.
-        m_nearestCustom = { first - kMinuteMs, last + kMinuteMs };
-        m_nearestButton->setText(tr("&Show %1 – %2")
-                                     .arg(DisplayFormat::dateTime(m_nearestCustom.first),
-                                         DisplayFormat::dateTime(m_nearestCustom.second)));
-    } else {
-        m_nearestButton->setText(
-            tr("&Show %1")
-                .arg(m_rangeCombo->itemText(m_rangeCombo->findData(int(m_nearestRange)))));
-    }
+    m_nearestRange = nearest->range;
+    m_nearestCustom = { nearest->fromMs, nearest->toMs };
+    m_nearestButton->setText(m_nearestRange == Range::Custom
+            ? tr("&Show %1 – %2")
+                  .arg(DisplayFormat::dateTime(nearest->fromMs),
+                      DisplayFormat::dateTime(nearest->toMs))
+            : tr("&Show %1")
+                  .arg(m_rangeCombo->itemText(m_rangeCombo->findData(int(m_nearestRange)))));
     m_nearestButton->show();
 }
 

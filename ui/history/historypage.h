@@ -79,8 +79,8 @@ private:
     // [from, to] of the current range, evaluated now for relative ranges.
     std::pair<qint64, qint64> currentRange() const;
     void scheduleReload();
-    // With nothing in the range, the nearest one that has data of the ticked series: the
-    // smallest preset that reaches their newest point, else a custom range around them.
+    // With nothing in the range, a button for the nearest one that has data of the ticked
+    // series (HistoryRanges::nearestWithData).
     void offerNearestRange();
     void showNearestRange();
 
