@@ -8,15 +8,19 @@
 #                                      zstd for the audit reference verifier, pdftotext,
 #                                      clang-format for the style check, strace for the
 #                                      dependency check)
-#   installer/install-deps.sh [--test] --list   print the list, one package a line, and stop
+#   installer/install-deps.sh --bench  also the peers the benchmarks run side by side (never
+#                                      needed by the tests or CI; docs/development.md, Benchmarks)
+#   installer/install-deps.sh [--test] [--bench] --list   print the list, one package a line, and stop
 set -euo pipefail
 with_test=0
+with_bench=0
 list_only=0
 for arg in "$@"; do
     case "$arg" in
         --test) with_test=1 ;;
+        --bench) with_bench=1 ;;
         --list) list_only=1 ;;
-        *) echo "install-deps.sh: unknown argument '$arg' (--test, --list)" >&2; exit 2 ;;
+        *) echo "install-deps.sh: unknown argument '$arg' (--test, --bench, --list)" >&2; exit 2 ;;
     esac
 done
 
@@ -29,6 +33,9 @@ packages=(
 )
 if [[ $with_test -eq 1 ]]; then
     packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace)
+fi
+if [[ $with_bench -eq 1 ]]; then
+    packages+=(monit)
 fi
 if [[ $list_only -eq 1 ]]; then
     printf '%s\n' "${packages[@]}"
@@ -62,9 +69,10 @@ fi
 echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-# The prometheus package would start a server on :9090 through its postinst; only promtool is
-# wanted here, so policy-rc.d keeps services from starting during the install.
-if [[ " ${missing[*]} " == *" prometheus "* && ! -e /usr/sbin/policy-rc.d ]]; then
+# Servers in the list (prometheus, and the peers the tests and benchmarks start themselves) would
+# start as system services through their postinst; policy-rc.d keeps every service from starting
+# during the install: the tests start their own copies on loopback.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
     $SUDO chmod +x /usr/sbin/policy-rc.d
     trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
