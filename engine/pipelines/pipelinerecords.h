@@ -91,6 +91,7 @@ struct AttemptRecord
     qint64 startedMs = 0;
     qint64 finishedMs = 0;
     qint64 scheduleDelayUs = -1; // last dependency finished -> process started
+    qint64 slotWaitUs = -1; // of that, waiting for a free slot (the engine's or the pipeline's)
     int exitCode = 0;
     int signal = 0;
     QString error;

@@ -587,6 +587,7 @@ QList<ArtifactRecord> PipelineRunner::collectArtifacts(
 void PipelineRunner::startStage(Run &run, int idx)
 {
     Stage &s = run.stages[idx];
+    s.startingNs = m_monotonic.nsecsElapsed();
     const StageDefinition &def = run.def.stages.at(idx);
     const qint64 id = run.rec.id;
     const QString base
@@ -668,6 +669,7 @@ void PipelineRunner::onStarted(qint64 runId, int idx, qint64 pid)
     Stage &s = run->stages[idx];
     s.attempt.startedMs = m_clock->nowMs();
     s.attempt.scheduleDelayUs = (m_monotonic.nsecsElapsed() - s.readyNs) / 1000;
+    s.attempt.slotWaitUs = (s.startingNs - s.readyNs) / 1000;
     const auto child = ChildRecord::ofChild(s.rec.stage, pid, m_options.config.stopTimeoutMs,
         run->def.stages.at(idx).command, s.attempt.startedMs);
     s.attempt.pid = pid;
@@ -682,6 +684,7 @@ void PipelineRunner::onStarted(qint64 runId, int idx, qint64 pid)
     {
         QMutexLocker lock(&m_countersMutex);
         m_counters.scheduleDelaySumS += double(s.attempt.scheduleDelayUs) / 1e6;
+        m_counters.slotWaitSumS += double(s.attempt.slotWaitUs) / 1e6;
         ++m_counters.scheduleDelayCount;
     }
     Q_EMIT attemptChanged(s.attempt);

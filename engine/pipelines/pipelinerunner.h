@@ -59,6 +59,7 @@ struct PipelineCounters
     int runsQueued = 0;
     qint64 deadLetter = 0;
     double scheduleDelaySumS = 0; // last dependency finished -> process started
+    double slotWaitSumS = 0; // of that, waiting for a free slot
     qint64 scheduleDelayCount = 0;
     int definitionErrors = 0;
 };
@@ -138,6 +139,7 @@ private:
         int waitingFor = 0; // dependencies not yet finished
         QList<int> dependents;
         qint64 readyNs = 0; // monotonic, when the last dependency finished
+        qint64 startingNs = 0; // monotonic, when startStage() took it (a slot was free)
         StageProcess *process = nullptr;
         AttemptRecord attempt; // the current or last attempt
         bool leftover = false; // an earlier engine's attempt not yet resolved

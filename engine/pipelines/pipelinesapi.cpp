@@ -49,6 +49,8 @@ QJsonObject attemptJson(const AttemptRecord &a)
     }
     if (a.scheduleDelayUs >= 0)
         o.insert(QStringLiteral("schedule_delay_us"), double(a.scheduleDelayUs));
+    if (a.slotWaitUs >= 0)
+        o.insert(QStringLiteral("slot_wait_us"), double(a.slotWaitUs));
     if (!a.artifactsDir.isEmpty())
         o.insert(QStringLiteral("artifacts_dir"), a.artifactsDir);
     if (!a.error.isEmpty())
@@ -407,6 +409,10 @@ QByteArray metrics(const PipelineCounters &c)
         "From a stage's last dependency finishing to its process starting.");
     w.sample("shivx_pipeline_schedule_delay_seconds_sum", c.scheduleDelaySumS);
     w.sample("shivx_pipeline_schedule_delay_seconds_count", double(c.scheduleDelayCount));
+    w.family("shivx_pipeline_slot_wait_seconds", "summary",
+        "Of the schedule delay, the part spent waiting for a free slot (the limits).");
+    w.sample("shivx_pipeline_slot_wait_seconds_sum", c.slotWaitSumS);
+    w.sample("shivx_pipeline_slot_wait_seconds_count", double(c.scheduleDelayCount));
     return w.take();
 }
 

@@ -108,6 +108,7 @@ QList<Internal::Migration> PipelinesModule::migrations() const
                     " started_ms INTEGER NOT NULL DEFAULT 0,"
                     " finished_ms INTEGER NOT NULL DEFAULT 0,"
                     " schedule_delay_us INTEGER NOT NULL DEFAULT -1,"
+                    " slot_wait_us INTEGER NOT NULL DEFAULT -1,"
                     " exit_code INTEGER NOT NULL DEFAULT 0,"
                     " signal INTEGER NOT NULL DEFAULT 0,"
                     " error TEXT NOT NULL DEFAULT '',"

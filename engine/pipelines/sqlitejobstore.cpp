@@ -69,7 +69,7 @@ RunRecord runOf(const QSqlQuery &q, bool withDefinition)
 const QString AttemptColumns = QStringLiteral(
     "id, run_id, stage, attempt, state, lease_owner, lease_until_ms, pid, pgid, start_ticks, "
     "boot_id, started_ms, finished_ms, schedule_delay_us, exit_code, signal, error, stdout_path, "
-    "stderr_path, status_path, artifacts_dir");
+    "stderr_path, status_path, artifacts_dir, slot_wait_us");
 
 AttemptRecord attemptOf(const QSqlQuery &q)
 {
@@ -95,6 +95,7 @@ AttemptRecord attemptOf(const QSqlQuery &q)
     a.stderrPath = q.value(18).toString();
     a.statusPath = q.value(19).toString();
     a.artifactsDir = q.value(20).toString();
+    a.slotWaitUs = q.value(21).toLongLong();
     return a;
 }
 
@@ -115,8 +116,8 @@ bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a)
 {
     q.prepare(QStringLiteral(
         "UPDATE pipeline_attempt SET state = ?, pid = ?, pgid = ?, start_ticks = ?, boot_id = ?, "
-        "started_ms = ?, finished_ms = ?, schedule_delay_us = ?, exit_code = ?, signal = ?, "
-        "error = ? WHERE id = ?"));
+        "started_ms = ?, finished_ms = ?, schedule_delay_us = ?, slot_wait_us = ?, exit_code = ?, "
+        "signal = ?, error = ? WHERE id = ?"));
     q.addBindValue(toString(a.state));
     q.addBindValue(a.pid);
     q.addBindValue(a.pgid);
@@ -125,6 +126,7 @@ bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a)
     q.addBindValue(a.startedMs);
     q.addBindValue(a.finishedMs);
     q.addBindValue(a.scheduleDelayUs);
+    q.addBindValue(a.slotWaitUs);
     q.addBindValue(a.exitCode);
     q.addBindValue(a.signal);
     q.addBindValue(text(a.error));
