@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -93,6 +94,15 @@ struct WorkKind
     std::optional<RejectionPolicy> policy;
 };
 
+// A registered kind of work as of now.
+struct WorkKindState
+{
+    QString name;
+    Priority priority = Priority::Normal;
+    bool paused = false; // by a condition, setKindPaused() or its class
+    int queued = 0;
+};
+
 // Counters since construction and the current queue, as one consistent copy.
 struct ExecutorMetrics
 {
@@ -111,6 +121,7 @@ struct ExecutorMetrics
     qint64 waitP50Us = 0, waitP99Us = 0, runP50Us = 0, runP99Us = 0;
     quint64 waitCount = 0, runCount = 0; // values the quantiles are taken over
     quint64 waitSumUs = 0, runSumUs = 0;
+    QList<WorkKindState> kinds; // registered kinds, in registration order
 };
 
 // A fixed pool of worker threads over a bounded queue with strict priority classes.
