@@ -66,12 +66,12 @@ struct ExecutorCore
     std::condition_variable workAvailable; // workers wait on it
     std::condition_variable roomAvailable; // Block submitters wait on it
 
-    // 0..PriorityCount-1 are the anonymous kinds of submit(Priority, ...). A deque: slots
+    // 0..TaskPriorityCount-1 are the anonymous kinds of submit(TaskPriority, ...). A deque: slots
     // never move, so the list iterators in TaskState stay valid as kinds are added.
     std::deque<KindSlot> kinds;
     QHash<QString, int> kindByName;
-    std::array<std::vector<int>, PriorityCount> kindsByPriority;
-    std::array<bool, PriorityCount> priorityPaused {};
+    std::array<std::vector<int>, TaskPriorityCount> kindsByPriority;
+    std::array<bool, TaskPriorityCount> priorityPaused {};
     QSet<QString> activeConditions;
 
     quint64 nextSeq = 0;
@@ -100,7 +100,7 @@ struct ExecutorCore
     // the oldest head (submission order across the kinds of one class).
     int pick() const
     {
-        for (int p = PriorityCount - 1; p >= 0; --p) {
+        for (int p = TaskPriorityCount - 1; p >= 0; --p) {
             if (priorityPaused[size_t(p)])
                 continue;
             int best = -1;
@@ -239,26 +239,26 @@ bool parseRejectionPolicy(const QString &text, RejectionPolicy *out)
     return false;
 }
 
-QString toString(Priority priority)
+QString toString(TaskPriority priority)
 {
     switch (priority) {
-    case Priority::Background:
+    case TaskPriority::Background:
         return QStringLiteral("background");
-    case Priority::Low:
+    case TaskPriority::Low:
         return QStringLiteral("low");
-    case Priority::Normal:
+    case TaskPriority::Normal:
         return QStringLiteral("normal");
-    case Priority::High:
+    case TaskPriority::High:
         return QStringLiteral("high");
     }
     return {};
 }
 
-bool parsePriority(const QString &text, Priority *out)
+bool parseTaskPriority(const QString &text, TaskPriority *out)
 {
-    for (int p = 0; p < PriorityCount; ++p) {
-        if (text == toString(Priority(p))) {
-            *out = Priority(p);
+    for (int p = 0; p < TaskPriorityCount; ++p) {
+        if (text == toString(TaskPriority(p))) {
+            *out = TaskPriority(p);
             return true;
         }
     }
@@ -333,8 +333,8 @@ BoundedExecutor::BoundedExecutor(const ExecutorConfig &config)
     c.queueSize = std::max(1, c.queueSize);
     c.blockTimeoutMs = std::max(0, c.blockTimeoutMs);
     m_core->config = c;
-    for (int p = 0; p < PriorityCount; ++p)
-        m_core->addKind(WorkKind { QString(), Priority(p), {}, std::nullopt });
+    for (int p = 0; p < TaskPriorityCount; ++p)
+        m_core->addKind(WorkKind { QString(), TaskPriority(p), {}, std::nullopt });
     for (int i = 0; i < c.workers; ++i) {
         ExecutorCore *core = m_core.get();
         QThread *thread = QThread::create([core] { core->workerLoop(); });
@@ -367,7 +367,7 @@ Result<void> BoundedExecutor::registerKind(const WorkKind &kind)
     return {};
 }
 
-Result<TaskHandle> BoundedExecutor::submit(Priority priority, std::function<void()> task)
+Result<TaskHandle> BoundedExecutor::submit(TaskPriority priority, std::function<void()> task)
 {
     return submitTo(int(priority), std::move(task));
 }
@@ -500,7 +500,7 @@ Result<void> BoundedExecutor::setKindPaused(const QString &kind, bool paused)
     return {};
 }
 
-void BoundedExecutor::setPriorityPaused(Priority priority, bool paused)
+void BoundedExecutor::setPriorityPaused(TaskPriority priority, bool paused)
 {
     std::lock_guard<std::mutex> lock(m_core->mutex);
     m_core->priorityPaused[size_t(priority)] = paused;

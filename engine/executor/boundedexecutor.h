@@ -32,11 +32,11 @@ bool parseRejectionPolicy(const QString &text, RejectionPolicy *out);
 // Strict priority classes: a queued task of a higher class always starts before any queued
 // task of a lower class (when neither is paused); within a class, tasks start in the order
 // they were submitted.
-enum class Priority { Background = 0, Low = 1, Normal = 2, High = 3 };
-constexpr int PriorityCount = 4;
+enum class TaskPriority { Background = 0, Low = 1, Normal = 2, High = 3 };
+constexpr int TaskPriorityCount = 4;
 // "background", "low", "normal", "high".
-QString toString(Priority priority);
-bool parsePriority(const QString &text, Priority *out);
+QString toString(TaskPriority priority);
+bool parseTaskPriority(const QString &text, TaskPriority *out);
 
 enum class TaskStatus {
     Queued,
@@ -55,6 +55,7 @@ public:
     TaskHandle() = default;
 
     bool isValid() const { return bool(m_state); }
+    // Dropped for an invalid handle.
     TaskStatus status() const;
     // Removes the task from the queue: true when it was still queued and will now never run;
     // false once it started, finished, was already cancelled or dropped. A running task is not
@@ -89,7 +90,7 @@ struct ExecutorConfig
 struct WorkKind
 {
     QString name;
-    Priority priority = Priority::Normal;
+    TaskPriority priority = TaskPriority::Normal;
     QStringList pauseWhen;
     std::optional<RejectionPolicy> policy;
 };
@@ -98,7 +99,7 @@ struct WorkKind
 struct WorkKindState
 {
     QString name;
-    Priority priority = Priority::Normal;
+    TaskPriority priority = TaskPriority::Normal;
     bool paused = false; // by a condition, setKindPaused() or its class
     int queued = 0;
 };
@@ -116,7 +117,7 @@ struct ExecutorMetrics
     int queueDepth = 0; // waiting tasks, paused ones included
     int pausedDepth = 0; // of queueDepth, those whose kind or class is paused
     int running = 0;
-    std::array<int, PriorityCount> depthByPriority {};
+    std::array<int, TaskPriorityCount> depthByPriority {};
     // Time from submit() to start and from start to end, in µs (p50/p99 within 6.25 %).
     qint64 waitP50Us = 0, waitP99Us = 0, runP50Us = 0, runP99Us = 0;
     quint64 waitCount = 0, runCount = 0; // values the quantiles are taken over
@@ -160,7 +161,7 @@ public:
     // an empty name.
     Result<void> registerKind(const WorkKind &kind);
     // Work of no registered kind, in `priority`, under the executor's policy.
-    Result<TaskHandle> submit(Priority priority, std::function<void()> task);
+    Result<TaskHandle> submit(TaskPriority priority, std::function<void()> task);
     // Work of a registered kind (executor.unknown_kind otherwise), in its class and policy.
     Result<TaskHandle> submit(const QString &kind, std::function<void()> task);
 
@@ -170,7 +171,7 @@ public:
     // Pauses or resumes one kind (executor.unknown_kind) or a whole class, independently of
     // the conditions: work runs when none of its pauses hold.
     Result<void> setKindPaused(const QString &kind, bool paused);
-    void setPriorityPaused(Priority priority, bool paused);
+    void setPriorityPaused(TaskPriority priority, bool paused);
     bool isKindPaused(const QString &kind) const;
 
     ExecutorMetrics metrics() const;

@@ -80,7 +80,7 @@ ExecutorConfig config(int workers, int queue, RejectionPolicy policy, int blockM
 // An executor with one worker held at `gate` and `queued` tasks of `prio` waiting.
 TaskHandle occupy(BoundedExecutor &ex, Gate &gate)
 {
-    auto h = ex.submit(Priority::Normal, [&gate] { gate.pass(); });
+    auto h = ex.submit(TaskPriority::Normal, [&gate] { gate.pass(); });
     [&] { QVERIFY(h.ok()); }();
     [&] { QVERIFY(gate.waitArrived(1)); }();
     return h.value();
@@ -98,9 +98,9 @@ private slots:
         Gate gate;
         occupy(ex, gate);
         std::atomic<int> ran { 0 };
-        auto a = ex.submit(Priority::Normal, [&] { ++ran; });
-        auto b = ex.submit(Priority::Normal, [&] { ++ran; });
-        auto c = ex.submit(Priority::Normal, [&] { ran += 100; });
+        auto a = ex.submit(TaskPriority::Normal, [&] { ++ran; });
+        auto b = ex.submit(TaskPriority::Normal, [&] { ++ran; });
+        auto c = ex.submit(TaskPriority::Normal, [&] { ran += 100; });
         QVERIFY(a.ok() && b.ok() && c.ok());
         QCOMPARE(toString(c->status()), QStringLiteral("dropped"));
         QCOMPARE(toString(a->status()), QStringLiteral("queued"));
@@ -124,8 +124,8 @@ private slots:
         BoundedExecutor ex(config(1, 1, RejectionPolicy::Exception));
         Gate gate;
         occupy(ex, gate);
-        QVERIFY(ex.submit(Priority::Normal, [] {}).ok());
-        auto r = ex.submit(Priority::High, [] {});
+        QVERIFY(ex.submit(TaskPriority::Normal, [] {}).ok());
+        auto r = ex.submit(TaskPriority::High, [] {});
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, QStringLiteral("executor.queue_full"));
         QVERIFY2(r.error().message.contains(QStringLiteral("(1 tasks)"))
@@ -140,10 +140,10 @@ private slots:
         BoundedExecutor ex(config(1, 1, RejectionPolicy::Block, 150));
         Gate gate;
         occupy(ex, gate);
-        QVERIFY(ex.submit(Priority::Normal, [] {}).ok());
+        QVERIFY(ex.submit(TaskPriority::Normal, [] {}).ok());
         QElapsedTimer t;
         t.start();
-        auto r = ex.submit(Priority::Normal, [] {});
+        auto r = ex.submit(TaskPriority::Normal, [] {});
         QVERIFY(t.elapsed() >= 140); // waited (steady clock granularity aside) before refusing
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, QStringLiteral("executor.queue_full"));
@@ -157,11 +157,11 @@ private slots:
         BoundedExecutor ex(config(1, 1, RejectionPolicy::Block, 60000));
         Gate gate;
         occupy(ex, gate);
-        QVERIFY(ex.submit(Priority::Normal, [] {}).ok());
+        QVERIFY(ex.submit(TaskPriority::Normal, [] {}).ok());
         std::atomic<bool> returned { false };
         std::atomic<bool> accepted { false };
         std::thread submitter([&] {
-            accepted = ex.submit(Priority::Normal, [] {}).ok();
+            accepted = ex.submit(TaskPriority::Normal, [] {}).ok();
             returned = true;
         });
         QTest::qWait(100);
@@ -180,9 +180,9 @@ private slots:
         BoundedExecutor ex(config(1, 1, RejectionPolicy::CallerRuns));
         Gate gate;
         occupy(ex, gate);
-        QVERIFY(ex.submit(Priority::Normal, [] {}).ok());
+        QVERIFY(ex.submit(TaskPriority::Normal, [] {}).ok());
         QThread *ranOn = nullptr;
-        auto r = ex.submit(Priority::Normal, [&] { ranOn = QThread::currentThread(); });
+        auto r = ex.submit(TaskPriority::Normal, [&] { ranOn = QThread::currentThread(); });
         QVERIFY(r.ok());
         QCOMPARE(ranOn, QThread::currentThread());
         QCOMPARE(toString(r->status()), QStringLiteral("finished"));
@@ -196,7 +196,7 @@ private slots:
     void callerRunsRefusesPausedWork()
     {
         BoundedExecutor ex(config(1, 1, RejectionPolicy::CallerRuns));
-        QVERIFY(ex.registerKind({ QStringLiteral("scan"), Priority::Low,
+        QVERIFY(ex.registerKind({ QStringLiteral("scan"), TaskPriority::Low,
                                     { QStringLiteral("level_emergency") }, std::nullopt })
                     .ok());
         ex.setCondition(QStringLiteral("level_emergency"), true);
@@ -214,16 +214,16 @@ private slots:
     void kindPolicyOverridesTheExecutors()
     {
         BoundedExecutor ex(config(1, 1, RejectionPolicy::Exception));
-        QVERIFY(ex.registerKind(
-                      { QStringLiteral("maint"), Priority::Background, {}, RejectionPolicy::Drop })
+        QVERIFY(ex.registerKind({ QStringLiteral("maint"), TaskPriority::Background, {},
+                                    RejectionPolicy::Drop })
                     .ok());
         Gate gate;
         occupy(ex, gate);
-        QVERIFY(ex.submit(Priority::Normal, [] {}).ok());
+        QVERIFY(ex.submit(TaskPriority::Normal, [] {}).ok());
         auto dropped = ex.submit(QStringLiteral("maint"), [] {});
         QVERIFY(dropped.ok());
         QCOMPARE(toString(dropped->status()), QStringLiteral("dropped"));
-        QVERIFY(!ex.submit(Priority::Normal, [] {}).ok());
+        QVERIFY(!ex.submit(TaskPriority::Normal, [] {}).ok());
         gate.open();
     }
 
@@ -251,7 +251,7 @@ private slots:
         for (int p = 0; p < producers; ++p) {
             threads.emplace_back([&, p] {
                 for (int i = 0; i < perProducer; ++i) {
-                    auto r = ex.submit(Priority((p + i) % PriorityCount), [&ran] {
+                    auto r = ex.submit(TaskPriority((p + i) % TaskPriorityCount), [&ran] {
                         std::this_thread::sleep_for(std::chrono::microseconds(200));
                         ++ran;
                     });
@@ -298,29 +298,29 @@ private slots:
     void strictPriorityOneWorker()
     {
         BoundedExecutor ex(config(1, 100, RejectionPolicy::Exception));
-        QVERIFY(
-            ex.registerKind({ QStringLiteral("urgent"), Priority::High, {}, std::nullopt }).ok());
+        QVERIFY(ex.registerKind({ QStringLiteral("urgent"), TaskPriority::High, {}, std::nullopt })
+                    .ok());
         Gate gate;
         occupy(ex, gate);
         Log log;
-        const auto add = [&](Priority p, const QString &name) {
+        const auto add = [&](TaskPriority p, const QString &name) {
             QVERIFY(ex.submit(p, [&log, name] { log.add(name); }).ok());
         };
-        add(Priority::Low, QStringLiteral("low1"));
-        add(Priority::High, QStringLiteral("high1"));
-        add(Priority::Background, QStringLiteral("bg1"));
-        add(Priority::Normal, QStringLiteral("normal1"));
+        add(TaskPriority::Low, QStringLiteral("low1"));
+        add(TaskPriority::High, QStringLiteral("high1"));
+        add(TaskPriority::Background, QStringLiteral("bg1"));
+        add(TaskPriority::Normal, QStringLiteral("normal1"));
         QVERIFY(ex.submit(QStringLiteral("urgent"), [&log] {
                       log.add(QStringLiteral("urgent1"));
                   }).ok());
-        add(Priority::High, QStringLiteral("high2"));
-        add(Priority::Low, QStringLiteral("low2"));
-        add(Priority::Normal, QStringLiteral("normal2"));
-        add(Priority::Background, QStringLiteral("bg2"));
-        add(Priority::High, QStringLiteral("high3"));
+        add(TaskPriority::High, QStringLiteral("high2"));
+        add(TaskPriority::Low, QStringLiteral("low2"));
+        add(TaskPriority::Normal, QStringLiteral("normal2"));
+        add(TaskPriority::Background, QStringLiteral("bg2"));
+        add(TaskPriority::High, QStringLiteral("high3"));
         const ExecutorMetrics m = ex.metrics();
-        QCOMPARE(m.depthByPriority[size_t(Priority::High)], 4);
-        QCOMPARE(m.depthByPriority[size_t(Priority::Background)], 2);
+        QCOMPARE(m.depthByPriority[size_t(TaskPriority::High)], 4);
+        QCOMPARE(m.depthByPriority[size_t(TaskPriority::Background)], 2);
         gate.open();
         ex.shutdown();
         // FIFO within a class, across its kinds (urgent1 is a High kind submitted between).
@@ -336,16 +336,16 @@ private slots:
         BoundedExecutor ex(config(3, 400, RejectionPolicy::Exception));
         Gate gate;
         for (int i = 0; i < 3; ++i)
-            QVERIFY(ex.submit(Priority::Normal, [&gate] { gate.pass(); }).ok());
+            QVERIFY(ex.submit(TaskPriority::Normal, [&gate] { gate.pass(); }).ok());
         QVERIFY(gate.waitArrived(3));
         std::atomic<int> violations { 0 };
         std::atomic<int> highRan { 0 };
         for (int i = 0; i < 150; ++i) {
-            QVERIFY(ex.submit(Priority::Low, [&] {
-                          if (ex.metrics().depthByPriority[size_t(Priority::High)] != 0)
+            QVERIFY(ex.submit(TaskPriority::Low, [&] {
+                          if (ex.metrics().depthByPriority[size_t(TaskPriority::High)] != 0)
                               ++violations;
                       }).ok());
-            QVERIFY(ex.submit(Priority::High, [&] { ++highRan; }).ok());
+            QVERIFY(ex.submit(TaskPriority::High, [&] { ++highRan; }).ok());
         }
         gate.open();
         ex.shutdown();
@@ -359,17 +359,17 @@ private slots:
         Gate gate;
         TaskHandle running = occupy(ex, gate);
         std::atomic<int> ran { 0 };
-        auto a = ex.submit(Priority::Normal, [&] { ran += 1; });
-        auto b = ex.submit(Priority::Normal, [&] { ran += 10; });
+        auto a = ex.submit(TaskPriority::Normal, [&] { ran += 1; });
+        auto b = ex.submit(TaskPriority::Normal, [&] { ran += 10; });
         QVERIFY(a.ok() && b.ok());
-        QVERIFY(!ex.submit(Priority::Normal, [] {}).ok()); // full
+        QVERIFY(!ex.submit(TaskPriority::Normal, [] {}).ok()); // full
         QVERIFY(b->cancel());
         QCOMPARE(toString(b->status()), QStringLiteral("cancelled"));
         QVERIFY(!b->cancel()); // once
         QVERIFY(!running.cancel()); // running work is not interrupted
         QCOMPARE(ex.metrics().queueDepth, 1);
         // The cancelled task's place is free at once.
-        auto c = ex.submit(Priority::Normal, [&] { ran += 100; });
+        auto c = ex.submit(TaskPriority::Normal, [&] { ran += 100; });
         QVERIFY(c.ok());
         gate.open();
         QVERIFY(c->wait(30000));
@@ -386,7 +386,7 @@ private slots:
         std::vector<std::atomic<int>> ran(n);
         std::vector<TaskHandle> handles;
         for (int i = 0; i < n; ++i) {
-            auto r = ex.submit(Priority::Normal, [&ran, i] { ++ran[size_t(i)]; });
+            auto r = ex.submit(TaskPriority::Normal, [&ran, i] { ++ran[size_t(i)]; });
             QVERIFY(r.ok());
             handles.push_back(r.value());
         }
@@ -410,8 +410,8 @@ private slots:
         TaskHandle h;
         {
             BoundedExecutor ex(config(1, 4, RejectionPolicy::Exception));
-            ex.setPriorityPaused(Priority::Normal, true);
-            h = ex.submit(Priority::Normal, [] {}).value();
+            ex.setPriorityPaused(TaskPriority::Normal, true);
+            h = ex.submit(TaskPriority::Normal, [] {}).value();
         } // destroyed: shutdown(Cancel)
         QCOMPARE(toString(h.status()), QStringLiteral("cancelled"));
         QVERIFY(!h.cancel());
@@ -421,7 +421,7 @@ private slots:
     void pauseByCondition()
     {
         BoundedExecutor ex(config(2, 50, RejectionPolicy::Exception));
-        QVERIFY(ex.registerKind({ QStringLiteral("history.maintenance"), Priority::Background,
+        QVERIFY(ex.registerKind({ QStringLiteral("history.maintenance"), TaskPriority::Background,
                                     { QStringLiteral("background_tasks_off") }, std::nullopt })
                     .ok());
         ex.setCondition(QStringLiteral("background_tasks_off"), true);
@@ -432,7 +432,7 @@ private slots:
             maint.push_back(ex.submit(QStringLiteral("history.maintenance"), [&log, i] {
                                   log.add(QStringLiteral("m%1").arg(i));
                               }).value());
-        auto other = ex.submit(Priority::Low, [&log] { log.add(QStringLiteral("other")); });
+        auto other = ex.submit(TaskPriority::Low, [&log] { log.add(QStringLiteral("other")); });
         QVERIFY(other->wait(30000)); // lower class, but not paused: runs past the paused work
         QTest::qWait(50);
         for (const TaskHandle &h : maint)
@@ -452,27 +452,29 @@ private slots:
     void pauseByKindAndClass()
     {
         BoundedExecutor ex(config(1, 50, RejectionPolicy::Exception));
-        QVERIFY(ex.registerKind({ QStringLiteral("scan"), Priority::High, {}, std::nullopt }).ok());
+        QVERIFY(
+            ex.registerKind({ QStringLiteral("scan"), TaskPriority::High, {}, std::nullopt }).ok());
         QVERIFY(ex.setKindPaused(QStringLiteral("scan"), true).ok());
         QCOMPARE(ex.setKindPaused(QStringLiteral("nope"), true).error().code,
             QStringLiteral("executor.unknown_kind"));
-        ex.setPriorityPaused(Priority::Normal, true);
+        ex.setPriorityPaused(TaskPriority::Normal, true);
         Gate gate;
-        auto blocker = ex.submit(Priority::Low, [&gate] { gate.pass(); });
+        auto blocker = ex.submit(TaskPriority::Low, [&gate] { gate.pass(); });
         QVERIFY(gate.waitArrived(1));
         Log log;
         auto scan = ex.submit(QStringLiteral("scan"), [&log] { log.add(QStringLiteral("scan")); });
-        auto normal = ex.submit(Priority::Normal, [&log] { log.add(QStringLiteral("normal")); });
-        auto bg = ex.submit(Priority::Background, [&log] { log.add(QStringLiteral("bg")); });
+        auto normal
+            = ex.submit(TaskPriority::Normal, [&log] { log.add(QStringLiteral("normal")); });
+        auto bg = ex.submit(TaskPriority::Background, [&log] { log.add(QStringLiteral("bg")); });
         gate.open();
         QVERIFY(bg->wait(30000)); // the only class free to run
         QCOMPARE(log.items(), QStringList { "bg" });
         QCOMPARE(ex.metrics().pausedDepth, 2);
         // Resume both while the worker is held: the higher class goes first.
         Gate gate2;
-        QVERIFY(ex.submit(Priority::High, [&gate2] { gate2.pass(); }).ok());
+        QVERIFY(ex.submit(TaskPriority::High, [&gate2] { gate2.pass(); }).ok());
         QVERIFY(gate2.waitArrived(1));
-        ex.setPriorityPaused(Priority::Normal, false);
+        ex.setPriorityPaused(TaskPriority::Normal, false);
         QVERIFY(ex.setKindPaused(QStringLiteral("scan"), false).ok());
         gate2.open();
         ex.shutdown();
@@ -484,7 +486,7 @@ private slots:
         BoundedExecutor ex(config(1, 10, RejectionPolicy::Exception));
         std::vector<TaskHandle> hs;
         for (int i = 0; i < 5; ++i)
-            hs.push_back(ex.submit(Priority::Normal, [] {
+            hs.push_back(ex.submit(TaskPriority::Normal, [] {
                                std::this_thread::sleep_for(std::chrono::milliseconds(20));
                            }).value());
         for (const TaskHandle &h : hs)
@@ -511,21 +513,23 @@ private slots:
     void kindsAreChecked()
     {
         BoundedExecutor ex(config(1, 1, RejectionPolicy::Exception));
-        QVERIFY(ex.registerKind({ QStringLiteral("a"), Priority::Low, {}, std::nullopt }).ok());
-        QCOMPARE(
-            ex.registerKind({ QStringLiteral("a"), Priority::High, {}, std::nullopt }).error().code,
+        QVERIFY(ex.registerKind({ QStringLiteral("a"), TaskPriority::Low, {}, std::nullopt }).ok());
+        QCOMPARE(ex.registerKind({ QStringLiteral("a"), TaskPriority::High, {}, std::nullopt })
+                     .error()
+                     .code,
             QStringLiteral("executor.duplicate_kind"));
         QCOMPARE(ex.registerKind({}).error().code, QStringLiteral("executor.bad_kind"));
         const auto r = ex.submit(QStringLiteral("b"), [] {});
         QCOMPARE(r.error().code, QStringLiteral("executor.unknown_kind"));
         QVERIFY(r.error().message.contains(QStringLiteral("\"b\"")));
-        QCOMPARE(ex.submit(Priority::Low, {}).error().code, QStringLiteral("executor.bad_task"));
+        QCOMPARE(
+            ex.submit(TaskPriority::Low, {}).error().code, QStringLiteral("executor.bad_task"));
     }
 
     void shutdownDrainRunsQueuedWork()
     {
         BoundedExecutor ex(config(1, 20, RejectionPolicy::Exception));
-        QVERIFY(ex.registerKind({ QStringLiteral("maint"), Priority::Background,
+        QVERIFY(ex.registerKind({ QStringLiteral("maint"), TaskPriority::Background,
                                     { QStringLiteral("off") }, std::nullopt })
                     .ok());
         ex.setCondition(QStringLiteral("off"), true);
@@ -534,11 +538,11 @@ private slots:
         std::atomic<int> ran { 0 };
         std::vector<TaskHandle> queued;
         for (int i = 0; i < 5; ++i)
-            queued.push_back(ex.submit(Priority::Low, [&] { ++ran; }).value());
+            queued.push_back(ex.submit(TaskPriority::Low, [&] { ++ran; }).value());
         auto paused = ex.submit(QStringLiteral("maint"), [&] { ran += 100; }).value();
         std::thread stopper([&] { ex.shutdown(BoundedExecutor::ShutdownMode::Drain); });
         QTRY_VERIFY(ex.isShutDown());
-        const auto late = ex.submit(Priority::High, [] {});
+        const auto late = ex.submit(TaskPriority::High, [] {});
         QCOMPARE(late.error().code, QStringLiteral("executor.shut_down"));
         gate.open();
         stopper.join();
@@ -554,11 +558,11 @@ private slots:
         BoundedExecutor ex(config(1, 1, RejectionPolicy::Block, 60000));
         Gate gate;
         TaskHandle running = occupy(ex, gate);
-        auto queued = ex.submit(Priority::Low, [] {}).value();
+        auto queued = ex.submit(TaskPriority::Low, [] {}).value();
         // A submitter blocked on the full queue is woken by the shutdown with an error.
         std::atomic<bool> gotShutDown { false };
         std::thread submitter([&] {
-            const auto r = ex.submit(Priority::Low, [] {});
+            const auto r = ex.submit(TaskPriority::Low, [] {});
             gotShutDown = !r.ok() && r.error().code == QStringLiteral("executor.shut_down");
         });
         QTRY_COMPARE(ex.metrics().submitted, 3u);
@@ -586,10 +590,10 @@ private slots:
         }
         RejectionPolicy unused;
         QVERIFY(!parseRejectionPolicy(QStringLiteral("DROP"), &unused));
-        Priority prio;
-        QVERIFY(parsePriority(QStringLiteral("background"), &prio));
+        TaskPriority prio;
+        QVERIFY(parseTaskPriority(QStringLiteral("background"), &prio));
         QCOMPARE(toString(prio), QStringLiteral("background"));
-        QVERIFY(!parsePriority(QStringLiteral("urgent"), &prio));
+        QVERIFY(!parseTaskPriority(QStringLiteral("urgent"), &prio));
     }
 };
 
