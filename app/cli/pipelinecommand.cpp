@@ -236,7 +236,8 @@ int pipelineCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             const QJsonObject p = v.toObject();
             const QJsonObject last = p.value(QStringLiteral("last_run")).toObject();
             o << str(p, "name").leftJustified(20) << "  " << str(p, "stages") << " stages"
-              << "  schedule " << str(p, "schedule") << "  last run "
+              << "  schedule " << str(p, "schedule") << "  next " << str(p, "next_fire_at")
+              << "  last run "
               << (last.isEmpty() ? QStringLiteral("-")
                                  : str(last, "id") + QLatin1Char(' ') + str(last, "state"))
               << (p.value(QStringLiteral("paused")).toBool() ? "  (paused)" : "") << "\n";

@@ -58,6 +58,9 @@ public:
     // Attempts still marked running, of any run (after a crash: the interrupted ones).
     virtual Result<QList<AttemptRecord>> runningAttempts() = 0;
     virtual Result<QList<ArtifactRecord>> artifacts(qint64 runId) = 0;
+    // The scheduler's memory: when `pipeline`'s schedule last fired (epoch ms, 0 = never).
+    virtual Result<qint64> lastFired(const QString &pipeline) = 0;
+    virtual Result<void> setLastFired(const QString &pipeline, qint64 ms) = 0;
     // Deletes finished runs of `pipeline` (never dead-lettered ones) beyond the newest
     // `keepRuns` (0 = no count limit) or created before `createdBeforeMs` (0 = no age limit);
     // returns the ids deleted, so that their files can go too.

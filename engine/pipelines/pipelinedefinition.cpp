@@ -274,11 +274,15 @@ Result<PipelineDefinition> parse(const QByteArray &yaml, const QString &fileName
             r.integer(root, {}, "concurrency", &p.concurrency, 0, 10000);
             r.integer(root, {}, "max_active_runs", &p.maxActiveRuns, 1, 1000);
             r.string(root, {}, "schedule", &p.schedule);
-            r.string(root, {}, "missed", &p.missed);
-            if (!r.failed() && p.missed != QLatin1String("skip")
-                && p.missed != QLatin1String("catch_up"))
+            if (!r.failed() && !p.schedule.isEmpty())
+                if (const auto cron = CronExpression::parse(p.schedule); !cron)
+                    r.fail(root["schedule"], QStringLiteral("schedule"), cron.error().message);
+            QString missed;
+            r.string(root, {}, "missed", &missed);
+            if (!r.failed() && !missed.isEmpty() && !parseMissedRunPolicy(missed, &p.missed))
                 r.fail(root["missed"], QStringLiteral("missed"),
-                    QStringLiteral("expected skip or catch_up, got \"%1\"").arg(p.missed.left(40)));
+                    QStringLiteral("expected skip or catch_up_once, got \"%1\"")
+                        .arg(missed.left(40)));
             r.boolean(root, {}, "background", &p.background);
             r.boolean(root, {}, "external", &p.external);
             if (const YAML::Node params = root["params"]; !r.failed() && present(params)) {

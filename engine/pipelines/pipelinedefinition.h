@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "recovery/retrypolicy.h"
+#include "schedule/cronexpression.h"
 
 #include <QByteArray>
 #include <QList>
@@ -50,8 +51,8 @@ struct PipelineDefinition
     QList<StageDefinition> stages; // in file order
     int concurrency = 0; // stages of this pipeline running at once, 0 = the engine's limit
     int maxActiveRuns = 1; // runs of this pipeline in progress at once; more wait queued
-    QString schedule; // 5-field cron expression, empty = manual only
-    QString missed = QStringLiteral("skip"); // missed-run policy: skip | catch_up
+    QString schedule; // 5-field cron expression (checked at load), empty = manual only
+    MissedRunPolicy missed = MissedRunPolicy::Skip; // fire times missed while no engine ran
     bool background = false; // pauses while degradation turns background_tasks off
     bool external = false; // talks to the outside; paused by the guardian's LOCKDOWN
     QMap<QString, QString> params; // parameters with their defaults

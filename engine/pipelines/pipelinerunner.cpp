@@ -3,6 +3,7 @@
 #include "audit/auditsink.h"
 #include "core/clock.h"
 #include "pipelines/pipelinecatalog.h"
+#include "pipelines/pipelinescheduler.h"
 #include "pipelines/sqlitejobstore.h"
 #include "pipelines/stageprocess.h"
 #include "recovery/childrecord.h"
@@ -17,6 +18,7 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QTimeZone>
 #include <QTimer>
 #include <QUuid>
 
@@ -73,6 +75,8 @@ PipelineRunner::PipelineRunner(Options options, QObject *parent)
             QMutexLocker lock(&m_countersMutex);
             m_counters.definitionErrors = int(m_catalog->errors().size());
         }
+        if (m_scheduler)
+            m_scheduler->setPipelines(m_catalog->pipelines().values());
         Q_EMIT pipelinesChanged();
     });
     m_heartbeat = new QTimer(this);
@@ -144,6 +148,25 @@ Result<void> PipelineRunner::start()
         if (auto r = resume(*it, *stages, byRun.value(it->id)); !r)
             noteStoreError(r.error());
     }
+    m_scheduler = new PipelineScheduler(
+        m_clock, m_store.get(),
+        [this](const QString &pipeline, qint64 fireMs, int missed) {
+            const auto id = trigger(pipeline, {}, QStringLiteral("schedule"), Engine);
+            QJsonObject data { { QStringLiteral("pipeline"), pipeline },
+                { QStringLiteral("fire_time_ms"), fireMs }, { QStringLiteral("missed"), missed } };
+            if (id)
+                data.insert(QStringLiteral("run"), *id);
+            else
+                data.insert(QStringLiteral("error"), id.error().message);
+            audit(AuditStreams::resilience(), Engine, QStringLiteral("pipeline.schedule_fired"),
+                data);
+        },
+        [this](const QString &pipeline, int count) {
+            audit(AuditStreams::resilience(), Engine, QStringLiteral("pipeline.schedule_skipped"),
+                { { QStringLiteral("pipeline"), pipeline }, { QStringLiteral("missed"), count } });
+        },
+        QTimeZone::systemTimeZone(), this);
+    m_scheduler->setPipelines(m_catalog->pipelines().values());
     m_heartbeat->start();
     m_pruneTimer->start();
     pump();
@@ -971,6 +994,7 @@ QList<PipelineInfo> PipelineRunner::pipelines()
         PipelineInfo info;
         info.definition = def;
         info.paused = paused(def);
+        info.nextFireMs = m_scheduler ? m_scheduler->nextFireMs(def.name) : 0;
         if (m_store) {
             RunFilter f;
             f.pipeline = def.name;
@@ -1111,6 +1135,8 @@ void PipelineRunner::shutdown()
     m_shuttingDown = true;
     m_heartbeat->stop();
     m_pruneTimer->stop();
+    delete m_scheduler; // it uses the store
+    m_scheduler = nullptr;
     for (LeftoverProcess *l : std::as_const(m_leftovers))
         l->finishBlocking();
     // Two passes, so that every group gets SIGTERM at once and the waits overlap.

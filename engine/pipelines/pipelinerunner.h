@@ -25,6 +25,7 @@ class AuditSink;
 class Clock;
 class LeftoverProcess;
 class PipelineCatalog;
+class PipelineScheduler;
 class StageProcess;
 
 // A pipeline as the console and the API list it.
@@ -35,6 +36,7 @@ struct PipelineInfo
     RunState lastRunState = RunState::Queued;
     qint64 lastRunMs = 0; // created
     bool paused = false; // background or external pause in effect
+    qint64 nextFireMs = 0; // the schedule's next fire time, 0 = no schedule
 };
 
 // Everything about one run: its stages (with the graph from the definition it runs),
@@ -196,6 +198,7 @@ private:
     Clock *m_clock;
     std::unique_ptr<JobStore> m_store;
     PipelineCatalog *m_catalog = nullptr;
+    PipelineScheduler *m_scheduler = nullptr; // from start() to shutdown()
     std::map<qint64, Run> m_runs; // unfinished runs, oldest first
     QHash<qint64, LeftoverProcess *> m_leftovers; // by attempt id
     QString m_owner; // this runner's lease owner id

@@ -280,7 +280,9 @@ QJsonObject pipelineJson(const PipelineInfo &info, bool withStages)
         { QStringLiteral("background"), d.background }, { QStringLiteral("external"), d.external },
         { QStringLiteral("concurrency"), d.concurrency },
         { QStringLiteral("max_active_runs"), d.maxActiveRuns },
-        { QStringLiteral("params"), params }, { QStringLiteral("paused"), info.paused } };
+        { QStringLiteral("params"), params }, { QStringLiteral("paused"), info.paused },
+        { QStringLiteral("missed"), toString(d.missed) },
+        { QStringLiteral("next_fire_at"), timeOrNull(info.nextFireMs) } };
     if (info.lastRunId > 0)
         o.insert(QStringLiteral("last_run"),
             QJsonObject { { QStringLiteral("id"), double(info.lastRunId) },

@@ -127,6 +127,9 @@ QList<Internal::Migration> PipelinesModule::migrations() const
                     " sha256 TEXT NOT NULL,"
                     " size INTEGER NOT NULL,"
                     " PRIMARY KEY (run_id, stage, path)) WITHOUT ROWID"),
+                QStringLiteral("CREATE TABLE pipeline_schedule ("
+                               " pipeline TEXT PRIMARY KEY,"
+                               " last_fired_ms INTEGER NOT NULL)"),
             },
             QStringLiteral("pipelines") },
     };

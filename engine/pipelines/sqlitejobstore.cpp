@@ -424,6 +424,28 @@ Result<QList<ArtifactRecord>> SqliteJobStore::artifacts(qint64 runId)
     return list;
 }
 
+Result<qint64> SqliteJobStore::lastFired(const QString &pipeline)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT last_fired_ms FROM pipeline_schedule WHERE pipeline = ?"));
+    q.addBindValue(text(pipeline));
+    if (!q.exec())
+        return storeError(q, "read schedule");
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
+Result<void> SqliteJobStore::setLastFired(const QString &pipeline, qint64 ms)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO pipeline_schedule (pipeline, last_fired_ms) VALUES (?, ?)"));
+    q.addBindValue(text(pipeline));
+    q.addBindValue(ms);
+    if (!q.exec())
+        return storeError(q, "write schedule");
+    return {};
+}
+
 Result<QList<qint64>> SqliteJobStore::prune(
     const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
 {

@@ -18,7 +18,7 @@ private Q_SLOTS:
                                 "concurrency: 2\n"
                                 "max_active_runs: 3\n"
                                 "schedule: '*/5 * * * *'\n"
-                                "missed: catch_up\n"
+                                "missed: catch_up_once\n"
                                 "background: true\n"
                                 "external: true\n"
                                 "params: {rows: '100'}\n"
@@ -43,7 +43,7 @@ private Q_SLOTS:
         QCOMPARE(p->concurrency, 2);
         QCOMPARE(p->maxActiveRuns, 3);
         QCOMPARE(p->schedule, QStringLiteral("*/5 * * * *"));
-        QCOMPARE(p->missed, QStringLiteral("catch_up"));
+        QVERIFY(p->missed == MissedRunPolicy::CatchUpOnce);
         QVERIFY(p->background);
         QVERIFY(p->external);
         QCOMPARE(p->params.value(QStringLiteral("rows")), QStringLiteral("100"));
@@ -133,6 +133,12 @@ private Q_SLOTS:
         QTest::newRow("reserved pipeline name")
             << QByteArray("name: runs\nstages: [{name: a, command: 'true'}]\n")
             << "p.yaml:1: name: \"runs\" is not a pipeline name";
+        QTest::newRow("bad schedule")
+            << QByteArray("schedule: '61 * * * *'\nstages: [{name: a, command: 'true'}]\n")
+            << "p.yaml:1: schedule: ";
+        QTest::newRow("bad missed policy")
+            << QByteArray("missed: always\nstages: [{name: a, command: 'true'}]\n")
+            << "p.yaml:1: missed: expected skip or catch_up_once, got \"always\"";
         QTest::newRow("yaml syntax") << QByteArray("stages: [\n") << "p.yaml:2: ";
     }
 
