@@ -51,7 +51,10 @@ Result<EngineClient::Reply> EngineClient::request(
 {
     QNetworkAccessManager nam;
     QUrl url = m_base;
-    url.setPath(path);
+    const qsizetype question = path.indexOf(QLatin1Char('?'));
+    url.setPath(path.left(question));
+    if (question >= 0)
+        url.setQuery(path.mid(question + 1), QUrl::StrictMode);
     QNetworkRequest req(url);
     req.setRawHeader("Authorization", "Bearer " + m_token);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));

@@ -29,7 +29,8 @@ public:
     QUrl baseUrl() const { return m_base; }
     // Sends a request and waits (at most `timeoutMs`) for the JSON answer. Errors name the
     // URL and what failed (refused, timeout, non-JSON body); HTTP error statuses are
-    // returned as replies, so the caller can print the engine's own message.
+    // returned as replies, so the caller can print the engine's own message. `path` may end in
+    // an encoded query ("/api/pipelines/runs?state=running").
     Result<Reply> request(const QByteArray &method, const QString &path,
         const QJsonObject &body = {}, int timeoutMs = 10'000) const;
 

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "core/result.h"
+#include "pipelines/pipelinerecords.h"
+
+#include <QList>
+#include <QString>
+
+namespace Shivx {
+
+// Which runs to list: all by default, newest first.
+struct RunFilter
+{
+    QString pipeline; // empty = every pipeline
+    QList<RunState> states; // empty = any state
+    int limit = 100;
+    bool withDefinition = false; // the definition bytes are only needed to resume a run
+};
+
+// Where runs, stage states, attempts (with their leases and processes) and artifact hashes
+// are kept, so that they survive a crash of the engine. One small interface so that the
+// SQLite store (the default, in the engine's database) can get a PostgreSQL sibling for
+// several engines sharing the work; nothing outside the store writes SQL.
+//
+// Not thread-safe: one instance per thread (the pipeline runner's). Every write is one
+// transaction, so a crash leaves each record before or after it, never in between.
+class JobStore
+{
+public:
+    virtual ~JobStore() = default;
+
+    // Stores a new run with one Pending stage row per name; returns its id.
+    virtual Result<qint64> createRun(const RunRecord &run, const QStringList &stages) = 0;
+    // State, times, error and failed stage of `run`.
+    virtual Result<void> updateRun(const RunRecord &run) = 0;
+    virtual Result<void> updateStage(const StageRecord &stage) = 0;
+    // Claims the stage for a new attempt: inserts `attempt` (state Running, with its lease)
+    // and stores `stage`, unless another owner's attempt of the stage still runs under a lease
+    // that has not expired at `nowMs` (error pipeline.lease_held). Returns the attempt's id.
+    virtual Result<qint64> claimAttempt(
+        const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs)
+        = 0;
+    // The attempt's process, once started (pid, pgid, start ticks, boot id, started time).
+    virtual Result<void> updateAttempt(const AttemptRecord &attempt) = 0;
+    // Ends an attempt: the attempt, its stage and (on success) the artifacts, together.
+    virtual Result<void> finishAttempt(const AttemptRecord &attempt, const StageRecord &stage,
+        const QList<ArtifactRecord> &artifacts)
+        = 0;
+    // Heartbeat: extends the lease of every running attempt of `owner`; returns how many.
+    virtual Result<int> renewLeases(const QString &owner, qint64 untilMs) = 0;
+
+    virtual Result<QList<RunRecord>> runs(const RunFilter &filter) = 0;
+    // Error pipeline.unknown_run.
+    virtual Result<RunRecord> run(qint64 id) = 0;
+    virtual Result<QList<StageRecord>> stages(qint64 runId) = 0;
+    // Every attempt of the run, oldest first.
+    virtual Result<QList<AttemptRecord>> attempts(qint64 runId) = 0;
+    // Attempts still marked running, of any run (after a crash: the interrupted ones).
+    virtual Result<QList<AttemptRecord>> runningAttempts() = 0;
+    virtual Result<QList<ArtifactRecord>> artifacts(qint64 runId) = 0;
+    // The scheduler's memory: when `pipeline`'s schedule last fired (epoch ms, 0 = never).
+    virtual Result<qint64> lastFired(const QString &pipeline) = 0;
+    virtual Result<void> setLastFired(const QString &pipeline, qint64 ms) = 0;
+    // Deletes finished runs of `pipeline` (never dead-lettered ones) beyond the newest
+    // `keepRuns` (0 = no count limit) or created before `createdBeforeMs` (0 = no age limit);
+    // returns the ids deleted, so that their files can go too.
+    virtual Result<QList<qint64>> prune(
+        const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
+        = 0;
+};
+
+} // namespace Shivx

@@ -1,0 +1,492 @@
+#include "pipelines/sqlitejobstore.h"
+
+#include "storage/database.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace Shivx {
+
+namespace {
+
+// A null QString binds as SQL NULL; the text columns are NOT NULL.
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
+Error storeError(const QSqlQuery &q, const char *what)
+{
+    return makeError("pipeline.store",
+        QStringLiteral("job store: %1: %2").arg(QLatin1String(what), q.lastError().text()));
+}
+
+QString paramsJson(const QMap<QString, QString> &params)
+{
+    QJsonObject o;
+    for (auto it = params.begin(); it != params.end(); ++it)
+        o.insert(it.key(), it.value());
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QMap<QString, QString> paramsOf(const QString &json)
+{
+    QMap<QString, QString> params;
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    for (auto it = o.begin(); it != o.end(); ++it)
+        params.insert(it.key(), it.value().toString());
+    return params;
+}
+
+const QString RunColumns = QStringLiteral(
+    "id, pipeline, version, file, params, state, triggered_by, actor, created_ms, started_ms, "
+    "finished_ms, error, failed_stage");
+
+RunRecord runOf(const QSqlQuery &q, bool withDefinition)
+{
+    RunRecord r;
+    r.id = q.value(0).toLongLong();
+    r.pipeline = q.value(1).toString();
+    r.version = q.value(2).toString();
+    r.file = q.value(3).toString();
+    r.params = paramsOf(q.value(4).toString());
+    parseRunState(q.value(5).toString(), &r.state);
+    r.trigger = q.value(6).toString();
+    r.actor = q.value(7).toString();
+    r.createdMs = q.value(8).toLongLong();
+    r.startedMs = q.value(9).toLongLong();
+    r.finishedMs = q.value(10).toLongLong();
+    r.error = q.value(11).toString();
+    r.failedStage = q.value(12).toString();
+    if (withDefinition)
+        r.definition = q.value(13).toByteArray();
+    return r;
+}
+
+const QString AttemptColumns = QStringLiteral(
+    "id, run_id, stage, attempt, state, lease_owner, lease_until_ms, pid, pgid, start_ticks, "
+    "boot_id, started_ms, finished_ms, schedule_delay_us, exit_code, signal, error, stdout_path, "
+    "stderr_path, status_path, artifacts_dir, slot_wait_us");
+
+AttemptRecord attemptOf(const QSqlQuery &q)
+{
+    AttemptRecord a;
+    a.id = q.value(0).toLongLong();
+    a.runId = q.value(1).toLongLong();
+    a.stage = q.value(2).toString();
+    a.attempt = q.value(3).toInt();
+    parseAttemptState(q.value(4).toString(), &a.state);
+    a.leaseOwner = q.value(5).toString();
+    a.leaseUntilMs = q.value(6).toLongLong();
+    a.pid = q.value(7).toLongLong();
+    a.pgid = q.value(8).toLongLong();
+    a.startTicks = q.value(9).toULongLong();
+    a.bootId = q.value(10).toString();
+    a.startedMs = q.value(11).toLongLong();
+    a.finishedMs = q.value(12).toLongLong();
+    a.scheduleDelayUs = q.value(13).toLongLong();
+    a.exitCode = q.value(14).toInt();
+    a.signal = q.value(15).toInt();
+    a.error = q.value(16).toString();
+    a.stdoutPath = q.value(17).toString();
+    a.stderrPath = q.value(18).toString();
+    a.statusPath = q.value(19).toString();
+    a.artifactsDir = q.value(20).toString();
+    a.slotWaitUs = q.value(21).toLongLong();
+    return a;
+}
+
+bool execStage(QSqlQuery &q, const StageRecord &s)
+{
+    q.prepare(QStringLiteral("UPDATE pipeline_stage SET state = ?, attempts = ?, failures = ?, "
+                             "next_attempt_ms = ? WHERE run_id = ? AND stage = ?"));
+    q.addBindValue(toString(s.state));
+    q.addBindValue(s.attempts);
+    q.addBindValue(s.failures);
+    q.addBindValue(s.nextAttemptMs);
+    q.addBindValue(s.runId);
+    q.addBindValue(text(s.stage));
+    return q.exec();
+}
+
+bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a)
+{
+    q.prepare(QStringLiteral(
+        "UPDATE pipeline_attempt SET state = ?, pid = ?, pgid = ?, start_ticks = ?, boot_id = ?, "
+        "started_ms = ?, finished_ms = ?, schedule_delay_us = ?, slot_wait_us = ?, exit_code = ?, "
+        "signal = ?, error = ? WHERE id = ?"));
+    q.addBindValue(toString(a.state));
+    q.addBindValue(a.pid);
+    q.addBindValue(a.pgid);
+    q.addBindValue(qint64(a.startTicks));
+    q.addBindValue(text(a.bootId));
+    q.addBindValue(a.startedMs);
+    q.addBindValue(a.finishedMs);
+    q.addBindValue(a.scheduleDelayUs);
+    q.addBindValue(a.slotWaitUs);
+    q.addBindValue(a.exitCode);
+    q.addBindValue(a.signal);
+    q.addBindValue(text(a.error));
+    q.addBindValue(a.id);
+    return q.exec();
+}
+
+} // namespace
+
+Result<std::unique_ptr<SqliteJobStore>> SqliteJobStore::open(
+    const QString &databasePath, const QString &connectionName)
+{
+    auto db = Database::open(databasePath, connectionName);
+    if (!db)
+        return db.error();
+    return std::unique_ptr<SqliteJobStore>(new SqliteJobStore(*db, connectionName));
+}
+
+SqliteJobStore::SqliteJobStore(QSqlDatabase db, QString connectionName)
+    : m_db(std::move(db))
+    , m_connection(std::move(connectionName))
+{
+}
+
+SqliteJobStore::~SqliteJobStore()
+{
+    m_db = QSqlDatabase();
+    Database::close(m_connection);
+}
+
+Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList &stages)
+{
+    Transaction t(m_db);
+    if (!t.begin())
+        return t.begin().error();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO pipeline_run (pipeline, version, file, definition, "
+                             "params, state, triggered_by, "
+                             "actor, created_ms, started_ms, finished_ms, error, failed_stage) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(text(run.pipeline));
+    q.addBindValue(text(run.version));
+    q.addBindValue(text(run.file));
+    q.addBindValue(run.definition.isNull() ? QByteArray("") : run.definition);
+    q.addBindValue(paramsJson(run.params));
+    q.addBindValue(toString(run.state));
+    q.addBindValue(text(run.trigger));
+    q.addBindValue(text(run.actor));
+    q.addBindValue(run.createdMs);
+    q.addBindValue(run.startedMs);
+    q.addBindValue(run.finishedMs);
+    q.addBindValue(text(run.error));
+    q.addBindValue(text(run.failedStage));
+    if (!q.exec())
+        return storeError(q, "create run");
+    const qint64 id = q.lastInsertId().toLongLong();
+    q.prepare(QStringLiteral(
+        "INSERT INTO pipeline_stage (run_id, stage, state) VALUES (?, ?, 'pending')"));
+    for (const QString &stage : stages) {
+        q.addBindValue(id);
+        q.addBindValue(text(stage));
+        if (!q.exec())
+            return storeError(q, "create stage");
+    }
+    if (auto c = t.commit(); !c)
+        return c.error();
+    return id;
+}
+
+Result<void> SqliteJobStore::updateRun(const RunRecord &run)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE pipeline_run SET state = ?, started_ms = ?, finished_ms = ?, "
+                             "error = ?, failed_stage = ? WHERE id = ?"));
+    q.addBindValue(toString(run.state));
+    q.addBindValue(run.startedMs);
+    q.addBindValue(run.finishedMs);
+    q.addBindValue(text(run.error));
+    q.addBindValue(text(run.failedStage));
+    q.addBindValue(run.id);
+    if (!q.exec())
+        return storeError(q, "update run");
+    return {};
+}
+
+Result<void> SqliteJobStore::updateStage(const StageRecord &stage)
+{
+    QSqlQuery q(m_db);
+    if (!execStage(q, stage))
+        return storeError(q, "update stage");
+    return {};
+}
+
+Result<qint64> SqliteJobStore::claimAttempt(
+    const AttemptRecord &a, const StageRecord &stage, qint64 nowMs)
+{
+    Transaction t(m_db);
+    if (!t.begin())
+        return t.begin().error();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT lease_owner, lease_until_ms FROM pipeline_attempt WHERE "
+                             "run_id = ? AND stage = ? AND state = 'running'"));
+    q.addBindValue(a.runId);
+    q.addBindValue(text(a.stage));
+    if (!q.exec())
+        return storeError(q, "claim attempt");
+    while (q.next()) {
+        if (q.value(0).toString() != a.leaseOwner && q.value(1).toLongLong() > nowMs)
+            return makeError("pipeline.lease_held",
+                QStringLiteral("run %1 stage %2 is leased by %3 until %4")
+                    .arg(a.runId)
+                    .arg(a.stage, q.value(0).toString())
+                    .arg(q.value(1).toLongLong()));
+    }
+    q.prepare(QStringLiteral(
+        "INSERT INTO pipeline_attempt (run_id, stage, attempt, state, lease_owner, "
+        "lease_until_ms, schedule_delay_us, stdout_path, stderr_path, status_path, artifacts_dir) "
+        "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(a.runId);
+    q.addBindValue(text(a.stage));
+    q.addBindValue(a.attempt);
+    q.addBindValue(text(a.leaseOwner));
+    q.addBindValue(a.leaseUntilMs);
+    q.addBindValue(a.scheduleDelayUs);
+    q.addBindValue(text(a.stdoutPath));
+    q.addBindValue(text(a.stderrPath));
+    q.addBindValue(text(a.statusPath));
+    q.addBindValue(text(a.artifactsDir));
+    if (!q.exec())
+        return storeError(q, "claim attempt");
+    const qint64 id = q.lastInsertId().toLongLong();
+    if (!execStage(q, stage))
+        return storeError(q, "claim attempt");
+    if (auto c = t.commit(); !c)
+        return c.error();
+    return id;
+}
+
+Result<void> SqliteJobStore::updateAttempt(const AttemptRecord &attempt)
+{
+    QSqlQuery q(m_db);
+    if (!execAttemptEnd(q, attempt))
+        return storeError(q, "update attempt");
+    return {};
+}
+
+Result<void> SqliteJobStore::finishAttempt(
+    const AttemptRecord &attempt, const StageRecord &stage, const QList<ArtifactRecord> &artifacts)
+{
+    Transaction t(m_db);
+    if (!t.begin())
+        return t.begin().error();
+    QSqlQuery q(m_db);
+    if (!execAttemptEnd(q, attempt) || !execStage(q, stage))
+        return storeError(q, "finish attempt");
+    if (!artifacts.isEmpty()) {
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO pipeline_artifact (run_id, stage, path, "
+                                 "sha256, size) VALUES (?, ?, ?, ?, ?)"));
+        for (const ArtifactRecord &r : artifacts) {
+            q.addBindValue(r.runId);
+            q.addBindValue(text(r.stage));
+            q.addBindValue(text(r.path));
+            q.addBindValue(text(r.sha256));
+            q.addBindValue(r.size);
+            if (!q.exec())
+                return storeError(q, "record artifact");
+        }
+    }
+    return t.commit();
+}
+
+Result<int> SqliteJobStore::renewLeases(const QString &owner, qint64 untilMs)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE pipeline_attempt SET lease_until_ms = ? WHERE "
+                             "lease_owner = ? AND state = 'running'"));
+    q.addBindValue(untilMs);
+    q.addBindValue(text(owner));
+    if (!q.exec())
+        return storeError(q, "renew leases");
+    return q.numRowsAffected();
+}
+
+Result<QList<RunRecord>> SqliteJobStore::runs(const RunFilter &filter)
+{
+    QString sql = QStringLiteral("SELECT ") + RunColumns
+        + (filter.withDefinition ? QStringLiteral(", definition") : QString())
+        + QStringLiteral(" FROM pipeline_run WHERE 1 = 1");
+    QVariantList binds;
+    if (!filter.pipeline.isEmpty()) {
+        sql += QStringLiteral(" AND pipeline = ?");
+        binds.append(filter.pipeline);
+    }
+    if (!filter.states.isEmpty()) {
+        QStringList marks;
+        for (RunState s : filter.states) {
+            marks.append(QStringLiteral("?"));
+            binds.append(toString(s));
+        }
+        sql += QStringLiteral(" AND state IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    sql += QStringLiteral(" ORDER BY id DESC LIMIT ?");
+    binds.append(filter.limit > 0 ? filter.limit : -1);
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (const QVariant &v : std::as_const(binds))
+        q.addBindValue(v);
+    if (!q.exec())
+        return storeError(q, "list runs");
+    QList<RunRecord> list;
+    while (q.next())
+        list.append(runOf(q, filter.withDefinition));
+    return list;
+}
+
+Result<RunRecord> SqliteJobStore::run(qint64 id)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT ") + RunColumns
+        + QStringLiteral(", definition FROM pipeline_run "
+                         "WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return storeError(q, "read run");
+    if (!q.next())
+        return makeError(
+            "pipeline.unknown_run", QStringLiteral("there is no run %1").arg(id), { id });
+    return runOf(q, true);
+}
+
+Result<QList<StageRecord>> SqliteJobStore::stages(qint64 runId)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT stage, state, attempts, failures, next_attempt_ms FROM "
+                             "pipeline_stage WHERE run_id = ?"));
+    q.addBindValue(runId);
+    if (!q.exec())
+        return storeError(q, "read stages");
+    QList<StageRecord> list;
+    while (q.next()) {
+        StageRecord s;
+        s.runId = runId;
+        s.stage = q.value(0).toString();
+        parseStageState(q.value(1).toString(), &s.state);
+        s.attempts = q.value(2).toInt();
+        s.failures = q.value(3).toInt();
+        s.nextAttemptMs = q.value(4).toLongLong();
+        list.append(s);
+    }
+    return list;
+}
+
+Result<QList<AttemptRecord>> SqliteJobStore::selectAttempts(
+    const QString &where, const QVariant &value)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT ") + AttemptColumns
+        + QStringLiteral(" FROM pipeline_attempt WHERE ") + where + QStringLiteral(" ORDER BY id"));
+    if (value.isValid())
+        q.addBindValue(value);
+    if (!q.exec())
+        return storeError(q, "read attempts");
+    QList<AttemptRecord> list;
+    while (q.next())
+        list.append(attemptOf(q));
+    return list;
+}
+
+Result<QList<AttemptRecord>> SqliteJobStore::attempts(qint64 runId)
+{
+    return selectAttempts(QStringLiteral("run_id = ?"), runId);
+}
+
+Result<QList<AttemptRecord>> SqliteJobStore::runningAttempts()
+{
+    return selectAttempts(QStringLiteral("state = 'running'"), {});
+}
+
+Result<QList<ArtifactRecord>> SqliteJobStore::artifacts(qint64 runId)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT stage, path, sha256, size FROM pipeline_artifact WHERE "
+                             "run_id = ? ORDER BY stage, path"));
+    q.addBindValue(runId);
+    if (!q.exec())
+        return storeError(q, "read artifacts");
+    QList<ArtifactRecord> list;
+    while (q.next())
+        list.append({ runId, q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+            q.value(3).toLongLong() });
+    return list;
+}
+
+Result<qint64> SqliteJobStore::lastFired(const QString &pipeline)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT last_fired_ms FROM pipeline_schedule WHERE pipeline = ?"));
+    q.addBindValue(text(pipeline));
+    if (!q.exec())
+        return storeError(q, "read schedule");
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
+Result<void> SqliteJobStore::setLastFired(const QString &pipeline, qint64 ms)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO pipeline_schedule (pipeline, last_fired_ms) VALUES (?, ?)"));
+    q.addBindValue(text(pipeline));
+    q.addBindValue(ms);
+    if (!q.exec())
+        return storeError(q, "write schedule");
+    return {};
+}
+
+Result<QList<qint64>> SqliteJobStore::prune(
+    const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral(
+        "SELECT id, created_ms FROM pipeline_run WHERE pipeline = ? AND state IN ('succeeded', "
+        "'cancelled', 'discarded') ORDER BY id DESC"));
+    q.addBindValue(text(pipeline));
+    if (!q.exec())
+        return storeError(q, "prune runs");
+    QList<qint64> doomed;
+    int kept = 0;
+    while (q.next()) {
+        const bool tooMany = keepRuns > 0 && kept >= keepRuns;
+        const bool tooOld = createdBeforeMs > 0 && q.value(1).toLongLong() < createdBeforeMs;
+        if (tooMany || tooOld)
+            doomed.append(q.value(0).toLongLong());
+        else
+            ++kept;
+    }
+    q.finish();
+    if (doomed.isEmpty())
+        return doomed;
+    Transaction t(m_db);
+    if (!t.begin())
+        return t.begin().error();
+    for (const char *table :
+        { "pipeline_artifact", "pipeline_attempt", "pipeline_stage", "pipeline_run" }) {
+        const QString column
+            = qstrcmp(table, "pipeline_run") == 0 ? QStringLiteral("id") : QStringLiteral("run_id");
+        q.prepare(QStringLiteral("DELETE FROM %1 WHERE %2 = ?").arg(QLatin1String(table), column));
+        for (qint64 id : std::as_const(doomed)) {
+            q.addBindValue(id);
+            if (!q.exec())
+                return storeError(q, "prune runs");
+        }
+    }
+    if (auto c = t.commit(); !c)
+        return c.error();
+    return doomed;
+}
+
+} // namespace Shivx

@@ -1,0 +1,513 @@
+// The runner with real processes, a real SQLite job store and real files: stages that
+// succeed, fail, hang, crash and write artifacts; retries, `when:`, the dead-letter queue,
+// limits, resuming what a crashed engine left, and definitions that change under a run.
+#include "audit/auditsink.h"
+#include "pipelines/pipelinerunner.h"
+#include "pipelines/sqlitejobstore.h"
+#include "procfs.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QMutex>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Shivx;
+
+namespace {
+
+class ListAudit : public AuditSink
+{
+public:
+    void record(AuditEvent e) override
+    {
+        QMutexLocker l(&m_mutex);
+        m_events.append(e);
+    }
+    QStringList actions() const
+    {
+        QMutexLocker l(&m_mutex);
+        QStringList a;
+        for (const AuditEvent &e : m_events)
+            a.append(e.action);
+        return a;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QList<AuditEvent> m_events;
+};
+
+// Gone or a zombie: nothing of it runs.
+bool isAlive(qint64 pid)
+{
+    const QList<QByteArray> f = ShivxTest::procStatFields(pid);
+    return !f.isEmpty() && f.at(0) != "Z" && f.at(0) != "X";
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TstPipelineRunner : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    ListAudit m_audit;
+
+    QString defsDir() const { return m_dir->filePath(QStringLiteral("defs")); }
+    QString side(const QString &name) const { return m_dir->filePath(name); }
+
+    void writeDef(const QString &name, const QByteArray &yaml)
+    {
+        QDir().mkpath(defsDir());
+        QFile f(QDir(defsDir()).filePath(name + QStringLiteral(".yaml")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(yaml);
+    }
+
+    std::unique_ptr<PipelineRunner> makeRunner(int maxParallel = 4)
+    {
+        PipelineRunner::Options o;
+        o.config.maxParallelStages = maxParallel;
+        o.config.stopTimeoutMs = 2000;
+        o.pipelinesDirectory = defsDir();
+        o.dataDir = m_dir->filePath(QStringLiteral("data"));
+        QDir().mkpath(o.dataDir);
+        o.databasePath = m_dir->filePath(QStringLiteral("data/shivx.db"));
+        o.audit = &m_audit;
+        o.random = [] { return 0.5; };
+        auto r = std::make_unique<PipelineRunner>(o);
+        const auto started = r->start();
+        if (!started)
+            qWarning() << started.error().message;
+        return r;
+    }
+
+    static RunState stateOf(PipelineRunner &r, qint64 id)
+    {
+        const auto d = r.run(id);
+        return d ? d->run.state : RunState::Queued;
+    }
+
+    static StageRecord stageOf(const RunDetail &d, const QString &name)
+    {
+        for (const StageRecord &s : d.stages)
+            if (s.stage == name)
+                return s;
+        return {};
+    }
+
+    // "sh -c SCRIPT" as a stage; the scripts write side effects into the test's directory.
+    QByteArray shStage(const QString &name, const QString &script, const QString &extra = {})
+    {
+        return QStringLiteral("  - name: %1\n    command: /bin/sh\n    args: ['-c', '%2']\n%3")
+            .arg(name, QString(script).replace(QLatin1String("@"), m_dir->path()), extra)
+            .toUtf8();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+
+    void chainPassesRecordedArtifacts()
+    {
+        writeDef(QStringLiteral("chain"),
+            "params: {greeting: hello}\nstages:\n"
+                + shStage(QStringLiteral("produce"),
+                    QStringLiteral("echo $SHIVX_PARAM_GREETING > $SHIVX_ARTIFACTS/out.txt; echo "
+                                   "to-stdout; echo to-stderr >&2"),
+                    QStringLiteral("    artifacts: true\n"))
+                + shStage(QStringLiteral("consume"),
+                    QStringLiteral("cat $SHIVX_INPUT_PRODUCE/out.txt >> @/consumed"),
+                    QStringLiteral("    needs: [produce]\n")));
+        auto runner = makeRunner();
+        QSignalSpy stages(runner.get(), &PipelineRunner::stageChanged);
+        const auto id = runner->trigger(QStringLiteral("chain"),
+            { { QStringLiteral("greeting"), QStringLiteral("bonjour") } }, QStringLiteral("manual"),
+            QStringLiteral("cli:test"));
+        QVERIFY2(id.ok(), id.ok() ? "" : qPrintable(id.error().message));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::Succeeded), 20000);
+        QCOMPARE(readAll(side(QStringLiteral("consumed"))), QByteArray("bonjour\n"));
+        const auto d = runner->run(*id);
+        QCOMPARE(d->artifacts.size(), 1);
+        QCOMPARE(d->artifacts.first().path, QStringLiteral("out.txt"));
+        QCOMPARE(d->artifacts.first().sha256,
+            QString::fromLatin1(
+                QCryptographicHash::hash("bonjour\n", QCryptographicHash::Sha256).toHex()));
+        QCOMPARE(d->attempts.size(), 2);
+        QCOMPARE(readAll(d->attempts.first().stdoutPath), QByteArray("to-stdout\n"));
+        QCOMPARE(readAll(d->attempts.first().stderrPath), QByteArray("to-stderr\n"));
+        QVERIFY(d->attempts.at(1).scheduleDelayUs >= 0);
+        QCOMPARE(d->run.version.size(), 64);
+        QVERIFY(stages.count() >= 4); // running and succeeded, for each
+        QVERIFY(m_audit.actions().contains(QStringLiteral("pipeline.run_created")));
+        QVERIFY(m_audit.actions().contains(QStringLiteral("pipeline.run_finished")));
+    }
+
+    void changedArtifactFailsTheDownstreamStage()
+    {
+        // The downstream stage sleeps behind a gate so that the test can tamper in between.
+        writeDef(QStringLiteral("tamper"),
+            "stages:\n"
+                + shStage(QStringLiteral("produce"), QStringLiteral("echo a > $SHIVX_ARTIFACTS/x"),
+                    QStringLiteral("    artifacts: true\n"))
+                + shStage(QStringLiteral("gate"), QStringLiteral("sleep 0.5"),
+                    QStringLiteral("    needs: [produce]\n"))
+                + shStage(QStringLiteral("consume"), QStringLiteral("true"),
+                    QStringLiteral("    needs: [produce, gate]\n")));
+        auto runner = makeRunner();
+        const auto id = runner->trigger(
+            QStringLiteral("tamper"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QVERIFY(id.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stageOf(*runner->run(*id), QStringLiteral("produce")).state),
+            toString(StageState::Succeeded), 10000);
+        const QString dir = runner->run(*id)->attempts.first().artifactsDir;
+        QFile::setPermissions(dir + QStringLiteral("/x"), QFile::ReadOwner | QFile::WriteOwner);
+        QFile f(dir + QStringLiteral("/x"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("b\n");
+        f.close();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::DeadLetter), 10000);
+        const auto d = runner->run(*id);
+        QCOMPARE(d->run.failedStage, QStringLiteral("consume"));
+        QVERIFY2(d->run.error.contains(QStringLiteral("changed since it was recorded")),
+            qPrintable(d->run.error));
+    }
+
+    void retriesThenDeadLetterThenRetryFromTheFailedStage()
+    {
+        writeDef(QStringLiteral("flaky"),
+            "stages:\n" + shStage(QStringLiteral("first"), QStringLiteral("echo once >> @/first"))
+                + shStage(QStringLiteral("second"),
+                    QStringLiteral("echo try >> @/second; test -f @/ok"),
+                    QStringLiteral("    needs: [first]\n    retries: 2\n"
+                                   "    backoff: {initial_delay: 50ms, max_delay: 1s}\n")));
+        auto runner = makeRunner();
+        const auto id = runner->trigger(
+            QStringLiteral("flaky"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QVERIFY(id.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::DeadLetter), 20000);
+        QCOMPARE(readAll(side(QStringLiteral("second"))).count('\n'), 3); // 1 + 2 retries
+        auto d = runner->run(*id);
+        QCOMPARE(d->run.failedStage, QStringLiteral("second"));
+        QCOMPARE(
+            toString(stageOf(*d, QStringLiteral("second")).state), toString(StageState::Failed));
+        QVERIFY(m_audit.actions().contains(QStringLiteral("pipeline.stage_retry")));
+        QVERIFY(m_audit.actions().contains(QStringLiteral("pipeline.dead_lettered")));
+        QCOMPARE(runner->counters().deadLetter, 1);
+
+        QCOMPARE(runner->discardDeadLetter(*id + 1000, QStringLiteral("cli:t")).error().code,
+            QStringLiteral("pipeline.unknown_run"));
+        QFile(side(QStringLiteral("ok"))).open(QIODevice::WriteOnly);
+        QVERIFY(runner->retryDeadLetter(*id, QStringLiteral("cli:test")).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::Succeeded), 20000);
+        // The checkpoint held: the first stage ran once in all.
+        QCOMPARE(readAll(side(QStringLiteral("first"))), QByteArray("once\n"));
+        QCOMPARE(readAll(side(QStringLiteral("second"))).count('\n'), 4);
+        QCOMPARE(runner->retryDeadLetter(*id, QStringLiteral("cli:test")).error().code,
+            QStringLiteral("pipeline.not_dead_letter"));
+        QCOMPARE(runner->counters().deadLetter, 0);
+    }
+
+    void discardTakesARunOutOfTheQueue()
+    {
+        writeDef(QStringLiteral("bad"), "stages:\n" + shStage(QStringLiteral("a"), "exit 3"));
+        auto runner = makeRunner();
+        const auto id = runner->trigger(
+            QStringLiteral("bad"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::DeadLetter), 10000);
+        QCOMPARE(runner->run(*id)->attempts.first().exitCode, 3);
+        QVERIFY(runner->discardDeadLetter(*id, QStringLiteral("cli:test")).ok());
+        QCOMPARE(toString(stateOf(*runner, *id)), toString(RunState::Discarded));
+        QVERIFY(m_audit.actions().contains(QStringLiteral("pipeline.dlq_discard")));
+    }
+
+    void timeoutKillsTheWholeGroup()
+    {
+        writeDef(QStringLiteral("hang"),
+            "stages:\n"
+                + shStage(QStringLiteral("a"), QStringLiteral("sleep 60 & echo $! > @/child; wait"),
+                    QStringLiteral("    timeout: 300ms\n")));
+        auto runner = makeRunner();
+        const auto id = runner->trigger(
+            QStringLiteral("hang"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::DeadLetter), 10000);
+        const auto d = runner->run(*id);
+        QCOMPARE(toString(d->attempts.first().state), toString(AttemptState::TimedOut));
+        const qint64 child = readAll(side(QStringLiteral("child"))).trimmed().toLongLong();
+        QVERIFY(child > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!isAlive(child), 5000);
+    }
+
+    void whenConditionsOnUpstreamResults()
+    {
+        writeDef(QStringLiteral("when"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("kill -SEGV $$"))
+                + shStage(QStringLiteral("on-success"), QStringLiteral("echo s >> @/s"),
+                    QStringLiteral("    needs: [a]\n"))
+                + shStage(QStringLiteral("after-skip"), QStringLiteral("echo s >> @/s"),
+                    QStringLiteral("    needs: [on-success]\n"))
+                + shStage(QStringLiteral("on-failure"), QStringLiteral("echo f >> @/f"),
+                    QStringLiteral("    needs: [a]\n    when: failure\n"))
+                + shStage(QStringLiteral("always"), QStringLiteral("echo x >> @/x"),
+                    QStringLiteral("    needs: [a, on-failure]\n    when: always\n")));
+        auto runner = makeRunner();
+        const auto id = runner->trigger(
+            QStringLiteral("when"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::DeadLetter), 10000);
+        const auto d = runner->run(*id);
+        QCOMPARE(toString(stageOf(*d, QStringLiteral("a")).state), toString(StageState::Failed));
+        QCOMPARE(d->attempts.first().exitCode, 128 + SIGSEGV); // through the wrapper shell
+        QCOMPARE(toString(stageOf(*d, QStringLiteral("on-success")).state),
+            toString(StageState::Skipped));
+        QCOMPARE(toString(stageOf(*d, QStringLiteral("after-skip")).state),
+            toString(StageState::Skipped));
+        QCOMPARE(toString(stageOf(*d, QStringLiteral("on-failure")).state),
+            toString(StageState::Succeeded));
+        QCOMPARE(
+            toString(stageOf(*d, QStringLiteral("always")).state), toString(StageState::Succeeded));
+        QVERIFY(!QFile::exists(side(QStringLiteral("s"))));
+        QCOMPARE(readAll(side(QStringLiteral("f"))), QByteArray("f\n"));
+        QCOMPARE(readAll(side(QStringLiteral("x"))), QByteArray("x\n"));
+    }
+
+    void missingCommandFails()
+    {
+        writeDef(QStringLiteral("missing"),
+            "stages:\n  - name: a\n    command: /nonexistent/shivx-no-such-program\n");
+        auto runner = makeRunner();
+        const auto id = runner->trigger(
+            QStringLiteral("missing"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::DeadLetter), 10000);
+        const auto d = runner->run(*id);
+        QCOMPARE(d->attempts.first().exitCode, 127);
+        QVERIFY(!readAll(d->attempts.first().stderrPath).isEmpty());
+    }
+
+    void limitsHoldParallelStages()
+    {
+        QByteArray yaml = "concurrency: 2\nstages:\n";
+        for (int i = 0; i < 5; ++i)
+            yaml += shStage(QStringLiteral("s%1").arg(i),
+                QStringLiteral("echo start >> @/log; sleep 0.2; echo end >> @/log"));
+        writeDef(QStringLiteral("wide"), yaml);
+        auto runner = makeRunner(4);
+        int running = 0;
+        int most = 0;
+        connect(runner.get(), &PipelineRunner::stageChanged, this, [&](const StageRecord &s) {
+            if (s.state == StageState::Running)
+                most = std::max(most, ++running);
+            else if (isFinished(s.state))
+                --running;
+        });
+        const auto id = runner->trigger(
+            QStringLiteral("wide"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::Succeeded), 20000);
+        QCOMPARE(most, 2); // the pipeline's concurrency, below the engine's 4
+    }
+
+    void maxActiveRunsQueuesTheNext()
+    {
+        writeDef(QStringLiteral("one"), "stages:\n" + shStage(QStringLiteral("a"), "sleep 0.3"));
+        auto runner = makeRunner();
+        const auto first = runner->trigger(
+            QStringLiteral("one"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        const auto second = runner->trigger(
+            QStringLiteral("one"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QCOMPARE(toString(stateOf(*runner, *first)), toString(RunState::Running));
+        QCOMPARE(toString(stateOf(*runner, *second)), toString(RunState::Queued));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *second)), toString(RunState::Succeeded), 10000);
+        QCOMPARE(toString(stateOf(*runner, *first)), toString(RunState::Succeeded));
+    }
+
+    void unknownPipelineAndParameter()
+    {
+        writeDef(QStringLiteral("p"), "params: {a: '1'}\nstages: [{name: x, command: 'true'}]\n");
+        auto runner = makeRunner();
+        QCOMPARE(
+            runner->trigger(QStringLiteral("nope"), {}, {}, QStringLiteral("engine")).error().code,
+            QStringLiteral("pipeline.unknown"));
+        const auto bad = runner->trigger(QStringLiteral("p"),
+            { { QStringLiteral("b"), QStringLiteral("2") } }, {}, QStringLiteral("engine"));
+        QCOMPARE(bad.error().code, QStringLiteral("pipeline.unknown_param"));
+        QVERIFY(bad.error().message.contains(QStringLiteral("(it has: a)")));
+    }
+
+    void cancelStopsRunningStages()
+    {
+        writeDef(QStringLiteral("long"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("sleep 30"))
+                + shStage(QStringLiteral("b"), QStringLiteral("true"),
+                    QStringLiteral("    needs: [a]\n")));
+        auto runner = makeRunner();
+        const auto id = runner->trigger(
+            QStringLiteral("long"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        QTRY_VERIFY_WITH_TIMEOUT(runner->run(*id)->attempts.value(0).pid > 0, 5000);
+        const qint64 pid = runner->run(*id)->attempts.first().pid;
+        QVERIFY(runner->cancel(*id, QStringLiteral("cli:test")).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::Cancelled), 10000);
+        QVERIFY(!isAlive(pid));
+        QCOMPARE(toString(stageOf(*runner->run(*id), QStringLiteral("b")).state),
+            toString(StageState::Cancelled));
+        QCOMPARE(runner->cancel(*id, QStringLiteral("cli:test")).error().code,
+            QStringLiteral("pipeline.not_active"));
+    }
+
+    // What kill -9 leaves: attempts marked running. One finished while no engine watched (its
+    // wrapper wrote status 0): a checkpoint, not run again. One did not: run again.
+    void resumesWhatACrashedEngineLeft()
+    {
+        writeDef(QStringLiteral("resume"),
+            "stages:\n" + shStage(QStringLiteral("done"), QStringLiteral("echo d >> @/done"))
+                + shStage(QStringLiteral("cut"), QStringLiteral("echo c >> @/cut"))
+                + shStage(QStringLiteral("after"), QStringLiteral("echo a >> @/after"),
+                    QStringLiteral("    needs: [done, cut]\n")));
+        qint64 id = 0;
+        {
+            QFile f(QDir(defsDir()).filePath(QStringLiteral("resume.yaml")));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            QDir().mkpath(m_dir->filePath(QStringLiteral("data")));
+            auto store = SqliteJobStore::open(
+                m_dir->filePath(QStringLiteral("data/shivx.db")), QStringLiteral("setup"));
+            QVERIFY(store.ok());
+            RunRecord r;
+            r.pipeline = QStringLiteral("resume");
+            r.file = f.fileName();
+            r.definition = bytes;
+            r.state = RunState::Running;
+            r.trigger = QStringLiteral("manual");
+            r.actor = QStringLiteral("engine");
+            id = *(*store)->createRun(
+                r, { QStringLiteral("done"), QStringLiteral("cut"), QStringLiteral("after") });
+            for (const QString &stage : { QStringLiteral("done"), QStringLiteral("cut") }) {
+                AttemptRecord a;
+                a.runId = id;
+                a.stage = stage;
+                a.attempt = 1;
+                a.leaseOwner = QStringLiteral("dead-engine");
+                a.leaseUntilMs = QDateTime::currentMSecsSinceEpoch() + 60'000;
+                a.pid = 0; // gone
+                a.stdoutPath = side(stage + QStringLiteral(".out"));
+                a.stderrPath = side(stage + QStringLiteral(".err"));
+                a.statusPath = side(stage + QStringLiteral(".status"));
+                QVERIFY(
+                    (*store)->claimAttempt(a, { id, stage, StageState::Running, 1, 0, 0 }, 0).ok());
+            }
+            QFile status(side(QStringLiteral("done.status")));
+            QVERIFY(status.open(QIODevice::WriteOnly));
+            status.write("0\n");
+        }
+        auto runner = makeRunner();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, id)), toString(RunState::Succeeded), 10000);
+        QVERIFY(!QFile::exists(side(QStringLiteral("done")))); // never ran again
+        QCOMPARE(readAll(side(QStringLiteral("cut"))), QByteArray("c\n"));
+        QCOMPARE(readAll(side(QStringLiteral("after"))), QByteArray("a\n"));
+        const auto d = runner->run(id);
+        QCOMPARE(stageOf(*d, QStringLiteral("cut")).failures, 0); // interrupted is no failure
+        QCOMPARE(d->attempts.size(), 4);
+        QCOMPARE(toString(d->attempts.at(1).state), toString(AttemptState::Interrupted));
+    }
+
+    void changedDefinitionLeavesARunInProgressAlone()
+    {
+        writeDef(QStringLiteral("v"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("sleep 0.6"))
+                + shStage(QStringLiteral("b"), QStringLiteral("echo old >> @/b"),
+                    QStringLiteral("    needs: [a]\n")));
+        auto runner = makeRunner();
+        QSignalSpy reloaded(runner.get(), &PipelineRunner::pipelinesChanged);
+        const QString before = runner->pipelines().first().definition.version;
+        const auto id = runner->trigger(
+            QStringLiteral("v"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+        writeDef(QStringLiteral("v"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("sleep 0.6"))
+                + shStage(QStringLiteral("b"), QStringLiteral("echo new >> @/b"),
+                    QStringLiteral("    needs: [a]\n")));
+        QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() > 0, 5000);
+        QVERIFY(runner->pipelines().first().definition.version != before);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::Succeeded), 10000);
+        QCOMPARE(readAll(side(QStringLiteral("b"))), QByteArray("old\n"));
+        QCOMPARE(runner->run(*id)->run.version, before);
+    }
+
+    void shutdownStopsStagesAndTheNextStartRunsThemAgain()
+    {
+        writeDef(QStringLiteral("stop"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("echo s >> @/a; sleep 30")));
+        qint64 id = 0;
+        qint64 pid = 0;
+        {
+            auto runner = makeRunner();
+            id = *runner->trigger(
+                QStringLiteral("stop"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
+            QTRY_VERIFY_WITH_TIMEOUT(runner->run(id)->attempts.value(0).pid > 0, 5000);
+            pid = runner->run(id)->attempts.first().pid;
+            QTRY_COMPARE_WITH_TIMEOUT(readAll(side(QStringLiteral("a"))), QByteArray("s\n"), 5000);
+            runner->shutdown();
+        }
+        QVERIFY(!isAlive(pid));
+        writeDef(QStringLiteral("stop"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("echo s >> @/a")));
+        auto runner = makeRunner();
+        // The run keeps the definition it started with: the stage sleeps again; cancel it.
+        QTRY_COMPARE_WITH_TIMEOUT(readAll(side(QStringLiteral("a"))), QByteArray("s\ns\n"), 5000);
+        QCOMPARE(
+            toString(runner->run(id)->attempts.first().state), toString(AttemptState::Interrupted));
+        QVERIFY(runner->cancel(id, QStringLiteral("cli:test")).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, id)), toString(RunState::Cancelled), 10000);
+    }
+
+    void pruneKeepsTheConfiguredCount()
+    {
+        writeDef(QStringLiteral("keep"),
+            "retention: {max_runs: 2}\nstages: [{name: a, command: 'true'}]\n");
+        auto runner = makeRunner();
+        QList<qint64> ids;
+        for (int i = 0; i < 4; ++i) {
+            ids.append(*runner->trigger(
+                QStringLiteral("keep"), {}, QStringLiteral("manual"), QStringLiteral("engine")));
+            QTRY_COMPARE_WITH_TIMEOUT(
+                toString(stateOf(*runner, ids.last())), toString(RunState::Succeeded), 10000);
+        }
+        const QString firstDir
+            = QFileInfo(runner->run(ids.first())->attempts.first().stdoutPath).path();
+        QVERIFY(QFile::exists(firstDir));
+        runner->prune();
+        QCOMPARE(runner->run(ids.at(0)).error().code, QStringLiteral("pipeline.unknown_run"));
+        QCOMPARE(runner->run(ids.at(1)).error().code, QStringLiteral("pipeline.unknown_run"));
+        QVERIFY(runner->run(ids.at(3)).ok());
+        QVERIFY(!QFile::exists(firstDir));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPipelineRunner)
+#include "tst_pipelinerunner.moc"
