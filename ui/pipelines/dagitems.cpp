@@ -26,7 +26,7 @@ constexpr double kHeight = 30;
 constexpr double kArrow = 7;
 // Below these zoom levels text, then antialiasing and arrow heads are skipped: at 45% an 8 pt
 // label is about 5 px high and unreadable anyway; at 20% an arrow head is under 2 px.
-constexpr double kTextDetail = 0.45;
+constexpr double kTextDetail = DagNodeItem::detailedFrom;
 constexpr double kEdgeDetail = 0.2;
 
 enum class Fill { Outline, Tint, Solid };
@@ -258,21 +258,27 @@ DagEdgeItem::DagEdgeItem(const QList<QPointF> &route, bool leftToRight)
     for (int i = 1; i < points.size(); ++i) {
         const QPointF a = points[i - 1];
         const QPointF b = points[i];
+        QPainterPath piece(a);
         const bool alongAxis = leftToRight ? a.y() == b.y() : a.x() == b.x();
         if (alongAxis) {
-            m_path.lineTo(b);
-            continue;
+            piece.lineTo(b);
+        } else {
+            // Control points halfway across the gap keep the curve inside it and leave and
+            // enter along the layer axis.
+            const QPointF mid = (a + b) / 2;
+            const QPointF c1 = leftToRight ? QPointF(mid.x(), a.y()) : QPointF(a.x(), mid.y());
+            const QPointF c2 = leftToRight ? QPointF(mid.x(), b.y()) : QPointF(b.x(), mid.y());
+            piece.cubicTo(c1, c2, b);
         }
-        // Control points halfway across the gap keep the curve inside it and leave and
-        // enter along the layer axis.
-        const QPointF mid = (a + b) / 2;
-        const QPointF c1 = leftToRight ? QPointF(mid.x(), a.y()) : QPointF(a.x(), mid.y());
-        const QPointF c2 = leftToRight ? QPointF(mid.x(), b.y()) : QPointF(b.x(), mid.y());
-        m_path.cubicTo(c1, c2, b);
+        m_path.connectPath(piece);
+        m_pieces.append(piece);
+        m_pieceBounds.append(piece.boundingRect().adjusted(-2, -2, 2, 2));
     }
     m_bounds = m_path.boundingRect()
                    .united(QRectF(m_tip, m_tip))
                    .adjusted(-kArrow, -kArrow, kArrow, kArrow);
+    // paint() needs the exposed rectangle to skip the pieces outside it.
+    setFlag(ItemUsesExtendedStyleOption);
 }
 
 QRectF DagEdgeItem::boundingRect() const
@@ -293,25 +299,41 @@ void DagEdgeItem::paint(
     QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget * /*widget*/)
 {
     const QPalette palette = QApplication::palette();
-    // Text at 60% on Base is a neutral line in both palettes without a colour of its own.
+    // Text at half strength on Base: a neutral line in both palettes without a colour of its
+    // own (60% looked heavy on the dark palette, where 500 stages have thousands of lines).
     QColor color
         = m_highlighted ? palette.color(QPalette::Highlight) : palette.color(QPalette::Text);
     if (!m_highlighted)
-        color.setAlphaF(0.6f);
+        color.setAlphaF(0.5f);
     const double detail = option->levelOfDetailFromTransform(painter->worldTransform());
     painter->setBrush(Qt::NoBrush);
-    if (detail < kEdgeDetail) {
+    const bool far = detail < kEdgeDetail;
+    if (far) {
         // Far out hundreds of edges share each pixel column; at full strength they hide the
         // boxes' colours, which are what the overview is for.
         if (!m_highlighted)
             color.setAlphaF(0.25f);
         painter->setPen(QPen(color, 0));
-        painter->drawPath(m_path);
-        return;
+    } else {
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(QPen(color, m_highlighted ? 2.2 : 1.3, Qt::SolidLine, Qt::FlatCap));
     }
-    painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(color, m_highlighted ? 2.2 : 1.3, Qt::SolidLine, Qt::FlatCap));
-    painter->drawPath(m_path);
+    // A long edge spans many layers, and stroking all of it for the few pixels being repainted
+    // (a pulsing box, the part in view at 100%) was most of a frame: draw only the pieces
+    // that meet the exposed rectangle.
+    // Widened by two device pixels: a cosmetic pen just outside may still touch pixels inside.
+    const double slack = 2.0 / std::max(detail, 1e-3);
+    const QRectF exposed = option->exposedRect.adjusted(-slack, -slack, slack, slack);
+    if (exposed.contains(m_bounds)) {
+        painter->drawPath(m_path);
+    } else {
+        for (int i = 0; i < int(m_pieces.size()); ++i) {
+            if (m_pieceBounds[i].intersects(exposed))
+                painter->drawPath(m_pieces[i]);
+        }
+    }
+    if (far || !exposed.intersects(QRectF(m_tip, m_tip).adjusted(-kArrow, -kArrow, kArrow, kArrow)))
+        return;
     const QPointF back = m_leftToRight ? QPointF(-kArrow, 0) : QPointF(0, -kArrow);
     const QPointF side = m_leftToRight ? QPointF(0, kArrow * 0.5) : QPointF(kArrow * 0.5, 0);
     const QPointF head[3] = { m_tip, m_tip + back + side, m_tip + back - side };

@@ -36,8 +36,10 @@ public:
 
     DagNodeState state() const { return m_state; }
     void setState(DagNodeState state);
-    // Running and retrying stages pulse: a ring whose opacity follows `phase` (0..1).
+    // Running and retrying stages pulse: a ring whose opacity follows `phase` (0..1), painted
+    // only from this zoom level up (below it the box is painted plain, without text or ring).
     static bool pulses(DagNodeState state);
+    static constexpr double detailedFrom = 0.45;
     void setPulse(double phase);
 
     // The box for `label` in `font`: the text plus room for the symbol and padding, between
@@ -73,6 +75,8 @@ public:
 
 private:
     QPainterPath m_path;
+    QList<QPainterPath> m_pieces; // one per route segment, for drawing only what is exposed
+    QList<QRectF> m_pieceBounds;
     QPointF m_tip;
     bool m_leftToRight;
     bool m_highlighted = false;

@@ -599,6 +599,9 @@ void DagView::updatePulseTimer()
 
 void DagView::pulse()
 {
+    // Far out the boxes are painted without their ring: repainting them would show nothing.
+    if (zoom() < DagNodeItem::detailedFrom)
+        return;
     const double phase = double(m_pulseClock.elapsed() % kPulsePeriodMs) / kPulsePeriodMs;
     for (DagNodeItem *item : std::as_const(m_nodes)) {
         if (DagNodeItem::pulses(item->state()))
