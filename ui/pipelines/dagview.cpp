@@ -179,8 +179,11 @@ DagView::DagView(QWidget *parent)
 DagView::~DagView()
 {
     // The scene is deleted after this object's members; its items must not report their
-    // deselection to a half-destroyed view.
+    // deselection to a half-destroyed view, and the views must be gone before it detaches
+    // them (detaching scrolls them, and the view calls back into this object on a scroll).
     disconnect(m_scene, nullptr, this, nullptr);
+    delete m_minimap;
+    delete m_view;
 }
 
 QGraphicsView *DagView::graphicsView() const
