@@ -408,8 +408,14 @@ void TstDagView::germanWording()
     QCOMPARE(buttons.at(3)->text(), QStringLiteral("Einpassen"));
     QVERIFY(buttons.at(1)->toolTip().startsWith(QStringLiteral("Vergrößern")));
     QCOMPARE(DagView::stateName(DagNodeState::Succeeded), QStringLiteral("Erfolgreich"));
+    QVERIFY(view.grab().save(screenshotPath(QStringLiteral("dagview-states-de"))));
+    DagGraph cyclic = samplePipeline();
+    cyclic.edges.append({ QStringLiteral("deploy"), QStringLiteral("features") });
+    QVERIFY(!view.setGraph(cyclic).ok());
+    QVERIFY(view.grab().save(screenshotPath(QStringLiteral("dagview-cycle-de"))));
     QCoreApplication::removeTranslator(&german);
     QTRY_COMPARE(buttons.at(3)->text(), QStringLiteral("Fit"));
+    QVERIFY(view.setGraph(samplePipeline()).ok());
 }
 
 void TstDagView::demoScreenshots_data()
