@@ -36,6 +36,7 @@ if [[ $with_test -eq 1 ]]; then
 fi
 if [[ $with_bench -eq 1 ]]; then
     packages+=(monit)
+    packages+=(graphviz) # dot: bench_daglayout's peer
 fi
 if [[ $list_only -eq 1 ]]; then
     printf '%s\n' "${packages[@]}"

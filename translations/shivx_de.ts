@@ -705,6 +705,141 @@ head.json: %2</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::DagMinimap</name>
+    <message>
+        <source>Overview of the whole graph: click or drag to move the view there</source>
+        <translation>Übersicht über den ganzen Graphen: klicken oder ziehen, um die Ansicht dorthin zu bewegen</translation>
+    </message>
+    <message>
+        <source>Graph overview</source>
+        <translation>Graphübersicht</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DagView</name>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>In der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Retrying</source>
+        <translation>Wird wiederholt</translation>
+    </message>
+    <message>
+        <source>The graph cannot be shown: its stages depend on each other in a cycle (%1).</source>
+        <translation>Der Graph kann nicht angezeigt werden: seine Schritte hängen im Kreis voneinander ab (%1).</translation>
+    </message>
+    <message>
+        <source>The graph cannot be shown: two stages are named “%1”.</source>
+        <translation>Der Graph kann nicht angezeigt werden: zwei Schritte heißen „%1“.</translation>
+    </message>
+    <message>
+        <source>The graph cannot be shown: the dependency %1 → %2 names the stage “%3”, which does not exist.</source>
+        <translation>Der Graph kann nicht angezeigt werden: die Abhängigkeit %1 → %2 nennt den Schritt „%3“, den es nicht gibt.</translation>
+    </message>
+    <message>
+        <source>The graph cannot be shown: %1</source>
+        <translation>Der Graph kann nicht angezeigt werden: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <comment>stage name: state</comment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Selected stage: %1, %2</source>
+        <translation>Ausgewählter Schritt: %1, %2</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <comment>zoom level</comment>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>−</source>
+        <comment>zoom out button</comment>
+        <translation>−</translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>Verkleinern (-)</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>Verkleinern</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <comment>zoom in button</comment>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>Vergrößern (+)</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>Vergrößern</translation>
+    </message>
+    <message>
+        <source>1:1</source>
+        <comment>zoom to actual size button</comment>
+        <translation>1:1</translation>
+    </message>
+    <message>
+        <source>Actual size (0)</source>
+        <translation>Originalgröße (0)</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>Originalgröße</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>Fit the whole graph into view (F)</source>
+        <translation>Den ganzen Graphen einpassen (F)</translation>
+    </message>
+    <message>
+        <source>Fit to view</source>
+        <translation>In Ansicht einpassen</translation>
+    </message>
+    <message>
+        <source>Zoom level; the mouse wheel zooms, dragging the background moves the view</source>
+        <translation>Vergrößerung; das Mausrad zoomt, Ziehen des Hintergrunds verschiebt die Ansicht</translation>
+    </message>
+    <message>
+        <source>Pipeline graph</source>
+        <translation>Pipeline-Graph</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::DegradationPage</name>
     <message numerus="yes">
         <source>%n hour(s)</source>
