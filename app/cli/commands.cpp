@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "auditcommand.h"
+#include "backupcommand.h"
 #include "breakercommand.h"
 #include "degradecommand.h"
 #include "historycommand.h"
@@ -19,6 +20,8 @@ const Command Registry[] = {
     { "breaker", "list and force the running engine's circuit breakers", breakerCommand },
     { "process", "list, start, stop and restart supervised processes", processCommand },
     { "degrade", "show, pin or release the degradation level", degradeCommand },
+    { "backup", "deduplicated, encrypted backups: init, run, list, verify, restore, prune, key",
+        backupCommand },
 };
 
 } // namespace
