@@ -206,8 +206,6 @@ Result<PruneStats> runPrune(Repository &repo, const QList<Id> &forget, const Pru
     // What backups finished since the mark need is kept too: re-read index and snapshots.
     if (auto r = repo.loadIndex(); !r)
         return r.error();
-    for (const auto &[pack, entries] : *newPacks)
-        repo.addToIndex(pack, entries); // not in an index file yet
     const auto now = repo.snapshots();
     if (!now)
         return now.error();
@@ -241,9 +239,12 @@ Result<PruneStats> runPrune(Repository &repo, const QList<Id> &forget, const Pru
             }
         }
     }
-    std::vector<std::pair<Id, std::vector<PackEntry>>> keep;
-    IdSet keptObjects;
+    // The rewritten packs first (no index file names them yet), then what stays.
+    std::vector<std::pair<Id, std::vector<PackEntry>>> keep = *newPacks;
+    IdSet keptObjects = inNew;
     for (const auto &[pack, entries] : current) {
+        if (newIds.count(pack))
+            continue;
         if (gone.count(pack)) {
             stats.objectsDropped += entries.size();
             continue;
