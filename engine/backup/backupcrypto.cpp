@@ -73,6 +73,48 @@ Id hmacSha256(const std::uint8_t *key, std::size_t keySize, const void *data, st
     return id;
 }
 
+HmacKey::HmacKey(const std::uint8_t key[32])
+    : m_inner(EVP_MD_CTX_new())
+    , m_outer(EVP_MD_CTX_new())
+{
+    std::uint8_t pad[64];
+    for (int round = 0; round < 2; ++round) {
+        const std::uint8_t x = round == 0 ? 0x36 : 0x5c;
+        std::memset(pad, x, sizeof pad);
+        for (int i = 0; i < 32; ++i)
+            pad[i] = std::uint8_t(key[i] ^ x);
+        auto *ctx = static_cast<EVP_MD_CTX *>(round == 0 ? m_inner : m_outer);
+        EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+        EVP_DigestUpdate(ctx, pad, sizeof pad);
+    }
+}
+
+HmacKey::~HmacKey()
+{
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(m_inner));
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(m_outer));
+}
+
+Id HmacKey::mac(const void *data, std::size_t size) const
+{
+    struct Work
+    {
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        ~Work() { EVP_MD_CTX_free(ctx); }
+    };
+    thread_local Work work;
+    Id inner;
+    unsigned int len = 32;
+    EVP_MD_CTX_copy_ex(work.ctx, static_cast<const EVP_MD_CTX *>(m_inner));
+    EVP_DigestUpdate(work.ctx, data, size);
+    EVP_DigestFinal_ex(work.ctx, inner.b.data(), &len);
+    Id out;
+    EVP_MD_CTX_copy_ex(work.ctx, static_cast<const EVP_MD_CTX *>(m_outer));
+    EVP_DigestUpdate(work.ctx, inner.b.data(), 32);
+    EVP_DigestFinal_ex(work.ctx, out.b.data(), &len);
+    return out;
+}
+
 void randomBytes(std::uint8_t *out, std::size_t size)
 {
     if (RAND_bytes(out, int(size)) != 1)
@@ -105,16 +147,34 @@ Id Sha256::finish()
 
 namespace {
 
-// One cipher context per thread: creating one per object costs more than sealing a small one.
-EVP_CIPHER_CTX *threadCipher()
+// One cipher context per thread and direction, keyed once: the AES key schedule is computed
+// when the key changes, not per object (it cost as much as sealing a small object).
+struct CipherHolder
 {
-    struct Holder
-    {
-        EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-        ~Holder() { EVP_CIPHER_CTX_free(ctx); }
-    };
-    thread_local Holder holder;
-    return holder.ctx;
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    std::uint8_t key[32] = {};
+    bool keyed = false;
+    ~CipherHolder() { EVP_CIPHER_CTX_free(ctx); }
+};
+
+EVP_CIPHER_CTX *threadCipher(const std::uint8_t key[32], const std::uint8_t *nonce, bool encrypt)
+{
+    thread_local CipherHolder enc;
+    thread_local CipherHolder dec;
+    CipherHolder &h = encrypt ? enc : dec;
+    if (!h.keyed || std::memcmp(h.key, key, 32) != 0) {
+        if (encrypt)
+            EVP_EncryptInit_ex(h.ctx, EVP_aes_256_gcm(), nullptr, key, nullptr);
+        else
+            EVP_DecryptInit_ex(h.ctx, EVP_aes_256_gcm(), nullptr, key, nullptr);
+        std::memcpy(h.key, key, 32);
+        h.keyed = true;
+    }
+    if (encrypt)
+        EVP_EncryptInit_ex(h.ctx, nullptr, nullptr, nullptr, nonce);
+    else
+        EVP_DecryptInit_ex(h.ctx, nullptr, nullptr, nullptr, nonce);
+    return h.ctx;
 }
 
 } // namespace
@@ -122,10 +182,9 @@ EVP_CIPHER_CTX *threadCipher()
 void seal(const std::uint8_t key[32], const void *plain, std::size_t size, std::string_view aad,
     std::uint8_t *out)
 {
-    EVP_CIPHER_CTX *ctx = threadCipher();
     randomBytes(out, NonceSize);
+    EVP_CIPHER_CTX *ctx = threadCipher(key, out, true);
     int len = 0;
-    EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key, out);
     if (!aad.empty())
         EVP_EncryptUpdate(ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(aad.data()),
             int(aad.size()));
@@ -153,10 +212,9 @@ bool open(const std::uint8_t key[32], const std::uint8_t *sealed, std::size_t si
 {
     if (size < SealOverhead)
         return false;
-    EVP_CIPHER_CTX *ctx = threadCipher();
+    EVP_CIPHER_CTX *ctx = threadCipher(key, sealed, false);
     const std::size_t n = size - SealOverhead;
     int len = 0;
-    EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key, sealed);
     if (!aad.empty())
         EVP_DecryptUpdate(ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(aad.data()),
             int(aad.size()));

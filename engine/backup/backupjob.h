@@ -14,7 +14,9 @@ struct BackupOptions
 {
     BackupType type = BackupType::Incremental;
     int workers = 2; // compress + encrypt threads beside the reading thread
-    int zstdLevel = 3;
+    // zstd level 2: on this corpus nearly level 3's ratio (text 2.51 vs 2.54, binaries
+    // better) at level 1's speed (bench/backup).
+    int zstdLevel = 2;
     std::size_t queueBytes = 64u << 20; // bound on chunks waiting for a worker
     Control control;
 };

@@ -122,7 +122,8 @@ public:
     std::vector<std::pair<Id, std::vector<PackEntry>>> indexByPack() const;
 
     // --- Objects ---
-    // Compresses (when that saves at least 1/32) and seals `raw` as object `id`.
+    // Compresses (when that saves at least 1/32; a 32 KiB sample decides for large objects)
+    // and seals `raw` as object `id`.
     Bytes encodeBlob(BlobType type, const Id &id, const std::uint8_t *raw, std::size_t size,
         int zstdLevel) const;
     // Opens a sealed object read from a pack, checks its id and returns the raw bytes; the
@@ -153,6 +154,7 @@ private:
     QString m_slotId;
     MasterKey m_key;
     std::unique_ptr<Chunker> m_chunker;
+    std::unique_ptr<HmacKey> m_idMac;
     std::size_t m_packTarget = 16 * 1024 * 1024;
 
     mutable std::mutex m_indexMutex;
