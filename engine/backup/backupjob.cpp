@@ -267,8 +267,13 @@ private:
             reportProgress();
             return n;
         }
-        if (auto r = readFile(copy == sqliteCopies.end() ? path : copy->second, n); !r)
+        if (auto r = readFile(copy == sqliteCopies.end() ? path : copy->second, n); !r) {
+            if (r.error().code == QLatin1String("backup.vanished")) {
+                --m_stats.files; // deleted between the listing and the open: not in the set
+                return TreeNode();
+            }
             return r.error();
+        }
         m_stats.bytes += n.size;
         return n;
     }
@@ -341,6 +346,8 @@ private:
         int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
         if (fd < 0 && errno == EPERM) // O_NOATIME is for the owner only
             fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+            return makeError("backup.vanished", QString());
         if (fd < 0)
             return sourceError("open", path);
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

@@ -138,7 +138,7 @@ Result<QList<KeySlotInfo>> KeySlots::list(const QString &repo)
     }
     if (out.isEmpty())
         return makeError("backup.not_repository",
-            QStringLiteral("%1 is not a backup repository (no key slotList in %2)")
+            QStringLiteral("%1 is not a backup repository (no key slots in %2)")
                 .arg(repo, keysDir(repo)),
             { repo });
     return out;

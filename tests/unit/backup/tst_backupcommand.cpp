@@ -166,6 +166,29 @@ private Q_SLOTS:
         writeFile(src() + "/ignored.skip", "not backed up");
     }
 
+    void ctrlCCancelsABackupCleanly()
+    {
+        const int before
+            = shivx({ "list", "--format", "json" }).out.count(QLatin1String("\"tree\""));
+        QProcess p;
+        start(p, { "run", "main", "--type", "full" });
+        QElapsedTimer t;
+        t.start();
+        // Wait for the lock file: the backup is under way.
+        while (QDir(repo() + "/locks").isEmpty() && p.state() == QProcess::Running
+            && t.elapsed() < 30000)
+            QTest::qWait(2);
+        QVERIFY(p.state() == QProcess::Running);
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QLatin1String("cancelled")));
+        QCOMPARE(
+            shivx({ "list", "--format", "json" }).out.count(QLatin1String("\"tree\"")), before);
+        QVERIFY(QDir(repo() + "/locks").isEmpty());
+    }
+
     void killedRestoreIsRedone()
     {
         const QString target = m_dir.filePath("r2");
