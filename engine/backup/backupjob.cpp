@@ -229,7 +229,8 @@ private:
             n.type = TreeNode::Type::Dir;
             std::vector<TreeNode> oldChildren;
             const bool haveOld = loadChildren(old, &oldChildren);
-            auto sub = directory(path, haveOld ? &oldChildren : nullptr);
+            auto sub
+                = directory(path, haveOld ? &oldChildren : nullptr, haveOld ? old->subtree : Id());
             if (!sub)
                 return sub.error();
             n.subtree = *sub;
@@ -287,7 +288,17 @@ private:
         return true;
     }
 
-    Result<Id> directory(const std::string &path, const std::vector<TreeNode> *old)
+    static bool sameNode(const TreeNode &a, const TreeNode &b)
+    {
+        return a.name == b.name && a.type == b.type && a.mode == b.mode && a.uid == b.uid
+            && a.gid == b.gid && a.mtimeSec == b.mtimeSec && a.mtimeNsec == b.mtimeNsec
+            && a.ctimeSec == b.ctimeSec && a.ctimeNsec == b.ctimeNsec && a.inode == b.inode
+            && a.size == b.size && a.sha256 == b.sha256 && a.chunks == b.chunks
+            && a.subtree == b.subtree && a.target == b.target;
+    }
+
+    Result<Id> directory(
+        const std::string &path, const std::vector<TreeNode> *old, const Id &oldId = Id())
     {
         DIR *d = ::opendir(path.c_str());
         if (!d)
@@ -315,6 +326,11 @@ private:
             if (!n->name.empty())
                 nodes.push_back(std::move(*n));
         }
+        // Unchanged since the parent: its tree is the parent's, without encoding and hashing
+        // it again (most directories, in an incremental backup).
+        if (old && !oldId.isNull() && old->size() == nodes.size()
+            && std::equal(nodes.begin(), nodes.end(), old->begin(), sameNode))
+            return oldId;
         return storeTree(nodes);
     }
 

@@ -401,7 +401,7 @@ Bytes Repository::encodeBlob(
 }
 
 Result<Bytes> Repository::decodeBlob(BlobType type, const Id &id, const std::uint8_t *sealed,
-    std::size_t size, std::uint32_t rawLength, const QString &where) const
+    std::size_t size, std::uint32_t rawLength, const QString &where, bool checkId) const
 {
     thread_local Bytes plain;
     if (!Backup::open(m_key.encKey.data(), sealed, size, blobAad(type, id), &plain)
@@ -428,7 +428,7 @@ Result<Bytes> Repository::decodeBlob(BlobType type, const Id &id, const std::uin
                 .arg(QString::fromStdString(id.hex()), where)
                 .arg(plain[0]));
     }
-    if (blobId(raw.data(), raw.size()) != id)
+    if (checkId && blobId(raw.data(), raw.size()) != id)
         return makeError("backup.tampered",
             QStringLiteral("object %1 (%2) does not match its id")
                 .arg(QString::fromStdString(id.hex()), where));

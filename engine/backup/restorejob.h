@@ -37,10 +37,12 @@ struct RestoreStats
 };
 
 // Restores `snapshot` (or the part under options.path) below options.target, each entry at
-// its full original path (target "/" puts it back where it was). Files are written under a
-// temporary name, checked against the manifest's SHA-256 and renamed into place, so that no
-// file is ever left with data that failed authentication; modes and times always come back,
-// owners when options.owners. Runs on the calling thread plus options.threads workers.
+// its full original path (target "/" puts it back where it was). Every object passes its GCM
+// tag before a byte of it is written, and each file is checked against the manifest's size
+// and SHA-256; a file that fails is removed. A new file is written under its own name; an
+// existing one is replaced by rename only once the new content is complete and checked.
+// Modes and times always come back, owners when options.owners. Runs on the calling thread
+// plus options.threads - 1 workers.
 Result<RestoreStats> runRestore(
     const Repository &repo, const SnapshotInfo &snapshot, const RestoreOptions &options);
 
