@@ -2,6 +2,7 @@
 // services of those before it (recovery to health's probes, degradation to health's score).
 // Adding a capability is one line here (docs/adding-a-capability.md).
 
+#include "backup/backupmodule.h"
 #include "core/enginemodule.h"
 #include "degradation/degradationmodule.h"
 #include "health/healthmodule.h"
@@ -32,7 +33,8 @@ const QList<const EngineModule *> &engineModules()
         HealthModule,
         RecoveryModule,
         DegradationModule,
-        PipelinesModule
+        PipelinesModule,
+        BackupModule
     >();
     // clang-format on
 }

@@ -5,7 +5,8 @@
 # (libcurl only recommends it, and nothing else here depends on it).
 #   installer/install-deps.sh          build + run dependencies
 #   installer/install-deps.sh --test   also what the test suite uses (promtool, Xvfb, python3 and
-#                                      zstd for the audit reference verifier, pdftotext,
+#                                      zstd for the audit reference verifier and the backup
+#                                      reference restorer with python3-cryptography, pdftotext,
 #                                      clang-format for the style check, strace for the
 #                                      dependency check)
 #   installer/install-deps.sh --bench  also the peers the benchmarks run side by side (never
@@ -29,13 +30,14 @@ packages=(
     qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev
     qt6-l10n-tools qt6-tools-dev-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
     libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev libcurl4-openssl-dev
-    ca-certificates
+    ca-certificates libsqlite3-dev
 )
 if [[ $with_test -eq 1 ]]; then
-    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace)
+    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace
+        python3-cryptography)
 fi
 if [[ $with_bench -eq 1 ]]; then
-    packages+=(monit)
+    packages+=(monit restic borgbackup)
     packages+=(graphviz) # dot: bench_daglayout's peer
 fi
 if [[ $list_only -eq 1 ]]; then

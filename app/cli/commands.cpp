@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "auditcommand.h"
+#include "backupcommand.h"
 #include "breakercommand.h"
 #include "degradecommand.h"
 #include "historycommand.h"
@@ -21,6 +22,8 @@ const Command Registry[] = {
     { "process", "list, start, stop and restart supervised processes", processCommand },
     { "degrade", "show, pin or release the degradation level", degradeCommand },
     { "pipeline", "run pipelines and follow their runs and dead-letter queue", pipelineCommand },
+    { "backup", "deduplicated, encrypted backups: init, run, list, verify, restore, prune, key",
+        backupCommand },
 };
 
 } // namespace

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace YAML {
+class Node;
+}
+
+namespace Shivx {
+
+namespace Internal {
+class ConfigReader;
+}
+
+// How many snapshots of a set retention keeps (restic's forget policy): the newest `last`,
+// and the newest of each of the last N hours, days, weeks (ISO) and months that have one.
+// All zero keeps everything.
+struct BackupRetention
+{
+    int last = 0;
+    int hourly = 0;
+    int daily = 0;
+    int weekly = 0;
+    int monthly = 0;
+    bool keepsAll() const { return !last && !hourly && !daily && !weekly && !monthly; }
+};
+
+// One backup set of the `backup:` section (docs/backup.md).
+struct BackupSetSpec
+{
+    QString name;
+    QStringList paths; // absolute directories or files
+    QStringList include; // file-name globs; empty = every file
+    QStringList exclude; // globs against the name or the absolute path
+    QStringList sqlite; // SQLite databases, copied with the online backup API
+    BackupRetention retention;
+};
+
+// The `backup:` section: where the repository is and the sets.
+struct BackupConfig
+{
+    QString repository; // empty: DATA_DIR/backup-repo
+    QString passwordFile; // where the passphrase is read from (else SHIVX_BACKUP_PASSWORD)
+    QList<BackupSetSpec> sets;
+    const BackupSetSpec *set(const QString &name) const;
+};
+
+namespace Internal {
+// Reads `backup:` (an undefined node leaves the defaults). Paths must be absolute.
+void readBackupConfig(ConfigReader &reader, const YAML::Node &node, BackupConfig *out);
+} // namespace Internal
+
+} // namespace Shivx

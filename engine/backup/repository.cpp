@@ -1,0 +1,699 @@
+#include "backup/repository.h"
+
+#include "backup/repofiles.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace Shivx::Backup {
+
+namespace {
+
+const QString FormatName = QStringLiteral("shivx-backup");
+constexpr int FormatVersion = 1;
+
+std::string blobAad(BlobType type, const Id &id)
+{
+    std::string aad(33, '\0');
+    aad[0] = char(type);
+    std::memcpy(aad.data() + 1, id.b.data(), 32);
+    return aad;
+}
+
+void encodeEntry(const PackEntry &e, std::uint8_t *p)
+{
+    p[0] = std::uint8_t(e.type);
+    std::memcpy(p + 1, e.id.b.data(), 32);
+    putU32(p + 33, e.offset);
+    putU32(p + 37, e.length);
+    putU32(p + 41, e.rawLength);
+}
+
+PackEntry decodeEntry(const std::uint8_t *p)
+{
+    PackEntry e;
+    e.type = BlobType(p[0]);
+    std::memcpy(e.id.b.data(), p + 1, 32);
+    e.offset = getU32(p + 33);
+    e.length = getU32(p + 37);
+    e.rawLength = getU32(p + 41);
+    return e;
+}
+
+Result<void> preadAll(
+    int fd, std::uint8_t *out, std::size_t size, std::uint64_t offset, const QString &path)
+{
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::pread(fd, out + done, size - done, off_t(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return ioError("read", path);
+        if (n == 0)
+            return makeError("backup.truncated",
+                QStringLiteral("pack %1 is truncated: it ends at byte %2, the index expects "
+                               "an object up to byte %3")
+                    .arg(path)
+                    .arg(offset + done)
+                    .arg(offset + size),
+                { path });
+        done += std::size_t(n);
+    }
+    return {};
+}
+
+Result<void> writeAll(int fd, const void *data, std::size_t size, const QString &path)
+{
+    const auto *p = static_cast<const std::uint8_t *>(data);
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(fd, p + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return ioError("write", path);
+        done += std::size_t(n);
+    }
+    return {};
+}
+
+} // namespace
+
+Repository::~Repository() = default;
+
+Result<std::unique_ptr<Repository>> Repository::init(
+    const QString &path, const Credential &credential, const InitOptions &options)
+{
+    const QDir dir(path);
+    if (dir.exists() && !dir.isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden))
+        return makeError("backup.exists",
+            QStringLiteral("%1 exists and is not empty; a repository is created in a new or "
+                           "empty directory")
+                .arg(path),
+            { path });
+    const Chunker::Params &cp = options.chunker;
+    if (cp.min < 64 || cp.min > cp.avg || cp.avg > cp.max || (cp.avg & (cp.avg - 1))
+        || cp.max > 64 * 1024 * 1024)
+        return makeError("backup.chunker",
+            QStringLiteral("chunk sizes must satisfy 64 <= min <= avg <= max <= 64 MiB with "
+                           "avg a power of two"));
+    for (const char *sub : { "keys", "data", "index", "snapshots", "locks" }) {
+        if (!QDir().mkpath(dir.filePath(QLatin1String(sub))))
+            return makeError("backup.io",
+                QStringLiteral("cannot create %1").arg(dir.filePath(QLatin1String(sub))), { path });
+    }
+    auto repo = std::unique_ptr<Repository>(new Repository);
+    repo->m_path = QDir(path).absolutePath();
+    randomBytes(repo->m_key.encKey.data(), 32);
+    randomBytes(repo->m_key.idKey.data(), 32);
+    std::uint8_t idRaw[32];
+    randomBytes(idRaw, sizeof idRaw);
+    const QJsonObject config {
+        { QStringLiteral("format"), FormatName },
+        { QStringLiteral("version"), FormatVersion },
+        { QStringLiteral("id"), QString::fromStdString(toHex(idRaw, sizeof idRaw)) },
+        { QStringLiteral("chunker"),
+            QJsonObject { { QStringLiteral("min"), qint64(cp.min) },
+                { QStringLiteral("avg"), qint64(cp.avg) },
+                { QStringLiteral("max"), qint64(cp.max) } } },
+        { QStringLiteral("pack_size"), qint64(repo->m_packTarget) },
+    };
+    // The key slot first, the config last: a directory without config is not a repository,
+    // so an init that dies half-way is visibly unfinished.
+    const auto slot
+        = KeySlots::add(repo->m_path, repo->m_key, credential, options.label, options.scrypt);
+    if (!slot)
+        return slot.error();
+    repo->m_slotId = slot->id;
+    if (auto w = writeFileAtomic(repo->m_path + QStringLiteral("/config"),
+            QJsonDocument(config).toJson(QJsonDocument::Indented));
+        !w)
+        return w.error();
+    if (auto c = repo->readConfig(); !c)
+        return c.error();
+    return repo;
+}
+
+Result<std::unique_ptr<Repository>> Repository::open(
+    const QString &path, const Credential &credential)
+{
+    auto repo = std::unique_ptr<Repository>(new Repository);
+    repo->m_path = QDir(path).absolutePath();
+    if (!QFile::exists(repo->m_path + QStringLiteral("/config")))
+        return makeError("backup.not_repository",
+            QStringLiteral("%1 is not a backup repository (no config file; create one with "
+                           "`shivx backup init`)")
+                .arg(repo->m_path),
+            { path });
+    const auto key = KeySlots::unlock(repo->m_path, credential, &repo->m_slotId);
+    if (!key)
+        return key.error();
+    repo->m_key = *key;
+    if (auto c = repo->readConfig(); !c)
+        return c.error();
+    return repo;
+}
+
+Result<void> Repository::readConfig()
+{
+    const QString file = m_path + QStringLiteral("/config");
+    const auto bytes = readWholeFile(file);
+    if (!bytes)
+        return bytes.error();
+    const QJsonObject o = QJsonDocument::fromJson(*bytes).object();
+    if (o.value(QStringLiteral("format")).toString() != FormatName)
+        return makeError("backup.not_repository",
+            QStringLiteral("%1 is not a ShivX backup repository configuration").arg(file));
+    if (o.value(QStringLiteral("version")).toInt() != FormatVersion)
+        return makeError("backup.version",
+            QStringLiteral("%1: format version %2 is not supported (this build reads %3)")
+                .arg(file)
+                .arg(o.value(QStringLiteral("version")).toInt())
+                .arg(FormatVersion));
+    const QJsonObject c = o.value(QStringLiteral("chunker")).toObject();
+    Chunker::Params p;
+    p.min = std::size_t(c.value(QStringLiteral("min")).toInteger());
+    p.avg = std::size_t(c.value(QStringLiteral("avg")).toInteger());
+    p.max = std::size_t(c.value(QStringLiteral("max")).toInteger());
+    if (p.min < 64 || p.min > p.avg || p.avg > p.max || p.max > 64 * 1024 * 1024)
+        return makeError("backup.format", QStringLiteral("%1: invalid chunker sizes").arg(file));
+    m_packTarget = std::size_t(o.value(QStringLiteral("pack_size")).toInteger(16 << 20));
+    m_repoId = o.value(QStringLiteral("id")).toString();
+    m_chunker = std::make_unique<Chunker>(m_key.idKey.data(), p);
+    m_idMac = std::make_unique<HmacKey>(m_key.idKey.data());
+    return {};
+}
+
+// --- Index ---
+
+Result<void> Repository::loadIndex()
+{
+    {
+        std::lock_guard lock(m_indexMutex);
+        m_index.clear();
+        m_packs.clear();
+        m_packNumbers.clear();
+        m_indexFiles.clear();
+    }
+    const QDir dir(m_path + QStringLiteral("/index"));
+    const QStringList names = dir.entryList(QDir::Files, QDir::Name);
+    for (const QString &name : names) {
+        if (name.contains(QLatin1String(".tmp-")))
+            continue; // an index write that never finished
+        if (auto r = readIndexFile(dir.filePath(name)); !r)
+            return r;
+        m_indexFiles.append(name);
+    }
+    return {};
+}
+
+Result<void> Repository::readIndexFile(const QString &file)
+{
+    const auto bytes = readWholeFile(file);
+    if (!bytes)
+        return bytes.error();
+    const auto *p = reinterpret_cast<const std::uint8_t *>(bytes->constData());
+    const std::size_t size = std::size_t(bytes->size());
+    if (size < Format::MagicSize + SealOverhead
+        || std::memcmp(p, Format::IndexMagic, Format::MagicSize) != 0)
+        return makeError("backup.format",
+            QStringLiteral("index file %1 is not an index (bad magic or too short)").arg(file),
+            { file });
+    const Id name = sha256(p, size);
+    if (QString::fromStdString(name.hex()) != QFileInfo(file).fileName())
+        return makeError("backup.tampered",
+            QStringLiteral("index file %1 does not match its name (SHA-256 %2): truncated or "
+                           "altered")
+                .arg(file, QString::fromStdString(name.hex())),
+            { file });
+    Bytes plain;
+    if (!Backup::open(m_key.encKey.data(), p + Format::MagicSize, size - Format::MagicSize,
+            Format::IndexAad, &plain))
+        return makeError("backup.tampered",
+            QStringLiteral("index file %1 fails authentication: it was altered").arg(file),
+            { file });
+    std::size_t at = 0;
+    std::lock_guard lock(m_indexMutex);
+    while (at + 36 <= plain.size()) {
+        Id pack;
+        std::memcpy(pack.b.data(), plain.data() + at, 32);
+        const std::uint32_t count = getU32(plain.data() + at + 32);
+        at += 36;
+        if (at + std::size_t(count) * Format::EntrySize > plain.size())
+            break;
+        auto [it, inserted] = m_packNumbers.try_emplace(pack, std::uint32_t(m_packs.size()));
+        if (inserted)
+            m_packs.push_back(pack);
+        for (std::uint32_t i = 0; i < count; ++i, at += Format::EntrySize) {
+            const PackEntry e = decodeEntry(plain.data() + at);
+            m_index.try_emplace(
+                e.id, BlobLocation { it->second, e.offset, e.length, e.rawLength, e.type });
+        }
+    }
+    if (at != plain.size())
+        return makeError("backup.format",
+            QStringLiteral("index file %1 is malformed at byte %2").arg(file).arg(at), { file });
+    return {};
+}
+
+bool Repository::hasBlob(const Id &id) const
+{
+    std::lock_guard lock(m_indexMutex);
+    return m_index.count(id) != 0;
+}
+
+bool Repository::locate(const Id &id, BlobLocation *out) const
+{
+    std::lock_guard lock(m_indexMutex);
+    const auto it = m_index.find(id);
+    if (it == m_index.end())
+        return false;
+    *out = it->second;
+    return true;
+}
+
+std::size_t Repository::blobCount() const
+{
+    std::lock_guard lock(m_indexMutex);
+    return m_index.size();
+}
+
+std::vector<Id> Repository::packIds() const
+{
+    std::lock_guard lock(m_indexMutex);
+    return m_packs;
+}
+
+Id Repository::packId(std::uint32_t index) const
+{
+    std::lock_guard lock(m_indexMutex);
+    return m_packs.at(index);
+}
+
+void Repository::addToIndex(const Id &pack, const std::vector<PackEntry> &entries)
+{
+    std::lock_guard lock(m_indexMutex);
+    auto [it, inserted] = m_packNumbers.try_emplace(pack, std::uint32_t(m_packs.size()));
+    if (inserted)
+        m_packs.push_back(pack);
+    for (const PackEntry &e : entries)
+        m_index.try_emplace(
+            e.id, BlobLocation { it->second, e.offset, e.length, e.rawLength, e.type });
+}
+
+std::vector<std::pair<Id, std::vector<PackEntry>>> Repository::indexByPack() const
+{
+    std::lock_guard lock(m_indexMutex);
+    std::vector<std::pair<Id, std::vector<PackEntry>>> out(m_packs.size());
+    for (std::size_t i = 0; i < m_packs.size(); ++i)
+        out[i].first = m_packs[i];
+    for (const auto &[id, loc] : m_index)
+        out[loc.pack].second.push_back(
+            PackEntry { loc.type, id, loc.offset, loc.length, loc.rawLength });
+    for (auto &p : out)
+        std::sort(p.second.begin(), p.second.end(),
+            [](const PackEntry &a, const PackEntry &b) { return a.offset < b.offset; });
+    return out;
+}
+
+Result<QString> Repository::writeIndexFile(
+    const std::vector<std::pair<Id, std::vector<PackEntry>>> &packs)
+{
+    Bytes plain;
+    for (const auto &[pack, entries] : packs) {
+        const std::size_t at = plain.size();
+        plain.resize(at + 36 + entries.size() * Format::EntrySize);
+        std::memcpy(plain.data() + at, pack.b.data(), 32);
+        putU32(plain.data() + at + 32, std::uint32_t(entries.size()));
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            encodeEntry(entries[i], plain.data() + at + 36 + i * Format::EntrySize);
+    }
+    QByteArray file(qsizetype(Format::MagicSize + plain.size() + SealOverhead), Qt::Uninitialized);
+    std::memcpy(file.data(), Format::IndexMagic, Format::MagicSize);
+    seal(m_key.encKey.data(), plain.data(), plain.size(), Format::IndexAad,
+        reinterpret_cast<std::uint8_t *>(file.data()) + Format::MagicSize);
+    const QString name
+        = QString::fromStdString(sha256(file.constData(), std::size_t(file.size())).hex());
+    if (auto w = writeFileAtomic(m_path + QStringLiteral("/index/") + name, file); !w)
+        return w.error();
+    return name;
+}
+
+// --- Objects ---
+
+Id Repository::blobId(const std::uint8_t *data, std::size_t size) const
+{
+    return m_idMac->mac(data, size);
+}
+
+Bytes Repository::encodeBlob(
+    BlobType type, const Id &id, const std::uint8_t *raw, std::size_t size, int zstdLevel) const
+{
+    const std::string aad = blobAad(type, id);
+    thread_local Bytes work;
+    const std::size_t bound = ZSTD_compressBound(size);
+    work.resize(1 + std::max(bound, size));
+    std::size_t plainSize = 0;
+    if (zstdLevel > 0 && size >= 64) {
+        struct Context
+        {
+            ZSTD_CCtx *cctx = ZSTD_createCCtx();
+            ~Context() { ZSTD_freeCCtx(cctx); }
+        };
+        thread_local Context context;
+        // Already-compressed data (media, archives) is a third of a typical set: a sample at
+        // the fastest level says so for 1/32 of the cost of compressing the whole object.
+        constexpr std::size_t Sample = 32 * 1024;
+        bool worth = true;
+        if (size > 4 * Sample) {
+            const std::size_t n = ZSTD_compressCCtx(
+                context.cctx, work.data() + 1, bound, raw + size / 2, Sample, 1);
+            worth = !ZSTD_isError(n) && n < Sample - Sample / 32;
+        }
+        const std::size_t n = worth
+            ? ZSTD_compressCCtx(context.cctx, work.data() + 1, bound, raw, size, zstdLevel)
+            : size;
+        // Keep the compressed form only when it saves at least 1/32: already-compressed data
+        // costs a decompression on every restore for nothing otherwise.
+        if (worth && !ZSTD_isError(n) && n < size - size / 32) {
+            work[0] = Format::CompressionZstd;
+            plainSize = 1 + n;
+        }
+    }
+    if (!plainSize) {
+        work[0] = Format::CompressionNone;
+        std::memcpy(work.data() + 1, raw, size);
+        plainSize = 1 + size;
+    }
+    return seal(m_key.encKey.data(), work.data(), plainSize, aad);
+}
+
+Result<Bytes> Repository::decodeBlob(BlobType type, const Id &id, const std::uint8_t *sealed,
+    std::size_t size, std::uint32_t rawLength, const QString &where, bool checkId) const
+{
+    thread_local Bytes plain;
+    if (!Backup::open(m_key.encKey.data(), sealed, size, blobAad(type, id), &plain)
+        || plain.empty())
+        return makeError("backup.tampered",
+            QStringLiteral("object %1 (%2) fails authentication: it was altered or belongs to "
+                           "another repository")
+                .arg(QString::fromStdString(id.hex()), where),
+            { QString::fromStdString(id.hex()), where });
+    Bytes raw;
+    if (plain[0] == Format::CompressionNone) {
+        raw.assign(plain.begin() + 1, plain.end());
+    } else if (plain[0] == Format::CompressionZstd) {
+        raw.resize(rawLength);
+        const std::size_t n
+            = ZSTD_decompress(raw.data(), raw.size(), plain.data() + 1, plain.size() - 1);
+        if (ZSTD_isError(n) || n != rawLength)
+            return makeError("backup.format",
+                QStringLiteral("object %1 (%2) does not decompress to its recorded length")
+                    .arg(QString::fromStdString(id.hex()), where));
+    } else {
+        return makeError("backup.format",
+            QStringLiteral("object %1 (%2) has unknown compression %3")
+                .arg(QString::fromStdString(id.hex()), where)
+                .arg(plain[0]));
+    }
+    if (checkId && blobId(raw.data(), raw.size()) != id)
+        return makeError("backup.tampered",
+            QStringLiteral("object %1 (%2) does not match its id")
+                .arg(QString::fromStdString(id.hex()), where));
+    return raw;
+}
+
+QString Repository::packPath(const Id &pack) const
+{
+    const QString hex = QString::fromStdString(pack.hex());
+    return m_path + QStringLiteral("/data/") + hex.left(2) + QLatin1Char('/') + hex;
+}
+
+Result<Bytes> Repository::readBlob(const Id &id) const
+{
+    BlobLocation loc;
+    if (!locate(id, &loc))
+        return makeError("backup.missing",
+            QStringLiteral("object %1 is not in the index: the repository lacks data a "
+                           "snapshot needs")
+                .arg(QString::fromStdString(id.hex())),
+            { QString::fromStdString(id.hex()) });
+    const QString path = packPath(packId(loc.pack));
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ioError("open pack", path);
+    Bytes sealed(loc.length);
+    auto r = preadAll(fd, sealed.data(), sealed.size(), loc.offset, path);
+    ::close(fd);
+    if (!r)
+        return r.error();
+    return decodeBlob(loc.type, id, sealed.data(), sealed.size(), loc.rawLength,
+        QStringLiteral("pack %1 at byte %2").arg(path).arg(loc.offset));
+}
+
+// --- Snapshots ---
+
+Result<SnapshotInfo> Repository::readSnapshot(const Id &id) const
+{
+    const QString file = m_path + QStringLiteral("/snapshots/") + QString::fromStdString(id.hex());
+    const auto bytes = readWholeFile(file);
+    if (!bytes)
+        return bytes.error();
+    const auto *p = reinterpret_cast<const std::uint8_t *>(bytes->constData());
+    const std::size_t size = std::size_t(bytes->size());
+    if (size < Format::MagicSize + SealOverhead
+        || std::memcmp(p, Format::SnapshotMagic, Format::MagicSize) != 0)
+        return makeError("backup.format",
+            QStringLiteral("snapshot file %1 is not a snapshot (bad magic or too short)").arg(file),
+            { file });
+    Bytes plain;
+    if (!Backup::open(m_key.encKey.data(), p + Format::MagicSize, size - Format::MagicSize,
+            Format::SnapshotAad, &plain))
+        return makeError("backup.tampered",
+            QStringLiteral("snapshot %1 fails authentication: it was altered").arg(file), { file });
+    const QJsonObject o = QJsonDocument::fromJson(
+        QByteArray(reinterpret_cast<const char *>(plain.data()), qsizetype(plain.size())))
+                              .object();
+    SnapshotInfo s;
+    s.id = id;
+    s.json = o;
+    s.time = QDateTime::fromString(o.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    s.host = o.value(QStringLiteral("host")).toString();
+    s.set = o.value(QStringLiteral("set")).toString();
+    s.type = o.value(QStringLiteral("type")).toString();
+    Id::fromHex(o.value(QStringLiteral("parent")).toString().toStdString(), &s.parent);
+    if (!Id::fromHex(o.value(QStringLiteral("tree")).toString().toStdString(), &s.tree))
+        return makeError(
+            "backup.format", QStringLiteral("snapshot %1 names no valid tree").arg(file), { file });
+    for (const QJsonValue &v : o.value(QStringLiteral("paths")).toArray())
+        s.paths.append(v.toString());
+    s.stats = o.value(QStringLiteral("stats")).toObject();
+    return s;
+}
+
+Result<QList<SnapshotInfo>> Repository::snapshots() const
+{
+    QList<SnapshotInfo> out;
+    const QDir dir(m_path + QStringLiteral("/snapshots"));
+    for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
+        Id id;
+        if (!Id::fromHex(name.toStdString(), &id))
+            continue; // temporary files of a write in progress
+        auto s = readSnapshot(id);
+        if (!s)
+            return s.error();
+        out.append(std::move(*s));
+    }
+    std::sort(out.begin(), out.end(), [](const SnapshotInfo &a, const SnapshotInfo &b) {
+        return a.time != b.time ? a.time < b.time : a.id < b.id;
+    });
+    return out;
+}
+
+Result<Id> Repository::writeSnapshot(const QJsonObject &document)
+{
+    const QByteArray json = QJsonDocument(document).toJson(QJsonDocument::Compact);
+    QByteArray file(
+        qsizetype(Format::MagicSize + std::size_t(json.size()) + SealOverhead), Qt::Uninitialized);
+    std::memcpy(file.data(), Format::SnapshotMagic, Format::MagicSize);
+    seal(m_key.encKey.data(), json.constData(), std::size_t(json.size()), Format::SnapshotAad,
+        reinterpret_cast<std::uint8_t *>(file.data()) + Format::MagicSize);
+    const Id id = sha256(file.constData(), std::size_t(file.size()));
+    if (auto w = writeFileAtomic(
+            m_path + QStringLiteral("/snapshots/") + QString::fromStdString(id.hex()), file);
+        !w)
+        return w.error();
+    return id;
+}
+
+Result<void> Repository::removeSnapshot(const Id &id)
+{
+    const QString file = m_path + QStringLiteral("/snapshots/") + QString::fromStdString(id.hex());
+    if (!QFile::remove(file))
+        return makeError("backup.io", QStringLiteral("cannot remove %1").arg(file), { file });
+    syncDirectory(m_path + QStringLiteral("/snapshots"));
+    return {};
+}
+
+Result<SnapshotInfo> Repository::findSnapshot(const QString &spec) const
+{
+    const auto all = snapshots();
+    if (!all)
+        return all.error();
+    if (all->isEmpty())
+        return makeError("backup.no_snapshot",
+            QStringLiteral("the repository %1 has no snapshots yet").arg(m_path));
+    if (spec == QLatin1String("latest"))
+        return all->last();
+    QList<SnapshotInfo> matches;
+    for (const SnapshotInfo &s : *all) {
+        if (QString::fromStdString(s.id.hex()).startsWith(spec.toLower()))
+            matches.append(s);
+    }
+    if (spec.size() < 4 || matches.isEmpty())
+        return makeError("backup.no_snapshot",
+            QStringLiteral("no snapshot %1 (give `latest` or at least 4 digits of an id from "
+                           "`shivx backup list`)")
+                .arg(spec),
+            { spec });
+    if (matches.size() > 1)
+        return makeError("backup.ambiguous",
+            QStringLiteral("%1 names %2 snapshots; give more digits").arg(spec).arg(matches.size()),
+            { spec });
+    return matches.first();
+}
+
+// --- PackWriter ---
+
+PackWriter::PackWriter(Repository &repo)
+    : m_repo(repo)
+{
+}
+
+PackWriter::~PackWriter()
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        ::unlink(QFile::encodeName(m_tmpPath).constData());
+    }
+    for (int fd : m_unsynced)
+        ::close(fd);
+}
+
+int PackWriter::packsWritten() const
+{
+    std::lock_guard lock(m_mutex);
+    return int(m_done.size());
+}
+
+Result<void> PackWriter::openPack()
+{
+    std::uint8_t rnd[8];
+    randomBytes(rnd, sizeof rnd);
+    m_tmpPath = m_repo.path() + QStringLiteral("/data/tmp-")
+        + QString::fromStdString(toHex(rnd, sizeof rnd));
+    m_fd = ::open(
+        QFile::encodeName(m_tmpPath).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (m_fd < 0)
+        return ioError("create pack", m_tmpPath);
+    m_hash = std::make_unique<Sha256>();
+    m_entries.clear();
+    m_offset = 0;
+    m_hash->update(Format::PackMagic, Format::MagicSize);
+    if (auto w = writeAll(m_fd, Format::PackMagic, Format::MagicSize, m_tmpPath); !w)
+        return w;
+    m_offset = Format::MagicSize;
+    return {};
+}
+
+Result<void> PackWriter::add(
+    BlobType type, const Id &id, const Bytes &sealed, std::uint32_t rawLength)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_fd < 0) {
+        if (auto o = openPack(); !o)
+            return o;
+    }
+    if (auto w = writeAll(m_fd, sealed.data(), sealed.size(), m_tmpPath); !w)
+        return w;
+    m_hash->update(sealed.data(), sealed.size());
+    m_entries.push_back(
+        PackEntry { type, id, std::uint32_t(m_offset), std::uint32_t(sealed.size()), rawLength });
+    m_offset += sealed.size();
+    m_written += sealed.size();
+    if (m_offset >= m_repo.packTargetSize())
+        return finishPack();
+    return {};
+}
+
+Result<void> PackWriter::finishPack()
+{
+    Bytes header(4 + m_entries.size() * Format::EntrySize);
+    putU32(header.data(), std::uint32_t(m_entries.size()));
+    for (std::size_t i = 0; i < m_entries.size(); ++i)
+        encodeEntry(m_entries[i], header.data() + 4 + i * Format::EntrySize);
+    const Bytes sealedHeader
+        = seal(m_repo.key().encKey.data(), header.data(), header.size(), Format::PackHeaderAad);
+    std::uint8_t trailer[Format::TrailerSize];
+    putU32(trailer, std::uint32_t(sealedHeader.size()));
+    std::memcpy(trailer + 4, Format::PackEndMagic, Format::MagicSize);
+    if (auto w = writeAll(m_fd, sealedHeader.data(), sealedHeader.size(), m_tmpPath); !w)
+        return w;
+    if (auto w = writeAll(m_fd, trailer, sizeof trailer, m_tmpPath); !w)
+        return w;
+    m_hash->update(sealedHeader.data(), sealedHeader.size());
+    m_hash->update(trailer, sizeof trailer);
+    const Id id = m_hash->finish();
+    // Start writeback now; flush() waits for it. fsync here would stall every worker on the
+    // disk once per pack.
+    ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    const QString final = m_repo.packPath(id);
+    const QString dir = QFileInfo(final).absolutePath();
+    QDir().mkpath(dir);
+    if (::rename(QFile::encodeName(m_tmpPath).constData(), QFile::encodeName(final).constData())
+        != 0)
+        return ioError("rename pack into place", final);
+    if (!m_dirs.contains(dir))
+        m_dirs.append(dir);
+    m_unsynced.push_back(m_fd);
+    m_fd = -1;
+    m_done.emplace_back(id, std::move(m_entries));
+    m_entries = {};
+    return {};
+}
+
+Result<std::vector<std::pair<Id, std::vector<PackEntry>>>> PackWriter::flush()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_fd >= 0 && !m_entries.empty()) {
+        if (auto f = finishPack(); !f)
+            return f.error();
+    }
+    for (int fd : m_unsynced) {
+        const int rc = ::fdatasync(fd);
+        ::close(fd);
+        if (rc != 0)
+            return ioError("fsync pack in", m_repo.path());
+    }
+    m_unsynced.clear();
+    for (const QString &d : std::as_const(m_dirs))
+        syncDirectory(d);
+    syncDirectory(m_repo.path() + QStringLiteral("/data"));
+    for (const auto &[id, entries] : m_done)
+        m_repo.addToIndex(id, entries);
+    return std::exchange(m_done, {});
+}
+
+} // namespace Shivx::Backup
