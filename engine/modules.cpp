@@ -4,6 +4,7 @@
 
 #include "core/enginemodule.h"
 #include "degradation/degradationmodule.h"
+#include "guardian/guardianmodule.h"
 #include "health/healthmodule.h"
 #include "recovery/recoverymodule.h"
 
@@ -30,7 +31,8 @@ const QList<const EngineModule *> &engineModules()
     return moduleList<
         HealthModule,
         RecoveryModule,
-        DegradationModule
+        DegradationModule,
+        GuardianModule
     >();
     // clang-format on
 }
