@@ -3,6 +3,7 @@
 #include "auditcommand.h"
 #include "breakercommand.h"
 #include "degradecommand.h"
+#include "guardiancommand.h"
 #include "historycommand.h"
 #include "processcommand.h"
 #include "servecommand.h"
@@ -19,6 +20,8 @@ const Command Registry[] = {
     { "breaker", "list and force the running engine's circuit breakers", breakerCommand },
     { "process", "list, start, stop and restart supervised processes", processCommand },
     { "degrade", "show, pin or release the degradation level", degradeCommand },
+    { "guardian", "show the defense mode and threats; set the mode, isolate or release sources",
+        guardianCommand },
 };
 
 } // namespace

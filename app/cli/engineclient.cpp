@@ -51,7 +51,10 @@ Result<EngineClient::Reply> EngineClient::request(
 {
     QNetworkAccessManager nam;
     QUrl url = m_base;
-    url.setPath(path);
+    const qsizetype query = path.indexOf(QLatin1Char('?'));
+    url.setPath(query < 0 ? path : path.left(query));
+    if (query >= 0)
+        url.setQuery(path.mid(query + 1), QUrl::StrictMode);
     QNetworkRequest req(url);
     req.setRawHeader("Authorization", "Bearer " + m_token);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));

@@ -30,6 +30,7 @@ public:
     // Sends a request and waits (at most `timeoutMs`) for the JSON answer. Errors name the
     // URL and what failed (refused, timeout, non-JSON body); HTTP error statuses are
     // returned as replies, so the caller can print the engine's own message.
+    // `path` may carry an encoded query ("/api/guardian/threats?limit=50").
     Result<Reply> request(const QByteArray &method, const QString &path,
         const QJsonObject &body = {}, int timeoutMs = 10'000) const;
 
