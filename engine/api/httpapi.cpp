@@ -198,7 +198,10 @@ ApiReply HttpApi::route(const QHttpServerRequest &request, const QHostAddress &s
     }
     if ((match->requiresToken || needsToken)
         && !ApiToken::matchesHeader(request.value("Authorization"), m_token)) {
-        if (m_guard)
+        // A route that needs no token, asked without one only because the guard demands it
+        // (LOCKDOWN), is not a failed check: a local poller that never had the token must
+        // not get its address isolated.
+        if (m_guard && (match->requiresToken || !request.value("Authorization").isEmpty()))
             m_guard->tokenRejected(source, path);
         ApiReply r = ApiReply::error(401, QStringLiteral("unauthorized"),
             QStringLiteral("%1 needs \"Authorization: Bearer TOKEN\" with the token from the data "

@@ -61,6 +61,9 @@ struct GuardianConfig
     DefenseModeRules mode;
     ApiGuardRules api;
     QList<GuardianPolicy> policies;
+    // Supervised targets marked `external: true` (a key of the target entry): stopped while
+    // the mode is LOCKDOWN, started again when it drops.
+    QStringList externalTargets;
 };
 
 namespace Internal {

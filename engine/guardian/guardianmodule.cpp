@@ -1,15 +1,23 @@
 #include "guardian/guardianmodule.h"
 
 #include "core/config.h"
+#include "core/configreader.h"
 #include "core/modulehost.h"
 #include "guardian/guardianapi.h"
 #include "guardian/guardianapiguard.h"
 #include "guardian/guardianconfig.h"
 #include "guardian/guardiancontroller.h"
 #include "guardian/guardianservice.h"
+#include "recovery/recoveryconfig.h"
+#include "recovery/recoverymodule.h"
+#include "recovery/recoveryservice.h"
 #include "storage/migrations.h"
 
+#include <QLoggingCategory>
+
 #include <yaml-cpp/yaml.h>
+
+Q_LOGGING_CATEGORY(lcGuardianModule, "shivx.guardian.module")
 
 namespace Shivx {
 
@@ -36,6 +44,31 @@ void GuardianModule::readConfig(
     Internal::ConfigReader &reader, const YAML::Node &root, Config &config) const
 {
     Internal::readGuardianConfig(reader, root["guardian"], &config.editSection<GuardianConfig>());
+}
+
+QStringList GuardianModule::targetKeys() const
+{
+    return { QStringLiteral("external") };
+}
+
+void GuardianModule::readTarget(Internal::ConfigReader &reader, const YAML::Node &entry,
+    const QString &path, Config &config, TargetSpec &target) const
+{
+    bool external = false;
+    reader.boolean(entry, path, "external", &external);
+    if (reader.failed() || !external)
+        return;
+    // Recovery reads its keys of the entry first (module order), so its spec is there.
+    bool supervised = false;
+    for (const RecoverySpec &s : config.section<RecoveryConfig>().supervised)
+        supervised = supervised || (s.name == target.name && s.supervised);
+    if (!supervised) {
+        reader.fail(entry["external"],
+            Internal::ConfigReader::join(path, QStringLiteral("external")),
+            QStringLiteral("applies only to a target with supervise: (LOCKDOWN stops it)"));
+        return;
+    }
+    config.editSection<GuardianConfig>().externalTargets.append(target.name);
 }
 
 QList<Internal::Migration> GuardianModule::migrations() const
@@ -123,6 +156,11 @@ Result<void> GuardianRuntime::prepare(ModuleHost &host)
     if (m_guard)
         host.setApiGuard(m_guard);
 
+    if (RecoveryRuntime *recovery = host.runtime<RecoveryRuntime>())
+        m_recovery = qobject_cast<RecoveryService *>(recovery->service());
+    QObject::connect(service, &GuardianService::modeChanged, service,
+        [this](DefenseMode mode) { followMode(mode); });
+
     host.addRoutes(GuardianApi::routes(service, host.clock()));
     std::shared_ptr<GuardianApiGuard> guard = m_guard;
     host.addMetrics(
@@ -134,6 +172,23 @@ void GuardianRuntime::start(ModuleHost &)
 {
     // Blocking, so that the stored mode and isolations hold before Engine::start() returns.
     ModuleHost::callBlocking(m_controller, [](GuardianController *c) { c->start(); });
+    // A LOCKDOWN restored from before the restart holds for the external targets too.
+    followMode(m_service->snapshotPtr()->mode);
+}
+
+void GuardianRuntime::followMode(DefenseMode mode)
+{
+    const bool stop = mode == DefenseMode::Lockdown;
+    if (!m_recovery || stop == m_externalStopped)
+        return;
+    m_externalStopped = stop;
+    for (const QString &name : m_service->config().externalTargets) {
+        const Result<void> r = stop ? m_recovery->stopProcess(name, QStringLiteral("engine"))
+                                    : m_recovery->startProcess(name, QStringLiteral("engine"));
+        if (!r)
+            qCWarning(lcGuardianModule, "%s external target %s: %s", stop ? "stopping" : "starting",
+                qPrintable(name), qPrintable(r.error().toString()));
+    }
 }
 
 void GuardianRuntime::stop(ModuleHost &)

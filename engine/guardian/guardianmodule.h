@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/enginemodule.h"
+#include "guardian/defensemode.h"
 
 #include <memory>
 
@@ -9,6 +10,7 @@ namespace Shivx {
 class GuardianApiGuard;
 class GuardianController;
 class GuardianService;
+class RecoveryService;
 
 // The guardian (docs/guardian.md): threat events, the defense mode, policies, isolation and
 // lockdown, and the guard in front of the engine's own API (`guardian:`). Its facade is
@@ -20,6 +22,10 @@ public:
     QStringList configKeys() const override;
     void readConfig(
         Internal::ConfigReader &reader, const YAML::Node &root, Config &config) const override;
+    // `external: true` on a supervised target: stopped in LOCKDOWN.
+    QStringList targetKeys() const override;
+    void readTarget(Internal::ConfigReader &reader, const YAML::Node &entry, const QString &path,
+        Config &config, TargetSpec &target) const override;
     QList<Internal::Migration> migrations() const override;
     std::unique_ptr<ModuleRuntime> createRuntime(ModuleHost &host) const override;
 };
@@ -41,9 +47,14 @@ public:
     GuardianController *controller() const { return m_controller; }
 
 private:
+    // Stops the external targets on entering LOCKDOWN and starts them on leaving it.
+    void followMode(DefenseMode mode);
+
     std::unique_ptr<GuardianService> m_service;
     std::shared_ptr<GuardianApiGuard> m_guard;
     GuardianController *m_controller = nullptr;
+    RecoveryService *m_recovery = nullptr;
+    bool m_externalStopped = false;
 };
 
 } // namespace Shivx

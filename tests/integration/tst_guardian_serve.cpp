@@ -230,6 +230,17 @@ QJsonObject cliJson(AnyAddressServe &serve, const QStringList &args)
     return QJsonDocument::fromJson(r.out).object();
 }
 
+// The state of the supervised process `name`, as GET /api/processes reports it.
+QString processState(quint16 port, const char *name, const QByteArray &token)
+{
+    SourceClient c("127.0.0.1", "127.0.0.1", port);
+    const Answer a = c.request("GET", "/api/processes", token);
+    for (const QJsonValue &v : a.json.value(QStringLiteral("processes")).toArray())
+        if (v.toObject().value(QStringLiteral("name")).toString() == QLatin1String(name))
+            return v.toObject().value(QStringLiteral("state")).toString();
+    return QStringLiteral("absent (%1 %2)").arg(a.status).arg(QString::fromUtf8(a.body));
+}
+
 } // namespace
 
 class TstGuardianServe : public QObject
@@ -247,19 +258,33 @@ private Q_SLOTS:
             f.write("#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + argvFile.toUtf8() + "'\n");
         }
         QFile::setPermissions(script, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const QString pidFile = scripts.filePath(QStringLiteral("outside.pid"));
         const QString config = QStringLiteral(
+            "targets:\n"
+            "  - name: outside\n"
+            "    type: process\n"
+            "    pid_file: %2\n"
+            "    interval: 500ms\n"
+            "    external: true\n"
+            "    supervise:\n"
+            "      command: %3\n"
+            "      args: [--pidfile, %2, --hang]\n"
+            "      stop_timeout: 3s\n"
             "guardian:\n"
             "  api: {ignore: []}\n"
             "  mode: {lockdown_on_critical: false, elevate_warnings: 1000, quiet: 1h}\n"
             "  policies:\n"
             "    - {type: api.token_failures, severity: critical, isolate: 10m,\n"
             "       command: ['%1', --set, banned]}\n")
-                                   .arg(script);
+                                   .arg(script, pidFile, QStringLiteral(SHIVX_TEST_HELPER));
         AnyAddressServe serve(config);
         QVERIFY2(serve.start(), serve.output().constData());
         const QByteArray token = serve.token();
         QVERIFY(!token.isEmpty());
         const quint16 port = serve.port;
+
+        QTRY_COMPARE_WITH_TIMEOUT(
+            processState(port, "outside", token), QStringLiteral("running"), 10000);
 
         // Rate limit: 500 requests in a minute pass, the 501st gets 429 with Retry-After.
         {
@@ -341,10 +366,16 @@ private Q_SLOTS:
             { QStringLiteral("mode"), QStringLiteral("LOCKDOWN"), QStringLiteral("--reason"),
                 QStringLiteral("attack drill") });
         QCOMPARE(locked.value(QStringLiteral("mode")).toString(), QStringLiteral("LOCKDOWN"));
+        // The supervised target marked external is stopped.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            processState(port, "outside", token), QStringLiteral("stopped"), 10000);
         SourceClient seven("127.0.0.7", "127.0.0.1", port);
         // Loopback: the probes without a token, everything else with it.
         QCOMPARE(seven.request("GET", "/api/health/live").status, 200);
-        QCOMPARE(seven.request("GET", "/api/guardian").status, 401);
+        // A local poller without the token is refused, but is not counted as failing token
+        // checks: it stays served with the token, not isolated.
+        for (int i = 0; i < 12; ++i)
+            QCOMPARE(seven.request("GET", "/api/guardian").status, 401);
         QCOMPARE(seven.request("GET", "/api/guardian", token).status, 200);
         QCOMPARE(seven.request("GET", "/metrics", token).status, 200);
         checkOutsideInLockdown(port, token, true);
@@ -359,6 +390,9 @@ private Q_SLOTS:
         SourceClient sixAgain("127.0.0.6", "127.0.0.1", port2);
         QCOMPARE(sixAgain.request("GET", "/api/health/live").status, 403);
         checkOutsideInLockdown(port2, token, true);
+        // Still LOCKDOWN after the restart: the external target stays stopped.
+        QTest::qWait(1000);
+        QCOMPARE(processState(port2, "outside", token), QStringLiteral("stopped"));
 
         // Back to NORMAL: beyond loopback is served again; /metrics shows the guardian.
         const QJsonObject normal = cliJson(serve,
@@ -366,6 +400,8 @@ private Q_SLOTS:
                 QStringLiteral("drill over") });
         QCOMPARE(normal.value(QStringLiteral("mode")).toString(), QStringLiteral("NORMAL"));
         checkOutsideInLockdown(port2, token, false);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            processState(port2, "outside", token), QStringLiteral("running"), 10000);
         SourceClient one("127.0.0.1", "127.0.0.1", port2);
         const Answer metrics = one.request("GET", "/metrics");
         QCOMPARE(metrics.status, 200);

@@ -80,6 +80,25 @@ private Q_SLOTS:
         QCOMPARE(p.commandTimeoutMs, 5000);
     }
 
+    void externalTargets()
+    {
+        const QByteArray yaml = "targets:\n"
+                                "  - name: web\n"
+                                "    type: process\n"
+                                "    process_name: nginx\n"
+                                "    external: true\n"
+                                "    supervise: {command: /usr/sbin/nginx}\n"
+                                "  - name: db\n"
+                                "    type: process\n"
+                                "    process_name: postgres\n"
+                                "    external: false\n"
+                                "    supervise: {command: /usr/bin/postgres}\n";
+        const auto c = ConfigLoader::parse(yaml, QStringLiteral("g.yaml"));
+        QVERIFY2(c.ok(), c.ok() ? "" : qPrintable(c.error().message));
+        QCOMPARE(
+            c->section<GuardianConfig>().externalTargets, QStringList { QStringLiteral("web") });
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("yaml");
@@ -125,6 +144,15 @@ private Q_SLOTS:
         QTest::newRow("policies not a list")
             << QByteArray("guardian:\n  policies: {type: x}\n")
             << QStringLiteral("guardian.policies: expected a list");
+        QTest::newRow("external without supervise")
+            << QByteArray("targets:\n  - {name: db, type: tcp, host: 127.0.0.1, port: 5432,\n"
+                          "     external: true}\n")
+            << QStringLiteral("g.yaml:3: targets[0].external: applies only to a target with "
+                              "supervise:");
+        QTest::newRow("external not a boolean")
+            << QByteArray("targets:\n  - {name: db, type: tcp, host: 127.0.0.1, port: 5432,\n"
+                          "     external: maybe}\n")
+            << QStringLiteral("targets[0].external: expected true or false");
         QTest::newRow("isolate without unit")
             << QByteArray("guardian:\n  policies:\n    - {type: x, isolate: 600}\n")
             << QStringLiteral("guardian.policies[0].isolate:");
