@@ -13,7 +13,9 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QGroupBox>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -26,6 +28,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTranslator>
 
 using namespace Shivx;
 using Shivx::Ui::GuardianPage;
@@ -242,6 +245,55 @@ private Q_SLOTS:
         QCOMPARE(page.threatsModel()->rowCount(), GuardianPage::MaxRows + 1);
         QCOMPARE(page.threatsModel()->record(0).type, QStringLiteral("new.type"));
         qInfo("100000 rows: set, scrolled, filtered four ways and sorted in %lld ms", t.elapsed());
+    }
+    // The page in English and in German, saved under build/screenshots for a look; every
+    // group title and button of the page is translated.
+    void screenshotsInEnglishAndGerman()
+    {
+        QTemporaryDir dataDir;
+        auto engine = ShivxTest::startEngine(dataDir.path(), GuardianYaml, ShivxTest::Api::Off);
+        QVERIFY(engine);
+        GuardianService *service = engine->service<GuardianService>();
+        for (int i = 0; i < 6; ++i)
+            QVERIFY(service->raise(threat(i % 3 ? "api.request_rate" : "sshd.auth_failure",
+                i == 5 ? ThreatSeverity::Critical : ThreatSeverity::Warning,
+                QStringLiteral("203.0.113.%1").arg(i % 4 + 1))));
+        QVERIFY(service->isolate(QStringLiteral("203.0.113.1"), 600'000,
+            QStringLiteral("repeated token failures"), QStringLiteral("console:alice")));
+        QVERIFY(service->setMode(DefenseMode::Elevated, QStringLiteral("scan from 203.0.113.0/24"),
+            QStringLiteral("console:alice")));
+        MainWindow window(engine.get());
+        window.resize(1280, 860);
+        window.showPage(window.pageIndex(QStringLiteral("guardian")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        GuardianPage *page = window.page<GuardianPage>();
+        QTRY_COMPARE_WITH_TIMEOUT(page->threatsModel()->rowCount(), 5, 10000);
+        QTest::qWait(1200); // a second of the chart
+        QDir().mkpath(QStringLiteral(SHIVX_BINARY_DIR "/screenshots"));
+        QVERIFY(
+            window.grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/guardian-en.png")));
+
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/shivx_de.qm")));
+        QCoreApplication::installTranslator(&german);
+        QTest::qWait(100);
+        QStringList english;
+        for (auto *box : page->findChildren<QGroupBox *>())
+            if (box->title() == QLatin1String("Threats")
+                || box->title() == QLatin1String("Isolated sources")
+                || box->title() == QLatin1String("Defense mode"))
+                english << box->title();
+        for (auto *button : page->findChildren<QPushButton *>())
+            if (button->text() == QLatin1String("&Release")
+                || button->text() == QStringLiteral("&Set mode…"))
+                english << button->text();
+        QVERIFY2(english.isEmpty(), qPrintable(english.join(QStringLiteral(", "))));
+        QCOMPARE(page->findChild<QLabel *>(QStringLiteral("bannerTitle"))->text(),
+            QStringLiteral("ERHÖHT"));
+        QVERIFY(
+            window.grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/guardian-de.png")));
+        QCoreApplication::removeTranslator(&german);
     }
 };
 

@@ -124,8 +124,9 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     SelectableText::apply(m_actionStatus);
     auto *controlRow = new QHBoxLayout;
     controlRow->addWidget(m_modeLabel);
-    controlRow->addWidget(m_modeCombo, 1);
+    controlRow->addWidget(m_modeCombo);
     controlRow->addWidget(m_setModeButton);
+    controlRow->addStretch(1);
     auto *controlLayout = new QVBoxLayout(m_controlBox);
     controlLayout->addLayout(controlRow);
     controlLayout->addWidget(m_actionStatus);
@@ -163,6 +164,7 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     m_threatsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_threatsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_threatsView->verticalHeader()->hide();
+    m_threatsView->setWordWrap(false);
     // Fixed row heights and no per-row size hints: a 100000-row table scrolls smoothly.
     m_threatsView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_threatsView->horizontalHeader()->setStretchLastSection(true);
@@ -244,6 +246,7 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     connect(m_service, &GuardianService::changed, this, &GuardianPage::setSnapshot);
     connect(m_service, &GuardianService::threatRecorded, this, &GuardianPage::onThreatRecorded);
     m_snapshot = m_service->snapshot();
+    m_modeCombo->setCurrentIndex(qMax(0, m_modeCombo->findData(int(m_snapshot.mode))));
     retranslateUi();
     tickChart();
 }
@@ -294,13 +297,37 @@ void GuardianPage::retranslateUi()
     m_releaseButton->setText(tr("&Release"));
     m_chartBox->setTitle(tr("Threat events per second"));
     m_xAxis->setTitleText(tr("seconds ago"));
+    m_chartView->chart()->update();
+    sizeThreatColumns();
     updateBanner();
     updateIsolations();
     applyFilters();
 }
 
+void GuardianPage::sizeThreatColumns()
+{
+    // Fixed widths from the font and the header words, not resizeColumnsToContents(), which
+    // would measure rows (slow with 100000) and change as rows arrive.
+    const QFontMetrics fm = m_threatsView->fontMetrics();
+    const int pad = fm.horizontalAdvance(QLatin1Char('M')) * 2;
+    auto fit = [&](int column, const QString &sample) {
+        const QString header
+            = m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        m_threatsView->horizontalHeader()->resizeSection(
+            column, qMax(fm.horizontalAdvance(sample), fm.horizontalAdvance(header) + pad) + pad);
+    };
+    fit(ThreatsModel::LastSeen, DisplayFormat::dateTime(QDateTime::currentMSecsSinceEpoch()));
+    fit(ThreatsModel::Severity, ThreatsModel::severityText(ThreatSeverity::Critical));
+    fit(ThreatsModel::Type, QStringLiteral("sshd.auth_failure.long"));
+    fit(ThreatsModel::Source, QStringLiteral("2001:db8:ffff::ffff"));
+    fit(ThreatsModel::Count, QStringLiteral("1000000"));
+    fit(ThreatsModel::Score, QStringLiteral("100"));
+}
+
 void GuardianPage::setSnapshot(const GuardianSnapshot &snapshot)
 {
+    if (snapshot.mode != m_snapshot.mode)
+        m_modeCombo->setCurrentIndex(qMax(0, m_modeCombo->findData(int(snapshot.mode))));
     m_snapshot = snapshot;
     updateBanner();
     updateIsolations();

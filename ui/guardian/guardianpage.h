@@ -69,6 +69,7 @@ protected:
 private:
     void retranslateUi();
     void updateBanner();
+    void sizeThreatColumns();
     void updateIsolations();
     void updateTypeFilter();
     void applyFilters();
