@@ -5,6 +5,7 @@
 #include "backup/backupmodule.h"
 #include "core/enginemodule.h"
 #include "degradation/degradationmodule.h"
+#include "guardian/guardianmodule.h"
 #include "health/healthmodule.h"
 #include "pipelines/pipelinesmodule.h"
 #include "recovery/recoverymodule.h"
@@ -34,7 +35,8 @@ const QList<const EngineModule *> &engineModules()
         RecoveryModule,
         DegradationModule,
         PipelinesModule,
-        BackupModule
+        BackupModule,
+        GuardianModule
     >();
     // clang-format on
 }

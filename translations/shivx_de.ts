@@ -700,6 +700,10 @@ head.json: %2</translation>
         <translation>Degradation</translation>
     </message>
     <message>
+        <source>Guardian</source>
+        <translation>Wächter</translation>
+    </message>
+    <message>
         <source>Audit</source>
         <translation>Audit</translation>
     </message>
@@ -1201,6 +1205,18 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Es ist keine Stufe festgesetzt.</translation>
     </message>
     <message>
+        <source>%1 is not an IPv4 or IPv6 address.</source>
+        <translation>%1 ist keine IPv4- oder IPv6-Adresse.</translation>
+    </message>
+    <message>
+        <source>An isolation lasts from 1 s to 366 days.</source>
+        <translation>Eine Isolierung dauert 1 s bis 366 Tage.</translation>
+    </message>
+    <message>
+        <source>%1 is not isolated.</source>
+        <translation>%1 ist nicht isoliert.</translation>
+    </message>
+    <message>
         <source>The data directory %1 is in use by another engine. Stop it, or start with another --data-dir.</source>
         <translation>Das Datenverzeichnis %1 wird von einer anderen Engine verwendet. Beenden Sie sie oder starten Sie mit einem anderen --data-dir.</translation>
     </message>
@@ -1295,6 +1311,34 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>the engine is not running</source>
         <translation>die Engine läuft nicht</translation>
+    </message>
+    <message>
+        <source>engine started</source>
+        <translation>Engine gestartet</translation>
+    </message>
+    <message>
+        <source>critical event %1 from %2</source>
+        <translation>kritisches Ereignis %1 von %2</translation>
+    </message>
+    <message>
+        <source>threat score %1 (at least %2) from %3</source>
+        <translation>Bedrohungswert %1 (mindestens %2) von %3</translation>
+    </message>
+    <message>
+        <source>%1 warnings within %2</source>
+        <translation>%1 Warnungen innerhalb von %2</translation>
+    </message>
+    <message>
+        <source>no warning for %1</source>
+        <translation>seit %1 keine Warnung</translation>
+    </message>
+    <message>
+        <source>set by %1: %2</source>
+        <translation>gesetzt von %1: %2</translation>
+    </message>
+    <message>
+        <source>policy for %1 from %2</source>
+        <translation>Richtlinie für %1 von %2</translation>
     </message>
     <message>
         <source>CPU %1 (warning above %2)</source>
@@ -1541,6 +1585,153 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::GuardianPage</name>
+    <message>
+        <source>NORMAL</source>
+        <translation>NORMAL</translation>
+    </message>
+    <message>
+        <source>ELEVATED</source>
+        <translation>ERHÖHT</translation>
+    </message>
+    <message>
+        <source>LOCKDOWN</source>
+        <translation>ABRIEGELUNG</translation>
+    </message>
+    <message>
+        <source>Watching: threats are recorded and policies apply.</source>
+        <translation>Beobachtung: Bedrohungen werden erfasst, Richtlinien greifen.</translation>
+    </message>
+    <message>
+        <source>Elevated: an attack may be under way; policies act.</source>
+        <translation>Erhöht: Ein Angriff ist möglich; Richtlinien handeln.</translation>
+    </message>
+    <message>
+        <source>Lockdown: beyond loopback only liveness and readiness answer; external targets are stopped.</source>
+        <translation>Abriegelung: Außerhalb von Loopback antworten nur Liveness und Readiness; externe Ziele sind gestoppt.</translation>
+    </message>
+    <message>
+        <source>Defense mode</source>
+        <translation>Abwehrmodus</translation>
+    </message>
+    <message>
+        <source>M&amp;ode:</source>
+        <translation>M&amp;odus:</translation>
+    </message>
+    <message>
+        <source>&amp;Set mode…</source>
+        <translation>Modus &amp;setzen…</translation>
+    </message>
+    <message>
+        <source>Threats</source>
+        <translation>Bedrohungen</translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>Alle Typen</translation>
+    </message>
+    <message>
+        <source>Any severity</source>
+        <translation>Jeder Schweregrad</translation>
+    </message>
+    <message>
+        <source>Warning and critical</source>
+        <translation>Warnung und kritisch</translation>
+    </message>
+    <message>
+        <source>Critical only</source>
+        <translation>Nur kritisch</translation>
+    </message>
+    <message>
+        <source>Filter by source (address, user)</source>
+        <translation>Nach Quelle filtern (Adresse, Benutzer)</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Gesamter Zeitraum</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Isolated sources</source>
+        <translation>Isolierte Quellen</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Verbleibend</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>&amp;Release</source>
+        <translation>&amp;Freigeben</translation>
+    </message>
+    <message>
+        <source>Threat events per second</source>
+        <translation>Bedrohungsereignisse pro Sekunde</translation>
+    </message>
+    <message>
+        <source>seconds ago</source>
+        <translation>Sekunden zuvor</translation>
+    </message>
+    <message>
+        <source>Since %1 — %2</source>
+        <translation>Seit %1 — %2</translation>
+    </message>
+    <message>
+        <source>An operator set %1: automatic steps stay at or above it.</source>
+        <translation>Ein Operator hat %1 gesetzt: Automatische Schritte bleiben auf oder über diesem Modus.</translation>
+    </message>
+    <message>
+        <source>Steps down at %1 if all stays quiet.</source>
+        <translation>Stuft um %1 herab, wenn alles ruhig bleibt.</translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation>bis %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 rows shown</source>
+        <translation>%1 von %2 Zeilen angezeigt</translation>
+    </message>
+    <message>
+        <source>Set the defense mode</source>
+        <translation>Abwehrmodus setzen</translation>
+    </message>
+    <message>
+        <source>Why set %1? The reason goes into the audit log.</source>
+        <translation>Warum %1 setzen? Der Grund kommt ins Audit-Protokoll.</translation>
+    </message>
+    <message>
+        <source>Mode set to %1.</source>
+        <translation>Modus auf %1 gesetzt.</translation>
+    </message>
+    <message>
+        <source>%1 released.</source>
+        <translation>%1 freigegeben.</translation>
     </message>
 </context>
 <context>
@@ -2366,6 +2557,53 @@ bis %3</translation>
     <message>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::ThreatsModel</name>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>First seen %1, last seen %2</source>
+        <translation>Zuerst gesehen %1, zuletzt gesehen %2</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Beleg</translation>
     </message>
 </context>
 <context>

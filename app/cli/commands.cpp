@@ -4,6 +4,7 @@
 #include "backupcommand.h"
 #include "breakercommand.h"
 #include "degradecommand.h"
+#include "guardiancommand.h"
 #include "historycommand.h"
 #include "pipelinecommand.h"
 #include "processcommand.h"
@@ -24,6 +25,8 @@ const Command Registry[] = {
     { "pipeline", "run pipelines and follow their runs and dead-letter queue", pipelineCommand },
     { "backup", "deduplicated, encrypted backups: init, run, list, verify, restore, prune, key",
         backupCommand },
+    { "guardian", "show the defense mode and threats; set the mode, isolate or release sources",
+        guardianCommand },
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "api/httpapi.h"
 
+#include "api/apiguard.h"
 #include "api/apitoken.h"
 #include "api/requestgate.h"
 
@@ -152,9 +153,26 @@ void HttpApi::setToken(const QByteArray &token)
     m_token = token;
 }
 
-ApiReply HttpApi::route(const QHttpServerRequest &request)
+void HttpApi::setGuard(std::shared_ptr<ApiGuard> guard)
+{
+    m_guard = std::move(guard);
+}
+
+ApiReply HttpApi::route(const QHttpServerRequest &request, const QHostAddress &source)
 {
     const QString path = request.url().path();
+    bool needsToken = false;
+    if (m_guard) {
+        ApiGuard::Verdict v = m_guard->admit(source, path);
+        if (v.decision == ApiGuard::Decision::Refuse) {
+            ApiReply r = ApiReply::error(v.status, v.code, v.message);
+            if (v.retryAfterSeconds > 0)
+                r.extraHeaders.append(
+                    qMakePair(QByteArray("Retry-After"), QByteArray::number(v.retryAfterSeconds)));
+            return r;
+        }
+        needsToken = v.decision == ApiGuard::Decision::RequireToken;
+    }
     const ApiRoute *match = findRoute(m_routes, path);
     if (!match)
         return ApiReply::error(404, QStringLiteral("not_found"),
@@ -178,7 +196,13 @@ ApiReply HttpApi::route(const QHttpServerRequest &request)
         r.extraHeaders.append(qMakePair(QByteArray("Allow"), allowHeader));
         return r;
     }
-    if (match->requiresToken && !ApiToken::matchesHeader(request.value("Authorization"), m_token)) {
+    if ((match->requiresToken || needsToken)
+        && !ApiToken::matchesHeader(request.value("Authorization"), m_token)) {
+        // A route that needs no token, asked without one only because the guard demands it
+        // (LOCKDOWN), is not a failed check: a local poller that never had the token must
+        // not get its address isolated.
+        if (m_guard && (match->requiresToken || !request.value("Authorization").isEmpty()))
+            m_guard->tokenRejected(source, path);
         ApiReply r = ApiReply::error(401, QStringLiteral("unauthorized"),
             QStringLiteral("%1 needs \"Authorization: Bearer TOKEN\" with the token from the data "
                            "directory's api-token file")
@@ -210,7 +234,7 @@ void HttpApi::send(const QHttpServerRequest &request, QTcpSocket *socket, const 
 
 bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    send(request, socket, route(request));
+    send(request, socket, route(request, socket->peerAddress()));
     return true;
 }
 

@@ -10,9 +10,11 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 
 namespace Shivx {
 
+class ApiGuard;
 class RequestGate;
 
 // The engine's HTTP API: the routes every capability adds (engine/<capability>/<cap>api.*),
@@ -41,6 +43,10 @@ public:
     // Authorises routes with requiresToken (see ApiToken); empty rejects them all.
     void setToken(const QByteArray &token);
 
+    // Consulted for every request before routing (see ApiGuard); null: none. Call before the
+    // API is moved to its thread.
+    void setGuard(std::shared_ptr<ApiGuard> guard);
+
     // Requests answered so far, by HTTP status code. Thread-safe.
     QList<QPair<int, quint64>> requestCounts() const;
 
@@ -49,7 +55,7 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    ApiReply route(const QHttpServerRequest &request);
+    ApiReply route(const QHttpServerRequest &request, const QHostAddress &source);
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
 
     void configureGate();
@@ -62,6 +68,7 @@ private:
     QString m_listenHost;
     QList<ApiRoute> m_routes;
     QByteArray m_token;
+    std::shared_ptr<ApiGuard> m_guard;
 };
 
 } // namespace Shivx

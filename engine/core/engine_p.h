@@ -49,6 +49,7 @@ struct Engine::Private final : public ModuleHost
     QString apiAuthority() const override { return authority; }
     void placeOnThread(const char *threadName, QObject *worker) override;
     void addRoutes(const QList<ApiRoute> &routes) override;
+    void setApiGuard(std::shared_ptr<ApiGuard> guard) override;
     void addMetrics(std::function<QByteArray()> render) override;
     void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) override;
     Readiness readiness() const override;

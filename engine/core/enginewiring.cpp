@@ -3,6 +3,7 @@
 
 #include "core/engine_p.h"
 
+#include "api/apiguard.h"
 #include "api/apitoken.h"
 #include "api/httpapi.h"
 #include "audit/auditsink.h"
@@ -42,6 +43,12 @@ void Engine::Private::addRoutes(const QList<ApiRoute> &routes)
 {
     if (api)
         api->addRoutes(routes);
+}
+
+void Engine::Private::setApiGuard(std::shared_ptr<ApiGuard> guard)
+{
+    if (api)
+        api->setGuard(std::move(guard));
 }
 
 void Engine::Private::addMetrics(std::function<QByteArray()> render)

@@ -10,9 +10,11 @@
 #include <QThread>
 
 #include <functional>
+#include <memory>
 
 namespace Shivx {
 
+class ApiGuard;
 class AuditSink;
 class Clock;
 class EngineStatus;
@@ -46,6 +48,9 @@ public:
 
     // Routes of the HTTP API (engine/<capability>/<capability>api.*); prepare() only.
     virtual void addRoutes(const QList<ApiRoute> &routes) = 0;
+    // The one guard the API consults for every request (engine/api/apiguard.h; the guardian
+    // module's); a no-op when the API is off. prepare() only.
+    virtual void setApiGuard(std::shared_ptr<ApiGuard> guard) = 0;
     // Prometheus text appended to /metrics; called on the API thread, so `render` reads only
     // thread-safe state. prepare() only.
     virtual void addMetrics(std::function<QByteArray()> render) = 0;

@@ -6,6 +6,7 @@
 
 #include "audit/auditpage.h"
 #include "degradation/degradationpage.h"
+#include "guardian/guardianpage.h"
 #include "history/historypage.h"
 #include "overview/overviewpage.h"
 #include "recovery/recoverypage.h"
@@ -40,6 +41,8 @@ const QList<ConsolePage> &consolePages()
             &refresh<RecoveryPage, &RecoveryPage::refresh>, nullptr },
         { "degradation", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Degradation"), &make<DegradationPage>,
             &refresh<DegradationPage, &DegradationPage::reloadTimeline>, nullptr },
+        { "guardian", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Guardian"), &make<GuardianPage>,
+            &refresh<GuardianPage, &GuardianPage::reloadThreats>, "threatSourceFilter" },
         { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage>,
             &refresh<AuditPage, &AuditPage::reload>, "searchEdit" },
     };

@@ -146,6 +146,42 @@ const QHash<QString, Wording> &wordings()
         { QStringLiteral("engine.not_running"),
             [](const QVariantList &) { return EngineWording::tr("the engine is not running"); } },
 
+        { QStringLiteral("guardian.mode.start"),
+            [](const QVariantList &) { return EngineWording::tr("engine started"); } },
+        { QStringLiteral("guardian.mode.critical"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("critical event %1 from %2")
+                    .arg(a.value(0).toString(), a.value(1).toString());
+            } },
+        { QStringLiteral("guardian.mode.score"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("threat score %1 (at least %2) from %3")
+                    .arg(a.value(0).toInt())
+                    .arg(a.value(1).toInt())
+                    .arg(a.value(2).toString());
+            } },
+        { QStringLiteral("guardian.mode.warnings"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("%1 warnings within %2")
+                    .arg(a.value(0).toInt())
+                    .arg(DisplayFormat::duration(a.value(1).toLongLong() * 1000));
+            } },
+        { QStringLiteral("guardian.mode.quiet"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("no warning for %1")
+                    .arg(DisplayFormat::duration(a.value(0).toLongLong() * 1000));
+            } },
+        { QStringLiteral("guardian.mode.operator"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("set by %1: %2")
+                    .arg(a.value(0).toString(), a.value(1).toString());
+            } },
+        { QStringLiteral("guardian.mode.policy"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("policy for %1 from %2")
+                    .arg(a.value(0).toString(), a.value(1).toString());
+            } },
+
         { QStringLiteral("score.cpu"),
             [](const QVariantList &a) {
                 return EngineWording::tr("CPU %1 (warning above %2)")
@@ -403,6 +439,14 @@ QString EngineWording::error(const Error &e)
             .arg(DisplayFormat::duration(e.args.value(1).toLongLong()));
     if (c == QLatin1String("degradation.not_pinned"))
         return tr("No level is pinned.");
+    if (c == QLatin1String("guardian.bad_reason"))
+        return tr("Give a reason of at most 500 characters: it goes into the audit log.");
+    if (c == QLatin1String("guardian.bad_source"))
+        return tr("%1 is not an IPv4 or IPv6 address.").arg(arg(e, 0));
+    if (c == QLatin1String("guardian.bad_duration"))
+        return tr("An isolation lasts from 1 s to 366 days.");
+    if (c == QLatin1String("guardian.not_isolated"))
+        return tr("%1 is not isolated.").arg(arg(e, 0));
     if (c == QLatin1String("engine.data_dir_locked")) {
         const qint64 pid = e.args.value(1).toLongLong();
         if (pid <= 0)

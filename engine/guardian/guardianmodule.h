@@ -1,0 +1,60 @@
+#pragma once
+
+#include "core/enginemodule.h"
+#include "guardian/defensemode.h"
+
+#include <memory>
+
+namespace Shivx {
+
+class GuardianApiGuard;
+class GuardianController;
+class GuardianService;
+class RecoveryService;
+
+// The guardian (docs/guardian.md): threat events, the defense mode, policies, isolation and
+// lockdown, and the guard in front of the engine's own API (`guardian:`). Its facade is
+// GuardianService.
+class GuardianModule final : public EngineModule
+{
+public:
+    QString name() const override { return QStringLiteral("guardian"); }
+    QStringList configKeys() const override;
+    void readConfig(
+        Internal::ConfigReader &reader, const YAML::Node &root, Config &config) const override;
+    // `external: true` on a supervised target: stopped in LOCKDOWN.
+    QStringList targetKeys() const override;
+    void readTarget(Internal::ConfigReader &reader, const YAML::Node &entry, const QString &path,
+        Config &config, TargetSpec &target) const override;
+    QList<Internal::Migration> migrations() const override;
+    std::unique_ptr<ModuleRuntime> createRuntime(ModuleHost &host) const override;
+};
+
+// The guardian's part of one Engine: the controller on `shivx-guardian` (it writes SQLite and
+// runs policy commands), and the API guard on the API thread.
+class GuardianRuntime final : public ModuleRuntime
+{
+public:
+    explicit GuardianRuntime(ModuleHost &host);
+    ~GuardianRuntime() override;
+
+    QObject *service() override;
+    Result<void> prepare(ModuleHost &host) override;
+    void start(ModuleHost &host) override;
+    void stop(ModuleHost &host) override;
+    void stopped() override;
+
+    GuardianController *controller() const { return m_controller; }
+
+private:
+    // Stops the external targets on entering LOCKDOWN and starts them on leaving it.
+    void followMode(DefenseMode mode);
+
+    std::unique_ptr<GuardianService> m_service;
+    std::shared_ptr<GuardianApiGuard> m_guard;
+    GuardianController *m_controller = nullptr;
+    RecoveryService *m_recovery = nullptr;
+    bool m_externalStopped = false;
+};
+
+} // namespace Shivx
