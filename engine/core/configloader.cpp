@@ -3,6 +3,7 @@
 #include "core/configreader.h"
 #include "core/enginemodule.h"
 #include "core/timeutil.h"
+#include "executor/boundedexecutor.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -48,12 +49,18 @@ void readEngine(Reader &r, const YAML::Node &e, Config *c)
     const QString p = QStringLiteral("engine");
     if (!r.checkKeys(e, p,
             { QStringLiteral("data_dir"), QStringLiteral("listen"), QStringLiteral("api"),
-                QStringLiteral("allowed_hosts") }))
+                QStringLiteral("allowed_hosts"), QStringLiteral("workers"),
+                QStringLiteral("queue_size") }))
         return;
     r.string(e, p, "data_dir", &c->dataDir);
     r.string(e, p, "listen", &c->listen);
     r.boolean(e, p, "api", &c->apiEnabled);
     r.stringList(e, p, "allowed_hosts", &c->allowedHosts);
+    // The engine's executor (docs/executor.md), kept as a section so that its type stays in
+    // engine/executor/.
+    ExecutorConfig &executor = c->editSection<ExecutorConfig>();
+    r.integer(e, p, "workers", &executor.workers, 1, 64);
+    r.integer(e, p, "queue_size", &executor.queueSize, 1, 1'000'000);
     for (const QString &name : std::as_const(c->allowedHosts))
         if (!r.failed() && !HostCheck::isDnsName(name))
             r.fail(e["allowed_hosts"], QStringLiteral("engine.allowed_hosts"),

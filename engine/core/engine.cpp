@@ -239,6 +239,10 @@ void Engine::stop()
     });
     for (auto it = d->modules.rbegin(); it != d->modules.rend(); ++it)
         (*it)->stop(*d);
+    // Queued background work is cancelled, running work finishes; the services it reports
+    // to are still there (their threads quit below).
+    if (d->pool)
+        d->pool->shutdown(BoundedExecutor::ShutdownMode::Cancel);
     ModuleHost::callBlocking(d->readinessMonitor, [](ReadinessMonitor *m) { m->stop(); });
     ModuleHost::callBlocking(d->historyWriter, [](HistoryWriter *w) { w->finish(); });
 
@@ -260,6 +264,7 @@ void Engine::stop()
         (*it)->stopped();
     d->readinessChecks.clear();
     d->metrics.clear();
+    d->pool.reset();
 
     if (d->auditThread) {
         AuditWriter *writer = d->auditWriter;

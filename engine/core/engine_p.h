@@ -8,6 +8,7 @@
 #include "core/engine.h"
 #include "core/enginestatus.h"
 #include "core/modulehost.h"
+#include "executor/boundedexecutor.h"
 
 #include <QList>
 #include <QLoggingCategory>
@@ -55,6 +56,7 @@ struct Engine::Private final : public ModuleHost
     Readiness readiness() const override;
     HistoryWriter *history() const override { return historyWriter; }
     void setBackgroundWorkPaused(bool paused) override;
+    BoundedExecutor *executor() const override { return pool.get(); }
     QList<ModuleRuntime *> runtimes() const override;
 
     // The steps of Engine::start() (enginewiring.cpp), in the order it calls them. A step
@@ -63,8 +65,9 @@ struct Engine::Private final : public ModuleHost
     // Starts the audit writer on its thread (first, so that it sees every other service's
     // events) and records the configuration that was loaded.
     Result<void> startAuditWriter();
-    // The core's own services: the history writer (`shivx-storage`) and the readiness
-    // monitor (`shivx-core`), placed on their threads.
+    // The core's own services: the executor (its kinds and metrics), the history writer
+    // (`shivx-storage`, maintenance on the executor) and the readiness monitor (`shivx-core`),
+    // placed on their threads.
     void createCoreServices();
     // Creates the HTTP API with the core's routes and its token and binds it; sets apiUrl and
     // authority. The API serves once its thread starts, after every module is prepared.
@@ -91,6 +94,9 @@ struct Engine::Private final : public ModuleHost
     QList<std::function<QList<ReadinessCheck>()>> readinessChecks; // written while stopped
     QList<std::function<QByteArray()>> metrics; // written while stopped
     std::atomic<bool> backgroundPaused { false };
+    // Created by createCoreServices(), shut down after the modules stop, destroyed after
+    // their stopped().
+    std::unique_ptr<BoundedExecutor> pool;
 
     HttpApi *api = nullptr;
     bool apiOnThread = false; // then `shivx-api` deletes it, else stop() does

@@ -13,6 +13,7 @@
 #include "core/enginemodule.h"
 #include "core/readinessmonitor.h"
 #include "core/workerthread.h"
+#include "executor/executormetrics.h"
 #include "telemetry/historywriter.h"
 #include "telemetry/prometheusexposition.h"
 
@@ -75,11 +76,11 @@ Readiness Engine::Private::readiness() const
 
 void Engine::Private::setBackgroundWorkPaused(bool paused)
 {
-    if (backgroundPaused.exchange(paused) == paused || !historyWriter)
+    if (backgroundPaused.exchange(paused) == paused || !pool)
         return;
-    HistoryWriter *writer = historyWriter;
-    QMetaObject::invokeMethod(
-        writer, [writer, paused] { writer->setMaintenancePaused(paused); }, Qt::QueuedConnection);
+    qCInfo(lcEngine) << (paused ? "background work paused (background_tasks off)"
+                                : "background work resumed");
+    pool->setCondition(backgroundTasksOff(), paused);
 }
 
 QList<ModuleRuntime *> Engine::Private::runtimes() const
@@ -118,9 +119,16 @@ Result<void> Engine::Private::startAuditWriter()
 
 void Engine::Private::createCoreServices()
 {
-    backgroundPaused.store(false); // a new writer starts with maintenance running
+    backgroundPaused.store(false); // a new pool starts with background work running
+    pool = std::make_unique<BoundedExecutor>(options.config.section<ExecutorConfig>());
+    // Maintenance that finds the queue full is dropped: the next minute's run does its work.
+    pool->registerKind({ HistoryWriter::maintenanceKind(), TaskPriority::Background,
+        { backgroundTasksOff() }, RejectionPolicy::Drop });
+    BoundedExecutor *executor = pool.get();
+    addMetrics([executor] { return renderExecutorMetrics(executor->metrics()); });
     historyWriter
         = new HistoryWriter(databasePath(), options.config.retention, &engineStatus, theClock);
+    historyWriter->setExecutor(executor);
     placeOnThread("shivx-storage", historyWriter);
     const Private *self = this;
     readinessMonitor = new ReadinessMonitor(

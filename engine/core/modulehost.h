@@ -16,6 +16,7 @@ namespace Shivx {
 
 class ApiGuard;
 class AuditSink;
+class BoundedExecutor;
 class Clock;
 class EngineStatus;
 class HistoryWriter;
@@ -63,9 +64,16 @@ public:
     // The metric history writer (storage thread): connect a signal carrying
     // QList<SamplePoint> to HistoryWriter::record. Series names: docs/storage.md.
     virtual HistoryWriter *history() const = 0;
-    // Pauses or resumes the engine's own background work (history maintenance today).
-    // Thread-safe; the degradation module calls it as `background_tasks` switches.
+    // Pauses or resumes the engine's own background work: every executor kind that lists
+    // BackgroundTasksOff in its pauseWhen (history maintenance today). Thread-safe; the
+    // degradation module calls it as `background_tasks` switches.
     virtual void setBackgroundWorkPaused(bool paused) = 0;
+    // The engine's one pool for background work (docs/executor.md): thread-safe, valid from
+    // prepare() to stopped(); it stops taking work after every module's stop(). A module
+    // registers its kinds of work in prepare().
+    virtual BoundedExecutor *executor() const = 0;
+    // The executor condition that is active while `background_tasks` is off.
+    static QString backgroundTasksOff() { return QStringLiteral("background_tasks_off"); }
 
     // Another module's runtime, to connect to its services (prepared earlier in the order).
     virtual QList<ModuleRuntime *> runtimes() const = 0;

@@ -2,9 +2,9 @@
 
 #include "executor/latencyhistogram.h"
 
+#include <QByteArray>
 #include <QHash>
 #include <QSet>
-#include <QThread>
 
 #include <atomic>
 #include <chrono>
@@ -13,7 +13,10 @@
 #include <limits>
 #include <list>
 #include <mutex>
+#include <thread>
 #include <vector>
+
+#include <pthread.h>
 
 namespace Shivx {
 
@@ -36,19 +39,11 @@ struct TaskState
     // Guarded by the core's mutex while Queued: where the node sits, for cancel().
     int kind = -1;
     std::list<Node>::iterator position;
-    // For TaskHandle::wait() only.
-    std::mutex doneMutex;
-    std::condition_variable done;
+    // Threads in TaskHandle::wait(): only then does finish() touch the core's done signal,
+    // so a task nobody waits for costs no lock and no notify.
+    std::atomic<int> waiters { 0 };
 
-    void finish(TaskStatus final)
-    {
-        status.store(int(final), std::memory_order_release);
-        // Taking the lock orders the store before a waiter's check (no lost wake-up).
-        {
-            std::lock_guard<std::mutex> lock(doneMutex);
-        }
-        done.notify_all();
-    }
+    void finish(ExecutorCore &core, TaskStatus final);
 };
 
 struct KindSlot
@@ -80,7 +75,26 @@ struct ExecutorCore
     // Who waits on the condition variables: a notify with nobody waiting is skipped, which
     // saves a futex call per task (half the executor's cost in bench/executor).
     int idleWorkers = 0;
+    int signalledWorkers = 0; // of the idle, those a notify is already on its way to
     int blockedSubmitters = 0;
+    // TaskHandle::wait() sleeps here; TaskState::finish() wakes it.
+    std::mutex doneMutex;
+    std::condition_variable done;
+
+    // One more task may run: wake an idle worker unless one is already being woken (a burst
+    // of submissions then costs one futex call, not one each).
+    void wakeOne()
+    {
+        if (idleWorkers > signalledWorkers) {
+            ++signalledWorkers;
+            workAvailable.notify_one();
+        }
+    }
+    void wakeAll()
+    {
+        signalledWorkers = idleWorkers;
+        workAvailable.notify_all();
+    }
     bool accepting = true;
     bool stopping = false; // workers end once nothing they may run is left
 
@@ -88,7 +102,10 @@ struct ExecutorCore
     LatencyHistogram waitTimes, runTimes;
 
     std::mutex shutdownMutex; // serialises shutdown() callers; taken before `mutex`
-    std::vector<QThread *> threads;
+    // std::thread, not QThread: join() returns once the thread has really ended (its
+    // thread-local state freed), and ThreadSanitizer sees the hand-over, which it cannot inside
+    // an uninstrumented Qt's QThread::wait(). Tasks may still use Qt: it adopts the thread.
+    std::vector<std::thread> threads;
 
     bool paused(const KindSlot &slot) const
     {
@@ -172,6 +189,8 @@ struct ExecutorCore
                 ++idleWorkers;
                 workAvailable.wait(lock);
                 --idleWorkers;
+                if (signalledWorkers > 0)
+                    --signalledWorkers;
             }
             if (k < 0)
                 return;
@@ -190,7 +209,7 @@ struct ExecutorCore
 
             node.task();
             const auto end = SteadyClock::now();
-            node.state->finish(TaskStatus::Finished);
+            node.state->finish(*this, TaskStatus::Finished);
             taken.clear(); // the task's captures and the node die outside the lock
 
             lock.lock();
@@ -205,6 +224,19 @@ struct ExecutorCore
         return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
     }
 };
+
+void TaskState::finish(ExecutorCore &owner, TaskStatus final)
+{
+    // Sequentially consistent with wait()'s increment of `waiters` and its check of `status`:
+    // either this sees the waiter, or the waiter sees the final status.
+    status.store(int(final));
+    if (waiters.load() > 0) {
+        {
+            std::lock_guard<std::mutex> lock(owner.doneMutex); // the waiter is asleep or not yet
+        }
+        owner.done.notify_all();
+    }
+}
 
 } // namespace Internal
 
@@ -305,7 +337,7 @@ bool TaskHandle::cancel()
         if (core->blockedSubmitters > 0)
             core->roomAvailable.notify_one();
     }
-    m_state->finish(TaskStatus::Cancelled);
+    m_state->finish(*core, TaskStatus::Cancelled);
     return true;
 }
 
@@ -314,15 +346,25 @@ bool TaskHandle::wait(int timeoutMs) const
     if (!m_state)
         return true;
     const auto terminal = [this] {
-        const auto s = TaskStatus(m_state->status.load(std::memory_order_acquire));
+        const auto s = TaskStatus(m_state->status.load());
         return s == TaskStatus::Finished || s == TaskStatus::Cancelled || s == TaskStatus::Dropped;
     };
-    std::unique_lock<std::mutex> lock(m_state->doneMutex);
-    if (timeoutMs < 0) {
-        m_state->done.wait(lock, terminal);
+    if (terminal())
         return true;
+    const std::shared_ptr<ExecutorCore> core = m_state->core.lock();
+    if (!core)
+        return terminal(); // a destroyed executor finished or cancelled everything
+    m_state->waiters.fetch_add(1);
+    bool reached = true;
+    {
+        std::unique_lock<std::mutex> lock(core->doneMutex);
+        if (timeoutMs < 0)
+            core->done.wait(lock, terminal);
+        else
+            reached = core->done.wait_for(lock, std::chrono::milliseconds(timeoutMs), terminal);
     }
-    return m_state->done.wait_for(lock, std::chrono::milliseconds(timeoutMs), terminal);
+    m_state->waiters.fetch_sub(1);
+    return reached;
 }
 
 BoundedExecutor::BoundedExecutor(const ExecutorConfig &config)
@@ -337,10 +379,13 @@ BoundedExecutor::BoundedExecutor(const ExecutorConfig &config)
         m_core->addKind(WorkKind { QString(), TaskPriority(p), {}, std::nullopt });
     for (int i = 0; i < c.workers; ++i) {
         ExecutorCore *core = m_core.get();
-        QThread *thread = QThread::create([core] { core->workerLoop(); });
-        thread->setObjectName(QStringLiteral("%1-%2").arg(c.threadName).arg(i + 1));
-        m_core->threads.push_back(thread);
-        thread->start();
+        // The kernel keeps 15 bytes of a thread's name (`ps -L`, gdb).
+        const QByteArray name
+            = QStringLiteral("%1-%2").arg(c.threadName).arg(i + 1).toUtf8().left(15);
+        m_core->threads.emplace_back([core, name] {
+            pthread_setname_np(pthread_self(), name.constData());
+            core->workerLoop();
+        });
     }
 }
 
@@ -449,7 +494,7 @@ Result<TaskHandle> BoundedExecutor::submitTo(int kindIndex, std::function<void()
             node.front().task();
             node.clear();
             const auto end = Internal::SteadyClock::now();
-            state->finish(TaskStatus::Finished);
+            state->finish(core, TaskStatus::Finished);
             lock.lock();
             ++core.completed;
             ++core.callerRuns;
@@ -465,8 +510,8 @@ Result<TaskHandle> BoundedExecutor::submitTo(int kindIndex, std::function<void()
     state->position = node.begin();
     target.queue.splice(target.queue.end(), node); // no allocation under the lock
     ++core.depth;
-    if (core.idleWorkers > 0 && !core.paused(target))
-        core.workAvailable.notify_one();
+    if (!core.paused(target))
+        core.wakeOne();
     return TaskHandle(state);
 }
 
@@ -479,7 +524,7 @@ void BoundedExecutor::setCondition(const QString &condition, bool active)
         m_core->activeConditions.remove(condition);
     for (Internal::KindSlot &slot : m_core->kinds)
         m_core->updateConditionPause(slot);
-    m_core->workAvailable.notify_all();
+    m_core->wakeAll();
 }
 
 bool BoundedExecutor::conditionActive(const QString &condition) const
@@ -496,7 +541,7 @@ Result<void> BoundedExecutor::setKindPaused(const QString &kind, bool paused)
         return makeError("executor.unknown_kind",
             QStringLiteral("No kind of work named \"%1\" is registered").arg(kind), { kind });
     m_core->kinds[size_t(index)].explicitPause = paused;
-    m_core->workAvailable.notify_all();
+    m_core->wakeAll();
     return {};
 }
 
@@ -504,7 +549,7 @@ void BoundedExecutor::setPriorityPaused(TaskPriority priority, bool paused)
 {
     std::lock_guard<std::mutex> lock(m_core->mutex);
     m_core->priorityPaused[size_t(priority)] = paused;
-    m_core->workAvailable.notify_all();
+    m_core->wakeAll();
 }
 
 bool BoundedExecutor::isKindPaused(const QString &kind) const
@@ -559,17 +604,15 @@ void BoundedExecutor::shutdown(ShutdownMode mode)
         core.accepting = false;
         cancelled = core.cancelQueued(mode == ShutdownMode::Drain);
         core.stopping = true;
-        core.workAvailable.notify_all();
+        core.wakeAll();
         core.roomAvailable.notify_all();
     }
     for (Node &node : cancelled)
-        node.state->finish(TaskStatus::Cancelled);
+        node.state->finish(core, TaskStatus::Cancelled);
     cancelled.clear();
 
-    for (QThread *thread : core.threads) {
-        thread->wait();
-        delete thread;
-    }
+    for (std::thread &thread : core.threads)
+        thread.join();
     core.threads.clear();
 
     // A pause switched on during the drain leaves work no worker may take: cancel it too.
@@ -578,7 +621,7 @@ void BoundedExecutor::shutdown(ShutdownMode mode)
         cancelled = core.cancelQueued(false);
     }
     for (Node &node : cancelled)
-        node.state->finish(TaskStatus::Cancelled);
+        node.state->finish(core, TaskStatus::Cancelled);
 }
 
 bool BoundedExecutor::isShutDown() const

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 
 #include <QLoggingCategory>
+#include <QThread>
 #include <QTimer>
 
 #include <cmath>
@@ -112,8 +113,40 @@ void HistoryWriter::setMaintenancePaused(bool paused)
         maintain();
 }
 
+void HistoryWriter::setExecutor(BoundedExecutor *executor)
+{
+    m_executor = executor;
+}
+
 void HistoryWriter::maintain()
 {
+    if (m_executor) {
+        const TaskStatus last = m_maintenanceTask.status();
+        if (m_maintenanceTask.isValid()
+            && (last == TaskStatus::Queued || last == TaskStatus::Running))
+            return; // still waiting (paused, busy pool) or running: one at a time
+        const QString path = m_dbPath;
+        const HistoryRetention retention = m_retention;
+        Clock *clock = m_clock;
+        auto submitted = m_executor->submit(maintenanceKind(), [path, retention, clock] {
+            // SQLite connections belong to the thread that opened them: a worker opens its
+            // own for the run and closes it after (once a minute, the open is cheap next to
+            // the sealing).
+            const QString connection = QStringLiteral("shivx.telemetry.history.maintenance-%1")
+                                           .arg(quintptr(QThread::currentThreadId()));
+            auto store = HistoryStore::open(path, connection, retention);
+            const Result<void> r
+                = store ? (*store)->maintain(clock->nowMs()) : Result<void>(store.error());
+            if (!r)
+                qCWarning(lcHistoryWriter) << "history maintenance failed:" << r.error().message;
+        });
+        if (submitted)
+            m_maintenanceTask = submitted.value();
+        else
+            qCWarning(lcHistoryWriter)
+                << "history maintenance not queued:" << submitted.error().message;
+        return;
+    }
     if (m_maintenancePaused) {
         m_maintenanceSkipped = true;
         return;

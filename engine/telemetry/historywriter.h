@@ -2,6 +2,7 @@
 
 #include "core/config.h"
 #include "core/enginestatus.h"
+#include "executor/boundedexecutor.h"
 #include "telemetry/historystore.h"
 
 #include <QObject>
@@ -26,6 +27,13 @@ public:
         QObject *parent = nullptr);
     ~HistoryWriter() override;
 
+    // Runs maintenance as the kind maintenanceKind() on `executor` (the engine's pool) instead
+    // of on the writer's thread: sealing and retention then never hold up the next flush. The
+    // kind (registered by the engine) pauses while `background_tasks` is off; its work stays
+    // queued and runs on resume. Call before start(); the executor outlives the writer's use.
+    void setExecutor(BoundedExecutor *executor);
+    static QString maintenanceKind() { return QStringLiteral("history.maintenance"); }
+
 public Q_SLOTS:
     // Opens the store on the current (storage) thread and starts the timers.
     void start();
@@ -33,11 +41,13 @@ public Q_SLOTS:
     // Writes what is buffered and closes the store; called before the thread quits.
     void finish();
     // Seals blocks, rolls up and applies retention; runs every minute on the writer's timer.
-    // Skipped while paused (see setMaintenancePaused).
+    // With an executor it queues the run there (once: not while one waits or runs); without,
+    // it runs here, skipped while paused (see setMaintenancePaused).
     void maintain();
-    // Pauses or resumes maintenance. The degradation controller pauses it while the
-    // `background_tasks` feature is off, so a struggling host is not also asked to compress
-    // and delete history. Writes go on; a run skipped while paused happens on resume.
+    // Pauses or resumes maintenance that runs on the writer's thread (no executor set; with
+    // one, the executor's kind pauses instead). For while the `background_tasks` feature is
+    // off, so that a struggling host is not also asked to compress and delete history. Writes
+    // go on; a run skipped while paused happens on resume.
     void setMaintenancePaused(bool paused);
 
 public:
@@ -58,6 +68,8 @@ private:
     EngineStatus::Storage m_storage;
     bool m_maintenancePaused = false;
     bool m_maintenanceSkipped = false;
+    BoundedExecutor *m_executor = nullptr;
+    TaskHandle m_maintenanceTask; // the one queued or running; never two at once
 };
 
 } // namespace Shivx

@@ -226,6 +226,8 @@ private Q_SLOTS:
         QVERIFY(metrics.contains("\nshivx_feature_enabled{feature=\"chat\"} 0\n"));
         QVERIFY(metrics.contains("\nshivx_feature_enabled{feature=\"core\"} 1\n"));
         QVERIFY(metrics.contains("\nshivx_feature_quality{feature=\"sampling\"} 0\n"));
+        // background_tasks is off at EMERGENCY: the executor holds history maintenance.
+        QVERIFY(metrics.contains("\nshivx_executor_kind_paused{kind=\"history.maintenance\"} 1\n"));
 
         // The level reaches the history the console's timeline reads (flushed every second).
         const QStringList historyQuery { QStringLiteral("history"), QStringLiteral("query"),
@@ -242,6 +244,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(
             httpRequest(base.resolved(QUrl(QStringLiteral("/api/health/ready")))).status, 200,
             5000);
+        QVERIFY(
+            httpRequest(base.resolved(QUrl(QStringLiteral("/metrics"))))
+                .body.contains("\nshivx_executor_kind_paused{kind=\"history.maintenance\"} 0\n"));
         const HttpAnswer again = httpRequest(
             base.resolved(QUrl(QStringLiteral("/api/degradation/release"))), "POST", {}, token);
         QCOMPARE(again.status, 200);

@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "executor/boundedexecutor.h"
 #include "health/healthconfig.h"
 
 #include <QTemporaryDir>
@@ -49,6 +50,28 @@ private Q_SLOTS:
         QCOMPARE(c->targets.at(3).failureThreshold, 1);
     }
 
+    // engine.workers and engine.queue_size size the engine's executor (docs/configuration.md).
+    void executorSizing_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<int>("queueSize");
+        QTest::newRow("defaults") << QByteArray("engine:\n  api: true\n") << 2 << 256;
+        QTest::newRow("both set") << QByteArray("engine:\n  workers: 4\n  queue_size: 32\n") << 4
+                                  << 32;
+        QTest::newRow("workers only") << QByteArray("engine:\n  workers: 1\n") << 1 << 256;
+    }
+    void executorSizing()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(int, workers);
+        QFETCH(int, queueSize);
+        const auto c = ConfigLoader::parse(yaml, QStringLiteral("sizing.yaml"));
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        QCOMPARE(c->section<ExecutorConfig>().workers, workers);
+        QCOMPARE(c->section<ExecutorConfig>().queueSize, queueSize);
+    }
+
     // Each bad configuration names the file, the line and the key.
     void errors_data()
     {
@@ -91,6 +114,11 @@ private Q_SLOTS:
         QTest::newRow("critical not bool")
             << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, critical: maybe}\n")
             << "targets[0].critical: expected true or false";
+        QTest::newRow("executor without workers") << QByteArray(
+            "engine:\n  workers: 0\n") << "bad.yaml:2: engine.workers: 0 is out of range [1, 64]";
+        QTest::newRow("executor queue not a number")
+            << QByteArray("engine:\n  queue_size: lots\n")
+            << "bad.yaml:2: engine.queue_size: expected an integer, got \"lots\"";
         QTest::newRow("bad listen") << QByteArray("engine:\n  listen: nowhere\n")
                                     << "bad.yaml:2: engine.listen: \"nowhere\" is not HOST:PORT";
         QTest::newRow("targets not a list")

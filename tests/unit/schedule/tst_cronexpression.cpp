@@ -79,6 +79,8 @@ private slots:
             "2026-03-29T00:45:00Z", "2026-03-29T01:30:00Z"); // 01:30 UTC = 03:30 CEST
         row("berlin spring: minute wildcard follows the clock", "Europe/Berlin", "*/20 2 * * *",
             "2026-03-29T00:00:00Z", "2026-03-30T00:00:00Z"); // 02:xx skipped: next day 02:00
+        row("berlin spring: two fixed times in the gap fire once", "Europe/Berlin", "0,30 2 * * *",
+            "2026-03-29T01:00:00Z", "2026-03-30T00:00:00Z");
         row("berlin spring: before the gap", "Europe/Berlin", "59 1 * * *", "2026-03-28T23:00:00Z",
             "2026-03-29T00:59:00Z");
         row("berlin spring: after the gap", "Europe/Berlin", "30 3 * * *", "2026-03-29T00:30:00Z",

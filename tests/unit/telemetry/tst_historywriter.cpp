@@ -1,5 +1,6 @@
 #include "core/clock.h"
 #include "core/enginestatus.h"
+#include "executor/boundedexecutor.h"
 #include "telemetry/historystore.h"
 #include "telemetry/historywriter.h"
 
@@ -11,6 +12,26 @@
 #include <limits>
 
 using namespace Shivx;
+
+namespace {
+
+qint64 countRows(const QString &db, const char *table)
+{
+    QSqlDatabase c
+        = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("counter"));
+    c.setDatabaseName(db);
+    qint64 n = -1;
+    if (c.open()) {
+        QSqlQuery q(c);
+        if (q.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table))) && q.next())
+            n = q.value(0).toLongLong();
+    }
+    c = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("counter"));
+    return n;
+}
+
+} // namespace
 
 class TstHistoryWriter : public QObject
 {
@@ -66,21 +87,7 @@ private Q_SLOTS:
 
         // Maintenance moves raw rows into sealed blocks and rollups; counting the tables
         // shows whether it ran (queries answer the same either way).
-        auto count = [&](const char *table) {
-            QSqlDatabase c
-                = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("counter"));
-            c.setDatabaseName(db);
-            qint64 n = -1;
-            if (c.open()) {
-                QSqlQuery q(c);
-                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table)))
-                    && q.next())
-                    n = q.value(0).toLongLong();
-            }
-            c = QSqlDatabase();
-            QSqlDatabase::removeDatabase(QStringLiteral("counter"));
-            return n;
-        };
+        auto count = [&](const char *table) { return countRows(db, table); };
         QCOMPARE(count("history_raw"), 2);
         QCOMPARE(count("history_1m"), 0);
 
@@ -94,6 +101,48 @@ private Q_SLOTS:
         QCOMPARE(count("history_raw"), 0);
         QCOMPARE(count("history_1m"), 1);
         QCOMPARE(count("history_block"), 1);
+        writer.finish();
+    }
+
+    // In the engine, maintenance runs on the executor as the kind "history.maintenance",
+    // paused with background_tasks: the timer's run waits in the queue (one at a time, not
+    // one per minute) and happens on resume, off the writer's thread.
+    void maintenanceRunsOnTheExecutorAndPausesWithIt()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("shivx.db"));
+        ManualClock clock(1'700'000'000'000);
+        EngineStatus status;
+        ExecutorConfig config;
+        config.workers = 1;
+        config.queueSize = 4;
+        BoundedExecutor executor(config);
+        QVERIFY(executor
+                    .registerKind({ HistoryWriter::maintenanceKind(), TaskPriority::Background,
+                        { QStringLiteral("background_tasks_off") }, RejectionPolicy::Drop })
+                    .ok());
+        executor.setCondition(QStringLiteral("background_tasks_off"), true);
+        HistoryWriter writer(db, {}, &status, &clock);
+        writer.setExecutor(&executor);
+        writer.start();
+        const qint64 t0 = clock.nowMs() - 2 * 3'600'000;
+        writer.record(
+            { { QStringLiteral("a"), t0, 1.0 }, { QStringLiteral("a"), t0 + 1000, 3.0 } });
+        QTRY_COMPARE(status.storage().pointsWritten, quint64(2));
+
+        writer.maintain();
+        writer.maintain(); // the next minute: the first run is still waiting
+        ExecutorMetrics m = executor.metrics();
+        QCOMPARE(m.submitted, 1u);
+        QCOMPARE(m.pausedDepth, 1);
+        QCOMPARE(countRows(db, "history_raw"), 2);
+        QCOMPARE(countRows(db, "history_1m"), 0);
+
+        executor.setCondition(QStringLiteral("background_tasks_off"), false);
+        QTRY_COMPARE(countRows(db, "history_1m"), 1);
+        QTRY_COMPARE(executor.metrics().completed, 1u);
+        QCOMPARE(countRows(db, "history_raw"), 0);
+        QCOMPARE(countRows(db, "history_block"), 1);
         writer.finish();
     }
 

@@ -1,3 +1,4 @@
+#include "executor/executormetrics.h"
 #include "health/healthapi.h"
 #include "telemetry/prometheusexposition.h"
 
@@ -16,11 +17,13 @@ struct ExpositionInput
     HostSample host;
     QList<TargetStatus> targets;
     HealthReport health;
+    ExecutorMetrics executor;
 };
 
 QByteArray render(const ExpositionInput &in)
 {
-    return renderCoreMetrics(in.core) + HealthApi::metrics(in.host, in.targets, in.health);
+    return renderCoreMetrics(in.core) + HealthApi::metrics(in.host, in.targets, in.health)
+        + renderExecutorMetrics(in.executor);
 }
 
 ExpositionInput sampleInput()
@@ -50,6 +53,18 @@ ExpositionInput sampleInput()
         = { { QStringLiteral("storage"), true, {} }, { QStringLiteral("target:web"), false, {} } };
     in.core.startedAtMs = 1'700'000'000'000;
     in.core.apiRequestsByCode = { { 200, 5 }, { 404, 1 } };
+    in.executor.workers = 2;
+    in.executor.queueCapacity = 256;
+    in.executor.submitted = 10;
+    in.executor.completed = 7;
+    in.executor.queueDepth = 3;
+    in.executor.depthByPriority = { 3, 0, 0, 0 };
+    in.executor.waitP50Us = 1500;
+    in.executor.waitP99Us = 250000;
+    in.executor.waitCount = 7;
+    in.executor.waitSumUs = 300000;
+    in.executor.kinds
+        = { { QStringLiteral("history.maintenance"), TaskPriority::Background, true, 3 } };
     return in;
 }
 
@@ -94,6 +109,17 @@ private Q_SLOTS:
             "shivx_target_probe_duration_seconds{target=\"web\",type=\"http\"} 1.5\n"));
         QVERIFY(text.contains("shivx_host_cpu_usage_ratio 0.425\n"));
         QVERIFY(text.contains("shivx_api_requests_total{code=\"404\"} 1\n"));
+    }
+
+    void executorFamilies()
+    {
+        const QByteArray text = render(sampleInput());
+        QVERIFY(text.contains("\nshivx_executor_queue_depth{priority=\"background\"} 3\n"));
+        QVERIFY(text.contains("\nshivx_executor_tasks_submitted_total 10\n"));
+        QVERIFY(text.contains("\nshivx_executor_wait_seconds{quantile=\"0.99\"} 0.25\n"));
+        QVERIFY(text.contains("\nshivx_executor_wait_seconds_sum 0.3\n"));
+        QVERIFY(text.contains("\nshivx_executor_wait_seconds_count 7\n"));
+        QVERIFY(text.contains("\nshivx_executor_kind_paused{kind=\"history.maintenance\"} 1\n"));
     }
 
     void noScoreBeforeAnythingWasMeasured()
