@@ -26,7 +26,7 @@ LogWatcher::LogWatcher(const WatcherConfig &config, LogFilter filter, const QStr
     , m_filter(std::move(filter))
     , m_match(m_filter)
     , m_clock(clock ? clock : Clock::system())
-    , m_follower(config.file, stateDir, options)
+    , m_follower(config.file, stateDir, options, this) // a child: moveToThread takes it along
 {
     m_follower.setLineHandler([this](QByteArrayView line) { processLine(line); });
 }

@@ -41,7 +41,8 @@ struct WatcherHit
 // the follower delivers lines as they are written, and a replayed old log is not a live attack.
 // Memory: at most MaxSources sources are tracked; expired windows are swept first, and while
 // the table is full a new source is not tracked (counted in sourcesDropped()).
-// Thread: lives on one thread with an event loop, like its follower; signals are emitted there.
+// Thread: lives on one thread with an event loop, with its follower (a child, so that
+// moveToThread moves both); call start() there. Signals are emitted on that thread.
 class LogWatcher : public QObject
 {
     Q_OBJECT

@@ -1,9 +1,11 @@
 // LogWatcher: a fail2ban jail's sliding window per source on a manual clock, and end to end
 // on a real sshd log written, rotated and followed.
 #include "core/clock.h"
+#include "core/workerthread.h"
 #include "guardian/detectors/logwatcher.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -162,6 +164,42 @@ private Q_SLOTS:
         QCOMPARE(hits.at(0).at(0).value<WatcherHit>().count, 5);
         QTRY_COMPARE((*w)->linesMatched(), quint64(6));
         QCOMPARE((*w)->countFor(QStringLiteral("203.0.113.50")), 1);
+    }
+
+    void runsOnAWorkerThread()
+    {
+        // How the guardian runs it: moved to a worker thread, started there, hits delivered
+        // to another thread by queued connection. Run under TSan.
+        const QString log = m_tmp.filePath(QStringLiteral("thread.log"));
+        QFile(log).open(QIODevice::WriteOnly);
+        LogFollowerOptions o;
+        o.pollIntervalMs = 60'000;
+        auto w = LogWatcher::create(
+            sshdConfig(log), m_tmp.filePath(QStringLiteral("state-t")), Clock::system(), o);
+        QVERIFY(w.ok());
+        LogWatcher *watcher = w->release();
+        QList<WatcherHit> hits;
+        connect(watcher, &LogWatcher::thresholdCrossed, this,
+            [&hits](const WatcherHit &h) { hits.append(h); });
+        WorkerThread thread("tst-watcher", watcher);
+        // The follower must have moved along (its timers and notifier live on its thread).
+        QCOMPARE(watcher->follower().thread(), &thread);
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+        thread.start();
+        bool started = false;
+        QMetaObject::invokeMethod(
+            watcher, [watcher, &started] { started = watcher->start().ok(); },
+            Qt::BlockingQueuedConnection);
+        QVERIFY(started);
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::Append));
+        for (int i = 0; i < 12; ++i)
+            f.write(sshdFailure(QByteArray("192.0.2.") + QByteArray::number(i % 2), i) + '\n');
+        f.close();
+        QTRY_COMPARE(hits.size(), 2);
+        QCOMPARE(hits.at(0).count, 5);
+        thread.quit();
+        thread.wait(); // deletes the watcher on its thread
     }
 
     void badFilterIsAnErrorNamingTheWatcher()
