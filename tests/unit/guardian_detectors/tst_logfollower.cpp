@@ -227,32 +227,27 @@ private Q_SLOTS:
         QCOMPARE(all, expected(0, 40) + expected(41, 10));
     }
 
-    void restartAfterRotationWhileStopped()
+    void restartAfterRotationWhileStopped_data()
     {
-        appendLines(m_log, 0, 40);
-        QList<QByteArray> all;
-        {
-            Follow f(m_log, m_state);
-            all += f.lines;
-        }
-        appendLines(m_log, 40, 10);
-        QVERIFY(QFile::rename(m_log, m_log + QStringLiteral(".1")));
-        appendLines(m_log, 50, 15);
-        Follow g(m_log, m_state);
-        all += g.lines;
-        QCOMPARE(all, expected(0, 65));
+        QTest::addColumn<bool>("copytruncate");
+        QTest::newRow("renamed and recreated") << false;
+        QTest::newRow("copytruncated") << true;
     }
 
-    void restartAfterCopytruncateWhileStopped()
+    void restartAfterRotationWhileStopped()
     {
+        QFETCH(bool, copytruncate);
         appendLines(m_log, 0, 40);
         QList<QByteArray> all;
         {
             Follow f(m_log, m_state);
             all += f.lines;
         }
-        appendLines(m_log, 40, 10);
-        copyTruncate(m_log, m_log + QStringLiteral(".1"));
+        appendLines(m_log, 40, 10); // written while the follower is stopped, then rotated
+        if (copytruncate)
+            copyTruncate(m_log, m_log + QStringLiteral(".1"));
+        else
+            QVERIFY(QFile::rename(m_log, m_log + QStringLiteral(".1")));
         appendLines(m_log, 50, 15);
         Follow g(m_log, m_state);
         all += g.lines;
