@@ -1,6 +1,9 @@
 #include "guardian/detectors/resourceabuse.h"
 
+#include "core/configreader.h"
 #include "health/hostsample.h"
+
+#include <yaml-cpp/yaml.h>
 
 namespace Shivx {
 
@@ -81,5 +84,29 @@ std::optional<ResourceAbuseEvent> ResourceAbuse::step(
     s = State();
     return e;
 }
+
+namespace Internal {
+
+void readResourceAbuse(
+    ConfigReader &r, const YAML::Node &node, const QString &path, ResourceAbuseConfig *out)
+{
+    if (!node.IsDefined() || node.IsNull())
+        return;
+    if (!r.checkKeys(node, path,
+            { QStringLiteral("cpu_percent"), QStringLiteral("memory_percent"),
+                QStringLiteral("sustain"), QStringLiteral("clear_margin_percent"),
+                QStringLiteral("top_processes") }))
+        return;
+    ResourceAbuseConfig c = *out;
+    r.number(node, path, "cpu_percent", &c.cpuPercent, 1, 100);
+    r.number(node, path, "memory_percent", &c.memoryPercent, 1, 100);
+    r.duration(node, path, "sustain", &c.sustainMs, 0);
+    r.number(node, path, "clear_margin_percent", &c.clearMarginPercent, 0, 50);
+    r.integer(node, path, "top_processes", &c.topProcesses, 1, 100);
+    if (!r.failed())
+        *out = c;
+}
+
+} // namespace Internal
 
 } // namespace Shivx

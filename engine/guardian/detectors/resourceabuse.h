@@ -8,9 +8,16 @@
 #include <functional>
 #include <optional>
 
+namespace YAML {
+class Node;
+}
+
 namespace Shivx {
 
 struct HostSample;
+namespace Internal {
+class ConfigReader;
+}
 
 enum class ResourceKind { Cpu, Memory };
 // "cpu", "memory": stable codes for events and the audit log.
@@ -92,6 +99,13 @@ private:
     State m_cpu;
     State m_memory;
 };
+
+namespace Internal {
+// Reads `guardian.resource_abuse:` at `path` (undefined or null: the defaults). Errors go to
+// `r` as "file:line: key: message".
+void readResourceAbuse(
+    ConfigReader &r, const YAML::Node &node, const QString &path, ResourceAbuseConfig *out);
+} // namespace Internal
 
 } // namespace Shivx
 

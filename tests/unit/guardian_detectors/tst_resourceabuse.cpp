@@ -1,12 +1,15 @@
 // ResourceAbuse: sustained CPU or memory above the limit, on readings with their own times and
 // a recorded process list; then ProcessTable and the detector on the real /proc with a busy
 // child process and a large allocation of our own.
+#include "core/configreader.h"
 #include "guardian/detectors/resourceabuse.h"
 #include "health/hostsample.h"
 
 #include <QCoreApplication>
 #include <QProcess>
 #include <QTest>
+
+#include <yaml-cpp/yaml.h>
 
 using namespace Shivx;
 
@@ -136,6 +139,32 @@ private Q_SLOTS:
         QCOMPARE(r.timeMs, qint64(42));
         QCOMPARE(*r.cpuPercent, 97.0);
         QCOMPARE(r.memoryPercent, 12.0);
+    }
+
+    void configReadsItsKeysAndNamesTheBadOne()
+    {
+        const YAML::Node root = YAML::Load("guardian:\n  resource_abuse:\n    cpu_percent: 90\n"
+                                           "    sustain: 5m\n    top_processes: 3\n");
+        Internal::ConfigReader r(QStringLiteral("g.yaml"));
+        ResourceAbuseConfig c;
+        Internal::readResourceAbuse(
+            r, root["guardian"]["resource_abuse"], QStringLiteral("guardian.resource_abuse"), &c);
+        QVERIFY(!r.failed());
+        QCOMPARE(c.cpuPercent, 90.0);
+        QCOMPARE(c.memoryPercent, 95.0);
+        QCOMPARE(c.sustainMs, qint64(300'000));
+        QCOMPARE(c.topProcesses, 3);
+
+        const YAML::Node bad
+            = YAML::Load("guardian:\n  resource_abuse:\n    memory_percent: 120\n");
+        Internal::ConfigReader rb(QStringLiteral("g.yaml"));
+        Internal::readResourceAbuse(
+            rb, bad["guardian"]["resource_abuse"], QStringLiteral("guardian.resource_abuse"), &c);
+        QVERIFY(rb.failed());
+        QCOMPARE(rb.error->message,
+            QStringLiteral("g.yaml:3: guardian.resource_abuse.memory_percent: 120 is out of range "
+                           "[1, 100]"));
+        QCOMPARE(c.memoryPercent, 95.0); // unchanged on error
     }
 
     void realProcNamesABusyProcessAndALargeOne()
