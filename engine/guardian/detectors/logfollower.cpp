@@ -74,6 +74,12 @@ LogFollower::LogFollower(
     m_saveTimer = new QTimer(this);
     m_saveTimer->setSingleShot(true);
     connect(m_saveTimer, &QTimer::timeout, this, &LogFollower::save);
+    m_graceTimer = new QTimer(this);
+    m_graceTimer->setSingleShot(true);
+    connect(m_graceTimer, &QTimer::timeout, this, [this] {
+        closePrevious();
+        maybeSave();
+    });
 }
 
 LogFollower::~LogFollower()
@@ -157,6 +163,13 @@ void LogFollower::stop()
     m_started = false;
     m_pollTimer->stop();
     m_saveTimer->stop();
+    m_graceTimer->stop();
+    // Not read to its end: delivering lines while the owner stops could reach a half-destroyed
+    // handler. What the writer still added to it in its grace period is not read.
+    if (m_previous.fd >= 0)
+        ::close(m_previous.fd);
+    m_previous = OpenFile();
+    m_previousPending.clear();
     delete m_notifier;
     m_notifier = nullptr;
     if (m_inotifyFd >= 0)
@@ -173,6 +186,7 @@ void LogFollower::poll()
         return;
     if (m_inotifyFd < 0)
         armInotify(); // the directory may have appeared since
+    while (drain(m_previous, m_previousPending)) { } // a rotated file in its grace period first
     if (m_file.fd < 0) {
         if (!openPath(0))
             return;
@@ -183,21 +197,28 @@ void LogFollower::poll()
     };
     if (::fstat(m_file.fd, &st) == 0 && (st.st_size < m_file.offset || headChanged()))
         restartAtZero(QStringLiteral("truncated"));
-    bool more = drain();
+    bool more = drainCurrent();
 
     struct stat ps
     {
     };
     if (::stat(QFile::encodeName(m_path).constData(), &ps) == 0
         && (quint64(ps.st_ino) != m_file.inode || quint64(ps.st_dev) != m_file.device)) {
-        // Rotated by rename: finish the old file (a writer may have added to it until it
-        // reopened), then start the new one from its first byte.
-        while (drain()) { }
-        flushPending();
-        closeFile();
+        // Rotated by rename: finish the old file, then start the new one from its first byte.
+        // The old one stays open for rotationGraceMs: a writer that has not reopened its log
+        // yet (nginx until logrotate's postrotate signal reaches it) still appends to it.
+        while (drainCurrent()) { }
+        closePrevious();
+        m_previous = std::exchange(m_file, OpenFile());
+        m_previousPending = std::exchange(m_pending, QByteArray());
+        m_head.clear();
+        if (m_options.rotationGraceMs > 0)
+            m_graceTimer->start(m_options.rotationGraceMs);
+        else
+            closePrevious();
         if (openPath(0)) {
             emit reopened(QStringLiteral("rotated"));
-            more = drain();
+            more = drainCurrent();
         }
     }
     if (more && !m_pollQueued) {
@@ -291,10 +312,10 @@ bool LogFollower::readRemainderOf(const QString &file, qint64 from)
         const ssize_t n = ::read(fd, buf.data(), std::size_t(buf.size()));
         if (n <= 0)
             break;
-        deliver(buf.constData(), n);
+        deliver(buf.constData(), n, m_pending);
     }
     ::close(fd);
-    flushPending();
+    flushPending(m_pending);
     qCInfo(lcFollower, "%s: read the rest of %s from offset %lld", qPrintable(m_path),
         qPrintable(file), static_cast<long long>(from));
     return true;
@@ -338,14 +359,32 @@ QString LogFollower::findSibling(quint64 device, quint64 inode, int headLength,
     return best;
 }
 
-bool LogFollower::drain()
+bool LogFollower::drainCurrent()
 {
-    if (m_file.fd < 0)
+    const bool more = drain(m_file, m_pending);
+    if (m_head.size() < m_options.headBytes)
+        refreshHead();
+    return more;
+}
+
+void LogFollower::closePrevious()
+{
+    if (m_previous.fd < 0)
+        return;
+    while (drain(m_previous, m_previousPending)) { }
+    flushPending(m_previousPending);
+    ::close(m_previous.fd);
+    m_previous = OpenFile();
+}
+
+bool LogFollower::drain(OpenFile &file, QByteArray &pending)
+{
+    if (file.fd < 0)
         return false;
     QByteArray buf(int(ChunkBytes), Qt::Uninitialized);
     qint64 total = 0;
     while (total < MaxBytesPerPoll) {
-        const ssize_t n = ::read(m_file.fd, buf.data(), std::size_t(buf.size()));
+        const ssize_t n = ::read(file.fd, buf.data(), std::size_t(buf.size()));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -354,16 +393,14 @@ bool LogFollower::drain()
         }
         if (n == 0)
             return false;
-        m_file.offset += n;
+        file.offset += n;
         total += n;
-        deliver(buf.constData(), n);
+        deliver(buf.constData(), n, pending);
     }
-    if (m_head.size() < m_options.headBytes)
-        refreshHead();
     return true;
 }
 
-void LogFollower::deliver(const char *data, qint64 size)
+void LogFollower::deliver(const char *data, qint64 size, QByteArray &pending)
 {
     const qint64 maxLine = m_options.maxLineBytes;
     const auto emitLine = [this, maxLine](const char *p, qint64 n) {
@@ -386,32 +423,30 @@ void LogFollower::deliver(const char *data, qint64 size)
     while (p < end) {
         const char *nl = static_cast<const char *>(std::memchr(p, '\n', std::size_t(end - p)));
         if (!nl) {
-            m_pending.append(p, end - p);
-            while (m_pending.size() >= m_options.maxLineBytes) {
-                emitLine(m_pending.constData(), m_options.maxLineBytes);
-                m_pending.remove(0, m_options.maxLineBytes);
+            pending.append(p, end - p);
+            while (pending.size() >= m_options.maxLineBytes) {
+                emitLine(pending.constData(), m_options.maxLineBytes);
+                pending.remove(0, m_options.maxLineBytes);
             }
             break;
         }
-        if (m_pending.isEmpty()) {
+        if (pending.isEmpty()) {
             emitLine(p, nl - p); // the common case: straight from the read buffer
         } else {
-            m_pending.append(p, nl - p);
-            emitLine(m_pending.constData(), m_pending.size());
-            m_pending.clear();
+            pending.append(p, nl - p);
+            emitLine(pending.constData(), pending.size());
+            pending.clear();
         }
         p = nl + 1;
     }
-    if (m_head.size() < m_options.headBytes && m_file.fd >= 0)
-        refreshHead();
 }
 
-void LogFollower::flushPending()
+void LogFollower::flushPending(QByteArray &pending)
 {
     // The file is finished (rotated away): its last line will get no newline any more.
-    if (m_pending.isEmpty())
+    if (pending.isEmpty())
         return;
-    const QByteArray rest = std::exchange(m_pending, QByteArray());
+    const QByteArray rest = std::exchange(pending, QByteArray());
     ++m_lines;
     m_dirty = true;
     if (m_handler)

@@ -29,6 +29,9 @@ struct LogFollowerOptions
     // A line longer than this is delivered in pieces of this size, so that a file without
     // newlines cannot grow the held partial line without bound.
     int maxLineBytes = 1 << 20;
+    // After a rotation by rename the old file stays open this long, and what a writer still
+    // appends to it (one that has not reopened its log yet) is read too.
+    int rotationGraceMs = 5000;
     // How many leading bytes identify a file's content (kept, and persisted as SHA-256).
     int headBytes = 256;
 };
@@ -45,7 +48,8 @@ struct LogPosition
 };
 
 // Follows one file like `tail -F`, delivering each complete line exactly once:
-// - rotation by rename: the old file is read to its end, then the new one from its start;
+// - rotation by rename: the old file is read to its end, then the new one from its start
+//   (and the old one is read again for a grace period, for a writer that has not reopened);
 // - copytruncate and truncation (the size shrinks, or the first bytes change): reading
 //   restarts at 0; what was appended before the truncation and not read yet is read from
 //   the copy (a sibling file with the same first bytes), so copytruncate loses nothing
@@ -106,15 +110,17 @@ private:
 
     bool openPath(qint64 offset);
     void closeFile();
-    bool drain();
+    bool drain(OpenFile &file, QByteArray &pending);
+    bool drainCurrent();
+    void closePrevious();
     bool headChanged();
     void refreshHead();
     void restartAtZero(const QString &reason);
     bool readRemainderOf(const QString &file, qint64 from);
     QString findSibling(quint64 device, quint64 inode, int headLength, const QByteArray &headSha256,
         qint64 minSize) const;
-    void deliver(const char *data, qint64 size);
-    void flushPending();
+    void deliver(const char *data, qint64 size, QByteArray &pending);
+    void flushPending(QByteArray &pending);
     void maybeSave();
     void save();
     bool loadSaved(LogPosition *out);
@@ -129,6 +135,8 @@ private:
     LineHandler m_handler;
 
     OpenFile m_file;
+    OpenFile m_previous; // rotated away, in its grace period
+    QByteArray m_previousPending;
     QByteArray m_head;
     QByteArray m_pending;
     quint64 m_lines = 0;
@@ -140,6 +148,7 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     QTimer *m_pollTimer = nullptr;
     QTimer *m_saveTimer = nullptr;
+    QTimer *m_graceTimer = nullptr;
     QElapsedTimer m_sinceSave;
 };
 

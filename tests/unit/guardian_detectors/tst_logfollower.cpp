@@ -60,6 +60,7 @@ struct Follow
         o.firstStart = first;
         o.pollIntervalMs = 60'000;
         o.saveIntervalMs = 0;
+        o.rotationGraceMs = 300;
         follower = std::make_unique<LogFollower>(path, stateDir, o);
         follower->setLineHandler([this](QByteArrayView l) { lines.append(l.toByteArray()); });
         const auto r = follower->start();
@@ -145,12 +146,39 @@ private Q_SLOTS:
         appendRaw(m_log, "line 60"); // the old file's last line never gets its newline
         QVERIFY(QFile::rename(m_log, m_log + QStringLiteral(".1")));
         appendLines(m_log, 61, 20);
-        QTRY_COMPARE(f.lines.size(), 81);
-        QCOMPARE(f.lines, expected(0, 81));
+        QTRY_COMPARE(f.lines.size(), 80);
+        QCOMPARE(f.lines, expected(0, 60) + expected(61, 20));
         QVERIFY(reopened.contains(QVariantList { QStringLiteral("rotated") }));
+        // The old file's unfinished last line waits for the end of its grace period (its
+        // writer may still finish it), then counts as a line.
+        QTRY_COMPARE(f.lines.size(), 81);
+        QCOMPARE(f.lines.last(), QByteArray("line 60"));
         // And the new file goes on being followed.
         appendLines(m_log, 81, 3);
-        QTRY_COMPARE(f.lines, expected(0, 84));
+        QTRY_COMPARE(f.lines.size(), 84);
+        QCOMPARE(f.lines.mid(81), expected(81, 3));
+    }
+
+    void lateWritesToTheRenamedFileAreReadInTheGracePeriod()
+    {
+        appendLines(m_log, 0, 5);
+        Follow f(m_log, m_state);
+        QVERIFY(QFile::rename(m_log, m_log + QStringLiteral(".1")));
+        appendLines(m_log, 5, 5);
+        f.follower->poll(); // sees the rotation
+        QCOMPARE(f.lines, expected(0, 10));
+        // The writer has not reopened yet: it still appends to the renamed file.
+        appendLines(m_log + QStringLiteral(".1"), 10, 3);
+        appendLines(m_log, 13, 2);
+        QTRY_COMPARE(f.lines.size(), 15);
+        QCOMPARE(f.lines, expected(0, 15));
+        // After the grace period the old file is closed: nothing more is read from it.
+        QTest::qWait(400);
+        appendLines(m_log + QStringLiteral(".1"), 99, 1);
+        appendLines(m_log, 15, 1);
+        QTRY_COMPARE(f.lines.size(), 16);
+        QTest::qWait(100);
+        QCOMPARE(f.lines, expected(0, 16));
     }
 
     void renamedWithoutNewFileKeepsWaiting()
