@@ -1,5 +1,6 @@
 // guardian.watchers: read through ConfigReader, with errors that name the file, line and key.
 #include "core/configreader.h"
+#include "guardian/detectors/logfilter.h"
 #include "guardian/detectors/watcherconfig.h"
 
 #include <QTest>
@@ -30,29 +31,39 @@ class TstWatcherConfig : public QObject
 private Q_SLOTS:
     void readsBuiltinAndRegexWatchers()
     {
-        const auto w = read(R"(
-guardian:
-  watchers:
-    - name: sshd
-      file: /var/log/auth.log
-      filter: sshd
-      window: 10m
-      threshold: 5
-      action: isolate
-    - name: web-4xx
-      file: /var/log/nginx/access.log
-      filter: '^(?<source>\S+) .* (?<status>4\d\d) '
-)");
+        // The example in docs/configuration.md, guardian.watchers.
+        // A raw string here would hide this class from moc (it miscounts the quotes).
+        const auto w = read("guardian:\n"
+                            "  watchers:\n"
+                            "    - name: sshd\n"
+                            "      file: /var/log/auth.log\n"
+                            "      filter: sshd\n"
+                            "      window: 10m\n"
+                            "      threshold: 5\n"
+                            "      action: isolate\n"
+                            "    - name: web-4xx\n"
+                            "      file: /var/log/nginx/access.log\n"
+                            "      filter: '^(?<source>\\S+) \\S+ \\S+ \\[[^\\]]*\\] \"[A-Z]+ "
+                            "(?<path>\\S+) [^\"]*\" (?<status>4\\d\\d) '\n"
+                            "      window: 1m\n"
+                            "      threshold: 100\n");
         QVERIFY2(w.ok(), w.ok() ? "" : qPrintable(w.error().message));
         QCOMPARE(w->size(), 2);
         QCOMPARE(w->at(0).name, QStringLiteral("sshd"));
         QCOMPARE(w->at(0).windowMs, qint64(600'000));
         QCOMPARE(w->at(0).threshold, 5);
         QCOMPARE(w->at(0).action, QStringLiteral("isolate"));
-        QCOMPARE(w->at(1).filter, QStringLiteral("^(?<source>\\S+) .* (?<status>4\\d\\d) "));
-        QCOMPARE(w->at(1).windowMs, qint64(600'000)); // defaults
-        QCOMPARE(w->at(1).threshold, 5);
-        QCOMPARE(w->at(1).action, QStringLiteral("notify"));
+        QCOMPARE(w->at(1).windowMs, qint64(60'000));
+        QCOMPARE(w->at(1).threshold, 100);
+        QCOMPARE(w->at(1).action, QStringLiteral("notify")); // the default
+        const auto f = LogFilter::compile(w->at(1).filter);
+        QVERIFY(f.ok());
+        LogMatch m(*f);
+        const QByteArray line("203.0.113.7 - - [07/Dec/2026:08:01:02 +0000] \"GET /.env HTTP/1.1\" "
+                              "404 153 \"-\" \"curl/7.88.1\"");
+        QVERIFY(f->match(line, m));
+        QCOMPARE(m.field(LogField::Path), QByteArrayView("/.env"));
+        QCOMPARE(m.field(LogField::Status), QByteArrayView("404"));
     }
 
     void absentIsEmpty()
