@@ -174,7 +174,7 @@ ThreatAssessment ThreatScore::assess(const QString &source)
     const double ratio = requests / base;
     ThreatFeature rate { QStringLiteral("rate"), ramp(ratio, 1, c.rateRatioFull, c.rateMaxPoints),
         c.rateMaxPoints,
-        makeMessage("threat.rate", { requests, window, ratio, a.sourceClass, base },
+        makeMessage("threat.rate", { requests, c.windowMs, ratio, a.sourceClass, base },
             QStringLiteral("%1 requests in %2, %3x the %4 baseline of %5")
                 .arg(requests)
                 .arg(window)
@@ -185,7 +185,7 @@ ThreatAssessment ThreatScore::assess(const QString &source)
     const double failures = double(s.authFailures.size());
     ThreatFeature auth { QStringLiteral("auth_failures"),
         ramp(failures, 0, c.authFailuresFull, c.authMaxPoints), c.authMaxPoints,
-        makeMessage("threat.auth_failures", { failures, window },
+        makeMessage("threat.auth_failures", { failures, c.windowMs },
             QStringLiteral("%1 failed token checks in %2").arg(failures).arg(window)) };
 
     QSet<size_t> paths;
@@ -197,7 +197,7 @@ ThreatAssessment ThreatScore::assess(const QString &source)
     ThreatFeature distinct { QStringLiteral("distinct_paths"),
         ramp(paths.size(), c.distinctPathsStart, c.distinctPathsFull, c.pathsMaxPoints),
         c.pathsMaxPoints,
-        makeMessage("threat.distinct_paths", { paths.size(), window },
+        makeMessage("threat.distinct_paths", { paths.size(), c.windowMs },
             QStringLiteral("%1 distinct paths in %2").arg(paths.size()).arg(window)) };
 
     const double errorRatio = requests > 0 ? errors / requests : 0;
