@@ -30,14 +30,14 @@ packages=(
     qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev
     qt6-l10n-tools qt6-tools-dev-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
     libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev libcurl4-openssl-dev
-    ca-certificates libsqlite3-dev
+    ca-certificates libsqlite3-dev libpcre2-dev
 )
 if [[ $with_test -eq 1 ]]; then
     packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace
         python3-cryptography)
 fi
 if [[ $with_bench -eq 1 ]]; then
-    packages+=(monit restic borgbackup)
+    packages+=(monit restic borgbackup fail2ban)
     packages+=(graphviz) # dot: bench_daglayout's peer
 fi
 if [[ $list_only -eq 1 ]]; then

@@ -1544,6 +1544,34 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>not writable</source>
         <translation>nicht beschreibbar</translation>
     </message>
+    <message>
+        <source>%1 requests in %2, %3× the %4 baseline of %5</source>
+        <translation>%1 Anfragen in %2, das %3-Fache der Basislinie (%4) von %5</translation>
+    </message>
+    <message>
+        <source>%1 failed token checks in %2</source>
+        <translation>%1 fehlgeschlagene Token-Prüfungen in %2</translation>
+    </message>
+    <message>
+        <source>%1 distinct paths in %2</source>
+        <translation>%1 verschiedene Pfade in %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 requests failed</source>
+        <translation>%1 von %2 Anfragen fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 requests: too few to judge errors (from %2)</source>
+        <translation>%1 Anfragen: zu wenige, um Fehler zu beurteilen (ab %2)</translation>
+    </message>
+    <message>
+        <source>%1 watcher hits in %2</source>
+        <translation>%1 Treffer der Log-Wächter in %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::FeatureMatrixModel</name>

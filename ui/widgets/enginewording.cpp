@@ -402,6 +402,39 @@ const QHash<QString, Wording> &wordings()
             } },
         { QStringLiteral("readiness.engine_state"),
             [](const QVariantList &a) { return engineState(a.value(0)); } },
+        { QStringLiteral("threat.rate"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("%1 requests in %2, %3× the %4 baseline of %5")
+                    .arg(number(a.value(0), 0), duration(a.value(1)), number(a.value(2)),
+                        a.value(3).toString(), number(a.value(4)));
+            } },
+        { QStringLiteral("threat.auth_failures"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("%1 failed token checks in %2")
+                    .arg(number(a.value(0), 0), duration(a.value(1)));
+            } },
+        { QStringLiteral("threat.distinct_paths"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("%1 distinct paths in %2")
+                    .arg(number(a.value(0), 0), duration(a.value(1)));
+            } },
+        { QStringLiteral("threat.error_ratio"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("%1 of %2 requests failed")
+                    .arg(number(a.value(0), 0), number(a.value(1), 0));
+            } },
+        { QStringLiteral("threat.error_ratio_few"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("%1 requests: too few to judge errors (from %2)")
+                    .arg(number(a.value(0), 0), number(a.value(1), 0));
+            } },
+        { QStringLiteral("threat.watchers"),
+            [](const QVariantList &a) {
+                const QString names = a.value(2).toString();
+                const QString hits = EngineWording::tr("%1 watcher hits in %2")
+                                         .arg(number(a.value(0), 0), duration(a.value(1)));
+                return names.isEmpty() ? hits : EngineWording::tr("%1 (%2)").arg(hits, names);
+            } },
     };
     return table;
 }
