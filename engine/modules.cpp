@@ -5,6 +5,7 @@
 #include "core/enginemodule.h"
 #include "degradation/degradationmodule.h"
 #include "health/healthmodule.h"
+#include "integrity/integritymodule.h"
 #include "recovery/recoverymodule.h"
 
 #include <tuple>
@@ -30,7 +31,8 @@ const QList<const EngineModule *> &engineModules()
     return moduleList<
         HealthModule,
         RecoveryModule,
-        DegradationModule
+        DegradationModule,
+        IntegrityModule
     >();
     // clang-format on
 }

@@ -4,6 +4,7 @@
 #include "breakercommand.h"
 #include "degradecommand.h"
 #include "historycommand.h"
+#include "integritycommand.h"
 #include "processcommand.h"
 #include "servecommand.h"
 
@@ -19,6 +20,7 @@ const Command Registry[] = {
     { "breaker", "list and force the running engine's circuit breakers", breakerCommand },
     { "process", "list, start, stop and restart supervised processes", processCommand },
     { "degrade", "show, pin or release the degradation level", degradeCommand },
+    { "integrity", "baseline, check and accept file integrity", integrityCommand },
 };
 
 } // namespace
