@@ -9,6 +9,7 @@
 #include "integrity/integrityconfig.h"
 #include "integrity/integrityscanner.h"
 #include "integrity/integrityservice.h"
+#include "integrity/integritywatcher.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -87,6 +88,10 @@ Result<void> IntegrityRuntime::prepare(ModuleHost &host)
             Qt::DirectConnection);
     }
     host.placeOnThread("shivx-integrity", m_scanner);
+    if (service->config().hasCritical()) {
+        m_watcher = new IntegrityWatcher(service->config(), m_scanner);
+        host.placeOnThread("shivx-integrity-watch", m_watcher);
+    }
 
     host.addRoutes(IntegrityApi::routes(service));
     host.addMetrics([service] {
@@ -102,6 +107,8 @@ void IntegrityRuntime::start(ModuleHost &host)
     if (DegradationService *degradation = degradationOf(host))
         m_scanner->setDegradationLevel(levelValue(degradation->snapshotPtr()->level));
     QMetaObject::invokeMethod(m_scanner, &IntegrityScanner::start, Qt::QueuedConnection);
+    if (m_watcher)
+        QMetaObject::invokeMethod(m_watcher, &IntegrityWatcher::start, Qt::QueuedConnection);
     m_service->setScanner(m_scanner);
 }
 
@@ -110,11 +117,13 @@ void IntegrityRuntime::stop(ModuleHost &)
     m_service->setScanner(nullptr);
     if (m_scanner)
         m_scanner->cancel(QStringLiteral("the engine is stopping"), QStringLiteral("engine"));
+    ModuleHost::callBlocking(m_watcher, [](IntegrityWatcher *w) { w->stop(); });
     ModuleHost::callBlocking(m_scanner, [](IntegrityScanner *s) { s->stop(); });
 }
 
 void IntegrityRuntime::stopped()
 {
+    m_watcher = nullptr;
     m_scanner = nullptr;
 }
 

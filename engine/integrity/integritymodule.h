@@ -8,6 +8,7 @@ namespace Shivx {
 
 class IntegrityScanner;
 class IntegrityService;
+class IntegrityWatcher;
 
 // File integrity: baselines of configured path sets, fast and full checks on a schedule and
 // on demand, accepts with a reason, all audited (`integrity:`; docs/integrity.md). Its facade
@@ -23,7 +24,8 @@ public:
 };
 
 // Integrity's part of one Engine: the scanner on its own thread `shivx-integrity` (a check
-// blocks it for as long as it hashes), its budget following degradation's level.
+// blocks it for as long as it hashes), its budget following degradation's level; with
+// critical sets, the inotify watcher on `shivx-integrity-watch`.
 class IntegrityRuntime final : public ModuleRuntime
 {
 public:
@@ -39,6 +41,7 @@ public:
 private:
     std::unique_ptr<IntegrityService> m_service;
     IntegrityScanner *m_scanner = nullptr;
+    IntegrityWatcher *m_watcher = nullptr;
 };
 
 } // namespace Shivx
