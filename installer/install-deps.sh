@@ -35,7 +35,7 @@ if [[ $with_test -eq 1 ]]; then
     packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace)
 fi
 if [[ $with_bench -eq 1 ]]; then
-    packages+=(monit)
+    packages+=(monit aide)
 fi
 if [[ $list_only -eq 1 ]]; then
     printf '%s\n' "${packages[@]}"

@@ -7,6 +7,7 @@
 #include "audit/auditpage.h"
 #include "degradation/degradationpage.h"
 #include "history/historypage.h"
+#include "integrity/integritypage.h"
 #include "overview/overviewpage.h"
 #include "recovery/recoverypage.h"
 
@@ -40,6 +41,8 @@ const QList<ConsolePage> &consolePages()
             &refresh<RecoveryPage, &RecoveryPage::refresh>, nullptr },
         { "degradation", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Degradation"), &make<DegradationPage>,
             &refresh<DegradationPage, &DegradationPage::reloadTimeline>, nullptr },
+        { "integrity", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Integrity"), &make<IntegrityPage>,
+            &refresh<IntegrityPage, &IntegrityPage::refresh>, nullptr },
         { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage>,
             &refresh<AuditPage, &AuditPage::reload>, "searchEdit" },
     };
