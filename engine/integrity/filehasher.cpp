@@ -126,9 +126,15 @@ qint64 hashFile(FileState *f, Digest &d, char *buffer, const std::atomic_bool *c
     EVP_DigestInit_ex(d.ctx, EVP_sha256(), nullptr);
     qint64 total = 0;
     QElapsedTimer busy;
+    // Reads the size fstat gave, not to EOF: a small file is then one read instead of two,
+    // and the hash covers exactly the bytes the recorded size says (a file growing meanwhile
+    // is hashed as it was when opened; its ctime tells the next check).
+    qint64 left = f->size;
     for (;;) {
         busy.start();
-        const ssize_t n = ::read(fd, buffer, BufferBytes);
+        if (left <= 0)
+            break;
+        const ssize_t n = ::read(fd, buffer, size_t(qMin(left, BufferBytes)));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -140,6 +146,7 @@ qint64 hashFile(FileState *f, Digest &d, char *buffer, const std::atomic_bool *c
             break;
         EVP_DigestUpdate(d.ctx, buffer, size_t(n));
         total += n;
+        left -= n;
         if (progress)
             progress->bytesDone.fetch_add(n, std::memory_order_relaxed);
         if (pacer)
@@ -150,6 +157,8 @@ qint64 hashFile(FileState *f, Digest &d, char *buffer, const std::atomic_bool *c
         }
     }
     ::close(fd);
+    if (left > 0)
+        f->size = total; // it shrank while being read: record what was hashed
     EVP_DigestFinal_ex(d.ctx, md, &mdLen);
     f->sha256 = QByteArray(reinterpret_cast<const char *>(md), int(mdLen));
     return total;

@@ -44,7 +44,7 @@ QList<FileState> IntegrityChecker::scan(
 {
     if (options.phase)
         options.phase(QStringLiteral("walking"), 0, 0);
-    PathWalker::Result walked = PathWalker::walk(sets, options.cancel);
+    PathWalker::Result walked = PathWalker::walk(sets, options.cancel, options.threads);
     if (result) {
         result->filesChecked = walked.files.size();
         result->walkErrors = walked.errors;
@@ -65,7 +65,7 @@ bool IntegrityChecker::check(const QList<IntegrityPathSet> &sets, const Baseline
 {
     if (options.phase)
         options.phase(QStringLiteral("walking"), 0, 0);
-    PathWalker::Result walked = PathWalker::walk(sets, options.cancel);
+    PathWalker::Result walked = PathWalker::walk(sets, options.cancel, options.threads);
     result->filesChecked = walked.files.size();
     result->walkErrors = walked.errors;
     if (walked.cancelled)
@@ -94,23 +94,29 @@ QList<IntegrityDifference> IntegrityChecker::compare(
     const QHash<QString, FileState> &baseline, const QList<FileState> &current)
 {
     QList<IntegrityDifference> out;
-    QSet<QString> present;
-    present.reserve(current.size());
+    qsizetype recorded = 0;
     for (const FileState &now : current) {
-        present.insert(now.path);
         const auto it = baseline.constFind(now.path);
         if (it == baseline.constEnd()) {
             out.append({ IntegrityDifference::Kind::Added, now.path, now.set, 0, {}, now });
             continue;
         }
+        ++recorded;
         const quint32 changed = compareStates(*it, now);
         if (changed)
             out.append(
                 { IntegrityDifference::Kind::Changed, now.path, now.set, changed, *it, now });
     }
-    for (auto it = baseline.constBegin(); it != baseline.constEnd(); ++it)
-        if (!present.contains(it.key()))
-            out.append({ IntegrityDifference::Kind::Removed, it.key(), it->set, 0, *it, {} });
+    // Every record was seen (the usual case): nothing was removed, no need to know which.
+    if (recorded < baseline.size()) {
+        QSet<QString> present;
+        present.reserve(current.size());
+        for (const FileState &now : current)
+            present.insert(now.path);
+        for (auto it = baseline.constBegin(); it != baseline.constEnd(); ++it)
+            if (!present.contains(it.key()))
+                out.append({ IntegrityDifference::Kind::Removed, it.key(), it->set, 0, *it, {} });
+    }
     std::sort(out.begin(), out.end(),
         [](const IntegrityDifference &a, const IntegrityDifference &b) { return a.path < b.path; });
     return out;

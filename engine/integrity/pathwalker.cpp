@@ -3,13 +3,18 @@
 #include <QSet>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <mutex>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace Shivx {
 
@@ -29,9 +34,139 @@ void fill(const struct stat &st, FileState *f)
     f->ctimeNs = qint64(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
 }
 
+// Exclude patterns as the bytes fnmatch(3) takes, converted once per walk (per file they
+// were a measurable share of a 50,000-file walk).
+struct Excludes
+{
+    QList<QByteArray> paths; // patterns with '/': matched against the whole path
+    QList<QByteArray> names; // the others: matched against the file name
+
+    explicit Excludes(const QStringList &patterns)
+    {
+        for (const QString &e : patterns)
+            (e.contains(QLatin1Char('/')) ? paths : names).append(e.toUtf8());
+    }
+    bool match(const QByteArray &path) const
+    {
+        for (const QByteArray &p : paths)
+            if (::fnmatch(p.constData(), path.constData(), 0) == 0)
+                return true;
+        if (names.isEmpty())
+            return false;
+        const char *name = path.constData() + path.lastIndexOf('/') + 1;
+        for (const QByteArray &p : names)
+            if (::fnmatch(p.constData(), name, 0) == 0)
+                return true;
+        return false;
+    }
+};
+
+// One directory tree walked by several threads sharing a queue of directories, for a set that
+// does not follow symlinks (so no directory is reached twice and no loop guard is needed).
+// On 50,000 files the walk was most of a fast check; two threads halve it.
+class ParallelTree
+{
+public:
+    ParallelTree(
+        const IntegrityPathSet &set, const Excludes &excludes, const std::atomic_bool *cancel)
+        : m_set(set)
+        , m_excludes(excludes)
+        , m_cancel(cancel)
+    {
+    }
+
+    void run(const QByteArray &root, int threads, QList<FileState> *files, QStringList *errors)
+    {
+        m_dirs.push_back(root);
+        std::vector<QList<FileState>> found(static_cast<size_t>(threads));
+        std::vector<QStringList> failed(static_cast<size_t>(threads));
+        std::vector<std::thread> pool;
+        for (int t = 0; t < threads; ++t)
+            pool.emplace_back(
+                [this, t, &found, &failed] { work(&found[size_t(t)], &failed[size_t(t)]); });
+        for (std::thread &t : pool)
+            t.join();
+        for (size_t t = 0; t < found.size(); ++t) {
+            files->append(std::move(found[t]));
+            errors->append(failed[t]);
+        }
+    }
+
+private:
+    void work(QList<FileState> *files, QStringList *errors)
+    {
+        for (;;) {
+            QByteArray dir;
+            {
+                std::unique_lock<std::mutex> lock(m_mutex);
+                m_ready.wait(lock, [this] { return !m_dirs.empty() || m_busy == 0; });
+                if (m_dirs.empty())
+                    return; // nothing queued and nobody left to queue more
+                dir = std::move(m_dirs.front());
+                m_dirs.pop_front();
+                ++m_busy;
+            }
+            QList<QByteArray> subdirs;
+            if (!(m_cancel && m_cancel->load(std::memory_order_relaxed)))
+                list(dir, files, errors, &subdirs);
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                for (QByteArray &d : subdirs)
+                    m_dirs.push_back(std::move(d));
+                --m_busy;
+            }
+            m_ready.notify_all();
+        }
+    }
+
+    void list(const QByteArray &path, QList<FileState> *files, QStringList *errors,
+        QList<QByteArray> *subdirs)
+    {
+        DIR *d = ::opendir(path.constData());
+        if (!d) {
+            errors->append(QString::fromUtf8(path) + QStringLiteral(": ")
+                + QString::fromLocal8Bit(std::strerror(errno)));
+            return;
+        }
+        const QByteArray prefix = path.endsWith('/') ? path : path + '/';
+        while (dirent *e = ::readdir(d)) {
+            const char *name = e->d_name;
+            if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
+                continue;
+            const QByteArray child = prefix + name;
+            if (m_excludes.match(child))
+                continue;
+            struct stat st;
+            if (::fstatat(::dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+                continue; // vanished while we listed it
+            if (S_ISDIR(st.st_mode)) {
+                subdirs->append(child);
+                continue;
+            }
+            FileState f;
+            f.path = QString::fromUtf8(child);
+            f.set = m_set.name;
+            fill(st, &f);
+            files->append(std::move(f));
+        }
+        ::closedir(d);
+    }
+
+    const IntegrityPathSet &m_set;
+    const Excludes &m_excludes;
+    const std::atomic_bool *m_cancel;
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::deque<QByteArray> m_dirs;
+    int m_busy = 0;
+};
+
 struct Walk
 {
     const IntegrityPathSet *set = nullptr;
+    const Excludes *excludes = nullptr;
+    bool dedupe = true; // false when one root without symlinks cannot reach a path twice
+    int threads = 1;
     const std::atomic_bool *cancel = nullptr;
     PathWalker::Result *result = nullptr;
     QSet<QString> *seen = nullptr;
@@ -42,9 +177,11 @@ struct Walk
     void record(const QByteArray &path, const struct stat &st)
     {
         const QString p = QString::fromUtf8(path);
-        if (seen->contains(p))
-            return;
-        seen->insert(p);
+        if (dedupe) {
+            if (seen->contains(p))
+                return;
+            seen->insert(p);
+        }
         FileState f;
         f.path = p;
         f.set = set->name;
@@ -79,7 +216,7 @@ struct Walk
             if (!child.endsWith('/'))
                 child += '/';
             child += name;
-            if (PathWalker::excluded(set->excludes, child))
+            if (excludes->match(child))
                 continue;
             struct stat cst;
             if (::fstatat(::dirfd(d), name, &cst, flags) != 0)
@@ -102,7 +239,7 @@ struct Walk
 
     void root(const QByteArray &path)
     {
-        if (PathWalker::excluded(set->excludes, path))
+        if (excludes->match(path))
             return;
         struct stat st;
         const int r
@@ -111,6 +248,19 @@ struct Walk
             return; // a configured path that does not exist yet covers nothing
         if (!S_ISDIR(st.st_mode)) {
             record(path, st);
+            return;
+        }
+        if (threads > 1 && !set->followSymlinks) {
+            QList<FileState> files;
+            ParallelTree(*set, *excludes, cancel).run(path, threads, &files, &result->errors);
+            for (FileState &f : files) {
+                if (dedupe) {
+                    if (seen->contains(f.path))
+                        continue;
+                    seen->insert(f.path);
+                }
+                result->files.append(std::move(f));
+            }
             return;
         }
         const int fd = ::open(path.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -143,27 +293,27 @@ QList<QByteArray> expand(const QString &pattern)
 
 bool PathWalker::excluded(const QStringList &excludes, const QByteArray &path)
 {
-    if (excludes.isEmpty())
-        return false;
-    const int slash = path.lastIndexOf('/');
-    const char *name = path.constData() + slash + 1;
-    for (const QString &e : excludes) {
-        const QByteArray pattern = e.toUtf8();
-        const char *subject = pattern.contains('/') ? path.constData() : name;
-        if (::fnmatch(pattern.constData(), subject, 0) == 0)
-            return true;
-    }
-    return false;
+    return !excludes.isEmpty() && Excludes(excludes).match(path);
 }
 
 PathWalker::Result PathWalker::walk(
-    const QList<IntegrityPathSet> &sets, const std::atomic_bool *cancel)
+    const QList<IntegrityPathSet> &sets, const std::atomic_bool *cancel, int threads)
 {
     Result result;
     QSet<QString> seen;
+    int roots = 0;
+    bool follows = false;
     for (const IntegrityPathSet &set : sets) {
+        roots += int(set.paths.size());
+        follows = follows || set.followSymlinks;
+    }
+    for (const IntegrityPathSet &set : sets) {
+        const Excludes excludes(set.excludes);
         Walk w;
         w.set = &set;
+        w.excludes = &excludes;
+        w.dedupe = roots > 1 || follows;
+        w.threads = threads;
         w.cancel = cancel;
         w.result = &result;
         w.seen = &seen;

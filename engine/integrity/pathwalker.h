@@ -24,9 +24,11 @@ public:
         bool cancelled = false;
     };
 
-    // Walks every set in order. `cancel` (may be null) stops the walk early.
-    static Result walk(
-        const QList<IntegrityPathSet> &sets, const std::atomic_bool *cancel = nullptr);
+    // Walks every set in order, a directory tree of a set that does not follow symlinks on
+    // `threads` threads (files then come in no particular order). `cancel` (may be null)
+    // stops the walk early.
+    static Result walk(const QList<IntegrityPathSet> &sets,
+        const std::atomic_bool *cancel = nullptr, int threads = 1);
 
     // The attributes of one path as `set` would record it (lstat unless it follows
     // symlinks), or false when it does not exist (errno in *err when given).

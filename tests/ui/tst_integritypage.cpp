@@ -23,6 +23,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTranslator>
 
 #include <unistd.h>
 
@@ -151,6 +152,23 @@ private Q_SLOTS:
         acceptAll->click();
         QTRY_VERIFY(result->text().contains(QLatin1String("needs a reason")));
         QCOMPARE(model->rowCount(), 2);
+
+        // The page in English and, after a language change, in German.
+        QDir().mkpath(QStringLiteral(SHIVX_BINARY_DIR "/screenshots"));
+        QVERIFY(window.grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/integrity.png")));
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/shivx_de.qm")));
+        QVERIFY(QCoreApplication::installTranslator(&german));
+        QTRY_COMPARE(fast->text(), QStringLiteral("Schnelle &Prüfung"));
+        QTRY_VERIFY2(lastCheck->text().startsWith(QStringLiteral("Letzte Prüfung")),
+            qPrintable(lastCheck->text()));
+        QCOMPARE(model->headerData(IntegrityDifferencesModel::AttributesColumn, Qt::Horizontal)
+                     .toString(),
+            QStringLiteral("Was sich geändert hat"));
+        QVERIFY(
+            window.grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/integrity-de.png")));
+        QCoreApplication::removeTranslator(&german);
+        QTRY_COMPARE(fast->text(), QStringLiteral("Fast &check"));
 
         // A full check of 64 MiB shows progress with Cancel, and Cancel works.
         QVERIFY(!progress->isVisible());

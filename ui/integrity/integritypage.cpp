@@ -86,13 +86,14 @@ IntegrityPage::IntegrityPage(Engine *engine, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
+    m_view->setWordWrap(false);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setColumnWidth(IntegrityDifferencesModel::KindColumn, 90);
     m_view->setColumnWidth(IntegrityDifferencesModel::PathColumn, 320);
     m_view->setColumnWidth(IntegrityDifferencesModel::SetColumn, 70);
     m_view->setColumnWidth(IntegrityDifferencesModel::AttributesColumn, 200);
-    m_view->setColumnWidth(IntegrityDifferencesModel::BeforeColumn, 260);
+    m_view->setColumnWidth(IntegrityDifferencesModel::BeforeColumn, 300);
     m_acceptButton = new QPushButton(m_differencesBox);
     m_acceptButton->setObjectName(QStringLiteral("acceptButton"));
     m_acceptAllButton = new QPushButton(m_differencesBox);
@@ -125,7 +126,7 @@ IntegrityPage::IntegrityPage(Engine *engine, QWidget *parent)
         if (r.outcome == IntegrityResult::Outcome::Failed)
             showResult(false, EngineWording::error(r.error));
         else if (r.outcome == IntegrityResult::Outcome::Cancelled)
-            showResult(false, tr("The %1 was cancelled.").arg(r.operation));
+            showResult(false, EngineWording::error(r.error));
         else if (r.operation == QLatin1String("init"))
             showResult(
                 true, tr("New baseline of %n file(s) recorded.", nullptr, int(r.filesChecked)));
@@ -143,9 +144,11 @@ IntegrityPage::~IntegrityPage()
 
 void IntegrityPage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
+        // The last answer was worded in the old language; the page's state says the rest.
+        showResult(true, QString());
         retranslateUi();
-    else if (event->type() == QEvent::PaletteChange)
+    } else if (event->type() == QEvent::PaletteChange)
         showResult(m_resultOk, m_result->text());
     QWidget::changeEvent(event);
 }
