@@ -34,7 +34,9 @@ public:
         m_clock.start();
     }
 
-    void account(qint64 bytes, qint64 busyNs)
+    // Sleeps until the budget allows the next read, in slices of at most 100 ms so that a
+    // cancel is seen quickly.
+    void account(qint64 bytes, qint64 busyNs, const std::atomic_bool *cancel)
     {
         if (!m_budget)
             return;
@@ -45,10 +47,13 @@ public:
         qint64 wantNs = cpu < 100 ? m_busyNs * 100 / cpu : 0;
         if (rate > 0)
             wantNs = qMax(wantNs, qint64(double(m_bytes) * m_threads * 1e9 / double(rate)));
-        const qint64 sleepNs = wantNs - m_clock.nsecsElapsed();
-        if (sleepNs > 0)
+        for (qint64 sleepNs = wantNs - m_clock.nsecsElapsed(); sleepNs > 0;
+             sleepNs = wantNs - m_clock.nsecsElapsed()) {
+            if (cancel && cancel->load(std::memory_order_relaxed))
+                return;
             std::this_thread::sleep_for(
-                std::chrono::nanoseconds(qMin<qint64>(sleepNs, 200'000'000)));
+                std::chrono::nanoseconds(qMin<qint64>(sleepNs, 100'000'000)));
+        }
         // Forget the distant past so that a budget that loosens applies at once.
         if (m_clock.nsecsElapsed() > 2'000'000'000) {
             m_clock.restart();
@@ -150,7 +155,7 @@ qint64 hashFile(FileState *f, Digest &d, char *buffer, const std::atomic_bool *c
         if (progress)
             progress->bytesDone.fetch_add(n, std::memory_order_relaxed);
         if (pacer)
-            pacer->account(n, busy.nsecsElapsed());
+            pacer->account(n, busy.nsecsElapsed(), cancel);
         if (cancel && cancel->load(std::memory_order_relaxed)) {
             ::close(fd);
             return total;

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -155,14 +156,22 @@ private Q_SLOTS:
 
         QProcess child;
         child.start(QCoreApplication::applicationFilePath(),
-            { QStringLiteral("--child-update"), path(), QStringLiteral("400000") });
+            { QStringLiteral("--child-update"), path(), QStringLiteral("200000") });
+        // Never leave the child behind, whatever the outcome.
+        const auto reap = qScopeGuard([&child] {
+            if (child.state() != QProcess::NotRunning) {
+                child.kill();
+                child.waitForFinished(10'000);
+            }
+        });
         QVERIFY(child.waitForStarted());
         // Kill once the new file is being filled: the update is then certainly in progress.
         const QDir dir(m_dir.path() + QStringLiteral("/integrity"));
         QElapsedTimer t;
         t.start();
         bool midUpdate = false;
-        while (!midUpdate && t.elapsed() < 60'000 && child.state() == QProcess::Running) {
+        while (!midUpdate && t.elapsed() < 60'000 * SHIVX_TIME_SCALE
+            && child.state() == QProcess::Running) {
             for (const QFileInfo &i :
                 dir.entryInfoList({ QStringLiteral("baseline.db.tmp-*") }, QDir::Files))
                 midUpdate = midUpdate || i.size() > (1 << 20);
