@@ -189,7 +189,9 @@ bool FileHasher::hash(QList<FileState *> files, int threads, const std::atomic_b
             const qsizetype i = next.fetch_add(1, std::memory_order_relaxed);
             if (i >= files.size())
                 break;
-            hashFile(files[i], d, buffer.get(), cancel, budget ? &pacer : nullptr, progress);
+            // at(), never operator[]: a non-const access would detach the shared list, and
+            // two threads detaching it at once is a data race (TSan found it).
+            hashFile(files.at(i), d, buffer.get(), cancel, budget ? &pacer : nullptr, progress);
             if (progress)
                 progress->filesDone.fetch_add(1, std::memory_order_relaxed);
         }

@@ -419,6 +419,16 @@ void IntegrityScanner::runCheck(IntegrityMode mode, const QString &actor, bool s
     r.actor = actor;
     r.scheduled = scheduled;
     r.startedMs = m_clock->nowMs();
+    // A scheduled check queued before the level reached EMERGENCY must not start after it
+    // (its budget would be next to nothing, and EMERGENCY stops them).
+    if (scheduled && m_level.load() >= EmergencyLevel) {
+        r.outcome = IntegrityResult::Outcome::Cancelled;
+        r.error = makeError("integrity.cancelled",
+            QStringLiteral("degradation level EMERGENCY stops scheduled scans"),
+            { QStringLiteral("engine") });
+        finish(r);
+        return;
+    }
     setPhase(QStringLiteral("verifying"), 0, 0);
     const auto baseline = verifiedBaseline();
     if (!baseline) {

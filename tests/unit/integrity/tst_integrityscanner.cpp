@@ -4,12 +4,12 @@
 // real-time results merged into the last check.
 #include "integrity/baselinestore.h"
 #include "integrity/integrityscanner.h"
+#include "queuedrecorder.h"
 #include "recordingauditsink.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -29,9 +29,8 @@ void writeFile(const QString &path, const QByteArray &content)
     f.write(content);
 }
 
-// QSignalSpy::wait() only counts emissions after it starts; the scanner's thread may finish
-// before that, so poll the count instead.
-bool waitForSignal(QSignalSpy &spy, int timeoutMs)
+// Waits for the first value the recorder received.
+template <class T> bool waitForSignal(const QueuedRecorder<T> &spy, int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
@@ -77,7 +76,7 @@ class TstIntegrityScanner : public QObject
     // Runs one operation and waits for its result.
     IntegrityResult run(const std::function<void(IntegrityScanner *)> &op)
     {
-        QSignalSpy finished(m_scanner, &IntegrityScanner::finished);
+        QueuedRecorder<IntegrityResult> finished(m_scanner, &IntegrityScanner::finished);
         if (!m_scanner->tryBegin()) {
             QTest::qFail("scanner busy", __FILE__, __LINE__);
             return {};
@@ -87,7 +86,7 @@ class TstIntegrityScanner : public QObject
             s, [s, op] { op(s); }, Qt::QueuedConnection);
         if (!waitForSignal(finished, 60'000))
             return {};
-        return finished.first().first().value<IntegrityResult>();
+        return finished.values.first();
     }
 
     IntegrityResult check(IntegrityMode mode, bool scheduled = false)
@@ -125,6 +124,8 @@ private Q_SLOTS:
     void cleanup()
     {
         if (m_thread) {
+            // A test that failed midway may leave a check running on the thread.
+            m_scanner->cancel(QStringLiteral("test cleanup"), QStringLiteral("test"));
             m_thread->quit();
             m_thread->wait();
         }
@@ -233,8 +234,8 @@ private Q_SLOTS:
         writeFile(tree() + QStringLiteral("/big"), QByteArray(24 << 20, 'b'));
         startScanner(4); // 4 MiB/s: the scheduled check of 24 MiB takes about 6 s
         run([](IntegrityScanner *s) { s->runInit(QStringLiteral("api"), QStringLiteral("b")); });
-        QSignalSpy progress(m_scanner, &IntegrityScanner::progressChanged);
-        QSignalSpy finished(m_scanner, &IntegrityScanner::finished);
+        QueuedRecorder<IntegrityProgress> progress(m_scanner, &IntegrityScanner::progressChanged);
+        QueuedRecorder<IntegrityResult> finished(m_scanner, &IntegrityScanner::finished);
         QVERIFY(m_scanner->tryBegin());
         QVERIFY(!m_scanner->tryBegin());
         IntegrityScanner *s = m_scanner;
@@ -250,10 +251,10 @@ private Q_SLOTS:
         QVERIFY(m_scanner->cancel(
             QStringLiteral("operator wants lunch"), QStringLiteral("console:alice")));
         QVERIFY(waitForSignal(finished, 10'000));
-        const auto r = finished.first().first().value<IntegrityResult>();
+        const auto r = finished.values.first();
         QVERIFY(r.outcome == IntegrityResult::Outcome::Cancelled);
         QCOMPARE(r.error.message, QStringLiteral("operator wants lunch"));
-        QVERIFY(progress.size() >= 2);
+        QVERIFY(progress.values.size() >= 2);
         QVERIFY(!m_scanner->busy());
         QVERIFY(!m_scanner->cancel(QStringLiteral("again"), QStringLiteral("x")));
     }
@@ -263,18 +264,28 @@ private Q_SLOTS:
         writeFile(tree() + QStringLiteral("/big"), QByteArray(16 << 20, 'b'));
         startScanner(4);
         run([](IntegrityScanner *s) { s->runInit(QStringLiteral("api"), QStringLiteral("b")); });
-        QSignalSpy finished(m_scanner, &IntegrityScanner::finished);
+        QueuedRecorder<IntegrityResult> finished(m_scanner, &IntegrityScanner::finished);
         QVERIFY(m_scanner->tryBegin());
         IntegrityScanner *s = m_scanner;
         QMetaObject::invokeMethod(
             s, [s] { s->runCheck(IntegrityMode::Full, QStringLiteral("engine"), true); },
             Qt::QueuedConnection);
-        QTRY_VERIFY_WITH_TIMEOUT(m_scanner->progress().bytesDone > 0, 10'000);
+        // The check itself is hashing (progress() still shows the init's numbers before).
+        QTRY_VERIFY_WITH_TIMEOUT(m_scanner->progress().operation == QLatin1String("check")
+                && m_scanner->progress().bytesDone > 0,
+            10'000);
         m_scanner->setDegradationLevel(4);
         QVERIFY(waitForSignal(finished, 10'000));
-        const auto r = finished.first().first().value<IntegrityResult>();
+        const auto r = finished.values.first();
         QVERIFY(r.outcome == IntegrityResult::Outcome::Cancelled);
         QVERIFY2(r.error.message.contains(QLatin1String("EMERGENCY")), qPrintable(r.error.message));
+        // A scheduled check that was queued before EMERGENCY does not start.
+        QVERIFY(m_scanner->tryBegin());
+        QMetaObject::invokeMethod(
+            s, [s] { s->runCheck(IntegrityMode::Fast, QStringLiteral("engine"), true); },
+            Qt::QueuedConnection);
+        QTRY_VERIFY(finished.values.size() == 2);
+        QVERIFY(finished.values.last().outcome == IntegrityResult::Outcome::Cancelled);
         // An operator's check at EMERGENCY still runs, unthrottled.
         const IntegrityResult onDemand = check(IntegrityMode::Full);
         QVERIFY(onDemand.outcome == IntegrityResult::Outcome::Ok);

@@ -3,12 +3,12 @@
 // with the scanner and the watcher on threads of their own as in the engine.
 #include "integrity/integrityscanner.h"
 #include "integrity/integritywatcher.h"
+#include "queuedrecorder.h"
 #include "recordingauditsink.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -103,7 +103,7 @@ private Q_SLOTS:
         m_watchThread.start();
         QMetaObject::invokeMethod(
             m_scanner, &IntegrityScanner::start, Qt::BlockingQueuedConnection);
-        QSignalSpy finished(m_scanner, &IntegrityScanner::finished);
+        QueuedRecorder<IntegrityResult> finished(m_scanner, &IntegrityScanner::finished);
         QVERIFY(m_scanner->tryBegin());
         IntegrityScanner *s = m_scanner;
         QMetaObject::invokeMethod(
@@ -190,7 +190,7 @@ private Q_SLOTS:
 
     void excludedAndUncriticalAreIgnored()
     {
-        QSignalSpy rechecked(m_watcher, &IntegrityWatcher::rechecked);
+        QueuedRecorder<int> rechecked(m_watcher, &IntegrityWatcher::rechecked);
         writeFile(tree() + QStringLiteral("/.passwd.swp"), "swap\n");
         writeFile(m_dir->path() + QStringLiteral("/other/unwatched"), "changed\n");
         QTest::qWait(3 * IntegrityWatcher::GatherMs * SHIVX_TIME_SCALE);
