@@ -8,6 +8,7 @@
 #include "guardian/guardianmodule.h"
 #include "health/healthmodule.h"
 #include "pipelines/pipelinesmodule.h"
+#include "integrity/integritymodule.h"
 #include "recovery/recoverymodule.h"
 
 #include <tuple>
@@ -34,6 +35,7 @@ const QList<const EngineModule *> &engineModules()
         HealthModule,
         RecoveryModule,
         DegradationModule,
+        IntegrityModule,
         PipelinesModule,
         BackupModule,
         GuardianModule

@@ -37,7 +37,7 @@ if [[ $with_test -eq 1 ]]; then
         python3-cryptography)
 fi
 if [[ $with_bench -eq 1 ]]; then
-    packages+=(monit restic borgbackup fail2ban)
+    packages+=(monit restic borgbackup fail2ban aide)
     packages+=(graphviz) # dot: bench_daglayout's peer
 fi
 if [[ $list_only -eq 1 ]]; then

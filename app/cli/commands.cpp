@@ -7,6 +7,7 @@
 #include "guardiancommand.h"
 #include "historycommand.h"
 #include "pipelinecommand.h"
+#include "integritycommand.h"
 #include "processcommand.h"
 #include "servecommand.h"
 
@@ -27,6 +28,7 @@ const Command Registry[] = {
         backupCommand },
     { "guardian", "show the defense mode and threats; set the mode, isolate or release sources",
         guardianCommand },
+    { "integrity", "baseline, check and accept file integrity", integrityCommand },
 };
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "degradation/degradationpage.h"
 #include "guardian/guardianpage.h"
 #include "history/historypage.h"
+#include "integrity/integritypage.h"
 #include "overview/overviewpage.h"
 #include "recovery/recoverypage.h"
 
@@ -43,6 +44,8 @@ const QList<ConsolePage> &consolePages()
             &refresh<DegradationPage, &DegradationPage::reloadTimeline>, nullptr },
         { "guardian", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Guardian"), &make<GuardianPage>,
             &refresh<GuardianPage, &GuardianPage::reloadThreats>, "threatSourceFilter" },
+        { "integrity", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Integrity"), &make<IntegrityPage>,
+            &refresh<IntegrityPage, &IntegrityPage::refresh>, nullptr },
         { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage>,
             &refresh<AuditPage, &AuditPage::reload>, "searchEdit" },
     };

@@ -480,6 +480,43 @@ QString EngineWording::error(const Error &e)
         return tr("An isolation lasts from 1 s to 366 days.");
     if (c == QLatin1String("guardian.not_isolated"))
         return tr("%1 is not isolated.").arg(arg(e, 0));
+    if (c == QLatin1String("integrity.busy"))
+        return tr(
+            "An integrity check or baseline update is running already; wait for it or cancel it.");
+    if (c == QLatin1String("integrity.idle"))
+        return tr("No integrity check is running.");
+    if (c == QLatin1String("integrity.not_configured"))
+        return tr("No path sets are configured (integrity.sets in the configuration file).");
+    if (c == QLatin1String("integrity.no_baseline"))
+        return tr("There is no baseline yet: record one first.");
+    if (c == QLatin1String("integrity.baseline_tampered"))
+        return tr(
+            "The baseline %1 was changed outside the engine: its SHA-256 %2 is not the %3 the "
+            "audit chain recorded at its last update. Nothing was compared. Record a new "
+            "baseline once you know why.")
+            .arg(arg(e, 0), arg(e, 1).left(16), arg(e, 2).left(16));
+    if (c == QLatin1String("integrity.baseline_missing"))
+        return tr("The baseline %1 is gone, but the audit chain records one: it was deleted.")
+            .arg(arg(e, 0));
+    if (c == QLatin1String("integrity.baseline_unverified"))
+        return tr(
+            "The baseline %1 has no digest in the audit chain to be checked against; record a "
+            "new baseline.")
+            .arg(arg(e, 0));
+    if (c == QLatin1String("integrity.baseline_unreadable"))
+        return tr("The baseline %1 cannot be read: %2").arg(arg(e, 0), arg(e, 1));
+    if (c == QLatin1String("integrity.baseline_write"))
+        return tr("The baseline %1 cannot be written: %2").arg(arg(e, 0), arg(e, 1));
+    if (c == QLatin1String("integrity.bad_reason"))
+        return tr("An accept needs a reason: it goes into the audit chain.");
+    if (c == QLatin1String("integrity.no_check"))
+        return tr("Nothing to accept: no check has found differences since the baseline was "
+                  "recorded.");
+    if (c == QLatin1String("integrity.no_difference"))
+        return arg(e, 0).isEmpty() ? tr("The last check found no differences to accept.")
+                                   : tr("The last check found no difference at %1.").arg(arg(e, 0));
+    if (c == QLatin1String("integrity.cancelled"))
+        return tr("Cancelled: %1").arg(e.message);
     if (c == QLatin1String("engine.data_dir_locked")) {
         const qint64 pid = e.args.value(1).toLongLong();
         if (pid <= 0)

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace YAML {
+class Node;
+}
+
+namespace Shivx {
+
+namespace Internal {
+class ConfigReader;
+}
+
+// One `integrity.sets[]` entry: the files one baseline section covers.
+struct IntegrityPathSet
+{
+    QString name; // [A-Za-z0-9_.-]{1,64}, unique
+    // Absolute paths or glob(7) patterns; a directory stands for everything below it.
+    QStringList paths;
+    // fnmatch(3) patterns matched against the absolute path (and against the name alone for a
+    // pattern without '/'); a matching directory is not entered.
+    QStringList excludes;
+    bool followSymlinks = false; // false: a symlink is recorded as a link, never entered
+    bool critical = false; // watched with inotify and re-checked within a second
+};
+
+// The `integrity:` section (docs/configuration.md, docs/integrity.md).
+struct IntegrityConfig
+{
+    QList<IntegrityPathSet> sets;
+    qint64 fastIntervalMs = 15 * 60'000; // 0 = no scheduled fast checks
+    qint64 fullIntervalMs = 24 * 3'600'000; // 0 = no scheduled full checks
+    // What a scheduled check may use at NORMAL (on-demand checks run unthrottled): the share
+    // of its two hashing threads' time (1-100) and the read rate in MiB/s (0 = unlimited).
+    // Worse degradation levels scale both down (IntegrityBudget); EMERGENCY stops them.
+    int cpuPercent = 50;
+    int readMiBPerSecond = 0;
+    int threads = 2; // hashing threads of a check (1-16)
+
+    bool hasCritical() const;
+};
+
+namespace Internal {
+// Reads `integrity:` (undefined or null = defaults, no sets). Errors go to `r` as
+// "file:line: key: message".
+void readIntegrityConfig(ConfigReader &r, const YAML::Node &node, IntegrityConfig *out);
+} // namespace Internal
+
+} // namespace Shivx
