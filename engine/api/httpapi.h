@@ -3,6 +3,7 @@
 #include "api/apiroute.h"
 #include "api/requestlimits.h"
 #include "core/result.h"
+#include "telemetry/metricregistry.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
@@ -13,6 +14,7 @@
 
 namespace Shivx {
 
+class MetricRegistry;
 class RequestGate;
 
 // The engine's HTTP API: the routes every capability adds (engine/<capability>/<cap>api.*),
@@ -41,6 +43,11 @@ public:
     // Authorises routes with requiresToken (see ApiToken); empty rejects them all.
     void setToken(const QByteArray &token);
 
+    // Registers the API's families in `registry` (requests by route, method and status,
+    // durations, request and response sizes); call before the API is moved to its thread.
+    // `registry` outlives the API.
+    void setMetricRegistry(MetricRegistry *registry);
+
     // Requests answered so far, by HTTP status code. Thread-safe.
     QList<QPair<int, quint64>> requestCounts() const;
 
@@ -49,8 +56,10 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    ApiReply route(const QHttpServerRequest &request);
+    ApiReply route(const QHttpServerRequest &request, const ApiRoute *match);
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
+    void observe(const QHttpServerRequest &request, const ApiRoute *match, const ApiReply &reply,
+        qint64 elapsedNs);
 
     void configureGate();
 
@@ -62,6 +71,20 @@ private:
     QString m_listenHost;
     QList<ApiRoute> m_routes;
     QByteArray m_token;
+
+    // API thread only: handles taken once per route (and per route, method and status).
+    struct RouteMetrics
+    {
+        Histogram duration;
+        Histogram requestSize;
+        Histogram responseSize;
+    };
+    MetricFamily *m_routeRequests = nullptr;
+    MetricFamily *m_duration = nullptr;
+    MetricFamily *m_requestSize = nullptr;
+    MetricFamily *m_responseSize = nullptr;
+    QHash<QString, RouteMetrics> m_routeMetrics;
+    QHash<QString, Counter> m_routeCounters;
 };
 
 } // namespace Shivx

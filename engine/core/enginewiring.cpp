@@ -5,6 +5,7 @@
 
 #include "api/apitoken.h"
 #include "api/httpapi.h"
+#include "audit/auditmetrics.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
 #include "core/clock.h"
@@ -13,6 +14,8 @@
 #include "core/readinessmonitor.h"
 #include "core/workerthread.h"
 #include "telemetry/historywriter.h"
+#include "telemetry/metrichistoryfeed.h"
+#include "telemetry/metricregistry.h"
 #include "telemetry/prometheusexposition.h"
 
 #include <QCryptographicHash>
@@ -20,6 +23,12 @@
 #include <QThread>
 
 namespace Shivx {
+
+namespace {
+// How often the registry's series are copied into the history: often enough for alert
+// previews and charts, rare enough that a few hundred series cost little (docs/metrics.md).
+constexpr int metricHistoryIntervalMs = 10'000;
+} // namespace
 
 QString Engine::Private::databasePath() const
 {
@@ -46,7 +55,7 @@ void Engine::Private::addRoutes(const QList<ApiRoute> &routes)
 
 void Engine::Private::addMetrics(std::function<QByteArray()> render)
 {
-    metrics.append(std::move(render));
+    metricTexts.append(std::move(render));
 }
 
 void Engine::Private::addReadinessChecks(std::function<QList<ReadinessCheck>()> checks)
@@ -116,6 +125,25 @@ void Engine::Private::createCoreServices()
         = new HistoryWriter(databasePath(), options.config.retention, &engineStatus, theClock);
     placeOnThread("shivx-storage", historyWriter);
     const Private *self = this;
+    registry = std::make_unique<MetricRegistry>();
+    registerCoreMetrics(*registry, [self] {
+        CoreMetricsInput in;
+        in.startedAtMs = self->engineStatus.startedAtMs.load();
+        in.readiness = self->readiness();
+        const auto storage = self->engineStatus.storage();
+        in.historyPointsWritten = storage.pointsWritten;
+        in.historyWriteErrors = storage.writeErrors;
+        in.historyPointsDropped = storage.pointsDropped;
+        if (self->api)
+            in.apiRequestsByCode = self->api->requestCounts();
+        return in;
+    });
+    if (auditWriter)
+        registerAuditMetrics(*registry, auditWriter);
+    historyFeed = new MetricHistoryFeed(registry.get(), theClock, metricHistoryIntervalMs);
+    QObject::connect(
+        historyFeed, &MetricHistoryFeed::historyPoints, historyWriter, &HistoryWriter::record);
+    placeOnThread("shivx-core", historyFeed);
     readinessMonitor = new ReadinessMonitor(
         &engineStatus, [self] { return self->readiness(); }, auditSink, theClock);
     QObject::connect(
@@ -128,19 +156,12 @@ Result<void> Engine::Private::bindApi()
     const QString listen = options.listen.isEmpty() ? options.config.listen : options.listen;
     const Private *self = this;
     api = new HttpApi([self] {
-        CoreMetricsInput in;
-        in.startedAtMs = self->engineStatus.startedAtMs.load();
-        in.readiness = self->readiness();
-        const auto storage = self->engineStatus.storage();
-        in.historyPointsWritten = storage.pointsWritten;
-        in.historyWriteErrors = storage.writeErrors;
-        in.historyPointsDropped = storage.pointsDropped;
-        in.apiRequestsByCode = self->api->requestCounts();
-        QByteArray text = renderCoreMetrics(in);
-        for (const auto &render : self->metrics)
+        QByteArray text = self->registry->render();
+        for (const auto &render : self->metricTexts)
             text += render();
         return text;
     });
+    api->setMetricRegistry(registry.get());
     auto token = ApiToken::loadOrCreate(resolvedDataDir);
     if (!token) {
         delete api;
@@ -179,6 +200,7 @@ void Engine::Private::startThreadsAndModules()
     for (QThread *t : std::as_const(threads))
         t->start();
     QMetaObject::invokeMethod(historyWriter, &HistoryWriter::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(historyFeed, &MetricHistoryFeed::start, Qt::QueuedConnection);
     for (const auto &m : modules)
         m->start(*this);
     QMetaObject::invokeMethod(readinessMonitor, &ReadinessMonitor::start, Qt::QueuedConnection);

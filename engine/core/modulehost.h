@@ -17,6 +17,7 @@ class AuditSink;
 class Clock;
 class EngineStatus;
 class HistoryWriter;
+class MetricRegistry;
 class ModuleRuntime;
 struct Config;
 
@@ -46,8 +47,13 @@ public:
 
     // Routes of the HTTP API (engine/<capability>/<capability>api.*); prepare() only.
     virtual void addRoutes(const QList<ApiRoute> &routes) = 0;
-    // Prometheus text appended to /metrics; called on the API thread, so `render` reads only
-    // thread-safe state. prepare() only.
+    // The engine's metric registry (docs/metrics.md): register families and take handles in
+    // prepare(); the handles are thread-safe and cheap. On /metrics and in the history.
+    // Valid from prepare() to stopped().
+    virtual MetricRegistry *metrics() const = 0;
+    // Prometheus text appended to /metrics after the registry's families; called on the API
+    // thread, so `render` reads only thread-safe state. prepare() only. For capabilities not
+    // yet converted to metrics(); text families are not in the history.
     virtual void addMetrics(std::function<QByteArray()> render) = 0;
     // Checks that join the engine's readiness; called on any thread (thread-safe `checks`),
     // in module order after the core's own. prepare() only.
