@@ -2,6 +2,7 @@
 // services of those before it (recovery to health's probes, degradation to health's score).
 // Adding a capability is one line here (docs/adding-a-capability.md).
 
+#include "alerting/alertingmodule.h"
 #include "core/enginemodule.h"
 #include "degradation/degradationmodule.h"
 #include "health/healthmodule.h"
@@ -30,7 +31,8 @@ const QList<const EngineModule *> &engineModules()
     return moduleList<
         HealthModule,
         RecoveryModule,
-        DegradationModule
+        DegradationModule,
+        AlertingModule
     >();
     // clang-format on
 }
