@@ -32,7 +32,7 @@ packages=(
     ca-certificates
 )
 if [[ $with_test -eq 1 ]]; then
-    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace)
+    packages+=(prometheus prometheus-alertmanager xvfb xauth openssl python3 zstd poppler-utils clang-format strace)
 fi
 if [[ $with_bench -eq 1 ]]; then
     packages+=(monit)
