@@ -1,6 +1,7 @@
 #include "alerting/alertingapi.h"
 
 #include "alerting/alertingservice.h"
+#include "alerting/alertnotifier.h"
 #include "api/apibody.h"
 #include "core/clock.h"
 #include "core/timeutil.h"
@@ -242,6 +243,25 @@ void registerMetrics(MetricRegistry &registry, const AlertingService *service)
             etaFamily->gauge().set(double(s.forecast.etaMs) / 1000.0);
         else
             etaFamily->clear();
+    });
+}
+
+void registerNotifierMetrics(MetricRegistry &registry, const QList<AlertNotifier *> &notifiers)
+{
+    MetricFamily *sent = registry.counter(QStringLiteral("shivx_alerting_notifications_total"),
+        QStringLiteral("Notifications delivered (ok) or given up after retries (failed)."),
+        { QStringLiteral("notifier"), QStringLiteral("result") });
+    MetricFamily *open = registry.gauge(QStringLiteral("shivx_alerting_notifier_breaker_open"),
+        QStringLiteral("1 while the notifier's circuit breaker refuses to send."),
+        { QStringLiteral("notifier") });
+    registry.addCollector([=] {
+        for (const AlertNotifier *n : notifiers) {
+            sent->counter({ n->config().name, QStringLiteral("ok") }).advanceTo(double(n->sent()));
+            sent->counter({ n->config().name, QStringLiteral("failed") })
+                .advanceTo(double(n->failed()));
+            open->gauge({ n->config().name })
+                .set(n->breaker().state == BreakerState::Closed ? 0 : 1);
+        }
     });
 }
 

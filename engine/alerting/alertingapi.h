@@ -8,6 +8,7 @@
 
 namespace Shivx {
 
+class AlertNotifier;
 class AlertingService;
 class Clock;
 class MetricRegistry;
@@ -27,6 +28,8 @@ QJsonObject snapshotJson(const AlertingSnapshot &s, qint64 nowMs);
 
 // shivx_alerts (by state and severity), shivx_alerting_rules, shivx_health_forecast_*.
 void registerMetrics(MetricRegistry &registry, const AlertingService *service);
+// shivx_alerting_notifications_total{notifier,result} and shivx_alerting_notifier_breaker_open.
+void registerNotifierMetrics(MetricRegistry &registry, const QList<AlertNotifier *> &notifiers);
 
 } // namespace AlertingApi
 } // namespace Shivx

@@ -37,7 +37,8 @@ void readAlertingConfig(
         if (!r.checkKeys(node, path,
                 { QStringLiteral("enabled"), QStringLiteral("default_rules"),
                     QStringLiteral("rules"), QStringLiteral("interval"),
-                    QStringLiteral("forecast_window"), QStringLiteral("forecast_horizon") }))
+                    QStringLiteral("forecast_window"), QStringLiteral("forecast_horizon"),
+                    QStringLiteral("notifiers") }))
             return;
         r.boolean(node, path, "enabled", &out->enabled);
         r.boolean(node, path, "default_rules", &out->defaultRules);
@@ -45,6 +46,7 @@ void readAlertingConfig(
         r.timerDuration(node, path, "interval", &out->intervalMs, 1000);
         r.duration(node, path, "forecast_window", &out->forecastWindowMs, 60'000);
         r.duration(node, path, "forecast_horizon", &out->forecastHorizonMs, 60'000);
+        readNotifiers(r, node["notifiers"], path + QStringLiteral(".notifiers"), &out->notifiers);
         if (r.failed())
             return;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "alerting/alertrule.h"
+#include "alerting/notifierconfig.h"
 
 #include <QList>
 #include <QString>
@@ -26,6 +27,7 @@ struct AlertingConfig
     qint64 forecastWindowMs = 30 * 60'000; // the health score's trend: fit over this window
     qint64 forecastHorizonMs = 2 * 3600'000; // "likely LEVEL_N in ~T" only within this
     QList<AlertRule> rules; // the defaults and the files, read and checked at load
+    QList<NotifierConfig> notifiers;
 };
 
 // The rules shipped with the engine.

@@ -4,6 +4,7 @@
 #include "alerting/alertingconfig.h"
 #include "alerting/alertingcontroller.h"
 #include "alerting/alertingservice.h"
+#include "alerting/alertnotifier.h"
 #include "alerting/alertstore.h"
 #include "core/config.h"
 #include "core/modulehost.h"
@@ -83,12 +84,29 @@ Result<void> AlertingRuntime::prepare(ModuleHost &host)
     QObject::connect(
         m_controller, &AlertingController::transitioned, service, &AlertingService::transitioned);
     host.placeOnThread("shivx-alerting", m_controller);
+    for (const NotifierConfig &n : config.notifiers) {
+        // Read when the engine starts, so that a missing secret stops the start with the
+        // notifier and the file or variable named (never the value).
+        auto secret = resolveSecret(n);
+        if (!secret)
+            return secret.error();
+        auto *notifier = new AlertNotifier(n, *secret, host.clock(), host.audit());
+        QObject::connect(m_controller, &AlertingController::snapshotChanged, notifier,
+            &AlertNotifier::onSnapshot);
+        QObject::connect(m_controller, &AlertingController::transitioned, notifier,
+            &AlertNotifier::onTransitions);
+        host.placeOnThread("shivx-alerting", notifier);
+        m_notifiers.append(notifier);
+    }
+    AlertingApi::registerNotifierMetrics(*host.metrics(), m_notifiers);
     service->setController(m_controller);
     return {};
 }
 
 void AlertingRuntime::start(ModuleHost &)
 {
+    for (AlertNotifier *n : std::as_const(m_notifiers))
+        QMetaObject::invokeMethod(n, &AlertNotifier::start, Qt::QueuedConnection);
     if (m_controller)
         QMetaObject::invokeMethod(m_controller, &AlertingController::start, Qt::QueuedConnection);
 }
@@ -97,11 +115,14 @@ void AlertingRuntime::stop(ModuleHost &)
 {
     m_service->setController(nullptr);
     ModuleHost::callBlocking(m_controller, [](AlertingController *c) { c->stop(); });
+    for (AlertNotifier *n : std::as_const(m_notifiers))
+        ModuleHost::callBlocking(n, [](AlertNotifier *x) { x->stop(); });
 }
 
 void AlertingRuntime::stopped()
 {
     m_controller = nullptr;
+    m_notifiers.clear();
 }
 
 } // namespace Shivx

@@ -2,10 +2,13 @@
 
 #include "core/enginemodule.h"
 
+#include <QList>
+
 #include <memory>
 
 namespace Shivx {
 
+class AlertNotifier;
 class AlertingController;
 class AlertingService;
 
@@ -39,6 +42,7 @@ public:
 private:
     std::unique_ptr<AlertingService> m_service;
     AlertingController *m_controller = nullptr;
+    QList<AlertNotifier *> m_notifiers; // on shivx-alerting
 };
 
 } // namespace Shivx
