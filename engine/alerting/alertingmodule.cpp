@@ -107,8 +107,9 @@ void AlertingRuntime::start(ModuleHost &)
 {
     for (AlertNotifier *n : std::as_const(m_notifiers))
         QMetaObject::invokeMethod(n, &AlertNotifier::start, Qt::QueuedConnection);
-    if (m_controller)
-        QMetaObject::invokeMethod(m_controller, &AlertingController::start, Qt::QueuedConnection);
+    // Blocking: once the engine's start() returns, the alerts and silences kept in SQLite are
+    // restored, so the first API answer (and a restored inhibition) already sees them.
+    ModuleHost::callBlocking(m_controller, [](AlertingController *c) { c->start(); });
 }
 
 void AlertingRuntime::stop(ModuleHost &)

@@ -8,6 +8,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <cmath>
+
 namespace Shivx {
 
 namespace {
@@ -29,6 +31,13 @@ QMap<QString, QString> parseLabels(const QString &json)
     return out;
 }
 
+// QSqlQuery binds an empty QString as NULL; the free-text columns take NULL (read back as ""),
+// the others never hold an empty value.
+QVariant text(const QString &s)
+{
+    return QVariant(s.isNull() ? QStringLiteral("") : s);
+}
+
 Error queryError(const QSqlQuery &q, const char *what)
 {
     return makeError("alerting.storage",
@@ -43,8 +52,8 @@ QList<Internal::Migration> AlertStore::migrations()
         { QStringLiteral("CREATE TABLE alerting_active (fingerprint TEXT PRIMARY KEY, "
                          "rule TEXT NOT NULL, severity TEXT NOT NULL, labels TEXT NOT NULL, "
                          "state TEXT NOT NULL, active_since INTEGER NOT NULL, "
-                         "fired_at INTEGER NOT NULL, value REAL NOT NULL, summary TEXT NOT NULL, "
-                         "description TEXT NOT NULL, acked_by TEXT NOT NULL, "
+                         "fired_at INTEGER NOT NULL, value REAL NOT NULL, summary TEXT, "
+                         "description TEXT, acked_by TEXT, "
                          "acked_at INTEGER NOT NULL)"),
             QStringLiteral("CREATE TABLE alerting_history (id INTEGER PRIMARY KEY, "
                            "ts INTEGER NOT NULL, fingerprint TEXT NOT NULL, rule TEXT NOT NULL, "
@@ -53,8 +62,8 @@ QList<Internal::Migration> AlertStore::migrations()
             QStringLiteral("CREATE INDEX alerting_history_ts ON alerting_history (ts)"),
             QStringLiteral("CREATE TABLE alerting_silence (id TEXT PRIMARY KEY, "
                            "matchers TEXT NOT NULL, starts_at INTEGER NOT NULL, "
-                           "ends_at INTEGER NOT NULL, created_by TEXT NOT NULL, "
-                           "comment TEXT NOT NULL)") },
+                           "ends_at INTEGER NOT NULL, created_by TEXT, "
+                           "comment TEXT)") },
         QStringLiteral("alerting") } };
 }
 
@@ -147,7 +156,7 @@ Result<void> AlertStore::record(const QList<AlertTransition> &transitions, qint6
         h.addBindValue(a.fingerprint);
         h.addBindValue(a.rule);
         h.addBindValue(labelsJson(a.labels));
-        h.addBindValue(t.from);
+        h.addBindValue(text(t.from));
         h.addBindValue(toString(a.state));
         h.addBindValue(std::isfinite(a.value) ? a.value : 0.0);
         if (!h.exec())
@@ -167,8 +176,8 @@ Result<QList<AlertHistoryEntry>> AlertStore::history(int limit, const QString &r
     q.prepare(QStringLiteral("SELECT ts, fingerprint, rule, labels, from_state, to_state, value "
                              "FROM alerting_history WHERE (? = '' OR rule = ?) "
                              "ORDER BY id DESC LIMIT ?"));
-    q.addBindValue(rule);
-    q.addBindValue(rule);
+    q.addBindValue(text(rule));
+    q.addBindValue(text(rule));
     q.addBindValue(limit);
     if (!q.exec())
         return queryError(q, "reading alert history");
@@ -202,8 +211,8 @@ Result<void> AlertStore::addSilence(const AlertSilence &s)
     q.addBindValue(labelsJson(s.matchers));
     q.addBindValue(s.startsAtMs);
     q.addBindValue(s.endsAtMs);
-    q.addBindValue(s.createdBy);
-    q.addBindValue(s.comment);
+    q.addBindValue(text(s.createdBy));
+    q.addBindValue(text(s.comment));
     if (!q.exec())
         return queryError(q, "adding a silence");
     return {};
