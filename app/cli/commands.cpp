@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "alertscommand.h"
 #include "auditcommand.h"
 #include "breakercommand.h"
 #include "degradecommand.h"
@@ -19,6 +20,8 @@ const Command Registry[] = {
     { "breaker", "list and force the running engine's circuit breakers", breakerCommand },
     { "process", "list, start, stop and restart supervised processes", processCommand },
     { "degrade", "show, pin or release the degradation level", degradeCommand },
+    { "alerts", "list, silence and acknowledge alerts; export the rules for Prometheus",
+        alertsCommand },
 };
 
 } // namespace

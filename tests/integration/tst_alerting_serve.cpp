@@ -305,6 +305,60 @@ private Q_SLOTS:
             { "alert.silenced", "alert.acknowledged", "alert.silence_expired" })
             QVERIFY2(audit.out.contains(action), audit.out.constData());
     }
+
+    // The real `shivx alerts` binary against the engine, and export without one.
+    void cliSilencesListsAcknowledgesAndExports()
+    {
+        QTemporaryDir dir;
+        ServeProcess serve(config(dir.path(), QString()));
+        QVERIFY2(serve.start(), serve.output().constData());
+        const QStringList engine { QStringLiteral("--data-dir"), serve.dataDir() };
+        CliRun r = runCli(
+            QStringList { QStringLiteral("alerts"), QStringLiteral("silence"),
+                QStringLiteral("alertname=Pinned"), QStringLiteral("--for"), QStringLiteral("1h"),
+                QStringLiteral("--comment"), QStringLiteral("deploy") }
+            + engine);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.startsWith("silenced until "), r.out.constData());
+        r = runCli(QStringList { QStringLiteral("alerts"), QStringLiteral("list") } + engine);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(
+            r.out.contains("silence ") && r.out.contains("{alertname=Pinned}"), r.out.constData());
+        r = runCli(QStringList { QStringLiteral("alerts"), QStringLiteral("silence"),
+                       QStringLiteral("alertname=Pinned") }
+            + engine);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--for DURATION is required"), r.err.constData());
+        r = runCli(
+            QStringList { QStringLiteral("alerts"), QStringLiteral("ack"), QStringLiteral("nope") }
+            + engine);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no pending or firing alert nope"), r.err.constData());
+        r = runCli(QStringList { QStringLiteral("alerts"), QStringLiteral("list"),
+                       QStringLiteral("--format"), QStringLiteral("json") }
+            + engine);
+        QCOMPARE(QJsonDocument::fromJson(r.out)
+                     .object()
+                     .value(QStringLiteral("silences"))
+                     .toArray()
+                     .size(),
+            1);
+        QCOMPARE(serve.terminate(), 0);
+
+        const QString out = dir.filePath(QStringLiteral("exported.yml"));
+        r = runCli(
+            { QStringLiteral("alerts"), QStringLiteral("export"), QStringLiteral("--prometheus"),
+                QStringLiteral("--config"), serve.configPath(), QStringLiteral("--out"), out });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY2(
+            text.contains("alert: Pinned") && text.contains("expr: shivx_degradation_pinned == 1"),
+            text.constData());
+        r = runCli({ QStringLiteral("alerts"), QStringLiteral("export") });
+        QCOMPARE(r.exitCode, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstAlertingServe)
