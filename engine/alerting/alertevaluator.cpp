@@ -120,14 +120,13 @@ QList<AlertTransition> AlertEvaluator::evaluate(const QList<FamilySnapshot> &fam
             ++it;
             continue;
         }
+        // Pending ones too, so that the store drops their row.
         AlertInstance a = it.value();
         it = m_alerts.erase(it);
-        if (a.state == AlertState::Firing) {
-            const QString from = toString(a.state);
-            a.state = AlertState::Resolved;
-            a.resolvedAtMs = nowMs;
-            out.append({ a, from });
-        }
+        const QString from = toString(a.state);
+        a.state = AlertState::Resolved;
+        a.resolvedAtMs = nowMs;
+        out.append({ a, from });
     }
     for (auto it = m_series.begin(); it != m_series.end();)
         it = nowMs - it->lastSeenMs > it->window->windowMs() ? m_series.erase(it) : std::next(it);

@@ -96,6 +96,13 @@ private Q_SLOTS:
         // The series goes away (target removed): its firing alert resolves.
         up->retain([](const QStringList &v) { return v.first() != QLatin1String("web"); });
         QCOMPARE(states(e.evaluate(reg.collect(), 1000)), QStringList { "Down:firing->resolved" });
+        // A pending alert whose series goes away resolves too (its stored row must go).
+        e.setRules({ rule("      - alert: Down\n        series: up\n        op: \"==\"\n"
+                          "        threshold: 0\n        for: 1h\n") });
+        e.evaluate(reg.collect(), 2000);
+        QCOMPARE(e.active().size(), 1);
+        up->clear();
+        QCOMPARE(states(e.evaluate(reg.collect(), 3000)), QStringList { "Down:pending->resolved" });
     }
 
     // An alert is inhibited while the alert it depends on fires, and stays inhibited across a
