@@ -2,13 +2,14 @@
 // services of those before it (recovery to health's probes, degradation to health's score).
 // Adding a capability is one line here (docs/adding-a-capability.md).
 
+#include "alerting/alertingmodule.h"
 #include "backup/backupmodule.h"
 #include "core/enginemodule.h"
 #include "degradation/degradationmodule.h"
 #include "guardian/guardianmodule.h"
 #include "health/healthmodule.h"
-#include "pipelines/pipelinesmodule.h"
 #include "integrity/integritymodule.h"
+#include "pipelines/pipelinesmodule.h"
 #include "recovery/recoverymodule.h"
 
 #include <tuple>
@@ -38,7 +39,8 @@ const QList<const EngineModule *> &engineModules()
         IntegrityModule,
         PipelinesModule,
         BackupModule,
-        GuardianModule
+        GuardianModule,
+        AlertingModule
     >();
     // clang-format on
 }

@@ -33,8 +33,8 @@ packages=(
     ca-certificates libsqlite3-dev libpcre2-dev
 )
 if [[ $with_test -eq 1 ]]; then
-    packages+=(prometheus xvfb xauth openssl python3 zstd poppler-utils clang-format strace
-        python3-cryptography)
+    packages+=(prometheus prometheus-alertmanager xvfb xauth openssl python3 zstd poppler-utils
+        clang-format strace python3-cryptography)
 fi
 if [[ $with_bench -eq 1 ]]; then
     packages+=(monit restic borgbackup fail2ban aide)

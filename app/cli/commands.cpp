@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "alertscommand.h"
 #include "auditcommand.h"
 #include "backupcommand.h"
 #include "breakercommand.h"
@@ -29,6 +30,8 @@ const Command Registry[] = {
     { "guardian", "show the defense mode and threats; set the mode, isolate or release sources",
         guardianCommand },
     { "integrity", "baseline, check and accept file integrity", integrityCommand },
+    { "alerts", "list, silence and acknowledge alerts; export the rules for Prometheus",
+        alertsCommand },
 };
 
 } // namespace

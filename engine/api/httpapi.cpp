@@ -4,6 +4,7 @@
 #include "api/apitoken.h"
 #include "api/requestgate.h"
 
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -48,6 +49,21 @@ RequestGate::Route gateRoute(
         return { 405, allow.join(", "), 0 };
     const bool get = method == "GET" || method == "HEAD";
     return { 200, {}, get ? 0 : match->maxBodyBytes };
+}
+
+// The method's name, or "OTHER" for one no route takes (TRACE, CONNECT).
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    static const QByteArray names[]
+        = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS" };
+    static const QHttpServerRequest::Method values[] = { QHttpServerRequest::Method::Get,
+        QHttpServerRequest::Method::Head, QHttpServerRequest::Method::Post,
+        QHttpServerRequest::Method::Put, QHttpServerRequest::Method::Delete,
+        QHttpServerRequest::Method::Patch, QHttpServerRequest::Method::Options };
+    for (size_t i = 0; i < std::size(values); ++i)
+        if (m == values[i])
+            return names[i];
+    return "OTHER";
 }
 
 } // namespace
@@ -158,7 +174,8 @@ void HttpApi::setGuard(std::shared_ptr<ApiGuard> guard)
     m_guard = std::move(guard);
 }
 
-ApiReply HttpApi::route(const QHttpServerRequest &request, const QHostAddress &source)
+ApiReply HttpApi::route(
+    const QHttpServerRequest &request, const QHostAddress &source, const ApiRoute *match)
 {
     const QString path = request.url().path();
     bool needsToken = false;
@@ -173,20 +190,10 @@ ApiReply HttpApi::route(const QHttpServerRequest &request, const QHostAddress &s
         }
         needsToken = v.decision == ApiGuard::Decision::RequireToken;
     }
-    const ApiRoute *match = findRoute(m_routes, path);
     if (!match)
         return ApiReply::error(404, QStringLiteral("not_found"),
             QStringLiteral("no endpoint at %1").arg(path.left(200)));
-    static const QByteArray names[]
-        = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS" };
-    static const QHttpServerRequest::Method values[] = { QHttpServerRequest::Method::Get,
-        QHttpServerRequest::Method::Head, QHttpServerRequest::Method::Post,
-        QHttpServerRequest::Method::Put, QHttpServerRequest::Method::Delete,
-        QHttpServerRequest::Method::Patch, QHttpServerRequest::Method::Options };
-    QByteArray method;
-    for (size_t i = 0; i < std::size(values); ++i)
-        if (request.method() == values[i])
-            method = names[i];
+    const QByteArray method = methodName(request.method());
     const bool allowed = match->methods.contains(method)
         || (method == "HEAD" && match->methods.contains(QByteArray("GET")));
     if (!allowed) {
@@ -234,8 +241,54 @@ void HttpApi::send(const QHttpServerRequest &request, QTcpSocket *socket, const 
 
 bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    send(request, socket, route(request, socket->peerAddress()));
+    QElapsedTimer timer;
+    timer.start();
+    const ApiRoute *match = findRoute(m_routes, request.url().path());
+    const ApiReply reply = route(request, socket->peerAddress(), match);
+    send(request, socket, reply);
+    observe(request, match, reply, timer.nsecsElapsed());
     return true;
+}
+
+void HttpApi::setMetricRegistry(MetricRegistry *registry)
+{
+    const QStringList route { QStringLiteral("route") };
+    m_routeRequests = registry->counter(QStringLiteral("shivx_api_route_requests_total"),
+        QStringLiteral("HTTP API requests that reached routing, by route, method and status."),
+        { QStringLiteral("route"), QStringLiteral("method"), QStringLiteral("code") });
+    m_duration = registry->histogram(QStringLiteral("shivx_api_request_duration_seconds"),
+        QStringLiteral("Time from routing an HTTP API request to its response being queued."),
+        route, MetricRegistry::durationBuckets());
+    m_requestSize = registry->histogram(QStringLiteral("shivx_api_request_size_bytes"),
+        QStringLiteral("Body size of HTTP API requests."), route, MetricRegistry::sizeBuckets());
+    m_responseSize = registry->histogram(QStringLiteral("shivx_api_response_size_bytes"),
+        QStringLiteral("Body size of HTTP API responses."), route, MetricRegistry::sizeBuckets());
+}
+
+void HttpApi::observe(const QHttpServerRequest &request, const ApiRoute *match,
+    const ApiReply &reply, qint64 elapsedNs)
+{
+    if (!m_routeRequests)
+        return;
+    // The route's pattern, never the raw path: label values stay bounded whatever clients send.
+    const QString route = match ? match->path : QStringLiteral("unmatched");
+    auto it = m_routeMetrics.find(route);
+    if (it == m_routeMetrics.end())
+        it = m_routeMetrics.insert(route,
+            { m_duration->histogram({ route }), m_requestSize->histogram({ route }),
+                m_responseSize->histogram({ route }) });
+    it->duration.observe(double(elapsedNs) / 1e9);
+    it->requestSize.observe(double(request.body().size()));
+    it->responseSize.observe(double(reply.body.size()));
+    const QByteArray method = methodName(request.method());
+    const QString key = route + QLatin1Char(' ') + QLatin1String(method) + QLatin1Char(' ')
+        + QString::number(reply.status);
+    auto c = m_routeCounters.find(key);
+    if (c == m_routeCounters.end())
+        c = m_routeCounters.insert(key,
+            m_routeRequests->counter(
+                { route, QString::fromLatin1(method), QString::number(reply.status) }));
+    c->inc();
 }
 
 void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

@@ -3,6 +3,7 @@
 #include "api/apiroute.h"
 #include "api/requestlimits.h"
 #include "core/result.h"
+#include "telemetry/metricregistry.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
@@ -15,6 +16,7 @@
 namespace Shivx {
 
 class ApiGuard;
+class MetricRegistry;
 class RequestGate;
 
 // The engine's HTTP API: the routes every capability adds (engine/<capability>/<cap>api.*),
@@ -46,6 +48,10 @@ public:
     // Consulted for every request before routing (see ApiGuard); null: none. Call before the
     // API is moved to its thread.
     void setGuard(std::shared_ptr<ApiGuard> guard);
+    // Registers the API's families in `registry` (requests by route, method and status,
+    // durations, request and response sizes); call before the API is moved to its thread.
+    // `registry` outlives the API.
+    void setMetricRegistry(MetricRegistry *registry);
 
     // Requests answered so far, by HTTP status code. Thread-safe.
     QList<QPair<int, quint64>> requestCounts() const;
@@ -55,8 +61,11 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    ApiReply route(const QHttpServerRequest &request, const QHostAddress &source);
+    ApiReply route(
+        const QHttpServerRequest &request, const QHostAddress &source, const ApiRoute *match);
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
+    void observe(const QHttpServerRequest &request, const ApiRoute *match, const ApiReply &reply,
+        qint64 elapsedNs);
 
     void configureGate();
 
@@ -69,6 +78,20 @@ private:
     QList<ApiRoute> m_routes;
     QByteArray m_token;
     std::shared_ptr<ApiGuard> m_guard;
+
+    // API thread only: handles taken once per route (and per route, method and status).
+    struct RouteMetrics
+    {
+        Histogram duration;
+        Histogram requestSize;
+        Histogram responseSize;
+    };
+    MetricFamily *m_routeRequests = nullptr;
+    MetricFamily *m_duration = nullptr;
+    MetricFamily *m_requestSize = nullptr;
+    MetricFamily *m_responseSize = nullptr;
+    QHash<QString, RouteMetrics> m_routeMetrics;
+    QHash<QString, Counter> m_routeCounters;
 };
 
 } // namespace Shivx

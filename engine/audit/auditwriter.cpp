@@ -150,6 +150,7 @@ void AuditWriter::flush()
     AuditLockGuard guard(m_lock);
     if (!guard.result()) {
         requeue(batch);
+        countBatch({}, 0, true);
         Q_EMIT writeFailed(guard.result().error().message);
         return;
     }
@@ -162,6 +163,8 @@ void AuditWriter::flush()
         byStream[e.stream].append(std::move(e));
     }
     int total = 0;
+    int repaired = 0;
+    QHash<QString, qint64> byName;
     QList<AuditEvent> failed;
     QString failure;
     for (const QString &name : std::as_const(order)) {
@@ -185,7 +188,10 @@ void AuditWriter::flush()
             failed += all.mid(written);
         }
         total += written;
+        repaired += qMin(written, int(repairs->size()));
+        byName[name] += written;
     }
+    countBatch(byName, repaired, !failed.isEmpty());
     m_written += total;
     m_sinceCheckpoint += total;
     if (m_sinceCheckpoint >= m_config.checkpointEveryEntries)
@@ -198,6 +204,25 @@ void AuditWriter::flush()
     }
     if (total > 0)
         Q_EMIT batchWritten(total);
+}
+
+void AuditWriter::countBatch(const QHash<QString, qint64> &byStream, int repairs, bool failed)
+{
+    QMutexLocker locker(&m_mutex);
+    for (auto it = byStream.cbegin(); it != byStream.cend(); ++it)
+        m_stats.entriesByStream[it.key()] += it.value();
+    m_stats.repairs += repairs;
+    if (failed)
+        ++m_stats.failedBatches;
+    m_stats.lastBatchFailed = failed;
+}
+
+AuditWriter::Stats AuditWriter::stats() const
+{
+    QMutexLocker locker(&m_mutex);
+    Stats s = m_stats;
+    s.queued = m_queue.size();
+    return s;
 }
 
 Result<QList<Checkpoint>> AuditWriter::checkpointAll(bool force)

@@ -6,6 +6,7 @@
 #include "audit/checkpointkey.h"
 #include "core/result.h"
 
+#include <QHash>
 #include <QList>
 #include <QMutex>
 #include <QObject>
@@ -56,6 +57,17 @@ public:
     qint64 entriesWritten() const { return m_written.load(); } // any thread
     qint64 queuedCount() const; // any thread
 
+    // What the writer has done since it was created (for the metric registry). Any thread.
+    struct Stats
+    {
+        QHash<QString, qint64> entriesByStream; // appended, repair entries included
+        qint64 repairs = 0; // repair entries appended for torn tails and stale heads
+        qint64 failedBatches = 0; // batches (or parts) that could not be appended
+        qint64 queued = 0;
+        bool lastBatchFailed = false; // until a later batch succeeds
+    };
+    Stats stats() const;
+
 Q_SIGNALS:
     // Writer thread, after each batch: the entries it appended (all streams).
     void batchWritten(int entries);
@@ -66,6 +78,7 @@ private:
     AuditStream *stream(const QString &name);
     void scheduleFlush();
     void requeue(QList<AuditEvent> events);
+    void countBatch(const QHash<QString, qint64> &byStream, int repairs, bool failed);
     Result<QList<Checkpoint>> checkpointLocked(bool force);
 
     QString m_dataDir;
@@ -79,9 +92,10 @@ private:
     bool m_open = false;
     int m_sinceCheckpoint = 0;
 
-    mutable QMutex m_mutex; // guards the two members below
+    mutable QMutex m_mutex; // guards the members below
     QList<AuditEvent> m_queue;
     bool m_flushScheduled = false;
+    Stats m_stats;
     std::atomic<qint64> m_written { 0 };
 };
 

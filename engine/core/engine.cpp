@@ -11,6 +11,8 @@
 #include "core/workerthread.h"
 #include "telemetry/historystore.h"
 #include "telemetry/historywriter.h"
+#include "telemetry/metrichistoryfeed.h"
+#include "telemetry/metricregistry.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -244,6 +246,10 @@ void Engine::stop()
     if (d->pool)
         d->pool->shutdown(BoundedExecutor::ShutdownMode::Cancel);
     ModuleHost::callBlocking(d->readinessMonitor, [](ReadinessMonitor *m) { m->stop(); });
+    ModuleHost::callBlocking(d->historyFeed, [](MetricHistoryFeed *f) {
+        f->feed(); // the last values of this run
+        f->stop();
+    });
     ModuleHost::callBlocking(d->historyWriter, [](HistoryWriter *w) { w->finish(); });
 
     // Quit in reverse start order; each thread deletes its workers as it ends (WorkerThread).
@@ -259,12 +265,14 @@ void Engine::stop()
     d->api = nullptr;
     d->apiOnThread = false;
     d->historyWriter = nullptr;
+    d->historyFeed = nullptr;
     d->readinessMonitor = nullptr;
     for (auto it = d->modules.rbegin(); it != d->modules.rend(); ++it)
         (*it)->stopped();
     d->readinessChecks.clear();
-    d->metrics.clear();
+    d->metricTexts.clear();
     d->pool.reset();
+    d->registry.reset();
 
     if (d->auditThread) {
         AuditWriter *writer = d->auditWriter;

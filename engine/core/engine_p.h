@@ -29,6 +29,8 @@ class AuditWriter;
 class EngineModule;
 class HistoryWriter;
 class HttpApi;
+class MetricHistoryFeed;
+class MetricRegistry;
 class ReadinessMonitor;
 class WorkerThread;
 
@@ -51,6 +53,7 @@ struct Engine::Private final : public ModuleHost
     void placeOnThread(const char *threadName, QObject *worker) override;
     void addRoutes(const QList<ApiRoute> &routes) override;
     void setApiGuard(std::shared_ptr<ApiGuard> guard) override;
+    MetricRegistry *metrics() const override { return registry.get(); }
     void addMetrics(std::function<QByteArray()> render) override;
     void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) override;
     Readiness readiness() const override;
@@ -65,8 +68,9 @@ struct Engine::Private final : public ModuleHost
     // Starts the audit writer on its thread (first, so that it sees every other service's
     // events) and records the configuration that was loaded.
     Result<void> startAuditWriter();
-    // The core's own services: the executor (its kinds and metrics), the history writer
-    // (`shivx-storage`, maintenance on the executor) and the readiness monitor (`shivx-core`),
+    // The core's own services: the executor (its kinds and metrics), the metric registry with
+    // the core's families and its history feed, the history writer (`shivx-storage`,
+    // maintenance on the executor) and the readiness monitor (`shivx-core`),
     // placed on their threads.
     void createCoreServices();
     // Creates the HTTP API with the core's routes and its token and binds it; sets apiUrl and
@@ -92,7 +96,7 @@ struct Engine::Private final : public ModuleHost
     std::vector<std::unique_ptr<ModuleRuntime>> modules; // one per engineModules() entry
     QList<WorkerThread *> threads; // in creation order; started together, quit in reverse
     QList<std::function<QList<ReadinessCheck>()>> readinessChecks; // written while stopped
-    QList<std::function<QByteArray()>> metrics; // written while stopped
+    QList<std::function<QByteArray()>> metricTexts; // addMetrics(); written while stopped
     std::atomic<bool> backgroundPaused { false };
     // Created by createCoreServices(), shut down after the modules stop, destroyed after
     // their stopped().
@@ -101,6 +105,10 @@ struct Engine::Private final : public ModuleHost
     HttpApi *api = nullptr;
     bool apiOnThread = false; // then `shivx-api` deletes it, else stop() does
     HistoryWriter *historyWriter = nullptr;
+    // Created by createCoreServices(), dropped after stop() (the families' collectors read
+    // services of that run).
+    std::unique_ptr<MetricRegistry> registry;
+    MetricHistoryFeed *historyFeed = nullptr; // on shivx-core
     ReadinessMonitor *readinessMonitor = nullptr;
     AuditSink *auditSink = nullptr; // the audit chain writer; services record their events here
     AuditWriter *auditWriter

@@ -6,6 +6,7 @@
 #include "api/apiguard.h"
 #include "api/apitoken.h"
 #include "api/httpapi.h"
+#include "audit/auditmetrics.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
 #include "core/clock.h"
@@ -15,6 +16,8 @@
 #include "core/workerthread.h"
 #include "executor/executormetrics.h"
 #include "telemetry/historywriter.h"
+#include "telemetry/metrichistoryfeed.h"
+#include "telemetry/metricregistry.h"
 #include "telemetry/prometheusexposition.h"
 
 #include <QCryptographicHash>
@@ -22,6 +25,12 @@
 #include <QThread>
 
 namespace Shivx {
+
+namespace {
+// How often the registry's series are copied into the history: often enough for alert
+// previews and charts, rare enough that a few hundred series cost little (docs/metrics.md).
+constexpr int metricHistoryIntervalMs = 10'000;
+} // namespace
 
 QString Engine::Private::databasePath() const
 {
@@ -54,7 +63,7 @@ void Engine::Private::setApiGuard(std::shared_ptr<ApiGuard> guard)
 
 void Engine::Private::addMetrics(std::function<QByteArray()> render)
 {
-    metrics.append(std::move(render));
+    metricTexts.append(std::move(render));
 }
 
 void Engine::Private::addReadinessChecks(std::function<QList<ReadinessCheck>()> checks)
@@ -131,6 +140,25 @@ void Engine::Private::createCoreServices()
     historyWriter->setExecutor(executor);
     placeOnThread("shivx-storage", historyWriter);
     const Private *self = this;
+    registry = std::make_unique<MetricRegistry>();
+    registerCoreMetrics(*registry, [self] {
+        CoreMetricsInput in;
+        in.startedAtMs = self->engineStatus.startedAtMs.load();
+        in.readiness = self->readiness();
+        const auto storage = self->engineStatus.storage();
+        in.historyPointsWritten = storage.pointsWritten;
+        in.historyWriteErrors = storage.writeErrors;
+        in.historyPointsDropped = storage.pointsDropped;
+        if (self->api)
+            in.apiRequestsByCode = self->api->requestCounts();
+        return in;
+    });
+    if (auditWriter)
+        registerAuditMetrics(*registry, auditWriter);
+    historyFeed = new MetricHistoryFeed(registry.get(), theClock, metricHistoryIntervalMs);
+    QObject::connect(
+        historyFeed, &MetricHistoryFeed::historyPoints, historyWriter, &HistoryWriter::record);
+    placeOnThread("shivx-core", historyFeed);
     readinessMonitor = new ReadinessMonitor(
         &engineStatus, [self] { return self->readiness(); }, auditSink, theClock);
     QObject::connect(
@@ -143,19 +171,12 @@ Result<void> Engine::Private::bindApi()
     const QString listen = options.listen.isEmpty() ? options.config.listen : options.listen;
     const Private *self = this;
     api = new HttpApi([self] {
-        CoreMetricsInput in;
-        in.startedAtMs = self->engineStatus.startedAtMs.load();
-        in.readiness = self->readiness();
-        const auto storage = self->engineStatus.storage();
-        in.historyPointsWritten = storage.pointsWritten;
-        in.historyWriteErrors = storage.writeErrors;
-        in.historyPointsDropped = storage.pointsDropped;
-        in.apiRequestsByCode = self->api->requestCounts();
-        QByteArray text = renderCoreMetrics(in);
-        for (const auto &render : self->metrics)
+        QByteArray text = self->registry->render();
+        for (const auto &render : self->metricTexts)
             text += render();
         return text;
     });
+    api->setMetricRegistry(registry.get());
     auto token = ApiToken::loadOrCreate(resolvedDataDir);
     if (!token) {
         delete api;
@@ -194,6 +215,7 @@ void Engine::Private::startThreadsAndModules()
     for (QThread *t : std::as_const(threads))
         t->start();
     QMetaObject::invokeMethod(historyWriter, &HistoryWriter::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(historyFeed, &MetricHistoryFeed::start, Qt::QueuedConnection);
     for (const auto &m : modules)
         m->start(*this);
     QMetaObject::invokeMethod(readinessMonitor, &ReadinessMonitor::start, Qt::QueuedConnection);

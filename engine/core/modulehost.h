@@ -20,6 +20,7 @@ class BoundedExecutor;
 class Clock;
 class EngineStatus;
 class HistoryWriter;
+class MetricRegistry;
 class ModuleRuntime;
 struct Config;
 
@@ -52,8 +53,13 @@ public:
     // The one guard the API consults for every request (engine/api/apiguard.h; the guardian
     // module's); a no-op when the API is off. prepare() only.
     virtual void setApiGuard(std::shared_ptr<ApiGuard> guard) = 0;
-    // Prometheus text appended to /metrics; called on the API thread, so `render` reads only
-    // thread-safe state. prepare() only.
+    // The engine's metric registry (docs/metrics.md): register families and take handles in
+    // prepare(); the handles are thread-safe and cheap. On /metrics and in the history.
+    // Valid from prepare() to stopped().
+    virtual MetricRegistry *metrics() const = 0;
+    // Prometheus text appended to /metrics after the registry's families; called on the API
+    // thread, so `render` reads only thread-safe state. prepare() only. For capabilities not
+    // yet converted to metrics(); text families are not in the history.
     virtual void addMetrics(std::function<QByteArray()> render) = 0;
     // Checks that join the engine's readiness; called on any thread (thread-safe `checks`),
     // in module order after the core's own. prepare() only.

@@ -4,7 +4,7 @@
 #include "core/clock.h"
 #include "core/timeutil.h"
 #include "degradation/degradationservice.h"
-#include "telemetry/prometheusexposition.h"
+#include "telemetry/metricregistry.h"
 
 #include <QJsonDocument>
 
@@ -157,33 +157,40 @@ QList<ApiRoute> routes(DegradationService *service, Clock *clock)
     return r;
 }
 
-QByteArray metrics(const DegradationSnapshot &s)
+void registerMetrics(MetricRegistry &registry, const DegradationService *service)
 {
-    PrometheusWriter w;
-    w.family("shivx_degradation_level", "gauge",
-        "Degradation level in effect: 0 NORMAL, 1 LEVEL_1, 2 LEVEL_2, 3 LEVEL_3, 4 EMERGENCY.");
-    w.sample("shivx_degradation_level", levelValue(s.level));
-    w.family("shivx_degradation_state", "gauge",
-        "1 for the degradation level in effect, 0 for the others.");
-    for (DegradationLevel level : allDegradationLevels())
-        w.sample("shivx_degradation_state", { { QStringLiteral("level"), toString(level) } },
-            level == s.level ? 1 : 0);
-    w.family("shivx_degradation_pinned", "gauge",
-        "1 while an operator pin overrides the score's level.");
-    w.sample("shivx_degradation_pinned", s.pin.active ? 1 : 0);
-    w.family("shivx_degradation_transitions_total", "counter",
-        "Degradation level changes since the engine started.");
-    w.sample("shivx_degradation_transitions_total", double(s.transitions));
-    w.family("shivx_feature_enabled", "gauge",
-        "1 when the feature is enabled at the current degradation level.");
-    for (const FeatureState &f : s.features)
-        w.sample(
-            "shivx_feature_enabled", { { QStringLiteral("feature"), f.name } }, f.enabled ? 1 : 0);
-    w.family("shivx_feature_quality", "gauge",
-        "Quality of the feature at the current degradation level (0-1).");
-    for (const FeatureState &f : s.features)
-        w.sample("shivx_feature_quality", { { QStringLiteral("feature"), f.name } }, f.quality);
-    return w.take();
+    MetricRegistry &r = registry;
+    const QStringList feature { QStringLiteral("feature") };
+    Gauge level = r.gauge(QStringLiteral("shivx_degradation_level"),
+                       QStringLiteral("Degradation level in effect: 0 NORMAL, 1 LEVEL_1, 2 "
+                                      "LEVEL_2, 3 LEVEL_3, 4 EMERGENCY."))
+                      ->gauge();
+    MetricFamily *state = r.gauge(QStringLiteral("shivx_degradation_state"),
+        QStringLiteral("1 for the degradation level in effect, 0 for the others."),
+        { QStringLiteral("level") });
+    Gauge pinned = r.gauge(QStringLiteral("shivx_degradation_pinned"),
+                        QStringLiteral("1 while an operator pin overrides the score's level."))
+                       ->gauge();
+    Counter transitions = r.counter(QStringLiteral("shivx_degradation_transitions_total"),
+                               QStringLiteral("Degradation level changes since the engine "
+                                              "started."))
+                              ->counter();
+    MetricFamily *enabled = r.gauge(QStringLiteral("shivx_feature_enabled"),
+        QStringLiteral("1 when the feature is enabled at the current degradation level."), feature);
+    MetricFamily *quality = r.gauge(QStringLiteral("shivx_feature_quality"),
+        QStringLiteral("Quality of the feature at the current degradation level (0-1)."), feature);
+    r.addCollector([=]() mutable {
+        const auto s = service->snapshotPtr();
+        level.set(levelValue(s->level));
+        for (DegradationLevel l : allDegradationLevels())
+            state->gauge({ toString(l) }).set(l == s->level ? 1 : 0);
+        pinned.set(s->pin.active ? 1 : 0);
+        transitions.advanceTo(double(s->transitions));
+        for (const FeatureState &f : s->features) {
+            enabled->gauge({ f.name }).set(f.enabled ? 1 : 0);
+            quality->gauge({ f.name }).set(f.quality);
+        }
+    });
 }
 
 } // namespace Shivx::DegradationApi

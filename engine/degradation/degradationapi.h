@@ -11,6 +11,7 @@ namespace Shivx {
 
 class Clock;
 class DegradationService;
+class MetricRegistry;
 
 namespace DegradationApi {
 
@@ -23,8 +24,9 @@ QList<ApiRoute> routes(DegradationService *service, Clock *clock);
 QJsonObject stateJson(const DegradationSnapshot &s, qint64 nowMs);
 QJsonObject featuresJson(const DegradationSnapshot &s);
 
-// Prometheus families shivx_degradation_* and shivx_feature_*, appended to /metrics.
-QByteArray metrics(const DegradationSnapshot &s);
+// Registers shivx_degradation_* and shivx_feature_*, mirrored from the service's snapshot at
+// each collection.
+void registerMetrics(MetricRegistry &registry, const DegradationService *service);
 
 } // namespace DegradationApi
 } // namespace Shivx

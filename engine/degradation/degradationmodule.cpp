@@ -80,7 +80,7 @@ Result<void> DegradationRuntime::prepare(ModuleHost &host)
 
     DegradationService *service = m_service.get();
     host.addRoutes(DegradationApi::routes(service, host.clock()));
-    host.addMetrics([service] { return DegradationApi::metrics(*service->snapshotPtr()); });
+    DegradationApi::registerMetrics(*host.metrics(), service);
     // EMERGENCY sheds traffic through readiness; liveness never looks at degradation.
     host.addReadinessChecks([service] {
         const auto s = service->snapshotPtr();

@@ -15,6 +15,7 @@ namespace Shivx {
 
 class Clock;
 class EngineStatus;
+class MetricRegistry;
 
 namespace HealthApi {
 
@@ -25,9 +26,9 @@ namespace HealthApi {
 QList<ApiRoute> routes(const EngineStatus *status, std::function<Readiness()> readiness,
     Clock *clock, qint64 livenessLimitMs);
 
-// shivx_health_*, shivx_host_*, shivx_process_* and shivx_target_* for /metrics.
-QByteArray metrics(
-    const HostSample &host, const QList<TargetStatus> &targets, const HealthReport &health);
+// Registers shivx_health_*, shivx_host_*, shivx_process_* and shivx_target_*, mirrored from
+// `status` at each collection (`status` outlives the registry's use).
+void registerMetrics(MetricRegistry &registry, const EngineStatus *status);
 
 } // namespace HealthApi
 } // namespace Shivx

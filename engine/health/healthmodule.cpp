@@ -155,9 +155,7 @@ Result<void> HealthRuntime::prepare(ModuleHost &host)
     ModuleHost *h = &host;
     host.addRoutes(HealthApi::routes(
         status, [h] { return h->readiness(); }, clock, livenessLimitMs));
-    host.addMetrics([status] {
-        return HealthApi::metrics(status->host(), status->targets(), status->health());
-    });
+    HealthApi::registerMetrics(*host.metrics(), status);
     HealthAggregator *aggregator = m_aggregator;
     host.addReadinessChecks([aggregator] { return aggregator->currentReadiness().checks; });
     return {};

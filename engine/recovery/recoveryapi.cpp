@@ -4,7 +4,9 @@
 #include "core/clock.h"
 #include "core/timeutil.h"
 #include "recovery/recoveryservice.h"
-#include "telemetry/prometheusexposition.h"
+#include "telemetry/metricregistry.h"
+
+#include <QSet>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -153,62 +155,6 @@ ApiReply controlProcess(RecoveryService *service, Clock *clock, const ApiRequest
             { QStringLiteral("at"), TimeUtil::toRfc3339(clock->nowMs()) } });
 }
 
-QByteArray breakerMetrics(const QList<BreakerSnapshot> &breakers)
-{
-    PrometheusWriter w;
-    using L = PrometheusWriter::Labels;
-    const QString label = QStringLiteral("breaker");
-    w.family("shivx_breaker_state", "gauge",
-        "1 for the circuit breaker's current state (closed, open, half_open).");
-    for (const auto &b : breakers) {
-        for (BreakerState st : { BreakerState::Closed, BreakerState::Open, BreakerState::HalfOpen })
-            w.sample("shivx_breaker_state",
-                L { { label, b.name }, { QStringLiteral("state"), toString(st) } },
-                b.state == st ? 1 : 0);
-    }
-    w.family("shivx_breaker_forced", "gauge",
-        "1 while an operator has forced the breaker open or closed.");
-    for (const auto &b : breakers)
-        w.sample(
-            "shivx_breaker_forced", L { { label, b.name } }, b.force == BreakerForce::Auto ? 0 : 1);
-    w.family("shivx_breaker_calls_total", "counter", "Calls the circuit breaker let through.");
-    for (const auto &b : breakers)
-        w.sample("shivx_breaker_calls_total", L { { label, b.name } }, double(b.calls));
-    w.family("shivx_breaker_failures_total", "counter",
-        "Calls through the circuit breaker that failed.");
-    for (const auto &b : breakers)
-        w.sample("shivx_breaker_failures_total", L { { label, b.name } }, double(b.failures));
-    w.family("shivx_breaker_rejections_total", "counter",
-        "Calls the circuit breaker rejected while open.");
-    for (const auto &b : breakers)
-        w.sample("shivx_breaker_rejections_total", L { { label, b.name } }, double(b.rejections));
-    return w.take();
-}
-
-QByteArray processMetrics(const QList<ProcessSnapshot> &processes)
-{
-    if (processes.isEmpty())
-        return {};
-    PrometheusWriter w;
-    using L = PrometheusWriter::Labels;
-    const QString label = QStringLiteral("process");
-    w.family("shivx_supervised_process_up", "gauge",
-        "1 when the supervised process is running, else 0.");
-    for (const ProcessSnapshot &s : processes)
-        w.sample("shivx_supervised_process_up", L { { label, s.name } },
-            s.state == ProcessState::Running ? 1 : 0);
-    w.family("shivx_supervised_process_restarts_total", "counter",
-        "Starts of the supervised process after its first, for any reason.");
-    for (const ProcessSnapshot &s : processes)
-        w.sample("shivx_supervised_process_restarts_total", L { { label, s.name } }, s.restarts);
-    w.family("shivx_supervised_process_start_time_seconds", "gauge",
-        "Unix time the supervised process last started (0 = never).");
-    for (const ProcessSnapshot &s : processes)
-        w.sample("shivx_supervised_process_start_time_seconds", L { { label, s.name } },
-            double(s.startedAtMs) / 1000.0);
-    return w.take();
-}
-
 } // namespace
 
 QList<ApiRoute> routes(RecoveryService *service, Clock *clock)
@@ -229,9 +175,58 @@ QList<ApiRoute> routes(RecoveryService *service, Clock *clock)
     };
 }
 
-QByteArray metrics(const RecoveryService *service)
+void registerMetrics(MetricRegistry &registry, const RecoveryService *service)
 {
-    return breakerMetrics(service->breakers()) + processMetrics(service->processes());
+    MetricRegistry &r = registry;
+    const QStringList breaker { QStringLiteral("breaker") };
+    const QStringList process { QStringLiteral("process") };
+    MetricFamily *state = r.gauge(QStringLiteral("shivx_breaker_state"),
+        QStringLiteral("1 for the circuit breaker's current state (closed, open, half_open)."),
+        breaker + QStringList { QStringLiteral("state") });
+    MetricFamily *forced = r.gauge(QStringLiteral("shivx_breaker_forced"),
+        QStringLiteral("1 while an operator has forced the breaker open or closed."), breaker);
+    MetricFamily *calls = r.counter(QStringLiteral("shivx_breaker_calls_total"),
+        QStringLiteral("Calls the circuit breaker let through."), breaker);
+    MetricFamily *failures = r.counter(QStringLiteral("shivx_breaker_failures_total"),
+        QStringLiteral("Calls through the circuit breaker that failed."), breaker);
+    MetricFamily *rejections = r.counter(QStringLiteral("shivx_breaker_rejections_total"),
+        QStringLiteral("Calls the circuit breaker rejected while open."), breaker);
+    MetricFamily *up = r.gauge(QStringLiteral("shivx_supervised_process_up"),
+        QStringLiteral("1 when the supervised process is running, else 0."), process);
+    MetricFamily *restarts = r.counter(QStringLiteral("shivx_supervised_process_restarts_total"),
+        QStringLiteral("Starts of the supervised process after its first, for any reason."),
+        process);
+    MetricFamily *started = r.gauge(QStringLiteral("shivx_supervised_process_start_time_seconds"),
+        QStringLiteral("Unix time the supervised process last started (0 = never)."), process);
+
+    r.addCollector([=] {
+        QSet<QString> breakers;
+        for (const BreakerSnapshot &b : service->breakers()) {
+            breakers.insert(b.name);
+            for (BreakerState st :
+                { BreakerState::Closed, BreakerState::Open, BreakerState::HalfOpen })
+                state->gauge({ b.name, toString(st) }).set(b.state == st ? 1 : 0);
+            forced->gauge({ b.name }).set(b.force == BreakerForce::Auto ? 0 : 1);
+            calls->counter({ b.name }).advanceTo(double(b.calls));
+            failures->counter({ b.name }).advanceTo(double(b.failures));
+            rejections->counter({ b.name }).advanceTo(double(b.rejections));
+        }
+        const auto knownBreaker
+            = [&](const QStringList &v) { return breakers.contains(v.first()); };
+        for (MetricFamily *f : { state, forced, calls, failures, rejections })
+            f->retain(knownBreaker);
+        QSet<QString> processes;
+        for (const ProcessSnapshot &p : service->processes()) {
+            processes.insert(p.name);
+            up->gauge({ p.name }).set(p.state == ProcessState::Running ? 1 : 0);
+            restarts->counter({ p.name }).advanceTo(p.restarts);
+            started->gauge({ p.name }).set(double(p.startedAtMs) / 1000.0);
+        }
+        const auto knownProcess
+            = [&](const QStringList &v) { return processes.contains(v.first()); };
+        for (MetricFamily *f : { up, restarts, started })
+            f->retain(knownProcess);
+    });
 }
 
 } // namespace Shivx::RecoveryApi

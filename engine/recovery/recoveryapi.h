@@ -11,6 +11,7 @@
 namespace Shivx {
 
 class Clock;
+class MetricRegistry;
 class RecoveryService;
 
 // Recovery's part of the HTTP API and of /metrics (docs/http-api.md):
@@ -28,8 +29,9 @@ QList<ApiRoute> routes(RecoveryService *service, Clock *clock);
 QJsonObject breakerJson(const BreakerSnapshot &snapshot);
 QJsonObject processJson(const ProcessSnapshot &snapshot, qint64 nowMs);
 
-// shivx_breaker_* labelled by breaker, and shivx_supervised_process_* by process.
-QByteArray metrics(const RecoveryService *service);
+// Registers shivx_breaker_* labelled by breaker and shivx_supervised_process_* by process,
+// mirrored from the service's snapshots at each collection.
+void registerMetrics(MetricRegistry &registry, const RecoveryService *service);
 
 } // namespace RecoveryApi
 } // namespace Shivx

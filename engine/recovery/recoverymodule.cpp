@@ -101,7 +101,7 @@ Result<void> RecoveryRuntime::prepare(ModuleHost &host)
     host.placeOnThread("shivx-supervisor", m_supervisor);
     service->setSupervisor(m_supervisor);
     host.addRoutes(RecoveryApi::routes(service, host.clock()));
-    host.addMetrics([service] { return RecoveryApi::metrics(service); });
+    RecoveryApi::registerMetrics(*host.metrics(), service);
     return {};
 }
 

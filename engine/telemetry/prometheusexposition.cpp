@@ -1,7 +1,10 @@
 #include "telemetry/prometheusexposition.h"
 
+#include "telemetry/metricregistry.h"
+
 #include <QCoreApplication>
 #include <QLocale>
+#include <QSet>
 
 #include <cmath>
 
@@ -69,36 +72,50 @@ void PrometheusWriter::sample(const char *name, const Labels &labels, double val
     m_out += '\n';
 }
 
-QByteArray renderCoreMetrics(const CoreMetricsInput &in)
+void registerCoreMetrics(MetricRegistry &registry, std::function<CoreMetricsInput()> input)
 {
-    PrometheusWriter w;
-    using L = PrometheusWriter::Labels;
-    const auto s = [](const char *v) { return QString::fromLatin1(v); };
-
-    w.family("shivx_build_info", "gauge", "Version of the running engine; the value is always 1.");
-    w.sample("shivx_build_info", L { { s("version"), QCoreApplication::applicationVersion() } }, 1);
-    w.family("shivx_engine_start_time_seconds", "gauge", "Unix time the engine started.");
-    w.sample("shivx_engine_start_time_seconds", double(in.startedAtMs) / 1000.0);
-
-    w.family("shivx_ready", "gauge", "1 when the engine is ready to serve, else 0.");
-    w.sample("shivx_ready", in.readiness.ready ? 1 : 0);
-    w.family("shivx_readiness_check", "gauge", "1 when a readiness check passes, else 0.");
-    for (const auto &c : in.readiness.checks)
-        w.sample("shivx_readiness_check", L { { s("check"), c.name } }, c.ok ? 1 : 0);
-
-    w.family("shivx_history_points_written_total", "counter",
-        "Metric history points written to storage.");
-    w.sample("shivx_history_points_written_total", double(in.historyPointsWritten));
-    w.family("shivx_history_write_errors_total", "counter", "Failed metric history writes.");
-    w.sample("shivx_history_write_errors_total", double(in.historyWriteErrors));
-    w.family("shivx_history_points_dropped_total", "counter",
-        "Metric points dropped because their value was not finite.");
-    w.sample("shivx_history_points_dropped_total", double(in.historyPointsDropped));
-    w.family("shivx_api_requests_total", "counter", "HTTP API requests by status code.");
-    for (const auto &c : in.apiRequestsByCode)
-        w.sample("shivx_api_requests_total", L { { s("code"), QString::number(c.first) } },
-            double(c.second));
-    return w.take();
+    MetricRegistry &r = registry;
+    MetricFamily *build = r.gauge(QStringLiteral("shivx_build_info"),
+        QStringLiteral("Version of the running engine; the value is always 1."),
+        { QStringLiteral("version") });
+    Gauge start = r.gauge(QStringLiteral("shivx_engine_start_time_seconds"),
+                       QStringLiteral("Unix time the engine started."))
+                      ->gauge();
+    Gauge ready = r.gauge(QStringLiteral("shivx_ready"),
+                       QStringLiteral("1 when the engine is ready to serve, else 0."))
+                      ->gauge();
+    MetricFamily *checks = r.gauge(QStringLiteral("shivx_readiness_check"),
+        QStringLiteral("1 when a readiness check passes, else 0."), { QStringLiteral("check") });
+    Counter written = r.counter(QStringLiteral("shivx_history_points_written_total"),
+                           QStringLiteral("Metric history points written to storage."))
+                          ->counter();
+    Counter errors = r.counter(QStringLiteral("shivx_history_write_errors_total"),
+                          QStringLiteral("Failed metric history writes."))
+                         ->counter();
+    Counter dropped = r.counter(QStringLiteral("shivx_history_points_dropped_total"),
+                           QStringLiteral("Metric points dropped because their value was not "
+                                          "finite."))
+                          ->counter();
+    MetricFamily *requests = r.counter(QStringLiteral("shivx_api_requests_total"),
+        QStringLiteral("HTTP API requests by status code, refusals before routing included."),
+        { QStringLiteral("code") });
+    build->gauge({ QCoreApplication::applicationVersion() }).set(1);
+    r.addCollector([=, input = std::move(input)]() mutable {
+        const CoreMetricsInput in = input();
+        start.set(double(in.startedAtMs) / 1000.0);
+        ready.set(in.readiness.ready ? 1 : 0);
+        QSet<QString> names;
+        for (const auto &c : in.readiness.checks) {
+            checks->gauge({ c.name }).set(c.ok ? 1 : 0);
+            names.insert(c.name);
+        }
+        checks->retain([&](const QStringList &v) { return names.contains(v.value(0)); });
+        written.advanceTo(double(in.historyPointsWritten));
+        errors.advanceTo(double(in.historyWriteErrors));
+        dropped.advanceTo(double(in.historyPointsDropped));
+        for (const auto &c : in.apiRequestsByCode)
+            requests->counter({ QString::number(c.first) }).advanceTo(double(c.second));
+    });
 }
 
 } // namespace Shivx

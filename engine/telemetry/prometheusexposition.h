@@ -7,7 +7,11 @@
 #include <QPair>
 #include <QString>
 
+#include <functional>
+
 namespace Shivx {
+
+class MetricRegistry;
 
 // Writes the Prometheus text exposition format (version 0.0.4): every family gets HELP and
 // TYPE, label values are escaped, and families are written whole, once each.
@@ -40,8 +44,9 @@ struct CoreMetricsInput
     QList<QPair<int, quint64>> apiRequestsByCode;
 };
 
-// shivx_build_info, shivx_engine_start_time_seconds, shivx_ready, shivx_readiness_check,
-// shivx_history_* and shivx_api_requests_total; base units, prefixed shivx_.
-QByteArray renderCoreMetrics(const CoreMetricsInput &in);
+// Registers shivx_build_info, shivx_engine_start_time_seconds, shivx_ready,
+// shivx_readiness_check, shivx_history_* and shivx_api_requests_total, mirrored from what
+// `input` returns at each collection (on the collecting thread: it reads thread-safe state).
+void registerCoreMetrics(MetricRegistry &registry, std::function<CoreMetricsInput()> input);
 
 } // namespace Shivx

@@ -1,5 +1,7 @@
 #include "executor/executormetrics.h"
+#include "core/enginestatus.h"
 #include "health/healthapi.h"
+#include "telemetry/metricregistry.h"
 #include "telemetry/prometheusexposition.h"
 
 #include <QProcess>
@@ -22,8 +24,14 @@ struct ExpositionInput
 
 QByteArray render(const ExpositionInput &in)
 {
-    return renderCoreMetrics(in.core) + HealthApi::metrics(in.host, in.targets, in.health)
-        + renderExecutorMetrics(in.executor);
+    EngineStatus status;
+    status.setHost(in.host);
+    status.setTargets(in.targets);
+    status.setHealth(in.health);
+    MetricRegistry registry;
+    registerCoreMetrics(registry, [core = in.core] { return core; });
+    HealthApi::registerMetrics(registry, &status);
+    return registry.render() + renderExecutorMetrics(in.executor);
 }
 
 ExpositionInput sampleInput()

@@ -1,0 +1,205 @@
+#include "alerting/alertingcontroller.h"
+
+#include "audit/auditsink.h"
+#include "core/clock.h"
+#include "telemetry/metricregistry.h"
+
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcAlerting, "shivx.alerting")
+
+namespace Shivx {
+
+namespace {
+
+// Audit data holds strings and integers only: labels as `a="x",b="y"`.
+QString labelsObject(const QMap<QString, QString> &labels)
+{
+    QStringList parts;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        parts << QStringLiteral("%1=\"%2\"").arg(it.key(), it.value());
+    return parts.join(QLatin1Char(','));
+}
+
+} // namespace
+
+AlertingController::AlertingController(AlertingConfig config, QString databasePath,
+    const MetricRegistry *registry, Clock *clock, AuditSink *audit, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_databasePath(std::move(databasePath))
+    , m_registry(registry)
+    , m_clock(clock ? clock : Clock::system())
+    , m_audit(audit)
+    , m_snapshot(std::make_shared<AlertingSnapshot>())
+{
+    m_evaluator.setRules(m_config.rules);
+}
+
+AlertingController::~AlertingController() = default;
+
+void AlertingController::setForecastLevels(
+    std::function<QString(double)> levelForScore, QList<QPair<QString, double>> levelMins)
+{
+    m_evaluator.setForecast(m_config.forecastWindowMs, m_config.forecastHorizonMs,
+        std::move(levelForScore), std::move(levelMins));
+}
+
+std::shared_ptr<const AlertingSnapshot> AlertingController::snapshotPtr() const
+{
+    QMutexLocker l(&m_snapshotLock);
+    return m_snapshot;
+}
+
+void AlertingController::start()
+{
+    auto store = AlertStore::open(m_databasePath, QStringLiteral("shivx.alerting"));
+    if (!store) {
+        qCWarning(lcAlerting).noquote() << "alert store:" << store.error().message;
+    } else {
+        m_store = std::move(*store);
+        if (auto kept = m_store->activeAlerts())
+            m_evaluator.restore(*kept);
+        if (auto s = m_store->silences())
+            m_silences = *s;
+    }
+    m_evaluator.setSilences(m_silences);
+    m_timer = new QTimer(this);
+    connect(m_timer, &QTimer::timeout, this, &AlertingController::evaluate);
+    m_timer->start(int(m_config.intervalMs));
+    evaluate();
+}
+
+void AlertingController::stop()
+{
+    if (m_timer)
+        m_timer->stop();
+    m_store.reset();
+    publish();
+}
+
+void AlertingController::evaluate()
+{
+    const qint64 now = m_clock->nowMs();
+    m_silences.removeIf([now](const AlertSilence &s) { return s.endsAtMs <= now; });
+    m_evaluator.setSilences(m_silences);
+    const QList<AlertTransition> transitions = m_evaluator.evaluate(m_registry->collect(), now);
+    m_evaluatedAtMs = now;
+    if (!transitions.isEmpty()) {
+        if (m_store)
+            if (auto r = m_store->record(transitions, now); !r)
+                qCWarning(lcAlerting).noquote() << r.error().message;
+        for (const AlertTransition &t : transitions)
+            audit(QStringLiteral("engine"), QStringLiteral("alert.") + toString(t.alert.state),
+                { { QStringLiteral("alert"), t.alert.rule },
+                    { QStringLiteral("fingerprint"), t.alert.fingerprint },
+                    { QStringLiteral("from"), t.from },
+                    { QStringLiteral("labels"), labelsObject(t.alert.labels) },
+                    // Decimals as strings: audit data holds integers and strings only.
+                    { QStringLiteral("value"), QString::number(t.alert.value, 'g', 6) } });
+        Q_EMIT transitioned(transitions);
+    }
+    publish();
+}
+
+void AlertingController::publish()
+{
+    auto s = std::make_shared<AlertingSnapshot>();
+    s->running = m_timer && m_timer->isActive();
+    s->rules = m_evaluator.rules().size();
+    s->alerts = m_evaluator.active();
+    s->silences = m_silences;
+    s->forecast = m_evaluator.forecast(m_clock->nowMs());
+    s->evaluatedAtMs = m_evaluatedAtMs;
+    {
+        QMutexLocker l(&m_snapshotLock);
+        m_snapshot = s;
+    }
+    Q_EMIT snapshotChanged(*s);
+}
+
+void AlertingController::audit(const QString &actor, const QString &action, const QJsonObject &data)
+{
+    if (m_audit)
+        m_audit->record(
+            { action.startsWith(QLatin1String("alert.")) && actor == QLatin1String("engine")
+                    ? AuditStreams::resilience()
+                    : AuditStreams::operatorActions(),
+                actor, action, data, m_clock->nowMs() });
+}
+
+Result<AlertSilence> AlertingController::silence(const QMap<QString, QString> &matchers,
+    qint64 durationMs, const QString &comment, const QString &actor)
+{
+    if (matchers.isEmpty())
+        return makeError("alerting.bad_silence",
+            QStringLiteral("a silence needs at least one matcher (label=value)"));
+    if (durationMs < 1000 || durationMs > 30LL * 86'400'000)
+        return makeError("alerting.bad_silence", QStringLiteral("a silence lasts from 1s to 30d"));
+    const qint64 now = m_clock->nowMs();
+    AlertSilence s { QUuid::createUuid().toString(QUuid::WithoutBraces), matchers, now,
+        now + durationMs, actor, comment };
+    if (m_store)
+        if (auto r = m_store->addSilence(s); !r)
+            return r.error();
+    m_silences.append(s);
+    audit(actor, QStringLiteral("alert.silenced"),
+        { { QStringLiteral("silence"), s.id },
+            { QStringLiteral("matchers"), labelsObject(matchers) },
+            { QStringLiteral("until_ms"), s.endsAtMs }, { QStringLiteral("comment"), comment } });
+    evaluate();
+    return s;
+}
+
+Result<void> AlertingController::expireSilence(const QString &id, const QString &actor)
+{
+    const qint64 now = m_clock->nowMs();
+    bool found = false;
+    for (AlertSilence &s : m_silences)
+        if (s.id == id && s.endsAtMs > now) {
+            s.endsAtMs = now;
+            found = true;
+        }
+    if (!found)
+        return makeError(
+            "alerting.no_such_silence", QStringLiteral("no active silence %1").arg(id));
+    if (m_store)
+        if (auto r = m_store->expireSilence(id, now); !r)
+            return r.error();
+    audit(actor, QStringLiteral("alert.silence_expired"), { { QStringLiteral("silence"), id } });
+    evaluate();
+    return {};
+}
+
+Result<AlertInstance> AlertingController::acknowledge(
+    const QString &fingerprint, const QString &actor)
+{
+    const qint64 now = m_clock->nowMs();
+    if (!m_evaluator.acknowledge(fingerprint, actor, now))
+        return makeError("alerting.no_such_alert",
+            QStringLiteral("no pending or firing alert %1").arg(fingerprint));
+    AlertInstance acked;
+    for (const AlertInstance &a : m_evaluator.active())
+        if (a.fingerprint == fingerprint)
+            acked = a;
+    if (m_store)
+        if (auto r = m_store->update(acked); !r)
+            return r.error();
+    audit(actor, QStringLiteral("alert.acknowledged"),
+        { { QStringLiteral("alert"), acked.rule },
+            { QStringLiteral("fingerprint"), fingerprint } });
+    publish();
+    return acked;
+}
+
+Result<QList<AlertHistoryEntry>> AlertingController::history(int limit, const QString &rule)
+{
+    if (!m_store)
+        return makeError("alerting.storage", QStringLiteral("the alert store is not open"));
+    return m_store->history(limit, rule);
+}
+
+} // namespace Shivx

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "alerting/alertevaluator.h"
+#include "alerting/alertingconfig.h"
+#include "alerting/alertingsnapshot.h"
+#include "alerting/alertstore.h"
+#include "core/result.h"
+
+#include <QMutex>
+#include <QObject>
+
+#include <memory>
+
+class QTimer;
+
+namespace Shivx {
+
+class AuditSink;
+class Clock;
+class MetricRegistry;
+
+// Runs the alert rules on its own thread (`shivx-alerting`): every interval it collects the
+// metric registry once, evaluates every rule (AlertEvaluator), records the transitions in
+// SQLite (AlertStore) and the audit chain, and publishes a snapshot. Silences and
+// acknowledgements are commands run on its thread (the facade calls them blocking).
+class AlertingController : public QObject
+{
+    Q_OBJECT
+public:
+    AlertingController(AlertingConfig config, QString databasePath, const MetricRegistry *registry,
+        Clock *clock, AuditSink *audit, QObject *parent = nullptr);
+    ~AlertingController() override;
+
+    // The degradation levels the forecast projects onto (from the degradation section).
+    void setForecastLevels(
+        std::function<QString(double)> levelForScore, QList<QPair<QString, double>> levelMins);
+
+    // Thread-safe.
+    std::shared_ptr<const AlertingSnapshot> snapshotPtr() const;
+
+    // Controller thread. Errors: alerting.bad_silence, alerting.storage.
+    Result<AlertSilence> silence(const QMap<QString, QString> &matchers, qint64 durationMs,
+        const QString &comment, const QString &actor);
+    Result<void> expireSilence(const QString &id, const QString &actor);
+    Result<AlertInstance> acknowledge(const QString &fingerprint, const QString &actor);
+    Result<QList<AlertHistoryEntry>> history(int limit, const QString &rule);
+
+public Q_SLOTS:
+    // Opens the store, restores the alerts it kept, and starts evaluating.
+    void start();
+    void stop();
+    // One evaluation now (the timer's slot).
+    void evaluate();
+
+Q_SIGNALS:
+    // Controller thread: the transitions of one evaluation (not emitted when there are none).
+    void transitioned(const QList<Shivx::AlertTransition> &transitions);
+    void snapshotChanged(const Shivx::AlertingSnapshot &snapshot);
+
+private:
+    void publish();
+    void audit(const QString &actor, const QString &action, const QJsonObject &data);
+
+    AlertingConfig m_config;
+    QString m_databasePath;
+    const MetricRegistry *m_registry;
+    Clock *m_clock;
+    AuditSink *m_audit;
+    AlertEvaluator m_evaluator;
+    std::unique_ptr<AlertStore> m_store;
+    QList<AlertSilence> m_silences;
+    QTimer *m_timer = nullptr;
+    qint64 m_evaluatedAtMs = 0;
+    mutable QMutex m_snapshotLock;
+    std::shared_ptr<const AlertingSnapshot> m_snapshot;
+};
+
+} // namespace Shivx
