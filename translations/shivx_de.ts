@@ -707,6 +707,10 @@ head.json: %2</translation>
         <source>Audit</source>
         <translation>Audit</translation>
     </message>
+    <message>
+        <source>Integrity</source>
+        <translation>Integrität</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::DagMinimap</name>
@@ -1572,6 +1576,62 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
+    <message>
+        <source>An integrity check or baseline update is running already; wait for it or cancel it.</source>
+        <translation>Eine Integritätsprüfung oder Baseline-Aktualisierung läuft bereits; warten Sie darauf oder brechen Sie sie ab.</translation>
+    </message>
+    <message>
+        <source>No integrity check is running.</source>
+        <translation>Es läuft keine Integritätsprüfung.</translation>
+    </message>
+    <message>
+        <source>No path sets are configured (integrity.sets in the configuration file).</source>
+        <translation>Es sind keine Pfadgruppen konfiguriert (integrity.sets in der Konfigurationsdatei).</translation>
+    </message>
+    <message>
+        <source>There is no baseline yet: record one first.</source>
+        <translation>Es gibt noch keine Baseline: Erfassen Sie zuerst eine.</translation>
+    </message>
+    <message>
+        <source>The baseline %1 was changed outside the engine: its SHA-256 %2 is not the %3 the audit chain recorded at its last update. Nothing was compared. Record a new baseline once you know why.</source>
+        <translation>Die Baseline %1 wurde außerhalb der Engine geändert: Ihr SHA-256 %2 ist nicht der Wert %3, den die Audit-Kette bei ihrer letzten Aktualisierung festgehalten hat. Es wurde nichts verglichen. Erfassen Sie eine neue Baseline, sobald Sie den Grund kennen.</translation>
+    </message>
+    <message>
+        <source>The baseline %1 is gone, but the audit chain records one: it was deleted.</source>
+        <translation>Die Baseline %1 fehlt, aber die Audit-Kette verzeichnet eine: Sie wurde gelöscht.</translation>
+    </message>
+    <message>
+        <source>The baseline %1 has no digest in the audit chain to be checked against; record a new baseline.</source>
+        <translation>Für die Baseline %1 gibt es in der Audit-Kette keinen Hashwert zum Abgleich; erfassen Sie eine neue Baseline.</translation>
+    </message>
+    <message>
+        <source>The baseline %1 cannot be read: %2</source>
+        <translation>Die Baseline %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The baseline %1 cannot be written: %2</source>
+        <translation>Die Baseline %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>An accept needs a reason: it goes into the audit chain.</source>
+        <translation>Eine Übernahme braucht eine Begründung: Sie wird in der Audit-Kette festgehalten.</translation>
+    </message>
+    <message>
+        <source>Nothing to accept: no check has found differences since the baseline was recorded.</source>
+        <translation>Nichts zu übernehmen: Seit die Baseline erfasst wurde, hat keine Prüfung Abweichungen gefunden.</translation>
+    </message>
+    <message>
+        <source>The last check found no differences to accept.</source>
+        <translation>Die letzte Prüfung hat keine Abweichungen gefunden, die übernommen werden könnten.</translation>
+    </message>
+    <message>
+        <source>The last check found no difference at %1.</source>
+        <translation>Die letzte Prüfung hat bei %1 keine Abweichung gefunden.</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1</source>
+        <translation>Abgebrochen: %1</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::FeatureMatrixModel</name>
@@ -1955,6 +2015,274 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::IntegrityDifferencesModel</name>
+    <message>
+        <source>content</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <source>size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>permissions</source>
+        <translation>Berechtigungen</translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation>Eigentümer</translation>
+    </message>
+    <message>
+        <source>group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>inode</source>
+        <translation>Inode</translation>
+    </message>
+    <message>
+        <source>modified time</source>
+        <translation>Änderungszeit (Inhalt)</translation>
+    </message>
+    <message>
+        <source>change time</source>
+        <translation>Statusänderungszeit</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>readable</source>
+        <translation>lesbar</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>Entfernt</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>SHA-256 %1…</source>
+        <translation>SHA-256 %1…</translation>
+    </message>
+    <message>
+        <source>unreadable: %1</source>
+        <translation>nicht lesbar: %1</translation>
+    </message>
+    <message>
+        <source>SHA-256 %1
+Size %2 bytes, permissions %3, owner %4, group %5, inode %6
+Modified %7, changed %8</source>
+        <translation>SHA-256 %1
+Größe %2 Byte, Berechtigungen %3, Eigentümer %4, Gruppe %5, Inode %6
+Inhalt geändert %7, Status geändert %8</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>Was sich geändert hat</translation>
+    </message>
+    <message>
+        <source>In the baseline</source>
+        <translation>In der Baseline</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>Jetzt</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::IntegrityPage</name>
+    <message numerus="yes">
+        <source>New baseline of %n file(s) recorded.</source>
+        <translation>
+            <numerusform>Neue Baseline mit %n Datei erfasst.</numerusform>
+            <numerusform>Neue Baseline mit %n Dateien erfasst.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Baseline and checks</source>
+        <translation>Baseline und Prüfungen</translation>
+    </message>
+    <message>
+        <source>Fast &amp;check</source>
+        <translation>Schnelle &amp;Prüfung</translation>
+    </message>
+    <message>
+        <source>Reads only files whose size, inode or change time differ from the baseline</source>
+        <translation>Liest nur Dateien, deren Größe, Inode oder Statusänderungszeit von der Baseline abweicht</translation>
+    </message>
+    <message>
+        <source>F&amp;ull check</source>
+        <translation>&amp;Vollständige Prüfung</translation>
+    </message>
+    <message>
+        <source>Reads and hashes every file</source>
+        <translation>Liest jede Datei und berechnet ihren Hashwert</translation>
+    </message>
+    <message>
+        <source>New &amp;baseline…</source>
+        <translation>Neue &amp;Baseline…</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>Abbre&amp;chen</translation>
+    </message>
+    <message>
+        <source>Differences from the baseline</source>
+        <translation>Abweichungen von der Baseline</translation>
+    </message>
+    <message>
+        <source>&amp;Accept selected…</source>
+        <translation>Auswahl &amp;übernehmen…</translation>
+    </message>
+    <message>
+        <source>Accept a&amp;ll…</source>
+        <translation>A&amp;lle übernehmen…</translation>
+    </message>
+    <message>
+        <source>No path sets are configured (integrity.sets in the configuration file).</source>
+        <translation>Es sind keine Pfadgruppen konfiguriert (integrity.sets in der Konfigurationsdatei).</translation>
+    </message>
+    <message>
+        <source>No baseline yet: record one with New baseline.</source>
+        <translation>Noch keine Baseline: Erfassen Sie eine mit „Neue Baseline“.</translation>
+    </message>
+    <message>
+        <source>Baseline NOT verified: %1</source>
+        <translation>Baseline NICHT bestätigt: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Baseline: %n file(s), recorded %1, verified against the audit chain (SHA-256 %2…)</source>
+        <translation>
+            <numerusform>Baseline: %n Datei, erfasst %1, mit der Audit-Kette bestätigt (SHA-256 %2…)</numerusform>
+            <numerusform>Baseline: %n Dateien, erfasst %1, mit der Audit-Kette bestätigt (SHA-256 %2…)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last check: none since the baseline was recorded.</source>
+        <translation>Letzte Prüfung: keine, seit die Baseline erfasst wurde.</translation>
+    </message>
+    <message>
+        <source>fast</source>
+        <translation>schnell</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>vollständig</translation>
+    </message>
+    <message>
+        <source>%1 added, %2 removed, %3 changed</source>
+        <translation>%1 hinzugefügt, %2 entfernt, %3 geändert</translation>
+    </message>
+    <message>
+        <source>Real-time re-checks of critical files: %1</source>
+        <translation>Echtzeit-Nachprüfungen kritischer Dateien: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last check: %1, %2 (%n file(s) read) — %3</source>
+        <translation>
+            <numerusform>Letzte Prüfung: %1, %2 (%n Datei gelesen) — %3</numerusform>
+            <numerusform>Letzte Prüfung: %1, %2 (%n Dateien gelesen) — %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>verifying the baseline</source>
+        <translation>Baseline wird bestätigt</translation>
+    </message>
+    <message>
+        <source>listing files</source>
+        <translation>Dateien werden aufgelistet</translation>
+    </message>
+    <message>
+        <source>reading %1 of %2</source>
+        <translation>%1 von %2 gelesen</translation>
+    </message>
+    <message>
+        <source>comparing</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <source>writing the baseline</source>
+        <translation>Baseline wird geschrieben</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>%1, about %2 left</source>
+        <translation>%1, noch etwa %2</translation>
+    </message>
+    <message>
+        <source>Accept changes</source>
+        <translation>Änderungen übernehmen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Accept all %n difference(s) into the baseline. Why are they legitimate? (recorded in the audit chain)</source>
+        <translation>
+            <numerusform>Die %n Abweichung in die Baseline übernehmen. Warum ist sie rechtmäßig? (wird in der Audit-Kette festgehalten)</numerusform>
+            <numerusform>Alle %n Abweichungen in die Baseline übernehmen. Warum sind sie rechtmäßig? (wird in der Audit-Kette festgehalten)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Accept %n selected difference(s) into the baseline. Why are they legitimate? (recorded in the audit chain)</source>
+        <translation>
+            <numerusform>Die ausgewählte Abweichung in die Baseline übernehmen. Warum ist sie rechtmäßig? (wird in der Audit-Kette festgehalten)</numerusform>
+            <numerusform>Die %n ausgewählten Abweichungen in die Baseline übernehmen. Warum sind sie rechtmäßig? (wird in der Audit-Kette festgehalten)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <source>An accept needs a reason: it goes into the audit chain.</source>
+        <translation>Eine Übernahme braucht eine Begründung: Sie wird in der Audit-Kette festgehalten.</translation>
+    </message>
+    <message>
+        <source>New baseline</source>
+        <translation>Neue Baseline</translation>
+    </message>
+    <message>
+        <source>Record the current state of every set as the new baseline, replacing the old one. Why? (recorded in the audit chain)</source>
+        <translation>Den jetzigen Stand aller Gruppen als neue Baseline erfassen und die alte ersetzen. Warum? (wird in der Audit-Kette festgehalten)</translation>
+    </message>
+    <message>
+        <source>Record baseline</source>
+        <translation>Baseline erfassen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) accepted into the baseline.</source>
+        <translation>
+            <numerusform>%n Änderung in die Baseline übernommen.</numerusform>
+            <numerusform>%n Änderungen in die Baseline übernommen.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
