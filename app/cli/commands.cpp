@@ -7,8 +7,8 @@
 #include "degradecommand.h"
 #include "guardiancommand.h"
 #include "historycommand.h"
-#include "pipelinecommand.h"
 #include "integritycommand.h"
+#include "pipelinecommand.h"
 #include "processcommand.h"
 #include "servecommand.h"
 

@@ -2,7 +2,6 @@
 
 #include "storage/migrations.h"
 
-#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -20,31 +19,34 @@ QString describe(const QSqlError &e)
     return text.isEmpty() ? QStringLiteral("unknown SQLite error") : text;
 }
 
-// SQLite itself never overwrites a file that is not a database, but its error ("file is not a
-// database") only appears at the first statement and names no file. Checking the header
-// first gives the operator a message that says which file and what is wrong with it.
-Result<void> checkHeader(const QString &path)
+// A path that is a directory gets a message naming it; SQLite's own says only "unable to open".
+// Deliberately no open() of the file here: closing any descriptor of a file drops every POSIX
+// lock this process holds on it, including the SHARED lock of the engine's other SQLite
+// connections; another process closing its connection then takes the file as unused and
+// deletes the -wal file under the engine's feet, losing what it writes afterwards.
+Result<void> checkPath(const QString &path)
 {
     const QFileInfo info(path);
-    if (!info.exists())
-        return {};
-    if (info.isDir())
+    if (info.exists() && info.isDir())
         return makeError("database.not_a_file",
             QStringLiteral("%1: is a directory, not an SQLite database").arg(path));
-    if (info.size() == 0)
-        return {}; // SQLite treats an empty file as a new database
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError("database.io",
-            QStringLiteral("%1: cannot read the database: %2").arg(path, f.errorString()));
-    static const QByteArray magic("SQLite format 3\0", 16);
-    if (f.read(16) != magic)
-        return makeError("database.not_sqlite",
-            QStringLiteral("%1: is not an SQLite database (the file header is wrong); "
-                           "the file was left untouched. Move it away or restore it "
-                           "from a backup.")
-                .arg(path));
     return {};
+}
+
+// SQLITE_NOTADB: SQLite never overwrites a file that is not a database, but its error ("file
+// is not a database") names no file; this one says which file and what to do.
+bool isNotADatabase(const QSqlError &e)
+{
+    return e.nativeErrorCode() == QLatin1String("26");
+}
+
+Error notSqlite(const QString &path)
+{
+    return makeError("database.not_sqlite",
+        QStringLiteral("%1: is not an SQLite database (the file header is wrong); "
+                       "the file was left untouched. Move it away or restore it "
+                       "from a backup.")
+            .arg(path));
 }
 
 Result<void> migrate(QSqlDatabase &db, const QString &path)
@@ -126,9 +128,9 @@ Result<QSqlDatabase> Database::open(const QString &path, const QString &connecti
     if (QSqlDatabase::contains(connectionName))
         return makeError("database.connection_in_use",
             QStringLiteral("%1: connection \"%2\" is already open").arg(path, connectionName));
-    const auto header = checkHeader(path);
-    if (!header)
-        return header.error();
+    const auto checked = checkPath(path);
+    if (!checked)
+        return checked.error();
 
     Result<QSqlDatabase> result = [&]() -> Result<QSqlDatabase> {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
@@ -143,6 +145,12 @@ Result<QSqlDatabase> Database::open(const QString &path, const QString &connecti
                     .arg(path, describe(db.lastError())));
 
         // The first read: a damaged file fails here, before anything is written.
+        {
+            QSqlQuery probe(db);
+            if (!probe.exec(QStringLiteral("PRAGMA schema_version"))
+                && isNotADatabase(probe.lastError()))
+                return notSqlite(path);
+        }
         const auto version = schemaVersion(db);
         if (!version)
             return version.error();

@@ -2,6 +2,7 @@
 #include "storage/migrations.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,6 +19,7 @@ private slots:
     void freshDatabaseIsMigrated();
     void pragmasAreApplied();
     void reopenKeepsData();
+    void secondConnectionKeepsTheFirstOnesWal();
     void newerSchemaIsRefused();
     void garbageFileIsRefusedAndUntouched_data();
     void garbageFileIsRefusedAndUntouched();
@@ -103,6 +105,40 @@ void tst_Database::reopenKeepsData()
         QCOMPARE(*Database::schemaVersion(*db), Internal::latestSchemaVersion());
     }
     Database::close(QStringLiteral("r2"));
+}
+
+// Another process (`shivx history`) opening and closing the database must not take it as
+// unused while the engine has it open: a second connection in the engine (a module's store)
+// once opened the file to check its header, and closing that descriptor dropped every POSIX
+// lock of the process, so the other process deleted the -wal file and the engine's later
+// writes went into a deleted file.
+void tst_Database::secondConnectionKeepsTheFirstOnesWal()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("w.db"));
+    auto writer = Database::open(path, QStringLiteral("w1"));
+    QVERIFY(writer.ok());
+    QVERIFY(Database::exec(*writer, QStringLiteral("INSERT INTO series (name) VALUES ('a')")).ok());
+    QVERIFY(Database::open(path, QStringLiteral("w2")).ok());
+
+    const auto countElsewhere = [&path]() {
+        QProcess py;
+        py.start(QStringLiteral("python3"),
+            { QStringLiteral("-c"),
+                QStringLiteral("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                               "print(c.execute('SELECT COUNT(*) FROM series').fetchone()[0]); "
+                               "c.close()"),
+                path });
+        if (!py.waitForFinished(30'000) || py.exitCode() != 0)
+            return -1;
+        return py.readAllStandardOutput().trimmed().toInt();
+    };
+    QCOMPARE(countElsewhere(), 1);
+    QVERIFY(QFile::exists(path + QStringLiteral("-wal")));
+    QVERIFY(Database::exec(*writer, QStringLiteral("INSERT INTO series (name) VALUES ('b')")).ok());
+    QCOMPARE(countElsewhere(), 2);
+    Database::close(QStringLiteral("w2"));
+    Database::close(QStringLiteral("w1"));
 }
 
 void tst_Database::newerSchemaIsRefused()

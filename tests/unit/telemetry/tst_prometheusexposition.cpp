@@ -1,5 +1,5 @@
-#include "executor/executormetrics.h"
 #include "core/enginestatus.h"
+#include "executor/executormetrics.h"
 #include "health/healthapi.h"
 #include "telemetry/metricregistry.h"
 #include "telemetry/prometheusexposition.h"
