@@ -84,7 +84,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
+        <source>A checkpoint's signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +380,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -845,6 +845,49 @@ head.json: %2</translation>
     <message>
         <source>Pipeline graph</source>
         <translation>Pipeline-Graph</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DashboardView</name>
+    <message>
+        <source>&amp;Delete dashboard…</source>
+        <translation>Dashboard &amp;löschen…</translation>
+    </message>
+    <message>
+        <source>Explore</source>
+        <translation>Erkunden</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>This dashboard has no charts.</source>
+        <translation>Dieses Dashboard hat keine Diagramme.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>Cannot read history: %1</source>
+        <translation>Verlauf kann nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chart(s), %1 points, updated %2</source>
+        <translation><numerusform>%n Diagramm, %1 Punkte, aktualisiert %2</numerusform><numerusform>%n Diagramme, %1 Punkte, aktualisiert %2</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n series not in this engine's history</source>
+        <translation><numerusform>%n Reihe nicht im Verlauf dieser Engine</numerusform><numerusform>%n Reihen nicht im Verlauf dieser Engine</numerusform></translation>
+    </message>
+    <message>
+        <source>Delete dashboard</source>
+        <translation>Dashboard löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the dashboard "%1" and its %n chart(s)? The history itself is kept.</source>
+        <translation><numerusform>Das Dashboard „%1“ und sein %n Diagramm löschen? Der Verlauf selbst bleibt erhalten.</numerusform><numerusform>Das Dashboard „%1“ und seine %n Diagramme löschen? Der Verlauf selbst bleibt erhalten.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1441,11 +1484,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>%1, Weiterleitung nach %2</translation>
     </message>
     <message>
-        <source>the first MiB of the body does not contain &quot;%1&quot;</source>
+        <source>the first MiB of the body does not contain "%1"</source>
         <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
     </message>
     <message>
-        <source>body does not contain &quot;%1&quot;</source>
+        <source>body does not contain "%1"</source>
         <translation>Inhalt enthält „%1“ nicht</translation>
     </message>
     <message>
@@ -1936,6 +1979,38 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>&amp;Show %1</source>
         <translation>&amp;Bereich mit Daten: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Add to dashboard…</source>
+        <translation>Zum D&amp;ashboard hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Explore</source>
+        <translation>Erkunden</translation>
+    </message>
+    <message>
+        <source>Add to dashboard</source>
+        <translation>Zum Dashboard hinzufügen</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>Chart title</source>
+        <translation>Diagrammtitel</translation>
+    </message>
+    <message numerus="yes">
+        <source>The chart shows the %n ticked series over the page's range.</source>
+        <translation><numerusform>Das Diagramm zeigt die %n angehakte Reihe über den Zeitraum der Seite.</numerusform><numerusform>Das Diagramm zeigt die %n angehakten Reihen über den Zeitraum der Seite.</numerusform></translation>
+    </message>
+    <message>
+        <source>A dashboard needs a name, and the chart at least one ticked series.</source>
+        <translation>Ein Dashboard braucht einen Namen und das Diagramm mindestens eine angehakte Reihe.</translation>
     </message>
 </context>
 <context>
@@ -3008,7 +3083,7 @@ bis %3</translation>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
     </message>
     <message>

@@ -3,6 +3,9 @@
 #include "core/engine.h"
 
 #include "core/timeutil.h"
+#include "history/dashboards.h"
+#include "history/dashboardview.h"
+#include "history/historyaxes.h"
 #include "history/historychartview.h"
 #include "history/historyranges.h"
 #include "history/seriespicker.h"
@@ -17,24 +20,28 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QDateTimeEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QEvent>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSet>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 
 namespace Shivx::Ui {
 
@@ -43,9 +50,6 @@ namespace {
 constexpr int kRefreshIntervalMs = 5000;
 const QString kRangeKey = QStringLiteral("history/range");
 const QString kSeriesKey = QStringLiteral("history/series");
-constexpr qint64 kMinuteMs = 60'000;
-constexpr qint64 kHourMs = 60 * kMinuteMs;
-constexpr qint64 kDayMs = 24 * kHourMs;
 
 QString resolutionText(Resolution r)
 {
@@ -60,20 +64,6 @@ QString resolutionText(Resolution r)
         break;
     }
     return {};
-}
-
-qint64 stepMs(Resolution r)
-{
-    switch (r) {
-    case Resolution::Minute:
-        return kMinuteMs;
-    case Resolution::Hour:
-        return kHourMs;
-    case Resolution::Raw:
-    case Resolution::Auto:
-        break;
-    }
-    return 1000;
 }
 
 QString csvNumber(double v)
@@ -168,14 +158,29 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     footer->addStretch(1);
     footer->addWidget(m_hintLabel);
 
+    m_addToDashboardButton = new QPushButton(this);
+    m_addToDashboardButton->setObjectName(QStringLiteral("addToDashboardButton"));
+    m_addToDashboardButton->setEnabled(false);
+    toolbar->addWidget(m_addToDashboardButton);
+
     auto *right = new QVBoxLayout;
-    right->addLayout(toolbar);
     right->addWidget(m_chartView, 1);
     right->addLayout(footer);
+    auto *explore = new QWidget(this);
+    auto *exploreLayout = new QHBoxLayout(explore);
+    exploreLayout->setContentsMargins(0, 0, 0, 0);
+    exploreLayout->addWidget(m_seriesPicker);
+    exploreLayout->addLayout(right, 1);
 
-    auto *layout = new QHBoxLayout(this);
-    layout->addWidget(m_seriesPicker);
-    layout->addLayout(right, 1);
+    // Explore first, then one tab per saved dashboard.
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("historyTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(explore, QString());
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(toolbar);
+    layout->addWidget(m_tabs, 1);
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setInterval(kRefreshIntervalMs);
@@ -210,18 +215,18 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     });
     connect(m_reloadDebounce, &QTimer::timeout, this, &HistoryPage::reload);
     // Labels follow what is visible, so zooming into a day ends up showing seconds.
-    connect(m_timeAxis, &QDateTimeAxis::rangeChanged, this,
-        [this](const QDateTime &min, const QDateTime &max) {
-            const qint64 span = min.msecsTo(max);
-            if (span <= 30 * kMinuteMs)
-                m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
-            else if (span <= 2 * kDayMs)
-                m_timeAxis->setFormat(QStringLiteral("HH:mm"));
-            else
-                m_timeAxis->setFormat(QStringLiteral("MMM d HH:mm"));
-        });
+    HistoryAxes::followSpan(m_timeAxis);
     connect(&m_watcher, &QFutureWatcher<HistoryAnswer>::finished, this, &HistoryPage::onAnswer);
+    connect(m_addToDashboardButton, &QPushButton::clicked, this,
+        &HistoryPage::addToDashboardInteractive);
+    connect(
+        m_seriesPicker, &SeriesPicker::checkedSeriesChanged, this, &HistoryPage::updateTabActions);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        updateTabActions();
+        reload();
+    });
 
+    rebuildDashboardTabs();
     retranslateUi();
     onRangeChanged();
     m_refreshTimer->start();
@@ -260,6 +265,8 @@ void HistoryPage::retranslateUi()
     m_toLabel->setText(tr("To"));
     m_resetZoomButton->setText(tr("&Reset zoom"));
     m_exportButton->setText(tr("&Export CSV…"));
+    m_addToDashboardButton->setText(tr("&Add to dashboard…"));
+    m_tabs->setTabText(0, tr("Explore"));
     m_hintLabel->setText(
         tr("Drag to zoom in · wheel to zoom time · right-drag or arrow keys to pan"));
     // An error or "Exported to" line stays until the next answer replaces it.
@@ -354,6 +361,13 @@ std::pair<qint64, qint64> HistoryPage::currentRange() const
 void HistoryPage::reload()
 {
     m_reloadDebounce->stop();
+    if (auto *dashboard = currentDashboard()) {
+        // The Explore tab is not on screen: only the dashboard needs the database.
+        const auto [from, to] = currentRange();
+        if (from < to)
+            dashboard->load(from, to);
+        return;
+    }
     ++m_generation;
     if (m_watcher.isRunning()) {
         // One query at a time: the answer in flight will be dropped (its generation is old)
@@ -432,7 +446,7 @@ void HistoryPage::applyResults(const QList<HistoryQueryResult> &results)
         linePoints.reserve(r.points.size());
         for (const HistoryPoint &p : r.points)
             linePoints.append(QPointF(double(p.tsMs), p.avg));
-        m_chartView->setSeriesPoints(r.series, linePoints, stepMs(r.resolution));
+        m_chartView->setSeriesPoints(r.series, linePoints, HistoryAxes::stepMs(r.resolution));
         points += int(linePoints.size());
         if (!resolutions.contains(r.resolution))
             resolutions.append(r.resolution);
@@ -520,34 +534,7 @@ void HistoryPage::applyAxes()
         return;
     m_timeAxis->setRange(
         QDateTime::fromMSecsSinceEpoch(m_shownFromMs), QDateTime::fromMSecsSinceEpoch(m_shownToMs));
-
-    double lo = std::numeric_limits<double>::max();
-    double hi = std::numeric_limits<double>::lowest();
-    bool allPercent = !m_shown.isEmpty();
-    for (const HistoryQueryResult &r : m_shown) {
-        // The health score shares the 0-100 scale of the percentages.
-        allPercent = allPercent
-            && (r.series.endsWith(QLatin1String("percent"))
-                || r.series == QLatin1String("health.score"));
-        for (const HistoryPoint &p : r.points) {
-            lo = std::min(lo, p.avg);
-            hi = std::max(hi, p.avg);
-        }
-    }
-    if (lo > hi) {
-        m_valueAxis->setRange(0, allPercent ? 100 : 1);
-        return;
-    }
-    if (allPercent) {
-        // Percentages read best on their natural scale unless they are all tiny.
-        m_valueAxis->setTickCount(6);
-        m_valueAxis->setRange(
-            0, hi > 20 ? std::max(100.0, std::ceil(hi)) : std::max(1.0, std::ceil(hi * 1.2)));
-        return;
-    }
-    const double pad = hi > lo ? (hi - lo) * 0.08 : std::max(1.0, std::abs(hi) * 0.1);
-    m_valueAxis->setRange(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
-    m_valueAxis->applyNiceNumbers();
+    HistoryAxes::fitValues(m_valueAxis, m_shown);
 }
 
 void HistoryPage::resetZoom()
@@ -594,6 +581,116 @@ void HistoryPage::exportCsvInteractive()
         TableActions::warnNotWritten(this, path, error);
     else
         m_status->setText(tr("Exported to %1").arg(QDir::toNativeSeparators(path)));
+}
+
+DashboardView *HistoryPage::currentDashboard() const
+{
+    return qobject_cast<DashboardView *>(m_tabs->currentWidget());
+}
+
+DashboardView *HistoryPage::dashboardView(const QString &name) const
+{
+    for (int i = 1; i < m_tabs->count(); ++i) {
+        auto *view = qobject_cast<DashboardView *>(m_tabs->widget(i));
+        if (view && view->name() == name)
+            return view;
+    }
+    return nullptr;
+}
+
+void HistoryPage::showDashboard(const QString &name)
+{
+    if (DashboardView *view = dashboardView(name))
+        m_tabs->setCurrentWidget(view);
+}
+
+void HistoryPage::showExplore()
+{
+    m_tabs->setCurrentIndex(0);
+}
+
+bool HistoryPage::addToDashboard(const QString &dashboard, const QString &title)
+{
+    const QStringList series = m_seriesPicker->checkedSeries();
+    const QString chartTitle
+        = title.trimmed().isEmpty() ? series.join(QStringLiteral(", ")) : title.trimmed();
+    if (!Dashboards::addChart(dashboard, DashboardChart { chartTitle, series }))
+        return false;
+    rebuildDashboardTabs();
+    return true;
+}
+
+void HistoryPage::addToDashboardInteractive()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Add to dashboard"));
+    auto *name = new QComboBox(&dialog);
+    name->setObjectName(QStringLiteral("dashboardNameCombo"));
+    name->setEditable(true);
+    for (const Dashboard &d : Dashboards::load())
+        name->addItem(d.name);
+    if (name->count() == 0)
+        name->setEditText(tr("Overview"));
+    auto *title = new QLineEdit(&dialog);
+    title->setObjectName(QStringLiteral("chartTitleEdit"));
+    title->setPlaceholderText(m_seriesPicker->checkedSeries().join(QStringLiteral(", ")));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("Dashboard"), name);
+    form->addRow(tr("Chart title"), title);
+    form->addRow(new QLabel(tr("The chart shows the %n ticked series over the page's range.",
+                                nullptr, int(m_seriesPicker->checkedSeries().size())),
+        &dialog));
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString dashboard = name->currentText().trimmed();
+    if (!addToDashboard(dashboard, title->text())) {
+        QMessageBox::warning(this, tr("Add to dashboard"),
+            tr("A dashboard needs a name, and the chart at least one ticked series."));
+        return;
+    }
+    showDashboard(dashboard);
+}
+
+void HistoryPage::rebuildDashboardTabs()
+{
+    const QString current = currentDashboard() ? currentDashboard()->name() : QString();
+    while (m_tabs->count() > 1) {
+        QWidget *w = m_tabs->widget(1);
+        m_tabs->removeTab(1);
+        w->deleteLater(); // it may be the sender of the signal that brought us here
+    }
+    for (const Dashboard &d : Dashboards::load()) {
+        auto *view = new DashboardView(m_databasePath, d, m_tabs);
+        view->setObjectName(QStringLiteral("dashboard:") + d.name);
+        m_tabs->addTab(view, d.name);
+        connect(view, &DashboardView::exploreRequested, this, [this](const QStringList &series) {
+            // Ticked once Explore's answer lists them (they may not be listed yet), the way
+            // the last session's series are.
+            m_seriesRestored = false;
+            m_savedSeries = series;
+            for (const QString &s : m_seriesPicker->checkedSeries())
+                m_seriesPicker->setSeriesChecked(s, false);
+            showExplore();
+        });
+        connect(view, &DashboardView::dashboardsChanged, this, &HistoryPage::rebuildDashboardTabs,
+            Qt::QueuedConnection);
+    }
+    if (!current.isEmpty())
+        showDashboard(current);
+    updateTabActions();
+}
+
+void HistoryPage::updateTabActions()
+{
+    const bool explore = m_tabs->currentIndex() == 0;
+    m_resetZoomButton->setVisible(explore);
+    m_exportButton->setVisible(explore);
+    m_addToDashboardButton->setVisible(explore);
+    m_addToDashboardButton->setEnabled(!m_seriesPicker->checkedSeries().isEmpty());
 }
 
 } // namespace Shivx::Ui

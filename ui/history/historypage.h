@@ -12,6 +12,7 @@ class QDateTimeEdit;
 class QLabel;
 class QLineSeries;
 class QPushButton;
+class QTabWidget;
 class QTimer;
 class QValueAxis;
 
@@ -21,11 +22,13 @@ class Engine;
 
 namespace Shivx::Ui {
 
+class DashboardView;
 class HistoryChartView;
 class SeriesPicker;
 
 // Metric history from the engine's database: pick series, pick a time range, explore the
-// chart, export what is shown as CSV. Every database read runs on a worker thread; answers
+// chart, export what is shown as CSV, and keep sets of charts as dashboards (a tab each
+// beside Explore, sharing the page's range). Every database read runs on a worker thread; answers
 // carry a generation number and only the newest is drawn. Relative ranges ("last hour")
 // refresh every few seconds while the page is visible.
 class HistoryPage : public QWidget
@@ -57,6 +60,14 @@ public:
     // Shows the whole queried range again after zooming or panning.
     void resetZoom();
 
+    // Adds a chart of the ticked series to `dashboard` (created when new); an empty title
+    // becomes the series' names. False when nothing is ticked or the name is empty.
+    bool addToDashboard(const QString &dashboard, const QString &title);
+    DashboardView *dashboardView(const QString &name) const;
+    void showDashboard(const QString &name);
+    void showExplore();
+    QTabWidget *tabs() const { return m_tabs; }
+
     QChart *chart() const { return m_chart; }
     HistoryChartView *chartView() const { return m_chartView; }
     // The first piece of the line of `series` in the chart, or null when it is not shown.
@@ -76,6 +87,11 @@ private:
     void applyResults(const QList<HistoryQueryResult> &results);
     void applyAxes();
     void exportCsvInteractive();
+    void addToDashboardInteractive();
+    void rebuildDashboardTabs();
+    // Explore's buttons only while Explore is shown.
+    void updateTabActions();
+    DashboardView *currentDashboard() const;
     // [from, to] of the current range, evaluated now for relative ranges.
     std::pair<qint64, qint64> currentRange() const;
     void scheduleReload();
@@ -92,6 +108,8 @@ private:
     QLabel *m_toLabel = nullptr;
     QPushButton *m_resetZoomButton = nullptr;
     QPushButton *m_exportButton = nullptr;
+    QPushButton *m_addToDashboardButton = nullptr;
+    QTabWidget *m_tabs = nullptr;
     QLabel *m_status = nullptr;
     bool m_statusError = false; // m_status shows an error (in StatusColors::critical())
     QLabel *m_rangeLabel = nullptr;
