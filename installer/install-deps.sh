@@ -34,7 +34,7 @@ packages=(
 )
 if [[ $with_test -eq 1 ]]; then
     packages+=(prometheus prometheus-alertmanager xvfb xauth openssl python3 zstd poppler-utils
-        clang-format strace python3-cryptography)
+        clang-format strace python3-cryptography rclone openssh-server)
 fi
 if [[ $with_bench -eq 1 ]]; then
     packages+=(monit restic borgbackup fail2ban aide)
