@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <optional>
+
 namespace Shivx {
 
 namespace {
@@ -136,6 +138,52 @@ bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a)
 
 } // namespace
 
+// One write of several statements: its own transaction, or a savepoint inside the open batch,
+// so that a failed write leaves the batch as it was before the write.
+class SqliteJobStore::WriteScope
+{
+public:
+    WriteScope(QSqlDatabase &db, bool inBatch)
+        : m_db(db)
+        , m_inBatch(inBatch)
+    {
+        if (m_inBatch) {
+            m_begin = Database::exec(m_db, QStringLiteral("SAVEPOINT job_write"));
+            m_open = m_begin.ok();
+        } else {
+            m_transaction.emplace(m_db);
+            m_begin = m_transaction->begin();
+        }
+    }
+    ~WriteScope()
+    {
+        if (m_inBatch && m_open) {
+            Database::exec(m_db, QStringLiteral("ROLLBACK TO job_write"));
+            Database::exec(m_db, QStringLiteral("RELEASE job_write"));
+        }
+    }
+    WriteScope(const WriteScope &) = delete;
+    WriteScope &operator=(const WriteScope &) = delete;
+
+    const Result<void> &begin() const { return m_begin; }
+    Result<void> commit()
+    {
+        if (!m_inBatch)
+            return m_transaction->commit();
+        auto r = Database::exec(m_db, QStringLiteral("RELEASE job_write"));
+        if (r.ok())
+            m_open = false;
+        return r;
+    }
+
+private:
+    QSqlDatabase &m_db;
+    bool m_inBatch;
+    bool m_open = false;
+    Result<void> m_begin;
+    std::optional<Transaction> m_transaction;
+};
+
 Result<std::unique_ptr<SqliteJobStore>> SqliteJobStore::open(
     const QString &databasePath, const QString &connectionName)
 {
@@ -153,13 +201,34 @@ SqliteJobStore::SqliteJobStore(QSqlDatabase db, QString connectionName)
 
 SqliteJobStore::~SqliteJobStore()
 {
+    commitBatch();
     m_db = QSqlDatabase();
     Database::close(m_connection);
 }
 
+Result<void> SqliteJobStore::beginBatch()
+{
+    if (m_batchOpen)
+        return {};
+    auto r = Database::exec(m_db, QStringLiteral("BEGIN IMMEDIATE"));
+    m_batchOpen = r.ok();
+    return r;
+}
+
+Result<void> SqliteJobStore::commitBatch()
+{
+    if (!m_batchOpen)
+        return {};
+    m_batchOpen = false;
+    auto r = Database::exec(m_db, QStringLiteral("COMMIT"));
+    if (!r)
+        Database::exec(m_db, QStringLiteral("ROLLBACK")); // the connection stays usable
+    return r;
+}
+
 Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList &stages)
 {
-    Transaction t(m_db);
+    WriteScope t(m_db, m_batchOpen);
     if (!t.begin())
         return t.begin().error();
     QSqlQuery q(m_db);
@@ -223,7 +292,7 @@ Result<void> SqliteJobStore::updateStage(const StageRecord &stage)
 Result<qint64> SqliteJobStore::claimAttempt(
     const AttemptRecord &a, const StageRecord &stage, qint64 nowMs)
 {
-    Transaction t(m_db);
+    WriteScope t(m_db, m_batchOpen);
     if (!t.begin())
         return t.begin().error();
     QSqlQuery q(m_db);
@@ -276,7 +345,7 @@ Result<void> SqliteJobStore::updateAttempt(const AttemptRecord &attempt)
 Result<void> SqliteJobStore::finishAttempt(
     const AttemptRecord &attempt, const StageRecord &stage, const QList<ArtifactRecord> &artifacts)
 {
-    Transaction t(m_db);
+    WriteScope t(m_db, m_batchOpen);
     if (!t.begin())
         return t.begin().error();
     QSqlQuery q(m_db);
@@ -470,7 +539,7 @@ Result<QList<qint64>> SqliteJobStore::prune(
     q.finish();
     if (doomed.isEmpty())
         return doomed;
-    Transaction t(m_db);
+    WriteScope t(m_db, m_batchOpen);
     if (!t.begin())
         return t.begin().error();
     for (const char *table :

@@ -17,6 +17,8 @@ public:
         const QString &databasePath, const QString &connectionName);
     ~SqliteJobStore() override;
 
+    Result<void> beginBatch() override;
+    Result<void> commitBatch() override;
     Result<qint64> createRun(const RunRecord &run, const QStringList &stages) override;
     Result<void> updateRun(const RunRecord &run) override;
     Result<void> updateStage(const StageRecord &stage) override;
@@ -38,11 +40,13 @@ public:
         const QString &pipeline, int keepRuns, qint64 createdBeforeMs) override;
 
 private:
+    class WriteScope;
     SqliteJobStore(QSqlDatabase db, QString connectionName);
     Result<QList<AttemptRecord>> selectAttempts(const QString &where, const QVariant &value);
 
     QSqlDatabase m_db;
     QString m_connection;
+    bool m_batchOpen = false;
 };
 
 } // namespace Shivx
