@@ -142,6 +142,7 @@ private:
         StageRecord rec;
         int waitingFor = 0; // dependencies not yet finished
         QList<int> dependents;
+        QList<int> needs; // indices of the stage's dependencies
         qint64 readyNs = 0; // monotonic, when the last dependency finished
         qint64 startingNs = 0; // monotonic, when startStage() took it (a slot was free)
         StageProcess *process = nullptr;
@@ -175,8 +176,10 @@ private:
     void flushSoon();
     Run *findRun(qint64 id);
     Result<void> activate(Run &run);
+    // `parsed`: the run's definition when the caller has it parsed already (a new run).
     Result<void> resume(RunRecord rec, const QList<StageRecord> &stages,
-        const QHash<QString, AttemptRecord> &runningAttempts);
+        const QHash<QString, AttemptRecord> &runningAttempts,
+        const PipelineDefinition *parsed = nullptr);
     void settleStage(Run &run, int idx); // a stage reached a final state: free its dependents
     void makeReady(Run &run, int idx);
     void pump();

@@ -40,8 +40,8 @@ void PipelineRunner::settleStage(Run &run, int idx)
             const StageDefinition &def = run.def.stages.at(d);
             bool allSucceeded = true;
             bool anyFailed = false;
-            for (const QString &dep : def.needs) {
-                const StageState st = run.stages[run.def.indexOf(dep)].rec.state;
+            for (int dep : std::as_const(s.needs)) {
+                const StageState st = run.stages[dep].rec.state;
                 allSucceeded = allSucceeded && st == StageState::Succeeded;
                 anyFailed = anyFailed || st == StageState::Failed;
             }
@@ -174,14 +174,12 @@ void PipelineRunner::startStage(Run &run, int idx)
     s.process = process;
     connect(process, &StageProcess::started, this,
         [this, id, idx](qint64 pid) { onStarted(id, idx, pid); });
-    // Queued: a stop before the start reports from inside stop(), and the runner's state must
-    // not change under its caller's feet.
-    connect(
-        process, &StageProcess::finished, this,
+    // Direct: StageProcess reports only from events of its own (the launcher's queued calls),
+    // never from inside a call of the runner's.
+    connect(process, &StageProcess::finished, this,
         [this, id, idx](int code, int signal, bool timedOut, const QString &error) {
             onProcessFinished(id, idx, code, signal, timedOut, error);
-        },
-        Qt::QueuedConnection);
+        });
     // Started by flush(), once the claim is committed.
     m_launchQueue.append({ id, idx });
 }

@@ -50,6 +50,9 @@ void PipelineRunner::onProcessFinished(
         o.state = AttemptState::Succeeded;
     }
     endAttempt(*run, idx, o);
+    // The end of this turn: the outcome and the claims of what it freed become durable
+    // together, and those stages start now rather than after the next queued event.
+    flush();
 }
 
 void PipelineRunner::endAttempt(Run &run, int idx, const Outcome &outcome)

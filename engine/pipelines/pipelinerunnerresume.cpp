@@ -18,9 +18,10 @@ namespace Shivx {
 using namespace RunnerShared;
 
 Result<void> PipelineRunner::resume(RunRecord rec, const QList<StageRecord> &stages,
-    const QHash<QString, AttemptRecord> &runningAttempts)
+    const QHash<QString, AttemptRecord> &runningAttempts, const PipelineDefinition *parsed)
 {
-    auto def = PipelineParser::parse(rec.definition, rec.file);
+    auto def = parsed ? Result<PipelineDefinition>(*parsed)
+                      : PipelineParser::parse(rec.definition, rec.file);
     if (!def) {
         rec.state = RunState::DeadLetter;
         rec.error = QStringLiteral("its definition no longer parses: %1").arg(def.error().message);
@@ -31,15 +32,23 @@ Result<void> PipelineRunner::resume(RunRecord rec, const QList<StageRecord> &sta
     run.rec = std::move(rec);
     run.def = std::move(*def);
     run.stages.resize(run.def.stages.size());
+    // By name once: a DAG of a thousand stages would otherwise compare names by the million.
+    QHash<QString, int> index;
+    index.reserve(run.def.stages.size());
+    for (int i = 0; i < run.def.stages.size(); ++i)
+        index.insert(run.def.stages.at(i).name, i);
     for (int i = 0; i < run.def.stages.size(); ++i) {
         Stage &s = run.stages[i];
         s.rec.runId = run.rec.id;
         s.rec.stage = run.def.stages.at(i).name;
-        for (const QString &dep : run.def.stages.at(i).needs)
-            run.stages[run.def.indexOf(dep)].dependents.append(i);
+        for (const QString &dep : run.def.stages.at(i).needs) {
+            const int d = index.value(dep);
+            s.needs.append(d);
+            run.stages[d].dependents.append(i);
+        }
     }
     for (const StageRecord &sr : stages) {
-        const int i = run.def.indexOf(sr.stage);
+        const int i = index.value(sr.stage, -1);
         if (i >= 0)
             run.stages[i].rec = sr;
     }
@@ -51,7 +60,7 @@ Result<void> PipelineRunner::resume(RunRecord rec, const QList<StageRecord> &sta
             run.artifacts[a.stage].append(a);
     if (attempts)
         for (const AttemptRecord &a : *attempts) {
-            const int i = run.def.indexOf(a.stage);
+            const int i = index.value(a.stage, -1);
             if (i >= 0)
                 run.stages[i].attempt = a;
             if (a.state == AttemptState::Succeeded && !a.artifactsDir.isEmpty())
@@ -61,8 +70,8 @@ Result<void> PipelineRunner::resume(RunRecord rec, const QList<StageRecord> &sta
     Run &r = m_runs.at(id);
     for (int i = 0; i < int(r.stages.size()); ++i) {
         Stage &s = r.stages[i];
-        for (const QString &dep : r.def.stages.at(i).needs)
-            if (!isFinished(r.stages[r.def.indexOf(dep)].rec.state))
+        for (int dep : std::as_const(s.needs))
+            if (!isFinished(r.stages[dep].rec.state))
                 ++s.waitingFor;
         if (s.rec.state == StageState::Running) {
             const auto it = runningAttempts.constFind(s.rec.stage);

@@ -62,7 +62,7 @@ Result<qint64> PipelineRunner::trigger(const QString &pipeline,
     QList<StageRecord> stages;
     for (const QString &n : names)
         stages.append(StageRecord { *id, n, StageState::Pending, 0, 0, 0 });
-    if (auto r = resume(run.rec, stages, {}); !r)
+    if (auto r = resume(run.rec, stages, {}, def); !r)
         return r.error();
     Q_EMIT runChanged(withoutDefinition(run.rec));
     activateQueued(def->name);

@@ -3,6 +3,10 @@
 #include "pipelines/jobstore.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <map>
+#include <memory>
 
 namespace Shivx {
 
@@ -43,10 +47,15 @@ private:
     class WriteScope;
     SqliteJobStore(QSqlDatabase db, QString connectionName);
     Result<QList<AttemptRecord>> selectAttempts(const QString &where, const QVariant &value);
+    // The statement `sql`, prepared once per store: the runner's writes are few statements
+    // run thousands of times, and preparing cost more than running them.
+    QSqlQuery &prepared(const QString &sql);
+    Result<void> execPrepared(const QString &sql);
 
     QSqlDatabase m_db;
     QString m_connection;
     bool m_batchOpen = false;
+    std::map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
 };
 
 } // namespace Shivx
