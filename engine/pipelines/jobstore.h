@@ -23,11 +23,20 @@ struct RunFilter
 // several engines sharing the work; nothing outside the store writes SQL.
 //
 // Not thread-safe: one instance per thread (the pipeline runner's). Every write is one
-// transaction, so a crash leaves each record before or after it, never in between.
+// transaction, so a crash leaves each record before or after it, never in between; inside a
+// batch, every write is part of the batch's transaction instead.
 class JobStore
 {
 public:
     virtual ~JobStore() = default;
+
+    // A batch: the writes until commitBatch() become durable together, with one commit (the
+    // runner opens one per event-loop turn rather than paying a commit per state change).
+    // Reads see the batch's writes. A write that fails inside a batch leaves the batch as it
+    // was before that write. beginBatch() with a batch open does nothing; commitBatch()
+    // without one does nothing; destroying the store commits an open batch.
+    virtual Result<void> beginBatch() = 0;
+    virtual Result<void> commitBatch() = 0;
 
     // Stores a new run with one Pending stage row per name; returns its id.
     virtual Result<qint64> createRun(const RunRecord &run, const QStringList &stages) = 0;

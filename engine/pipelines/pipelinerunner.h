@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QJsonObject>
 #include <QMutex>
 #include <QObject>
 #include <QProcessEnvironment>
@@ -26,6 +27,7 @@ class Clock;
 class LeftoverProcess;
 class PipelineCatalog;
 class PipelineScheduler;
+class StageLauncher;
 class StageProcess;
 
 // A pipeline as the console and the API list it.
@@ -140,6 +142,7 @@ private:
         StageRecord rec;
         int waitingFor = 0; // dependencies not yet finished
         QList<int> dependents;
+        QList<int> needs; // indices of the stage's dependencies
         qint64 readyNs = 0; // monotonic, when the last dependency finished
         qint64 startingNs = 0; // monotonic, when startStage() took it (a slot was free)
         StageProcess *process = nullptr;
@@ -165,10 +168,18 @@ private:
         QString error;
     };
 
+    // The store, for a write: opens this event-loop turn's batch, which flush() commits.
+    JobStore *store();
+    // Commits the batch, then starts the processes of the attempts it claimed: an attempt's
+    // claim (and lease) is durable before its process can do anything.
+    void flush();
+    void flushSoon();
     Run *findRun(qint64 id);
     Result<void> activate(Run &run);
+    // `parsed`: the run's definition when the caller has it parsed already (a new run).
     Result<void> resume(RunRecord rec, const QList<StageRecord> &stages,
-        const QHash<QString, AttemptRecord> &runningAttempts);
+        const QHash<QString, AttemptRecord> &runningAttempts,
+        const PipelineDefinition *parsed = nullptr);
     void settleStage(Run &run, int idx); // a stage reached a final state: free its dependents
     void makeReady(Run &run, int idx);
     void pump();
@@ -177,7 +188,13 @@ private:
     void onProcessFinished(
         qint64 runId, int idx, int exitCode, int signal, bool timedOut, const QString &error);
     void endAttempt(Run &run, int idx, const Outcome &outcome);
+    void stopLeftover(Run &run, int idx); // then resolveLeftover()
     void resolveLeftover(qint64 runId, int idx);
+    // Makes the stage ready again after `delayMs`, if it still waits for its retry then.
+    void retryAfter(qint64 runId, int idx, qint64 delayMs);
+    // The run, if it is in the dead-letter queue. Errors: engine.not_running,
+    // pipeline.unknown_run, pipeline.not_dead_letter.
+    Result<RunRecord> deadLetterRun(qint64 runId);
     void finishRunIfDone(Run &run);
     void activateQueued(const QString &pipeline);
     bool paused(const PipelineDefinition &def) const;
@@ -190,6 +207,8 @@ private:
     void storeStage(Run &run, int idx);
     void audit(const QString &stream, const QString &actor, const QString &action,
         const QJsonObject &data);
+    // pipeline.stage_state of the stage's current state, with `extra` fields.
+    void auditStage(const Run &run, int idx, QJsonObject extra = {});
     void noteStoreError(const Error &e);
     void updateGauges();
     void renewLeases();
@@ -197,6 +216,8 @@ private:
     Options m_options;
     Clock *m_clock;
     std::unique_ptr<JobStore> m_store;
+    std::unique_ptr<StageLauncher> m_launcher;
+    QList<QPair<qint64, int>> m_launchQueue; // (run, stage) claimed in the open batch
     PipelineCatalog *m_catalog = nullptr;
     PipelineScheduler *m_scheduler = nullptr; // from start() to shutdown()
     std::map<qint64, Run> m_runs; // unfinished runs, oldest first
@@ -209,6 +230,8 @@ private:
     QTimer *m_pruneTimer = nullptr;
     std::function<double()> m_random;
     int m_running = 0;
+    bool m_batchOpen = false;
+    bool m_flushQueued = false;
     bool m_pumping = false;
     bool m_pumpAgain = false;
     bool m_shuttingDown = false;

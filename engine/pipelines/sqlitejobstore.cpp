@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <optional>
+
 namespace Shivx {
 
 namespace {
@@ -99,10 +101,13 @@ AttemptRecord attemptOf(const QSqlQuery &q)
     return a;
 }
 
+const QString StageUpdate = QStringLiteral(
+    "UPDATE pipeline_stage SET state = ?, attempts = ?, failures = ?, next_attempt_ms = ? "
+    "WHERE run_id = ? AND stage = ?");
+
+// `q` prepared with StageUpdate.
 bool execStage(QSqlQuery &q, const StageRecord &s)
 {
-    q.prepare(QStringLiteral("UPDATE pipeline_stage SET state = ?, attempts = ?, failures = ?, "
-                             "next_attempt_ms = ? WHERE run_id = ? AND stage = ?"));
     q.addBindValue(toString(s.state));
     q.addBindValue(s.attempts);
     q.addBindValue(s.failures);
@@ -112,12 +117,14 @@ bool execStage(QSqlQuery &q, const StageRecord &s)
     return q.exec();
 }
 
+const QString AttemptUpdate = QStringLiteral(
+    "UPDATE pipeline_attempt SET state = ?, pid = ?, pgid = ?, start_ticks = ?, boot_id = ?, "
+    "started_ms = ?, finished_ms = ?, schedule_delay_us = ?, slot_wait_us = ?, exit_code = ?, "
+    "signal = ?, error = ? WHERE id = ?");
+
+// `q` prepared with AttemptUpdate.
 bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a)
 {
-    q.prepare(QStringLiteral(
-        "UPDATE pipeline_attempt SET state = ?, pid = ?, pgid = ?, start_ticks = ?, boot_id = ?, "
-        "started_ms = ?, finished_ms = ?, schedule_delay_us = ?, slot_wait_us = ?, exit_code = ?, "
-        "signal = ?, error = ? WHERE id = ?"));
     q.addBindValue(toString(a.state));
     q.addBindValue(a.pid);
     q.addBindValue(a.pgid);
@@ -136,6 +143,52 @@ bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a)
 
 } // namespace
 
+// One write of several statements: its own transaction, or a savepoint inside the open batch,
+// so that a failed write leaves the batch as it was before the write.
+class SqliteJobStore::WriteScope
+{
+public:
+    explicit WriteScope(SqliteJobStore &store)
+        : m_store(store)
+        , m_inBatch(store.m_batchOpen)
+    {
+        if (m_inBatch) {
+            m_begin = m_store.execPrepared(QStringLiteral("SAVEPOINT job_write"));
+            m_open = m_begin.ok();
+        } else {
+            m_transaction.emplace(m_store.m_db);
+            m_begin = m_transaction->begin();
+        }
+    }
+    ~WriteScope()
+    {
+        if (m_inBatch && m_open) {
+            m_store.execPrepared(QStringLiteral("ROLLBACK TO job_write"));
+            m_store.execPrepared(QStringLiteral("RELEASE job_write"));
+        }
+    }
+    WriteScope(const WriteScope &) = delete;
+    WriteScope &operator=(const WriteScope &) = delete;
+
+    const Result<void> &begin() const { return m_begin; }
+    Result<void> commit()
+    {
+        if (!m_inBatch)
+            return m_transaction->commit();
+        auto r = m_store.execPrepared(QStringLiteral("RELEASE job_write"));
+        if (r.ok())
+            m_open = false;
+        return r;
+    }
+
+private:
+    SqliteJobStore &m_store;
+    bool m_inBatch;
+    bool m_open = false;
+    Result<void> m_begin;
+    std::optional<Transaction> m_transaction;
+};
+
 Result<std::unique_ptr<SqliteJobStore>> SqliteJobStore::open(
     const QString &databasePath, const QString &connectionName)
 {
@@ -153,13 +206,55 @@ SqliteJobStore::SqliteJobStore(QSqlDatabase db, QString connectionName)
 
 SqliteJobStore::~SqliteJobStore()
 {
+    commitBatch();
+    m_prepared.clear();
     m_db = QSqlDatabase();
     Database::close(m_connection);
 }
 
+QSqlQuery &SqliteJobStore::prepared(const QString &sql)
+{
+    std::unique_ptr<QSqlQuery> &q = m_prepared[sql];
+    if (!q) {
+        q = std::make_unique<QSqlQuery>(m_db);
+        q->setForwardOnly(true);
+        q->prepare(sql);
+    }
+    return *q;
+}
+
+Result<void> SqliteJobStore::execPrepared(const QString &sql)
+{
+    QSqlQuery &q = prepared(sql);
+    if (!q.exec())
+        return storeError(q, "transaction");
+    q.finish();
+    return {};
+}
+
+Result<void> SqliteJobStore::beginBatch()
+{
+    if (m_batchOpen)
+        return {};
+    auto r = execPrepared(QStringLiteral("BEGIN IMMEDIATE"));
+    m_batchOpen = r.ok();
+    return r;
+}
+
+Result<void> SqliteJobStore::commitBatch()
+{
+    if (!m_batchOpen)
+        return {};
+    m_batchOpen = false;
+    auto r = execPrepared(QStringLiteral("COMMIT"));
+    if (!r)
+        execPrepared(QStringLiteral("ROLLBACK")); // the connection stays usable
+    return r;
+}
+
 Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList &stages)
 {
-    Transaction t(m_db);
+    WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
     QSqlQuery q(m_db);
@@ -198,9 +293,9 @@ Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList
 
 Result<void> SqliteJobStore::updateRun(const RunRecord &run)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("UPDATE pipeline_run SET state = ?, started_ms = ?, finished_ms = ?, "
-                             "error = ?, failed_stage = ? WHERE id = ?"));
+    QSqlQuery &q
+        = prepared(QStringLiteral("UPDATE pipeline_run SET state = ?, started_ms = ?, "
+                                  "finished_ms = ?, error = ?, failed_stage = ? WHERE id = ?"));
     q.addBindValue(toString(run.state));
     q.addBindValue(run.startedMs);
     q.addBindValue(run.finishedMs);
@@ -214,7 +309,7 @@ Result<void> SqliteJobStore::updateRun(const RunRecord &run)
 
 Result<void> SqliteJobStore::updateStage(const StageRecord &stage)
 {
-    QSqlQuery q(m_db);
+    QSqlQuery &q = prepared(StageUpdate);
     if (!execStage(q, stage))
         return storeError(q, "update stage");
     return {};
@@ -223,25 +318,29 @@ Result<void> SqliteJobStore::updateStage(const StageRecord &stage)
 Result<qint64> SqliteJobStore::claimAttempt(
     const AttemptRecord &a, const StageRecord &stage, qint64 nowMs)
 {
-    Transaction t(m_db);
+    WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT lease_owner, lease_until_ms FROM pipeline_attempt WHERE "
-                             "run_id = ? AND stage = ? AND state = 'running'"));
-    q.addBindValue(a.runId);
-    q.addBindValue(text(a.stage));
-    if (!q.exec())
-        return storeError(q, "claim attempt");
-    while (q.next()) {
-        if (q.value(0).toString() != a.leaseOwner && q.value(1).toLongLong() > nowMs)
-            return makeError("pipeline.lease_held",
+    QSqlQuery &leases
+        = prepared(QStringLiteral("SELECT lease_owner, lease_until_ms FROM pipeline_attempt WHERE "
+                                  "run_id = ? AND stage = ? AND state = 'running'"));
+    leases.addBindValue(a.runId);
+    leases.addBindValue(text(a.stage));
+    if (!leases.exec())
+        return storeError(leases, "claim attempt");
+    while (leases.next()) {
+        if (leases.value(0).toString() != a.leaseOwner && leases.value(1).toLongLong() > nowMs) {
+            const Error held = makeError("pipeline.lease_held",
                 QStringLiteral("run %1 stage %2 is leased by %3 until %4")
                     .arg(a.runId)
-                    .arg(a.stage, q.value(0).toString())
-                    .arg(q.value(1).toLongLong()));
+                    .arg(a.stage, leases.value(0).toString())
+                    .arg(leases.value(1).toLongLong()));
+            leases.finish();
+            return held;
+        }
     }
-    q.prepare(QStringLiteral(
+    leases.finish();
+    QSqlQuery &q = prepared(QStringLiteral(
         "INSERT INTO pipeline_attempt (run_id, stage, attempt, state, lease_owner, "
         "lease_until_ms, schedule_delay_us, stdout_path, stderr_path, status_path, artifacts_dir) "
         "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)"));
@@ -258,8 +357,9 @@ Result<qint64> SqliteJobStore::claimAttempt(
     if (!q.exec())
         return storeError(q, "claim attempt");
     const qint64 id = q.lastInsertId().toLongLong();
-    if (!execStage(q, stage))
-        return storeError(q, "claim attempt");
+    QSqlQuery &update = prepared(StageUpdate);
+    if (!execStage(update, stage))
+        return storeError(update, "claim attempt");
     if (auto c = t.commit(); !c)
         return c.error();
     return id;
@@ -267,7 +367,7 @@ Result<qint64> SqliteJobStore::claimAttempt(
 
 Result<void> SqliteJobStore::updateAttempt(const AttemptRecord &attempt)
 {
-    QSqlQuery q(m_db);
+    QSqlQuery &q = prepared(AttemptUpdate);
     if (!execAttemptEnd(q, attempt))
         return storeError(q, "update attempt");
     return {};
@@ -276,13 +376,17 @@ Result<void> SqliteJobStore::updateAttempt(const AttemptRecord &attempt)
 Result<void> SqliteJobStore::finishAttempt(
     const AttemptRecord &attempt, const StageRecord &stage, const QList<ArtifactRecord> &artifacts)
 {
-    Transaction t(m_db);
+    WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
-    QSqlQuery q(m_db);
-    if (!execAttemptEnd(q, attempt) || !execStage(q, stage))
-        return storeError(q, "finish attempt");
+    QSqlQuery &end = prepared(AttemptUpdate);
+    if (!execAttemptEnd(end, attempt))
+        return storeError(end, "finish attempt");
+    QSqlQuery &update = prepared(StageUpdate);
+    if (!execStage(update, stage))
+        return storeError(update, "finish attempt");
     if (!artifacts.isEmpty()) {
+        QSqlQuery q(m_db);
         q.prepare(QStringLiteral("INSERT OR REPLACE INTO pipeline_artifact (run_id, stage, path, "
                                  "sha256, size) VALUES (?, ?, ?, ?, ?)"));
         for (const ArtifactRecord &r : artifacts) {
@@ -470,7 +574,7 @@ Result<QList<qint64>> SqliteJobStore::prune(
     q.finish();
     if (doomed.isEmpty())
         return doomed;
-    Transaction t(m_db);
+    WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
     for (const char *table :

@@ -3,6 +3,10 @@
 #include "pipelines/jobstore.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <map>
+#include <memory>
 
 namespace Shivx {
 
@@ -17,6 +21,8 @@ public:
         const QString &databasePath, const QString &connectionName);
     ~SqliteJobStore() override;
 
+    Result<void> beginBatch() override;
+    Result<void> commitBatch() override;
     Result<qint64> createRun(const RunRecord &run, const QStringList &stages) override;
     Result<void> updateRun(const RunRecord &run) override;
     Result<void> updateStage(const StageRecord &stage) override;
@@ -38,11 +44,18 @@ public:
         const QString &pipeline, int keepRuns, qint64 createdBeforeMs) override;
 
 private:
+    class WriteScope;
     SqliteJobStore(QSqlDatabase db, QString connectionName);
     Result<QList<AttemptRecord>> selectAttempts(const QString &where, const QVariant &value);
+    // The statement `sql`, prepared once per store: the runner's writes are few statements
+    // run thousands of times, and preparing cost more than running them.
+    QSqlQuery &prepared(const QString &sql);
+    Result<void> execPrepared(const QString &sql);
 
     QSqlDatabase m_db;
     QString m_connection;
+    bool m_batchOpen = false;
+    std::map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
 };
 
 } // namespace Shivx

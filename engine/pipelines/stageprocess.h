@@ -4,10 +4,11 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
-class QSocketNotifier;
 class QTimer;
 
 namespace Shivx {
+
+class StageLauncher;
 
 // How to start one attempt of a stage.
 struct StageLaunch
@@ -16,44 +17,53 @@ struct StageLaunch
     QStringList args;
     QProcessEnvironment env;
     QString cwd;
-    QString stdoutPath; // created (truncated) by the child
+    QString stdoutPath; // created when the first byte arrives (a silent stage has none)
     QString stderrPath;
-    // The stage runs under `/bin/sh -c '"$@"; echo $? > STATUS'`, so that its exit status
-    // reaches this file even when the engine died meanwhile: the next engine then knows
-    // whether a stage that ran unattended succeeded, and does not run it again.
+    // The stage runs under `/bin/sh -c '"$@"; echo "KEY $?" >> STATUS'`, so that its exit
+    // status reaches this file even when the engine died meanwhile: the next engine then knows
+    // whether a stage that ran unattended succeeded, and does not run it again. One file per
+    // run, a line per attempt (`statusKey`: the attempt's id).
     QString statusPath;
+    QString statusKey;
     qint64 timeoutMs = 0; // 0 = none
 };
 
 // One attempt's process. It runs in its own session and process group (setsid), like a
 // supervised process, so that a timeout or a cancel reaches everything it spawned and kill -9
-// of the engine leaves it running for the next engine to find (ChildRecord). Output goes
-// straight to the two log files (no pipe through the engine: nothing to copy, nothing to lose
-// when the engine dies).
+// of the engine leaves it running for the next engine to find (ChildRecord).
 //
-// Started with posix_spawn (vfork: no copy of the engine's address space) and reaped through
-// a pidfd, rather than QProcess: QProcess::start() with a child modifier forks the whole
-// engine and took 7-9 ms per stage on the loaded benchmark machine, more than the stage.
+// Started with posix_spawn (vfork: no copy of the engine's address space) on the
+// StageLauncher's thread, which also copies its output into the logs and reaps it through a
+// pidfd, rather than QProcess: QProcess::start() with a child modifier forks the whole engine
+// and took 7-9 ms per stage on the loaded benchmark machine, more than the stage.
 //
-// Lives on the pipeline runner's thread; every method must be called there.
+// Lives on the pipeline runner's thread; every method must be called there. `launcher` must
+// outlive it.
 class StageProcess : public QObject
 {
     Q_OBJECT
 public:
-    explicit StageProcess(StageLaunch launch, QObject *parent = nullptr);
+    StageProcess(StageLaunch launch, StageLauncher *launcher, QObject *parent = nullptr);
     ~StageProcess() override;
 
-    // Spawns the process: started() (synchronously) or finished() with an error (queued).
+    // Hands the spawn to the launcher: started() or finished() with an error follow (queued).
     void start();
     qint64 pid() const { return m_pid; }
-    // SIGTERM to the group, SIGKILL after `graceMs`; finished() follows.
+    // Identity of the started process (for ChildRecord); 0/empty before started().
+    qint64 pgid() const { return m_pgid; }
+    quint64 startTicks() const { return m_startTicks; }
+    QString bootId() const { return m_bootId; }
+    // SIGTERM to the group, SIGKILL after `graceMs`; finished() follows. Before start(): the
+    // process never starts, finished() reports that.
     void stop(int graceMs);
     // Engine exit: blocks until the process is reaped (SIGKILL after `graceMs`); emits
     // finished().
     void stopBlocking(int graceMs);
-    // The last exit status the wrapper wrote to `path`; false when there is none (the stage
-    // had not finished, or was killed with its wrapper).
-    static bool readStatus(const QString &path, int *exitCode);
+    // The exit status the wrapper appended to `path` under `key` (the last one); false when
+    // there is none (the stage had not finished, or was killed with its wrapper). A file of a
+    // single number (an attempt's own status file, as engines before the run-wide file wrote
+    // it) is that number.
+    static bool readStatus(const QString &path, const QString &key, int *exitCode);
 
 Q_SIGNALS:
     void started(qint64 pid);
@@ -63,15 +73,18 @@ Q_SIGNALS:
 
 private:
     void signalGroup(int signal);
-    bool reap(bool block);
+    void end(int exitCode, int signal, const QString &error);
 
     StageLaunch m_launch;
-    QSocketNotifier *m_notifier = nullptr;
-    QTimer *m_poll = nullptr; // without pidfd_open (kernels before 5.3)
+    StageLauncher *m_launcher;
     QTimer *m_timeout = nullptr;
     QTimer *m_kill = nullptr;
-    int m_pidfd = -1;
+    quint64 m_id = 0; // the launcher's
     qint64 m_pid = 0;
+    qint64 m_pgid = 0;
+    quint64 m_startTicks = 0;
+    QString m_bootId;
+    bool m_stopRequested = false;
     bool m_timedOut = false;
     bool m_done = false;
 };

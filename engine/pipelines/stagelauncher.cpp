@@ -1,0 +1,489 @@
+#include "pipelines/stagelauncher.h"
+
+#include "recovery/childrecord.h"
+
+#include <QElapsedTimer>
+#include <QLoggingCategory>
+#include <QMetaObject>
+#include <QObject>
+
+#include <vector>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcLauncher, "shivx.pipelines.launcher")
+
+namespace Shivx {
+
+namespace {
+
+// "$@" runs the command with its arguments untouched by the shell, without the read ends of
+// the output pipes (3 and 4) that the wrapper itself keeps open (see the class comment). The
+// status is appended after it ends, as "KEY CODE", so that an attempt which finished while no
+// engine watched still has its result; one append to the run's status file rather than a file
+// per attempt.
+const char Wrapper[] = "\"$@\" 3<&- 4<&-; s=$?; "
+                       "echo \"$SHIVX_STATUS_KEY $s\" >> \"$SHIVX_STATUS_FILE\"; exit $s";
+
+// Output still arriving this long after the wrapper was reaped comes from a process that left
+// the group: its pipe is closed rather than waited for.
+constexpr qint64 DrainGraceMs = 1000;
+
+enum Kind : quint64 { Wake = 0, Pidfd = 1, Stdout = 2, Stderr = 3 };
+
+int pidfdOpen(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return int(::syscall(SYS_pidfd_open, pid, 0));
+#else
+    Q_UNUSED(pid);
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+// Above the descriptors posix_spawn's dup2 actions write (0-4), so that no action overwrites
+// another's source.
+int highCopy(int fd)
+{
+    const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
+    ::close(fd);
+    return copy;
+}
+
+QString errnoText(int e)
+{
+    return QString::fromLocal8Bit(std::strerror(e));
+}
+
+} // namespace
+
+struct StageLauncher::Launch
+{
+    quint64 id = 0;
+    StageLaunch launch;
+    QObject *receiver = nullptr;
+    StartedFn started;
+    FinishedFn finished;
+    // Under m_mutex:
+    bool forgotten = false;
+    bool waited = false; // waitReaped() takes the result
+    bool done = false;
+    Finished result;
+    // The launcher thread's alone:
+    pid_t pid = 0;
+    int pidfd = -1;
+    int pipe[2] = { -1, -1 }; // read ends: stdout, stderr
+    int file[2] = { -1, -1 };
+    bool reaped = false;
+    qint64 reapedMs = 0;
+};
+
+StageLauncher::StageLauncher()
+{
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    watch(m_wake, 0, Wake);
+    m_thread = std::thread([this] { run(); });
+}
+
+StageLauncher::~StageLauncher()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stopping = true;
+    }
+    const quint64 one = 1;
+    (void)!::write(m_wake, &one, sizeof one);
+    m_thread.join();
+    ::close(m_wake);
+    ::close(m_epoll);
+}
+
+void StageLauncher::watch(int fd, quint64 id, int kind)
+{
+    epoll_event ev {};
+    ev.events = EPOLLIN;
+    ev.data.u64 = (id << 2) | quint64(kind);
+    ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+}
+
+quint64 StageLauncher::launch(
+    StageLaunch launch, QObject *receiver, StartedFn started, FinishedFn finished)
+{
+    auto l = std::make_unique<Launch>();
+    l->launch = std::move(launch);
+    l->receiver = receiver;
+    l->started = std::move(started);
+    l->finished = std::move(finished);
+    quint64 id = 0;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        id = m_nextId++;
+        l->id = id;
+        m_launches.emplace(id, std::move(l));
+        m_commands.push_back({ id, 0 });
+    }
+    const quint64 one = 1;
+    (void)!::write(m_wake, &one, sizeof one);
+    return id;
+}
+
+void StageLauncher::signal(quint64 id, int signal)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_commands.push_back({ id, signal });
+    }
+    const quint64 one = 1;
+    (void)!::write(m_wake, &one, sizeof one);
+}
+
+void StageLauncher::forget(quint64 id)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const auto it = m_launches.find(id);
+    if (it == m_launches.end())
+        return;
+    if (it->second->done)
+        m_launches.erase(it);
+    else
+        it->second->forgotten = true;
+}
+
+bool StageLauncher::waitReaped(quint64 id, int timeoutMs, Finished *out)
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    auto it = m_launches.find(id);
+    if (it == m_launches.end())
+        return false;
+    Launch *l = it->second.get();
+    l->waited = true;
+    const bool done = m_reapedCond.wait_for(
+        lock, std::chrono::milliseconds(timeoutMs), [l] { return l->done; });
+    if (!done) {
+        l->waited = false;
+        return false;
+    }
+    *out = l->result;
+    m_launches.erase(id);
+    return true;
+}
+
+void StageLauncher::run()
+{
+    pthread_setname_np(pthread_self(), "shivx-stages");
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<epoll_event> events(64);
+    for (;;) {
+        // Launches without a pidfd are polled; drained output gets a deadline.
+        int timeout = -1;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            for (const auto &[id, l] : m_launches) {
+                if (l->pid <= 0 || l->done)
+                    continue;
+                if (!l->reaped && l->pidfd < 0)
+                    timeout = 20;
+                else if (l->reaped && timeout < 0)
+                    timeout = 100;
+            }
+        }
+        const int n = ::epoll_wait(m_epoll, events.data(), int(events.size()), timeout);
+        std::deque<Command> commands;
+        bool stopping = false;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            commands.swap(m_commands);
+            stopping = m_stopping;
+        }
+        for (int i = 0; i < n; ++i) {
+            const quint64 id = events[i].data.u64 >> 2;
+            const int kind = int(events[i].data.u64 & 3);
+            if (kind == Wake) {
+                quint64 count = 0;
+                (void)!::read(m_wake, &count, sizeof count);
+                continue;
+            }
+            Launch *l = nullptr;
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                const auto it = m_launches.find(id);
+                if (it != m_launches.end() && !it->second->done)
+                    l = it->second.get();
+            }
+            if (!l)
+                continue;
+            if (kind == Pidfd)
+                reap(*l, false);
+            else
+                readPipe(*l, kind - Stdout);
+        }
+        for (const Command &c : commands) {
+            Launch *l = nullptr;
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                const auto it = m_launches.find(c.id);
+                if (it != m_launches.end() && !it->second->done)
+                    l = it->second.get();
+            }
+            if (!l)
+                continue;
+            if (c.signal == 0)
+                spawn(*l);
+            else if (l->pid > 0 && !l->reaped)
+                ::kill(-l->pid, c.signal);
+        }
+        // Polling (no pidfd), deadlines, and the end.
+        std::vector<Launch *> live;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            for (const auto &[id, l] : m_launches)
+                if (l->pid > 0 && !l->done)
+                    live.push_back(l.get());
+        }
+        for (Launch *l : live) {
+            if (stopping && !l->reaped) {
+                ::kill(-l->pid, SIGKILL);
+                reap(*l, true);
+            }
+            if (l->pidfd < 0 && !l->reaped)
+                reap(*l, false);
+            if (stopping) {
+                for (int s = 0; s < 2; ++s)
+                    readPipe(*l, s);
+                l->reapedMs = -DrainGraceMs; // no waiting for output when the engine stops
+            }
+            finishIfDone(*l, clock.elapsed());
+        }
+        if (stopping)
+            return;
+    }
+}
+
+void StageLauncher::spawn(Launch &l)
+{
+    const StageLaunch &s = l.launch;
+    QProcessEnvironment env = s.env;
+    env.insert(QStringLiteral("SHIVX_STATUS_FILE"), s.statusPath);
+    env.insert(QStringLiteral("SHIVX_STATUS_KEY"), s.statusKey);
+    std::vector<QByteArray> envBytes;
+    for (const QString &kv : env.toStringList())
+        envBytes.push_back(kv.toLocal8Bit());
+    std::vector<char *> envp;
+    for (QByteArray &b : envBytes)
+        envp.push_back(b.data());
+    envp.push_back(nullptr);
+    std::vector<QByteArray> argBytes { "/bin/sh", "-c", Wrapper, "shivx-stage",
+        s.command.toLocal8Bit() };
+    for (const QString &a : s.args)
+        argBytes.push_back(a.toLocal8Bit());
+    std::vector<char *> argv;
+    for (QByteArray &b : argBytes)
+        argv.push_back(b.data());
+    argv.push_back(nullptr);
+
+    const auto fail = [this, &l](const QString &error) {
+        Finished f;
+        f.error = error;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        l.result = f;
+        l.done = true;
+        if (!l.forgotten && !l.waited && l.receiver) {
+            QMetaObject::invokeMethod(
+                l.receiver, [fn = l.finished, f] { fn(f); }, Qt::QueuedConnection);
+        }
+        if (l.forgotten)
+            m_launches.erase(l.id);
+        m_reapedCond.notify_all();
+    };
+
+    int out[2] = { -1, -1 };
+    int err[2] = { -1, -1 };
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+        const int e = errno;
+        for (int fd : { out[0], out[1], err[0], err[1] })
+            if (fd >= 0)
+                ::close(fd);
+        fail(QStringLiteral("cannot start %1: no pipe for its output: %2")
+                 .arg(s.command, errnoText(e)));
+        return;
+    }
+    for (int *fd : { &out[0], &out[1], &err[0], &err[1] })
+        *fd = highCopy(*fd);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawn_file_actions_adddup2(&actions, out[0], 3);
+    posix_spawn_file_actions_adddup2(&actions, err[0], 4);
+    const QByteArray cwd = s.cwd.toLocal8Bit();
+    if (!cwd.isEmpty())
+        posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
+    // Nothing of the engine (database, sockets) leaks into the stage.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 5);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // Own session and group (StageProcess). The engine blocks SIGTERM/SIGINT in its threads
+    // and may ignore SIGPIPE; both would survive exec, so the child starts clean.
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);
+    sigset_t defaults;
+    sigfillset(&defaults);
+    sigdelset(&defaults, SIGKILL);
+    sigdelset(&defaults, SIGSTOP);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (rc != 0) {
+        ::close(out[0]);
+        ::close(err[0]);
+        fail(QStringLiteral("cannot start %1 in %2: %3").arg(s.command, s.cwd, errnoText(rc)));
+        return;
+    }
+    l.pid = pid;
+    l.pipe[0] = out[0];
+    l.pipe[1] = err[0];
+    for (int i = 0; i < 2; ++i) {
+        ::fcntl(l.pipe[i], F_SETFL, ::fcntl(l.pipe[i], F_GETFL) | O_NONBLOCK);
+        watch(l.pipe[i], l.id, Stdout + i);
+    }
+    l.pidfd = pidfdOpen(pid);
+    if (l.pidfd >= 0)
+        watch(l.pidfd, l.id, Pidfd);
+    Started st;
+    st.pid = pid;
+    st.pgid = pid;
+    if (const auto child = ChildRecord::ofChild(QString(), pid, 0, s.command, 0)) {
+        st.pgid = child->pgid;
+        st.startTicks = child->startTicks;
+        st.bootId = child->bootId;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!l.forgotten && l.receiver)
+        QMetaObject::invokeMethod(
+            l.receiver, [fn = l.started, st] { fn(st); }, Qt::QueuedConnection);
+}
+
+void StageLauncher::readPipe(Launch &l, int stream)
+{
+    int &fd = l.pipe[stream];
+    if (fd < 0)
+        return;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        if (n <= 0) {
+            ::close(fd); // also leaves the epoll set
+            fd = -1;
+            return;
+        }
+        int &file = l.file[stream];
+        const QString &path = stream == 0 ? l.launch.stdoutPath : l.launch.stderrPath;
+        if (file < 0 && !path.isEmpty()) {
+            file = ::open(path.toLocal8Bit().constData(),
+                O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
+            if (file < 0) {
+                qCWarning(lcLauncher).noquote()
+                    << "cannot write the log" << path << ":" << errnoText(errno);
+                l.file[stream] = -2; // not again
+            }
+        }
+        for (ssize_t done = 0; file >= 0 && done < n;) {
+            const ssize_t w = ::write(file, buf + done, size_t(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break; // a full disk: the log ends here, the stage goes on
+            done += w;
+        }
+    }
+}
+
+void StageLauncher::reap(Launch &l, bool block)
+{
+    if (l.reaped || l.pid <= 0)
+        return;
+    int status = 0;
+    pid_t r;
+    do {
+        r = ::waitpid(l.pid, &status, block ? 0 : WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return;
+    // What the command left behind in its group goes with it, as for supervised processes.
+    // The group id stays reserved while any member lives, so this cannot reach a stranger.
+    ::kill(-l.pid, SIGKILL);
+    l.reaped = true;
+    l.reapedMs = -1; // set by finishIfDone()'s clock
+    if (l.pidfd >= 0) {
+        ::close(l.pidfd);
+        l.pidfd = -1;
+    }
+    Finished f;
+    if (r < 0) {
+        f.error = QStringLiteral("lost pid %1: %2").arg(l.pid).arg(errnoText(errno));
+    } else if (WIFSIGNALED(status)) {
+        f.exitCode = 0;
+        f.signal = WTERMSIG(status);
+    } else {
+        f.exitCode = WEXITSTATUS(status);
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    l.result = f;
+}
+
+void StageLauncher::finishIfDone(Launch &l, qint64 nowMs)
+{
+    if (!l.reaped)
+        return;
+    if (l.reapedMs == -1)
+        l.reapedMs = nowMs;
+    const bool drained = l.pipe[0] < 0 && l.pipe[1] < 0;
+    if (!drained && nowMs - l.reapedMs < DrainGraceMs)
+        return;
+    for (int i = 0; i < 2; ++i) {
+        if (l.pipe[i] >= 0)
+            ::close(l.pipe[i]);
+        if (l.file[i] >= 0)
+            ::close(l.file[i]);
+        l.pipe[i] = l.file[i] = -1;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    l.done = true;
+    if (!l.forgotten && !l.waited && l.receiver)
+        QMetaObject::invokeMethod(
+            l.receiver, [fn = l.finished, f = l.result] { fn(f); }, Qt::QueuedConnection);
+    if (!l.waited)
+        m_launches.erase(l.id);
+    m_reapedCond.notify_all();
+}
+
+} // namespace Shivx
