@@ -711,6 +711,10 @@ head.json: %2</translation>
         <source>Integrity</source>
         <translation>Integrität</translation>
     </message>
+    <message>
+        <source>Pipelines</source>
+        <translation>Pipelines</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::DagMinimap</name>
@@ -845,6 +849,61 @@ head.json: %2</translation>
     <message>
         <source>Pipeline graph</source>
         <translation>Pipeline-Graph</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DeadLetterPanel</name>
+    <message>
+        <source>Run it again from its failed stage; the stages that succeeded stay done.</source>
+        <translation>Ab der fehlgeschlagenen Stufe erneut ausführen; erfolgreiche Stufen bleiben erledigt.</translation>
+    </message>
+    <message>
+        <source>Take it out of the dead-letter queue for good.</source>
+        <translation>Endgültig aus der Dead-Letter-Queue nehmen.</translation>
+    </message>
+    <message>
+        <source>Runs whose stage failed after its retries wait here for a decision.</source>
+        <translation>Läufe, deren Stufe nach allen Wiederholungen fehlschlug, warten hier auf eine Entscheidung.</translation>
+    </message>
+    <message>
+        <source>Retry run %1</source>
+        <translation>Lauf %1 wiederholen</translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 goes on from its failed stage %3 with fresh retries. Stages that succeeded are not run again.</source>
+        <translation>Lauf %1 von %2 geht ab der fehlgeschlagenen Stufe %3 mit neuen Wiederholungen weiter. Erfolgreiche Stufen laufen nicht noch einmal.</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Run %1 is running again from stage %2.</source>
+        <translation>Lauf %1 läuft ab Stufe %2 wieder.</translation>
+    </message>
+    <message>
+        <source>Discard run %1</source>
+        <translation>Lauf %1 verwerfen</translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 leaves the dead-letter queue for good; it will not run again. Its logs and artifacts are kept until retention deletes them.</source>
+        <translation>Lauf %1 von %2 verlässt die Dead-Letter-Queue endgültig und läuft nicht mehr. Seine Protokolle und Artefakte bleiben, bis die Aufbewahrung sie löscht.</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Run %1 discarded.</source>
+        <translation>Lauf %1 verworfen.</translation>
+    </message>
+    <message>
+        <source>R&amp;etry…</source>
+        <translation>&amp;Wiederholen…</translation>
+    </message>
+    <message>
+        <source>&amp;Discard…</source>
+        <translation>&amp;Verwerfen…</translation>
     </message>
 </context>
 <context>
@@ -1631,6 +1690,34 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>Cancelled: %1</source>
         <translation>Abgebrochen: %1</translation>
+    </message>
+    <message>
+        <source>There is no pipeline called %1 (any more).</source>
+        <translation>Eine Pipeline namens %1 gibt es nicht (mehr).</translation>
+    </message>
+    <message>
+        <source>The pipeline %1 has no parameter %2; remove it or check its name.</source>
+        <translation>Die Pipeline %1 hat keinen Parameter %2; entfernen Sie ihn oder prüfen Sie den Namen.</translation>
+    </message>
+    <message>
+        <source>There is no run %1 (any more): retention may have deleted it.</source>
+        <translation>Den Lauf %1 gibt es nicht (mehr): Die Aufbewahrung hat ihn vielleicht gelöscht.</translation>
+    </message>
+    <message>
+        <source>Run %1 has finished already: there is nothing to cancel.</source>
+        <translation>Lauf %1 ist schon beendet: Es gibt nichts abzubrechen.</translation>
+    </message>
+    <message>
+        <source>Run %1 is not in the dead-letter queue (any more): it is %2.</source>
+        <translation>Lauf %1 ist nicht (mehr) in der Dead-Letter-Queue: Er ist %2.</translation>
+    </message>
+    <message>
+        <source>The pipelines&apos; job store failed: %1</source>
+        <translation>Der Job-Speicher der Pipelines ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>A pipeline file has an error: %1</source>
+        <translation>Eine Pipeline-Datei hat einen Fehler: %1</translation>
     </message>
 </context>
 <context>
@@ -2569,6 +2656,245 @@ Inhalt geändert %7, Status geändert %8</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::PipelineWording</name>
+    <message>
+        <source>Queued</source>
+        <translation>In der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Dead letter</source>
+        <translation>Dead Letter</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Discarded</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>Zeit überschritten</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Unterbrochen</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>manuell</translation>
+    </message>
+    <message>
+        <source>schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <source>retry</source>
+        <translation>Wiederholung</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::PipelinesModel</name>
+    <message>
+        <source>by hand</source>
+        <translation>von Hand</translation>
+    </message>
+    <message>
+        <source>#%1, %2</source>
+        <translation>Nr. %1, %2</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>Untätig</translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation>%1
+%2</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>Pipeline</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation>Nächster Lauf</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::PipelinesPage</name>
+    <message>
+        <source>Pipelines</source>
+        <translation>Pipelines</translation>
+    </message>
+    <message>
+        <source>Start a run of the selected pipeline, with its parameters.</source>
+        <translation>Einen Lauf der gewählten Pipeline mit ihren Parametern starten.</translation>
+    </message>
+    <message>
+        <source>Graph</source>
+        <translation>Graph</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>Stop the run: running stages get SIGTERM, then SIGKILL; pending ones do not start.</source>
+        <translation>Den Lauf beenden: Laufende Stufen erhalten SIGTERM, dann SIGKILL; wartende starten nicht.</translation>
+    </message>
+    <message>
+        <source>All pipelines</source>
+        <translation>Alle Pipelines</translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation>Jeder Zustand</translation>
+    </message>
+    <message>
+        <source>Search runs: id, parameter, actor, error</source>
+        <translation>Läufe durchsuchen: ID, Parameter, Akteur, Fehler</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>Dead-letter queue (%1)</source>
+        <translation>Dead-Letter-Queue (%1)</translation>
+    </message>
+    <message>
+        <source>Pipeline files that did not load:</source>
+        <translation>Pipeline-Dateien, die nicht geladen wurden:</translation>
+    </message>
+    <message>
+        <source>No pipelines: put pipeline files into the folder pipelines.directory names.</source>
+        <translation>Keine Pipelines: Legen Sie Pipeline-Dateien in den Ordner, den pipelines.directory nennt.</translation>
+    </message>
+    <message>
+        <source>%1 has not run yet: Run starts it.</source>
+        <translation>%1 lief noch nie: „Ausführen“ startet sie.</translation>
+    </message>
+    <message>
+        <source>Select a pipeline to see its stages.</source>
+        <translation>Wählen Sie eine Pipeline, um ihre Stufen zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1: not run yet (the graph of its current definition)</source>
+        <translation>%1: noch nie gelaufen (der Graph ihrer aktuellen Definition)</translation>
+    </message>
+    <message>
+        <source>Run %1 of %2: %3, %4 by %5, created %6</source>
+        <translation>Lauf %1 von %2: %3, %4 durch %5, erstellt %6</translation>
+    </message>
+    <message>
+        <source>Parameters: %1</source>
+        <translation>Parameter: %1</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>Queued: waiting for an earlier run of %1</source>
+        <translation>In der Warteschlange: wartet auf einen früheren Lauf von %1</translation>
+    </message>
+    <message>
+        <source>Stages done: %1 of %2</source>
+        <translation>Stufen erledigt: %1 von %2</translation>
+    </message>
+    <message>
+        <source>running for %1</source>
+        <translation>läuft seit %1</translation>
+    </message>
+    <message>
+        <source>%1, %2, finishing</source>
+        <translation>%1, %2, wird abgeschlossen</translation>
+    </message>
+    <message>
+        <source>%1, %2; no earlier run to estimate the time left from</source>
+        <translation>%1, %2; kein früherer Lauf, um die Restzeit zu schätzen</translation>
+    </message>
+    <message>
+        <source>%1, %2, about %3 left</source>
+        <translation>%1, %2, noch etwa %3</translation>
+    </message>
+    <message>
+        <source>%1 of %2 runs shown</source>
+        <translation>%1 von %2 Läufen angezeigt</translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 started.</source>
+        <translation>Lauf %1 von %2 gestartet.</translation>
+    </message>
+    <message>
+        <source>Cancel run %1</source>
+        <translation>Lauf %1 abbrechen</translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 stops: its running stages are terminated and the rest do not start. A cancelled run cannot be resumed.</source>
+        <translation>Lauf %1 von %2 endet: Seine laufenden Stufen werden beendet, die übrigen starten nicht. Ein abgebrochener Lauf lässt sich nicht fortsetzen.</translation>
+    </message>
+    <message>
+        <source>Cancel run</source>
+        <translation>Lauf abbrechen</translation>
+    </message>
+    <message>
+        <source>Run %1 is being cancelled.</source>
+        <translation>Lauf %1 wird abgebrochen.</translation>
+    </message>
+    <message>
+        <source>&amp;Run…</source>
+        <translation>&amp;Ausführen…</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel run…</source>
+        <translation>Lauf a&amp;bbrechen…</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::ProcessesModel</name>
     <message>
         <source>Stopped</source>
@@ -2748,6 +3074,92 @@ Inhalt geändert %7, Status geändert %8</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::RunParamsDialog</name>
+    <message>
+        <source>Run %1</source>
+        <translation>%1 ausführen</translation>
+    </message>
+    <message>
+        <source>%1 declares no parameters: it runs as defined.</source>
+        <translation>%1 hat keine Parameter: Sie läuft wie definiert.</translation>
+    </message>
+    <message>
+        <source>Parameters of this run (the stages read them as $SHIVX_PARAM_NAME). Values left as they are keep the pipeline&apos;s defaults.</source>
+        <translation>Parameter dieses Laufs (die Stufen lesen sie als $SHIVX_PARAM_NAME). Unveränderte Werte behalten die Vorgaben der Pipeline.</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Add parameter</source>
+        <translation>Parameter hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Row %1 has a value but no parameter name.</source>
+        <translation>Zeile %1 hat einen Wert, aber keinen Parameternamen.</translation>
+    </message>
+    <message>
+        <source>The parameter %1 is given twice (row %2).</source>
+        <translation>Der Parameter %1 ist doppelt angegeben (Zeile %2).</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RunsModel</name>
+    <message>
+        <source>Version %1
+Started by %2
+Parameters: %3</source>
+        <translation>Version %1
+Gestartet von %2
+Parameter: %3</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation>Pipeline</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation>Auslöser</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Failed stage</source>
+        <translation>Fehlgeschlagene Stufe</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::ScoreBreakdownModel</name>
     <message>
         <source>CPU</source>
@@ -2834,6 +3246,103 @@ bis %3</translation>
     <message>
         <source>&amp;Clear selection</source>
         <translation>Auswahl a&amp;ufheben</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::StageDetailsPanel</name>
+    <message>
+        <source>Attempt</source>
+        <translation>Versuch</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Exit</source>
+        <translation>Exit-Code</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Artifact</source>
+        <translation>Artefakt</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Standard output</source>
+        <translation>Standardausgabe</translation>
+    </message>
+    <message>
+        <source>Standard error</source>
+        <translation>Standardfehlerausgabe</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Artifacts (%1)</source>
+        <translation>Artefakte (%1)</translation>
+    </message>
+    <message>
+        <source>Click a stage in the graph for its attempts, log and artifacts.</source>
+        <translation>Klicken Sie im Graphen auf eine Stufe, um ihre Versuche, ihr Protokoll und ihre Artefakte zu sehen.</translation>
+    </message>
+    <message>
+        <source>Stage %1 of run %2: %3</source>
+        <translation>Stufe %1 von Lauf %2: %3</translation>
+    </message>
+    <message>
+        <source>Stage %1: no run yet</source>
+        <translation>Stufe %1: noch kein Lauf</translation>
+    </message>
+    <message>
+        <source>signal %1</source>
+        <translation>Signal %1</translation>
+    </message>
+    <message>
+        <source>No attempt yet.</source>
+        <translation>Noch kein Versuch.</translation>
+    </message>
+    <message>
+        <source>This attempt has no log file.</source>
+        <translation>Dieser Versuch hat keine Protokolldatei.</translation>
+    </message>
+    <message>
+        <source>Nothing written.</source>
+        <translation>Nichts ausgegeben.</translation>
+    </message>
+    <message>
+        <source>The log cannot be read: %1</source>
+        <translation>Das Protokoll kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>No log file (yet).</source>
+        <translation>(Noch) keine Protokolldatei.</translation>
+    </message>
+    <message>
+        <source>[%1 of earlier output not shown]
+</source>
+        <translation>[%1 frühere Ausgabe nicht angezeigt]
+</translation>
     </message>
 </context>
 <context>
