@@ -17,6 +17,7 @@
 #include "pipelines/stagedetailspanel.h"
 #include "shell/mainwindow.h"
 #include "testengine.h"
+#include "widgets/displayformat.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -141,6 +142,7 @@ void writePipelines(const QString &defs, const QString &marks)
             .arg(marks)
             .toUtf8());
     writeFile(defs + QStringLiteral("/steps.yaml"),
+        "schedule: '0 3 1 1 *'\n"
         "stages:\n"
         "  - {name: first, command: /bin/sh, args: ['-c', 'sleep 0.3']}\n"
         "  - {name: second, command: /bin/sh, args: ['-c', 'sleep 2'], needs: [first]}\n");
@@ -230,6 +232,14 @@ private Q_SLOTS:
         QCOMPARE(
             page->pipelinesModel()->index(greetRow, Ui::PipelinesModel::LastRun).data().toString(),
             QStringLiteral("never"));
+        // A schedule shows with its next fire time.
+        const int stepsRow = page->pipelinesModel()->rowOf(QStringLiteral("steps"));
+        QVERIFY(page->pipelinesModel()->pipeline(stepsRow).nextFireMs > 0);
+        QCOMPARE(page->pipelinesModel()->index(stepsRow, Ui::PipelinesModel::Schedule).data(),
+            QVariant(QStringLiteral("0 3 1 1 *")));
+        QCOMPARE(page->pipelinesModel()->index(stepsRow, Ui::PipelinesModel::NextRun).data(),
+            QVariant(Ui::DisplayFormat::dateTime(
+                page->pipelinesModel()->pipeline(stepsRow).nextFireMs)));
         QVERIFY(page->selectPipeline(QStringLiteral("greet")));
         QCOMPARE(page->dagView()->nodeCount(), 3);
         QCOMPARE(node(page, "hello"), node(DagNodeState::Pending));
@@ -347,6 +357,10 @@ private Q_SLOTS:
             qPrintable(page->progressText()));
         auto *cancel = page->findChild<QPushButton *>(QStringLiteral("cancelButton"));
         QVERIFY(cancel->isVisible());
+        // A look at a run in progress.
+        QDir().mkpath(QStringLiteral(SHIVX_BINARY_DIR "/screenshots"));
+        QVERIFY(window.grab().save(
+            QStringLiteral(SHIVX_BINARY_DIR "/screenshots/pipelines-running-en.png")));
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(service, steps2), state(RunState::Succeeded), 15000);
         QTRY_VERIFY(!cancel->isVisible());
 
