@@ -179,13 +179,14 @@ PipelinesPage::PipelinesPage(Engine *engine, QWidget *parent)
             if (m_detail.run.id > 0)
                 loadRun(m_detail.run.id);
         });
-    connect(m_deadLetter, &DeadLetterPanel::countChanged, this, [this] { retranslateUi(); });
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("runsTabs"));
     m_tabs->addTab(runsPage, QString());
     m_tabs->addTab(m_deadLetter, QString());
     m_tabs->findChild<QTabBar *>()->setObjectName(QStringLiteral("runsTabBar"));
+    connect(m_deadLetter, &DeadLetterPanel::countChanged, this,
+        [this](int count) { m_tabs->setTabText(1, tr("Dead-letter queue (%1)").arg(count)); });
 
     auto *middle = new QSplitter(Qt::Horizontal, this);
     middle->setObjectName(QStringLiteral("graphSplitter"));
