@@ -461,7 +461,14 @@ void PipelinesPage::loadRun(qint64 runId)
     const bool sameRun = m_detail.run.id == runId;
     m_detail = std::move(*detail);
     m_shownPipeline = m_detail.run.pipeline;
-    setGraph(m_detail.definition, m_detail.stages, m_detail.run.state == RunState::Queued);
+    const bool queued = m_detail.run.state == RunState::Queued;
+    if (sameRun && m_dag->nodeCount() == m_detail.definition.stages.size() && !queued) {
+        // The same run read again: repaint the states, keep the operator's zoom and scroll.
+        for (const StageRecord &st : std::as_const(m_detail.stages))
+            m_dag->setNodeState(st.stage, PipelineWording::dagState(st.state));
+    } else {
+        setGraph(m_detail.definition, m_detail.stages, queued);
+    }
     if (!sameRun || m_previousFor != runId)
         loadPreviousDurations();
     // The pipeline's row, without following its newest run again.
