@@ -151,6 +151,12 @@ DagView::DagView(QWidget *parent)
 
     auto *tools = new QHBoxLayout;
     tools->setContentsMargins(0, 0, 0, 0);
+    // Named for the page's keyboard walk and its tests.
+    m_view->setObjectName(QStringLiteral("dagGraphicsView"));
+    m_zoomOut->setObjectName(QStringLiteral("dagZoomOut"));
+    m_zoomIn->setObjectName(QStringLiteral("dagZoomIn"));
+    m_zoomReset->setObjectName(QStringLiteral("dagZoomReset"));
+    m_fit->setObjectName(QStringLiteral("dagFit"));
     for (QToolButton *button : { m_zoomOut, m_zoomIn, m_zoomReset, m_fit }) {
         button->setAutoRaise(true);
         button->setFocusPolicy(Qt::TabFocus);

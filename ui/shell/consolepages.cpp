@@ -10,6 +10,7 @@
 #include "history/historypage.h"
 #include "integrity/integritypage.h"
 #include "overview/overviewpage.h"
+#include "pipelines/pipelinespage.h"
 #include "recovery/recoverypage.h"
 
 #include <QCoreApplication>
@@ -46,6 +47,7 @@ const QList<ConsolePage> &consolePages()
             &refresh<GuardianPage, &GuardianPage::reloadThreats>, "threatSourceFilter" },
         { "integrity", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Integrity"), &make<IntegrityPage>,
             &refresh<IntegrityPage, &IntegrityPage::refresh>, nullptr },
+        { "pipelines", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Pipelines"), &make<PipelinesPage>, &refresh<PipelinesPage, &PipelinesPage::refresh>, "runSearch" },
         { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage>,
             &refresh<AuditPage, &AuditPage::reload>, "searchEdit" },
     };

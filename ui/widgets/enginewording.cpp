@@ -1,6 +1,7 @@
 #include "widgets/enginewording.h"
 
 #include "degradation/degradationlevel.h"
+#include "pipelines/pipelinewording.h"
 #include "widgets/displayformat.h"
 
 #include <QHash>
@@ -517,6 +518,26 @@ QString EngineWording::error(const Error &e)
                                    : tr("The last check found no difference at %1.").arg(arg(e, 0));
     if (c == QLatin1String("integrity.cancelled"))
         return tr("Cancelled: %1").arg(e.message);
+    if (c == QLatin1String("pipeline.unknown"))
+        return tr("There is no pipeline called %1 (any more).").arg(arg(e, 0));
+    if (c == QLatin1String("pipeline.unknown_param"))
+        return tr("The pipeline %1 has no parameter %2; remove it or check its name.")
+            .arg(arg(e, 0), arg(e, 1));
+    if (c == QLatin1String("pipeline.unknown_run"))
+        return tr("There is no run %1 (any more): retention may have deleted it.").arg(arg(e, 0));
+    if (c == QLatin1String("pipeline.not_active"))
+        return tr("Run %1 has finished already: there is nothing to cancel.").arg(arg(e, 0));
+    if (c == QLatin1String("pipeline.not_dead_letter")) {
+        RunState state = RunState::Queued;
+        const QString now
+            = parseRunState(arg(e, 1), &state) ? PipelineWording::runState(state) : arg(e, 1);
+        return tr("Run %1 is not in the dead-letter queue (any more): it is %2.")
+            .arg(arg(e, 0), now);
+    }
+    if (c == QLatin1String("pipeline.store"))
+        return tr("The pipelines' job store failed: %1").arg(e.message);
+    if (c == QLatin1String("pipeline.invalid"))
+        return tr("A pipeline file has an error: %1").arg(e.message);
     if (c == QLatin1String("engine.data_dir_locked")) {
         const qint64 pid = e.args.value(1).toLongLong();
         if (pid <= 0)
