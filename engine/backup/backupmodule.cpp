@@ -5,12 +5,15 @@
 #include "backup/backupconfig.h"
 #include "backup/backupcontroller.h"
 #include "backup/backupservice.h"
+#include "backup/continuousbackup.h"
 #include "core/config.h"
 #include "core/modulehost.h"
 #include "executor/boundedexecutor.h"
 #include "storage/migrations.h"
 
 #include <QDir>
+
+#include <algorithm>
 
 #include <yaml-cpp/yaml.h>
 
@@ -101,6 +104,14 @@ Result<void> BackupRuntime::prepare(ModuleHost &host)
     QObject::connect(
         m_controller, &BackupController::stateChanged, service, &BackupService::stateChanged);
     host.placeOnThread("shivx-backup", m_controller);
+    const auto &sets = service->config().sets;
+    if (std::any_of(
+            sets.begin(), sets.end(), [](const BackupSetSpec &s) { return s.continuous; })) {
+        m_continuous = new ContinuousBackup(service->config(), service);
+        QObject::connect(m_controller, &BackupController::backupFinished, m_continuous,
+            &ContinuousBackup::backupFinished);
+        host.placeOnThread("shivx-backup-watch", m_continuous);
+    }
 
     host.addRoutes(BackupApi::routes(service, host.clock()));
     BackupApi::registerMetrics(*host.metrics(), service, host.clock());
@@ -111,10 +122,13 @@ void BackupRuntime::start(ModuleHost &)
 {
     ModuleHost::callBlocking(m_controller, [](BackupController *c) { c->start(); });
     m_service->setController(m_controller);
+    if (m_continuous)
+        QMetaObject::invokeMethod(m_continuous, &ContinuousBackup::start, Qt::QueuedConnection);
 }
 
 void BackupRuntime::stop(ModuleHost &)
 {
+    ModuleHost::callBlocking(m_continuous, [](ContinuousBackup *w) { w->stop(); });
     m_service->setController(nullptr);
     ModuleHost::callBlocking(m_controller, [](BackupController *c) { c->stop(); });
 }
