@@ -1,9 +1,11 @@
 #include "backupcommand.h"
 
+#include "backupenginecommands.h"
 #include "commandcontext.h"
 
 #include "backup/backupconfig.h"
 #include "backup/backupjob.h"
+#include "backup/credentialsource.h"
 #include "backup/keyslots.h"
 #include "backup/pruner.h"
 #include "backup/repository.h"
@@ -41,7 +43,10 @@ const char HelpText[]
       "                          [--keep-weekly N] [--keep-monthly N] [--dry-run]\n"
       "       shivx backup key list | key add [--new-password-file F | --new-key-file F]\n"
       "                          [--label TEXT] | key remove SLOT [--force]\n"
-      "Every subcommand takes [--repo DIR] [--password-file FILE | --key-file FILE].\n"
+      "Through the running engine ([--url URL]):\n"
+      "       shivx backup status | history [--kind K] | cancel ID\n"
+      "       shivx backup now SET [--type T] [--wait] | drill SET [--wait]\n"
+      "The repository subcommands take [--repo DIR] [--password-file FILE | --key-file FILE].\n"
       "\n"
       "Deduplicated, compressed and encrypted backups of the sets of the configuration's\n"
       "`backup:` section into a repository directory (docs/backup.md; its byte layout:\n"
@@ -60,6 +65,13 @@ const char HelpText[]
       "                  from the configuration), then deletes data no snapshot needs\n"
       "  key             lists, adds or removes key slots; data is never re-encrypted;\n"
       "                  removing the slot you unlocked with needs --force\n"
+      "  status          the engine's sets (last backup, size, dedup, schedule) and operations\n"
+      "  now SET         queues a backup of SET in the engine (--type as for run); --wait\n"
+      "                  follows it with progress and an ETA until it ends\n"
+      "  drill SET       a restore drill in the engine: the newest snapshot restored to a\n"
+      "                  temporary directory, compared with its manifest, RTO and RPO audited\n"
+      "  cancel ID       cancels a queued or running engine operation\n"
+      "  history         the engine's finished operations, newest first (--kind backup|drill|...)\n"
       "\n"
       "Options:\n"
       "  --repo DIR            the repository (default: backup.repository, else\n"
@@ -141,38 +153,6 @@ void endProgress(QTextStream &err)
 {
     if (::isatty(STDERR_FILENO))
         err << "\n" << Qt::flush;
-}
-
-Result<QByteArray> firstLine(const QString &file)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError("backup.password",
-            QStringLiteral("cannot read the passphrase file %1: %2").arg(file, f.errorString()));
-    QByteArray line = f.readLine();
-    while (line.endsWith('\n') || line.endsWith('\r'))
-        line.chop(1);
-    if (line.isEmpty())
-        return makeError(
-            "backup.password", QStringLiteral("the passphrase file %1 is empty").arg(file));
-    return line;
-}
-
-Result<Credential> passphraseFrom(const QString &file, const char *env, const QString &option)
-{
-    if (!file.isEmpty()) {
-        const auto line = firstLine(file);
-        if (!line)
-            return line.error();
-        return Credential { Credential::Kind::Passphrase, *line,
-            QStringLiteral("%1 %2").arg(option, file) };
-    }
-    const QByteArray value = qgetenv(env);
-    if (value.isEmpty())
-        return makeError("backup.password",
-            QStringLiteral("no passphrase: give %1 FILE or set %2 (never on the command line)")
-                .arg(option, QLatin1String(env)));
-    return Credential { Credential::Kind::Passphrase, value, QString::fromLatin1(env) };
 }
 
 struct Session
@@ -515,18 +495,23 @@ int backupCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     c.setHelp(HelpText, ExitText);
     c.setSubcommands({ QStringLiteral("init"), QStringLiteral("run"), QStringLiteral("list"),
         QStringLiteral("verify"), QStringLiteral("restore"), QStringLiteral("prune"),
-        QStringLiteral("key list"), QStringLiteral("key add"), QStringLiteral("key remove") });
+        QStringLiteral("key list"), QStringLiteral("key add"), QStringLiteral("key remove"),
+        QStringLiteral("status"), QStringLiteral("now"), QStringLiteral("drill"),
+        QStringLiteral("cancel"), QStringLiteral("history") });
     c.addDataDirOptions(QStringLiteral("backup.repository and backup.sets"));
+    c.addEngineOptions();
     c.addFormatOption({ CommandContext::Format::Text, CommandContext::Format::Json },
-        QStringLiteral("list: text (default) or json"));
+        QStringLiteral("list, status, history, now, drill: text (default) or json"));
     for (const char *name : { "repo", "password-file", "key-file", "new-password-file",
              "new-key-file", "label", "type", "set", "path", "target", "at", "keep-last",
-             "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly" })
+             "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "kind" })
         c.addOption(QCommandLineOption(QLatin1String(name), QString(), QStringLiteral("VALUE")));
-    for (const char *name : { "quick", "dry-run", "force" })
+    for (const char *name : { "quick", "dry-run", "force", "wait" })
         c.addOption(QCommandLineOption(QLatin1String(name)));
     if (const auto done = c.parse(args))
         return *done;
+    if (isBackupEngineSubcommand(c.subcommand()))
+        return backupEngineCommand(c);
     const BackupConfig &config = c.config().section<BackupConfig>();
     QString repoPath = c.value(QStringLiteral("repo"));
     if (repoPath.isEmpty())

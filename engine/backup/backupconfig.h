@@ -27,6 +27,14 @@ struct BackupRetention
     bool keepsAll() const { return !last && !hourly && !daily && !weekly && !monthly; }
 };
 
+// One entry of a set's `schedule:` list: a cron expression (engine/schedule, local time)
+// and the type of backup it starts.
+struct BackupScheduleSpec
+{
+    QString cron; // five fields, checked when read
+    QString type = QStringLiteral("incremental"); // full | incremental | differential
+};
+
 // One backup set of the `backup:` section (docs/backup.md).
 struct BackupSetSpec
 {
@@ -36,6 +44,16 @@ struct BackupSetSpec
     QStringList exclude; // globs against the name or the absolute path
     QStringList sqlite; // SQLite databases, copied with the online backup API
     BackupRetention retention;
+    QList<BackupScheduleSpec> schedules; // when the engine backs the set up by itself
+    bool continuous = false; // `schedule: continuous`: inotify, debounce, incremental
+    QString drill; // cron of the restore drill; empty: on demand only
+};
+
+// `backup.continuous`: how continuous sets wait for changes to settle and how often they run.
+struct BackupContinuousSpec
+{
+    qint64 debounceMs = 2000; // quiet time after the last change before a backup starts
+    qint64 minIntervalMs = 30'000; // at most one continuous backup of a set per interval
 };
 
 // The `backup:` section: where the repository is and the sets.
@@ -43,6 +61,10 @@ struct BackupConfig
 {
     QString repository; // empty: DATA_DIR/backup-repo
     QString passwordFile; // where the passphrase is read from (else SHIVX_BACKUP_PASSWORD)
+    QString keyFile; // the engine unlocks with this key file instead of a passphrase
+    BackupContinuousSpec continuous;
+    QString verifySchedule; // cron of the engine's scheduled verify; empty: none
+    bool verifyQuick = true; // the scheduled verify's mode
     QList<BackupSetSpec> sets;
     const BackupSetSpec *set(const QString &name) const;
 };

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <unordered_set>
 
 namespace Shivx::Backup {
 
@@ -116,6 +117,14 @@ public:
             m_exclude.push_back(QFile::encodeName(p).toStdString());
         for (const QString &p : set.include)
             m_include.push_back(QFile::encodeName(p).toStdString());
+        if (options.touched) {
+            // Each changed path and every directory above it.
+            for (const QString &t : *options.touched) {
+                std::string p = QFile::encodeName(QDir::cleanPath(t)).toStdString();
+                while (!p.empty() && m_touched.insert(p).second)
+                    p = p.substr(0, p.rfind('/'));
+            }
+        }
         m_progressClock.start();
     }
 
@@ -227,6 +236,14 @@ private:
         fillStat(n, st);
         if (S_ISDIR(st.st_mode)) {
             n.type = TreeNode::Type::Dir;
+            if (m_options.touched && old && old->type == TreeNode::Type::Dir
+                && !m_touched.count(path)) {
+                // Nothing below changed (continuous mode): the parent's subtree, counted from
+                // its trees (no file system access) so the snapshot's totals stay whole.
+                countTree(old->subtree);
+                ++m_stats.dirs;
+                return *old;
+            }
             std::vector<TreeNode> oldChildren;
             const bool haveOld = loadChildren(old, &oldChildren);
             auto sub
@@ -277,6 +294,25 @@ private:
         }
         m_stats.bytes += n.size;
         return n;
+    }
+
+    void countTree(const Id &tree)
+    {
+        std::vector<TreeNode> nodes;
+        TreeNode dir;
+        dir.type = TreeNode::Type::Dir;
+        dir.subtree = tree;
+        if (!loadChildren(&dir, &nodes))
+            return;
+        for (const TreeNode &n : nodes) {
+            if (n.type == TreeNode::Type::Dir) {
+                ++m_stats.dirs;
+                countTree(n.subtree);
+            } else if (n.type == TreeNode::Type::File) {
+                ++m_stats.files;
+                m_stats.bytes += n.size;
+            }
+        }
     }
 
     bool haveAll(const std::vector<Id> &chunks) const
@@ -437,6 +473,7 @@ private:
     Bytes m_buffer;
     std::vector<std::string> m_exclude;
     std::vector<std::string> m_include;
+    std::unordered_set<std::string> m_touched; // continuous mode: changed paths and ancestors
     std::unordered_set<Id, IdHash> m_pending;
     std::uint64_t m_done = 0;
     QElapsedTimer m_progressClock;
@@ -518,7 +555,7 @@ Result<BackupStats> runBackup(
             return c.error();
         walker.sqliteCopies[path] = QFile::encodeName(copy).toStdString();
     }
-    if (options.control.progress) {
+    if (options.control.progress && !(options.touched && parent)) {
         for (const QString &r : std::as_const(roots))
             walker.prescan(QFile::encodeName(r).toStdString(), true);
     }

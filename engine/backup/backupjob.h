@@ -4,6 +4,10 @@
 #include "backup/backupprogress.h"
 #include "backup/repository.h"
 
+#include <QSet>
+
+#include <optional>
+
 namespace Shivx::Backup {
 
 enum class BackupType { Full, Incremental, Differential };
@@ -18,6 +22,10 @@ struct BackupOptions
     // better) at level 1's speed (bench/backup).
     int zstdLevel = 2;
     std::size_t queueBytes = 64u << 20; // bound on chunks waiting for a worker
+    // Continuous mode: when set (and a parent exists), only these absolute paths changed
+    // (inotify said so); a directory that is neither one of them nor above one is taken from
+    // the parent without being listed, so the backup costs what changed, not the set's size.
+    std::optional<QSet<QString>> touched;
     Control control;
 };
 

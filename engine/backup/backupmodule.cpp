@@ -1,7 +1,19 @@
 #include "backup/backupmodule.h"
 
+#include "backup/backupapi.h"
+#include "backup/backupcatalogue.h"
 #include "backup/backupconfig.h"
+#include "backup/backupcontroller.h"
+#include "backup/backupservice.h"
+#include "backup/continuousbackup.h"
 #include "core/config.h"
+#include "core/modulehost.h"
+#include "executor/boundedexecutor.h"
+#include "storage/migrations.h"
+
+#include <QDir>
+
+#include <algorithm>
 
 #include <yaml-cpp/yaml.h>
 
@@ -9,15 +21,27 @@ namespace Shivx {
 
 namespace {
 
-// Nothing runs in the engine yet: backups run from `shivx backup`.
-class BackupRuntime final : public ModuleRuntime
+void registerMetaTypes()
 {
-public:
-    Result<void> prepare(ModuleHost &) override { return {}; }
-    void start(ModuleHost &) override { }
-    void stop(ModuleHost &) override { }
-    void stopped() override { }
-};
+    qRegisterMetaType<BackupOperation>();
+    qRegisterMetaType<BackupState>();
+}
+
+// A kind registered by an earlier start of the same executor is fine.
+Result<void> registerKind(BoundedExecutor *executor, const WorkKind &kind)
+{
+    const auto r = executor->registerKind(kind);
+    if (!r && r.error().code != QLatin1String("executor.duplicate_kind"))
+        return r;
+    return {};
+}
+
+QString repositoryPath(const BackupConfig &config, const QString &dataDir)
+{
+    return QDir(
+        config.repository.isEmpty() ? dataDir + QStringLiteral("/backup-repo") : config.repository)
+        .absolutePath();
+}
 
 } // namespace
 
@@ -27,9 +51,98 @@ void BackupModule::readConfig(
     Internal::readBackupConfig(reader, root["backup"], &config.editSection<BackupConfig>());
 }
 
-std::unique_ptr<ModuleRuntime> BackupModule::createRuntime(ModuleHost &) const
+QList<Internal::Migration> BackupModule::migrations() const
 {
-    return std::make_unique<BackupRuntime>();
+    return BackupCatalogue::migrations();
+}
+
+std::unique_ptr<ModuleRuntime> BackupModule::createRuntime(ModuleHost &host) const
+{
+    return std::make_unique<BackupRuntime>(host);
+}
+
+BackupRuntime::BackupRuntime(ModuleHost &host)
+    : m_service(std::make_unique<BackupService>(host.config().section<BackupConfig>()))
+{
+    registerMetaTypes();
+}
+
+BackupRuntime::~BackupRuntime() = default;
+
+QObject *BackupRuntime::service()
+{
+    return m_service.get();
+}
+
+Result<void> BackupRuntime::prepare(ModuleHost &host)
+{
+    BoundedExecutor *executor = host.executor();
+    // Scheduled and continuous backups are the engine's own background work; what an
+    // operator asks for runs whatever the degradation level.
+    if (auto r = registerKind(executor,
+            { BackupController::ScheduledKind, TaskPriority::Low,
+                { ModuleHost::backgroundTasksOff() }, std::nullopt });
+        !r)
+        return r;
+    if (auto r = registerKind(
+            executor, { BackupController::ManualKind, TaskPriority::Normal, {}, std::nullopt });
+        !r)
+        return r;
+
+    BackupService *service = m_service.get();
+    BackupController::Setup setup;
+    setup.config = service->config();
+    setup.repository = repositoryPath(setup.config, host.dataDir());
+    setup.databasePath = host.databasePath();
+    setup.scratch = host.dataDir() + QStringLiteral("/backup-drills");
+    setup.audit = host.audit();
+    setup.clock = host.clock();
+    setup.executor = executor;
+    m_controller = new BackupController(std::move(setup));
+    QObject::connect(m_controller, &BackupController::operationChanged, service,
+        &BackupService::operationChanged);
+    QObject::connect(
+        m_controller, &BackupController::stateChanged, service, &BackupService::stateChanged);
+    host.placeOnThread("shivx-backup", m_controller);
+    const auto &sets = service->config().sets;
+    if (std::any_of(
+            sets.begin(), sets.end(), [](const BackupSetSpec &s) { return s.continuous; })) {
+        m_continuous = new ContinuousBackup(service->config(), service);
+        QObject::connect(m_controller, &BackupController::backupFinished, m_continuous,
+            &ContinuousBackup::backupFinished);
+        host.placeOnThread("shivx-backup-watch", m_continuous);
+    }
+
+    host.addRoutes(BackupApi::routes(service, host.clock()));
+    BackupApi::registerMetrics(*host.metrics(), service, host.clock());
+    return {};
+}
+
+void BackupRuntime::start(ModuleHost &)
+{
+    ModuleHost::callBlocking(m_controller, [](BackupController *c) { c->start(); });
+    m_service->setController(m_controller);
+    if (m_continuous)
+        QMetaObject::invokeMethod(m_continuous, &ContinuousBackup::start, Qt::QueuedConnection);
+}
+
+void BackupRuntime::stop(ModuleHost &)
+{
+    ModuleHost::callBlocking(m_continuous, [](ContinuousBackup *w) { w->stop(); });
+    m_service->setController(nullptr);
+    ModuleHost::callBlocking(m_controller, [](BackupController *c) { c->stop(); });
+}
+
+void BackupRuntime::stopped()
+{
+    m_controller = nullptr;
+    m_continuous = nullptr;
+}
+
+void BackupRuntime::reload(ModuleHost &, const Config &config)
+{
+    const BackupConfig c = config.section<BackupConfig>();
+    ModuleHost::callBlocking(m_controller, [c](BackupController *ctl) { ctl->reload(c); });
 }
 
 } // namespace Shivx

@@ -100,6 +100,32 @@ private Q_SLOTS:
         QVERIFY2(sameTree(src(), out + src(), &why), qPrintable(why));
     }
 
+    // Continuous mode: only the touched paths and the directories above them are listed;
+    // everything else comes from the parent as it was (which is why inotify must see every
+    // change), and the snapshot's totals still count the whole set.
+    void touchedPathsLimitWhatIsListed()
+    {
+        auto repo = createRepo(m_dir.filePath("repo"));
+        const BackupStats full = backup(*repo, BackupType::Full, set());
+        QThread::msleep(20);
+        writeFile(src() + "/docs/deep/er/small.txt", "seen\n");
+        writeFile(src() + "/emptydir/new.txt", "unseen\n"); // a directory not touched
+        BackupOptions o;
+        o.touched = QSet<QString> { src() + "/docs/deep/er/small.txt" };
+        const auto r = runBackup(*repo, set(), o);
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+        QCOMPARE(r->readBytes, quint64(5));
+        QCOMPARE(r->files, full.files);
+        QCOMPARE(r->bytes, full.bytes - 6 + 5);
+        const QString out = m_dir.filePath("touched");
+        restore(*repo, r->snapshot, out);
+        QFile small(out + src() + "/docs/deep/er/small.txt");
+        QVERIFY(small.open(QIODevice::ReadOnly));
+        QCOMPARE(small.readAll(), QByteArray("seen\n"));
+        QVERIFY(QFileInfo(out + src() + "/emptydir").isDir());
+        QVERIFY(!QFile::exists(out + src() + "/emptydir/new.txt")); // the parent's version
+    }
+
     void differentialReadsEverythingChangedSinceTheFull()
     {
         auto repo = createRepo(m_dir.filePath("repo"));

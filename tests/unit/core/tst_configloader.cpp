@@ -152,6 +152,23 @@ private Q_SLOTS:
         QTest::newRow("timer beyond what QTimer holds")
             << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, interval: 30d}\n")
             << "bad.yaml:2: targets[0].interval: 30d is longer than a timer can wait (at most 24d";
+        QTest::newRow("backup schedule not cron")
+            << QByteArray("backup:\n  sets:\n    a:\n      paths: [/x]\n      schedule: hourly\n")
+            << "bad.yaml:5: backup.sets.a.schedule: ";
+        QTest::newRow("backup schedule type unknown")
+            << QByteArray("backup:\n  sets:\n    a:\n      paths: [/x]\n      schedule:\n"
+                          "        - {cron: \"0 3 * * *\", type: weekly}\n")
+            << "bad.yaml:6: backup.sets.a.schedule[0].type: weekly is not full, incremental or "
+               "differential";
+        QTest::newRow("backup drill not cron") << QByteArray(
+            "backup:\n  sets:\n    a:\n      paths: [/x]\n      drill: \"61 * * * *\"\n")
+                                               << "bad.yaml:5: backup.sets.a.drill: ";
+        QTest::newRow("backup verify mode")
+            << QByteArray("backup:\n  verify: {schedule: \"0 4 * * 0\", mode: deep}\n")
+            << "bad.yaml:2: backup.verify.mode: deep is not quick or full";
+        QTest::newRow("backup debounce too short")
+            << QByteArray("backup:\n  continuous: {debounce: 10ms}\n")
+            << "bad.yaml:2: backup.continuous.debounce: must be at least";
         QTest::newRow("checkpoint timer too long")
             << QByteArray("audit:\n  checkpoint:\n    every: 25d\n")
             << "bad.yaml:3: audit.checkpoint.every: 25d is longer than a timer can wait";

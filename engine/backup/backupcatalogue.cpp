@@ -1,0 +1,268 @@
+#include "backup/backupcatalogue.h"
+
+#include "storage/database.h"
+#include "storage/migrations.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Shivx {
+
+namespace {
+
+Error queryError(const QSqlQuery &q, const char *what)
+{
+    return makeError("backup.catalogue",
+        QStringLiteral("backup catalogue: %1: %2").arg(QLatin1String(what), q.lastError().text()));
+}
+
+// QSqlQuery binds a null QString as NULL; the text columns are NOT NULL.
+QVariant text(const QString &s)
+{
+    return QVariant(s.isNull() ? QStringLiteral("") : s);
+}
+
+BackupOperation runFrom(const QSqlQuery &q)
+{
+    BackupOperation op;
+    op.id = q.value(0).toLongLong();
+    op.kind = q.value(1).toString();
+    op.set = q.value(2).toString();
+    op.type = q.value(3).toString();
+    op.trigger = q.value(4).toString();
+    op.actor = q.value(5).toString();
+    op.state = q.value(6).toString();
+    op.startedMs = q.value(7).toLongLong();
+    op.finishedMs = q.value(8).toLongLong();
+    op.doneBytes = q.value(9).toULongLong();
+    op.errorCode = q.value(10).toString();
+    op.errorMessage = q.value(11).toString();
+    op.result = QJsonDocument::fromJson(q.value(12).toString().toUtf8()).object();
+    return op;
+}
+
+const char RunColumns[] = "op_id, kind, set_name, type, trigger, actor, state, started_ms, "
+                          "finished_ms, bytes, error_code, error_message, result";
+
+} // namespace
+
+QList<Internal::Migration> BackupCatalogue::migrations()
+{
+    return { { 5, QStringLiteral("backup: snapshot catalogue, operation history"),
+        { QStringLiteral("CREATE TABLE backup_snapshot (id TEXT PRIMARY KEY, "
+                         "set_name TEXT NOT NULL, time_ms INTEGER NOT NULL, type TEXT NOT NULL, "
+                         "host TEXT NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL, "
+                         "new_bytes INTEGER NOT NULL, duration_ms INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX backup_snapshot_set ON backup_snapshot (set_name, "
+                           "time_ms)"),
+            QStringLiteral("CREATE TABLE backup_run (id INTEGER PRIMARY KEY, "
+                           "op_id INTEGER NOT NULL, kind TEXT NOT NULL, set_name TEXT NOT NULL, "
+                           "type TEXT NOT NULL, trigger TEXT NOT NULL, actor TEXT NOT NULL, "
+                           "state TEXT NOT NULL, started_ms INTEGER NOT NULL, "
+                           "finished_ms INTEGER NOT NULL, bytes INTEGER NOT NULL, "
+                           "error_code TEXT NOT NULL, error_message TEXT NOT NULL, "
+                           "result TEXT NOT NULL)"),
+            QStringLiteral("CREATE INDEX backup_run_kind ON backup_run (kind, set_name, "
+                           "finished_ms)") },
+        QStringLiteral("backup") } };
+}
+
+BackupCatalogue::BackupCatalogue(QSqlDatabase db, QString connection)
+    : m_db(std::move(db))
+    , m_connection(std::move(connection))
+{
+}
+
+BackupCatalogue::~BackupCatalogue()
+{
+    m_db = QSqlDatabase();
+    Database::close(m_connection);
+}
+
+Result<std::unique_ptr<BackupCatalogue>> BackupCatalogue::open(
+    const QString &path, const QString &connectionName)
+{
+    auto db = Database::open(path, connectionName);
+    if (!db)
+        return db.error();
+    return std::unique_ptr<BackupCatalogue>(new BackupCatalogue(*db, connectionName));
+}
+
+CatalogueSnapshot BackupCatalogue::fromInfo(const Backup::SnapshotInfo &s)
+{
+    CatalogueSnapshot c;
+    c.id = QString::fromStdString(s.id.hex());
+    c.set = s.set;
+    c.timeMs = s.time.toMSecsSinceEpoch();
+    c.type = s.type;
+    c.host = s.host;
+    c.files = s.stats.value(QStringLiteral("files")).toInteger();
+    c.bytes = s.stats.value(QStringLiteral("bytes")).toInteger();
+    c.newBytes = s.stats.value(QStringLiteral("new_bytes")).toInteger();
+    c.durationMs = s.stats.value(QStringLiteral("duration_ms")).toInteger();
+    return c;
+}
+
+Result<int> BackupCatalogue::snapshotCount()
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT count(*) FROM backup_snapshot")) || !q.next())
+        return queryError(q, "counting snapshots");
+    return q.value(0).toInt();
+}
+
+Result<void> BackupCatalogue::insert(const CatalogueSnapshot &s)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO backup_snapshot (id, set_name, time_ms, "
+                             "type, host, files, bytes, new_bytes, duration_ms) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant &v :
+        { QVariant(s.id), text(s.set), QVariant(s.timeMs), text(s.type), text(s.host),
+            QVariant(s.files), QVariant(s.bytes), QVariant(s.newBytes), QVariant(s.durationMs) })
+        q.addBindValue(v);
+    if (!q.exec())
+        return queryError(q, "writing a snapshot");
+    return {};
+}
+
+Result<void> BackupCatalogue::replaceSnapshots(const QList<Backup::SnapshotInfo> &snapshots)
+{
+    Transaction tx(m_db);
+    if (!tx.begin())
+        return tx.begin().error();
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("DELETE FROM backup_snapshot")))
+        return queryError(q, "clearing the catalogue");
+    for (const Backup::SnapshotInfo &s : snapshots) {
+        if (auto r = insert(fromInfo(s)); !r)
+            return r;
+    }
+    return tx.commit();
+}
+
+Result<void> BackupCatalogue::addSnapshot(const Backup::SnapshotInfo &snapshot)
+{
+    return insert(fromInfo(snapshot));
+}
+
+Result<QList<CatalogueSnapshot>> BackupCatalogue::snapshots(const QString &set)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id, set_name, time_ms, type, host, files, bytes, new_bytes, "
+                             "duration_ms FROM backup_snapshot WHERE ? = '' OR set_name = ? "
+                             "ORDER BY time_ms, id"));
+    q.addBindValue(text(set));
+    q.addBindValue(text(set));
+    if (!q.exec())
+        return queryError(q, "reading snapshots");
+    QList<CatalogueSnapshot> out;
+    while (q.next()) {
+        out.append(CatalogueSnapshot { q.value(0).toString(), q.value(1).toString(),
+            q.value(2).toLongLong(), q.value(3).toString(), q.value(4).toString(),
+            q.value(5).toLongLong(), q.value(6).toLongLong(), q.value(7).toLongLong(),
+            q.value(8).toLongLong() });
+    }
+    return out;
+}
+
+Result<void> BackupCatalogue::recordRun(const BackupOperation &op)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO backup_run (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                             "?, ?, ?)")
+                  .arg(QLatin1String(RunColumns)));
+    for (const QVariant &v :
+        { QVariant(op.id), text(op.kind), text(op.set), text(op.type), text(op.trigger),
+            text(op.actor), text(op.state), QVariant(op.startedMs), QVariant(op.finishedMs),
+            QVariant(qint64(op.doneBytes)), text(op.errorCode), text(op.errorMessage),
+            QVariant(QString::fromUtf8(QJsonDocument(op.result).toJson(QJsonDocument::Compact))) })
+        q.addBindValue(v);
+    if (!q.exec())
+        return queryError(q, "recording an operation");
+    return {};
+}
+
+Result<QList<BackupOperation>> BackupCatalogue::runs(int limit, const QString &kind)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT %1 FROM backup_run WHERE ? = '' OR kind = ? "
+                             "ORDER BY id DESC LIMIT ?")
+                  .arg(QLatin1String(RunColumns)));
+    q.addBindValue(text(kind));
+    q.addBindValue(text(kind));
+    q.addBindValue(limit);
+    if (!q.exec())
+        return queryError(q, "reading the operation history");
+    QList<BackupOperation> out;
+    while (q.next())
+        out.append(runFrom(q));
+    return out;
+}
+
+Result<void> BackupCatalogue::fillState(const QStringList &names, BackupState *state)
+{
+    state->sets.clear();
+    for (const QString &name : names) {
+        BackupSetState s;
+        s.name = name;
+        QSqlQuery q(m_db);
+        q.prepare(QStringLiteral("SELECT count(*), max(time_ms) FROM backup_snapshot "
+                                 "WHERE set_name = ?"));
+        q.addBindValue(name);
+        if (!q.exec() || !q.next())
+            return queryError(q, "reading a set's snapshots");
+        s.snapshots = q.value(0).toInt();
+        q.prepare(QStringLiteral("SELECT time_ms, type, duration_ms, bytes, new_bytes FROM "
+                                 "backup_snapshot WHERE set_name = ? ORDER BY time_ms DESC, id "
+                                 "LIMIT 1"));
+        q.addBindValue(name);
+        if (!q.exec())
+            return queryError(q, "reading a set's newest snapshot");
+        if (q.next()) {
+            s.lastSuccessMs = q.value(0).toLongLong();
+            s.lastType = q.value(1).toString();
+            s.lastDurationMs = q.value(2).toLongLong();
+            s.lastBytes = q.value(3).toULongLong();
+            s.lastAddedBytes = q.value(4).toULongLong();
+            s.lastDedupRatio = s.lastBytes
+                ? 1.0 - double(qMin(s.lastAddedBytes, s.lastBytes)) / double(s.lastBytes)
+                : 1.0;
+        }
+        q.prepare(
+            QStringLiteral("SELECT state, error_message, finished_ms FROM backup_run "
+                           "WHERE kind = 'backup' AND set_name = ? ORDER BY id DESC LIMIT 1"));
+        q.addBindValue(name);
+        if (!q.exec())
+            return queryError(q, "reading a set's last backup");
+        if (q.next() && q.value(0).toString() == QLatin1String("failed")
+            && q.value(2).toLongLong() >= s.lastSuccessMs)
+            s.lastError = q.value(1).toString();
+        q.prepare(QStringLiteral("SELECT finished_ms, state, result FROM backup_run WHERE kind = "
+                                 "'drill' AND set_name = ? ORDER BY id DESC LIMIT 1"));
+        q.addBindValue(name);
+        if (!q.exec())
+            return queryError(q, "reading a set's last drill");
+        if (q.next()) {
+            s.lastDrillMs = q.value(0).toLongLong();
+            s.lastDrillOk = q.value(1).toString() == QLatin1String("succeeded");
+            const QJsonObject r = QJsonDocument::fromJson(q.value(2).toString().toUtf8()).object();
+            s.lastDrillRtoMs = r.value(QStringLiteral("rto_ms")).toInteger();
+            s.lastDrillRpoMs = r.value(QStringLiteral("rpo_ms")).toInteger();
+        }
+        state->sets.append(s);
+    }
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT finished_ms, state, type FROM backup_run WHERE kind = "
+                               "'verify' AND state != 'cancelled' ORDER BY id DESC LIMIT 1")))
+        return queryError(q, "reading the last verify");
+    if (q.next()) {
+        state->lastVerifyMs = q.value(0).toLongLong();
+        state->lastVerifyOk = q.value(1).toString() == QLatin1String("succeeded") ? 1 : 0;
+        state->lastVerifyMode = q.value(2).toString();
+    }
+    return {};
+}
+
+} // namespace Shivx

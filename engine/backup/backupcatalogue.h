@@ -1,0 +1,70 @@
+#pragma once
+
+#include "backup/backupstate.h"
+#include "backup/repository.h"
+#include "core/result.h"
+
+#include <QSqlDatabase>
+
+#include <memory>
+
+namespace Shivx {
+
+namespace Internal {
+struct Migration;
+}
+
+// One snapshot as the catalogue keeps it (a copy of the repository's snapshot file's fields).
+struct CatalogueSnapshot
+{
+    QString id; // hex
+    QString set;
+    qint64 timeMs = 0;
+    QString type;
+    QString host;
+    qint64 files = 0;
+    qint64 bytes = 0;
+    qint64 newBytes = 0;
+    qint64 durationMs = 0;
+};
+
+// The backup runtime's tables in the engine's database (docs/storage.md): the catalogue of
+// snapshots, a cache of what the repository holds (rebuilt from it when empty, as on a new
+// host, and re-read after prune), and the history of operations (backups, verifies, restores,
+// drills with their RTO and RPO), which the repository does not keep. One instance per thread:
+// it opens its own named connection.
+class BackupCatalogue
+{
+public:
+    static QList<Internal::Migration> migrations();
+    static Result<std::unique_ptr<BackupCatalogue>> open(
+        const QString &path, const QString &connectionName);
+    ~BackupCatalogue();
+
+    Result<int> snapshotCount();
+    // Replaces the catalogue's snapshots with `snapshots` (the repository's list), in one
+    // transaction.
+    Result<void> replaceSnapshots(const QList<Backup::SnapshotInfo> &snapshots);
+    Result<void> addSnapshot(const Backup::SnapshotInfo &snapshot);
+    // Oldest first; every set when `set` is empty.
+    Result<QList<CatalogueSnapshot>> snapshots(const QString &set = QString());
+
+    // Appends a finished operation to the history.
+    Result<void> recordRun(const BackupOperation &op);
+    // Newest first, at most `limit`; every kind when `kind` is empty.
+    Result<QList<BackupOperation>> runs(int limit, const QString &kind = QString());
+
+    // The per-set state of `names` and the last verify, from both tables.
+    Result<void> fillState(const QStringList &names, BackupState *state);
+
+    static CatalogueSnapshot fromInfo(const Backup::SnapshotInfo &s);
+
+private:
+    BackupCatalogue(QSqlDatabase db, QString connection);
+    Result<void> insert(const CatalogueSnapshot &s);
+
+    QSqlDatabase m_db;
+    QString m_connection;
+};
+
+} // namespace Shivx

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "backup/backupconfig.h"
+#include "backup/keyslots.h"
+
+namespace Shivx::Backup {
+
+// A passphrase from the first line of `file`, else from the environment variable `env`;
+// never from a command line (other users see those in `ps`). `option` names where the file
+// came from in errors ("--password-file"). Error code: backup.password.
+Result<Credential> passphraseFrom(const QString &file, const char *env, const QString &option);
+
+// What the engine unlocks the repository with: backup.key_file, else SHIVX_BACKUP_PASSWORD,
+// else backup.password_file. Read at each operation, so a rotated file takes effect at once.
+Result<Credential> configuredCredential(const BackupConfig &config);
+
+} // namespace Shivx::Backup
