@@ -137,7 +137,8 @@ void readGuardianConfig(ConfigReader &r, const YAML::Node &n, GuardianConfig *c)
     if (!r.checkKeys(n, p,
             { QStringLiteral("enabled"), QStringLiteral("aggregate_window"),
                 QStringLiteral("retention"), QStringLiteral("mode"), QStringLiteral("api"),
-                QStringLiteral("policies") }))
+                QStringLiteral("policies"), QStringLiteral("watchers"),
+                QStringLiteral("resource_abuse") }))
         return;
     r.boolean(n, p, "enabled", &c->enabled);
     r.duration(n, p, "aggregate_window", &c->aggregateWindowMs, 1000);
@@ -146,6 +147,11 @@ void readGuardianConfig(ConfigReader &r, const YAML::Node &n, GuardianConfig *c)
         readModeRules(r, n["mode"], &c->mode);
     if (!r.failed() && n["api"].IsDefined() && !n["api"].IsNull())
         readApiRules(r, n["api"], &c->api);
+    if (!r.failed())
+        readWatchers(r, n["watchers"], p + QStringLiteral(".watchers"), &c->watchers);
+    if (!r.failed())
+        readResourceAbuse(
+            r, n["resource_abuse"], p + QStringLiteral(".resource_abuse"), &c->resourceAbuse);
     const YAML::Node pols = n["policies"];
     if (r.failed() || !pols.IsDefined() || pols.IsNull())
         return;

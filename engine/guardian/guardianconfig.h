@@ -1,6 +1,8 @@
 #pragma once
 
 #include "guardian/defensemode.h"
+#include "guardian/detectors/resourceabuse.h"
+#include "guardian/detectors/watcherconfig.h"
 #include "guardian/threatevent.h"
 
 #include <QList>
@@ -64,6 +66,9 @@ struct GuardianConfig
     // Supervised targets marked `external: true` (a key of the target entry): stopped while
     // the mode is LOCKDOWN, started again when it drops.
     QStringList externalTargets;
+    // The detectors the guardian runs (docs/configuration.md, "guardian: detectors").
+    QList<WatcherConfig> watchers;
+    ResourceAbuseConfig resourceAbuse;
 };
 
 namespace Internal {

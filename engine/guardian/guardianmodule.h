@@ -10,6 +10,8 @@ namespace Shivx {
 class GuardianApiGuard;
 class GuardianController;
 class GuardianService;
+class LogWatcher;
+class PipelineService;
 class RecoveryService;
 
 // The guardian (docs/guardian.md): threat events, the defense mode, policies, isolation and
@@ -31,7 +33,9 @@ public:
 };
 
 // The guardian's part of one Engine: the controller on `shivx-guardian` (it writes SQLite and
-// runs policy commands), and the API guard on the API thread.
+// runs policy commands), the API guard on the API thread, and the log watchers on
+// `shivx-guardian-logs` (reading and matching a flood of lines must not delay the
+// controller's commands). The resource-abuse detector reads the health module's host samples.
 class GuardianRuntime final : public ModuleRuntime
 {
 public:
@@ -47,13 +51,16 @@ public:
     GuardianController *controller() const { return m_controller; }
 
 private:
-    // Stops the external targets on entering LOCKDOWN and starts them on leaving it.
+    // Stops the external targets and pauses the external pipelines on entering LOCKDOWN;
+    // starts and resumes them on leaving it.
     void followMode(DefenseMode mode);
 
     std::unique_ptr<GuardianService> m_service;
     std::shared_ptr<GuardianApiGuard> m_guard;
     GuardianController *m_controller = nullptr;
+    QList<LogWatcher *> m_watchers; // owned by their thread
     RecoveryService *m_recovery = nullptr;
+    PipelineService *m_pipelines = nullptr; // the pipelines module starts before the guardian
     bool m_externalStopped = false;
 };
 
