@@ -52,6 +52,10 @@ struct GuardianPolicy
     // seconds as the last two arguments (docs/guardian.md has the nftables example).
     QStringList command;
     qint64 commandTimeoutMs = 30'000; // killed after this long
+    // Tell the operators through the alerting module's notifiers: an alert GuardianThreat
+    // (labels type, source, severity) that resolves `notifyHoldMs` after the last such event.
+    bool notify = false;
+    static constexpr qint64 notifyHoldMs = 15 * 60'000;
 };
 
 // The `guardian:` section (docs/configuration.md).

@@ -239,6 +239,8 @@ void GuardianController::applyPolicies(const ThreatEvent &event)
             continue;
         if (event.severity < p.minSeverity)
             continue;
+        if (p.notify)
+            Q_EMIT notifyRequested(event);
         if (p.raiseMode) {
             const auto c = m_machine.raiseTo(*p.raiseMode,
                 makeMessage("guardian.mode.policy", { event.type, event.source },

@@ -84,6 +84,8 @@ Q_SIGNALS:
     void snapshotChanged(const Shivx::GuardianSnapshot &snapshot);
     void modeChanged(Shivx::DefenseMode mode, const Shivx::Message &reason);
     void threatRecorded(const Shivx::ThreatRecord &record);
+    // A policy with `notify` matched `event`: the module hands it to alerting's notifiers.
+    void notifyRequested(const Shivx::ThreatEvent &event);
     // A policy command ended: exit code, or -1 when it could not start or was killed.
     void commandFinished(const QStringList &argv, int exitCode);
 

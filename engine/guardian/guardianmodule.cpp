@@ -1,5 +1,7 @@
 #include "guardian/guardianmodule.h"
 
+#include "alerting/alertingmodule.h"
+#include "alerting/alertingservice.h"
 #include "audit/auditsink.h"
 #include "core/config.h"
 #include "core/configreader.h"
@@ -158,6 +160,8 @@ Result<void> GuardianRuntime::prepare(ModuleHost &host)
         m_controller, &GuardianController::modeChanged, service, &GuardianService::modeChanged);
     QObject::connect(m_controller, &GuardianController::threatRecorded, service,
         &GuardianService::threatRecorded);
+    QObject::connect(m_controller, &GuardianController::notifyRequested, service,
+        [this](const ThreatEvent &e) { notify(e); });
     host.placeOnThread("shivx-guardian", m_controller);
     m_service->setController(m_controller, host.databasePath());
     if (m_guard)
@@ -197,8 +201,29 @@ Result<void> GuardianRuntime::prepare(ModuleHost &host)
     return {};
 }
 
+void GuardianRuntime::notify(const ThreatEvent &e)
+{
+    if (!m_alerting) {
+        qCWarning(lcGuardianModule, "notify for %s from %s: no alerting module to send it",
+            qPrintable(e.type), qPrintable(e.source));
+        return;
+    }
+    const QMap<QString, QString> labels { { QStringLiteral("alertname"),
+                                              QStringLiteral("GuardianThreat") },
+        { QStringLiteral("severity"), toString(e.severity) }, { QStringLiteral("type"), e.type },
+        { QStringLiteral("source"), e.source } };
+    if (const Result<void> r = m_alerting->pushAlert(labels,
+            QStringLiteral("%1 from %2 (score %3)").arg(e.type, e.source).arg(e.score), e.evidence,
+            GuardianPolicy::notifyHoldMs);
+        !r)
+        qCWarning(lcGuardianModule, "notify for %s: %s", qPrintable(e.type),
+            qPrintable(r.error().toString()));
+}
+
 void GuardianRuntime::start(ModuleHost &host)
 {
+    if (AlertingRuntime *alerting = host.runtime<AlertingRuntime>())
+        m_alerting = qobject_cast<AlertingService *>(alerting->service());
     // Blocking, so that the stored mode and isolations hold before Engine::start() returns.
     ModuleHost::callBlocking(m_controller, [](GuardianController *c) { c->start(); });
     for (LogWatcher *w : std::as_const(m_watchers))

@@ -7,12 +7,14 @@
 
 namespace Shivx {
 
+class AlertingService;
 class GuardianApiGuard;
 class GuardianController;
 class GuardianService;
 class LogWatcher;
 class PipelineService;
 class RecoveryService;
+struct ThreatEvent;
 
 // The guardian (docs/guardian.md): threat events, the defense mode, policies, isolation and
 // lockdown, and the guard in front of the engine's own API (`guardian:`). Its facade is
@@ -54,6 +56,8 @@ private:
     // Stops the external targets and pauses the external pipelines on entering LOCKDOWN;
     // starts and resumes them on leaving it.
     void followMode(DefenseMode mode);
+    // A policy's `notify`: an alert GuardianThreat through alerting's notifiers.
+    void notify(const ThreatEvent &event);
 
     std::unique_ptr<GuardianService> m_service;
     std::shared_ptr<GuardianApiGuard> m_guard;
@@ -61,6 +65,10 @@ private:
     QList<LogWatcher *> m_watchers; // owned by their thread
     RecoveryService *m_recovery = nullptr;
     PipelineService *m_pipelines = nullptr; // the pipelines module starts before the guardian
+    // Alerting is prepared after the guardian, so it is looked up in start(): a policy's
+    // `notify` becomes an alert pushed to its notifiers (AlertingService::pushAlert). Rejected:
+    // notifiers of the guardian's own, a second set of webhook secrets and retries.
+    AlertingService *m_alerting = nullptr;
     bool m_externalStopped = false;
 };
 

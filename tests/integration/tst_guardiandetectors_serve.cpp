@@ -3,12 +3,14 @@
 // API guard (policies, isolation, mode), the resource-abuse detector names the top processes,
 // and real HTTP requests from distinct loopback sources (the ignore list set empty) feed the
 // threat score that the events carry and that `shivx guardian threats` explains.
+#include "../unit/alerting/httpreceiver.h"
 #include "servefixture.h"
 #include "sourceclient.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 
 namespace {
@@ -334,6 +336,41 @@ private Q_SLOTS:
             200);
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(extId), QStringLiteral("succeeded"), 15000);
         QVERIFY(!pausedOf(QStringLiteral("ext")));
+        QCOMPARE(serve.terminate(), 0);
+    }
+
+    // A policy's notify goes out through alerting's notifiers: a webhook on loopback gets the
+    // alert GuardianThreat with the event's type, source and severity.
+    void notifyPolicyGoesThroughTheAlertingNotifiers()
+    {
+        HttpReceiver receiver;
+        QTemporaryDir logs;
+        const QString auth = logs.filePath(QStringLiteral("auth.log"));
+        QVERIFY(append(auth, QByteArray()));
+        ServeProcess serve(QStringLiteral(
+            "alerting:\n"
+            "  default_rules: false\n"
+            "  interval: 1s\n"
+            "  notifiers:\n"
+            "    - {name: hook, type: webhook, url_env: SHIVX_TEST_HOOK, group_wait: 0s}\n"
+            "guardian:\n"
+            "  mode: {lockdown_on_critical: false, elevate_warnings: 1000}\n"
+            "  watchers:\n"
+            "    - {name: sshd, file: '%1', filter: sshd, window: 1m, threshold: 2}\n"
+            "  policies:\n"
+            "    - {type: watcher.sshd, notify: true}\n")
+                               .arg(auth));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SHIVX_TEST_HOOK"),
+            QStringLiteral("http://127.0.0.1:%1/hook").arg(receiver.port()));
+        serve.process().setProcessEnvironment(env);
+        QVERIFY2(serve.start(), serve.output().constData());
+        QVERIFY(append(auth, sshdFailure("203.0.113.44", 1) + sshdFailure("203.0.113.44", 2)));
+        QTRY_VERIFY_WITH_TIMEOUT(!receiver.requests.isEmpty(), 20000);
+        const QByteArray body = receiver.requests.first().body;
+        QVERIFY2(body.contains("GuardianThreat") && body.contains("watcher.sshd")
+                && body.contains("203.0.113.44") && body.contains("\"status\":\"firing\""),
+            body.constData());
         QCOMPARE(serve.terminate(), 0);
     }
 };

@@ -8,6 +8,7 @@
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
 #include "widgets/selectabletext.h"
+#include "widgets/statebanner.h"
 #include "widgets/statuscolors.h"
 #include "widgets/tableactions.h"
 
@@ -17,7 +18,6 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
-#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -116,26 +116,8 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     , m_engine(engine)
     , m_service(engine->service<GuardianService>())
 {
-    m_banner = new QFrame(this);
+    m_banner = new StateBanner(this);
     m_banner->setObjectName(QStringLiteral("guardianBanner"));
-    m_banner->setAutoFillBackground(true);
-    m_bannerTitle = new QLabel(m_banner);
-    m_bannerTitle->setObjectName(QStringLiteral("bannerTitle"));
-    QFont big = m_bannerTitle->font();
-    big.setPointSizeF(big.pointSizeF() * 2.0);
-    big.setBold(true);
-    m_bannerTitle->setFont(big);
-    m_bannerMeaning = new QLabel(m_banner);
-    m_bannerMeaning->setObjectName(QStringLiteral("bannerMeaning"));
-    m_bannerMeaning->setWordWrap(true);
-    m_bannerDetail = new QLabel(m_banner);
-    m_bannerDetail->setObjectName(QStringLiteral("bannerDetail"));
-    m_bannerDetail->setWordWrap(true);
-    SelectableText::apply(m_bannerDetail);
-    auto *bannerText = new QVBoxLayout;
-    bannerText->addWidget(m_bannerTitle);
-    bannerText->addWidget(m_bannerMeaning);
-    bannerText->addWidget(m_bannerDetail);
 
     // The mode's control sits in the banner: it is what the operator acts on first.
     m_controlBox = new QGroupBox(m_banner);
@@ -160,10 +142,7 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     controlLayout->addLayout(controlRow);
     controlLayout->addWidget(m_actionStatus);
     connect(m_setModeButton, &QPushButton::clicked, this, &GuardianPage::setMode);
-    auto *bannerLayout = new QHBoxLayout(m_banner);
-    bannerLayout->setContentsMargins(16, 12, 16, 12);
-    bannerLayout->addLayout(bannerText, 3);
-    bannerLayout->addWidget(m_controlBox, 2);
+    m_banner->addSide(m_controlBox, 2);
 
     // Threats.
     m_threatsBox = new QGroupBox(this);
@@ -402,15 +381,6 @@ void GuardianPage::setSnapshot(const GuardianSnapshot &snapshot)
 void GuardianPage::updateBanner()
 {
     const GuardianSnapshot &s = m_snapshot;
-    const QColor background = modeColor(s.mode);
-    QPalette pal = m_banner->palette();
-    pal.setColor(QPalette::Window, background);
-    pal.setColor(QPalette::WindowText, StatusColors::textOn(background));
-    m_banner->setPalette(pal);
-    for (QLabel *l : { m_bannerTitle, m_bannerMeaning, m_bannerDetail })
-        l->setPalette(pal);
-    m_bannerTitle->setText(modeName(s.mode));
-    m_bannerMeaning->setText(modeMeaning(s.mode));
     QStringList lines;
     if (s.running) {
         lines << tr("Since %1 — %2")
@@ -424,7 +394,7 @@ void GuardianPage::updateBanner()
     } else {
         lines << EngineWording::message(s.reason);
     }
-    m_bannerDetail->setText(lines.join(QLatin1Char('\n')));
+    m_banner->setState(modeColor(s.mode), modeName(s.mode), modeMeaning(s.mode), lines);
     m_setModeButton->setEnabled(s.running);
 }
 

@@ -12,7 +12,6 @@
 
 class QCheckBox;
 class QComboBox;
-class QFrame;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -32,6 +31,7 @@ class GuardianService;
 
 namespace Shivx::Ui {
 
+class StateBanner;
 class ThreatsFilter;
 class ThreatsModel;
 
@@ -100,10 +100,7 @@ private:
     GuardianService *m_service;
     GuardianSnapshot m_snapshot;
 
-    QFrame *m_banner = nullptr;
-    QLabel *m_bannerTitle = nullptr;
-    QLabel *m_bannerMeaning = nullptr;
-    QLabel *m_bannerDetail = nullptr;
+    StateBanner *m_banner = nullptr;
     QGroupBox *m_controlBox = nullptr;
     QLabel *m_modeLabel = nullptr;
     QComboBox *m_modeCombo = nullptr;
