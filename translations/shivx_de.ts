@@ -1864,6 +1864,78 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>%1 released.</source>
         <translation>%1 freigegeben.</translation>
     </message>
+    <message>
+        <source>Request rate</source>
+        <translation>Anfragerate</translation>
+    </message>
+    <message>
+        <source>Failed token checks</source>
+        <translation>Fehlgeschlagene Token-Prüfungen</translation>
+    </message>
+    <message>
+        <source>Distinct paths</source>
+        <translation>Verschiedene Pfade</translation>
+    </message>
+    <message>
+        <source>Error ratio</source>
+        <translation>Fehlerquote</translation>
+    </message>
+    <message>
+        <source>Log watchers</source>
+        <translation>Log-Wächter</translation>
+    </message>
+    <message>
+        <source>loopback</source>
+        <translation>Loopback</translation>
+    </message>
+    <message>
+        <source>private network</source>
+        <translation>privates Netz</translation>
+    </message>
+    <message>
+        <source>public address</source>
+        <translation>öffentliche Adresse</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>&amp;Group by source</source>
+        <translation>Nach &amp;Quelle gruppieren</translation>
+    </message>
+    <message>
+        <source>Threat score</source>
+        <translation>Bedrohungswert</translation>
+    </message>
+    <message>
+        <source>Feature</source>
+        <translation>Merkmal</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Select a threat to see why its source scores what it does.</source>
+        <translation>Eine Bedrohung auswählen, um zu sehen, warum ihre Quelle diesen Wert hat.</translation>
+    </message>
+    <message>
+        <source>Reading the score of %1…</source>
+        <translation>Wert von %1 wird gelesen …</translation>
+    </message>
+    <message>
+        <source>%1 scores %2 of 100 now (source class: %3).</source>
+        <translation>%1 hat jetzt %2 von 100 Punkten (Quellklasse: %3).</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::HistoryChartView</name>

@@ -29,7 +29,8 @@ const char HelpText[]
       "\n"
       "  status           the defense mode, why, and the sources isolated now\n"
       "  threats          threat rows, newest first (repeats of one source and type counted\n"
-      "                   in one row)\n"
+      "                   in one row), then each source's threat score now with the points\n"
+      "                   of each feature\n"
       "  isolate ADDRESS  the engine's API refuses ADDRESS (403) for DURATION\n"
       "  release ADDRESS  ends an isolation now\n"
       "  mode             shows the mode; with a mode, sets it (automatic steps never go\n"
@@ -72,21 +73,46 @@ void printStatus(QTextStream &o, const QJsonObject &s)
     o << Qt::flush;
 }
 
-void printThreats(QTextStream &o, const QJsonArray &rows)
+void printThreats(QTextStream &o, const QJsonArray &rows, const QJsonObject &scores)
 {
     if (rows.isEmpty()) {
         o << "no threats\n" << Qt::flush;
         return;
     }
-    o << "LAST SEEN                 SEVERITY  COUNT  SOURCE           TYPE / EVIDENCE\n";
+    o << "LAST SEEN                 SEVERITY  COUNT  SCORE  SOURCE           TYPE / EVIDENCE\n";
+    QStringList sources;
     for (const QJsonValue &v : rows) {
         const QJsonObject r = v.toObject();
+        const QString source = r.value(QStringLiteral("source")).toString();
         o << r.value(QStringLiteral("last_seen")).toString().leftJustified(25) << " "
           << r.value(QStringLiteral("severity")).toString().leftJustified(9) << " "
           << QString::number(r.value(QStringLiteral("count")).toInteger()).rightJustified(5) << "  "
-          << r.value(QStringLiteral("source")).toString().leftJustified(16) << " "
-          << r.value(QStringLiteral("type")).toString() << ": "
+          << QString::number(r.value(QStringLiteral("score")).toInt()).rightJustified(5) << "  "
+          << source.leftJustified(16) << " " << r.value(QStringLiteral("type")).toString() << ": "
           << r.value(QStringLiteral("evidence")).toString() << "\n";
+        if (scores.contains(source) && !sources.contains(source))
+            sources.append(source);
+    }
+    // The explanation, as `shivx health` gives the health score's: every feature's points.
+    if (!sources.isEmpty())
+        o << "\nTHREAT SCORE NOW (features: points / maximum, why)\n";
+    for (const QString &source : std::as_const(sources)) {
+        const QJsonObject a = scores.value(source).toObject();
+        o << source << "  " << a.value(QStringLiteral("score")).toDouble() << " ("
+          << a.value(QStringLiteral("class")).toString() << ")\n";
+        for (const QJsonValue &f : a.value(QStringLiteral("features")).toArray()) {
+            const QJsonObject feature = f.toObject();
+            o << "    " << feature.value(QStringLiteral("name")).toString().leftJustified(15)
+              << QStringLiteral("%1 / %2")
+                     .arg(feature.value(QStringLiteral("points")).toDouble(), 0, 'f', 1)
+                     .arg(feature.value(QStringLiteral("max_points")).toDouble(), 0, 'f', 0)
+                     .leftJustified(12)
+              << feature.value(QStringLiteral("detail"))
+                     .toObject()
+                     .value(QStringLiteral("text"))
+                     .toString()
+              << "\n";
+        }
     }
     o << Qt::flush;
 }
@@ -206,7 +232,8 @@ int guardianCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitOk;
     }
     if (sub == QLatin1String("threats"))
-        printThreats(c.out(), reply->body.value(QStringLiteral("threats")).toArray());
+        printThreats(c.out(), reply->body.value(QStringLiteral("threats")).toArray(),
+            reply->body.value(QStringLiteral("scores")).toObject());
     else if (sub == QLatin1String("isolate"))
         c.out() << "isolated " << reply->body.value(QStringLiteral("source")).toString()
                 << " until " << reply->body.value(QStringLiteral("until")).toString() << "\n"

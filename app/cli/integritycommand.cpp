@@ -119,6 +119,9 @@ void printResult(QTextStream &o, const QJsonObject &r)
       << qint64(r.value(QStringLiteral("added")).toDouble()) << " added, "
       << qint64(r.value(QStringLiteral("removed")).toDouble()) << " removed, "
       << qint64(r.value(QStringLiteral("changed")).toDouble()) << " changed\n";
+    for (const QJsonValue &v : r.value(QStringLiteral("skipped")).toArray())
+        o << "skipped " << v.toObject().value(QStringLiteral("path")).toString() << ": "
+          << v.toObject().value(QStringLiteral("reason")).toString() << "\n";
 }
 
 int status(CommandContext &c, const EngineClient &client, bool json)

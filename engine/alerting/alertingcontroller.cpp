@@ -88,8 +88,55 @@ void AlertingController::evaluate()
     m_evaluator.setSilences(m_silences);
     const QList<AlertTransition> transitions = m_evaluator.evaluate(m_registry->collect(), now);
     m_evaluatedAtMs = now;
+    recordTransitions(transitions, true);
+    QList<AlertTransition> ended;
+    for (auto it = m_pushed.begin(); it != m_pushed.end();) {
+        if (it->untilMs > now) {
+            ++it;
+            continue;
+        }
+        AlertInstance a = it->alert;
+        a.state = AlertState::Resolved;
+        a.resolvedAtMs = now;
+        ended.append({ a, QStringLiteral("firing") });
+        it = m_pushed.erase(it);
+    }
+    recordTransitions(ended, false);
+    publish();
+}
+
+void AlertingController::pushAlert(const QMap<QString, QString> &labels, const QString &summary,
+    const QString &description, qint64 holdMs)
+{
+    const qint64 now = m_clock->nowMs();
+    const QString fingerprint = QStringLiteral("pushed:") + labelsObject(labels);
+    auto it = m_pushed.find(fingerprint);
+    if (it != m_pushed.end()) {
+        it->untilMs = now + holdMs;
+        it->alert.summary = summary;
+        it->alert.description = description;
+        publish();
+        return;
+    }
+    AlertInstance a;
+    a.fingerprint = fingerprint;
+    a.rule = labels.value(QStringLiteral("alertname"));
+    a.severity = labels.value(QStringLiteral("severity"));
+    a.labels = labels;
+    a.state = AlertState::Firing;
+    a.activeSinceMs = a.firedAtMs = now;
+    a.summary = summary;
+    a.description = description;
+    m_pushed.insert(fingerprint, { a, now + holdMs });
+    recordTransitions({ { a, QStringLiteral("inactive") } }, false);
+    publish();
+}
+
+void AlertingController::recordTransitions(const QList<AlertTransition> &transitions, bool store)
+{
+    const qint64 now = m_clock->nowMs();
     if (!transitions.isEmpty()) {
-        if (m_store)
+        if (m_store && store)
             if (auto r = m_store->record(transitions, now); !r)
                 qCWarning(lcAlerting).noquote() << r.error().message;
         for (const AlertTransition &t : transitions)
@@ -102,7 +149,6 @@ void AlertingController::evaluate()
                     { QStringLiteral("value"), QString::number(t.alert.value, 'g', 6) } });
         Q_EMIT transitioned(transitions);
     }
-    publish();
 }
 
 void AlertingController::publish()
@@ -111,6 +157,14 @@ void AlertingController::publish()
     s->running = m_timer && m_timer->isActive();
     s->rules = m_evaluator.rules().size();
     s->alerts = m_evaluator.active();
+    const qint64 now = m_clock->nowMs();
+    for (const Pushed &p : std::as_const(m_pushed)) {
+        AlertInstance a = p.alert;
+        for (const AlertSilence &silence : std::as_const(m_silences))
+            if (a.silencedBy.isEmpty() && silence.activeAt(now) && silence.matches(a.labels))
+                a.silencedBy = silence.id;
+        s->alerts.append(a);
+    }
     s->silences = m_silences;
     s->forecast = m_evaluator.forecast(m_clock->nowMs());
     s->evaluatedAtMs = m_evaluatedAtMs;

@@ -44,6 +44,13 @@ public:
     Result<void> expireSilence(const QString &id, const QString &actor);
     Result<AlertInstance> acknowledge(const QString &fingerprint, const QString &actor);
     Result<QList<AlertHistoryEntry>> history(int limit, const QString &rule);
+    // An alert another module raises (the guardian's `notify` policies), as Alertmanager takes
+    // alerts from other sources: `labels` must hold alertname and severity. It fires at once,
+    // goes to the notifiers with the rules' alerts (silences apply), and resolves `holdMs`
+    // after its last push; pushing it again (same labels) refreshes it. Audited; not in the
+    // alert store (a rule restored from it must exist).
+    void pushAlert(const QMap<QString, QString> &labels, const QString &summary,
+        const QString &description, qint64 holdMs);
 
 public Q_SLOTS:
     // Opens the store, restores the alerts it kept, and starts evaluating.
@@ -59,6 +66,13 @@ Q_SIGNALS:
 
 private:
     void publish();
+    void recordTransitions(const QList<AlertTransition> &transitions, bool store);
+    struct Pushed
+    {
+        AlertInstance alert;
+        qint64 untilMs = 0;
+    };
+    QMap<QString, Pushed> m_pushed; // by fingerprint
     void audit(const QString &actor, const QString &action, const QJsonObject &data);
 
     AlertingConfig m_config;

@@ -55,6 +55,17 @@ Result<AlertInstance> AlertingService::acknowledge(const QString &fingerprint, c
         [&](AlertingController *c) { return c->acknowledge(fingerprint, actor); });
 }
 
+Result<void> AlertingService::pushAlert(const QMap<QString, QString> &labels,
+    const QString &summary, const QString &description, qint64 holdMs)
+{
+    AlertingController *c = m_controller.load();
+    if (!c)
+        return notRunning();
+    QMetaObject::invokeMethod(
+        c, [=] { c->pushAlert(labels, summary, description, holdMs); }, Qt::QueuedConnection);
+    return {};
+}
+
 Result<QList<AlertHistoryEntry>> AlertingService::history(int limit, const QString &rule)
 {
     return onController<QList<AlertHistoryEntry>>(

@@ -38,6 +38,11 @@ public:
     // The newest transitions first; `rule` empty = every rule.
     Result<QList<AlertHistoryEntry>> history(int limit, const QString &rule = QString());
 
+    // Raises an alert from another module (AlertingController::pushAlert): queued, returns at
+    // once. Any thread. Errors: engine.not_running (alerting off or stopped).
+    Result<void> pushAlert(const QMap<QString, QString> &labels, const QString &summary,
+        const QString &description, qint64 holdMs);
+
     void setController(AlertingController *controller) { m_controller.store(controller); }
 
 Q_SIGNALS:

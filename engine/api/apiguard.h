@@ -37,6 +37,14 @@ public:
     virtual Verdict admit(const QHostAddress &source, const QString &path) = 0;
     // A request from `source` that needed the token came without it or with a wrong one.
     virtual void tokenRejected(const QHostAddress &source, const QString &path) = 0;
+    // The answer's status for a request admit() saw (refused ones too), for signals that need
+    // the outcome (the guardian's threat score counts error ratios). Same rules as admit().
+    virtual void answered(const QHostAddress &source, const QString &path, int status)
+    {
+        Q_UNUSED(source);
+        Q_UNUSED(path);
+        Q_UNUSED(status);
+    }
 };
 
 } // namespace Shivx

@@ -244,8 +244,11 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
     QElapsedTimer timer;
     timer.start();
     const ApiRoute *match = findRoute(m_routes, request.url().path());
-    const ApiReply reply = route(request, socket->peerAddress(), match);
+    const QHostAddress source = socket->peerAddress();
+    const ApiReply reply = route(request, source, match);
     send(request, socket, reply);
+    if (m_guard)
+        m_guard->answered(source, request.url().path(), reply.status);
     observe(request, match, reply, timer.nsecsElapsed());
     return true;
 }

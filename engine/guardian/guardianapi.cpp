@@ -9,6 +9,8 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+
 namespace Shivx::GuardianApi {
 
 namespace {
@@ -86,9 +88,20 @@ ApiReply threats(GuardianService *service, Clock *clock, const ApiRequest &req)
             ? commandError(rows.error())
             : ApiReply::error(500, rows.error().code, rows.error().message);
     QJsonArray out;
-    for (const ThreatRecord &r : *rows)
+    QStringList sources;
+    for (const ThreatRecord &r : *rows) {
         out.append(threatJson(r));
-    return ApiReply::json(200, { { QStringLiteral("threats"), out } });
+        if (!r.source.isEmpty() && !sources.contains(r.source))
+            sources.append(r.source);
+    }
+    // Each source's score as of now, with the points of each feature: the rows keep the
+    // highest score an event carried, this says why the source stands where it stands now.
+    QJsonObject scores;
+    if (const auto assessed = service->assess(sources))
+        for (const ThreatAssessment &a : *assessed)
+            scores.insert(a.source, assessmentJson(a));
+    return ApiReply::json(
+        200, { { QStringLiteral("threats"), out }, { QStringLiteral("scores"), scores } });
 }
 
 ApiReply setMode(GuardianService *service, Clock *clock, const ApiRequest &req)
@@ -203,6 +216,20 @@ QJsonObject threatJson(const ThreatRecord &r)
         { QStringLiteral("score"), r.score }, { QStringLiteral("count"), r.count },
         { QStringLiteral("first_seen"), TimeUtil::toRfc3339(r.firstMs) },
         { QStringLiteral("last_seen"), TimeUtil::toRfc3339(r.lastMs) } };
+}
+
+QJsonObject assessmentJson(const ThreatAssessment &a)
+{
+    QJsonArray features;
+    for (const ThreatFeature &f : a.features)
+        features.append(QJsonObject { { QStringLiteral("name"), f.name },
+            { QStringLiteral("points"), std::round(f.points * 10) / 10 },
+            { QStringLiteral("max_points"), f.maxPoints },
+            { QStringLiteral("detail"), messageJson(f.detail) } });
+    return { { QStringLiteral("score"), std::round(a.score * 10) / 10 },
+        { QStringLiteral("class"), a.sourceClass },
+        { QStringLiteral("at"), TimeUtil::toRfc3339(a.timestampMs) },
+        { QStringLiteral("features"), features } };
 }
 
 QList<ApiRoute> routes(GuardianService *service, Clock *clock)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/apiroute.h"
+#include "guardian/detectors/threatscore.h"
 #include "guardian/guardiansnapshot.h"
 #include "guardian/threatevent.h"
 
@@ -25,6 +26,8 @@ QList<ApiRoute> routes(GuardianService *service, Clock *clock);
 QJsonObject statusJson(const GuardianSnapshot &s, qint64 nowMs);
 QJsonObject threatJson(const ThreatRecord &r);
 QJsonObject isolationJson(const Isolation &i, qint64 nowMs);
+// {score, class, at, features: [{name, points, max_points, detail: {code, text, args}}]}
+QJsonObject assessmentJson(const ThreatAssessment &a);
 
 // Prometheus families shivx_guardian_*, appended to /metrics. `guard` may be null.
 QByteArray metrics(const GuardianSnapshot &s, const GuardianApiGuard *guard);

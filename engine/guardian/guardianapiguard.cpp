@@ -171,9 +171,33 @@ ApiGuard::Verdict GuardianApiGuard::admit(const QHostAddress &address, const QSt
     return { decision, 0, {}, {}, 0 };
 }
 
+void GuardianApiGuard::pushSignal(const SourceKey &key, const QString &path, int status)
+{
+    QMutexLocker l(&m_signalMutex);
+    if (m_signals.size() >= MaxPendingSignals) {
+        m_signalsDropped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    m_signals.push_back({ key, path, status });
+}
+
+std::vector<GuardianApiGuard::ScoreSignal> GuardianApiGuard::takeScoreSignals()
+{
+    std::vector<ScoreSignal> out;
+    QMutexLocker l(&m_signalMutex);
+    out.swap(m_signals);
+    return out;
+}
+
+void GuardianApiGuard::answered(const QHostAddress &address, const QString &path, int status)
+{
+    pushSignal(SourceKey::of(address), path, status);
+}
+
 void GuardianApiGuard::tokenRejected(const QHostAddress &address, const QString &path)
 {
     const SourceKey key = SourceKey::of(address);
+    pushSignal(key, path, 0);
     const qint64 now = m_clock->nowMs();
     SourceState &s = stateOf(key, now);
     Window &w = s.tokenFailures;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <unordered_map>
+#include <vector>
 
 namespace Shivx {
 
@@ -41,6 +42,23 @@ public:
 
     Verdict admit(const QHostAddress &source, const QString &path) override;
     void tokenRejected(const QHostAddress &source, const QString &path) override;
+    void answered(const QHostAddress &source, const QString &path, int status) override;
+
+    // What the threat score learns from the API (ThreatScore::recordRequest and
+    // recordAuthFailure): one per answered request or failed token check, kept here until
+    // the guardian's thread takes them (once a second, and before it scores an event), so
+    // that a request costs a short lock instead of a queued call. At most MaxPendingSignals
+    // wait; more are dropped (counted) until the next take.
+    struct ScoreSignal
+    {
+        SourceKey source;
+        QString path; // shared with the request's, not copied
+        int status = 0; // 0: a failed token check, else the answer's status
+    };
+    static constexpr std::size_t MaxPendingSignals = 200'000;
+    // Any thread; the caller owns what it takes.
+    std::vector<ScoreSignal> takeScoreSignals();
+    quint64 scoreSignalsDropped() const { return m_signalsDropped.load(std::memory_order_relaxed); }
 
     // Stops handing out events (the module's stop(): the controller is about to go). Any thread.
     void stopRaising() { m_raising.store(false, std::memory_order_release); }
@@ -93,6 +111,11 @@ private:
     std::atomic<bool> m_anyIsolated { false };
     mutable QMutex m_isolationMutex;
     std::unordered_map<SourceKey, qint64, SourceKeyHash> m_isolatedUntil;
+
+    void pushSignal(const SourceKey &key, const QString &path, int status);
+    QMutex m_signalMutex;
+    std::vector<ScoreSignal> m_signals;
+    std::atomic<quint64> m_signalsDropped { 0 };
 
     std::atomic<quint64> m_refused429 { 0 };
     std::atomic<quint64> m_refusedIsolated { 0 };

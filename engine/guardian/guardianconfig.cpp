@@ -78,7 +78,7 @@ void readPolicy(ConfigReader &r, const YAML::Node &n, const QString &p, Guardian
     if (!r.checkKeys(n, p,
             { QStringLiteral("type"), QStringLiteral("severity"), QStringLiteral("isolate"),
                 QStringLiteral("raise_mode"), QStringLiteral("command"),
-                QStringLiteral("command_timeout") }))
+                QStringLiteral("command_timeout"), QStringLiteral("notify") }))
         return;
     if (!n["type"].IsDefined()) {
         r.fail(n, p + QStringLiteral(".type"), QStringLiteral("is required (an event type or *)"));
@@ -114,6 +114,7 @@ void readPolicy(ConfigReader &r, const YAML::Node &n, const QString &p, Guardian
     }
     r.stringList(n, p, "command", &pol->command);
     r.timerDuration(n, p, "command_timeout", &pol->commandTimeoutMs, 100);
+    r.boolean(n, p, "notify", &pol->notify);
     if (r.failed())
         return;
     if (n["command"].IsDefined() && pol->command.isEmpty())
@@ -123,8 +124,8 @@ void readPolicy(ConfigReader &r, const YAML::Node &n, const QString &p, Guardian
         r.fail(n["command"], p + QStringLiteral(".command"),
             QStringLiteral("\"%1\" must be an absolute path: no shell looks it up")
                 .arg(pol->command.first()));
-    else if (pol->isolateMs == 0 && !pol->raiseMode && pol->command.isEmpty())
-        r.fail(n, p, QStringLiteral("does nothing: give isolate, raise_mode or command"));
+    else if (pol->isolateMs == 0 && !pol->raiseMode && pol->command.isEmpty() && !pol->notify)
+        r.fail(n, p, QStringLiteral("does nothing: give isolate, raise_mode, command or notify"));
 }
 
 } // namespace
@@ -137,7 +138,8 @@ void readGuardianConfig(ConfigReader &r, const YAML::Node &n, GuardianConfig *c)
     if (!r.checkKeys(n, p,
             { QStringLiteral("enabled"), QStringLiteral("aggregate_window"),
                 QStringLiteral("retention"), QStringLiteral("mode"), QStringLiteral("api"),
-                QStringLiteral("policies") }))
+                QStringLiteral("policies"), QStringLiteral("watchers"),
+                QStringLiteral("resource_abuse") }))
         return;
     r.boolean(n, p, "enabled", &c->enabled);
     r.duration(n, p, "aggregate_window", &c->aggregateWindowMs, 1000);
@@ -146,6 +148,11 @@ void readGuardianConfig(ConfigReader &r, const YAML::Node &n, GuardianConfig *c)
         readModeRules(r, n["mode"], &c->mode);
     if (!r.failed() && n["api"].IsDefined() && !n["api"].IsNull())
         readApiRules(r, n["api"], &c->api);
+    if (!r.failed())
+        readWatchers(r, n["watchers"], p + QStringLiteral(".watchers"), &c->watchers);
+    if (!r.failed())
+        readResourceAbuse(
+            r, n["resource_abuse"], p + QStringLiteral(".resource_abuse"), &c->resourceAbuse);
     const YAML::Node pols = n["policies"];
     if (r.failed() || !pols.IsDefined() || pols.IsNull())
         return;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "guardian/defensemode.h"
+#include "guardian/detectors/resourceabuse.h"
+#include "guardian/detectors/watcherconfig.h"
 #include "guardian/threatevent.h"
 
 #include <QList>
@@ -50,6 +52,10 @@ struct GuardianPolicy
     // seconds as the last two arguments (docs/guardian.md has the nftables example).
     QStringList command;
     qint64 commandTimeoutMs = 30'000; // killed after this long
+    // Tell the operators through the alerting module's notifiers: an alert GuardianThreat
+    // (labels type, source, severity) that resolves `notifyHoldMs` after the last such event.
+    bool notify = false;
+    static constexpr qint64 notifyHoldMs = 15 * 60'000;
 };
 
 // The `guardian:` section (docs/configuration.md).
@@ -64,6 +70,9 @@ struct GuardianConfig
     // Supervised targets marked `external: true` (a key of the target entry): stopped while
     // the mode is LOCKDOWN, started again when it drops.
     QStringList externalTargets;
+    // The detectors the guardian runs (docs/configuration.md, "guardian: detectors").
+    QList<WatcherConfig> watchers;
+    ResourceAbuseConfig resourceAbuse;
 };
 
 namespace Internal {

@@ -2,15 +2,21 @@
 
 #include "audit/auditsink.h"
 #include "core/clock.h"
+#include "core/timeutil.h"
+#include "guardian/detectors/logwatcher.h"
 #include "guardian/guardianapiguard.h"
 #include "guardian/sourcematcher.h"
 #include "guardian/threatstore.h"
+#include "health/hostsample.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QProcess>
 #include <QTimer>
+
+#include <cmath>
 
 Q_LOGGING_CATEGORY(lcGuardian, "shivx.guardian")
 
@@ -41,6 +47,9 @@ GuardianController::GuardianController(const GuardianConfig &config, const QStri
     , m_clock(clock)
     , m_audit(audit)
     , m_guard(std::move(guard))
+    , m_ignore(config.api.ignore)
+    , m_score({}, clock)
+    , m_abuse(config.resourceAbuse)
     , m_machine(config.mode, clock)
 {
     publish();
@@ -137,6 +146,16 @@ void GuardianController::raise(ThreatEvent event)
 {
     if (event.tsMs == 0)
         event.tsMs = m_clock->nowMs();
+    // The event carries its source's score as of now, with the API's latest requests in it.
+    takeApiSignals();
+    QJsonObject features;
+    if (!event.source.isEmpty()) {
+        const ThreatAssessment a = m_score.assess(event.source);
+        event.score = qMax(event.score, int(std::lround(a.score)));
+        for (const ThreatFeature &f : a.features)
+            if (f.points > 0)
+                features.insert(f.name, std::round(f.points * 10) / 10);
+    }
     event.score = qBound(0, event.score, 100);
     switch (event.severity) {
     case ThreatSeverity::Info:
@@ -169,6 +188,7 @@ void GuardianController::raise(ThreatEvent event)
                     { QStringLiteral("source"), event.source },
                     { QStringLiteral("evidence"), event.evidence },
                     { QStringLiteral("score"), event.score },
+                    { QStringLiteral("score_features"), features },
                     { QStringLiteral("count"), record.count } },
                 event.tsMs });
     Q_EMIT threatRecorded(record);
@@ -202,16 +222,25 @@ void GuardianController::applyModeChange(const ModeChange &c)
     Q_EMIT modeChanged(c.to, c.reason);
 }
 
+std::optional<QString> GuardianController::isolatable(const QString &source) const
+{
+    const auto address = normalizedAddress(source);
+    // The ignore list protects its sources from being shut out, as fail2ban's ignoreip.
+    if (!address || m_ignore.contains(SourceKey::of(QHostAddress(*address))))
+        return std::nullopt;
+    return address;
+}
+
 void GuardianController::applyPolicies(const ThreatEvent &event)
 {
-    const auto address = normalizedAddress(event.source);
-    const bool ignored = address
-        && SourceMatcher(m_config.api.ignore).contains(SourceKey::of(QHostAddress(*address)));
+    const auto address = isolatable(event.source);
     for (const GuardianPolicy &p : m_config.policies) {
         if (p.type != QLatin1String("*") && p.type != event.type)
             continue;
         if (event.severity < p.minSeverity)
             continue;
+        if (p.notify)
+            Q_EMIT notifyRequested(event);
         if (p.raiseMode) {
             const auto c = m_machine.raiseTo(*p.raiseMode,
                 makeMessage("guardian.mode.policy", { event.type, event.source },
@@ -219,8 +248,7 @@ void GuardianController::applyPolicies(const ThreatEvent &event)
             if (c)
                 applyModeChange(*c);
         }
-        // The ignore list protects its sources from being shut out, as fail2ban's ignoreip.
-        if (!address || ignored)
+        if (!address)
             continue;
         bool isolatedNow = false;
         if (p.isolateMs > 0) {
@@ -390,8 +418,99 @@ Result<GuardianSnapshot> GuardianController::release(const QString &source, cons
     return *snapshotPtr();
 }
 
+void GuardianController::takeApiSignals()
+{
+    if (!m_guard)
+        return;
+    for (const GuardianApiGuard::ScoreSignal &s : m_guard->takeScoreSignals()) {
+        const QString source = s.source.toString();
+        if (s.status == 0)
+            m_score.recordAuthFailure(source);
+        else
+            m_score.recordRequest(source, QByteArrayView(s.path.toUtf8()), s.status);
+    }
+}
+
+QList<ThreatAssessment> GuardianController::assess(const QStringList &sources)
+{
+    takeApiSignals();
+    QList<ThreatAssessment> out;
+    out.reserve(sources.size());
+    for (const QString &s : sources)
+        out.append(m_score.assess(s));
+    return out;
+}
+
+void GuardianController::watcherMatched(const QString &watcher, const QString &source)
+{
+    m_score.recordWatcherHit(source, watcher);
+}
+
+void GuardianController::watcherHit(const WatcherHit &hit)
+{
+    const auto config = std::find_if(m_config.watchers.cbegin(), m_config.watchers.cend(),
+        [&](const WatcherConfig &w) { return w.name == hit.watcher; });
+    if (config == m_config.watchers.cend())
+        return;
+    const QString last
+        = hit.evidence.isEmpty() ? QString() : QString::fromUtf8(hit.evidence.last()).trimmed();
+    ThreatEvent e;
+    e.type = QStringLiteral("watcher.") + hit.watcher;
+    e.severity = parseThreatSeverity(config->severity).value_or(ThreatSeverity::Warning);
+    e.source = hit.source;
+    e.evidence = QStringLiteral("%1 matches within %2 in %3, the last: %4")
+                     .arg(hit.count)
+                     .arg(TimeUtil::formatDurationMs(hit.windowMs), config->file, last)
+                     .left(MaxReason);
+    e.tsMs = hit.timeMs;
+    raise(e);
+    if (config->action != QLatin1String("isolate"))
+        return;
+    if (const auto address = isolatable(hit.source)) {
+        const qint64 now = m_clock->nowMs();
+        if (addIsolation({ *address, now, now + config->isolateMs,
+                QStringLiteral("%1: %2").arg(e.type, e.evidence).left(MaxReason),
+                QStringLiteral("engine") }))
+            publish();
+    }
+}
+
+void GuardianController::hostSampled(const HostSample &sample)
+{
+    for (const ResourceAbuseEvent &a : m_abuse.update(ResourceReading::fromHostSample(sample))) {
+        if (a.ended) {
+            qCInfo(lcGuardian, "%s back at %.0f%% (limit %.0f%%)", qPrintable(toString(a.kind)),
+                a.percent, a.limitPercent);
+            continue;
+        }
+        const bool cpu = a.kind == ResourceKind::Cpu;
+        QStringList top;
+        for (const ProcessUsage &p : a.top)
+            // One pass of arg(): a process may name itself "%2".
+            top.append(QStringLiteral("%1 (%2) %3")
+                           .arg(p.name, QString::number(p.pid),
+                               cpu ? QStringLiteral("%1%").arg(p.cpuPercent, 0, 'f', 0)
+                                   : QStringLiteral("%1 MiB").arg(
+                                       double(p.rssBytes) / (1 << 20), 0, 'f', 0)));
+        ThreatEvent e;
+        e.type = QStringLiteral("resource.") + toString(a.kind);
+        e.severity = ThreatSeverity::Warning;
+        e.source = a.top.isEmpty() ? QString() : a.top.first().name;
+        e.evidence = QStringLiteral("%1 at %2% for %3 (limit %4%); top: %5")
+                         .arg(cpu ? QStringLiteral("CPU") : QStringLiteral("memory"))
+                         .arg(a.percent, 0, 'f', 0)
+                         .arg(TimeUtil::formatDurationMs(a.timeMs - a.sinceMs))
+                         .arg(a.limitPercent, 0, 'f', 0)
+                         .arg(top.join(QStringLiteral(", ")))
+                         .left(MaxReason);
+        e.tsMs = a.timeMs;
+        raise(e);
+    }
+}
+
 void GuardianController::tick()
 {
+    takeApiSignals();
     const qint64 now = m_clock->nowMs();
     bool changed = false;
     for (auto it = m_isolations.begin(); it != m_isolations.end();) {

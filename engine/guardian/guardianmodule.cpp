@@ -1,13 +1,21 @@
 #include "guardian/guardianmodule.h"
 
+#include "alerting/alertingmodule.h"
+#include "alerting/alertingservice.h"
+#include "audit/auditsink.h"
 #include "core/config.h"
 #include "core/configreader.h"
 #include "core/modulehost.h"
+#include "guardian/detectors/logwatcher.h"
 #include "guardian/guardianapi.h"
 #include "guardian/guardianapiguard.h"
 #include "guardian/guardianconfig.h"
 #include "guardian/guardiancontroller.h"
 #include "guardian/guardianservice.h"
+#include "health/healthmodule.h"
+#include "health/healthservice.h"
+#include "pipelines/pipelineservice.h"
+#include "pipelines/pipelinesmodule.h"
 #include "recovery/recoveryconfig.h"
 #include "recovery/recoverymodule.h"
 #include "recovery/recoveryservice.h"
@@ -31,6 +39,7 @@ void registerMetaTypes()
     qRegisterMetaType<ThreatRecord>();
     qRegisterMetaType<Isolation>();
     qRegisterMetaType<GuardianSnapshot>();
+    qRegisterMetaType<WatcherHit>();
 }
 
 } // namespace
@@ -151,11 +160,35 @@ Result<void> GuardianRuntime::prepare(ModuleHost &host)
         m_controller, &GuardianController::modeChanged, service, &GuardianService::modeChanged);
     QObject::connect(m_controller, &GuardianController::threatRecorded, service,
         &GuardianService::threatRecorded);
+    QObject::connect(m_controller, &GuardianController::notifyRequested, service,
+        [this](const ThreatEvent &e) { notify(e); });
     host.placeOnThread("shivx-guardian", m_controller);
     m_service->setController(m_controller, host.databasePath());
     if (m_guard)
         host.setApiGuard(m_guard);
 
+    // The detectors raise through the controller, as the API guard does: policies, aggregation,
+    // the mode and isolation apply to their events alike.
+    const QString positions = host.dataDir() + QStringLiteral("/guardian-watchers");
+    for (const WatcherConfig &w : config.watchers) {
+        auto watcher = LogWatcher::create(w, positions, host.clock());
+        if (!watcher)
+            return watcher.error();
+        LogWatcher *lw = watcher->release();
+        QObject::connect(
+            lw, &LogWatcher::thresholdCrossed, m_controller, &GuardianController::watcherHit);
+        QObject::connect(
+            lw, &LogWatcher::lineMatched, m_controller, &GuardianController::watcherMatched);
+        host.placeOnThread("shivx-guardian-logs", lw);
+        m_watchers.append(lw);
+    }
+    if (HealthRuntime *health = host.runtime<HealthRuntime>())
+        if (auto *hs = qobject_cast<HealthService *>(health->service()))
+            QObject::connect(
+                hs, &HealthService::hostSampled, m_controller, &GuardianController::hostSampled);
+
+    if (PipelinesRuntime *pipelines = host.runtime<PipelinesRuntime>())
+        m_pipelines = qobject_cast<PipelineService *>(pipelines->service());
     if (RecoveryRuntime *recovery = host.runtime<RecoveryRuntime>())
         m_recovery = qobject_cast<RecoveryService *>(recovery->service());
     QObject::connect(service, &GuardianService::modeChanged, service,
@@ -168,10 +201,44 @@ Result<void> GuardianRuntime::prepare(ModuleHost &host)
     return {};
 }
 
-void GuardianRuntime::start(ModuleHost &)
+void GuardianRuntime::notify(const ThreatEvent &e)
 {
+    if (!m_alerting) {
+        qCWarning(lcGuardianModule, "notify for %s from %s: no alerting module to send it",
+            qPrintable(e.type), qPrintable(e.source));
+        return;
+    }
+    const QMap<QString, QString> labels { { QStringLiteral("alertname"),
+                                              QStringLiteral("GuardianThreat") },
+        { QStringLiteral("severity"), toString(e.severity) }, { QStringLiteral("type"), e.type },
+        { QStringLiteral("source"), e.source } };
+    if (const Result<void> r = m_alerting->pushAlert(labels,
+            QStringLiteral("%1 from %2 (score %3)").arg(e.type, e.source).arg(e.score), e.evidence,
+            GuardianPolicy::notifyHoldMs);
+        !r)
+        qCWarning(lcGuardianModule, "notify for %s: %s", qPrintable(e.type),
+            qPrintable(r.error().toString()));
+}
+
+void GuardianRuntime::start(ModuleHost &host)
+{
+    if (AlertingRuntime *alerting = host.runtime<AlertingRuntime>())
+        m_alerting = qobject_cast<AlertingService *>(alerting->service());
     // Blocking, so that the stored mode and isolations hold before Engine::start() returns.
     ModuleHost::callBlocking(m_controller, [](GuardianController *c) { c->start(); });
+    for (LogWatcher *w : std::as_const(m_watchers))
+        ModuleHost::callBlocking(w, [&host](LogWatcher *lw) {
+            // A watcher that cannot keep its position still must not stop the engine.
+            if (const Result<void> r = lw->start(); !r) {
+                qCWarning(lcGuardianModule, "watcher %s: %s", qPrintable(lw->config().name),
+                    qPrintable(r.error().toString()));
+                host.audit()->record({ AuditStreams::security(), QStringLiteral("engine"),
+                    QStringLiteral("guardian.watcher_failed"),
+                    { { QStringLiteral("watcher"), lw->config().name },
+                        { QStringLiteral("error"), r.error().toString() } },
+                    0 });
+            }
+        });
     // A LOCKDOWN restored from before the restart holds for the external targets too.
     followMode(m_service->snapshotPtr()->mode);
 }
@@ -179,9 +246,15 @@ void GuardianRuntime::start(ModuleHost &)
 void GuardianRuntime::followMode(DefenseMode mode)
 {
     const bool stop = mode == DefenseMode::Lockdown;
-    if (!m_recovery || stop == m_externalStopped)
+    if (stop == m_externalStopped)
         return;
     m_externalStopped = stop;
+    if (m_pipelines)
+        if (const Result<void> r = m_pipelines->setExternalPaused(stop); !r)
+            qCWarning(lcGuardianModule, "%s external pipelines: %s", stop ? "pausing" : "resuming",
+                qPrintable(r.error().toString()));
+    if (!m_recovery)
+        return;
     for (const QString &name : m_service->config().externalTargets) {
         const Result<void> r = stop ? m_recovery->stopProcess(name, QStringLiteral("engine"))
                                     : m_recovery->startProcess(name, QStringLiteral("engine"));
@@ -195,6 +268,8 @@ void GuardianRuntime::stop(ModuleHost &)
 {
     if (m_guard)
         m_guard->stopRaising();
+    for (LogWatcher *w : std::as_const(m_watchers))
+        ModuleHost::callBlocking(w, [](LogWatcher *lw) { lw->stop(); });
     ModuleHost::callBlocking(m_controller, [](GuardianController *c) { c->stop(); });
     m_service->setController(nullptr, {});
 }
@@ -202,6 +277,7 @@ void GuardianRuntime::stop(ModuleHost &)
 void GuardianRuntime::stopped()
 {
     m_controller = nullptr;
+    m_watchers.clear();
 }
 
 } // namespace Shivx

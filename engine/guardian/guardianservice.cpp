@@ -74,6 +74,12 @@ Result<QList<ThreatRecord>> GuardianService::threats(const ThreatFilter &filter)
     return ThreatStore::query(m_dbPath, filter);
 }
 
+Result<QList<ThreatAssessment>> GuardianService::assess(const QStringList &sources)
+{
+    return onController<QList<ThreatAssessment>>(
+        [&](GuardianController *c) { return Result<QList<ThreatAssessment>>(c->assess(sources)); });
+}
+
 Result<GuardianSnapshot> GuardianService::setMode(
     DefenseMode mode, const QString &reason, const QString &actor)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "guardian/detectors/threatscore.h"
 #include "guardian/guardianconfig.h"
 #include "guardian/guardiansnapshot.h"
 #include "guardian/threatevent.h"
@@ -37,6 +38,10 @@ public:
     // Threat rows matching `filter`, newest first, read from the database on the caller's
     // thread. Errors: engine.not_running, guardian.storage.
     Result<QList<ThreatRecord>> threats(const ThreatFilter &filter) const;
+
+    // The current threat score of each source, with its explanation (docs/threat-score.md);
+    // waits for the guardian's thread. Errors: engine.not_running.
+    Result<QList<ThreatAssessment>> assess(const QStringList &sources);
 
     // Errors: engine.not_running, guardian.bad_reason.
     Result<GuardianSnapshot> setMode(DefenseMode mode, const QString &reason, const QString &actor);

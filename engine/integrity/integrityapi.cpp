@@ -3,6 +3,7 @@
 #include "api/apibody.h"
 #include "core/timeutil.h"
 #include "integrity/integrityservice.h"
+#include "integrity/ownfiles.h"
 #include "telemetry/prometheusexposition.h"
 
 #include <QJsonArray>
@@ -202,6 +203,13 @@ QJsonObject resultJson(const IntegrityResult &r, bool withDifferences)
                 { QStringLiteral("message"), r.error.message } });
     if (!r.walkErrors.isEmpty())
         o.insert(QStringLiteral("walk_errors"), QJsonArray::fromStringList(r.walkErrors));
+    if (!r.skipped.isEmpty()) {
+        QJsonArray skipped;
+        for (const QString &path : r.skipped)
+            skipped.append(QJsonObject { { QStringLiteral("path"), path },
+                { QStringLiteral("reason"), OwnFiles::reason() } });
+        o.insert(QStringLiteral("skipped"), skipped);
+    }
     if (withDifferences) {
         QJsonArray diffs;
         for (const IntegrityDifference &d : r.differences)

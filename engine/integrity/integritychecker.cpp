@@ -31,6 +31,20 @@ bool hashAll(QList<FileState *> targets, const IntegrityChecker::Options &o, Int
     return complete;
 }
 
+// Leaves the engine's own files out of `walked`, into `skipped`.
+void dropOwnFiles(const OwnFiles *own, PathWalker::Result &walked, QStringList *skipped)
+{
+    if (!own || own->isEmpty())
+        return;
+    walked.files.removeIf([&](const FileState &f) {
+        if (!own->contains(f.path, &f))
+            return false;
+        if (skipped)
+            skipped->append(f.path);
+        return true;
+    });
+}
+
 } // namespace
 
 bool IntegrityChecker::unchangedForFastMode(const FileState &recorded, const FileState &now)
@@ -45,6 +59,7 @@ QList<FileState> IntegrityChecker::scan(
     if (options.phase)
         options.phase(QStringLiteral("walking"), 0, 0);
     PathWalker::Result walked = PathWalker::walk(sets, options.cancel, options.threads);
+    dropOwnFiles(options.own, walked, result ? &result->skipped : nullptr);
     if (result) {
         result->filesChecked = walked.files.size();
         result->walkErrors = walked.errors;
@@ -66,6 +81,7 @@ bool IntegrityChecker::check(const QList<IntegrityPathSet> &sets, const Baseline
     if (options.phase)
         options.phase(QStringLiteral("walking"), 0, 0);
     PathWalker::Result walked = PathWalker::walk(sets, options.cancel, options.threads);
+    dropOwnFiles(options.own, walked, &result->skipped);
     result->filesChecked = walked.files.size();
     result->walkErrors = walked.errors;
     if (walked.cancelled)
@@ -87,6 +103,11 @@ bool IntegrityChecker::check(const QList<IntegrityPathSet> &sets, const Baseline
     if (options.phase)
         options.phase(QStringLiteral("comparing"), 0, 0);
     result->differences = compare(baseline.files, walked.files);
+    // A baseline made before they were skipped records them: not "removed", just not read.
+    if (options.own && !options.own->isEmpty())
+        result->differences.removeIf([&](const IntegrityDifference &d) {
+            return d.kind == IntegrityDifference::Kind::Removed && options.own->contains(d.path);
+        });
     return true;
 }
 

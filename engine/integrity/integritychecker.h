@@ -4,6 +4,7 @@
 #include "integrity/filehasher.h"
 #include "integrity/integrityconfig.h"
 #include "integrity/integritysnapshot.h"
+#include "integrity/ownfiles.h"
 
 #include <atomic>
 #include <functional>
@@ -28,6 +29,8 @@ public:
         // "comparing"), with the files and bytes the hashing phase will read.
         std::function<void(const QString &phase, qint64 files, qint64 bytes)> phase;
         std::function<void()> tick; // about every 100 ms while hashing
+        // Files never opened nor recorded (the engine's databases); listed in `skipped`.
+        const OwnFiles *own = nullptr;
     };
 
     // Walks and hashes everything: the records of a new baseline. Sets `result` (counts,

@@ -379,7 +379,9 @@ void IntegrityScanner::runInit(const QString &actor, const QString &reason)
     r.operation = QStringLiteral("init");
     r.actor = actor;
     r.startedMs = m_clock->nowMs();
+    const OwnFiles own = OwnFiles::ofDataDir(m_dataDir);
     IntegrityChecker::Options o;
+    o.own = &own;
     o.threads = m_config.threads;
     o.cancel = &m_cancel;
     o.progress = &m_hashProgress;
@@ -441,7 +443,9 @@ void IntegrityScanner::runCheck(IntegrityMode mode, const QString &actor, bool s
         QMutexLocker lock(&m_mutex);
         r.baselineDigest = m_baselineDigest;
     }
+    const OwnFiles own = OwnFiles::ofDataDir(m_dataDir);
     IntegrityChecker::Options o;
+    o.own = &own;
     o.mode = mode;
     o.threads = m_config.threads;
     o.budget = scheduled ? &m_budget : nullptr;

@@ -52,6 +52,7 @@ public:
     ~IntegrityScanner() override;
 
     const IntegrityConfig &config() const { return m_config; }
+    const QString &dataDir() const { return m_dataDir; }
 
     // Reads the last audited digest, verifies the baseline and starts the schedule.
     void start();

@@ -55,6 +55,8 @@ struct IntegrityResult
     qint64 bytesHashed = 0;
     QList<IntegrityDifference> differences; // for a check: every difference, sorted by path
     QStringList walkErrors; // directories that could not be read
+    // The engine's own database files the sets cover, left out unread (OwnFiles::reason()).
+    QStringList skipped;
     QByteArray baselineDigest; // hex, of the baseline compared against (or written)
 
     qint64 count(IntegrityDifference::Kind kind) const;

@@ -2,6 +2,7 @@
 
 #include "integrity/filehasher.h"
 #include "integrity/integrityscanner.h"
+#include "integrity/ownfiles.h"
 #include "integrity/pathwalker.h"
 
 #include <QLoggingCategory>
@@ -195,7 +196,11 @@ void IntegrityWatcher::recheck()
     if (!baseline || paths.isEmpty())
         return; // nothing verified to compare with: the next check reports the baseline
     QList<IntegrityDifference> diffs;
+    // The engine writes its databases all the time: never re-read them (OwnFiles).
+    const OwnFiles own = OwnFiles::ofDataDir(m_scanner->dataDir());
     for (const QString &p : paths) {
+        if (own.contains(p))
+            continue;
         const IntegrityPathSet *set = setFor(p);
         const auto recorded = baseline->files.constFind(p);
         FileState now;

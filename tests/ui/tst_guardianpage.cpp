@@ -12,6 +12,7 @@
 #include "testengine.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -19,6 +20,8 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -233,6 +236,8 @@ private Q_SLOTS:
             shown >= (now - after + hour) / 1000 + 1 && shown <= (now - before + hour) / 1000 + 1,
             qPrintable(QString::number(shown)));
         time->setCurrentIndex(0);
+        // Across sources, not within each source's group.
+        page.findChild<QCheckBox *>(QStringLiteral("groupBySource"))->setChecked(false);
         view->sortByColumn(ThreatsModel::Score, Qt::DescendingOrder);
         QCOMPARE(
             page.threatsFilter()->data(page.threatsFilter()->index(0, ThreatsModel::Score)).toInt(),
@@ -251,9 +256,24 @@ private Q_SLOTS:
     void screenshotsInEnglishAndGerman()
     {
         QTemporaryDir dataDir;
-        auto engine = ShivxTest::startEngine(dataDir.path(), GuardianYaml, ShivxTest::Api::Off);
+        // The API on (its ignore list empty), so that real requests give 127.0.0.1 a score.
+        auto engine = ShivxTest::startEngine(dataDir.path(),
+            QByteArray(GuardianYaml) + "  api: {ignore: []}\n", ShivxTest::Api::FreePort);
         QVERIFY(engine);
         GuardianService *service = engine->service<GuardianService>();
+        {
+            QNetworkAccessManager nam;
+            for (int i = 0; i < 30; ++i) {
+                QUrl url = engine->apiUrl();
+                url.setPath(QStringLiteral("/probe/%1").arg(i));
+                QNetworkReply *reply = nam.get(QNetworkRequest(url));
+                QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+                QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 404);
+                delete reply;
+            }
+        }
+        QVERIFY(service->raise(
+            threat("api.request_rate", ThreatSeverity::Warning, QStringLiteral("127.0.0.1"))));
         for (int i = 0; i < 6; ++i)
             QVERIFY(service->raise(threat(i % 3 ? "api.request_rate" : "sshd.auth_failure",
                 i == 5 ? ThreatSeverity::Critical : ThreatSeverity::Warning,
@@ -268,7 +288,38 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         GuardianPage *page = window.page<GuardianPage>();
-        QTRY_COMPARE_WITH_TIMEOUT(page->threatsModel()->rowCount(), 5, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(page->threatsModel()->rowCount(), 6, 10000);
+        // Grouped by source: the rows of one source are next to each other.
+        auto *view = page->findChild<QTableView *>(QStringLiteral("threatsTable"));
+        QStringList order;
+        for (int row = 0; row < view->model()->rowCount(); ++row) {
+            const QString source
+                = view->model()->index(row, ThreatsModel::Source).data().toString();
+            if (order.isEmpty() || order.last() != source) {
+                QVERIFY2(!order.contains(source), qPrintable(source));
+                order << source;
+            }
+        }
+        // The selected row's source has its score explained, feature by feature.
+        int row127 = -1;
+        for (int row = 0; row < view->model()->rowCount(); ++row)
+            if (view->model()->index(row, ThreatsModel::Source).data().toString()
+                == QLatin1String("127.0.0.1"))
+                row127 = row;
+        QVERIFY(row127 >= 0);
+        view->setCurrentIndex(view->model()->index(row127, 0));
+        QTRY_COMPARE_WITH_TIMEOUT(page->scoreShown().source, QStringLiteral("127.0.0.1"), 10000);
+        QCOMPARE(page->scoreShown().features.size(), 5);
+        QVERIFY(page->scoreShown().pointsOf(QStringLiteral("error_ratio")) > 0);
+        QVERIFY(page->scoreShown().pointsOf(QStringLiteral("distinct_paths")) > 0);
+        auto *scoreTable = page->findChild<QTableWidget *>(QStringLiteral("scoreTable"));
+        QCOMPARE(scoreTable->rowCount(), 5);
+        QCOMPARE(scoreTable->item(3, 0)->text(), QStringLiteral("Error ratio"));
+        QVERIFY2(scoreTable->item(3, 2)->text().contains(QLatin1String("of 30 requests failed")),
+            qPrintable(scoreTable->item(3, 2)->text()));
+        QVERIFY(page->findChild<QLabel *>(QStringLiteral("scoreTitle"))
+                    ->text()
+                    .startsWith(QLatin1String("127.0.0.1 scores ")));
         QTest::qWait(1200); // a second of the chart
         QDir().mkpath(QStringLiteral(SHIVX_BINARY_DIR "/screenshots"));
         QVERIFY(
@@ -282,7 +333,8 @@ private Q_SLOTS:
         for (auto *box : page->findChildren<QGroupBox *>())
             if (box->title() == QLatin1String("Threats")
                 || box->title() == QLatin1String("Isolated sources")
-                || box->title() == QLatin1String("Defense mode"))
+                || box->title() == QLatin1String("Defense mode")
+                || box->title() == QLatin1String("Threat score"))
                 english << box->title();
         for (auto *button : page->findChildren<QPushButton *>())
             if (button->text() == QLatin1String("&Release")
@@ -291,6 +343,7 @@ private Q_SLOTS:
         QVERIFY2(english.isEmpty(), qPrintable(english.join(QStringLiteral(", "))));
         QCOMPARE(page->findChild<QLabel *>(QStringLiteral("bannerTitle"))->text(),
             QStringLiteral("ERHÖHT"));
+        QCOMPARE(scoreTable->item(3, 0)->text(), QStringLiteral("Fehlerquote"));
         QVERIFY(
             window.grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/guardian-de.png")));
         QCoreApplication::removeTranslator(&german);

@@ -8,6 +8,7 @@
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
 #include "widgets/selectabletext.h"
+#include "widgets/statebanner.h"
 #include "widgets/statuscolors.h"
 #include "widgets/tableactions.h"
 #include "widgets/tableexport.h"
@@ -16,7 +17,6 @@
 #include <QDateTime>
 #include <QEvent>
 #include <QFormLayout>
-#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -56,29 +56,8 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     , m_service(engine->service<DegradationService>())
 {
     // Banner: the one thing the operator must see from across the room.
-    m_banner = new QFrame(this);
+    m_banner = new StateBanner(this);
     m_banner->setObjectName(QStringLiteral("degradationBanner"));
-    m_banner->setAutoFillBackground(true);
-    m_bannerTitle = new QLabel(m_banner);
-    m_bannerTitle->setObjectName(QStringLiteral("bannerTitle"));
-    QFont big = m_bannerTitle->font();
-    big.setPointSizeF(big.pointSizeF() * 2.0);
-    big.setBold(true);
-    m_bannerTitle->setFont(big);
-    m_bannerMeaning = new QLabel(m_banner);
-    m_bannerMeaning->setObjectName(QStringLiteral("bannerMeaning"));
-    QFont medium = m_bannerMeaning->font();
-    medium.setPointSizeF(medium.pointSizeF() * 1.2);
-    m_bannerMeaning->setFont(medium);
-    m_bannerDetail = new QLabel(m_banner);
-    m_bannerDetail->setObjectName(QStringLiteral("bannerDetail"));
-    m_bannerDetail->setWordWrap(true);
-    SelectableText::apply(m_bannerDetail);
-    auto *bannerLayout = new QVBoxLayout(m_banner);
-    bannerLayout->setContentsMargins(16, 12, 16, 12);
-    bannerLayout->addWidget(m_bannerTitle);
-    bannerLayout->addWidget(m_bannerMeaning);
-    bannerLayout->addWidget(m_bannerDetail);
 
     // Pin or release.
     m_controlBox = new QGroupBox(this);
@@ -279,18 +258,6 @@ void DegradationPage::setSnapshot(const DegradationSnapshot &snapshot)
 void DegradationPage::updateBanner()
 {
     const DegradationSnapshot &s = m_snapshot;
-    const QColor background = StatusColors::forDegradationLevel(s.level);
-    QPalette pal = m_banner->palette();
-    pal.setColor(QPalette::Window, background);
-    pal.setColor(QPalette::WindowText, StatusColors::textOn(background));
-    m_banner->setPalette(pal);
-    for (QLabel *l : { m_bannerTitle, m_bannerMeaning, m_bannerDetail })
-        l->setPalette(pal);
-
-    m_bannerTitle->setText(s.pin.active
-            ? tr("%1 (pinned)").arg(DisplayFormat::degradationLevel(s.level))
-            : DisplayFormat::degradationLevel(s.level));
-    m_bannerMeaning->setText(DisplayFormat::degradationMeaning(s.level));
     QStringList lines;
     // A pin's reason is on its own line below.
     lines << (s.pin.active
@@ -309,7 +276,10 @@ void DegradationPage::updateBanner()
         lines << tr("Recovering to %1: the score must stay good until %2.")
                      .arg(DisplayFormat::degradationLevel(s.recoveryTarget),
                          DisplayFormat::timeOfDay(s.recoverySinceMs + s.recoveryHoldMs));
-    m_bannerDetail->setText(lines.join(QLatin1Char('\n')));
+    m_banner->setState(StatusColors::forDegradationLevel(s.level),
+        s.pin.active ? tr("%1 (pinned)").arg(DisplayFormat::degradationLevel(s.level))
+                     : DisplayFormat::degradationLevel(s.level),
+        DisplayFormat::degradationMeaning(s.level), lines);
 }
 
 void DegradationPage::updateControls()

@@ -8,7 +8,6 @@
 #include <QWidget>
 
 class QComboBox;
-class QFrame;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -25,6 +24,7 @@ class Engine;
 namespace Shivx::Ui {
 
 class FeatureMatrixModel;
+class StateBanner;
 
 // Degradation: the level in effect as a banner, a control to pin or release it (with a
 // confirmation before EMERGENCY), the feature matrix with today's level highlighted, and the
@@ -78,10 +78,7 @@ private:
     DegradationService *m_service;
     DegradationSnapshot m_snapshot;
 
-    QFrame *m_banner = nullptr;
-    QLabel *m_bannerTitle = nullptr;
-    QLabel *m_bannerMeaning = nullptr;
-    QLabel *m_bannerDetail = nullptr;
+    StateBanner *m_banner = nullptr;
 
     QGroupBox *m_controlBox = nullptr;
     QLabel *m_levelLabel = nullptr;

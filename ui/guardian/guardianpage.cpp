@@ -8,15 +8,16 @@
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
 #include "widgets/selectabletext.h"
+#include "widgets/statebanner.h"
 #include "widgets/statuscolors.h"
 #include "widgets/tableactions.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
-#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -80,6 +81,34 @@ QString modeMeaning(DefenseMode mode)
     return QString();
 }
 
+QString featureName(const QString &name)
+{
+    if (name == QLatin1String("rate"))
+        return GuardianPage::tr("Request rate");
+    if (name == QLatin1String("auth_failures"))
+        return GuardianPage::tr("Failed token checks");
+    if (name == QLatin1String("distinct_paths"))
+        return GuardianPage::tr("Distinct paths");
+    if (name == QLatin1String("error_ratio"))
+        return GuardianPage::tr("Error ratio");
+    if (name == QLatin1String("watchers"))
+        return GuardianPage::tr("Log watchers");
+    return name;
+}
+
+QString sourceClassName(const QString &sourceClass)
+{
+    if (sourceClass == QLatin1String("loopback"))
+        return GuardianPage::tr("loopback");
+    if (sourceClass == QLatin1String("private"))
+        return GuardianPage::tr("private network");
+    if (sourceClass == QLatin1String("public"))
+        return GuardianPage::tr("public address");
+    if (sourceClass == QLatin1String("name"))
+        return GuardianPage::tr("name");
+    return sourceClass;
+}
+
 } // namespace
 
 GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
@@ -87,26 +116,8 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     , m_engine(engine)
     , m_service(engine->service<GuardianService>())
 {
-    m_banner = new QFrame(this);
+    m_banner = new StateBanner(this);
     m_banner->setObjectName(QStringLiteral("guardianBanner"));
-    m_banner->setAutoFillBackground(true);
-    m_bannerTitle = new QLabel(m_banner);
-    m_bannerTitle->setObjectName(QStringLiteral("bannerTitle"));
-    QFont big = m_bannerTitle->font();
-    big.setPointSizeF(big.pointSizeF() * 2.0);
-    big.setBold(true);
-    m_bannerTitle->setFont(big);
-    m_bannerMeaning = new QLabel(m_banner);
-    m_bannerMeaning->setObjectName(QStringLiteral("bannerMeaning"));
-    m_bannerMeaning->setWordWrap(true);
-    m_bannerDetail = new QLabel(m_banner);
-    m_bannerDetail->setObjectName(QStringLiteral("bannerDetail"));
-    m_bannerDetail->setWordWrap(true);
-    SelectableText::apply(m_bannerDetail);
-    auto *bannerText = new QVBoxLayout;
-    bannerText->addWidget(m_bannerTitle);
-    bannerText->addWidget(m_bannerMeaning);
-    bannerText->addWidget(m_bannerDetail);
 
     // The mode's control sits in the banner: it is what the operator acts on first.
     m_controlBox = new QGroupBox(m_banner);
@@ -131,10 +142,7 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     controlLayout->addLayout(controlRow);
     controlLayout->addWidget(m_actionStatus);
     connect(m_setModeButton, &QPushButton::clicked, this, &GuardianPage::setMode);
-    auto *bannerLayout = new QHBoxLayout(m_banner);
-    bannerLayout->setContentsMargins(16, 12, 16, 12);
-    bannerLayout->addLayout(bannerText, 3);
-    bannerLayout->addWidget(m_controlBox, 2);
+    m_banner->addSide(m_controlBox, 2);
 
     // Threats.
     m_threatsBox = new QGroupBox(this);
@@ -171,15 +179,46 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     m_threatsView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_threatsStatus = new QLabel(m_threatsBox);
     m_threatsStatus->setObjectName(QStringLiteral("threatsStatus"));
+    m_groupCheck = new QCheckBox(m_threatsBox);
+    m_groupCheck->setObjectName(QStringLiteral("groupBySource"));
+    m_groupCheck->setChecked(true);
+    m_filter->setGroupBySource(true);
+    connect(m_groupCheck, &QCheckBox::toggled, m_filter, &ThreatsFilter::setGroupBySource);
+    // The explanation of the selected source's score, as the health score's components.
+    m_scoreBox = new QGroupBox(this);
+    m_scoreTitle = new QLabel(m_scoreBox);
+    m_scoreTitle->setObjectName(QStringLiteral("scoreTitle"));
+    m_scoreTitle->setWordWrap(true);
+    SelectableText::apply(m_scoreTitle);
+    m_scoreTable = new QTableWidget(0, 3, m_scoreBox);
+    m_scoreTable->setObjectName(QStringLiteral("scoreTable"));
+    TableActions::install(m_scoreTable);
+    m_scoreTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_scoreTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_scoreTable->verticalHeader()->hide();
+    m_scoreTable->setWordWrap(true);
+    // A handful of rows: sizing them to their wrapped text costs nothing.
+    m_scoreTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_scoreTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_scoreTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_scoreTable->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    auto *scoreLayout = new QVBoxLayout(m_scoreBox);
+    scoreLayout->addWidget(m_scoreTitle);
+    scoreLayout->addWidget(m_scoreTable, 1);
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_typeCombo, 2);
     filters->addWidget(m_severityCombo, 1);
     filters->addWidget(m_sourceEdit, 2);
     filters->addWidget(m_timeCombo, 1);
+    filters->addWidget(m_groupCheck);
     auto *threatsLayout = new QVBoxLayout(m_threatsBox);
     threatsLayout->addLayout(filters);
     threatsLayout->addWidget(m_threatsView, 1);
     threatsLayout->addWidget(m_threatsStatus);
+    connect(m_threatsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &GuardianPage::onThreatSelected);
+    connect(&m_scoreWatcher, &QFutureWatcher<Result<QList<ThreatAssessment>>>::finished, this,
+        &GuardianPage::onScoreRead);
     connect(m_typeCombo, &QComboBox::currentIndexChanged, this, &GuardianPage::applyFilters);
     connect(m_severityCombo, &QComboBox::currentIndexChanged, this, &GuardianPage::applyFilters);
     connect(m_timeCombo, &QComboBox::currentIndexChanged, this, &GuardianPage::applyFilters);
@@ -236,8 +275,9 @@ GuardianPage::GuardianPage(Engine *engine, QWidget *parent)
     m_secondTimer->start();
 
     auto *bottom = new QHBoxLayout;
-    bottom->addWidget(m_isolationsBox, 1);
-    bottom->addWidget(m_chartBox, 1);
+    bottom->addWidget(m_isolationsBox, 2);
+    bottom->addWidget(m_scoreBox, 3);
+    bottom->addWidget(m_chartBox, 2);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
     layout->addWidget(m_threatsBox, 3);
@@ -255,6 +295,7 @@ GuardianPage::~GuardianPage()
 {
     // A read in flight holds only copies; waiting keeps it from outliving the process.
     m_watcher.waitForFinished();
+    m_scoreWatcher.waitForFinished();
 }
 
 void GuardianPage::changeEvent(QEvent *event)
@@ -295,6 +336,10 @@ void GuardianPage::retranslateUi()
     m_isolations->setHorizontalHeaderLabels(
         { tr("Source"), tr("Time left"), tr("By"), tr("Reason") });
     m_releaseButton->setText(tr("&Release"));
+    m_groupCheck->setText(tr("&Group by source"));
+    m_scoreBox->setTitle(tr("Threat score"));
+    m_scoreTable->setHorizontalHeaderLabels({ tr("Feature"), tr("Points"), tr("Why") });
+    showScore();
     m_chartBox->setTitle(tr("Threat events per second"));
     m_xAxis->setTitleText(tr("seconds ago"));
     m_chartView->chart()->update();
@@ -336,15 +381,6 @@ void GuardianPage::setSnapshot(const GuardianSnapshot &snapshot)
 void GuardianPage::updateBanner()
 {
     const GuardianSnapshot &s = m_snapshot;
-    const QColor background = modeColor(s.mode);
-    QPalette pal = m_banner->palette();
-    pal.setColor(QPalette::Window, background);
-    pal.setColor(QPalette::WindowText, StatusColors::textOn(background));
-    m_banner->setPalette(pal);
-    for (QLabel *l : { m_bannerTitle, m_bannerMeaning, m_bannerDetail })
-        l->setPalette(pal);
-    m_bannerTitle->setText(modeName(s.mode));
-    m_bannerMeaning->setText(modeMeaning(s.mode));
     QStringList lines;
     if (s.running) {
         lines << tr("Since %1 — %2")
@@ -358,7 +394,7 @@ void GuardianPage::updateBanner()
     } else {
         lines << EngineWording::message(s.reason);
     }
-    m_bannerDetail->setText(lines.join(QLatin1Char('\n')));
+    m_banner->setState(modeColor(s.mode), modeName(s.mode), modeMeaning(s.mode), lines);
     m_setModeButton->setEnabled(s.running);
 }
 
@@ -485,6 +521,87 @@ void GuardianPage::tickChart()
     m_series->replace(points);
     m_yAxis->setRange(0, qMax(5, int(peak * 1.2) + 1));
     updateIsolations(); // the time left moves on
+    // The score changes as the source's signals age out of their windows.
+    if (!m_scoreSource.isEmpty() && ++m_scoreAge >= ScoreRefreshSeconds)
+        requestScore();
+}
+
+void GuardianPage::onThreatSelected()
+{
+    const QModelIndex current = m_threatsView->currentIndex();
+    const QString source = current.isValid()
+        ? m_model->record(m_filter->mapToSource(current).row()).source
+        : QString();
+    if (source == m_scoreSource)
+        return;
+    m_scoreSource = source;
+    m_scoreShown = ThreatAssessment();
+    m_scoreError.clear();
+    ++m_scoreGeneration;
+    showScore();
+    if (!source.isEmpty())
+        requestScore();
+}
+
+void GuardianPage::requestScore()
+{
+    m_scoreAge = 0;
+    if (m_scoreWatcher.isRunning() || m_scoreSource.isEmpty())
+        return; // the next tick asks again
+    GuardianService *service = m_service;
+    const QStringList sources { m_scoreSource };
+    m_scoreReadGeneration = m_scoreGeneration;
+    m_scoreWatcher.setFuture(
+        QtConcurrent::run([service, sources] { return service->assess(sources); }));
+}
+
+void GuardianPage::onScoreRead()
+{
+    if (m_scoreReadGeneration != m_scoreGeneration) {
+        requestScore(); // the selection moved on while this was read
+        return;
+    }
+    const Result<QList<ThreatAssessment>> r = m_scoreWatcher.result();
+    if (r && !r->isEmpty()) {
+        m_scoreShown = r->first();
+        m_scoreError.clear();
+    } else {
+        m_scoreError = r ? QString() : EngineWording::error(r.error());
+    }
+    showScore();
+    Q_EMIT scoreLoaded();
+}
+
+void GuardianPage::showScore()
+{
+    const ThreatAssessment &a = m_scoreShown;
+    if (m_scoreSource.isEmpty())
+        m_scoreTitle->setText(tr("Select a threat to see why its source scores what it does."));
+    else if (!m_scoreError.isEmpty())
+        m_scoreTitle->setText(m_scoreError);
+    else if (a.source != m_scoreSource)
+        m_scoreTitle->setText(tr("Reading the score of %1…").arg(m_scoreSource));
+    else
+        m_scoreTitle->setText(tr("%1 scores %2 of 100 now (source class: %3).")
+                                  .arg(a.source, QLocale().toString(qRound(a.score)),
+                                      sourceClassName(a.sourceClass)));
+    const bool shown = a.source == m_scoreSource && !m_scoreSource.isEmpty();
+    m_scoreTable->setRowCount(shown ? int(a.features.size()) : 0);
+    for (int row = 0; shown && row < a.features.size(); ++row) {
+        const ThreatFeature &f = a.features.at(row);
+        const QStringList cells = { featureName(f.name),
+            tr("%1 of %2")
+                .arg(QLocale().toString(f.points, 'f', 1), QLocale().toString(f.maxPoints, 'f', 0)),
+            EngineWording::message(f.detail) };
+        for (int col = 0; col < cells.size(); ++col) {
+            QTableWidgetItem *item = m_scoreTable->item(row, col);
+            if (!item) {
+                item = new QTableWidgetItem;
+                m_scoreTable->setItem(row, col, item);
+            }
+            item->setText(cells.at(col));
+        }
+    }
 }
 
 QList<int> GuardianPage::eventRates() const

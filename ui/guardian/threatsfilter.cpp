@@ -42,6 +42,14 @@ void ThreatsFilter::setSinceMs(qint64 sinceMs)
     refilter();
 }
 
+void ThreatsFilter::setGroupBySource(bool group)
+{
+    if (group == m_group)
+        return;
+    m_group = group;
+    invalidate();
+}
+
 void ThreatsFilter::refilter()
 {
     // invalidate(), not invalidateFilter(): the latter maps rows that come back into the
@@ -71,6 +79,8 @@ bool ThreatsFilter::lessThan(const QModelIndex &left, const QModelIndex &right) 
     const auto *model = static_cast<const ThreatsModel *>(sourceModel());
     const ThreatRecord &a = model->record(left.row());
     const ThreatRecord &b = model->record(right.row());
+    if (m_group && a.source != b.source)
+        return a.source < b.source;
     switch (left.column()) {
     case ThreatsModel::LastSeen:
         return a.lastMs < b.lastMs || (a.lastMs == b.lastMs && a.id < b.id);

@@ -21,6 +21,9 @@ public:
     void setMinSeverity(std::optional<ThreatSeverity> severity);
     void setSourceText(const QString &text); // empty: any
     void setSinceMs(qint64 sinceMs); // 0: any time
+    // Rows of one source next to each other (sources in order, the sort column within one).
+    void setGroupBySource(bool group);
+    bool groupBySource() const { return m_group; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -34,6 +37,7 @@ private:
     std::optional<ThreatSeverity> m_minSeverity;
     QString m_source;
     qint64 m_sinceMs = 0;
+    bool m_group = false;
 };
 
 } // namespace Shivx::Ui

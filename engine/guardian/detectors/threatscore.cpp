@@ -226,8 +226,7 @@ ThreatAssessment ThreatScore::assess(const QString &source)
     ThreatFeature watchers { QStringLiteral("watchers"),
         ramp(hits, 0, c.watcherHitsFull, c.watcherMaxPoints), c.watcherMaxPoints,
         makeMessage("threat.watchers",
-            { hits, TimeUtil::formatDurationMs(c.watcherWindowMs),
-                names.join(QStringLiteral(", ")) },
+            { hits, c.watcherWindowMs, names.join(QStringLiteral(", ")) },
             QStringLiteral("%1 watcher hits in %2%3")
                 .arg(hits)
                 .arg(TimeUtil::formatDurationMs(c.watcherWindowMs))

@@ -30,8 +30,8 @@ void readWatchers(
         const QString p = QStringLiteral("%1[%2]").arg(path).arg(i);
         if (!r.checkKeys(w, p,
                 { QStringLiteral("name"), QStringLiteral("file"), QStringLiteral("filter"),
-                    QStringLiteral("window"), QStringLiteral("threshold"),
-                    QStringLiteral("action") }))
+                    QStringLiteral("window"), QStringLiteral("threshold"), QStringLiteral("action"),
+                    QStringLiteral("severity"), QStringLiteral("isolate_for") }))
             return;
         WatcherConfig c;
         r.string(w, p, "name", &c.name);
@@ -40,6 +40,8 @@ void readWatchers(
         r.duration(w, p, "window", &c.windowMs, 1000);
         r.integer(w, p, "threshold", &c.threshold, 1, 1'000'000);
         r.string(w, p, "action", &c.action);
+        r.string(w, p, "severity", &c.severity);
+        r.duration(w, p, "isolate_for", &c.isolateMs, 1000);
         if (r.failed())
             return;
         const auto at = [&](const char *key) { return w[key].IsDefined() ? w[key] : w; };
@@ -82,8 +84,15 @@ void readWatchers(
                                "threshold counts matches per source"));
             return;
         }
-        if (c.action.isEmpty()) {
-            r.fail(at("action"), key("action"), QStringLiteral("must not be empty"));
+        if (c.action != QLatin1String("notify") && c.action != QLatin1String("isolate")) {
+            r.fail(at("action"), key("action"),
+                QStringLiteral("\"%1\" is not notify or isolate").arg(c.action));
+            return;
+        }
+        if (c.severity != QLatin1String("info") && c.severity != QLatin1String("warning")
+            && c.severity != QLatin1String("critical")) {
+            r.fail(at("severity"), key("severity"),
+                QStringLiteral("\"%1\" is not info, warning or critical").arg(c.severity));
             return;
         }
         watchers.append(c);

@@ -26,13 +26,19 @@ struct WatcherConfig
     QString filter;
     qint64 windowMs = 600'000;
     int threshold = 5;
-    // What the guardian does when a source crosses the threshold; the watcher only names it.
+    // What the guardian does when a source crosses the threshold (the watcher only names it):
+    // "notify" raises a threat event `watcher.NAME` of `severity` (policies apply to it);
+    // "isolate" raises it and isolates the source (an address not on the ignore list) for
+    // `isolateMs`.
     QString action = QStringLiteral("notify");
+    QString severity = QStringLiteral("warning"); // "info", "warning", "critical"
+    qint64 isolateMs = 600'000; // fail2ban's bantime
 
     bool operator==(const WatcherConfig &o) const
     {
         return name == o.name && file == o.file && filter == o.filter && windowMs == o.windowMs
-            && threshold == o.threshold && action == o.action;
+            && threshold == o.threshold && action == o.action && severity == o.severity
+            && isolateMs == o.isolateMs;
     }
 };
 

@@ -7,6 +7,9 @@
 
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace Shivx;
 using D = ApiGuard::Decision;
 
@@ -201,6 +204,50 @@ private Q_SLOTS:
         for (int i = 0; i < 10; ++i)
             f.guard.tokenRejected(addr("127.0.0.2"), Path);
         QVERIFY(f.events.isEmpty());
+    }
+
+    // The score's signals: pushed on the API thread, taken on the guardian's, none lost or
+    // counted twice below the cap; above it the rest are dropped and counted.
+    void scoreSignalsCrossThreads()
+    {
+        ManualClock clock;
+        GuardianApiGuard guard(ApiGuardRules(), &clock, nullptr);
+        constexpr int Requests = 50'000;
+        std::atomic<bool> done { false };
+        std::thread api([&] {
+            const QHostAddress a(QStringLiteral("198.51.100.1"));
+            const QString path = QStringLiteral("/api/guardian");
+            for (int i = 0; i < Requests; ++i) {
+                guard.answered(a, path, i % 2 ? 200 : 404);
+                if (i % 1000 == 0)
+                    guard.tokenRejected(a, path);
+            }
+            done = true;
+        });
+        qint64 answers = 0, failures = 0, errors = 0;
+        auto take = [&] {
+            for (const auto &s : guard.takeScoreSignals()) {
+                QCOMPARE(s.source.toString(), QStringLiteral("198.51.100.1"));
+                if (s.status == 0)
+                    ++failures;
+                else
+                    ++answers;
+                errors += s.status == 404;
+            }
+        };
+        while (!done)
+            take();
+        api.join();
+        take();
+        QCOMPARE(answers, qint64(Requests));
+        QCOMPARE(errors, qint64(Requests / 2));
+        QCOMPARE(failures, qint64(Requests / 1000));
+        QCOMPARE(guard.scoreSignalsDropped(), quint64(0));
+
+        for (std::size_t i = 0; i < GuardianApiGuard::MaxPendingSignals + 10; ++i)
+            guard.answered(QHostAddress(QStringLiteral("198.51.100.2")), QStringLiteral("/"), 200);
+        QCOMPARE(guard.takeScoreSignals().size(), GuardianApiGuard::MaxPendingSignals);
+        QCOMPARE(guard.scoreSignalsDropped(), quint64(10));
     }
 };
 

@@ -3,10 +3,12 @@
 // policies isolate, raise the mode and run a real command (no shell) with the source and the
 // duration as arguments, isolations end on time, and mode and isolations survive a restart.
 #include "core/clock.h"
+#include "guardian/detectors/logwatcher.h"
 #include "guardian/guardianapiguard.h"
 #include "guardian/guardiancontroller.h"
 #include "guardian/threatstore.h"
 #include "guardiancompare.h"
+#include "health/hostsample.h"
 #include "recordingauditsink.h"
 
 #include <QFile>
@@ -364,6 +366,143 @@ private Q_SLOTS:
         QCOMPARE(audit.count(QStringLiteral("guardian.storage_failed")), 1);
         c.raise(threat("x", ThreatSeverity::Critical, "192.0.2.1", "e"));
         QCOMPARE(toString(c.snapshotPtr()->mode), toString(DefenseMode::Lockdown));
+        c.stop();
+    }
+
+    // A watcher's hit is an event like any other (policies, the row) with the watcher's
+    // severity; action isolate isolates an address that is not on the ignore list.
+    void watcherHitsRaiseAndIsolate()
+    {
+        QTemporaryDir dir;
+        ManualClock clock;
+        RecordingAuditSink audit;
+        GuardianConfig config = quietConfig();
+        config.api.ignore = { QStringLiteral("10.0.0.0/8") };
+        WatcherConfig sshd;
+        sshd.name = QStringLiteral("sshd");
+        sshd.file = QStringLiteral("/var/log/auth.log");
+        sshd.action = QStringLiteral("isolate");
+        sshd.severity = QStringLiteral("critical");
+        sshd.isolateMs = 120'000;
+        config.watchers = { sshd };
+        GuardianPolicy raise;
+        raise.type = QStringLiteral("watcher.sshd");
+        raise.minSeverity = ThreatSeverity::Critical;
+        raise.raiseMode = DefenseMode::Elevated;
+        config.policies = { raise };
+        const QString db = dir.filePath(QStringLiteral("shivx.db"));
+        GuardianController c(config, db, &clock, &audit, nullptr);
+        c.start();
+        for (int i = 0; i < 3; ++i)
+            c.watcherMatched(QStringLiteral("sshd"), QStringLiteral("203.0.113.5"));
+        WatcherHit hit { QStringLiteral("sshd"), QStringLiteral("203.0.113.5"),
+            QStringLiteral("isolate"), 3, 600'000, clock.nowMs(),
+            { QByteArray("Failed password for root from 203.0.113.5 port 22 ssh2") } };
+        c.watcherHit(hit);
+        const auto rows = ThreatStore::query(db, {});
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 1);
+        QCOMPARE(rows->first().type, QStringLiteral("watcher.sshd"));
+        QCOMPARE(toString(rows->first().severity), QStringLiteral("critical"));
+        QCOMPARE(rows->first().evidence,
+            QStringLiteral("3 matches within 10m in /var/log/auth.log, the last: Failed password "
+                           "for root from 203.0.113.5 port 22 ssh2"));
+        QCOMPARE(rows->first().score, 15); // three matched lines: the watchers feature in full
+        const GuardianSnapshot s = *c.snapshotPtr();
+        QCOMPARE(toString(s.mode), toString(DefenseMode::Elevated));
+        QCOMPARE(s.isolations.size(), 1);
+        QCOMPARE(s.isolations.first().source, QStringLiteral("203.0.113.5"));
+        QCOMPARE(s.isolations.first().untilMs - s.isolations.first().sinceMs, 120'000);
+        // On the ignore list, or not an address: the event, but no isolation.
+        c.watcherHit({ QStringLiteral("sshd"), QStringLiteral("10.1.2.3"),
+            QStringLiteral("isolate"), 3, 600'000, clock.nowMs(), {} });
+        c.watcherHit({ QStringLiteral("sshd"), QStringLiteral("mallory"), QStringLiteral("isolate"),
+            3, 600'000, clock.nowMs(), {} });
+        QCOMPARE(ThreatStore::query(db, {})->size(), 3);
+        QCOMPARE(c.snapshotPtr()->isolations.size(), 1);
+        // A hit of a watcher the configuration does not name is dropped.
+        c.watcherHit({ QStringLiteral("gone"), QStringLiteral("203.0.113.6"),
+            QStringLiteral("notify"), 3, 600'000, clock.nowMs(), {} });
+        QCOMPARE(ThreatStore::query(db, {})->size(), 3);
+        c.stop();
+    }
+
+    // Sustained memory above the limit: one resource.memory warning naming the top processes
+    // from the real /proc, not one per sample.
+    void resourceAbuseRaisesOncePerEpisode()
+    {
+        QTemporaryDir dir;
+        ManualClock clock;
+        RecordingAuditSink audit;
+        GuardianConfig config = quietConfig();
+        config.resourceAbuse.memoryPercent = 90;
+        config.resourceAbuse.sustainMs = 10'000;
+        config.resourceAbuse.topProcesses = 3;
+        const QString db = dir.filePath(QStringLiteral("shivx.db"));
+        GuardianController c(config, db, &clock, &audit, nullptr);
+        c.start();
+        HostSample sample;
+        sample.memUsedPercent = 97;
+        for (int i = 0; i < 5; ++i) {
+            sample.timestampMs = clock.nowMs();
+            c.hostSampled(sample);
+            clock.advanceMs(5000);
+        }
+        const auto rows = ThreatStore::query(db, {});
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 1);
+        const ThreatRecord &r = rows->first();
+        QCOMPARE(r.type, QStringLiteral("resource.memory"));
+        QCOMPARE(r.count, 1);
+        QVERIFY2(r.evidence.startsWith(QLatin1String("memory at 97% for 10s (limit 90%); top: ")),
+            qPrintable(r.evidence));
+        QVERIFY2(r.evidence.contains(QLatin1String(" MiB")), qPrintable(r.evidence));
+        QVERIFY(!r.source.isEmpty());
+        c.stop();
+    }
+
+    // The API guard's signals (answered requests, failed token checks) reach the score that
+    // an event carries and that assess() explains.
+    void apiSignalsScoreTheSource()
+    {
+        QTemporaryDir dir;
+        ManualClock clock;
+        RecordingAuditSink audit;
+        const GuardianConfig config = quietConfig();
+        auto guard = std::make_shared<GuardianApiGuard>(config.api, &clock, nullptr);
+        const QString db = dir.filePath(QStringLiteral("shivx.db"));
+        GuardianController c(config, db, &clock, &audit, guard);
+        c.start();
+        const QHostAddress scanner(QStringLiteral("198.51.100.7"));
+        for (int i = 0; i < 100; ++i)
+            guard->answered(scanner, QStringLiteral("/probe/%1").arg(i), 404);
+        for (int i = 0; i < 10; ++i)
+            guard->tokenRejected(scanner, QStringLiteral("/api/guardian/mode"));
+        guard->answered(QHostAddress(QStringLiteral("198.51.100.8")), QStringLiteral("/"), 200);
+        const QList<ThreatAssessment> a
+            = c.assess({ QStringLiteral("198.51.100.7"), QStringLiteral("198.51.100.8") });
+        QCOMPARE(a.size(), 2);
+        QCOMPARE(a.at(0).pointsOf(QStringLiteral("rate")), 30.0); // 100 against the floor of 10
+        QCOMPARE(a.at(0).pointsOf(QStringLiteral("auth_failures")), 25.0);
+        QCOMPARE(a.at(0).pointsOf(QStringLiteral("distinct_paths")), 15.0);
+        QCOMPARE(a.at(0).pointsOf(QStringLiteral("error_ratio")), 15.0);
+        QCOMPARE(a.at(0).score, 85.0);
+        QCOMPARE(a.at(1).score, 0.0);
+        c.raise(
+            threat("api.token_failures", ThreatSeverity::Critical, "198.51.100.7", "10 failed"));
+        const auto rows = ThreatStore::query(db, {});
+        QVERIFY(rows);
+        QCOMPARE(rows->first().score, 85);
+        // The audit record names the features that added points.
+        bool found = false;
+        for (const auto &e : audit.events())
+            if (e.action == QLatin1String("guardian.threat"))
+                found = e.data.value(QStringLiteral("score_features"))
+                            .toObject()
+                            .value(QStringLiteral("auth_failures"))
+                            .toDouble()
+                    == 25.0;
+        QVERIFY(found);
         c.stop();
     }
 };

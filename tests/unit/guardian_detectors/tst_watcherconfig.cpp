@@ -81,7 +81,7 @@ private Q_SLOTS:
             << QByteArray("{name: a, file: /x, filter: sshd, maxretry: 3}")
             << QStringLiteral("shivx.yaml:4: guardian.watchers[1].maxretry: "
                               "unknown key (known: action, file, filter, "
-                              "name, threshold, window)");
+                              "isolate_for, name, severity, threshold, window)");
         QTest::newRow("bad regex")
             << QByteArray("{name: a, file: /x, filter: '(?<source>\\S+'}")
             << QStringLiteral("shivx.yaml:4: guardian.watchers[1].filter: regex: invalid regular "
@@ -106,6 +106,14 @@ private Q_SLOTS:
                               "0 is out of range");
         QTest::newRow("window") << QByteArray("{name: a, file: /x, filter: sshd, window: soon}")
                                 << QStringLiteral("shivx.yaml:4: guardian.watchers[1].window: ");
+        QTest::newRow("unknown action")
+            << QByteArray("{name: a, file: /x, filter: sshd, action: ban}")
+            << QStringLiteral("shivx.yaml:4: guardian.watchers[1].action: "
+                              "\"ban\" is not notify or isolate");
+        QTest::newRow("unknown severity")
+            << QByteArray("{name: a, file: /x, filter: sshd, severity: high}")
+            << QStringLiteral("shivx.yaml:4: guardian.watchers[1].severity: "
+                              "\"high\" is not info, warning or critical");
     }
 
     void errors()

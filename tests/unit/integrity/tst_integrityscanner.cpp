@@ -6,10 +6,12 @@
 #include "integrity/integrityscanner.h"
 #include "queuedrecorder.h"
 #include "recordingauditsink.h"
+#include "storage/database.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -53,12 +55,12 @@ class TstIntegrityScanner : public QObject
     QString tree() const { return m_dir->path() + QStringLiteral("/tree"); }
     QString dataDir() const { return m_dir->path() + QStringLiteral("/data"); }
 
-    void startScanner(int readMiBPerSecond = 0)
+    void startScanner(int readMiBPerSecond = 0, const QStringList &extraPaths = {})
     {
         IntegrityConfig c;
         IntegrityPathSet s;
         s.name = QStringLiteral("tree");
-        s.paths = { tree() };
+        s.paths = QStringList { tree() } + extraPaths;
         c.sets = { s };
         c.fastIntervalMs = 0;
         c.fullIntervalMs = 0;
@@ -307,6 +309,62 @@ private Q_SLOTS:
         m_scanner->mergeRealtime({ d.path }, {}); // restored
         QVERIFY(m_scanner->lastCheck()->differences.isEmpty());
         QCOMPARE(m_scanner->counters().realtimeChecks, 3);
+    }
+
+    // A path set over the data directory: the engine's database and the baseline (with their
+    // -wal and -shm) are never opened. Opening and closing them would drop the process's POSIX
+    // locks, and another process closing the database would then delete the -wal file that the
+    // engine's connection still writes to: the row written afterwards is lost (commit 25a3249).
+    void engineDatabasesAreNeverRead()
+    {
+        QVERIFY(QDir().mkpath(dataDir()));
+        const QString db = dataDir() + QStringLiteral("/shivx.db");
+        {
+            auto writer = Database::open(db, QStringLiteral("engine-writer"));
+            QVERIFY2(writer.ok(), qPrintable(writer.ok() ? QString() : writer.error().toString()));
+            QVERIFY(
+                Database::exec(*writer, QStringLiteral("INSERT INTO series (name) VALUES ('a')"))
+                    .ok());
+            writeFile(dataDir() + QStringLiteral("/notes.txt"), "kept\n");
+            startScanner(0, { dataDir() });
+            const IntegrityResult init = run(
+                [](IntegrityScanner *s) { s->runInit(QStringLiteral("cli:bob"), QString()); });
+            QVERIFY(init.outcome == IntegrityResult::Outcome::Ok);
+            for (const char *name : { "/shivx.db", "/shivx.db-wal", "/shivx.db-shm" })
+                QVERIFY2(init.skipped.contains(dataDir() + QLatin1String(name)),
+                    qPrintable(init.skipped.join(QLatin1Char(','))));
+            QVERIFY(
+                m_scanner->baseline()->files.contains(dataDir() + QStringLiteral("/notes.txt")));
+            for (const QString &path : m_scanner->baseline()->files.keys())
+                QVERIFY2(!path.contains(QLatin1String(".db")), qPrintable(path));
+            // The baseline's own file is skipped by the next check, and nothing is "removed".
+            const IntegrityResult checked = check(IntegrityMode::Full);
+            QVERIFY(checked.outcome == IntegrityResult::Outcome::Ok);
+            QVERIFY2(checked.differences.isEmpty(),
+                qPrintable(
+                    checked.differences.isEmpty() ? QString() : checked.differences.first().path));
+            QVERIFY(checked.skipped.contains(dataDir() + QStringLiteral("/integrity/baseline.db")));
+
+            const auto countElsewhere = [&db]() {
+                QProcess py;
+                py.start(QStringLiteral("python3"),
+                    { QStringLiteral("-c"),
+                        QStringLiteral("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                                       "print(c.execute('SELECT COUNT(*) FROM series')"
+                                       ".fetchone()[0]); c.close()"),
+                        db });
+                if (!py.waitForFinished(30'000) || py.exitCode() != 0)
+                    return -1;
+                return py.readAllStandardOutput().trimmed().toInt();
+            };
+            QCOMPARE(countElsewhere(), 1);
+            QVERIFY(QFile::exists(db + QStringLiteral("-wal")));
+            QVERIFY(
+                Database::exec(*writer, QStringLiteral("INSERT INTO series (name) VALUES ('b')"))
+                    .ok());
+            QCOMPARE(countElsewhere(), 2);
+        }
+        Database::close(QStringLiteral("engine-writer"));
     }
 };
 
