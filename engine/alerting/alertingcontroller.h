@@ -44,6 +44,9 @@ public:
     Result<void> expireSilence(const QString &id, const QString &actor);
     Result<AlertInstance> acknowledge(const QString &fingerprint, const QString &actor);
     Result<QList<AlertHistoryEntry>> history(int limit, const QString &rule);
+    // Replaces the rules (a configuration reload): alerts of rules that are gone resolve at the
+    // next evaluation, which runs at once; every window starts empty again.
+    void setRules(const QList<AlertRule> &rules);
 
 public Q_SLOTS:
     // Opens the store, restores the alerts it kept, and starts evaluating.

@@ -1,0 +1,500 @@
+#include "alerts/alertspage.h"
+
+#include "alerting/alertingconfig.h"
+#include "alerting/alertingservice.h"
+#include "alerts/alerthistorymodel.h"
+#include "alerts/alertsmodel.h"
+#include "alerts/ruleeditor.h"
+#include "alerts/silencedialog.h"
+#include "core/engine.h"
+#include "core/operatoridentity.h"
+#include "degradation/degradationlevel.h"
+#include "widgets/displayformat.h"
+#include "widgets/enginewording.h"
+#include "widgets/selectabletext.h"
+#include "widgets/statuscolors.h"
+#include "widgets/tableactions.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QEvent>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Shivx::Ui {
+
+namespace {
+constexpr int SilenceIdRole = Qt::UserRole + 1;
+} // namespace
+
+AlertsPage::AlertsPage(Engine *engine, QWidget *parent)
+    : QWidget(parent)
+    , m_engine(engine)
+    , m_service(engine->service<AlertingService>())
+{
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("alertsSummary"));
+    QFont big = m_summary->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    big.setBold(true);
+    m_summary->setFont(big);
+    m_forecast = new QLabel(this);
+    m_forecast->setObjectName(QStringLiteral("alertsForecast"));
+    m_forecast->setWordWrap(true);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("alertsTabs"));
+    const char *names[] = { "firingTable", "pendingTable", "silencedTable" };
+    for (int i = 0; i < 3; ++i) {
+        m_models[i] = new AlertsModel(this);
+        m_tables[i] = makeAlertTable(m_models[i], QLatin1String(names[i]));
+    }
+    m_tabs->addTab(m_tables[FiringTab], QString());
+    m_tabs->addTab(m_tables[PendingTab], QString());
+
+    // Silenced: the alerts, then the silences that hold them (and any that match nothing yet).
+    auto *silencedTab = new QWidget(m_tabs);
+    m_silencesBox = new QGroupBox(silencedTab);
+    m_silences = new QTableWidget(0, 5, m_silencesBox);
+    m_silences->setObjectName(QStringLiteral("silencesTable"));
+    TableActions::install(m_silences);
+    m_silences->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_silences->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_silences->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_silences->verticalHeader()->hide();
+    m_silences->horizontalHeader()->setStretchLastSection(true);
+    m_expireButton = new QPushButton(m_silencesBox);
+    m_expireButton->setObjectName(QStringLiteral("expireSilenceButton"));
+    auto *silencesLayout = new QVBoxLayout(m_silencesBox);
+    silencesLayout->addWidget(m_silences, 1);
+    silencesLayout->addWidget(m_expireButton, 0, Qt::AlignLeft);
+    auto *silencedLayout = new QVBoxLayout(silencedTab);
+    silencedLayout->setContentsMargins(0, 0, 0, 0);
+    silencedLayout->addWidget(m_tables[SilencedTab], 3);
+    silencedLayout->addWidget(m_silencesBox, 2);
+    m_tabs->addTab(silencedTab, QString());
+    connect(m_expireButton, &QPushButton::clicked, this, &AlertsPage::expireSelectedSilence);
+    connect(m_silences, &QTableWidget::itemSelectionChanged, this, &AlertsPage::updateButtons);
+
+    // History.
+    auto *historyTab = new QWidget(m_tabs);
+    m_historyRule = new QComboBox(historyTab);
+    m_historyRule->setObjectName(QStringLiteral("historyRuleFilter"));
+    m_historyRule->addItem(QString());
+    m_historyReload = new QPushButton(historyTab);
+    m_historyReload->setObjectName(QStringLiteral("historyReloadButton"));
+    m_historyModel = new AlertHistoryModel(this);
+    m_historyView = new QTableView(historyTab);
+    m_historyView->setObjectName(QStringLiteral("historyTable"));
+    m_historyView->setModel(m_historyModel);
+    TableActions::install(m_historyView);
+    m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_historyView->verticalHeader()->hide();
+    m_historyView->horizontalHeader()->setStretchLastSection(true);
+    m_historyStatus = new QLabel(historyTab);
+    m_historyStatus->setObjectName(QStringLiteral("historyStatus"));
+    auto *historyBar = new QHBoxLayout;
+    historyBar->addWidget(m_historyRule, 1);
+    historyBar->addWidget(m_historyReload);
+    historyBar->addStretch(2);
+    auto *historyLayout = new QVBoxLayout(historyTab);
+    historyLayout->addLayout(historyBar);
+    historyLayout->addWidget(m_historyView, 1);
+    historyLayout->addWidget(m_historyStatus);
+    m_tabs->addTab(historyTab, QString());
+    connect(m_historyReload, &QPushButton::clicked, this, &AlertsPage::reloadHistory);
+    connect(m_historyRule, &QComboBox::activated, this, &AlertsPage::reloadHistory);
+    connect(&m_historyWatcher, &QFutureWatcher<Result<QList<AlertHistoryEntry>>>::finished, this,
+        &AlertsPage::onHistoryRead);
+
+    m_ruleEditor = new RuleEditor(engine, m_tabs);
+    m_tabs->addTab(m_ruleEditor, QString());
+    connect(m_ruleEditor, &RuleEditor::saved, this, [this] {
+        m_historyRule->clear();
+        m_historyRule->addItem(QString());
+        retranslateUi();
+    });
+
+    m_ackButton = new QPushButton(this);
+    m_ackButton->setObjectName(QStringLiteral("acknowledgeButton"));
+    m_silenceButton = new QPushButton(this);
+    m_silenceButton->setObjectName(QStringLiteral("silenceButton"));
+    m_actionStatus = new QLabel(this);
+    m_actionStatus->setObjectName(QStringLiteral("alertsActionStatus"));
+    m_actionStatus->setWordWrap(true);
+    SelectableText::apply(m_actionStatus);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_ackButton);
+    actions->addWidget(m_silenceButton);
+    actions->addWidget(m_actionStatus, 1);
+    connect(m_ackButton, &QPushButton::clicked, this, &AlertsPage::acknowledgeSelected);
+    connect(m_silenceButton, &QPushButton::clicked, this, &AlertsPage::silenceSelected);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &AlertsPage::updateButtons);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_forecast);
+    layout->addWidget(m_tabs, 1);
+    layout->addLayout(actions);
+
+    if (m_service) {
+        connect(m_service, &AlertingService::changed, this, &AlertsPage::setSnapshot);
+        connect(m_service, &AlertingService::transitioned, this, [this] {
+            if (m_historyLoadedOnce)
+                reloadHistory();
+        });
+        m_snapshot = m_service->snapshot();
+    }
+    retranslateUi();
+    setSnapshot(m_snapshot);
+}
+
+AlertsPage::~AlertsPage()
+{
+    m_historyWatcher.waitForFinished();
+}
+
+QTableView *AlertsPage::makeAlertTable(AlertsModel *model, const QString &objectName)
+{
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(AlertsModel::SortRole);
+    auto *view = new QTableView(m_tabs);
+    view->setObjectName(objectName);
+    view->setModel(proxy);
+    TableActions::install(view);
+    view->setSortingEnabled(true);
+    view->sortByColumn(AlertsModel::SeverityColumn, Qt::DescendingOrder);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setWordWrap(false);
+    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &AlertsPage::updateButtons);
+    return view;
+}
+
+AlertsModel *AlertsPage::model(Tab tab) const
+{
+    return tab <= SilencedTab ? m_models[tab] : nullptr;
+}
+
+void AlertsPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void AlertsPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!m_historyLoadedOnce)
+        reloadHistory();
+}
+
+void AlertsPage::retranslateUi()
+{
+    for (AlertsModel *m : m_models)
+        m->retranslate();
+    m_historyModel->retranslate();
+    m_tabs->setTabText(HistoryTab, tr("History"));
+    m_tabs->setTabText(RulesTab, tr("Rule editor"));
+    m_silencesBox->setTitle(tr("Silences"));
+    m_silences->setHorizontalHeaderLabels(
+        { tr("Matches"), tr("Ends"), tr("Time left"), tr("By"), tr("Comment") });
+    m_expireButton->setText(tr("&Expire silence"));
+    m_ackButton->setText(tr("&Acknowledge"));
+    m_silenceButton->setText(tr("S&ilence…"));
+    m_historyReload->setText(tr("Re&load"));
+    m_historyRule->setItemText(0, tr("All rules"));
+    // The rules that exist now, for the history filter.
+    QStringList rules;
+    for (const AlertRule &r : m_engine->config().section<AlertingConfig>().rules)
+        rules << r.name;
+    if (m_historyRule->count() == 1)
+        m_historyRule->addItems(rules);
+    // Fixed widths from the font (not resizeColumnsToContents, which would change as values
+    // move); Acknowledged, the last, takes the rest.
+    const QFontMetrics fm = fontMetrics();
+    const int em = fm.horizontalAdvance(QLatin1Char('M'));
+    for (QTableView *t : m_tables) {
+        QHeaderView *h = t->horizontalHeader();
+        h->resizeSection(AlertsModel::AlertColumn, em * 11);
+        h->resizeSection(AlertsModel::SeverityColumn, em * 6);
+        h->resizeSection(AlertsModel::LabelsColumn, em * 14);
+        h->resizeSection(AlertsModel::ValueColumn, em * 6);
+        h->resizeSection(AlertsModel::SinceColumn, em * 7);
+        h->resizeSection(AlertsModel::SummaryColumn, em * 20);
+    }
+    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::TimeColumn, 170);
+    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::AlertColumn, 160);
+    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::LabelsColumn, 320);
+    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::TransitionColumn, 200);
+    updateSummary();
+    updateSilences();
+    updateButtons();
+}
+
+void AlertsPage::setSnapshot(const AlertingSnapshot &snapshot)
+{
+    m_snapshot = snapshot;
+    QList<AlertInstance> firing, pending, silenced;
+    for (const AlertInstance &a : snapshot.alerts) {
+        if (!a.silencedBy.isEmpty())
+            silenced << a;
+        else if (a.state == AlertState::Firing)
+            firing << a;
+        else if (a.state == AlertState::Pending)
+            pending << a;
+    }
+    m_models[FiringTab]->setAlerts(firing);
+    m_models[PendingTab]->setAlerts(pending);
+    m_models[SilencedTab]->setAlerts(silenced);
+    updateSummary();
+    updateSilences();
+    updateButtons();
+}
+
+void AlertsPage::updateSummary()
+{
+    const int firing = m_models[FiringTab]->rowCount();
+    const int pending = m_models[PendingTab]->rowCount();
+    const int silenced = m_models[SilencedTab]->rowCount();
+    m_tabs->setTabText(FiringTab, tr("Firing (%1)").arg(firing));
+    m_tabs->setTabText(PendingTab, tr("Pending (%1)").arg(pending));
+    m_tabs->setTabText(SilencedTab, tr("Silenced (%1)").arg(silenced));
+    int critical = 0;
+    for (int r = 0; r < firing; ++r)
+        critical += m_models[FiringTab]->alertAt(r).severity == QLatin1String("critical")
+            && !m_models[FiringTab]->alertAt(r).inhibited;
+    QPalette pal = m_summary->palette();
+    pal.setColor(QPalette::WindowText,
+        critical > 0     ? StatusColors::critical()
+            : firing > 0 ? StatusColors::warning()
+                         : palette().color(QPalette::WindowText));
+    m_summary->setPalette(pal);
+    if (!m_snapshot.running) {
+        m_summary->setText(tr("Alerting is not running"));
+        m_forecast->setText(
+            m_service ? tr("Set alerting.enabled: true and start the engine.") : QString());
+        return;
+    }
+    m_summary->setText(firing == 0
+            ? tr("No alert firing")
+            : (firing == 1 ? tr("1 alert firing") : tr("%1 alerts firing").arg(firing))
+                + (critical > 0 ? QStringLiteral(" — ") + tr("%1 critical").arg(critical)
+                                : QString()));
+    QStringList lines;
+    lines << (m_snapshot.rules == 1 ? tr("1 rule, evaluated at %1")
+                                    : tr("%1 rules, evaluated at %2").arg(m_snapshot.rules))
+                 .arg(DisplayFormat::timeOfDay(m_snapshot.evaluatedAtMs));
+    const HealthForecast &f = m_snapshot.forecast;
+    if (f.likely) {
+        const auto level = parseDegradationLevel(f.level);
+        lines << tr("Health score trend: likely %1 in ~%2 (%3 points an hour)")
+                     .arg(level ? DisplayFormat::degradationLevel(*level) : f.level,
+                         DisplayFormat::duration(f.etaMs / 60'000 * 60'000),
+                         QLocale().toString(f.slopePerHour, 'f', 1));
+    }
+    m_forecast->setText(lines.join(QStringLiteral(" · ")));
+}
+
+void AlertsPage::updateSilences()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString selected
+        = m_silences->currentRow() >= 0 && m_silences->item(m_silences->currentRow(), 0)
+        ? m_silences->item(m_silences->currentRow(), 0)->data(SilenceIdRole).toString()
+        : QString();
+    m_silences->setRowCount(int(m_snapshot.silences.size()));
+    for (int row = 0; row < m_snapshot.silences.size(); ++row) {
+        const AlertSilence &s = m_snapshot.silences.at(row);
+        QStringList matchers;
+        for (auto it = s.matchers.cbegin(); it != s.matchers.cend(); ++it)
+            matchers << it.key() + QLatin1Char('=') + it.value();
+        const QStringList cells { matchers.join(QStringLiteral(", ")),
+            DisplayFormat::dateTime(s.endsAtMs),
+            DisplayFormat::duration(qMax<qint64>(0, s.endsAtMs - now) / 60'000 * 60'000),
+            s.createdBy, s.comment };
+        for (int col = 0; col < cells.size(); ++col) {
+            QTableWidgetItem *item = m_silences->item(row, col);
+            if (!item) {
+                item = new QTableWidgetItem;
+                m_silences->setItem(row, col, item);
+            }
+            if (item->text() != cells.at(col))
+                item->setText(cells.at(col));
+            item->setData(SilenceIdRole, s.id);
+        }
+        if (s.id == selected)
+            m_silences->selectRow(row);
+    }
+}
+
+QTableView *AlertsPage::currentAlertTable() const
+{
+    const int tab = m_tabs->currentIndex();
+    return tab <= SilencedTab ? m_tables[tab] : nullptr;
+}
+
+void AlertsPage::updateButtons()
+{
+    QTableView *table = currentAlertTable();
+    const bool alertTab = table != nullptr;
+    const bool any = alertTab && table->selectionModel()->hasSelection();
+    m_ackButton->setVisible(alertTab);
+    m_silenceButton->setVisible(alertTab);
+    m_ackButton->setEnabled(any && m_snapshot.running);
+    // One alert at a time: the dialog offers its labels.
+    m_silenceButton->setEnabled(
+        any && m_snapshot.running && table->selectionModel()->selectedRows().size() == 1);
+    m_expireButton->setEnabled(!m_silences->selectedItems().isEmpty() && m_snapshot.running);
+}
+
+QString AlertsPage::actor() const
+{
+    return OperatorIdentity::actor(QStringLiteral("console"));
+}
+
+void AlertsPage::acknowledgeSelected()
+{
+    QTableView *table = currentAlertTable();
+    if (!table || !m_service)
+        return;
+    QStringList done, failed;
+    for (const QModelIndex &i : table->selectionModel()->selectedRows()) {
+        const QString fp = i.data(AlertsModel::FingerprintRole).toString();
+        const auto r = m_service->acknowledge(fp, actor());
+        if (r)
+            done << r->rule;
+        else
+            failed << EngineWording::error(r.error());
+    }
+    if (!failed.isEmpty())
+        showActionResult(false, failed.join(QLatin1Char('\n')));
+    else
+        showActionResult(true, tr("Acknowledged: %1.").arg(done.join(QStringLiteral(", "))));
+}
+
+void AlertsPage::silenceSelected()
+{
+    QTableView *table = currentAlertTable();
+    if (!table || !m_service || table->selectionModel()->selectedRows().size() != 1)
+        return;
+    const QModelIndex index = table->selectionModel()->selectedRows().first();
+    const QString fp = index.data(AlertsModel::FingerprintRole).toString();
+    QMap<QString, QString> labels;
+    for (const AlertInstance &a : std::as_const(m_snapshot.alerts))
+        if (a.fingerprint == fp)
+            labels = a.labels;
+    SilenceDialog dialog(labels, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const auto r
+        = m_service->silence(dialog.matchers(), dialog.durationMs(), dialog.comment(), actor());
+    if (!r) {
+        showActionResult(false, EngineWording::error(r.error()));
+        return;
+    }
+    showActionResult(true, tr("Silenced until %1.").arg(DisplayFormat::dateTime(r->endsAtMs)));
+}
+
+void AlertsPage::expireSelectedSilence()
+{
+    if (!m_service || m_silences->selectedItems().isEmpty())
+        return;
+    const QString id = m_silences->selectedItems().first()->data(SilenceIdRole).toString();
+    const auto r = m_service->expireSilence(id, actor());
+    if (!r)
+        showActionResult(false, EngineWording::error(r.error()));
+    else
+        showActionResult(true, tr("Silence expired: its alerts notify again."));
+}
+
+void AlertsPage::showActionResult(bool ok, const QString &text)
+{
+    m_actionOk = ok;
+    QPalette pal = m_actionStatus->palette();
+    pal.setColor(QPalette::WindowText,
+        ok ? palette().color(QPalette::WindowText) : StatusColors::critical());
+    m_actionStatus->setPalette(pal);
+    m_actionStatus->setText(text);
+}
+
+QString AlertsPage::actionStatus() const
+{
+    return m_actionStatus->text();
+}
+
+bool AlertsPage::showAlert(const QString &fingerprint)
+{
+    for (int tab = FiringTab; tab <= SilencedTab; ++tab) {
+        QTableView *view = m_tables[tab];
+        auto *proxy = static_cast<QSortFilterProxyModel *>(view->model());
+        const int row = m_models[tab]->rowOf(fingerprint);
+        if (row < 0)
+            continue;
+        m_tabs->setCurrentIndex(tab);
+        const QModelIndex index = proxy->mapFromSource(m_models[tab]->index(row, 0));
+        view->selectRow(index.row());
+        view->scrollTo(index);
+        view->setFocus();
+        return true;
+    }
+    m_tabs->setCurrentIndex(HistoryTab);
+    return false;
+}
+
+void AlertsPage::refresh()
+{
+    if (m_service)
+        setSnapshot(m_service->snapshot());
+    reloadHistory();
+}
+
+void AlertsPage::reloadHistory()
+{
+    if (!m_service)
+        return;
+    if (m_historyWatcher.isRunning()) {
+        m_historyPending = true;
+        return;
+    }
+    m_historyLoadedOnce = true;
+    AlertingService *service = m_service;
+    const QString rule
+        = m_historyRule->currentIndex() > 0 ? m_historyRule->currentText() : QString();
+    m_historyWatcher.setFuture(
+        QtConcurrent::run([service, rule] { return service->history(HistoryRows, rule); }));
+}
+
+void AlertsPage::onHistoryRead()
+{
+    const auto rows = m_historyWatcher.result();
+    if (rows) {
+        m_historyModel->setEntries(*rows);
+        m_historyStatus->setText(tr("Transitions: %1, newest first").arg(rows->size()));
+    } else {
+        m_historyStatus->setText(EngineWording::error(rows.error()));
+    }
+    Q_EMIT historyLoaded();
+    if (m_historyPending) {
+        m_historyPending = false;
+        reloadHistory();
+    }
+}
+
+} // namespace Shivx::Ui

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "alerting/alertingsnapshot.h"
+#include "alerting/alertstore.h"
+#include "core/result.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTabWidget;
+class QTableView;
+class QTableWidget;
+
+namespace Shivx {
+class AlertingService;
+class Engine;
+}
+
+namespace Shivx::Ui {
+
+class AlertHistoryModel;
+class AlertsModel;
+class RuleEditor;
+
+// Alerts (docs/alerting.md): a summary line with the health forecast, then tabs for the
+// firing, pending and silenced alerts (live from AlertingService::changed) with Acknowledge
+// and Silence… (SilenceDialog), the silences in effect with Expire, the history of
+// transitions (read on a worker thread), and the rule editor (RuleEditor). The engine must
+// outlive the page.
+class AlertsPage : public QWidget
+{
+    Q_OBJECT
+public:
+    enum Tab { FiringTab, PendingTab, SilencedTab, HistoryTab, RulesTab };
+    static constexpr int HistoryRows = 2000;
+
+    AlertsPage(Engine *engine, QWidget *parent = nullptr);
+    ~AlertsPage() override;
+
+    // F5: the snapshot again and the history.
+    void refresh();
+    void reloadHistory();
+    void setSnapshot(const AlertingSnapshot &snapshot);
+    // Shows the alert with this fingerprint (its tab, its row selected); false when it is
+    // neither pending, firing nor silenced any more (the history tab is shown instead).
+    bool showAlert(const QString &fingerprint);
+
+    AlertsModel *model(Tab tab) const;
+    AlertHistoryModel *historyModel() const { return m_historyModel; }
+    RuleEditor *ruleEditor() const { return m_ruleEditor; }
+    QString actionStatus() const;
+
+Q_SIGNALS:
+    void historyLoaded();
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    QTableView *makeAlertTable(AlertsModel *model, const QString &objectName);
+    void retranslateUi();
+    void updateSummary();
+    void updateSilences();
+    void updateButtons();
+    void acknowledgeSelected();
+    void silenceSelected();
+    void expireSelectedSilence();
+    void showActionResult(bool ok, const QString &text);
+    void onHistoryRead();
+    QTableView *currentAlertTable() const;
+    QString actor() const;
+
+    Engine *m_engine;
+    AlertingService *m_service;
+    AlertingSnapshot m_snapshot;
+
+    QLabel *m_summary = nullptr;
+    QLabel *m_forecast = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    AlertsModel *m_models[3] = {};
+    QTableView *m_tables[3] = {};
+    QGroupBox *m_silencesBox = nullptr;
+    QTableWidget *m_silences = nullptr;
+    QPushButton *m_expireButton = nullptr;
+    QPushButton *m_ackButton = nullptr;
+    QPushButton *m_silenceButton = nullptr;
+    QLabel *m_actionStatus = nullptr;
+    bool m_actionOk = true;
+
+    QComboBox *m_historyRule = nullptr;
+    QPushButton *m_historyReload = nullptr;
+    QTableView *m_historyView = nullptr;
+    QLabel *m_historyStatus = nullptr;
+    AlertHistoryModel *m_historyModel = nullptr;
+    QFutureWatcher<Result<QList<AlertHistoryEntry>>> m_historyWatcher;
+    bool m_historyPending = false;
+    bool m_historyLoadedOnce = false;
+
+    RuleEditor *m_ruleEditor = nullptr;
+};
+
+} // namespace Shivx::Ui
