@@ -226,18 +226,24 @@ void AlertsPage::retranslateUi()
         rules << r.name;
     if (m_historyRule->count() == 1)
         m_historyRule->addItems(rules);
-    // Fixed widths from the font (not resizeColumnsToContents, which would change as values
-    // move); Acknowledged, the last, takes the rest.
+    // Fixed widths from the font, the header words and a typical cell (not
+    // resizeColumnsToContents, which would change as values move); Acknowledged, the last, takes
+    // the rest.
     const QFontMetrics fm = fontMetrics();
-    const int em = fm.horizontalAdvance(QLatin1Char('M'));
+    const int pad = fm.horizontalAdvance(QLatin1Char('M')) * 2;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QStringList samples { QStringLiteral("ProbeErrorRate"),
+        AlertsModel::severityText(QStringLiteral("critical")),
+        QStringLiteral("mountpoint=/var, target=web"), QLocale().toString(1.797e9, 'g', 4),
+        DisplayFormat::relativeAge(now - 3'540'000, now),
+        QStringLiteral("Probes of web fail 0.25 times a second") };
     for (QTableView *t : m_tables) {
         QHeaderView *h = t->horizontalHeader();
-        h->resizeSection(AlertsModel::AlertColumn, em * 11);
-        h->resizeSection(AlertsModel::SeverityColumn, em * 6);
-        h->resizeSection(AlertsModel::LabelsColumn, em * 14);
-        h->resizeSection(AlertsModel::ValueColumn, em * 6);
-        h->resizeSection(AlertsModel::SinceColumn, em * 7);
-        h->resizeSection(AlertsModel::SummaryColumn, em * 20);
+        for (int c = 0; c < samples.size(); ++c)
+            h->resizeSection(c,
+                qMax(fm.horizontalAdvance(samples.at(c)),
+                    fm.horizontalAdvance(t->model()->headerData(c, Qt::Horizontal).toString()) + pad)
+                    + pad);
     }
     m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::TimeColumn, 170);
     m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::AlertColumn, 160);
