@@ -17,6 +17,7 @@
 #include "core/engine.h"
 #include "shell/mainwindow.h"
 #include "telemetry/historystore.h"
+#include "widgets/displayformat.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -320,6 +321,26 @@ private Q_SLOTS:
             known = known || r.name == QLatin1String("QueueDeep");
         QVERIFY(known);
         QTRY_COMPARE_WITH_TIMEOUT(s.engine->service<AlertingService>()->snapshot().rules, 3, 5000);
+    }
+
+    // "likely LEVEL_N in ~T", as the Alerts and the Degradation page show it; nothing when no
+    // worse level is likely.
+    void forecastWording()
+    {
+        HealthForecast f;
+        QVERIFY(AlertsPage::forecastText(f).isEmpty());
+        f.likely = true;
+        f.level = QStringLiteral("LEVEL_2");
+        f.etaMs = 40 * 60'000 + 20'000;
+        f.slopePerHour = -12.5;
+        const QString text = AlertsPage::forecastText(f);
+        QVERIFY2(text.startsWith(QLatin1String("Health score trend: likely "))
+                && text.contains(
+                    Shivx::Ui::DisplayFormat::degradationLevel(DegradationLevel::Level2))
+                && text.contains(
+                    QLatin1String("~") + Shivx::Ui::DisplayFormat::duration(40 * 60'000))
+                && text.contains(QLatin1String("-12.5 points an hour")),
+            qPrintable(text));
     }
 
     // The page in English and in German, saved under build/screenshots for a look.

@@ -242,7 +242,8 @@ void AlertsPage::retranslateUi()
         for (int c = 0; c < samples.size(); ++c)
             h->resizeSection(c,
                 qMax(fm.horizontalAdvance(samples.at(c)),
-                    fm.horizontalAdvance(t->model()->headerData(c, Qt::Horizontal).toString()) + pad)
+                    fm.horizontalAdvance(t->model()->headerData(c, Qt::Horizontal).toString())
+                        + pad)
                     + pad);
     }
     m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::TimeColumn, 170);
@@ -307,15 +308,20 @@ void AlertsPage::updateSummary()
     lines << (m_snapshot.rules == 1 ? tr("1 rule, evaluated at %1")
                                     : tr("%1 rules, evaluated at %2").arg(m_snapshot.rules))
                  .arg(DisplayFormat::timeOfDay(m_snapshot.evaluatedAtMs));
-    const HealthForecast &f = m_snapshot.forecast;
-    if (f.likely) {
-        const auto level = parseDegradationLevel(f.level);
-        lines << tr("Health score trend: likely %1 in ~%2 (%3 points an hour)")
-                     .arg(level ? DisplayFormat::degradationLevel(*level) : f.level,
-                         DisplayFormat::duration(f.etaMs / 60'000 * 60'000),
-                         QLocale().toString(f.slopePerHour, 'f', 1));
-    }
+    if (const QString f = forecastText(m_snapshot.forecast); !f.isEmpty())
+        lines << f;
     m_forecast->setText(lines.join(QStringLiteral(" · ")));
+}
+
+QString AlertsPage::forecastText(const HealthForecast &f)
+{
+    if (!f.likely)
+        return QString();
+    const auto level = parseDegradationLevel(f.level);
+    return tr("Health score trend: likely %1 in ~%2 (%3 points an hour)")
+        .arg(level ? DisplayFormat::degradationLevel(*level) : f.level,
+            DisplayFormat::duration(qMax<qint64>(f.etaMs / 60'000, 1) * 60'000),
+            QLocale().toString(f.slopePerHour, 'f', 1));
 }
 
 void AlertsPage::updateSilences()

@@ -50,6 +50,11 @@ public:
     // neither pending, firing nor silenced any more (the history tab is shown instead).
     bool showAlert(const QString &fingerprint);
 
+    // "likely LEVEL_2 in ~40 min": where the health score's trend leads (the alerting
+    // thread's forecast); empty when no worse level is likely within the horizon. Also on the
+    // Degradation page.
+    static QString forecastText(const HealthForecast &forecast);
+
     AlertsModel *model(Tab tab) const;
     AlertHistoryModel *historyModel() const { return m_historyModel; }
     RuleEditor *ruleEditor() const { return m_ruleEditor; }

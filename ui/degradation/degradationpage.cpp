@@ -1,6 +1,8 @@
 #include "degradation/degradationpage.h"
 #include "core/operatoridentity.h"
 
+#include "alerting/alertingservice.h"
+#include "alerts/alertspage.h"
 #include "core/engine.h"
 #include "degradation/degradationservice.h"
 #include "degradation/featurematrixmodel.h"
@@ -79,6 +81,10 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     bannerLayout->addWidget(m_bannerTitle);
     bannerLayout->addWidget(m_bannerMeaning);
     bannerLayout->addWidget(m_bannerDetail);
+    m_bannerForecast = new QLabel(m_banner);
+    m_bannerForecast->setObjectName(QStringLiteral("bannerForecast"));
+    m_bannerForecast->setWordWrap(true);
+    bannerLayout->addWidget(m_bannerForecast);
 
     // Pin or release.
     m_controlBox = new QGroupBox(this);
@@ -189,6 +195,8 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     layout->addWidget(m_timelineBox, 2);
 
     connect(m_service, &DegradationService::changed, this, &DegradationPage::setSnapshot);
+    if (auto *alerting = engine->service<AlertingService>())
+        connect(alerting, &AlertingService::changed, this, &DegradationPage::updateForecast);
     // The snapshot is published on changes of level or pin; the score moves every sample.
     connect(engine->service<HealthService>(), &HealthService::healthChanged, this,
         [this](const HealthReport &report) {
@@ -284,8 +292,9 @@ void DegradationPage::updateBanner()
     pal.setColor(QPalette::Window, background);
     pal.setColor(QPalette::WindowText, StatusColors::textOn(background));
     m_banner->setPalette(pal);
-    for (QLabel *l : { m_bannerTitle, m_bannerMeaning, m_bannerDetail })
+    for (QLabel *l : { m_bannerTitle, m_bannerMeaning, m_bannerDetail, m_bannerForecast })
         l->setPalette(pal);
+    updateForecast();
 
     m_bannerTitle->setText(s.pin.active
             ? tr("%1 (pinned)").arg(DisplayFormat::degradationLevel(s.level))
@@ -310,6 +319,16 @@ void DegradationPage::updateBanner()
                      .arg(DisplayFormat::degradationLevel(s.recoveryTarget),
                          DisplayFormat::timeOfDay(s.recoverySinceMs + s.recoveryHoldMs));
     m_bannerDetail->setText(lines.join(QLatin1Char('\n')));
+}
+
+void DegradationPage::updateForecast()
+{
+    // Where the trend leads, from alerting's fit of the health score (docs/alerting.md,
+    // "Predictive degradation"); hidden while no worse level is likely.
+    const auto *alerting = m_engine->service<AlertingService>();
+    const QString text = alerting ? AlertsPage::forecastText(alerting->forecast()) : QString();
+    m_bannerForecast->setText(text);
+    m_bannerForecast->setVisible(!text.isEmpty());
 }
 
 void DegradationPage::updateControls()

@@ -64,6 +64,7 @@ private:
     // Sets every user-visible string; called on construction and on LanguageChange.
     void retranslateUi();
     void updateBanner();
+    void updateForecast();
     void updateControls();
     void pin();
     void release();
@@ -82,6 +83,7 @@ private:
     QLabel *m_bannerTitle = nullptr;
     QLabel *m_bannerMeaning = nullptr;
     QLabel *m_bannerDetail = nullptr;
+    QLabel *m_bannerForecast = nullptr; // the alerting thread's health forecast
 
     QGroupBox *m_controlBox = nullptr;
     QLabel *m_levelLabel = nullptr;
