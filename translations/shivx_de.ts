@@ -416,6 +416,21 @@
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::AlertHistoryPanel</name>
+    <message>
+        <source>Re&amp;load</source>
+        <translation>Neu &amp;laden</translation>
+    </message>
+    <message>
+        <source>All rules</source>
+        <translation>Alle Regeln</translation>
+    </message>
+    <message>
+        <source>Transitions: %1, newest first</source>
+        <translation>Übergänge: %1, neueste zuerst</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::AlertTray</name>
     <message>
         <source>ShivX: alerting is not running</source>
@@ -540,48 +555,12 @@
         <translation>Regeleditor</translation>
     </message>
     <message>
-        <source>Silences</source>
-        <translation>Stummschaltungen</translation>
-    </message>
-    <message>
-        <source>Matches</source>
-        <translation>Trifft zu auf</translation>
-    </message>
-    <message>
-        <source>Ends</source>
-        <translation>Endet</translation>
-    </message>
-    <message>
-        <source>Time left</source>
-        <translation>Verbleibend</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>Von</translation>
-    </message>
-    <message>
-        <source>Comment</source>
-        <translation>Kommentar</translation>
-    </message>
-    <message>
-        <source>&amp;Expire silence</source>
-        <translation>Stummschaltung b&amp;eenden</translation>
-    </message>
-    <message>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Bestätigen</translation>
     </message>
     <message>
         <source>S&amp;ilence…</source>
         <translation>S&amp;tummschalten…</translation>
-    </message>
-    <message>
-        <source>Re&amp;load</source>
-        <translation>Neu &amp;laden</translation>
-    </message>
-    <message>
-        <source>All rules</source>
-        <translation>Alle Regeln</translation>
     </message>
     <message>
         <source>Firing (%1)</source>
@@ -642,10 +621,6 @@
     <message>
         <source>Silence expired: its alerts notify again.</source>
         <translation>Stummschaltung beendet: ihre Alarme benachrichtigen wieder.</translation>
-    </message>
-    <message>
-        <source>Transitions: %1, newest first</source>
-        <translation>Übergänge: %1, neueste zuerst</translation>
     </message>
 </context>
 <context>
@@ -3037,6 +3012,65 @@ Inhalt geändert %7, Status geändert %8</translation>
         <translation>Regel</translation>
     </message>
     <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Letzte 6 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>&amp;Vorschau</translation>
+    </message>
+    <message>
+        <source>&amp;Save rule</source>
+        <translation>Regel &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Set alerting.rules to a directory for the console to save rules into.</source>
+        <translation>Setzen Sie alerting.rules auf ein Verzeichnis, in das die Konsole Regeln speichern kann.</translation>
+    </message>
+    <message>
+        <source>Writes the rule to %1 and applies it.</source>
+        <translation>Schreibt die Regel nach %1 und wendet sie an.</translation>
+    </message>
+    <message>
+        <source>Reading the history…</source>
+        <translation>Lese den Verlauf…</translation>
+    </message>
+    <message>
+        <source>Preview cancelled.</source>
+        <translation>Vorschau abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Previewed over %1 in %2.</source>
+        <translation>Vorschau über %1 in %2.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2; the engine evaluates it from now on.</source>
+        <translation>%1 in %2 gespeichert; die Engine wertet sie ab jetzt aus.</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>Abbre&amp;chen</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RuleForm</name>
+    <message>
         <source>Start &amp;from:</source>
         <translation>&amp;Ausgehend von:</translation>
     </message>
@@ -3113,68 +3147,12 @@ Inhalt geändert %7, Status geändert %8</translation>
         <translation>{{ $labels.target }} steht bei {{ $value }}</translation>
     </message>
     <message>
-        <source>Last hour</source>
-        <translation>Letzte Stunde</translation>
-    </message>
-    <message>
-        <source>Last 6 hours</source>
-        <translation>Letzte 6 Stunden</translation>
-    </message>
-    <message>
-        <source>Last 24 hours</source>
-        <translation>Letzte 24 Stunden</translation>
-    </message>
-    <message>
-        <source>Last 7 days</source>
-        <translation>Letzte 7 Tage</translation>
-    </message>
-    <message>
-        <source>&amp;Preview</source>
-        <translation>&amp;Vorschau</translation>
-    </message>
-    <message>
-        <source>&amp;Save rule</source>
-        <translation>Regel &amp;speichern</translation>
-    </message>
-    <message>
-        <source>Set alerting.rules to a directory for the console to save rules into.</source>
-        <translation>Setzen Sie alerting.rules auf ein Verzeichnis, in das die Konsole Regeln speichern kann.</translation>
-    </message>
-    <message>
-        <source>Writes the rule to %1 and applies it.</source>
-        <translation>Schreibt die Regel nach %1 und wendet sie an.</translation>
-    </message>
-    <message>
         <source>quantile:</source>
         <translation>Quantil:</translation>
     </message>
     <message>
         <source>target:</source>
         <translation>Zielwert:</translation>
-    </message>
-    <message>
-        <source>Reading the history…</source>
-        <translation>Lese den Verlauf…</translation>
-    </message>
-    <message>
-        <source>Preview cancelled.</source>
-        <translation>Vorschau abgebrochen.</translation>
-    </message>
-    <message>
-        <source>Previewed over %1 in %2.</source>
-        <translation>Vorschau über %1 in %2.</translation>
-    </message>
-    <message>
-        <source>Not saved: %1</source>
-        <translation>Nicht gespeichert: %1</translation>
-    </message>
-    <message>
-        <source>Saved %1 to %2; the engine evaluates it from now on.</source>
-        <translation>%1 in %2 gespeichert; die Engine wertet sie ab jetzt aus.</translation>
-    </message>
-    <message>
-        <source>Ca&amp;ncel</source>
-        <translation>Abbre&amp;chen</translation>
     </message>
 </context>
 <context>
@@ -3350,6 +3328,37 @@ bis %3</translation>
     <message>
         <source>until %1</source>
         <translation>bis %1</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::SilencesPanel</name>
+    <message>
+        <source>Silences</source>
+        <translation>Stummschaltungen</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>Trifft zu auf</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>Endet</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Verbleibend</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Kommentar</translation>
+    </message>
+    <message>
+        <source>&amp;Expire silence</source>
+        <translation>Stummschaltung b&amp;eenden</translation>
     </message>
 </context>
 <context>

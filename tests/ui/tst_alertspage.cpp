@@ -11,6 +11,7 @@
 #include "alerts/alertsmodel.h"
 #include "alerts/alertspage.h"
 #include "alerts/ruleeditor.h"
+#include "alerts/ruleform.h"
 #include "alerts/rulepreviewchart.h"
 #include "alerts/silencedialog.h"
 #include "core/config.h"
@@ -384,7 +385,7 @@ private Q_SLOTS:
         rule.threshold = 4;
         rule.forMs = 120'000;
         rule.summary = QStringLiteral("{{ $labels.queue }} holds {{ $value }} items");
-        editor->setRule(rule);
+        editor->form()->setRule(rule);
         editor->findChild<QComboBox *>(QStringLiteral("previewRange"))->setCurrentIndex(0);
         QSignalSpy done(editor, &Shivx::Ui::RuleEditor::previewFinished);
         editor->preview();

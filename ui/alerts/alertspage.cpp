@@ -3,9 +3,11 @@
 #include "alerting/alertingconfig.h"
 #include "alerting/alertingservice.h"
 #include "alerts/alerthistorymodel.h"
+#include "alerts/alerthistorypanel.h"
 #include "alerts/alertsmodel.h"
 #include "alerts/ruleeditor.h"
 #include "alerts/silencedialog.h"
+#include "alerts/silencespanel.h"
 #include "core/engine.h"
 #include "core/operatoridentity.h"
 #include "degradation/degradationlevel.h"
@@ -15,10 +17,8 @@
 #include "widgets/statuscolors.h"
 #include "widgets/tableactions.h"
 
-#include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -27,15 +27,9 @@
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace Shivx::Ui {
-
-namespace {
-constexpr int SilenceIdRole = Qt::UserRole + 1;
-} // namespace
 
 AlertsPage::AlertsPage(Engine *engine, QWidget *parent)
     : QWidget(parent)
@@ -64,66 +58,21 @@ AlertsPage::AlertsPage(Engine *engine, QWidget *parent)
 
     // Silenced: the alerts, then the silences that hold them (and any that match nothing yet).
     auto *silencedTab = new QWidget(m_tabs);
-    m_silencesBox = new QGroupBox(silencedTab);
-    m_silences = new QTableWidget(0, 5, m_silencesBox);
-    m_silences->setObjectName(QStringLiteral("silencesTable"));
-    TableActions::install(m_silences);
-    m_silences->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_silences->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_silences->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_silences->verticalHeader()->hide();
-    m_silences->horizontalHeader()->setStretchLastSection(true);
-    m_expireButton = new QPushButton(m_silencesBox);
-    m_expireButton->setObjectName(QStringLiteral("expireSilenceButton"));
-    auto *silencesLayout = new QVBoxLayout(m_silencesBox);
-    silencesLayout->addWidget(m_silences, 1);
-    silencesLayout->addWidget(m_expireButton, 0, Qt::AlignLeft);
+    m_silences = new SilencesPanel(silencedTab);
     auto *silencedLayout = new QVBoxLayout(silencedTab);
     silencedLayout->setContentsMargins(0, 0, 0, 0);
     silencedLayout->addWidget(m_tables[SilencedTab], 3);
-    silencedLayout->addWidget(m_silencesBox, 2);
+    silencedLayout->addWidget(m_silences, 2);
     m_tabs->addTab(silencedTab, QString());
-    connect(m_expireButton, &QPushButton::clicked, this, &AlertsPage::expireSelectedSilence);
-    connect(m_silences, &QTableWidget::itemSelectionChanged, this, &AlertsPage::updateButtons);
+    connect(m_silences, &SilencesPanel::expireRequested, this, &AlertsPage::expireSilence);
 
-    // History.
-    auto *historyTab = new QWidget(m_tabs);
-    m_historyRule = new QComboBox(historyTab);
-    m_historyRule->setObjectName(QStringLiteral("historyRuleFilter"));
-    m_historyRule->addItem(QString());
-    m_historyReload = new QPushButton(historyTab);
-    m_historyReload->setObjectName(QStringLiteral("historyReloadButton"));
-    m_historyModel = new AlertHistoryModel(this);
-    m_historyView = new QTableView(historyTab);
-    m_historyView->setObjectName(QStringLiteral("historyTable"));
-    m_historyView->setModel(m_historyModel);
-    TableActions::install(m_historyView);
-    m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_historyView->verticalHeader()->hide();
-    m_historyView->horizontalHeader()->setStretchLastSection(true);
-    m_historyStatus = new QLabel(historyTab);
-    m_historyStatus->setObjectName(QStringLiteral("historyStatus"));
-    auto *historyBar = new QHBoxLayout;
-    historyBar->addWidget(m_historyRule, 1);
-    historyBar->addWidget(m_historyReload);
-    historyBar->addStretch(2);
-    auto *historyLayout = new QVBoxLayout(historyTab);
-    historyLayout->addLayout(historyBar);
-    historyLayout->addWidget(m_historyView, 1);
-    historyLayout->addWidget(m_historyStatus);
-    m_tabs->addTab(historyTab, QString());
-    connect(m_historyReload, &QPushButton::clicked, this, &AlertsPage::reloadHistory);
-    connect(m_historyRule, &QComboBox::activated, this, &AlertsPage::reloadHistory);
-    connect(&m_historyWatcher, &QFutureWatcher<Result<QList<AlertHistoryEntry>>>::finished, this,
-        &AlertsPage::onHistoryRead);
+    m_history = new AlertHistoryPanel(m_service, m_tabs);
+    m_tabs->addTab(m_history, QString());
+    connect(m_history, &AlertHistoryPanel::loaded, this, &AlertsPage::historyLoaded);
 
     m_ruleEditor = new RuleEditor(engine, m_tabs);
     m_tabs->addTab(m_ruleEditor, QString());
-    connect(m_ruleEditor, &RuleEditor::saved, this, [this] {
-        m_historyRule->clear();
-        m_historyRule->addItem(QString());
-        retranslateUi();
-    });
+    connect(m_ruleEditor, &RuleEditor::saved, this, &AlertsPage::updateRuleNames);
 
     m_ackButton = new QPushButton(this);
     m_ackButton->setObjectName(QStringLiteral("acknowledgeButton"));
@@ -150,19 +99,17 @@ AlertsPage::AlertsPage(Engine *engine, QWidget *parent)
     if (m_service) {
         connect(m_service, &AlertingService::changed, this, &AlertsPage::setSnapshot);
         connect(m_service, &AlertingService::transitioned, this, [this] {
-            if (m_historyLoadedOnce)
-                reloadHistory();
+            if (m_history->loadedOnce())
+                m_history->reload();
         });
         m_snapshot = m_service->snapshot();
     }
+    updateRuleNames();
     retranslateUi();
     setSnapshot(m_snapshot);
 }
 
-AlertsPage::~AlertsPage()
-{
-    m_historyWatcher.waitForFinished();
-}
+AlertsPage::~AlertsPage() = default;
 
 QTableView *AlertsPage::makeAlertTable(AlertsModel *model, const QString &objectName)
 {
@@ -201,31 +148,18 @@ void AlertsPage::changeEvent(QEvent *event)
 void AlertsPage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (!m_historyLoadedOnce)
-        reloadHistory();
+    if (!m_history->loadedOnce())
+        m_history->reload();
 }
 
 void AlertsPage::retranslateUi()
 {
     for (AlertsModel *m : m_models)
         m->retranslate();
-    m_historyModel->retranslate();
     m_tabs->setTabText(HistoryTab, tr("History"));
     m_tabs->setTabText(RulesTab, tr("Rule editor"));
-    m_silencesBox->setTitle(tr("Silences"));
-    m_silences->setHorizontalHeaderLabels(
-        { tr("Matches"), tr("Ends"), tr("Time left"), tr("By"), tr("Comment") });
-    m_expireButton->setText(tr("&Expire silence"));
     m_ackButton->setText(tr("&Acknowledge"));
     m_silenceButton->setText(tr("S&ilence…"));
-    m_historyReload->setText(tr("Re&load"));
-    m_historyRule->setItemText(0, tr("All rules"));
-    // The rules that exist now, for the history filter.
-    QStringList rules;
-    for (const AlertRule &r : m_engine->config().section<AlertingConfig>().rules)
-        rules << r.name;
-    if (m_historyRule->count() == 1)
-        m_historyRule->addItems(rules);
     // Fixed widths from the font, the header words and a typical cell (not
     // resizeColumnsToContents, which would change as values move); Acknowledged, the last, takes
     // the rest.
@@ -246,12 +180,8 @@ void AlertsPage::retranslateUi()
                         + pad)
                     + pad);
     }
-    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::TimeColumn, 170);
-    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::AlertColumn, 160);
-    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::LabelsColumn, 320);
-    m_historyView->horizontalHeader()->resizeSection(AlertHistoryModel::TransitionColumn, 200);
     updateSummary();
-    updateSilences();
+    m_silences->setSilences(m_snapshot.silences, m_snapshot.running);
     updateButtons();
 }
 
@@ -271,7 +201,7 @@ void AlertsPage::setSnapshot(const AlertingSnapshot &snapshot)
     m_models[PendingTab]->setAlerts(pending);
     m_models[SilencedTab]->setAlerts(silenced);
     updateSummary();
-    updateSilences();
+    m_silences->setSilences(m_snapshot.silences, m_snapshot.running);
     updateButtons();
 }
 
@@ -324,38 +254,6 @@ QString AlertsPage::forecastText(const HealthForecast &f)
             QLocale().toString(f.slopePerHour, 'f', 1));
 }
 
-void AlertsPage::updateSilences()
-{
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QString selected
-        = m_silences->currentRow() >= 0 && m_silences->item(m_silences->currentRow(), 0)
-        ? m_silences->item(m_silences->currentRow(), 0)->data(SilenceIdRole).toString()
-        : QString();
-    m_silences->setRowCount(int(m_snapshot.silences.size()));
-    for (int row = 0; row < m_snapshot.silences.size(); ++row) {
-        const AlertSilence &s = m_snapshot.silences.at(row);
-        QStringList matchers;
-        for (auto it = s.matchers.cbegin(); it != s.matchers.cend(); ++it)
-            matchers << it.key() + QLatin1Char('=') + it.value();
-        const QStringList cells { matchers.join(QStringLiteral(", ")),
-            DisplayFormat::dateTime(s.endsAtMs),
-            DisplayFormat::duration(qMax<qint64>(0, s.endsAtMs - now) / 60'000 * 60'000),
-            s.createdBy, s.comment };
-        for (int col = 0; col < cells.size(); ++col) {
-            QTableWidgetItem *item = m_silences->item(row, col);
-            if (!item) {
-                item = new QTableWidgetItem;
-                m_silences->setItem(row, col, item);
-            }
-            if (item->text() != cells.at(col))
-                item->setText(cells.at(col));
-            item->setData(SilenceIdRole, s.id);
-        }
-        if (s.id == selected)
-            m_silences->selectRow(row);
-    }
-}
-
 QTableView *AlertsPage::currentAlertTable() const
 {
     const int tab = m_tabs->currentIndex();
@@ -373,7 +271,6 @@ void AlertsPage::updateButtons()
     // One alert at a time: the dialog offers its labels.
     m_silenceButton->setEnabled(
         any && m_snapshot.running && table->selectionModel()->selectedRows().size() == 1);
-    m_expireButton->setEnabled(!m_silences->selectedItems().isEmpty() && m_snapshot.running);
 }
 
 QString AlertsPage::actor() const
@@ -424,11 +321,10 @@ void AlertsPage::silenceSelected()
     showActionResult(true, tr("Silenced until %1.").arg(DisplayFormat::dateTime(r->endsAtMs)));
 }
 
-void AlertsPage::expireSelectedSilence()
+void AlertsPage::expireSilence(const QString &id)
 {
-    if (!m_service || m_silences->selectedItems().isEmpty())
+    if (!m_service)
         return;
-    const QString id = m_silences->selectedItems().first()->data(SilenceIdRole).toString();
     const auto r = m_service->expireSilence(id, actor());
     if (!r)
         showActionResult(false, EngineWording::error(r.error()));
@@ -479,34 +375,20 @@ void AlertsPage::refresh()
 
 void AlertsPage::reloadHistory()
 {
-    if (!m_service)
-        return;
-    if (m_historyWatcher.isRunning()) {
-        m_historyPending = true;
-        return;
-    }
-    m_historyLoadedOnce = true;
-    AlertingService *service = m_service;
-    const QString rule
-        = m_historyRule->currentIndex() > 0 ? m_historyRule->currentText() : QString();
-    m_historyWatcher.setFuture(
-        QtConcurrent::run([service, rule] { return service->history(HistoryRows, rule); }));
+    m_history->reload();
 }
 
-void AlertsPage::onHistoryRead()
+AlertHistoryModel *AlertsPage::historyModel() const
 {
-    const auto rows = m_historyWatcher.result();
-    if (rows) {
-        m_historyModel->setEntries(*rows);
-        m_historyStatus->setText(tr("Transitions: %1, newest first").arg(rows->size()));
-    } else {
-        m_historyStatus->setText(EngineWording::error(rows.error()));
-    }
-    Q_EMIT historyLoaded();
-    if (m_historyPending) {
-        m_historyPending = false;
-        reloadHistory();
-    }
+    return m_history->model();
+}
+
+void AlertsPage::updateRuleNames()
+{
+    QStringList rules;
+    for (const AlertRule &r : m_engine->config().section<AlertingConfig>().rules)
+        rules << r.name;
+    m_history->setRules(rules);
 }
 
 } // namespace Shivx::Ui

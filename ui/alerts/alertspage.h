@@ -4,17 +4,13 @@
 #include "alerting/alertstore.h"
 #include "core/result.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
-class QComboBox;
-class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTabWidget;
 class QTableView;
-class QTableWidget;
 
 namespace Shivx {
 class AlertingService;
@@ -24,7 +20,9 @@ class Engine;
 namespace Shivx::Ui {
 
 class AlertHistoryModel;
+class AlertHistoryPanel;
 class AlertsModel;
+class SilencesPanel;
 class RuleEditor;
 
 // Alerts (docs/alerting.md): a summary line with the health forecast, then tabs for the
@@ -37,7 +35,6 @@ class AlertsPage : public QWidget
     Q_OBJECT
 public:
     enum Tab { FiringTab, PendingTab, SilencedTab, HistoryTab, RulesTab };
-    static constexpr int HistoryRows = 2000;
 
     AlertsPage(Engine *engine, QWidget *parent = nullptr);
     ~AlertsPage() override;
@@ -56,7 +53,7 @@ public:
     static QString forecastText(const HealthForecast &forecast);
 
     AlertsModel *model(Tab tab) const;
-    AlertHistoryModel *historyModel() const { return m_historyModel; }
+    AlertHistoryModel *historyModel() const;
     RuleEditor *ruleEditor() const { return m_ruleEditor; }
     QString actionStatus() const;
 
@@ -71,13 +68,12 @@ private:
     QTableView *makeAlertTable(AlertsModel *model, const QString &objectName);
     void retranslateUi();
     void updateSummary();
-    void updateSilences();
     void updateButtons();
     void acknowledgeSelected();
     void silenceSelected();
-    void expireSelectedSilence();
+    void expireSilence(const QString &id);
     void showActionResult(bool ok, const QString &text);
-    void onHistoryRead();
+    void updateRuleNames();
     QTableView *currentAlertTable() const;
     QString actor() const;
 
@@ -90,22 +86,13 @@ private:
     QTabWidget *m_tabs = nullptr;
     AlertsModel *m_models[3] = {};
     QTableView *m_tables[3] = {};
-    QGroupBox *m_silencesBox = nullptr;
-    QTableWidget *m_silences = nullptr;
-    QPushButton *m_expireButton = nullptr;
+    SilencesPanel *m_silences = nullptr;
     QPushButton *m_ackButton = nullptr;
     QPushButton *m_silenceButton = nullptr;
     QLabel *m_actionStatus = nullptr;
     bool m_actionOk = true;
 
-    QComboBox *m_historyRule = nullptr;
-    QPushButton *m_historyReload = nullptr;
-    QTableView *m_historyView = nullptr;
-    QLabel *m_historyStatus = nullptr;
-    AlertHistoryModel *m_historyModel = nullptr;
-    QFutureWatcher<Result<QList<AlertHistoryEntry>>> m_historyWatcher;
-    bool m_historyPending = false;
-    bool m_historyLoadedOnce = false;
+    AlertHistoryPanel *m_history = nullptr;
 
     RuleEditor *m_ruleEditor = nullptr;
 };

@@ -12,10 +12,8 @@
 #include <memory>
 
 class QComboBox;
-class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
 
@@ -25,6 +23,7 @@ class Engine;
 
 namespace Shivx::Ui {
 
+class RuleForm;
 class RulePreviewChart;
 
 // The Alerts page's rule editor: a rule's fields (optionally copied from an existing rule),
@@ -41,15 +40,10 @@ public:
     explicit RuleEditor(Engine *engine, QWidget *parent = nullptr);
     ~RuleEditor() override;
 
-    // The rule the fields describe; errors as the rule loader words them.
-    Result<AlertRule> rule() const;
-    // Fills the fields from `rule` (the "Start from" choice; tests).
-    void setRule(const AlertRule &rule);
+    RuleForm *form() const { return m_form; }
     void preview();
     void cancelPreview();
     void save();
-    // The existing rules in "Start from", read again from the configuration in effect.
-    void reloadRules();
 
     RulePreviewChart *chart() const { return m_chart; }
     QString statusText() const;
@@ -71,27 +65,13 @@ private:
         Result<BacktestResult> result = BacktestResult {};
     };
     void retranslateUi();
-    void updateParamField();
     void onPreviewDone();
     void setStatus(bool ok, const QString &text);
     qint64 rangeMs() const;
 
     Engine *m_engine;
     QGroupBox *m_fieldsBox = nullptr;
-    QComboBox *m_startFrom = nullptr;
-    QLabel *m_startFromLabel = nullptr;
-    QLineEdit *m_name = nullptr;
-    QLineEdit *m_series = nullptr;
-    QComboBox *m_function = nullptr;
-    QLabel *m_paramLabel = nullptr;
-    QDoubleSpinBox *m_param = nullptr;
-    QLineEdit *m_window = nullptr;
-    QComboBox *m_op = nullptr;
-    QLineEdit *m_threshold = nullptr;
-    QLineEdit *m_for = nullptr;
-    QComboBox *m_severity = nullptr;
-    QLineEdit *m_summary = nullptr;
-    QList<QLabel *> m_labels; // the form's labels, in field order
+    RuleForm *m_form = nullptr;
     QComboBox *m_range = nullptr;
     QPushButton *m_previewButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
@@ -100,7 +80,6 @@ private:
     QLabel *m_status = nullptr;
     bool m_statusOk = true;
     RulePreviewChart *m_chart = nullptr;
-    QList<AlertRule> m_rules; // "Start from"
 
     QFutureWatcher<PreviewAnswer> m_watcher;
     quint64 m_generation = 0;
