@@ -35,6 +35,7 @@ packages=(
 if [[ $with_test -eq 1 ]]; then
     packages+=(prometheus prometheus-alertmanager xvfb xauth openssl python3 zstd poppler-utils
         clang-format strace python3-cryptography rclone openssh-server)
+    packages+=(trayer dbus-daemon) # tst_alerttray: a tray host under Xvfb, a private session bus
 fi
 if [[ $with_bench -eq 1 ]]; then
     packages+=(monit restic borgbackup fail2ban aide)

@@ -385,6 +385,245 @@
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::AlertHistoryModel</name>
+    <message>
+        <source>inactive</source>
+        <translation>inaktiv</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>Transition</source>
+        <translation>Übergang</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AlertHistoryPanel</name>
+    <message>
+        <source>Re&amp;load</source>
+        <translation>Neu &amp;laden</translation>
+    </message>
+    <message>
+        <source>All rules</source>
+        <translation>Alle Regeln</translation>
+    </message>
+    <message>
+        <source>Transitions: %1, newest first</source>
+        <translation>Übergänge: %1, neueste zuerst</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AlertTray</name>
+    <message>
+        <source>ShivX: alerting is not running</source>
+        <translation>ShivX: Alarmierung läuft nicht</translation>
+    </message>
+    <message>
+        <source>ShivX: no alert firing</source>
+        <translation>ShivX: kein Alarm aktiv</translation>
+    </message>
+    <message>
+        <source>ShivX: 1 alert firing</source>
+        <translation>ShivX: 1 Alarm aktiv</translation>
+    </message>
+    <message>
+        <source>ShivX: %1 alerts firing</source>
+        <translation>ShivX: %1 Alarme aktiv</translation>
+    </message>
+    <message>
+        <source>, %1 critical</source>
+        <translation>, %1 kritisch</translation>
+    </message>
+    <message>
+        <source>%1 pending</source>
+        <translation>%1 anstehend</translation>
+    </message>
+    <message>
+        <source>Show alerts</source>
+        <translation>Alarme anzeigen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>%1 firing (%2)</source>
+        <translation>%1 aktiv (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AlertsModel</name>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>anstehend</translation>
+    </message>
+    <message>
+        <source>firing</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1 seit %2</translation>
+    </message>
+    <message>
+        <source>Inhibited: an alert it depends on fires, so it is not notified.</source>
+        <translation>Unterdrückt: ein Alarm, von dem er abhängt, ist aktiv; daher wird nicht benachrichtigt.</translation>
+    </message>
+    <message>
+        <source>%1 (inhibited)</source>
+        <translation>%1 (unterdrückt)</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 um %2</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Bestätigt</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::AlertsPage</name>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Rule editor</source>
+        <translation>Regeleditor</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge</source>
+        <translation>&amp;Bestätigen</translation>
+    </message>
+    <message>
+        <source>S&amp;ilence…</source>
+        <translation>S&amp;tummschalten…</translation>
+    </message>
+    <message>
+        <source>Firing (%1)</source>
+        <translation>Aktiv (%1)</translation>
+    </message>
+    <message>
+        <source>Pending (%1)</source>
+        <translation>Anstehend (%1)</translation>
+    </message>
+    <message>
+        <source>Silenced (%1)</source>
+        <translation>Stummgeschaltet (%1)</translation>
+    </message>
+    <message>
+        <source>Alerting is not running</source>
+        <translation>Die Alarmierung läuft nicht</translation>
+    </message>
+    <message>
+        <source>Set alerting.enabled: true and start the engine.</source>
+        <translation>Setzen Sie alerting.enabled: true und starten Sie die Engine.</translation>
+    </message>
+    <message>
+        <source>No alert firing</source>
+        <translation>Kein Alarm aktiv</translation>
+    </message>
+    <message>
+        <source>1 alert firing</source>
+        <translation>1 Alarm aktiv</translation>
+    </message>
+    <message>
+        <source>%1 alerts firing</source>
+        <translation>%1 Alarme aktiv</translation>
+    </message>
+    <message>
+        <source>%1 critical</source>
+        <translation>%1 kritisch</translation>
+    </message>
+    <message>
+        <source>1 rule, evaluated at %1</source>
+        <translation>1 Regel, ausgewertet um %1</translation>
+    </message>
+    <message>
+        <source>%1 rules, evaluated at %2</source>
+        <translation>%1 Regeln, ausgewertet um %2</translation>
+    </message>
+    <message>
+        <source>Health score trend: likely %1 in ~%2 (%3 points an hour)</source>
+        <translation>Trend des Health-Scores: voraussichtlich %1 in ~%2 (%3 Punkte pro Stunde)</translation>
+    </message>
+    <message>
+        <source>Acknowledged: %1.</source>
+        <translation>Bestätigt: %1.</translation>
+    </message>
+    <message>
+        <source>Silenced until %1.</source>
+        <translation>Stummgeschaltet bis %1.</translation>
+    </message>
+    <message>
+        <source>Silence expired: its alerts notify again.</source>
+        <translation>Stummschaltung beendet: ihre Alarme benachrichtigen wieder.</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::AuditEntriesModel</name>
     <message>
         <source>%1, line %2</source>
@@ -710,6 +949,10 @@ head.json: %2</translation>
     <message>
         <source>Integrity</source>
         <translation>Integrität</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
     </message>
 </context>
 <context>
@@ -1056,6 +1299,13 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>&amp;Release pin</source>
         <translation>Festsetzung a&amp;ufheben</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DesktopNotifications</name>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
     </message>
 </context>
 <context>
@@ -2895,6 +3145,207 @@ Inhalt geändert %7, Status geändert %8</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::RuleEditor</name>
+    <message>
+        <source>%1 of %2 series, about %3 left</source>
+        <translation>%1 von %2 Reihen, noch etwa %3</translation>
+    </message>
+    <message>
+        <source>%1 of %2 series</source>
+        <translation>%1 von %2 Reihen</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Letzte 6 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>&amp;Vorschau</translation>
+    </message>
+    <message>
+        <source>&amp;Save rule</source>
+        <translation>Regel &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Set alerting.rules to a directory for the console to save rules into.</source>
+        <translation>Setzen Sie alerting.rules auf ein Verzeichnis, in das die Konsole Regeln speichern kann.</translation>
+    </message>
+    <message>
+        <source>Writes the rule to %1 and applies it.</source>
+        <translation>Schreibt die Regel nach %1 und wendet sie an.</translation>
+    </message>
+    <message>
+        <source>Reading the history…</source>
+        <translation>Lese den Verlauf…</translation>
+    </message>
+    <message>
+        <source>Preview cancelled.</source>
+        <translation>Vorschau abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Previewed over %1 in %2.</source>
+        <translation>Vorschau über %1 in %2.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2; the engine evaluates it from now on.</source>
+        <translation>%1 in %2 gespeichert; die Engine wertet sie ab jetzt aus.</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>Abbre&amp;chen</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RuleForm</name>
+    <message>
+        <source>Start &amp;from:</source>
+        <translation>&amp;Ausgehend von:</translation>
+    </message>
+    <message>
+        <source>A new rule</source>
+        <translation>Eine neue Regel</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>S&amp;eries:</source>
+        <translation>&amp;Reihe:</translation>
+    </message>
+    <message>
+        <source>F&amp;unction:</source>
+        <translation>F&amp;unktion:</translation>
+    </message>
+    <message>
+        <source>&amp;Window:</source>
+        <translation>&amp;Fenster:</translation>
+    </message>
+    <message>
+        <source>&amp;Condition:</source>
+        <translation>Be&amp;dingung:</translation>
+    </message>
+    <message>
+        <source>Fo&amp;r:</source>
+        <translation>&amp;Dauer:</translation>
+    </message>
+    <message>
+        <source>Se&amp;verity:</source>
+        <translation>Sch&amp;weregrad:</translation>
+    </message>
+    <message>
+        <source>Su&amp;mmary:</source>
+        <translation>Zusa&amp;mmenfassung:</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>letters, digits and _</source>
+        <translation>Buchstaben, Ziffern und _</translation>
+    </message>
+    <message>
+        <source>e.g. 5m</source>
+        <translation>z. B. 5m</translation>
+    </message>
+    <message>
+        <source>0s fires at once</source>
+        <translation>0s löst sofort aus</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>Schwellwert</translation>
+    </message>
+    <message>
+        <source>{{ $labels.target }} is at {{ $value }}</source>
+        <translation>{{ $labels.target }} steht bei {{ $value }}</translation>
+    </message>
+    <message>
+        <source>quantile:</source>
+        <translation>Quantil:</translation>
+    </message>
+    <message>
+        <source>target:</source>
+        <translation>Zielwert:</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RulePreviewChart</name>
+    <message>
+        <source>pending</source>
+        <translation>anstehend</translation>
+    </message>
+    <message>
+        <source>firing</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>Preview a rule to see where it would have fired on the stored history.</source>
+        <translation>Zeigen Sie die Vorschau einer Regel, um zu sehen, wo sie im gespeicherten Verlauf ausgelöst hätte.</translation>
+    </message>
+    <message>
+        <source>No stored series matches %1 in this range.</source>
+        <translation>Keine gespeicherte Reihe passt in diesem Zeitraum zu %1.</translation>
+    </message>
+    <message>
+        <source>%1: would have fired once</source>
+        <translation>%1: hätte einmal ausgelöst</translation>
+    </message>
+    <message>
+        <source>%1: would have fired %2 times</source>
+        <translation>%1: hätte %2-mal ausgelöst</translation>
+    </message>
+    <message>
+        <source>, pending without firing: %1</source>
+        <translation>, anstehend ohne Auslösung: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 matching series shown</source>
+        <translation>%1 von %2 passenden Reihen gezeigt</translation>
+    </message>
+    <message>
+        <source>threshold %1</source>
+        <translation>Schwellwert %1</translation>
+    </message>
+    <message>
+        <source>%1 over the window</source>
+        <translation>%1 über das Fenster</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::ScoreBreakdownModel</name>
     <message>
         <source>CPU</source>
@@ -2981,6 +3432,80 @@ bis %3</translation>
     <message>
         <source>&amp;Clear selection</source>
         <translation>Auswahl a&amp;ufheben</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::SilenceDialog</name>
+    <message>
+        <source>Silence alert</source>
+        <translation>Alarm stummschalten</translation>
+    </message>
+    <message>
+        <source>Silence alerts whose labels are all</source>
+        <translation>Alarme stummschalten, deren Labels alle lauten</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>Stunden</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>Tage</translation>
+    </message>
+    <message>
+        <source>Why (goes into the audit log)</source>
+        <translation>Warum (geht ins Audit-Log)</translation>
+    </message>
+    <message>
+        <source>&amp;For:</source>
+        <translation>&amp;Für:</translation>
+    </message>
+    <message>
+        <source>&amp;Comment:</source>
+        <translation>&amp;Kommentar:</translation>
+    </message>
+    <message>
+        <source>&amp;Silence</source>
+        <translation>&amp;Stummschalten</translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation>bis %1</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::SilencesPanel</name>
+    <message>
+        <source>Silences</source>
+        <translation>Stummschaltungen</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>Trifft zu auf</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>Endet</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Verbleibend</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Kommentar</translation>
+    </message>
+    <message>
+        <source>&amp;Expire silence</source>
+        <translation>Stummschaltung b&amp;eenden</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "servecommand.h"
 
 #include "commandcontext.h"
+#include "ecslogformat.h"
 
 #include "core/config.h"
 #include "core/engine.h"
@@ -16,13 +17,17 @@ namespace {
 
 const char HelpText[]
     = "Usage: shivx serve [--config FILE] [--data-dir DIR] [--listen HOST:PORT]\n"
+      "                   [--log-format text|json]\n"
       "\n"
       "Runs the ShivX engine headless until SIGINT or SIGTERM.\n"
       "SIGHUP reloads the --config file (targets and recovery settings).\n"
       "\n"
       "Options:\n"
       "  --listen HOST:PORT  HTTP API address (default: engine.listen of the configuration);\n"
-      "                      port 0 picks a free one\n";
+      "                      port 0 picks a free one\n"
+      "  --log-format FORMAT text (default) or json: the log lines on stderr as JSON with\n"
+      "                      Elastic Common Schema fields (@timestamp, log.level, message,\n"
+      "                      log.logger, ...), for Filebeat, Logstash or Vector\n";
 
 const char ExitText[]
     = "Exit status: 0 stopped cleanly; 1 the engine could not start (data directory, port);\n"
@@ -37,6 +42,7 @@ int serveCommand(const QStringList &args, QTextStream &outStream, QTextStream &e
     c.setHelp(HelpText, ExitText);
     c.addDataDirOptions(QStringLiteral("the engine runs on all of it; default: the embedded one"));
     c.addOption({ QStringLiteral("listen"), QString(), QStringLiteral("HOST:PORT") });
+    c.addOption({ QStringLiteral("log-format"), QString(), QStringLiteral("FORMAT") });
     if (const auto done = c.parse(args))
         return *done;
     if (const auto done = c.rejectArgumentsBeyond(0))
@@ -52,6 +58,13 @@ int serveCommand(const QStringList &args, QTextStream &outStream, QTextStream &e
     if (!options.listen.isEmpty() && !ConfigLoader::isValidListenAddress(options.listen))
         return c.fail(
             ExitUsage, QStringLiteral("--listen: \"%1\" is not HOST:PORT").arg(options.listen));
+    const QString logFormat = c.value(QStringLiteral("log-format"));
+    if (!logFormat.isEmpty() && logFormat != QLatin1String("text")
+        && logFormat != QLatin1String("json"))
+        return c.fail(ExitUsage,
+            QStringLiteral("--log-format: expected text or json (got \"%1\")").arg(logFormat));
+    if (logFormat == QLatin1String("json"))
+        EcsLogFormat::install(); // before the engine logs its start
     Engine engine(options);
     if (const auto started = engine.start(); !started) {
         // Another engine serves the data directory: like a usage error, starting again

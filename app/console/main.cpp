@@ -5,6 +5,7 @@
 // directory another engine serves exits with status 2, as `shivx serve` does. SIGTERM and
 // SIGINT close the dialog and exit at once.
 
+#include "alerts/alerttray.h"
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/opensslprocess.h"
@@ -132,6 +133,7 @@ int main(int argc, char *argv[])
 
     Shivx::Ui::MainWindow window(&engine);
     window.show();
+    Shivx::Ui::AlertTray tray(&engine, &window); // the worst alert state; notifications
     // SIGTERM/SIGINT close the window like the operator would: settings are saved and the
     // engine stops cleanly instead of dying mid-write.
     QObject::connect(&termination, &Shivx::TerminationSignals::received, &window, [&window] {

@@ -49,14 +49,10 @@ QString AlertEvaluator::fingerprint(const QString &rule, const QMap<QString, QSt
 void AlertEvaluator::setRules(const QList<AlertRule> &rules)
 {
     m_rules = rules;
-    QSet<QString> names;
-    for (const AlertRule &r : rules)
-        names.insert(r.name);
-    // Windows and alerts of rules that are gone go with them; a changed rule keeps its alerts
-    // but starts a new window (its function or window may differ).
+    // Every window starts again (a changed rule's function or window may differ). Alerts of
+    // rules that are gone stay until the next evaluate(), which resolves them like a vanished
+    // series, so that the store drops their rows and the resolution is audited.
     m_series.clear();
-    for (auto it = m_alerts.begin(); it != m_alerts.end();)
-        it = names.contains(it->rule) ? std::next(it) : m_alerts.erase(it);
 }
 
 void AlertEvaluator::restore(const QList<AlertInstance> &alerts)

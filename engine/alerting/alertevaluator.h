@@ -20,6 +20,7 @@ namespace Shivx {
 class AlertEvaluator
 {
 public:
+    // Replaces the rules; alerts of rules that are gone resolve at the next evaluate().
     void setRules(const QList<AlertRule> &rules);
     const QList<AlertRule> &rules() const { return m_rules; }
 

@@ -64,6 +64,7 @@ void readAlertingConfig(
         // Relative to the configuration file, like every other path in it.
         if (QFileInfo(file).isRelative() && !config.sourceFile.startsWith(QLatin1Char(':')))
             file = QFileInfo(config.sourceFile).absoluteDir().filePath(file);
+        out->rulesLocation = QFileInfo(file).absoluteFilePath();
         if (!QFileInfo::exists(file)) {
             r.fail(node["rules"], path + QStringLiteral(".rules"),
                 QStringLiteral("%1 does not exist").arg(file));

@@ -23,6 +23,7 @@ struct AlertingConfig
     bool enabled = true;
     bool defaultRules = true; // the shipped rules (resources/alerts/default-rules.yml)
     QString rulesPath; // a file or directory of rule files, besides the defaults; "" = none
+    QString rulesLocation; // rulesPath made absolute against the configuration file
     qint64 intervalMs = 10'000; // how often every rule is evaluated
     qint64 forecastWindowMs = 30 * 60'000; // the health score's trend: fit over this window
     qint64 forecastHorizonMs = 2 * 3600'000; // "likely LEVEL_N in ~T" only within this

@@ -249,6 +249,14 @@ Result<AlertInstance> AlertingController::acknowledge(
     return acked;
 }
 
+void AlertingController::setRules(const QList<AlertRule> &rules)
+{
+    m_config.rules = rules;
+    m_evaluator.setRules(rules);
+    if (m_timer)
+        evaluate();
+}
+
 Result<QList<AlertHistoryEntry>> AlertingController::history(int limit, const QString &rule)
 {
     if (!m_store)

@@ -51,6 +51,9 @@ public:
     // alert store (a rule restored from it must exist).
     void pushAlert(const QMap<QString, QString> &labels, const QString &summary,
         const QString &description, qint64 holdMs);
+    // Replaces the rules (a configuration reload): alerts of rules that are gone resolve at the
+    // next evaluation, which runs at once; every window starts empty again.
+    void setRules(const QList<AlertRule> &rules);
 
 public Q_SLOTS:
     // Opens the store, restores the alerts it kept, and starts evaluating.

@@ -120,6 +120,17 @@ void AlertingRuntime::stop(ModuleHost &)
         ModuleHost::callBlocking(n, [](AlertNotifier *x) { x->stop(); });
 }
 
+void AlertingRuntime::reload(ModuleHost &host, const Config &config)
+{
+    // The rules (the console's rule editor saves and reloads); the interval, forecast and
+    // notifiers take effect at the next start.
+    if (!m_controller)
+        return;
+    const QList<AlertRule> rules = config.section<AlertingConfig>().rules;
+    ModuleHost::callBlocking(m_controller, [rules](AlertingController *c) { c->setRules(rules); });
+    Q_UNUSED(host);
+}
+
 void AlertingRuntime::stopped()
 {
     m_controller = nullptr;

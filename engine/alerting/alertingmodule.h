@@ -38,6 +38,7 @@ public:
     void start(ModuleHost &host) override;
     void stop(ModuleHost &host) override;
     void stopped() override;
+    void reload(ModuleHost &host, const Config &config) override;
 
 private:
     std::unique_ptr<AlertingService> m_service;

@@ -7,9 +7,7 @@
 
 namespace Shivx {
 
-namespace {
-
-QString duration(qint64 ms)
+QString ruleDuration(qint64 ms)
 {
     if (ms % 1000 != 0)
         return QStringLiteral("%1ms").arg(ms);
@@ -20,6 +18,8 @@ QString duration(qint64 ms)
         return QStringLiteral("%1m").arg(s / 60);
     return QStringLiteral("%1s").arg(s);
 }
+
+namespace {
 
 QString number(double v)
 {
@@ -45,7 +45,7 @@ QString promqlOf(const AlertRule &rule)
     if (rule.always)
         return QStringLiteral("vector(1)");
     const QString sel = rule.series.toString();
-    const QString range = QStringLiteral("%1[%2]").arg(sel, duration(rule.windowMs));
+    const QString range = QStringLiteral("%1[%2]").arg(sel, ruleDuration(rule.windowMs));
     QString expr;
     switch (rule.function) {
     case WindowFunction::Last:
@@ -104,7 +104,7 @@ QByteArray toPrometheusRules(const QList<AlertRule> &rules)
             e << YAML::Key << "alert" << YAML::Value << r.name.toStdString();
             e << YAML::Key << "expr" << YAML::Value << promqlOf(r).toStdString();
             if (r.forMs > 0)
-                e << YAML::Key << "for" << YAML::Value << duration(r.forMs).toStdString();
+                e << YAML::Key << "for" << YAML::Value << ruleDuration(r.forMs).toStdString();
             e << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
             e << YAML::Key << "severity" << YAML::Value << r.severity.toStdString();
             for (auto it = r.labels.cbegin(); it != r.labels.cend(); ++it)

@@ -18,4 +18,7 @@ QByteArray toPrometheusRules(const QList<AlertRule> &rules);
 // The PromQL expression of one rule (with its comparison).
 QString promqlOf(const AlertRule &rule);
 
+// A duration as rule files write it: "5m", "2h", "30s", "1500ms".
+QString ruleDuration(qint64 ms);
+
 } // namespace Shivx

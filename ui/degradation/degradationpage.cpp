@@ -1,6 +1,8 @@
 #include "degradation/degradationpage.h"
 #include "core/operatoridentity.h"
 
+#include "alerting/alertingservice.h"
+#include "alerts/alertspage.h"
 #include "core/engine.h"
 #include "degradation/degradationservice.h"
 #include "degradation/featurematrixmodel.h"
@@ -168,6 +170,9 @@ DegradationPage::DegradationPage(Engine *engine, QWidget *parent)
     layout->addWidget(m_timelineBox, 2);
 
     connect(m_service, &DegradationService::changed, this, &DegradationPage::setSnapshot);
+    if (auto *alerting = engine->service<AlertingService>())
+        connect(alerting, &AlertingService::changed, this, &DegradationPage::updateForecast);
+    updateForecast();
     // The snapshot is published on changes of level or pin; the score moves every sample.
     connect(engine->service<HealthService>(), &HealthService::healthChanged, this,
         [this](const HealthReport &report) {
@@ -276,10 +281,24 @@ void DegradationPage::updateBanner()
         lines << tr("Recovering to %1: the score must stay good until %2.")
                      .arg(DisplayFormat::degradationLevel(s.recoveryTarget),
                          DisplayFormat::timeOfDay(s.recoverySinceMs + s.recoveryHoldMs));
+    if (!m_forecast.isEmpty())
+        lines << m_forecast;
     m_banner->setState(StatusColors::forDegradationLevel(s.level),
         s.pin.active ? tr("%1 (pinned)").arg(DisplayFormat::degradationLevel(s.level))
                      : DisplayFormat::degradationLevel(s.level),
         DisplayFormat::degradationMeaning(s.level), lines);
+}
+
+void DegradationPage::updateForecast()
+{
+    // Where the trend leads, from alerting's fit of the health score (docs/alerting.md,
+    // "Predictive degradation"); hidden while no worse level is likely.
+    const auto *alerting = m_engine->service<AlertingService>();
+    const QString text = alerting ? AlertsPage::forecastText(alerting->forecast()) : QString();
+    if (text == m_forecast)
+        return;
+    m_forecast = text; // a detail line of the banner
+    updateBanner();
 }
 
 void DegradationPage::updateControls()

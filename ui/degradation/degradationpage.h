@@ -64,6 +64,7 @@ private:
     // Sets every user-visible string; called on construction and on LanguageChange.
     void retranslateUi();
     void updateBanner();
+    void updateForecast();
     void updateControls();
     void pin();
     void release();
@@ -79,6 +80,7 @@ private:
     DegradationSnapshot m_snapshot;
 
     StateBanner *m_banner = nullptr;
+    QString m_forecast; // "likely LEVEL_N in ~T" from alerting, or empty
 
     QGroupBox *m_controlBox = nullptr;
     QLabel *m_levelLabel = nullptr;

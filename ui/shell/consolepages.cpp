@@ -4,6 +4,7 @@
 
 #include "shell/consolepages.h"
 
+#include "alerts/alertspage.h"
 #include "audit/auditpage.h"
 #include "degradation/degradationpage.h"
 #include "guardian/guardianpage.h"
@@ -47,7 +48,10 @@ const QList<ConsolePage> &consolePages()
             &refresh<GuardianPage, &GuardianPage::reloadThreats>, "threatSourceFilter" },
         { "integrity", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Integrity"), &make<IntegrityPage>,
             &refresh<IntegrityPage, &IntegrityPage::refresh>, nullptr },
-        { "pipelines", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Pipelines"), &make<PipelinesPage>, &refresh<PipelinesPage, &PipelinesPage::refresh>, "runSearch" },
+        { "pipelines", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Pipelines"), &make<PipelinesPage>,
+            &refresh<PipelinesPage, &PipelinesPage::refresh>, "runSearch" },
+        { "alerts", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Alerts"), &make<AlertsPage>,
+            &refresh<AlertsPage, &AlertsPage::refresh>, nullptr },
         { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage>,
             &refresh<AuditPage, &AuditPage::reload>, "searchEdit" },
     };

@@ -210,6 +210,26 @@ private Q_SLOTS:
         QVERIFY2(qAbs(f.etaMs - 70 * 60'000) < 1000, qPrintable(QString::number(f.etaMs)));
         QVERIFY(qAbs(f.slopePerHour + 10) < 1e-6);
     }
+
+    // A reload that drops a rule (the console's rule editor saves and reloads) resolves that
+    // rule's alerts at the next evaluation, so the store drops their rows; they used to vanish
+    // without a transition and stay in alerting_active.
+    void rulesReplacedResolveTheAlertsOfRemovedRules()
+    {
+        MetricRegistry reg;
+        Gauge g = reg.gauge(QStringLiteral("g"), QStringLiteral("g"))->gauge();
+        AlertEvaluator e;
+        const AlertRule kept
+            = rule("      - alert: Kept\n        series: g\n        threshold: 0\n");
+        e.setRules(
+            { kept, rule("      - alert: Gone\n        series: g\n        threshold: 0\n") });
+        g.set(1);
+        QCOMPARE(e.evaluate(reg.collect(), 0).size(), 4);
+        e.setRules({ kept });
+        QCOMPARE(states(e.evaluate(reg.collect(), 1000)), QStringList { "Gone:firing->resolved" });
+        QCOMPARE(e.active().size(), 1);
+        QCOMPARE(e.active().first().rule, QStringLiteral("Kept"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstAlertEvaluator)
