@@ -7,6 +7,7 @@
 #include "backup/backupjob.h"
 #include "backup/credentialsource.h"
 #include "backup/keyslots.h"
+#include "backup/offsitecopy.h"
 #include "backup/pruner.h"
 #include "backup/repository.h"
 #include "backup/restorejob.h"
@@ -41,6 +42,7 @@ const char HelpText[]
       "                            [--dry-run]\n"
       "       shivx backup prune [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"
       "                          [--keep-weekly N] [--keep-monthly N] [--dry-run]\n"
+      "       shivx backup offsite [--remote NAME]\n"
       "       shivx backup key list | key add [--new-password-file F | --new-key-file F]\n"
       "                          [--label TEXT] | key remove SLOT [--force]\n"
       "Through the running engine ([--url URL]):\n"
@@ -63,6 +65,8 @@ const char HelpText[]
       "                  below --target DIR; --dry-run lists what would change\n"
       "  prune           forgets snapshots by the --keep options (else each set's retention\n"
       "                  from the configuration), then deletes data no snapshot needs\n"
+      "  offsite         copies the repository to the remotes of backup.offsite (or --remote\n"
+      "                  NAME) through rclone, only what is new, and verifies each copy\n"
       "  key             lists, adds or removes key slots; data is never re-encrypted;\n"
       "                  removing the slot you unlocked with needs --force\n"
       "  status          the engine's sets (last backup, size, dedup, schedule) and operations\n"
@@ -327,6 +331,36 @@ int verify(Session &s)
     return ExitOk;
 }
 
+int offsite(Session &s)
+{
+    CommandContext &c = s.c;
+    const QString only = c.value(QStringLiteral("remote"));
+    QList<Backup::OffsiteRemote> remotes;
+    for (const Backup::OffsiteRemote &r : s.config.offsite)
+        if (only.isEmpty() || r.name == only)
+            remotes.append(r);
+    if (remotes.isEmpty())
+        return c.fail(ExitUsage,
+            only.isEmpty() ? QStringLiteral("no remotes in backup.offsite")
+                           : QStringLiteral("no remote named %1 in backup.offsite").arg(only));
+    CancelOnSignal interrupt;
+    for (const Backup::OffsiteRemote &r : std::as_const(remotes)) {
+        Control control;
+        control.cancel = &interrupt.cancel;
+        control.progress = progressLine(c.err(), QStringLiteral("offsite ") + r.name);
+        const auto report = Backup::OffsiteCopy::run(s.repoPath, r, control);
+        endProgress(c.err());
+        if (!report)
+            return c.fail(ExitFailure, report.error().message);
+        c.out() << r.name << ": " << report->filesCopied << " files copied ("
+                << bytesText(report->bytesCopied) << "), " << report->filesDeleted << " deleted, "
+                << report->filesVerified << " verified in "
+                << TimeUtil::formatDurationMs(report->durationMs) << "\n"
+                << Qt::flush;
+    }
+    return ExitOk;
+}
+
 int restore(Session &s)
 {
     CommandContext &c = s.c;
@@ -497,14 +531,14 @@ int backupCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         QStringLiteral("verify"), QStringLiteral("restore"), QStringLiteral("prune"),
         QStringLiteral("key list"), QStringLiteral("key add"), QStringLiteral("key remove"),
         QStringLiteral("status"), QStringLiteral("now"), QStringLiteral("drill"),
-        QStringLiteral("cancel"), QStringLiteral("history") });
+        QStringLiteral("cancel"), QStringLiteral("history"), QStringLiteral("offsite") });
     c.addDataDirOptions(QStringLiteral("backup.repository and backup.sets"));
     c.addEngineOptions();
     c.addFormatOption({ CommandContext::Format::Text, CommandContext::Format::Json },
         QStringLiteral("list, status, history, now, drill: text (default) or json"));
     for (const char *name : { "repo", "password-file", "key-file", "new-password-file",
              "new-key-file", "label", "type", "set", "path", "target", "at", "keep-last",
-             "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "kind" })
+             "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "kind", "remote" })
         c.addOption(QCommandLineOption(QLatin1String(name), QString(), QStringLiteral("VALUE")));
     for (const char *name : { "quick", "dry-run", "force", "wait" })
         c.addOption(QCommandLineOption(QLatin1String(name)));
@@ -532,6 +566,8 @@ int backupCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return restore(s);
     if (sub == QLatin1String("prune"))
         return prune(s);
+    if (sub == QLatin1String("offsite"))
+        return offsite(s);
     return key(s);
 }
 

@@ -319,6 +319,14 @@ void registerMetrics(MetricRegistry &registry, const BackupService *service, Clo
     Gauge queuedOps = r.gauge(QStringLiteral("shivx_backup_operations_queued"),
                            QStringLiteral("Backup operations waiting (paused ones included)."))
                           ->gauge();
+    MetricFamily *offsiteTime
+        = r.gauge(QStringLiteral("shivx_backup_offsite_last_success_timestamp_seconds"),
+            QStringLiteral("When the last verified off-site copy to the remote finished (Unix "
+                           "seconds)."),
+            { QStringLiteral("remote") });
+    MetricFamily *offsiteFailed = r.gauge(QStringLiteral("shivx_backup_offsite_failing"),
+        QStringLiteral("1 when the last off-site copy to the remote failed, else 0."),
+        { QStringLiteral("remote") });
     r.addCollector([=]() mutable {
         const auto s = service->statePtr();
         const qint64 now = clock->nowMs();
@@ -354,6 +362,17 @@ void registerMetrics(MetricRegistry &registry, const BackupService *service, Clo
         }
         running.set(run);
         queuedOps.set(wait);
+        // The finished come newest first: the first finished copy of a remote is its last.
+        QSet<QString> seen;
+        for (const BackupOperation &op : s->operations) {
+            if (op.kind != QLatin1String("offsite") || !op.finished() || seen.contains(op.type))
+                continue;
+            seen.insert(op.type);
+            const bool ok = op.state == QLatin1String("succeeded");
+            offsiteFailed->gauge({ op.type }).set(ok ? 0 : 1);
+            if (ok)
+                offsiteTime->gauge({ op.type }).set(double(op.finishedMs) / 1000.0);
+        }
     });
 }
 

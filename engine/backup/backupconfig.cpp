@@ -1,6 +1,7 @@
 #include "backup/backupconfig.h"
 
 #include "backup/backupjob.h"
+#include "backup/offsiteconfig.h"
 #include "core/configreader.h"
 #include "schedule/cronexpression.h"
 
@@ -140,8 +141,9 @@ void readBackupConfig(ConfigReader &r, const YAML::Node &node, BackupConfig *out
     if (!r.checkKeys(node, path,
             { QStringLiteral("repository"), QStringLiteral("password_file"),
                 QStringLiteral("key_file"), QStringLiteral("continuous"), QStringLiteral("verify"),
-                QStringLiteral("sets") }))
+                QStringLiteral("offsite"), QStringLiteral("sets") }))
         return;
+    readOffsite(r, node["offsite"], &out->offsite);
     r.string(node, path, "repository", &out->repository);
     r.string(node, path, "password_file", &out->passwordFile);
     r.string(node, path, "key_file", &out->keyFile);

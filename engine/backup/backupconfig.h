@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backup/offsitecopy.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -66,6 +68,7 @@ struct BackupConfig
     QString verifySchedule; // cron of the engine's scheduled verify; empty: none
     bool verifyQuick = true; // the scheduled verify's mode
     QList<BackupSetSpec> sets;
+    QList<Backup::OffsiteRemote> offsite; // copied to after each backup and prune
     const BackupSetSpec *set(const QString &name) const;
 };
 

@@ -26,7 +26,10 @@ bool sameWork(const BackupOperation &a, const OperationRequest &b)
 {
     if (a.kind != b.kind)
         return false;
-    // Backups and drills conflict per set; verify, prune and the catalogue repository-wide.
+    // Backups and drills conflict per set, off-site copies per remote; verify, prune and the
+    // catalogue repository-wide.
+    if (b.kind == QLatin1String("offsite"))
+        return a.type == b.remote.name;
     return (b.kind != QLatin1String("backup") && b.kind != QLatin1String("drill"))
         || a.set == b.set.name;
 }
@@ -139,8 +142,9 @@ Result<BackupOperation> BackupController::submit(OperationRequest request, const
     run.op.set = request.set.name;
     run.op.type = request.kind == QLatin1String("verify")
         ? (request.quick ? QStringLiteral("quick") : QStringLiteral("full"))
-        : request.kind == QLatin1String("backup") ? request.type
-                                                  : QString();
+        : request.kind == QLatin1String("backup")  ? request.type
+        : request.kind == QLatin1String("offsite") ? request.remote.name
+                                                   : QString();
     run.op.trigger = trigger;
     run.op.actor = actor;
     run.op.state = QStringLiteral("queued");
@@ -290,6 +294,27 @@ void BackupController::finished(qint64 id, const Result<OperationOutcome> &outco
     Q_EMIT operationChanged(op);
     if (op.kind == QLatin1String("backup"))
         Q_EMIT backupFinished(op.set, op.state == QLatin1String("succeeded"));
+    copyOffsite(op);
+}
+
+void BackupController::copyOffsite(const BackupOperation &after)
+{
+    // A repository that changed goes off-site: after a backup, or a prune that deleted.
+    const bool changed = after.state == QLatin1String("succeeded")
+        && (after.kind == QLatin1String("backup")
+            || (after.kind == QLatin1String("prune")
+                && !after.result.value(QStringLiteral("dry_run")).toBool()));
+    if (!changed)
+        return;
+    for (const OffsiteRemote &remote : std::as_const(m_setup.config.offsite)) {
+        OperationRequest r;
+        r.kind = QStringLiteral("offsite");
+        r.remote = remote;
+        const auto op = submit(r, after.trigger, QStringLiteral("engine"));
+        if (!op)
+            qCWarning(lcBackup).noquote()
+                << "off-site copy to" << remote.name << "not started:" << op.error().message;
+    }
 }
 
 void BackupController::audit(const BackupOperation &op, const QString &what)

@@ -92,6 +92,9 @@ private:
     void started(qint64 id);
     void progressed(qint64 id, const Backup::Progress &progress);
     void finished(qint64 id, const Result<Backup::OperationOutcome> &outcome);
+    // Queues a copy to every backup.offsite remote after an operation that changed the
+    // repository (a backup, a prune that was not a dry run).
+    void copyOffsite(const BackupOperation &after);
     void fireScheduled(const QString &kind, const QString &set, const QString &type);
     void audit(const BackupOperation &op, const QString &what);
     void publish(bool refreshSets);

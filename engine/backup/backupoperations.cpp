@@ -198,6 +198,21 @@ Result<OperationOutcome> runOperation(const QString &repoPath, const Credential 
     const OperationRequest &request, const Control &control)
 {
     const QString &k = request.kind;
+    if (k == QLatin1String("offsite")) {
+        // The repository's files as they are; no key needed (everything stays encrypted).
+        const auto copy = OffsiteCopy::run(repoPath, request.remote, control);
+        if (!copy)
+            return copy.error();
+        OperationOutcome out;
+        out.bytes = copy->bytesCopied;
+        out.result = { { QStringLiteral("remote"), request.remote.name },
+            { QStringLiteral("files_copied"), qint64(copy->filesCopied) },
+            { QStringLiteral("bytes_copied"), qint64(copy->bytesCopied) },
+            { QStringLiteral("files_deleted"), qint64(copy->filesDeleted) },
+            { QStringLiteral("files_verified"), qint64(copy->filesVerified) },
+            { QStringLiteral("duration_ms"), copy->durationMs } };
+        return out;
+    }
     // A backup (re)loads the index itself under its lock; the others need it loaded.
     const bool index = k == QLatin1String("verify") || k == QLatin1String("restore")
         || k == QLatin1String("drill");

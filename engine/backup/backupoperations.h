@@ -3,6 +3,7 @@
 #include "backup/backupconfig.h"
 #include "backup/backupprogress.h"
 #include "backup/keyslots.h"
+#include "backup/offsitecopy.h"
 #include "backup/repository.h"
 
 #include <QJsonObject>
@@ -29,6 +30,7 @@ struct OperationRequest
     QList<BackupSetSpec> sets; // prune: every set with its retention
     QString scratch; // drill: where its temporary directory goes
     std::optional<QSet<QString>> touched; // backup in continuous mode (BackupOptions::touched)
+    OffsiteRemote remote; // offsite: where the repository is copied to
 };
 
 // What an operation did, for the catalogue, the audit chain and the API.

@@ -2,15 +2,19 @@
 // (Debian's sshd, started by the test on loopback): the copy verifies, a second backup moves
 // only its new files, prune's deletions follow, the remote copy alone opens and lists the
 // snapshots, a remote file tampered with (same size and time) fails verification, and a
-// refused key, a missing repository and a cancel each give their clear error.
+// refused key, a missing repository and a cancel each give their clear error. In the engine,
+// a backup over the API is followed by a copy to each `backup.offsite` remote, visible as an
+// operation and a metric; `shivx backup offsite` copies from the command line.
 #include "../unit/backup/backupfixture.h"
 #include "backup/backupjob.h"
 #include "backup/offsitecopy.h"
 #include "backup/pruner.h"
+#include "servefixture.h"
 #include "sshdfixture.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QTemporaryDir>
 
 #include <thread>
@@ -184,6 +188,65 @@ private Q_SLOTS:
         QVERIFY(!missing.ok());
         QVERIFY2(missing.error().message.contains(QLatin1String("cannot start")),
             qPrintable(missing.error().message));
+    }
+
+    void theEngineCopiesAfterEachBackup()
+    {
+        const QString src = m_dir.filePath("src7");
+        const QString local = m_dir.filePath("repo7");
+        const QString far = m_dir.filePath("far7/repo");
+        makeTree(src, 11);
+        writeFile(m_dir.filePath("pw7"), "engine offsite passphrase\n");
+        const CliRun init = runCli(
+            { "backup", "init", "--repo", local, "--password-file", m_dir.filePath("pw7") });
+        QVERIFY2(init.exitCode == 0, init.err.constData());
+        const QString yaml = QStringLiteral("backup:\n"
+                                            "  repository: %1\n"
+                                            "  password_file: %2\n"
+                                            "  offsite:\n"
+                                            "    - name: far\n"
+                                            "      remote: '%3'\n"
+                                            "      timeout: 2m\n"
+                                            "  sets:\n"
+                                            "    app: {paths: [%4]}\n")
+                                 .arg(local, m_dir.filePath("pw7"), remote(far).remote, src);
+        ServeProcess serve(yaml);
+        QVERIFY2(serve.start(), serve.output().constData());
+        const HttpAnswer run = httpRequest(serve.url().resolved(QUrl("/api/backup/run")), "POST",
+            R"({"set": "app", "type": "full"})", serve.apiToken());
+        QCOMPARE(run.status, 202);
+
+        // The copy is an operation of its own, queued when the backup succeeded.
+        QJsonObject copy;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const QJsonArray ops = httpRequest(serve.url().resolved(QUrl("/api/backup")))
+                                           .json.value("operations")
+                                           .toArray();
+                for (const QJsonValue &v : ops)
+                    if (v["kind"].toString() == "offsite" && v["state"] == "succeeded")
+                        copy = v.toObject();
+                return !copy.isEmpty();
+            }(),
+            90000);
+        QCOMPARE(copy["type"].toString(), QStringLiteral("far"));
+        QVERIFY(copy["result"]["files_copied"].toInteger() > 0);
+        QCOMPARE(files(far), files(local));
+        const QByteArray metrics = httpRequest(serve.url().resolved(QUrl("/metrics"))).body;
+        QVERIFY(metrics.contains(
+            "shivx_backup_offsite_last_success_timestamp_seconds{remote=\"far\"}"));
+        QVERIFY(metrics.contains("shivx_backup_offsite_failing{remote=\"far\"} 0"));
+        QCOMPARE(serve.terminate(), 0);
+
+        // From the command line: nothing new to copy, verified again; a wrong name is refused.
+        const QStringList common { "--config", serve.configPath(), "--data-dir", serve.dataDir() };
+        const CliRun again = runCli(QStringList { "backup", "offsite" } + common, 120000);
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QVERIFY2(again.out.contains("far: 0 files copied"), again.out.constData());
+        const CliRun wrong
+            = runCli(QStringList { "backup", "offsite", "--remote", "nope" } + common);
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("no remote named nope"), wrong.err.constData());
     }
 
     void cancelStopsRcloneAtOnce()
