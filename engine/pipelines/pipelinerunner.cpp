@@ -83,14 +83,19 @@ void PipelineRunner::flushSoon()
     QMetaObject::invokeMethod(this, &PipelineRunner::flush, Qt::QueuedConnection);
 }
 
-void PipelineRunner::flush()
+void PipelineRunner::commitBatch()
 {
-    m_flushQueued = false;
     if (m_batchOpen && m_store) {
         m_batchOpen = false;
         if (auto r = m_store->commitBatch(); !r)
             noteStoreError(r.error());
     }
+}
+
+void PipelineRunner::flush()
+{
+    m_flushQueued = false;
+    commitBatch();
     const auto queue = std::exchange(m_launchQueue, {});
     for (const auto &[runId, idx] : queue)
         if (Run *run = findRun(runId))
@@ -320,6 +325,7 @@ void PipelineRunner::prune()
             noteStoreError(doomed.error());
             continue;
         }
+        commitBatch(); // not holding the write lock while files are deleted
         for (qint64 id : *doomed)
             QDir(runDir(id)).removeRecursively();
         if (!doomed->isEmpty())
@@ -386,10 +392,7 @@ void PipelineRunner::shutdown()
     m_running = 0;
     m_runs.clear();
     m_launchQueue.clear();
-    if (m_batchOpen && m_store)
-        if (auto r = m_store->commitBatch(); !r)
-            noteStoreError(r.error());
-    m_batchOpen = false;
+    commitBatch();
     m_store.reset();
     updateGauges();
 }

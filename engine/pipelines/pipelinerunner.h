@@ -174,6 +174,8 @@ private:
     // claim (and lease) is durable before its process can do anything.
     void flush();
     void flushSoon();
+    // Commits the open batch, without starting anything (flush() still does that).
+    void commitBatch();
     Run *findRun(qint64 id);
     Result<void> activate(Run &run);
     // `parsed`: the run's definition when the caller has it parsed already (a new run).
@@ -200,8 +202,10 @@ private:
     bool paused(const PipelineDefinition &def) const;
     int runningOf(const QString &pipeline) const;
     QString runDir(qint64 runId) const;
-    QString checkInputs(const Run &run, int idx) const;
-    QList<ArtifactRecord> collectArtifacts(const Run &run, int idx, QString *error) const;
+    // Both hash files, which may take long: they commit the open batch first, so that the
+    // database's write lock is not held meanwhile.
+    QString checkInputs(const Run &run, int idx);
+    QList<ArtifactRecord> collectArtifacts(const Run &run, int idx, QString *error);
     QProcessEnvironment environmentFor(const Run &run, int idx) const;
     void setRunState(Run &run, RunState state, const QString &error = {});
     void storeStage(Run &run, int idx);

@@ -26,7 +26,7 @@ QString sha256Of(const QString &path, qint64 *size)
 
 } // namespace
 
-QString PipelineRunner::checkInputs(const Run &run, int idx) const
+QString PipelineRunner::checkInputs(const Run &run, int idx)
 {
     // A downstream stage sees exactly what was recorded: every file of each dependency's
     // artifacts still has its recorded hash, and nothing was added.
@@ -34,6 +34,7 @@ QString PipelineRunner::checkInputs(const Run &run, int idx) const
         const QString dir = run.artifactDirs.value(dep);
         if (dir.isEmpty())
             continue;
+        commitBatch();
         const QList<ArtifactRecord> recorded = run.artifacts.value(dep);
         int files = 0;
         QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
@@ -57,13 +58,13 @@ QString PipelineRunner::checkInputs(const Run &run, int idx) const
     return {};
 }
 
-QList<ArtifactRecord> PipelineRunner::collectArtifacts(
-    const Run &run, int idx, QString *error) const
+QList<ArtifactRecord> PipelineRunner::collectArtifacts(const Run &run, int idx, QString *error)
 {
     QList<ArtifactRecord> list;
     const Stage &s = run.stages[idx];
     if (s.attempt.artifactsDir.isEmpty())
         return list;
+    commitBatch();
     const QDir dir(s.attempt.artifactsDir);
     QDirIterator it(
         s.attempt.artifactsDir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);

@@ -7,6 +7,7 @@
 #include <QMetaObject>
 #include <QObject>
 
+#include <atomic>
 #include <vector>
 
 #include <cerrno>
@@ -76,6 +77,9 @@ struct StageLauncher::Launch
     QObject *receiver = nullptr;
     StartedFn started;
     FinishedFn finished;
+    // Set by forget(), read where a report is delivered: a report posted before forget() is
+    // dropped there.
+    std::shared_ptr<std::atomic<bool>> forgottenFlag = std::make_shared<std::atomic<bool>>(false);
     // Under m_mutex:
     bool forgotten = false;
     bool waited = false; // waitReaped() takes the result
@@ -156,6 +160,7 @@ void StageLauncher::forget(quint64 id)
     const auto it = m_launches.find(id);
     if (it == m_launches.end())
         return;
+    *it->second->forgottenFlag = true;
     if (it->second->done)
         m_launches.erase(it);
     else
@@ -303,7 +308,12 @@ void StageLauncher::spawn(Launch &l)
         l.done = true;
         if (!l.forgotten && !l.waited && l.receiver) {
             QMetaObject::invokeMethod(
-                l.receiver, [fn = l.finished, f] { fn(f); }, Qt::QueuedConnection);
+                l.receiver,
+                [fn = l.finished, f, gone = l.forgottenFlag] {
+                    if (!*gone)
+                        fn(f);
+                },
+                Qt::QueuedConnection);
         }
         if (l.forgotten)
             m_launches.erase(l.id);
@@ -385,7 +395,12 @@ void StageLauncher::spawn(Launch &l)
     std::lock_guard<std::mutex> lock(m_mutex);
     if (!l.forgotten && l.receiver)
         QMetaObject::invokeMethod(
-            l.receiver, [fn = l.started, st] { fn(st); }, Qt::QueuedConnection);
+            l.receiver,
+            [fn = l.started, st, gone = l.forgottenFlag] {
+                if (!*gone)
+                    fn(st);
+            },
+            Qt::QueuedConnection);
 }
 
 void StageLauncher::readPipe(Launch &l, int stream)
@@ -480,9 +495,14 @@ void StageLauncher::finishIfDone(Launch &l, qint64 nowMs)
     l.done = true;
     if (!l.forgotten && !l.waited && l.receiver)
         QMetaObject::invokeMethod(
-            l.receiver, [fn = l.finished, f = l.result] { fn(f); }, Qt::QueuedConnection);
-    if (!l.waited)
-        m_launches.erase(l.id);
+            l.receiver,
+            [fn = l.finished, f = l.result, gone = l.forgottenFlag] {
+                if (!*gone)
+                    fn(f);
+            },
+            Qt::QueuedConnection);
+    if (l.forgotten)
+        m_launches.erase(l.id); // else forget() or waitReaped() does
     m_reapedCond.notify_all();
 }
 

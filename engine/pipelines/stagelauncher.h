@@ -30,7 +30,8 @@ namespace Shivx {
 // work and its exit status (the status file) are not.
 //
 // launch(), signal() and waitReaped() are thread-safe. Reports go to `receiver`'s thread as
-// queued calls, in order (started before finished); after forget(id) there are none.
+// queued calls, in order (started before finished); after forget(id) there are none, also of
+// those already queued when forget() is called on the receiver's thread.
 class StageLauncher
 {
 public:
@@ -68,7 +69,8 @@ public:
     // Blocks until the launch's process was reaped and its output drained, or `timeoutMs`
     // passed; true when it was, and then *out is how it ended (finished is not reported).
     bool waitReaped(quint64 id, int timeoutMs, Finished *out);
-    // No more reports for `id`; the process (if any) is still watched and reaped.
+    // No more reports for `id`, and the launch's record goes once its process is reaped (which
+    // it still is). Every launch must end with forget() or a successful waitReaped().
     void forget(quint64 id);
 
 private:
