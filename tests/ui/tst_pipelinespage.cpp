@@ -155,6 +155,25 @@ void writePipelines(const QString &defs, const QString &marks)
             .toUtf8());
 }
 
+// An engine on `dir`/data running the test's pipelines from `dir`/defs (marks in `dir`/marks).
+std::unique_ptr<Engine> startWithPipelines(const QString &dir)
+{
+    const QString defs = dir + QStringLiteral("/defs");
+    writePipelines(defs, dir + QStringLiteral("/marks"));
+    return ShivxTest::startEngine(dir + QStringLiteral("/data"), config(defs), ShivxTest::Api::Off);
+}
+
+// The window at a screenshot's size on the Pipelines page, exposed; null if it is missing.
+PipelinesPage *showPipelinesPage(MainWindow &window)
+{
+    window.resize(1280, 900);
+    window.showPage(window.pageIndex(QStringLiteral("pipelines")));
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return nullptr;
+    return window.page<PipelinesPage>();
+}
+
 // Runs `pipeline` through the page's Run button and dialog, with `params` set in it.
 qint64 runFromPage(
     PipelinesPage *page, const QString &pipeline, const QMap<QString, QString> &params = {})
@@ -209,20 +228,13 @@ private Q_SLOTS:
     void runsDeadLettersProgressAndCancel()
     {
         QTemporaryDir dir;
-        const QString defs = dir.filePath(QStringLiteral("defs"));
         const QString marks = dir.filePath(QStringLiteral("marks"));
-        writePipelines(defs, marks);
-        auto engine = ShivxTest::startEngine(
-            dir.filePath(QStringLiteral("data")), config(defs), ShivxTest::Api::Off);
+        auto engine = startWithPipelines(dir.path());
         QVERIFY(engine);
         auto *service = engine->service<PipelineService>();
 
         MainWindow window(engine.get());
-        window.resize(1280, 900);
-        window.showPage(window.pageIndex(QStringLiteral("pipelines")));
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        PipelinesPage *page = window.page<PipelinesPage>();
+        PipelinesPage *page = showPipelinesPage(window);
         QVERIFY(page);
 
         // The list.
@@ -389,11 +401,8 @@ private Q_SLOTS:
     void screenshotsInEnglishAndGerman()
     {
         QTemporaryDir dir;
-        const QString defs = dir.filePath(QStringLiteral("defs"));
         const QString marks = dir.filePath(QStringLiteral("marks"));
-        writePipelines(defs, marks);
-        auto engine = ShivxTest::startEngine(
-            dir.filePath(QStringLiteral("data")), config(defs), ShivxTest::Api::Off);
+        auto engine = startWithPipelines(dir.path());
         QVERIFY(engine);
         auto *service = engine->service<PipelineService>();
         const auto failed
@@ -407,11 +416,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(service, *greet), state(RunState::Succeeded), 15000);
 
         MainWindow window(engine.get());
-        window.resize(1280, 900);
-        window.showPage(window.pageIndex(QStringLiteral("pipelines")));
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        PipelinesPage *page = window.page<PipelinesPage>();
+        PipelinesPage *page = showPipelinesPage(window);
         QVERIFY(page);
         QTRY_COMPARE_WITH_TIMEOUT(page->pipelinesModel()->rowCount(), 4, 10000);
         QVERIFY(page->selectPipeline(QStringLiteral("greet")));

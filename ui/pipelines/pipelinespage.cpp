@@ -293,7 +293,7 @@ QString PipelinesPage::progressText() const
 
 void PipelinesPage::showActionResult(bool ok, const QString &text)
 {
-    m_actionOk = ok;
+    m_readErrorShown = false;
     QPalette pal = m_actionStatus->palette();
     pal.setColor(QPalette::WindowText,
         ok ? palette().color(QPalette::WindowText) : StatusColors::critical());
@@ -315,7 +315,12 @@ void PipelinesPage::reloadPipelines()
     const auto list = m_service->pipelines();
     if (!list) {
         showActionResult(false, EngineWording::error(list.error()));
+        m_readErrorShown = true;
         return;
+    }
+    if (m_readErrorShown) { // the engine answers again: its earlier error is stale
+        m_readErrorShown = false;
+        showActionResult(true, QString());
     }
     const QString selected = selectedPipeline();
     {

@@ -120,7 +120,7 @@ private:
     QLabel *m_definitionErrors = nullptr;
     QPushButton *m_runButton = nullptr;
     QLabel *m_actionStatus = nullptr;
-    bool m_actionOk = true;
+    bool m_readErrorShown = false; // the action status shows a failed read, not an action
 
     QGroupBox *m_graphBox = nullptr;
     QLabel *m_runLabel = nullptr;
