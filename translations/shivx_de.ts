@@ -2786,18 +2786,6 @@ Inhalt geändert %7, Status geändert %8</translation>
         <translation>Den Lauf beenden: Laufende Stufen erhalten SIGTERM, dann SIGKILL; wartende starten nicht.</translation>
     </message>
     <message>
-        <source>All pipelines</source>
-        <translation>Alle Pipelines</translation>
-    </message>
-    <message>
-        <source>Any state</source>
-        <translation>Jeder Zustand</translation>
-    </message>
-    <message>
-        <source>Search runs: id, parameter, actor, error</source>
-        <translation>Läufe durchsuchen: ID, Parameter, Akteur, Fehler</translation>
-    </message>
-    <message>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
@@ -2860,10 +2848,6 @@ Inhalt geändert %7, Status geändert %8</translation>
     <message>
         <source>%1, %2, about %3 left</source>
         <translation>%1, %2, noch etwa %3</translation>
-    </message>
-    <message>
-        <source>%1 of %2 runs shown</source>
-        <translation>%1 von %2 Läufen angezeigt</translation>
     </message>
     <message>
         <source>Run %1 of %2 started.</source>
@@ -3157,6 +3141,25 @@ Parameter: %3</translation>
     <message>
         <source>Error</source>
         <translation>Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RunsPanel</name>
+    <message>
+        <source>All pipelines</source>
+        <translation>Alle Pipelines</translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation>Jeder Zustand</translation>
+    </message>
+    <message>
+        <source>Search runs: id, parameter, actor, error</source>
+        <translation>Läufe durchsuchen: ID, Parameter, Akteur, Fehler</translation>
+    </message>
+    <message>
+        <source>%1 of %2 runs shown</source>
+        <translation>%1 von %2 Läufen angezeigt</translation>
     </message>
 </context>
 <context>

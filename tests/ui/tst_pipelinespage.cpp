@@ -14,6 +14,7 @@
 #include "pipelines/runparamsdialog.h"
 #include "pipelines/runsfilter.h"
 #include "pipelines/runsmodel.h"
+#include "pipelines/runspanel.h"
 #include "pipelines/stagedetailspanel.h"
 #include "shell/mainwindow.h"
 #include "testengine.h"
@@ -342,18 +343,21 @@ private Q_SLOTS:
         auto *search = page->findChild<QLineEdit *>(QStringLiteral("runSearch"));
         QTRY_COMPARE(page->runsModel()->rowCount(), 3);
         pipelineFilter->setCurrentIndex(pipelineFilter->findText(QStringLiteral("flaky")));
-        QCOMPARE(page->runsFilter()->rowCount(), 2);
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 2);
         stateFilter->setCurrentIndex(stateFilter->findData(int(RunState::Discarded)));
-        QCOMPARE(page->runsFilter()->rowCount(), 1);
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 1);
         pipelineFilter->setCurrentIndex(0);
         stateFilter->setCurrentIndex(0);
         search->setText(QStringLiteral("who=shivx"));
-        QCOMPARE(page->runsFilter()->rowCount(), 1);
-        QCOMPARE(
-            page->runsFilter()->index(0, RunsModel::Id).data(RunsModel::RunIdRole).toLongLong(),
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 1);
+        QCOMPARE(page->runsPanel()
+                     ->filter()
+                     ->index(0, RunsModel::Id)
+                     .data(RunsModel::RunIdRole)
+                     .toLongLong(),
             greet);
         search->clear();
-        QCOMPARE(page->runsFilter()->rowCount(), 3);
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 3);
 
         // Progress with an estimate: a second run of steps knows the first one's durations.
         const qint64 steps1 = runFromPage(page, QStringLiteral("steps"));

@@ -3,13 +3,12 @@
 #include "core/operatoridentity.h"
 #include "pipelines/confirmaction.h"
 #include "pipelines/pipelineservice.h"
+#include "pipelines/pipelinetables.h"
 #include "pipelines/runsfilter.h"
 #include "pipelines/runsmodel.h"
 #include "widgets/enginewording.h"
-#include "widgets/tableactions.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
@@ -26,17 +25,10 @@ DeadLetterPanel::DeadLetterPanel(PipelineService *service, RunsModel *runs, QWid
     m_filter->setSourceModel(runs);
     m_filter->setState(RunState::DeadLetter);
     m_view = new QTableView(this);
-    m_view->setObjectName(QStringLiteral("deadLetterTable"));
+    setUpTable(m_view, QStringLiteral("deadLetterTable"));
     m_view->setModel(m_filter);
-    TableActions::install(m_view);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(RunsModel::Id, Qt::DescendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->verticalHeader()->hide();
-    m_view->setWordWrap(false);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     for (int c : { RunsModel::State, RunsModel::Trigger, RunsModel::Duration })
         m_view->hideColumn(c);
     m_hint = new QLabel(this);
