@@ -14,6 +14,7 @@
 #include "pipelines/runparamsdialog.h"
 #include "pipelines/runsfilter.h"
 #include "pipelines/runsmodel.h"
+#include "pipelines/runspanel.h"
 #include "pipelines/stagedetailspanel.h"
 #include "shell/mainwindow.h"
 #include "testengine.h"
@@ -155,6 +156,25 @@ void writePipelines(const QString &defs, const QString &marks)
             .toUtf8());
 }
 
+// An engine on `dir`/data running the test's pipelines from `dir`/defs (marks in `dir`/marks).
+std::unique_ptr<Engine> startWithPipelines(const QString &dir)
+{
+    const QString defs = dir + QStringLiteral("/defs");
+    writePipelines(defs, dir + QStringLiteral("/marks"));
+    return ShivxTest::startEngine(dir + QStringLiteral("/data"), config(defs), ShivxTest::Api::Off);
+}
+
+// The window at a screenshot's size on the Pipelines page, exposed; null if it is missing.
+PipelinesPage *showPipelinesPage(MainWindow &window)
+{
+    window.resize(1280, 900);
+    window.showPage(window.pageIndex(QStringLiteral("pipelines")));
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return nullptr;
+    return window.page<PipelinesPage>();
+}
+
 // Runs `pipeline` through the page's Run button and dialog, with `params` set in it.
 qint64 runFromPage(
     PipelinesPage *page, const QString &pipeline, const QMap<QString, QString> &params = {})
@@ -209,20 +229,13 @@ private Q_SLOTS:
     void runsDeadLettersProgressAndCancel()
     {
         QTemporaryDir dir;
-        const QString defs = dir.filePath(QStringLiteral("defs"));
         const QString marks = dir.filePath(QStringLiteral("marks"));
-        writePipelines(defs, marks);
-        auto engine = ShivxTest::startEngine(
-            dir.filePath(QStringLiteral("data")), config(defs), ShivxTest::Api::Off);
+        auto engine = startWithPipelines(dir.path());
         QVERIFY(engine);
         auto *service = engine->service<PipelineService>();
 
         MainWindow window(engine.get());
-        window.resize(1280, 900);
-        window.showPage(window.pageIndex(QStringLiteral("pipelines")));
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        PipelinesPage *page = window.page<PipelinesPage>();
+        PipelinesPage *page = showPipelinesPage(window);
         QVERIFY(page);
 
         // The list.
@@ -330,18 +343,21 @@ private Q_SLOTS:
         auto *search = page->findChild<QLineEdit *>(QStringLiteral("runSearch"));
         QTRY_COMPARE(page->runsModel()->rowCount(), 3);
         pipelineFilter->setCurrentIndex(pipelineFilter->findText(QStringLiteral("flaky")));
-        QCOMPARE(page->runsFilter()->rowCount(), 2);
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 2);
         stateFilter->setCurrentIndex(stateFilter->findData(int(RunState::Discarded)));
-        QCOMPARE(page->runsFilter()->rowCount(), 1);
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 1);
         pipelineFilter->setCurrentIndex(0);
         stateFilter->setCurrentIndex(0);
         search->setText(QStringLiteral("who=shivx"));
-        QCOMPARE(page->runsFilter()->rowCount(), 1);
-        QCOMPARE(
-            page->runsFilter()->index(0, RunsModel::Id).data(RunsModel::RunIdRole).toLongLong(),
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 1);
+        QCOMPARE(page->runsPanel()
+                     ->filter()
+                     ->index(0, RunsModel::Id)
+                     .data(RunsModel::RunIdRole)
+                     .toLongLong(),
             greet);
         search->clear();
-        QCOMPARE(page->runsFilter()->rowCount(), 3);
+        QCOMPARE(page->runsPanel()->filter()->rowCount(), 3);
 
         // Progress with an estimate: a second run of steps knows the first one's durations.
         const qint64 steps1 = runFromPage(page, QStringLiteral("steps"));
@@ -389,11 +405,8 @@ private Q_SLOTS:
     void screenshotsInEnglishAndGerman()
     {
         QTemporaryDir dir;
-        const QString defs = dir.filePath(QStringLiteral("defs"));
         const QString marks = dir.filePath(QStringLiteral("marks"));
-        writePipelines(defs, marks);
-        auto engine = ShivxTest::startEngine(
-            dir.filePath(QStringLiteral("data")), config(defs), ShivxTest::Api::Off);
+        auto engine = startWithPipelines(dir.path());
         QVERIFY(engine);
         auto *service = engine->service<PipelineService>();
         const auto failed
@@ -407,11 +420,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(service, *greet), state(RunState::Succeeded), 15000);
 
         MainWindow window(engine.get());
-        window.resize(1280, 900);
-        window.showPage(window.pageIndex(QStringLiteral("pipelines")));
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        PipelinesPage *page = window.page<PipelinesPage>();
+        PipelinesPage *page = showPipelinesPage(window);
         QVERIFY(page);
         QTRY_COMPARE_WITH_TIMEOUT(page->pipelinesModel()->rowCount(), 4, 10000);
         QVERIFY(page->selectPipeline(QStringLiteral("greet")));

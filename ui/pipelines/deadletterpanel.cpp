@@ -3,13 +3,12 @@
 #include "core/operatoridentity.h"
 #include "pipelines/confirmaction.h"
 #include "pipelines/pipelineservice.h"
+#include "pipelines/pipelinetables.h"
 #include "pipelines/runsfilter.h"
 #include "pipelines/runsmodel.h"
 #include "widgets/enginewording.h"
-#include "widgets/tableactions.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
@@ -26,17 +25,10 @@ DeadLetterPanel::DeadLetterPanel(PipelineService *service, RunsModel *runs, QWid
     m_filter->setSourceModel(runs);
     m_filter->setState(RunState::DeadLetter);
     m_view = new QTableView(this);
-    m_view->setObjectName(QStringLiteral("deadLetterTable"));
+    setUpTable(m_view, QStringLiteral("deadLetterTable"));
     m_view->setModel(m_filter);
-    TableActions::install(m_view);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(RunsModel::Id, Qt::DescendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->verticalHeader()->hide();
-    m_view->setWordWrap(false);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     for (int c : { RunsModel::State, RunsModel::Trigger, RunsModel::Duration })
         m_view->hideColumn(c);
     m_hint = new QLabel(this);
@@ -117,21 +109,13 @@ void DeadLetterPanel::retryRun(qint64 runId)
     if (runId <= 0 || row < 0)
         return;
     const RunRecord run = m_runs->run(row);
-    if (!confirmAction(this, QStringLiteral("deadLetterConfirm"), tr("Retry run %1").arg(runId),
-            tr("Run %1 of %2 goes on from its failed stage %3 with fresh retries. Stages that "
-               "succeeded are not run again.")
-                .arg(runId)
-                .arg(run.pipeline, run.failedStage),
-            tr("Retry")))
-        return;
-    const auto r
-        = m_service->retryDeadLetter(runId, OperatorIdentity::actor(QStringLiteral("console")));
-    if (!r) {
-        Q_EMIT actionFinished(false, EngineWording::error(r.error()));
-        return;
-    }
-    Q_EMIT actionFinished(
-        true, tr("Run %1 is running again from stage %2.").arg(runId).arg(run.failedStage));
+    act(runId, tr("Retry run %1").arg(runId),
+        tr("Run %1 of %2 goes on from its failed stage %3 with fresh retries. Stages that "
+           "succeeded are not run again.")
+            .arg(runId)
+            .arg(run.pipeline, run.failedStage),
+        tr("Retry"), &PipelineService::retryDeadLetter,
+        tr("Run %1 is running again from stage %2.").arg(runId).arg(run.failedStage));
 }
 
 void DeadLetterPanel::discardRun(qint64 runId)
@@ -140,20 +124,22 @@ void DeadLetterPanel::discardRun(qint64 runId)
     if (runId <= 0 || row < 0)
         return;
     const RunRecord run = m_runs->run(row);
-    if (!confirmAction(this, QStringLiteral("deadLetterConfirm"), tr("Discard run %1").arg(runId),
-            tr("Run %1 of %2 leaves the dead-letter queue for good; it will not run again. Its "
-               "logs and artifacts are kept until retention deletes them.")
-                .arg(runId)
-                .arg(run.pipeline),
-            tr("Discard")))
+    act(runId, tr("Discard run %1").arg(runId),
+        tr("Run %1 of %2 leaves the dead-letter queue for good; it will not run again. Its "
+           "logs and artifacts are kept until retention deletes them.")
+            .arg(runId)
+            .arg(run.pipeline),
+        tr("Discard"), &PipelineService::discardDeadLetter, tr("Run %1 discarded.").arg(runId));
+}
+
+void DeadLetterPanel::act(qint64 runId, const QString &title, const QString &question,
+    const QString &button, Command command, const QString &done)
+{
+    if (!confirmAction(this, QStringLiteral("deadLetterConfirm"), title, question, button))
         return;
-    const auto r
-        = m_service->discardDeadLetter(runId, OperatorIdentity::actor(QStringLiteral("console")));
-    if (!r) {
-        Q_EMIT actionFinished(false, EngineWording::error(r.error()));
-        return;
-    }
-    Q_EMIT actionFinished(true, tr("Run %1 discarded.").arg(runId));
+    const Result<void> r
+        = (m_service->*command)(runId, OperatorIdentity::actor(QStringLiteral("console")));
+    Q_EMIT actionFinished(r.ok(), r ? done : EngineWording::error(r.error()));
 }
 
 } // namespace Shivx::Ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/result.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -44,6 +46,10 @@ Q_SIGNALS:
     void countChanged(int count);
 
 private:
+    using Command = Result<void> (PipelineService::*)(qint64, const QString &);
+    // Confirms, then runs `command` on the run and reports `done` or the engine's error.
+    void act(qint64 runId, const QString &title, const QString &question, const QString &button,
+        Command command, const QString &done);
     void updateButtons();
 
     PipelineService *m_service;

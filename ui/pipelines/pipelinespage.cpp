@@ -7,27 +7,23 @@
 #include "pipelines/deadletterpanel.h"
 #include "pipelines/pipelineservice.h"
 #include "pipelines/pipelinesmodel.h"
+#include "pipelines/pipelinetables.h"
 #include "pipelines/pipelinewording.h"
 #include "pipelines/runestimate.h"
 #include "pipelines/runparamsdialog.h"
-#include "pipelines/runsfilter.h"
 #include "pipelines/runsmodel.h"
+#include "pipelines/runspanel.h"
 #include "pipelines/stagedetailspanel.h"
-#include "pipelines/tablecolumns.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
 #include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
-#include "widgets/tableactions.h"
 
-#include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
@@ -44,23 +40,6 @@ namespace {
 // Recent runs read for the table; dead-lettered ones are read besides, however old.
 constexpr int RecentRuns = 500;
 constexpr int DeadLetterRuns = 1000;
-const RunState FilterStates[] = { RunState::Queued, RunState::Running, RunState::Succeeded,
-    RunState::DeadLetter, RunState::Cancelled, RunState::Discarded };
-
-QTableView *makeTableView(const QString &name, QWidget *parent)
-{
-    auto *view = new QTableView(parent);
-    view->setObjectName(name);
-    TableActions::install(view);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view->setWordWrap(false);
-    view->horizontalHeader()->setStretchLastSection(true);
-    return view;
-}
 
 } // namespace
 
@@ -72,7 +51,8 @@ PipelinesPage::PipelinesPage(Engine *engine, QWidget *parent)
     // Pipelines.
     m_pipelinesBox = new QGroupBox(this);
     m_pipelines = new PipelinesModel(this);
-    m_pipelinesView = makeTableView(QStringLiteral("pipelinesTable"), m_pipelinesBox);
+    m_pipelinesView = new QTableView(m_pipelinesBox);
+    setUpTable(m_pipelinesView, QStringLiteral("pipelinesTable"));
     m_pipelinesView->setModel(m_pipelines);
     m_definitionErrors = new QLabel(m_pipelinesBox);
     m_definitionErrors->setObjectName(QStringLiteral("definitionErrors"));
@@ -130,43 +110,9 @@ PipelinesPage::PipelinesPage(Engine *engine, QWidget *parent)
 
     // Runs and the dead-letter queue.
     m_runs = new RunsModel(this);
-    m_runsFilter = new RunsFilter(this);
-    m_runsFilter->setSourceModel(m_runs);
-    auto *runsPage = new QWidget(this);
-    m_pipelineFilter = new QComboBox(runsPage);
-    m_pipelineFilter->setObjectName(QStringLiteral("runPipelineFilter"));
-    m_pipelineFilter->addItem(QString());
-    m_stateFilter = new QComboBox(runsPage);
-    m_stateFilter->setObjectName(QStringLiteral("runStateFilter"));
-    m_stateFilter->addItem(QString(), -1);
-    for (RunState s : FilterStates)
-        m_stateFilter->addItem(QString(), int(s));
-    m_searchEdit = new QLineEdit(runsPage);
-    m_searchEdit->setObjectName(QStringLiteral("runSearch"));
-    m_searchEdit->setClearButtonEnabled(true);
-    m_runsView = makeTableView(QStringLiteral("runsTable"), runsPage);
-    m_runsView->setModel(m_runsFilter);
-    m_runsView->setSortingEnabled(true);
-    m_runsView->sortByColumn(RunsModel::Id, Qt::DescendingOrder);
-    m_runsStatus = new QLabel(runsPage);
-    m_runsStatus->setObjectName(QStringLiteral("runsStatus"));
-    auto *filters = new QHBoxLayout;
-    filters->addWidget(m_pipelineFilter, 2);
-    filters->addWidget(m_stateFilter, 1);
-    filters->addWidget(m_searchEdit, 3);
-    auto *runsLayout = new QVBoxLayout(runsPage);
-    runsLayout->addLayout(filters);
-    runsLayout->addWidget(m_runsView, 1);
-    runsLayout->addWidget(m_runsStatus);
-    connect(
-        m_pipelineFilter, &QComboBox::currentIndexChanged, this, &PipelinesPage::applyRunFilters);
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &PipelinesPage::applyRunFilters);
-    connect(m_searchEdit, &QLineEdit::textChanged, this, &PipelinesPage::applyRunFilters);
-    connect(m_runsView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-        &PipelinesPage::runsSelectionChanged);
-    for (auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
-        connect(m_runsFilter, signal, this, &PipelinesPage::updateRunsStatus);
-    connect(m_runsFilter, &QAbstractItemModel::modelReset, this, &PipelinesPage::updateRunsStatus);
+    m_runsPanel = new RunsPanel(m_runs, this);
+    m_runsPanel->setObjectName(QStringLiteral("runsPanel"));
+    connect(m_runsPanel, &RunsPanel::runSelected, this, &PipelinesPage::showRun);
 
     m_deadLetter = new DeadLetterPanel(m_service, m_runs, this);
     m_deadLetter->setObjectName(QStringLiteral("deadLetterPanel"));
@@ -182,7 +128,7 @@ PipelinesPage::PipelinesPage(Engine *engine, QWidget *parent)
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("runsTabs"));
-    m_tabs->addTab(runsPage, QString());
+    m_tabs->addTab(m_runsPanel, QString());
     m_tabs->addTab(m_deadLetter, QString());
     m_tabs->findChild<QTabBar *>()->setObjectName(QStringLiteral("runsTabBar"));
     connect(m_deadLetter, &DeadLetterPanel::countChanged, this,
@@ -255,25 +201,19 @@ void PipelinesPage::retranslateUi()
     m_cancelButton->setText(tr("&Cancel run…"));
     m_cancelButton->setToolTip(
         tr("Stop the run: running stages get SIGTERM, then SIGKILL; pending ones do not start."));
-    m_pipelineFilter->setItemText(0, tr("All pipelines"));
-    m_stateFilter->setItemText(0, tr("Any state"));
-    for (int i = 0; i < int(std::size(FilterStates)); ++i)
-        m_stateFilter->setItemText(i + 1, PipelineWording::runState(FilterStates[i]));
-    m_searchEdit->setPlaceholderText(tr("Search runs: id, parameter, actor, error"));
     m_tabs->setTabText(0, tr("Runs"));
     m_tabs->setTabText(1, tr("Dead-letter queue (%1)").arg(m_deadLetter->count()));
     m_pipelines->retranslate();
     m_runs->retranslate();
     m_stagePanel->retranslate();
+    m_runsPanel->retranslate();
     m_deadLetter->retranslate();
     if (!m_stagePanel->stage().isEmpty())
         m_stagePanel->showStage(m_detail, m_stagePanel->stage());
     fitColumnsToContents(m_pipelinesView);
-    fitColumnsToContents(m_runsView);
     fitColumnsToContents(m_deadLetter->view());
     updateRunHeader();
     updateProgress();
-    updateRunsStatus();
 }
 
 QString PipelinesPage::actor() const
@@ -293,7 +233,7 @@ QString PipelinesPage::progressText() const
 
 void PipelinesPage::showActionResult(bool ok, const QString &text)
 {
-    m_actionOk = ok;
+    m_readErrorShown = false;
     QPalette pal = m_actionStatus->palette();
     pal.setColor(QPalette::WindowText,
         ok ? palette().color(QPalette::WindowText) : StatusColors::critical());
@@ -315,7 +255,12 @@ void PipelinesPage::reloadPipelines()
     const auto list = m_service->pipelines();
     if (!list) {
         showActionResult(false, EngineWording::error(list.error()));
+        m_readErrorShown = true;
         return;
+    }
+    if (m_readErrorShown) { // the engine answers again: its earlier error is stale
+        m_readErrorShown = false;
+        showActionResult(true, QString());
     }
     const QString selected = selectedPipeline();
     {
@@ -333,7 +278,10 @@ void PipelinesPage::reloadPipelines()
         m_definitionErrors->hide();
     }
     fitColumnsToContents(m_pipelinesView);
-    updatePipelineFilter();
+    QStringList names;
+    for (int i = 0; i < m_pipelines->rowCount(); ++i)
+        names << m_pipelines->pipeline(i).definition.name;
+    m_runsPanel->setPipelines(names);
     // Keep the selection by name; select the first pipeline when none was.
     const int row = m_pipelines->rowOf(selected);
     if (row >= 0) {
@@ -361,7 +309,7 @@ void PipelinesPage::reloadRuns()
     recent.limit = RecentRuns;
     const auto runs = m_service->runs(recent);
     if (!runs) {
-        m_runsStatus->setText(EngineWording::error(runs.error()));
+        m_runsPanel->showError(EngineWording::error(runs.error()));
         return;
     }
     QList<RunRecord> all = *runs;
@@ -370,21 +318,12 @@ void PipelinesPage::reloadRuns()
     dead.limit = DeadLetterRuns;
     if (const auto d = m_service->runs(dead))
         all += *d;
-    const qint64 selected = [this] {
-        const QModelIndexList rows = m_runsView->selectionModel()->selectedRows();
-        return rows.isEmpty() ? qint64(0) : rows.first().data(RunsModel::RunIdRole).toLongLong();
-    }();
-    {
-        const QSignalBlocker block(m_runsView->selectionModel());
-        m_runs->setRuns(all);
-        if (selected > 0)
-            for (int row = 0; row < m_runsFilter->rowCount(); ++row)
-                if (m_runsFilter->index(row, 0).data(RunsModel::RunIdRole).toLongLong() == selected)
-                    m_runsView->selectRow(row);
-    }
-    fitColumnsToContents(m_runsView);
+    const qint64 selected = m_runsPanel->selectedRun();
+    m_runs->setRuns(all);
+    if (selected > 0)
+        m_runsPanel->selectRun(selected);
+    m_runsPanel->fitColumns();
     fitColumnsToContents(m_deadLetter->view());
-    updateRunsStatus();
 }
 
 QString PipelinesPage::selectedPipeline() const
@@ -417,13 +356,6 @@ void PipelinesPage::pipelineSelectionChanged()
         loadRun(info.lastRunId);
     else
         showPipelineDefinition(info);
-}
-
-void PipelinesPage::runsSelectionChanged()
-{
-    const QModelIndexList rows = m_runsView->selectionModel()->selectedRows();
-    if (!rows.isEmpty())
-        showRun(rows.first().data(RunsModel::RunIdRole).toLongLong());
 }
 
 bool PipelinesPage::showRun(qint64 runId)
@@ -548,7 +480,6 @@ void PipelinesPage::onRunChanged(const RunRecord &run)
 {
     m_runs->upsert(run);
     m_pipelines->noteRun(run);
-    updateRunsStatus();
     if (run.id == m_detail.run.id) {
         const bool wasQueued = m_detail.run.state == RunState::Queued;
         const QByteArray definition = m_detail.run.definition;
@@ -676,43 +607,6 @@ void PipelinesPage::updateButtons()
 {
     m_runButton->setEnabled(!selectedPipeline().isEmpty());
     m_cancelButton->setEnabled(m_detail.run.id > 0 && !isFinished(m_detail.run.state));
-}
-
-void PipelinesPage::updatePipelineFilter()
-{
-    QStringList names;
-    for (int i = 0; i < m_pipelines->rowCount(); ++i)
-        names << m_pipelines->pipeline(i).definition.name;
-    QStringList shown;
-    for (int i = 1; i < m_pipelineFilter->count(); ++i)
-        shown << m_pipelineFilter->itemText(i);
-    if (shown == names)
-        return;
-    const QString current
-        = m_pipelineFilter->currentIndex() > 0 ? m_pipelineFilter->currentText() : QString();
-    const QSignalBlocker block(m_pipelineFilter);
-    while (m_pipelineFilter->count() > 1)
-        m_pipelineFilter->removeItem(1);
-    m_pipelineFilter->addItems(names);
-    m_pipelineFilter->setCurrentIndex(qMax(0, m_pipelineFilter->findText(current)));
-    applyRunFilters();
-}
-
-void PipelinesPage::applyRunFilters()
-{
-    m_runsFilter->setPipeline(
-        m_pipelineFilter->currentIndex() > 0 ? m_pipelineFilter->currentText() : QString());
-    const int state = m_stateFilter->currentData().toInt();
-    m_runsFilter->setState(state >= 0 ? std::optional(RunState(state)) : std::nullopt);
-    m_runsFilter->setText(m_searchEdit->text().trimmed());
-    updateRunsStatus();
-}
-
-void PipelinesPage::updateRunsStatus()
-{
-    m_runsStatus->setText(tr("%1 of %2 runs shown")
-                              .arg(QLocale().toString(m_runsFilter->rowCount()),
-                                  QLocale().toString(m_runs->rowCount())));
 }
 
 void PipelinesPage::runSelected()

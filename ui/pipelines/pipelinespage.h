@@ -5,10 +5,8 @@
 #include <QHash>
 #include <QWidget>
 
-class QComboBox;
 class QGroupBox;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSplitter;
@@ -26,8 +24,8 @@ namespace Shivx::Ui {
 class DagView;
 class DeadLetterPanel;
 class PipelinesModel;
-class RunsFilter;
 class RunsModel;
+class RunsPanel;
 class StageDetailsPanel;
 
 // Pipelines: the pipelines the engine loaded (schedule, next fire time, last run, state) with
@@ -67,7 +65,7 @@ public:
     DeadLetterPanel *deadLetterPanel() const { return m_deadLetter; }
     PipelinesModel *pipelinesModel() const { return m_pipelines; }
     RunsModel *runsModel() const { return m_runs; }
-    RunsFilter *runsFilter() const { return m_runsFilter; }
+    RunsPanel *runsPanel() const { return m_runsPanel; }
     QString actionStatus() const;
     QString progressText() const;
 
@@ -84,7 +82,6 @@ private:
     void reloadPipelines();
     void reloadRuns();
     void pipelineSelectionChanged();
-    void runsSelectionChanged();
     void showPipelineDefinition(const PipelineInfo &info);
     void loadRun(qint64 runId);
     void setGraph(
@@ -96,10 +93,7 @@ private:
     void onAttemptChanged(const AttemptRecord &attempt);
     void updateRunHeader();
     void updateProgress();
-    void updateRunsStatus();
     void updateButtons();
-    void applyRunFilters();
-    void updatePipelineFilter();
     void showActionResult(bool ok, const QString &text);
     QString actor() const;
 
@@ -120,7 +114,7 @@ private:
     QLabel *m_definitionErrors = nullptr;
     QPushButton *m_runButton = nullptr;
     QLabel *m_actionStatus = nullptr;
-    bool m_actionOk = true;
+    bool m_readErrorShown = false; // the action status shows a failed read, not an action
 
     QGroupBox *m_graphBox = nullptr;
     QLabel *m_runLabel = nullptr;
@@ -132,13 +126,8 @@ private:
     StageDetailsPanel *m_stagePanel = nullptr;
 
     QTabWidget *m_tabs = nullptr;
-    QComboBox *m_pipelineFilter = nullptr;
-    QComboBox *m_stateFilter = nullptr;
-    QLineEdit *m_searchEdit = nullptr;
-    QTableView *m_runsView = nullptr;
-    QLabel *m_runsStatus = nullptr;
     RunsModel *m_runs = nullptr;
-    RunsFilter *m_runsFilter = nullptr;
+    RunsPanel *m_runsPanel = nullptr;
     DeadLetterPanel *m_deadLetter = nullptr;
     QTimer *m_ticker = nullptr;
 };

@@ -1,7 +1,7 @@
 #include "pipelines/stagedetailspanel.h"
 
+#include "pipelines/pipelinetables.h"
 #include "pipelines/pipelinewording.h"
-#include "pipelines/tablecolumns.h"
 #include "widgets/displayformat.h"
 #include "widgets/tableactions.h"
 
