@@ -16,6 +16,10 @@ OwnFiles::OwnFiles(const QStringList &databases)
     for (const QString &db : databases) {
         const QFileInfo info(db);
         const QString canonicalDir = QFileInfo(info.absolutePath()).canonicalFilePath();
+        m_tmpPrefixes.append(QDir::cleanPath(info.absoluteFilePath()) + QStringLiteral(".tmp-"));
+        if (!canonicalDir.isEmpty())
+            m_tmpPrefixes.append(
+                canonicalDir + QLatin1Char('/') + info.fileName() + QStringLiteral(".tmp-"));
         for (const char *suffix : Sidecars) {
             const QString name = info.fileName() + QLatin1String(suffix);
             const QString path = QDir::cleanPath(info.absolutePath() + QLatin1Char('/') + name);
@@ -38,6 +42,9 @@ bool OwnFiles::contains(const QString &path, const FileState *state) const
 {
     if (m_paths.contains(path))
         return true;
+    for (const QString &prefix : m_tmpPrefixes)
+        if (path.startsWith(prefix))
+            return true;
     if (m_ids.isEmpty() || (state && state->kind != FileState::Kind::Regular))
         return false;
     // Another name for one of them (a bind mount, a symlinked directory on the way): the

@@ -11,7 +11,8 @@
 namespace Shivx {
 
 // The engine's own database files, which integrity never opens: the engine's database
-// (shivx.db) and the baseline (integrity/baseline.db), each with its -wal, -shm and -journal.
+// (shivx.db) and the baseline (integrity/baseline.db), each with its -wal, -shm and -journal,
+// and the baseline's temporary copy while it is written (baseline.db.tmp-PID).
 // Opening and closing any of them with a descriptor of its own would drop every POSIX lock
 // the process holds on it (fcntl locks belong to the process and go with any close of the
 // file), and SQLite's locks are such locks: a second connection could then delete the -wal
@@ -41,6 +42,7 @@ public:
 private:
     QSet<QString> m_paths;
     QSet<std::pair<quint64, quint64>> m_ids; // (device, inode) of those that exist
+    QStringList m_tmpPrefixes; // "DB.tmp-": BaselineStore writes there, then renames
 };
 
 } // namespace Shivx
