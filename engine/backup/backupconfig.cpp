@@ -140,11 +140,12 @@ void readBackupConfig(ConfigReader &r, const YAML::Node &node, BackupConfig *out
     if (!r.checkKeys(node, path,
             { QStringLiteral("repository"), QStringLiteral("password_file"),
                 QStringLiteral("key_file"), QStringLiteral("continuous"), QStringLiteral("verify"),
-                QStringLiteral("sets") }))
+                QStringLiteral("dr_plans"), QStringLiteral("sets") }))
         return;
     r.string(node, path, "repository", &out->repository);
     r.string(node, path, "password_file", &out->passwordFile);
     r.string(node, path, "key_file", &out->keyFile);
+    r.string(node, path, "dr_plans", &out->drPlans);
     readContinuous(r, node["continuous"], &out->continuous);
     readVerify(r, node["verify"], out);
     if (r.failed())

@@ -65,6 +65,7 @@ struct BackupConfig
     BackupContinuousSpec continuous;
     QString verifySchedule; // cron of the engine's scheduled verify; empty: none
     bool verifyQuick = true; // the scheduled verify's mode
+    QString drPlans; // directory of DR plans (*.yaml); empty: none
     QList<BackupSetSpec> sets;
     const BackupSetSpec *set(const QString &name) const;
 };

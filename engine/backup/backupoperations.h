@@ -13,8 +13,9 @@
 namespace Shivx::Backup {
 
 // What one operation of the engine's backup runtime asks for. `kind` is backup, verify,
-// restore, prune, drill or catalogue (the repository's snapshot list, for the engine's
-// catalogue); the other fields belong to one kind each.
+// restore, prune, drill, compare (a restored tree against its snapshot's manifest: restore's
+// fields) or catalogue (the repository's snapshot list, for the engine's catalogue); the other
+// fields belong to one kind each.
 struct OperationRequest
 {
     QString kind;
