@@ -19,19 +19,6 @@ QString hex(const Id &id)
     return QString::fromStdString(id.hex());
 }
 
-Result<std::unique_ptr<Repository>> openRepo(
-    const QString &path, const Credential &credential, bool withIndex)
-{
-    auto repo = Repository::open(path, credential);
-    if (!repo)
-        return repo.error();
-    if (withIndex) {
-        if (auto r = (*repo)->loadIndex(); !r)
-            return r.error();
-    }
-    return repo;
-}
-
 Result<OperationOutcome> backup(Repository &repo, const OperationRequest &r, const Control &c)
 {
     BackupOptions options;
@@ -221,6 +208,19 @@ Result<OperationOutcome> drill(const Repository &repo, const OperationRequest &r
 
 } // namespace
 
+Result<std::unique_ptr<Repository>> openRepository(
+    const QString &path, const Credential &credential, bool withIndex)
+{
+    auto repo = Repository::open(path, credential);
+    if (!repo)
+        return repo.error();
+    if (withIndex) {
+        if (auto r = (*repo)->loadIndex(); !r)
+            return r.error();
+    }
+    return repo;
+}
+
 Result<OperationOutcome> runOperation(const QString &repoPath, const Credential &credential,
     const OperationRequest &request, const Control &control)
 {
@@ -228,7 +228,7 @@ Result<OperationOutcome> runOperation(const QString &repoPath, const Credential 
     // A backup (re)loads the index itself under its lock; the others need it loaded.
     const bool index = k == QLatin1String("verify") || k == QLatin1String("restore")
         || k == QLatin1String("drill") || k == QLatin1String("compare");
-    auto repo = openRepo(repoPath, credential, index);
+    auto repo = openRepository(repoPath, credential, index);
     if (!repo)
         return repo.error();
     if (k == QLatin1String("backup"))

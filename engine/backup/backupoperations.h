@@ -42,6 +42,11 @@ struct OperationOutcome
     std::optional<QList<SnapshotInfo>> snapshots; // prune: the repository's list afterwards
 };
 
+// Opens the repository and, when `withIndex`, loads its index (what every operation but a
+// backup, which loads it under its lock, needs first).
+Result<std::unique_ptr<Repository>> openRepository(
+    const QString &path, const Credential &credential, bool withIndex);
+
 // Opens the repository at `repoPath` with `credential` and runs `request` on the calling
 // thread (and the job's own worker threads). Blocking; call from an executor task.
 Result<OperationOutcome> runOperation(const QString &repoPath, const Credential &credential,

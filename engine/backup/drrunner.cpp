@@ -10,9 +10,6 @@
 #include "recovery/recoveryservice.h"
 
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTimer>
