@@ -5,6 +5,7 @@
 
 #include "backup/backupconfig.h"
 #include "backup/backupjob.h"
+#include "backup/backupoperations.h"
 #include "backup/credentialsource.h"
 #include "backup/keyslots.h"
 #include "backup/offsitecopy.h"
@@ -180,14 +181,7 @@ struct Session
         const auto cred = credential();
         if (!cred)
             return cred.error();
-        auto repo = Repository::open(repoPath, *cred);
-        if (!repo)
-            return repo.error();
-        if (withIndex) {
-            if (auto r = (*repo)->loadIndex(); !r)
-                return r.error();
-        }
-        return repo;
+        return openRepository(repoPath, *cred, withIndex);
     }
 };
 

@@ -5,6 +5,7 @@
 #include "backupcommand.h"
 #include "breakercommand.h"
 #include "degradecommand.h"
+#include "drcommand.h"
 #include "guardiancommand.h"
 #include "historycommand.h"
 #include "integritycommand.h"
@@ -27,6 +28,8 @@ const Command Registry[] = {
     { "pipeline", "run pipelines and follow their runs and dead-letter queue", pipelineCommand },
     { "backup", "deduplicated, encrypted backups: init, run, list, verify, restore, prune, key",
         backupCommand },
+    { "dr", "disaster-recovery plans: list, show, activate (dry run first), runs, abort",
+        drCommand },
     { "guardian", "show the defense mode and threats; set the mode, isolate or release sources",
         guardianCommand },
     { "integrity", "baseline, check and accept file integrity", integrityCommand },

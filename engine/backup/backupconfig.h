@@ -67,6 +67,7 @@ struct BackupConfig
     BackupContinuousSpec continuous;
     QString verifySchedule; // cron of the engine's scheduled verify; empty: none
     bool verifyQuick = true; // the scheduled verify's mode
+    QString drPlans; // directory of DR plans (*.yaml); empty: none
     QList<BackupSetSpec> sets;
     QList<Backup::OffsiteRemote> offsite; // copied to after each backup and prune
     const BackupSetSpec *set(const QString &name) const;

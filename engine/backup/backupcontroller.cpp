@@ -24,7 +24,9 @@ constexpr int RecentKept = 20;
 
 bool sameWork(const BackupOperation &a, const OperationRequest &b)
 {
-    if (a.kind != b.kind)
+    // Restores and compares name their own targets: any number may run.
+    if (a.kind != b.kind || b.kind == QLatin1String("restore")
+        || b.kind == QLatin1String("compare"))
         return false;
     // Backups and drills conflict per set, off-site copies per remote; verify, prune and the
     // catalogue repository-wide.
@@ -264,9 +266,10 @@ void BackupController::finished(qint64 id, const Result<OperationOutcome> &outco
         op.state = outcome->problems ? QStringLiteral("failed") : QStringLiteral("succeeded");
         if (outcome->problems) {
             const bool drill = op.kind == QLatin1String("drill");
-            op.errorCode = drill ? QStringLiteral("backup.drill_mismatch")
-                                 : QStringLiteral("backup.verify_problems");
-            op.errorMessage = drill
+            op.errorCode = drill                      ? QStringLiteral("backup.drill_mismatch")
+                : op.kind == QLatin1String("compare") ? QStringLiteral("backup.restore_mismatch")
+                                                      : QStringLiteral("backup.verify_problems");
+            op.errorMessage = op.kind != QLatin1String("verify")
                 ? QStringLiteral("%1 entries differ from the manifest")
                       .arg(op.result.value(QStringLiteral("mismatch_count")).toInteger())
                 : QStringLiteral("verify found %1 problems")

@@ -6,9 +6,19 @@
 #include "backup/backupcontroller.h"
 #include "backup/backupservice.h"
 #include "backup/continuousbackup.h"
+#include "backup/drapi.h"
+#include "backup/drcoordinator.h"
 #include "core/config.h"
 #include "core/modulehost.h"
+#include "degradation/degradationmodule.h"
+#include "degradation/degradationservice.h"
 #include "executor/boundedexecutor.h"
+#include "guardian/guardianmodule.h"
+#include "guardian/guardianservice.h"
+#include "health/healthmodule.h"
+#include "health/healthservice.h"
+#include "recovery/recoverymodule.h"
+#include "recovery/recoveryservice.h"
 #include "storage/migrations.h"
 
 #include <QDir>
@@ -25,6 +35,7 @@ void registerMetaTypes()
 {
     qRegisterMetaType<BackupOperation>();
     qRegisterMetaType<BackupState>();
+    qRegisterMetaType<DrRun>();
 }
 
 // A kind registered by an earlier start of the same executor is fine.
@@ -34,6 +45,12 @@ Result<void> registerKind(BoundedExecutor *executor, const WorkKind &kind)
     if (!r && r.error().code != QLatin1String("executor.duplicate_kind"))
         return r;
     return {};
+}
+
+template <class Service, class Runtime> Service *serviceOf(ModuleHost &host)
+{
+    Runtime *r = host.runtime<Runtime>();
+    return r ? qobject_cast<Service *>(r->service()) : nullptr;
 }
 
 QString repositoryPath(const BackupConfig &config, const QString &dataDir)
@@ -104,6 +121,9 @@ Result<void> BackupRuntime::prepare(ModuleHost &host)
     QObject::connect(
         m_controller, &BackupController::stateChanged, service, &BackupService::stateChanged);
     host.placeOnThread("shivx-backup", m_controller);
+    m_dr = new DrCoordinator(service->config().drPlans);
+    QObject::connect(m_dr, &DrCoordinator::runChanged, service, &BackupService::drRunChanged);
+    host.placeOnThread("shivx-backup", m_dr);
     const auto &sets = service->config().sets;
     if (std::any_of(
             sets.begin(), sets.end(), [](const BackupSetSpec &s) { return s.continuous; })) {
@@ -114,14 +134,27 @@ Result<void> BackupRuntime::prepare(ModuleHost &host)
     }
 
     host.addRoutes(BackupApi::routes(service, host.clock()));
+    host.addRoutes(DrApi::routes(service));
     BackupApi::registerMetrics(*host.metrics(), service, host.clock());
     return {};
 }
 
-void BackupRuntime::start(ModuleHost &)
+void BackupRuntime::start(ModuleHost &host)
 {
     ModuleHost::callBlocking(m_controller, [](BackupController *c) { c->start(); });
     m_service->setController(m_controller);
+    // DR plans reach modules that start after this one (the guardian, in engineModules()
+    // order): every runtime is prepared by now, so they are looked up here, not in prepare().
+    DrServices services;
+    services.backup = m_service.get();
+    services.recovery = serviceOf<RecoveryService, RecoveryRuntime>(host);
+    services.health = serviceOf<HealthService, HealthRuntime>(host);
+    services.guardian = serviceOf<GuardianService, GuardianRuntime>(host);
+    services.degradation = serviceOf<DegradationService, DegradationRuntime>(host);
+    services.audit = host.audit();
+    services.clock = host.clock();
+    ModuleHost::callBlocking(m_dr, [services](DrCoordinator *d) { d->setServices(services); });
+    m_service->setDr(m_dr);
     if (m_continuous)
         QMetaObject::invokeMethod(m_continuous, &ContinuousBackup::start, Qt::QueuedConnection);
 }
@@ -129,6 +162,8 @@ void BackupRuntime::start(ModuleHost &)
 void BackupRuntime::stop(ModuleHost &)
 {
     ModuleHost::callBlocking(m_continuous, [](ContinuousBackup *w) { w->stop(); });
+    m_service->setDr(nullptr);
+    ModuleHost::callBlocking(m_dr, [](DrCoordinator *d) { d->stop(); });
     m_service->setController(nullptr);
     ModuleHost::callBlocking(m_controller, [](BackupController *c) { c->stop(); });
 }
@@ -137,6 +172,7 @@ void BackupRuntime::stopped()
 {
     m_controller = nullptr;
     m_continuous = nullptr;
+    m_dr = nullptr;
 }
 
 void BackupRuntime::reload(ModuleHost &, const Config &config)

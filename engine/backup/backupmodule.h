@@ -9,6 +9,7 @@ namespace Shivx {
 class BackupController;
 class BackupService;
 class ContinuousBackup;
+class DrCoordinator;
 
 // Backups (docs/backup.md): owns the `backup:` section (repository, sets with their schedules,
 // retention, drills, continuous mode) that `shivx backup` also reads, and the runtime that
@@ -47,6 +48,7 @@ private:
     std::unique_ptr<BackupService> m_service;
     BackupController *m_controller = nullptr;
     ContinuousBackup *m_continuous = nullptr;
+    DrCoordinator *m_dr = nullptr;
 };
 
 } // namespace Shivx

@@ -19,19 +19,6 @@ QString hex(const Id &id)
     return QString::fromStdString(id.hex());
 }
 
-Result<std::unique_ptr<Repository>> openRepo(
-    const QString &path, const Credential &credential, bool withIndex)
-{
-    auto repo = Repository::open(path, credential);
-    if (!repo)
-        return repo.error();
-    if (withIndex) {
-        if (auto r = (*repo)->loadIndex(); !r)
-            return r.error();
-    }
-    return repo;
-}
-
 Result<OperationOutcome> backup(Repository &repo, const OperationRequest &r, const Control &c)
 {
     BackupOptions options;
@@ -87,14 +74,41 @@ Result<OperationOutcome> verify(const Repository &repo, const OperationRequest &
     return out;
 }
 
+// The snapshot a restore or compare names: by id (or "latest"), else the newest of the set
+// not after atMs.
+Result<SnapshotInfo> chosenSnapshot(const Repository &repo, const OperationRequest &r)
+{
+    // "latest" of a named set is that set's newest, not the repository's.
+    if (!r.snapshot.isEmpty() && !(r.snapshot == QLatin1String("latest") && !r.set.name.isEmpty()))
+        return repo.findSnapshot(r.snapshot);
+    return snapshotAt(repo,
+        r.atMs ? QDateTime::fromMSecsSinceEpoch(r.atMs, Qt::UTC) : QDateTime::currentDateTimeUtc(),
+        r.set.name);
+}
+
+Result<OperationOutcome> compare(const Repository &repo, const OperationRequest &r)
+{
+    const auto snapshot = chosenSnapshot(repo, r);
+    if (!snapshot)
+        return snapshot.error();
+    const auto report = compareRestored(repo, *snapshot, r.path, r.target);
+    if (!report)
+        return report.error();
+    OperationOutcome out;
+    out.bytes = report->bytes;
+    out.problems = !report->ok();
+    out.result = { { QStringLiteral("snapshot"), hex(snapshot->id) },
+        { QStringLiteral("path"), r.path }, { QStringLiteral("target"), r.target },
+        { QStringLiteral("entries"), qint64(report->entries) },
+        { QStringLiteral("mismatch_count"), qint64(report->mismatchCount) },
+        { QStringLiteral("mismatches"), QJsonArray::fromStringList(report->mismatches) } };
+    return out;
+}
+
 Result<OperationOutcome> restore(
     const Repository &repo, const OperationRequest &r, const Control &c)
 {
-    const auto snapshot = r.snapshot.isEmpty() ? snapshotAt(repo,
-                              r.atMs ? QDateTime::fromMSecsSinceEpoch(r.atMs, Qt::UTC)
-                                     : QDateTime::currentDateTimeUtc(),
-                              r.set.name)
-                                               : repo.findSnapshot(r.snapshot);
+    const auto snapshot = chosenSnapshot(repo, r);
     if (!snapshot)
         return snapshot.error();
     RestoreOptions options;
@@ -194,6 +208,19 @@ Result<OperationOutcome> drill(const Repository &repo, const OperationRequest &r
 
 } // namespace
 
+Result<std::unique_ptr<Repository>> openRepository(
+    const QString &path, const Credential &credential, bool withIndex)
+{
+    auto repo = Repository::open(path, credential);
+    if (!repo)
+        return repo.error();
+    if (withIndex) {
+        if (auto r = (*repo)->loadIndex(); !r)
+            return r.error();
+    }
+    return repo;
+}
+
 Result<OperationOutcome> runOperation(const QString &repoPath, const Credential &credential,
     const OperationRequest &request, const Control &control)
 {
@@ -215,8 +242,8 @@ Result<OperationOutcome> runOperation(const QString &repoPath, const Credential 
     }
     // A backup (re)loads the index itself under its lock; the others need it loaded.
     const bool index = k == QLatin1String("verify") || k == QLatin1String("restore")
-        || k == QLatin1String("drill");
-    auto repo = openRepo(repoPath, credential, index);
+        || k == QLatin1String("drill") || k == QLatin1String("compare");
+    auto repo = openRepository(repoPath, credential, index);
     if (!repo)
         return repo.error();
     if (k == QLatin1String("backup"))
@@ -229,6 +256,8 @@ Result<OperationOutcome> runOperation(const QString &repoPath, const Credential 
         return prune(**repo, request, control);
     if (k == QLatin1String("drill"))
         return drill(**repo, request, control);
+    if (k == QLatin1String("compare"))
+        return compare(**repo, request);
     if (k == QLatin1String("catalogue")) {
         const auto all = (*repo)->snapshots();
         if (!all)

@@ -14,8 +14,9 @@
 namespace Shivx::Backup {
 
 // What one operation of the engine's backup runtime asks for. `kind` is backup, verify,
-// restore, prune, drill or catalogue (the repository's snapshot list, for the engine's
-// catalogue); the other fields belong to one kind each.
+// restore, prune, drill, compare (a restored tree against its snapshot's manifest: restore's
+// fields) or catalogue (the repository's snapshot list, for the engine's catalogue); the other
+// fields belong to one kind each.
 struct OperationRequest
 {
     QString kind;
@@ -42,6 +43,11 @@ struct OperationOutcome
     std::optional<SnapshotInfo> snapshot; // backup: the new snapshot
     std::optional<QList<SnapshotInfo>> snapshots; // prune: the repository's list afterwards
 };
+
+// Opens the repository and, when `withIndex`, loads its index (what every operation but a
+// backup, which loads it under its lock, needs first).
+Result<std::unique_ptr<Repository>> openRepository(
+    const QString &path, const Credential &credential, bool withIndex);
 
 // Opens the repository at `repoPath` with `credential` and runs `request` on the calling
 // thread (and the job's own worker threads). Blocking; call from an executor task.

@@ -2,6 +2,7 @@
 
 #include "backup/backupcontroller.h"
 #include "backup/backupjob.h"
+#include "backup/drcoordinator.h"
 
 #include <QDir>
 #include <QThread>
@@ -24,21 +25,26 @@ BackupService::BackupService(BackupConfig config, QObject *parent)
 {
 }
 
-template <class T>
-Result<T> BackupService::call(const std::function<Result<T>(BackupController *)> &f) const
+template <class T, class Obj>
+Result<T> BackupService::callOn(Obj *obj, const std::function<Result<T>(Obj *)> &f)
 {
-    BackupController *controller = m_controller.load();
-    if (!controller)
+    if (!obj)
         return notRunning();
-    if (controller->thread() == QThread::currentThread())
-        return f(controller);
+    if (obj->thread() == QThread::currentThread())
+        return f(obj);
     std::optional<Result<T>> out;
-    // The controller never waits for the caller's thread, so this cannot deadlock.
+    // The backup thread never waits for the caller's thread, so this cannot deadlock.
     const bool ran = QMetaObject::invokeMethod(
-        controller, [&] { out.emplace(f(controller)); }, Qt::BlockingQueuedConnection);
+        obj, [&] { out.emplace(f(obj)); }, Qt::BlockingQueuedConnection);
     if (!ran || !out)
         return notRunning();
     return std::move(*out);
+}
+
+template <class T>
+Result<T> BackupService::call(const std::function<Result<T>(BackupController *)> &f) const
+{
+    return callOn<T, BackupController>(m_controller.load(), f);
 }
 
 BackupState BackupService::state() const
@@ -110,6 +116,18 @@ Result<BackupOperation> BackupService::verify(bool quick, const QString &actor)
 Result<BackupOperation> BackupService::restore(
     const BackupRestoreRequest &request, const QString &actor)
 {
+    return restoreLike(QStringLiteral("restore"), request, actor);
+}
+
+Result<BackupOperation> BackupService::verifyRestored(
+    const BackupRestoreRequest &request, const QString &actor)
+{
+    return restoreLike(QStringLiteral("compare"), request, actor);
+}
+
+Result<BackupOperation> BackupService::restoreLike(
+    const QString &kind, const BackupRestoreRequest &request, const QString &actor)
+{
     if (!QDir::isAbsolutePath(request.target))
         return makeError("backup.bad_path",
             QStringLiteral("target: %1 is not an absolute directory (\"/\" restores in place)")
@@ -121,7 +139,7 @@ Result<BackupOperation> BackupService::restore(
                 .arg(request.path),
             { request.path });
     Backup::OperationRequest r;
-    r.kind = QStringLiteral("restore");
+    r.kind = kind;
     if (!request.set.isEmpty()) {
         const BackupSetSpec *spec = m_config.set(request.set);
         if (!spec)
@@ -183,6 +201,32 @@ Result<QList<BackupOperation>> BackupService::history(int limit, const QString &
 {
     return call<QList<BackupOperation>>(
         [=](BackupController *c) { return c->history(limit, kind); });
+}
+
+Result<QList<DrPlan>> BackupService::drPlans() const
+{
+    DrCoordinator *dr = m_dr.load();
+    if (!dr)
+        return notRunning();
+    return loadDrPlans(dr->plansDir());
+}
+
+Result<DrRun> BackupService::activateDr(const QString &plan, bool dryRun, const QString &actor)
+{
+    return callOn<DrRun, DrCoordinator>(
+        m_dr.load(), [=](DrCoordinator *d) { return d->activate(plan, dryRun, actor); });
+}
+
+Result<DrRun> BackupService::abortDr(qint64 run, const QString &actor)
+{
+    return callOn<DrRun, DrCoordinator>(
+        m_dr.load(), [=](DrCoordinator *d) { return d->abort(run, actor); });
+}
+
+QList<DrRun> BackupService::drRuns() const
+{
+    DrCoordinator *dr = m_dr.load();
+    return dr ? *dr->runs() : QList<DrRun>();
 }
 
 } // namespace Shivx

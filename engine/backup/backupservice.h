@@ -3,6 +3,8 @@
 #include "backup/backupcatalogue.h"
 #include "backup/backupconfig.h"
 #include "backup/backupstate.h"
+#include "backup/drplan.h"
+#include "backup/drrun.h"
 #include "core/result.h"
 
 #include <QObject>
@@ -14,6 +16,7 @@
 namespace Shivx {
 
 class BackupController;
+class DrCoordinator;
 
 // What a restore asks for (POST /api/backup/restore, the console's wizard, DR plans).
 struct BackupRestoreRequest
@@ -54,6 +57,10 @@ public:
     Result<BackupOperation> verify(bool quick, const QString &actor);
     // Errors: backup.bad_path (target or path not absolute), backup.no_set.
     Result<BackupOperation> restore(const BackupRestoreRequest &request, const QString &actor);
+    // Compares what a restore put at request.target with the snapshot's manifest (fails with
+    // backup.restore_mismatch listing the differences). request.dryRun is ignored.
+    Result<BackupOperation> verifyRestored(
+        const BackupRestoreRequest &request, const QString &actor);
     // Forgets snapshots by each set's retention, then deletes unreferenced data.
     Result<BackupOperation> prune(bool dryRun, const QString &actor);
     // A restore drill of `set` (docs/backup.md, "Restore drills").
@@ -65,8 +72,19 @@ public:
     Result<QList<CatalogueSnapshot>> snapshots(const QString &set) const;
     Result<QList<BackupOperation>> history(int limit, const QString &kind) const;
 
+    // --- DR plans (docs/backup.md, "DR plans") ---
+    // The plans of backup.dr_plans, read from disk now. Errors: dr.bad_plan, dr.no_plans.
+    Result<QList<DrPlan>> drPlans() const;
+    // Starts a run of `plan` (a dry run changes nothing). Errors: dr.no_plan, dr.bad_plan,
+    // dr.busy, engine.not_running.
+    Result<DrRun> activateDr(const QString &plan, bool dryRun, const QString &actor);
+    Result<DrRun> abortDr(qint64 run, const QString &actor);
+    // This engine run's DR runs, newest first (the running one included).
+    QList<DrRun> drRuns() const;
+
     // The backup runtime's part: the controller of the running engine, or null.
     void setController(BackupController *controller) { m_controller.store(controller); }
+    void setDr(DrCoordinator *dr) { m_dr.store(dr); }
 
 Q_SIGNALS:
     // Engine's thread. An operation was queued, started, progressed (at most ~5 per second)
@@ -74,12 +92,20 @@ Q_SIGNALS:
     void operationChanged(const Shivx::BackupOperation &operation);
     // Engine's thread. The sets' numbers or the operation list changed.
     void stateChanged(const Shivx::BackupState &state);
+    // Engine's thread. A DR run started, a step started, logged or ended, or the run ended:
+    // a page shows the run live from this.
+    void drRunChanged(const Shivx::DrRun &run);
 
 private:
+    Result<BackupOperation> restoreLike(
+        const QString &kind, const BackupRestoreRequest &request, const QString &actor);
     template <class T> Result<T> call(const std::function<Result<T>(BackupController *)> &f) const;
+    template <class T, class Obj>
+    static Result<T> callOn(Obj *obj, const std::function<Result<T>(Obj *)> &f);
 
     const BackupConfig m_config;
     std::atomic<BackupController *> m_controller { nullptr };
+    std::atomic<DrCoordinator *> m_dr { nullptr };
     std::shared_ptr<const BackupState> m_stopped;
 };
 
