@@ -263,6 +263,9 @@ private Q_SLOTS:
             qPrintable(listed.join(QLatin1Char('\n'))));
         QVERIFY2(findFile(into, QStringLiteral("app.conf")).isEmpty(), "the dry run wrote");
         QVERIFY(wizard->button(QWizard::FinishButton)->isEnabled());
+        QDir().mkpath(QStringLiteral(SHIVX_BINARY_DIR "/screenshots"));
+        QVERIFY(wizard->grab().save(
+            QStringLiteral(SHIVX_BINARY_DIR "/screenshots/backup-restore-dryrun-en.png")));
 
         // Restore: the files arrive, byte for byte.
         QSignalSpy answered(m_page, &BackupPage::commandAnswered);
@@ -293,6 +296,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             m_service->operation(op.id)->state != QLatin1String("queued"), 10'000);
         QVERIFY2(!m_service->operation(op.id)->finished(), "the backup ended before Cancel");
+        // The line follows the running operation (a late command answer must not set it back).
+        auto *line = m_page->operationsPanel()->findChild<QWidget *>(
+            QStringLiteral("operation-%1").arg(op.id));
+        QVERIFY(line);
+        auto *detail = line->findChild<QLabel *>(QStringLiteral("operationDetail"));
+        QTRY_VERIFY2(!detail->text().contains(QLatin1String("queued")), qPrintable(detail->text()));
+        QDir().mkpath(QStringLiteral(SHIVX_BINARY_DIR "/screenshots"));
+        QVERIFY(m_window->grab().save(
+            QStringLiteral(SHIVX_BINARY_DIR "/screenshots/backup-running-en.png")));
         cancel->click();
         QCOMPARE(finalState(op.id), QStringLiteral("cancelled"));
         QTRY_VERIFY(!m_page->operationsPanel()->shownIds().contains(op.id));

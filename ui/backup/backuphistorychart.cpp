@@ -25,9 +25,9 @@ BackupHistoryChart::BackupHistoryChart(QWidget *parent)
     chart->addSeries(m_durations);
     m_xAxis = new QBarCategoryAxis(chart);
     m_sizeAxis = new QValueAxis(chart);
-    m_sizeAxis->setLabelFormat(QStringLiteral("%.3g"));
+    m_sizeAxis->setLabelFormat(QStringLiteral("%.1f"));
     m_durationAxis = new QValueAxis(chart);
-    m_durationAxis->setLabelFormat(QStringLiteral("%.3g"));
+    m_durationAxis->setLabelFormat(QStringLiteral("%.2f"));
     chart->addAxis(m_xAxis, Qt::AlignBottom);
     chart->addAxis(m_sizeAxis, Qt::AlignLeft);
     chart->addAxis(m_durationAxis, Qt::AlignRight);

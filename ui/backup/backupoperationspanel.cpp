@@ -36,22 +36,36 @@ QPushButton *BackupOperationsPanel::cancelButton(qint64 id) const
     return it == m_rows.cend() ? nullptr : it->cancel;
 }
 
-void BackupOperationsPanel::setOperations(const QList<BackupOperation> &operations)
+void BackupOperationsPanel::setOperations(const QList<BackupOperation> &operations, bool running)
 {
-    QList<qint64> stale = m_rows.keys();
-    for (const BackupOperation &op : operations) {
-        if (!op.finished()) {
-            stale.removeAll(op.id);
-            update(op);
-        }
+    if (!running) {
+        for (qint64 id : m_rows.keys())
+            remove(id);
+        m_finished.clear(); // ids start again from 1 in the next engine run
+        return;
     }
-    for (qint64 id : stale)
-        remove(id);
+    // The state can be older than the last operationChanged: a line it does not list yet stays,
+    // and a line it lists keeps its newer progress; only a finished entry removes it.
+    for (const BackupOperation &op : operations) {
+        if (op.finished())
+            update(op);
+        else
+            add(op);
+    }
+}
+
+void BackupOperationsPanel::add(const BackupOperation &op)
+{
+    if (!m_rows.contains(op.id))
+        update(op);
 }
 
 void BackupOperationsPanel::update(const BackupOperation &op)
 {
+    if (m_finished.contains(op.id))
+        return;
     if (op.finished()) {
+        m_finished.insert(op.id);
         remove(op.id);
         return;
     }
@@ -83,6 +97,7 @@ void BackupOperationsPanel::update(const BackupOperation &op)
         line->addWidget(row.detail);
         line->addWidget(row.cancel);
         m_layout->addWidget(row.widget);
+        row.widget->show();
         it = m_rows.insert(op.id, row);
     }
     it->operation = op;

@@ -3,6 +3,7 @@
 #include "backup/backupstate.h"
 
 #include <QHash>
+#include <QSet>
 #include <QWidget>
 
 class QLabel;
@@ -21,10 +22,14 @@ class BackupOperationsPanel : public QWidget
 public:
     explicit BackupOperationsPanel(QWidget *parent = nullptr);
 
-    // Shows `operation` (adds, updates or, once finished, removes its line).
+    // Shows `operation` (adds, updates or, once finished, removes its line for good).
     void update(const BackupOperation &operation);
-    // Replaces every line by the unfinished ones of `operations`.
-    void setOperations(const QList<BackupOperation> &operations);
+    // Adds a line for `operation` unless it has one or has finished: for answers that can be
+    // older than the signals already shown.
+    void add(const BackupOperation &operation);
+    // Adds the unfinished operations of a state's list and removes its finished ones; every
+    // line goes when the engine is not `running`.
+    void setOperations(const QList<BackupOperation> &operations, bool running);
     QList<qint64> shownIds() const { return m_rows.keys(); }
     // The Cancel button of operation `id`'s line, or null (for the tests).
     QPushButton *cancelButton(qint64 id) const;
@@ -49,6 +54,7 @@ private:
     QVBoxLayout *m_layout = nullptr;
     QLabel *m_idle = nullptr;
     QHash<qint64, Row> m_rows;
+    QSet<qint64> m_finished; // this engine run's operations seen finished
 };
 
 } // namespace Shivx::Ui

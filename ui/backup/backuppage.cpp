@@ -238,7 +238,7 @@ void BackupPage::applyState(const BackupState &state)
     m_setsModel->update(state.sets);
     if (!m_setsView->selectionModel()->hasSelection() && m_setsModel->rowCount() > 0)
         m_setsView->selectRow(0);
-    m_operations->setOperations(state.operations);
+    m_operations->setOperations(state.operations, state.running);
     updateButtons();
 }
 
@@ -323,9 +323,9 @@ void BackupPage::command(
                 return;
             }
             showResult(true, QString());
-            // The operation's own signals may have come first: only an unfinished one shows.
+            // The operation's own signals may have come first: add() keeps what they showed.
             if (!r->finished())
-                m_operations->update(*r);
+                m_operations->add(*r);
             Q_EMIT commandAnswered(true, *r);
         });
 }
