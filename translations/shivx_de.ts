@@ -919,8 +919,8 @@ head.json: %2</translation>
         <translation>Keine Sicherungsoperation wartet oder läuft.</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
+        <source>Ca&amp;ncel</source>
+        <translation>Abbre&amp;chen</translation>
     </message>
 </context>
 <context>

@@ -25,7 +25,7 @@ void BackupOperationsPanel::retranslate()
 {
     m_idle->setText(tr("No backup operation is queued or running."));
     for (Row &row : m_rows) {
-        row.cancel->setText(tr("Cancel"));
+        row.cancel->setText(tr("Ca&ncel"));
         show(row);
     }
 }
@@ -82,7 +82,7 @@ void BackupOperationsPanel::update(const BackupOperation &op)
         row.detail = new QLabel(row.widget);
         row.detail->setObjectName(QStringLiteral("operationDetail"));
         row.detail->setMinimumWidth(260);
-        row.cancel = new QPushButton(tr("Cancel"), row.widget);
+        row.cancel = new QPushButton(tr("Ca&ncel"), row.widget);
         row.cancel->setObjectName(QStringLiteral("cancelOperationButton"));
         const qint64 id = op.id;
         connect(row.cancel, &QPushButton::clicked, this, [this, id] {
