@@ -84,7 +84,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint's signature does not verify with the public key.</source>
+        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +380,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -851,6 +851,407 @@ head.json: %2</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::BackupHistoryChart</name>
+    <message>
+        <source>Size (MB)</source>
+        <translation>Größe (MB)</translation>
+    </message>
+    <message>
+        <source>Duration (s)</source>
+        <translation>Dauer (s)</translation>
+    </message>
+    <message>
+        <source>MB</source>
+        <translation>MB</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>Last backups</source>
+        <translation>Letzte Sicherungen</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::BackupHistoryModel</name>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Satz</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::BackupOperationsPanel</name>
+    <message>
+        <source>No backup operation is queued or running.</source>
+        <translation>Keine Sicherungsoperation wartet oder läuft.</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>Abbre&amp;chen</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::BackupPage</name>
+    <message>
+        <source>Repository</source>
+        <translation>Repository</translation>
+    </message>
+    <message>
+        <source>Incremental</source>
+        <translation>Inkrementell</translation>
+    </message>
+    <message>
+        <source>Differential</source>
+        <translation>Differenziell</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Vollständig</translation>
+    </message>
+    <message>
+        <source>Incremental reads only files changed since the last snapshot; differential since the last full one; full reads everything</source>
+        <translation>Inkrementell liest nur seit dem letzten Snapshot geänderte Dateien, differenziell seit der letzten Vollsicherung, vollständig liest alles</translation>
+    </message>
+    <message>
+        <source>&amp;Back up now</source>
+        <translation>&amp;Jetzt sichern</translation>
+    </message>
+    <message>
+        <source>Quick (indexes and snapshots)</source>
+        <translation>Schnell (Indizes und Snapshots)</translation>
+    </message>
+    <message>
+        <source>Full (reads every pack)</source>
+        <translation>Vollständig (liest jedes Pack)</translation>
+    </message>
+    <message>
+        <source>&amp;Restore…</source>
+        <translation>&amp;Wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Restore &amp;drill</source>
+        <translation>Wiederherstellungs&amp;übung</translation>
+    </message>
+    <message>
+        <source>Restores the selected set&apos;s newest snapshot into a scratch directory, compares it and records RTO and RPO</source>
+        <translation>Stellt den neuesten Snapshot des gewählten Satzes in einem Arbeitsverzeichnis wieder her, vergleicht ihn und hält RTO und RPO fest</translation>
+    </message>
+    <message>
+        <source>Backup sets</source>
+        <translation>Sicherungssätze</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Operationen</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>The engine is not running: backups are unavailable.</source>
+        <translation>Die Engine läuft nicht: Sicherungen sind nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>never verified</source>
+        <translation>nie geprüft</translation>
+    </message>
+    <message>
+        <source>last verified %1 (%2): no problems</source>
+        <translation>zuletzt geprüft %1 (%2): keine Probleme</translation>
+    </message>
+    <message>
+        <source>last verified %1 (%2): PROBLEMS FOUND</source>
+        <translation>zuletzt geprüft %1 (%2): PROBLEME GEFUNDEN</translation>
+    </message>
+    <message>
+        <source>Repository %1 — %2</source>
+        <translation>Repository %1 — %2</translation>
+    </message>
+    <message>
+        <source>Operations cannot run: %1</source>
+        <translation>Operationen können nicht laufen: %1</translation>
+    </message>
+    <message>
+        <source>V&amp;erify</source>
+        <translation>&amp;Prüfen</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::BackupSetsModel</name>
+    <message>
+        <source>never verified</source>
+        <translation>nie geprüft</translation>
+    </message>
+    <message>
+        <source>OK (%1, %2)</source>
+        <translation>OK (%1, %2)</translation>
+    </message>
+    <message>
+        <source>PROBLEMS (%1, %2)</source>
+        <translation>PROBLEME (%1, %2)</translation>
+    </message>
+    <message>
+        <source>manual only</source>
+        <translation>nur manuell</translation>
+    </message>
+    <message>
+        <source>continuous</source>
+        <translation>kontinuierlich</translation>
+    </message>
+    <message>
+        <source>%1 (the last attempt failed)</source>
+        <translation>%1 (der letzte Versuch schlug fehl)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>no drill yet</source>
+        <translation>noch keine Übung</translation>
+    </message>
+    <message>
+        <source>OK, RTO %1, RPO %2</source>
+        <translation>OK, RTO %1, RPO %2</translation>
+    </message>
+    <message>
+        <source>FAILED, RTO %1, RPO %2</source>
+        <translation>FEHLGESCHLAGEN, RTO %1, RPO %2</translation>
+    </message>
+    <message>
+        <source>Share of the newest snapshot&apos;s data the repository already held; %1 were new</source>
+        <translation>Anteil der Daten des neuesten Snapshots, die das Repository schon enthielt; %1 waren neu</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Satz</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation>Nächster Lauf</translation>
+    </message>
+    <message>
+        <source>Last backup</source>
+        <translation>Letzte Sicherung</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Deduplicated</source>
+        <translation>Dedupliziert</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Geprüft</translation>
+    </message>
+    <message>
+        <source>Last drill</source>
+        <translation>Letzte Übung</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::BackupWording</name>
+    <message>
+        <source>Backup</source>
+        <translation>Sicherung</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellung</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>Bereinigung</translation>
+    </message>
+    <message>
+        <source>Restore drill</source>
+        <translation>Wiederherstellungsübung</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>vollständig</translation>
+    </message>
+    <message>
+        <source>incremental</source>
+        <translation>inkrementell</translation>
+    </message>
+    <message>
+        <source>differential</source>
+        <translation>differenziell</translation>
+    </message>
+    <message>
+        <source>quick</source>
+        <translation>schnell</translation>
+    </message>
+    <message>
+        <source>Backup of %1 (%2)</source>
+        <translation>Sicherung von %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Quick verify</source>
+        <translation>Schnelle Prüfung</translation>
+    </message>
+    <message>
+        <source>Full verify</source>
+        <translation>Vollständige Prüfung</translation>
+    </message>
+    <message>
+        <source>Restore of %1</source>
+        <translation>Wiederherstellung von %1</translation>
+    </message>
+    <message>
+        <source>Restore drill of %1</source>
+        <translation>Wiederherstellungsübung von %1</translation>
+    </message>
+    <message>
+        <source>queued, waiting for the operation before it</source>
+        <translation>wartet auf die Operation davor</translation>
+    </message>
+    <message>
+        <source>%1 so far</source>
+        <translation>bisher %1</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1, about %2 left</source>
+        <translation>%1, noch etwa %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>%1 was cancelled.</source>
+        <translation>%1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 is %2.</source>
+        <translation>%1: %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 succeeded: snapshot %2, %n file(s), %3, %4 new.</source>
+        <translation>
+            <numerusform>%1 erfolgreich: Snapshot %2, %n Datei, %3, davon %4 neu.</numerusform>
+            <numerusform>%1 erfolgreich: Snapshot %2, %n Dateien, %3, davon %4 neu.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 found no problems in %n snapshot(s).</source>
+        <translation>
+            <numerusform>%1 fand keine Probleme in %n Snapshot.</numerusform>
+            <numerusform>%1 fand keine Probleme in %n Snapshots.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 found %n problem(s).</source>
+        <translation>
+            <numerusform>%1 fand %n Problem.</numerusform>
+            <numerusform>%1 fand %n Probleme.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Dry run: %n file(s) or directories would change.</source>
+        <translation>
+            <numerusform>Probelauf: %n Datei oder Verzeichnis würde sich ändern.</numerusform>
+            <numerusform>Probelauf: %n Dateien oder Verzeichnisse würden sich ändern.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 succeeded: %n file(s), %2 written to %3.</source>
+        <translation>
+            <numerusform>%1 erfolgreich: %n Datei, %2 nach %3 geschrieben.</numerusform>
+            <numerusform>%1 erfolgreich: %n Dateien, %2 nach %3 geschrieben.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 succeeded: recovery time %2, recovery point %3 old.</source>
+        <translation>%1 erfolgreich: Wiederherstellungszeit %2, Wiederherstellungspunkt %3 alt.</translation>
+    </message>
+    <message>
+        <source>%1 succeeded.</source>
+        <translation>%1 erfolgreich.</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::BreakersModel</name>
     <message>
         <source>%1 (%2)</source>
@@ -953,6 +1354,14 @@ head.json: %2</translation>
     <message>
         <source>Alerts</source>
         <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Pipelines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup &amp; DR</source>
+        <translation>Sicherung &amp; DR</translation>
     </message>
 </context>
 <context>
@@ -1118,19 +1527,83 @@ head.json: %2</translation>
     </message>
     <message numerus="yes">
         <source>%n chart(s), %1 points, updated %2</source>
-        <translation><numerusform>%n Diagramm, %1 Punkte, aktualisiert %2</numerusform><numerusform>%n Diagramme, %1 Punkte, aktualisiert %2</numerusform></translation>
+        <translation>
+            <numerusform>%n Diagramm, %1 Punkte, aktualisiert %2</numerusform>
+            <numerusform>%n Diagramme, %1 Punkte, aktualisiert %2</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <source>%n series not in this engine's history</source>
-        <translation><numerusform>%n Reihe nicht im Verlauf dieser Engine</numerusform><numerusform>%n Reihen nicht im Verlauf dieser Engine</numerusform></translation>
+        <source>%n series not in this engine&apos;s history</source>
+        <translation>
+            <numerusform>%n Reihe nicht im Verlauf dieser Engine</numerusform>
+            <numerusform>%n Reihen nicht im Verlauf dieser Engine</numerusform>
+        </translation>
     </message>
     <message>
         <source>Delete dashboard</source>
         <translation>Dashboard löschen</translation>
     </message>
     <message numerus="yes">
-        <source>Delete the dashboard "%1" and its %n chart(s)? The history itself is kept.</source>
-        <translation><numerusform>Das Dashboard „%1“ und sein %n Diagramm löschen? Der Verlauf selbst bleibt erhalten.</numerusform><numerusform>Das Dashboard „%1“ und seine %n Diagramme löschen? Der Verlauf selbst bleibt erhalten.</numerusform></translation>
+        <source>Delete the dashboard &quot;%1&quot; and its %n chart(s)? The history itself is kept.</source>
+        <translation>
+            <numerusform>Das Dashboard „%1“ und sein %n Diagramm löschen? Der Verlauf selbst bleibt erhalten.</numerusform>
+            <numerusform>Das Dashboard „%1“ und seine %n Diagramme löschen? Der Verlauf selbst bleibt erhalten.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DeadLetterPanel</name>
+    <message>
+        <source>R&amp;etry…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run it again from its failed stage; the stages that succeeded stay done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Discard…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take it out of the dead-letter queue for good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs whose stage failed after its retries wait here for a decision.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 goes on from its failed stage %3 with fresh retries. Stages that succeeded are not run again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 is running again from stage %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 leaves the dead-letter queue for good; it will not run again. Its logs and artifacts are kept until retention deletes them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 discarded.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1734,11 +2207,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>%1, Weiterleitung nach %2</translation>
     </message>
     <message>
-        <source>the first MiB of the body does not contain "%1"</source>
+        <source>the first MiB of the body does not contain &quot;%1&quot;</source>
         <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
     </message>
     <message>
-        <source>body does not contain "%1"</source>
+        <source>body does not contain &quot;%1&quot;</source>
         <translation>Inhalt enthält „%1“ nicht</translation>
     </message>
     <message>
@@ -1924,6 +2397,114 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>Cancelled: %1</source>
         <translation>Abgebrochen: %1</translation>
+    </message>
+    <message>
+        <source>There is no backup set %1 in the configuration (backup.sets).</source>
+        <translation>Es gibt keinen Sicherungssatz %1 in der Konfiguration (backup.sets).</translation>
+    </message>
+    <message>
+        <source>%1 is not a backup type: choose full, incremental or differential.</source>
+        <translation>%1 ist keine Sicherungsart: wählen Sie full, incremental oder differential.</translation>
+    </message>
+    <message>
+        <source>A restore needs absolute paths: %1</source>
+        <translation>Eine Wiederherstellung braucht absolute Pfade: %1</translation>
+    </message>
+    <message>
+        <source>That operation is queued or running already; wait for it or cancel it (%1).</source>
+        <translation>Diese Operation wartet oder läuft bereits; warten Sie auf sie oder brechen Sie sie ab (%1).</translation>
+    </message>
+    <message>
+        <source>Cancelled by the operator.</source>
+        <translation>Vom Bediener abgebrochen.</translation>
+    </message>
+    <message>
+        <source>That operation is not known (any more).</source>
+        <translation>Diese Operation ist (nicht mehr) bekannt.</translation>
+    </message>
+    <message>
+        <source>That operation has finished already: there is nothing to cancel.</source>
+        <translation>Diese Operation ist bereits beendet: es gibt nichts abzubrechen.</translation>
+    </message>
+    <message>
+        <source>No snapshot matches: %1</source>
+        <translation>Kein Snapshot passt: %1</translation>
+    </message>
+    <message>
+        <source>The passphrase or key file does not open the repository: %1</source>
+        <translation>Die Passphrase oder Schlüsseldatei öffnet das Repository nicht: %1</translation>
+    </message>
+    <message>
+        <source>The repository&apos;s passphrase cannot be read: %1</source>
+        <translation>Die Passphrase des Repositorys kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The configured repository is not a backup repository: %1</source>
+        <translation>Das konfigurierte Repository ist kein Sicherungs-Repository: %1</translation>
+    </message>
+    <message>
+        <source>The repository is locked by another process: %1</source>
+        <translation>Das Repository ist von einem anderen Prozess gesperrt: %1</translation>
+    </message>
+    <message>
+        <source>The repository was altered: %1. Run a full verify and restore from another copy.</source>
+        <translation>Das Repository wurde verändert: %1. Führen Sie eine vollständige Prüfung aus und stellen Sie aus einer anderen Kopie wieder her.</translation>
+    </message>
+    <message>
+        <source>A pack of the repository is truncated: %1</source>
+        <translation>Ein Pack des Repositorys ist abgeschnitten: %1</translation>
+    </message>
+    <message>
+        <source>The repository lacks data a snapshot needs: %1</source>
+        <translation>Dem Repository fehlen Daten, die ein Snapshot braucht: %1</translation>
+    </message>
+    <message>
+        <source>The verify found problems in the repository: %1</source>
+        <translation>Die Prüfung fand Probleme im Repository: %1</translation>
+    </message>
+    <message>
+        <source>The restore drill&apos;s copy differs from the snapshot: %1</source>
+        <translation>Die Kopie der Wiederherstellungsübung weicht vom Snapshot ab: %1</translation>
+    </message>
+    <message>
+        <source>A file of the set cannot be read: %1</source>
+        <translation>Eine Datei des Satzes kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The restore cannot write: %1</source>
+        <translation>Die Wiederherstellung kann nicht schreiben: %1</translation>
+    </message>
+    <message>
+        <source>The backup catalogue in the engine&apos;s database failed: %1</source>
+        <translation>Der Sicherungskatalog in der Datenbank der Engine ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>There is no pipeline called %1 (any more).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The pipeline %1 has no parameter %2; remove it or check its name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no run %1 (any more): retention may have deleted it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 has finished already: there is nothing to cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 is not in the dead-letter queue (any more): it is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The pipelines&apos; job store failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A pipeline file has an error: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2327,8 +2908,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Diagrammtitel</translation>
     </message>
     <message numerus="yes">
-        <source>The chart shows the %n ticked series over the page's range.</source>
-        <translation><numerusform>Das Diagramm zeigt die %n angehakte Reihe über den Zeitraum der Seite.</numerusform><numerusform>Das Diagramm zeigt die %n angehakten Reihen über den Zeitraum der Seite.</numerusform></translation>
+        <source>The chart shows the %n ticked series over the page&apos;s range.</source>
+        <translation>
+            <numerusform>Das Diagramm zeigt die %n angehakte Reihe über den Zeitraum der Seite.</numerusform>
+            <numerusform>Das Diagramm zeigt die %n angehakten Reihen über den Zeitraum der Seite.</numerusform>
+        </translation>
     </message>
     <message>
         <source>A dashboard needs a name, and the chart at least one ticked series.</source>
@@ -2966,6 +3550,245 @@ Inhalt geändert %7, Status geändert %8</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::PipelineWording</name>
+    <message>
+        <source>Queued</source>
+        <translation type="unfinished">In der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation type="unfinished">Läuft</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation type="unfinished">Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Dead letter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished">Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Discarded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished">Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::PipelinesModel</name>
+    <message>
+        <source>by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished">nie</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation type="unfinished">%1
+%2</translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation type="unfinished">Zeitplan</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation type="unfinished">Nächster Lauf</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">Zustand</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::PipelinesPage</name>
+    <message>
+        <source>Dead-letter queue (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pipelines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a run of the selected pipeline, with its parameters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Graph</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel run…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the run: running stages get SIGTERM, then SIGKILL; pending ones do not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All pipelines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search runs: id, parameter, actor, error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pipeline files that did not load:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No pipelines: put pipeline files into the folder pipelines.directory names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has not run yet: Run starts it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a pipeline to see its stages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not run yet (the graph of its current definition)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 of %2: %3, %4 by %5, created %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameters: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued: waiting for an earlier run of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stages done: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2, finishing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2; no earlier run to estimate the time left from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2, about %3 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 runs shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 of %2 stops: its running stages are terminated and the rest do not start. A cancelled run cannot be resumed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 is being cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::ProcessesModel</name>
     <message>
         <source>Stopped</source>
@@ -3142,6 +3965,166 @@ Inhalt geändert %7, Status geändert %8</translation>
     <message>
         <source>&amp;Reload configuration</source>
         <translation>&amp;Konfiguration neu laden</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RestoreWizard</name>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation>&amp;Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Which backup</source>
+        <translation>Welche Sicherung</translation>
+    </message>
+    <message>
+        <source>Choose the set and the point in time to restore.</source>
+        <translation>Wählen Sie den Satz und den Zeitpunkt, der wiederhergestellt werden soll.</translation>
+    </message>
+    <message>
+        <source>The newest snapshot taken no later than:</source>
+        <translation>Der neueste Snapshot, der nicht später entstand als:</translation>
+    </message>
+    <message>
+        <source>This snapshot:</source>
+        <translation>Dieser Snapshot:</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>Snapshot</translation>
+    </message>
+    <message>
+        <source>Set:</source>
+        <translation>Satz:</translation>
+    </message>
+    <message>
+        <source>What and where</source>
+        <translation>Was und wohin</translation>
+    </message>
+    <message>
+        <source>Restore everything or a part, to where it was or elsewhere.</source>
+        <translation>Alles oder einen Teil wiederherstellen, am ursprünglichen Ort oder anderswo.</translation>
+    </message>
+    <message>
+        <source>Everything in the snapshot</source>
+        <translation>Alles im Snapshot</translation>
+    </message>
+    <message>
+        <source>One directory with everything below it</source>
+        <translation>Ein Verzeichnis mit allem darunter</translation>
+    </message>
+    <message>
+        <source>One file</source>
+        <translation>Eine Datei</translation>
+    </message>
+    <message>
+        <source>absolute path as it was backed up, e.g. /etc/app</source>
+        <translation>absoluter Pfad wie gesichert, z. B. /etc/app</translation>
+    </message>
+    <message>
+        <source>To the original place (overwrites what is there)</source>
+        <translation>An den ursprünglichen Ort (überschreibt, was dort liegt)</translation>
+    </message>
+    <message>
+        <source>Into this directory:</source>
+        <translation>In dieses Verzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Restore into</source>
+        <translation>Wiederherstellen nach</translation>
+    </message>
+    <message>
+        <source>Dry run</source>
+        <translation>Probelauf</translation>
+    </message>
+    <message>
+        <source>What the restore would change; nothing has been written yet.</source>
+        <translation>Was die Wiederherstellung ändern würde; noch ist nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Give the absolute path of the directory or file as it was backed up.</source>
+        <translation>Geben Sie den absoluten Pfad des Verzeichnisses oder der Datei an, wie er gesichert wurde.</translation>
+    </message>
+    <message>
+        <source>Give an absolute directory to restore into.</source>
+        <translation>Geben Sie ein absolutes Zielverzeichnis an.</translation>
+    </message>
+    <message>
+        <source>Reading the set&apos;s snapshots…</source>
+        <translation>Die Snapshots des Satzes werden gelesen…</translation>
+    </message>
+    <message>
+        <source>This set has no snapshot yet: back it up first.</source>
+        <translation>Dieser Satz hat noch keinen Snapshot: sichern Sie ihn zuerst.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n snapshot(s).</source>
+        <translation>
+            <numerusform>%n Snapshot.</numerusform>
+            <numerusform>%n Snapshots.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Running the dry run…</source>
+        <translation>Der Probelauf läuft…</translation>
+    </message>
+    <message numerus="yes">
+        <source>From snapshot %1 (%2): %n file(s) or directories would be created or overwritten in %3.</source>
+        <translation>
+            <numerusform>Aus Snapshot %1 (%2): %n Datei oder Verzeichnis würde in %3 angelegt oder überschrieben.</numerusform>
+            <numerusform>Aus Snapshot %1 (%2): %n Dateien oder Verzeichnisse würden in %3 angelegt oder überschrieben.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The first %n are listed.</source>
+        <translation>
+            <numerusform>%n davon ist aufgeführt.</numerusform>
+            <numerusform>Die ersten %n sind aufgeführt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Everything is in place already.</source>
+        <translation>Alles ist bereits vorhanden.</translation>
+    </message>
+    <message>
+        <source>create</source>
+        <translation>anlegen</translation>
+    </message>
+    <message>
+        <source>overwrite</source>
+        <translation>überschreiben</translation>
     </message>
 </context>
 <context>
@@ -3346,6 +4329,90 @@ Inhalt geändert %7, Status geändert %8</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::RunParamsDialog</name>
+    <message>
+        <source>Run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 declares no parameters: it runs as defined.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameters of this run (the stages read them as $SHIVX_PARAM_NAME). Values left as they are keep the pipeline&apos;s defaults.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished">Wert</translation>
+    </message>
+    <message>
+        <source>Add parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished">Entfernen</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row %1 has a value but no parameter name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The parameter %1 is given twice (row %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RunsModel</name>
+    <message>
+        <source>Version %1
+Started by %2
+Parameters: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">Zustand</translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished">Dauer</translation>
+    </message>
+    <message>
+        <source>Failed stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished">Fehler</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::ScoreBreakdownModel</name>
     <message>
         <source>CPU</source>
@@ -3506,6 +4573,102 @@ bis %3</translation>
     <message>
         <source>&amp;Expire silence</source>
         <translation>Stummschaltung b&amp;eenden</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::StageDetailsPanel</name>
+    <message>
+        <source>Attempt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">Zustand</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation type="unfinished">Begonnen</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished">Dauer</translation>
+    </message>
+    <message>
+        <source>Exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished">Fehler</translation>
+    </message>
+    <message>
+        <source>Artifact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished">Größe</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation type="unfinished">SHA-256 %1… {256?}</translation>
+    </message>
+    <message>
+        <source>Standard output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Standard error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished">Protokoll</translation>
+    </message>
+    <message>
+        <source>Artifacts (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click a stage in the graph for its attempts, log and artifacts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stage %1 of run %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stage %1: no run yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signal %1</source>
+        <translation type="unfinished">Signal %1</translation>
+    </message>
+    <message>
+        <source>No attempt yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This attempt has no log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The log cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No log file (yet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[%1 of earlier output not shown]
+</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3680,7 +4843,7 @@ bis %3</translation>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
     </message>
     <message>

@@ -6,6 +6,7 @@
 
 #include "alerts/alertspage.h"
 #include "audit/auditpage.h"
+#include "backup/backuppage.h"
 #include "degradation/degradationpage.h"
 #include "guardian/guardianpage.h"
 #include "history/historypage.h"
@@ -50,6 +51,8 @@ const QList<ConsolePage> &consolePages()
             &refresh<IntegrityPage, &IntegrityPage::refresh>, nullptr },
         { "pipelines", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Pipelines"), &make<PipelinesPage>,
             &refresh<PipelinesPage, &PipelinesPage::refresh>, "runSearch" },
+        { "backup", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Backup & DR"), &make<BackupPage>,
+            &refresh<BackupPage, &BackupPage::refresh>, nullptr },
         { "alerts", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Alerts"), &make<AlertsPage>,
             &refresh<AlertsPage, &AlertsPage::refresh>, nullptr },
         { "audit", QT_TRANSLATE_NOOP("Shivx::Ui::ConsolePages", "Audit"), &make<AuditPage>,

@@ -518,6 +518,50 @@ QString EngineWording::error(const Error &e)
                                    : tr("The last check found no difference at %1.").arg(arg(e, 0));
     if (c == QLatin1String("integrity.cancelled"))
         return tr("Cancelled: %1").arg(e.message);
+    if (c == QLatin1String("backup.no_set"))
+        return tr("There is no backup set %1 in the configuration (backup.sets).").arg(arg(e, 0));
+    if (c == QLatin1String("backup.bad_type"))
+        return tr("%1 is not a backup type: choose full, incremental or differential.")
+            .arg(arg(e, 0));
+    if (c == QLatin1String("backup.bad_path"))
+        return tr("A restore needs absolute paths: %1").arg(e.message);
+    if (c == QLatin1String("backup.busy"))
+        return tr("That operation is queued or running already; wait for it or cancel it (%1).")
+            .arg(e.message);
+    if (c == QLatin1String("backup.cancelled"))
+        return tr("Cancelled by the operator.");
+    if (c == QLatin1String("backup.no_operation"))
+        return tr("That operation is not known (any more).");
+    if (c == QLatin1String("backup.finished"))
+        return tr("That operation has finished already: there is nothing to cancel.");
+    if (c == QLatin1String("backup.no_snapshot"))
+        return tr("No snapshot matches: %1").arg(e.message);
+    if (c == QLatin1String("backup.wrong_key"))
+        return tr("The passphrase or key file does not open the repository: %1").arg(e.message);
+    if (c == QLatin1String("backup.password"))
+        return tr("The repository's passphrase cannot be read: %1").arg(e.message);
+    if (c == QLatin1String("backup.not_repository"))
+        return tr("The configured repository is not a backup repository: %1").arg(e.message);
+    if (c == QLatin1String("backup.locked"))
+        return tr("The repository is locked by another process: %1").arg(e.message);
+    if (c == QLatin1String("backup.tampered"))
+        return tr("The repository was altered: %1. Run a full verify and restore from another "
+                  "copy.")
+            .arg(e.message);
+    if (c == QLatin1String("backup.truncated"))
+        return tr("A pack of the repository is truncated: %1").arg(e.message);
+    if (c == QLatin1String("backup.missing"))
+        return tr("The repository lacks data a snapshot needs: %1").arg(e.message);
+    if (c == QLatin1String("backup.verify_problems"))
+        return tr("The verify found problems in the repository: %1").arg(e.message);
+    if (c == QLatin1String("backup.drill_mismatch"))
+        return tr("The restore drill's copy differs from the snapshot: %1").arg(e.message);
+    if (c == QLatin1String("backup.source"))
+        return tr("A file of the set cannot be read: %1").arg(e.message);
+    if (c == QLatin1String("backup.restore_io"))
+        return tr("The restore cannot write: %1").arg(e.message);
+    if (c == QLatin1String("backup.catalogue"))
+        return tr("The backup catalogue in the engine's database failed: %1").arg(e.message);
     if (c == QLatin1String("pipeline.unknown"))
         return tr("There is no pipeline called %1 (any more).").arg(arg(e, 0));
     if (c == QLatin1String("pipeline.unknown_param"))
