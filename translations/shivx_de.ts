@@ -84,7 +84,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +128,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
+        <source>A checkpoint's signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +340,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +380,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -966,7 +966,7 @@ head.json: %2</translation>
         <translation>Wiederherstellungs&amp;übung</translation>
     </message>
     <message>
-        <source>Restores the selected set&apos;s newest snapshot into a scratch directory, compares it and records RTO and RPO</source>
+        <source>Restores the selected set's newest snapshot into a scratch directory, compares it and records RTO and RPO</source>
         <translation>Stellt den neuesten Snapshot des gewählten Satzes in einem Arbeitsverzeichnis wieder her, vergleicht ihn und hält RTO und RPO fest</translation>
     </message>
     <message>
@@ -1053,7 +1053,7 @@ head.json: %2</translation>
         <translation>FEHLGESCHLAGEN, RTO %1, RPO %2</translation>
     </message>
     <message>
-        <source>Share of the newest snapshot&apos;s data the repository already held; %1 were new</source>
+        <source>Share of the newest snapshot's data the repository already held; %1 were new</source>
         <translation>Anteil der Daten des neuesten Snapshots, die das Repository schon enthielt; %1 waren neu</translation>
     </message>
     <message>
@@ -1357,7 +1357,7 @@ head.json: %2</translation>
     </message>
     <message>
         <source>Pipelines</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipelines</translation>
     </message>
     <message>
         <source>Backup &amp; DR</source>
@@ -1533,7 +1533,7 @@ head.json: %2</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n series not in this engine&apos;s history</source>
+        <source>%n series not in this engine's history</source>
         <translation>
             <numerusform>%n Reihe nicht im Verlauf dieser Engine</numerusform>
             <numerusform>%n Reihen nicht im Verlauf dieser Engine</numerusform>
@@ -1544,7 +1544,7 @@ head.json: %2</translation>
         <translation>Dashboard löschen</translation>
     </message>
     <message numerus="yes">
-        <source>Delete the dashboard &quot;%1&quot; and its %n chart(s)? The history itself is kept.</source>
+        <source>Delete the dashboard "%1" and its %n chart(s)? The history itself is kept.</source>
         <translation>
             <numerusform>Das Dashboard „%1“ und sein %n Diagramm löschen? Der Verlauf selbst bleibt erhalten.</numerusform>
             <numerusform>Das Dashboard „%1“ und seine %n Diagramme löschen? Der Verlauf selbst bleibt erhalten.</numerusform>
@@ -1555,55 +1555,55 @@ head.json: %2</translation>
     <name>Shivx::Ui::DeadLetterPanel</name>
     <message>
         <source>R&amp;etry…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wiederholen…</translation>
     </message>
     <message>
         <source>Run it again from its failed stage; the stages that succeeded stay done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ab der fehlgeschlagenen Stufe erneut ausführen; erfolgreiche Stufen bleiben erledigt.</translation>
     </message>
     <message>
         <source>&amp;Discard…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verwerfen…</translation>
     </message>
     <message>
         <source>Take it out of the dead-letter queue for good.</source>
-        <translation type="unfinished"></translation>
+        <translation>Endgültig aus der Dead-Letter-Queue nehmen.</translation>
     </message>
     <message>
         <source>Runs whose stage failed after its retries wait here for a decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Läufe, deren Stufe nach allen Wiederholungen fehlschlug, warten hier auf eine Entscheidung.</translation>
     </message>
     <message>
         <source>Retry run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 wiederholen</translation>
     </message>
     <message>
         <source>Run %1 of %2 goes on from its failed stage %3 with fresh retries. Stages that succeeded are not run again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 von %2 geht ab der fehlgeschlagenen Stufe %3 mit neuen Wiederholungen weiter. Erfolgreiche Stufen laufen nicht noch einmal.</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholen</translation>
     </message>
     <message>
         <source>Run %1 is running again from stage %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 läuft ab Stufe %2 wieder.</translation>
     </message>
     <message>
         <source>Discard run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 verwerfen</translation>
     </message>
     <message>
         <source>Run %1 of %2 leaves the dead-letter queue for good; it will not run again. Its logs and artifacts are kept until retention deletes them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 von %2 verlässt die Dead-Letter-Queue endgültig und läuft nicht mehr. Seine Protokolle und Artefakte bleiben, bis die Aufbewahrung sie löscht.</translation>
     </message>
     <message>
         <source>Discard</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwerfen</translation>
     </message>
     <message>
         <source>Run %1 discarded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 verworfen.</translation>
     </message>
 </context>
 <context>
@@ -2207,11 +2207,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>%1, Weiterleitung nach %2</translation>
     </message>
     <message>
-        <source>the first MiB of the body does not contain &quot;%1&quot;</source>
+        <source>the first MiB of the body does not contain "%1"</source>
         <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
     </message>
     <message>
-        <source>body does not contain &quot;%1&quot;</source>
+        <source>body does not contain "%1"</source>
         <translation>Inhalt enthält „%1“ nicht</translation>
     </message>
     <message>
@@ -2435,7 +2435,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Die Passphrase oder Schlüsseldatei öffnet das Repository nicht: %1</translation>
     </message>
     <message>
-        <source>The repository&apos;s passphrase cannot be read: %1</source>
+        <source>The repository's passphrase cannot be read: %1</source>
         <translation>Die Passphrase des Repositorys kann nicht gelesen werden: %1</translation>
     </message>
     <message>
@@ -2463,7 +2463,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Die Prüfung fand Probleme im Repository: %1</translation>
     </message>
     <message>
-        <source>The restore drill&apos;s copy differs from the snapshot: %1</source>
+        <source>The restore drill's copy differs from the snapshot: %1</source>
         <translation>Die Kopie der Wiederherstellungsübung weicht vom Snapshot ab: %1</translation>
     </message>
     <message>
@@ -2475,36 +2475,36 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Die Wiederherstellung kann nicht schreiben: %1</translation>
     </message>
     <message>
-        <source>The backup catalogue in the engine&apos;s database failed: %1</source>
+        <source>The backup catalogue in the engine's database failed: %1</source>
         <translation>Der Sicherungskatalog in der Datenbank der Engine ist fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>There is no pipeline called %1 (any more).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Pipeline namens %1 gibt es nicht (mehr).</translation>
     </message>
     <message>
         <source>The pipeline %1 has no parameter %2; remove it or check its name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Pipeline %1 hat keinen Parameter %2; entfernen Sie ihn oder prüfen Sie den Namen.</translation>
     </message>
     <message>
         <source>There is no run %1 (any more): retention may have deleted it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Lauf %1 gibt es nicht (mehr): Die Aufbewahrung hat ihn vielleicht gelöscht.</translation>
     </message>
     <message>
         <source>Run %1 has finished already: there is nothing to cancel.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 ist schon beendet: Es gibt nichts abzubrechen.</translation>
     </message>
     <message>
         <source>Run %1 is not in the dead-letter queue (any more): it is %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 ist nicht (mehr) in der Dead-Letter-Queue: Er ist %2.</translation>
     </message>
     <message>
-        <source>The pipelines&apos; job store failed: %1</source>
-        <translation type="unfinished"></translation>
+        <source>The pipelines' job store failed: %1</source>
+        <translation>Der Job-Speicher der Pipelines ist fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>A pipeline file has an error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Pipeline-Datei hat einen Fehler: %1</translation>
     </message>
 </context>
 <context>
@@ -2908,7 +2908,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Diagrammtitel</translation>
     </message>
     <message numerus="yes">
-        <source>The chart shows the %n ticked series over the page&apos;s range.</source>
+        <source>The chart shows the %n ticked series over the page's range.</source>
         <translation>
             <numerusform>Das Diagramm zeigt die %n angehakte Reihe über den Zeitraum der Seite.</numerusform>
             <numerusform>Das Diagramm zeigt die %n angehakten Reihen über den Zeitraum der Seite.</numerusform>
@@ -3553,239 +3553,223 @@ Inhalt geändert %7, Status geändert %8</translation>
     <name>Shivx::Ui::PipelineWording</name>
     <message>
         <source>Queued</source>
-        <translation type="unfinished">In der Warteschlange</translation>
+        <translation>In der Warteschlange</translation>
     </message>
     <message>
         <source>Running</source>
-        <translation type="unfinished">Läuft</translation>
+        <translation>Läuft</translation>
     </message>
     <message>
         <source>Succeeded</source>
-        <translation type="unfinished">Erfolgreich</translation>
+        <translation>Erfolgreich</translation>
     </message>
     <message>
         <source>Dead letter</source>
-        <translation type="unfinished"></translation>
+        <translation>Dead Letter</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished">Abgebrochen</translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>Discarded</source>
-        <translation type="unfinished"></translation>
+        <translation>Verworfen</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished">Fehlgeschlagen</translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Timed out</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit überschritten</translation>
     </message>
     <message>
         <source>Interrupted</source>
-        <translation type="unfinished"></translation>
+        <translation>Unterbrochen</translation>
     </message>
     <message>
         <source>manual</source>
-        <translation type="unfinished"></translation>
+        <translation>manuell</translation>
     </message>
     <message>
         <source>schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitplan</translation>
     </message>
     <message>
         <source>retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholung</translation>
     </message>
 </context>
 <context>
     <name>Shivx::Ui::PipelinesModel</name>
     <message>
         <source>by hand</source>
-        <translation type="unfinished"></translation>
+        <translation>von Hand</translation>
     </message>
     <message>
         <source>#%1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Nr. %1, %2</translation>
     </message>
     <message>
         <source>never</source>
-        <translation type="unfinished">nie</translation>
+        <translation>nie</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausiert</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Untätig</translation>
     </message>
     <message>
         <source>%1
 %2</source>
-        <translation type="unfinished">%1
+        <translation>%1
 %2</translation>
     </message>
     <message>
         <source>Pipeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipeline</translation>
     </message>
     <message>
         <source>Stages</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufen</translation>
     </message>
     <message>
         <source>Schedule</source>
-        <translation type="unfinished">Zeitplan</translation>
+        <translation>Zeitplan</translation>
     </message>
     <message>
         <source>Next run</source>
-        <translation type="unfinished">Nächster Lauf</translation>
+        <translation>Nächster Lauf</translation>
     </message>
     <message>
         <source>Last run</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Lauf</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">Zustand</translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Description</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschreibung</translation>
     </message>
 </context>
 <context>
     <name>Shivx::Ui::PipelinesPage</name>
     <message>
         <source>Dead-letter queue (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dead-Letter-Queue (%1)</translation>
     </message>
     <message>
         <source>Pipelines</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipelines</translation>
     </message>
     <message>
         <source>&amp;Run…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ausführen…</translation>
     </message>
     <message>
         <source>Start a run of the selected pipeline, with its parameters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Lauf der gewählten Pipeline mit ihren Parametern starten.</translation>
     </message>
     <message>
         <source>Graph</source>
-        <translation type="unfinished"></translation>
+        <translation>Graph</translation>
     </message>
     <message>
         <source>Stage</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufe</translation>
     </message>
     <message>
         <source>&amp;Cancel run…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf a&amp;bbrechen…</translation>
     </message>
     <message>
         <source>Stop the run: running stages get SIGTERM, then SIGKILL; pending ones do not start.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All pipelines</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Any state</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Search runs: id, parameter, actor, error</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Lauf beenden: Laufende Stufen erhalten SIGTERM, dann SIGKILL; wartende starten nicht.</translation>
     </message>
     <message>
         <source>Runs</source>
-        <translation type="unfinished"></translation>
+        <translation>Läufe</translation>
     </message>
     <message>
         <source>Pipeline files that did not load:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipeline-Dateien, die nicht geladen wurden:</translation>
     </message>
     <message>
         <source>No pipelines: put pipeline files into the folder pipelines.directory names.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Pipelines: Legen Sie Pipeline-Dateien in den Ordner, den pipelines.directory nennt.</translation>
     </message>
     <message>
         <source>%1 has not run yet: Run starts it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 lief noch nie: „Ausführen“ startet sie.</translation>
     </message>
     <message>
         <source>Select a pipeline to see its stages.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Pipeline, um ihre Stufen zu sehen.</translation>
     </message>
     <message>
         <source>%1: not run yet (the graph of its current definition)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: noch nie gelaufen (der Graph ihrer aktuellen Definition)</translation>
     </message>
     <message>
         <source>Run %1 of %2: %3, %4 by %5, created %6</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 von %2: %3, %4 durch %5, erstellt %6</translation>
     </message>
     <message>
         <source>Parameters: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter: %1</translation>
     </message>
     <message>
         <source>Version %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Version %1</translation>
     </message>
     <message>
         <source>Queued: waiting for an earlier run of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Warteschlange: wartet auf einen früheren Lauf von %1</translation>
     </message>
     <message>
         <source>Stages done: %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufen erledigt: %1 von %2</translation>
     </message>
     <message>
         <source>running for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft seit %1</translation>
     </message>
     <message>
         <source>%1, %2, finishing</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2, wird abgeschlossen</translation>
     </message>
     <message>
         <source>%1, %2; no earlier run to estimate the time left from</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2; kein früherer Lauf, um die Restzeit zu schätzen</translation>
     </message>
     <message>
         <source>%1, %2, about %3 left</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 of %2 runs shown</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2, noch etwa %3</translation>
     </message>
     <message>
         <source>Run %1 of %2 started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 von %2 gestartet.</translation>
     </message>
     <message>
         <source>Cancel run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 abbrechen</translation>
     </message>
     <message>
         <source>Run %1 of %2 stops: its running stages are terminated and the rest do not start. A cancelled run cannot be resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 von %2 endet: Seine laufenden Stufen werden beendet, die übrigen starten nicht. Ein abgebrochener Lauf lässt sich nicht fortsetzen.</translation>
     </message>
     <message>
         <source>Cancel run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf abbrechen</translation>
     </message>
     <message>
         <source>Run %1 is being cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 wird abgebrochen.</translation>
     </message>
 </context>
 <context>
@@ -4082,7 +4066,7 @@ Inhalt geändert %7, Status geändert %8</translation>
         <translation>Geben Sie ein absolutes Zielverzeichnis an.</translation>
     </message>
     <message>
-        <source>Reading the set&apos;s snapshots…</source>
+        <source>Reading the set's snapshots…</source>
         <translation>Die Snapshots des Satzes werden gelesen…</translation>
     </message>
     <message>
@@ -4332,43 +4316,43 @@ Inhalt geändert %7, Status geändert %8</translation>
     <name>Shivx::Ui::RunParamsDialog</name>
     <message>
         <source>Run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ausführen</translation>
     </message>
     <message>
         <source>%1 declares no parameters: it runs as defined.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat keine Parameter: Sie läuft wie definiert.</translation>
     </message>
     <message>
-        <source>Parameters of this run (the stages read them as $SHIVX_PARAM_NAME). Values left as they are keep the pipeline&apos;s defaults.</source>
-        <translation type="unfinished"></translation>
+        <source>Parameters of this run (the stages read them as $SHIVX_PARAM_NAME). Values left as they are keep the pipeline's defaults.</source>
+        <translation>Parameter dieses Laufs (die Stufen lesen sie als $SHIVX_PARAM_NAME). Unveränderte Werte behalten die Vorgaben der Pipeline.</translation>
     </message>
     <message>
         <source>Parameter</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished">Wert</translation>
+        <translation>Wert</translation>
     </message>
     <message>
         <source>Add parameter</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter hinzufügen</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished">Entfernen</translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführen</translation>
     </message>
     <message>
         <source>Row %1 has a value but no parameter name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 hat einen Wert, aber keinen Parameternamen.</translation>
     </message>
     <message>
         <source>The parameter %1 is given twice (row %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Parameter %1 ist doppelt angegeben (Zeile %2).</translation>
     </message>
 </context>
 <context>
@@ -4377,39 +4361,60 @@ Inhalt geändert %7, Status geändert %8</translation>
         <source>Version %1
 Started by %2
 Parameters: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Version %1
+Gestartet von %2
+Parameter: %3</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf</translation>
     </message>
     <message>
         <source>Pipeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipeline</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">Zustand</translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Trigger</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslöser</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished">Dauer</translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Failed stage</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagene Stufe</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished">Fehler</translation>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::RunsPanel</name>
+    <message>
+        <source>All pipelines</source>
+        <translation>Alle Pipelines</translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation>Jeder Zustand</translation>
+    </message>
+    <message>
+        <source>Search runs: id, parameter, actor, error</source>
+        <translation>Läufe durchsuchen: ID, Parameter, Akteur, Fehler</translation>
+    </message>
+    <message>
+        <source>%1 of %2 runs shown</source>
+        <translation>%1 von %2 Läufen angezeigt</translation>
     </message>
 </context>
 <context>
@@ -4579,96 +4584,97 @@ bis %3</translation>
     <name>Shivx::Ui::StageDetailsPanel</name>
     <message>
         <source>Attempt</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuch</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">Zustand</translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished">Begonnen</translation>
+        <translation>Begonnen</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished">Dauer</translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Exit</source>
-        <translation type="unfinished"></translation>
+        <translation>Exit-Code</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished">Fehler</translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Artifact</source>
-        <translation type="unfinished"></translation>
+        <translation>Artefakt</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">Größe</translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished">SHA-256 %1… {256?}</translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Standard output</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardausgabe</translation>
     </message>
     <message>
         <source>Standard error</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardfehlerausgabe</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished">Protokoll</translation>
+        <translation>Protokoll</translation>
     </message>
     <message>
         <source>Artifacts (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Artefakte (%1)</translation>
     </message>
     <message>
         <source>Click a stage in the graph for its attempts, log and artifacts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Klicken Sie im Graphen auf eine Stufe, um ihre Versuche, ihr Protokoll und ihre Artefakte zu sehen.</translation>
     </message>
     <message>
         <source>Stage %1 of run %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufe %1 von Lauf %2: %3</translation>
     </message>
     <message>
         <source>Stage %1: no run yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufe %1: noch kein Lauf</translation>
     </message>
     <message>
         <source>signal %1</source>
-        <translation type="unfinished">Signal %1</translation>
+        <translation>Signal %1</translation>
     </message>
     <message>
         <source>No attempt yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Versuch.</translation>
     </message>
     <message>
         <source>This attempt has no log file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Versuch hat keine Protokolldatei.</translation>
     </message>
     <message>
         <source>Nothing written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts ausgegeben.</translation>
     </message>
     <message>
         <source>The log cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Protokoll kann nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>No log file (yet).</source>
-        <translation type="unfinished"></translation>
+        <translation>(Noch) keine Protokolldatei.</translation>
     </message>
     <message>
         <source>[%1 of earlier output not shown]
 </source>
-        <translation type="unfinished"></translation>
+        <translation>[%1 frühere Ausgabe nicht angezeigt]
+</translation>
     </message>
 </context>
 <context>
@@ -4843,7 +4849,7 @@ bis %3</translation>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
     </message>
     <message>

@@ -230,7 +230,7 @@ private Q_SLOTS:
             }(),
             90000);
         QCOMPARE(copy["type"].toString(), QStringLiteral("far"));
-        QVERIFY(copy["result"]["files_copied"].toInteger() > 0);
+        QVERIFY(copy["result"].toObject()["files_copied"].toInteger() > 0);
         QCOMPARE(files(far), files(local));
         const QByteArray metrics = httpRequest(serve.url().resolved(QUrl("/metrics"))).body;
         QVERIFY(metrics.contains(
