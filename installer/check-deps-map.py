@@ -234,6 +234,12 @@ def main():
         mapped |= read_maps(f)
 
     excluded = tuple(os.path.realpath(d).rstrip("/") + "/" for d in args.exclude)
+    # The account's own files are no system files: an SSH test's sshd runs the user's shell,
+    # which reads its dotfiles (on the CI machine ~/.bashrc starts pyenv), and apt installs
+    # nothing there.
+    home = os.path.realpath(os.path.expanduser("~")).rstrip("/") + "/"
+    if home != "/":
+        excluded += (home,)
 
     def system_file(p):
         real = os.path.realpath(p)
