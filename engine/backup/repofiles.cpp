@@ -29,6 +29,21 @@ void syncDirectory(const QString &dir)
     }
 }
 
+Result<void> writeAll(int fd, const void *data, std::size_t size, const QString &path)
+{
+    const auto *p = static_cast<const std::uint8_t *>(data);
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(fd, p + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return ioError("write", path);
+        done += std::size_t(n);
+    }
+    return {};
+}
+
 Result<void> writeFileAtomic(const QString &path, const QByteArray &data, int mode)
 {
     std::uint8_t rnd[6];
@@ -38,18 +53,10 @@ Result<void> writeFileAtomic(const QString &path, const QByteArray &data, int mo
     const int fd = ::open(tmpName.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
         return ioError("create", tmp);
-    qsizetype done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::write(fd, data.constData() + done, std::size_t(data.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            Error e = ioError("write", tmp);
-            ::close(fd);
-            ::unlink(tmpName.constData());
-            return e;
-        }
-        done += n;
+    if (auto w = writeAll(fd, data.constData(), std::size_t(data.size()), tmp); !w) {
+        ::close(fd);
+        ::unlink(tmpName.constData());
+        return w.error();
     }
     if (::fsync(fd) != 0) {
         Error e = ioError("fsync", tmp);

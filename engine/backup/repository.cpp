@@ -31,26 +31,6 @@ std::string blobAad(BlobType type, const Id &id)
     return aad;
 }
 
-void encodeEntry(const PackEntry &e, std::uint8_t *p)
-{
-    p[0] = std::uint8_t(e.type);
-    std::memcpy(p + 1, e.id.b.data(), 32);
-    putU32(p + 33, e.offset);
-    putU32(p + 37, e.length);
-    putU32(p + 41, e.rawLength);
-}
-
-PackEntry decodeEntry(const std::uint8_t *p)
-{
-    PackEntry e;
-    e.type = BlobType(p[0]);
-    std::memcpy(e.id.b.data(), p + 1, 32);
-    e.offset = getU32(p + 33);
-    e.length = getU32(p + 37);
-    e.rawLength = getU32(p + 41);
-    return e;
-}
-
 Result<void> preadAll(
     int fd, std::uint8_t *out, std::size_t size, std::uint64_t offset, const QString &path)
 {
@@ -69,21 +49,6 @@ Result<void> preadAll(
                     .arg(offset + done)
                     .arg(offset + size),
                 { path });
-        done += std::size_t(n);
-    }
-    return {};
-}
-
-Result<void> writeAll(int fd, const void *data, std::size_t size, const QString &path)
-{
-    const auto *p = static_cast<const std::uint8_t *>(data);
-    std::size_t done = 0;
-    while (done < size) {
-        const ssize_t n = ::write(fd, p + done, size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return ioError("write", path);
         done += std::size_t(n);
     }
     return {};
@@ -257,7 +222,7 @@ Result<void> Repository::readIndexFile(const QString &file)
         if (inserted)
             m_packs.push_back(pack);
         for (std::uint32_t i = 0; i < count; ++i, at += Format::EntrySize) {
-            const PackEntry e = decodeEntry(plain.data() + at);
+            const PackEntry e = Format::decodeEntry(plain.data() + at);
             m_index.try_emplace(
                 e.id, BlobLocation { it->second, e.offset, e.length, e.rawLength, e.type });
         }
@@ -338,7 +303,7 @@ Result<QString> Repository::writeIndexFile(
         std::memcpy(plain.data() + at, pack.b.data(), 32);
         putU32(plain.data() + at + 32, std::uint32_t(entries.size()));
         for (std::size_t i = 0; i < entries.size(); ++i)
-            encodeEntry(entries[i], plain.data() + at + 36 + i * Format::EntrySize);
+            Format::encodeEntry(entries[i], plain.data() + at + 36 + i * Format::EntrySize);
     }
     QByteArray file(qsizetype(Format::MagicSize + plain.size() + SealOverhead), Qt::Uninitialized);
     std::memcpy(file.data(), Format::IndexMagic, Format::MagicSize);
@@ -461,239 +426,6 @@ Result<Bytes> Repository::readBlob(const Id &id) const
         return r.error();
     return decodeBlob(loc.type, id, sealed.data(), sealed.size(), loc.rawLength,
         QStringLiteral("pack %1 at byte %2").arg(path).arg(loc.offset));
-}
-
-// --- Snapshots ---
-
-Result<SnapshotInfo> Repository::readSnapshot(const Id &id) const
-{
-    const QString file = m_path + QStringLiteral("/snapshots/") + QString::fromStdString(id.hex());
-    const auto bytes = readWholeFile(file);
-    if (!bytes)
-        return bytes.error();
-    const auto *p = reinterpret_cast<const std::uint8_t *>(bytes->constData());
-    const std::size_t size = std::size_t(bytes->size());
-    if (size < Format::MagicSize + SealOverhead
-        || std::memcmp(p, Format::SnapshotMagic, Format::MagicSize) != 0)
-        return makeError("backup.format",
-            QStringLiteral("snapshot file %1 is not a snapshot (bad magic or too short)").arg(file),
-            { file });
-    Bytes plain;
-    if (!Backup::open(m_key.encKey.data(), p + Format::MagicSize, size - Format::MagicSize,
-            Format::SnapshotAad, &plain))
-        return makeError("backup.tampered",
-            QStringLiteral("snapshot %1 fails authentication: it was altered").arg(file), { file });
-    const QJsonObject o = QJsonDocument::fromJson(
-        QByteArray(reinterpret_cast<const char *>(plain.data()), qsizetype(plain.size())))
-                              .object();
-    SnapshotInfo s;
-    s.id = id;
-    s.json = o;
-    s.time = QDateTime::fromString(o.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
-    s.host = o.value(QStringLiteral("host")).toString();
-    s.set = o.value(QStringLiteral("set")).toString();
-    s.type = o.value(QStringLiteral("type")).toString();
-    Id::fromHex(o.value(QStringLiteral("parent")).toString().toStdString(), &s.parent);
-    if (!Id::fromHex(o.value(QStringLiteral("tree")).toString().toStdString(), &s.tree))
-        return makeError(
-            "backup.format", QStringLiteral("snapshot %1 names no valid tree").arg(file), { file });
-    for (const QJsonValue &v : o.value(QStringLiteral("paths")).toArray())
-        s.paths.append(v.toString());
-    s.stats = o.value(QStringLiteral("stats")).toObject();
-    return s;
-}
-
-Result<QList<SnapshotInfo>> Repository::snapshots() const
-{
-    QList<SnapshotInfo> out;
-    const QDir dir(m_path + QStringLiteral("/snapshots"));
-    for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
-        Id id;
-        if (!Id::fromHex(name.toStdString(), &id))
-            continue; // temporary files of a write in progress
-        auto s = readSnapshot(id);
-        if (!s)
-            return s.error();
-        out.append(std::move(*s));
-    }
-    std::sort(out.begin(), out.end(), [](const SnapshotInfo &a, const SnapshotInfo &b) {
-        return a.time != b.time ? a.time < b.time : a.id < b.id;
-    });
-    return out;
-}
-
-Result<Id> Repository::writeSnapshot(const QJsonObject &document)
-{
-    const QByteArray json = QJsonDocument(document).toJson(QJsonDocument::Compact);
-    QByteArray file(
-        qsizetype(Format::MagicSize + std::size_t(json.size()) + SealOverhead), Qt::Uninitialized);
-    std::memcpy(file.data(), Format::SnapshotMagic, Format::MagicSize);
-    seal(m_key.encKey.data(), json.constData(), std::size_t(json.size()), Format::SnapshotAad,
-        reinterpret_cast<std::uint8_t *>(file.data()) + Format::MagicSize);
-    const Id id = sha256(file.constData(), std::size_t(file.size()));
-    if (auto w = writeFileAtomic(
-            m_path + QStringLiteral("/snapshots/") + QString::fromStdString(id.hex()), file);
-        !w)
-        return w.error();
-    return id;
-}
-
-Result<void> Repository::removeSnapshot(const Id &id)
-{
-    const QString file = m_path + QStringLiteral("/snapshots/") + QString::fromStdString(id.hex());
-    if (!QFile::remove(file))
-        return makeError("backup.io", QStringLiteral("cannot remove %1").arg(file), { file });
-    syncDirectory(m_path + QStringLiteral("/snapshots"));
-    return {};
-}
-
-Result<SnapshotInfo> Repository::findSnapshot(const QString &spec) const
-{
-    const auto all = snapshots();
-    if (!all)
-        return all.error();
-    if (all->isEmpty())
-        return makeError("backup.no_snapshot",
-            QStringLiteral("the repository %1 has no snapshots yet").arg(m_path));
-    if (spec == QLatin1String("latest"))
-        return all->last();
-    QList<SnapshotInfo> matches;
-    for (const SnapshotInfo &s : *all) {
-        if (QString::fromStdString(s.id.hex()).startsWith(spec.toLower()))
-            matches.append(s);
-    }
-    if (spec.size() < 4 || matches.isEmpty())
-        return makeError("backup.no_snapshot",
-            QStringLiteral("no snapshot %1 (give `latest` or at least 4 digits of an id from "
-                           "`shivx backup list`)")
-                .arg(spec),
-            { spec });
-    if (matches.size() > 1)
-        return makeError("backup.ambiguous",
-            QStringLiteral("%1 names %2 snapshots; give more digits").arg(spec).arg(matches.size()),
-            { spec });
-    return matches.first();
-}
-
-// --- PackWriter ---
-
-PackWriter::PackWriter(Repository &repo)
-    : m_repo(repo)
-{
-}
-
-PackWriter::~PackWriter()
-{
-    if (m_fd >= 0) {
-        ::close(m_fd);
-        ::unlink(QFile::encodeName(m_tmpPath).constData());
-    }
-    for (int fd : m_unsynced)
-        ::close(fd);
-}
-
-int PackWriter::packsWritten() const
-{
-    std::lock_guard lock(m_mutex);
-    return int(m_done.size());
-}
-
-Result<void> PackWriter::openPack()
-{
-    std::uint8_t rnd[8];
-    randomBytes(rnd, sizeof rnd);
-    m_tmpPath = m_repo.path() + QStringLiteral("/data/tmp-")
-        + QString::fromStdString(toHex(rnd, sizeof rnd));
-    m_fd = ::open(
-        QFile::encodeName(m_tmpPath).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (m_fd < 0)
-        return ioError("create pack", m_tmpPath);
-    m_hash = std::make_unique<Sha256>();
-    m_entries.clear();
-    m_offset = 0;
-    m_hash->update(Format::PackMagic, Format::MagicSize);
-    if (auto w = writeAll(m_fd, Format::PackMagic, Format::MagicSize, m_tmpPath); !w)
-        return w;
-    m_offset = Format::MagicSize;
-    return {};
-}
-
-Result<void> PackWriter::add(
-    BlobType type, const Id &id, const Bytes &sealed, std::uint32_t rawLength)
-{
-    std::lock_guard lock(m_mutex);
-    if (m_fd < 0) {
-        if (auto o = openPack(); !o)
-            return o;
-    }
-    if (auto w = writeAll(m_fd, sealed.data(), sealed.size(), m_tmpPath); !w)
-        return w;
-    m_hash->update(sealed.data(), sealed.size());
-    m_entries.push_back(
-        PackEntry { type, id, std::uint32_t(m_offset), std::uint32_t(sealed.size()), rawLength });
-    m_offset += sealed.size();
-    m_written += sealed.size();
-    if (m_offset >= m_repo.packTargetSize())
-        return finishPack();
-    return {};
-}
-
-Result<void> PackWriter::finishPack()
-{
-    Bytes header(4 + m_entries.size() * Format::EntrySize);
-    putU32(header.data(), std::uint32_t(m_entries.size()));
-    for (std::size_t i = 0; i < m_entries.size(); ++i)
-        encodeEntry(m_entries[i], header.data() + 4 + i * Format::EntrySize);
-    const Bytes sealedHeader
-        = seal(m_repo.key().encKey.data(), header.data(), header.size(), Format::PackHeaderAad);
-    std::uint8_t trailer[Format::TrailerSize];
-    putU32(trailer, std::uint32_t(sealedHeader.size()));
-    std::memcpy(trailer + 4, Format::PackEndMagic, Format::MagicSize);
-    if (auto w = writeAll(m_fd, sealedHeader.data(), sealedHeader.size(), m_tmpPath); !w)
-        return w;
-    if (auto w = writeAll(m_fd, trailer, sizeof trailer, m_tmpPath); !w)
-        return w;
-    m_hash->update(sealedHeader.data(), sealedHeader.size());
-    m_hash->update(trailer, sizeof trailer);
-    const Id id = m_hash->finish();
-    // Start writeback now; flush() waits for it. fsync here would stall every worker on the
-    // disk once per pack.
-    ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-    const QString final = m_repo.packPath(id);
-    const QString dir = QFileInfo(final).absolutePath();
-    QDir().mkpath(dir);
-    if (::rename(QFile::encodeName(m_tmpPath).constData(), QFile::encodeName(final).constData())
-        != 0)
-        return ioError("rename pack into place", final);
-    if (!m_dirs.contains(dir))
-        m_dirs.append(dir);
-    m_unsynced.push_back(m_fd);
-    m_fd = -1;
-    m_done.emplace_back(id, std::move(m_entries));
-    m_entries = {};
-    return {};
-}
-
-Result<std::vector<std::pair<Id, std::vector<PackEntry>>>> PackWriter::flush()
-{
-    std::lock_guard lock(m_mutex);
-    if (m_fd >= 0 && !m_entries.empty()) {
-        if (auto f = finishPack(); !f)
-            return f.error();
-    }
-    for (int fd : m_unsynced) {
-        const int rc = ::fdatasync(fd);
-        ::close(fd);
-        if (rc != 0)
-            return ioError("fsync pack in", m_repo.path());
-    }
-    m_unsynced.clear();
-    for (const QString &d : std::as_const(m_dirs))
-        syncDirectory(d);
-    syncDirectory(m_repo.path() + QStringLiteral("/data"));
-    for (const auto &[id, entries] : m_done)
-        m_repo.addToIndex(id, entries);
-    return std::exchange(m_done, {});
 }
 
 } // namespace Shivx::Backup

@@ -68,6 +68,9 @@ constexpr std::string_view IndexAad = "SHXINDEX";
 constexpr std::string_view SnapshotAad = "SHXSNAPS";
 constexpr std::uint8_t CompressionNone = 0;
 constexpr std::uint8_t CompressionZstd = 1;
+// One PackEntry in EntrySize bytes, as pack headers and index files hold it.
+void encodeEntry(const PackEntry &e, std::uint8_t *p);
+PackEntry decodeEntry(const std::uint8_t *p);
 } // namespace Format
 
 class PackWriter;
