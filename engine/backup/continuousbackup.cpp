@@ -1,6 +1,7 @@
 #include "backup/continuousbackup.h"
 
 #include "backup/backupservice.h"
+#include "core/inotifytree.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -9,7 +10,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -98,27 +98,13 @@ void ContinuousBackup::stop()
 
 void ContinuousBackup::watchTree(const QByteArray &dir, const QString &set)
 {
-    const int wd = ::inotify_add_watch(m_fd, dir.constData(), WatchMask);
-    if (wd < 0) {
-        qCWarning(lcContinuous) << "cannot watch" << dir << std::strerror(errno);
-        return;
-    }
-    if (m_dirs.contains(wd))
-        return;
-    m_dirs.insert(wd, { dir, set });
-    DIR *d = ::opendir(dir.constData());
-    if (!d)
-        return;
-    while (dirent *e = ::readdir(d)) {
-        const char *name = e->d_name;
-        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
-            continue;
-        const QByteArray child = (dir.endsWith('/') ? dir : dir + '/') + name;
-        struct stat st;
-        if (::lstat(child.constData(), &st) == 0 && S_ISDIR(st.st_mode))
-            watchTree(child, set);
-    }
-    ::closedir(d);
+    InotifyTree::watch(
+        m_fd, dir, WatchMask, lcContinuous(), {}, [&](int wd, const QByteArray &path) {
+            if (m_dirs.contains(wd))
+                return false;
+            m_dirs.insert(wd, { path, set });
+            return true;
+        });
 }
 
 void ContinuousBackup::onReadable()

@@ -1,5 +1,6 @@
 #include "integrity/integritywatcher.h"
 
+#include "core/inotifytree.h"
 #include "integrity/filehasher.h"
 #include "integrity/integrityscanner.h"
 #include "integrity/ownfiles.h"
@@ -12,7 +13,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <dirent.h>
 #include <glob.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -106,29 +106,15 @@ void IntegrityWatcher::stop()
 
 void IntegrityWatcher::watchTree(const QByteArray &dir, const IntegrityPathSet &set)
 {
-    if (PathWalker::excluded(set.excludes, dir))
-        return;
-    const int wd = ::inotify_add_watch(m_fd, dir.constData(), WatchMask);
-    if (wd < 0) {
-        qCWarning(lcIntegrityWatch) << "cannot watch" << dir << std::strerror(errno);
-        return;
-    }
-    if (m_dirs.contains(wd))
-        return; // already watched (two sets, or a symlinked directory)
-    m_dirs.insert(wd, dir);
-    DIR *d = ::opendir(dir.constData());
-    if (!d)
-        return;
-    while (dirent *e = ::readdir(d)) {
-        const char *name = e->d_name;
-        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))
-            continue;
-        const QByteArray child = (dir.endsWith('/') ? dir : dir + '/') + name;
-        struct stat st;
-        if (::lstat(child.constData(), &st) == 0 && S_ISDIR(st.st_mode))
-            watchTree(child, set);
-    }
-    ::closedir(d);
+    InotifyTree::watch(
+        m_fd, dir, WatchMask, lcIntegrityWatch(),
+        [&](const QByteArray &path) { return PathWalker::excluded(set.excludes, path); },
+        [&](int wd, const QByteArray &path) {
+            if (m_dirs.contains(wd))
+                return false; // already watched (two sets, or a symlinked directory)
+            m_dirs.insert(wd, path);
+            return true;
+        });
 }
 
 const IntegrityPathSet *IntegrityWatcher::setFor(const QString &path) const
