@@ -31,11 +31,13 @@ packages=(
     qt6-l10n-tools qt6-tools-dev-tools qt6-qpa-plugins libqt6sql6-sqlite fonts-dejavu-core
     libssl-dev libyaml-cpp-dev libzstd-dev libgl-dev libqt6opengl6-dev libcurl4-openssl-dev
     ca-certificates libsqlite3-dev libpcre2-dev
+    qtkeychain-qt6-dev libsecret-1-0 # backup keyring slots; QtKeychain loads libsecret at run time
 )
 if [[ $with_test -eq 1 ]]; then
     packages+=(prometheus prometheus-alertmanager xvfb xauth openssl python3 zstd poppler-utils
         clang-format strace python3-cryptography rclone openssh-server)
     packages+=(trayer dbus-daemon) # tst_alerttray: a tray host under Xvfb, a private session bus
+    packages+=(gnome-keyring) # tst_keyringslot: a Secret Service of its own on that private bus
 fi
 if [[ $with_bench -eq 1 ]]; then
     packages+=(monit restic borgbackup fail2ban aide)

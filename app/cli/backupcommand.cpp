@@ -44,12 +44,13 @@ const char HelpText[]
       "       shivx backup prune [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"
       "                          [--keep-weekly N] [--keep-monthly N] [--dry-run]\n"
       "       shivx backup offsite [--remote NAME]\n"
-      "       shivx backup key list | key add [--new-password-file F | --new-key-file F]\n"
-      "                          [--label TEXT] | key remove SLOT [--force]\n"
+      "       shivx backup key list | key add [--new-password-file F | --new-key-file F |\n"
+      "                          --new-keyring] [--label TEXT] | key remove SLOT [--force]\n"
       "Through the running engine ([--url URL]):\n"
       "       shivx backup status | history [--kind K] | cancel ID\n"
       "       shivx backup now SET [--type T] [--wait] | drill SET [--wait]\n"
-      "The repository subcommands take [--repo DIR] [--password-file FILE | --key-file FILE].\n"
+      "The repository subcommands take [--repo DIR]\n"
+      "                                [--password-file FILE | --key-file FILE | --keyring].\n"
       "\n"
       "Deduplicated, compressed and encrypted backups of the sets of the configuration's\n"
       "`backup:` section into a repository directory (docs/backup.md; its byte layout:\n"
@@ -84,9 +85,12 @@ const char HelpText[]
       "  --password-file FILE  the passphrase is the file's first line (default: the\n"
       "                        SHIVX_BACKUP_PASSWORD environment variable)\n"
       "  --key-file FILE       unlock with a key file instead (init: create one)\n"
+      "  --keyring             unlock with a keyring slot through the desktop keyring (the\n"
+      "                        Secret Service; default when backup.keyring is on and it answers)\n"
       "  --new-password-file F key add: the new slot's passphrase (else\n"
       "                        SHIVX_BACKUP_NEW_PASSWORD)\n"
-      "  --new-key-file F      key add: create a key file F and a slot for it\n";
+      "  --new-key-file F      key add: create a key file F and a slot for it\n"
+      "  --new-keyring         key add: a slot whose random secret lives in the desktop keyring\n";
 
 const char ExitText[]
     = "Exit status: 0 ok; 1 failure (verify: problems found; wrong key; damaged data);\n"
@@ -166,10 +170,16 @@ struct Session
     QString repoPath;
     const BackupConfig &config;
 
-    Result<Credential> credential() const
+    // `keyring` false: a passphrase or key file only (init, whose first slot must not depend
+    // on one desktop's keyring).
+    Result<Credential> credential(bool keyring = true) const
     {
+        if (c.isSet(QStringLiteral("keyring")))
+            return keyringCredential();
         if (c.isSet(QStringLiteral("key-file")))
             return KeySlots::readKeyFile(c.value(QStringLiteral("key-file")));
+        if (keyring && config.keyring && !c.isSet(QStringLiteral("password-file")))
+            return configuredCredential(config, repoPath); // the engine's order, with its warning
         QString file = c.value(QStringLiteral("password-file"));
         if (file.isEmpty() && qEnvironmentVariableIsEmpty("SHIVX_BACKUP_PASSWORD"))
             file = config.passwordFile;
@@ -192,8 +202,13 @@ int initRepo(Session &s)
     if (c.isSet(QStringLiteral("key-file"))) {
         const QString file = c.value(QStringLiteral("key-file"));
         cred = QFile::exists(file) ? KeySlots::readKeyFile(file) : KeySlots::createKeyFile(file);
+    } else if (c.isSet(QStringLiteral("keyring"))) {
+        return c.fail(ExitUsage,
+            QStringLiteral("init makes the first slot from a passphrase or a key file, which "
+                           "outlive a desktop's keyring; add a keyring slot after it with "
+                           "`key add --new-keyring`"));
     } else {
-        cred = s.credential();
+        cred = s.credential(false);
     }
     if (!cred)
         return c.fail(ExitFailure, cred.error().message);
@@ -500,7 +515,9 @@ int key(Session &s)
         return ExitOk;
     }
     Result<Credential> fresh = makeError("", QString());
-    if (c.isSet(QStringLiteral("new-key-file")))
+    if (c.isSet(QStringLiteral("new-keyring")))
+        fresh = Credential { Credential::Kind::Keyring, {}, QStringLiteral("--new-keyring") };
+    else if (c.isSet(QStringLiteral("new-key-file")))
         fresh = KeySlots::createKeyFile(c.value(QStringLiteral("new-key-file")));
     else
         fresh = passphraseFrom(c.value(QStringLiteral("new-password-file")),
@@ -534,7 +551,7 @@ int backupCommand(const QStringList &args, QTextStream &out, QTextStream &err)
              "new-key-file", "label", "type", "set", "path", "target", "at", "keep-last",
              "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "kind", "remote" })
         c.addOption(QCommandLineOption(QLatin1String(name), QString(), QStringLiteral("VALUE")));
-    for (const char *name : { "quick", "dry-run", "force", "wait" })
+    for (const char *name : { "quick", "dry-run", "force", "wait", "keyring", "new-keyring" })
         c.addOption(QCommandLineOption(QLatin1String(name)));
     if (const auto done = c.parse(args))
         return *done;

@@ -140,13 +140,15 @@ void readBackupConfig(ConfigReader &r, const YAML::Node &node, BackupConfig *out
     const QString path = QStringLiteral("backup");
     if (!r.checkKeys(node, path,
             { QStringLiteral("repository"), QStringLiteral("password_file"),
-                QStringLiteral("key_file"), QStringLiteral("continuous"), QStringLiteral("verify"),
-                QStringLiteral("offsite"), QStringLiteral("dr_plans"), QStringLiteral("sets") }))
+                QStringLiteral("key_file"), QStringLiteral("keyring"), QStringLiteral("continuous"),
+                QStringLiteral("verify"), QStringLiteral("offsite"), QStringLiteral("dr_plans"),
+                QStringLiteral("sets") }))
         return;
     readOffsite(r, node["offsite"], &out->offsite);
     r.string(node, path, "repository", &out->repository);
     r.string(node, path, "password_file", &out->passwordFile);
     r.string(node, path, "key_file", &out->keyFile);
+    r.boolean(node, path, "keyring", &out->keyring);
     r.string(node, path, "dr_plans", &out->drPlans);
     readContinuous(r, node["continuous"], &out->continuous);
     readVerify(r, node["verify"], out);

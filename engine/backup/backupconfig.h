@@ -64,6 +64,7 @@ struct BackupConfig
     QString repository; // empty: DATA_DIR/backup-repo
     QString passwordFile; // where the passphrase is read from (else SHIVX_BACKUP_PASSWORD)
     QString keyFile; // the engine unlocks with this key file instead of a passphrase
+    bool keyring = false; // first try the keyring slots through the desktop keyring
     BackupContinuousSpec continuous;
     QString verifySchedule; // cron of the engine's scheduled verify; empty: none
     bool verifyQuick = true; // the scheduled verify's mode

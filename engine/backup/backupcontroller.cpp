@@ -162,7 +162,7 @@ Result<BackupOperation> BackupController::submit(OperationRequest request, const
         QMetaObject::invokeMethod(
             this, [this, id] { started(id); }, Qt::QueuedConnection);
         Result<OperationOutcome> outcome = makeError("", QString());
-        const auto credential = configuredCredential(config);
+        const auto credential = configuredCredential(config, repo);
         if (!credential) {
             outcome = credential.error();
         } else {
@@ -365,7 +365,7 @@ void BackupController::publish(bool refreshSets)
             fresh.sets[i].schedule = scheduleText(spec);
             fresh.sets[i].nextRunMs = m_scheduler ? m_scheduler->nextBackupMs(spec.name) : 0;
         }
-        const auto credential = configuredCredential(m_setup.config);
+        const auto credential = configuredCredential(m_setup.config, m_setup.repository);
         fresh.problem = !credential ? credential.error().message : m_catalogueError;
         m_sets = fresh;
     }

@@ -1,6 +1,13 @@
 #include "backup/credentialsource.h"
 
+#include "backup/keyring.h"
+
 #include <QFile>
+#include <QLoggingCategory>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcCredentials, "shivx.backup.credentials")
 
 namespace Shivx::Backup {
 
@@ -40,8 +47,28 @@ Result<Credential> passphraseFrom(const QString &file, const char *env, const QS
     return Credential { Credential::Kind::Passphrase, value, QString::fromLatin1(env) };
 }
 
-Result<Credential> configuredCredential(const BackupConfig &config)
+Result<Credential> keyringCredential()
 {
+    if (auto r = Keyring::check(); !r)
+        return r.error();
+    return Credential { Credential::Kind::Keyring, {}, QStringLiteral("the desktop keyring") };
+}
+
+Result<Credential> configuredCredential(const BackupConfig &config, const QString &repo)
+{
+    const auto slotList
+        = config.keyring ? KeySlots::list(repo) : Result<QList<KeySlotInfo>>(QList<KeySlotInfo>());
+    const bool hasKeyringSlot = slotList
+        && std::any_of(slotList->cbegin(), slotList->cend(),
+            [](const KeySlotInfo &s) { return s.kind == QLatin1String("keyring"); });
+    if (hasKeyringSlot) {
+        auto k = keyringCredential();
+        if (k)
+            return k;
+        qCWarning(lcCredentials).noquote()
+            << "backup.keyring is on, but" << k.error().message
+            << "- unlocking with backup.key_file or the passphrase instead";
+    }
     if (!config.keyFile.isEmpty())
         return KeySlots::readKeyFile(config.keyFile);
     const QString file

@@ -10,8 +10,15 @@ namespace Shivx::Backup {
 // came from in errors ("--password-file"). Error code: backup.password.
 Result<Credential> passphraseFrom(const QString &file, const char *env, const QString &option);
 
-// What the engine unlocks the repository with: backup.key_file, else SHIVX_BACKUP_PASSWORD,
-// else backup.password_file. Read at each operation, so a rotated file takes effect at once.
-Result<Credential> configuredCredential(const BackupConfig &config);
+// The desktop keyring as a credential, when a Secret Service answers (error
+// backup.keyring_unavailable naming why not). Blocks up to 10 s: worker threads only.
+Result<Credential> keyringCredential();
+
+// What the engine unlocks the repository at `repo` with: the desktop keyring with
+// backup.keyring when the repository has a keyring slot and a keyring answers (else a warning
+// saying so, and on to the others), then backup.key_file, else
+// SHIVX_BACKUP_PASSWORD, else backup.password_file. Read at each operation, so a rotated file
+// takes effect at once.
+Result<Credential> configuredCredential(const BackupConfig &config, const QString &repo);
 
 } // namespace Shivx::Backup

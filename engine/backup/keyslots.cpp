@@ -1,5 +1,6 @@
 #include "backup/keyslots.h"
 
+#include "backup/keyring.h"
 #include "backup/repofiles.h"
 
 #include <QDir>
@@ -37,10 +38,32 @@ Result<Bytes> wrappingKey(const Credential &c, const QJsonObject &kdf)
             std::uint64_t(kdf.value(QStringLiteral("p")).toInteger()));
     }
     if (name != QLatin1String("hmac-sha256"))
-        return makeError("backup.kind", QStringLiteral("not a key file slot"));
+        return makeError("backup.kind", QStringLiteral("not a key file or keyring slot"));
     const Id k = hmacSha256(reinterpret_cast<const std::uint8_t *>(c.secret.constData()),
         std::size_t(c.secret.size()), salt.data(), salt.size());
     return Bytes(k.b.begin(), k.b.end());
+}
+
+QString kindName(Credential::Kind kind)
+{
+    switch (kind) {
+    case Credential::Kind::Passphrase:
+        return QStringLiteral("passphrase");
+    case Credential::Kind::KeyFile:
+        return QStringLiteral("keyfile");
+    case Credential::Kind::Keyring:
+        return QStringLiteral("keyring");
+    }
+    return QString();
+}
+
+// The keyring entry of a keyring slot; empty for other slots.
+QString keyringAccount(const QJsonObject &slot)
+{
+    return slot.value(QStringLiteral("keyring"))
+        .toObject()
+        .value(QStringLiteral("account"))
+        .toString();
 }
 
 KeySlotInfo infoOf(const QString &id, const QJsonObject &o)
@@ -83,11 +106,24 @@ Result<Credential> KeySlots::createKeyFile(const QString &path)
 Result<KeySlotInfo> KeySlots::add(const QString &repo, const MasterKey &key,
     const Credential &credential, const QString &label, const ScryptParams &sp)
 {
+    std::uint8_t idRaw[8];
+    randomBytes(idRaw, sizeof idRaw);
+    const QString id = QString::fromStdString(toHex(idRaw, sizeof idRaw));
+    Credential c = credential;
+    QString account;
+    if (c.kind == Credential::Kind::Keyring) {
+        std::uint8_t secret[32];
+        randomBytes(secret, sizeof secret);
+        c.secret = QByteArray(reinterpret_cast<const char *>(secret), sizeof secret);
+        account = QStringLiteral("slot-") + id;
+        if (auto w = Keyring::write(account, c.secret); !w)
+            return w.error();
+    }
     Bytes salt(32);
     randomBytes(salt.data(), salt.size());
     QJsonObject kdf;
     kdf.insert(QStringLiteral("salt"), QString::fromStdString(base64(salt)));
-    if (credential.kind == Credential::Kind::Passphrase) {
+    if (c.kind == Credential::Kind::Passphrase) {
         kdf.insert(QStringLiteral("name"), QStringLiteral("scrypt"));
         kdf.insert(QStringLiteral("n"), qint64(sp.n));
         kdf.insert(QStringLiteral("r"), qint64(sp.r));
@@ -95,32 +131,34 @@ Result<KeySlotInfo> KeySlots::add(const QString &repo, const MasterKey &key,
     } else {
         kdf.insert(QStringLiteral("name"), QStringLiteral("hmac-sha256"));
     }
-    const auto wk = wrappingKey(credential, kdf);
+    const auto wk = wrappingKey(c, kdf);
     if (!wk)
         return wk.error();
     std::uint8_t plain[64];
     std::memcpy(plain, key.encKey.data(), 32);
     std::memcpy(plain + 32, key.idKey.data(), 32);
     const Bytes wrapped = seal(wk->data(), plain, sizeof plain, SlotAad);
-    std::uint8_t idRaw[8];
-    randomBytes(idRaw, sizeof idRaw);
-    const QString id = QString::fromStdString(toHex(idRaw, sizeof idRaw));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QJsonObject o {
         { QStringLiteral("version"), 1 },
-        { QStringLiteral("kind"),
-            credential.kind == Credential::Kind::Passphrase ? QStringLiteral("passphrase")
-                                                            : QStringLiteral("keyfile") },
+        { QStringLiteral("kind"), kindName(c.kind) },
         { QStringLiteral("label"), label },
         { QStringLiteral("created"), now.toString(Qt::ISODateWithMs) },
         { QStringLiteral("kdf"), kdf },
         { QStringLiteral("wrapped"), QString::fromStdString(base64(wrapped)) },
     };
+    if (!account.isEmpty())
+        o.insert(QStringLiteral("keyring"),
+            QJsonObject { { QStringLiteral("service"), QStringLiteral("shivx-backup") },
+                { QStringLiteral("account"), account } });
     QDir().mkpath(keysDir(repo));
     if (auto w = writeFileAtomic(keysDir(repo) + QLatin1Char('/') + id + QStringLiteral(".json"),
             QJsonDocument(o).toJson(QJsonDocument::Indented), 0600);
-        !w)
+        !w) {
+        if (!account.isEmpty())
+            Keyring::remove(account);
         return w.error();
+    }
     return infoOf(id, o);
 }
 
@@ -163,9 +201,16 @@ Result<void> KeySlots::remove(const QString &repo, const QString &slotId)
                 .arg(slotId),
             { slotId });
     const QString path = keysDir(repo) + QLatin1Char('/') + slotId + QStringLiteral(".json");
+    const auto bytes = readWholeFile(path);
+    const QString account
+        = bytes ? keyringAccount(QJsonDocument::fromJson(*bytes).object()) : QString();
     if (!QFile::remove(path))
         return makeError("backup.io", QStringLiteral("cannot remove %1").arg(path), { path });
     syncDirectory(keysDir(repo));
+    // After the slot file: an entry without its slot is harmless, a slot without its entry
+    // would be a slot that can never open.
+    if (!account.isEmpty())
+        return Keyring::remove(account);
     return {};
 }
 
@@ -180,7 +225,21 @@ Result<MasterKey> KeySlots::unlock(const QString &repo, const Credential &c, QSt
         if (!bytes)
             return bytes.error();
         const QJsonObject o = QJsonDocument::fromJson(*bytes).object();
-        const auto wk = wrappingKey(c, o.value(QStringLiteral("kdf")).toObject());
+        Credential slotCredential = c;
+        if (c.kind == Credential::Kind::Keyring) {
+            const QString account = keyringAccount(o);
+            if (account.isEmpty())
+                continue;
+            const auto secret = Keyring::read(account);
+            if (!secret && secret.error().code == QLatin1String("backup.keyring_missing"))
+                continue; // an entry removed from the keyring: the slot cannot open
+            if (!secret)
+                return secret.error();
+            slotCredential.secret = *secret;
+        } else if (!keyringAccount(o).isEmpty()) {
+            continue;
+        }
+        const auto wk = wrappingKey(slotCredential, o.value(QStringLiteral("kdf")).toObject());
         if (!wk)
             continue; // a slot of the other kind, or malformed
         ++tried;
@@ -198,6 +257,13 @@ Result<MasterKey> KeySlots::unlock(const QString &repo, const Credential &c, QSt
             return k;
         }
     }
+    if (c.kind == Credential::Kind::Keyring)
+        return makeError("backup.wrong_key",
+            QStringLiteral("no keyring slot of %1 opens with this desktop keyring (%2 tried); "
+                           "add one with `shivx backup key add --new-keyring`")
+                .arg(repo)
+                .arg(tried),
+            { repo });
     const QString what = c.kind == Credential::Kind::Passphrase ? QStringLiteral("passphrase")
                                                                 : QStringLiteral("key file");
     return makeError("backup.wrong_key",

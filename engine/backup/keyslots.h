@@ -17,19 +17,22 @@ struct MasterKey
     std::array<std::uint8_t, 32> idKey {};
 };
 
-// What unlocks a slot: a passphrase (scrypt) or the bytes of a key file (HMAC-SHA-256).
+// What unlocks a slot: a passphrase (scrypt), the bytes of a key file (HMAC-SHA-256), or the
+// desktop keyring, which holds a random 32-byte secret per keyring slot (HMAC-SHA-256 too).
 struct Credential
 {
-    enum class Kind { Passphrase, KeyFile };
+    enum class Kind { Passphrase, KeyFile, Keyring };
     Kind kind = Kind::Passphrase;
-    QByteArray secret; // the passphrase (UTF-8) or the key file's 32 bytes
+    // The passphrase (UTF-8) or the key file's 32 bytes. Keyring: empty; each keyring slot's
+    // secret is read from the keyring when it is added or tried.
+    QByteArray secret;
     QString origin; // where it came from, for error messages ("--password-file /x")
 };
 
 struct KeySlotInfo
 {
     QString id; // 16 hex digits, the file name under keys/
-    QString kind; // "passphrase" | "keyfile"
+    QString kind; // "passphrase" | "keyfile" | "keyring"
     QString label;
     QDateTime created;
 };
@@ -52,12 +55,17 @@ Result<Credential> readKeyFile(const QString &path);
 // Writes a new random key file (mode 0600) and returns its credential.
 Result<Credential> createKeyFile(const QString &path);
 
+// A keyring credential stores a new random secret in the desktop keyring first (its entry is
+// named by the slot), and removes it again when the slot file cannot be written.
 Result<KeySlotInfo> add(const QString &repo, const MasterKey &key, const Credential &credential,
     const QString &label, const ScryptParams &scrypt = {});
 Result<QList<KeySlotInfo>> list(const QString &repo);
-// Refuses to remove the last slot (the data would be lost for good).
+// Refuses to remove the last slot (the data would be lost for good). A keyring slot's entry
+// leaves the keyring too.
 Result<void> remove(const QString &repo, const QString &slotId);
-// Tries every slot; "backup.wrong_key" when none opens with `credential`.
+// Tries every slot of the credential's kind; "backup.wrong_key" when none opens with it. A
+// keyring credential reads each keyring slot's secret from the desktop keyring and fails with
+// that error (backup.keyring_unavailable) when there is no keyring to ask.
 Result<MasterKey> unlock(const QString &repo, const Credential &credential, QString *slotId);
 
 } // namespace KeySlots
