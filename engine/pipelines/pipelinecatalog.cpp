@@ -31,8 +31,11 @@ void PipelineCatalog::reload()
     QMap<QString, PipelineDefinition> pipelines;
     QList<Error> errors;
     const QDir dir(m_directory);
-    const QStringList files = dir.entryList(
-        { QStringLiteral("*.yaml"), QStringLiteral("*.yml") }, QDir::Files, QDir::Name);
+    // QDir("") is the working directory, which holds no pipelines of ours.
+    const QStringList files = m_directory.isEmpty()
+        ? QStringList()
+        : dir.entryList(
+            { QStringLiteral("*.yaml"), QStringLiteral("*.yml") }, QDir::Files, QDir::Name);
     for (const QString &name : files) {
         const QString path = dir.filePath(name);
         QFile f(path);

@@ -65,6 +65,21 @@ private Q_SLOTS:
         QCOMPARE(catalog.errors().size(), 1);
         QVERIFY(catalog.errors().first().message.contains(QStringLiteral("already defined in")));
     }
+
+    // No pipelines.directory: no pipelines. QDir("") is the working directory, so `shivx serve`
+    // started next to its shivx.yaml read the configuration as a broken pipeline file.
+    void noDirectoryMeansNoPipelines()
+    {
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("a.yaml")), "stages: [{name: s, command: 'true'}]\n");
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        PipelineCatalog catalog { QString() };
+        catalog.reload();
+        QDir::setCurrent(before);
+        QVERIFY(catalog.pipelines().isEmpty());
+        QVERIFY(catalog.errors().isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstPipelineCatalog)
