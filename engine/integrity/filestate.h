@@ -29,6 +29,10 @@ struct FileState
     qint64 mtimeNs = 0; // ns since the epoch
     qint64 ctimeNs = 0;
     QString error; // why the content could not be read ("Permission denied"), else empty
+    // Sets with `protect: restore`: the id (32 bytes) of the file's object in the integrity
+    // snapshot store (SafeSnapshots), empty when it has none. Baseline records only; never
+    // compared (compareStates), since it describes the copy, not the file.
+    QByteArray snapshot;
 };
 
 // The attributes a change can touch, as bit flags (IntegrityDifference::changed).

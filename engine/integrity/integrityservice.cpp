@@ -132,4 +132,26 @@ Result<IntegrityResult> IntegrityService::accept(
     return result;
 }
 
+Result<IntegrityResult> IntegrityService::restore(
+    const QStringList &paths, const QString &reason, const QString &actor)
+{
+    const auto s = begin();
+    if (!s)
+        return s.error();
+    IntegrityScanner *scanner = *s;
+    if (scanner->thread() == QThread::currentThread())
+        return scanner->runRestore(paths, reason, actor, false);
+    Result<IntegrityResult> result = notRunning();
+    QMetaObject::invokeMethod(
+        scanner, [&] { result = scanner->runRestore(paths, reason, actor, false); },
+        Qt::BlockingQueuedConnection);
+    return result;
+}
+
+QStringList IntegrityService::snapshotWarnings() const
+{
+    IntegrityScanner *s = m_scanner.load();
+    return s ? s->snapshotWarnings() : QStringList();
+}
+
 } // namespace Shivx

@@ -51,6 +51,15 @@ public:
     Result<IntegrityResult> accept(
         const QStringList &paths, const QString &reason, const QString &actor);
 
+    // Restores `paths` (every restorable difference when empty) from their safe snapshots,
+    // verified by hash and audited; blocks until done, like accept(). Errors: those of
+    // accept(), integrity.not_restorable, integrity.no_snapshot, integrity.snapshot_tampered,
+    // integrity.restore_io (IntegrityScanner::runRestore).
+    Result<IntegrityResult> restore(
+        const QStringList &paths, const QString &reason, const QString &actor);
+    // Why files of the last baseline update got no snapshot (empty when all did).
+    QStringList snapshotWarnings() const;
+
     // The integrity runtime's part: the scanner of the running engine, or null.
     void setScanner(IntegrityScanner *scanner) { m_scanner.store(scanner); }
 
