@@ -226,8 +226,11 @@ Result<IntegrityResult> IntegrityScanner::runRestore(
                                     : QStringLiteral("integrity.restore_failed");
         if (m_audit) {
             m_audit->record({ AuditStreams::security(), actor, action, data, 0 });
-            if (automatic)
-                m_audit->record({ AuditStreams::resilience(), actor, action, data, 0 });
+            // Also where the other actions of the one who did it are: the engine's own
+            // recoveries on resilience, an operator's commands on operator.
+            m_audit->record(
+                { automatic ? AuditStreams::resilience() : AuditStreams::operatorActions(), actor,
+                    action, data, 0 });
         }
         qCInfo(lcIntegrity).noquote()
             << action << p << hash

@@ -78,10 +78,10 @@ public:
         const QStringList &paths, const QString &reason, const QString &actor);
 
     // Safe snapshots (integrityrestore.cpp). Restores `paths` (every restorable difference of
-    // the last check when empty) from their snapshots, verified by hash, audited per file
-    // (`automatic` ones also on the resilience stream), then records the restored files' new
-    // inode and ctime in the baseline (operation "restore"). Errors: integrity.bad_reason,
-    // integrity.no_check, integrity.no_difference, integrity.not_restorable,
+    // the last check when empty) from their snapshots, verified by hash, audited per file on
+    // the security stream and on resilience (`automatic`) or operator (an operator's), then records
+    // the restored files' new inode and ctime in the baseline (operation "restore"). Errors:
+    // integrity.bad_reason, integrity.no_check, integrity.no_difference, integrity.not_restorable,
     // integrity.no_snapshot, integrity.snapshot_tampered, integrity.restore_io, the baseline's.
     Result<IntegrityResult> runRestore(
         const QStringList &paths, const QString &reason, const QString &actor, bool automatic);

@@ -186,8 +186,9 @@ private Q_SLOTS:
         QCOMPARE(after->differences.first().path, other() + QStringLiteral("/motd"));
 
         // Audited per file with path, hash, who and why, and as a baseline update.
+        // Each on the security stream and on the operator's.
         const auto restored = m_audit->withAction(QStringLiteral("integrity.restored"));
-        QCOMPARE(restored.size(), 3);
+        QCOMPARE(restored.size(), 6);
         QCOMPARE(restored.first().stream, AuditStreams::security());
         QCOMPARE(restored.first().actor, QStringLiteral("cli:bob"));
         QCOMPARE(restored.first().data.value(QStringLiteral("reason")).toString(),
@@ -196,6 +197,9 @@ private Q_SLOTS:
         QCOMPARE(restored.first().data.value(QStringLiteral("sha256")).toString(),
             QString::fromLatin1(baseline->files.value(file("hosts")).sha256.toHex()));
         QVERIFY(m_audit->actions(AuditStreams::resilience()).isEmpty());
+        QCOMPARE(m_audit->actions(AuditStreams::operatorActions())
+                     .count(QStringLiteral("integrity.restored")),
+            3);
         const auto updates = m_audit->withAction(QStringLiteral("integrity.baseline_updated"));
         QCOMPARE(updates.last().data.value(QStringLiteral("operation")).toString(),
             QStringLiteral("restore"));
