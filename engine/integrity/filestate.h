@@ -72,6 +72,11 @@ struct IntegrityDifference
 
 QString toString(IntegrityDifference::Kind kind); // "added", "removed", "changed"
 
+// Whether a restore from the safe snapshot can undo `d`: the baseline's record has a snapshot
+// and the file was removed or changed in more than its inode and ctime (which a restore itself
+// changes, and then records).
+bool isRestorable(const IntegrityDifference &d);
+
 } // namespace Shivx
 
 Q_DECLARE_METATYPE(Shivx::FileState)

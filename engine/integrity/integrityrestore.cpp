@@ -15,17 +15,6 @@ namespace Shivx {
 
 namespace {
 
-// What a restore undoes. Inode and ctime alone are what a restore itself changes (and what
-// it then records), so a difference in only those is no reason to restore.
-constexpr quint32 RestorableAttributes = AttrContent | AttrSize | AttrMode | AttrOwner | AttrGroup
-    | AttrMtime | AttrType | AttrReadable;
-
-bool restorable(const IntegrityDifference &d)
-{
-    return d.kind == IntegrityDifference::Kind::Removed
-        || (d.kind == IntegrityDifference::Kind::Changed && (d.changed & RestorableAttributes));
-}
-
 // The store is opened (or made) at its first use, so that an engine without protected sets
 // never creates it.
 SafeSnapshots &snapshotsOf(
@@ -91,7 +80,7 @@ QStringList IntegrityScanner::autoRestoreCandidates() const
         return out;
     for (const IntegrityDifference &d : last->differences) {
         const IntegrityPathSet *set = m_config.set(d.set);
-        if (set && set->autoRestore && restorable(d) && !d.before.snapshot.isEmpty())
+        if (set && set->autoRestore && isRestorable(d))
             out.append(d.path);
     }
     return out;
@@ -150,10 +139,13 @@ Result<IntegrityResult> IntegrityScanner::runRestore(
         if (d == byPath.constEnd())
             return refuse(makeError("integrity.no_difference",
                 QStringLiteral("%1: the last check found no difference there").arg(p), { p }));
+        // The copy is the one the verified baseline names (the check's copy of the record
+        // could be older than an accept since).
         const auto record = (*baseline)->files.constFind(p);
-        const bool snapshot
-            = record != (*baseline)->files.constEnd() && !record->snapshot.isEmpty();
-        if (restorable(*d) && snapshot)
+        IntegrityDifference current = *d;
+        current.before.snapshot
+            = record != (*baseline)->files.constEnd() ? record->snapshot : QByteArray();
+        if (isRestorable(current))
             targets.append(p);
         else if (!paths.isEmpty() && d->kind == IntegrityDifference::Kind::Added)
             return refuse(makeError("integrity.not_restorable",
@@ -161,17 +153,17 @@ Result<IntegrityResult> IntegrityScanner::runRestore(
                                "restore (accept it or remove it)")
                     .arg(p),
                 { p }));
-        else if (!paths.isEmpty() && !restorable(*d))
-            return refuse(makeError("integrity.not_restorable",
-                QStringLiteral("%1 differs only in its inode or ctime, which a restore cannot "
-                               "set back (accept it)")
-                    .arg(p),
-                { p }));
-        else if (!paths.isEmpty())
+        else if (!paths.isEmpty() && current.before.snapshot.isEmpty())
             return refuse(makeError("integrity.no_snapshot",
                 QStringLiteral("%1 has no snapshot to restore from (its set is not `protect: "
                                "restore`, or the file was too large or unreadable when the "
                                "baseline was written)")
+                    .arg(p),
+                { p }));
+        else if (!paths.isEmpty())
+            return refuse(makeError("integrity.not_restorable",
+                QStringLiteral("%1 differs only in its inode or ctime, which a restore cannot "
+                               "set back (accept it)")
                     .arg(p),
                 { p }));
     }

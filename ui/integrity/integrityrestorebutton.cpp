@@ -28,16 +28,6 @@ IntegrityRestoreButton::~IntegrityRestoreButton()
     m_watcher.waitForFinished();
 }
 
-bool IntegrityRestoreButton::restorable(const IntegrityDifference &d)
-{
-    // Inode and ctime alone are what a restore itself changes: no reason to restore.
-    constexpr quint32 Restorable = AttrContent | AttrSize | AttrMode | AttrOwner | AttrGroup
-        | AttrMtime | AttrType | AttrReadable;
-    return !d.before.snapshot.isEmpty()
-        && (d.kind == IntegrityDifference::Kind::Removed
-            || (d.kind == IntegrityDifference::Kind::Changed && (d.changed & Restorable)));
-}
-
 void IntegrityRestoreButton::setSelection(std::function<QList<IntegrityDifference>()> selection)
 {
     m_selection = std::move(selection);
@@ -48,7 +38,7 @@ QStringList IntegrityRestoreButton::restorablePaths() const
     QStringList paths;
     if (m_selection)
         for (const IntegrityDifference &d : m_selection())
-            if (restorable(d))
+            if (isRestorable(d))
                 paths.append(d.path);
     return paths;
 }

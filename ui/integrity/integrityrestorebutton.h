@@ -15,8 +15,8 @@ namespace Shivx::Ui {
 // "Restore selected…" under the Integrity page's differences: asks for the reason (it goes
 // into the audit chain) and restores the selected files from their safe snapshots off the GUI
 // thread (IntegrityService::restore). Enabled by the page (setAvailable) when the engine runs
-// idle and a selected difference can be restored: a file that was changed or removed and has
-// a snapshot (its set is `protect: restore`). The service must outlive the button.
+// idle and a selected difference can be restored (isRestorable: changed or removed, with a
+// snapshot, so its set is `protect: restore`). The service must outlive the button.
 class IntegrityRestoreButton : public QPushButton
 {
     Q_OBJECT
@@ -24,8 +24,6 @@ public:
     IntegrityRestoreButton(IntegrityService *service, QWidget *parent = nullptr);
     ~IntegrityRestoreButton() override; // waits for a running restore
 
-    // Whether a restore can undo `d` (the engine's rule, IntegrityScanner::runRestore).
-    static bool restorable(const IntegrityDifference &d);
     // The selection it would restore, asked for at each click.
     void setSelection(std::function<QList<IntegrityDifference>()> selection);
     void setAvailable(bool engineIdle);
