@@ -8,6 +8,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace Shivx {
@@ -72,6 +73,9 @@ Q_SIGNALS:
 
 private:
     Result<IntegrityScanner *> begin();
+    // Begins an operation and runs it on the scanner's thread, waiting for its result.
+    Result<IntegrityResult> blocking(
+        const std::function<Result<IntegrityResult>(IntegrityScanner *)> &operation);
 
     const IntegrityConfig m_config;
     std::atomic<IntegrityScanner *> m_scanner { nullptr };
