@@ -2506,6 +2506,26 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>A pipeline file has an error: %1</source>
         <translation>Eine Pipeline-Datei hat einen Fehler: %1</translation>
     </message>
+    <message>
+        <source>%1 cannot be restored: it was added (it is not in the baseline) or differs only in its inode or change time. Accept it instead.</source>
+        <translation>%1 kann nicht wiederhergestellt werden: Die Datei ist neu (nicht in der Baseline) oder unterscheidet sich nur in Inode oder Änderungszeit. Übernehmen Sie sie stattdessen.</translation>
+    </message>
+    <message>
+        <source>%1 has no safe snapshot: its set is not protect: restore, or the file was too large or unreadable when the baseline was recorded.</source>
+        <translation>%1 hat keinen sicheren Snapshot: Ihr Set ist nicht protect: restore, oder die Datei war beim Aufzeichnen der Baseline zu groß oder nicht lesbar.</translation>
+    </message>
+    <message>
+        <source>The safe snapshot of %1 cannot be trusted; nothing was restored from it: %2</source>
+        <translation>Dem sicheren Snapshot von %1 kann nicht vertraut werden; daraus wurde nichts wiederhergestellt: %2</translation>
+    </message>
+    <message>
+        <source>%1 could not be restored: %2</source>
+        <translation>%1 konnte nicht wiederhergestellt werden: %2</translation>
+    </message>
+    <message>
+        <source>The integrity snapshot store cannot be used: %1</source>
+        <translation>Der Snapshot-Speicher der Integritätsprüfung ist nicht nutzbar: %1</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::FeatureMatrixModel</name>
@@ -3263,6 +3283,47 @@ Inhalt geändert %7, Status geändert %8</translation>
         <translation>
             <numerusform>%n Änderung in die Baseline übernommen.</numerusform>
             <numerusform>%n Änderungen in die Baseline übernommen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>restoring files from their snapshots</source>
+        <translation>Dateien werden aus ihren Snapshots wiederhergestellt</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::IntegrityRestoreButton</name>
+    <message>
+        <source>&amp;Restore selected…</source>
+        <translation>Auswahl &amp;wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Puts the selected files back as the baseline recorded them, from their safe snapshots (sets with protect: restore), verified by SHA-256</source>
+        <translation>Stellt die ausgewählten Dateien so wieder her, wie die Baseline sie aufgezeichnet hat, aus ihren sicheren Snapshots (Sets mit protect: restore), geprüft per SHA-256</translation>
+    </message>
+    <message>
+        <source>Restore files</source>
+        <translation>Dateien wiederherstellen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n file(s) from their safe snapshots, replacing what is there now. Why? (recorded in the audit chain)</source>
+        <translation>
+            <numerusform>%n Datei aus ihrem sicheren Snapshot wiederherstellen und ersetzen, was jetzt dort liegt. Warum? (wird in der Audit-Kette festgehalten)</numerusform>
+            <numerusform>%n Dateien aus ihren sicheren Snapshots wiederherstellen und ersetzen, was jetzt dort liegt. Warum? (wird in der Audit-Kette festgehalten)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>A restore needs a reason: it goes into the audit chain.</source>
+        <translation>Eine Wiederherstellung braucht einen Grund: Er kommt in die Audit-Kette.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) restored and verified by SHA-256.</source>
+        <translation>
+            <numerusform>%n Datei wiederhergestellt und per SHA-256 geprüft.</numerusform>
+            <numerusform>%n Dateien wiederhergestellt und per SHA-256 geprüft.</numerusform>
         </translation>
     </message>
 </context>

@@ -29,6 +29,8 @@ const char HelpText[]
       "       shivx integrity check [--mode fast|full] [--format text|json] [--url URL]\n"
       "       shivx integrity accept PATH... --reason TEXT [--url URL] [--data-dir DIR]\n"
       "       shivx integrity accept --all --reason TEXT\n"
+      "       shivx integrity restore PATH... --reason TEXT [--url URL] [--data-dir DIR]\n"
+      "       shivx integrity restore --all --reason TEXT\n"
       "\n"
       "File integrity of a running engine (`shivx serve` or the console) through its HTTP\n"
       "API: the baseline of the configured path sets (integrity.sets), checks against it, and\n"
@@ -42,14 +44,16 @@ const char HelpText[]
       "                   `full` reads every file\n"
       "  accept PATH...   takes the current state of PATH into the baseline (the last check\n"
       "                   must have reported it); --all takes every difference\n"
+      "  restore PATH...  puts PATH back as the baseline recorded it, from its safe snapshot\n"
+      "                   (sets with `protect: restore`), verified by SHA-256; --all restores\n"
+      "                   every difference that has a snapshot\n"
       "\n"
       "init and check show progress and an ETA on a terminal; Ctrl-C cancels the operation.\n"
-      "Restoring files from safe snapshots (protect: restore) is not available yet.\n"
       "\n"
       "Options:\n"
       "  --mode MODE      fast or full (check)\n"
-      "  --reason TEXT    why (required for accept; recorded in the audit chain)\n"
-      "  --all            accept every difference of the last check\n";
+      "  --reason TEXT    why (required for accept and restore; recorded in the audit chain)\n"
+      "  --all            accept or restore every difference of the last check\n";
 
 const char ExitText[] = "Exit status: 0 ok (check: no differences); 1 the engine could not be "
                         "reached or refused,\nor the operation failed or was cancelled; 2 usage "
@@ -155,6 +159,8 @@ int status(CommandContext &c, const EngineClient &client, bool json)
     const QJsonObject err = b.value(QStringLiteral("error")).toObject();
     if (!err.isEmpty())
         o << "            " << err.value(QStringLiteral("message")).toString() << "\n";
+    for (const QJsonValue &w : s->body.value(QStringLiteral("snapshot_warnings")).toArray())
+        o << "warning     " << w.toString() << "\n";
     const QJsonObject last = s->body.value(QStringLiteral("last_check")).toObject();
     if (last.isEmpty()) {
         o << "last check  none\n";
@@ -253,7 +259,7 @@ int integrityCommand(const QStringList &args, QTextStream &out, QTextStream &err
     CommandContext c(QStringLiteral("integrity"), out, err);
     c.setHelp(HelpText, ExitText);
     c.setSubcommands({ QStringLiteral("status"), QStringLiteral("init"), QStringLiteral("check"),
-        QStringLiteral("accept") });
+        QStringLiteral("accept"), QStringLiteral("restore") });
     c.addEngineOptions();
     c.addFormatOption({ F::Text, F::Json },
         QStringLiteral("text (default) or json (status: the API's /api/integrity with\n"
@@ -265,7 +271,8 @@ int integrityCommand(const QStringList &args, QTextStream &out, QTextStream &err
     if (const auto done = c.parse(args))
         return *done;
     const QString sub = c.subcommand();
-    const bool isAccept = sub == QLatin1String("accept");
+    // accept and restore take the same arguments and the same request body.
+    const bool isAccept = sub == QLatin1String("accept") || sub == QLatin1String("restore");
     if (!isAccept) {
         if (const auto done = c.rejectArgumentsBeyond(0))
             return *done;
@@ -276,7 +283,7 @@ int integrityCommand(const QStringList &args, QTextStream &out, QTextStream &err
     if (c.isSet(QStringLiteral("mode")) && sub != QLatin1String("check"))
         return c.fail(ExitUsage, QStringLiteral("--mode applies to check only"));
     if (c.isSet(QStringLiteral("all")) && !isAccept)
-        return c.fail(ExitUsage, QStringLiteral("--all applies to accept only"));
+        return c.fail(ExitUsage, QStringLiteral("--all applies to accept and restore only"));
     const QString mode = c.isSet(QStringLiteral("mode")) ? c.value(QStringLiteral("mode"))
                                                          : QStringLiteral("fast");
     if (mode != QLatin1String("fast") && mode != QLatin1String("full"))
@@ -286,9 +293,10 @@ int integrityCommand(const QStringList &args, QTextStream &out, QTextStream &err
     if (isAccept) {
         if (c.value(QStringLiteral("reason")).trimmed().isEmpty())
             return c.fail(ExitUsage,
-                QStringLiteral("--reason TEXT is required: say why the change is legitimate"));
+                QStringLiteral("--reason TEXT is required: say why (it goes into the audit "
+                               "chain)"));
         if (c.arguments().isEmpty() && !c.isSet(QStringLiteral("all")))
-            return c.fail(ExitUsage, QStringLiteral("name the PATH(s) to accept, or --all"));
+            return c.fail(ExitUsage, QStringLiteral("name the PATH(s) to %1, or --all").arg(sub));
         if (!c.arguments().isEmpty() && c.isSet(QStringLiteral("all")))
             return c.fail(ExitUsage, QStringLiteral("give PATHs or --all, not both"));
         for (const QString &p : c.arguments())
@@ -304,8 +312,8 @@ int integrityCommand(const QStringList &args, QTextStream &out, QTextStream &err
 
     const QString actor = CommandContext::operatorActor();
     if (isAccept) {
-        // Hashing the accepted paths happens inside the request: allow for big files.
-        const auto r = client->request("POST", QStringLiteral("/api/integrity/accept"),
+        // Hashing (or restoring) the paths happens inside the request: allow for big files.
+        const auto r = client->request("POST", QStringLiteral("/api/integrity/") + sub,
             { { QStringLiteral("paths"), paths },
                 { QStringLiteral("reason"), c.value(QStringLiteral("reason")) },
                 { QStringLiteral("actor"), actor } },
@@ -317,8 +325,11 @@ int integrityCommand(const QStringList &args, QTextStream &out, QTextStream &err
         if (json) {
             c.printJson(r->body);
         } else {
-            c.out() << "accepted " << r->body.value(QStringLiteral("differences")).toArray().size()
-                    << " path(s) into the baseline (sha256 "
+            c.out() << (sub == QLatin1String("accept") ? "accepted " : "restored ")
+                    << r->body.value(QStringLiteral("differences")).toArray().size()
+                    << (sub == QLatin1String("accept") ? " path(s) into the baseline (sha256 "
+                                                       : " path(s), verified by SHA-256 (baseline "
+                                                         "sha256 ")
                     << r->body.value(QStringLiteral("baseline_digest")).toString().left(16)
                     << "...)\n";
             printDifferences(c.out(), r->body.value(QStringLiteral("differences")).toArray());

@@ -60,7 +60,7 @@ const char Schema[] = "CREATE TABLE files (path TEXT PRIMARY KEY, set_name TEXT 
                       "kind INTEGER NOT NULL, sha256 BLOB, size INTEGER NOT NULL, "
                       "mode INTEGER NOT NULL, uid INTEGER NOT NULL, gid INTEGER NOT NULL, "
                       "inode INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
-                      "ctime_ns INTEGER NOT NULL, error TEXT) WITHOUT ROWID";
+                      "ctime_ns INTEGER NOT NULL, error TEXT, snapshot BLOB) WITHOUT ROWID";
 
 } // namespace
 
@@ -127,10 +127,18 @@ Result<Baseline> BaselineStore::load() const
             else if (meta.value(0).toString() == QLatin1String("updated_ms"))
                 b.updatedMs = meta.value(1).toLongLong();
         }
+        // Baselines written before safe snapshots have no `snapshot` column: read NULL there.
+        QSqlQuery columns(db);
+        bool hasSnapshot = false;
+        if (columns.exec(QStringLiteral("SELECT name FROM pragma_table_info('files')")))
+            while (columns.next())
+                hasSnapshot
+                    = hasSnapshot || columns.value(0).toString() == QLatin1String("snapshot");
         QSqlQuery q(db);
         q.setForwardOnly(true);
         if (!q.exec(QStringLiteral("SELECT path, set_name, kind, sha256, size, mode, uid, gid, "
-                                   "inode, mtime_ns, ctime_ns, error FROM files")))
+                                   "inode, mtime_ns, ctime_ns, error, %1 FROM files")
+                        .arg(hasSnapshot ? QStringLiteral("snapshot") : QStringLiteral("NULL"))))
             return unreadable(m_path, q.lastError().text());
         while (q.next()) {
             FileState f;
@@ -149,6 +157,7 @@ Result<Baseline> BaselineStore::load() const
             f.mtimeNs = q.value(9).toLongLong();
             f.ctimeNs = q.value(10).toLongLong();
             f.error = q.value(11).toString();
+            f.snapshot = q.value(12).toByteArray();
             b.files.insert(f.path, std::move(f));
         }
         if (q.lastError().isValid())
@@ -191,7 +200,7 @@ Result<QByteArray> BaselineStore::write(const Baseline &baseline)
             if (!q.exec())
                 return writeError(tmp, q.lastError().text());
         }
-        if (!q.prepare(QStringLiteral("INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")))
+        if (!q.prepare(QStringLiteral("INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")))
             return writeError(tmp, q.lastError().text());
         // Sorted, so that the same records always give the same bytes.
         QStringList paths = baseline.files.keys();
@@ -210,6 +219,7 @@ Result<QByteArray> BaselineStore::write(const Baseline &baseline)
             q.bindValue(9, f.mtimeNs);
             q.bindValue(10, f.ctimeNs);
             q.bindValue(11, f.error.isEmpty() ? QVariant() : QVariant(f.error));
+            q.bindValue(12, f.snapshot.isEmpty() ? QVariant() : QVariant(f.snapshot));
             if (!q.exec())
                 return writeError(tmp, q.lastError().text());
         }

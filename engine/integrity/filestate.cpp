@@ -65,4 +65,13 @@ QString toString(IntegrityDifference::Kind kind)
     return QString();
 }
 
+bool isRestorable(const IntegrityDifference &d)
+{
+    constexpr quint32 Restorable = AttrContent | AttrSize | AttrMode | AttrOwner | AttrGroup
+        | AttrMtime | AttrType | AttrReadable;
+    return !d.before.snapshot.isEmpty()
+        && (d.kind == IntegrityDifference::Kind::Removed
+            || (d.kind == IntegrityDifference::Kind::Changed && (d.changed & Restorable)));
+}
+
 } // namespace Shivx

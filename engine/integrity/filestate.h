@@ -29,6 +29,10 @@ struct FileState
     qint64 mtimeNs = 0; // ns since the epoch
     qint64 ctimeNs = 0;
     QString error; // why the content could not be read ("Permission denied"), else empty
+    // Sets with `protect: restore`: the id (32 bytes) of the file's object in the integrity
+    // snapshot store (SafeSnapshots), empty when it has none. Baseline records only; never
+    // compared (compareStates), since it describes the copy, not the file.
+    QByteArray snapshot;
 };
 
 // The attributes a change can touch, as bit flags (IntegrityDifference::changed).
@@ -67,6 +71,11 @@ struct IntegrityDifference
 };
 
 QString toString(IntegrityDifference::Kind kind); // "added", "removed", "changed"
+
+// Whether a restore from the safe snapshot can undo `d`: the baseline's record has a snapshot
+// and the file was removed or changed in more than its inode and ctime (which a restore itself
+// changes, and then records).
+bool isRestorable(const IntegrityDifference &d);
 
 } // namespace Shivx
 

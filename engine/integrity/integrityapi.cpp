@@ -32,6 +32,9 @@ QJsonValue stateJson(const FileState &f)
         { QStringLiteral("ctime_ns"), QString::number(f.ctimeNs) } };
     if (!f.error.isEmpty())
         o.insert(QStringLiteral("error"), f.error);
+    // Baseline records of `protect: restore` sets: the id of the copy a restore would use.
+    if (!f.snapshot.isEmpty())
+        o.insert(QStringLiteral("snapshot"), QString::fromLatin1(f.snapshot.toHex()));
     return o;
 }
 
@@ -44,8 +47,12 @@ ApiReply errorReply(const Error &e)
     else if (e.code == QLatin1String("integrity.busy") || e.code == QLatin1String("integrity.idle")
         || e.code == QLatin1String("integrity.not_configured")
         || e.code.startsWith(QLatin1String("integrity.baseline_"))
-        || e.code == QLatin1String("integrity.no_baseline"))
+        || e.code == QLatin1String("integrity.no_baseline")
+        || e.code == QLatin1String("integrity.snapshot_tampered"))
         status = 409;
+    else if (e.code == QLatin1String("integrity.restore_io")
+        || e.code == QLatin1String("integrity.snapshot_store"))
+        status = 500;
     return ApiReply::error(status, e.code, e.message);
 }
 
@@ -109,7 +116,10 @@ ApiReply cancel(IntegrityService *service, const ApiRequest &req)
     return ApiReply::json(200, { { QStringLiteral("cancelling"), true } });
 }
 
-ApiReply accept(IntegrityService *service, const ApiRequest &req)
+// accept and restore take the same body: {"paths": [...], "reason": "...", "actor": "..."}.
+ApiReply pathsCommand(IntegrityService *service, const ApiRequest &req,
+    Result<IntegrityResult> (IntegrityService::*command)(
+        const QStringList &, const QString &, const QString &))
 {
     const auto b
         = body(req, { QStringLiteral("paths"), QStringLiteral("reason"), QStringLiteral("actor") });
@@ -136,10 +146,20 @@ ApiReply accept(IntegrityService *service, const ApiRequest &req)
     const auto actor = ApiBody::actor(*b);
     if (!actor)
         return ApiBody::badRequest(actor.error());
-    const auto r = service->accept(paths, *reason, *actor);
+    const auto r = (service->*command)(paths, *reason, *actor);
     if (!r)
         return errorReply(r.error());
     return ApiReply::json(200, resultJson(*r, true));
+}
+
+ApiReply accept(IntegrityService *service, const ApiRequest &req)
+{
+    return pathsCommand(service, req, &IntegrityService::accept);
+}
+
+ApiReply restore(IntegrityService *service, const ApiRequest &req)
+{
+    return pathsCommand(service, req, &IntegrityService::restore);
 }
 
 QJsonObject statusJson(IntegrityService *service)
@@ -153,6 +173,8 @@ QJsonObject statusJson(IntegrityService *service)
     const auto op = service->lastOperation();
     o.insert(QStringLiteral("last_operation"),
         op ? QJsonValue(resultJson(*op, false)) : QJsonValue(QJsonValue::Null));
+    o.insert(QStringLiteral("snapshot_warnings"),
+        QJsonArray::fromStringList(service->snapshotWarnings()));
     return o;
 }
 
@@ -266,6 +288,8 @@ QList<ApiRoute> routes(IntegrityService *service)
     post("/api/integrity/cancel", &cancel, service);
     // A list of paths can be long; 1 MiB holds some thousands of them.
     post("/api/integrity/accept", &accept, service);
+    r.last().maxBodyBytes = 1 << 20;
+    post("/api/integrity/restore", &restore, service);
     r.last().maxBodyBytes = 1 << 20;
     return r;
 }

@@ -17,6 +17,14 @@ bool IntegrityConfig::hasCritical() const
     return false;
 }
 
+const IntegrityPathSet *IntegrityConfig::set(const QString &name) const
+{
+    for (const IntegrityPathSet &s : sets)
+        if (s.name == name)
+            return &s;
+    return nullptr;
+}
+
 namespace Internal {
 
 namespace {
@@ -48,7 +56,8 @@ void readSet(ConfigReader &r, const YAML::Node &n, const QString &p, IntegrityPa
 {
     if (!r.checkKeys(n, p,
             { QStringLiteral("name"), QStringLiteral("paths"), QStringLiteral("exclude"),
-                QStringLiteral("follow_symlinks"), QStringLiteral("critical") }))
+                QStringLiteral("follow_symlinks"), QStringLiteral("critical"),
+                QStringLiteral("protect"), QStringLiteral("auto_restore") }))
         return;
     static const QRegularExpression namePattern(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
     if (!n["name"].IsDefined()) {
@@ -80,6 +89,23 @@ void readSet(ConfigReader &r, const YAML::Node &n, const QString &p, IntegrityPa
         return;
     r.boolean(n, p, "follow_symlinks", &set->followSymlinks);
     r.boolean(n, p, "critical", &set->critical);
+    if (const YAML::Node protect = n["protect"]; protect.IsDefined() && !protect.IsNull()) {
+        QString value;
+        r.string(n, p, "protect", &value);
+        if (r.failed())
+            return;
+        // "restore" is the one protection there is; the key leaves room for others.
+        if (value != QLatin1String("restore")) {
+            r.fail(protect, p + QStringLiteral(".protect"),
+                QStringLiteral("\"%1\" is not a protection (restore)").arg(value));
+            return;
+        }
+        set->protectRestore = true;
+    }
+    r.boolean(n, p, "auto_restore", &set->autoRestore);
+    if (set->autoRestore && !set->protectRestore)
+        r.fail(n["auto_restore"], p + QStringLiteral(".auto_restore"),
+            QStringLiteral("needs `protect: restore` (there is no copy to restore from)"));
 }
 
 } // namespace
@@ -91,7 +117,7 @@ void readIntegrityConfig(ConfigReader &r, const YAML::Node &node, IntegrityConfi
     const QString p = QStringLiteral("integrity");
     if (!r.checkKeys(node, p,
             { QStringLiteral("sets"), QStringLiteral("schedule"), QStringLiteral("budget"),
-                QStringLiteral("threads") }))
+                QStringLiteral("threads"), QStringLiteral("snapshot_max_mib") }))
         return;
     if (const YAML::Node sets = node["sets"]; sets.IsDefined() && !sets.IsNull()) {
         if (!sets.IsSequence()) {
@@ -144,6 +170,7 @@ void readIntegrityConfig(ConfigReader &r, const YAML::Node &node, IntegrityConfi
         r.integer(b, bp, "read_mib_per_second", &out->readMiBPerSecond, 0, 1'000'000);
     }
     r.integer(node, p, "threads", &out->threads, 1, 16);
+    r.integer(node, p, "snapshot_max_mib", &out->snapshotMaxMiB, 1, 4096);
 }
 
 } // namespace Internal

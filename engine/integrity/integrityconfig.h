@@ -25,6 +25,11 @@ struct IntegrityPathSet
     QStringList excludes;
     bool followSymlinks = false; // false: a symlink is recorded as a link, never entered
     bool critical = false; // watched with inotify and re-checked within a second
+    // `protect: restore`: regular files get a copy in the integrity snapshot store at each
+    // baseline update, from which they can be restored (docs/integrity.md, "Safe snapshots").
+    bool protectRestore = false;
+    // Restore a tampered or deleted file of this set without asking (needs protectRestore).
+    bool autoRestore = false;
 };
 
 // The `integrity:` section (docs/configuration.md, docs/integrity.md).
@@ -39,8 +44,12 @@ struct IntegrityConfig
     int cpuPercent = 50;
     int readMiBPerSecond = 0;
     int threads = 2; // hashing threads of a check (1-16)
+    // Protected files larger than this get no snapshot (a warning of the baseline update
+    // names them): the store is meant for configuration, not for data. MiB, 1-4096.
+    int snapshotMaxMiB = 64;
 
     bool hasCritical() const;
+    const IntegrityPathSet *set(const QString &name) const; // null when unknown
 };
 
 namespace Internal {

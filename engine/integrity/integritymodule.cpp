@@ -87,6 +87,14 @@ Result<void> IntegrityRuntime::prepare(ModuleHost &host)
             },
             Qt::DirectConnection);
     }
+    // Auto restore looks again whenever the differences change (a check, a real-time
+    // re-check) and when an operation ends (it may have been busy before).
+    IntegrityScanner *restorer = m_scanner;
+    const auto autoRestore = [restorer] { restorer->autoRestore(); };
+    QObject::connect(m_scanner, &IntegrityScanner::differencesChanged, m_scanner, autoRestore,
+        Qt::QueuedConnection);
+    QObject::connect(
+        m_scanner, &IntegrityScanner::finished, m_scanner, autoRestore, Qt::QueuedConnection);
     host.placeOnThread("shivx-integrity", m_scanner);
     if (service->config().hasCritical()) {
         m_watcher = new IntegrityWatcher(service->config(), m_scanner);

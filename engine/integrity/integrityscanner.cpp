@@ -228,14 +228,17 @@ Result<QByteArray> IntegrityScanner::writeBaseline(const Baseline &b, const QStr
         QMutexLocker lock(&m_mutex);
         previous = m_status.digest;
     }
-    const auto digest = m_store.write(b);
+    Baseline stored = b;
+    if (auto p = protectSnapshots(&stored); !p)
+        return p.error();
+    const auto digest = m_store.write(stored);
     if (!digest)
         return digest;
     {
         QMutexLocker lock(&m_mutex);
         m_trustedDigest = *digest;
         m_tamperedReported.clear();
-        m_baseline = std::make_shared<const Baseline>(b);
+        m_baseline = std::make_shared<const Baseline>(std::move(stored));
         m_baselineDigest = *digest;
         ++m_counters.baselineUpdates;
     }

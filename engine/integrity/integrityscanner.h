@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QObject>
+#include <QSet>
 
 #include <atomic>
 #include <memory>
@@ -19,6 +20,7 @@ namespace Shivx {
 
 class AuditSink;
 class Clock;
+class SafeSnapshots;
 
 // Counters for /metrics, read on the API thread.
 struct IntegrityCounters
@@ -75,6 +77,27 @@ public:
     Result<IntegrityResult> runAccept(
         const QStringList &paths, const QString &reason, const QString &actor);
 
+    // Safe snapshots (integrityrestore.cpp). Restores `paths` (every restorable difference of
+    // the last check when empty) from their snapshots, verified by hash, audited per file on
+    // the security stream and on resilience (`automatic`) or operator (an operator's), then records
+    // the restored files' new inode and ctime in the baseline (operation "restore"). Errors:
+    // integrity.bad_reason, integrity.no_check, integrity.no_difference, integrity.not_restorable,
+    // integrity.no_snapshot, integrity.snapshot_tampered, integrity.restore_io, the baseline's.
+    Result<IntegrityResult> runRestore(
+        const QStringList &paths, const QString &reason, const QString &actor, bool automatic);
+    // The last check's differences in `auto_restore` sets that a restore would undo. Any thread.
+    QStringList autoRestoreCandidates() const;
+    // Restores the candidates not tried before (scanner's thread; queued after every change
+    // of the differences and the end of every operation). A failed one is not retried until
+    // the file changes again.
+    void autoRestore();
+    // Whether a restore is replacing `path` right now (the watcher leaves it to the restore's
+    // own re-check, so it never reports, and so re-restores, the restore's own rename). Any
+    // thread.
+    bool isRestoring(const QString &path) const;
+    // Why files of the last baseline update got no snapshot ("PATH: no snapshot: WHY").
+    QStringList snapshotWarnings() const;
+
     // Real-time results from the watcher: `checked` paths were re-read now; their entries in
     // the last result are replaced by `differences`. Any thread.
     void mergeRealtime(const QStringList &checked, const QList<IntegrityDifference> &differences);
@@ -110,6 +133,8 @@ private:
     void applyBudget();
     void scheduled(IntegrityMode mode);
     void setStatus(const IntegrityBaselineStatus &status);
+    // Gives the protected files of `b` their snapshots before it is written (writeBaseline).
+    Result<void> protectSnapshots(Baseline *b);
 
     const IntegrityConfig m_config;
     const QString m_dataDir;
@@ -140,6 +165,11 @@ private:
     std::shared_ptr<const IntegrityResult> m_lastOperation;
     IntegrityProgress m_progress;
     IntegrityCounters m_counters;
+    QSet<QString> m_restoring;
+    QSet<QString> m_autoTried; // scanner's thread: signatures of auto-restored differences
+    QStringList m_snapshotWarnings;
+    // Scanner's thread only; shared_ptr so that this header needs no complete type.
+    std::shared_ptr<SafeSnapshots> m_snapshots;
 };
 
 } // namespace Shivx

@@ -119,17 +119,35 @@ Result<void> IntegrityService::cancel(const QString &actor)
 Result<IntegrityResult> IntegrityService::accept(
     const QStringList &paths, const QString &reason, const QString &actor)
 {
+    return blocking([&](IntegrityScanner *s) { return s->runAccept(paths, reason, actor); });
+}
+
+Result<IntegrityResult> IntegrityService::restore(
+    const QStringList &paths, const QString &reason, const QString &actor)
+{
+    return blocking(
+        [&](IntegrityScanner *s) { return s->runRestore(paths, reason, actor, false); });
+}
+
+Result<IntegrityResult> IntegrityService::blocking(
+    const std::function<Result<IntegrityResult>(IntegrityScanner *)> &operation)
+{
     const auto s = begin();
     if (!s)
         return s.error();
     IntegrityScanner *scanner = *s;
     if (scanner->thread() == QThread::currentThread())
-        return scanner->runAccept(paths, reason, actor);
+        return operation(scanner);
     Result<IntegrityResult> result = notRunning();
     QMetaObject::invokeMethod(
-        scanner, [&] { result = scanner->runAccept(paths, reason, actor); },
-        Qt::BlockingQueuedConnection);
+        scanner, [&] { result = operation(scanner); }, Qt::BlockingQueuedConnection);
     return result;
+}
+
+QStringList IntegrityService::snapshotWarnings() const
+{
+    IntegrityScanner *s = m_scanner.load();
+    return s ? s->snapshotWarnings() : QStringList();
 }
 
 } // namespace Shivx

@@ -8,6 +8,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace Shivx {
@@ -51,6 +52,15 @@ public:
     Result<IntegrityResult> accept(
         const QStringList &paths, const QString &reason, const QString &actor);
 
+    // Restores `paths` (every restorable difference when empty) from their safe snapshots,
+    // verified by hash and audited; blocks until done, like accept(). Errors: those of
+    // accept(), integrity.not_restorable, integrity.no_snapshot, integrity.snapshot_tampered,
+    // integrity.restore_io (IntegrityScanner::runRestore).
+    Result<IntegrityResult> restore(
+        const QStringList &paths, const QString &reason, const QString &actor);
+    // Why files of the last baseline update got no snapshot (empty when all did).
+    QStringList snapshotWarnings() const;
+
     // The integrity runtime's part: the scanner of the running engine, or null.
     void setScanner(IntegrityScanner *scanner) { m_scanner.store(scanner); }
 
@@ -63,6 +73,9 @@ Q_SIGNALS:
 
 private:
     Result<IntegrityScanner *> begin();
+    // Begins an operation and runs it on the scanner's thread, waiting for its result.
+    Result<IntegrityResult> blocking(
+        const std::function<Result<IntegrityResult>(IntegrityScanner *)> &operation);
 
     const IntegrityConfig m_config;
     std::atomic<IntegrityScanner *> m_scanner { nullptr };

@@ -176,7 +176,13 @@ void IntegrityWatcher::queueAllRecorded()
 
 void IntegrityWatcher::recheck()
 {
-    const QStringList paths(m_pending.begin(), m_pending.end());
+    // A restore replacing a path re-checks it itself once its baseline update is written;
+    // comparing here in between would report (and auto restore would undo) its own rename.
+    // Its temporary file lives only for the restore.
+    QStringList paths;
+    for (const QString &p : std::as_const(m_pending))
+        if (!m_scanner->isRestoring(p) && !p.contains(QLatin1String(".shivx-restore-")))
+            paths.append(p);
     m_pending.clear();
     const auto baseline = m_scanner->baseline();
     if (!baseline || paths.isEmpty())

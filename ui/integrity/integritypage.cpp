@@ -3,6 +3,7 @@
 #include "core/engine.h"
 #include "core/operatoridentity.h"
 #include "integrity/integritydifferencesmodel.h"
+#include "integrity/integrityrestorebutton.h"
 #include "integrity/integrityservice.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
@@ -98,9 +99,23 @@ IntegrityPage::IntegrityPage(Engine *engine, QWidget *parent)
     m_acceptButton->setObjectName(QStringLiteral("acceptButton"));
     m_acceptAllButton = new QPushButton(m_differencesBox);
     m_acceptAllButton->setObjectName(QStringLiteral("acceptAllButton"));
+    m_restoreButton = new IntegrityRestoreButton(m_service, m_differencesBox);
+    m_restoreButton->setSelection([this] {
+        QList<IntegrityDifference> out;
+        for (const QModelIndex &i : m_view->selectionModel()->selectedRows())
+            out.append(m_model->differences().value(i.row()));
+        return out;
+    });
+    connect(m_restoreButton, &IntegrityRestoreButton::answered, this,
+        [this](bool ok, const QString &text) {
+            showResult(ok, text);
+            refresh();
+            Q_EMIT restoreAnswered(ok);
+        });
     auto *acceptRow = new QHBoxLayout;
     acceptRow->addWidget(m_acceptButton);
     acceptRow->addWidget(m_acceptAllButton);
+    acceptRow->addWidget(m_restoreButton);
     acceptRow->addStretch(1);
     auto *diffLayout = new QVBoxLayout(m_differencesBox);
     diffLayout->addWidget(m_view, 1);
@@ -242,6 +257,8 @@ void IntegrityPage::updateProgress(const IntegrityProgress &p)
             phase = tr("comparing");
         else if (p.phase == QLatin1String("writing"))
             phase = tr("writing the baseline");
+        else if (p.phase == QLatin1String("restoring"))
+            phase = tr("restoring files from their snapshots");
         else
             phase = tr("starting");
         m_progressLabel->setText(p.etaMs >= 0 && p.phase == QLatin1String("hashing")
@@ -256,7 +273,8 @@ void IntegrityPage::updateButtons()
 {
     const bool running = m_engine->state() == EngineState::Running;
     const bool configured = !m_service->config().sets.isEmpty();
-    const bool busy = m_progress.running || m_service->isBusy() || m_acceptWatcher.isRunning();
+    const bool busy = m_progress.running || m_service->isBusy() || m_acceptWatcher.isRunning()
+        || m_restoreButton->isRunning();
     const bool baseline = m_service->baselineStatus().exists;
     m_fastButton->setEnabled(running && configured && baseline && !busy);
     m_fullButton->setEnabled(running && configured && baseline && !busy);
@@ -264,6 +282,7 @@ void IntegrityPage::updateButtons()
     m_cancelButton->setEnabled(running && m_progress.running);
     m_acceptButton->setEnabled(running && !busy && m_view->selectionModel()->hasSelection());
     m_acceptAllButton->setEnabled(running && !busy && m_model->rowCount() > 0);
+    m_restoreButton->setAvailable(running && !busy);
 }
 
 void IntegrityPage::showResult(bool ok, const QString &text)

@@ -20,10 +20,12 @@ class IntegrityService;
 namespace Shivx::Ui {
 
 class IntegrityDifferencesModel;
+class IntegrityRestoreButton;
 
 // File integrity: the baseline's state, the last check (mode, when, what it found), the
 // differences with what changed in each, and the operator's commands: check now (fast or
-// full), accept the selected differences (or all) with a reason, record a new baseline, and
+// full), accept the selected differences (or all) or restore them from their safe snapshots
+// with a reason, record a new baseline, and
 // a progress bar with the ETA and Cancel while an operation runs. Follows the
 // IntegrityService's signals; the engine must outlive the page.
 class IntegrityPage : public QWidget
@@ -45,10 +47,13 @@ public:
 
     IntegrityDifferencesModel *differencesModel() const { return m_model; }
     QTableView *differencesView() const { return m_view; }
+    IntegrityRestoreButton *restoreButton() const { return m_restoreButton; }
 
 Q_SIGNALS:
     // An accept's answer was shown.
     void acceptAnswered(bool ok);
+    // A restore's answer was shown.
+    void restoreAnswered(bool ok);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -86,6 +91,7 @@ private:
     QTableView *m_view = nullptr;
     QPushButton *m_acceptButton = nullptr;
     QPushButton *m_acceptAllButton = nullptr;
+    IntegrityRestoreButton *m_restoreButton = nullptr;
     QFutureWatcher<Result<IntegrityResult>> m_acceptWatcher;
 };
 

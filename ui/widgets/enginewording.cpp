@@ -516,6 +516,21 @@ QString EngineWording::error(const Error &e)
     if (c == QLatin1String("integrity.no_difference"))
         return arg(e, 0).isEmpty() ? tr("The last check found no differences to accept.")
                                    : tr("The last check found no difference at %1.").arg(arg(e, 0));
+    if (c == QLatin1String("integrity.not_restorable"))
+        return tr("%1 cannot be restored: it was added (it is not in the baseline) or differs "
+                  "only in its inode or change time. Accept it instead.")
+            .arg(arg(e, 0));
+    if (c == QLatin1String("integrity.no_snapshot"))
+        return tr("%1 has no safe snapshot: its set is not protect: restore, or the file was too "
+                  "large or unreadable when the baseline was recorded.")
+            .arg(arg(e, 0));
+    if (c == QLatin1String("integrity.snapshot_tampered"))
+        return tr("The safe snapshot of %1 cannot be trusted; nothing was restored from it: %2")
+            .arg(arg(e, 0), arg(e, 1));
+    if (c == QLatin1String("integrity.restore_io"))
+        return tr("%1 could not be restored: %2").arg(arg(e, 0), arg(e, 1));
+    if (c == QLatin1String("integrity.snapshot_store"))
+        return tr("The integrity snapshot store cannot be used: %1").arg(arg(e, 0));
     if (c == QLatin1String("integrity.cancelled"))
         return tr("Cancelled: %1").arg(e.message);
     if (c == QLatin1String("backup.no_set"))

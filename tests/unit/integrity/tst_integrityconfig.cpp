@@ -30,12 +30,15 @@ private Q_SLOTS:
                                 "      paths: [/etc]\n"
                                 "      exclude: ['*.swp', /etc/mtab]\n"
                                 "      critical: true\n"
+                                "      protect: restore\n"
+                                "      auto_restore: true\n"
                                 "    - name: bin\n"
                                 "      paths: ['/usr/local/bin/*']\n"
                                 "      follow_symlinks: true\n"
                                 "  schedule: {fast: 5m, full: 0s}\n"
                                 "  budget: {cpu_percent: 30, read_mib_per_second: 64}\n"
-                                "  threads: 1\n";
+                                "  threads: 1\n"
+                                "  snapshot_max_mib: 8\n";
         const auto c = ConfigLoader::parse(yaml, QStringLiteral("i.yaml"));
         QVERIFY2(c.ok(), c.ok() ? "" : qPrintable(c.error().message));
         const IntegrityConfig &i = c->section<IntegrityConfig>();
@@ -54,6 +57,10 @@ private Q_SLOTS:
         QCOMPARE(i.cpuPercent, 30);
         QCOMPARE(i.readMiBPerSecond, 64);
         QCOMPARE(i.threads, 1);
+        QVERIFY(i.sets[0].protectRestore && i.sets[0].autoRestore);
+        QVERIFY(!i.sets[1].protectRestore && !i.sets[1].autoRestore);
+        QCOMPARE(i.snapshotMaxMiB, 8);
+        QCOMPARE(i.set(QStringLiteral("bin")), &i.sets[1]);
     }
 
     void rejected_data()
@@ -84,8 +91,21 @@ private Q_SLOTS:
             << QStringLiteral("i.yaml:5: integrity.sets[1].name: duplicate set name \"a\"");
         QTest::newRow("unknown set key")
             << QByteArray("integrity:\n  sets:\n    - name: a\n      paths: [/etc]\n"
-                          "      protect: restore\n")
-            << QStringLiteral("i.yaml:5: integrity.sets[0].protect: unknown key");
+                          "      protekt: restore\n")
+            << QStringLiteral("i.yaml:5: integrity.sets[0].protekt: unknown key");
+        QTest::newRow("unknown protection")
+            << QByteArray("integrity:\n  sets:\n    - name: a\n      paths: [/etc]\n"
+                          "      protect: backup\n")
+            << QStringLiteral(
+                   "i.yaml:5: integrity.sets[0].protect: \"backup\" is not a protection (restore)");
+        QTest::newRow("auto_restore without protect")
+            << QByteArray("integrity:\n  sets:\n    - name: a\n      paths: [/etc]\n"
+                          "      auto_restore: true\n")
+            << QStringLiteral("i.yaml:5: integrity.sets[0].auto_restore: needs `protect: "
+                              "restore` (there is no copy to restore from)");
+        QTest::newRow("snapshot limit out of range")
+            << QByteArray("integrity:\n  snapshot_max_mib: 0\n")
+            << QStringLiteral("i.yaml:2: integrity.snapshot_max_mib: 0 is out of range [1, 4096]");
         QTest::newRow("critical not bool")
             << QByteArray("integrity:\n  sets:\n    - name: a\n      paths: [/etc]\n"
                           "      critical: maybe\n")
