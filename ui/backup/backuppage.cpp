@@ -6,6 +6,7 @@
 #include "backup/backupoperationspanel.h"
 #include "backup/backupsetsmodel.h"
 #include "backup/backupwording.h"
+#include "backup/drplanspanel.h"
 #include "backup/restorewizard.h"
 #include "core/engine.h"
 #include "core/operatoridentity.h"
@@ -24,6 +25,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -149,11 +151,21 @@ BackupPage::BackupPage(Engine *engine, QWidget *parent)
     auto *historyLayout = new QVBoxLayout(m_historyBox);
     historyLayout->addWidget(split);
 
+    // Backups and DR plans as two tabs: each needs the page's height for its tables.
+    auto *backups = new QWidget(this);
+    auto *backupsLayout = new QVBoxLayout(backups);
+    backupsLayout->addWidget(m_repoBox);
+    backupsLayout->addWidget(m_setsBox, 2);
+    backupsLayout->addWidget(m_operationsBox);
+    backupsLayout->addWidget(m_historyBox, 3);
+    m_drPanel = new DrPlansPanel(m_service, &m_pool, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("backupTabs"));
+    m_tabs->addTab(backups, QString());
+    m_tabs->addTab(m_drPanel, QString());
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_repoBox);
-    layout->addWidget(m_setsBox, 2);
-    layout->addWidget(m_operationsBox);
-    layout->addWidget(m_historyBox, 3);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tabs);
 
     connect(m_service, &BackupService::operationChanged, this, &BackupPage::onOperation);
     connect(m_service, &BackupService::stateChanged, this, &BackupPage::applyState);
@@ -203,6 +215,9 @@ void BackupPage::retranslateUi()
     m_setsBox->setTitle(tr("Backup sets"));
     m_operationsBox->setTitle(tr("Operations"));
     m_historyBox->setTitle(tr("History"));
+    m_tabs->setTabText(0, tr("Backups"));
+    m_tabs->setTabText(1, tr("DR plans"));
+    m_drPanel->retranslate();
     m_setsModel->retranslate();
     m_historyModel->retranslate();
     m_operations->retranslate();
@@ -214,6 +229,7 @@ void BackupPage::refresh()
 {
     applyState(m_service->state());
     reloadHistory();
+    m_drPanel->reload();
 }
 
 void BackupPage::applyState(const BackupState &state)
@@ -356,6 +372,11 @@ void BackupPage::restore(const BackupRestoreRequest &request)
 void BackupPage::cancelOperation(qint64 id)
 {
     command([id](BackupService *s, const QString &actor) { return s->cancel(id, actor); }, id);
+}
+
+void BackupPage::showTab(int index)
+{
+    m_tabs->setCurrentIndex(index);
 }
 
 RestoreWizard *BackupPage::openRestoreWizard()
