@@ -2203,16 +2203,8 @@ NOTBETRIEB für %1 festsetzen?</translation>
 <context>
     <name>Shivx::Ui::DrRunView</name>
     <message>
-        <source>A&amp;bort</source>
-        <translation>A&amp;bbrechen</translation>
-    </message>
-    <message>
         <source>Stops the running step (cancels its operation, kills its command) and ends the run; nothing is rolled back</source>
         <translation>Stoppt den laufenden Schritt (bricht seine Operation ab, beendet seinen Befehl) und beendet den Lauf; nichts wird zurückgerollt</translation>
-    </message>
-    <message>
-        <source>Activate for &amp;real</source>
-        <translation>&amp;Wirklich aktivieren</translation>
     </message>
     <message>
         <source>E&amp;xport PDF…</source>
@@ -2285,6 +2277,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>%1 of %2 steps succeeded in %3</source>
         <translation>%1 von %2 Schritten erfolgreich in %3</translation>
+    </message>
+    <message>
+        <source>Ab&amp;ort</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Ac&amp;tivate for real</source>
+        <translation>Wirklich a&amp;ktivieren</translation>
     </message>
 </context>
 <context>

@@ -103,10 +103,10 @@ DrRunView::DrRunView(QWidget *parent)
 
 void DrRunView::retranslate()
 {
-    m_abort->setText(tr("A&bort"));
+    m_abort->setText(tr("Ab&ort"));
     m_abort->setToolTip(tr("Stops the running step (cancels its operation, kills its command) "
                            "and ends the run; nothing is rolled back"));
-    m_realRun->setText(tr("Activate for &real"));
+    m_realRun->setText(tr("Ac&tivate for real"));
     m_export->setText(tr("E&xport PDF…"));
     m_steps->setHeaderLabels(
         { tr("Step"), tr("Action"), tr("State"), tr("Duration"), tr("Outcome") });
