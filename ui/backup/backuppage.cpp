@@ -12,6 +12,7 @@
 #include "core/operatoridentity.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
+#include "widgets/resultlabel.h"
 #include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
 #include "widgets/tableactions.h"
@@ -80,10 +81,7 @@ BackupPage::BackupPage(Engine *engine, QWidget *parent)
     m_restoreButton->setObjectName(QStringLiteral("restoreButton"));
     m_drillButton = new QPushButton(m_repoBox);
     m_drillButton->setObjectName(QStringLiteral("drillButton"));
-    m_result = new QLabel(m_repoBox);
-    m_result->setObjectName(QStringLiteral("actionResult"));
-    m_result->setWordWrap(true);
-    SelectableText::apply(m_result);
+    m_result = new ResultLabel(m_repoBox);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_typeCombo);
     buttons->addWidget(m_backupButton);
@@ -182,11 +180,9 @@ BackupPage::~BackupPage()
 
 void BackupPage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange) {
-        showResult(true, QString());
+    // The result line clears and re-colours itself (ResultLabel).
+    if (event->type() == QEvent::LanguageChange)
         retranslateUi();
-    } else if (event->type() == QEvent::PaletteChange)
-        showResult(m_resultOk, m_result->text());
     QWidget::changeEvent(event);
 }
 
@@ -262,7 +258,7 @@ void BackupPage::onOperation(const BackupOperation &op)
 {
     m_operations->update(op);
     if (op.finished()) {
-        showResult(op.state == QLatin1String("succeeded"), BackupWording::outcome(op));
+        m_result->showResult(op.state == QLatin1String("succeeded"), BackupWording::outcome(op));
         reloadHistory();
     }
 }
@@ -314,15 +310,6 @@ QString BackupPage::selectedSet() const
         : QString();
 }
 
-void BackupPage::showResult(bool ok, const QString &text)
-{
-    m_resultOk = ok;
-    m_result->setText(text);
-    m_result->setStyleSheet(ok || text.isEmpty()
-            ? QString()
-            : QStringLiteral("color: %1;").arg(StatusColors::critical().name()));
-}
-
 void BackupPage::command(
     std::function<Result<BackupOperation>(BackupService *, const QString &)> call, qint64 cancelId)
 {
@@ -332,13 +319,13 @@ void BackupPage::command(
         &m_pool, this, [service, actor, call] { return call(service, actor); },
         [this, cancelId](const Result<BackupOperation> &r) {
             if (!r) {
-                showResult(false, EngineWording::error(r.error()));
+                m_result->showResult(false, EngineWording::error(r.error()));
                 if (QPushButton *b = m_operations->cancelButton(cancelId))
                     b->setEnabled(true);
                 Q_EMIT commandAnswered(false, BackupOperation {});
                 return;
             }
-            showResult(true, QString());
+            m_result->showResult(true, QString());
             // The operation's own signals may have come first: add() keeps what they showed.
             if (!r->finished())
                 m_operations->add(*r);

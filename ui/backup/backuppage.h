@@ -20,6 +20,7 @@ class Engine;
 
 namespace Shivx::Ui {
 
+class ResultLabel;
 class BackupHistoryChart;
 class BackupHistoryModel;
 class BackupOperationsPanel;
@@ -77,7 +78,6 @@ private:
     void onOperation(const BackupOperation &operation);
     void reloadHistory();
     void updateButtons();
-    void showResult(bool ok, const QString &text);
     // Runs a command off the GUI thread and shows its answer; a refused cancel of `cancelId`
     // enables its Cancel again.
     void command(std::function<Result<BackupOperation>(BackupService *, const QString &)> call,
@@ -99,8 +99,7 @@ private:
     QPushButton *m_verifyButton = nullptr;
     QPushButton *m_restoreButton = nullptr;
     QPushButton *m_drillButton = nullptr;
-    QLabel *m_result = nullptr;
-    bool m_resultOk = true;
+    ResultLabel *m_result = nullptr;
 
     QGroupBox *m_setsBox = nullptr;
     BackupSetsModel *m_setsModel = nullptr;

@@ -7,8 +7,7 @@
 #include "drreport.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
-#include "widgets/selectabletext.h"
-#include "widgets/statuscolors.h"
+#include "widgets/resultlabel.h"
 #include "widgets/tableactions.h"
 
 #include <QHBoxLayout>
@@ -46,10 +45,8 @@ DrPlansPanel::DrPlansPanel(BackupService *service, QThreadPool *pool, QWidget *p
     m_activate->setObjectName(QStringLiteral("drActivateButton"));
     m_reload = new QPushButton(this);
     m_reload->setObjectName(QStringLiteral("drReloadButton"));
-    m_error = new QLabel(this);
+    m_error = new ResultLabel(this);
     m_error->setObjectName(QStringLiteral("drError"));
-    m_error->setWordWrap(true);
-    SelectableText::apply(m_error);
     m_view = new DrRunView(this);
     m_view->setObjectName(QStringLiteral("drRunView"));
 
@@ -156,8 +153,7 @@ void DrPlansPanel::showPlans()
 void DrPlansPanel::showError(const QString &text)
 {
     m_error->setVisible(!text.isEmpty());
-    m_error->setText(text);
-    m_error->setStyleSheet(QStringLiteral("color: %1;").arg(StatusColors::critical().name()));
+    m_error->showResult(text.isEmpty(), text);
 }
 
 DrActivateDialog *DrPlansPanel::openActivateDialog()

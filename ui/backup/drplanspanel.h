@@ -13,6 +13,7 @@ class QThreadPool;
 namespace Shivx::Ui {
 
 class DrActivateDialog;
+class ResultLabel;
 class DrRunView;
 
 // The DR plans of the Backup & DR page: the plans of `backup.dr_plans` (name, description,
@@ -64,7 +65,7 @@ private:
     QTableWidget *m_plans = nullptr;
     QPushButton *m_activate = nullptr;
     QPushButton *m_reload = nullptr;
-    QLabel *m_error = nullptr;
+    ResultLabel *m_error = nullptr;
     DrRunView *m_view = nullptr;
 };
 
