@@ -94,10 +94,11 @@ DrRunView::DrRunView(QWidget *parent)
     layout->addWidget(split, 1);
     layout->addWidget(m_report);
 
-    // The elapsed time and the ETA move on between the run's updates.
+    // The running step's duration, the elapsed time and the ETA move on between the run's
+    // updates.
     m_clock = new QTimer(this);
     m_clock->setInterval(1000);
-    connect(m_clock, &QTimer::timeout, this, &DrRunView::showProgress);
+    connect(m_clock, &QTimer::timeout, this, &DrRunView::showRun);
     retranslate();
 }
 
