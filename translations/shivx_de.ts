@@ -2,6 +2,184 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Shivx::Reports::DrReport</name>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Rolled back</source>
+        <translation>Zurückgerollt</translation>
+    </message>
+    <message>
+        <source>Aborted</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Stop target</source>
+        <translation>Ziel stoppen</translation>
+    </message>
+    <message>
+        <source>Start target</source>
+        <translation>Ziel starten</translation>
+    </message>
+    <message>
+        <source>Wait until healthy</source>
+        <translation>Warten bis gesund</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Verify restore</source>
+        <translation>Wiederherstellung prüfen</translation>
+    </message>
+    <message>
+        <source>Guardian mode</source>
+        <translation>Guardian-Modus</translation>
+    </message>
+    <message>
+        <source>Isolate source</source>
+        <translation>Quelle isolieren</translation>
+    </message>
+    <message>
+        <source>Release source</source>
+        <translation>Quelle freigeben</translation>
+    </message>
+    <message>
+        <source>Pin degradation</source>
+        <translation>Degradierung festsetzen</translation>
+    </message>
+    <message>
+        <source>Release degradation</source>
+        <translation>Degradierung freigeben</translation>
+    </message>
+    <message>
+        <source>Run command</source>
+        <translation>Befehl ausführen</translation>
+    </message>
+    <message>
+        <source>Notify</source>
+        <translation>Benachrichtigen</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>Audit chain: actions dr.activated, dr.step_* and dr.finished with plan &quot;%1&quot; and run %2, actor %3</source>
+        <translation>Audit-Kette: Aktionen dr.activated, dr.step_* und dr.finished mit Plan „%1“ und Lauf %2, Akteur %3</translation>
+    </message>
+    <message>
+        <source>Disaster recovery report</source>
+        <translation>Bericht zur Notfallwiederherstellung</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>dry run</source>
+        <translation>Probelauf</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Activated by</source>
+        <translation>Aktiviert von</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Measured recovery time</source>
+        <translation>Gemessene Wiederherstellungszeit</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Step logs</source>
+        <translation>Protokolle der Schritte</translation>
+    </message>
+    <message>
+        <source>Audit references</source>
+        <translation>Audit-Verweise</translation>
+    </message>
+    <message>
+        <source>Disaster recovery report: %1</source>
+        <translation>Bericht zur Notfallwiederherstellung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Reports::ReportFrame</name>
+    <message>
+        <source>Generated %1</source>
+        <translation>Erstellt %1</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>Seite %1 von %2</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Reports::VerifyWording</name>
     <message>
         <source>%1 bytes</source>
@@ -12,16 +190,8 @@
         <translation>Prüfbericht der Audit-Kette</translation>
     </message>
     <message>
-        <source>Generated %1</source>
-        <translation>Erstellt %1</translation>
-    </message>
-    <message>
         <source>Verdict: %1</source>
         <translation>Ergebnis: %1</translation>
-    </message>
-    <message>
-        <source>Page %1 of %2</source>
-        <translation>Seite %1 von %2</translation>
     </message>
     <message>
         <source>No problem</source>
@@ -84,7 +254,7 @@
         <translation>Lesefehler</translation>
     </message>
     <message>
-        <source>The entry's content no longer matches its hash: it was changed after it was written.</source>
+        <source>The entry&apos;s content no longer matches its hash: it was changed after it was written.</source>
         <translation>Der Inhalt des Eintrags passt nicht mehr zu seinem Hash: Er wurde nach dem Schreiben geändert.</translation>
     </message>
     <message>
@@ -128,7 +298,7 @@
         <translation>Ein signierter Checkpoint nennt einen Hash, den die Kette bei dieser Sequenznummer nicht hat.</translation>
     </message>
     <message>
-        <source>A checkpoint's signature does not verify with the public key.</source>
+        <source>A checkpoint&apos;s signature does not verify with the public key.</source>
         <translation>Die Signatur eines Checkpoints lässt sich mit dem öffentlichen Schlüssel nicht bestätigen.</translation>
     </message>
     <message>
@@ -340,7 +510,7 @@
         <translation>In dem, was lesbar war, wurde keine Manipulation gefunden; siehe den Fehler oben.</translation>
     </message>
     <message>
-        <source>No problems were found. Every entry's hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
+        <source>No problems were found. Every entry&apos;s hash, every link to the previous entry, the sequence numbers and every checkpoint signature verified.</source>
         <translation>Es wurden keine Probleme gefunden. Der Hash jedes Eintrags, jede Verkettung mit dem vorigen Eintrag, die Sequenznummern und jede Checkpoint-Signatur wurden bestätigt.</translation>
     </message>
     <message>
@@ -380,7 +550,7 @@
         <translation>Verfahren</translation>
     </message>
     <message>
-        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry's hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
+        <source>Each stream is a chain of entries in NDJSON segments. For every entry the SHA-256 hash of its canonical JSON (without the hash) followed by the previous entry&apos;s hash was recomputed and compared; sequence numbers were checked to increase by one across segments; sealed segments were compared with the SHA-256 recorded at rotation; every signed checkpoint was verified with the Ed25519 public key above and matched against the entry it names. Anyone with the data directory and the public key can repeat this with “shivx audit verify” and compare the last hashes.</source>
         <translation>Jeder Stream ist eine Kette von Einträgen in NDJSON-Segmenten. Für jeden Eintrag wurde der SHA-256-Hash seines kanonischen JSON (ohne den Hash), gefolgt vom Hash des vorigen Eintrags, neu berechnet und verglichen; es wurde geprüft, dass die Sequenznummern über die Segmente hinweg um eins steigen; versiegelte Segmente wurden mit dem bei der Rotation festgehaltenen SHA-256 verglichen; jeder signierte Checkpoint wurde mit dem obigen öffentlichen Ed25519-Schlüssel geprüft und mit dem Eintrag abgeglichen, den er nennt. Wer das Datenverzeichnis und den öffentlichen Schlüssel hat, kann dies mit „shivx audit verify“ wiederholen und die letzten Hashes vergleichen.</translation>
     </message>
 </context>
@@ -966,7 +1136,7 @@ head.json: %2</translation>
         <translation>Wiederherstellungs&amp;übung</translation>
     </message>
     <message>
-        <source>Restores the selected set's newest snapshot into a scratch directory, compares it and records RTO and RPO</source>
+        <source>Restores the selected set&apos;s newest snapshot into a scratch directory, compares it and records RTO and RPO</source>
         <translation>Stellt den neuesten Snapshot des gewählten Satzes in einem Arbeitsverzeichnis wieder her, vergleicht ihn und hält RTO und RPO fest</translation>
     </message>
     <message>
@@ -1008,6 +1178,14 @@ head.json: %2</translation>
     <message>
         <source>V&amp;erify</source>
         <translation>&amp;Prüfen</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>Sicherungen</translation>
+    </message>
+    <message>
+        <source>DR plans</source>
+        <translation>DR-Pläne</translation>
     </message>
 </context>
 <context>
@@ -1053,7 +1231,7 @@ head.json: %2</translation>
         <translation>FEHLGESCHLAGEN, RTO %1, RPO %2</translation>
     </message>
     <message>
-        <source>Share of the newest snapshot's data the repository already held; %1 were new</source>
+        <source>Share of the newest snapshot&apos;s data the repository already held; %1 were new</source>
         <translation>Anteil der Daten des neuesten Snapshots, die das Repository schon enthielt; %1 waren neu</translation>
     </message>
     <message>
@@ -1533,7 +1711,7 @@ head.json: %2</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n series not in this engine's history</source>
+        <source>%n series not in this engine&apos;s history</source>
         <translation>
             <numerusform>%n Reihe nicht im Verlauf dieser Engine</numerusform>
             <numerusform>%n Reihen nicht im Verlauf dieser Engine</numerusform>
@@ -1544,7 +1722,7 @@ head.json: %2</translation>
         <translation>Dashboard löschen</translation>
     </message>
     <message numerus="yes">
-        <source>Delete the dashboard "%1" and its %n chart(s)? The history itself is kept.</source>
+        <source>Delete the dashboard &quot;%1&quot; and its %n chart(s)? The history itself is kept.</source>
         <translation>
             <numerusform>Das Dashboard „%1“ und sein %n Diagramm löschen? Der Verlauf selbst bleibt erhalten.</numerusform>
             <numerusform>Das Dashboard „%1“ und seine %n Diagramme löschen? Der Verlauf selbst bleibt erhalten.</numerusform>
@@ -1949,6 +2127,167 @@ NOTBETRIEB für %1 festsetzen?</translation>
     </message>
 </context>
 <context>
+    <name>Shivx::Ui::DrActivateDialog</name>
+    <message>
+        <source>Activate DR plan %1</source>
+        <translation>DR-Plan %1 aktivieren</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;You are about to activate the disaster recovery plan &lt;b&gt;%1&lt;/b&gt;. Its steps act on the running system:&lt;/p&gt;&lt;ol&gt;%2&lt;/ol&gt;</source>
+        <translation>&lt;p&gt;Sie sind dabei, den Notfallwiederherstellungsplan &lt;b&gt;%1&lt;/b&gt; zu aktivieren. Seine Schritte wirken auf das laufende System:&lt;/p&gt;&lt;ol&gt;%2&lt;/ol&gt;</translation>
+    </message>
+    <message>
+        <source>Type the plan&apos;s name, &lt;b&gt;%1&lt;/b&gt;, to confirm:</source>
+        <translation>Geben Sie zur Bestätigung den Namen des Plans ein, &lt;b&gt;%1&lt;/b&gt;:</translation>
+    </message>
+    <message>
+        <source>&amp;Dry run first (checks every step, changes nothing)</source>
+        <translation>&amp;Zuerst Probelauf (prüft jeden Schritt, ändert nichts)</translation>
+    </message>
+    <message>
+        <source>&amp;Activate</source>
+        <translation>&amp;Aktivieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DrPlansPanel</name>
+    <message>
+        <source>Disaster recovery plans run their steps in order, each audited. Activate asks for the plan&apos;s name and can dry-run it first.</source>
+        <translation>Notfallwiederherstellungspläne führen ihre Schritte der Reihe nach aus, jeden protokolliert in der Audit-Kette. Aktivieren fragt nach dem Namen des Plans und kann zuerst einen Probelauf machen.</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <source>Recovery time</source>
+        <translation>Wiederherstellungszeit</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>&amp;Activate…</source>
+        <translation>&amp;Aktivieren…</translation>
+    </message>
+    <message>
+        <source>Re&amp;load plans</source>
+        <translation>Pläne neu &amp;laden</translation>
+    </message>
+    <message>
+        <source>not since the engine started</source>
+        <translation>nicht seit dem Start der Engine</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>A DR run is in progress; one plan runs at a time</source>
+        <translation>Ein DR-Lauf ist im Gang; es läuft immer nur ein Plan</translation>
+    </message>
+</context>
+<context>
+    <name>Shivx::Ui::DrRunView</name>
+    <message>
+        <source>Stops the running step (cancels its operation, kills its command) and ends the run; nothing is rolled back</source>
+        <translation>Stoppt den laufenden Schritt (bricht seine Operation ab, beendet seinen Befehl) und beendet den Lauf; nichts wird zurückgerollt</translation>
+    </message>
+    <message>
+        <source>E&amp;xport PDF…</source>
+        <translation>PDF e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>No DR plan has run since the engine started. Select a plan and click Activate.</source>
+        <translation>Seit dem Start der Engine ist kein DR-Plan gelaufen. Wählen Sie einen Plan und klicken Sie auf Aktivieren.</translation>
+    </message>
+    <message>
+        <source>Run %1 of plan %2 (dry run): %3</source>
+        <translation>Lauf %1 von Plan %2 (Probelauf): %3</translation>
+    </message>
+    <message>
+        <source>Run %1 of plan %2: %3</source>
+        <translation>Lauf %1 von Plan %2: %3</translation>
+    </message>
+    <message>
+        <source>Measured recovery time: %1. %2</source>
+        <translation>Gemessene Wiederherstellungszeit: %1. %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 steps, %3 elapsed, ETA unknown</source>
+        <translation>%1 von %2 Schritten, %3 vergangen, Restzeit unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 of %2 steps, %3 elapsed, ETA %4</source>
+        <translation>%1 von %2 Schritten, %3 vergangen, Restzeit %4</translation>
+    </message>
+    <message>
+        <source>the report is ready once the run has ended</source>
+        <translation>der Bericht ist fertig, sobald der Lauf beendet ist</translation>
+    </message>
+    <message>
+        <source>Export DR report</source>
+        <translation>DR-Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Report written to %1</source>
+        <translation>Bericht geschrieben nach %1</translation>
+    </message>
+    <message>
+        <source>Could not write the report: %1</source>
+        <translation>Der Bericht konnte nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 steps succeeded in %3</source>
+        <translation>%1 von %2 Schritten erfolgreich in %3</translation>
+    </message>
+    <message>
+        <source>Ab&amp;ort</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Ac&amp;tivate for real</source>
+        <translation>Wirklich a&amp;ktivieren</translation>
+    </message>
+</context>
+<context>
     <name>Shivx::Ui::EngineWording</name>
     <message>
         <source>The engine is not running.</source>
@@ -2207,11 +2546,11 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>%1, Weiterleitung nach %2</translation>
     </message>
     <message>
-        <source>the first MiB of the body does not contain "%1"</source>
+        <source>the first MiB of the body does not contain &quot;%1&quot;</source>
         <translation>das erste MiB des Inhalts enthält „%1“ nicht</translation>
     </message>
     <message>
-        <source>body does not contain "%1"</source>
+        <source>body does not contain &quot;%1&quot;</source>
         <translation>Inhalt enthält „%1“ nicht</translation>
     </message>
     <message>
@@ -2435,7 +2774,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Die Passphrase oder Schlüsseldatei öffnet das Repository nicht: %1</translation>
     </message>
     <message>
-        <source>The repository's passphrase cannot be read: %1</source>
+        <source>The repository&apos;s passphrase cannot be read: %1</source>
         <translation>Die Passphrase des Repositorys kann nicht gelesen werden: %1</translation>
     </message>
     <message>
@@ -2463,7 +2802,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Die Prüfung fand Probleme im Repository: %1</translation>
     </message>
     <message>
-        <source>The restore drill's copy differs from the snapshot: %1</source>
+        <source>The restore drill&apos;s copy differs from the snapshot: %1</source>
         <translation>Die Kopie der Wiederherstellungsübung weicht vom Snapshot ab: %1</translation>
     </message>
     <message>
@@ -2475,7 +2814,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Die Wiederherstellung kann nicht schreiben: %1</translation>
     </message>
     <message>
-        <source>The backup catalogue in the engine's database failed: %1</source>
+        <source>The backup catalogue in the engine&apos;s database failed: %1</source>
         <translation>Der Sicherungskatalog in der Datenbank der Engine ist fehlgeschlagen: %1</translation>
     </message>
     <message>
@@ -2499,7 +2838,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Lauf %1 ist nicht (mehr) in der Dead-Letter-Queue: Er ist %2.</translation>
     </message>
     <message>
-        <source>The pipelines' job store failed: %1</source>
+        <source>The pipelines&apos; job store failed: %1</source>
         <translation>Der Job-Speicher der Pipelines ist fehlgeschlagen: %1</translation>
     </message>
     <message>
@@ -2928,7 +3267,7 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Diagrammtitel</translation>
     </message>
     <message numerus="yes">
-        <source>The chart shows the %n ticked series over the page's range.</source>
+        <source>The chart shows the %n ticked series over the page&apos;s range.</source>
         <translation>
             <numerusform>Das Diagramm zeigt die %n angehakte Reihe über den Zeitraum der Seite.</numerusform>
             <numerusform>Das Diagramm zeigt die %n angehakten Reihen über den Zeitraum der Seite.</numerusform>
@@ -4127,7 +4466,7 @@ Inhalt geändert %7, Status geändert %8</translation>
         <translation>Geben Sie ein absolutes Zielverzeichnis an.</translation>
     </message>
     <message>
-        <source>Reading the set's snapshots…</source>
+        <source>Reading the set&apos;s snapshots…</source>
         <translation>Die Snapshots des Satzes werden gelesen…</translation>
     </message>
     <message>
@@ -4384,7 +4723,7 @@ Inhalt geändert %7, Status geändert %8</translation>
         <translation>%1 hat keine Parameter: Sie läuft wie definiert.</translation>
     </message>
     <message>
-        <source>Parameters of this run (the stages read them as $SHIVX_PARAM_NAME). Values left as they are keep the pipeline's defaults.</source>
+        <source>Parameters of this run (the stages read them as $SHIVX_PARAM_NAME). Values left as they are keep the pipeline&apos;s defaults.</source>
         <translation>Parameter dieses Laufs (die Stufen lesen sie als $SHIVX_PARAM_NAME). Unveränderte Werte behalten die Vorgaben der Pipeline.</translation>
     </message>
     <message>
@@ -4910,7 +5249,7 @@ bis %3</translation>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <source>Recompute every entry's hash and link and check the signed checkpoints</source>
+        <source>Recompute every entry&apos;s hash and link and check the signed checkpoints</source>
         <translation>Den Hash und die Verkettung jedes Eintrags neu berechnen und die signierten Checkpoints prüfen</translation>
     </message>
     <message>

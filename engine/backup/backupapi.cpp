@@ -288,7 +288,9 @@ void registerMetrics(MetricRegistry &registry, const BackupService *service, Clo
     MetricFamily *lastTime = r.gauge(QStringLiteral("shivx_backup_last_success_timestamp_seconds"),
         QStringLiteral("Time of the newest snapshot of the set (Unix seconds)."), set);
     MetricFamily *age = r.gauge(QStringLiteral("shivx_backup_last_success_age_seconds"),
-        QStringLiteral("Seconds since the newest snapshot of the set was taken."), set);
+        QStringLiteral("Seconds since the newest snapshot of the set was taken (a scheduled set "
+                       "without one: since it was first configured)."),
+        set);
     MetricFamily *duration = r.gauge(QStringLiteral("shivx_backup_last_duration_seconds"),
         QStringLiteral("How long the newest snapshot of the set took."), set);
     MetricFamily *size = r.gauge(QStringLiteral("shivx_backup_last_size_bytes"),
@@ -341,6 +343,11 @@ void registerMetrics(MetricRegistry &registry, const BackupService *service, Clo
                 size->gauge({ st.name }).set(double(st.lastBytes));
                 added->gauge({ st.name }).set(double(st.lastAddedBytes));
                 dedup->gauge({ st.name }).set(st.lastDedupRatio);
+            } else if (!st.schedule.isEmpty() && st.knownSinceMs > 0) {
+                // A scheduled set that never had a backup is as old as its configuration, so
+                // that BackupOverdue fires when its first scheduled backup never comes. A
+                // manual-only set without a snapshot has nothing due: no series.
+                age->gauge({ st.name }).set(double(now - st.knownSinceMs) / 1000.0);
             }
             if (st.lastDrillMs > 0) {
                 drillOk->gauge({ st.name }).set(st.lastDrillOk ? 1 : 0);

@@ -49,7 +49,8 @@ const char RunColumns[] = "op_id, kind, set_name, type, trigger, actor, state, s
 
 QList<Internal::Migration> BackupCatalogue::migrations()
 {
-    return { { 5, QStringLiteral("backup: snapshot catalogue, operation history"),
+    QList<Internal::Migration> steps { { 5,
+        QStringLiteral("backup: snapshot catalogue, operation history"),
         { QStringLiteral("CREATE TABLE backup_snapshot (id TEXT PRIMARY KEY, "
                          "set_name TEXT NOT NULL, time_ms INTEGER NOT NULL, type TEXT NOT NULL, "
                          "host TEXT NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL, "
@@ -66,6 +67,13 @@ QList<Internal::Migration> BackupCatalogue::migrations()
             QStringLiteral("CREATE INDEX backup_run_kind ON backup_run (kind, set_name, "
                            "finished_ms)") },
         QStringLiteral("backup") } };
+    // When this database first knew each set: a set that never had a backup is overdue from
+    // then (BackupOverdue), across restarts, which the engine's start time is not.
+    steps.append({ 6, QStringLiteral("backup: when each set was first configured"),
+        { QStringLiteral("CREATE TABLE backup_set (name TEXT PRIMARY KEY, "
+                         "known_since_ms INTEGER NOT NULL)") },
+        QStringLiteral("backup") });
+    return steps;
 }
 
 BackupCatalogue::BackupCatalogue(QSqlDatabase db, QString connection)
@@ -201,13 +209,24 @@ Result<QList<BackupOperation>> BackupCatalogue::runs(int limit, const QString &k
     return out;
 }
 
-Result<void> BackupCatalogue::fillState(const QStringList &names, BackupState *state)
+Result<void> BackupCatalogue::fillState(const QStringList &names, qint64 nowMs, BackupState *state)
 {
     state->sets.clear();
     for (const QString &name : names) {
         BackupSetState s;
         s.name = name;
         QSqlQuery q(m_db);
+        q.prepare(QStringLiteral("INSERT OR IGNORE INTO backup_set (name, known_since_ms) "
+                                 "VALUES (?, ?)"));
+        q.addBindValue(name);
+        q.addBindValue(nowMs);
+        if (!q.exec())
+            return queryError(q, "recording a new set");
+        q.prepare(QStringLiteral("SELECT known_since_ms FROM backup_set WHERE name = ?"));
+        q.addBindValue(name);
+        if (!q.exec() || !q.next())
+            return queryError(q, "reading when a set was first configured");
+        s.knownSinceMs = q.value(0).toLongLong();
         q.prepare(QStringLiteral("SELECT count(*), max(time_ms) FROM backup_snapshot "
                                  "WHERE set_name = ?"));
         q.addBindValue(name);

@@ -54,8 +54,9 @@ public:
     // Newest first, at most `limit`; every kind when `kind` is empty.
     Result<QList<BackupOperation>> runs(int limit, const QString &kind = QString());
 
-    // The per-set state of `names` and the last verify, from both tables.
-    Result<void> fillState(const QStringList &names, BackupState *state);
+    // The per-set state of `names` and the last verify, from the tables; a set seen for the
+    // first time is recorded as known since `nowMs` (epoch ms).
+    Result<void> fillState(const QStringList &names, qint64 nowMs, BackupState *state);
 
     static CatalogueSnapshot fromInfo(const Backup::SnapshotInfo &s);
 

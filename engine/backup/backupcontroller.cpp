@@ -357,7 +357,7 @@ void BackupController::publish(bool refreshSets)
             names << s.name;
         BackupState fresh;
         if (m_catalogue) {
-            if (auto r = m_catalogue->fillState(names, &fresh); !r)
+            if (auto r = m_catalogue->fillState(names, m_setup.clock->nowMs(), &fresh); !r)
                 qCWarning(lcBackup).noquote() << r.error().message;
         }
         for (int i = 0; i < fresh.sets.size(); ++i) {

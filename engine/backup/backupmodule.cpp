@@ -1,5 +1,7 @@
 #include "backup/backupmodule.h"
 
+#include "alerting/alertingmodule.h"
+#include "alerting/alertingservice.h"
 #include "backup/backupapi.h"
 #include "backup/backupcatalogue.h"
 #include "backup/backupconfig.h"
@@ -151,6 +153,7 @@ void BackupRuntime::start(ModuleHost &host)
     services.health = serviceOf<HealthService, HealthRuntime>(host);
     services.guardian = serviceOf<GuardianService, GuardianRuntime>(host);
     services.degradation = serviceOf<DegradationService, DegradationRuntime>(host);
+    services.alerting = serviceOf<AlertingService, AlertingRuntime>(host);
     services.audit = host.audit();
     services.clock = host.clock();
     ModuleHost::callBlocking(m_dr, [services](DrCoordinator *d) { d->setServices(services); });

@@ -46,6 +46,7 @@ struct BackupSetState
     qint64 nextRunMs = 0; // the next scheduled backup, 0 when none
     int snapshots = 0;
     qint64 lastSuccessMs = 0; // time of the newest snapshot, 0 when none
+    qint64 knownSinceMs = 0; // when the engine's database first had the set in its config
     QString lastType;
     qint64 lastDurationMs = 0;
     quint64 lastBytes = 0; // size of the set in the newest snapshot

@@ -12,6 +12,7 @@ class QTimer;
 
 namespace Shivx {
 
+class AlertingService;
 class AuditSink;
 class BackupService;
 class Clock;
@@ -29,6 +30,7 @@ struct DrServices
     HealthService *health = nullptr;
     GuardianService *guardian = nullptr;
     DegradationService *degradation = nullptr;
+    AlertingService *alerting = nullptr; // `notify` goes to its notifiers when it runs
     AuditSink *audit = nullptr;
     Clock *clock = nullptr;
 };

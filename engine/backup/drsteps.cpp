@@ -3,6 +3,7 @@
 // runner's sequencing (drrunner.cpp).
 #include "backup/drrunner.h"
 
+#include "alerting/alertingservice.h"
 #include "backup/backupservice.h"
 #include "core/clock.h"
 #include "core/timeutil.h"
@@ -19,6 +20,10 @@
 namespace Shivx {
 
 namespace {
+
+// How long a DR notification stays firing after its step (then it resolves): the guardian's
+// notify hold, long enough for a receiver that groups and repeats to see it.
+constexpr qint64 NotifyHoldMs = 15 * 60'000;
 
 std::optional<ProcessState> stateOf(RecoveryService *recovery, const QString &name)
 {
@@ -172,10 +177,36 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
         }
         return runCommand(step);
     }
-    // notify: the audit chain always; a webhook when the step names one.
+    // notify: the audit chain always; the alerting module's notifiers (webhook, PagerDuty,
+    // Alertmanager) through a pushed DrNotify alert, as the guardian's notify policies do, so
+    // that the message goes where every other alert goes, with its retries and silences; a
+    // step's own webhook as well when it names one.
     audit(QStringLiteral("dr.notify"), { { QStringLiteral("message"), step.message.left(500) } });
+    QString notified = QStringLiteral("notified: %1").arg(step.message);
+    const Result<void> pushed = m_s.alerting
+        ? m_s.alerting->pushAlert({ { QStringLiteral("alertname"), QStringLiteral("DrNotify") },
+                                      { QStringLiteral("severity"), QStringLiteral("warning") },
+                                      { QStringLiteral("plan"), m_plan.name },
+                                      { QStringLiteral("run"), QString::number(m_run.id) },
+                                      { QStringLiteral("step"), step.name } },
+            step.message,
+            QStringLiteral("DR plan %1, run %2, step %3 (activated by %4)")
+                .arg(m_plan.name)
+                .arg(m_run.id)
+                .arg(step.name, actor),
+            NotifyHoldMs)
+        : Result<void>(makeError("engine.not_running", QStringLiteral("alerting is not running")));
+    // Without alerting the audit entry is still the notification (as before alerting existed):
+    // the step says so rather than failing a recovery over a message.
+    if (pushed) {
+        log(QStringLiteral("alert DrNotify pushed to the alerting notifiers"));
+        notified += QStringLiteral(" (alert DrNotify to the notifiers)");
+    } else {
+        log(QStringLiteral("audit chain only: %1").arg(pushed.error().message));
+        notified += QStringLiteral(" (audit chain only: %1)").arg(pushed.error().message);
+    }
     if (step.webhook.isEmpty())
-        return done(QStringLiteral("notified: %1").arg(step.message));
+        return done(notified);
     auto *nam = new QNetworkAccessManager(this);
     QNetworkRequest req { QUrl(step.webhook) };
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));

@@ -88,9 +88,9 @@ void TstConsoleCopy::everyTableHasCopyAndExport()
     // Overview (score, targets), Recovery (breakers, processes), Degradation (matrix,
     // timeline), Guardian (threats, isolations, the selected source's score), Integrity
     // (differences), Pipelines (pipelines, attempts, artifacts, runs, dead letters), Alerts
-    // (firing, pending, silenced, silences, history), Backup & DR (sets, history), Audit
+    // (firing, pending, silenced, silences, history), Backup & DR (sets, history, DR plans), Audit
     // (entries): a table that went missing from a page fails here too.
-    QCOMPARE(tables, 23);
+    QCOMPARE(tables, 24);
 }
 
 void TstConsoleCopy::errorLabelsAreSelectable_data()

@@ -6,11 +6,13 @@
 #include "backup/backupoperationspanel.h"
 #include "backup/backupsetsmodel.h"
 #include "backup/backupwording.h"
+#include "backup/drplanspanel.h"
 #include "backup/restorewizard.h"
 #include "core/engine.h"
 #include "core/operatoridentity.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
+#include "widgets/resultlabel.h"
 #include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
 #include "widgets/tableactions.h"
@@ -24,6 +26,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -78,10 +81,7 @@ BackupPage::BackupPage(Engine *engine, QWidget *parent)
     m_restoreButton->setObjectName(QStringLiteral("restoreButton"));
     m_drillButton = new QPushButton(m_repoBox);
     m_drillButton->setObjectName(QStringLiteral("drillButton"));
-    m_result = new QLabel(m_repoBox);
-    m_result->setObjectName(QStringLiteral("actionResult"));
-    m_result->setWordWrap(true);
-    SelectableText::apply(m_result);
+    m_result = new ResultLabel(m_repoBox);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_typeCombo);
     buttons->addWidget(m_backupButton);
@@ -149,11 +149,21 @@ BackupPage::BackupPage(Engine *engine, QWidget *parent)
     auto *historyLayout = new QVBoxLayout(m_historyBox);
     historyLayout->addWidget(split);
 
+    // Backups and DR plans as two tabs: each needs the page's height for its tables.
+    auto *backups = new QWidget(this);
+    auto *backupsLayout = new QVBoxLayout(backups);
+    backupsLayout->addWidget(m_repoBox);
+    backupsLayout->addWidget(m_setsBox, 2);
+    backupsLayout->addWidget(m_operationsBox);
+    backupsLayout->addWidget(m_historyBox, 3);
+    m_drPanel = new DrPlansPanel(m_service, &m_pool, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("backupTabs"));
+    m_tabs->addTab(backups, QString());
+    m_tabs->addTab(m_drPanel, QString());
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_repoBox);
-    layout->addWidget(m_setsBox, 2);
-    layout->addWidget(m_operationsBox);
-    layout->addWidget(m_historyBox, 3);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tabs);
 
     connect(m_service, &BackupService::operationChanged, this, &BackupPage::onOperation);
     connect(m_service, &BackupService::stateChanged, this, &BackupPage::applyState);
@@ -170,11 +180,9 @@ BackupPage::~BackupPage()
 
 void BackupPage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange) {
-        showResult(true, QString());
+    // The result line clears and re-colours itself (ResultLabel).
+    if (event->type() == QEvent::LanguageChange)
         retranslateUi();
-    } else if (event->type() == QEvent::PaletteChange)
-        showResult(m_resultOk, m_result->text());
     QWidget::changeEvent(event);
 }
 
@@ -203,6 +211,9 @@ void BackupPage::retranslateUi()
     m_setsBox->setTitle(tr("Backup sets"));
     m_operationsBox->setTitle(tr("Operations"));
     m_historyBox->setTitle(tr("History"));
+    m_tabs->setTabText(0, tr("Backups"));
+    m_tabs->setTabText(1, tr("DR plans"));
+    m_drPanel->retranslate();
     m_setsModel->retranslate();
     m_historyModel->retranslate();
     m_operations->retranslate();
@@ -214,6 +225,7 @@ void BackupPage::refresh()
 {
     applyState(m_service->state());
     reloadHistory();
+    m_drPanel->reload();
 }
 
 void BackupPage::applyState(const BackupState &state)
@@ -246,7 +258,7 @@ void BackupPage::onOperation(const BackupOperation &op)
 {
     m_operations->update(op);
     if (op.finished()) {
-        showResult(op.state == QLatin1String("succeeded"), BackupWording::outcome(op));
+        m_result->showResult(op.state == QLatin1String("succeeded"), BackupWording::outcome(op));
         reloadHistory();
     }
 }
@@ -298,15 +310,6 @@ QString BackupPage::selectedSet() const
         : QString();
 }
 
-void BackupPage::showResult(bool ok, const QString &text)
-{
-    m_resultOk = ok;
-    m_result->setText(text);
-    m_result->setStyleSheet(ok || text.isEmpty()
-            ? QString()
-            : QStringLiteral("color: %1;").arg(StatusColors::critical().name()));
-}
-
 void BackupPage::command(
     std::function<Result<BackupOperation>(BackupService *, const QString &)> call, qint64 cancelId)
 {
@@ -316,13 +319,13 @@ void BackupPage::command(
         &m_pool, this, [service, actor, call] { return call(service, actor); },
         [this, cancelId](const Result<BackupOperation> &r) {
             if (!r) {
-                showResult(false, EngineWording::error(r.error()));
+                m_result->showResult(false, EngineWording::error(r.error()));
                 if (QPushButton *b = m_operations->cancelButton(cancelId))
                     b->setEnabled(true);
                 Q_EMIT commandAnswered(false, BackupOperation {});
                 return;
             }
-            showResult(true, QString());
+            m_result->showResult(true, QString());
             // The operation's own signals may have come first: add() keeps what they showed.
             if (!r->finished())
                 m_operations->add(*r);
@@ -356,6 +359,11 @@ void BackupPage::restore(const BackupRestoreRequest &request)
 void BackupPage::cancelOperation(qint64 id)
 {
     command([id](BackupService *s, const QString &actor) { return s->cancel(id, actor); }, id);
+}
+
+void BackupPage::showTab(int index)
+{
+    m_tabs->setCurrentIndex(index);
 }
 
 RestoreWizard *BackupPage::openRestoreWizard()

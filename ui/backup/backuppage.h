@@ -11,6 +11,7 @@ class QComboBox;
 class QGroupBox;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 
 namespace Shivx {
@@ -19,17 +20,20 @@ class Engine;
 
 namespace Shivx::Ui {
 
+class ResultLabel;
 class BackupHistoryChart;
 class BackupHistoryModel;
 class BackupOperationsPanel;
 class BackupSetsModel;
+class DrPlansPanel;
 
 // Backup & DR: the repository and why operations cannot run (if so), the sets with their last
 // backup, size, type, duration, deduplication, verification and last drill; Back up now (full,
 // incremental or differential), Verify (quick or full), Restore (a wizard with the point in
 // time and a dry run) and a restore drill of the selected set; every queued or running
 // operation with its progress, ETA and Cancel; and the history of operations with a chart of
-// the last backups' sizes and durations. Follows BackupService's signals; every service call
+// the last backups' sizes and durations; on a second tab the DR plans with Activate, the live
+// run and its report (DrPlansPanel). Follows BackupService's signals; every service call
 // runs off the GUI thread. The engine must outlive the page.
 class BackupPage : public QWidget
 {
@@ -54,6 +58,9 @@ public:
     BackupHistoryChart *historyChart() const { return m_chart; }
     BackupOperationsPanel *operationsPanel() const { return m_operations; }
     RestoreWizard *restoreWizard() const { return m_wizard; }
+    DrPlansPanel *drPlansPanel() const { return m_drPanel; }
+    // Shows the Backups (0) or the DR plans (1) tab.
+    void showTab(int index);
     // The set the commands act on: the selected row's, else the first.
     QString selectedSet() const;
 
@@ -71,7 +78,6 @@ private:
     void onOperation(const BackupOperation &operation);
     void reloadHistory();
     void updateButtons();
-    void showResult(bool ok, const QString &text);
     // Runs a command off the GUI thread and shows its answer; a refused cancel of `cancelId`
     // enables its Cancel again.
     void command(std::function<Result<BackupOperation>(BackupService *, const QString &)> call,
@@ -93,8 +99,7 @@ private:
     QPushButton *m_verifyButton = nullptr;
     QPushButton *m_restoreButton = nullptr;
     QPushButton *m_drillButton = nullptr;
-    QLabel *m_result = nullptr;
-    bool m_resultOk = true;
+    ResultLabel *m_result = nullptr;
 
     QGroupBox *m_setsBox = nullptr;
     BackupSetsModel *m_setsModel = nullptr;
@@ -109,6 +114,8 @@ private:
     BackupHistoryChart *m_chart = nullptr;
 
     QPointer<RestoreWizard> m_wizard;
+    QTabWidget *m_tabs = nullptr;
+    DrPlansPanel *m_drPanel = nullptr;
 };
 
 } // namespace Shivx::Ui

@@ -7,6 +7,7 @@
 #include "integrity/integrityservice.h"
 #include "widgets/displayformat.h"
 #include "widgets/enginewording.h"
+#include "widgets/resultlabel.h"
 #include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
 #include "widgets/tableactions.h"
@@ -41,10 +42,7 @@ IntegrityPage::IntegrityPage(Engine *engine, QWidget *parent)
     m_lastCheckLabel->setObjectName(QStringLiteral("lastCheckLabel"));
     m_lastCheckLabel->setWordWrap(true);
     SelectableText::apply(m_lastCheckLabel);
-    m_result = new QLabel(m_statusBox);
-    m_result->setObjectName(QStringLiteral("actionResult"));
-    m_result->setWordWrap(true);
-    SelectableText::apply(m_result);
+    m_result = new ResultLabel(m_statusBox);
     m_fastButton = new QPushButton(m_statusBox);
     m_fastButton->setObjectName(QStringLiteral("fastCheckButton"));
     m_fullButton = new QPushButton(m_statusBox);
@@ -139,11 +137,11 @@ IntegrityPage::IntegrityPage(Engine *engine, QWidget *parent)
     connect(m_service, &IntegrityService::differencesChanged, this, &IntegrityPage::refresh);
     connect(m_service, &IntegrityService::finished, this, [this](const IntegrityResult &r) {
         if (r.outcome == IntegrityResult::Outcome::Failed)
-            showResult(false, EngineWording::error(r.error));
+            m_result->showResult(false, EngineWording::error(r.error));
         else if (r.outcome == IntegrityResult::Outcome::Cancelled)
-            showResult(false, EngineWording::error(r.error));
+            m_result->showResult(false, EngineWording::error(r.error));
         else if (r.operation == QLatin1String("init"))
-            showResult(
+            m_result->showResult(
                 true, tr("New baseline of %n file(s) recorded.", nullptr, int(r.filesChecked)));
         refresh();
     });
@@ -159,12 +157,9 @@ IntegrityPage::~IntegrityPage()
 
 void IntegrityPage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange) {
-        // The last answer was worded in the old language; the page's state says the rest.
-        showResult(true, QString());
+    // The result line clears and re-colours itself (ResultLabel).
+    if (event->type() == QEvent::LanguageChange)
         retranslateUi();
-    } else if (event->type() == QEvent::PaletteChange)
-        showResult(m_resultOk, m_result->text());
     QWidget::changeEvent(event);
 }
 
@@ -285,15 +280,6 @@ void IntegrityPage::updateButtons()
     m_restoreButton->setAvailable(running && !busy);
 }
 
-void IntegrityPage::showResult(bool ok, const QString &text)
-{
-    m_resultOk = ok;
-    m_result->setText(text);
-    m_result->setStyleSheet(ok || text.isEmpty()
-            ? QString()
-            : QStringLiteral("color: %1;").arg(StatusColors::critical().name()));
-}
-
 QString IntegrityPage::actor() const
 {
     return OperatorIdentity::actor(QStringLiteral("console"));
@@ -303,9 +289,9 @@ void IntegrityPage::startCheck(IntegrityMode mode)
 {
     const auto r = m_service->check(mode, actor());
     if (!r)
-        showResult(false, EngineWording::error(r.error()));
+        m_result->showResult(false, EngineWording::error(r.error()));
     else
-        showResult(true, QString());
+        m_result->showResult(true, QString());
     updateProgress(m_service->progress());
 }
 
@@ -313,9 +299,9 @@ void IntegrityPage::startInit(const QString &reason)
 {
     const auto r = m_service->init(actor(), reason);
     if (!r)
-        showResult(false, EngineWording::error(r.error()));
+        m_result->showResult(false, EngineWording::error(r.error()));
     else
-        showResult(true, QString());
+        m_result->showResult(true, QString());
     updateProgress(m_service->progress());
 }
 
@@ -323,7 +309,7 @@ void IntegrityPage::cancel()
 {
     const auto r = m_service->cancel(actor());
     if (!r)
-        showResult(false, EngineWording::error(r.error()));
+        m_result->showResult(false, EngineWording::error(r.error()));
 }
 
 QStringList IntegrityPage::selectedPaths() const
@@ -351,7 +337,7 @@ void IntegrityPage::askAccept()
     if (dialog.exec() != QDialog::Accepted)
         return;
     if (dialog.textValue().trimmed().isEmpty()) {
-        showResult(false, tr("An accept needs a reason: it goes into the audit chain."));
+        m_result->showResult(false, tr("An accept needs a reason: it goes into the audit chain."));
         return;
     }
     acceptPaths(paths, dialog.textValue().trimmed());
@@ -386,10 +372,10 @@ void IntegrityPage::onAccepted()
 {
     const Result<IntegrityResult> r = m_acceptWatcher.result();
     if (r)
-        showResult(true,
+        m_result->showResult(true,
             tr("%n change(s) accepted into the baseline.", nullptr, int(r->differences.size())));
     else
-        showResult(false, EngineWording::error(r.error()));
+        m_result->showResult(false, EngineWording::error(r.error()));
     refresh();
     Q_EMIT acceptAnswered(r.ok());
 }

@@ -19,6 +19,7 @@ class IntegrityService;
 
 namespace Shivx::Ui {
 
+class ResultLabel;
 class IntegrityDifferencesModel;
 class IntegrityRestoreButton;
 
@@ -63,7 +64,6 @@ private:
     void updateStatus();
     void updateProgress(const IntegrityProgress &progress);
     void updateButtons();
-    void showResult(bool ok, const QString &text);
     void askAccept();
     void askInit();
     void onAccepted();
@@ -77,8 +77,7 @@ private:
     QGroupBox *m_statusBox = nullptr;
     QLabel *m_baselineLabel = nullptr;
     QLabel *m_lastCheckLabel = nullptr;
-    QLabel *m_result = nullptr;
-    bool m_resultOk = true;
+    ResultLabel *m_result = nullptr;
     QPushButton *m_fastButton = nullptr;
     QPushButton *m_fullButton = nullptr;
     QPushButton *m_initButton = nullptr;
