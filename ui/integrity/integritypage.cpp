@@ -106,7 +106,7 @@ IntegrityPage::IntegrityPage(Engine *engine, QWidget *parent)
     });
     connect(m_restoreButton, &IntegrityRestoreButton::answered, this,
         [this](bool ok, const QString &text) {
-            showResult(ok, text);
+            m_result->showResult(ok, text);
             refresh();
             Q_EMIT restoreAnswered(ok);
         });
