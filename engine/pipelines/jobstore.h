@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace Shivx {
 
 // Which runs to list: all by default, newest first.
@@ -77,5 +79,12 @@ public:
         const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
         = 0;
 };
+
+// The job store `pipelines.store` names: empty = the engine's SQLite database at
+// `sqlitePath`; a postgresql:// URL = that PostgreSQL database. The store's connection is
+// named `connectionName` and belongs to the calling thread. Errors: those of the stores'
+// open() and pipeline.store_url.
+Result<std::unique_ptr<JobStore>> openJobStore(
+    const QString &store, const QString &sqlitePath, const QString &connectionName);
 
 } // namespace Shivx

@@ -4,7 +4,6 @@
 #include "pipelines/pipelinecatalog.h"
 #include "pipelines/pipelinerunnershared.h"
 #include "pipelines/pipelinescheduler.h"
-#include "pipelines/sqlitejobstore.h"
 #include "pipelines/stagelauncher.h"
 #include "pipelines/stageprocess.h"
 #include "recovery/leftoverprocess.h"
@@ -129,7 +128,8 @@ void PipelineRunner::noteStoreError(const Error &e)
 
 Result<void> PipelineRunner::start()
 {
-    auto store = SqliteJobStore::open(m_options.databasePath, QStringLiteral("shivx-pipelines"));
+    auto store = openJobStore(
+        m_options.config.store, m_options.databasePath, QStringLiteral("shivx-pipelines"));
     if (!store)
         return store.error();
     m_store = std::move(*store);
