@@ -59,6 +59,15 @@ public:
         = 0;
     // Heartbeat: extends the lease of every running attempt of `owner`; returns how many.
     virtual Result<int> renewLeases(const QString &owner, qint64 untilMs) = 0;
+    // A crashed engine's attempt becomes `owner`'s, leased until `untilMs`, if it is still
+    // running under a lease that expired at `nowMs`; false when it is not (finished, renewed,
+    // or another engine took it first). The new owner then resolves it like its own leftover.
+    virtual Result<bool> takeOverAttempt(
+        qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs)
+        = 0;
+    // True when other engines may use the same store at once (PostgreSQL): the runner then
+    // polls it for their changes and leaves their leased attempts alone.
+    virtual bool shared() const { return false; }
 
     virtual Result<QList<RunRecord>> runs(const RunFilter &filter) = 0;
     // Error pipeline.unknown_run.

@@ -11,7 +11,6 @@
 #include <QDir>
 #include <QJsonObject>
 #include <QRandomGenerator>
-#include <QSet>
 #include <QTimeZone>
 #include <QTimer>
 #include <QUuid>
@@ -133,6 +132,7 @@ Result<void> PipelineRunner::start()
     if (!store)
         return store.error();
     m_store = std::move(*store);
+    m_shared = m_store->shared();
     QDir().mkpath(m_runsDir);
     m_catalog->reload();
 
@@ -190,6 +190,8 @@ Result<void> PipelineRunner::start()
     m_scheduler->setPipelines(m_catalog->pipelines().values());
     m_heartbeat->start();
     m_pruneTimer->start();
+    if (m_shared)
+        startPolling();
     pump();
     QTimer::singleShot(0, this, &PipelineRunner::prune);
     return {};
@@ -305,34 +307,6 @@ void PipelineRunner::setExternalPaused(bool paused)
         {});
     Q_EMIT pipelinesChanged();
     pump();
-}
-
-void PipelineRunner::prune()
-{
-    if (!m_store || m_shuttingDown)
-        return;
-    QSet<QString> names;
-    for (const PipelineDefinition &def : m_catalog->pipelines())
-        names.insert(def.name);
-    const qint64 now = m_clock->nowMs();
-    for (const QString &name : std::as_const(names)) {
-        const PipelineDefinition *def = m_catalog->find(name);
-        const int keepRuns = def && def->keepRuns > 0 ? def->keepRuns : m_options.config.keepRuns;
-        const qint64 keepFor
-            = def && def->keepForMs > 0 ? def->keepForMs : m_options.config.keepForMs;
-        const auto doomed = store()->prune(name, keepRuns, keepFor > 0 ? now - keepFor : 0);
-        if (!doomed) {
-            noteStoreError(doomed.error());
-            continue;
-        }
-        commitBatch(); // not holding the write lock while files are deleted
-        for (qint64 id : *doomed)
-            QDir(runDir(id)).removeRecursively();
-        if (!doomed->isEmpty())
-            audit(AuditStreams::resilience(), engineActor(), QStringLiteral("pipeline.runs_pruned"),
-                { { QStringLiteral("pipeline"), name },
-                    { QStringLiteral("runs"), int(doomed->size()) } });
-    }
 }
 
 void PipelineRunner::updateGauges()

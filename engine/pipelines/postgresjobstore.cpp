@@ -314,4 +314,27 @@ Result<int> PostgresJobStore::renewLeases(const QString &owner, qint64 untilMs)
     return renewed;
 }
 
+Result<bool> PostgresJobStore::takeOverAttempt(
+    qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs)
+{
+    WriteScope t(*this);
+    if (!t.begin())
+        return t.begin().error();
+    // One conditional UPDATE: of two engines taking the same attempt over, the row lock lets
+    // one through and the other then finds the lease renewed (0 rows).
+    QSqlQuery &q = prepared(QStringLiteral(
+        "UPDATE pipeline_attempt SET lease_owner = ?, lease_until_ms = ? WHERE id = ? AND "
+        "state = 'running' AND lease_until_ms <= ?"));
+    q.addBindValue(storeText(owner));
+    q.addBindValue(untilMs);
+    q.addBindValue(attemptId);
+    q.addBindValue(nowMs);
+    if (!q.exec())
+        return storeError(q, "take over attempt");
+    const bool taken = q.numRowsAffected() == 1;
+    if (auto c = t.commit(); !c)
+        return c.error();
+    return taken;
+}
+
 } // namespace Shivx

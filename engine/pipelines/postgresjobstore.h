@@ -55,6 +55,9 @@ public:
     Result<void> finishAttempt(const AttemptRecord &attempt, const StageRecord &stage,
         const QList<ArtifactRecord> &artifacts) override;
     Result<int> renewLeases(const QString &owner, qint64 untilMs) override;
+    Result<bool> takeOverAttempt(
+        qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs) override;
+    bool shared() const override { return true; }
     Result<QList<RunRecord>> runs(const RunFilter &filter) override;
     Result<RunRecord> run(qint64 id) override;
     Result<QList<StageRecord>> stages(qint64 runId) override;

@@ -284,6 +284,21 @@ Result<int> SqliteJobStore::renewLeases(const QString &owner, qint64 untilMs)
     return q.numRowsAffected();
 }
 
+Result<bool> SqliteJobStore::takeOverAttempt(
+    qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs)
+{
+    QSqlQuery &q = prepared(QStringLiteral(
+        "UPDATE pipeline_attempt SET lease_owner = ?, lease_until_ms = ? WHERE id = ? AND "
+        "state = 'running' AND lease_until_ms <= ?"));
+    q.addBindValue(storeText(owner));
+    q.addBindValue(untilMs);
+    q.addBindValue(attemptId);
+    q.addBindValue(nowMs);
+    if (!q.exec())
+        return storeError(q, "take over attempt");
+    return q.numRowsAffected() == 1;
+}
+
 Result<QList<RunRecord>> SqliteJobStore::runs(const RunFilter &filter)
 {
     QString sql = QStringLiteral("SELECT ") + RunColumns
