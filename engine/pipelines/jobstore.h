@@ -81,6 +81,10 @@ public:
     // The scheduler's memory: when `pipeline`'s schedule last fired (epoch ms, 0 = never).
     virtual Result<qint64> lastFired(const QString &pipeline) = 0;
     virtual Result<void> setLastFired(const QString &pipeline, qint64 ms) = 0;
+    // Records that `pipeline`'s schedule fired at `ms` unless it is stored at or past `ms`
+    // already; true when this call moved it, so that of several engines sharing the store
+    // exactly one starts the run of a fire time.
+    virtual Result<bool> claimFire(const QString &pipeline, qint64 ms) = 0;
     // Deletes finished runs of `pipeline` (never dead-lettered ones) beyond the newest
     // `keepRuns` (0 = no count limit) or created before `createdBeforeMs` (0 = no age limit);
     // returns the ids deleted, so that their files can go too.

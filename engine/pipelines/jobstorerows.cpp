@@ -109,6 +109,11 @@ bool execStage(QSqlQuery &q, const StageRecord &s)
     return q.exec();
 }
 
+const QString FireClaim = QStringLiteral(
+    "INSERT INTO pipeline_schedule (pipeline, last_fired_ms) VALUES (?, ?) ON CONFLICT (pipeline) "
+    "DO UPDATE SET last_fired_ms = excluded.last_fired_ms WHERE pipeline_schedule.last_fired_ms < "
+    "excluded.last_fired_ms");
+
 const QString AttemptUpdate = QStringLiteral(
     "UPDATE pipeline_attempt SET state = ?, pid = ?, pgid = ?, start_ticks = ?, boot_id = ?, "
     "started_ms = ?, finished_ms = ?, schedule_delay_us = ?, slot_wait_us = ?, exit_code = ?, "

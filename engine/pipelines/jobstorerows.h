@@ -29,6 +29,9 @@ AttemptRecord attemptOf(const QSqlQuery &q);
 extern const QString StageUpdate;
 // `q` prepared with StageUpdate.
 bool execStage(QSqlQuery &q, const StageRecord &s);
+// Binds: pipeline, ms. One row affected when it moved the last fire time (an UPSERT both
+// SQLite >= 3.24 and PostgreSQL take).
+extern const QString FireClaim;
 extern const QString AttemptUpdate;
 // `q` prepared with AttemptUpdate.
 bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a);

@@ -151,6 +151,22 @@ Result<void> PostgresJobStore::setLastFired(const QString &pipeline, qint64 ms)
     return t.commit();
 }
 
+Result<bool> PostgresJobStore::claimFire(const QString &pipeline, qint64 ms)
+{
+    WriteScope t(*this);
+    if (!t.begin())
+        return t.begin().error();
+    QSqlQuery &q = prepared(FireClaim);
+    q.addBindValue(storeText(pipeline));
+    q.addBindValue(ms);
+    if (!q.exec())
+        return storeError(q, "write schedule");
+    const bool moved = q.numRowsAffected() == 1;
+    if (auto c = t.commit(); !c)
+        return c.error();
+    return moved;
+}
+
 Result<QList<qint64>> PostgresJobStore::prune(
     const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
 {

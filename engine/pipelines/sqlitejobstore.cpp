@@ -435,6 +435,16 @@ Result<void> SqliteJobStore::setLastFired(const QString &pipeline, qint64 ms)
     return {};
 }
 
+Result<bool> SqliteJobStore::claimFire(const QString &pipeline, qint64 ms)
+{
+    QSqlQuery &q = prepared(FireClaim);
+    q.addBindValue(storeText(pipeline));
+    q.addBindValue(ms);
+    if (!q.exec())
+        return storeError(q, "write schedule");
+    return q.numRowsAffected() == 1;
+}
+
 Result<QList<qint64>> SqliteJobStore::prune(
     const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
 {

@@ -42,6 +42,7 @@ public:
     Result<QList<ArtifactRecord>> artifacts(qint64 runId) override;
     Result<qint64> lastFired(const QString &pipeline) override;
     Result<void> setLastFired(const QString &pipeline, qint64 ms) override;
+    Result<bool> claimFire(const QString &pipeline, qint64 ms) override;
     Result<QList<qint64>> prune(
         const QString &pipeline, int keepRuns, qint64 createdBeforeMs) override;
 

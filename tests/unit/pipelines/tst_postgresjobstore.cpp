@@ -227,6 +227,12 @@ private Q_SLOTS:
         QVERIFY(store->setLastFired(QStringLiteral("p"), 77).ok());
         QVERIFY(store->setLastFired(QStringLiteral("p"), 78).ok());
         QCOMPARE(store->lastFired(QStringLiteral("p")).value(), 78);
+        // A fire time is claimed once: the second engine to record it does not run it.
+        QCOMPARE(store->claimFire(QStringLiteral("p"), 100).value(), true);
+        QCOMPARE(store->claimFire(QStringLiteral("p"), 100).value(), false);
+        QCOMPARE(store->claimFire(QStringLiteral("p"), 90).value(), false);
+        QCOMPARE(store->claimFire(QStringLiteral("new"), 5).value(), true);
+        QCOMPARE(store->lastFired(QStringLiteral("p")).value(), 100);
 
         // Retention: finished runs go (with stages, attempts, artifacts); dead letters stay.
         const auto old = store->createRun(newRun(QStringLiteral("p"), 10), { QStringLiteral("a") });
@@ -296,6 +302,11 @@ private Q_SLOTS:
         QVERIFY(attempts.at(0).error.contains(QLatin1String("taken over by e2")));
         QCOMPARE(e1->runningAttempts()->size(), 1);
         QCOMPARE(e1->renewLeases(QStringLiteral("e1"), 99999).value(), 0);
+        // e2's attempt: nobody takes it over while its lease holds; once expired, one does.
+        const qint64 second = attempts.at(1).id;
+        QCOMPARE(e1->takeOverAttempt(second, QStringLiteral("e1"), 8999, 20000).value(), false);
+        QCOMPARE(e1->takeOverAttempt(second, QStringLiteral("e1"), 9000, 20000).value(), true);
+        QCOMPARE(e2->takeOverAttempt(second, QStringLiteral("e2"), 9000, 20000).value(), false);
         // A finished stage is never claimed again.
         StageRecord done = running(*id, a, 2);
         done.state = StageState::Succeeded;
