@@ -133,6 +133,8 @@ Result<void> PipelineRunner::start()
         return store.error();
     m_store = std::move(*store);
     m_shared = m_store->shared();
+    if (m_shared)
+        startPolling(); // before resuming: a lost claim retries on the poll interval
     QDir().mkpath(m_runsDir);
     m_catalog->reload();
 
@@ -190,8 +192,6 @@ Result<void> PipelineRunner::start()
     m_scheduler->setPipelines(m_catalog->pipelines().values());
     m_heartbeat->start();
     m_pruneTimer->start();
-    if (m_shared)
-        startPolling();
     pump();
     QTimer::singleShot(0, this, &PipelineRunner::prune);
     return {};
