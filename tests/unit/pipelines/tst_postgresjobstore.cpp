@@ -40,7 +40,8 @@ class TstPostgresJobStore : public QObject
         r.pipeline = pipeline;
         r.version = QStringLiteral("abc");
         r.file = QStringLiteral("p.yaml");
-        r.definition = QByteArray("stages:\n  - name: a\n\x01\xff", 24); // bytes, not text
+        static const char bytes[] = "stages:\n  - name: a\n\x01\xff"; // bytes, not text
+        r.definition = QByteArray(bytes, sizeof bytes - 1);
         r.params = { { QStringLiteral("k"), QStringLiteral("v'\"") } };
         r.trigger = QStringLiteral("manual");
         r.actor = QStringLiteral("cli:test");
