@@ -38,6 +38,8 @@ if [[ $with_test -eq 1 ]]; then
         clang-format strace python3-cryptography rclone openssh-server)
     packages+=(trayer dbus-daemon) # tst_alerttray: a tray host under Xvfb, a private session bus
     packages+=(gnome-keyring) # tst_keyringslot: a Secret Service of its own on that private bus
+    # tst_postgresjobstore, tst_pipelinescaleout: a private server each test starts itself
+    packages+=(postgresql libqt6sql6-psql)
 fi
 if [[ $with_bench -eq 1 ]]; then
     packages+=(monit restic borgbackup fail2ban aide)
@@ -82,5 +84,15 @@ if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
     $SUDO chmod +x /usr/sbin/policy-rc.d
     trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+# postgresql-15's postinst would also create (initdb) and start a system cluster; the tests initdb
+# their own into a temporary directory. A drop-in in createcluster.d (which createcluster.conf
+# includes last) turns that off before the package is configured; unlike editing
+# createcluster.conf itself, it does not collide with that conffile when postgresql-common arrives
+# in the same install.
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' \
+        | $SUDO tee /etc/postgresql-common/createcluster.d/shivx-no-main-cluster.conf >/dev/null
 fi
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace Shivx {
 
 // Which runs to list: all by default, newest first.
@@ -57,6 +59,15 @@ public:
         = 0;
     // Heartbeat: extends the lease of every running attempt of `owner`; returns how many.
     virtual Result<int> renewLeases(const QString &owner, qint64 untilMs) = 0;
+    // A crashed engine's attempt becomes `owner`'s, leased until `untilMs`, if it is still
+    // running under a lease that expired at `nowMs`; false when it is not (finished, renewed,
+    // or another engine took it first). The new owner then resolves it like its own leftover.
+    virtual Result<bool> takeOverAttempt(
+        qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs)
+        = 0;
+    // True when other engines may use the same store at once (PostgreSQL): the runner then
+    // polls it for their changes and leaves their leased attempts alone.
+    virtual bool shared() const { return false; }
 
     virtual Result<QList<RunRecord>> runs(const RunFilter &filter) = 0;
     // Error pipeline.unknown_run.
@@ -70,6 +81,10 @@ public:
     // The scheduler's memory: when `pipeline`'s schedule last fired (epoch ms, 0 = never).
     virtual Result<qint64> lastFired(const QString &pipeline) = 0;
     virtual Result<void> setLastFired(const QString &pipeline, qint64 ms) = 0;
+    // Records that `pipeline`'s schedule fired at `ms` unless it is stored at or past `ms`
+    // already; true when this call moved it, so that of several engines sharing the store
+    // exactly one starts the run of a fire time.
+    virtual Result<bool> claimFire(const QString &pipeline, qint64 ms) = 0;
     // Deletes finished runs of `pipeline` (never dead-lettered ones) beyond the newest
     // `keepRuns` (0 = no count limit) or created before `createdBeforeMs` (0 = no age limit);
     // returns the ids deleted, so that their files can go too.
@@ -77,5 +92,12 @@ public:
         const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
         = 0;
 };
+
+// The job store `pipelines.store` names: empty = the engine's SQLite database at
+// `sqlitePath`; a postgresql:// URL = that PostgreSQL database. The store's connection is
+// named `connectionName` and belongs to the calling thread. Errors: those of the stores'
+// open() and pipeline.store_url.
+Result<std::unique_ptr<JobStore>> openJobStore(
+    const QString &store, const QString &sqlitePath, const QString &connectionName);
 
 } // namespace Shivx

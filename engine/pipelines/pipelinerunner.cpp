@@ -4,7 +4,6 @@
 #include "pipelines/pipelinecatalog.h"
 #include "pipelines/pipelinerunnershared.h"
 #include "pipelines/pipelinescheduler.h"
-#include "pipelines/sqlitejobstore.h"
 #include "pipelines/stagelauncher.h"
 #include "pipelines/stageprocess.h"
 #include "recovery/leftoverprocess.h"
@@ -12,7 +11,6 @@
 #include <QDir>
 #include <QJsonObject>
 #include <QRandomGenerator>
-#include <QSet>
 #include <QTimeZone>
 #include <QTimer>
 #include <QUuid>
@@ -129,10 +127,14 @@ void PipelineRunner::noteStoreError(const Error &e)
 
 Result<void> PipelineRunner::start()
 {
-    auto store = SqliteJobStore::open(m_options.databasePath, QStringLiteral("shivx-pipelines"));
+    auto store = openJobStore(
+        m_options.config.store, m_options.databasePath, QStringLiteral("shivx-pipelines"));
     if (!store)
         return store.error();
     m_store = std::move(*store);
+    m_shared = m_store->shared();
+    if (m_shared)
+        startPolling(); // before resuming: a lost claim retries on the poll interval
     QDir().mkpath(m_runsDir);
     m_catalog->reload();
 
@@ -305,34 +307,6 @@ void PipelineRunner::setExternalPaused(bool paused)
         {});
     Q_EMIT pipelinesChanged();
     pump();
-}
-
-void PipelineRunner::prune()
-{
-    if (!m_store || m_shuttingDown)
-        return;
-    QSet<QString> names;
-    for (const PipelineDefinition &def : m_catalog->pipelines())
-        names.insert(def.name);
-    const qint64 now = m_clock->nowMs();
-    for (const QString &name : std::as_const(names)) {
-        const PipelineDefinition *def = m_catalog->find(name);
-        const int keepRuns = def && def->keepRuns > 0 ? def->keepRuns : m_options.config.keepRuns;
-        const qint64 keepFor
-            = def && def->keepForMs > 0 ? def->keepForMs : m_options.config.keepForMs;
-        const auto doomed = store()->prune(name, keepRuns, keepFor > 0 ? now - keepFor : 0);
-        if (!doomed) {
-            noteStoreError(doomed.error());
-            continue;
-        }
-        commitBatch(); // not holding the write lock while files are deleted
-        for (qint64 id : *doomed)
-            QDir(runDir(id)).removeRecursively();
-        if (!doomed->isEmpty())
-            audit(AuditStreams::resilience(), engineActor(), QStringLiteral("pipeline.runs_pruned"),
-                { { QStringLiteral("pipeline"), name },
-                    { QStringLiteral("runs"), int(doomed->size()) } });
-    }
 }
 
 void PipelineRunner::updateGauges()

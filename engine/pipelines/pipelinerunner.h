@@ -148,6 +148,7 @@ private:
         StageProcess *process = nullptr;
         AttemptRecord attempt; // the current or last attempt
         bool leftover = false; // an earlier engine's attempt not yet resolved
+        bool remote = false; // running under another engine's live lease (shared store)
     };
     struct Run
     {
@@ -216,6 +217,16 @@ private:
     void noteStoreError(const Error &e);
     void updateGauges();
     void renewLeases();
+    // Shared store (several engines, pipelinerunnerscaleout.cpp): every poll interval, the
+    // runs the others created, the stage states they stored, and their expired leases.
+    void pollShared();
+    void startPolling(); // every lease/10, within [200 ms, 1 s]
+    // Adopts the stored state of every stage of `run` that this engine does not run.
+    void reconcile(
+        Run &run, const QList<StageRecord> &stored, const QHash<QString, AttemptRecord> &running);
+    // A stage stored Running under `a`: this engine's leftover when `a` is this engine's to
+    // resolve (not shared, or its lease expired and the take-over won), else remote.
+    void adoptRunning(Run &run, int idx, const AttemptRecord &a);
 
     Options m_options;
     Clock *m_clock;
@@ -232,6 +243,7 @@ private:
     QElapsedTimer m_monotonic;
     QTimer *m_heartbeat = nullptr;
     QTimer *m_pruneTimer = nullptr;
+    QTimer *m_poll = nullptr; // shared store only
     std::function<double()> m_random;
     int m_running = 0;
     bool m_batchOpen = false;
@@ -241,6 +253,7 @@ private:
     bool m_shuttingDown = false;
     bool m_backgroundPaused = false;
     bool m_externalPaused = false;
+    bool m_shared = false; // the store is shared with other engines
 
     mutable QMutex m_countersMutex;
     PipelineCounters m_counters;

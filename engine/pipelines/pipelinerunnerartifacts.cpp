@@ -1,15 +1,23 @@
 // Artifacts with their hashes: recorded when an attempt succeeds, checked before a
-// downstream stage reads them.
+// downstream stage reads them; and retention, which deletes runs with their files.
 #include "pipelines/pipelinerunner.h"
+
+#include "core/clock.h"
+#include "pipelines/pipelinecatalog.h"
+#include "pipelines/pipelinerunnershared.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QJsonObject>
+#include <QSet>
 
 #include <algorithm>
 
 namespace Shivx {
+
+using namespace RunnerShared;
 
 namespace {
 
@@ -86,6 +94,34 @@ QList<ArtifactRecord> PipelineRunner::collectArtifacts(const Run &run, int idx, 
     std::sort(list.begin(), list.end(),
         [](const ArtifactRecord &a, const ArtifactRecord &b) { return a.path < b.path; });
     return list;
+}
+
+void PipelineRunner::prune()
+{
+    if (!m_store || m_shuttingDown)
+        return;
+    QSet<QString> names;
+    for (const PipelineDefinition &def : m_catalog->pipelines())
+        names.insert(def.name);
+    const qint64 now = m_clock->nowMs();
+    for (const QString &name : std::as_const(names)) {
+        const PipelineDefinition *def = m_catalog->find(name);
+        const int keepRuns = def && def->keepRuns > 0 ? def->keepRuns : m_options.config.keepRuns;
+        const qint64 keepFor
+            = def && def->keepForMs > 0 ? def->keepForMs : m_options.config.keepForMs;
+        const auto doomed = store()->prune(name, keepRuns, keepFor > 0 ? now - keepFor : 0);
+        if (!doomed) {
+            noteStoreError(doomed.error());
+            continue;
+        }
+        commitBatch(); // not holding the write lock while files are deleted
+        for (qint64 id : *doomed)
+            QDir(runDir(id)).removeRecursively();
+        if (!doomed->isEmpty())
+            audit(AuditStreams::resilience(), engineActor(), QStringLiteral("pipeline.runs_pruned"),
+                { { QStringLiteral("pipeline"), name },
+                    { QStringLiteral("runs"), int(doomed->size()) } });
+    }
 }
 
 } // namespace Shivx

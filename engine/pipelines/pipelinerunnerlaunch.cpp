@@ -136,13 +136,24 @@ void PipelineRunner::startStage(Run &run, int idx)
     next.state = StageState::Running;
     const auto claimed = store()->claimAttempt(a, next, m_clock->nowMs());
     if (!claimed) {
-        // Held by another engine (or the store failed): try again once it may have expired.
-        noteStoreError(claimed.error());
-        QTimer::singleShot(
-            int(qMin<qint64>(m_options.config.leaseMs, 60'000)), this, [this, id, idx] {
-                if (Run *r = findRun(id); r && r->stages[idx].rec.state == StageState::Pending)
-                    makeReady(*r, idx);
-            });
+        // With a shared store, losing a claim to another engine is routine: the next poll
+        // shows what that engine stored, and a claim that merely collided is tried again
+        // soon. Otherwise it is held by an earlier engine or the store failed: try again once
+        // the lease may have expired.
+        const QString code = claimed.error().code;
+        const bool lost = m_shared
+            && (code == QLatin1String("pipeline.lease_held")
+                || code == QLatin1String("pipeline.claim_stale"));
+        if (lost)
+            qCDebug(lcRunner).noquote() << claimed.error().message;
+        else
+            noteStoreError(claimed.error());
+        const qint64 delay
+            = lost ? 2 * m_poll->interval() : qMin<qint64>(m_options.config.leaseMs, 60'000);
+        QTimer::singleShot(int(delay), this, [this, id, idx] {
+            if (Run *r = findRun(id); r && r->stages[idx].rec.state == StageState::Pending)
+                makeReady(*r, idx);
+        });
         return;
     }
     a.id = *claimed;

@@ -75,14 +75,10 @@ Result<void> PipelineRunner::resume(RunRecord rec, const QList<StageRecord> &sta
                 ++s.waitingFor;
         if (s.rec.state == StageState::Running) {
             const auto it = runningAttempts.constFind(s.rec.stage);
-            if (it == runningAttempts.cend()) {
+            if (it == runningAttempts.cend())
                 s.rec.state = StageState::Pending; // claimed, but no attempt was stored
-            } else {
-                s.attempt = *it;
-                s.leftover = true;
-                ++r.running;
-                ++m_running;
-            }
+            else
+                adoptRunning(r, i, *it);
         }
     }
     if (r.rec.state == RunState::Running) {
@@ -103,6 +99,36 @@ Result<void> PipelineRunner::resume(RunRecord rec, const QList<StageRecord> &sta
     }
     updateGauges();
     return {};
+}
+
+void PipelineRunner::adoptRunning(Run &run, int idx, const AttemptRecord &a)
+{
+    Stage &s = run.stages[idx];
+    s.attempt = a;
+    s.rec.state = StageState::Running;
+    if (m_shared && a.leaseOwner != m_owner) {
+        // Another engine's attempt: it stays theirs while they renew its lease; once it has
+        // expired, the engine whose take-over wins resolves it like its own leftover.
+        const qint64 now = m_clock->nowMs();
+        const auto taken = a.leaseUntilMs > now
+            ? Result<bool>(false)
+            : m_store->takeOverAttempt(a.id, m_owner, now, now + m_options.config.leaseMs);
+        if (!taken)
+            noteStoreError(taken.error());
+        if (!taken || !*taken) {
+            s.remote = true;
+            return;
+        }
+        audit(AuditStreams::resilience(), engineActor(),
+            QStringLiteral("pipeline.lease_taken_over"),
+            { { QStringLiteral("run"), run.rec.id }, { QStringLiteral("stage"), s.rec.stage },
+                { QStringLiteral("attempt"), a.attempt },
+                { QStringLiteral("from"), a.leaseOwner } });
+    }
+    s.remote = false;
+    s.leftover = true;
+    ++run.running;
+    ++m_running;
 }
 
 void PipelineRunner::stopLeftover(Run &run, int idx)

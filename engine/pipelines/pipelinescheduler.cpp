@@ -61,11 +61,15 @@ void PipelineScheduler::setPipelines(const QList<PipelineDefinition> &pipelines)
                 qCInfo(lcScheduler).noquote()
                     << def.name << m.missed << "fire time(s) missed while no engine ran:"
                     << (m.runNow ? "running once now" : "skipped");
-                if (m.runNow)
-                    m_fire(def.name, m.latestMissed.toMSecsSinceEpoch(), m.missed - 1);
-                else if (m_skipped)
-                    m_skipped(def.name, m.missed);
-                m_store->setLastFired(def.name, m.latestMissed.toMSecsSinceEpoch());
+                // Another engine sharing the store may have caught up already.
+                const auto claimed
+                    = m_store->claimFire(def.name, m.latestMissed.toMSecsSinceEpoch());
+                if (!claimed || *claimed) {
+                    if (m.runNow)
+                        m_fire(def.name, m.latestMissed.toMSecsSinceEpoch(), m.missed - 1);
+                    else if (m_skipped)
+                        m_skipped(def.name, m.missed);
+                }
             }
         } else if (lastMs == 0) {
             // Remembered from now on, so that a fire time missed later is found.
@@ -87,10 +91,14 @@ void PipelineScheduler::tick()
         if (e.nextMs <= 0 || e.nextMs > now)
             continue;
         const qint64 fired = e.nextMs;
-        m_store->setLastFired(it.key(), fired);
+        // Of several engines sharing the store, the one that records the fire time runs it.
+        const auto claimed = m_store->claimFire(it.key(), fired);
         const QDateTime next = e.cron.nextFireTime(at(now), m_zone);
         e.nextMs = next.isValid() ? next.toMSecsSinceEpoch() : 0;
-        m_fire(it.key(), fired, 0);
+        if (!claimed)
+            qCWarning(lcScheduler).noquote() << claimed.error().message;
+        if (!claimed || *claimed)
+            m_fire(it.key(), fired, 0);
     }
     arm();
 }

@@ -20,6 +20,9 @@ struct PipelinesConfig
     qint64 keepForMs = 30LL * 86'400'000; // and for how long
     qint64 pruneIntervalMs = 3'600'000;
     qint64 stopTimeoutMs = 5'000; // cancel / engine stop: SIGTERM, then SIGKILL after this
+    // Empty: the job store is the engine's SQLite database. A postgresql:// URL
+    // (PostgresLocation): a PostgreSQL database several engines share.
+    QString store;
 };
 
 namespace Internal {

@@ -1,9 +1,8 @@
 #include "pipelines/sqlitejobstore.h"
 
+#include "pipelines/jobstorerows.h"
 #include "storage/database.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -12,136 +11,7 @@
 
 namespace Shivx {
 
-namespace {
-
-// A null QString binds as SQL NULL; the text columns are NOT NULL.
-QString text(const QString &s)
-{
-    return s.isNull() ? QStringLiteral("") : s;
-}
-
-Error storeError(const QSqlQuery &q, const char *what)
-{
-    return makeError("pipeline.store",
-        QStringLiteral("job store: %1: %2").arg(QLatin1String(what), q.lastError().text()));
-}
-
-QString paramsJson(const QMap<QString, QString> &params)
-{
-    QJsonObject o;
-    for (auto it = params.begin(); it != params.end(); ++it)
-        o.insert(it.key(), it.value());
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-
-QMap<QString, QString> paramsOf(const QString &json)
-{
-    QMap<QString, QString> params;
-    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
-    for (auto it = o.begin(); it != o.end(); ++it)
-        params.insert(it.key(), it.value().toString());
-    return params;
-}
-
-const QString RunColumns = QStringLiteral(
-    "id, pipeline, version, file, params, state, triggered_by, actor, created_ms, started_ms, "
-    "finished_ms, error, failed_stage");
-
-RunRecord runOf(const QSqlQuery &q, bool withDefinition)
-{
-    RunRecord r;
-    r.id = q.value(0).toLongLong();
-    r.pipeline = q.value(1).toString();
-    r.version = q.value(2).toString();
-    r.file = q.value(3).toString();
-    r.params = paramsOf(q.value(4).toString());
-    parseRunState(q.value(5).toString(), &r.state);
-    r.trigger = q.value(6).toString();
-    r.actor = q.value(7).toString();
-    r.createdMs = q.value(8).toLongLong();
-    r.startedMs = q.value(9).toLongLong();
-    r.finishedMs = q.value(10).toLongLong();
-    r.error = q.value(11).toString();
-    r.failedStage = q.value(12).toString();
-    if (withDefinition)
-        r.definition = q.value(13).toByteArray();
-    return r;
-}
-
-const QString AttemptColumns = QStringLiteral(
-    "id, run_id, stage, attempt, state, lease_owner, lease_until_ms, pid, pgid, start_ticks, "
-    "boot_id, started_ms, finished_ms, schedule_delay_us, exit_code, signal, error, stdout_path, "
-    "stderr_path, status_path, artifacts_dir, slot_wait_us");
-
-AttemptRecord attemptOf(const QSqlQuery &q)
-{
-    AttemptRecord a;
-    a.id = q.value(0).toLongLong();
-    a.runId = q.value(1).toLongLong();
-    a.stage = q.value(2).toString();
-    a.attempt = q.value(3).toInt();
-    parseAttemptState(q.value(4).toString(), &a.state);
-    a.leaseOwner = q.value(5).toString();
-    a.leaseUntilMs = q.value(6).toLongLong();
-    a.pid = q.value(7).toLongLong();
-    a.pgid = q.value(8).toLongLong();
-    a.startTicks = q.value(9).toULongLong();
-    a.bootId = q.value(10).toString();
-    a.startedMs = q.value(11).toLongLong();
-    a.finishedMs = q.value(12).toLongLong();
-    a.scheduleDelayUs = q.value(13).toLongLong();
-    a.exitCode = q.value(14).toInt();
-    a.signal = q.value(15).toInt();
-    a.error = q.value(16).toString();
-    a.stdoutPath = q.value(17).toString();
-    a.stderrPath = q.value(18).toString();
-    a.statusPath = q.value(19).toString();
-    a.artifactsDir = q.value(20).toString();
-    a.slotWaitUs = q.value(21).toLongLong();
-    return a;
-}
-
-const QString StageUpdate = QStringLiteral(
-    "UPDATE pipeline_stage SET state = ?, attempts = ?, failures = ?, next_attempt_ms = ? "
-    "WHERE run_id = ? AND stage = ?");
-
-// `q` prepared with StageUpdate.
-bool execStage(QSqlQuery &q, const StageRecord &s)
-{
-    q.addBindValue(toString(s.state));
-    q.addBindValue(s.attempts);
-    q.addBindValue(s.failures);
-    q.addBindValue(s.nextAttemptMs);
-    q.addBindValue(s.runId);
-    q.addBindValue(text(s.stage));
-    return q.exec();
-}
-
-const QString AttemptUpdate = QStringLiteral(
-    "UPDATE pipeline_attempt SET state = ?, pid = ?, pgid = ?, start_ticks = ?, boot_id = ?, "
-    "started_ms = ?, finished_ms = ?, schedule_delay_us = ?, slot_wait_us = ?, exit_code = ?, "
-    "signal = ?, error = ? WHERE id = ?");
-
-// `q` prepared with AttemptUpdate.
-bool execAttemptEnd(QSqlQuery &q, const AttemptRecord &a)
-{
-    q.addBindValue(toString(a.state));
-    q.addBindValue(a.pid);
-    q.addBindValue(a.pgid);
-    q.addBindValue(qint64(a.startTicks));
-    q.addBindValue(text(a.bootId));
-    q.addBindValue(a.startedMs);
-    q.addBindValue(a.finishedMs);
-    q.addBindValue(a.scheduleDelayUs);
-    q.addBindValue(a.slotWaitUs);
-    q.addBindValue(a.exitCode);
-    q.addBindValue(a.signal);
-    q.addBindValue(text(a.error));
-    q.addBindValue(a.id);
-    return q.exec();
-}
-
-} // namespace
+using namespace Internal;
 
 // One write of several statements: its own transaction, or a savepoint inside the open batch,
 // so that a failed write leaves the batch as it was before the write.
@@ -262,19 +132,19 @@ Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList
                              "params, state, triggered_by, "
                              "actor, created_ms, started_ms, finished_ms, error, failed_stage) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(text(run.pipeline));
-    q.addBindValue(text(run.version));
-    q.addBindValue(text(run.file));
+    q.addBindValue(storeText(run.pipeline));
+    q.addBindValue(storeText(run.version));
+    q.addBindValue(storeText(run.file));
     q.addBindValue(run.definition.isNull() ? QByteArray("") : run.definition);
     q.addBindValue(paramsJson(run.params));
     q.addBindValue(toString(run.state));
-    q.addBindValue(text(run.trigger));
-    q.addBindValue(text(run.actor));
+    q.addBindValue(storeText(run.trigger));
+    q.addBindValue(storeText(run.actor));
     q.addBindValue(run.createdMs);
     q.addBindValue(run.startedMs);
     q.addBindValue(run.finishedMs);
-    q.addBindValue(text(run.error));
-    q.addBindValue(text(run.failedStage));
+    q.addBindValue(storeText(run.error));
+    q.addBindValue(storeText(run.failedStage));
     if (!q.exec())
         return storeError(q, "create run");
     const qint64 id = q.lastInsertId().toLongLong();
@@ -282,7 +152,7 @@ Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList
         "INSERT INTO pipeline_stage (run_id, stage, state) VALUES (?, ?, 'pending')"));
     for (const QString &stage : stages) {
         q.addBindValue(id);
-        q.addBindValue(text(stage));
+        q.addBindValue(storeText(stage));
         if (!q.exec())
             return storeError(q, "create stage");
     }
@@ -299,8 +169,8 @@ Result<void> SqliteJobStore::updateRun(const RunRecord &run)
     q.addBindValue(toString(run.state));
     q.addBindValue(run.startedMs);
     q.addBindValue(run.finishedMs);
-    q.addBindValue(text(run.error));
-    q.addBindValue(text(run.failedStage));
+    q.addBindValue(storeText(run.error));
+    q.addBindValue(storeText(run.failedStage));
     q.addBindValue(run.id);
     if (!q.exec())
         return storeError(q, "update run");
@@ -325,7 +195,7 @@ Result<qint64> SqliteJobStore::claimAttempt(
         = prepared(QStringLiteral("SELECT lease_owner, lease_until_ms FROM pipeline_attempt WHERE "
                                   "run_id = ? AND stage = ? AND state = 'running'"));
     leases.addBindValue(a.runId);
-    leases.addBindValue(text(a.stage));
+    leases.addBindValue(storeText(a.stage));
     if (!leases.exec())
         return storeError(leases, "claim attempt");
     while (leases.next()) {
@@ -345,15 +215,15 @@ Result<qint64> SqliteJobStore::claimAttempt(
         "lease_until_ms, schedule_delay_us, stdout_path, stderr_path, status_path, artifacts_dir) "
         "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(a.runId);
-    q.addBindValue(text(a.stage));
+    q.addBindValue(storeText(a.stage));
     q.addBindValue(a.attempt);
-    q.addBindValue(text(a.leaseOwner));
+    q.addBindValue(storeText(a.leaseOwner));
     q.addBindValue(a.leaseUntilMs);
     q.addBindValue(a.scheduleDelayUs);
-    q.addBindValue(text(a.stdoutPath));
-    q.addBindValue(text(a.stderrPath));
-    q.addBindValue(text(a.statusPath));
-    q.addBindValue(text(a.artifactsDir));
+    q.addBindValue(storeText(a.stdoutPath));
+    q.addBindValue(storeText(a.stderrPath));
+    q.addBindValue(storeText(a.statusPath));
+    q.addBindValue(storeText(a.artifactsDir));
     if (!q.exec())
         return storeError(q, "claim attempt");
     const qint64 id = q.lastInsertId().toLongLong();
@@ -391,9 +261,9 @@ Result<void> SqliteJobStore::finishAttempt(
                                  "sha256, size) VALUES (?, ?, ?, ?, ?)"));
         for (const ArtifactRecord &r : artifacts) {
             q.addBindValue(r.runId);
-            q.addBindValue(text(r.stage));
-            q.addBindValue(text(r.path));
-            q.addBindValue(text(r.sha256));
+            q.addBindValue(storeText(r.stage));
+            q.addBindValue(storeText(r.path));
+            q.addBindValue(storeText(r.sha256));
             q.addBindValue(r.size);
             if (!q.exec())
                 return storeError(q, "record artifact");
@@ -408,10 +278,25 @@ Result<int> SqliteJobStore::renewLeases(const QString &owner, qint64 untilMs)
     q.prepare(QStringLiteral("UPDATE pipeline_attempt SET lease_until_ms = ? WHERE "
                              "lease_owner = ? AND state = 'running'"));
     q.addBindValue(untilMs);
-    q.addBindValue(text(owner));
+    q.addBindValue(storeText(owner));
     if (!q.exec())
         return storeError(q, "renew leases");
     return q.numRowsAffected();
+}
+
+Result<bool> SqliteJobStore::takeOverAttempt(
+    qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs)
+{
+    QSqlQuery &q = prepared(QStringLiteral(
+        "UPDATE pipeline_attempt SET lease_owner = ?, lease_until_ms = ? WHERE id = ? AND "
+        "state = 'running' AND lease_until_ms <= ?"));
+    q.addBindValue(storeText(owner));
+    q.addBindValue(untilMs);
+    q.addBindValue(attemptId);
+    q.addBindValue(nowMs);
+    if (!q.exec())
+        return storeError(q, "take over attempt");
+    return q.numRowsAffected() == 1;
 }
 
 Result<QList<RunRecord>> SqliteJobStore::runs(const RunFilter &filter)
@@ -532,7 +417,7 @@ Result<qint64> SqliteJobStore::lastFired(const QString &pipeline)
 {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT last_fired_ms FROM pipeline_schedule WHERE pipeline = ?"));
-    q.addBindValue(text(pipeline));
+    q.addBindValue(storeText(pipeline));
     if (!q.exec())
         return storeError(q, "read schedule");
     return q.next() ? q.value(0).toLongLong() : qint64(0);
@@ -543,11 +428,21 @@ Result<void> SqliteJobStore::setLastFired(const QString &pipeline, qint64 ms)
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "INSERT OR REPLACE INTO pipeline_schedule (pipeline, last_fired_ms) VALUES (?, ?)"));
-    q.addBindValue(text(pipeline));
+    q.addBindValue(storeText(pipeline));
     q.addBindValue(ms);
     if (!q.exec())
         return storeError(q, "write schedule");
     return {};
+}
+
+Result<bool> SqliteJobStore::claimFire(const QString &pipeline, qint64 ms)
+{
+    QSqlQuery &q = prepared(FireClaim);
+    q.addBindValue(storeText(pipeline));
+    q.addBindValue(ms);
+    if (!q.exec())
+        return storeError(q, "write schedule");
+    return q.numRowsAffected() == 1;
 }
 
 Result<QList<qint64>> SqliteJobStore::prune(
@@ -558,7 +453,7 @@ Result<QList<qint64>> SqliteJobStore::prune(
     q.prepare(QStringLiteral(
         "SELECT id, created_ms FROM pipeline_run WHERE pipeline = ? AND state IN ('succeeded', "
         "'cancelled', 'discarded') ORDER BY id DESC"));
-    q.addBindValue(text(pipeline));
+    q.addBindValue(storeText(pipeline));
     if (!q.exec())
         return storeError(q, "prune runs");
     QList<qint64> doomed;

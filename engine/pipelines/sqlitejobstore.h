@@ -32,6 +32,8 @@ public:
     Result<void> finishAttempt(const AttemptRecord &attempt, const StageRecord &stage,
         const QList<ArtifactRecord> &artifacts) override;
     Result<int> renewLeases(const QString &owner, qint64 untilMs) override;
+    Result<bool> takeOverAttempt(
+        qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs) override;
     Result<QList<RunRecord>> runs(const RunFilter &filter) override;
     Result<RunRecord> run(qint64 id) override;
     Result<QList<StageRecord>> stages(qint64 runId) override;
@@ -40,6 +42,7 @@ public:
     Result<QList<ArtifactRecord>> artifacts(qint64 runId) override;
     Result<qint64> lastFired(const QString &pipeline) override;
     Result<void> setLastFired(const QString &pipeline, qint64 ms) override;
+    Result<bool> claimFire(const QString &pipeline, qint64 ms) override;
     Result<QList<qint64>> prune(
         const QString &pipeline, int keepRuns, qint64 createdBeforeMs) override;
 

@@ -148,6 +148,25 @@ private Q_SLOTS:
         QCOMPARE(*store->prune(QStringLiteral("s"), 0, 4500), QList<qint64> { ids.at(3) });
         QCOMPARE(store->runs({ QStringLiteral("s"), {}, 100, false })->size(), 2);
     }
+
+    void fireTimesAndTakeOversAreClaimedOnce()
+    {
+        auto store = open(QStringLiteral("claims"));
+        QVERIFY(store);
+        QCOMPARE(store->claimFire(QStringLiteral("f"), 100).value(), true);
+        QCOMPARE(store->claimFire(QStringLiteral("f"), 100).value(), false);
+        QCOMPARE(store->claimFire(QStringLiteral("f"), 50).value(), false);
+        QCOMPARE(store->lastFired(QStringLiteral("f")).value(), 100);
+        const auto id = store->createRun(newRun(QStringLiteral("t"), 1), { QStringLiteral("a") });
+        StageRecord s { *id, QStringLiteral("a"), StageState::Running, 1, 0, 0 };
+        const auto a = store->claimAttempt(attemptOf(*id, QStringLiteral("old"), 5000), s, 1000);
+        QVERIFY(a.ok());
+        // Not before the lease has expired, and only once after.
+        QCOMPARE(store->takeOverAttempt(*a, QStringLiteral("new"), 4999, 9000).value(), false);
+        QCOMPARE(store->takeOverAttempt(*a, QStringLiteral("new"), 5000, 9000).value(), true);
+        QCOMPARE(store->takeOverAttempt(*a, QStringLiteral("third"), 5000, 9000).value(), false);
+        QCOMPARE(store->attempts(*id)->at(0).leaseOwner, QStringLiteral("new"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstSqliteJobStore)
