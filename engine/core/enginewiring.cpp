@@ -6,6 +6,7 @@
 #include "api/apiguard.h"
 #include "api/apitoken.h"
 #include "api/httpapi.h"
+#include "api/streamhub.h"
 #include "audit/auditmetrics.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
@@ -194,7 +195,35 @@ Result<void> Engine::Private::bindApi()
     const QString host = listen.left(listen.lastIndexOf(QLatin1Char(':')));
     apiUrl = QUrl(QStringLiteral("http://%1:%2").arg(host).arg(*port));
     authority = QStringLiteral("%1:%2").arg(host).arg(*port);
+    connectStream();
     return {};
+}
+
+StreamHub *Engine::Private::stream() const
+{
+    return api ? api->streamHub() : nullptr;
+}
+
+void Engine::Private::connectStream()
+{
+    StreamHub *hub = api->streamHub();
+    // Direct: publish is thread-safe and returns at once when nobody listens.
+    QObject::connect(
+        historyWriter, &HistoryWriter::pointsWritten, hub,
+        [hub](const QList<SamplePoint> &points) { hub->publishSamples(points); },
+        Qt::DirectConnection);
+    if (!auditWriter)
+        return;
+    QObject::connect(
+        auditWriter, &AuditWriter::entriesAppended, hub,
+        [hub](const QList<AuditEvent> &events) {
+            for (const AuditEvent &e : events)
+                hub->publish(QStringLiteral("audit"), QString(),
+                    { { QStringLiteral("stream"), e.stream }, { QStringLiteral("actor"), e.actor },
+                        { QStringLiteral("action"), e.action }, { QStringLiteral("data"), e.data },
+                        { QStringLiteral("ts"), e.tsMs } });
+        },
+        Qt::DirectConnection);
 }
 
 Result<void> Engine::Private::prepareModules()
