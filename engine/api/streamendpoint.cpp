@@ -52,10 +52,9 @@ void StreamEndpoint::takeHandshake(QTcpSocket *socket)
 {
     m_handshaking.removeAll(nullptr);
     m_handshaking.append(socket);
+    // Reads the handshake already buffered on its own (it re-emits readyRead when a line is
+    // waiting).
     m_server->handleConnection(socket);
-    // The server reads the handshake on its next readyRead (a queued slot); the bytes are
-    // buffered already, so nudge it.
-    Q_EMIT socket->readyRead();
 }
 
 void StreamEndpoint::take(QWebSocket *socket)

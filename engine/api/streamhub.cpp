@@ -157,7 +157,14 @@ void StreamHub::deliverSamples(const QList<SamplePoint> &points)
 
 bool StreamHub::send(Client &c, const QByteArray &json, const QString &kind)
 {
-    const qint64 unsent = c.tcp->bytesToWrite();
+    qint64 unsent = c.tcp->bytesToWrite();
+    if (unsent + json.size() > m_limits.maxQueuedBytes) {
+        // A socket hands its buffer to the kernel only when the event loop turns; a burst
+        // of messages within one turn is not a slow client. So first give the kernel what it
+        // takes now (without blocking), and judge by what is left.
+        c.tcp->flush();
+        unsent = c.tcp->bytesToWrite();
+    }
     if (unsent + json.size() > m_limits.maxQueuedBytes) {
         qCWarning(lcStream).noquote()
             << "dropping stream client" << c.socket->peerAddress().toString() << "with" << unsent
