@@ -18,6 +18,7 @@
 #include "executor/executormetrics.h"
 #include "telemetry/historywriter.h"
 #include "telemetry/metrichistoryfeed.h"
+#include "telemetry/metricpush.h"
 #include "telemetry/metricregistry.h"
 #include "telemetry/prometheusexposition.h"
 
@@ -178,6 +179,8 @@ Result<void> Engine::Private::bindApi()
         return text;
     });
     api->setMetricRegistry(registry.get());
+    // Custom metrics in (POST /api/metrics): into the history, beside the engine's own.
+    api->addRoutes({ MetricPush::route(std::make_shared<MetricPush>(historyWriter, theClock)) });
     auto token = ApiToken::loadOrCreate(resolvedDataDir);
     if (!token) {
         delete api;
