@@ -6,7 +6,7 @@
 #include "alerting/alertingservice.h"
 #include "alerting/alertnotifier.h"
 #include "alerting/alertstore.h"
-#include "api/streamhub.h"
+#include "api/streampublisher.h"
 #include "core/config.h"
 #include "core/modulehost.h"
 #include "degradation/degradationconfig.h"
@@ -84,7 +84,7 @@ Result<void> AlertingRuntime::prepare(ModuleHost &host)
         m_controller, &AlertingController::snapshotChanged, service, &AlertingService::changed);
     QObject::connect(
         m_controller, &AlertingController::transitioned, service, &AlertingService::transitioned);
-    if (StreamHub *stream = host.stream())
+    if (StreamPublisher *stream = host.stream())
         QObject::connect(m_controller, &AlertingController::transitioned, m_controller,
             [stream](const QList<AlertTransition> &transitions) {
                 for (const AlertTransition &t : transitions) {

@@ -1,5 +1,7 @@
 #include "api/streamhub.h"
 
+#include "api/streampublisher.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -42,10 +44,19 @@ StreamHub::StreamHub(QObject *parent)
 
 StreamHub::~StreamHub()
 {
+    if (m_publisher)
+        m_publisher->attach(nullptr); // waits for a publish in progress
+
     // The sockets are children and go with QObject's destructor; their signals must not
     // reach a half-destroyed hub.
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it)
         disconnect(it.key(), nullptr, this, nullptr);
+}
+
+void StreamHub::setPublisher(StreamPublisher *publisher)
+{
+    m_publisher = publisher;
+    publisher->attach(this);
 }
 
 void StreamHub::setMetricRegistry(MetricRegistry *registry)

@@ -16,6 +16,8 @@ class QWebSocket;
 
 namespace Shivx {
 
+class StreamPublisher;
+
 // Bounds of the live stream (/api/stream); the defaults are what `shivx serve` uses, tests
 // shrink them. docs/http-api.md, "Live stream", is the user-facing copy.
 struct StreamLimits
@@ -53,6 +55,8 @@ public:
     // the points its filter wants.
     void publishSamples(const QList<SamplePoint> &points);
 
+    // Attaches the hub to the engine's publisher until the hub is destroyed; before serving.
+    void setPublisher(StreamPublisher *publisher);
     // API thread, before serving.
     void setLimits(const StreamLimits &limits) { m_limits = limits; }
     const StreamLimits &limits() const { return m_limits; }
@@ -78,6 +82,7 @@ private:
     void remove(QWebSocket *socket);
 
     StreamLimits m_limits;
+    StreamPublisher *m_publisher = nullptr;
     QHash<QWebSocket *, std::shared_ptr<Client>> m_clients;
     std::atomic<int> m_clientCount { 0 };
     MetricFamily *m_messages = nullptr;

@@ -32,6 +32,7 @@ class HttpApi;
 class MetricHistoryFeed;
 class MetricRegistry;
 class ReadinessMonitor;
+class StreamPublisher;
 class WorkerThread;
 
 struct Engine::Private final : public ModuleHost
@@ -58,7 +59,7 @@ struct Engine::Private final : public ModuleHost
     void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) override;
     Readiness readiness() const override;
     HistoryWriter *history() const override { return historyWriter; }
-    StreamHub *stream() const override;
+    StreamPublisher *stream() const override;
     void setBackgroundWorkPaused(bool paused) override;
     BoundedExecutor *executor() const override { return pool.get(); }
     QList<ModuleRuntime *> runtimes() const override;
@@ -107,6 +108,8 @@ struct Engine::Private final : public ModuleHost
     std::unique_ptr<BoundedExecutor> pool;
 
     HttpApi *api = nullptr;
+    // Outlives every API of this Engine (see StreamPublisher); attached to the API's hub.
+    std::unique_ptr<StreamPublisher> streamPublisher;
     bool apiOnThread = false; // then `shivx-api` deletes it, else stop() does
     HistoryWriter *historyWriter = nullptr;
     // Created by createCoreServices(), dropped after stop() (the families' collectors read

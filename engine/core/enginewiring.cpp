@@ -7,6 +7,7 @@
 #include "api/apitoken.h"
 #include "api/httpapi.h"
 #include "api/streamhub.h"
+#include "api/streampublisher.h"
 #include "audit/auditmetrics.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
@@ -202,26 +203,29 @@ Result<void> Engine::Private::bindApi()
     return {};
 }
 
-StreamHub *Engine::Private::stream() const
+StreamPublisher *Engine::Private::stream() const
 {
-    return api ? api->streamHub() : nullptr;
+    return api ? streamPublisher.get() : nullptr;
 }
 
 void Engine::Private::connectStream()
 {
-    StreamHub *hub = api->streamHub();
-    // Direct: publish is thread-safe and returns at once when nobody listens.
+    if (!streamPublisher)
+        streamPublisher = std::make_unique<StreamPublisher>();
+    StreamPublisher *stream = streamPublisher.get();
+    api->streamHub()->setPublisher(stream);
+    // Direct: publishing is thread-safe and returns at once when nobody listens.
     QObject::connect(
-        historyWriter, &HistoryWriter::pointsWritten, hub,
-        [hub](const QList<SamplePoint> &points) { hub->publishSamples(points); },
+        historyWriter, &HistoryWriter::pointsWritten, historyWriter,
+        [stream](const QList<SamplePoint> &points) { stream->publishSamples(points); },
         Qt::DirectConnection);
     if (!auditWriter)
         return;
     QObject::connect(
-        auditWriter, &AuditWriter::entriesAppended, hub,
-        [hub](const QList<AuditEvent> &events) {
+        auditWriter, &AuditWriter::entriesAppended, auditWriter,
+        [stream](const QList<AuditEvent> &events) {
             for (const AuditEvent &e : events)
-                hub->publish(QStringLiteral("audit"), QString(),
+                stream->publish(QStringLiteral("audit"), QString(),
                     { { QStringLiteral("stream"), e.stream }, { QStringLiteral("actor"), e.actor },
                         { QStringLiteral("action"), e.action }, { QStringLiteral("data"), e.data },
                         { QStringLiteral("ts"), e.tsMs } });

@@ -1,6 +1,6 @@
 #include "health/healthmodule.h"
 
-#include "api/streamhub.h"
+#include "api/streampublisher.h"
 #include "audit/auditsink.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -134,7 +134,7 @@ Result<void> HealthRuntime::prepare(ModuleHost &host)
     QObject::connect(m_aggregator, &HealthAggregator::healthChanged, m_service.get(),
         &HealthService::healthChanged);
     AuditSink *audit = host.audit();
-    StreamHub *stream = host.stream();
+    StreamPublisher *stream = host.stream();
     QObject::connect(m_monitor, &TargetMonitor::targetTransitioned, m_monitor,
         [audit, clock, stream](
             const QString &name, TargetState from, TargetState to, const Message &reason) {
