@@ -31,12 +31,29 @@ Result<QStringList> stringList(const QJsonObject &message, const QString &key)
     return out;
 }
 
+// '*' any run of characters, '?' one, everything else literal. Not Qt 6.4's
+// wildcardToRegularExpression: its '*' stops at '/', which registry series have in label
+// values (shivx_api_request_duration_seconds_count{route="/metrics"}).
+QRegularExpression globToRegex(const QString &glob)
+{
+    QString re = QStringLiteral("\\A");
+    for (const QChar c : glob) {
+        if (c == QLatin1Char('*'))
+            re += QStringLiteral(".*");
+        else if (c == QLatin1Char('?'))
+            re += QLatin1Char('.');
+        else
+            re += QRegularExpression::escape(QString(c));
+    }
+    return QRegularExpression(
+        re + QStringLiteral("\\z"), QRegularExpression::DotMatchesEverythingOption);
+}
+
 QList<QRegularExpression> compile(const QStringList &globs)
 {
     QList<QRegularExpression> out;
     for (const QString &g : globs)
-        // Qt 6.4 has only the path-style conversion ('*' stops at '/'); names have no '/'.
-        out.append(QRegularExpression(QRegularExpression::wildcardToRegularExpression(g)));
+        out.append(globToRegex(g));
     return out;
 }
 
