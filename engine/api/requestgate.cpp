@@ -385,10 +385,17 @@ bool RequestGate::takeUpgrade(Connection &c, const RequestHead &head, Rejection 
     // Only before the server has read any of this request: the taker's handshake reads the
     // socket from here on. A handshake pipelined behind other requests is refused instead.
     const bool untouched = c.requestStart == c.received - c.unreadAfterServer;
-    if (!m_upgradeAccepts || !m_upgradeAccepts(head.path) || !untouched || head.contentLength > 0) {
+    if (!m_upgradeAccepts || !m_upgradeAccepts(head.path)) {
         r->status = 404;
         r->code = QStringLiteral("not_found");
         r->message = QStringLiteral("no WebSocket endpoint at %1").arg(head.path.left(200));
+        return false;
+    }
+    if (!untouched || head.contentLength > 0) {
+        r->status = 400;
+        r->code = QStringLiteral("bad_request");
+        r->message = QStringLiteral(
+            "a WebSocket handshake must come first on its connection and have no body");
         return false;
     }
     // Neither the gate nor Qt's server may touch the socket again (the server would also

@@ -155,6 +155,21 @@ private Q_SLOTS:
         QCOMPARE(m_guard->tokenRejections.load(), 1);
     }
 
+    void handshakeMustComeFirstOnItsConnection()
+    {
+        // Pipelined behind a request the server has not read yet, a handshake cannot be
+        // taken from under the server: 400 after the first answer, never an upgrade.
+        ShivxTest::RawClient raw(m_port);
+        QVERIFY(raw.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                         "GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\n\r\n"));
+        QCOMPARE(raw.readResponse().status, 200);
+        const ShivxTest::RawResponse second = raw.readResponse();
+        QCOMPARE(second.status, 400);
+        QVERIFY2(second.body.contains("must come first"), second.body.constData());
+    }
+
     void badFilterAnsweredNotApplied()
     {
         StreamClient c;
