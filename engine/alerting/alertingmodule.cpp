@@ -6,6 +6,7 @@
 #include "alerting/alertingservice.h"
 #include "alerting/alertnotifier.h"
 #include "alerting/alertstore.h"
+#include "api/streampublisher.h"
 #include "core/config.h"
 #include "core/modulehost.h"
 #include "degradation/degradationconfig.h"
@@ -83,6 +84,15 @@ Result<void> AlertingRuntime::prepare(ModuleHost &host)
         m_controller, &AlertingController::snapshotChanged, service, &AlertingService::changed);
     QObject::connect(
         m_controller, &AlertingController::transitioned, service, &AlertingService::transitioned);
+    if (StreamPublisher *stream = host.stream())
+        QObject::connect(m_controller, &AlertingController::transitioned, m_controller,
+            [stream](const QList<AlertTransition> &transitions) {
+                for (const AlertTransition &t : transitions) {
+                    QJsonObject message = AlertingApi::alertJson(t.alert);
+                    message.insert(QStringLiteral("from"), t.from);
+                    stream->publish(QStringLiteral("alert"), t.alert.rule, message);
+                }
+            });
     host.placeOnThread("shivx-alerting", m_controller);
     for (const NotifierConfig &n : config.notifiers) {
         // Read when the engine starts, so that a missing secret stops the start with the

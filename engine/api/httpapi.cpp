@@ -3,6 +3,8 @@
 #include "api/apiguard.h"
 #include "api/apitoken.h"
 #include "api/requestgate.h"
+#include "api/streamendpoint.h"
+#include "api/streamhub.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -77,6 +79,13 @@ HttpApi::HttpApi(std::function<QByteArray()> metrics, QObject *parent)
     };
     addRoutes({ ApiRoute { QStringLiteral("/metrics"), false, { "GET" }, false, scrape },
         ApiRoute { QStringLiteral("/api/health/metrics"), false, { "GET" }, false, scrape } });
+    m_streamHub = new StreamHub(this);
+    m_streamEndpoint = new StreamEndpoint(m_streamHub, this);
+}
+
+void HttpApi::setStreamLimits(const StreamLimits &limits)
+{
+    m_streamHub->setLimits(limits);
 }
 
 Result<quint16> HttpApi::bindTo(const QString &listen)
@@ -121,6 +130,9 @@ void HttpApi::configureGate()
         largestBody = qMax(largestBody, r.maxBodyBytes);
     m_gate->setLimits(m_limits);
     m_gate->setHostCheck(HostCheck(m_listenHost, m_allowedHosts));
+    m_streamEndpoint->setHostCheck(HostCheck(m_listenHost, m_allowedHosts));
+    m_gate->setUpgradeTaker([](const QString &path) { return path == StreamEndpoint::path(); },
+        [this](QTcpSocket *socket) { m_streamEndpoint->takeHandshake(socket); });
     // m_routes no longer changes once requests are served (see addRoutes), so the gate may
     // read it on the API thread without a lock.
     m_gate->setRouteLookup([this](const QByteArray &method,
@@ -167,11 +179,13 @@ void HttpApi::addRoutes(const QList<ApiRoute> &routes)
 void HttpApi::setToken(const QByteArray &token)
 {
     m_token = token;
+    m_streamEndpoint->setToken(token);
 }
 
 void HttpApi::setGuard(std::shared_ptr<ApiGuard> guard)
 {
     m_guard = std::move(guard);
+    m_streamEndpoint->setGuard(m_guard);
 }
 
 ApiReply HttpApi::route(
@@ -264,6 +278,7 @@ void HttpApi::setMetricRegistry(MetricRegistry *registry)
         route, MetricRegistry::durationBuckets());
     m_requestSize = registry->histogram(QStringLiteral("shivx_api_request_size_bytes"),
         QStringLiteral("Body size of HTTP API requests."), route, MetricRegistry::sizeBuckets());
+    m_streamHub->setMetricRegistry(registry);
     m_responseSize = registry->histogram(QStringLiteral("shivx_api_response_size_bytes"),
         QStringLiteral("Body size of HTTP API responses."), route, MetricRegistry::sizeBuckets());
 }

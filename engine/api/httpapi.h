@@ -18,6 +18,9 @@ namespace Shivx {
 class ApiGuard;
 class MetricRegistry;
 class RequestGate;
+class StreamEndpoint;
+class StreamHub;
+struct StreamLimits;
 
 // The engine's HTTP API: the routes every capability adds (engine/<capability>/<cap>api.*),
 // the bearer token for mutating ones, and the engine's Prometheus metrics at /metrics (also
@@ -56,6 +59,12 @@ public:
     // Requests answered so far, by HTTP status code. Thread-safe.
     QList<QPair<int, quint64>> requestCounts() const;
 
+    // The live stream at /api/stream (WebSocket; StreamHub, StreamEndpoint): publish events
+    // into it from any thread. Lives as long as the API.
+    StreamHub *streamHub() const { return m_streamHub; }
+    // Its bounds; call before the API is moved to its thread.
+    void setStreamLimits(const StreamLimits &limits);
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -78,6 +87,8 @@ private:
     QList<ApiRoute> m_routes;
     QByteArray m_token;
     std::shared_ptr<ApiGuard> m_guard;
+    StreamHub *m_streamHub = nullptr; // children: they move to the API thread with it
+    StreamEndpoint *m_streamEndpoint = nullptr;
 
     // API thread only: handles taken once per route (and per route, method and status).
     struct RouteMetrics

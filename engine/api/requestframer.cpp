@@ -231,6 +231,8 @@ bool RequestFramer::parseHeaderLine(QByteArrayView line)
         m_head.contentLength = value.toLongLong();
     } else if (lower == "transfer-encoding") {
         m_head.transferEncoding = true;
+    } else if (lower == "upgrade") {
+        m_head.upgradeWebSocket = value.trimmed().compare("websocket", Qt::CaseInsensitive) == 0;
     } else if (lower == "host") {
         if (m_head.host)
             return bad(QStringLiteral("more than one Host"));

@@ -17,6 +17,7 @@ struct RequestHead
     std::optional<QByteArray> host; // the Host header's value, trimmed; none without a Host
     qint64 contentLength = 0; // 0 without a Content-Length
     bool transferEncoding = false; // any Transfer-Encoding header
+    bool upgradeWebSocket = false; // "Upgrade: websocket" (any case)
 };
 
 // A request the framer refuses: the status and JSON error it is answered with.

@@ -310,6 +310,8 @@ void RequestGate::beforeServer(QTcpSocket *socket)
     if (fresh > 0 && !c.pending) {
         const QByteArray bytes = socket->peek(available);
         scan(c, QByteArrayView(bytes).sliced(c.unreadAfterServer));
+        if (m_connections.find(socket) == m_connections.end())
+            return; // handed to the upgrade taker
     }
     c.received += fresh;
     c.unreadAfterServer = available; // until the server has read
@@ -358,6 +360,11 @@ void RequestGate::scan(Connection &c, QByteArrayView data)
                 c.pending = r;
                 return;
             }
+            if (c.framer.head().upgradeWebSocket) {
+                if (!takeUpgrade(c, c.framer.head(), &r))
+                    c.pending = r;
+                return; // taken: `c` is gone; refused: answered below
+            }
             c.headDone = true;
             c.deadlineMs = c.sinceMs + m_limits.requestTimeoutMs;
             event = c.framer.acceptBody();
@@ -370,6 +377,36 @@ void RequestGate::scan(Connection &c, QByteArrayView data)
             return;
         }
     }
+}
+
+bool RequestGate::takeUpgrade(Connection &c, const RequestHead &head, Rejection *r)
+{
+    QTcpSocket *socket = c.socket;
+    // Only before the server has read any of this request: the taker's handshake reads the
+    // socket from here on. A handshake pipelined behind other requests is refused instead.
+    const bool untouched = c.requestStart == c.received - c.unreadAfterServer;
+    if (!m_upgradeAccepts || !m_upgradeAccepts(head.path)) {
+        r->status = 404;
+        r->code = QStringLiteral("not_found");
+        r->message = QStringLiteral("no WebSocket endpoint at %1").arg(head.path.left(200));
+        return false;
+    }
+    if (!untouched || head.contentLength > 0) {
+        r->status = 400;
+        r->code = QStringLiteral("bad_request");
+        r->message = QStringLiteral(
+            "a WebSocket handshake must come first on its connection and have no body");
+        return false;
+    }
+    // Neither the gate nor Qt's server may touch the socket again (the server would also
+    // delete it when it disconnects, under the WebSocket that uses it).
+    disconnect(socket, nullptr, this, nullptr);
+    if (m_server)
+        disconnect(socket, nullptr, m_server, nullptr);
+    disconnect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    m_connections.erase(socket); // destroys `c`
+    m_upgradeTake(socket);
+    return true;
 }
 
 void RequestGate::startRequest(Connection &c, qint64 now)

@@ -80,6 +80,19 @@ public:
     // Requests answered here by HTTP status, for the API's request counters. Thread-safe.
     QHash<int, quint64> rejected() const;
 
+    // Where WebSocket handshakes (admitted heads with "Upgrade: websocket") go: `accepts`
+    // says whether a path has an endpoint; `take` gets the socket before Qt's server has read
+    // any of the handshake, and the gate forgets it (no timeouts, no eviction). Both run on
+    // the gate's thread. A handshake no taker accepts is answered 404: Qt's server would
+    // otherwise upgrade it on the thread that created it (see StreamEndpoint).
+    using UpgradeAccepts = std::function<bool(const QString &path)>;
+    using UpgradeTake = std::function<void(QTcpSocket *socket)>;
+    void setUpgradeTaker(UpgradeAccepts accepts, UpgradeTake take)
+    {
+        m_upgradeAccepts = std::move(accepts);
+        m_upgradeTake = std::move(take);
+    }
+
 protected:
     void incomingConnection(qintptr descriptor) override;
 
@@ -93,6 +106,8 @@ private:
     void scan(Connection &c, QByteArrayView data);
     // The verdict on a complete head; false with `*r` filled when it is refused.
     bool admit(const RequestHead &head, Rejection *r) const;
+    // Hands the connection to the upgrade taker; false (with `*r`) when it declines.
+    bool takeUpgrade(Connection &c, const RequestHead &head, Rejection *r);
     void startRequest(Connection &c, qint64 now);
     void finishRequest(Connection &c, qint64 now);
     // Answers c.pending if the server has answered everything before it, else waits.
@@ -114,6 +129,8 @@ private:
     RequestLimits m_limits;
     HostCheck m_hostCheck;
     RouteLookup m_routes;
+    UpgradeAccepts m_upgradeAccepts;
+    UpgradeTake m_upgradeTake;
     qint64 m_readBufferSize = 256 * 1024;
     QObject *m_server = nullptr; // the QAbstractHttpServer the sockets are handed to
     std::unordered_map<QTcpSocket *, std::unique_ptr<Connection>> m_connections;

@@ -166,6 +166,7 @@ void AuditWriter::flush()
     int repaired = 0;
     QHash<QString, qint64> byName;
     QList<AuditEvent> failed;
+    QList<AuditEvent> appended;
     QString failure;
     for (const QString &name : std::as_const(order)) {
         QList<AuditEvent> events = byStream.take(name);
@@ -188,6 +189,7 @@ void AuditWriter::flush()
             failed += all.mid(written);
         }
         total += written;
+        appended += all.mid(0, written);
         repaired += qMin(written, int(repairs->size()));
         byName[name] += written;
     }
@@ -202,8 +204,10 @@ void AuditWriter::flush()
         requeue(failed);
         Q_EMIT writeFailed(failure);
     }
-    if (total > 0)
+    if (total > 0) {
+        Q_EMIT entriesAppended(appended);
         Q_EMIT batchWritten(total);
+    }
 }
 
 void AuditWriter::countBatch(const QHash<QString, qint64> &byStream, int repairs, bool failed)

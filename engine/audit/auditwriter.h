@@ -73,6 +73,9 @@ Q_SIGNALS:
     void batchWritten(int entries);
     // Writer thread: a batch could not be written; the events stay queued and are retried.
     void writeFailed(const QString &message);
+    // Writer thread, after each batch: the events it appended, repair entries included, in
+    // each stream's order (the live stream).
+    void entriesAppended(const QList<Shivx::AuditEvent> &events);
 
 private:
     AuditStream *stream(const QString &name);

@@ -2,6 +2,7 @@
 #include "core/engine_p.h"
 
 #include "api/httpapi.h"
+#include "api/streampublisher.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
 #include "core/clock.h"

@@ -32,6 +32,7 @@ class HttpApi;
 class MetricHistoryFeed;
 class MetricRegistry;
 class ReadinessMonitor;
+class StreamPublisher;
 class WorkerThread;
 
 struct Engine::Private final : public ModuleHost
@@ -58,6 +59,7 @@ struct Engine::Private final : public ModuleHost
     void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) override;
     Readiness readiness() const override;
     HistoryWriter *history() const override { return historyWriter; }
+    StreamPublisher *stream() const override;
     void setBackgroundWorkPaused(bool paused) override;
     BoundedExecutor *executor() const override { return pool.get(); }
     QList<ModuleRuntime *> runtimes() const override;
@@ -76,6 +78,9 @@ struct Engine::Private final : public ModuleHost
     // Creates the HTTP API with the core's routes and its token and binds it; sets apiUrl and
     // authority. The API serves once its thread starts, after every module is prepared.
     Result<void> bindApi();
+    // Samples as the history writes them and audit entries as they are appended go to the
+    // API's live stream (part of bindApi()).
+    void connectStream();
     // Every module's prepare(), in order; the first failure stops.
     Result<void> prepareModules();
     // Starts the threads (the API's last), then the core's services and every module.
@@ -103,6 +108,8 @@ struct Engine::Private final : public ModuleHost
     std::unique_ptr<BoundedExecutor> pool;
 
     HttpApi *api = nullptr;
+    // Outlives every API of this Engine (see StreamPublisher); attached to the API's hub.
+    std::unique_ptr<StreamPublisher> streamPublisher;
     bool apiOnThread = false; // then `shivx-api` deletes it, else stop() does
     HistoryWriter *historyWriter = nullptr;
     // Created by createCoreServices(), dropped after stop() (the families' collectors read

@@ -6,6 +6,8 @@
 #include "api/apiguard.h"
 #include "api/apitoken.h"
 #include "api/httpapi.h"
+#include "api/streamhub.h"
+#include "api/streampublisher.h"
 #include "audit/auditmetrics.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
@@ -17,6 +19,7 @@
 #include "executor/executormetrics.h"
 #include "telemetry/historywriter.h"
 #include "telemetry/metrichistoryfeed.h"
+#include "telemetry/metricpush.h"
 #include "telemetry/metricregistry.h"
 #include "telemetry/prometheusexposition.h"
 
@@ -177,6 +180,8 @@ Result<void> Engine::Private::bindApi()
         return text;
     });
     api->setMetricRegistry(registry.get());
+    // Custom metrics in (POST /api/metrics): into the history, beside the engine's own.
+    api->addRoutes({ MetricPush::route(std::make_shared<MetricPush>(historyWriter, theClock)) });
     auto token = ApiToken::loadOrCreate(resolvedDataDir);
     if (!token) {
         delete api;
@@ -194,7 +199,38 @@ Result<void> Engine::Private::bindApi()
     const QString host = listen.left(listen.lastIndexOf(QLatin1Char(':')));
     apiUrl = QUrl(QStringLiteral("http://%1:%2").arg(host).arg(*port));
     authority = QStringLiteral("%1:%2").arg(host).arg(*port);
+    connectStream();
     return {};
+}
+
+StreamPublisher *Engine::Private::stream() const
+{
+    return api ? streamPublisher.get() : nullptr;
+}
+
+void Engine::Private::connectStream()
+{
+    if (!streamPublisher)
+        streamPublisher = std::make_unique<StreamPublisher>();
+    StreamPublisher *stream = streamPublisher.get();
+    api->streamHub()->setPublisher(stream);
+    // Direct: publishing is thread-safe and returns at once when nobody listens.
+    QObject::connect(
+        historyWriter, &HistoryWriter::pointsWritten, historyWriter,
+        [stream](const QList<SamplePoint> &points) { stream->publishSamples(points); },
+        Qt::DirectConnection);
+    if (!auditWriter)
+        return;
+    QObject::connect(
+        auditWriter, &AuditWriter::entriesAppended, auditWriter,
+        [stream](const QList<AuditEvent> &events) {
+            for (const AuditEvent &e : events)
+                stream->publish(QStringLiteral("audit"), QString(),
+                    { { QStringLiteral("stream"), e.stream }, { QStringLiteral("actor"), e.actor },
+                        { QStringLiteral("action"), e.action }, { QStringLiteral("data"), e.data },
+                        { QStringLiteral("ts"), e.tsMs } });
+        },
+        Qt::DirectConnection);
 }
 
 Result<void> Engine::Private::prepareModules()

@@ -22,6 +22,7 @@ class EngineStatus;
 class HistoryWriter;
 class MetricRegistry;
 class ModuleRuntime;
+class StreamPublisher;
 struct Config;
 
 // What the engine's core offers each module while it starts, runs and stops (see
@@ -70,6 +71,10 @@ public:
     // The metric history writer (storage thread): connect a signal carrying
     // QList<SamplePoint> to HistoryWriter::record. Series names: docs/storage.md.
     virtual HistoryWriter *history() const = 0;
+    // The live stream (/api/stream, engine/api/streampublisher.h): publish() target
+    // transitions, alert changes and such from any thread; samples and audit entries go in by
+    // the core. Null when the API is off; valid as long as the host.
+    virtual StreamPublisher *stream() const = 0;
     // Pauses or resumes the engine's own background work: every executor kind that lists
     // BackgroundTasksOff in its pauseWhen (history maintenance today). Thread-safe; the
     // degradation module calls it as `background_tasks` switches.

@@ -5,7 +5,6 @@
 #include "core/timeutil.h"
 #include "guardian/guardianapiguard.h"
 #include "guardian/guardianservice.h"
-#include "telemetry/prometheusexposition.h"
 
 #include <QJsonArray>
 
@@ -252,51 +251,6 @@ QList<ApiRoute> routes(GuardianService *service, Clock *clock)
         [service, clock](const ApiRequest &req) { return release(service, clock, req); },
         ApiRoute::jsonBodyLimit });
     return r;
-}
-
-QByteArray metrics(const GuardianSnapshot &s, const GuardianApiGuard *guard)
-{
-    PrometheusWriter w;
-    w.family("shivx_guardian_mode", "gauge",
-        "Defense mode in effect: 0 NORMAL, 1 ELEVATED, 2 LOCKDOWN.");
-    w.sample("shivx_guardian_mode", int(s.mode));
-    w.family("shivx_guardian_mode_changes_total", "counter",
-        "Defense mode changes since the engine started.");
-    w.sample("shivx_guardian_mode_changes_total", double(s.modeChanges));
-    w.family("shivx_guardian_events_total", "counter",
-        "Threat events raised since the engine started, by severity.");
-    w.sample("shivx_guardian_events_total",
-        { { QStringLiteral("severity"), QStringLiteral("info") } }, double(s.eventsInfo));
-    w.sample("shivx_guardian_events_total",
-        { { QStringLiteral("severity"), QStringLiteral("warning") } }, double(s.eventsWarning));
-    w.sample("shivx_guardian_events_total",
-        { { QStringLiteral("severity"), QStringLiteral("critical") } }, double(s.eventsCritical));
-    w.family("shivx_guardian_isolated_sources", "gauge", "Sources isolated now.");
-    w.sample("shivx_guardian_isolated_sources", double(s.isolations.size()));
-    w.family(
-        "shivx_guardian_isolations_total", "counter", "Isolations begun since the engine started.");
-    w.sample("shivx_guardian_isolations_total", double(s.isolationsTotal));
-    w.family("shivx_guardian_commands_total", "counter",
-        "Policy commands run since the engine started, by outcome.");
-    w.sample("shivx_guardian_commands_total",
-        { { QStringLiteral("outcome"), QStringLiteral("ok") } },
-        double(s.commandsRun - s.commandsFailed));
-    w.sample("shivx_guardian_commands_total",
-        { { QStringLiteral("outcome"), QStringLiteral("failed") } }, double(s.commandsFailed));
-    if (guard) {
-        w.family("shivx_guardian_api_refused_total", "counter",
-            "API requests the guardian refused since the engine started, by reason.");
-        w.sample("shivx_guardian_api_refused_total",
-            { { QStringLiteral("reason"), QStringLiteral("rate_limited") } },
-            double(guard->refusedRateLimited()));
-        w.sample("shivx_guardian_api_refused_total",
-            { { QStringLiteral("reason"), QStringLiteral("isolated") } },
-            double(guard->refusedIsolated()));
-        w.sample("shivx_guardian_api_refused_total",
-            { { QStringLiteral("reason"), QStringLiteral("lockdown") } },
-            double(guard->refusedLockdown()));
-    }
-    return w.take();
 }
 
 } // namespace Shivx::GuardianApi

@@ -29,8 +29,5 @@ QJsonObject isolationJson(const Isolation &i, qint64 nowMs);
 // {score, class, at, features: [{name, points, max_points, detail: {code, text, args}}]}
 QJsonObject assessmentJson(const ThreatAssessment &a);
 
-// Prometheus families shivx_guardian_*, appended to /metrics. `guard` may be null.
-QByteArray metrics(const GuardianSnapshot &s, const GuardianApiGuard *guard);
-
 } // namespace GuardianApi
 } // namespace Shivx

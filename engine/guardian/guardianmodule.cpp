@@ -11,6 +11,7 @@
 #include "guardian/guardianapiguard.h"
 #include "guardian/guardianconfig.h"
 #include "guardian/guardiancontroller.h"
+#include "guardian/guardianmetrics.h"
 #include "guardian/guardianservice.h"
 #include "health/healthmodule.h"
 #include "health/healthservice.h"
@@ -195,9 +196,7 @@ Result<void> GuardianRuntime::prepare(ModuleHost &host)
         [this](DefenseMode mode) { followMode(mode); });
 
     host.addRoutes(GuardianApi::routes(service, host.clock()));
-    std::shared_ptr<GuardianApiGuard> guard = m_guard;
-    host.addMetrics(
-        [service, guard] { return GuardianApi::metrics(*service->snapshotPtr(), guard.get()); });
+    registerGuardianMetrics(*host.metrics(), service, m_guard);
     return {};
 }
 

@@ -1,5 +1,6 @@
 #include "health/healthmodule.h"
 
+#include "api/streampublisher.h"
 #include "audit/auditsink.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -133,9 +134,17 @@ Result<void> HealthRuntime::prepare(ModuleHost &host)
     QObject::connect(m_aggregator, &HealthAggregator::healthChanged, m_service.get(),
         &HealthService::healthChanged);
     AuditSink *audit = host.audit();
+    StreamPublisher *stream = host.stream();
     QObject::connect(m_monitor, &TargetMonitor::targetTransitioned, m_monitor,
-        [audit, clock](
+        [audit, clock, stream](
             const QString &name, TargetState from, TargetState to, const Message &reason) {
+            if (stream)
+                stream->publish(QStringLiteral("target"), name,
+                    { { QStringLiteral("target"), name },
+                        { QStringLiteral("from"), toString(from) },
+                        { QStringLiteral("to"), toString(to) },
+                        { QStringLiteral("reason"), reason.text },
+                        { QStringLiteral("ts"), clock->nowMs() } });
             qCInfo(lcHealthModule).noquote()
                 << "target" << name << toString(from) << "->" << toString(to)
                 << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason.text));

@@ -4,7 +4,6 @@
 #include "core/timeutil.h"
 #include "integrity/integrityservice.h"
 #include "integrity/ownfiles.h"
-#include "telemetry/prometheusexposition.h"
 
 #include <QJsonArray>
 
@@ -292,68 +291,6 @@ QList<ApiRoute> routes(IntegrityService *service)
     post("/api/integrity/restore", &restore, service);
     r.last().maxBodyBytes = 1 << 20;
     return r;
-}
-
-QByteArray metrics(const IntegrityBaselineStatus &baseline, const IntegrityCounters &c,
-    const IntegrityResult *lastCheck, bool running)
-{
-    PrometheusWriter w;
-    w.family(
-        "shivx_integrity_baseline_files", "gauge", "Files recorded in the integrity baseline.");
-    w.sample("shivx_integrity_baseline_files", double(baseline.files));
-    w.family("shivx_integrity_baseline_verified", "gauge",
-        "1 when the baseline file matches the digest the audit chain recorded at its last "
-        "update.");
-    w.sample("shivx_integrity_baseline_verified", baseline.verified ? 1 : 0);
-    w.family("shivx_integrity_baseline_updates_total", "counter",
-        "Baseline updates (init and accept) since the engine started.");
-    w.sample("shivx_integrity_baseline_updates_total", double(c.baselineUpdates));
-    w.family("shivx_integrity_running", "gauge", "1 while an integrity operation runs.");
-    w.sample("shivx_integrity_running", running ? 1 : 0);
-    w.family("shivx_integrity_checks_total", "counter",
-        "Integrity checks since the engine started, by mode and outcome.");
-    for (const IntegrityMode m : { IntegrityMode::Fast, IntegrityMode::Full }) {
-        const int i = int(m);
-        const QString mode = toString(m);
-        w.sample("shivx_integrity_checks_total",
-            { { QStringLiteral("mode"), mode },
-                { QStringLiteral("outcome"), QStringLiteral("ok") } },
-            double(c.checksOk[i]));
-        w.sample("shivx_integrity_checks_total",
-            { { QStringLiteral("mode"), mode },
-                { QStringLiteral("outcome"), QStringLiteral("cancelled") } },
-            double(c.checksCancelled[i]));
-        w.sample("shivx_integrity_checks_total",
-            { { QStringLiteral("mode"), mode },
-                { QStringLiteral("outcome"), QStringLiteral("failed") } },
-            double(c.checksFailed[i]));
-    }
-    w.family("shivx_integrity_last_check_duration_seconds", "gauge",
-        "Duration of the last completed check of each mode.");
-    for (const IntegrityMode m : { IntegrityMode::Fast, IntegrityMode::Full })
-        w.sample("shivx_integrity_last_check_duration_seconds",
-            { { QStringLiteral("mode"), toString(m) } }, c.lastDurationSeconds[int(m)]);
-    w.family("shivx_integrity_last_check_timestamp_seconds", "gauge",
-        "When the last completed check of each mode finished (Unix time; 0 = never).");
-    for (const IntegrityMode m : { IntegrityMode::Fast, IntegrityMode::Full })
-        w.sample("shivx_integrity_last_check_timestamp_seconds",
-            { { QStringLiteral("mode"), toString(m) } }, double(c.lastFinishedMs[int(m)]) / 1000.0);
-    w.family("shivx_integrity_differences", "gauge",
-        "Differences from the baseline known now (last check and real-time re-checks), by kind.");
-    for (const auto kind : { IntegrityDifference::Kind::Added, IntegrityDifference::Kind::Removed,
-             IntegrityDifference::Kind::Changed })
-        w.sample("shivx_integrity_differences", { { QStringLiteral("kind"), toString(kind) } },
-            lastCheck ? double(lastCheck->count(kind)) : 0);
-    w.family("shivx_integrity_hashed_bytes_total", "counter",
-        "Bytes read and hashed by integrity operations since the engine started.");
-    w.sample("shivx_integrity_hashed_bytes_total", double(c.bytesHashed));
-    w.family("shivx_integrity_hashed_files_total", "counter",
-        "Files hashed by integrity operations since the engine started.");
-    w.sample("shivx_integrity_hashed_files_total", double(c.filesHashed));
-    w.family("shivx_integrity_realtime_checks_total", "counter",
-        "Critical paths re-checked after a file system event since the engine started.");
-    w.sample("shivx_integrity_realtime_checks_total", double(c.realtimeChecks));
-    return w.take();
 }
 
 } // namespace Shivx::IntegrityApi

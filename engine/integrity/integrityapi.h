@@ -25,9 +25,5 @@ QJsonObject resultJson(const IntegrityResult &r, bool withDifferences);
 QJsonObject differenceJson(const IntegrityDifference &d);
 QJsonObject baselineJson(const IntegrityBaselineStatus &b);
 
-// Prometheus families shivx_integrity_*, appended to /metrics.
-QByteArray metrics(const IntegrityBaselineStatus &baseline, const IntegrityCounters &c,
-    const IntegrityResult *lastCheck, bool running);
-
 } // namespace IntegrityApi
 } // namespace Shivx

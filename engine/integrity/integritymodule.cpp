@@ -7,6 +7,7 @@
 #include "degradation/degradationservice.h"
 #include "integrity/integrityapi.h"
 #include "integrity/integrityconfig.h"
+#include "integrity/integritymetrics.h"
 #include "integrity/integrityscanner.h"
 #include "integrity/integrityservice.h"
 #include "integrity/integritywatcher.h"
@@ -102,11 +103,7 @@ Result<void> IntegrityRuntime::prepare(ModuleHost &host)
     }
 
     host.addRoutes(IntegrityApi::routes(service));
-    host.addMetrics([service] {
-        const auto last = service->lastCheck();
-        return IntegrityApi::metrics(service->baselineStatus(), service->counters(), last.get(),
-            service->progress().running);
-    });
+    registerIntegrityMetrics(*host.metrics(), service);
     return {};
 }
 

@@ -98,6 +98,7 @@ void HistoryWriter::flush()
     }
     m_storage.pointsWritten += quint64(m_buffer.size());
     m_storage.lastWriteMs = m_clock->nowMs();
+    Q_EMIT pointsWritten(m_buffer);
     m_buffer.clear();
     report(true, QStringLiteral("writable"));
 }

@@ -53,6 +53,10 @@ public Q_SLOTS:
 public:
     bool maintenancePaused() const { return m_maintenancePaused; }
 
+Q_SIGNALS:
+    // Storage thread: points that are durable now, as one flush wrote them (the live stream).
+    void pointsWritten(const QList<Shivx::SamplePoint> &points);
+
 private:
     void flush();
     void report(bool ok, const QString &detail);
