@@ -83,6 +83,12 @@ HttpApi::HttpApi(std::function<QByteArray()> metrics, QObject *parent)
     m_streamEndpoint = new StreamEndpoint(m_streamHub, this);
 }
 
+HttpApi::~HttpApi()
+{
+    delete m_streamEndpoint; // before the hub, which it uses
+    delete m_streamHub;
+}
+
 void HttpApi::setStreamLimits(const StreamLimits &limits)
 {
     m_streamHub->setLimits(limits);

@@ -33,6 +33,10 @@ class HttpApi : public QAbstractHttpServer
 public:
     // `metrics` renders the Prometheus text on the API thread (so it reads thread-safe state).
     explicit HttpApi(std::function<QByteArray()> metrics, QObject *parent = nullptr);
+    // Deletes the live stream's connections first: Qt's server frees its state of a
+    // connection when that is destroyed, which it no longer hears once its own QObject
+    // destructor has begun (the children go last).
+    ~HttpApi() override;
 
     // Binds host:port ("127.0.0.1:0" picks a free port); the bound port, or an error
     // ("api.listen") naming the address and what failed.

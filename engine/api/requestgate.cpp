@@ -403,7 +403,14 @@ bool RequestGate::takeUpgrade(Connection &c, const RequestHead &head, Rejection 
     disconnect(socket, nullptr, this, nullptr);
     if (m_server)
         disconnect(socket, nullptr, m_server, nullptr);
-    disconnect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    disconnect(socket, &QAbstractSocket::disconnected, socket, nullptr);
+    // Qt 6.4's server keeps a QHttpServerRequest per connection and frees it from the
+    // socket's destroyed() (a slot in the socket's own context), but QWebSocket disconnects
+    // every signal of its connection when it closes, so that slot would never run: a leak
+    // per stream client. Run it now, the connection being the server's no longer, then
+    // drop it so that the real destruction does not free the request twice.
+    Q_EMIT socket->destroyed(socket);
+    disconnect(socket, &QObject::destroyed, socket, nullptr);
     m_connections.erase(socket); // destroys `c`
     m_upgradeTake(socket);
     return true;

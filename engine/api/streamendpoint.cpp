@@ -40,6 +40,17 @@ StreamEndpoint::StreamEndpoint(StreamHub *hub, QObject *parent)
     });
 }
 
+StreamEndpoint::~StreamEndpoint()
+{
+    for (const QPointer<QTcpSocket> &t : std::as_const(m_handshaking))
+        delete t.data();
+    const QList<QWebSocket *> sockets = findChildren<QWebSocket *>(Qt::FindDirectChildrenOnly);
+    for (QWebSocket *socket : sockets) {
+        disconnect(socket, nullptr, this, nullptr);
+        delete socket;
+    }
+}
+
 void StreamEndpoint::setToken(const QByteArray &token)
 {
     m_token = token;
@@ -76,6 +87,14 @@ void StreamEndpoint::take(QWebSocket *socket)
     }
     m_handshaking.removeAll(tcp);
     tcp->setParent(socket); // goes with the WebSocket, which does not own it
+    // The server deletes a connection that closes during its handshake; once upgraded, the
+    // connection goes only with its WebSocket.
+    disconnect(tcp, nullptr, m_server, nullptr);
+    if (socket->state() != QAbstractSocket::ConnectedState) {
+        // Closed by the peer before it was upgraded: no disconnected() will come to end it.
+        socket->deleteLater();
+        return;
+    }
     if (!admitHandshake(socket, tcp))
         return;
     const QByteArray authorization = socket->request().rawHeader("Authorization");
@@ -123,7 +142,7 @@ bool StreamEndpoint::admitHandshake(QWebSocket *socket, QTcpSocket *tcp)
         }
     }
     const int cap = m_hub->limits().maxClients;
-    if (m_hub->clientCount() + m_waiting >= cap) {
+    if (m_hub->clientCount() + int(m_waiting.size()) >= cap) {
         refuse(socket, QStringLiteral("%1 stream clients are connected; try again").arg(cap),
             QStringLiteral("full"));
         return false;
@@ -133,17 +152,11 @@ bool StreamEndpoint::admitHandshake(QWebSocket *socket, QTcpSocket *tcp)
 
 void StreamEndpoint::awaitTokenMessage(QWebSocket *socket, QTcpSocket *tcp)
 {
-    ++m_waiting;
-    // One shared flag: whichever comes first (the message, the deadline, a disconnect)
-    // settles the wait, and the others then do nothing.
-    auto settled = std::make_shared<bool>(false);
-    auto settle = [this, settled] {
-        if (*settled)
-            return false;
-        *settled = true;
-        --m_waiting;
-        return true;
-    };
+    m_waiting.insert(socket);
+    // Whichever comes first (the message, the deadline, a disconnect) settles the wait, and
+    // the others then do nothing.
+    auto settle = [this, socket] { return m_waiting.remove(socket); };
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_waiting.remove(socket); });
     QPointer<QWebSocket> guard(socket);
     auto *deadline = new QTimer(socket);
     deadline->setSingleShot(true);

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTcpSocket>
 
 #include <memory>
@@ -40,6 +41,10 @@ class StreamEndpoint : public QObject
     Q_OBJECT
 public:
     StreamEndpoint(StreamHub *hub, QObject *parent = nullptr);
+    // Deletes what it holds (handshakes in progress, clients waiting or being refused) while
+    // the HTTP server that accepted their connections still exists: Qt's server frees its
+    // per-connection state when a connection is destroyed, and only while it is alive.
+    ~StreamEndpoint() override;
 
     static QString path() { return QStringLiteral("/api/stream"); }
 
@@ -66,7 +71,11 @@ private:
     QByteArray m_token;
     HostCheck m_hostCheck;
     std::shared_ptr<ApiGuard> m_guard;
-    int m_waiting = 0; // clients admitted but for their token message
+    // Clients admitted but for their token message. A set, not a counter: a client leaves it
+    // exactly once whichever way its wait ends (the message, the deadline, a disconnect, or
+    // its deletion without a disconnect, as at shutdown or when it was already closed when
+    // upgraded), so the cap never counts a client that is gone.
+    QSet<QWebSocket *> m_waiting;
 };
 
 } // namespace Shivx

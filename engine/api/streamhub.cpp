@@ -101,6 +101,8 @@ void StreamHub::addClient(QWebSocket *socket, QTcpSocket *tcp, const StreamFilte
     m_clientCount = int(m_clients.size());
     m_clientsGauge.set(m_clients.size());
     connect(socket, &QWebSocket::disconnected, this, [this, socket] { remove(socket); });
+    // Also a client deleted without a disconnect (aborted when already closed, shutdown).
+    connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
     connect(socket, &QWebSocket::textMessageReceived, this,
         [this, socket](const QString &text) { onMessage(socket, text); });
     QJsonObject ack = filter.toJson();
@@ -219,10 +221,17 @@ void StreamHub::closeWithPolicy(QWebSocket *socket, const QString &reason, const
 
 void StreamHub::remove(QWebSocket *socket)
 {
-    m_clients.remove(socket);
+    forget(socket);
+    socket->deleteLater();
+}
+
+void StreamHub::forget(QWebSocket *socket)
+{
+    // The one place a client leaves the count: removing twice changes nothing.
+    if (!m_clients.remove(socket))
+        return;
     m_clientCount = int(m_clients.size());
     m_clientsGauge.set(m_clients.size());
-    socket->deleteLater();
 }
 
 } // namespace Shivx

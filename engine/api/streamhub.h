@@ -80,6 +80,8 @@ private:
     bool send(Client &c, const QByteArray &json, const QString &kind);
     void onMessage(QWebSocket *socket, const QString &text);
     void remove(QWebSocket *socket);
+    // Takes a client out of the count, once; also for a socket being destroyed.
+    void forget(QWebSocket *socket);
 
     StreamLimits m_limits;
     StreamPublisher *m_publisher = nullptr;

@@ -60,7 +60,9 @@ private Q_SLOTS:
         StreamLimits limits;
         limits.maxClients = 2;
         limits.maxQueuedBytes = 256 * 1024;
-        limits.tokenTimeoutMs = 1000;
+        // Longer than any test: a client that left while waiting for its token must stop
+        // counting at once, not when its deadline would have refused it.
+        limits.tokenTimeoutMs = 120'000;
         limits.lingerMs = 300;
         m_api->setStreamLimits(limits);
         m_api->setMetricRegistry(m_registry.get());
@@ -134,6 +136,37 @@ private Q_SLOTS:
         StreamClient d;
         d.open(url(), {}, "Bearer " + Token);
         QVERIFY(!d.waitFor(QStringLiteral("subscribed")).isEmpty());
+    }
+
+    void clientsGoneBeforeTheirTokenStopCounting()
+    {
+        // Clients that leave before their token message, some before the upgrade has even
+        // been answered (the handshake sent and the connection closed at once), others once
+        // upgraded; with a cap of 2, every one of them that still counted would refuse the
+        // two clients that follow.
+        for (int i = 0; i < 16; ++i) {
+            ShivxTest::RawClient raw(m_port);
+            QVERIFY(raw.send("GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n\r\n"));
+        }
+        for (int i = 0; i < 8; ++i) {
+            StreamClient gone;
+            gone.open(url());
+            QTRY_VERIFY(gone.connected);
+            gone.ws.abort();
+        }
+        StreamClient a, b;
+        a.open(url(), {}, "Bearer " + Token);
+        QVERIFY2(!a.waitFor(QStringLiteral("subscribed")).isEmpty(), qPrintable(a.closeReason));
+        b.open(url(), {}, "Bearer " + Token);
+        QVERIFY2(!b.waitFor(QStringLiteral("subscribed")).isEmpty(), qPrintable(b.closeReason));
+        QCOMPARE(metric(*m_registry, QStringLiteral("shivx_api_stream_clients"), QString()), 2.0);
+        a.ws.close();
+        b.ws.close();
+        QTRY_COMPARE(m_hub->clientCount(), 0);
+        QCOMPARE(metric(*m_registry, QStringLiteral("shivx_api_stream_clients"), QString()), 0.0);
     }
 
     void guardianRefusesAndCountsWrongTokens()
