@@ -38,7 +38,8 @@ if [[ $with_test -eq 1 ]]; then
         clang-format strace python3-cryptography rclone openssh-server)
     packages+=(trayer dbus-daemon) # tst_alerttray: a tray host under Xvfb, a private session bus
     packages+=(gnome-keyring) # tst_keyringslot: a Secret Service of its own on that private bus
-    # tst_postgresjobstore, tst_pipelinescaleout: a private server each test starts itself
+    # tst_postgresjobstore, tst_pipelinescaleout, tst_postgresdump (also its pg_dump, pg_restore):
+    # a private server each test starts itself
     packages+=(postgresql libqt6sql6-psql)
 fi
 if [[ $with_bench -eq 1 ]]; then

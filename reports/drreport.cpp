@@ -48,6 +48,8 @@ QString DrReport::state(const QString &code)
         return tr("Rolled back");
     if (code == QLatin1String("aborted"))
         return tr("Aborted");
+    if (code == QLatin1String("interrupted"))
+        return tr("Interrupted (the engine stopped)");
     return code;
 }
 

@@ -167,6 +167,10 @@
         <source>Disaster recovery report: %1</source>
         <translation>Bericht zur Notfallwiederherstellung: %1</translation>
     </message>
+    <message>
+        <source>Interrupted (the engine stopped)</source>
+        <translation>Unterbrochen (die Engine wurde beendet)</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Reports::ReportFrame</name>
@@ -2125,6 +2129,10 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>%1 h ago</source>
         <translation>vor %1 h</translation>
     </message>
+    <message>
+        <source>Prometheus</source>
+        <translation>Prometheus</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::DrActivateDialog</name>
@@ -2188,16 +2196,16 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <translation>Pläne neu &amp;laden</translation>
     </message>
     <message>
-        <source>not since the engine started</source>
-        <translation>nicht seit dem Start der Engine</translation>
-    </message>
-    <message>
         <source>%1, %2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
         <source>A DR run is in progress; one plan runs at a time</source>
         <translation>Ein DR-Lauf ist im Gang; es läuft immer nur ein Plan</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
     </message>
 </context>
 <context>
@@ -2864,6 +2872,14 @@ NOTBETRIEB für %1 festsetzen?</translation>
     <message>
         <source>The integrity snapshot store cannot be used: %1</source>
         <translation>Der Snapshot-Speicher der Integritätsprüfung ist nicht nutzbar: %1</translation>
+    </message>
+    <message>
+        <source>bad exposition: %1</source>
+        <translation>fehlerhafte Exposition: %1</translation>
+    </message>
+    <message>
+        <source>the scrape is larger than %1 MiB</source>
+        <translation>der Scrape ist größer als %1 MiB</translation>
     </message>
 </context>
 <context>

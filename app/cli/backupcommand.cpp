@@ -9,6 +9,7 @@
 #include "backup/credentialsource.h"
 #include "backup/keyslots.h"
 #include "backup/offsitecopy.h"
+#include "backup/postgresdump.h"
 #include "backup/pruner.h"
 #include "backup/repository.h"
 #include "backup/restorejob.h"
@@ -40,7 +41,7 @@ const char HelpText[]
       "       shivx backup list [--set SET] [--format text|json]\n"
       "       shivx backup verify [--quick]\n"
       "       shivx backup restore [SNAPSHOT] [--at TIME] [--set SET] [--path P] [--target DIR]\n"
-      "                            [--dry-run]\n"
+      "                            [--dry-run | --pg-restore-into DB]\n"
       "       shivx backup prune [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"
       "                          [--keep-weekly N] [--keep-monthly N] [--dry-run]\n"
       "       shivx backup offsite [--remote NAME]\n"
@@ -64,7 +65,10 @@ const char HelpText[]
       "                  --quick checks the structure and a random tenth of the packs\n"
       "  restore         SNAPSHOT (an id prefix or `latest`) or the newest snapshot at or\n"
       "                  before --at TIME; everything or --path P, at the original place or\n"
-      "                  below --target DIR; --dry-run lists what would change\n"
+      "                  below --target DIR; --dry-run lists what would change;\n"
+      "                  --pg-restore-into DB streams a PostgreSQL dump of the snapshot\n"
+      "                  (--path /postgresql/NAME.dump when it has several) into pg_restore\n"
+      "                  of the existing database DB, in one transaction\n"
       "  prune           forgets snapshots by the --keep options (else each set's retention\n"
       "                  from the configuration), then deletes data no snapshot needs\n"
       "  offsite         copies the repository to the remotes of backup.offsite (or --remote\n"
@@ -370,6 +374,56 @@ int offsite(Session &s)
     return ExitOk;
 }
 
+// --pg-restore-into DB: the dump goes from the repository straight into pg_restore, connected
+// as the set's configuration says for that database (else libpq's defaults and PG* variables).
+int restoreIntoDatabase(Session &s, const Repository &repo, const SnapshotInfo &snap)
+{
+    CommandContext &c = s.c;
+    const QString database = c.value(QStringLiteral("pg-restore-into"));
+    if (database.isEmpty())
+        return c.fail(ExitUsage, QStringLiteral("--pg-restore-into: name the database"));
+    if (c.isSet(QStringLiteral("dry-run")) || c.isSet(QStringLiteral("target")))
+        return c.fail(ExitUsage,
+            QStringLiteral("--pg-restore-into loads a dump into a database; it takes neither "
+                           "--target nor --dry-run"));
+    const auto dumps = postgresDumps(repo, snap);
+    if (!dumps)
+        return c.fail(ExitFailure, dumps.error().message);
+    const QString id = QString::fromStdString(snap.id.hex()).left(12);
+    QString dump = c.value(QStringLiteral("path"));
+    if (dump.isEmpty() && dumps->size() == 1)
+        dump = dumps->first();
+    if (dump.isEmpty() || !dumps->contains(QDir::cleanPath(dump)))
+        return c.fail(dumps->isEmpty() ? ExitFailure : ExitUsage,
+            dumps->isEmpty()
+                ? QStringLiteral("snapshot %1 holds no PostgreSQL dump").arg(id)
+                : QStringLiteral("%1snapshot %2 holds %3; choose one with --path")
+                      .arg(dump.isEmpty() ? QString() : dump + QStringLiteral(" is not a dump: "),
+                          id, dumps->join(QStringLiteral(", "))));
+    dump = QDir::cleanPath(dump);
+    PostgresSourceSpec connection;
+    if (const BackupSetSpec *set = s.config.set(snap.set)) {
+        for (const PostgresSourceSpec &pg : set->postgresql) {
+            if (pg.entryPath() == dump)
+                connection = pg;
+        }
+    }
+    CancelOnSignal interrupt;
+    Control control;
+    control.cancel = &interrupt.cancel;
+    control.progress = progressLine(c.err(), QStringLiteral("pg_restore"));
+    const auto stats = restoreIntoPostgres(repo, snap, dump, connection, database, control);
+    endProgress(c.err());
+    if (!stats)
+        return c.fail(ExitFailure, stats.error().message);
+    c.out() << "restored " << dump << " of snapshot " << id << " ("
+            << snap.time.toUTC().toString(Qt::ISODate) << ") into PostgreSQL database " << database
+            << ": " << bytesText(stats->bytes) << " in "
+            << TimeUtil::formatDurationMs(stats->durationMs) << "\n"
+            << Qt::flush;
+    return ExitOk;
+}
+
 int restore(Session &s)
 {
     CommandContext &c = s.c;
@@ -395,6 +449,8 @@ int restore(Session &s)
     }
     if (!snap)
         return c.fail(ExitFailure, snap.error().message);
+    if (c.isSet(QStringLiteral("pg-restore-into")))
+        return restoreIntoDatabase(s, **repo, *snap);
     RestoreOptions options;
     options.path = c.value(QStringLiteral("path"));
     if (!options.path.isEmpty() && !QDir::isAbsolutePath(options.path))
@@ -547,9 +603,10 @@ int backupCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     c.addEngineOptions();
     c.addFormatOption({ CommandContext::Format::Text, CommandContext::Format::Json },
         QStringLiteral("list, status, history, now, drill: text (default) or json"));
-    for (const char *name : { "repo", "password-file", "key-file", "new-password-file",
-             "new-key-file", "label", "type", "set", "path", "target", "at", "keep-last",
-             "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "kind", "remote" })
+    for (const char *name :
+        { "repo", "password-file", "key-file", "new-password-file", "new-key-file", "label", "type",
+            "set", "path", "target", "at", "keep-last", "keep-hourly", "keep-daily", "keep-weekly",
+            "keep-monthly", "kind", "remote", "pg-restore-into" })
         c.addOption(QCommandLineOption(QLatin1String(name), QString(), QStringLiteral("VALUE")));
     for (const char *name : { "quick", "dry-run", "force", "wait", "keyring", "new-keyring" })
         c.addOption(QCommandLineOption(QLatin1String(name)));

@@ -9,6 +9,7 @@
 // Rounds alternate ninja and shivx so that machine load weighs on both; the medians are
 // compared. Each round starts from an empty directory (ninja: no .ninja_log; shivx: a new
 // database and run directory).
+#include "executor/boundedexecutor.h"
 #include "pipelines/pipelinerunner.h"
 
 #include <QCoreApplication>
@@ -148,7 +149,11 @@ ShivxRound runShivx(const QByteArray &yaml, int jobs)
         return round;
     f.write(yaml);
     f.close();
+    // The engine's executor as configured by default (engine.workers: 2): the stages are
+    // spawned there.
+    BoundedExecutor executor;
     PipelineRunner::Options o;
+    o.executor = &executor;
     o.config.maxParallelStages = jobs;
     o.pipelinesDirectory = dir.filePath(QStringLiteral("defs"));
     o.dataDir = dir.filePath(QStringLiteral("data"));

@@ -64,9 +64,11 @@ void AlertEvaluator::restore(const QList<AlertInstance> &alerts)
 
 QList<AlertTransition> AlertEvaluator::evaluate(const QList<FamilySnapshot> &families, qint64 nowMs)
 {
-    QHash<QString, const FamilySnapshot *> byName;
+    // Several families may share a name: the registry's own and the series scraped from
+    // `prometheus` targets (other label names), as one PromQL name selects them all.
+    QHash<QString, QList<const FamilySnapshot *>> byName;
     for (const FamilySnapshot &f : families)
-        byName.insert(f.name, &f);
+        byName[f.name].append(&f);
     QList<AlertTransition> out;
     QSet<QString> seenAlerts;
     for (const AlertRule &rule : std::as_const(m_rules)) {
@@ -78,22 +80,23 @@ QList<AlertTransition> AlertEvaluator::evaluate(const QList<FamilySnapshot> &fam
             step(rule, rule.name, labels, true, 1, nowMs, &out);
             continue;
         }
-        const FamilySnapshot *f = byName.value(rule.series.metric);
         QList<QPair<QString, QMap<QString, QString>>> present;
-        if (f) {
+        for (const FamilySnapshot *f : byName.value(rule.series.metric)) {
             for (const SeriesValue &s : f->series) {
                 if (!rule.series.matches(f->labelNames, s.labelValues))
                     continue;
                 QMap<QString, QString> labels;
                 for (int i = 0; i < f->labelNames.size(); ++i)
                     labels.insert(f->labelNames.at(i), s.labelValues.value(i));
-                const QString key
-                    = rule.name + QLatin1Char('\n') + s.labelValues.join(QLatin1Char('\n'));
+                const QString key = seriesKey(rule.name, labels);
                 Series &series = m_series[key];
                 if (!series.window)
                     series.window = std::make_shared<SlidingWindow>(
                         rule.windowMs, rule.function == WindowFunction::Quantile);
-                const double v = f->type == MetricType::Histogram ? double(s.count) : s.value;
+                // A histogram's or summary's series stands for its observations: the count.
+                const double v = f->type == MetricType::Histogram || f->type == MetricType::Summary
+                    ? double(s.count)
+                    : s.value;
                 series.window->add(nowMs, v);
                 series.lastSeenMs = nowMs;
                 present.append({ key, labels });
@@ -134,11 +137,34 @@ QList<AlertTransition> AlertEvaluator::evaluate(const QList<FamilySnapshot> &fam
         }
 
     if (m_health) {
-        if (const FamilySnapshot *f = byName.value(QStringLiteral("shivx_health_score")))
+        // The engine's own score: the registry's family, the first of that name.
+        if (const FamilySnapshot *f = byName.value(QStringLiteral("shivx_health_score")).value(0))
             if (!f->series.isEmpty())
                 m_health->add(nowMs, f->series.first().value);
     }
     return out;
+}
+
+void AlertEvaluator::seed(const AlertRule &rule, const QMap<QString, QString> &labels,
+    const QList<QPair<qint64, double>> &points)
+{
+    if (points.isEmpty() || rule.always)
+        return;
+    Series &series = m_series[seriesKey(rule.name, labels)];
+    if (!series.window)
+        series.window = std::make_shared<SlidingWindow>(
+            rule.windowMs, rule.function == WindowFunction::Quantile);
+    for (const auto &[ts, v] : points)
+        series.window->add(ts, v);
+    series.lastSeenMs = qMax(series.lastSeenMs, points.last().first);
+}
+
+QString AlertEvaluator::seriesKey(const QString &rule, const QMap<QString, QString> &labels)
+{
+    QString key = rule;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        key += QLatin1Char('\n') + it.key() + QLatin1Char('=') + it.value();
+    return key;
 }
 
 void AlertEvaluator::step(const AlertRule &rule, const QString &,

@@ -33,6 +33,13 @@ public:
     // returned once and then forgotten.
     QList<AlertTransition> evaluate(const QList<FamilySnapshot> &families, qint64 nowMs);
 
+    // Fills the window of `rule` (one of rules()) for the series with `labels` with stored
+    // points (ms, value; ascending), as if those evaluations had run: after a restart a rule
+    // over a 10 min window judges 10 min at its first evaluation instead of one sample.
+    // Call after setRules() and before the first evaluate() of those rules.
+    void seed(const AlertRule &rule, const QMap<QString, QString> &labels,
+        const QList<QPair<qint64, double>> &points);
+
     // Pending and firing alerts, in rule order.
     QList<AlertInstance> active() const;
     // Acknowledges a firing or pending alert (until it resolves); false when none has that
@@ -46,6 +53,8 @@ public:
     HealthForecast forecast(qint64 nowMs) const;
 
     static QString fingerprint(const QString &rule, const QMap<QString, QString> &labels);
+    // The key of one (rule, series) window: the rule and the series' labels by name.
+    static QString seriesKey(const QString &rule, const QMap<QString, QString> &labels);
 
 private:
     struct Series

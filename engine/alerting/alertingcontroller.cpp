@@ -1,8 +1,12 @@
 #include "alerting/alertingcontroller.h"
 
+#include "alerting/rulebacktest.h"
 #include "audit/auditsink.h"
 #include "core/clock.h"
+#include "telemetry/historystore.h"
 #include "telemetry/metricregistry.h"
+
+#include <QElapsedTimer>
 
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -48,6 +52,11 @@ void AlertingController::setForecastLevels(
         std::move(levelForScore), std::move(levelMins));
 }
 
+void AlertingController::setExtraFamilies(std::function<QList<FamilySnapshot>()> extra)
+{
+    m_extraFamilies = std::move(extra);
+}
+
 std::shared_ptr<const AlertingSnapshot> AlertingController::snapshotPtr() const
 {
     QMutexLocker l(&m_snapshotLock);
@@ -67,6 +76,7 @@ void AlertingController::start()
             m_silences = *s;
     }
     m_evaluator.setSilences(m_silences);
+    seedWindows();
     m_timer = new QTimer(this);
     connect(m_timer, &QTimer::timeout, this, &AlertingController::evaluate);
     m_timer->start(int(m_config.intervalMs));
@@ -81,12 +91,71 @@ void AlertingController::stop()
     publish();
 }
 
+void AlertingController::seedWindows()
+{
+    const QList<AlertRule> &rules = m_evaluator.rules();
+    if (rules.isEmpty() || m_databasePath.isEmpty())
+        return;
+    QElapsedTimer spent;
+    spent.start();
+    // Its own connection on this thread, closed when done: the writer's is the storage thread's.
+    auto store = HistoryStore::open(m_databasePath, QStringLiteral("shivx.alerting.seed"));
+    if (!store) {
+        qCWarning(lcAlerting).noquote()
+            << "alert windows start empty: history:" << store.error().message;
+        return;
+    }
+    auto all = (*store)->listSeries();
+    if (!all) {
+        qCWarning(lcAlerting).noquote()
+            << "alert windows start empty: history:" << all.error().message;
+        return;
+    }
+    const qint64 now = m_clock->nowMs();
+    int series = 0;
+    qint64 points = 0;
+    bool cut = false;
+    for (const AlertRule &rule : rules) {
+        if (rule.always)
+            continue;
+        const qint64 from = now - rule.windowMs;
+        for (const BacktestSeries &s : RuleBacktest::matchingSeries(*all, rule, from, now)) {
+            if (series >= MaxSeedSeries || spent.elapsed() > MaxSeedMs) {
+                cut = true;
+                break;
+            }
+            auto q = (*store)->query(s.name, from, now, Resolution::Auto, MaxSeedPoints);
+            if (!q)
+                continue;
+            QList<QPair<qint64, double>> stored;
+            stored.reserve(q->points.size());
+            for (const HistoryPoint &p : std::as_const(q->points))
+                stored.append({ p.tsMs, p.avg });
+            m_evaluator.seed(rule, s.labels, stored);
+            ++series;
+            points += stored.size();
+        }
+        if (cut)
+            break;
+    }
+    qCInfo(lcAlerting).noquote()
+        << QStringLiteral("alert windows seeded from the history: %1 series, %2 points in %3 ms%4")
+               .arg(series)
+               .arg(points)
+               .arg(spent.elapsed())
+               .arg(cut ? QStringLiteral(" (stopped at the limit; the rest fill as rules run)")
+                        : QString());
+}
+
 void AlertingController::evaluate()
 {
     const qint64 now = m_clock->nowMs();
     m_silences.removeIf([now](const AlertSilence &s) { return s.endsAtMs <= now; });
     m_evaluator.setSilences(m_silences);
-    const QList<AlertTransition> transitions = m_evaluator.evaluate(m_registry->collect(), now);
+    QList<FamilySnapshot> families = m_registry->collect();
+    if (m_extraFamilies)
+        families += m_extraFamilies();
+    const QList<AlertTransition> transitions = m_evaluator.evaluate(families, now);
     m_evaluatedAtMs = now;
     recordTransitions(transitions, true);
     QList<AlertTransition> ended;
@@ -253,8 +322,10 @@ void AlertingController::setRules(const QList<AlertRule> &rules)
 {
     m_config.rules = rules;
     m_evaluator.setRules(rules);
-    if (m_timer)
+    if (m_timer) {
+        seedWindows();
         evaluate();
+    }
 }
 
 Result<QList<AlertHistoryEntry>> AlertingController::history(int limit, const QString &rule)

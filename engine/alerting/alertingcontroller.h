@@ -35,6 +35,11 @@ public:
     void setForecastLevels(
         std::function<QString(double)> levelForScore, QList<QPair<QString, double>> levelMins);
 
+    // Families evaluated beside the registry's (the series scraped from `prometheus` targets,
+    // TargetMonitor::scrapedFamilies); called on the controller thread at every evaluation, so
+    // it must be thread-safe. Call before start().
+    void setExtraFamilies(std::function<QList<FamilySnapshot>()> extra);
+
     // Thread-safe.
     std::shared_ptr<const AlertingSnapshot> snapshotPtr() const;
 
@@ -52,11 +57,12 @@ public:
     void pushAlert(const QMap<QString, QString> &labels, const QString &summary,
         const QString &description, qint64 holdMs);
     // Replaces the rules (a configuration reload): alerts of rules that are gone resolve at the
-    // next evaluation, which runs at once; every window starts empty again.
+    // next evaluation, which runs at once; every window starts again from the stored history.
     void setRules(const QList<AlertRule> &rules);
 
 public Q_SLOTS:
-    // Opens the store, restores the alerts it kept, and starts evaluating.
+    // Opens the store, restores the alerts it kept, seeds the rules' windows from the metric
+    // history (seedWindows) and starts evaluating.
     void start();
     void stop();
     // One evaluation now (the timer's slot).
@@ -68,6 +74,15 @@ Q_SIGNALS:
     void snapshotChanged(const Shivx::AlertingSnapshot &snapshot);
 
 private:
+    // Fills each rule's windows with what the metric history holds for their span, so that a
+    // restart or a reload does not start `avg_over_time` over 10 min (or a `for` on top of it)
+    // from one sample. Bounded, since it runs inside the engine's start: at most
+    // MaxSeedSeries series of MaxSeedPoints points (older ranges as rollups), and it stops
+    // after MaxSeedMs, leaving the rest to fill as evaluations come.
+    void seedWindows();
+    static constexpr int MaxSeedSeries = 5000;
+    static constexpr int MaxSeedPoints = 1000;
+    static constexpr qint64 MaxSeedMs = 2000;
     void publish();
     void recordTransitions(const QList<AlertTransition> &transitions, bool store);
     struct Pushed
@@ -81,6 +96,7 @@ private:
     AlertingConfig m_config;
     QString m_databasePath;
     const MetricRegistry *m_registry;
+    std::function<QList<FamilySnapshot>()> m_extraFamilies;
     Clock *m_clock;
     AuditSink *m_audit;
     AlertEvaluator m_evaluator;

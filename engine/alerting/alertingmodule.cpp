@@ -10,6 +10,8 @@
 #include "core/config.h"
 #include "core/modulehost.h"
 #include "degradation/degradationconfig.h"
+#include "health/healthmodule.h"
+#include "health/targetmonitor.h"
 #include "storage/migrations.h"
 
 #include <yaml-cpp/yaml.h>
@@ -72,6 +74,10 @@ Result<void> AlertingRuntime::prepare(ModuleHost &host)
         return {};
     m_controller = new AlertingController(
         config, host.databasePath(), host.metrics(), host.clock(), host.audit());
+    // Rules select the series of `prometheus` targets too, as the history charts them.
+    if (HealthRuntime *health = host.runtime<HealthRuntime>())
+        if (TargetMonitor *monitor = health->monitor())
+            m_controller->setExtraFamilies([monitor] { return monitor->scrapedFamilies(); });
     // The forecast projects the health score onto the degradation levels in effect.
     const DegradationConfig levels = host.config().section<DegradationConfig>();
     m_controller->setForecastLevels(

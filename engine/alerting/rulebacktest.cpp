@@ -72,24 +72,24 @@ void RuleBacktest::replay(const AlertRule &rule, BacktestSeries *series)
     close();
 }
 
-Result<BacktestResult> RuleBacktest::run(HistoryStore &store, const AlertRule &rule, qint64 fromMs,
-    qint64 toMs, const Progress &progress, int maxSeries, int maxPoints)
+Result<QList<BacktestSeries>> RuleBacktest::matchingSeries(
+    HistoryStore &store, const AlertRule &rule, qint64 fromMs, qint64 toMs)
 {
-    if (rule.always)
-        return makeError("alerting.bad_rules",
-            QStringLiteral("alert %1 fires always: there is no series to preview").arg(rule.name));
     auto all = store.listSeries();
     if (!all)
         return all.error();
+    return matchingSeries(*all, rule, fromMs, toMs);
+}
+
+QList<BacktestSeries> RuleBacktest::matchingSeries(
+    const QList<SeriesInfo> &all, const AlertRule &rule, qint64 fromMs, qint64 toMs)
+{
     // A histogram's rules look at its observation count (as the evaluator does): the
     // history's `_count` series.
     const QString countName = rule.series.metric + QStringLiteral("_count");
-    BacktestResult out;
-    out.fromMs = fromMs;
-    out.toMs = toMs;
     QList<BacktestSeries> matched;
     bool counts = false;
-    for (const SeriesInfo &info : *all) {
+    for (const SeriesInfo &info : all) {
         if (info.lastMs < fromMs || info.firstMs > toMs)
             continue;
         auto parsed = parseSeriesName(info.name);
@@ -109,6 +109,22 @@ Result<BacktestResult> RuleBacktest::run(HistoryStore &store, const AlertRule &r
         matched.removeIf([&](const BacktestSeries &s) {
             return !s.name.startsWith(countName + QLatin1Char('{')) && s.name != countName;
         });
+    return matched;
+}
+
+Result<BacktestResult> RuleBacktest::run(HistoryStore &store, const AlertRule &rule, qint64 fromMs,
+    qint64 toMs, const Progress &progress, int maxSeries, int maxPoints)
+{
+    if (rule.always)
+        return makeError("alerting.bad_rules",
+            QStringLiteral("alert %1 fires always: there is no series to preview").arg(rule.name));
+    auto found = matchingSeries(store, rule, fromMs, toMs);
+    if (!found)
+        return found.error();
+    QList<BacktestSeries> matched = std::move(*found);
+    BacktestResult out;
+    out.fromMs = fromMs;
+    out.toMs = toMs;
     out.matched = int(matched.size());
     if (matched.size() > maxSeries)
         matched.resize(maxSeries);

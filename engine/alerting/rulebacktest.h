@@ -13,6 +13,7 @@
 namespace Shivx {
 
 class HistoryStore;
+struct SeriesInfo;
 
 // One series of a backtest: the stored points the rule would have seen, the rule's value at
 // each of them, and the spans during which its alert would have been pending or firing.
@@ -61,6 +62,14 @@ public:
     // series (health.score) and anything else that is not a metric series.
     static std::optional<QPair<QString, QMap<QString, QString>>> parseSeriesName(
         const QString &name);
+    // The stored series `rule` selects that have points in [fromMs, toMs], by name, with their
+    // labels (samples empty): a histogram's `_count` series when there is one, as the
+    // evaluator looks at the observation count. Shared with the evaluator's window seeding.
+    static Result<QList<BacktestSeries>> matchingSeries(
+        HistoryStore &store, const AlertRule &rule, qint64 fromMs, qint64 toMs);
+    // The same over a listing already read (HistoryStore::listSeries), for many rules at once.
+    static QList<BacktestSeries> matchingSeries(
+        const QList<SeriesInfo> &all, const AlertRule &rule, qint64 fromMs, qint64 toMs);
     // The replay of one series' points (exposed for tests).
     static void replay(const AlertRule &rule, BacktestSeries *series);
 };

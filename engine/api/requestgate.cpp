@@ -1,20 +1,6 @@
-#include "api/requestgate.h"
+#include "api/requestgate_p.h"
 
-#include "api/apiroute.h"
-#include "api/requestframer.h"
-
-#include <QLoggingCategory>
-#include <QSocketNotifier>
-#include <QTcpSocket>
-
-#include <optional>
-
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcGate, "shivx.api.gate")
 
@@ -56,59 +42,19 @@ QByteArray reasonPhrase(int status)
 
 } // namespace
 
-struct RequestGate::Rejection
+QByteArray RequestGate::Rejection::response() const
 {
-    int status = 400;
-    QString code;
-    QString message;
-    QByteArray allow; // Allow header of a 405
-    bool headMethod = false; // a HEAD request: the answer has no body
-
-    QByteArray response() const
-    {
-        const QByteArray body = ApiReply::error(status, code, message).body;
-        QByteArray r = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-            + "\r\nContent-Type: application/json\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\nCache-Control: no-store\r\n";
-        if (!allow.isEmpty())
-            r += "Allow: " + allow + "\r\n";
-        if (status == 503)
-            r += "Retry-After: 1\r\n";
-        r += "Connection: close\r\n\r\n";
-        return headMethod ? r : r + body;
-    }
-};
-
-struct RequestGate::Connection
-{
-    enum class Phase {
-        Idle, // waiting for the first byte of a request
-        Request, // some of a request has arrived
-        Closing, // answered by the gate; dropping what still arrives until the client goes
-    };
-
-    Connection(QTcpSocket *s, const RequestLimits &limits)
-        : socket(s)
-        , framer(limits.maxRequestLineBytes, limits.maxHeadBytes)
-    {
-    }
-
-    QTcpSocket *socket;
-    quint64 serial = 0; // accept order, to break ties between equal sinceMs
-    RequestFramer framer;
-    Phase phase = Phase::Idle;
-    bool firstRequest = true;
-    bool headDone = false; // the current request's head was admitted
-    bool halfClosed = false;
-    qint64 sinceMs = 0; // when the current wait (idle, or request) began
-    qint64 deadlineMs = 0;
-    // Byte offsets in the connection's stream: everything that arrived, what the server had
-    // not read after its last turn, and where the current request begins.
-    qint64 received = 0;
-    qint64 unreadAfterServer = 0;
-    qint64 requestStart = 0;
-    std::optional<Rejection> pending; // the current request's answer, once it may be sent
-};
+    const QByteArray body = ApiReply::error(status, code, message).body;
+    QByteArray r = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nCache-Control: no-store\r\n";
+    if (!allow.isEmpty())
+        r += "Allow: " + allow + "\r\n";
+    if (status == 503)
+        r += "Retry-After: 1\r\n";
+    r += "Connection: close\r\n\r\n";
+    return headMethod ? r : r + body;
+}
 
 RequestGate::RequestGate(QObject *parent)
     : QTcpServer(parent)
@@ -130,79 +76,6 @@ RequestGate::~RequestGate()
     for (const auto &entry : m_connections)
         disconnect(entry.first, nullptr, this, nullptr);
     stopAccepting();
-}
-
-bool RequestGate::open(const QHostAddress &address, quint16 port)
-{
-    if (!listen(address, port))
-        return false;
-    // Qt's own accept stays paused for good: its socket engine keeps the first error it ever
-    // saw, so once an accept has returned EAGAIN (the end of every burst) a later EMFILE
-    // reads as "temporary" and QTcpServer retries at once, forever, at 100% CPU. The gate
-    // accepts on a duplicate of the listening descriptor instead, which also stays valid
-    // for its notifier when QTcpServer::close() closes the original.
-    pauseAccepting();
-    m_listenFd = ::fcntl(int(socketDescriptor()), F_DUPFD_CLOEXEC, 0);
-    if (m_listenFd < 0) {
-        qCCritical(lcGate, "cannot duplicate the listening socket: %s", ::strerror(errno));
-        close();
-        return false;
-    }
-    m_acceptNotifier = new QSocketNotifier(m_listenFd, QSocketNotifier::Read, this);
-    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &RequestGate::acceptReady);
-    return true;
-}
-
-void RequestGate::stopAccepting()
-{
-    delete m_acceptNotifier;
-    m_acceptNotifier = nullptr;
-    if (m_listenFd >= 0)
-        ::close(m_listenFd);
-    m_listenFd = -1;
-}
-
-void RequestGate::acceptReady()
-{
-    if (!isListening()) {
-        stopAccepting(); // QTcpServer::close() was called: stop listening for good
-        return;
-    }
-    // A bounded batch per wake-up, so that a flood of connections cannot starve the
-    // requests on those already open; the notifier fires again while more are waiting.
-    for (int i = 0; i < 64; ++i) {
-        const int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd >= 0) {
-            incomingConnection(fd);
-            continue;
-        }
-        switch (errno) {
-        case EAGAIN:
-            return;
-        case EINTR:
-        case ECONNABORTED:
-        case EPROTO:
-        case ENETDOWN:
-        case ENOPROTOOPT:
-        case EHOSTDOWN:
-        case ENONET:
-        case EHOSTUNREACH:
-        case EOPNOTSUPP:
-        case ENETUNREACH:
-            continue; // that connection failed before it was accepted (accept(2))
-        case EMFILE:
-        case ENFILE:
-        case ENOBUFS:
-        case ENOMEM:
-            outOfResources(errno);
-            return;
-        default:
-            qCCritical(
-                lcGate, "accept failed: %s; no longer accepting connections", ::strerror(errno));
-            stopAccepting();
-            return;
-        }
-    }
 }
 
 void RequestGate::setLimits(const RequestLimits &limits)
@@ -234,58 +107,6 @@ void RequestGate::count(int status)
 {
     QMutexLocker l(&m_mutex);
     ++m_rejected[status];
-}
-
-int RequestGate::connectionCap() const
-{
-    // Leave a quarter of the descriptors to the rest of the engine (database, audit files,
-    // probes, supervised processes): connections must not starve them into EMFILE.
-    rlimit limit {};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
-        return m_limits.maxConnections;
-    const qint64 usable = qint64(limit.rlim_cur) - qint64(limit.rlim_cur) / 4;
-    return int(qBound(qint64(1), usable, qint64(m_limits.maxConnections)));
-}
-
-void RequestGate::incomingConnection(qintptr descriptor)
-{
-    if (qsizetype(m_connections.size()) >= connectionCap() && !evictLongestWaiting()) {
-        refuse(descriptor);
-        return;
-    }
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        ::close(int(descriptor));
-        delete socket;
-        return;
-    }
-    // Bounds what one socket buffers; a whole admitted request always fits, the rest waits
-    // in the kernel (TCP flow control slows the client down).
-    socket->setReadBufferSize(m_readBufferSize);
-    auto connection = std::make_unique<Connection>(socket, m_limits);
-    const qint64 now = nowMs();
-    connection->serial = ++m_accepted;
-    connection->sinceMs = now;
-    connection->deadlineMs = now + m_limits.headerTimeoutMs;
-    m_connections.emplace(socket, std::move(connection));
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_connections.erase(socket); });
-
-    // First our slot, then the server's (connected inside addPendingConnection, which emits
-    // pendingConnectionAvailable to QAbstractHttpServer directly), then our second one.
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { beforeServer(socket); });
-    m_server = parent();
-    addPendingConnection(socket);
-    if (hasPendingConnections()) {
-        // The server did not take the socket synchronously (not Qt 6.4's behaviour): the
-        // order of the slots, which the whole check relies on, would not hold. Fail closed.
-        qCCritical(lcGate, "the HTTP server did not take a connection at once; closing it");
-        nextPendingConnection();
-        drop(socket);
-        return;
-    }
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { afterServer(socket); });
-    if (!m_sweep->isActive())
-        m_sweep->start();
 }
 
 void RequestGate::beforeServer(QTcpSocket *socket)
@@ -377,43 +198,6 @@ void RequestGate::scan(Connection &c, QByteArrayView data)
             return;
         }
     }
-}
-
-bool RequestGate::takeUpgrade(Connection &c, const RequestHead &head, Rejection *r)
-{
-    QTcpSocket *socket = c.socket;
-    // Only before the server has read any of this request: the taker's handshake reads the
-    // socket from here on. A handshake pipelined behind other requests is refused instead.
-    const bool untouched = c.requestStart == c.received - c.unreadAfterServer;
-    if (!m_upgradeAccepts || !m_upgradeAccepts(head.path)) {
-        r->status = 404;
-        r->code = QStringLiteral("not_found");
-        r->message = QStringLiteral("no WebSocket endpoint at %1").arg(head.path.left(200));
-        return false;
-    }
-    if (!untouched || head.contentLength > 0) {
-        r->status = 400;
-        r->code = QStringLiteral("bad_request");
-        r->message = QStringLiteral(
-            "a WebSocket handshake must come first on its connection and have no body");
-        return false;
-    }
-    // Neither the gate nor Qt's server may touch the socket again (the server would also
-    // delete it when it disconnects, under the WebSocket that uses it).
-    disconnect(socket, nullptr, this, nullptr);
-    if (m_server)
-        disconnect(socket, nullptr, m_server, nullptr);
-    disconnect(socket, &QAbstractSocket::disconnected, socket, nullptr);
-    // Qt 6.4's server keeps a QHttpServerRequest per connection and frees it from the
-    // socket's destroyed() (a slot in the socket's own context), but QWebSocket disconnects
-    // every signal of its connection when it closes, so that slot would never run: a leak
-    // per stream client. Run it now, the connection being the server's no longer, then
-    // drop it so that the real destruction does not free the request twice.
-    Q_EMIT socket->destroyed(socket);
-    disconnect(socket, &QObject::destroyed, socket, nullptr);
-    m_connections.erase(socket); // destroys `c`
-    m_upgradeTake(socket);
-    return true;
 }
 
 void RequestGate::startRequest(Connection &c, qint64 now)
@@ -547,60 +331,6 @@ void RequestGate::drop(QTcpSocket *socket)
     m_connections.erase(socket);
     socket->abort();
     socket->deleteLater();
-}
-
-bool RequestGate::evictLongestWaiting()
-{
-    // Only an open connection frees a descriptor; those already closing go by themselves.
-    const Connection *oldest = nullptr;
-    for (const auto &entry : m_connections) {
-        const Connection *c = entry.second.get();
-        if (c->phase != Connection::Phase::Closing
-            && (!oldest || c->sinceMs < oldest->sinceMs
-                || (c->sinceMs == oldest->sinceMs && c->serial < oldest->serial)))
-            oldest = c;
-    }
-    if (!oldest)
-        return false;
-    drop(oldest->socket);
-    return true;
-}
-
-void RequestGate::refuse(qintptr descriptor)
-{
-    // No QTcpSocket for a connection that is turned away; a best-effort answer, then close.
-    Rejection r;
-    r.status = 503;
-    r.code = QStringLiteral("too_many_connections");
-    r.message = QStringLiteral("%1 connections are open; try again").arg(m_connections.size());
-    const QByteArray response = r.response();
-    const int fd = int(descriptor);
-    [[maybe_unused]] const ssize_t sent
-        = ::send(fd, response.constData(), size_t(response.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-    ::shutdown(fd, SHUT_WR);
-    ::close(fd);
-    count(503);
-}
-
-void RequestGate::outOfResources(int error)
-{
-    // Out of descriptors (EMFILE, ENFILE) or kernel memory: closing the connection that has
-    // waited longest frees a descriptor at once; either way the notifier is off until the
-    // retry, so there is no busy loop.
-    ++m_acceptFailures;
-    m_acceptNotifier->setEnabled(false);
-    const bool freed = evictLongestWaiting();
-    const qint64 now = nowMs();
-    if (m_lastAcceptWarningMs < 0 || now - m_lastAcceptWarningMs >= 10'000) {
-        qCWarning(lcGate, "accepting a connection failed (%s; %llu failures so far); %s",
-            ::strerror(error), m_acceptFailures,
-            freed ? "closed the connection that waited longest" : "retrying in 250 ms");
-        m_lastAcceptWarningMs = now;
-    }
-    QTimer::singleShot(freed ? 0 : 250, this, [this] {
-        if (m_acceptNotifier)
-            m_acceptNotifier->setEnabled(true);
-    });
 }
 
 void RequestGate::sweep()

@@ -19,6 +19,7 @@ struct StreamHub::Client
     QWebSocket *socket = nullptr;
     QTcpSocket *tcp = nullptr;
     StreamFilter filter;
+    QTimer *pongDeadline = nullptr; // a child of the socket; active while a ping is unanswered
     bool closing = false;
 };
 
@@ -39,7 +40,9 @@ QJsonObject pointJson(const SamplePoint &p)
 
 StreamHub::StreamHub(QObject *parent)
     : QObject(parent)
+    , m_pingTimer(new QTimer(this))
 {
+    connect(m_pingTimer, &QTimer::timeout, this, &StreamHub::pingClients);
 }
 
 StreamHub::~StreamHub()
@@ -105,6 +108,13 @@ void StreamHub::addClient(QWebSocket *socket, QTcpSocket *tcp, const StreamFilte
     connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
     connect(socket, &QWebSocket::textMessageReceived, this,
         [this, socket](const QString &text) { onMessage(socket, text); });
+    c->pongDeadline = new QTimer(socket);
+    c->pongDeadline->setSingleShot(true);
+    connect(c->pongDeadline, &QTimer::timeout, this, [this, socket] { dropUnresponsive(socket); });
+    QTimer *deadline = c->pongDeadline;
+    connect(socket, &QWebSocket::pong, deadline, &QTimer::stop);
+    if (!m_pingTimer->isActive())
+        m_pingTimer->start(int(m_limits.pingIntervalMs));
     QJsonObject ack = filter.toJson();
     ack.insert(QStringLiteral("type"), QStringLiteral("subscribed"));
     send(*c, compact(ack), QStringLiteral("control"));
@@ -219,6 +229,32 @@ void StreamHub::closeWithPolicy(QWebSocket *socket, const QString &reason, const
     });
 }
 
+void StreamHub::pingClients()
+{
+    for (const auto &c : std::as_const(m_clients)) {
+        // One ping at a time: an unanswered one keeps its deadline.
+        if (c->closing || c->pongDeadline->isActive())
+            continue;
+        c->socket->ping();
+        c->pongDeadline->start(int(m_limits.pongTimeoutMs));
+    }
+}
+
+void StreamHub::dropUnresponsive(QWebSocket *socket)
+{
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end() || (*it)->closing)
+        return;
+    qCWarning(lcStream).noquote() << "dropping stream client" << socket->peerAddress().toString()
+                                  << "that did not answer a ping within" << m_limits.pongTimeoutMs
+                                  << "ms";
+    if (m_closed)
+        m_closed->counter({ QStringLiteral("no_pong") }).inc();
+    // No close frame: a peer that does not answer pings would not read it either.
+    remove(socket);
+    socket->abort();
+}
+
 void StreamHub::remove(QWebSocket *socket)
 {
     forget(socket);
@@ -232,6 +268,8 @@ void StreamHub::forget(QWebSocket *socket)
         return;
     m_clientCount = int(m_clients.size());
     m_clientsGauge.set(m_clients.size());
+    if (m_clients.isEmpty())
+        m_pingTimer->stop();
 }
 
 } // namespace Shivx

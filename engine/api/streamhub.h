@@ -12,6 +12,7 @@
 #include <memory>
 
 class QTcpSocket;
+class QTimer;
 class QWebSocket;
 
 namespace Shivx {
@@ -27,6 +28,11 @@ struct StreamLimits
     qint64 maxQueuedBytes = 4 * 1024 * 1024;
     qint64 tokenTimeoutMs = 5'000; // for a client that sends the token as its first message
     qint64 lingerMs = 2'000; // after a close frame, until the connection is cut
+    // Keep-alive: every admitted client is pinged this often, and cut when its pong has not
+    // come within pongTimeoutMs, so that a client whose peer vanished without a FIN (a
+    // laptop that slept, a dropped VPN) leaves the cap instead of holding its slot forever.
+    qint64 pingIntervalMs = 30'000;
+    qint64 pongTimeoutMs = 10'000;
 };
 
 // The live stream's fan-out: events from the engine's threads go to every admitted WebSocket
@@ -35,6 +41,13 @@ struct StreamLimits
 // Threads: publish() and publishSamples() are called on any thread and return at once (a
 // queued call; nothing is queued while no client is connected). Everything else runs on the
 // API thread, where the hub lives as a child of HttpApi.
+//
+// Keep-alive: one timer pings every admitted client each pingIntervalMs (a WebSocket ping,
+// which browsers and WebSocket libraries answer by themselves); a client whose pong has not
+// come within pongTimeoutMs is cut without a close frame (its peer is not reading) and counted
+// as "no_pong" in shivx_api_stream_closed_total. Rejected alternative: TCP keep-alive. Its
+// timing is the kernel's (hours by default, per socket options that Qt does not expose
+// portably), and it cannot tell a live connection from a client that stopped processing.
 //
 // Memory: a client's unsent bytes are its socket's write buffer. Before each message the hub
 // checks it against maxQueuedBytes and drops the client instead of buffering more (close
@@ -80,6 +93,8 @@ private:
     bool send(Client &c, const QByteArray &json, const QString &kind);
     void onMessage(QWebSocket *socket, const QString &text);
     void remove(QWebSocket *socket);
+    void pingClients();
+    void dropUnresponsive(QWebSocket *socket);
     // Takes a client out of the count, once; also for a socket being destroyed.
     void forget(QWebSocket *socket);
 
@@ -87,6 +102,7 @@ private:
     StreamPublisher *m_publisher = nullptr;
     QHash<QWebSocket *, std::shared_ptr<Client>> m_clients;
     std::atomic<int> m_clientCount { 0 };
+    QTimer *m_pingTimer; // runs while there are clients
     MetricFamily *m_messages = nullptr;
     MetricFamily *m_closed = nullptr;
     Gauge m_clientsGauge;

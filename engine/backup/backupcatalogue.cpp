@@ -3,6 +3,7 @@
 #include "storage/database.h"
 #include "storage/migrations.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -42,6 +43,59 @@ BackupOperation runFrom(const QSqlQuery &q)
     return op;
 }
 
+// The steps of a DR run as stored: integer times, so a run reads back exactly as it was.
+QString stepsText(const QList<DrStepRun> &steps)
+{
+    QJsonArray list;
+    for (const DrStepRun &s : steps)
+        list.append(QJsonObject { { QStringLiteral("name"), s.name },
+            { QStringLiteral("action"), s.action }, { QStringLiteral("on_failure"), s.onFailure },
+            { QStringLiteral("state"), s.state }, { QStringLiteral("started_ms"), s.startedMs },
+            { QStringLiteral("finished_ms"), s.finishedMs },
+            { QStringLiteral("message"), s.message },
+            { QStringLiteral("log"), QJsonArray::fromStringList(s.log) } });
+    return QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact));
+}
+
+QList<DrStepRun> stepsFrom(const QString &text)
+{
+    QList<DrStepRun> steps;
+    for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array()) {
+        const QJsonObject o = v.toObject();
+        DrStepRun s;
+        s.name = o.value(QStringLiteral("name")).toString();
+        s.action = o.value(QStringLiteral("action")).toString();
+        s.onFailure = o.value(QStringLiteral("on_failure")).toString();
+        s.state = o.value(QStringLiteral("state")).toString();
+        s.startedMs = o.value(QStringLiteral("started_ms")).toInteger();
+        s.finishedMs = o.value(QStringLiteral("finished_ms")).toInteger();
+        s.message = o.value(QStringLiteral("message")).toString();
+        for (const QJsonValue &line : o.value(QStringLiteral("log")).toArray())
+            s.log.append(line.toString());
+        steps.append(s);
+    }
+    return steps;
+}
+
+const char DrColumns[] = "id, plan, dry_run, actor, state, started_ms, finished_ms, "
+                         "recovery_ms, current_step, steps";
+
+DrRun drRunFrom(const QSqlQuery &q)
+{
+    DrRun run;
+    run.id = q.value(0).toLongLong();
+    run.plan = q.value(1).toString();
+    run.dryRun = q.value(2).toBool();
+    run.actor = q.value(3).toString();
+    run.state = q.value(4).toString();
+    run.startedMs = q.value(5).toLongLong();
+    run.finishedMs = q.value(6).toLongLong();
+    run.recoveryMs = q.value(7).toLongLong();
+    run.currentStep = q.value(8).toInt();
+    run.steps = stepsFrom(q.value(9).toString());
+    return run;
+}
+
 const char RunColumns[] = "op_id, kind, set_name, type, trigger, actor, state, started_ms, "
                           "finished_ms, bytes, error_code, error_message, result";
 
@@ -72,6 +126,13 @@ QList<Internal::Migration> BackupCatalogue::migrations()
     steps.append({ 6, QStringLiteral("backup: when each set was first configured"),
         { QStringLiteral("CREATE TABLE backup_set (name TEXT PRIMARY KEY, "
                          "known_since_ms INTEGER NOT NULL)") },
+        QStringLiteral("backup") });
+    steps.append({ 7, QStringLiteral("backup: DR runs"),
+        { QStringLiteral("CREATE TABLE backup_dr_run (id INTEGER PRIMARY KEY, "
+                         "plan TEXT NOT NULL, dry_run INTEGER NOT NULL, actor TEXT NOT NULL, "
+                         "state TEXT NOT NULL, started_ms INTEGER NOT NULL, "
+                         "finished_ms INTEGER NOT NULL, recovery_ms INTEGER NOT NULL, "
+                         "current_step INTEGER NOT NULL, steps TEXT NOT NULL)") },
         QStringLiteral("backup") });
     return steps;
 }
@@ -207,6 +268,61 @@ Result<QList<BackupOperation>> BackupCatalogue::runs(int limit, const QString &k
     while (q.next())
         out.append(runFrom(q));
     return out;
+}
+
+Result<void> BackupCatalogue::saveDrRun(const DrRun &run)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO backup_dr_run (%1) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  .arg(QLatin1String(DrColumns)));
+    for (const QVariant &v : { QVariant(run.id), text(run.plan), QVariant(run.dryRun ? 1 : 0),
+             text(run.actor), text(run.state), QVariant(run.startedMs), QVariant(run.finishedMs),
+             QVariant(run.recoveryMs), QVariant(run.currentStep), QVariant(stepsText(run.steps)) })
+        q.addBindValue(v);
+    if (!q.exec())
+        return queryError(q, "recording a DR run");
+    return {};
+}
+
+Result<QList<DrRun>> BackupCatalogue::drRuns(int limit)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT %1 FROM backup_dr_run ORDER BY id DESC LIMIT ?")
+                  .arg(QLatin1String(DrColumns)));
+    q.addBindValue(limit);
+    if (!q.exec())
+        return queryError(q, "reading the DR runs");
+    QList<DrRun> out;
+    while (q.next())
+        out.append(drRunFrom(q));
+    return out;
+}
+
+Result<QList<DrRun>> BackupCatalogue::interruptDrRuns()
+{
+    Transaction tx(m_db);
+    if (!tx.begin())
+        return tx.begin().error();
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT %1 FROM backup_dr_run WHERE state = 'running'")
+                    .arg(QLatin1String(DrColumns))))
+        return queryError(q, "reading unfinished DR runs");
+    QList<DrRun> runs;
+    while (q.next())
+        runs.append(drRunFrom(q));
+    q.finish();
+    for (DrRun &run : runs) {
+        run.state = QStringLiteral("interrupted");
+        for (DrStepRun &step : run.steps)
+            if (step.state == QLatin1String("running"))
+                step.state = QStringLiteral("interrupted");
+        if (auto r = saveDrRun(run); !r)
+            return r.error();
+    }
+    if (auto r = tx.commit(); !r)
+        return r.error();
+    return runs;
 }
 
 Result<void> BackupCatalogue::fillState(const QStringList &names, qint64 nowMs, BackupState *state)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backup/backupstate.h"
+#include "backup/drrun.h"
 #include "backup/repository.h"
 #include "core/result.h"
 
@@ -57,6 +58,16 @@ public:
     // The per-set state of `names` and the last verify, from the tables; a set seen for the
     // first time is recorded as known since `nowMs` (epoch ms).
     Result<void> fillState(const QStringList &names, qint64 nowMs, BackupState *state);
+
+    // DR runs, so the console and the API list runs of earlier engine runs too, and ids
+    // never repeat across restarts. saveDrRun() writes the run's current state (at each step).
+    Result<void> saveDrRun(const DrRun &run);
+    // Newest first, at most `limit`.
+    Result<QList<DrRun>> drRuns(int limit);
+    // Runs still marked running belong to an engine that stopped without finishing them
+    // (kill -9, power loss): they become `interrupted`, with the step that was running. Returns
+    // them as changed.
+    Result<QList<DrRun>> interruptDrRuns();
 
     static CatalogueSnapshot fromInfo(const Backup::SnapshotInfo &s);
 

@@ -37,6 +37,32 @@ struct BackupScheduleSpec
     QString type = QStringLiteral("incremental"); // full | incremental | differential
 };
 
+// One PostgreSQL database of a set: `pg_dump -Fc` of it is streamed into the repository as the
+// file /postgresql/NAME.dump of the snapshot (docs/backup.md, "PostgreSQL"). Never a password:
+// libpq takes it from `passfile`, PGPASSFILE or ~/.pgpass, or the server authenticates the OS
+// user (peer).
+struct PostgresSourceSpec
+{
+    QString database;
+    QString host; // a socket directory (absolute) or a host name; empty: libpq's default
+    int port = 0; // 0: libpq's default (PGPORT, else 5432)
+    QString user; // empty: libpq's default (PGUSER, else the OS user)
+    QString passfile; // absolute path of a libpq password file; empty: libpq's default
+    QString name; // the dump's name in the snapshot (NAME.dump); the database's when empty
+    QString pgDump = QStringLiteral("pg_dump"); // PATH is searched; the server's major or newer
+
+    QString dumpName() const { return name.isEmpty() ? database : name; }
+    // Where the dump is in a snapshot: /postgresql/NAME.dump.
+    QString entryPath() const { return QStringLiteral("/postgresql/%1.dump").arg(dumpName()); }
+    // pg_restore beside the configured pg_dump (same folder), else from PATH.
+    QString pgRestore() const;
+    // A libpq connection string for `db` with this entry's host, port, user and passfile, each
+    // value quoted, for pg_dump's and pg_restore's --dbname.
+    QString connectionString(const QString &db) const;
+    // "database app on /run/postgresql:5432" for messages.
+    QString describe() const;
+};
+
 // One backup set of the `backup:` section (docs/backup.md).
 struct BackupSetSpec
 {
@@ -45,6 +71,7 @@ struct BackupSetSpec
     QStringList include; // file-name globs; empty = every file
     QStringList exclude; // globs against the name or the absolute path
     QStringList sqlite; // SQLite databases, copied with the online backup API
+    QList<PostgresSourceSpec> postgresql; // dumped with pg_dump -Fc, streamed (no temporary file)
     BackupRetention retention;
     QList<BackupScheduleSpec> schedules; // when the engine backs the set up by itself
     bool continuous = false; // `schedule: continuous`: inotify, debounce, incremental

@@ -1,6 +1,7 @@
 #include "backup/backupjob.h"
 
 #include "backup/jobqueue.h"
+#include "backup/postgresdump.h"
 #include "backup/repolock.h"
 #include "backup/sqlitecopy.h"
 #include "backup/tree.h"
@@ -19,6 +20,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <functional>
 #include <map>
 #include <sys/stat.h>
 #include <thread>
@@ -129,6 +131,7 @@ public:
     }
 
     std::map<std::string, std::string> sqliteCopies; // original path -> consistent copy
+    QList<PostgresSourceSpec> postgres; // dumped into the root's "postgresql" directory
     std::uint64_t totalBytes = 0;
 
     // Sum of the sizes of the files the walk will visit, for the ETA.
@@ -186,8 +189,18 @@ public:
             ++m_stats.dirs;
             nodes.push_back(std::move(n));
         }
+        if (prefix.empty() && !postgres.isEmpty()) {
+            auto dumps = postgresDirectory(findNode(parent, PostgresDir));
+            if (!dumps)
+                return dumps.error();
+            const auto at = std::lower_bound(nodes.begin(), nodes.end(), dumps->name,
+                [](const TreeNode &n, const std::string &key) { return n.name < key; });
+            nodes.insert(at, std::move(*dumps));
+        }
         return storeTree(nodes);
     }
+
+    static constexpr const char *PostgresDir = "postgresql";
 
 private:
     bool matches(const std::vector<std::string> &globs, const std::string &name,
@@ -393,6 +406,9 @@ private:
         return makeError("backup.aborted", QStringLiteral("the workers stopped"));
     }
 
+    // Reads `size` bytes at most into the buffer; 0 at the end.
+    using Reader = std::function<Result<std::size_t>(std::uint8_t *, std::size_t)>;
+
     Result<void> readFile(const std::string &path, TreeNode &n)
     {
         int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
@@ -403,6 +419,24 @@ private:
         if (fd < 0)
             return sourceError("open", path);
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        auto r = chunkStream(
+            [&](std::uint8_t *buf, std::size_t size) -> Result<std::size_t> {
+                for (;;) {
+                    const ssize_t got = ::read(fd, buf, size);
+                    if (got >= 0)
+                        return std::size_t(got);
+                    if (errno != EINTR)
+                        return sourceError("read", path);
+                }
+            },
+            n);
+        ::close(fd);
+        return r;
+    }
+
+    // Chunks, hashes and queues everything `read` gives until its end: the content of n.
+    Result<void> chunkStream(const Reader &read, TreeNode &n)
+    {
         Sha256 sha;
         const Chunker &chunker = m_repo.chunker();
         const std::size_t max = chunker.params().max;
@@ -419,17 +453,12 @@ private:
                     end -= start;
                     start = 0;
                 }
-                const ssize_t got = ::read(fd, buf + end, capacity - end);
-                if (got < 0 && errno == EINTR)
-                    continue;
-                if (got < 0) {
-                    Error e = sourceError("read", path);
-                    ::close(fd);
-                    return e;
-                }
-                if (got == 0)
+                const auto got = read(buf + end, capacity - end);
+                if (!got)
+                    return got.error();
+                if (*got == 0)
                     eof = true;
-                end += std::size_t(got);
+                end += *got;
             }
             if (end == start)
                 break;
@@ -438,23 +467,93 @@ private:
             sha.update(chunk, len);
             const Id id = m_repo.blobId(chunk, len);
             n.chunks.push_back(id);
-            if (!enqueue(BlobType::Data, id, chunk, len)) {
-                ::close(fd);
+            if (!enqueue(BlobType::Data, id, chunk, len))
                 return abortError();
-            }
             start += len;
             total += len;
             m_stats.readBytes += len;
             m_done += len;
             reportProgress();
-            if (m_options.control.cancelled()) {
-                ::close(fd);
-                return makeError("backup.cancelled", QStringLiteral("the backup was cancelled"));
-            }
+            if (m_options.control.cancelled())
+                return cancelledError();
         }
-        ::close(fd);
         n.size = total;
         n.sha256 = sha.finish();
+        return {};
+    }
+
+    static Error cancelledError()
+    {
+        return makeError("backup.cancelled", QStringLiteral("the backup was cancelled"));
+    }
+
+    // The root's "postgresql" directory: one NAME.dump per database, each pg_dump's output
+    // streamed through the chunker as it comes (no temporary file). A dump is always read
+    // whole (nothing tells what changed); deduplication finds the unchanged parts by content.
+    Result<TreeNode> postgresDirectory(const TreeNode *old)
+    {
+        std::vector<TreeNode> oldDumps;
+        const bool haveOld = loadChildren(old, &oldDumps);
+        TreeNode dir;
+        dir.name = PostgresDir;
+        dir.type = TreeNode::Type::Dir;
+        dir.mode = 0700;
+        dir.uid = ::geteuid();
+        dir.gid = ::getegid();
+        std::vector<TreeNode> dumps;
+        for (const PostgresSourceSpec &pg : std::as_const(postgres)) {
+            TreeNode n;
+            n.name = QFile::encodeName(pg.dumpName() + QStringLiteral(".dump")).toStdString();
+            n.type = TreeNode::Type::File;
+            n.mode = 0600;
+            n.uid = dir.uid;
+            n.gid = dir.gid;
+            timespec now {};
+            ::clock_gettime(CLOCK_REALTIME, &now);
+            n.mtimeSec = n.ctimeSec = now.tv_sec;
+            n.mtimeNsec = n.ctimeNsec = now.tv_nsec;
+            // The ETA: as big as last time, until it says otherwise.
+            if (const TreeNode *before = findNode(haveOld ? &oldDumps : nullptr, n.name))
+                totalBytes += before->size;
+            if (auto r = dump(pg, n); !r)
+                return r.error();
+            ++m_stats.files;
+            m_stats.bytes += n.size;
+            dumps.push_back(std::move(n));
+        }
+        std::sort(dumps.begin(), dumps.end(),
+            [](const TreeNode &a, const TreeNode &b) { return a.name < b.name; });
+        dir.mtimeSec = dir.ctimeSec = dumps.empty() ? 0 : dumps.back().mtimeSec;
+        auto sub = storeTree(dumps);
+        if (!sub)
+            return sub.error();
+        dir.subtree = *sub;
+        ++m_stats.dirs;
+        return dir;
+    }
+
+    Result<void> dump(const PostgresSourceSpec &pg, TreeNode &n)
+    {
+        auto child = startPgDump(pg);
+        if (!child)
+            return child.error();
+        PipedChild &pgDump = **child;
+        auto read = chunkStream(
+            [&](std::uint8_t *buf, std::size_t size) {
+                return pgDump.read(buf, size, m_options.control);
+            },
+            n);
+        if (!read) {
+            pgDump.kill(); // cancelled or the workers stopped: pg_dump goes too
+            return read.error().code == QLatin1String("backup.cancelled") ? cancelledError()
+                                                                          : read.error();
+        }
+        const auto exit = pgDump.wait(m_options.control);
+        if (!exit)
+            return exit.error().code == QLatin1String("backup.cancelled") ? cancelledError()
+                                                                          : exit.error();
+        if (!exit->ok())
+            return pgDumpFailed(pg, *exit, pgDump.output());
         return {};
     }
 
@@ -547,6 +646,12 @@ Result<BackupStats> runBackup(
             roots.append(qpath(path));
         }
     }
+    if (!set.postgresql.isEmpty() && trie.children.count(Walker::PostgresDir))
+        return makeError("backup.source",
+            QStringLiteral("set %1: /postgresql is where the set's database dumps are in a "
+                           "snapshot; it cannot also be a source path")
+                .arg(set.name));
+    walker.postgres = set.postgresql;
     QTemporaryDir copies;
     for (const QString &db : set.sqlite) {
         const std::string path = cleanAbsolute(db);
@@ -605,6 +710,8 @@ Result<BackupStats> runBackup(
     QJsonArray paths;
     for (const QString &r : std::as_const(roots))
         paths.append(r);
+    for (const PostgresSourceSpec &pg : set.postgresql)
+        paths.append(pg.entryPath());
     const QJsonObject document {
         { QStringLiteral("version"), 1 },
         { QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },

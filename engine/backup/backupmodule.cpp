@@ -156,7 +156,11 @@ void BackupRuntime::start(ModuleHost &host)
     services.alerting = serviceOf<AlertingService, AlertingRuntime>(host);
     services.audit = host.audit();
     services.clock = host.clock();
-    ModuleHost::callBlocking(m_dr, [services](DrCoordinator *d) { d->setServices(services); });
+    const QString database = host.databasePath();
+    ModuleHost::callBlocking(m_dr, [services, database](DrCoordinator *d) {
+        d->setServices(services);
+        d->load(database);
+    });
     m_service->setDr(m_dr);
     if (m_continuous)
         QMetaObject::invokeMethod(m_continuous, &ContinuousBackup::start, Qt::QueuedConnection);

@@ -120,7 +120,7 @@ QList<ApiRoute> routes(BackupService *service)
                 if (QString::number(run.id) == req.pathTail)
                     return ApiReply::json(200, runJson(run));
             return failure(makeError("dr.no_run",
-                QStringLiteral("no DR run %1 in this engine run").arg(req.pathTail.left(32))));
+                QStringLiteral("no DR run %1 among the newest stored").arg(req.pathTail.left(32))));
         } });
     r.append(ApiRoute { QStringLiteral("/api/backup/dr/activate"), false, { "POST" }, true,
         [service](const ApiRequest &req) {

@@ -1,6 +1,12 @@
 #include "backup/drcoordinator.h"
 
+#include "audit/auditsink.h"
 #include "core/clock.h"
+
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcDr, "shivx.backup.dr")
 
 namespace Shivx {
 
@@ -23,8 +29,51 @@ std::shared_ptr<const QList<DrRun>> DrCoordinator::runs() const
     return m_runs;
 }
 
+void DrCoordinator::load(const QString &databasePath)
+{
+    auto store = BackupCatalogue::open(databasePath, QStringLiteral("shivx-backup-dr"));
+    if (!store) {
+        qCWarning(lcDr) << "DR runs are kept in memory only:" << store.error().message;
+        return;
+    }
+    m_store = std::move(*store);
+    const auto interrupted = m_store->interruptDrRuns();
+    if (!interrupted)
+        qCWarning(lcDr) << interrupted.error().message;
+    for (const DrRun &run : interrupted ? *interrupted : QList<DrRun>()) {
+        qCWarning(lcDr).noquote() << QStringLiteral(
+            "DR run %1 of plan %2 was still running when the engine stopped: interrupted")
+                                         .arg(run.id)
+                                         .arg(run.plan);
+        if (m_services.audit)
+            m_services.audit->record({ QStringLiteral("resilience"), QStringLiteral("engine"),
+                QStringLiteral("dr.interrupted"),
+                QJsonObject { { QStringLiteral("run"), run.id },
+                    { QStringLiteral("plan"), run.plan },
+                    { QStringLiteral("step"),
+                        run.currentStep >= 0 && run.currentStep < run.steps.size()
+                            ? QJsonValue(run.steps.at(run.currentStep).name)
+                            : QJsonValue(QJsonValue::Null) } },
+                m_services.clock ? m_services.clock->nowMs() : Clock::system()->nowMs() });
+    }
+    const auto stored = m_store->drRuns(RunsKept);
+    if (!stored) {
+        qCWarning(lcDr) << stored.error().message;
+        return;
+    }
+    if (!stored->isEmpty())
+        m_nextId = qMax(m_nextId, stored->first().id + 1);
+    std::lock_guard lock(m_mutex);
+    m_runs = std::make_shared<QList<DrRun>>(*stored);
+}
+
 void DrCoordinator::update(const DrRun &run)
 {
+    if (m_store) {
+        // A failed write costs the stored copy only: the run goes on and the audit chain has it.
+        if (auto r = m_store->saveDrRun(run); !r)
+            qCWarning(lcDr) << r.error().message;
+    }
     auto list = std::make_shared<QList<DrRun>>(*runs());
     bool found = false;
     for (DrRun &r : *list) {
@@ -89,8 +138,8 @@ Result<DrRun> DrCoordinator::abort(qint64 id, const QString &actor)
             if (r.id == id)
                 return makeError("dr.finished",
                     QStringLiteral("DR run %1 has ended (%2)").arg(id).arg(r.state), { id });
-        return makeError(
-            "dr.no_run", QStringLiteral("no DR run %1 in this engine run").arg(id), { id });
+        return makeError("dr.no_run",
+            QStringLiteral("no DR run %1 among the newest %2").arg(id).arg(RunsKept), { id });
     }
     DrRunner *runner = m_active;
     runner->abort(actor);
@@ -101,6 +150,8 @@ void DrCoordinator::stop()
 {
     if (m_active)
         m_active->abort(QStringLiteral("engine"));
+    // The connection belongs to this thread: closed here, not in the destructor.
+    m_store.reset();
 }
 
 } // namespace Shivx

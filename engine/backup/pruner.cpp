@@ -178,8 +178,11 @@ Result<PruneStats> runPrune(Repository &repo, const QList<Id> &forget, const Pru
                     QStringLiteral("pack %1 is truncated; run `shivx backup verify`").arg(path));
             }
             // Checked before it is copied: prune must not spread a damaged object.
-            if (auto d = repo.decodeBlob(e.type, e.id, sealed.data(), sealed.size(), e.rawLength,
-                    QStringLiteral("pack %1 at byte %2").arg(path).arg(e.offset));
+            thread_local Repository::DecodeScratch scratch;
+            if (auto d = repo.decodeBlobInPlace(
+                    e.type, e.id, sealed.data(), sealed.size(), e.rawLength,
+                    [&] { return QStringLiteral("pack %1 at byte %2").arg(path).arg(e.offset); },
+                    true, &scratch);
                 !d) {
                 ::close(fd);
                 return d.error();

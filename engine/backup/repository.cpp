@@ -368,35 +368,67 @@ Bytes Repository::encodeBlob(
 Result<Bytes> Repository::decodeBlob(BlobType type, const Id &id, const std::uint8_t *sealed,
     std::size_t size, std::uint32_t rawLength, const QString &where, bool checkId) const
 {
-    thread_local Bytes plain;
-    if (!Backup::open(m_key.encKey.data(), sealed, size, blobAad(type, id), &plain)
-        || plain.empty())
+    thread_local DecodeScratch scratch;
+    const auto raw = decodeBlobInPlace(
+        type, id, sealed, size, rawLength, [&where] { return where; }, checkId, &scratch);
+    if (!raw)
+        return raw.error();
+    return Bytes(*raw, *raw + rawLength);
+}
+
+Result<const std::uint8_t *> Repository::decodeBlobInPlace(BlobType type, const Id &id,
+    const std::uint8_t *sealed, std::size_t size, std::uint32_t rawLength,
+    const std::function<QString()> &where, bool checkId, DecodeScratch *scratch) const
+{
+    // One decompression context per thread: ZSTD_decompress() makes and frees one per call.
+    struct Context
+    {
+        ZSTD_DCtx *dctx = ZSTD_createDCtx();
+        ~Context() { ZSTD_freeDCtx(dctx); }
+    };
+    thread_local Context context;
+    auto grow = [](Bytes &b, std::size_t n) {
+        if (b.size() < n)
+            b.resize(n);
+    };
+    const std::size_t plainSize = size >= SealOverhead ? size - SealOverhead : 0;
+    grow(scratch->plain, plainSize);
+    const std::uint8_t *plain = scratch->plain.data();
+    if (size < SealOverhead
+        || !Backup::open(
+            m_key.encKey.data(), sealed, size, blobAad(type, id), scratch->plain.data())
+        || plainSize == 0)
         return makeError("backup.tampered",
             QStringLiteral("object %1 (%2) fails authentication: it was altered or belongs to "
                            "another repository")
-                .arg(QString::fromStdString(id.hex()), where),
-            { QString::fromStdString(id.hex()), where });
-    Bytes raw;
+                .arg(QString::fromStdString(id.hex()), where()),
+            { QString::fromStdString(id.hex()), where() });
+    const std::uint8_t *raw = nullptr;
     if (plain[0] == Format::CompressionNone) {
-        raw.assign(plain.begin() + 1, plain.end());
+        if (plainSize - 1 != rawLength)
+            return makeError("backup.format",
+                QStringLiteral("object %1 (%2) does not have its recorded length")
+                    .arg(QString::fromStdString(id.hex()), where()));
+        raw = plain + 1;
     } else if (plain[0] == Format::CompressionZstd) {
-        raw.resize(rawLength);
-        const std::size_t n
-            = ZSTD_decompress(raw.data(), raw.size(), plain.data() + 1, plain.size() - 1);
+        grow(scratch->raw, std::max<std::size_t>(rawLength, 1));
+        const std::size_t n = ZSTD_decompressDCtx(
+            context.dctx, scratch->raw.data(), rawLength, plain + 1, plainSize - 1);
         if (ZSTD_isError(n) || n != rawLength)
             return makeError("backup.format",
                 QStringLiteral("object %1 (%2) does not decompress to its recorded length")
-                    .arg(QString::fromStdString(id.hex()), where));
+                    .arg(QString::fromStdString(id.hex()), where()));
+        raw = scratch->raw.data();
     } else {
         return makeError("backup.format",
             QStringLiteral("object %1 (%2) has unknown compression %3")
-                .arg(QString::fromStdString(id.hex()), where)
+                .arg(QString::fromStdString(id.hex()), where())
                 .arg(plain[0]));
     }
-    if (checkId && blobId(raw.data(), raw.size()) != id)
+    if (checkId && blobId(raw, rawLength) != id)
         return makeError("backup.tampered",
             QStringLiteral("object %1 (%2) does not match its id")
-                .arg(QString::fromStdString(id.hex()), where));
+                .arg(QString::fromStdString(id.hex()), where()));
     return raw;
 }
 

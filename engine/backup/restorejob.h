@@ -5,6 +5,8 @@
 
 #include <QStringList>
 
+#include <functional>
+
 namespace Shivx::Backup {
 
 struct RestoreOptions
@@ -45,6 +47,17 @@ struct RestoreStats
 // plus options.threads - 1 workers.
 Result<RestoreStats> runRestore(
     const Repository &repo, const SnapshotInfo &snapshot, const RestoreOptions &options);
+
+// Receives a file's content chunk by chunk (streamFile); an error stops the stream.
+using ChunkSink = std::function<Result<void>(const std::uint8_t *data, std::size_t size)>;
+
+// Streams the file at `path` (absolute, as backed up) of `snapshot` to `sink`, without writing it
+// anywhere. Every chunk passes its GCM tag before `sink` sees it, and the last chunk is handed
+// over only once the whole content has matched the manifest's size and SHA-256 (else
+// "backup.tampered"). Returns the size. Runs on the calling thread, under a shared lock; progress
+// and cancel as for runRestore.
+Result<std::uint64_t> streamFile(const Repository &repo, const SnapshotInfo &snapshot,
+    const QString &path, const ChunkSink &sink, const Control &control);
 
 // The newest snapshot (of `set`, any when empty) taken at or before `at`.
 Result<SnapshotInfo> snapshotAt(const Repository &repo, const QDateTime &at, const QString &set);

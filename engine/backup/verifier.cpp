@@ -94,8 +94,11 @@ void verifyPack(const Repository &repo, const Id &pack, const std::vector<PackEn
                 QStringLiteral("object %1 lies outside the data area").arg(hexOf(pe.id)));
             continue;
         }
-        const auto raw = repo.decodeBlob(pe.type, pe.id, p + pe.offset, pe.length, pe.rawLength,
-            QStringLiteral("pack %1 at byte %2").arg(path).arg(pe.offset));
+        thread_local Repository::DecodeScratch scratch;
+        const auto raw = repo.decodeBlobInPlace(
+            pe.type, pe.id, p + pe.offset, pe.length, pe.rawLength,
+            [&] { return QStringLiteral("pack %1 at byte %2").arg(path).arg(pe.offset); }, true,
+            &scratch);
         if (!raw)
             report->problems.append(raw.error());
         else

@@ -39,6 +39,7 @@ struct Config
     QStringList allowedHosts; // DNS names the API serves besides localhost (HostCheck)
 
     HistoryRetention retention;
+    qint64 historyWriteMs = 5000; // history.write_interval (HistoryWriter::setWriteInterval)
     AuditConfig audit; // audit chain writer (engine/audit/auditconfig.h)
     // The monitored services, in configuration order. Each module reads its own keys of an
     // entry (EngineModule::readTarget); breakers, retries and timeouts are already applied.

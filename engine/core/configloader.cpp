@@ -72,11 +72,17 @@ void readEngine(Reader &r, const YAML::Node &e, Config *c)
             QStringLiteral("\"%1\" is not HOST:PORT").arg(c->listen));
 }
 
-void readHistory(Reader &r, const YAML::Node &h, HistoryRetention *out)
+void readHistory(Reader &r, const YAML::Node &h, HistoryRetention *out, qint64 *writeMs)
 {
     if (!h.IsDefined() || h.IsNull()
-        || !r.checkKeys(h, QStringLiteral("history"), { QStringLiteral("retention") }))
+        || !r.checkKeys(h, QStringLiteral("history"),
+            { QStringLiteral("retention"), QStringLiteral("write_interval") }))
         return;
+    r.timerDuration(h, QStringLiteral("history"), "write_interval", writeMs, 100);
+    // The buffer between writes is memory and what a kill -9 loses: a minute at most.
+    if (!r.failed() && *writeMs > 60'000)
+        r.fail(h["write_interval"], QStringLiteral("history.write_interval"),
+            QStringLiteral("must be at most 1m"));
     const YAML::Node ret = h["retention"];
     const QString p = QStringLiteral("history.retention");
     if (ret.IsDefined() && !ret.IsNull()
@@ -162,7 +168,7 @@ Result<Config> ConfigLoader::parse(const QByteArray &yaml, const QString &source
 
         readEngine(r, root["engine"], &c);
         if (!r.failed())
-            readHistory(r, root["history"], &c.retention);
+            readHistory(r, root["history"], &c.retention, &c.historyWriteMs);
         if (!r.failed())
             Internal::readAuditConfig(r, root["audit"], &c.audit);
         for (const EngineModule *m : engineModules())

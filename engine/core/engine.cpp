@@ -271,7 +271,6 @@ void Engine::stop()
     for (auto it = d->modules.rbegin(); it != d->modules.rend(); ++it)
         (*it)->stopped();
     d->readinessChecks.clear();
-    d->metricTexts.clear();
     d->pool.reset();
     d->registry.reset();
 

@@ -55,7 +55,6 @@ struct Engine::Private final : public ModuleHost
     void addRoutes(const QList<ApiRoute> &routes) override;
     void setApiGuard(std::shared_ptr<ApiGuard> guard) override;
     MetricRegistry *metrics() const override { return registry.get(); }
-    void addMetrics(std::function<QByteArray()> render) override;
     void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) override;
     Readiness readiness() const override;
     HistoryWriter *history() const override { return historyWriter; }
@@ -101,7 +100,6 @@ struct Engine::Private final : public ModuleHost
     std::vector<std::unique_ptr<ModuleRuntime>> modules; // one per engineModules() entry
     QList<WorkerThread *> threads; // in creation order; started together, quit in reverse
     QList<std::function<QList<ReadinessCheck>()>> readinessChecks; // written while stopped
-    QList<std::function<QByteArray()>> metricTexts; // addMetrics(); written while stopped
     std::atomic<bool> backgroundPaused { false };
     // Created by createCoreServices(), shut down after the modules stop, destroyed after
     // their stopped().

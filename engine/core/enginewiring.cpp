@@ -64,11 +64,6 @@ void Engine::Private::setApiGuard(std::shared_ptr<ApiGuard> guard)
         api->setGuard(std::move(guard));
 }
 
-void Engine::Private::addMetrics(std::function<QByteArray()> render)
-{
-    metricTexts.append(std::move(render));
-}
-
 void Engine::Private::addReadinessChecks(std::function<QList<ReadinessCheck>()> checks)
 {
     readinessChecks.append(std::move(checks));
@@ -137,9 +132,9 @@ void Engine::Private::createCoreServices()
     pool->registerKind({ HistoryWriter::maintenanceKind(), TaskPriority::Background,
         { backgroundTasksOff() }, RejectionPolicy::Drop });
     BoundedExecutor *executor = pool.get();
-    addMetrics([executor] { return renderExecutorMetrics(executor->metrics()); });
     historyWriter
         = new HistoryWriter(databasePath(), options.config.retention, &engineStatus, theClock);
+    historyWriter->setWriteInterval(int(options.config.historyWriteMs));
     historyWriter->setExecutor(executor);
     placeOnThread("shivx-storage", historyWriter);
     const Private *self = this;
@@ -156,6 +151,7 @@ void Engine::Private::createCoreServices()
             in.apiRequestsByCode = self->api->requestCounts();
         return in;
     });
+    registerExecutorMetrics(*registry, [executor] { return executor->metrics(); });
     if (auditWriter)
         registerAuditMetrics(*registry, auditWriter);
     historyFeed = new MetricHistoryFeed(registry.get(), theClock, metricHistoryIntervalMs);
@@ -173,12 +169,7 @@ Result<void> Engine::Private::bindApi()
 {
     const QString listen = options.listen.isEmpty() ? options.config.listen : options.listen;
     const Private *self = this;
-    api = new HttpApi([self] {
-        QByteArray text = self->registry->render();
-        for (const auto &render : self->metricTexts)
-            text += render();
-        return text;
-    });
+    api = new HttpApi([self] { return self->registry->render(); });
     api->setMetricRegistry(registry.get());
     // Custom metrics in (POST /api/metrics): into the history, beside the engine's own.
     api->addRoutes({ MetricPush::route(std::make_shared<MetricPush>(historyWriter, theClock)) });
@@ -216,7 +207,7 @@ void Engine::Private::connectStream()
     api->streamHub()->setPublisher(stream);
     // Direct: publishing is thread-safe and returns at once when nobody listens.
     QObject::connect(
-        historyWriter, &HistoryWriter::pointsWritten, historyWriter,
+        historyWriter, &HistoryWriter::pointsRecorded, historyWriter,
         [stream](const QList<SamplePoint> &points) { stream->publishSamples(points); },
         Qt::DirectConnection);
     if (!auditWriter)

@@ -58,10 +58,6 @@ public:
     // prepare(); the handles are thread-safe and cheap. On /metrics and in the history.
     // Valid from prepare() to stopped().
     virtual MetricRegistry *metrics() const = 0;
-    // Prometheus text appended to /metrics after the registry's families; called on the API
-    // thread, so `render` reads only thread-safe state. prepare() only. For capabilities not
-    // yet converted to metrics(); text families are not in the history.
-    virtual void addMetrics(std::function<QByteArray()> render) = 0;
     // Checks that join the engine's readiness; called on any thread (thread-safe `checks`),
     // in module order after the core's own. prepare() only.
     virtual void addReadinessChecks(std::function<QList<ReadinessCheck>()> checks) = 0;

@@ -1,65 +1,80 @@
 #include "executor/executormetrics.h"
 
-#include "telemetry/prometheusexposition.h"
+#include "telemetry/metricregistry.h"
+
+#include <QSet>
 
 namespace Shivx {
 
-namespace {
-
-void summary(PrometheusWriter &w, const char *name, const char *help, qint64 p50Us, qint64 p99Us,
-    quint64 sumUs, quint64 count)
+void registerExecutorMetrics(MetricRegistry &registry, std::function<ExecutorMetrics()> input)
 {
-    const QByteArray base(name);
-    w.family(name, "summary", help);
-    w.sample(name, { { QStringLiteral("quantile"), QStringLiteral("0.5") } }, double(p50Us) / 1e6);
-    w.sample(name, { { QStringLiteral("quantile"), QStringLiteral("0.99") } }, double(p99Us) / 1e6);
-    w.sample((base + "_sum").constData(), double(sumUs) / 1e6);
-    w.sample((base + "_count").constData(), double(count));
-}
-
-} // namespace
-
-QByteArray renderExecutorMetrics(const ExecutorMetrics &m)
-{
-    PrometheusWriter w;
-    // A family of one unlabelled sample.
-    const auto single = [&w](const char *name, const char *type, const char *help, double v) {
-        w.family(name, type, help);
-        w.sample(name, v);
-    };
-    single(
-        "shivx_executor_workers", "gauge", "Worker threads of the engine's executor.", m.workers);
-    single("shivx_executor_queue_capacity", "gauge",
-        "Tasks the executor's queue holds before its rejection policy applies.", m.queueCapacity);
-    w.family(
-        "shivx_executor_queue_depth", "gauge", "Tasks waiting in the queue, by priority class.");
+    MetricRegistry &r = registry;
+    Gauge workers = r.gauge(QStringLiteral("shivx_executor_workers"),
+                         QStringLiteral("Worker threads of the engine's executor."))
+                        ->gauge();
+    Gauge capacity = r.gauge(QStringLiteral("shivx_executor_queue_capacity"),
+                          QStringLiteral("Tasks the executor's queue holds before its rejection "
+                                         "policy applies."))
+                         ->gauge();
+    MetricFamily *depth = r.gauge(QStringLiteral("shivx_executor_queue_depth"),
+        QStringLiteral("Tasks waiting in the queue, by priority class."),
+        { QStringLiteral("priority") });
+    std::array<Gauge, TaskPriorityCount> depthByPriority;
     for (int p = TaskPriorityCount - 1; p >= 0; --p)
-        w.sample("shivx_executor_queue_depth",
-            { { QStringLiteral("priority"), toString(TaskPriority(p)) } },
-            m.depthByPriority[size_t(p)]);
-    single("shivx_executor_queue_paused", "gauge",
-        "Tasks waiting in the queue whose kind or class is paused.", m.pausedDepth);
-    w.family("shivx_executor_kind_paused", "gauge",
-        "1 while a kind of work is paused (its work stays queued), else 0.");
-    for (const WorkKindState &k : m.kinds)
-        w.sample(
-            "shivx_executor_kind_paused", { { QStringLiteral("kind"), k.name } }, k.paused ? 1 : 0);
-    single("shivx_executor_tasks_running", "gauge", "Tasks running on the executor's workers.",
-        m.running);
-    single("shivx_executor_tasks_submitted_total", "counter", "Tasks submitted to the executor.",
-        double(m.submitted));
-    single("shivx_executor_tasks_completed_total", "counter", "Tasks that ran to the end.",
-        double(m.completed));
-    single("shivx_executor_tasks_rejected_total", "counter",
-        "Tasks refused or dropped because the queue was full or the executor shut down.",
-        double(m.rejected));
-    single("shivx_executor_tasks_cancelled_total", "counter",
-        "Queued tasks cancelled before they started.", double(m.cancelled));
-    summary(w, "shivx_executor_wait_seconds", "Time tasks waited in the queue before starting.",
-        m.waitP50Us, m.waitP99Us, m.waitSumUs, m.waitCount);
-    summary(w, "shivx_executor_run_seconds", "Time tasks ran.", m.runP50Us, m.runP99Us, m.runSumUs,
-        m.runCount);
-    return w.take();
+        depthByPriority[size_t(p)] = depth->gauge({ toString(TaskPriority(p)) });
+    Gauge paused = r.gauge(QStringLiteral("shivx_executor_queue_paused"),
+                        QStringLiteral("Tasks waiting in the queue whose kind or class is paused."))
+                       ->gauge();
+    MetricFamily *kindPaused = r.gauge(QStringLiteral("shivx_executor_kind_paused"),
+        QStringLiteral("1 while a kind of work is paused (its work stays queued), else 0."),
+        { QStringLiteral("kind") });
+    Gauge running = r.gauge(QStringLiteral("shivx_executor_tasks_running"),
+                         QStringLiteral("Tasks running on the executor's workers."))
+                        ->gauge();
+    Counter submitted = r.counter(QStringLiteral("shivx_executor_tasks_submitted_total"),
+                             QStringLiteral("Tasks submitted to the executor."))
+                            ->counter();
+    Counter completed = r.counter(QStringLiteral("shivx_executor_tasks_completed_total"),
+                             QStringLiteral("Tasks that ran to the end."))
+                            ->counter();
+    Counter rejected = r.counter(QStringLiteral("shivx_executor_tasks_rejected_total"),
+                            QStringLiteral("Tasks refused or dropped because the queue was full "
+                                           "or the executor shut down."))
+                           ->counter();
+    Counter cancelled = r.counter(QStringLiteral("shivx_executor_tasks_cancelled_total"),
+                             QStringLiteral("Queued tasks cancelled before they started."))
+                            ->counter();
+    const QList<double> quantiles { 0.5, 0.99 };
+    Summary wait
+        = r.summary(QStringLiteral("shivx_executor_wait_seconds"),
+               QStringLiteral("Time tasks waited in the queue before starting."), {}, quantiles)
+              ->summary();
+    Summary run = r.summary(QStringLiteral("shivx_executor_run_seconds"),
+                       QStringLiteral("Time tasks ran."), {}, quantiles)
+                      ->summary();
+    r.addCollector([=, input = std::move(input)]() mutable {
+        const ExecutorMetrics m = input();
+        workers.set(m.workers);
+        capacity.set(m.queueCapacity);
+        for (size_t p = 0; p < depthByPriority.size(); ++p)
+            depthByPriority[p].set(m.depthByPriority[p]);
+        paused.set(m.pausedDepth);
+        QSet<QString> kinds;
+        for (const WorkKindState &k : m.kinds) {
+            kindPaused->gauge({ k.name }).set(k.paused ? 1 : 0);
+            kinds.insert(k.name);
+        }
+        kindPaused->retain([&](const QStringList &v) { return kinds.contains(v.value(0)); });
+        running.set(m.running);
+        submitted.advanceTo(double(m.submitted));
+        completed.advanceTo(double(m.completed));
+        rejected.advanceTo(double(m.rejected));
+        cancelled.advanceTo(double(m.cancelled));
+        wait.set(m.waitCount, double(m.waitSumUs) / 1e6,
+            { double(m.waitP50Us) / 1e6, double(m.waitP99Us) / 1e6 });
+        run.set(m.runCount, double(m.runSumUs) / 1e6,
+            { double(m.runP50Us) / 1e6, double(m.runP99Us) / 1e6 });
+    });
 }
 
 } // namespace Shivx

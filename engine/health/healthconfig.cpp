@@ -16,7 +16,7 @@ QStringList healthTargetKeys()
         QStringLiteral("url"), QStringLiteral("expect_status"), QStringLiteral("body_contains"),
         QStringLiteral("tls_verify"), QStringLiteral("host"), QStringLiteral("port"),
         QStringLiteral("pid_file"), QStringLiteral("process_name"), QStringLiteral("command"),
-        QStringLiteral("args") };
+        QStringLiteral("args"), QStringLiteral("max_series"), QStringLiteral("metrics") };
 }
 
 void readHealthConfig(
@@ -89,9 +89,12 @@ void readTargetProbe(ConfigReader &r, const YAML::Node &n, const QString &path, 
         t->kind = TargetKind::Process;
     else if (type == QLatin1String("command"))
         t->kind = TargetKind::Command;
+    else if (type == QLatin1String("prometheus"))
+        t->kind = TargetKind::Prometheus;
     else if (!r.failed()) {
         r.fail(n["type"].IsDefined() ? n["type"] : n, path + QStringLiteral(".type"),
-            QStringLiteral("\"%1\" is not a target type (http, tcp, process, command)").arg(type));
+            QStringLiteral("\"%1\" is not a target type (http, tcp, process, command, prometheus)")
+                .arg(type));
         return;
     }
 
@@ -114,10 +117,16 @@ void readTargetProbe(ConfigReader &r, const YAML::Node &n, const QString &path, 
                 QStringLiteral("does not apply to type %1").arg(type));
     };
     const bool http = t->kind == TargetKind::Http, tcp = t->kind == TargetKind::Tcp,
-               proc = t->kind == TargetKind::Process, cmd = t->kind == TargetKind::Command;
-    requireOnly("url", http);
-    for (const char *k : { "expect_status", "body_contains", "tls_verify" })
+               proc = t->kind == TargetKind::Process, cmd = t->kind == TargetKind::Command,
+               scrape = t->kind == TargetKind::Prometheus;
+    requireOnly("url", http || scrape);
+    for (const char *k : { "expect_status", "body_contains" })
         if (!http && n[k].IsDefined())
+            requireOnly(k, false);
+    if (!http && !scrape && n["tls_verify"].IsDefined())
+        requireOnly("tls_verify", false);
+    for (const char *k : { "max_series", "metrics" })
+        if (!scrape && n[k].IsDefined())
             requireOnly(k, false);
     requireOnly("host", tcp);
     requireOnly("port", tcp);
@@ -129,7 +138,7 @@ void readTargetProbe(ConfigReader &r, const YAML::Node &n, const QString &path, 
     if (r.failed())
         return;
 
-    if (http) {
+    if (http || scrape) {
         QString url;
         r.string(n, path, "url", &url);
         // ${api} stands for the engine's own listen address, known only once it is bound.
@@ -146,11 +155,23 @@ void readTargetProbe(ConfigReader &r, const YAML::Node &n, const QString &path, 
         }
         t->urlTemplate = url;
         t->url = url.contains(QLatin1String("${api}")) ? QUrl() : QUrl(url);
-        int status = t->expectStatus;
-        r.integer(n, path, "expect_status", &status, 100, 599);
-        t->expectStatus = status;
-        r.string(n, path, "body_contains", &t->bodyContains);
         r.boolean(n, path, "tls_verify", &t->tlsVerify);
+        if (scrape) {
+            r.integer(n, path, "max_series", &t->maxSeries, 1, 100'000);
+            r.stringList(n, path, "metrics", &t->metricPatterns);
+            for (const QString &pattern : std::as_const(t->metricPatterns)) {
+                const QRegularExpression re(QRegularExpression::anchoredPattern(pattern));
+                if (!r.failed() && !re.isValid())
+                    r.fail(n["metrics"], path + QStringLiteral(".metrics"),
+                        QStringLiteral("\"%1\" is not a regular expression: %2")
+                            .arg(pattern, re.errorString()));
+            }
+        } else {
+            int status = t->expectStatus;
+            r.integer(n, path, "expect_status", &status, 100, 599);
+            t->expectStatus = status;
+            r.string(n, path, "body_contains", &t->bodyContains);
+        }
     } else if (tcp) {
         r.string(n, path, "host", &t->host);
         int port = 0;

@@ -126,6 +126,11 @@ Result<void> HealthRuntime::prepare(ModuleHost &host)
         m_monitor, &TargetMonitor::targetsUpdated, m_aggregator, &HealthAggregator::onTargets);
     QObject::connect(
         m_aggregator, &HealthAggregator::historyPoints, host.history(), &HistoryWriter::record);
+    // `prometheus` targets: each scrape into the history, queued to the storage thread.
+    HistoryWriter *history = host.history();
+    QObject::connect(m_monitor, &TargetMonitor::scraped, history,
+        [history](const QString &, const QList<SamplePoint> &points) { history->record(points); });
+    m_monitor->setMetrics(host.metrics());
     // Re-emitted on the Engine's thread (the facade lives there).
     QObject::connect(
         m_aggregator, &HealthAggregator::hostSampled, m_service.get(), &HealthService::hostSampled);

@@ -69,6 +69,11 @@ void HttpProbe::begin()
     // No TLS session resumption either: a resumed session skips the certificate check.
     curl_easy_setopt(m_easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
     m_headers = curl_slist_append(nullptr, "Connection: close");
+    if (!m_accept.isEmpty()) {
+        m_headers = curl_slist_append(m_headers, QByteArray("Accept: " + m_accept).constData());
+        // "" offers every encoding curl decodes (gzip, deflate); the body arrives decoded.
+        curl_easy_setopt(m_easy, CURLOPT_ACCEPT_ENCODING, "");
+    }
     curl_easy_setopt(m_easy, CURLOPT_HTTPHEADER, m_headers);
     if (m_spec.tlsVerify) {
         // The CA bundle only, without the CA directory Debian's libcurl also defaults to: with
@@ -123,6 +128,16 @@ size_t HttpProbe::takeBody(const char *data, size_t bytes)
             m_stoppedReading = true;
             return 0;
         }
+    }
+    if (m_keepBody) {
+        if (m_bodyBytes + qint64(bytes) > m_maxBodyBytes) {
+            m_truncated = true;
+            m_stoppedReading = true;
+            return 0;
+        }
+        m_body.append(data, qsizetype(bytes));
+        m_bodyBytes += qint64(bytes);
+        return bytes;
     }
     const qint64 room = MaxBodyBytes - m_bodyBytes;
     const qint64 taken = qMin<qint64>(room, qint64(bytes));
@@ -203,11 +218,26 @@ void HttpProbe::evaluate(int curlCode)
     } else if (!transferOk) {
         // Reset mid-body and the like: the status was right, the answer incomplete.
         error = transportError(curlCode);
+    } else if (m_keepBody) {
+        error = m_truncated ? ProbeMessages::scrapeTooLarge(m_maxBodyBytes) : checkBody(m_body);
     } else if (!m_needle.isEmpty() && !m_found) {
         error = ProbeMessages::bodyMissing(m_spec.bodyContains, m_truncated);
     }
+    m_body = QByteArray(); // a scrape's body may be megabytes; the spent probe lingers a while
     releaseTransfer();
     finish(error.isEmpty(), error);
+}
+
+void HttpProbe::keepBody(qint64 maxBytes, const QByteArray &accept)
+{
+    m_keepBody = true;
+    m_maxBodyBytes = maxBytes;
+    m_accept = accept;
+}
+
+Message HttpProbe::checkBody(const QByteArray &)
+{
+    return {};
 }
 
 void HttpProbe::abortWork()

@@ -36,6 +36,14 @@ protected:
     void begin() override;
     void abortWork() override;
 
+    // For probes that read the whole answer (ScrapeProbe): keep up to `maxBytes` of the body
+    // (more fails the probe) and send `accept` as the Accept header, with gzip allowed. Call
+    // from the constructor.
+    void keepBody(qint64 maxBytes, const QByteArray &accept);
+    // Called with the kept body once the status matched and the transfer completed; a
+    // non-empty Message fails the probe. The default accepts any body.
+    virtual Message checkBody(const QByteArray &body);
+
 private:
     static size_t onHeader(char *data, size_t size, size_t count, void *self);
     static size_t onBody(char *data, size_t size, size_t count, void *self);
@@ -53,6 +61,9 @@ private:
     QByteArray m_needle; // bodyContains in UTF-8
     QByteArray m_body; // what bodyContains is searched in: at most MaxBodyBytes
     qint64 m_bodyBytes = 0;
+    qint64 m_maxBodyBytes = MaxBodyBytes;
+    bool m_keepBody = false;
+    QByteArray m_accept;
     bool m_found = false;
     bool m_truncated = false;
     bool m_wrongStatus = false;

@@ -5,6 +5,7 @@
 #include "health/httpprobe.h"
 #include "health/probemessages.h"
 #include "health/processprobe.h"
+#include "health/scrapeprobe.h"
 #include "health/tcpprobe.h"
 
 #include <QTimer>
@@ -25,6 +26,8 @@ Probe *Probe::create(const TargetSpec &spec, Clock *clock, CurlMulti *http, QObj
         return new ProcessProbe(spec, clock, parent);
     case TargetKind::Command:
         return new CommandProbe(spec, clock, parent);
+    case TargetKind::Prometheus:
+        return new ScrapeProbe(spec, clock, http, parent);
     }
     return new ProcessProbe(spec, clock, parent);
 }
@@ -85,6 +88,8 @@ void Probe::finish(bool ok, const Message &error)
     ProbeResult result;
     result.ok = ok;
     result.error = ok ? Message() : error;
+    if (ok)
+        result.scraped = m_scraped;
     result.latencyMs = elapsedMs();
     result.finishedAtMs = m_clock->nowMs();
     Q_EMIT finished(result);

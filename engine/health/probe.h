@@ -55,6 +55,8 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
     TargetSpec m_spec;
+    // What a successful scrape parsed (ScrapeProbe); finish() hands it on in the result.
+    std::shared_ptr<const QList<ExpositionSample>> m_scraped;
 
 private:
     Clock *m_clock;

@@ -108,6 +108,19 @@ Message bodyMissing(const QString &needle, bool firstMiBOnly)
     return makeMessage("probe.body_missing", { needle, firstMiBOnly }, text);
 }
 
+Message badExposition(const QString &detail)
+{
+    return makeMessage(
+        "probe.bad_exposition", { detail }, QStringLiteral("bad exposition: %1").arg(detail));
+}
+
+Message scrapeTooLarge(qint64 maxBytes)
+{
+    const qint64 mib = maxBytes / (1024 * 1024);
+    return makeMessage("probe.scrape_too_large", { mib },
+        QStringLiteral("the scrape is larger than %1 MiB").arg(mib));
+}
+
 Message pidFileUnreadable(const QString &file, const QString &detail)
 {
     return makeMessage("probe.pid_file_unreadable", { file, detail },

@@ -32,6 +32,10 @@ Message noHttpResponse();
 Message httpStatus(int status, int expected, const QString &redirectTo);
 Message bodyMissing(const QString &needle, bool firstMiBOnly);
 
+// prometheus: `detail` is ExpositionParser's "line N: what was wrong"
+Message badExposition(const QString &detail);
+Message scrapeTooLarge(qint64 maxBytes);
+
 // process
 Message pidFileUnreadable(const QString &file, const QString &detail);
 Message pidFileWithoutPid(const QString &file);

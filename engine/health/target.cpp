@@ -14,6 +14,8 @@ QString toString(TargetKind kind)
         return QStringLiteral("process");
     case TargetKind::Command:
         return QStringLiteral("command");
+    case TargetKind::Prometheus:
+        return QStringLiteral("prometheus");
     }
     return {};
 }

@@ -10,9 +10,13 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <memory>
+
 namespace Shivx {
 
-enum class TargetKind { Http, Tcp, Process, Command };
+struct ExpositionSample;
+
+enum class TargetKind { Http, Tcp, Process, Command, Prometheus };
 enum class TargetState { Unknown, Up, Degraded, Down };
 
 QString toString(TargetKind kind);
@@ -32,7 +36,7 @@ struct TargetSpec
     // DOWN after this many consecutive failures; before that a failing target is DEGRADED.
     int failureThreshold = 3;
 
-    // http
+    // http and prometheus
     QUrl url;
     // The URL as written in the configuration; "${api}" in it stands for the engine's own
     // API address and is resolved into `url` once the API is bound.
@@ -40,6 +44,11 @@ struct TargetSpec
     int expectStatus = 200;
     QString bodyContains;
     bool tlsVerify = true;
+    // prometheus: the scrape is stored as at most maxSeries history series (the first ones
+    // seen, kept across scrapes), of the metric families whose name fully matches one of
+    // metricPatterns (all when empty). See health/scrapeseries.h.
+    int maxSeries = 1000;
+    QStringList metricPatterns;
     // tcp
     QString host;
     quint16 port = 0;
@@ -63,6 +72,9 @@ struct ProbeResult
     double latencyMs = 0;
     Message error; // why it failed, when !ok (health/probemessages.h)
     qint64 finishedAtMs = 0;
+    // prometheus: the parsed exposition of a successful scrape (shared: results are copied
+    // through signals); null for other kinds and failures.
+    std::shared_ptr<const QList<ExpositionSample>> scraped;
 };
 
 // Live state of one target, as the monitor publishes it.

@@ -3,10 +3,12 @@
 #include "core/clock.h"
 #include "health/curlmulti.h"
 #include "health/probe.h"
+#include "health/scrapeseries.h"
 #include "health/targetstatemachine.h"
 #include "recovery/breakerregistry.h"
 #include "recovery/retrypolicy.h"
 
+#include <QLoggingCategory>
 #include <QMutexLocker>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -15,6 +17,8 @@
 #include <limits>
 #include <memory>
 #include <vector>
+
+Q_LOGGING_CATEGORY(lcHealthScrape, "shivx.health.scrape")
 
 namespace Shivx {
 
@@ -47,6 +51,14 @@ bool sameProbe(const TargetSpec &a, const TargetSpec &b)
         && a.args == b.args;
 }
 
+// Whether a reconfigured `prometheus` target stores the same series, so that its admitted
+// series (the cap) and histogram state carry over.
+bool sameScrape(const TargetSpec &a, const TargetSpec &b)
+{
+    return a.kind == b.kind && a.url == b.url && a.maxSeries == b.maxSeries
+        && a.metricPatterns == b.metricPatterns;
+}
+
 } // namespace
 
 struct TargetMonitor::Private
@@ -66,6 +78,10 @@ struct TargetMonitor::Private
         // The last finished probe, deleted when the next one starts: deleteLater() would cost
         // a posted event and an extra event-loop turn per probe.
         Probe *spent = nullptr;
+        // prometheus: the target's stored series and the cap (null for other kinds), and
+        // whether the log already said that the cap drops series.
+        std::unique_ptr<ScrapeSeries> scrape;
+        bool capLogged = false;
     };
 
     TargetMonitor *q = nullptr;
@@ -80,6 +96,11 @@ struct TargetMonitor::Private
     BreakerRegistry *breakers = nullptr;
     bool running = false;
     QList<TargetStatus> published; // guarded by TargetMonitor::m_mutex
+    // The last successful scrape's series per `prometheus` target; guarded by m_mutex.
+    QHash<QString, QList<FamilySnapshot>> scrapedFamilies;
+    MetricFamily *scrapeSeries = nullptr;
+    MetricFamily *scrapeDropped = nullptr;
+    MetricFamily *scrapeDroppedTotal = nullptr;
 
     CurlMulti *httpTransfers();
     void arm(Entry *entry);
@@ -91,6 +112,9 @@ struct TargetMonitor::Private
     void report(Entry *entry, const TargetStateMachine::Transition &transition);
     void sendUpdate();
     void configureRecovery(Entry *entry);
+    void configureScrape(Entry *entry, const TargetSpec &previous, bool kept);
+    void takeScrape(Entry *entry, const ProbeResult &result);
+    void forgetScrape(const QString &name);
     QList<TargetStatus> statuses() const;
     void publish(const QList<TargetStatus> &list);
 };
@@ -142,8 +166,10 @@ void TargetMonitor::Private::startAttempt(Entry *entry)
     // From a timer, never from the spent probe's own finished() emission.
     delete entry->spent;
     entry->spent = nullptr;
-    Probe *probe
-        = Probe::create(spec, clock, spec.kind == TargetKind::Http ? httpTransfers() : nullptr, q);
+    Probe *probe = Probe::create(spec, clock,
+        spec.kind == TargetKind::Http || spec.kind == TargetKind::Prometheus ? httpTransfers()
+                                                                             : nullptr,
+        q);
     entry->probe = probe;
     QObject::connect(probe, &Probe::finished, q,
         [this, entry, probe](const ProbeResult &r) { onProbeFinished(entry, probe, r); });
@@ -212,7 +238,62 @@ void TargetMonitor::Private::onProbeFinished(Entry *entry, Probe *probe, const P
         return;
     }
     entry->attempt = 0;
+    takeScrape(entry, result);
     report(entry, entry->machine.apply(result));
+}
+
+void TargetMonitor::Private::takeScrape(Entry *entry, const ProbeResult &result)
+{
+    if (!entry->scrape)
+        return;
+    const QString &name = entry->machine.spec().name;
+    if (!result.ok || !result.scraped) {
+        forgetScrape(name);
+        return;
+    }
+    ScrapeOutcome outcome = entry->scrape->convert(*result.scraped, result.finishedAtMs);
+    {
+        QMutexLocker lock(&q->m_mutex);
+        scrapedFamilies.insert(name, outcome.families);
+    }
+    if (scrapeSeries) {
+        scrapeSeries->gauge({ name }).set(outcome.series);
+        scrapeDropped->gauge({ name }).set(outcome.dropped);
+        scrapeDroppedTotal->counter({ name }).inc(outcome.dropped);
+    }
+    if (outcome.dropped > 0 && !entry->capLogged) {
+        // Once per target (and configuration): every scrape would say the same.
+        entry->capLogged = true;
+        qCWarning(lcHealthScrape).noquote() << QStringLiteral(
+            "target %1: the scrape has %2 series over max_series %3; the first "
+            "%3 are stored, the rest dropped (shivx_target_scrape_samples_dropped_total)")
+                                                   .arg(name)
+                                                   .arg(outcome.dropped)
+                                                   .arg(entry->machine.spec().maxSeries);
+    }
+    if (!outcome.points.isEmpty())
+        Q_EMIT q->scraped(name, outcome.points);
+}
+
+void TargetMonitor::Private::forgetScrape(const QString &name)
+{
+    QMutexLocker lock(&q->m_mutex);
+    scrapedFamilies.remove(name);
+}
+
+void TargetMonitor::Private::configureScrape(Entry *entry, const TargetSpec &previous, bool kept)
+{
+    const TargetSpec &spec = entry->machine.spec();
+    if (spec.kind != TargetKind::Prometheus) {
+        entry->scrape.reset();
+        forgetScrape(spec.name);
+        return;
+    }
+    if (kept && entry->scrape && sameScrape(previous, spec))
+        return;
+    entry->scrape = std::make_unique<ScrapeSeries>(spec.name, spec.maxSeries, spec.metricPatterns);
+    entry->capLogged = false;
+    forgetScrape(spec.name);
 }
 
 void TargetMonitor::Private::report(Entry *entry, const TargetStateMachine::Transition &transition)
@@ -311,6 +392,31 @@ void TargetMonitor::setBreakers(BreakerRegistry *registry)
     d->breakers = registry;
 }
 
+void TargetMonitor::setMetrics(MetricRegistry *registry)
+{
+    const QStringList target { QStringLiteral("target") };
+    d->scrapeSeries = registry->gauge(QStringLiteral("shivx_target_scrape_series"),
+        QStringLiteral("Series the last scrape of a prometheus target stored."), target);
+    d->scrapeDropped = registry->gauge(QStringLiteral("shivx_target_scrape_series_dropped"),
+        QStringLiteral("Series of the last scrape of a prometheus target over its max_series, "
+                       "not stored."),
+        target);
+    d->scrapeDroppedTotal = registry->counter(
+        QStringLiteral("shivx_target_scrape_samples_dropped_total"),
+        QStringLiteral("Samples of prometheus targets not stored because of max_series."), target);
+    if (!d->scrapeSeries || !d->scrapeDropped || !d->scrapeDroppedTotal)
+        d->scrapeSeries = d->scrapeDropped = d->scrapeDroppedTotal = nullptr;
+}
+
+QList<FamilySnapshot> TargetMonitor::scrapedFamilies() const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<FamilySnapshot> out;
+    for (const TargetStatus &t : std::as_const(d->published))
+        out += d->scrapedFamilies.value(t.name);
+    return out;
+}
+
 QList<TargetStatus> TargetMonitor::snapshot() const
 {
     QMutexLocker lock(&m_mutex);
@@ -328,8 +434,10 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
             std::unique_ptr<Private::Entry> entry = std::move(*found);
             const bool sameCheck = sameProbe(entry->machine.spec(), spec);
             const bool sameInterval = entry->machine.spec().intervalMs == spec.intervalMs;
+            const TargetSpec previous = entry->machine.spec();
             entry->machine.setSpec(spec);
             d->configureRecovery(entry.get());
+            d->configureScrape(entry.get(), previous, true);
             if (!sameCheck)
                 d->cancelProbe(entry.get());
             if (d->running && (!sameCheck || !sameInterval))
@@ -339,6 +447,7 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
             auto entry = std::make_unique<Private::Entry>();
             entry->machine.setSpec(spec);
             d->configureRecovery(entry.get());
+            d->configureScrape(entry.get(), spec, false);
             if (d->running)
                 d->arm(entry.get());
             next.push_back(std::move(entry));
@@ -351,10 +460,22 @@ void TargetMonitor::setTargets(const QList<Shivx::TargetSpec> &targets)
         Private::dropSpentLater(gone.get());
         if (d->breakers)
             d->breakers->remove(gone->machine.spec().name);
+        d->forgetScrape(gone->machine.spec().name);
         delete gone->timer;
         delete gone->retryTimer;
     }
     d->entries = std::move(next);
+    if (d->scrapeSeries) {
+        QSet<QString> scraping;
+        for (const auto &entry : d->entries)
+            if (entry->scrape)
+                scraping.insert(entry->machine.spec().name);
+        const auto keep
+            = [&](const QStringList &labels) { return scraping.contains(labels.value(0)); };
+        d->scrapeSeries->retain(keep);
+        d->scrapeDropped->retain(keep);
+        d->scrapeDroppedTotal->retain(keep);
+    }
 
     d->publish(d->statuses());
     d->sendUpdate();

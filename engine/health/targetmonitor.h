@@ -1,6 +1,8 @@
 #pragma once
 
 #include "health/target.h"
+#include "telemetry/historystore.h"
+#include "telemetry/metricregistry.h"
 
 #include <QList>
 #include <QMutex>
@@ -12,6 +14,7 @@ namespace Shivx {
 
 class BreakerRegistry;
 class Clock;
+class MetricRegistry;
 
 // Probes the configured targets on its own thread: the Engine creates it without a parent,
 // moves it to the "probes" thread and calls the slots queued. All probes are asynchronous
@@ -27,8 +30,17 @@ public:
     // by setTargets). Call before start(), from any thread; the registry must outlive this.
     void setBreakers(BreakerRegistry *registry);
 
+    // Registers the scrape families of `prometheus` targets (shivx_target_scrape_*,
+    // docs/metrics.md) and keeps them current. Call before start(), from any thread; the
+    // registry must outlive this.
+    void setMetrics(MetricRegistry *registry);
+
     // Thread-safe copies of the latest state, in configuration order.
     QList<TargetStatus> snapshot() const;
+    // Thread-safe: the series of each `prometheus` target's last successful scrape, as gauge
+    // families (ScrapeSeries), for alert rules. A target whose last scrape failed has none,
+    // as Prometheus marks a failed scrape's series stale.
+    QList<FamilySnapshot> scrapedFamilies() const;
     // Epoch ms of the monitor thread's last heartbeat (a 1 s timer on its thread); the
     // watchdog reports the probe thread as stalled when this stops advancing.
     qint64 lastHeartbeatMs() const { return m_heartbeatMs.load(); }
@@ -52,6 +64,9 @@ Q_SIGNALS:
     // together share one update. Every result is carried by an update: a target's next result
     // never replaces one that was not sent yet. snapshot() has each result at once.
     void targetsUpdated(const QList<Shivx::TargetStatus> &targets);
+    // Emitted on the monitor thread after each successful scrape of a `prometheus` target with
+    // the history points it gave (ScrapeSeries; at the scrape's finish time).
+    void scraped(const QString &target, const QList<Shivx::SamplePoint> &points);
     // Emitted on the monitor thread when a target's state changes.
     void targetTransitioned(const QString &name, Shivx::TargetState from, Shivx::TargetState to,
         const Shivx::Message &reason);

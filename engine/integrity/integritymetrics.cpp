@@ -49,6 +49,27 @@ void registerIntegrityMetrics(MetricRegistry &registry, IntegrityService *servic
                             QStringLiteral("Critical paths re-checked after a file system event "
                                            "since the engine started."))
                            ->counter();
+    MetricFamily *restores = r.counter(QStringLiteral("shivx_integrity_restores_total"),
+        QStringLiteral("Files put back from their safe snapshots (ok) or that a restore could "
+                       "not put back (failed) since the engine started, automatic and "
+                       "operators' restores."),
+        { QStringLiteral("result") });
+    Gauge lastRestore
+        = r.gauge(QStringLiteral("shivx_integrity_last_restore_timestamp_seconds"),
+               QStringLiteral("When a file was last put back from its safe snapshot (Unix time; "
+                              "0 = never since the engine started)."))
+              ->gauge();
+    Gauge unprotected
+        = r.gauge(QStringLiteral("shivx_integrity_snapshot_missing_files"),
+               QStringLiteral("Files of protect: restore sets that the last baseline update "
+                              "could not copy (too large, changed while read, unreadable): a "
+                              "restore cannot put them back."))
+              ->gauge();
+    Counter pruned = r.counter(QStringLiteral("shivx_integrity_snapshot_pruned_bytes_total"),
+                          QStringLiteral("Bytes freed in the safe snapshot store by deleting "
+                                         "copies no baseline names any more, since the engine "
+                                         "started."))
+                         ->counter();
     r.addCollector([=]() mutable {
         const IntegrityBaselineStatus baseline = service->baselineStatus();
         const IntegrityCounters c = service->counters();
@@ -74,6 +95,11 @@ void registerIntegrityMetrics(MetricRegistry &registry, IntegrityService *servic
         bytes.advanceTo(double(c.bytesHashed));
         hashedFiles.advanceTo(double(c.filesHashed));
         realtime.advanceTo(double(c.realtimeChecks));
+        restores->counter({ QStringLiteral("ok") }).advanceTo(double(c.restoresOk));
+        restores->counter({ QStringLiteral("failed") }).advanceTo(double(c.restoresFailed));
+        pruned.advanceTo(double(c.snapshotBytesPruned));
+        lastRestore.set(double(c.lastRestoreMs) / 1000.0);
+        unprotected.set(double(service->snapshotWarnings().size()));
     });
 }
 

@@ -60,6 +60,36 @@ Result<void> IntegrityScanner::protectSnapshots(Baseline *b)
     return {};
 }
 
+void IntegrityScanner::pruneSnapshots(const Baseline &current)
+{
+    const auto pruned = snapshotsOf(m_snapshots, m_dataDir, m_config).prune(current);
+    if (!pruned) {
+        qCWarning(lcIntegrity).noquote() << "pruning the snapshot store:" << pruned.error().message;
+        if (m_audit)
+            m_audit->record({ AuditStreams::security(), QStringLiteral("engine"),
+                QStringLiteral("integrity.snapshot_prune_failed"),
+                { { QStringLiteral("error"), pruned.error().message } }, 0 });
+        return;
+    }
+    if (pruned->objectsDropped == 0 && pruned->packsDeleted == 0 && pruned->packsRewritten == 0)
+        return;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_counters.snapshotBytesPruned += pruned->bytesFreed;
+    }
+    qCInfo(lcIntegrity).noquote() << "snapshot store pruned:" << pruned->objectsDropped
+                                  << "objects," << pruned->bytesFreed << "bytes freed";
+    if (m_audit)
+        m_audit->record({ AuditStreams::security(), QStringLiteral("engine"),
+            QStringLiteral("integrity.snapshots_pruned"),
+            { { QStringLiteral("kept"), pruned->copies },
+                { QStringLiteral("objects_dropped"), pruned->objectsDropped },
+                { QStringLiteral("packs_deleted"), pruned->packsDeleted },
+                { QStringLiteral("packs_rewritten"), pruned->packsRewritten },
+                { QStringLiteral("bytes_freed"), pruned->bytesFreed } },
+            0 });
+}
+
 QStringList IntegrityScanner::snapshotWarnings() const
 {
     QMutexLocker lock(&m_mutex);
@@ -108,31 +138,15 @@ void IntegrityScanner::autoRestore()
 Result<IntegrityResult> IntegrityScanner::runRestore(
     const QStringList &paths, const QString &reason, const QString &actor, bool automatic)
 {
-    beginProgress(QStringLiteral("restore"), IntegrityMode::Full, false);
-    IntegrityResult r;
-    r.operation = QStringLiteral("restore");
-    r.actor = actor;
-    r.startedMs = m_clock->nowMs();
-    const auto refuse = [&](Error e) -> Result<IntegrityResult> {
-        r.outcome = IntegrityResult::Outcome::Failed;
-        r.error = e;
-        finish(r);
-        return e;
-    };
-    if (reason.trimmed().isEmpty())
-        return refuse(makeError("integrity.bad_reason",
-            QStringLiteral("a restore needs a reason: it goes into the audit chain")));
-    const auto last = lastCheck();
-    if (!last)
-        return refuse(makeError("integrity.no_check",
-            QStringLiteral("nothing to restore: no check has found differences since the "
-                           "baseline was written")));
-    const auto baseline = verifiedBaseline();
-    if (!baseline)
-        return refuse(baseline.error());
-    QHash<QString, IntegrityDifference> byPath;
-    for (const IntegrityDifference &d : last->differences)
-        byPath.insert(d.path, d);
+    auto op = beginDifferenceOperation(
+        QStringLiteral("restore"), QStringLiteral("a restore"), reason, actor);
+    if (!op)
+        return op.error();
+    IntegrityResult &r = op->result;
+    const QHash<QString, IntegrityDifference> &byPath = op->byPath;
+    const std::shared_ptr<const Baseline> baseline = op->baseline;
+    const auto refuse
+        = [&](const Error &e) -> Result<IntegrityResult> { return failOperation(r, e); };
     QStringList targets;
     for (const QString &p : paths.isEmpty() ? QStringList(byPath.keys()) : paths) {
         const auto d = byPath.constFind(p);
@@ -141,10 +155,10 @@ Result<IntegrityResult> IntegrityScanner::runRestore(
                 QStringLiteral("%1: the last check found no difference there").arg(p), { p }));
         // The copy is the one the verified baseline names (the check's copy of the record
         // could be older than an accept since).
-        const auto record = (*baseline)->files.constFind(p);
+        const auto record = baseline->files.constFind(p);
         IntegrityDifference current = *d;
         current.before.snapshot
-            = record != (*baseline)->files.constEnd() ? record->snapshot : QByteArray();
+            = record != baseline->files.constEnd() ? record->snapshot : QByteArray();
         if (isRestorable(current))
             targets.append(p);
         else if (!paths.isEmpty() && d->kind == IntegrityDifference::Kind::Added)
@@ -178,7 +192,7 @@ Result<IntegrityResult> IntegrityScanner::runRestore(
         for (const QString &p : std::as_const(targets))
             m_restoring.insert(p);
     }
-    Baseline b = **baseline;
+    Baseline b = *baseline;
     QStringList restored;
     std::optional<Error> firstError;
     for (const QString &p : std::as_const(targets)) {
@@ -216,6 +230,15 @@ Result<IntegrityResult> IntegrityScanner::runRestore(
         }
         const QString action = done ? QStringLiteral("integrity.restored")
                                     : QStringLiteral("integrity.restore_failed");
+        {
+            QMutexLocker lock(&m_mutex);
+            if (restored.contains(p)) {
+                ++m_counters.restoresOk;
+                m_counters.lastRestoreMs = m_clock->nowMs();
+            } else {
+                ++m_counters.restoresFailed;
+            }
+        }
         if (m_audit) {
             m_audit->record({ AuditStreams::security(), actor, action, data, 0 });
             // Also where the other actions of the one who did it are: the engine's own

@@ -32,6 +32,10 @@ struct IntegrityCounters
     qint64 filesHashed = 0;
     qint64 realtimeChecks = 0;
     qint64 baselineUpdates = 0;
+    qint64 restoresOk = 0; // files put back from their snapshots
+    qint64 restoresFailed = 0; // files a restore could not put back
+    qint64 lastRestoreMs = 0; // when the last file was put back (0 = never)
+    qint64 snapshotBytesPruned = 0; // freed in the snapshot store by prunes
     double lastDurationSeconds[2] = { 0, 0 };
     qint64 lastFinishedMs[2] = { 0, 0 };
 };
@@ -121,9 +125,27 @@ Q_SIGNALS:
     void differencesChanged();
 
 private:
+    // What an accept and a restore start from: the verified baseline and the last check's
+    // differences by path, with the operation begun (integritybaseline.cpp).
+    struct DifferenceOperation
+    {
+        IntegrityResult result;
+        std::shared_ptr<const Baseline> baseline;
+        QHash<QString, IntegrityDifference> byPath;
+    };
+    // Begins `operation` ("accept", "restore"; `named` is how a sentence names it: "an
+    // accept"); refuses an empty reason (integrity.bad_reason), no check yet
+    // (integrity.no_check) and an unverified baseline, having ended the operation with that
+    // error (failOperation).
+    Result<DifferenceOperation> beginDifferenceOperation(const QString &operation,
+        const QString &named, const QString &reason, const QString &actor);
+    // Ends the operation `r` as failed with `e` (finish) and returns `e`.
+    Error failOperation(IntegrityResult r, const Error &e);
     // Verifies the file against the trusted digest and loads it (reusing the copy in memory
     // when the digest is the one loaded). Updates the status.
     Result<std::shared_ptr<const Baseline>> verifiedBaseline();
+    // Gives `b`'s protected files their snapshots, writes it, records its digest as trusted
+    // and audits the update; after an init or accept prunes the copies it no longer names.
     Result<QByteArray> writeBaseline(const Baseline &b, const QString &operation,
         const QString &actor, const QString &reason, qint64 paths);
     void beginProgress(const QString &operation, IntegrityMode mode, bool scheduled);
@@ -135,6 +157,9 @@ private:
     void setStatus(const IntegrityBaselineStatus &status);
     // Gives the protected files of `b` their snapshots before it is written (writeBaseline).
     Result<void> protectSnapshots(Baseline *b);
+    // Deletes the copies `current` (just written) no longer names; audited, never fails the
+    // update that wrote it (a failed prune is retried by the next one).
+    void pruneSnapshots(const Baseline &current);
 
     const IntegrityConfig m_config;
     const QString m_dataDir;

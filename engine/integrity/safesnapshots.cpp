@@ -1,14 +1,21 @@
 #include "integrity/safesnapshots.h"
 
+#include "backup/pruner.h"
 #include "backup/repository.h"
 #include "backup/tree.h"
 #include "integrity/baselinestore.h"
 #include "integrity/integrityconfig.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSet>
+#include <QSysInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -21,6 +28,10 @@ namespace Shivx {
 using namespace Backup;
 
 namespace {
+
+// The backup set name of the roots prune() records. Only these are ever forgotten: were the
+// store shared with backups, their snapshots would stay roots of the pruner's mark.
+constexpr QLatin1String RootSet("integrity-baseline");
 
 // Configuration files compress well and are read rarely: zstd's default level is plenty.
 constexpr int ZstdLevel = 3;
@@ -289,6 +300,91 @@ Result<void> SafeSnapshots::writeContent(const FileState &record, int fd)
             QStringLiteral("the restored content's SHA-256 is not "
                            "the baseline's"));
     return {};
+}
+
+Result<SafeSnapshots::Pruned> SafeSnapshots::prune(const Baseline &current)
+{
+    Pruned out;
+    if (!m_repo && !QFileInfo::exists(repositoryPath(m_dataDir) + QStringLiteral("/config")))
+        return out; // no store: nothing was ever copied
+    auto repo = repository();
+    if (!repo)
+        return repo.error();
+    Repository &r = **repo;
+    // The root: one directory node per copy the baseline names, so that the backup pruner's
+    // mark reaches exactly those (ids the store lacks are left out: mark would fail on them,
+    // and a restore of them fails with integrity.snapshot_tampered anyway).
+    std::vector<TreeNode> nodes;
+    QSet<QByteArray> seen;
+    for (const FileState &f : current.files) {
+        Id id;
+        if (!fromBytes(f.snapshot, &id) || !r.hasBlob(id) || seen.contains(f.snapshot))
+            continue;
+        seen.insert(f.snapshot);
+        TreeNode n;
+        n.name = id.hex();
+        n.type = TreeNode::Type::Dir;
+        n.subtree = id;
+        nodes.push_back(std::move(n));
+    }
+    std::sort(nodes.begin(), nodes.end(),
+        [](const TreeNode &a, const TreeNode &b) { return a.name < b.name; });
+    const QByteArray tree = encodeTree(nodes);
+    const auto *p = reinterpret_cast<const std::uint8_t *>(tree.constData());
+    const Id rootId = r.blobId(p, std::size_t(tree.size()));
+    if (!r.hasBlob(rootId)) {
+        PackWriter writer(r);
+        if (auto w = writer.add(BlobType::Tree, rootId,
+                r.encodeBlob(BlobType::Tree, rootId, p, std::size_t(tree.size()), ZstdLevel),
+                std::uint32_t(tree.size()));
+            !w)
+            return storeError(w.error().message);
+        const auto packs = writer.flush();
+        if (!packs)
+            return storeError(packs.error().message);
+        if (auto idx = r.writeIndexFile(*packs); !idx)
+            return storeError(idx.error().message);
+    }
+    const auto snapshots = r.snapshots();
+    if (!snapshots)
+        return storeError(snapshots.error().message);
+    // The newest root naming the same copies is kept; every other one is forgotten.
+    Id keep;
+    bool have = false;
+    for (const SnapshotInfo &s : *snapshots)
+        if (s.set == RootSet && s.tree == rootId) {
+            keep = s.id;
+            have = true;
+        }
+    if (!have) {
+        const QJsonObject doc { { QStringLiteral("time"),
+                                    QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
+            { QStringLiteral("host"), QSysInfo::machineHostName() },
+            { QStringLiteral("set"), RootSet }, { QStringLiteral("type"), QStringLiteral("full") },
+            { QStringLiteral("tree"), QString::fromStdString(rootId.hex()) },
+            { QStringLiteral("paths"), QJsonArray() },
+            { QStringLiteral("stats"),
+                QJsonObject { { QStringLiteral("files"), qint64(nodes.size()) } } } };
+        const auto id = r.writeSnapshot(doc);
+        if (!id)
+            return storeError(id.error().message);
+        keep = *id;
+    }
+    QList<Id> forget;
+    for (const SnapshotInfo &s : *snapshots)
+        if (s.set == RootSet && s.id != keep)
+            forget.append(s.id);
+    PruneOptions options;
+    options.exclusiveTimeoutMs = 10'000;
+    const auto stats = runPrune(r, forget, options);
+    if (!stats)
+        return storeError(stats.error().message);
+    out.copies = int(nodes.size());
+    out.objectsDropped = qint64(stats->objectsDropped);
+    out.packsDeleted = stats->packsDeleted;
+    out.packsRewritten = stats->packsRewritten;
+    out.bytesFreed = qint64(stats->bytesFreed);
+    return out;
 }
 
 } // namespace Shivx

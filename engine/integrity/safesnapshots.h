@@ -57,6 +57,24 @@ public:
     // integrity.snapshot_store, integrity.restore_io (writing `fd`).
     Result<void> writeContent(const FileState &record, int fd);
 
+    struct Pruned
+    {
+        int copies = 0; // files' copies `current` names (the ones kept)
+        qint64 objectsDropped = 0;
+        int packsDeleted = 0;
+        int packsRewritten = 0;
+        qint64 bytesFreed = 0;
+    };
+    // Deletes the copies `current` (the baseline just written) no longer names, with the
+    // backup pruner (engine/backup/pruner.h) rather than a second one: the copies `current`
+    // names are recorded as the store's one backup snapshot (a root tree with a directory node
+    // per copy), every older such snapshot is forgotten and runPrune deletes or repacks what
+    // none needs. Safe against kill -9 at any point: `current` is on disk before its root is
+    // written, objects are deleted only after the index stops naming them (runPrune's order),
+    // and an interrupted prune leaves an older root that the next prune forgets. No store yet:
+    // nothing happens. Error integrity.snapshot_store.
+    Result<Pruned> prune(const Baseline &current);
+
 private:
     Result<Backup::Repository *> repository();
 

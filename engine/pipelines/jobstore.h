@@ -44,6 +44,10 @@ public:
     virtual Result<qint64> createRun(const RunRecord &run, const QStringList &stages) = 0;
     // State, times, error and failed stage of `run`.
     virtual Result<void> updateRun(const RunRecord &run) = 0;
+    // Stores the end of `run` (a final state with its time, error and failed stage) unless
+    // the stored run has ended already; true when this call ended it. Of several engines that
+    // each see the run's last stage end, exactly one gets true and audits the end.
+    virtual Result<bool> finishRun(const RunRecord &run) = 0;
     virtual Result<void> updateStage(const StageRecord &stage) = 0;
     // Claims the stage for a new attempt: inserts `attempt` (state Running, with its lease)
     // and stores `stage`, unless another owner's attempt of the stage still runs under a lease

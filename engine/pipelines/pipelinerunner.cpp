@@ -32,7 +32,7 @@ PipelineRunner::PipelineRunner(Options options, QObject *parent)
     , m_baseEnv(QProcessEnvironment::systemEnvironment())
     , m_random(m_options.random)
 {
-    m_launcher = std::make_unique<StageLauncher>();
+    m_launcher = std::make_unique<StageLauncher>(m_options.executor);
     if (!m_random)
         m_random = [] { return QRandomGenerator::global()->generateDouble(); };
     m_monotonic.start();

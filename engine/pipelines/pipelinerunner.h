@@ -23,6 +23,7 @@ class QTimer;
 namespace Shivx {
 
 class AuditSink;
+class BoundedExecutor;
 class Clock;
 class LeftoverProcess;
 class PipelineCatalog;
@@ -92,6 +93,9 @@ public:
         AuditSink *audit = nullptr;
         Clock *clock = nullptr;
         std::function<double()> random; // [0, 1) for retry jitter; default: a seeded PRNG
+        // Where stage processes are spawned, as StageLauncher's kinds of work (it must outlive
+        // the runner); null: a private executor of one worker.
+        BoundedExecutor *executor = nullptr;
     };
 
     explicit PipelineRunner(Options options, QObject *parent = nullptr);

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "pipelines/pipelinerunnershared.h"
+#include "pipelines/stagelauncher.h"
 #include "pipelines/stageprocess.h"
 
 #include <QDir>
@@ -181,6 +182,11 @@ void PipelineRunner::startStage(Run &run, int idx)
     launch.statusPath = a.statusPath;
     launch.statusKey = QString::number(a.id);
     launch.timeoutMs = def.timeoutMs;
+    // An operator waiting for a run comes before the schedule, and background pipelines
+    // after both (docs/executor.md, "Kinds of work").
+    launch.kind = run.def.background                   ? StageLauncher::BackgroundKind
+        : run.rec.trigger == QLatin1String("schedule") ? StageLauncher::ScheduledKind
+                                                       : StageLauncher::ManualKind;
     auto *process = new StageProcess(launch, m_launcher.get(), this);
     s.process = process;
     connect(process, &StageProcess::started, this,

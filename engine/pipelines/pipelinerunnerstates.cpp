@@ -138,34 +138,48 @@ void PipelineRunner::finishRunIfDone(Run &run)
     }
     const qint64 id = run.rec.id;
     const QString pipeline = run.rec.pipeline;
+    RunRecord &rec = run.rec;
     if (run.cancelling) {
-        setRunState(run, RunState::Cancelled, QStringLiteral("cancelled"));
+        rec.state = RunState::Cancelled;
+        rec.error = QStringLiteral("cancelled");
     } else if (!failedStage.isEmpty()) {
         const Stage &f = run.stages[run.def.indexOf(failedStage)];
-        run.rec.failedStage = failedStage;
-        setRunState(run, RunState::DeadLetter,
-            QStringLiteral("stage %1 failed after %2 attempt(s): %3")
-                .arg(failedStage)
-                .arg(f.rec.attempts)
-                .arg(f.attempt.error));
-        {
-            QMutexLocker lock(&m_countersMutex);
+        rec.state = RunState::DeadLetter;
+        rec.failedStage = failedStage;
+        rec.error = QStringLiteral("stage %1 failed after %2 attempt(s): %3")
+                        .arg(failedStage)
+                        .arg(f.rec.attempts)
+                        .arg(f.attempt.error);
+    } else {
+        rec.state = RunState::Succeeded;
+    }
+    rec.finishedMs = m_clock->nowMs();
+    // With a shared store every engine that sees the last stage end comes here; the one whose
+    // write ends the stored run audits it (on a store error this one does: better a doubtful
+    // record than none).
+    const auto ended = store()->finishRun(rec);
+    if (!ended)
+        noteStoreError(ended.error());
+    const bool mine = !ended || *ended;
+    if (!mine)
+        if (const auto stored = m_store->run(id); stored && isFinished(stored->state))
+            rec = *stored; // how the engine that ended it recorded it
+    Q_EMIT runChanged(withoutDefinition(rec));
+    if (mine) {
+        QMutexLocker lock(&m_countersMutex);
+        m_counters.runsFinished[toString(rec.state)] += 1;
+        if (rec.state == RunState::DeadLetter)
             ++m_counters.deadLetter;
-        }
+    }
+    if (mine && rec.state == RunState::DeadLetter)
         audit(AuditStreams::resilience(), engineActor(), QStringLiteral("pipeline.dead_lettered"),
             { { QStringLiteral("run"), id }, { QStringLiteral("pipeline"), pipeline },
-                { QStringLiteral("stage"), failedStage },
-                { QStringLiteral("error"), run.rec.error } });
-    } else {
-        setRunState(run, RunState::Succeeded);
-    }
-    {
-        QMutexLocker lock(&m_countersMutex);
-        m_counters.runsFinished[toString(run.rec.state)] += 1;
-    }
-    audit(AuditStreams::resilience(), engineActor(), QStringLiteral("pipeline.run_finished"),
-        { { QStringLiteral("run"), id }, { QStringLiteral("pipeline"), pipeline },
-            { QStringLiteral("state"), toString(run.rec.state) } });
+                { QStringLiteral("stage"), rec.failedStage },
+                { QStringLiteral("error"), rec.error } });
+    if (mine)
+        audit(AuditStreams::resilience(), engineActor(), QStringLiteral("pipeline.run_finished"),
+            { { QStringLiteral("run"), id }, { QStringLiteral("pipeline"), pipeline },
+                { QStringLiteral("state"), toString(rec.state) } });
     m_runs.erase(id);
     updateGauges();
     // Not from inside pump(): it may be iterating the runs.

@@ -4,7 +4,7 @@
 #include "core/clock.h"
 #include "core/timeutil.h"
 #include "pipelines/pipelineservice.h"
-#include "telemetry/prometheusexposition.h"
+#include "telemetry/metricregistry.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -377,45 +377,66 @@ QList<ApiRoute> routes(PipelineService *service, Clock *)
     return r;
 }
 
-QByteArray metrics(const PipelineCounters &c)
+void registerMetrics(MetricRegistry &registry, std::function<PipelineCounters()> counters)
 {
-    PrometheusWriter w;
-    using L = PrometheusWriter::Labels;
-    w.family("shivx_pipeline_runs_created_total", "counter", "Pipeline runs created.");
-    w.sample("shivx_pipeline_runs_created_total", double(c.runsCreated));
-    w.family("shivx_pipeline_runs_finished_total", "counter",
-        "Pipeline runs that finished, by final state.");
+    MetricRegistry &r = registry;
+    Counter created = r.counter(QStringLiteral("shivx_pipeline_runs_created_total"),
+                           QStringLiteral("Pipeline runs created."))
+                          ->counter();
+    MetricFamily *finished = r.counter(QStringLiteral("shivx_pipeline_runs_finished_total"),
+        QStringLiteral("Pipeline runs that finished, by final state."),
+        { QStringLiteral("state") });
+    MetricFamily *attempts = r.counter(QStringLiteral("shivx_pipeline_stage_attempts_total"),
+        QStringLiteral("Stage attempts that ended, by result."), { QStringLiteral("result") });
+    Gauge stagesRunning = r.gauge(QStringLiteral("shivx_pipeline_stages_running"),
+                               QStringLiteral("Stage processes running now."))
+                              ->gauge();
+    Gauge runsActive = r.gauge(QStringLiteral("shivx_pipeline_runs_active"),
+                            QStringLiteral("Pipeline runs in progress."))
+                           ->gauge();
+    Gauge runsQueued = r.gauge(QStringLiteral("shivx_pipeline_runs_queued"),
+                            QStringLiteral("Pipeline runs waiting for their pipeline's "
+                                           "max_active_runs."))
+                           ->gauge();
+    Gauge deadLetter = r.gauge(QStringLiteral("shivx_pipeline_dead_letter_runs"),
+                            QStringLiteral("Runs in the dead-letter queue."))
+                           ->gauge();
+    Gauge definitionErrors
+        = r.gauge(QStringLiteral("shivx_pipeline_definition_errors"),
+               QStringLiteral("Pipeline files in the pipelines directory that did not load."))
+              ->gauge();
+    // The runner keeps totals, not observations: summaries with _sum and _count only.
+    Summary scheduleDelay
+        = r.summary(QStringLiteral("shivx_pipeline_schedule_delay_seconds"),
+               QStringLiteral("From a stage's last dependency finishing to its process starting."),
+               {}, {})
+              ->summary();
+    Summary slotWait = r.summary(QStringLiteral("shivx_pipeline_slot_wait_seconds"),
+                            QStringLiteral("Of the schedule delay, the part spent waiting for a "
+                                           "free slot (the limits)."),
+                            {}, {})
+                           ->summary();
+    // Every state and result from the start, so that rate() sees the first one happen.
+    QList<QPair<QString, Counter>> byState, byResult;
     for (const char *state : { "succeeded", "dead_letter", "cancelled" })
-        w.sample("shivx_pipeline_runs_finished_total",
-            L { { QStringLiteral("state"), QLatin1String(state) } },
-            double(c.runsFinished.value(QLatin1String(state))));
-    w.family(
-        "shivx_pipeline_stage_attempts_total", "counter", "Stage attempts that ended, by result.");
+        byState.append({ QLatin1String(state), finished->counter({ QLatin1String(state) }) });
     for (const char *result : { "succeeded", "failed", "timed_out", "interrupted", "cancelled" })
-        w.sample("shivx_pipeline_stage_attempts_total",
-            L { { QStringLiteral("result"), QLatin1String(result) } },
-            double(c.attemptsFinished.value(QLatin1String(result))));
-    w.family("shivx_pipeline_stages_running", "gauge", "Stage processes running now.");
-    w.sample("shivx_pipeline_stages_running", c.stagesRunning);
-    w.family("shivx_pipeline_runs_active", "gauge", "Pipeline runs in progress.");
-    w.sample("shivx_pipeline_runs_active", c.runsActive);
-    w.family("shivx_pipeline_runs_queued", "gauge",
-        "Pipeline runs waiting for their pipeline's max_active_runs.");
-    w.sample("shivx_pipeline_runs_queued", c.runsQueued);
-    w.family("shivx_pipeline_dead_letter_runs", "gauge", "Runs in the dead-letter queue.");
-    w.sample("shivx_pipeline_dead_letter_runs", double(c.deadLetter));
-    w.family("shivx_pipeline_definition_errors", "gauge",
-        "Pipeline files in the pipelines directory that did not load.");
-    w.sample("shivx_pipeline_definition_errors", c.definitionErrors);
-    w.family("shivx_pipeline_schedule_delay_seconds", "summary",
-        "From a stage's last dependency finishing to its process starting.");
-    w.sample("shivx_pipeline_schedule_delay_seconds_sum", c.scheduleDelaySumS);
-    w.sample("shivx_pipeline_schedule_delay_seconds_count", double(c.scheduleDelayCount));
-    w.family("shivx_pipeline_slot_wait_seconds", "summary",
-        "Of the schedule delay, the part spent waiting for a free slot (the limits).");
-    w.sample("shivx_pipeline_slot_wait_seconds_sum", c.slotWaitSumS);
-    w.sample("shivx_pipeline_slot_wait_seconds_count", double(c.scheduleDelayCount));
-    return w.take();
+        byResult.append({ QLatin1String(result), attempts->counter({ QLatin1String(result) }) });
+    r.addCollector([=, counters = std::move(counters)]() mutable {
+        const PipelineCounters c = counters();
+        created.advanceTo(double(c.runsCreated));
+        for (auto &[state, counter] : byState)
+            counter.advanceTo(double(c.runsFinished.value(state)));
+        for (auto &[result, counter] : byResult)
+            counter.advanceTo(double(c.attemptsFinished.value(result)));
+        stagesRunning.set(c.stagesRunning);
+        runsActive.set(c.runsActive);
+        runsQueued.set(c.runsQueued);
+        deadLetter.set(double(c.deadLetter));
+        definitionErrors.set(c.definitionErrors);
+        scheduleDelay.set(quint64(c.scheduleDelayCount), c.scheduleDelaySumS);
+        slotWait.set(quint64(c.scheduleDelayCount), c.slotWaitSumS);
+    });
 }
 
 } // namespace Shivx::PipelinesApi

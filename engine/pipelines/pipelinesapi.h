@@ -8,14 +8,16 @@
 namespace Shivx {
 
 class Clock;
+class MetricRegistry;
 class PipelineService;
 
 // The HTTP routes and metric families of pipelines (docs/http-api.md, "Pipelines").
 namespace PipelinesApi {
 
 QList<ApiRoute> routes(PipelineService *service, Clock *clock);
-// Prometheus text: shivx_pipeline_* families from the runner's totals.
-QByteArray metrics(const PipelineCounters &counters);
+// Registers the shivx_pipeline_* families, mirrored from what `counters` returns at each
+// collection (on the collecting thread; PipelineService::counters() is thread-safe).
+void registerMetrics(MetricRegistry &registry, std::function<PipelineCounters()> counters);
 
 QJsonObject pipelineJson(const PipelineInfo &info, bool withStages);
 QJsonObject runJson(const RunRecord &run);

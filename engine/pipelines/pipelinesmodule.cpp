@@ -163,6 +163,7 @@ Result<void> PipelinesRuntime::prepare(ModuleHost &host)
     options.databasePath = host.databasePath();
     options.audit = host.audit();
     options.clock = host.clock();
+    options.executor = host.executor();
     m_runner = new PipelineRunner(options);
     PipelineService *service = m_service.get();
     QObject::connect(
@@ -184,7 +185,7 @@ Result<void> PipelinesRuntime::prepare(ModuleHost &host)
     host.placeOnThread("shivx-pipelines", m_runner);
     service->setRunner(m_runner);
     host.addRoutes(PipelinesApi::routes(service, host.clock()));
-    host.addMetrics([service] { return PipelinesApi::metrics(service->counters()); });
+    PipelinesApi::registerMetrics(*host.metrics(), [service] { return service->counters(); });
     return {};
 }
 

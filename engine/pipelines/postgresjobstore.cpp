@@ -10,6 +10,21 @@ namespace Shivx {
 
 using namespace Internal;
 
+namespace {
+
+// `insert` with the id column first (bound before the others), returning it: a write
+// replayed after a reconnect keeps the id the runner already holds (a sequence never hands
+// it out twice).
+QString withId(const QString &insert)
+{
+    QString sql = insert;
+    sql.insert(sql.indexOf(QLatin1Char('(')) + 1, QStringLiteral("id, "));
+    sql.insert(sql.indexOf(QLatin1String("VALUES (")) + 8, QStringLiteral("?, "));
+    return sql + QStringLiteral(" RETURNING id");
+}
+
+} // namespace
+
 Result<std::unique_ptr<PostgresJobStore>> PostgresJobStore::open(
     const PostgresLocation &where, const QString &connectionName)
 {
@@ -46,7 +61,7 @@ Result<std::unique_ptr<PostgresJobStore>> PostgresJobStore::open(
 }
 
 PostgresJobStore::PostgresJobStore(QSqlDatabase db, QString connectionName)
-    : m_db(std::move(db))
+    : SqlJobStore(std::move(db))
     , m_connection(std::move(connectionName))
 {
 }
@@ -54,22 +69,11 @@ PostgresJobStore::PostgresJobStore(QSqlDatabase db, QString connectionName)
 PostgresJobStore::~PostgresJobStore()
 {
     commitBatch();
-    m_prepared.clear();
+    clearPrepared();
     m_control.reset();
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connection);
-}
-
-QSqlQuery &PostgresJobStore::prepared(const QString &sql)
-{
-    std::unique_ptr<QSqlQuery> &q = m_prepared[sql];
-    if (!q) {
-        q = std::make_unique<QSqlQuery>(m_db);
-        q->setForwardOnly(true);
-        q->prepare(sql);
-    }
-    return *q;
 }
 
 Result<void> PostgresJobStore::execControl(const QString &sql)
@@ -86,54 +90,20 @@ Result<void> PostgresJobStore::execControl(const QString &sql)
     return {};
 }
 
-Result<void> PostgresJobStore::beginBatch()
-{
-    if (m_batchOpen)
-        return {};
-    auto r = execControl(QStringLiteral("BEGIN"));
-    m_batchOpen = r.ok();
-    return r;
-}
-
-Result<void> PostgresJobStore::commitBatch()
-{
-    if (!m_batchOpen)
-        return {};
-    m_batchOpen = false;
-    auto r = execControl(QStringLiteral("COMMIT"));
-    if (!r)
-        execControl(QStringLiteral("ROLLBACK")); // the connection stays usable
-    return r;
-}
-
-Result<qint64> PostgresJobStore::createRun(const RunRecord &run, const QStringList &stages)
+Result<qint64> PostgresJobStore::createRunOnce(const RunRecord &run, const QStringList &stages)
 {
     WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
-    QSqlQuery &q = prepared(QStringLiteral(
-        "INSERT INTO pipeline_run (pipeline, version, file, definition, params, "
-        "state, triggered_by, actor, created_ms, started_ms, finished_ms, error, "
-        "failed_stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-    q.addBindValue(storeText(run.pipeline));
-    q.addBindValue(storeText(run.version));
-    q.addBindValue(storeText(run.file));
-    q.addBindValue(run.definition.isNull() ? QByteArray("") : run.definition);
-    q.addBindValue(paramsJson(run.params));
-    q.addBindValue(toString(run.state));
-    q.addBindValue(storeText(run.trigger));
-    q.addBindValue(storeText(run.actor));
-    q.addBindValue(run.createdMs);
-    q.addBindValue(run.startedMs);
-    q.addBindValue(run.finishedMs);
-    q.addBindValue(storeText(run.error));
-    q.addBindValue(storeText(run.failedStage));
-    if (!q.exec() || !q.next())
+    QSqlQuery &q = prepared(
+        m_replayId != 0 ? withId(RunInsert) : RunInsert + QStringLiteral(" RETURNING id"));
+    if (m_replayId != 0)
+        q.addBindValue(m_replayId);
+    if (!execRunInsert(q, run) || !q.next())
         return storeError(q, "create run");
     const qint64 id = q.value(0).toLongLong();
     q.finish();
-    QSqlQuery &s = prepared(QStringLiteral(
-        "INSERT INTO pipeline_stage (run_id, stage, state) VALUES (?, ?, 'pending')"));
+    QSqlQuery &s = prepared(StageInsert);
     for (const QString &stage : stages) {
         s.addBindValue(id);
         s.addBindValue(storeText(stage));
@@ -145,26 +115,33 @@ Result<qint64> PostgresJobStore::createRun(const RunRecord &run, const QStringLi
     return id;
 }
 
-Result<void> PostgresJobStore::updateRun(const RunRecord &run)
+Result<void> PostgresJobStore::updateRunOnce(const RunRecord &run)
 {
     WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
-    QSqlQuery &q
-        = prepared(QStringLiteral("UPDATE pipeline_run SET state = ?, started_ms = ?, "
-                                  "finished_ms = ?, error = ?, failed_stage = ? WHERE id = ?"));
-    q.addBindValue(toString(run.state));
-    q.addBindValue(run.startedMs);
-    q.addBindValue(run.finishedMs);
-    q.addBindValue(storeText(run.error));
-    q.addBindValue(storeText(run.failedStage));
-    q.addBindValue(run.id);
-    if (!q.exec())
+    if (QSqlQuery &q = prepared(RunUpdate); !execRunUpdate(q, run))
         return storeError(q, "update run");
     return t.commit();
 }
 
-Result<void> PostgresJobStore::updateStage(const StageRecord &stage)
+Result<bool> PostgresJobStore::finishRunOnce(const RunRecord &run)
+{
+    WriteScope t(*this);
+    if (!t.begin())
+        return t.begin().error();
+    // Of two engines ending the run at once, the row lock lets one through; the other's
+    // condition is then evaluated against the ended row (0 rows).
+    QSqlQuery &q = prepared(RunEnd);
+    if (!execRunUpdate(q, run))
+        return storeError(q, "finish run");
+    const bool ended = q.numRowsAffected() == 1;
+    if (auto c = t.commit(); !c)
+        return c.error();
+    return ended;
+}
+
+Result<void> PostgresJobStore::updateStageOnce(const StageRecord &stage)
 {
     WriteScope t(*this);
     if (!t.begin())
@@ -174,7 +151,7 @@ Result<void> PostgresJobStore::updateStage(const StageRecord &stage)
     return t.commit();
 }
 
-Result<qint64> PostgresJobStore::claimAttempt(
+Result<qint64> PostgresJobStore::claimAttemptOnce(
     const AttemptRecord &a, const StageRecord &stage, qint64 nowMs)
 {
     WriteScope t(*this);
@@ -215,11 +192,7 @@ Result<qint64> PostgresJobStore::claimAttempt(
     if (!leases.exec())
         return storeError(leases, "claim attempt");
     if (leases.next()) {
-        const Error held = makeError("pipeline.lease_held",
-            QStringLiteral("run %1 stage %2 is leased by %3 until %4")
-                .arg(a.runId)
-                .arg(a.stage, leases.value(0).toString())
-                .arg(leases.value(1).toLongLong()));
+        const Error held = leaseHeld(a, leases);
         leases.finish();
         return held;
     }
@@ -236,21 +209,11 @@ Result<qint64> PostgresJobStore::claimAttempt(
     expire.addBindValue(storeText(a.leaseOwner));
     if (!expire.exec())
         return storeError(expire, "claim attempt");
-    QSqlQuery &q = prepared(QStringLiteral(
-        "INSERT INTO pipeline_attempt (run_id, stage, attempt, state, lease_owner, "
-        "lease_until_ms, schedule_delay_us, stdout_path, stderr_path, status_path, artifacts_dir) "
-        "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-    q.addBindValue(a.runId);
-    q.addBindValue(storeText(a.stage));
-    q.addBindValue(a.attempt);
-    q.addBindValue(storeText(a.leaseOwner));
-    q.addBindValue(a.leaseUntilMs);
-    q.addBindValue(a.scheduleDelayUs);
-    q.addBindValue(storeText(a.stdoutPath));
-    q.addBindValue(storeText(a.stderrPath));
-    q.addBindValue(storeText(a.statusPath));
-    q.addBindValue(storeText(a.artifactsDir));
-    if (!q.exec() || !q.next())
+    QSqlQuery &q = prepared(
+        m_replayId != 0 ? withId(AttemptInsert) : AttemptInsert + QStringLiteral(" RETURNING id"));
+    if (m_replayId != 0)
+        q.addBindValue(m_replayId);
+    if (!execAttemptInsert(q, a) || !q.next())
         return storeError(q, "claim attempt");
     const qint64 id = q.value(0).toLongLong();
     q.finish();
@@ -261,7 +224,7 @@ Result<qint64> PostgresJobStore::claimAttempt(
     return id;
 }
 
-Result<void> PostgresJobStore::updateAttempt(const AttemptRecord &attempt)
+Result<void> PostgresJobStore::updateAttemptOnce(const AttemptRecord &attempt)
 {
     WriteScope t(*this);
     if (!t.begin())
@@ -271,7 +234,7 @@ Result<void> PostgresJobStore::updateAttempt(const AttemptRecord &attempt)
     return t.commit();
 }
 
-Result<void> PostgresJobStore::finishAttempt(
+Result<void> PostgresJobStore::finishAttemptOnce(
     const AttemptRecord &attempt, const StageRecord &stage, const QList<ArtifactRecord> &artifacts)
 {
     WriteScope t(*this);
@@ -285,28 +248,19 @@ Result<void> PostgresJobStore::finishAttempt(
         "INSERT INTO pipeline_artifact (run_id, stage, path, sha256, size) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (run_id, stage, path) DO UPDATE SET sha256 = EXCLUDED.sha256, "
         "size = EXCLUDED.size"));
-    for (const ArtifactRecord &r : artifacts) {
-        q.addBindValue(r.runId);
-        q.addBindValue(storeText(r.stage));
-        q.addBindValue(storeText(r.path));
-        q.addBindValue(storeText(r.sha256));
-        q.addBindValue(r.size);
-        if (!q.exec())
+    for (const ArtifactRecord &r : artifacts)
+        if (!execArtifact(q, r))
             return storeError(q, "record artifact");
-    }
     return t.commit();
 }
 
-Result<int> PostgresJobStore::renewLeases(const QString &owner, qint64 untilMs)
+Result<int> PostgresJobStore::renewLeasesOnce(const QString &owner, qint64 untilMs)
 {
     WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
-    QSqlQuery &q = prepared(QStringLiteral("UPDATE pipeline_attempt SET lease_until_ms = ? WHERE "
-                                           "lease_owner = ? AND state = 'running'"));
-    q.addBindValue(untilMs);
-    q.addBindValue(storeText(owner));
-    if (!q.exec())
+    QSqlQuery &q = prepared(LeaseRenewal);
+    if (!execLeaseRenewal(q, owner, untilMs))
         return storeError(q, "renew leases");
     const int renewed = q.numRowsAffected();
     if (auto c = t.commit(); !c)
@@ -314,7 +268,7 @@ Result<int> PostgresJobStore::renewLeases(const QString &owner, qint64 untilMs)
     return renewed;
 }
 
-Result<bool> PostgresJobStore::takeOverAttempt(
+Result<bool> PostgresJobStore::takeOverAttemptOnce(
     qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs)
 {
     WriteScope t(*this);
@@ -322,14 +276,8 @@ Result<bool> PostgresJobStore::takeOverAttempt(
         return t.begin().error();
     // One conditional UPDATE: of two engines taking the same attempt over, the row lock lets
     // one through and the other then finds the lease renewed (0 rows).
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE pipeline_attempt SET lease_owner = ?, lease_until_ms = ? WHERE id = ? AND "
-        "state = 'running' AND lease_until_ms <= ?"));
-    q.addBindValue(storeText(owner));
-    q.addBindValue(untilMs);
-    q.addBindValue(attemptId);
-    q.addBindValue(nowMs);
-    if (!q.exec())
+    QSqlQuery &q = prepared(TakeOver);
+    if (!execTakeOver(q, attemptId, owner, nowMs, untilMs))
         return storeError(q, "take over attempt");
     const bool taken = q.numRowsAffected() == 1;
     if (auto c = t.commit(); !c)

@@ -1,12 +1,10 @@
 #pragma once
 
-#include "pipelines/jobstore.h"
+#include "pipelines/sqljobstore.h"
 
-#include <QSqlDatabase>
-#include <QSqlQuery>
-
-#include <map>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace Shivx {
 
@@ -33,7 +31,7 @@ struct PostgresLocation
 //
 // Opens its own connection, named `connectionName`, on the thread that creates it and must be
 // used and destroyed there (Qt's rule for QSqlDatabase).
-class PostgresJobStore final : public JobStore
+class PostgresJobStore final : public SqlJobStore
 {
 public:
     // Connects and brings the schema up to date. Errors: pipeline.store (the QPSQL driver
@@ -46,6 +44,7 @@ public:
     Result<void> commitBatch() override;
     Result<qint64> createRun(const RunRecord &run, const QStringList &stages) override;
     Result<void> updateRun(const RunRecord &run) override;
+    Result<bool> finishRun(const RunRecord &run) override;
     Result<void> updateStage(const StageRecord &stage) override;
     // Errors also pipeline.claim_stale: the stored stage is finished or has had this attempt
     // already (another engine ran it).
@@ -58,13 +57,6 @@ public:
     Result<bool> takeOverAttempt(
         qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs) override;
     bool shared() const override { return true; }
-    Result<QList<RunRecord>> runs(const RunFilter &filter) override;
-    Result<RunRecord> run(qint64 id) override;
-    Result<QList<StageRecord>> stages(qint64 runId) override;
-    Result<QList<AttemptRecord>> attempts(qint64 runId) override;
-    Result<QList<AttemptRecord>> runningAttempts() override;
-    Result<QList<ArtifactRecord>> artifacts(qint64 runId) override;
-    Result<qint64> lastFired(const QString &pipeline) override;
     Result<void> setLastFired(const QString &pipeline, qint64 ms) override;
     Result<bool> claimFire(const QString &pipeline, qint64 ms) override;
     Result<QList<qint64>> prune(
@@ -75,19 +67,47 @@ public:
 
 private:
     class WriteScope;
+    QVariant noLimit() const override;
     PostgresJobStore(QSqlDatabase db, QString connectionName);
     Result<void> migrate();
-    Result<QList<AttemptRecord>> selectAttempts(const QString &where, const QVariant &value);
-    // The statement `sql`, prepared once per store (the runner repeats a few statements).
-    QSqlQuery &prepared(const QString &sql);
     // BEGIN, COMMIT, SAVEPOINT...: run unprepared.
     Result<void> execControl(const QString &sql);
 
-    QSqlDatabase m_db;
+    // Reconnection (postgresreconnect.cpp). The writes above, each tried once; the public
+    // ones run them through write() and journal() them.
+    Result<qint64> createRunOnce(const RunRecord &run, const QStringList &stages);
+    Result<void> updateRunOnce(const RunRecord &run);
+    Result<bool> finishRunOnce(const RunRecord &run);
+    Result<void> updateStageOnce(const StageRecord &stage);
+    Result<qint64> claimAttemptOnce(
+        const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs);
+    Result<void> updateAttemptOnce(const AttemptRecord &attempt);
+    Result<void> finishAttemptOnce(const AttemptRecord &attempt, const StageRecord &stage,
+        const QList<ArtifactRecord> &artifacts);
+    Result<int> renewLeasesOnce(const QString &owner, qint64 untilMs);
+    Result<bool> takeOverAttemptOnce(
+        qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs);
+    Result<void> setLastFiredOnce(const QString &pipeline, qint64 ms);
+    Result<bool> claimFireOnce(const QString &pipeline, qint64 ms);
+    // Runs one write; when it failed because the connection is gone, reconnects (replaying
+    // the open batch) and runs it once more.
+    template <class T> Result<T> write(const std::function<Result<T>()> &op);
+    // Keeps a write of the open batch, to be replayed if the connection drops before COMMIT.
+    void journal(std::function<Result<void>()> replay);
+    // After a failed statement: whether the connection is gone (a probe fails too).
+    bool connectionLost();
+    // Opens the connection again; with a batch open, begins it again and replays its writes.
+    Result<void> reconnect();
+
     QString m_connection;
     bool m_batchOpen = false;
-    std::map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
     std::unique_ptr<QSqlQuery> m_control;
+    // The open batch's writes, in order: replayed in a new transaction after a reconnect, so
+    // that a connection that drops before COMMIT loses nothing. Kept while the server is away.
+    std::vector<std::function<Result<void>()>> m_journal;
+    bool m_replaying = false;
+    bool m_lost = false; // the last reconnect failed: writes are journaled for later
+    qint64 m_replayId = 0; // createRun/claimAttempt replayed: insert with this id
 };
 
 } // namespace Shivx

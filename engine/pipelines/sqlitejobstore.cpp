@@ -69,7 +69,7 @@ Result<std::unique_ptr<SqliteJobStore>> SqliteJobStore::open(
 }
 
 SqliteJobStore::SqliteJobStore(QSqlDatabase db, QString connectionName)
-    : m_db(std::move(db))
+    : SqlJobStore(std::move(db))
     , m_connection(std::move(connectionName))
 {
 }
@@ -77,20 +77,14 @@ SqliteJobStore::SqliteJobStore(QSqlDatabase db, QString connectionName)
 SqliteJobStore::~SqliteJobStore()
 {
     commitBatch();
-    m_prepared.clear();
+    clearPrepared();
     m_db = QSqlDatabase();
     Database::close(m_connection);
 }
 
-QSqlQuery &SqliteJobStore::prepared(const QString &sql)
+QVariant SqliteJobStore::noLimit() const
 {
-    std::unique_ptr<QSqlQuery> &q = m_prepared[sql];
-    if (!q) {
-        q = std::make_unique<QSqlQuery>(m_db);
-        q->setForwardOnly(true);
-        q->prepare(sql);
-    }
-    return *q;
+    return -1;
 }
 
 Result<void> SqliteJobStore::execPrepared(const QString &sql)
@@ -127,34 +121,16 @@ Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList
     WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO pipeline_run (pipeline, version, file, definition, "
-                             "params, state, triggered_by, "
-                             "actor, created_ms, started_ms, finished_ms, error, failed_stage) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(storeText(run.pipeline));
-    q.addBindValue(storeText(run.version));
-    q.addBindValue(storeText(run.file));
-    q.addBindValue(run.definition.isNull() ? QByteArray("") : run.definition);
-    q.addBindValue(paramsJson(run.params));
-    q.addBindValue(toString(run.state));
-    q.addBindValue(storeText(run.trigger));
-    q.addBindValue(storeText(run.actor));
-    q.addBindValue(run.createdMs);
-    q.addBindValue(run.startedMs);
-    q.addBindValue(run.finishedMs);
-    q.addBindValue(storeText(run.error));
-    q.addBindValue(storeText(run.failedStage));
-    if (!q.exec())
+    QSqlQuery &q = prepared(RunInsert);
+    if (!execRunInsert(q, run))
         return storeError(q, "create run");
     const qint64 id = q.lastInsertId().toLongLong();
-    q.prepare(QStringLiteral(
-        "INSERT INTO pipeline_stage (run_id, stage, state) VALUES (?, ?, 'pending')"));
+    QSqlQuery &insert = prepared(StageInsert);
     for (const QString &stage : stages) {
-        q.addBindValue(id);
-        q.addBindValue(storeText(stage));
-        if (!q.exec())
-            return storeError(q, "create stage");
+        insert.addBindValue(id);
+        insert.addBindValue(storeText(stage));
+        if (!insert.exec())
+            return storeError(insert, "create stage");
     }
     if (auto c = t.commit(); !c)
         return c.error();
@@ -163,18 +139,17 @@ Result<qint64> SqliteJobStore::createRun(const RunRecord &run, const QStringList
 
 Result<void> SqliteJobStore::updateRun(const RunRecord &run)
 {
-    QSqlQuery &q
-        = prepared(QStringLiteral("UPDATE pipeline_run SET state = ?, started_ms = ?, "
-                                  "finished_ms = ?, error = ?, failed_stage = ? WHERE id = ?"));
-    q.addBindValue(toString(run.state));
-    q.addBindValue(run.startedMs);
-    q.addBindValue(run.finishedMs);
-    q.addBindValue(storeText(run.error));
-    q.addBindValue(storeText(run.failedStage));
-    q.addBindValue(run.id);
-    if (!q.exec())
+    if (QSqlQuery &q = prepared(RunUpdate); !execRunUpdate(q, run))
         return storeError(q, "update run");
     return {};
+}
+
+Result<bool> SqliteJobStore::finishRun(const RunRecord &run)
+{
+    QSqlQuery &q = prepared(RunEnd);
+    if (!execRunUpdate(q, run))
+        return storeError(q, "finish run");
+    return q.numRowsAffected() == 1;
 }
 
 Result<void> SqliteJobStore::updateStage(const StageRecord &stage)
@@ -200,35 +175,17 @@ Result<qint64> SqliteJobStore::claimAttempt(
         return storeError(leases, "claim attempt");
     while (leases.next()) {
         if (leases.value(0).toString() != a.leaseOwner && leases.value(1).toLongLong() > nowMs) {
-            const Error held = makeError("pipeline.lease_held",
-                QStringLiteral("run %1 stage %2 is leased by %3 until %4")
-                    .arg(a.runId)
-                    .arg(a.stage, leases.value(0).toString())
-                    .arg(leases.value(1).toLongLong()));
+            const Error held = leaseHeld(a, leases);
             leases.finish();
             return held;
         }
     }
     leases.finish();
-    QSqlQuery &q = prepared(QStringLiteral(
-        "INSERT INTO pipeline_attempt (run_id, stage, attempt, state, lease_owner, "
-        "lease_until_ms, schedule_delay_us, stdout_path, stderr_path, status_path, artifacts_dir) "
-        "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(a.runId);
-    q.addBindValue(storeText(a.stage));
-    q.addBindValue(a.attempt);
-    q.addBindValue(storeText(a.leaseOwner));
-    q.addBindValue(a.leaseUntilMs);
-    q.addBindValue(a.scheduleDelayUs);
-    q.addBindValue(storeText(a.stdoutPath));
-    q.addBindValue(storeText(a.stderrPath));
-    q.addBindValue(storeText(a.statusPath));
-    q.addBindValue(storeText(a.artifactsDir));
-    if (!q.exec())
+    QSqlQuery &q = prepared(AttemptInsert);
+    if (!execAttemptInsert(q, a))
         return storeError(q, "claim attempt");
     const qint64 id = q.lastInsertId().toLongLong();
-    QSqlQuery &update = prepared(StageUpdate);
-    if (!execStage(update, stage))
+    if (QSqlQuery &update = prepared(StageUpdate); !execStage(update, stage))
         return storeError(update, "claim attempt");
     if (auto c = t.commit(); !c)
         return c.error();
@@ -256,30 +213,20 @@ Result<void> SqliteJobStore::finishAttempt(
     if (!execStage(update, stage))
         return storeError(update, "finish attempt");
     if (!artifacts.isEmpty()) {
-        QSqlQuery q(m_db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO pipeline_artifact (run_id, stage, path, "
-                                 "sha256, size) VALUES (?, ?, ?, ?, ?)"));
-        for (const ArtifactRecord &r : artifacts) {
-            q.addBindValue(r.runId);
-            q.addBindValue(storeText(r.stage));
-            q.addBindValue(storeText(r.path));
-            q.addBindValue(storeText(r.sha256));
-            q.addBindValue(r.size);
-            if (!q.exec())
+        QSqlQuery &q = prepared(QStringLiteral("INSERT OR REPLACE INTO pipeline_artifact "
+                                               "(run_id, stage, path, sha256, size) VALUES "
+                                               "(?, ?, ?, ?, ?)"));
+        for (const ArtifactRecord &r : artifacts)
+            if (!execArtifact(q, r))
                 return storeError(q, "record artifact");
-        }
     }
     return t.commit();
 }
 
 Result<int> SqliteJobStore::renewLeases(const QString &owner, qint64 untilMs)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("UPDATE pipeline_attempt SET lease_until_ms = ? WHERE "
-                             "lease_owner = ? AND state = 'running'"));
-    q.addBindValue(untilMs);
-    q.addBindValue(storeText(owner));
-    if (!q.exec())
+    QSqlQuery &q = prepared(LeaseRenewal);
+    if (!execLeaseRenewal(q, owner, untilMs))
         return storeError(q, "renew leases");
     return q.numRowsAffected();
 }
@@ -287,140 +234,10 @@ Result<int> SqliteJobStore::renewLeases(const QString &owner, qint64 untilMs)
 Result<bool> SqliteJobStore::takeOverAttempt(
     qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs)
 {
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE pipeline_attempt SET lease_owner = ?, lease_until_ms = ? WHERE id = ? AND "
-        "state = 'running' AND lease_until_ms <= ?"));
-    q.addBindValue(storeText(owner));
-    q.addBindValue(untilMs);
-    q.addBindValue(attemptId);
-    q.addBindValue(nowMs);
-    if (!q.exec())
+    QSqlQuery &q = prepared(TakeOver);
+    if (!execTakeOver(q, attemptId, owner, nowMs, untilMs))
         return storeError(q, "take over attempt");
     return q.numRowsAffected() == 1;
-}
-
-Result<QList<RunRecord>> SqliteJobStore::runs(const RunFilter &filter)
-{
-    QString sql = QStringLiteral("SELECT ") + RunColumns
-        + (filter.withDefinition ? QStringLiteral(", definition") : QString())
-        + QStringLiteral(" FROM pipeline_run WHERE 1 = 1");
-    QVariantList binds;
-    if (!filter.pipeline.isEmpty()) {
-        sql += QStringLiteral(" AND pipeline = ?");
-        binds.append(filter.pipeline);
-    }
-    if (!filter.states.isEmpty()) {
-        QStringList marks;
-        for (RunState s : filter.states) {
-            marks.append(QStringLiteral("?"));
-            binds.append(toString(s));
-        }
-        sql += QStringLiteral(" AND state IN (%1)").arg(marks.join(QLatin1Char(',')));
-    }
-    sql += QStringLiteral(" ORDER BY id DESC LIMIT ?");
-    binds.append(filter.limit > 0 ? filter.limit : -1);
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    for (const QVariant &v : std::as_const(binds))
-        q.addBindValue(v);
-    if (!q.exec())
-        return storeError(q, "list runs");
-    QList<RunRecord> list;
-    while (q.next())
-        list.append(runOf(q, filter.withDefinition));
-    return list;
-}
-
-Result<RunRecord> SqliteJobStore::run(qint64 id)
-{
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT ") + RunColumns
-        + QStringLiteral(", definition FROM pipeline_run "
-                         "WHERE id = ?"));
-    q.addBindValue(id);
-    if (!q.exec())
-        return storeError(q, "read run");
-    if (!q.next())
-        return makeError(
-            "pipeline.unknown_run", QStringLiteral("there is no run %1").arg(id), { id });
-    return runOf(q, true);
-}
-
-Result<QList<StageRecord>> SqliteJobStore::stages(qint64 runId)
-{
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT stage, state, attempts, failures, next_attempt_ms FROM "
-                             "pipeline_stage WHERE run_id = ?"));
-    q.addBindValue(runId);
-    if (!q.exec())
-        return storeError(q, "read stages");
-    QList<StageRecord> list;
-    while (q.next()) {
-        StageRecord s;
-        s.runId = runId;
-        s.stage = q.value(0).toString();
-        parseStageState(q.value(1).toString(), &s.state);
-        s.attempts = q.value(2).toInt();
-        s.failures = q.value(3).toInt();
-        s.nextAttemptMs = q.value(4).toLongLong();
-        list.append(s);
-    }
-    return list;
-}
-
-Result<QList<AttemptRecord>> SqliteJobStore::selectAttempts(
-    const QString &where, const QVariant &value)
-{
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT ") + AttemptColumns
-        + QStringLiteral(" FROM pipeline_attempt WHERE ") + where + QStringLiteral(" ORDER BY id"));
-    if (value.isValid())
-        q.addBindValue(value);
-    if (!q.exec())
-        return storeError(q, "read attempts");
-    QList<AttemptRecord> list;
-    while (q.next())
-        list.append(attemptOf(q));
-    return list;
-}
-
-Result<QList<AttemptRecord>> SqliteJobStore::attempts(qint64 runId)
-{
-    return selectAttempts(QStringLiteral("run_id = ?"), runId);
-}
-
-Result<QList<AttemptRecord>> SqliteJobStore::runningAttempts()
-{
-    return selectAttempts(QStringLiteral("state = 'running'"), {});
-}
-
-Result<QList<ArtifactRecord>> SqliteJobStore::artifacts(qint64 runId)
-{
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT stage, path, sha256, size FROM pipeline_artifact WHERE "
-                             "run_id = ? ORDER BY stage, path"));
-    q.addBindValue(runId);
-    if (!q.exec())
-        return storeError(q, "read artifacts");
-    QList<ArtifactRecord> list;
-    while (q.next())
-        list.append({ runId, q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-            q.value(3).toLongLong() });
-    return list;
-}
-
-Result<qint64> SqliteJobStore::lastFired(const QString &pipeline)
-{
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT last_fired_ms FROM pipeline_schedule WHERE pipeline = ?"));
-    q.addBindValue(storeText(pipeline));
-    if (!q.exec())
-        return storeError(q, "read schedule");
-    return q.next() ? q.value(0).toLongLong() : qint64(0);
 }
 
 Result<void> SqliteJobStore::setLastFired(const QString &pipeline, qint64 ms)
@@ -448,27 +265,12 @@ Result<bool> SqliteJobStore::claimFire(const QString &pipeline, qint64 ms)
 Result<QList<qint64>> SqliteJobStore::prune(
     const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
 {
+    const auto candidates
+        = readPruneCandidates(prepared(PruneCandidates), pipeline, keepRuns, createdBeforeMs);
+    if (!candidates || candidates->isEmpty())
+        return candidates;
+    const QList<qint64> doomed = *candidates;
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral(
-        "SELECT id, created_ms FROM pipeline_run WHERE pipeline = ? AND state IN ('succeeded', "
-        "'cancelled', 'discarded') ORDER BY id DESC"));
-    q.addBindValue(storeText(pipeline));
-    if (!q.exec())
-        return storeError(q, "prune runs");
-    QList<qint64> doomed;
-    int kept = 0;
-    while (q.next()) {
-        const bool tooMany = keepRuns > 0 && kept >= keepRuns;
-        const bool tooOld = createdBeforeMs > 0 && q.value(1).toLongLong() < createdBeforeMs;
-        if (tooMany || tooOld)
-            doomed.append(q.value(0).toLongLong());
-        else
-            ++kept;
-    }
-    q.finish();
-    if (doomed.isEmpty())
-        return doomed;
     WriteScope t(*this);
     if (!t.begin())
         return t.begin().error();

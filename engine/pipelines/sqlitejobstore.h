@@ -1,11 +1,7 @@
 #pragma once
 
-#include "pipelines/jobstore.h"
+#include "pipelines/sqljobstore.h"
 
-#include <QSqlDatabase>
-#include <QSqlQuery>
-
-#include <map>
 #include <memory>
 
 namespace Shivx {
@@ -13,7 +9,7 @@ namespace Shivx {
 // The job store in the engine's SQLite database (tables pipeline_*, docs/storage.md). Opens
 // its own connection, named `connectionName`, on the thread that creates it and must be used
 // and destroyed there.
-class SqliteJobStore final : public JobStore
+class SqliteJobStore final : public SqlJobStore
 {
 public:
     // Errors: those of Database::open (the file, its schema).
@@ -25,6 +21,7 @@ public:
     Result<void> commitBatch() override;
     Result<qint64> createRun(const RunRecord &run, const QStringList &stages) override;
     Result<void> updateRun(const RunRecord &run) override;
+    Result<bool> finishRun(const RunRecord &run) override;
     Result<void> updateStage(const StageRecord &stage) override;
     Result<qint64> claimAttempt(
         const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs) override;
@@ -34,13 +31,6 @@ public:
     Result<int> renewLeases(const QString &owner, qint64 untilMs) override;
     Result<bool> takeOverAttempt(
         qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs) override;
-    Result<QList<RunRecord>> runs(const RunFilter &filter) override;
-    Result<RunRecord> run(qint64 id) override;
-    Result<QList<StageRecord>> stages(qint64 runId) override;
-    Result<QList<AttemptRecord>> attempts(qint64 runId) override;
-    Result<QList<AttemptRecord>> runningAttempts() override;
-    Result<QList<ArtifactRecord>> artifacts(qint64 runId) override;
-    Result<qint64> lastFired(const QString &pipeline) override;
     Result<void> setLastFired(const QString &pipeline, qint64 ms) override;
     Result<bool> claimFire(const QString &pipeline, qint64 ms) override;
     Result<QList<qint64>> prune(
@@ -48,17 +38,12 @@ public:
 
 private:
     class WriteScope;
+    QVariant noLimit() const override;
     SqliteJobStore(QSqlDatabase db, QString connectionName);
-    Result<QList<AttemptRecord>> selectAttempts(const QString &where, const QVariant &value);
-    // The statement `sql`, prepared once per store: the runner's writes are few statements
-    // run thousands of times, and preparing cost more than running them.
-    QSqlQuery &prepared(const QString &sql);
     Result<void> execPrepared(const QString &sql);
 
-    QSqlDatabase m_db;
     QString m_connection;
     bool m_batchOpen = false;
-    std::map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
 };
 
 } // namespace Shivx

@@ -1,5 +1,6 @@
 #include "pipelines/stagelauncher.h"
 
+#include "core/modulehost.h"
 #include "recovery/childrecord.h"
 
 #include <QElapsedTimer>
@@ -7,6 +8,7 @@
 #include <QMetaObject>
 #include <QObject>
 
+#include <array>
 #include <atomic>
 #include <vector>
 
@@ -81,6 +83,11 @@ struct StageLauncher::Launch
     // dropped there.
     std::shared_ptr<std::atomic<bool>> forgottenFlag = std::make_shared<std::atomic<bool>>(false);
     // Under m_mutex:
+    enum class Phase { Queued, Spawning, Spawned } phase = Phase::Queued;
+    TaskHandle task; // the spawn on the executor
+    int pendingSignal = 0; // signal() before the process existed
+    pid_t spawnedPid = 0; // from the spawn task to adopt()
+    int spawnedPipe[2] = { -1, -1 };
     bool forgotten = false;
     bool waited = false; // waitReaped() takes the result
     bool done = false;
@@ -94,8 +101,40 @@ struct StageLauncher::Launch
     qint64 reapedMs = 0;
 };
 
-StageLauncher::StageLauncher()
+const QString StageLauncher::ManualKind = QStringLiteral("pipelines.stage.manual");
+const QString StageLauncher::ScheduledKind = QStringLiteral("pipelines.stage.scheduled");
+const QString StageLauncher::BackgroundKind = QStringLiteral("pipelines.stage.background");
+
+Result<void> StageLauncher::registerKinds(BoundedExecutor &executor)
 {
+    // caller_runs: a stage is neither dropped nor made to wait by a full queue; its producer
+    // (the runner's thread) spawns it itself, which slows the producer down.
+    const std::array<WorkKind, 3> kinds {
+        WorkKind { ManualKind, TaskPriority::Normal, {}, RejectionPolicy::CallerRuns },
+        WorkKind { ScheduledKind, TaskPriority::Low, {}, RejectionPolicy::CallerRuns },
+        WorkKind { BackgroundKind, TaskPriority::Background, { ModuleHost::backgroundTasksOff() },
+            RejectionPolicy::CallerRuns },
+    };
+    for (const WorkKind &kind : kinds)
+        if (const auto r = executor.registerKind(kind);
+            !r && r.error().code != QLatin1String("executor.duplicate_kind"))
+            return r;
+    return {};
+}
+
+StageLauncher::StageLauncher(BoundedExecutor *executor)
+    : m_executor(executor)
+{
+    if (!m_executor) {
+        ExecutorConfig config;
+        config.workers = 1;
+        config.threadName = QStringLiteral("shivx-spawn");
+        m_ownExecutor = std::make_unique<BoundedExecutor>(config);
+        m_executor = m_ownExecutor.get();
+    }
+    if (const auto r = registerKinds(*m_executor); !r)
+        qCWarning(lcLauncher).noquote() << r.error().message; // launches then report it
+
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     watch(m_wake, 0, Wake);
@@ -104,15 +143,32 @@ StageLauncher::StageLauncher()
 
 StageLauncher::~StageLauncher()
 {
+    // No spawn task may run once the launcher is gone: those still queued never run, those
+    // under way finish (their processes are adopted below, then killed with the rest).
+    std::vector<std::pair<quint64, TaskHandle>> tasks;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (const auto &[id, l] : m_launches)
+            if (l->phase != Launch::Phase::Spawned && l->task.isValid())
+                tasks.emplace_back(id, l->task);
+    }
+    for (auto &[id, task] : tasks)
+        if (!task.cancel())
+            task.wait();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_stopping = true;
     }
-    const quint64 one = 1;
-    (void)!::write(m_wake, &one, sizeof one);
+    wake();
     m_thread.join();
     ::close(m_wake);
     ::close(m_epoll);
+}
+
+void StageLauncher::wake()
+{
+    const quint64 one = 1;
+    (void)!::write(m_wake, &one, sizeof one);
 }
 
 void StageLauncher::watch(int fd, quint64 id, int kind)
@@ -131,27 +187,200 @@ quint64 StageLauncher::launch(
     l->receiver = receiver;
     l->started = std::move(started);
     l->finished = std::move(finished);
+    const QString kind = l->launch.kind.isEmpty() ? ManualKind : l->launch.kind;
     quint64 id = 0;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         id = m_nextId++;
         l->id = id;
         m_launches.emplace(id, std::move(l));
+    }
+    // Outside the lock: under caller_runs the spawn runs right here.
+    const auto task = m_executor->submit(kind, [this, id] { spawnTask(id); });
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const auto it = m_launches.find(id);
+    if (it == m_launches.end() || it->second->phase != Launch::Phase::Queued)
+        return id;
+    if (task) {
+        it->second->task = *task;
+    } else {
+        Finished f;
+        f.error = QStringLiteral("cannot start %1: %2")
+                      .arg(it->second->launch.command, task.error().message);
+        finishLocked(*it->second, f);
+    }
+    return id;
+}
+
+void StageLauncher::spawnTask(quint64 id)
+{
+    Launch *l = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        const auto it = m_launches.find(id);
+        if (it == m_launches.end() || it->second->done)
+            return;
+        l = it->second.get();
+        l->phase = Launch::Phase::Spawning;
+    }
+    // `l` stays: a launch is erased only once done, which from here only this task makes it.
+    // Its `launch` does not change after launch().
+    const StageLaunch &s = l->launch;
+    QProcessEnvironment env = s.env;
+    env.insert(QStringLiteral("SHIVX_STATUS_FILE"), s.statusPath);
+    env.insert(QStringLiteral("SHIVX_STATUS_KEY"), s.statusKey);
+    std::vector<QByteArray> envBytes;
+    for (const QString &kv : env.toStringList())
+        envBytes.push_back(kv.toLocal8Bit());
+    std::vector<char *> envp;
+    for (QByteArray &b : envBytes)
+        envp.push_back(b.data());
+    envp.push_back(nullptr);
+    std::vector<QByteArray> argBytes { "/bin/sh", "-c", Wrapper, "shivx-stage",
+        s.command.toLocal8Bit() };
+    for (const QString &a : s.args)
+        argBytes.push_back(a.toLocal8Bit());
+    std::vector<char *> argv;
+    for (QByteArray &b : argBytes)
+        argv.push_back(b.data());
+    argv.push_back(nullptr);
+
+    const auto fail = [this, l](const QString &error) {
+        Finished f;
+        f.error = error;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        finishLocked(*l, f);
+    };
+
+    int out[2] = { -1, -1 };
+    int err[2] = { -1, -1 };
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+        const int e = errno;
+        for (int fd : { out[0], out[1], err[0], err[1] })
+            if (fd >= 0)
+                ::close(fd);
+        fail(QStringLiteral("cannot start %1: no pipe for its output: %2")
+                 .arg(s.command, errnoText(e)));
+        return;
+    }
+    for (int *fd : { &out[0], &out[1], &err[0], &err[1] })
+        *fd = highCopy(*fd);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawn_file_actions_adddup2(&actions, out[0], 3);
+    posix_spawn_file_actions_adddup2(&actions, err[0], 4);
+    const QByteArray cwd = s.cwd.toLocal8Bit();
+    if (!cwd.isEmpty())
+        posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
+    // Nothing of the engine (database, sockets) leaks into the stage.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 5);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // Own session and group (StageProcess). The engine blocks SIGTERM/SIGINT in its threads
+    // and may ignore SIGPIPE; both would survive exec, so the child starts clean.
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);
+    sigset_t defaults;
+    sigfillset(&defaults);
+    sigdelset(&defaults, SIGKILL);
+    sigdelset(&defaults, SIGSTOP);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (rc != 0) {
+        ::close(out[0]);
+        ::close(err[0]);
+        fail(QStringLiteral("cannot start %1 in %2: %3").arg(s.command, s.cwd, errnoText(rc)));
+        return;
+    }
+    Started st;
+    st.pid = pid;
+    st.pgid = pid;
+    if (const auto child = ChildRecord::ofChild(QString(), pid, 0, s.command, 0)) {
+        st.pgid = child->pgid;
+        st.startTicks = child->startTicks;
+        st.bootId = child->bootId;
+    }
+    {
+        // started() is posted before the launcher's thread can adopt the process, so it
+        // arrives before finished().
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (!l->forgotten && l->receiver)
+            QMetaObject::invokeMethod(
+                l->receiver,
+                [fn = l->started, st, gone = l->forgottenFlag] {
+                    if (!*gone)
+                        fn(st);
+                },
+                Qt::QueuedConnection);
+        l->phase = Launch::Phase::Spawned;
+        l->spawnedPid = pid;
+        l->spawnedPipe[0] = out[0];
+        l->spawnedPipe[1] = err[0];
         m_commands.push_back({ id, 0 });
     }
-    const quint64 one = 1;
-    (void)!::write(m_wake, &one, sizeof one);
-    return id;
+    wake();
+}
+
+void StageLauncher::finishLocked(Launch &l, const Finished &f)
+{
+    const quint64 id = l.id;
+    l.result = f;
+    l.done = true;
+    if (!l.forgotten && !l.waited && l.receiver)
+        QMetaObject::invokeMethod(
+            l.receiver,
+            [fn = l.finished, f, gone = l.forgottenFlag] {
+                if (!*gone)
+                    fn(f);
+            },
+            Qt::QueuedConnection);
+    m_reapedCond.notify_all();
+    if (l.forgotten)
+        m_launches.erase(id); // else forget() or waitReaped() does
 }
 
 void StageLauncher::signal(quint64 id, int signal)
 {
+    TaskHandle queued;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        m_commands.push_back({ id, signal });
+        const auto it = m_launches.find(id);
+        if (it == m_launches.end() || it->second->done)
+            return;
+        Launch &l = *it->second;
+        if (l.phase == Launch::Phase::Spawned) {
+            m_commands.push_back({ id, signal }); // behind the adoption
+        } else {
+            // adopt() sends it once the process exists; SIGKILL wins over a gentler signal.
+            if (l.pendingSignal != SIGKILL)
+                l.pendingSignal = signal;
+            queued = l.task;
+        }
     }
-    const quint64 one = 1;
-    (void)!::write(m_wake, &one, sizeof one);
+    if (queued.isValid() && queued.cancel()) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (const auto it = m_launches.find(id); it != m_launches.end() && !it->second->done) {
+            Finished f;
+            f.error = QStringLiteral("stopped before it started");
+            finishLocked(*it->second, f);
+        }
+        return;
+    }
+    wake();
 }
 
 void StageLauncher::forget(quint64 id)
@@ -247,7 +476,7 @@ void StageLauncher::run()
             if (!l)
                 continue;
             if (c.signal == 0)
-                spawn(*l);
+                adopt(*l);
             else if (l->pid > 0 && !l->reaped)
                 ::kill(-l->pid, c.signal);
         }
@@ -278,129 +507,25 @@ void StageLauncher::run()
     }
 }
 
-void StageLauncher::spawn(Launch &l)
+void StageLauncher::adopt(Launch &l)
 {
-    const StageLaunch &s = l.launch;
-    QProcessEnvironment env = s.env;
-    env.insert(QStringLiteral("SHIVX_STATUS_FILE"), s.statusPath);
-    env.insert(QStringLiteral("SHIVX_STATUS_KEY"), s.statusKey);
-    std::vector<QByteArray> envBytes;
-    for (const QString &kv : env.toStringList())
-        envBytes.push_back(kv.toLocal8Bit());
-    std::vector<char *> envp;
-    for (QByteArray &b : envBytes)
-        envp.push_back(b.data());
-    envp.push_back(nullptr);
-    std::vector<QByteArray> argBytes { "/bin/sh", "-c", Wrapper, "shivx-stage",
-        s.command.toLocal8Bit() };
-    for (const QString &a : s.args)
-        argBytes.push_back(a.toLocal8Bit());
-    std::vector<char *> argv;
-    for (QByteArray &b : argBytes)
-        argv.push_back(b.data());
-    argv.push_back(nullptr);
-
-    const auto fail = [this, &l](const QString &error) {
-        Finished f;
-        f.error = error;
+    int pendingSignal = 0;
+    {
         std::lock_guard<std::mutex> lock(m_mutex);
-        l.result = f;
-        l.done = true;
-        if (!l.forgotten && !l.waited && l.receiver) {
-            QMetaObject::invokeMethod(
-                l.receiver,
-                [fn = l.finished, f, gone = l.forgottenFlag] {
-                    if (!*gone)
-                        fn(f);
-                },
-                Qt::QueuedConnection);
-        }
-        if (l.forgotten)
-            m_launches.erase(l.id);
-        m_reapedCond.notify_all();
-    };
-
-    int out[2] = { -1, -1 };
-    int err[2] = { -1, -1 };
-    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
-        const int e = errno;
-        for (int fd : { out[0], out[1], err[0], err[1] })
-            if (fd >= 0)
-                ::close(fd);
-        fail(QStringLiteral("cannot start %1: no pipe for its output: %2")
-                 .arg(s.command, errnoText(e)));
-        return;
+        l.pid = l.spawnedPid;
+        l.pipe[0] = l.spawnedPipe[0];
+        l.pipe[1] = l.spawnedPipe[1];
+        pendingSignal = l.pendingSignal;
     }
-    for (int *fd : { &out[0], &out[1], &err[0], &err[1] })
-        *fd = highCopy(*fd);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    posix_spawn_file_actions_adddup2(&actions, out[0], 3);
-    posix_spawn_file_actions_adddup2(&actions, err[0], 4);
-    const QByteArray cwd = s.cwd.toLocal8Bit();
-    if (!cwd.isEmpty())
-        posix_spawn_file_actions_addchdir_np(&actions, cwd.constData());
-    // Nothing of the engine (database, sockets) leaks into the stage.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 5);
-
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // Own session and group (StageProcess). The engine blocks SIGTERM/SIGINT in its threads
-    // and may ignore SIGPIPE; both would survive exec, so the child starts clean.
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    sigset_t defaults;
-    sigfillset(&defaults);
-    sigdelset(&defaults, SIGKILL);
-    sigdelset(&defaults, SIGSTOP);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(
-        &attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-    pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    ::close(out[1]);
-    ::close(err[1]);
-    if (rc != 0) {
-        ::close(out[0]);
-        ::close(err[0]);
-        fail(QStringLiteral("cannot start %1 in %2: %3").arg(s.command, s.cwd, errnoText(rc)));
-        return;
-    }
-    l.pid = pid;
-    l.pipe[0] = out[0];
-    l.pipe[1] = err[0];
     for (int i = 0; i < 2; ++i) {
         ::fcntl(l.pipe[i], F_SETFL, ::fcntl(l.pipe[i], F_GETFL) | O_NONBLOCK);
         watch(l.pipe[i], l.id, Stdout + i);
     }
-    l.pidfd = pidfdOpen(pid);
+    l.pidfd = pidfdOpen(l.pid);
     if (l.pidfd >= 0)
         watch(l.pidfd, l.id, Pidfd);
-    Started st;
-    st.pid = pid;
-    st.pgid = pid;
-    if (const auto child = ChildRecord::ofChild(QString(), pid, 0, s.command, 0)) {
-        st.pgid = child->pgid;
-        st.startTicks = child->startTicks;
-        st.bootId = child->bootId;
-    }
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (!l.forgotten && l.receiver)
-        QMetaObject::invokeMethod(
-            l.receiver,
-            [fn = l.started, st, gone = l.forgottenFlag] {
-                if (!*gone)
-                    fn(st);
-            },
-            Qt::QueuedConnection);
+    if (pendingSignal != 0)
+        ::kill(-l.pid, pendingSignal);
 }
 
 void StageLauncher::readPipe(Launch &l, int stream)
@@ -492,18 +617,7 @@ void StageLauncher::finishIfDone(Launch &l, qint64 nowMs)
         l.pipe[i] = l.file[i] = -1;
     }
     std::lock_guard<std::mutex> lock(m_mutex);
-    l.done = true;
-    if (!l.forgotten && !l.waited && l.receiver)
-        QMetaObject::invokeMethod(
-            l.receiver,
-            [fn = l.finished, f = l.result, gone = l.forgottenFlag] {
-                if (!*gone)
-                    fn(f);
-            },
-            Qt::QueuedConnection);
-    if (l.forgotten)
-        m_launches.erase(l.id); // else forget() or waitReaped() does
-    m_reapedCond.notify_all();
+    finishLocked(l, l.result);
 }
 
 } // namespace Shivx

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/result.h"
+#include "executor/boundedexecutor.h"
 #include "pipelines/stageprocess.h"
 
 #include <QString>
@@ -16,10 +18,19 @@ class QObject;
 
 namespace Shivx {
 
-// Starts, watches and reaps the processes of stage attempts on one thread of its own
-// (`shivx-stages`), so that the pipeline runner's thread never waits for posix_spawn (which
-// blocks its caller until the child has exec'ed: 7-9 ms per stage on a loaded machine) nor
-// for a log file to be created.
+// Starts, watches and reaps the processes of stage attempts, so that the pipeline runner's
+// thread never waits for posix_spawn (which blocks its caller until the child has exec'ed:
+// 7-9 ms per stage on a loaded machine) nor for a log file to be created.
+//
+// The spawn is work of the engine's BoundedExecutor, of one of the kinds registerKinds()
+// declares (StageLaunch::kind): stage launches are counted in the executor's metrics, take
+// their turn by priority class (a manual run's stage before a scheduled one's, background
+// pipelines last), and pause with their kind. The spawn is the part that costs a thread its
+// time (posix_spawn, reading /proc for the identity), and it is short, so it fits a pool of a
+// few workers; two workers spawn two stages at once. What follows a spawn lasts as long as
+// the stage (minutes, hours) and is only waiting, so it stays on one thread of the launcher's
+// own (`shivx-stages`, epoll): reaping through a pidfd and copying the output into the logs.
+// A stage therefore holds an executor worker for its spawn only, never while it runs.
 //
 // A stage's stdout and stderr are pipes that this thread copies into the attempt's two log
 // files, each created when its first byte arrives: most stages of a big DAG print nothing, and
@@ -53,18 +64,35 @@ public:
     using StartedFn = std::function<void(const Started &)>;
     using FinishedFn = std::function<void(const Finished &)>;
 
-    StageLauncher();
-    // Kills (SIGKILL to the group) and reaps whatever still runs, then stops the thread.
+    // Kinds of work of the spawns, in their classes (docs/executor.md): stages of runs an
+    // operator started (manual, dead-letter retry), of scheduled runs, and of `background: true`
+    // pipelines, which also pause while ModuleHost::backgroundTasksOff() holds.
+    static const QString ManualKind; // "pipelines.stage.manual": normal
+    static const QString ScheduledKind; // "pipelines.stage.scheduled": low
+    static const QString BackgroundKind; // "pipelines.stage.background": background
+    // Registers the three kinds on `executor`; a kind registered already is fine.
+    static Result<void> registerKinds(BoundedExecutor &executor);
+
+    // Spawns on `executor` (registering the kinds), which must outlive the launcher and not
+    // shut down before it; null: on a private executor of one worker (`shivx-spawn-1`).
+    explicit StageLauncher(BoundedExecutor *executor = nullptr);
+    // Cancels the spawns still queued on the executor and waits for those under way, kills
+    // (SIGKILL to the group) and reaps whatever still runs, then stops the thread.
     ~StageLauncher();
     StageLauncher(const StageLauncher &) = delete;
     StageLauncher &operator=(const StageLauncher &) = delete;
 
-    // Queues the spawn; returns the launch's id. `started` and `finished` run on `receiver`'s
-    // thread (which must outlive the launch or forget() it first).
+    // Submits the spawn to the executor as work of `launch.kind` (ManualKind when empty);
+    // returns the launch's id. `started` and `finished` run on `receiver`'s thread (which must
+    // outlive the launch or forget() it first). When the executor refuses the spawn (its queue
+    // is full of paused work, it is shut down), finished() reports that as the error. Under a
+    // full queue the kinds' policy is caller_runs: the spawn runs on the calling thread, which
+    // is what slows a producer down.
     quint64 launch(StageLaunch launch, QObject *receiver, StartedFn started, FinishedFn finished);
     // Sends `signal` to the launch's process group, unless it was reaped already (its pid may
-    // belong to someone else then). Queued behind launch(): a signal right after launch()
-    // reaches the new process.
+    // belong to someone else then). A launch whose spawn still waits in the executor's queue
+    // never starts: finished() reports "stopped before it started". One whose spawn is under
+    // way gets the signal as soon as its process exists.
     void signal(quint64 id, int signal);
     // Blocks until the launch's process was reaped and its output drained, or `timeoutMs`
     // passed; true when it was, and then *out is how it ended (finished is not reported).
@@ -78,16 +106,24 @@ private:
     struct Command
     {
         quint64 id = 0;
-        int signal = 0; // 0 = spawn
+        int signal = 0; // 0 = adopt the process a spawn task started
     };
 
     void run();
-    void spawn(Launch &l);
+    // The executor's task: spawns the launch's process, reports started(), hands it over.
+    void spawnTask(quint64 id);
+    void adopt(Launch &l);
+    // Under m_mutex: the launch's end, reported unless forgotten or waited for; `l` may be
+    // gone afterwards.
+    void finishLocked(Launch &l, const Finished &f);
+    void wake();
     void readPipe(Launch &l, int stream);
     void reap(Launch &l, bool block);
     void finishIfDone(Launch &l, qint64 nowMs);
     void watch(int fd, quint64 id, int kind);
 
+    std::unique_ptr<BoundedExecutor> m_ownExecutor; // when none was given
+    BoundedExecutor *m_executor = nullptr;
     std::mutex m_mutex;
     std::condition_variable m_reapedCond;
     std::deque<Command> m_commands;

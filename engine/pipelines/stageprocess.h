@@ -26,16 +26,19 @@ struct StageLaunch
     QString statusPath;
     QString statusKey;
     qint64 timeoutMs = 0; // 0 = none
+    // The executor's kind of work the spawn is (StageLauncher::ManualKind, ...): its priority
+    // class and pauses. Empty: ManualKind.
+    QString kind;
 };
 
 // One attempt's process. It runs in its own session and process group (setsid), like a
 // supervised process, so that a timeout or a cancel reaches everything it spawned and kill -9
 // of the engine leaves it running for the next engine to find (ChildRecord).
 //
-// Started with posix_spawn (vfork: no copy of the engine's address space) on the
-// StageLauncher's thread, which also copies its output into the logs and reaps it through a
-// pidfd, rather than QProcess: QProcess::start() with a child modifier forks the whole engine
-// and took 7-9 ms per stage on the loaded benchmark machine, more than the stage.
+// Started with posix_spawn (vfork: no copy of the engine's address space) by the
+// StageLauncher, on the engine's executor; the launcher's thread copies its output into the
+// logs and reaps it through a pidfd. Not QProcess: QProcess::start() with a child modifier forks
+// the whole engine and took 7-9 ms per stage on the loaded benchmark machine, more than the stage.
 //
 // Lives on the pipeline runner's thread; every method must be called there. `launcher` must
 // outlive it.

@@ -131,6 +131,7 @@ Result<QList<ExpositionSample>> ExpositionParser::parse(const QByteArray &text)
         QStringLiteral("histogram"), QStringLiteral("summary"), QStringLiteral("untyped") };
     QList<ExpositionSample> out;
     QHash<QString, int> typed; // name -> line of its TYPE
+    QHash<QString, QString> typeOf; // name -> its TYPE
     QSet<QString> sampled; // base names with samples so far
     const QList<QByteArray> lines = text.split('\n');
     for (int n = 0; n < lines.size(); ++n) {
@@ -165,6 +166,7 @@ Result<QList<ExpositionSample>> ExpositionParser::parse(const QByteArray &text)
                 if (sampled.contains(name))
                     return fail(line, QStringLiteral("TYPE for %1 after its samples").arg(name));
                 typed.insert(name, line);
+                typeOf.insert(name, parts.at(2));
             }
             continue;
         }
@@ -199,10 +201,21 @@ Result<QList<ExpositionSample>> ExpositionParser::parse(const QByteArray &text)
                     QStringLiteral("%1: timestamp \"%2\" is not milliseconds")
                         .arg(s.name, rest.at(1).left(40)));
         }
+        s.family = s.name;
         for (const QString &suffix : { QStringLiteral("_bucket"), QStringLiteral("_sum"),
-                 QStringLiteral("_count"), QString() })
-            if (s.name.endsWith(suffix))
-                sampled.insert(s.name.left(s.name.size() - suffix.size()));
+                 QStringLiteral("_count"), QString() }) {
+            if (!s.name.endsWith(suffix))
+                continue;
+            const QString base = s.name.left(s.name.size() - suffix.size());
+            sampled.insert(base);
+            if (suffix.isEmpty() || s.family != s.name)
+                continue;
+            const QString type = typeOf.value(base);
+            if (type == QLatin1String("histogram")
+                || (type == QLatin1String("summary") && suffix != QLatin1String("_bucket")))
+                s.family = base;
+        }
+        s.type = typeOf.value(s.family, QStringLiteral("untyped"));
         out.append(s);
     }
     return out;

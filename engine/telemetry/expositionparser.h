@@ -19,6 +19,11 @@ struct ExpositionSample
     QList<QPair<QString, QString>> labels; // in the order written, values unescaped
     double value = 0;
     std::optional<qint64> timestampMs;
+    // The family the sample belongs to and its TYPE: `name` itself, or for name_bucket,
+    // name_sum and name_count the base name when a TYPE line declared it histogram or summary.
+    // "untyped" when no TYPE line names the family.
+    QString family;
+    QString type = QStringLiteral("untyped");
 };
 
 // Reads the Prometheus text exposition format 0.0.4 (what /metrics serves and promtool

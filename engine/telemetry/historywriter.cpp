@@ -42,7 +42,7 @@ void HistoryWriter::start()
     }
     m_flushTimer = new QTimer(this);
     connect(m_flushTimer, &QTimer::timeout, this, &HistoryWriter::flush);
-    m_flushTimer->start(1000);
+    m_flushTimer->start(m_writeIntervalMs);
     m_maintainTimer = new QTimer(this);
     connect(m_maintainTimer, &QTimer::timeout, this, &HistoryWriter::maintain);
     m_maintainTimer->start(60'000);
@@ -52,12 +52,16 @@ void HistoryWriter::record(const QList<SamplePoint> &points)
 {
     // The store rejects a whole batch with a non-finite value (SQLite cannot hold NaN), so
     // one failed reading must not hold back every later write: it is dropped here.
+    const qsizetype before = m_buffer.size();
     for (const SamplePoint &p : points) {
         if (std::isfinite(p.value) && !p.series.isEmpty() && p.tsMs >= 0)
             m_buffer.append(p);
         else
             ++m_storage.pointsDropped;
     }
+    if (m_buffer.size() > before)
+        Q_EMIT pointsRecorded(
+            before == 0 && m_buffer.size() == points.size() ? points : m_buffer.mid(before));
     if (m_buffer.size() > maxBufferedPoints)
         m_buffer.remove(0, m_buffer.size() - maxBufferedPoints);
 }
@@ -98,7 +102,6 @@ void HistoryWriter::flush()
     }
     m_storage.pointsWritten += quint64(m_buffer.size());
     m_storage.lastWriteMs = m_clock->nowMs();
-    Q_EMIT pointsWritten(m_buffer);
     m_buffer.clear();
     report(true, QStringLiteral("writable"));
 }

@@ -15,10 +15,11 @@ namespace Shivx {
 
 class Clock;
 
-// Owns the storage thread's HistoryStore: buffers points that arrive from the aggregator,
-// writes them once per flush interval in one transaction (one fsync per second instead of
-// one per series), and runs maintenance (block sealing, rollups, retention) every minute.
-// Reports storage health into EngineStatus for readiness.
+// Owns the storage thread's HistoryStore: buffers points that arrive from the aggregator and
+// the metric feed, writes them once per write interval in one transaction (`history.
+// write_interval`, 5 s: each page a flush touches is written once per interval, not once per
+// second), and runs maintenance (block sealing, rollups, retention) every minute. Reports
+// storage health into EngineStatus for readiness.
 class HistoryWriter : public QObject
 {
     Q_OBJECT
@@ -32,6 +33,10 @@ public:
     // kind (registered by the engine) pauses while `background_tasks` is off; its work stays
     // queued and runs on resume. Call before start(); the executor outlives the writer's use.
     void setExecutor(BoundedExecutor *executor);
+    // How often buffered points are written (ms, default DefaultWriteIntervalMs). A kill -9
+    // loses at most this much history. Call before start().
+    void setWriteInterval(int ms) { m_writeIntervalMs = ms; }
+    static constexpr int DefaultWriteIntervalMs = 5000;
     static QString maintenanceKind() { return QStringLiteral("history.maintenance"); }
 
 public Q_SLOTS:
@@ -54,10 +59,12 @@ public:
     bool maintenancePaused() const { return m_maintenancePaused; }
 
 Q_SIGNALS:
-    // Storage thread: points that are durable now, as one flush wrote them (the live stream).
-    void pointsWritten(const QList<Shivx::SamplePoint> &points);
+    // Storage thread: the valid points of each record() as they arrive, before they are
+    // written (the live stream must not wait for the write interval).
+    void pointsRecorded(const QList<Shivx::SamplePoint> &points);
 
 private:
+    int m_writeIntervalMs = DefaultWriteIntervalMs;
     void flush();
     void report(bool ok, const QString &detail);
 

@@ -65,7 +65,7 @@ QList<SamplePoint> MetricHistoryFeed::points(
     QList<SamplePoint> out;
     for (const FamilySnapshot &f : families) {
         for (const SeriesValue &s : f.series) {
-            if (f.type != MetricType::Histogram) {
+            if (f.type == MetricType::Counter || f.type == MetricType::Gauge) {
                 out.append({ seriesName(f.name, f.labelNames, s.labelValues), tsMs, s.value });
                 continue;
             }
@@ -73,6 +73,19 @@ QList<SamplePoint> MetricHistoryFeed::points(
                 tsMs, double(s.count) });
             out.append({ seriesName(f.name + QStringLiteral("_sum"), f.labelNames, s.labelValues),
                 tsMs, s.sum });
+            const auto quantilePoint = [&](double q, double v) {
+                if (std::isfinite(v)) // nothing observed: no point
+                    out.append({ seriesName(f.name, f.labelNames, s.labelValues,
+                                     { { QStringLiteral("quantile"),
+                                         QString::fromLatin1(PrometheusWriter::formatValue(q)) } }),
+                        tsMs, v });
+            };
+            if (f.type == MetricType::Summary) {
+                // The component's own estimate, over the window it keeps (not the interval).
+                for (int i = 0; i < f.historyQuantiles.size(); ++i)
+                    quantilePoint(f.historyQuantiles.at(i), s.quantileValues.value(i, qQNaN()));
+                continue;
+            }
             const QString key = seriesName(f.name, f.labelNames, s.labelValues);
             QList<quint64> delta = s.cumulativeBuckets;
             const QList<quint64> before = previous.value(key);
@@ -80,14 +93,8 @@ QList<SamplePoint> MetricHistoryFeed::points(
                 for (int i = 0; i < delta.size(); ++i)
                     delta[i] = delta.at(i) >= before.at(i) ? delta.at(i) - before.at(i) : 0;
             previous.insert(key, s.cumulativeBuckets);
-            for (double q : f.historyQuantiles) {
-                const double v = quantile(q, f.bounds, delta);
-                if (std::isfinite(v)) // nothing observed in the interval: no point
-                    out.append({ seriesName(f.name, f.labelNames, s.labelValues,
-                                     { { QStringLiteral("quantile"),
-                                         QString::fromLatin1(PrometheusWriter::formatValue(q)) } }),
-                        tsMs, v });
-            }
+            for (double q : f.historyQuantiles) // the interval's observations only
+                quantilePoint(q, quantile(q, f.bounds, delta));
         }
     }
     return out;

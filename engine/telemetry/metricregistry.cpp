@@ -22,6 +22,8 @@ QString toString(MetricType type)
         return QStringLiteral("gauge");
     case MetricType::Histogram:
         return QStringLiteral("histogram");
+    case MetricType::Summary:
+        return QStringLiteral("summary");
     }
     return QString();
 }
@@ -44,6 +46,18 @@ void Histogram::observe(double v)
     m_cell->counts[size_t(it - m_bounds->cbegin())].fetch_add(1, std::memory_order_relaxed);
     m_cell->sum.add(v);
     m_cell->count.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Summary::set(quint64 count, double sum, const QList<double> &quantileValues)
+{
+    if (!m_cell)
+        return;
+    for (size_t i = 0; i < m_cell->quantiles.size(); ++i)
+        m_cell->quantiles[i].store(
+            qsizetype(i) < quantileValues.size() ? quantileValues.at(qsizetype(i)) : qQNaN(),
+            std::memory_order_relaxed);
+    m_cell->sum.store(sum, std::memory_order_relaxed);
+    m_cell->count.store(count, std::memory_order_relaxed);
 }
 
 MetricFamily::MetricFamily(QString name, QString help, MetricType type, QStringList labelNames,
@@ -71,6 +85,8 @@ std::shared_ptr<void> MetricFamily::cell(const QStringList &labelValues)
     std::shared_ptr<void> made;
     if (m_type == MetricType::Histogram)
         made = std::make_shared<Internal::HistogramCell>(size_t(m_bounds.size()));
+    else if (m_type == MetricType::Summary)
+        made = std::make_shared<Internal::SummaryCell>(size_t(m_quantiles.size()));
     else
         made = std::make_shared<Internal::ValueCell>();
     m_series.emplace(labelValues, made);
@@ -97,6 +113,13 @@ Histogram MetricFamily::histogram(const QStringList &labelValues)
         return {};
     auto c = std::static_pointer_cast<Internal::HistogramCell>(cell(labelValues));
     return c ? Histogram(std::move(c), &m_bounds) : Histogram();
+}
+
+Summary MetricFamily::summary(const QStringList &labelValues)
+{
+    if (m_type != MetricType::Summary)
+        return {};
+    return Summary(std::static_pointer_cast<Internal::SummaryCell>(cell(labelValues)));
 }
 
 void MetricFamily::retain(const std::function<bool(const QStringList &)> &keep)
@@ -135,6 +158,12 @@ FamilySnapshot MetricFamily::snapshot() const
             // an observation lands between the two loads.
             v.count = running;
             v.sum = h->sum.value.load(std::memory_order_relaxed);
+        } else if (m_type == MetricType::Summary) {
+            const auto *c = static_cast<const Internal::SummaryCell *>(cell.get());
+            for (const auto &q : c->quantiles)
+                v.quantileValues.append(q.load(std::memory_order_relaxed));
+            v.sum = c->sum.load(std::memory_order_relaxed);
+            v.count = c->count.load(std::memory_order_relaxed);
         } else {
             v.value = static_cast<const Internal::ValueCell *>(cell.get())
                           ->value.load(std::memory_order_relaxed);
@@ -203,6 +232,16 @@ MetricFamily *MetricRegistry::histogram(const QString &name, const QString &help
     return add(name, help, MetricType::Histogram, labels, sorted, historyQuantiles);
 }
 
+MetricFamily *MetricRegistry::summary(const QString &name, const QString &help,
+    const QStringList &labels, const QList<double> &quantiles)
+{
+    QList<double> sorted = quantiles;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    sorted.removeIf([](double q) { return !(q > 0 && q < 1); });
+    return add(name, help, MetricType::Summary, labels, {}, sorted);
+}
+
 void MetricRegistry::addCollector(std::function<void()> collector)
 {
     QMutexLocker l(&m_lock);
@@ -245,8 +284,20 @@ QByteArray MetricRegistry::render(const QList<FamilySnapshot> &families)
             PrometheusWriter::Labels labels;
             for (int i = 0; i < f.labelNames.size(); ++i)
                 labels.append({ f.labelNames.at(i), s.labelValues.value(i) });
-            if (f.type != MetricType::Histogram) {
+            if (f.type == MetricType::Counter || f.type == MetricType::Gauge) {
                 w.sample(name.constData(), labels, s.value);
+                continue;
+            }
+            if (f.type == MetricType::Summary) {
+                for (int i = 0; i < f.historyQuantiles.size(); ++i) {
+                    PrometheusWriter::Labels withQuantile = labels;
+                    withQuantile.append({ QStringLiteral("quantile"),
+                        QString::fromLatin1(
+                            PrometheusWriter::formatValue(f.historyQuantiles.at(i))) });
+                    w.sample(name.constData(), withQuantile, s.quantileValues.value(i, qQNaN()));
+                }
+                w.sample((name + "_sum").constData(), labels, s.sum);
+                w.sample((name + "_count").constData(), labels, double(s.count));
                 continue;
             }
             const QByteArray bucket = name + "_bucket";

@@ -15,7 +15,7 @@
 
 namespace Shivx {
 
-enum class MetricType { Counter, Gauge, Histogram };
+enum class MetricType { Counter, Gauge, Histogram, Summary };
 
 namespace Internal {
 
@@ -41,6 +41,17 @@ struct HistogramCell
     }
     std::vector<std::atomic<quint64>> counts; // per bucket (not cumulative), last is +Inf
     ValueCell sum;
+    std::atomic<quint64> count { 0 };
+};
+
+struct SummaryCell
+{
+    explicit SummaryCell(size_t quantileCount)
+        : quantiles(quantileCount)
+    {
+    }
+    std::vector<std::atomic<double>> quantiles; // in the family's quantile order
+    std::atomic<double> sum { 0 };
     std::atomic<quint64> count { 0 };
 };
 
@@ -114,14 +125,37 @@ private:
     const QList<double> *m_bounds = nullptr; // the family's, which lives as long as the registry
 };
 
+// A summary mirrored from a component that keeps its own quantile estimator (the executor's
+// wait and run times) or only a count and a sum (the pipelines' schedule delay): set() copies
+// the component's values at a collection, from a collector. New measurements belong in a
+// Histogram, which the registry itself aggregates; a Summary exists so that families that were
+// summaries on /metrics keep their name and type. Lock-free; the three values are stored one
+// by one, which a collector (the only writer, under the registry's collection lock) makes safe.
+class Summary
+{
+public:
+    Summary() = default;
+    explicit Summary(std::shared_ptr<Internal::SummaryCell> cell)
+        : m_cell(std::move(cell))
+    {
+    }
+    // `quantileValues` in the family's quantile order (missing ones are NaN), in the family's
+    // base unit; `count` and `sum` cover every observation since the component started.
+    void set(quint64 count, double sum, const QList<double> &quantileValues = {});
+
+private:
+    std::shared_ptr<Internal::SummaryCell> m_cell;
+};
+
 // What a family holds at one moment (MetricRegistry::collect()): for counters and gauges one
 // value per series; for histograms the cumulative bucket counts (one per bound, then +Inf),
-// the sum and the count.
+// the sum and the count; for summaries the quantile values, the sum and the count.
 struct SeriesValue
 {
     QStringList labelValues; // in the family's label-name order
     double value = 0;
     QList<quint64> cumulativeBuckets;
+    QList<double> quantileValues; // summaries: in FamilySnapshot::historyQuantiles order
     double sum = 0;
     quint64 count = 0;
 };
@@ -133,7 +167,9 @@ struct FamilySnapshot
     MetricType type = MetricType::Gauge;
     QStringList labelNames;
     QList<double> bounds; // histograms: upper bounds, ascending, without +Inf
-    QList<double> historyQuantiles; // histograms: the quantiles stored in the history
+    // Histograms: the quantiles stored in the history; summaries: the quantiles exposed (and
+    // stored).
+    QList<double> historyQuantiles;
     QList<SeriesValue> series; // ordered by label values
 };
 
@@ -151,6 +187,7 @@ public:
     Counter counter(const QStringList &labelValues = {});
     Gauge gauge(const QStringList &labelValues = {});
     Histogram histogram(const QStringList &labelValues = {});
+    Summary summary(const QStringList &labelValues = {});
 
     // Drops the series whose label values `keep` rejects (targets removed by a reload).
     void retain(const std::function<bool(const QStringList &labelValues)> &keep);
@@ -172,7 +209,7 @@ private:
     QList<double> m_bounds;
     QList<double> m_quantiles;
     mutable QMutex m_lock;
-    std::map<QStringList, std::shared_ptr<void>> m_series; // ValueCell or HistogramCell
+    std::map<QStringList, std::shared_ptr<void>> m_series; // Value-, Histogram- or SummaryCell
 };
 
 // The engine's metric families (counters, gauges, histograms with labels), rendered at
@@ -205,6 +242,11 @@ public:
     // besides _count and _sum (each in (0, 1)).
     MetricFamily *histogram(const QString &name, const QString &help, const QStringList &labels,
         const QList<double> &bounds, const QList<double> &historyQuantiles = { 0.5, 0.9, 0.99 });
+    // A mirrored summary (see Summary): `quantiles` (each in (0, 1)) are exposed as
+    // `name{quantile="q"}` and stored in the history like a histogram's; may be empty (only
+    // _sum and _count).
+    MetricFamily *summary(const QString &name, const QString &help, const QStringList &labels,
+        const QList<double> &quantiles);
 
     void addCollector(std::function<void()> collector);
 

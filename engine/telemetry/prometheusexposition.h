@@ -32,8 +32,8 @@ private:
     QByteArray m_out;
 };
 
-// What the engine's core reports about itself; every module appends its own families
-// (ModuleHost::addMetrics).
+// What the engine's core reports about itself; every module registers its own families
+// (ModuleHost::metrics()).
 struct CoreMetricsInput
 {
     qint64 startedAtMs = 0;

@@ -139,10 +139,21 @@ bool PostgresServer::start(const QString &database)
                 QStringLiteral("UTF8"), QStringLiteral("--no-sync") }))
         return false;
 
+    if (!launch())
+        return false;
+    m_error.clear();
+    return runTool(QStringLiteral("createdb"),
+        { QStringLiteral("-h"), socketDir(), QStringLiteral("-U"), user(), m_database });
+}
+
+bool PostgresServer::launch()
+{
+    const QString data = m_dir.filePath(QStringLiteral("data"));
     m_server = std::make_unique<QProcess>();
     m_server->setWorkingDirectory(m_dir.path());
-    m_server->setStandardOutputFile(m_dir.filePath(QStringLiteral("server.log")));
-    m_server->setStandardErrorFile(m_dir.filePath(QStringLiteral("server.log")));
+    m_server->setStandardOutputFile(
+        m_dir.filePath(QStringLiteral("server.log")), QIODevice::Append);
+    m_server->setStandardErrorFile(m_dir.filePath(QStringLiteral("server.log")), QIODevice::Append);
     m_server->start(QStringLiteral("setpriv"),
         asServerUser(binDir() + QStringLiteral("/postgres"),
             { QStringLiteral("-D"), data, QStringLiteral("-k"), socketDir(), QStringLiteral("-c"),
@@ -172,18 +183,23 @@ bool PostgresServer::start(const QString &database)
         QThread::msleep(50);
     }
     m_error.clear();
-    return runTool(QStringLiteral("createdb"),
-        { QStringLiteral("-h"), socketDir(), QStringLiteral("-U"), user(), m_database });
+    return true;
 }
 
-QString PostgresServer::psql(const QString &sql)
+bool PostgresServer::restart()
+{
+    stop();
+    return launch();
+}
+
+QString PostgresServer::psql(const QString &sql, const QString &database)
 {
     QString out;
     if (!runTool(QStringLiteral("psql"),
             { QStringLiteral("-X"), QStringLiteral("-qAt"), QStringLiteral("-v"),
                 QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), socketDir(),
-                QStringLiteral("-U"), user(), QStringLiteral("-d"), m_database,
-                QStringLiteral("-c"), sql },
+                QStringLiteral("-U"), user(), QStringLiteral("-d"),
+                database.isEmpty() ? m_database : database, QStringLiteral("-c"), sql },
             &out))
         return {};
     return out.isNull() ? QStringLiteral("") : out;

@@ -35,6 +35,8 @@ public:
     // errorString() (including the server's log) on failure.
     bool start(const QString &database = QStringLiteral("shivx"));
     void stop();
+    // stop(), then the postmaster again on the same data (sessions see their connection drop).
+    bool restart();
     bool isRunning() const;
     QString errorString() const { return m_error; }
 
@@ -44,12 +46,13 @@ public:
     int port() const { return 5432; } // per-socket-folder, so never in conflict
     // postgresql://shivx@/DATABASE?host=SOCKETDIR, as pipelines.store takes it.
     QString url() const;
-    // Runs `sql` with psql (ON_ERROR_STOP); returns its unaligned, tuples-only output, or a
-    // null string with errorString() set.
-    QString psql(const QString &sql);
+    // Runs `sql` with psql (ON_ERROR_STOP) in `database` (default: database()); returns its
+    // unaligned, tuples-only output, or a null string with errorString() set.
+    QString psql(const QString &sql, const QString &database = QString());
     QString log() const; // the server's stderr so far
 
 private:
+    bool launch(); // the postmaster on the initialised data, until it accepts connections
     bool runTool(const QString &tool, const QStringList &args, QString *output = nullptr);
     QStringList asServerUser(const QString &program, const QStringList &args) const;
 

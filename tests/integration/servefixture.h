@@ -9,12 +9,14 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUrl>
 
 #include <csignal>
+#include <optional>
 
 // One HTTP exchange with a running engine, waiting at most 10 s. `token` goes into
 // "Authorization: Bearer"; status 0 means no answer.
@@ -49,6 +51,24 @@ inline HttpAnswer httpRequest(const QUrl &url, const QByteArray &verb = "GET",
     a.json = QJsonDocument::fromJson(a.body).object();
     delete reply;
     return a;
+}
+
+// What `promtool check metrics` says of a /metrics body: empty when it is clean, nothing
+// when promtool is not installed (the caller skips).
+inline std::optional<QString> promtoolProblems(const QByteArray &metrics)
+{
+    const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+    if (promtool.isEmpty())
+        return std::nullopt;
+    QProcess p;
+    p.start(promtool, { QStringLiteral("check"), QStringLiteral("metrics") });
+    p.write(metrics);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(10000))
+        return QStringLiteral("promtool did not finish");
+    if (p.exitCode() == 0)
+        return QString();
+    return QString::fromUtf8(p.readAllStandardError() + p.readAllStandardOutput());
 }
 
 // What one run of the real `shivx` CLI printed and how it ended: exitCode is -2 when it
@@ -145,6 +165,9 @@ public:
     // SIGTERM and wait; returns the exit code, or -1 if it did not exit in time.
     int terminate(int signal = SIGTERM, int timeoutMs = 15000)
     {
+        // Not running: pid 0 would signal this test's whole process group.
+        if (m_process.processId() <= 0)
+            return -1;
         ::kill(pid_t(m_process.processId()), signal);
         if (!m_process.waitForFinished(timeoutMs))
             return -1;

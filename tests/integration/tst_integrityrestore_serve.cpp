@@ -2,10 +2,12 @@
 // files of `protect: restore` sets modified, chmod-ed and deleted, then restored through the
 // CLI and through HTTP (token required), verified by hash and audited on disk; a file of an
 // `auto_restore` critical set is put back by the engine itself within seconds of being
-// tampered with, once (the watcher does not loop on the restore's own rename).
+// tampered with, once (the watcher does not loop on the restore's own rename); the restores
+// reach /metrics.
 #include "servefixture.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonArray>
@@ -198,6 +200,26 @@ private Q_SLOTS:
                             QStringLiteral("full") }))
                      .exitCode,
             0);
+    }
+
+    // The restores above through the registry: counted per file, timestamped, promtool-clean.
+    void metrics()
+    {
+        const HttpAnswer a = httpRequest(url("/metrics"));
+        QCOMPARE(a.status, 200);
+        QVERIFY2(a.body.contains("shivx_integrity_restores_total{result=\"ok\"} 4\n"),
+            a.body.constData());
+        QVERIFY(a.body.contains("shivx_integrity_restores_total{result=\"failed\"} 0\n"));
+        QVERIFY(a.body.contains("shivx_integrity_snapshot_missing_files 0\n"));
+        const qsizetype at = a.body.indexOf("\nshivx_integrity_last_restore_timestamp_seconds ");
+        QVERIFY(at >= 0);
+        const double last = a.body.mid(at + 48, a.body.indexOf('\n', at + 1) - at - 48).toDouble();
+        QVERIFY2(qAbs(last - double(QDateTime::currentSecsSinceEpoch())) < 120,
+            qPrintable(QString::number(last, 'f')));
+        const auto problems = promtoolProblems(a.body);
+        if (!problems)
+            QSKIP("promtool not installed");
+        QVERIFY2(problems->isEmpty(), qPrintable(*problems));
     }
 };
 

@@ -148,6 +148,67 @@ private Q_SLOTS:
                                               "FROM pipeline_attempt ORDER BY id"))));
         QCOMPARE(b.terminate(), 0);
     }
+
+    // The database restarts while a run is in progress: the engine connects again, replays
+    // what its open batch held, and the run succeeds with every stage exactly once.
+    void aRestartOfThePostgresServerMidRunLosesNothing()
+    {
+        if (PostgresServer::binDir().isEmpty())
+            QSKIP(qPrintable(PostgresServer::skipMessage()));
+        if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+            QSKIP("Qt's QPSQL driver is not installed");
+        PostgresServer pg;
+        QVERIFY2(pg.start(QStringLiteral("jobs")), qPrintable(pg.errorString()));
+        QTemporaryDir shared;
+        const QString side = shared.filePath(QStringLiteral("side-effects"));
+        const QString defs = shared.filePath(QStringLiteral("defs"));
+        QDir().mkpath(defs);
+        constexpr int Stages = 16; // 8 layers of 2
+        QByteArray yaml = "stages:\n";
+        for (int i = 0; i < Stages; ++i)
+            yaml += QStringLiteral("  - {name: s%1, command: /bin/sh, args: ['-c', 'sleep 0.2; "
+                                   "echo $SHIVX_STAGE >> %2']%3}\n")
+                        .arg(i, 2, 10, QLatin1Char('0'))
+                        .arg(side)
+                        .arg(i >= 2 ? QStringLiteral(", needs: [s%1]")
+                                          .arg(i - 2, 2, 10, QLatin1Char('0'))
+                                    : QString())
+                        .toUtf8();
+        QFile def(defs + QStringLiteral("/chain.yaml"));
+        QVERIFY(def.open(QIODevice::WriteOnly));
+        def.write(yaml);
+        def.close();
+        ServeProcess serve(QStringLiteral("pipelines: {directory: %1, store: '%2', lease: 3s}\n")
+                               .arg(defs, pg.url()));
+        QVERIFY2(serve.start(), serve.output().constData());
+        const HttpAnswer created
+            = httpRequest(serve.url().resolved(QUrl(QStringLiteral("/api/pipelines/run"))), "POST",
+                R"({"pipeline":"chain","actor":"cli:test"})", serve.apiToken());
+        QCOMPARE(created.status, 201);
+        const qint64 id = qint64(created.json.value(QStringLiteral("run")).toDouble());
+        QVERIFY(waitFor([&] { return lines(side).size() >= 4; }, 30000));
+        QVERIFY2(pg.restart(), qPrintable(pg.errorString()));
+        QVERIFY2(waitFor([&] { return runState(serve, id) == QLatin1String("succeeded"); }, 60000),
+            qPrintable(runState(serve, id) + QLatin1Char('\n')
+                + pg.psql(QStringLiteral("SELECT stage, attempt, state, error FROM "
+                                         "pipeline_attempt ORDER BY id"))
+                + QString::fromUtf8(serve.output())));
+        QStringList stages;
+        for (const QByteArray &l : lines(side))
+            stages.append(QString::fromUtf8(l));
+        std::sort(stages.begin(), stages.end());
+        QStringList expected;
+        for (int i = 0; i < Stages; ++i)
+            expected.append(QStringLiteral("s%1").arg(i, 2, 10, QLatin1Char('0')));
+        QCOMPARE(stages, expected); // each exactly once
+        // Every stage's end reached the database, once.
+        QCOMPARE(pg.psql(QStringLiteral("SELECT count(*) FROM pipeline_attempt WHERE run_id = %1 "
+                                        "AND state = 'succeeded'")
+                             .arg(id))
+                     .trimmed(),
+            QString::number(Stages));
+        QCOMPARE(serve.terminate(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstPipelinesScaleOut)

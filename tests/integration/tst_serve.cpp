@@ -137,7 +137,28 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(30000));
         const QByteArray lint = p.readAllStandardOutput() + p.readAllStandardError();
         QVERIFY2(p.exitCode() == 0 && lint.trimmed().isEmpty(), lint.constData());
+
+        // The executor's and pipelines' families come from the registry like every other
+        // area's: on /metrics with their summaries, and in the history (the last copy is
+        // taken as the engine stops).
+        for (const char *family : { "# TYPE shivx_executor_wait_seconds summary\n",
+                 "# TYPE shivx_executor_tasks_submitted_total counter\n",
+                 "\nshivx_executor_queue_depth{priority=\"background\"} ",
+                 "# TYPE shivx_pipeline_schedule_delay_seconds summary\n",
+                 "\nshivx_pipeline_runs_created_total 0\n",
+                 "\nshivx_pipeline_runs_finished_total{state=\"dead_letter\"} 0\n" })
+            QVERIFY2(m.body.contains(family), family);
         QCOMPARE(serve.terminate(SIGINT), 0);
+        const CliRun list = runCli({ QStringLiteral("history"), QStringLiteral("list"),
+            QStringLiteral("--data-dir"), serve.dataDir() });
+        QVERIFY2(list.exitCode == 0, list.err.constData());
+        for (const char *series : { "shivx_executor_wait_seconds_count",
+                 "shivx_executor_run_seconds_sum", "shivx_executor_tasks_submitted_total",
+                 "shivx_executor_queue_depth{priority=\"background\"}",
+                 "shivx_pipeline_runs_created_total",
+                 "shivx_pipeline_stage_attempts_total{result=\"failed\"}",
+                 "shivx_pipeline_schedule_delay_seconds_count" })
+            QVERIFY2(list.out.contains(series), series);
     }
 
     void badRequestsGet4xxAndServerSurvives()
@@ -223,10 +244,11 @@ private Q_SLOTS:
     }
 
     // kill -9 at an arbitrary moment leaves a database that the next start opens, keeping what
-    // was written before.
+    // was written before (writes every 500 ms here, so that 2.5 s hold several).
     void killDashNineLosesNothingWritten()
     {
-        ServeProcess serve(QStringLiteral("sampler: {interval: 100ms}\n"));
+        ServeProcess serve(
+            QStringLiteral("sampler: {interval: 100ms}\nhistory: {write_interval: 500ms}\n"));
         QVERIFY2(serve.start(), serve.output().constData());
         QTest::qWait(2500);
         QCOMPARE(serve.terminate(SIGKILL), -2);

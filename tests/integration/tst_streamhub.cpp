@@ -1,6 +1,7 @@
 // The live stream's bounds against a real HttpApi on its own thread and real clients on
 // loopback: a client that stops reading is dropped (1008, slow consumer) while a reading one
-// gets every message; the client cap; the guardian's refusal and its count of wrong tokens.
+// gets every message; a client that stops answering pings is cut; the client cap; the
+// guardian's refusal and its count of wrong tokens.
 #include "rawhttpclient.h"
 #include "streamclient.h"
 
@@ -52,11 +53,65 @@ class TestStreamHub : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void init()
+    void init() { start(testLimits()); }
+    void cleanup()
     {
-        m_guard = std::make_shared<TestGuard>();
-        m_registry = std::make_unique<MetricRegistry>();
-        m_api = new HttpApi([] { return QByteArray(); });
+        m_thread->quit();
+        m_thread->wait();
+        m_thread.reset();
+    }
+
+    // A client whose peer stopped answering (no FIN and no pong: a raw socket that did the
+    // handshake by hand and then reads nothing) is cut once a ping goes unanswered, and its
+    // slot is free again; clients that answer the pings stay.
+    void unansweredPingFreesTheSlot()
+    {
+        cleanup();
+        StreamLimits limits = testLimits();
+        limits.pingIntervalMs = 200;
+        limits.pongTimeoutMs = 1'000;
+        start(limits);
+        ShivxTest::RawClient silent1(m_port), silent2(m_port);
+        for (ShivxTest::RawClient *silent : { &silent1, &silent2 }) {
+            QVERIFY(silent->send(
+                "GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer "
+                + Token + "\r\n\r\n"));
+            QCOMPARE(silent->readResponse().status, 101);
+        }
+        QTRY_COMPARE(m_hub->clientCount(), 2);
+        QCOMPARE(metric(*m_registry, QStringLiteral("shivx_api_stream_clients"), QString()), 2.0);
+        StreamClient refused;
+        refused.open(url(), {}, "Bearer " + Token);
+        QTRY_VERIFY(refused.disconnected);
+        QVERIFY2(refused.closeReason.contains(QStringLiteral("2 stream clients")),
+            qPrintable(refused.closeReason));
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_hub->clientCount(), 0, 10000);
+        QCOMPARE(metric(*m_registry, QStringLiteral("shivx_api_stream_clients"), QString()), 0.0);
+        QCOMPARE(metric(*m_registry, QStringLiteral("shivx_api_stream_closed_total"),
+                     QStringLiteral("no_pong")),
+            2.0);
+        QVERIFY(silent1.waitClosed(5000));
+        QVERIFY(silent2.waitClosed(5000));
+
+        StreamClient a, b;
+        a.open(url(), {}, "Bearer " + Token);
+        QVERIFY2(!a.waitFor(QStringLiteral("subscribed")).isEmpty(), qPrintable(a.closeReason));
+        b.open(url(), {}, "Bearer " + Token);
+        QVERIFY2(!b.waitFor(QStringLiteral("subscribed")).isEmpty(), qPrintable(b.closeReason));
+        QTest::qWait(3000); // many pings, each answered
+        QVERIFY(!a.disconnected && !b.disconnected);
+        QCOMPARE(m_hub->clientCount(), 2);
+        QCOMPARE(metric(*m_registry, QStringLiteral("shivx_api_stream_closed_total"),
+                     QStringLiteral("no_pong")),
+            2.0);
+    }
+
+private:
+    static StreamLimits testLimits()
+    {
         StreamLimits limits;
         limits.maxClients = 2;
         limits.maxQueuedBytes = 256 * 1024;
@@ -64,6 +119,16 @@ private Q_SLOTS:
         // counting at once, not when its deadline would have refused it.
         limits.tokenTimeoutMs = 120'000;
         limits.lingerMs = 300;
+        // Never within the other tests: the slow consumer must be dropped for being slow.
+        limits.pingIntervalMs = 600'000;
+        return limits;
+    }
+
+    void start(const StreamLimits &limits)
+    {
+        m_guard = std::make_shared<TestGuard>();
+        m_registry = std::make_unique<MetricRegistry>();
+        m_api = new HttpApi([] { return QByteArray(); });
         m_api->setStreamLimits(limits);
         m_api->setMetricRegistry(m_registry.get());
         m_api->setToken(Token);
@@ -75,12 +140,8 @@ private Q_SLOTS:
         m_thread = std::make_unique<WorkerThread>("shivx-api-test", m_api);
         m_thread->start();
     }
-    void cleanup()
-    {
-        m_thread->quit();
-        m_thread->wait();
-        m_thread.reset();
-    }
+
+private Q_SLOTS:
 
     void slowConsumerDroppedReaderKeepsUp()
     {

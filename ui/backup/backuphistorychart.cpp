@@ -11,9 +11,11 @@
 namespace Shivx::Ui {
 
 BackupHistoryChart::BackupHistoryChart(QWidget *parent)
-    : QChartView(parent)
+    // The chart goes in through the constructor: QChartView(parent) makes a default chart
+    // that a later setChart() releases to nobody (LeakSanitizer found it).
+    : QChartView(new QChart, parent)
 {
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->legend()->setAlignment(Qt::AlignBottom);
     m_sizes = new QBarSet(QString());
@@ -35,7 +37,6 @@ BackupHistoryChart::BackupHistoryChart(QWidget *parent)
     m_bars->attachAxis(m_sizeAxis);
     m_durations->attachAxis(m_xAxis);
     m_durations->attachAxis(m_durationAxis);
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(180);
     retranslate();

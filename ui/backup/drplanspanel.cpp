@@ -132,12 +132,16 @@ void DrPlansPanel::showPlans()
         set(StepsColumn, QString::number(p.steps.size()));
         const auto last = m_lastRun.constFind(p.name);
         set(LastRunColumn,
-            last == m_lastRun.cend() ? tr("not since the engine started")
-                                     : tr("%1, %2").arg(DisplayFormat::dateTime(last->finishedMs),
-                                         DrReport::state(last->state)));
+            last == m_lastRun.cend()
+                ? tr("never")
+                // An interrupted run never ended: when it started is what is known.
+                : tr("%1, %2").arg(DisplayFormat::dateTime(
+                                       last->finishedMs > 0 ? last->finishedMs : last->startedMs),
+                    DrReport::state(last->state)));
         set(RecoveryColumn,
-            last == m_lastRun.cend() ? DisplayFormat::noValue()
-                                     : DrReport::duration(last->recoveryMs));
+            last == m_lastRun.cend() || last->recoveryMs <= 0
+                ? DisplayFormat::noValue()
+                : DrReport::duration(last->recoveryMs));
         set(DescriptionColumn, p.description);
         if (p.name == selected)
             m_plans->selectRow(row);

@@ -17,7 +17,7 @@ class ResultLabel;
 class DrRunView;
 
 // The DR plans of the Backup & DR page: the plans of `backup.dr_plans` (name, description,
-// steps, last run and its measured recovery time in this engine run), Activate (the typed
+// steps, last run and its measured recovery time, stored across engine runs), Activate (the typed
 // confirmation of DrActivateDialog, optionally a dry run first), and the newest run live in a
 // DrRunView with Abort and its report. Service calls run on `pool` (the page's, which the page
 // drains before the service goes away); follows BackupService::drRunChanged. GUI thread.

@@ -168,6 +168,7 @@ void DrRunView::showRun()
             s.state == QLatin1String("succeeded")
                 ? StatusColors::ok()
                 : (s.state == QLatin1String("failed") || s.state == QLatin1String("rolled_back")
+                            || s.state == QLatin1String("interrupted")
                         ? StatusColors::critical()
                         : palette().color(QPalette::Text)));
         const qint64 end = s.finishedMs > 0

@@ -137,6 +137,8 @@ QString DisplayFormat::targetKind(TargetKind kind)
         return tr("Process");
     case TargetKind::Command:
         return tr("Command");
+    case TargetKind::Prometheus:
+        return tr("Prometheus");
     }
     return {};
 }

@@ -283,6 +283,15 @@ const QHash<QString, Wording> &wordings()
                           .arg(a.value(0).toString())
                     : EngineWording::tr("body does not contain \"%1\"").arg(a.value(0).toString());
             } },
+        { QStringLiteral("probe.bad_exposition"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("bad exposition: %1").arg(a.value(0).toString());
+            } },
+        { QStringLiteral("probe.scrape_too_large"),
+            [](const QVariantList &a) {
+                return EngineWording::tr("the scrape is larger than %1 MiB")
+                    .arg(a.value(0).toLongLong());
+            } },
         { QStringLiteral("probe.pid_file_unreadable"),
             [](const QVariantList &a) {
                 return EngineWording::tr("cannot read pid file %1: %2")

@@ -30,6 +30,47 @@ class TstAlertEvaluator : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The registry's family and a scraped one of the same name (other label names): one
+    // selector sees both, each series its own window and alert.
+    void familiesOfOneNameFromTheRegistryAndAScrape()
+    {
+        MetricRegistry reg;
+        reg.gauge(QStringLiteral("depth"), QStringLiteral("d"))->gauge().set(1);
+        FamilySnapshot scraped;
+        scraped.name = QStringLiteral("depth");
+        scraped.labelNames = QStringList { "target", "queue" };
+        scraped.series.append({ { "peer", "a" }, 50, {}, {}, 0, 0 });
+        scraped.series.append({ { "peer", "b" }, 1, {}, {}, 0, 0 });
+        AlertEvaluator e;
+        e.setRules({ rule("      - alert: Deep\n        series: depth\n        threshold: 10\n") });
+        QCOMPARE(states(e.evaluate(reg.collect() + QList<FamilySnapshot> { scraped }, 1000)),
+            (QStringList { "Deep:inactive->pending", "Deep:pending->firing" }));
+        QCOMPARE(e.active().size(), 1);
+        QCOMPARE(e.active().first().labels.value(QStringLiteral("queue")), QStringLiteral("a"));
+        QCOMPARE(e.active().first().labels.value(QStringLiteral("target")), QStringLiteral("peer"));
+        // target="" keeps to the engine's own series.
+        e.setRules({ rule("      - alert: Own\n        series: depth{target=\"\"}\n"
+                          "        threshold: 0\n") });
+        e.evaluate(reg.collect() + QList<FamilySnapshot> { scraped }, 2000);
+        QCOMPARE(e.active().size(), 1);
+        QCOMPARE(e.active().first().rule, QStringLiteral("Own"));
+        QVERIFY(!e.active().first().labels.contains(QStringLiteral("target")));
+    }
+
+    // A summary family (the executor's wait times, say) stands for its observations, as a
+    // histogram does: a rule on it sees the count, not the unused gauge value.
+    void summaryFamiliesAreTheirCount()
+    {
+        FamilySnapshot waits;
+        waits.name = QStringLiteral("waits");
+        waits.type = MetricType::Summary;
+        waits.series.append({ {}, 0, {}, {}, 2.5, 7 });
+        AlertEvaluator e;
+        e.setRules({ rule("      - alert: Busy\n        series: waits\n        threshold: 5\n") });
+        QCOMPARE(states(e.evaluate({ waits }, 1000)),
+            (QStringList { "Busy:inactive->pending", "Busy:pending->firing" }));
+    }
+
     void pendingFiringResolved()
     {
         MetricRegistry reg;

@@ -149,6 +149,12 @@ private Q_SLOTS:
         QTest::newRow("duration sum overflows") << QByteArray("history:\n  retention:\n    raw: ")
                 + QByteArray("1000000000d").repeated(120)
                 + QByteArray("\n") << "bad.yaml:3: history.retention.raw: duration \"";
+        QTest::newRow("history write interval too long")
+            << QByteArray("history:\n  write_interval: 2m\n")
+            << "bad.yaml:2: history.write_interval: must be at most 1m";
+        QTest::newRow("history write interval too short")
+            << QByteArray("history:\n  write_interval: 10ms\n")
+            << "bad.yaml:2: history.write_interval: must be at least 100ms";
         QTest::newRow("timer beyond what QTimer holds")
             << QByteArray("targets:\n  - {name: a, type: tcp, host: h, port: 1, interval: 30d}\n")
             << "bad.yaml:2: targets[0].interval: 30d is longer than a timer can wait (at most 24d";
@@ -169,6 +175,22 @@ private Q_SLOTS:
         QTest::newRow("backup debounce too short")
             << QByteArray("backup:\n  continuous: {debounce: 10ms}\n")
             << "bad.yaml:2: backup.continuous.debounce: must be at least";
+        QTest::newRow("prometheus needs a url")
+            << QByteArray("targets:\n  - {name: a, type: prometheus}\n")
+            << "targets[0].url: required for type prometheus";
+        QTest::newRow("prometheus max_series out of range") << QByteArray(
+            "targets:\n  - {name: a, type: prometheus, url: \"http://h/m\", "
+            "max_series: 0}\n") << "targets[0].max_series: 0 is out of range";
+        QTest::newRow("prometheus bad metrics pattern")
+            << QByteArray("targets:\n  - {name: a, type: prometheus, url: \"http://h/m\", "
+                          "metrics: [\"node_(\"]}\n")
+            << "targets[0].metrics: \"node_(\" is not a regular expression";
+        QTest::newRow("max_series on http") << QByteArray(
+            "targets:\n  - {name: a, type: http, url: \"http://h/\", "
+            "max_series: 5}\n") << "targets[0].max_series: does not apply to type http";
+        QTest::newRow("body_contains on prometheus") << QByteArray(
+            "targets:\n  - {name: a, type: prometheus, url: \"http://h/\", "
+            "body_contains: x}\n") << "targets[0].body_contains: does not apply to type prometheus";
         QTest::newRow("checkpoint timer too long")
             << QByteArray("audit:\n  checkpoint:\n    every: 25d\n")
             << "bad.yaml:3: audit.checkpoint.every: 25d is longer than a timer can wait";
@@ -193,6 +215,24 @@ private Q_SLOTS:
         QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
         QCOMPARE(c->targets.at(0).timeoutMs, 2000LL);
         QCOMPARE(c->targets.at(1).timeoutMs, 30'000LL);
+    }
+
+    void prometheusTarget()
+    {
+        const auto c = ConfigLoader::parse(
+            "targets:\n  - {name: node, type: prometheus, url: \"http://127.0.0.1:9100/metrics\"}\n"
+            "  - name: app\n    type: prometheus\n    url: \"http://${api}/metrics\"\n"
+            "    max_series: 50\n    metrics: [\"shivx_health_.*\", up]\n    tls_verify: false\n",
+            QStringLiteral("ok.yaml"));
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        QVERIFY(c->targets.at(0).kind == TargetKind::Prometheus);
+        QCOMPARE(c->targets.at(0).url, QUrl(QStringLiteral("http://127.0.0.1:9100/metrics")));
+        QCOMPARE(c->targets.at(0).maxSeries, 1000);
+        QCOMPARE(c->targets.at(0).expectStatus, 200);
+        QCOMPARE(c->targets.at(1).maxSeries, 50);
+        QCOMPARE(c->targets.at(1).metricPatterns, (QStringList { "shivx_health_.*", "up" }));
+        QCOMPARE(c->targets.at(1).urlTemplate, QStringLiteral("http://${api}/metrics"));
+        QVERIFY(!c->targets.at(1).tlsVerify);
     }
 
     // Retention periods are not timers: a year is fine.

@@ -194,6 +194,48 @@ private Q_SLOTS:
         QCOMPARE(full.differences.size(), 1);
     }
 
+    // Enough files for the record lookups and comparisons to run on two threads: every kind
+    // of difference found in either half, in path order, as the single-threaded compare().
+    void largeTreeComparesOnTwoThreads()
+    {
+        for (int d = 0; d < 10; ++d) {
+            QVERIFY(QDir().mkpath(at(QStringLiteral("big/%1").arg(d))));
+            for (int i = 0; i < 500; ++i)
+                writeFile(at(QStringLiteral("big/%1/f%2").arg(d).arg(i)), QByteArray::number(i));
+        }
+        const Baseline b = baselineOf(IntegrityChecker::scan(sets(), {}, nullptr));
+        QVERIFY(b.files.size() > 5000);
+        crossTimestampTick();
+        writeFile(at(QStringLiteral("big/0/f1")), "changed");
+        writeFile(at(QStringLiteral("big/9/f499")), "changed");
+        writeFile(at(QStringLiteral("big/5/new")), "added");
+        QVERIFY(QFile::remove(at(QStringLiteral("big/3/f3"))));
+        QVERIFY(QFile::setPermissions(at(QStringLiteral("big/7/f7")), QFile::ReadOwner));
+        IntegrityChecker::Options o;
+        o.mode = IntegrityMode::Fast;
+        o.threads = 2;
+        IntegrityResult r;
+        QVERIFY(IntegrityChecker::check(sets(), b, o, &r));
+        QCOMPARE(r.filesHashed, 4); // the two written, the new one and the chmod-ed (ctime)
+        QStringList seen;
+        for (const IntegrityDifference &d : std::as_const(r.differences))
+            seen.append(toString(d.kind) + QLatin1Char(' ') + d.path.mid(root().size() + 1));
+        QCOMPARE(seen,
+            QStringList({ QStringLiteral("changed big/0/f1"), QStringLiteral("removed big/3/f3"),
+                QStringLiteral("added big/5/new"), QStringLiteral("changed big/7/f7"),
+                QStringLiteral("changed big/9/f499") }));
+        o.mode = IntegrityMode::Full;
+        IntegrityResult full;
+        QVERIFY(IntegrityChecker::check(sets(), b, o, &full));
+        QList<FileState> now = IntegrityChecker::scan(sets(), {}, nullptr);
+        const auto single = IntegrityChecker::compare(b.files, now);
+        QCOMPARE(full.differences.size(), single.size());
+        for (qsizetype i = 0; i < single.size(); ++i) {
+            QCOMPARE(full.differences[i].path, single[i].path);
+            QCOMPARE(full.differences[i].changed, single[i].changed);
+        }
+    }
+
     void symlinksAreNotFollowedUnlessAsked()
     {
         const QString outside = m_dir.path() + QStringLiteral("/outside");

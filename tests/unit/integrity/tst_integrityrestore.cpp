@@ -4,6 +4,7 @@
 // becomes the copy a later restore uses; auto restore undoes only restorable differences and
 // does not retry a failed one; what cannot be restored is refused with a clear error.
 #include "integrity/integrityscanner.h"
+#include "integrity/integritywatcher.h"
 #include "integrity/safesnapshots.h"
 #include "queuedrecorder.h"
 #include "recordingauditsink.h"
@@ -13,6 +14,7 @@
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -42,6 +44,29 @@ quint32 modeOf(const QString &path)
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_mode & 07777 : 0;
 }
 
+// Holds the scanner's thread in the audit record of each restored file for `delayMs`, as a
+// busy disk under the audit writer would, then passes it on.
+class SlowAuditSink final : public AuditSink
+{
+public:
+    SlowAuditSink(AuditSink *next, int delayMs)
+        : m_next(next)
+        , m_delayMs(delayMs)
+    {
+    }
+    void record(AuditEvent event) override
+    {
+        if (event.action == QLatin1String("integrity.restored")
+            && event.stream == AuditStreams::security())
+            QThread::msleep(m_delayMs);
+        m_next->record(std::move(event));
+    }
+
+private:
+    AuditSink *m_next;
+    int m_delayMs;
+};
+
 } // namespace
 
 class TstIntegrityRestore : public QObject
@@ -58,7 +83,9 @@ class TstIntegrityRestore : public QObject
     QString dataDir() const { return m_dir->path() + QStringLiteral("/data"); }
     QString file(const char *name) const { return etc() + QLatin1Char('/') + QLatin1String(name); }
 
-    void startScanner(bool autoRestore)
+    IntegrityConfig m_config;
+
+    void startScanner(bool autoRestore, bool critical = false, AuditSink *audit = nullptr)
     {
         IntegrityConfig c;
         IntegrityPathSet s;
@@ -66,6 +93,7 @@ class TstIntegrityRestore : public QObject
         s.paths = { etc() };
         s.protectRestore = true;
         s.autoRestore = autoRestore;
+        s.critical = critical;
         IntegrityPathSet o;
         o.name = QStringLiteral("other");
         o.paths = { other() };
@@ -73,7 +101,8 @@ class TstIntegrityRestore : public QObject
         c.fastIntervalMs = 0;
         c.fullIntervalMs = 0;
         c.cpuPercent = 100;
-        m_scanner = new IntegrityScanner(c, dataDir(), m_audit.get(), nullptr);
+        m_config = c;
+        m_scanner = new IntegrityScanner(c, dataDir(), audit ? audit : m_audit.get(), nullptr);
         m_thread = std::make_unique<QThread>();
         m_scanner->moveToThread(m_thread.get());
         connect(m_thread.get(), &QThread::finished, m_scanner, &QObject::deleteLater);
@@ -236,6 +265,16 @@ private Q_SLOTS:
         });
         QVERIFY(accepted.ok());
         QVERIFY(m_scanner->baseline()->files.value(file("sshd_config")).snapshot.size() == 32);
+        // The copy of the version no baseline names any more is pruned, audited.
+        const auto pruned = m_audit->withAction(QStringLiteral("integrity.snapshots_pruned"));
+        QCOMPARE(pruned.size(), 1);
+        QCOMPARE(pruned.first().stream, AuditStreams::security());
+        QCOMPARE(pruned.first().data.value(QStringLiteral("kept")).toInt(), 3);
+        // At least the previous root; the old small copy shares a pack that is mostly still
+        // needed, which the pruner leaves as it is (tst_safesnapshots frees a whole pack).
+        QVERIFY(pruned.first().data.value(QStringLiteral("objects_dropped")).toInt() >= 1);
+        QCOMPARE(m_scanner->counters().snapshotBytesPruned,
+            pruned.first().data.value(QStringLiteral("bytes_freed")).toInteger());
 
         QVERIFY(QFile::remove(file("sshd_config")));
         QVERIFY(check(IntegrityMode::Fast).ok());
@@ -299,6 +338,55 @@ private Q_SLOTS:
             qPrintable(failed.first().data.value(QStringLiteral("error")).toString()));
         QCOMPARE(readFile(file("hosts")), QByteArray("0.0.0.0 bank.example\n"));
         QCOMPARE(m_scanner->lastCheck()->differences.size(), 1);
+    }
+
+    // The watcher of a critical set sees the restore's own renames. A restore of several files
+    // renames each long before it records the new inodes in the baseline: here the audit
+    // record of each restored file is slow (as on a busy disk), so the watcher's gather window
+    // ends in between, and a re-check then would report the renamed file's new inode and
+    // ctime as a change (and auto restore would undo its own work).
+    void watcherLeavesTheRestoresOwnRenames()
+    {
+        SlowAuditSink slow(m_audit.get(), 3 * IntegrityWatcher::GatherMs);
+        startScanner(false, true, &slow);
+        QVERIFY(initAndCheck(IntegrityMode::Full).ok());
+        QThread watchThread;
+        auto *watcher = new IntegrityWatcher(m_config, m_scanner);
+        watcher->moveToThread(&watchThread);
+        connect(&watchThread, &QThread::finished, watcher, &QObject::deleteLater);
+        watchThread.start();
+        const auto stopWatcher = qScopeGuard([&] {
+            watchThread.quit();
+            watchThread.wait();
+        });
+        QMetaObject::invokeMethod(watcher, &IntegrityWatcher::start, Qt::BlockingQueuedConnection);
+        QCOMPARE(watcher->watchCount(), 1);
+
+        // Tampered: the watcher reports both (that is its job).
+        writeFile(file("hosts"), "0.0.0.0 bank.example\n");
+        writeFile(file("sshd_config"), "PermitRootLogin yes\n");
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_scanner->lastCheck() ? m_scanner->lastCheck()->differences.size() : 0, 2,
+            5000 * SHIVX_TIME_SCALE);
+        // Events of the writes still in flight are gathered and re-checked before the restore.
+        QTest::qWait(3 * IntegrityWatcher::GatherMs);
+        const int reported = m_audit->count(QStringLiteral("integrity.realtime_difference"));
+        QVERIFY(reported >= 2);
+
+        const auto r = restore({});
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+        QCOMPARE(r->differences.size(), 2);
+        QTest::qWait(3 * IntegrityWatcher::GatherMs); // the renames' last events, re-checked now
+        const auto realtime = m_audit->withAction(QStringLiteral("integrity.realtime_difference"));
+        QVERIFY2(realtime.size() == reported,
+            qPrintable(realtime.last().data.value(QStringLiteral("path")).toString()
+                + QStringLiteral(": ")
+                + realtime.last().data.value(QStringLiteral("attributes")).toString()));
+        QVERIFY(m_scanner->lastCheck()->differences.isEmpty());
+        QCOMPARE(readFile(file("hosts")), QByteArray("127.0.0.1 localhost\n"));
+        const auto after = check(IntegrityMode::Full);
+        QVERIFY(after.ok());
+        QVERIFY(after->differences.isEmpty());
     }
 };
 

@@ -2,7 +2,9 @@
 // the engine's user only; protected files are stored (unchanged ones cost nothing), larger
 // ones are left out with a warning; a restore puts back content, mode and mtime through a
 // verified temporary file; an altered pack restores nothing; a child process killed with
-// SIGKILL while it stores leaves the earlier copies readable and the store usable.
+// SIGKILL while it stores leaves the earlier copies readable and the store usable; a prune
+// deletes the copies the baseline no longer names, and a child killed while it prunes leaves
+// every copy the baseline names readable.
 #include "backup/repository.h"
 #include "integrity/baselinestore.h"
 #include "integrity/filehasher.h"
@@ -20,6 +22,7 @@
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <csignal>
 #include <sys/stat.h>
@@ -101,6 +104,40 @@ int childStore(const QString &dataDir, const QString &tree)
     Baseline b = scan(tree);
     QStringList warnings;
     return s.protect(&b, nullptr, protectedConfig(tree, 4096), &warnings) ? 0 : 3;
+}
+
+// The child's side of killDuringPruneKeepsTheBaselinesCopies: prunes to the tree as it is.
+int childPrune(const QString &dataDir, const QString &tree)
+{
+    SafeSnapshots s(dataDir, qint64(1) << 32);
+    Baseline b = scan(tree);
+    QStringList warnings;
+    if (!s.protect(&b, nullptr, protectedConfig(tree), &warnings))
+        return 3;
+    return s.prune(b) ? 0 : 4;
+}
+
+qint64 packBytes(const QString &dataDir)
+{
+    qint64 total = 0;
+    for (const QString &p : packs(dataDir))
+        total += QFileInfo(p).size();
+    return total;
+}
+
+// Restores every file of `b` over what is there and compares it with `expected` (path ->
+// content). Empty when all came back.
+QString restoresAll(
+    const QString &dataDir, const Baseline &b, const QHash<QString, QByteArray> &expected)
+{
+    SafeSnapshots s(dataDir, qint64(1) << 32);
+    for (const FileState &f : b.files) {
+        if (const auto r = SafeRestore::restoreFile(s, f); !r)
+            return r.error().message;
+        if (readFile(f.path) != expected.value(f.path))
+            return f.path + QStringLiteral(": other content");
+    }
+    return {};
 }
 
 } // namespace
@@ -319,6 +356,106 @@ private Q_SLOTS:
                     .ok());
         QCOMPARE(readFile(tree() + QStringLiteral("/new")), QByteArray("new\n"));
     }
+
+    void pruneKeepsOnlyWhatTheBaselineNames()
+    {
+        const QString a = tree() + QStringLiteral("/a"), b = tree() + QStringLiteral("/b");
+        writeFile(a, noise(2 << 20, 1));
+        writeFile(b, "keep me\n");
+        SafeSnapshots s(dataDir(), qint64(1) << 32);
+        Baseline v1 = scan(tree());
+        QStringList warnings;
+        QVERIFY(s.protect(&v1, nullptr, protectedConfig(tree()), &warnings).ok());
+        // Nothing to drop yet: the first prune only records the baseline's copies.
+        const auto first = s.prune(v1);
+        QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
+        QCOMPARE(first->copies, 2);
+        QCOMPARE(first->objectsDropped, 0);
+
+        writeFile(a, noise(2 << 20, 2));
+        Baseline v2 = scan(tree());
+        QVERIFY(s.protect(&v2, &v1, protectedConfig(tree()), &warnings).ok());
+        const qint64 before = packBytes(dataDir());
+        const auto pruned = s.prune(v2);
+        QVERIFY2(pruned.ok(), pruned.ok() ? "" : qPrintable(pruned.error().message));
+        QCOMPARE(pruned->copies, 2);
+        QVERIFY(pruned->objectsDropped >= 2); // v1's data of `a` and its tree
+        QVERIFY2(pruned->bytesFreed >= (2 << 20), qPrintable(QString::number(pruned->bytesFreed)));
+        QVERIFY(packBytes(dataDir()) <= before - (2 << 20));
+        QCOMPARE(QDir(SafeSnapshots::repositoryPath(dataDir()) + QStringLiteral("/snapshots"))
+                     .entryList(QDir::Files)
+                     .size(),
+            1);
+
+        // v2 restores through a store opened afresh; v1's `a` is gone, its `b` (shared) is not.
+        const QString why
+            = restoresAll(dataDir(), v2, { { a, noise(2 << 20, 2) }, { b, "keep me\n" } });
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        SafeSnapshots fresh(dataDir(), qint64(1) << 32);
+        QVERIFY(!SafeRestore::restoreFile(fresh, v1.files.value(a)).ok());
+        QCOMPARE(readFile(a), noise(2 << 20, 2));
+        QVERIFY(SafeRestore::restoreFile(fresh, v1.files.value(b)).ok());
+
+        // Again with nothing changed: nothing dropped, still one root.
+        const auto again = fresh.prune(v2);
+        QVERIFY(again.ok());
+        QCOMPARE(again->objectsDropped, 0);
+        QCOMPARE(again->packsDeleted + again->packsRewritten, 0);
+    }
+
+    void killDuringPruneKeepsTheBaselinesCopies()
+    {
+        const QString big = tree() + QStringLiteral("/big"),
+                      small = tree() + QStringLiteral("/small");
+        writeFile(small, "keep me\n");
+        SafeSnapshots s(dataDir(), qint64(1) << 32);
+        QStringList warnings;
+        QByteArray content;
+        Baseline current;
+        for (quint32 version = 1; version <= 4; ++version) {
+            // Each round leaves 24 MiB that the current baseline no longer names.
+            content = noise(24 << 20, version);
+            writeFile(big, content);
+            Baseline next = scan(tree());
+            QVERIFY(s.protect(&next, &current, protectedConfig(tree()), &warnings).ok());
+            current = next;
+            if (version == 1)
+                continue;
+            QProcess child;
+            child.start(QCoreApplication::applicationFilePath(),
+                { QStringLiteral("--child-prune"), dataDir(), tree() });
+            const auto reap = qScopeGuard([&child] {
+                if (child.state() != QProcess::NotRunning) {
+                    child.kill();
+                    child.waitForFinished(10'000);
+                }
+            });
+            QVERIFY(child.waitForStarted());
+            // Killed as the prune takes the store's lock, and at two points after.
+            const QDir locks(SafeSnapshots::repositoryPath(dataDir()) + QStringLiteral("/locks"));
+            QElapsedTimer t;
+            t.start();
+            while (locks.isEmpty(QDir::Files) && child.state() == QProcess::Running
+                && t.elapsed() < 30'000 * SHIVX_TIME_SCALE)
+                QThread::usleep(200);
+            QThread::usleep((version - 2) * (version - 2) * 5000); // 0, 5 and 20 ms
+            ::kill(pid_t(child.processId()), SIGKILL);
+            QVERIFY(child.waitForFinished(10'000));
+            const QString why
+                = restoresAll(dataDir(), current, { { big, content }, { small, "keep me\n" } });
+            QVERIFY2(
+                why.isEmpty(), qPrintable(QStringLiteral("round %1: %2").arg(version).arg(why)));
+        }
+        // The store is still usable, and a whole prune leaves the last version only.
+        SafeSnapshots after(dataDir(), qint64(1) << 32);
+        const auto pruned = after.prune(current);
+        QVERIFY2(pruned.ok(), pruned.ok() ? "" : qPrintable(pruned.error().message));
+        QVERIFY2(packBytes(dataDir()) < (24 << 20) + (4 << 20),
+            qPrintable(QString::number(packBytes(dataDir()))));
+        const QString why
+            = restoresAll(dataDir(), current, { { big, content }, { small, "keep me\n" } });
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+    }
 };
 
 int main(int argc, char **argv)
@@ -326,6 +463,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     if (argc == 4 && qstrcmp(argv[1], "--child-store") == 0)
         return childStore(QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]));
+    if (argc == 4 && qstrcmp(argv[1], "--child-prune") == 0)
+        return childPrune(QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]));
     TstSafeSnapshots test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);

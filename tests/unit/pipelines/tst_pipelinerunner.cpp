@@ -2,8 +2,10 @@
 // succeed, fail, hang, crash and write artifacts; retries, `when:`, the dead-letter queue,
 // limits, resuming what a crashed engine left, and definitions that change under a run.
 #include "audit/auditsink.h"
+#include "executor/boundedexecutor.h"
 #include "pipelines/pipelinerunner.h"
 #include "pipelines/sqlitejobstore.h"
+#include "pipelines/stagelauncher.h"
 #include "pipelines/stageprocess.h"
 #include "procfs.h"
 
@@ -16,7 +18,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <csignal>
+#include <thread>
 
 using namespace Shivx;
 
@@ -77,9 +81,11 @@ class TstPipelineRunner : public QObject
         f.write(yaml);
     }
 
-    std::unique_ptr<PipelineRunner> makeRunner(int maxParallel = 4)
+    std::unique_ptr<PipelineRunner> makeRunner(
+        int maxParallel = 4, BoundedExecutor *executor = nullptr)
     {
         PipelineRunner::Options o;
+        o.executor = executor;
         o.config.maxParallelStages = maxParallel;
         o.config.stopTimeoutMs = 2000;
         o.pipelinesDirectory = defsDir();
@@ -329,6 +335,75 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(
             toString(stateOf(*runner, *id)), toString(RunState::Succeeded), 20000);
         QCOMPARE(most, 2); // the pipeline's concurrency, below the engine's 4
+    }
+
+    // The engine's executor with its only worker busy: the stage of a run started by hand
+    // spawns before that of a scheduled run triggered earlier, both claimed meanwhile.
+    void aManualRunsStageStartsBeforeAnEarlierScheduledOnesOnABusyExecutor()
+    {
+        writeDef(QStringLiteral("nightly"), "stages:\n" + shStage(QStringLiteral("a"), "true"));
+        writeDef(QStringLiteral("adhoc"), "stages:\n" + shStage(QStringLiteral("a"), "true"));
+        ExecutorConfig config;
+        config.workers = 1;
+        BoundedExecutor executor(config);
+        std::atomic<bool> release { false };
+        const auto busy = executor.submit(TaskPriority::High, [&release] {
+            while (!release)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        });
+        QVERIFY(busy.ok());
+        // A failed check returns early: the worker must still be let go, or the executor's
+        // destructor waits for it forever.
+        const std::shared_ptr<void> letGo(nullptr, [&release](void *) { release = true; });
+        auto runner = makeRunner(4, &executor);
+        QStringList starts;
+        connect(runner.get(), &PipelineRunner::attemptChanged, this, [&](const AttemptRecord &a) {
+            if (a.pid > 0 && a.state == AttemptState::Running)
+                starts.append(runner->run(a.runId)->run.pipeline);
+        });
+        const auto scheduled = runner->trigger(
+            QStringLiteral("nightly"), {}, QStringLiteral("schedule"), QStringLiteral("engine"));
+        const auto manual = runner->trigger(
+            QStringLiteral("adhoc"), {}, QStringLiteral("manual"), QStringLiteral("cli:test"));
+        QVERIFY(scheduled.ok() && manual.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(executor.metrics().queueDepth, 2, 5000);
+        release = true;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *scheduled)), toString(RunState::Succeeded), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *manual)), toString(RunState::Succeeded), 10000);
+        QCOMPARE(starts, QStringList({ QStringLiteral("adhoc"), QStringLiteral("nightly") }));
+    }
+
+    // Pausing the kind holds the stage's spawn in the executor's queue (its claim stays);
+    // cancelling the run meanwhile takes it out without a process; resuming runs the next.
+    void pausingTheStageKindHoldsLaunches()
+    {
+        writeDef(QStringLiteral("held"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("echo ran >> @/ran")));
+        BoundedExecutor executor;
+        auto runner = makeRunner(4, &executor);
+        QVERIFY(executor.setKindPaused(StageLauncher::ManualKind, true).ok());
+        const auto first = runner->trigger(
+            QStringLiteral("held"), {}, QStringLiteral("manual"), QStringLiteral("cli:test"));
+        QVERIFY(first.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(executor.metrics().pausedDepth, 1, 5000);
+        QTest::qWait(300);
+        QCOMPARE(runner->run(*first)->attempts.value(0).pid, 0);
+        QVERIFY(!QFile::exists(side(QStringLiteral("ran"))));
+        QVERIFY(runner->cancel(*first, QStringLiteral("cli:test")).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *first)), toString(RunState::Cancelled), 10000);
+        QCOMPARE(executor.metrics().queueDepth, 0);
+        QCOMPARE(executor.metrics().cancelled, quint64(1));
+
+        const auto second = runner->trigger(
+            QStringLiteral("held"), {}, QStringLiteral("manual"), QStringLiteral("cli:test"));
+        QTRY_COMPARE_WITH_TIMEOUT(executor.metrics().pausedDepth, 1, 5000);
+        QVERIFY(executor.setKindPaused(StageLauncher::ManualKind, false).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *second)), toString(RunState::Succeeded), 10000);
+        QCOMPARE(readAll(side(QStringLiteral("ran"))), QByteArray("ran\n"));
     }
 
     void maxActiveRunsQueuesTheNext()

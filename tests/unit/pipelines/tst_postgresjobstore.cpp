@@ -382,6 +382,103 @@ private Q_SLOTS:
         qInfo("engine0 won %d, engine1 won %d", wins[0].load(), wins[1].load());
     }
 
+    // Two engines that both saw the last stage end: exactly one ends the run (and audits it);
+    // the other's view does not overwrite what the first stored.
+    void aRunEndsOnceOfTwoConnections()
+    {
+        if (!m_server)
+            QSKIP("no server");
+        auto a = open(QStringLiteral("end-a"));
+        auto b = open(QStringLiteral("end-b"));
+        QVERIFY(a && b);
+        RunRecord run = newRun(QStringLiteral("ends"), 1);
+        run.state = RunState::Running;
+        run.id = a->createRun(run, { QStringLiteral("x") }).value();
+        QVERIFY(a->beginBatch().ok());
+        RunRecord byA = run;
+        byA.state = RunState::Succeeded;
+        byA.finishedMs = 5;
+        QCOMPARE(a->finishRun(byA).value(), true);
+        // b's write waits for a's row lock and then finds the run ended.
+        std::atomic<int> bResult { -1 };
+        std::thread t([&] {
+            RunRecord byB = run;
+            byB.state = RunState::DeadLetter;
+            byB.finishedMs = 6;
+            auto other = open(QStringLiteral("end-b2"));
+            const auto r = other ? other->finishRun(byB) : Result<bool>(false);
+            bResult = r.ok() ? int(*r) : 2;
+        });
+        QTest::qWait(200);
+        QCOMPARE(bResult.load(), -1); // blocked behind a's open batch
+        QVERIFY(a->commitBatch().ok());
+        t.join();
+        QCOMPARE(bResult.load(), 0);
+        QCOMPARE(b->finishRun(byA).value(), false);
+        const RunRecord stored = b->run(run.id).value();
+        QCOMPARE(toString(stored.state), toString(RunState::Succeeded));
+        QCOMPARE(stored.finishedMs, qint64(5));
+    }
+
+    // The server restarts in the middle of a batch: the store connects again, replays what the
+    // batch held (the claim keeps its attempt id) and commits it with what follows; a write
+    // outside a batch is retried; while the server is away the batch waits for it.
+    void aServerRestartLosesNoWrite()
+    {
+        if (!m_server)
+            QSKIP("no server");
+        auto store = open(QStringLiteral("restart"));
+        QVERIFY(store);
+        RunRecord run = newRun(QStringLiteral("restart"), 1);
+        run.state = RunState::Running;
+        run.id = store->createRun(run, { QStringLiteral("a"), QStringLiteral("b") }).value();
+
+        QVERIFY(store->beginBatch().ok());
+        const qint64 attemptId = store
+                                     ->claimAttempt(attempt(run.id, QStringLiteral("a"), 1,
+                                                        QStringLiteral("me"), 60000),
+                                         running(run.id, QStringLiteral("a"), 1), 1000)
+                                     .value();
+        QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
+        AttemptRecord ended = attempt(run.id, QStringLiteral("a"), 1, QStringLiteral("me"), 60000);
+        ended.id = attemptId;
+        ended.state = AttemptState::Succeeded;
+        StageRecord done = running(run.id, QStringLiteral("a"), 1);
+        done.state = StageState::Succeeded;
+        const auto finished = store->finishAttempt(ended, done, {});
+        QVERIFY2(finished.ok(), finished.ok() ? "" : qPrintable(finished.error().message));
+        QVERIFY(store->commitBatch().ok());
+        QCOMPARE(m_server
+                     ->psql(QStringLiteral("SELECT id, state FROM pipeline_attempt WHERE "
+                                           "run_id = %1")
+                                .arg(run.id))
+                     .trimmed(),
+            QStringLiteral("%1|succeeded").arg(attemptId));
+
+        // Outside a batch: the write is retried on the new connection.
+        QVERIFY(m_server->restart());
+        StageRecord b = running(run.id, QStringLiteral("b"), 0);
+        b.state = StageState::RetryWait;
+        QVERIFY(store->updateStage(b).ok());
+
+        // The server away across a COMMIT: the batch's writes wait for the next batch.
+        QVERIFY(store->beginBatch().ok());
+        run.error = QStringLiteral("kept");
+        QVERIFY(store->updateRun(run).ok());
+        m_server->stop();
+        QVERIFY(!store->commitBatch().ok());
+        QVERIFY(m_server->restart());
+        QVERIFY(store->beginBatch().ok());
+        QVERIFY(store->commitBatch().ok());
+        QCOMPARE(m_server
+                     ->psql(QStringLiteral("SELECT s.state || ' ' || r.error FROM pipeline_stage "
+                                           "s JOIN pipeline_run r ON r.id = s.run_id WHERE "
+                                           "s.run_id = %1 AND s.stage = 'b'")
+                                .arg(run.id))
+                     .trimmed(),
+            QStringLiteral("retry_wait kept"));
+    }
+
     void serverStopsWithNothingLeft()
     {
         if (!m_server)

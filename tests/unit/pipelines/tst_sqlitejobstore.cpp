@@ -167,6 +167,23 @@ private Q_SLOTS:
         QCOMPARE(store->takeOverAttempt(*a, QStringLiteral("third"), 5000, 9000).value(), false);
         QCOMPARE(store->attempts(*id)->at(0).leaseOwner, QStringLiteral("new"));
     }
+
+    void aRunEndsOnce()
+    {
+        auto store = open(QStringLiteral("ends"));
+        QVERIFY(store);
+        RunRecord run = newRun(QStringLiteral("e"), 1);
+        run.state = RunState::Running;
+        run.id = store->createRun(run, { QStringLiteral("a") }).value();
+        run.state = RunState::Succeeded;
+        run.finishedMs = 7;
+        QCOMPARE(store->finishRun(run).value(), true);
+        RunRecord late = run;
+        late.state = RunState::Cancelled;
+        QCOMPARE(store->finishRun(late).value(), false);
+        QCOMPARE(toString(store->run(run.id)->state), toString(RunState::Succeeded));
+        QCOMPARE(store->run(run.id)->finishedMs, qint64(7));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstSqliteJobStore)

@@ -1,6 +1,9 @@
-// The stage launcher's thread with real processes: reports in order, exit codes and signals,
-// signals to the whole group, spawn failures, many launches at once (some forgotten), and
-// the blocking wait of an engine that stops.
+// The stage launcher with real processes: reports in order, exit codes and signals, signals
+// to the whole group, spawn failures, many launches at once (some forgotten), the blocking
+// wait of an engine that stops, and spawns as the executor's work: by priority class when the
+// executor is busy, held while their kind is paused, cancelled there by a signal.
+#include "core/modulehost.h"
+#include "executor/boundedexecutor.h"
 #include "pipelines/stagelauncher.h"
 
 #include <QDir>
@@ -11,7 +14,9 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
+#include <thread>
 
 using namespace Shivx;
 
@@ -64,6 +69,28 @@ class TstStageLauncher : public QObject
                 r->finished = f;
                 r->done = true;
             });
+    }
+
+    // Occupies the executor's only worker until `release` is set.
+    static TaskHandle occupy(BoundedExecutor &executor, std::atomic<bool> *release)
+    {
+        std::atomic<bool> running { false };
+        auto h = executor.submit(TaskPriority::High, [release, &running] {
+            running = true;
+            while (!*release)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        });
+        while (!running)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return *h;
+    }
+
+    static int queuedOf(const BoundedExecutor &executor, const QString &kind)
+    {
+        for (const WorkKindState &k : executor.metrics().kinds)
+            if (k.name == kind)
+                return k.queued;
+        return -1;
     }
 
 private Q_SLOTS:
@@ -186,6 +213,122 @@ private Q_SLOTS:
             pid = r.started.pid;
         }
         QVERIFY(::kill(pid_t(pid), 0) != 0); // reaped, not a zombie of ours
+    }
+
+    void aManualStageQueuedBehindAScheduledOneStartsFirst()
+    {
+        QTemporaryDir dir;
+        ExecutorConfig config;
+        config.workers = 1;
+        BoundedExecutor executor(config);
+        StageLauncher launcher(&executor);
+        std::atomic<bool> release { false };
+        const TaskHandle busy = occupy(executor, &release);
+        // A failed check returns early: the worker must still be let go, or the executor's
+        // destructor waits for it forever.
+        const std::shared_ptr<void> letGo(nullptr, [&release](void *) { release = true; });
+        QStringList starts;
+        const auto launchAs = [&](const QString &name, const QString &kind, Reports *r) {
+            StageLaunch l = shLaunch(dir, QStringLiteral("true"), name);
+            l.kind = kind;
+            launcher.launch(
+                l, this,
+                [&starts, name, r](const StageLauncher::Started &st) {
+                    starts.append(name);
+                    r->started = st;
+                },
+                [r](const StageLauncher::Finished &f) {
+                    r->finished = f;
+                    r->done = true;
+                });
+        };
+        Reports background, scheduled, manual;
+        launchAs(QStringLiteral("background"), StageLauncher::BackgroundKind, &background);
+        launchAs(QStringLiteral("scheduled"), StageLauncher::ScheduledKind, &scheduled);
+        launchAs(QStringLiteral("manual"), StageLauncher::ManualKind, &manual);
+        QCOMPARE(executor.metrics().queueDepth, 3); // counted by the executor, all waiting
+        QCOMPARE(queuedOf(executor, StageLauncher::ManualKind), 1);
+        release = true;
+        QTRY_VERIFY_WITH_TIMEOUT(background.done && scheduled.done && manual.done, 20000);
+        QCOMPARE(starts,
+            QStringList({ QStringLiteral("manual"), QStringLiteral("scheduled"),
+                QStringLiteral("background") }));
+        QCOMPARE(manual.finished.exitCode, 0);
+        QVERIFY(busy.wait(1000));
+        const ExecutorMetrics m = executor.metrics();
+        QCOMPARE(m.completed, quint64(4)); // the three spawns and the task that held the worker
+        QCOMPARE(m.waitCount, quint64(4));
+    }
+
+    void aPausedKindHoldsItsLaunchesAndASignalCancelsThemThere()
+    {
+        QTemporaryDir dir;
+        BoundedExecutor executor;
+        StageLauncher launcher(&executor);
+        QVERIFY(executor.setKindPaused(StageLauncher::ManualKind, true).ok());
+        executor.setCondition(ModuleHost::backgroundTasksOff(), true);
+        Reports held, cancelled, background;
+        launch(launcher, shLaunch(dir, QStringLiteral("true"), QStringLiteral("held")), &held);
+        const quint64 stop = launch(launcher,
+            shLaunch(dir, QStringLiteral("echo ran > stopped"), QStringLiteral("cancelled")),
+            &cancelled);
+        StageLaunch bg = shLaunch(dir, QStringLiteral("true"), QStringLiteral("bg"));
+        bg.kind = StageLauncher::BackgroundKind;
+        launch(launcher, bg, &background);
+        QTest::qWait(300);
+        QVERIFY(held.order.isEmpty());
+        QVERIFY(background.order.isEmpty());
+        QCOMPARE(queuedOf(executor, StageLauncher::ManualKind), 2);
+        QCOMPARE(queuedOf(executor, StageLauncher::BackgroundKind), 1);
+        QCOMPARE(executor.metrics().pausedDepth, 3);
+
+        // A stop while the spawn waits: it never starts, and its place in the queue is free.
+        launcher.signal(stop, SIGTERM);
+        QTRY_VERIFY_WITH_TIMEOUT(cancelled.done, 5000);
+        QCOMPARE(cancelled.order, QStringList({ QStringLiteral("finished") }));
+        QCOMPARE(cancelled.finished.error, QStringLiteral("stopped before it started"));
+        QCOMPARE(queuedOf(executor, StageLauncher::ManualKind), 1);
+        QCOMPARE(executor.metrics().cancelled, quint64(1));
+
+        QVERIFY(executor.setKindPaused(StageLauncher::ManualKind, false).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(held.done, 10000);
+        QCOMPARE(held.finished.exitCode, 0);
+        QTest::qWait(200);
+        QVERIFY(background.order.isEmpty()); // still under background_tasks_off
+        executor.setCondition(ModuleHost::backgroundTasksOff(), false);
+        QTRY_VERIFY_WITH_TIMEOUT(background.done, 10000);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("stopped"))));
+    }
+
+    void destroyingTheLauncherCancelsQueuedSpawns()
+    {
+        QTemporaryDir dir;
+        BoundedExecutor executor;
+        QVERIFY(StageLauncher::registerKinds(executor).ok());
+        QVERIFY(executor.setKindPaused(StageLauncher::ManualKind, true).ok());
+        {
+            StageLauncher launcher(&executor);
+            Reports r;
+            launch(launcher, shLaunch(dir, QStringLiteral("touch ran"), QStringLiteral("q")), &r);
+            QCOMPARE(queuedOf(executor, StageLauncher::ManualKind), 1);
+        }
+        QCOMPARE(queuedOf(executor, StageLauncher::ManualKind), 0);
+        QVERIFY(executor.setKindPaused(StageLauncher::ManualKind, false).ok());
+        QTest::qWait(200);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("ran"))));
+    }
+
+    void aRefusedSpawnIsReportedWithTheExecutorsReason()
+    {
+        QTemporaryDir dir;
+        BoundedExecutor executor;
+        StageLauncher launcher(&executor);
+        executor.shutdown();
+        Reports r;
+        launch(launcher, shLaunch(dir, QStringLiteral("true"), QStringLiteral("r")), &r);
+        QTRY_VERIFY_WITH_TIMEOUT(r.done, 5000);
+        QVERIFY2(
+            r.finished.error.contains(QStringLiteral("shut down")), qPrintable(r.finished.error));
     }
 };
 

@@ -79,6 +79,7 @@ private Q_SLOTS:
         ManualClock clock(1'700'000'000'000);
         EngineStatus status;
         HistoryWriter writer(db, {}, &status, &clock);
+        writer.setWriteInterval(100);
         writer.start();
         const qint64 t0 = clock.nowMs() - 2 * 3'600'000; // in a closed block: due for rollup
         writer.record(
@@ -124,6 +125,7 @@ private Q_SLOTS:
         executor.setCondition(QStringLiteral("background_tasks_off"), true);
         HistoryWriter writer(db, {}, &status, &clock);
         writer.setExecutor(&executor);
+        writer.setWriteInterval(100);
         writer.start();
         const qint64 t0 = clock.nowMs() - 2 * 3'600'000;
         writer.record(

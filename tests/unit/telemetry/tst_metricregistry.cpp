@@ -187,6 +187,49 @@ private Q_SLOTS:
         QCOMPARE(valueOf(p, QStringLiteral("shivx_d_seconds{route=\"/a\",quantile=\"0.5\"}")), 3.0);
     }
 
+    // A summary mirrored from a component's own estimator: its quantiles, _sum and _count on
+    // /metrics (promtool-clean) and in the history; one without quantiles has only the two.
+    void summariesRenderAndReachTheHistory()
+    {
+        MetricRegistry r;
+        Summary wait = r.summary(QStringLiteral("shivx_wait_seconds"), QStringLiteral("W."),
+                            { QStringLiteral("pool") }, { 0.99, 0.5, 1.5 })
+                           ->summary({ QStringLiteral("a") });
+        Summary delay
+            = r.summary(QStringLiteral("shivx_delay_seconds"), QStringLiteral("S."), {}, {})
+                  ->summary();
+        QVERIFY(!r.summary(QStringLiteral("shivx_wait_seconds"), QStringLiteral("W."), {}, {}));
+        QVERIFY(!r.counter(QStringLiteral("shivx_delay_seconds"), QStringLiteral("S.")));
+        QCOMPARE(r.summary(QStringLiteral("shivx_delay_seconds"), QStringLiteral("S."), {}, {})
+                     ->counter()
+                     .value(),
+            0.0); // a summary family hands out no counter
+        wait.set(7, 0.3, { 0.0015, 0.25 });
+        delay.set(2, 1.5);
+        const QByteArray text = r.render();
+        QVERIFY(text.contains("# TYPE shivx_wait_seconds summary\n"));
+        QVERIFY(text.contains("\nshivx_wait_seconds{pool=\"a\",quantile=\"0.5\"} 0.0015\n"));
+        QVERIFY(text.contains("\nshivx_wait_seconds{pool=\"a\",quantile=\"0.99\"} 0.25\n"));
+        QVERIFY(!text.contains("quantile=\"1.5\"")); // not a quantile: dropped at registration
+        QVERIFY(text.contains("\nshivx_wait_seconds_sum{pool=\"a\"} 0.3\n"));
+        QVERIFY(text.contains("\nshivx_wait_seconds_count{pool=\"a\"} 7\n"));
+        QVERIFY(text.contains("# TYPE shivx_delay_seconds summary\nshivx_delay_seconds_sum 1.5\n"
+                              "shivx_delay_seconds_count 2\n"));
+        int code = 0;
+        const QByteArray out = promtoolCheck(text, &code);
+        QVERIFY2(code == 0 && out.trimmed().isEmpty(), out.constData());
+
+        QHash<QString, QList<quint64>> previous;
+        const QList<SamplePoint> p = MetricHistoryFeed::points(r.collect(), 1000, previous);
+        QCOMPARE(valueOf(p, QStringLiteral("shivx_wait_seconds_count{pool=\"a\"}")), 7.0);
+        QCOMPARE(valueOf(p, QStringLiteral("shivx_wait_seconds_sum{pool=\"a\"}")), 0.3);
+        QCOMPARE(
+            valueOf(p, QStringLiteral("shivx_wait_seconds{pool=\"a\",quantile=\"0.99\"}")), 0.25);
+        QCOMPARE(valueOf(p, QStringLiteral("shivx_delay_seconds_count")), 2.0);
+        QCOMPARE(valueOf(p, QStringLiteral("shivx_delay_seconds_sum")), 1.5);
+        QCOMPARE(p.size(), 6);
+    }
+
     void quantileInTheInfBucketIsTheHighestBound()
     {
         QCOMPARE(MetricHistoryFeed::quantile(0.99, { 1, 2 }, { 0, 0, 5 }), 2.0);

@@ -12,7 +12,8 @@ using namespace Shivx;
 
 namespace {
 
-// What /metrics renders: the core's families, then health's (every module appends its own).
+// What /metrics renders: the core's families, then health's and the executor's (every module
+// registers its own).
 struct ExpositionInput
 {
     CoreMetricsInput core;
@@ -31,7 +32,8 @@ QByteArray render(const ExpositionInput &in)
     MetricRegistry registry;
     registerCoreMetrics(registry, [core = in.core] { return core; });
     HealthApi::registerMetrics(registry, &status);
-    return registry.render() + renderExecutorMetrics(in.executor);
+    registerExecutorMetrics(registry, [executor = in.executor] { return executor; });
+    return registry.render();
 }
 
 ExpositionInput sampleInput()
