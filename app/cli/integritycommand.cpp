@@ -159,6 +159,9 @@ int status(CommandContext &c, const EngineClient &client, bool json)
     const QJsonObject err = b.value(QStringLiteral("error")).toObject();
     if (!err.isEmpty())
         o << "            " << err.value(QStringLiteral("message")).toString() << "\n";
+    if (const QString store = s->body.value(QStringLiteral("snapshot_store")).toString();
+        !store.isEmpty())
+        o << "copies in   " << store << "\n";
     for (const QJsonValue &w : s->body.value(QStringLiteral("snapshot_warnings")).toArray())
         o << "warning     " << w.toString() << "\n";
     const QJsonObject last = s->body.value(QStringLiteral("last_check")).toObject();

@@ -18,6 +18,12 @@ const BackupSetSpec *BackupConfig::set(const QString &name) const
     return nullptr;
 }
 
+QString BackupConfig::repositoryPath(const QString &dataDir) const
+{
+    return QDir(repository.isEmpty() ? dataDir + QStringLiteral("/backup-repo") : repository)
+        .absolutePath();
+}
+
 QString PostgresSourceSpec::pgRestore() const
 {
     const int slash = pgDump.lastIndexOf(QLatin1Char('/'));

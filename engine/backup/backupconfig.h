@@ -99,6 +99,8 @@ struct BackupConfig
     QList<BackupSetSpec> sets;
     QList<Backup::OffsiteRemote> offsite; // copied to after each backup and prune
     const BackupSetSpec *set(const QString &name) const;
+    // The repository's absolute path: `repository`, or DATA_DIR/backup-repo.
+    QString repositoryPath(const QString &dataDir) const;
 };
 
 namespace Internal {

@@ -23,8 +23,6 @@
 #include "recovery/recoveryservice.h"
 #include "storage/migrations.h"
 
-#include <QDir>
-
 #include <algorithm>
 
 #include <yaml-cpp/yaml.h>
@@ -53,13 +51,6 @@ template <class Service, class Runtime> Service *serviceOf(ModuleHost &host)
 {
     Runtime *r = host.runtime<Runtime>();
     return r ? qobject_cast<Service *>(r->service()) : nullptr;
-}
-
-QString repositoryPath(const BackupConfig &config, const QString &dataDir)
-{
-    return QDir(
-        config.repository.isEmpty() ? dataDir + QStringLiteral("/backup-repo") : config.repository)
-        .absolutePath();
 }
 
 } // namespace
@@ -111,7 +102,7 @@ Result<void> BackupRuntime::prepare(ModuleHost &host)
     BackupService *service = m_service.get();
     BackupController::Setup setup;
     setup.config = service->config();
-    setup.repository = repositoryPath(setup.config, host.dataDir());
+    setup.repository = setup.config.repositoryPath(host.dataDir());
     setup.databasePath = host.databasePath();
     setup.scratch = host.dataDir() + QStringLiteral("/backup-drills");
     setup.audit = host.audit();

@@ -55,6 +55,15 @@ struct SnapshotInfo
     QJsonObject json; // the whole document, as stored
 };
 
+// The set of the integrity module's snapshots when its safe snapshots share the repository
+// (engine/integrity/safesnapshots.h): they name copies, not a backup, so `latest` and a point
+// in time without a set never pick one.
+constexpr char IntegrityRootSet[] = "integrity-baseline";
+inline bool isBackup(const SnapshotInfo &s)
+{
+    return s.set != QLatin1String(IntegrityRootSet);
+}
+
 // Byte-layout constants (docs/backup-format.md).
 namespace Format {
 constexpr char PackMagic[] = "SHXPACK\x01";

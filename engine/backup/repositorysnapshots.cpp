@@ -100,8 +100,13 @@ Result<SnapshotInfo> Repository::findSnapshot(const QString &spec) const
     if (all->isEmpty())
         return makeError("backup.no_snapshot",
             QStringLiteral("the repository %1 has no snapshots yet").arg(m_path));
-    if (spec == QLatin1String("latest"))
-        return all->last();
+    if (spec == QLatin1String("latest")) {
+        for (auto it = all->crbegin(); it != all->crend(); ++it)
+            if (isBackup(*it))
+                return *it;
+        return makeError("backup.no_snapshot",
+            QStringLiteral("the repository %1 has no backups yet").arg(m_path));
+    }
     QList<SnapshotInfo> matches;
     for (const SnapshotInfo &s : *all) {
         if (QString::fromStdString(s.id.hex()).startsWith(spec.toLower()))

@@ -347,7 +347,7 @@ Result<SnapshotInfo> snapshotAt(const Repository &repo, const QDateTime &at, con
         return all.error();
     const SnapshotInfo *best = nullptr;
     for (const SnapshotInfo &s : *all) {
-        if (s.time <= at && (set.isEmpty() || s.set == set))
+        if (s.time <= at && (set.isEmpty() ? isBackup(s) : s.set == set))
             best = &s;
     }
     if (!best)

@@ -174,6 +174,9 @@ QJsonObject statusJson(IntegrityService *service)
         op ? QJsonValue(resultJson(*op, false)) : QJsonValue(QJsonValue::Null));
     o.insert(QStringLiteral("snapshot_warnings"),
         QJsonArray::fromStringList(service->snapshotWarnings()));
+    const QString store = service->snapshotStore();
+    o.insert(QStringLiteral("snapshot_store"),
+        store.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(store));
     return o;
 }
 

@@ -117,7 +117,8 @@ void readIntegrityConfig(ConfigReader &r, const YAML::Node &node, IntegrityConfi
     const QString p = QStringLiteral("integrity");
     if (!r.checkKeys(node, p,
             { QStringLiteral("sets"), QStringLiteral("schedule"), QStringLiteral("budget"),
-                QStringLiteral("threads"), QStringLiteral("snapshot_max_mib") }))
+                QStringLiteral("threads"), QStringLiteral("snapshot_max_mib"),
+                QStringLiteral("snapshot_store") }))
         return;
     if (const YAML::Node sets = node["sets"]; sets.IsDefined() && !sets.IsNull()) {
         if (!sets.IsSequence()) {
@@ -171,6 +172,22 @@ void readIntegrityConfig(ConfigReader &r, const YAML::Node &node, IntegrityConfi
     }
     r.integer(node, p, "threads", &out->threads, 1, 16);
     r.integer(node, p, "snapshot_max_mib", &out->snapshotMaxMiB, 1, 4096);
+    if (const YAML::Node store = node["snapshot_store"]; store.IsDefined() && !store.IsNull()) {
+        QString value;
+        r.string(node, p, "snapshot_store", &value);
+        if (r.failed())
+            return;
+        using Store = IntegrityConfig::SnapshotStore;
+        if (value == QLatin1String("auto"))
+            out->snapshotStore = Store::Auto;
+        else if (value == QLatin1String("own"))
+            out->snapshotStore = Store::Own;
+        else if (value == QLatin1String("backup"))
+            out->snapshotStore = Store::Backup;
+        else
+            r.fail(store, p + QStringLiteral(".snapshot_store"),
+                QStringLiteral("\"%1\" is not a store (auto, own or backup)").arg(value));
+    }
 }
 
 } // namespace Internal

@@ -47,6 +47,11 @@ struct IntegrityConfig
     // Protected files larger than this get no snapshot (a warning of the baseline update
     // names them): the store is meant for configuration, not for data. MiB, 1-4096.
     int snapshotMaxMiB = 64;
+    // Where the copies live (docs/integrity.md, "The store"): the backup repository once one
+    // is initialised (`auto`), always the module's own store (`own`), or always the backup
+    // repository (`backup`, an error while there is none).
+    enum class SnapshotStore { Auto, Own, Backup };
+    SnapshotStore snapshotStore = SnapshotStore::Auto;
 
     bool hasCritical() const;
     const IntegrityPathSet *set(const QString &name) const; // null when unknown

@@ -1,5 +1,6 @@
 #include "integrity/integritymodule.h"
 
+#include "backup/backupconfig.h"
 #include "core/config.h"
 #include "core/configreader.h"
 #include "core/modulehost.h"
@@ -70,6 +71,8 @@ Result<void> IntegrityRuntime::prepare(ModuleHost &host)
 {
     IntegrityService *service = m_service.get();
     m_scanner = new IntegrityScanner(service->config(), host.dataDir(), host.audit(), host.clock());
+    m_scanner->setBackupConfig(
+        std::make_shared<const BackupConfig>(host.config().section<BackupConfig>()));
     QObject::connect(
         m_scanner, &IntegrityScanner::progressChanged, service, &IntegrityService::progressChanged);
     QObject::connect(m_scanner, &IntegrityScanner::finished, service, &IntegrityService::finished);

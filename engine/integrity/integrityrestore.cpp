@@ -17,11 +17,12 @@ namespace {
 
 // The store is opened (or made) at its first use, so that an engine without protected sets
 // never creates it.
-SafeSnapshots &snapshotsOf(
-    std::shared_ptr<SafeSnapshots> &s, const QString &dataDir, const IntegrityConfig &config)
+SafeSnapshots &snapshotsOf(std::shared_ptr<SafeSnapshots> &s, const QString &dataDir,
+    const IntegrityConfig &config, const std::shared_ptr<const BackupConfig> &backup)
 {
     if (!s)
-        s = std::make_shared<SafeSnapshots>(dataDir, qint64(config.snapshotMaxMiB) * 1024 * 1024);
+        s = std::make_shared<SafeSnapshots>(
+            dataDir, qint64(config.snapshotMaxMiB) * 1024 * 1024, config.snapshotStore, backup);
     return *s;
 }
 
@@ -38,7 +39,7 @@ QString signature(const IntegrityDifference &d)
 
 Result<void> IntegrityScanner::protectSnapshots(Baseline *b)
 {
-    SafeSnapshots &snapshots = snapshotsOf(m_snapshots, m_dataDir, m_config);
+    SafeSnapshots &snapshots = snapshotsOf(m_snapshots, m_dataDir, m_config, m_backup);
     QStringList warnings;
     std::shared_ptr<const Baseline> previous;
     {
@@ -62,7 +63,7 @@ Result<void> IntegrityScanner::protectSnapshots(Baseline *b)
 
 void IntegrityScanner::pruneSnapshots(const Baseline &current)
 {
-    const auto pruned = snapshotsOf(m_snapshots, m_dataDir, m_config).prune(current);
+    const auto pruned = snapshotsOf(m_snapshots, m_dataDir, m_config, m_backup).prune(current);
     if (!pruned) {
         qCWarning(lcIntegrity).noquote() << "pruning the snapshot store:" << pruned.error().message;
         if (m_audit)
@@ -70,6 +71,17 @@ void IntegrityScanner::pruneSnapshots(const Baseline &current)
                 QStringLiteral("integrity.snapshot_prune_failed"),
                 { { QStringLiteral("error"), pruned.error().message } }, 0 });
         return;
+    }
+    if (pruned->ownStoreRemoved) {
+        qCInfo(lcIntegrity).noquote()
+            << "every safe snapshot is in the backup repository now; removed"
+            << SafeSnapshots::repositoryPath(m_dataDir);
+        if (m_audit)
+            m_audit->record({ AuditStreams::security(), QStringLiteral("engine"),
+                QStringLiteral("integrity.snapshot_store_moved"),
+                { { QStringLiteral("copies"), pruned->copies },
+                    { QStringLiteral("removed"), SafeSnapshots::repositoryPath(m_dataDir) } },
+                0 });
     }
     if (pruned->objectsDropped == 0 && pruned->packsDeleted == 0 && pruned->packsRewritten == 0)
         return;
@@ -88,6 +100,14 @@ void IntegrityScanner::pruneSnapshots(const Baseline &current)
                 { QStringLiteral("packs_rewritten"), pruned->packsRewritten },
                 { QStringLiteral("bytes_freed"), pruned->bytesFreed } },
             0 });
+}
+
+QString IntegrityScanner::snapshotStore() const
+{
+    for (const IntegrityPathSet &set : m_config.sets)
+        if (set.protectRestore)
+            return SafeSnapshots::describeStore(m_dataDir, m_config.snapshotStore, m_backup.get());
+    return {};
 }
 
 QStringList IntegrityScanner::snapshotWarnings() const
@@ -201,8 +221,8 @@ Result<IntegrityResult> IntegrityScanner::runRestore(
         QJsonObject data { { QStringLiteral("path"), p }, { QStringLiteral("sha256"), hash },
             { QStringLiteral("reason"), reason.trimmed() },
             { QStringLiteral("automatic"), automatic ? 1 : 0 } };
-        const auto done
-            = SafeRestore::restoreFile(snapshotsOf(m_snapshots, m_dataDir, m_config), record);
+        const auto done = SafeRestore::restoreFile(
+            snapshotsOf(m_snapshots, m_dataDir, m_config, m_backup), record);
         FileState now;
         const IntegrityPathSet *set = m_config.set(record.set);
         if (done && PathWalker::statPath(p, set && set->followSymlinks, &now)) {

@@ -21,6 +21,7 @@ namespace Shivx {
 class AuditSink;
 class Clock;
 class SafeSnapshots;
+struct BackupConfig;
 
 // Counters for /metrics, read on the API thread.
 struct IntegrityCounters
@@ -59,6 +60,12 @@ public:
 
     const IntegrityConfig &config() const { return m_config; }
     const QString &dataDir() const { return m_dataDir; }
+    // The `backup:` section, whose repository holds the safe snapshots once it is initialised
+    // (integrity.snapshot_store). Before start().
+    void setBackupConfig(std::shared_ptr<const BackupConfig> backup)
+    {
+        m_backup = std::move(backup);
+    }
 
     // Reads the last audited digest, verifies the baseline and starts the schedule.
     void start();
@@ -101,6 +108,9 @@ public:
     bool isRestoring(const QString &path) const;
     // Why files of the last baseline update got no snapshot ("PATH: no snapshot: WHY").
     QStringList snapshotWarnings() const;
+    // Where protected files' copies go (SafeSnapshots::describeStore); empty when no set is
+    // `protect: restore`. Any thread.
+    QString snapshotStore() const;
 
     // Real-time results from the watcher: `checked` paths were re-read now; their entries in
     // the last result are replaced by `differences`. Any thread.
@@ -195,6 +205,7 @@ private:
     QStringList m_snapshotWarnings;
     // Scanner's thread only; shared_ptr so that this header needs no complete type.
     std::shared_ptr<SafeSnapshots> m_snapshots;
+    std::shared_ptr<const BackupConfig> m_backup;
 };
 
 } // namespace Shivx

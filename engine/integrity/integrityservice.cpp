@@ -144,6 +144,12 @@ Result<IntegrityResult> IntegrityService::blocking(
     return result;
 }
 
+QString IntegrityService::snapshotStore() const
+{
+    IntegrityScanner *s = m_scanner.load();
+    return s ? s->snapshotStore() : QString();
+}
+
 QStringList IntegrityService::snapshotWarnings() const
 {
     IntegrityScanner *s = m_scanner.load();

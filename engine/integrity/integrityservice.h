@@ -60,6 +60,7 @@ public:
         const QStringList &paths, const QString &reason, const QString &actor);
     // Why files of the last baseline update got no snapshot (empty when all did).
     QStringList snapshotWarnings() const;
+    QString snapshotStore() const; // IntegrityScanner::snapshotStore
 
     // The integrity runtime's part: the scanner of the running engine, or null.
     void setScanner(IntegrityScanner *scanner) { m_scanner.store(scanner); }

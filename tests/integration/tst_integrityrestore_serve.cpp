@@ -3,8 +3,13 @@
 // CLI and through HTTP (token required), verified by hash and audited on disk; a file of an
 // `auto_restore` critical set is put back by the engine itself within seconds of being
 // tampered with, once (the watcher does not loop on the restore's own rename); the restores
-// reach /metrics.
+// reach /metrics. Then backups land (a repository is initialised while the engine runs): the
+// next baseline update moves the copies into it and removes the integrity store, and restores
+// read them there.
 #include "servefixture.h"
+
+#include "backup/keyslots.h"
+#include "backup/repository.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -109,7 +114,9 @@ private Q_SLOTS:
                                               "      critical: true\n"
                                               "      protect: restore\n"
                                               "      auto_restore: true\n"
-                                              "  schedule: {fast: 0s, full: 0s}\n")
+                                              "  schedule: {fast: 0s, full: 0s}\n"
+                                              "backup:\n"
+                                              "  key_file: %1/backup.key\n")
                                    .arg(m_tree.path());
         m_serve = std::make_unique<ServeProcess>(config);
         QVERIFY2(m_serve->start(), m_serve->output().constData());
@@ -220,6 +227,46 @@ private Q_SLOTS:
         if (!problems)
             QSKIP("promtool not installed");
         QVERIFY2(problems->isEmpty(), qPrintable(*problems));
+    }
+
+    void copiesMoveWhenBackupsLand()
+    {
+        const auto store = [&] {
+            return httpRequest(url("/api/integrity")).json.value(QStringLiteral("snapshot_store"));
+        };
+        QVERIFY2(store().toString().startsWith(QStringLiteral("the integrity store ")),
+            qPrintable(store().toString()));
+        // `shivx backup init` with the key file the configuration names.
+        const QString repo = m_serve->dataDir() + QStringLiteral("/backup-repo");
+        const auto key = Shivx::Backup::KeySlots::createKeyFile(path("backup.key"));
+        QVERIFY(key.ok());
+        Shivx::Backup::Repository::InitOptions options;
+        options.scrypt.n = 1u << 10;
+        QVERIFY(Shivx::Backup::Repository::init(repo, *key, options).ok());
+        QCOMPARE(store().toString(), QStringLiteral("the backup repository ") + repo);
+        const CliRun status = runCli(cli({ QStringLiteral("status") }));
+        QVERIFY2(status.out.contains("copies in   the backup repository " + repo.toUtf8()),
+            status.out.constData());
+
+        writeFile(path("conf/app.yaml"), "listen: 9090\n");
+        QCOMPARE(runCli(cli({ QStringLiteral("check") })).exitCode, 3);
+        const CliRun accept = runCli(cli({ QStringLiteral("accept"), QStringLiteral("--all"),
+            QStringLiteral("--reason"), QStringLiteral("CHG-7 new port") }));
+        QVERIFY2(accept.exitCode == 0, accept.err.constData());
+        QVERIFY(waitFor(
+            [&] { return countIn("security", "\"integrity.snapshot_store_moved\"") == 1; }, 5000));
+        QVERIFY(!QFileInfo::exists(m_serve->dataDir() + QStringLiteral("/integrity/snapshots")));
+        QVERIFY(
+            !QFileInfo::exists(m_serve->dataDir() + QStringLiteral("/integrity/snapshots.key")));
+        QVERIFY(!QDir(repo + QStringLiteral("/snapshots")).isEmpty(QDir::Files));
+
+        const QByteArray good = sha256Hex(path("conf/app.yaml"));
+        writeFile(path("conf/app.yaml"), "listen: 0.0.0.0:80\n");
+        QCOMPARE(runCli(cli({ QStringLiteral("check") })).exitCode, 3);
+        const CliRun r = runCli(cli({ QStringLiteral("restore"), path("conf/app.yaml"),
+            QStringLiteral("--reason"), QStringLiteral("INC-43") }));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(sha256Hex(path("conf/app.yaml")), good);
     }
 };
 
