@@ -17,12 +17,6 @@ using Internal::HourMs;
 using Internal::MinuteMs;
 using Internal::Never;
 
-namespace {
-
-constexpr int InsertChunk = 64;
-
-} // namespace
-
 QString toString(Resolution r)
 {
     switch (r) {
@@ -109,7 +103,6 @@ HistoryStore::~HistoryStore()
     if (!d)
         return;
     d->insertRaw.reset();
-    d->insertRawChunk.reset();
     d->db = QSqlDatabase();
     Database::close(d->connectionName);
 }
@@ -126,17 +119,11 @@ Result<std::unique_ptr<HistoryStore>> HistoryStore::open(
     store->d->connectionName = connectionName;
     store->d->retention = retention;
     store->d->db = *db;
-    const QString insert = QStringLiteral(
-        "INSERT OR REPLACE INTO history_raw (series_id, ts, value) VALUES (?, ?, ?)");
-    QString chunk = insert;
-    for (int i = 1; i < InsertChunk; ++i)
-        chunk += QStringLiteral(", (?, ?, ?)");
-    store->d->insertRaw.emplace(store->d->db);
-    store->d->insertRawChunk.emplace(store->d->db);
-    if (!store->d->insertRaw->prepare(insert))
-        return store->d->sqlError(*store->d->insertRaw, "preparing inserts");
-    if (!store->d->insertRawChunk->prepare(chunk))
-        return store->d->sqlError(*store->d->insertRawChunk, "preparing inserts");
+    auto insert = SqliteStatement::prepare(store->d->db,
+        "INSERT OR REPLACE INTO history_raw (series_id, ts, value) VALUES (?, ?, ?)", dbPath);
+    if (!insert)
+        return makeError("history.sql", insert.error().message, { dbPath });
+    store->d->insertRaw.emplace(std::move(*insert));
     return store;
 }
 
@@ -162,25 +149,19 @@ Result<void> HistoryStore::append(const QList<SamplePoint> &points)
     Transaction tx(d->db);
     if (!tx.begin())
         return tx.begin().error();
-    qsizetype i = 0;
-    while (i < points.size()) {
-        const bool bulk = points.size() - i >= InsertChunk;
-        QSqlQuery &insert = bulk ? *d->insertRawChunk : *d->insertRaw;
-        const int rows = bulk ? InsertChunk : 1;
-        for (int row = 0; row < rows; ++row, ++i) {
-            const SamplePoint &p = points.at(i);
-            const auto id = d->seriesId(p.series, true);
-            if (!id) {
-                d->seriesIds.clear(); // ids added in this transaction are rolled back with it
-                return id.error();
-            }
-            insert.bindValue(row * 3, *id);
-            insert.bindValue(row * 3 + 1, p.tsMs);
-            insert.bindValue(row * 3 + 2, p.value);
+    SqliteStatement &insert = *d->insertRaw;
+    for (const SamplePoint &p : points) {
+        const auto id = d->seriesId(p.series, true);
+        if (!id) {
+            d->seriesIds.clear(); // ids added in this transaction are rolled back with it
+            return id.error();
         }
-        if (!insert.exec()) {
+        insert.bind(1, *id);
+        insert.bind(2, p.tsMs);
+        insert.bind(3, p.value);
+        if (auto r = insert.run("appending points"); !r) {
             d->seriesIds.clear();
-            return d->sqlError(insert, "appending points");
+            return makeError("history.sql", r.error().message, { d->path });
         }
     }
     const auto c = tx.commit();

@@ -4,6 +4,7 @@
 // listing), historyquery.cpp (the read path) and historymaintenance.cpp (sealing, rollups,
 // retention). Not part of the engine's interface.
 
+#include "storage/sqlitestatement.h"
 #include "telemetry/historystore.h"
 #include "telemetry/seriescodec.h"
 
@@ -112,10 +113,9 @@ struct HistoryStore::Private
     HistoryRetention retention;
     QSqlDatabase db;
     QHash<QString, qint64> seriesIds;
-    // One row per statement, and InsertChunk rows per statement for the bulk of a batch:
-    // with Qt's per-exec overhead, multi-row VALUES more than halves the cost per point.
-    std::optional<QSqlQuery> insertRaw;
-    std::optional<QSqlQuery> insertRawChunk;
+    // Prepared once on SQLite's own API: binding through QSqlQuery's QVariants cost more
+    // than SQLite's insert (bench/engine_cpu).
+    std::optional<SqliteStatement> insertRaw;
 
     Error sqlError(const QSqlQuery &q, const char *what) const
     {
