@@ -149,14 +149,17 @@ HistoryPage::HistoryPage(const QString &databasePath, QWidget *parent)
     SelectableText::apply(m_status);
     m_hintLabel = new QLabel(this);
     m_hintLabel->setForegroundRole(QPalette::PlaceholderText);
+    // Wrapped rather than widening the window: the German hint alone is wider than the
+    // status line beside it leaves at 1400 pixels.
+    m_hintLabel->setWordWrap(true);
+    m_hintLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_nearestButton = new QPushButton(this);
     m_nearestButton->setObjectName(QStringLiteral("nearestRangeButton"));
     m_nearestButton->hide();
     auto *footer = new QHBoxLayout;
     footer->addWidget(m_status);
     footer->addWidget(m_nearestButton);
-    footer->addStretch(1);
-    footer->addWidget(m_hintLabel);
+    footer->addWidget(m_hintLabel, 1);
 
     m_addToDashboardButton = new QPushButton(this);
     m_addToDashboardButton->setObjectName(QStringLiteral("addToDashboardButton"));
