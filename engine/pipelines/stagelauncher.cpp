@@ -161,6 +161,14 @@ StageLauncher::~StageLauncher()
     }
     wake();
     m_thread.join();
+    // What the shutdown killed, and reports still queued to receivers, are never delivered:
+    // a receiver may be gone with the launcher (tst_stagelauncher's reports on the stack
+    // were written to by the next test's event loop).
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (const auto &[id, l] : m_launches)
+            *l->forgottenFlag = true;
+    }
     ::close(m_wake);
     ::close(m_epoll);
 }

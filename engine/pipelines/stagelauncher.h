@@ -77,7 +77,8 @@ public:
     // shut down before it; null: on a private executor of one worker (`shivx-spawn-1`).
     explicit StageLauncher(BoundedExecutor *executor = nullptr);
     // Cancels the spawns still queued on the executor and waits for those under way, kills
-    // (SIGKILL to the group) and reaps whatever still runs, then stops the thread.
+    // (SIGKILL to the group) and reaps whatever still runs, then stops the thread. Nothing is
+    // reported after it: not those kills, nor reports still queued to a receiver.
     ~StageLauncher();
     StageLauncher(const StageLauncher &) = delete;
     StageLauncher &operator=(const StageLauncher &) = delete;
