@@ -2881,6 +2881,10 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>the scrape is larger than %1 MiB</source>
         <translation>der Scrape ist größer als %1 MiB</translation>
     </message>
+    <message>
+        <source>pg_dump or pg_restore failed; nothing of that database was stored or changed: %1</source>
+        <translation>pg_dump oder pg_restore ist fehlgeschlagen; von dieser Datenbank wurde nichts gesichert oder geändert: %1</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::FeatureMatrixModel</name>

@@ -582,6 +582,10 @@ QString EngineWording::error(const Error &e)
         return tr("The restore drill's copy differs from the snapshot: %1").arg(e.message);
     if (c == QLatin1String("backup.source"))
         return tr("A file of the set cannot be read: %1").arg(e.message);
+    if (c == QLatin1String("backup.postgresql"))
+        return tr("pg_dump or pg_restore failed; nothing of that database was stored or "
+                  "changed: %1")
+            .arg(e.message);
     if (c == QLatin1String("backup.restore_io"))
         return tr("The restore cannot write: %1").arg(e.message);
     if (c == QLatin1String("backup.catalogue"))
