@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 
 #include <cstring>
@@ -57,6 +58,8 @@ Result<QList<SnapshotInfo>> Repository::snapshots() const
         if (!Id::fromHex(name.toStdString(), &id))
             continue; // temporary files of a write in progress
         auto s = readSnapshot(id);
+        if (!s && !QFileInfo::exists(dir.filePath(name)))
+            continue; // forgotten since the listing (a prune, the integrity module's roots)
         if (!s)
             return s.error();
         out.append(std::move(*s));
