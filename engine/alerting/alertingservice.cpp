@@ -1,6 +1,7 @@
 #include "alerting/alertingservice.h"
 
 #include "alerting/alertingcontroller.h"
+#include "core/callonthread.h"
 
 #include <QThread>
 
@@ -32,8 +33,7 @@ template <class T, class Call> Result<T> AlertingService::onController(Call call
     if (c->thread() == QThread::currentThread())
         return call(c);
     Result<T> out = notRunning();
-    QMetaObject::invokeMethod(
-        c, [&out, c, &call] { out = call(c); }, Qt::BlockingQueuedConnection);
+    callOnThread(c, [&out, c, &call] { out = call(c); });
     return out;
 }
 

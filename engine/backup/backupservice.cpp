@@ -3,6 +3,7 @@
 #include "backup/backupcontroller.h"
 #include "backup/backupjob.h"
 #include "backup/drcoordinator.h"
+#include "core/callonthread.h"
 
 #include <QDir>
 #include <QThread>
@@ -34,8 +35,7 @@ Result<T> BackupService::callOn(Obj *obj, const std::function<Result<T>(Obj *)> 
         return f(obj);
     std::optional<Result<T>> out;
     // The backup thread never waits for the caller's thread, so this cannot deadlock.
-    const bool ran = QMetaObject::invokeMethod(
-        obj, [&] { out.emplace(f(obj)); }, Qt::BlockingQueuedConnection);
+    const bool ran = callOnThread(obj, [&] { out.emplace(f(obj)); });
     if (!ran || !out)
         return notRunning();
     return std::move(*out);

@@ -5,6 +5,7 @@
 #include "api/streampublisher.h"
 #include "audit/auditsink.h"
 #include "audit/auditwriter.h"
+#include "core/callonthread.h"
 #include "core/clock.h"
 #include "core/datadir.h"
 #include "core/enginemodule.h"
@@ -283,8 +284,7 @@ void Engine::stop()
                     d->theClock->nowMs() - d->engineStatus.startedAtMs.load() } },
                 0 });
         d->auditSink = nullptr;
-        QMetaObject::invokeMethod(
-            writer, [writer] { writer->finish(); }, Qt::BlockingQueuedConnection);
+        callOnThread(writer, [writer] { writer->finish(); });
         d->auditThread->quit();
         d->auditThread->wait();
         delete d->auditThread;

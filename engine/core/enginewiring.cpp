@@ -1,6 +1,7 @@
 // How Engine::start() builds the core's services and offers the modules their ModuleHost.
 // engine.cpp holds the order of the steps, the public methods and stop().
 
+#include "core/callonthread.h"
 #include "core/engine_p.h"
 
 #include "api/apiguard.h"
@@ -105,9 +106,7 @@ Result<void> Engine::Private::startAuditWriter()
     auditThread->start();
     Result<void> opened;
     AuditWriter *chainWriter = auditWriter;
-    QMetaObject::invokeMethod(
-        chainWriter, [chainWriter, &opened] { opened = chainWriter->open(); },
-        Qt::BlockingQueuedConnection);
+    callOnThread(chainWriter, [chainWriter, &opened] { opened = chainWriter->open(); });
     if (!opened)
         return opened.error();
     auditSink = auditWriter;

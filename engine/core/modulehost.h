@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/apiroute.h"
+#include "core/callonthread.h"
 #include "core/readinessreport.h"
 
 #include <QList>
@@ -96,10 +97,8 @@ public:
     // that failed before the threads ran) does nothing, since waiting would never end.
     template <class Object, class Call> static void callBlocking(Object *object, Call call)
     {
-        if (object && object->thread() != QThread::currentThread() && object->thread()
-            && object->thread()->isRunning())
-            QMetaObject::invokeMethod(
-                object, [object, call] { call(object); }, Qt::BlockingQueuedConnection);
+        if (object && object->thread() != QThread::currentThread())
+            callOnThread(object, [object, call] { call(object); });
     }
 
 protected:

@@ -1,5 +1,6 @@
 #include "guardian/guardianservice.h"
 
+#include "core/callonthread.h"
 #include "guardian/guardiancontroller.h"
 #include "guardian/threatstore.h"
 
@@ -52,8 +53,7 @@ template <class R, class Call> Result<R> GuardianService::onController(Call call
     if (c->thread() == QThread::currentThread() || !c->thread()->isRunning())
         out.emplace(call(c));
     else
-        QMetaObject::invokeMethod(
-            c, [&] { out.emplace(call(c)); }, Qt::BlockingQueuedConnection);
+        callOnThread(c, [&] { out.emplace(call(c)); });
     return out ? *out : Result<R>(notRunning());
 }
 

@@ -1,5 +1,7 @@
 #include "integrity/integrityservice.h"
 
+#include "core/callonthread.h"
+
 #include <QMetaObject>
 #include <QThread>
 
@@ -139,8 +141,7 @@ Result<IntegrityResult> IntegrityService::blocking(
     if (scanner->thread() == QThread::currentThread())
         return operation(scanner);
     Result<IntegrityResult> result = notRunning();
-    QMetaObject::invokeMethod(
-        scanner, [&] { result = operation(scanner); }, Qt::BlockingQueuedConnection);
+    callOnThread(scanner, [&] { result = operation(scanner); });
     return result;
 }
 

@@ -1,5 +1,7 @@
 #include "pipelines/pipelineservice.h"
 
+#include "core/callonthread.h"
+
 #include <QThread>
 
 #include <optional>
@@ -30,8 +32,7 @@ template <class T, class F> Result<T> PipelineService::call(F f) const
     if (!runner->thread() || !runner->thread()->isRunning())
         return notRunning();
     std::optional<Result<T>> result;
-    QMetaObject::invokeMethod(
-        runner, [&] { result.emplace(f(runner)); }, Qt::BlockingQueuedConnection);
+    callOnThread(runner, [&] { result.emplace(f(runner)); });
     if (!result)
         return notRunning();
     return std::move(*result);
