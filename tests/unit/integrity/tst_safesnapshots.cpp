@@ -12,6 +12,7 @@
 #include "integrity/pathwalker.h"
 #include "integrity/saferestore.h"
 #include "integrity/safesnapshots.h"
+#include "snapshotfixture.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -29,62 +30,9 @@
 #include <unistd.h>
 
 using namespace Shivx;
+using namespace SnapshotFixture;
 
 namespace {
-
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QFile f(path);
-    QVERIFY2(f.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(path));
-    f.write(content);
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// Random bytes that do not compress: a pack then grows as fast as the file is read.
-QByteArray noise(int size, quint32 seed)
-{
-    QByteArray out(size, Qt::Uninitialized);
-    quint32 x = seed | 1;
-    for (char &c : out) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        c = char(x);
-    }
-    return out;
-}
-
-IntegrityConfig protectedConfig(const QString &tree, int maxMiB = 64)
-{
-    IntegrityConfig c;
-    IntegrityPathSet s;
-    s.name = QStringLiteral("etc");
-    s.paths = { tree };
-    s.protectRestore = true;
-    c.sets = { s };
-    c.snapshotMaxMiB = maxMiB;
-    return c;
-}
-
-// The baseline a scan of `tree` would record, with every file in set "etc".
-Baseline scan(const QString &tree)
-{
-    Baseline b;
-    for (const QString &name : QDir(tree).entryList(QDir::Files | QDir::Hidden)) {
-        FileState f;
-        if (!PathWalker::statPath(tree + QLatin1Char('/') + name, false, &f))
-            continue;
-        f.set = QStringLiteral("etc");
-        FileHasher::hashOne(&f);
-        b.files.insert(f.path, f);
-    }
-    return b;
-}
 
 // Every pack file (DATA/integrity/snapshots/data/XX/ID), as absolute paths.
 QStringList packs(const QString &dataDir)

@@ -16,6 +16,7 @@
 #include "integrity/pathwalker.h"
 #include "integrity/saferestore.h"
 #include "integrity/safesnapshots.h"
+#include "snapshotfixture.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -24,61 +25,10 @@
 #include <QTest>
 
 using namespace Shivx;
+using namespace SnapshotFixture;
 using Store = IntegrityConfig::SnapshotStore;
 
 namespace {
-
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QFile f(path);
-    QVERIFY2(f.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(path));
-    f.write(content);
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// Bytes that do not compress, so that stored sizes say how much data was written.
-QByteArray noise(int size, quint32 seed)
-{
-    QByteArray out(size, Qt::Uninitialized);
-    quint32 x = seed | 1;
-    for (char &c : out) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        c = char(x);
-    }
-    return out;
-}
-
-IntegrityConfig protectedConfig(const QString &tree)
-{
-    IntegrityConfig c;
-    IntegrityPathSet s;
-    s.name = QStringLiteral("etc");
-    s.paths = { tree };
-    s.protectRestore = true;
-    c.sets = { s };
-    return c;
-}
-
-Baseline scan(const QString &tree)
-{
-    Baseline b;
-    for (const QString &name : QDir(tree).entryList(QDir::Files | QDir::Hidden)) {
-        FileState f;
-        if (!PathWalker::statPath(tree + QLatin1Char('/') + name, false, &f))
-            continue;
-        f.set = QStringLiteral("etc");
-        FileHasher::hashOne(&f);
-        b.files.insert(f.path, f);
-    }
-    return b;
-}
 
 // Bytes of every pack under REPO/data.
 qint64 packBytes(const QString &repo)
