@@ -1,5 +1,7 @@
 #include "backup/pipedchild.h"
 
+#include "core/spawnsignals.h"
+
 #include <QThread>
 
 #include <cerrno>
@@ -82,14 +84,7 @@ Result<std::unique_ptr<PipedChild>> PipedChild::start(
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    sigset_t defaults;
-    sigfillset(&defaults);
-    sigdelset(&defaults, SIGKILL);
-    sigdelset(&defaults, SIGSTOP);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
+    resetSpawnSignals(&attr);
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(
         &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);

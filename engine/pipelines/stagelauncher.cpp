@@ -1,6 +1,7 @@
 #include "pipelines/stagelauncher.h"
 
 #include "core/modulehost.h"
+#include "core/spawnsignals.h"
 #include "recovery/childrecord.h"
 
 #include <QElapsedTimer>
@@ -289,16 +290,8 @@ void StageLauncher::spawnTask(quint64 id)
 
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    // Own session and group (StageProcess). The engine blocks SIGTERM/SIGINT in its threads
-    // and may ignore SIGPIPE; both would survive exec, so the child starts clean.
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    sigset_t defaults;
-    sigfillset(&defaults);
-    sigdelset(&defaults, SIGKILL);
-    sigdelset(&defaults, SIGSTOP);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
+    // Own session and group (StageProcess), signals as a fresh process has them.
+    resetSpawnSignals(&attr);
     posix_spawnattr_setflags(
         &attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
