@@ -10,6 +10,10 @@
 #include <cmath>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -52,6 +56,11 @@ HostSampler::HostSampler(
     for (int i = 0; i < ProcFileCount; ++i)
         m_files[i].path
             = QFile::encodeName(m_procRoot + QLatin1Char('/') + QLatin1String(names[i]));
+    struct statfs fs
+    {
+    };
+    m_procfs = ::statfs(QFile::encodeName(m_procRoot).constData(), &fs) == 0
+        && fs.f_type == PROC_SUPER_MAGIC;
     const QDir sysBlock(QStringLiteral("/sys/block"));
     for (const QString &name :
         sysBlock.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::System)) {
@@ -123,6 +132,16 @@ QByteArray HostSampler::readProc(ProcFileId id)
 
 int HostSampler::countOpenFds() const
 {
+    // Linux 6.2 and later give the count as the size of the fd directory: one call instead of
+    // a directory listing that makes a dentry per descriptor.
+    if (m_procfs) {
+        struct stat st
+        {
+        };
+        const QByteArray fdDir = QFile::encodeName(m_procRoot + QStringLiteral("/self/fd"));
+        if (::stat(fdDir.constData(), &st) == 0 && st.st_size > 0)
+            return int(st.st_size);
+    }
     // readdir rather than QDir::entryList: the count is all that is needed, not a QString per
     // descriptor.
     DIR *dir = ::opendir(QFile::encodeName(m_procRoot + QStringLiteral("/self/fd")).constData());
@@ -135,14 +154,28 @@ int HostSampler::countOpenFds() const
             ++count;
     }
     ::closedir(dir);
-    return count; // as before, the listing's own descriptor included
+    // In procfs the listing sees its own descriptor, which is not the engine's.
+    return m_procfs ? qMax(0, count - 1) : count;
+}
+
+bool HostSampler::mountsChanged()
+{
+    const int fd = m_files[SelfMounts].fd;
+    if (!m_procfs || fd < 0 || !m_haveMounts)
+        return true;
+    // procfs flags a change of the mount table on the open file (proc(5)); poll() clears it.
+    pollfd p { fd, POLLPRI, 0 };
+    return ::poll(&p, 1, 0) != 0;
 }
 
 void HostSampler::sampleMounts(HostSample &s)
 {
-    const auto mounts = ProcParser::parseMounts(readProc(SelfMounts), m_ignoredFsTypes);
+    if (mountsChanged()) {
+        m_mounts = ProcParser::parseMounts(readProc(SelfMounts), m_ignoredFsTypes);
+        m_haveMounts = m_files[SelfMounts].fd >= 0;
+    }
     QList<unsigned long> seenDevices;
-    for (const auto &m : mounts) {
+    for (const auto &m : std::as_const(m_mounts)) {
         struct statvfs st
         {
         };

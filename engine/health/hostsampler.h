@@ -61,6 +61,7 @@ private:
 
     QByteArray readProc(ProcFileId id);
     int countOpenFds() const;
+    bool mountsChanged();
     void sampleMounts(HostSample &s);
 
     qint64 m_intervalMs;
@@ -79,6 +80,11 @@ private:
     QStringList m_wholeDisks;
     ProcFile m_files[ProcFileCount];
     QByteArray m_readBuffer; // reused by readProc
+    // Real procfs (not a test tree): it can say when the mount table changed, and how many
+    // descriptors are open, without a full read.
+    bool m_procfs = false;
+    bool m_haveMounts = false;
+    QList<ProcParser::Mount> m_mounts; // parsed once per change of the mount table
 };
 
 } // namespace Shivx

@@ -8,9 +8,9 @@
 #include "recovery/breakerregistry.h"
 #include "recovery/retrypolicy.h"
 
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
 #include <QMutexLocker>
-#include <QRandomGenerator>
 #include <QTimer>
 
 #include <algorithm>
@@ -25,9 +25,11 @@ namespace Shivx {
 namespace {
 
 constexpr int HeartbeatIntervalMs = 1000;
-// First probes are spread over this much (or the interval, if shorter), so that fifty
-// targets configured with the same interval do not all fire in the same millisecond.
-constexpr int MaxStartJitterMs = 500;
+// Targets probe in step, as in Monit's cycle: each first probe lands on a multiple of this grid
+// (or of the interval, if shorter) on the monotonic clock, so targets sharing an interval fire
+// in one event-loop turn and their transfers share this thread's wake-ups. Spread over half a
+// second, fifty targets at 1 s cost 30 % more CPU in this thread (bench/engine_cpu).
+constexpr qint64 PhaseGridMs = 1000;
 // Probe results that complete within this much of each other go out in one targetsUpdated.
 // Each update is a queued event (and a wake-up) on the core and supervisor threads, and the
 // core thread forwards it to the console: with fifty targets at 1 s, per-probe updates cost
@@ -135,9 +137,10 @@ void TargetMonitor::Private::arm(Entry *entry)
         QObject::connect(entry->timer, &QTimer::timeout, q, [this, entry] { tick(entry); });
     }
     const qint64 interval = qMax<qint64>(1, entry->machine.spec().intervalMs);
-    const int spread = int(qMin<qint64>(interval, MaxStartJitterMs));
-    // The first tick comes soon; tick() then switches the timer to the real interval.
-    entry->timer->start(QRandomGenerator::global()->bounded(spread + 1));
+    const qint64 grid = qMin(interval, PhaseGridMs);
+    const qint64 now = QDeadlineTimer::current(Qt::PreciseTimer).deadline();
+    // The first tick comes within a grid step; tick() then switches the timer to the interval.
+    entry->timer->start(int(grid - now % grid));
 }
 
 void TargetMonitor::Private::tick(Entry *entry)

@@ -4,8 +4,12 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace Shivx;
 
@@ -156,6 +160,73 @@ private Q_SLOTS:
         QCOMPARE(second.cpuPerCore.at(1), 30.0); // busy +300 of +1000
         QCOMPARE(second.netRxBytesPerSec, 1000.0); // +2000 bytes over 2 s
         QCOMPARE(second.netTxBytesPerSec, 0.0);
+    }
+
+    // On the real /proc the descriptor count comes from the fd directory's size where the
+    // kernel gives it, and the mount table is parsed again only when it changes: both must
+    // still say what a full listing says.
+    void samplerOnRealProc()
+    {
+        const auto listedFds = [] {
+            // The listing's own descriptor is in it and is not counted.
+            return int(QDir(QStringLiteral("/proc/self/fd"))
+                           .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System)
+                           .size())
+                - 1;
+        };
+        ManualClockHolder clock;
+        HostSampler sampler(1000, {}, &clock.clock, QStringLiteral("/proc"));
+        sampler.sampleNow(); // opens the /proc files it keeps
+        clock.clock.advanceMs(1000);
+        const HostSample first = sampler.sampleNow();
+        QCOMPARE(first.processOpenFds, listedFds());
+        QTemporaryFile extra;
+        QVERIFY(extra.open());
+        clock.clock.advanceMs(1000);
+        const HostSample second = sampler.sampleNow();
+        QCOMPARE(second.processOpenFds, first.processOpenFds + 1);
+        QCOMPARE(second.processOpenFds, listedFds());
+
+        QVERIFY(!first.mounts.isEmpty());
+        QCOMPARE(second.mounts.size(), first.mounts.size());
+        for (int i = 0; i < first.mounts.size(); ++i)
+            QCOMPARE(second.mounts.at(i).mountPoint, first.mounts.at(i).mountPoint);
+    }
+
+    // The mount table is parsed again when it changes: a file system mounted and unmounted
+    // between samples appears and goes (root only: a loop-mounted ext4 image).
+    void samplerSeesMountTableChanges()
+    {
+        if (::geteuid() != 0)
+            QSKIP("mounting a file system needs root");
+        QTemporaryDir dir;
+        const QString image = dir.filePath(QStringLiteral("fs.img"));
+        const QString point = dir.filePath(QStringLiteral("mnt"));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("mnt")));
+        QFile f(image);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(8 * 1024 * 1024));
+        f.close();
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("mkfs.ext4"), { QStringLiteral("-q"), image }), 0);
+        const auto mountedHere = [&](const HostSample &s) {
+            for (const MountUsage &m : s.mounts)
+                if (m.mountPoint == point)
+                    return true;
+            return false;
+        };
+        ManualClockHolder clock;
+        HostSampler sampler(1000, {}, &clock.clock, QStringLiteral("/proc"));
+        QVERIFY(!mountedHere(sampler.sampleNow()));
+        QVERIFY(!mountedHere(sampler.sampleNow()));
+        if (QProcess::execute(QStringLiteral("mount"),
+                { QStringLiteral("-o"), QStringLiteral("loop"), image, point })
+            != 0)
+            QSKIP("no loop device to mount an image on");
+        const bool seen = mountedHere(sampler.sampleNow());
+        QProcess::execute(QStringLiteral("umount"), { point });
+        QVERIFY(seen);
+        QVERIFY(!mountedHere(sampler.sampleNow()));
     }
 
 private:
