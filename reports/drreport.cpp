@@ -98,7 +98,7 @@ QString DrReport::auditReference(const DrRun &run)
         .arg(run.actor);
 }
 
-QString DrReport::html(const DrRun &run)
+QString DrReport::html(const DrRun &run, const MessageWording &wording)
 {
     QString h;
     h += QStringLiteral("<h2>%1</h2>").arg(esc(tr("Disaster recovery report")));
@@ -137,7 +137,7 @@ QString DrReport::html(const DrRun &run)
                  .arg(i + 1)
                  .arg(esc(s.name), esc(action(s.action)), colour(s.state), esc(state(s.state)),
                      timed ? duration(s.finishedMs - s.startedMs) : QStringLiteral("—"),
-                     esc(s.message));
+                     esc(wording ? wording(s.message) : s.message.text));
     }
     h += QStringLiteral("</table>");
 
@@ -154,10 +154,12 @@ QString DrReport::html(const DrRun &run)
     return h;
 }
 
-Result<void> DrReport::writePdf(const DrRun &run, const QString &path)
+Result<void> DrReport::writePdf(
+    const DrRun &run, const QString &path, const MessageWording &wording)
 {
     return writeHtmlReportPdf(
-        { tr("Disaster recovery report: %1").arg(run.plan), state(run.state), html(run) }, path);
+        { tr("Disaster recovery report: %1").arg(run.plan), state(run.state), html(run, wording) },
+        path);
 }
 
 } // namespace Shivx::Reports

@@ -6,6 +6,8 @@
 #include <QCoreApplication>
 #include <QString>
 
+#include <functional>
+
 namespace Shivx::Reports {
 
 // The final report of a DR run (docs/backup.md, "DR plans"): the plan, each step with its
@@ -24,11 +26,15 @@ public:
     static QString duration(qint64 ms);
     // How to find the run's entries in the audit chain: the actions and the plan/run fields.
     static QString auditReference(const DrRun &run);
+    // Words a step's outcome; the console passes its engine wording, which knows the codes.
+    // Without one, the engine's English.
+    using MessageWording = std::function<QString(const Message &)>;
     // The report body as HTML (Qt's rich text subset).
-    static QString html(const DrRun &run);
+    static QString html(const DrRun &run, const MessageWording &wording = {});
     // Writes the report as PDF through the audit report's writer (htmlreportpdf.h); same
     // contract: a QGuiApplication, main thread, `path` never half-written.
-    static Result<void> writePdf(const DrRun &run, const QString &path);
+    static Result<void> writePdf(
+        const DrRun &run, const QString &path, const MessageWording &wording = {});
 };
 
 } // namespace Shivx::Reports

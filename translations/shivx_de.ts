@@ -2885,6 +2885,106 @@ NOTBETRIEB für %1 festsetzen?</translation>
         <source>pg_dump or pg_restore failed; nothing of that database was stored or changed: %1</source>
         <translation>pg_dump oder pg_restore ist fehlgeschlagen; von dieser Datenbank wurde nichts gesichert oder geändert: %1</translation>
     </message>
+    <message>
+        <source>The %1 module is not running</source>
+        <translation>Das Modul %1 läuft nicht</translation>
+    </message>
+    <message>
+        <source>Process %1: %2</source>
+        <translation>Prozess %1: %2</translation>
+    </message>
+    <message>
+        <source>Process %1 is no longer supervised</source>
+        <translation>Prozess %1 wird nicht mehr überwacht</translation>
+    </message>
+    <message>
+        <source>Target %1: %2</source>
+        <translation>Ziel %1: %2</translation>
+    </message>
+    <message>
+        <source>No target named %1</source>
+        <translation>Kein Ziel namens %1</translation>
+    </message>
+    <message>
+        <source>No supervised process named %1</source>
+        <translation>Kein überwachter Prozess namens %1</translation>
+    </message>
+    <message>
+        <source>No backup set named %1</source>
+        <translation>Kein Sicherungssatz namens %1</translation>
+    </message>
+    <message>
+        <source>%1 is not an executable program</source>
+        <translation>%1 ist kein ausführbares Programm</translation>
+    </message>
+    <message>
+        <source>Dry run: the step would run (%1)</source>
+        <translation>Probelauf: Der Schritt würde ausgeführt (%1)</translation>
+    </message>
+    <message>
+        <source>%1 entries match the manifest of snapshot %2</source>
+        <translation>%1 Einträge stimmen mit dem Manifest von Snapshot %2 überein</translation>
+    </message>
+    <message>
+        <source>%1 entries would change</source>
+        <translation>%1 Einträge würden sich ändern</translation>
+    </message>
+    <message>
+        <source>%1 files (%2) restored from snapshot %3</source>
+        <translation>%1 Dateien (%2) aus Snapshot %3 wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>Guardian mode %1 (was %2)</source>
+        <translation>Wächtermodus %1 (vorher %2)</translation>
+    </message>
+    <message>
+        <source>%1 is no longer isolated</source>
+        <translation>%1 ist nicht mehr isoliert</translation>
+    </message>
+    <message>
+        <source>%1 isolated for %2</source>
+        <translation>%1 für %2 isoliert</translation>
+    </message>
+    <message>
+        <source>Degradation level no longer pinned</source>
+        <translation>Degradationsstufe nicht mehr festgesetzt</translation>
+    </message>
+    <message>
+        <source>Degradation pinned at %1</source>
+        <translation>Degradation auf %1 festgesetzt</translation>
+    </message>
+    <message>
+        <source>Notified: %1 (alert DrNotify sent to the notifiers)</source>
+        <translation>Benachrichtigt: %1 (Alarm DrNotify an die Benachrichtigungskanäle gesendet)</translation>
+    </message>
+    <message>
+        <source>Notified: %1 (in the audit chain only: %2)</source>
+        <translation>Benachrichtigt: %1 (nur in der Audit-Kette: %2)</translation>
+    </message>
+    <message>
+        <source>The webhook answered HTTP %1</source>
+        <translation>Der Webhook antwortete mit HTTP %1</translation>
+    </message>
+    <message>
+        <source>The webhook failed: %1</source>
+        <translation>Der Webhook schlug fehl: %1</translation>
+    </message>
+    <message>
+        <source>The command could not start: %1</source>
+        <translation>Der Befehl konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>The command ended with exit code %1</source>
+        <translation>Der Befehl endete mit Exit-Code %1</translation>
+    </message>
+    <message>
+        <source>Timed out after %1</source>
+        <translation>Zeitüberschreitung nach %1</translation>
+    </message>
+    <message>
+        <source>Aborted by %1</source>
+        <translation>Abgebrochen von %1</translation>
+    </message>
 </context>
 <context>
     <name>Shivx::Ui::FeatureMatrixModel</name>

@@ -1,5 +1,6 @@
 #include "backup/backupcatalogue.h"
 
+#include "core/messagejson.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 
@@ -52,7 +53,8 @@ QString stepsText(const QList<DrStepRun> &steps)
             { QStringLiteral("action"), s.action }, { QStringLiteral("on_failure"), s.onFailure },
             { QStringLiteral("state"), s.state }, { QStringLiteral("started_ms"), s.startedMs },
             { QStringLiteral("finished_ms"), s.finishedMs },
-            { QStringLiteral("message"), s.message },
+            { QStringLiteral("message"), s.message.text },
+            { QStringLiteral("outcome"), messageToJson(s.message) },
             { QStringLiteral("log"), QJsonArray::fromStringList(s.log) } });
     return QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact));
 }
@@ -69,7 +71,10 @@ QList<DrStepRun> stepsFrom(const QString &text)
         s.state = o.value(QStringLiteral("state")).toString();
         s.startedMs = o.value(QStringLiteral("started_ms")).toInteger();
         s.finishedMs = o.value(QStringLiteral("finished_ms")).toInteger();
-        s.message = o.value(QStringLiteral("message")).toString();
+        // Runs stored before outcomes had codes keep their English text.
+        s.message = o.contains(QStringLiteral("outcome"))
+            ? messageFromJson(o.value(QStringLiteral("outcome")).toObject())
+            : Message::verbatim(o.value(QStringLiteral("message")).toString());
         for (const QJsonValue &line : o.value(QStringLiteral("log")).toArray())
             s.log.append(line.toString());
         steps.append(s);

@@ -2,6 +2,7 @@
 
 #include "api/apibody.h"
 #include "backup/backupservice.h"
+#include "core/messagejson.h"
 #include "core/timeutil.h"
 
 #include <QJsonArray>
@@ -71,7 +72,8 @@ QJsonObject runJson(const DrRun &run)
             { QStringLiteral("duration_ms"),
                 s.finishedMs ? QJsonValue(s.finishedMs - s.startedMs)
                              : QJsonValue(QJsonValue::Null) },
-            { QStringLiteral("message"), s.message },
+            { QStringLiteral("message"), s.message.text },
+            { QStringLiteral("outcome"), messageToJson(s.message) },
             { QStringLiteral("log"), QJsonArray::fromStringList(s.log) } });
     return { { QStringLiteral("id"), run.id }, { QStringLiteral("plan"), run.plan },
         { QStringLiteral("dry_run"), run.dryRun }, { QStringLiteral("actor"), run.actor },

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/message.h"
+
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -17,7 +19,7 @@ struct DrStepRun
                                                // skipped | rolled_back
     qint64 startedMs = 0;
     qint64 finishedMs = 0;
-    QString message; // the outcome in one line
+    Message message; // the outcome in one line: a code the console words, and English
     QStringList log; // what the step did, line by line (commands' output included)
 };
 

@@ -130,29 +130,38 @@ void DrRunner::dryRunStep(const DrStep &step)
 {
     // Names are checked against the running engine; nothing changes.
     const QString &a = step.action;
-    QString problem;
+    const auto notRunning = [](const char *module) {
+        return makeMessage("dr.module_not_running", { QString::fromLatin1(module) },
+            QStringLiteral("the %1 module is not running").arg(QString::fromLatin1(module)));
+    };
+    Message problem;
     if ((a == QLatin1String("stop_target") || a == QLatin1String("start_target"))
         && (!m_s.recovery || !processOf(m_s.recovery, step.target)))
-        problem = QStringLiteral("no supervised process named %1").arg(step.target);
+        problem = makeMessage("dr.no_process", { step.target },
+            QStringLiteral("no supervised process named %1").arg(step.target));
     else if (a == QLatin1String("wait_healthy")) {
         const QList<TargetStatus> targets
             = m_s.health ? m_s.health->targets() : QList<TargetStatus>();
         if (std::none_of(targets.begin(), targets.end(),
                 [&](const TargetStatus &t) { return t.name == step.target; }))
-            problem = QStringLiteral("no target named %1").arg(step.target);
+            problem = noTarget(step.target);
     } else if (a == QLatin1String("verify_restore") && !m_s.backup->config().set(step.set))
-        problem = QStringLiteral("no backup set %1").arg(step.set);
+        problem = makeMessage(
+            "dr.no_backup_set", { step.set }, QStringLiteral("no backup set %1").arg(step.set));
     else if ((a == QLatin1String("guardian_mode") || a == QLatin1String("isolate")
                  || a == QLatin1String("release_source"))
         && !m_s.guardian)
-        problem = QStringLiteral("the guardian is not running");
+        problem = notRunning("guardian");
     else if (a.endsWith(QLatin1String("_degradation")) && !m_s.degradation)
-        problem = QStringLiteral("degradation is not running");
+        problem = notRunning("degradation");
     else if (a == QLatin1String("run_command") && !QFileInfo(step.command.first()).isExecutable()
         && QStandardPaths::findExecutable(step.command.first()).isEmpty())
-        problem = QStringLiteral("%1 is not an executable").arg(step.command.first());
+        problem = makeMessage("dr.not_executable", { step.command.first() },
+            QStringLiteral("%1 is not an executable").arg(step.command.first()));
     m_result = std::make_pair(problem.isEmpty(),
-        problem.isEmpty() ? QStringLiteral("dry run: would %1").arg(a) : problem);
+        problem.isEmpty()
+            ? makeMessage("dr.dry_run", { a }, QStringLiteral("dry run: would %1").arg(a))
+            : problem);
 }
 
 DrRunner::Check DrRunner::waitOperation(qint64 id, const QString &what)
@@ -160,30 +169,39 @@ DrRunner::Check DrRunner::waitOperation(qint64 id, const QString &what)
     BackupService *backup = m_s.backup;
     m_cancel = [backup, id, this] { backup->cancel(id, m_run.actor); };
     log(QStringLiteral("%1: operation %2 queued").arg(what).arg(id));
-    return [backup, id](QString *message) {
+    return [backup, id](Message *message) {
         const auto op = backup->operation(id);
         if (!op) {
-            *message = op.error().message;
+            *message = Message::verbatim(op.error().message);
             return Poll::Failed;
         }
         if (!op->finished())
             return Poll::Pending;
         if (op->state == QLatin1String("succeeded")) {
             const QJsonObject &r = op->result;
-            *message = r.contains(QStringLiteral("changed"))
-                ? QStringLiteral("%1 entries would change")
-                      .arg(r.value(QStringLiteral("changed")).toInt())
-                : QStringLiteral("%1 files, %2 bytes from snapshot %3")
-                      .arg(r.value(QStringLiteral("files")).toInteger())
-                      .arg(r.value(QStringLiteral("bytes")).toInteger())
-                      .arg(r.value(QStringLiteral("snapshot")).toString().left(12));
-            if (r.contains(QStringLiteral("entries")))
-                *message = QStringLiteral("%1 entries match the manifest of %2")
-                               .arg(r.value(QStringLiteral("entries")).toInteger())
-                               .arg(r.value(QStringLiteral("snapshot")).toString().left(12));
+            const QString snapshot = r.value(QStringLiteral("snapshot")).toString().left(12);
+            if (r.contains(QStringLiteral("entries"))) {
+                const qint64 entries = r.value(QStringLiteral("entries")).toInteger();
+                *message = makeMessage("dr.verified", { entries, snapshot },
+                    QStringLiteral("%1 entries match the manifest of %2")
+                        .arg(entries)
+                        .arg(snapshot));
+            } else if (r.contains(QStringLiteral("changed"))) {
+                const qint64 changed = r.value(QStringLiteral("changed")).toInteger();
+                *message = makeMessage("dr.would_change", { changed },
+                    QStringLiteral("%1 entries would change").arg(changed));
+            } else {
+                const qint64 files = r.value(QStringLiteral("files")).toInteger();
+                const qint64 bytes = r.value(QStringLiteral("bytes")).toInteger();
+                *message = makeMessage("dr.restored", { files, bytes, snapshot },
+                    QStringLiteral("%1 files, %2 bytes from snapshot %3")
+                        .arg(files)
+                        .arg(bytes)
+                        .arg(snapshot));
+            }
             return Poll::Ok;
         }
-        *message = op->errorMessage;
+        *message = Message::verbatim(op->errorMessage);
         return Poll::Failed;
     };
 }
@@ -202,7 +220,7 @@ DrRunner::Check DrRunner::runCommand(const DrStep &step)
             m_process->kill();
     };
     log(QStringLiteral("$ %1").arg(step.command.join(QLatin1Char(' '))));
-    return [this](QString *message) {
+    return [this](Message *message) {
         if (!m_process)
             return Poll::Failed;
         if (m_process->state() != QProcess::NotRunning)
@@ -213,8 +231,10 @@ DrRunner::Check DrRunner::runCommand(const DrStep &step)
         const bool ok = m_process->error() != QProcess::FailedToStart
             && m_process->exitStatus() == QProcess::NormalExit && m_process->exitCode() == 0;
         *message = m_process->error() == QProcess::FailedToStart
-            ? QStringLiteral("cannot start: %1").arg(m_process->errorString())
-            : QStringLiteral("exit code %1").arg(m_process->exitCode());
+            ? makeMessage("dr.not_started", { m_process->errorString() },
+                QStringLiteral("cannot start: %1").arg(m_process->errorString()))
+            : makeMessage("dr.exit_code", { m_process->exitCode() },
+                QStringLiteral("exit code %1").arg(m_process->exitCode()));
         m_process->deleteLater();
         m_process = nullptr;
         return ok ? Poll::Ok : Poll::Failed;
@@ -223,7 +243,7 @@ DrRunner::Check DrRunner::runCommand(const DrStep &step)
 
 void DrRunner::tick()
 {
-    QString message;
+    Message message;
     const Poll p = m_check ? m_check(&message) : Poll::Failed;
     if (p == Poll::Pending)
         return;
@@ -234,12 +254,13 @@ void DrRunner::timedOut()
 {
     if (m_cancel)
         m_cancel();
+    const qint64 timeoutMs = m_plan.steps.at(m_run.currentStep).timeoutMs;
     endStep(false,
-        QStringLiteral("timed out after %1")
-            .arg(TimeUtil::formatDurationMs(m_plan.steps.at(m_run.currentStep).timeoutMs)));
+        makeMessage("dr.timed_out", { timeoutMs },
+            QStringLiteral("timed out after %1").arg(TimeUtil::formatDurationMs(timeoutMs))));
 }
 
-void DrRunner::endStep(bool ok, const QString &message)
+void DrRunner::endStep(bool ok, const Message &message)
 {
     m_tick->stop();
     m_timeout->stop();
@@ -253,7 +274,7 @@ void DrRunner::endStep(bool ok, const QString &message)
     audit(ok ? QStringLiteral("dr.step_succeeded") : QStringLiteral("dr.step_failed"),
         { { QStringLiteral("step"), step.name }, { QStringLiteral("action"), step.action },
             { QStringLiteral("duration_ms"), r.finishedMs - r.startedMs },
-            { QStringLiteral("message"), message.left(500) } });
+            { QStringLiteral("message"), message.text.left(500) } });
     Q_EMIT changed(m_run);
     if (ok) {
         startStep(index + 1);
@@ -302,7 +323,8 @@ void DrRunner::abort(const QString &actor)
         if (r.state == QLatin1String("running")) {
             r.state = QStringLiteral("failed");
             r.finishedMs = now();
-            r.message = QStringLiteral("aborted by %1").arg(actor);
+            r.message
+                = makeMessage("dr.aborted", { actor }, QStringLiteral("aborted by %1").arg(actor));
         }
     }
     audit(QStringLiteral("dr.abort_requested"), { { QStringLiteral("by"), actor } });

@@ -64,7 +64,7 @@ Q_SIGNALS:
 
 private:
     enum class Poll { Pending, Ok, Failed };
-    using Check = std::function<Poll(QString *message)>;
+    using Check = std::function<Poll(Message *message)>;
 
     void startStep(int index);
     void dryRunStep(const DrStep &step);
@@ -72,9 +72,10 @@ private:
     Check begin(const DrStep &step);
     Check waitOperation(qint64 id, const QString &what);
     Check runCommand(const DrStep &step);
+    static Message noTarget(const QString &target);
     void tick();
     void timedOut();
-    void endStep(bool ok, const QString &message);
+    void endStep(bool ok, const Message &message);
     void rollback();
     void end(const QString &state);
     void log(const QString &line);
@@ -88,7 +89,7 @@ private:
     QTimer *m_timeout = nullptr;
     Check m_check;
     std::function<void()> m_cancel; // stops what the current step started
-    std::optional<std::pair<bool, QString>> m_result; // a step that ended at once
+    std::optional<std::pair<bool, Message>> m_result; // a step that ended at once
     QList<std::function<void()>> m_undo; // of each finished step (null: nothing to undo)
     QProcess *m_process = nullptr;
     bool m_failedSteps = false;

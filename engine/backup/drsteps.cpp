@@ -35,6 +35,12 @@ std::optional<ProcessState> stateOf(RecoveryService *recovery, const QString &na
 
 } // namespace
 
+Message DrRunner::noTarget(const QString &target)
+{
+    return makeMessage(
+        "dr.no_target", { target }, QStringLiteral("no target named %1").arg(target));
+}
+
 DrRunner::Check DrRunner::begin(const DrStep &step)
 {
     const QString &a = step.action;
@@ -42,25 +48,31 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
     const QString reason = step.reason.isEmpty()
         ? QStringLiteral("DR plan %1, step %2").arg(m_plan.name, step.name)
         : step.reason;
-    const auto fail = [this](const QString &message) {
+    const auto fail = [this](const Message &message) {
         m_result = std::make_pair(false, message);
         return Check();
     };
-    const auto done = [this](const QString &message) {
+    // Errors of other modules come worded by them, in English, and pass on as they are.
+    const auto failWith = [&fail](const Error &e) { return fail(Message::verbatim(e.message)); };
+    const auto done = [this](const Message &message) {
         m_result = std::make_pair(true, message);
         return Check();
+    };
+    const auto notRunning = [&fail](const char *module) {
+        return fail(makeMessage("dr.module_not_running", { QString::fromLatin1(module) },
+            QStringLiteral("the %1 module is not running").arg(QString::fromLatin1(module))));
     };
 
     if (a == QLatin1String("stop_target") || a == QLatin1String("start_target")) {
         RecoveryService *recovery = m_s.recovery;
         if (!recovery)
-            return fail(QStringLiteral("the recovery module is not running"));
+            return notRunning("recovery");
         const bool stop = a == QLatin1String("stop_target");
         const QString target = step.target;
         const auto r
             = stop ? recovery->stopProcess(target, actor) : recovery->startProcess(target, actor);
         if (!r)
-            return fail(r.error().message);
+            return failWith(r.error());
         m_undo.last() = [recovery, target, actor, stop] {
             if (stop)
                 recovery->startProcess(target, actor);
@@ -68,23 +80,26 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
                 recovery->stopProcess(target, actor);
         };
         const ProcessState want = stop ? ProcessState::Stopped : ProcessState::Running;
-        return [recovery, target, want](QString *message) {
+        return [recovery, target, want](Message *message) {
             const auto state = stateOf(recovery, target);
-            *message = QStringLiteral("%1 is %2")
-                           .arg(target, state ? toString(*state) : QStringLiteral("gone"));
+            *message = state ? makeMessage("dr.process_state", { target, toString(*state) },
+                           QStringLiteral("%1 is %2").arg(target, toString(*state)))
+                             : makeMessage("dr.process_gone", { target },
+                                 QStringLiteral("%1 is gone").arg(target));
             return state == want ? Poll::Ok : Poll::Pending;
         };
     }
     if (a == QLatin1String("wait_healthy")) {
         HealthService *health = m_s.health;
         if (!health)
-            return fail(QStringLiteral("the health module is not running"));
+            return notRunning("health");
         const QString target = step.target;
-        return [health, target](QString *message) {
+        return [health, target](Message *message) {
             for (const TargetStatus &t : health->targets()) {
                 if (t.name != target)
                     continue;
-                *message = QStringLiteral("%1 is %2").arg(target, toString(t.state));
+                *message = makeMessage("dr.target_state", { target, toString(t.state) },
+                    QStringLiteral("%1 is %2").arg(target, toString(t.state)));
                 // Answering its probes is what counts: a target that was down during the
                 // recovery is DEGRADED (flapping) for a while although every probe passes.
                 const bool answering = t.state == TargetState::Up
@@ -92,7 +107,7 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
                         && t.consecutiveSuccesses > 0);
                 return answering ? Poll::Ok : Poll::Pending;
             }
-            *message = QStringLiteral("no target named %1").arg(target);
+            *message = noTarget(target);
             return Poll::Failed;
         };
     }
@@ -106,65 +121,69 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
         if (!step.at.isEmpty()) {
             const auto at = TimeUtil::parseTimePoint(step.at, now());
             if (!at)
-                return fail(at.error().message);
+                return failWith(at.error());
             req.atMs = *at;
         }
         const bool restore = a == QLatin1String("restore");
         const auto op
             = restore ? m_s.backup->restore(req, actor) : m_s.backup->verifyRestored(req, actor);
         if (!op)
-            return fail(op.error().message);
+            return failWith(op.error());
         return waitOperation(
             op->id, restore ? QStringLiteral("restore") : QStringLiteral("verify"));
     }
     if (a == QLatin1String("guardian_mode")) {
         GuardianService *guardian = m_s.guardian;
         if (!guardian)
-            return fail(QStringLiteral("the guardian is not running"));
+            return notRunning("guardian");
         const DefenseMode before = guardian->snapshotPtr()->mode;
         const auto r = guardian->setMode(*parseDefenseMode(step.mode), reason, actor);
         if (!r)
-            return fail(r.error().message);
+            return failWith(r.error());
         m_undo.last() = [guardian, before, actor, name = m_plan.name] {
             guardian->setMode(before, QStringLiteral("rollback of DR plan %1").arg(name), actor);
         };
-        return done(
-            QStringLiteral("guardian mode %1 (was %2)").arg(step.mode.toUpper(), toString(before)));
+        return done(makeMessage("dr.guardian_mode", { step.mode.toUpper(), toString(before) },
+            QStringLiteral("guardian mode %1 (was %2)")
+                .arg(step.mode.toUpper(), toString(before))));
     }
     if (a == QLatin1String("isolate") || a == QLatin1String("release_source")) {
         GuardianService *guardian = m_s.guardian;
         if (!guardian)
-            return fail(QStringLiteral("the guardian is not running"));
+            return notRunning("guardian");
         const QString source = step.source;
         if (a == QLatin1String("release_source")) {
             const auto r = guardian->release(source, actor);
             if (!r && r.error().code != QLatin1String("guardian.not_isolated"))
-                return fail(r.error().message);
-            return done(QStringLiteral("%1 released").arg(source));
+                return failWith(r.error());
+            return done(makeMessage(
+                "dr.source_freed", { source }, QStringLiteral("%1 released").arg(source)));
         }
         const auto r = guardian->isolate(source, step.durationMs, reason, actor);
         if (!r)
-            return fail(r.error().message);
+            return failWith(r.error());
         m_undo.last() = [guardian, source, actor] { guardian->release(source, actor); };
-        return done(QStringLiteral("%1 isolated for %2")
-                        .arg(source, TimeUtil::formatDurationMs(step.durationMs)));
+        return done(makeMessage("dr.isolated", { source, step.durationMs },
+            QStringLiteral("%1 isolated for %2")
+                .arg(source, TimeUtil::formatDurationMs(step.durationMs))));
     }
     if (a == QLatin1String("pin_degradation") || a == QLatin1String("release_degradation")) {
         DegradationService *degradation = m_s.degradation;
         if (!degradation)
-            return fail(QStringLiteral("degradation is not running"));
+            return notRunning("degradation");
         if (a == QLatin1String("release_degradation")) {
             const auto r = degradation->release(actor);
             if (!r && r.error().code != QLatin1String("degradation.not_pinned"))
-                return fail(r.error().message);
-            return done(QStringLiteral("pin released"));
+                return failWith(r.error());
+            return done(makeMessage("dr.unpinned", {}, QStringLiteral("pin released")));
         }
         const auto r
             = degradation->pin(*parseDegradationLevel(step.level), reason, step.durationMs, actor);
         if (!r)
-            return fail(r.error().message);
+            return failWith(r.error());
         m_undo.last() = [degradation, actor] { degradation->release(actor); };
-        return done(QStringLiteral("pinned %1").arg(step.level));
+        return done(
+            makeMessage("dr.pinned", { step.level }, QStringLiteral("pinned %1").arg(step.level)));
     }
     if (a == QLatin1String("run_command")) {
         if (!step.undo.isEmpty()) {
@@ -182,7 +201,6 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
     // that the message goes where every other alert goes, with its retries and silences; a
     // step's own webhook as well when it names one.
     audit(QStringLiteral("dr.notify"), { { QStringLiteral("message"), step.message.left(500) } });
-    QString notified = QStringLiteral("notified: %1").arg(step.message);
     const Result<void> pushed = m_s.alerting
         ? m_s.alerting->pushAlert({ { QStringLiteral("alertname"), QStringLiteral("DrNotify") },
                                       { QStringLiteral("severity"), QStringLiteral("warning") },
@@ -198,12 +216,16 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
         : Result<void>(makeError("engine.not_running", QStringLiteral("alerting is not running")));
     // Without alerting the audit entry is still the notification (as before alerting existed):
     // the step says so rather than failing a recovery over a message.
+    Message notified;
     if (pushed) {
         log(QStringLiteral("alert DrNotify pushed to the alerting notifiers"));
-        notified += QStringLiteral(" (alert DrNotify to the notifiers)");
+        notified = makeMessage("dr.notified", { step.message },
+            QStringLiteral("notified: %1 (alert DrNotify to the notifiers)").arg(step.message));
     } else {
         log(QStringLiteral("audit chain only: %1").arg(pushed.error().message));
-        notified += QStringLiteral(" (audit chain only: %1)").arg(pushed.error().message);
+        notified = makeMessage("dr.notified_audit_only", { step.message, pushed.error().message },
+            QStringLiteral("notified: %1 (audit chain only: %2)")
+                .arg(step.message, pushed.error().message));
     }
     if (step.webhook.isEmpty())
         return done(notified);
@@ -216,13 +238,15 @@ DrRunner::Check DrRunner::begin(const DrStep &step)
                 { QStringLiteral("run"), m_run.id }, { QStringLiteral("message"), step.message } })
             .toJson(QJsonDocument::Compact));
     m_cancel = [reply] { reply->abort(); };
-    return [reply, nam](QString *message) {
+    return [reply, nam](Message *message) {
         if (!reply->isFinished())
             return Poll::Pending;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         *message = reply->error() == QNetworkReply::NoError
-            ? QStringLiteral("webhook answered HTTP %1").arg(status)
-            : QStringLiteral("webhook: %1").arg(reply->errorString());
+            ? makeMessage("dr.webhook_answered", { status },
+                QStringLiteral("webhook answered HTTP %1").arg(status))
+            : makeMessage("dr.webhook_failed", { reply->errorString() },
+                QStringLiteral("webhook: %1").arg(reply->errorString()));
         const bool ok = reply->error() == QNetworkReply::NoError;
         nam->deleteLater();
         return ok ? Poll::Ok : Poll::Failed;

@@ -2,6 +2,7 @@
 
 #include "api/apibody.h"
 #include "core/clock.h"
+#include "core/messagejson.h"
 #include "core/timeutil.h"
 #include "guardian/guardianapiguard.h"
 #include "guardian/guardianservice.h"
@@ -27,12 +28,6 @@ ApiReply commandError(const Error &e)
     if (e.code == QLatin1String("guardian.not_isolated"))
         return ApiReply::error(404, e.code, e.message);
     return badRequest(e.message);
-}
-
-QJsonObject messageJson(const Message &m)
-{
-    return { { QStringLiteral("code"), m.code }, { QStringLiteral("text"), m.text },
-        { QStringLiteral("args"), QJsonArray::fromVariantList(m.args) } };
 }
 
 ApiReply threats(GuardianService *service, Clock *clock, const ApiRequest &req)
@@ -195,7 +190,7 @@ QJsonObject statusJson(const GuardianSnapshot &s, qint64 nowMs)
     return { { QStringLiteral("running"), s.running }, { QStringLiteral("mode"), toString(s.mode) },
         { QStringLiteral("mode_value"), int(s.mode) },
         { QStringLiteral("floor"), toString(s.floor) },
-        { QStringLiteral("reason"), messageJson(s.reason) }, { QStringLiteral("actor"), s.actor },
+        { QStringLiteral("reason"), messageToJson(s.reason) }, { QStringLiteral("actor"), s.actor },
         { QStringLiteral("since"), TimeUtil::toRfc3339(s.changedMs) },
         { QStringLiteral("next_step_down"),
             s.nextStepDownMs > 0 ? QJsonValue(TimeUtil::toRfc3339(s.nextStepDownMs))
@@ -224,7 +219,7 @@ QJsonObject assessmentJson(const ThreatAssessment &a)
         features.append(QJsonObject { { QStringLiteral("name"), f.name },
             { QStringLiteral("points"), std::round(f.points * 10) / 10 },
             { QStringLiteral("max_points"), f.maxPoints },
-            { QStringLiteral("detail"), messageJson(f.detail) } });
+            { QStringLiteral("detail"), messageToJson(f.detail) } });
     return { { QStringLiteral("score"), std::round(a.score * 10) / 10 },
         { QStringLiteral("class"), a.sourceClass },
         { QStringLiteral("at"), TimeUtil::toRfc3339(a.timestampMs) },

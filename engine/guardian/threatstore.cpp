@@ -1,5 +1,6 @@
 #include "guardian/threatstore.h"
 
+#include "core/messagejson.h"
 #include "storage/database.h"
 
 #include <QAtomicInteger>
@@ -36,26 +37,9 @@ ThreatRecord readRow(const QSqlQuery &q)
 
 const char *const Columns = "id, type, severity, source, evidence, score, count, first_ts, last_ts";
 
-QString messageJson(const Message &m)
+QString messageText(const Message &m)
 {
-    QJsonArray args;
-    for (const QVariant &a : m.args)
-        args.append(QJsonValue::fromVariant(a));
-    return QString::fromUtf8(QJsonDocument(
-        QJsonObject { { QStringLiteral("code"), m.code }, { QStringLiteral("args"), args },
-            { QStringLiteral("text"),
-                m.text } }).toJson(QJsonDocument::Compact));
-}
-
-Message messageFromJson(const QString &text)
-{
-    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
-    Message m;
-    m.code = o.value(QStringLiteral("code")).toString();
-    m.text = o.value(QStringLiteral("text")).toString();
-    for (const QJsonValue &a : o.value(QStringLiteral("args")).toArray())
-        m.args.append(a.toVariant());
-    return m;
+    return QString::fromUtf8(QJsonDocument(messageToJson(m)).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -162,7 +146,7 @@ Result<void> ThreatStore::saveMode(const StoredMode &m)
                              " actor, changed_ts) VALUES (1, ?, ?, ?, ?, ?)"));
     q.addBindValue(toString(m.mode));
     q.addBindValue(toString(m.floor));
-    q.addBindValue(messageJson(m.reason));
+    q.addBindValue(messageText(m.reason));
     q.addBindValue(m.actor);
     q.addBindValue(m.changedMs);
     if (!q.exec())
@@ -183,7 +167,7 @@ Result<std::optional<ThreatStore::StoredMode>> ThreatStore::loadMode()
     // that would keep the engine from starting.
     m.mode = parseDefenseMode(q.value(0).toString()).value_or(DefenseMode::Normal);
     m.floor = parseDefenseMode(q.value(1).toString()).value_or(DefenseMode::Normal);
-    m.reason = messageFromJson(q.value(2).toString());
+    m.reason = messageFromJson(QJsonDocument::fromJson(q.value(2).toString().toUtf8()).object());
     m.actor = q.value(3).toString();
     m.changedMs = q.value(4).toLongLong();
     return std::optional<StoredMode>(m);

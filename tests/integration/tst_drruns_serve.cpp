@@ -151,6 +151,13 @@ private Q_SLOTS:
             QStringLiteral("succeeded"));
         QCOMPARE(list.at(1).toObject().value(QStringLiteral("state")).toString(),
             QStringLiteral("interrupted"));
+        // A stored step keeps its outcome as a code with its values, for the console to word.
+        const QJsonObject done
+            = list.at(0).toObject().value(QStringLiteral("steps")).toArray().at(0).toObject();
+        QCOMPARE(done.value(QStringLiteral("message")).toString(), QStringLiteral("exit code 0"));
+        const QJsonObject outcome = done.value(QStringLiteral("outcome")).toObject();
+        QCOMPARE(outcome.value(QStringLiteral("code")).toString(), QStringLiteral("dr.exit_code"));
+        QCOMPARE(outcome.value(QStringLiteral("args")).toArray(), QJsonArray { 0 });
         QCOMPARE(serve.terminate(), 0);
     }
 };

@@ -12,8 +12,10 @@
 #include "backup/drrunview.h"
 #include "backup/repository.h"
 #include "core/engine.h"
+#include "drreport.h"
 #include "shell/mainwindow.h"
 #include "testengine.h"
+#include "widgets/enginewording.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -306,7 +308,8 @@ private Q_SLOTS:
         QCOMPARE(finalState(run.id, 10'000), QStringLiteral("aborted"));
         QTreeWidget *steps = m_panel->runView()->stepsView();
         QCOMPARE(steps->topLevelItem(0)->text(2), QStringLiteral("Failed"));
-        QVERIFY(steps->topLevelItem(0)->text(4).contains(QLatin1String("aborted by")));
+        QVERIFY2(steps->topLevelItem(0)->text(4).startsWith(QLatin1String("Aborted by ")),
+            qPrintable(steps->topLevelItem(0)->text(4)));
         QCOMPARE(steps->topLevelItem(1)->text(2), QStringLiteral("Skipped"));
         QTRY_VERIFY2_WITH_TIMEOUT(!QFile::exists(proc), "the command outlived the abort", 5000);
         QVERIFY(!abort->isVisible());
@@ -324,6 +327,13 @@ private Q_SLOTS:
         QCOMPARE(activate->text(), QStringLiteral("&Aktivieren…"));
         QCOMPARE(m_panel->runView()->stepsView()->topLevelItem(1)->text(2),
             QStringLiteral("Übersprungen"));
+        // The step's outcome is a code the console words: German in the view and the report.
+        const QString outcome = m_panel->runView()->stepsView()->topLevelItem(0)->text(4);
+        QVERIFY2(outcome.startsWith(QLatin1String("Abgebrochen von ")), qPrintable(outcome));
+        const QString report
+            = Reports::DrReport::html(m_panel->runView()->run(), &Ui::EngineWording::message);
+        QVERIFY2(report.contains(outcome.toHtmlEscaped()), qPrintable(report));
+        QVERIFY(!report.contains(QLatin1String("aborted by")));
         QVERIFY(m_window->grab().save(QStringLiteral(SHIVX_BINARY_DIR "/screenshots/dr-de.png")));
         QCoreApplication::removeTranslator(&german);
         QTest::qWait(50);

@@ -2,6 +2,7 @@
 
 #include "drreport.h"
 #include "widgets/displayformat.h"
+#include "widgets/enginewording.h"
 #include "widgets/selectabletext.h"
 #include "widgets/statuscolors.h"
 
@@ -177,8 +178,9 @@ void DrRunView::showRun()
         item->setText(DurationColumn,
             s.startedMs > 0 && end >= s.startedMs ? DrReport::duration(end - s.startedMs)
                                                   : QString());
-        item->setText(MessageColumn, s.message);
-        item->setToolTip(MessageColumn, s.message);
+        const QString message = EngineWording::message(s.message);
+        item->setText(MessageColumn, message);
+        item->setToolTip(MessageColumn, message);
         for (const QString &l : s.log)
             log += QStringLiteral("[%1] %2\n").arg(s.name, l);
     }
@@ -246,7 +248,7 @@ Result<void> DrRunView::exportPdf(const QString &path) const
 {
     if (!hasRun() || !m_run.finished())
         return makeError("dr.running", tr("the report is ready once the run has ended"));
-    return DrReport::writePdf(m_run, path);
+    return DrReport::writePdf(m_run, path, &EngineWording::message);
 }
 
 void DrRunView::chooseExportFile()

@@ -1,5 +1,7 @@
 #include "widgets/enginewording.h"
 
+#include "widgets/enginewording_p.h"
+
 #include "degradation/degradationlevel.h"
 #include "pipelines/pipelinewording.h"
 #include "widgets/displayformat.h"
@@ -33,20 +35,10 @@ QString duration(const QVariant &ms)
     return DisplayFormat::duration(ms.toLongLong());
 }
 
-QString level(const QVariant &code)
-{
-    const auto l = parseDegradationLevel(code.toString());
-    return l ? DisplayFormat::degradationLevel(*l) : code.toString();
-}
+using Internal::level;
 
-QString targetState(const QVariant &code)
-{
-    for (TargetState s :
-        { TargetState::Unknown, TargetState::Up, TargetState::Degraded, TargetState::Down })
-        if (toString(s) == code.toString())
-            return DisplayFormat::targetState(s);
-    return code.toString();
-}
+using Internal::targetState;
+using Internal::Wording;
 
 QString engineState(const QVariant &code)
 {
@@ -67,385 +59,396 @@ QString nested(const QVariant &v)
     return EngineWording::message(v.value<Message>());
 }
 
-using Wording = std::function<QString(const QVariantList &)>;
-
 // One entry per code the engine produces; `a` are the message's args.
 const QHash<QString, Wording> &wordings()
 {
-    static const QHash<QString, Wording> table {
-        { QStringLiteral("breaker.recovery_timeout_passed"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("the recovery timeout of %1 passed")
-                    .arg(duration(a.value(0)));
-            } },
-        // Singular and plural spelled out: the console ships no English catalogue to
-        // resolve "%n ...(s)".
-        { QStringLiteral("breaker.trials_succeeded"),
-            [](const QVariantList &a) {
-                const int n = a.value(0).toInt();
-                return n == 1 ? EngineWording::tr("the trial call succeeded")
-                              : EngineWording::tr("%1 trial calls succeeded").arg(n);
-            } },
-        { QStringLiteral("breaker.consecutive_failures"),
-            [](const QVariantList &a) {
-                const int n = a.value(0).toInt();
-                return n == 1 ? EngineWording::tr("1 consecutive failure")
-                              : EngineWording::tr("%1 consecutive failures").arg(n);
-            } },
-        { QStringLiteral("breaker.failure_rate"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 of the last %2 calls failed")
-                    .arg(a.value(0).toInt())
-                    .arg(a.value(1).toInt());
-            } },
-        { QStringLiteral("breaker.trial_failed"),
-            [](const QVariantList &) { return EngineWording::tr("the trial call failed"); } },
-        { QStringLiteral("breaker.forced_open"),
-            [](const QVariantList &) { return EngineWording::tr("forced open"); } },
-        { QStringLiteral("breaker.forced_closed"),
-            [](const QVariantList &) { return EngineWording::tr("forced closed"); } },
-        { QStringLiteral("breaker.automatic"),
-            [](const QVariantList &) { return EngineWording::tr("back to automatic"); } },
+    static const QHash<QString, Wording> table = [] {
+        QHash<QString, Wording> t {
+            { QStringLiteral("breaker.recovery_timeout_passed"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("the recovery timeout of %1 passed")
+                        .arg(duration(a.value(0)));
+                } },
+            // Singular and plural spelled out: the console ships no English catalogue to
+            // resolve "%n ...(s)".
+            { QStringLiteral("breaker.trials_succeeded"),
+                [](const QVariantList &a) {
+                    const int n = a.value(0).toInt();
+                    return n == 1 ? EngineWording::tr("the trial call succeeded")
+                                  : EngineWording::tr("%1 trial calls succeeded").arg(n);
+                } },
+            { QStringLiteral("breaker.consecutive_failures"),
+                [](const QVariantList &a) {
+                    const int n = a.value(0).toInt();
+                    return n == 1 ? EngineWording::tr("1 consecutive failure")
+                                  : EngineWording::tr("%1 consecutive failures").arg(n);
+                } },
+            { QStringLiteral("breaker.failure_rate"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 of the last %2 calls failed")
+                        .arg(a.value(0).toInt())
+                        .arg(a.value(1).toInt());
+                } },
+            { QStringLiteral("breaker.trial_failed"),
+                [](const QVariantList &) { return EngineWording::tr("the trial call failed"); } },
+            { QStringLiteral("breaker.forced_open"),
+                [](const QVariantList &) { return EngineWording::tr("forced open"); } },
+            { QStringLiteral("breaker.forced_closed"),
+                [](const QVariantList &) { return EngineWording::tr("forced closed"); } },
+            { QStringLiteral("breaker.automatic"),
+                [](const QVariantList &) { return EngineWording::tr("back to automatic"); } },
 
-        { QStringLiteral("degradation.no_score"),
-            [](const QVariantList &) { return EngineWording::tr("no score yet"); } },
-        { QStringLiteral("degradation.score_means"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("score %1 means %2")
-                    .arg(number(a.value(0)), level(a.value(1)));
-            } },
-        { QStringLiteral("degradation.score_below"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("score %1 below %2")
-                    .arg(number(a.value(0)), number(a.value(1)));
-            } },
-        { QStringLiteral("degradation.score_at_or_above"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("score %1 at or above %2")
-                    .arg(number(a.value(0)), number(a.value(1)));
-            } },
-        { QStringLiteral("degradation.score_held"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("score held at or above %1 for %2")
-                    .arg(number(a.value(0)), duration(a.value(1)));
-            } },
-        { QStringLiteral("degradation.pinned"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("pinned by %1 for %2: %3")
-                    .arg(a.value(0).toString(), duration(a.value(1)), a.value(2).toString());
-            } },
-        { QStringLiteral("degradation.released"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("pin released by %1; %2")
-                    .arg(a.value(0).toString(), nested(a.value(1)));
-            } },
-        { QStringLiteral("degradation.pin_expired"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("the pin of %1 by %2 expired; %3")
-                    .arg(level(a.value(0)), a.value(1).toString(), nested(a.value(2)));
-            } },
-        { QStringLiteral("engine.not_running"),
-            [](const QVariantList &) { return EngineWording::tr("the engine is not running"); } },
+            { QStringLiteral("degradation.no_score"),
+                [](const QVariantList &) { return EngineWording::tr("no score yet"); } },
+            { QStringLiteral("degradation.score_means"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("score %1 means %2")
+                        .arg(number(a.value(0)), level(a.value(1)));
+                } },
+            { QStringLiteral("degradation.score_below"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("score %1 below %2")
+                        .arg(number(a.value(0)), number(a.value(1)));
+                } },
+            { QStringLiteral("degradation.score_at_or_above"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("score %1 at or above %2")
+                        .arg(number(a.value(0)), number(a.value(1)));
+                } },
+            { QStringLiteral("degradation.score_held"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("score held at or above %1 for %2")
+                        .arg(number(a.value(0)), duration(a.value(1)));
+                } },
+            { QStringLiteral("degradation.pinned"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("pinned by %1 for %2: %3")
+                        .arg(a.value(0).toString(), duration(a.value(1)), a.value(2).toString());
+                } },
+            { QStringLiteral("degradation.released"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("pin released by %1; %2")
+                        .arg(a.value(0).toString(), nested(a.value(1)));
+                } },
+            { QStringLiteral("degradation.pin_expired"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("the pin of %1 by %2 expired; %3")
+                        .arg(level(a.value(0)), a.value(1).toString(), nested(a.value(2)));
+                } },
+            { QStringLiteral("engine.not_running"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("the engine is not running");
+                } },
 
-        { QStringLiteral("guardian.mode.start"),
-            [](const QVariantList &) { return EngineWording::tr("engine started"); } },
-        { QStringLiteral("guardian.mode.critical"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("critical event %1 from %2")
-                    .arg(a.value(0).toString(), a.value(1).toString());
-            } },
-        { QStringLiteral("guardian.mode.score"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("threat score %1 (at least %2) from %3")
-                    .arg(a.value(0).toInt())
-                    .arg(a.value(1).toInt())
-                    .arg(a.value(2).toString());
-            } },
-        { QStringLiteral("guardian.mode.warnings"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 warnings within %2")
-                    .arg(a.value(0).toInt())
-                    .arg(DisplayFormat::duration(a.value(1).toLongLong() * 1000));
-            } },
-        { QStringLiteral("guardian.mode.quiet"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("no warning for %1")
-                    .arg(DisplayFormat::duration(a.value(0).toLongLong() * 1000));
-            } },
-        { QStringLiteral("guardian.mode.operator"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("set by %1: %2")
-                    .arg(a.value(0).toString(), a.value(1).toString());
-            } },
-        { QStringLiteral("guardian.mode.policy"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("policy for %1 from %2")
-                    .arg(a.value(0).toString(), a.value(1).toString());
-            } },
+            { QStringLiteral("guardian.mode.start"),
+                [](const QVariantList &) { return EngineWording::tr("engine started"); } },
+            { QStringLiteral("guardian.mode.critical"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("critical event %1 from %2")
+                        .arg(a.value(0).toString(), a.value(1).toString());
+                } },
+            { QStringLiteral("guardian.mode.score"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("threat score %1 (at least %2) from %3")
+                        .arg(a.value(0).toInt())
+                        .arg(a.value(1).toInt())
+                        .arg(a.value(2).toString());
+                } },
+            { QStringLiteral("guardian.mode.warnings"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 warnings within %2")
+                        .arg(a.value(0).toInt())
+                        .arg(DisplayFormat::duration(a.value(1).toLongLong() * 1000));
+                } },
+            { QStringLiteral("guardian.mode.quiet"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("no warning for %1")
+                        .arg(DisplayFormat::duration(a.value(0).toLongLong() * 1000));
+                } },
+            { QStringLiteral("guardian.mode.operator"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("set by %1: %2")
+                        .arg(a.value(0).toString(), a.value(1).toString());
+                } },
+            { QStringLiteral("guardian.mode.policy"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("policy for %1 from %2")
+                        .arg(a.value(0).toString(), a.value(1).toString());
+                } },
 
-        { QStringLiteral("score.cpu"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("CPU %1 (warning above %2)")
-                    .arg(percent(a.value(0)), percent(a.value(1)));
-            } },
-        { QStringLiteral("score.cpu_no_rate"),
-            [](const QVariantList &) { return EngineWording::tr("no CPU rate yet"); } },
-        { QStringLiteral("score.memory"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("memory %1 used (warning above %2)")
-                    .arg(percent(a.value(0)), percent(a.value(1)));
-            } },
-        { QStringLiteral("score.disk"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 %2 used (warning above %3)")
-                    .arg(a.value(0).toString(), percent(a.value(1)), percent(a.value(2)));
-            } },
-        { QStringLiteral("score.no_filesystems"),
-            [](const QVariantList &) { return EngineWording::tr("no filesystems"); } },
-        { QStringLiteral("score.target"),
-            [](const QVariantList &a) {
-                QString text = EngineWording::tr("%1 %2").arg(
-                    a.value(0).toString(), targetState(a.value(1)));
-                if (a.value(2).isValid())
-                    text = EngineWording::tr("%1: %2").arg(text, nested(a.value(2)));
-                return a.value(3).toBool() ? EngineWording::tr("%1 (critical)").arg(text) : text;
-            } },
-        { QStringLiteral("score.watchdog"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("the %1 thread has been silent for %2")
-                    .arg(a.value(0).toString(), duration(a.value(1)));
-            } },
-        { QStringLiteral("score.critical_cap"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("a critical target is DOWN: the score is capped at %1")
-                    .arg(number(a.value(0), 0));
-            } },
+            { QStringLiteral("score.cpu"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("CPU %1 (warning above %2)")
+                        .arg(percent(a.value(0)), percent(a.value(1)));
+                } },
+            { QStringLiteral("score.cpu_no_rate"),
+                [](const QVariantList &) { return EngineWording::tr("no CPU rate yet"); } },
+            { QStringLiteral("score.memory"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("memory %1 used (warning above %2)")
+                        .arg(percent(a.value(0)), percent(a.value(1)));
+                } },
+            { QStringLiteral("score.disk"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 %2 used (warning above %3)")
+                        .arg(a.value(0).toString(), percent(a.value(1)), percent(a.value(2)));
+                } },
+            { QStringLiteral("score.no_filesystems"),
+                [](const QVariantList &) { return EngineWording::tr("no filesystems"); } },
+            { QStringLiteral("score.target"),
+                [](const QVariantList &a) {
+                    QString text = EngineWording::tr("%1 %2").arg(
+                        a.value(0).toString(), targetState(a.value(1)));
+                    if (a.value(2).isValid())
+                        text = EngineWording::tr("%1: %2").arg(text, nested(a.value(2)));
+                    return a.value(3).toBool() ? EngineWording::tr("%1 (critical)").arg(text)
+                                               : text;
+                } },
+            { QStringLiteral("score.watchdog"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("the %1 thread has been silent for %2")
+                        .arg(a.value(0).toString(), duration(a.value(1)));
+                } },
+            { QStringLiteral("score.critical_cap"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("a critical target is DOWN: the score is capped at %1")
+                        .arg(number(a.value(0), 0));
+                } },
 
-        { QStringLiteral("probe.timed_out"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("timed out after %1").arg(duration(a.value(0)));
-            } },
-        { QStringLiteral("probe.connection_refused"),
-            [](const QVariantList &) { return EngineWording::tr("connection refused"); } },
-        { QStringLiteral("probe.connection_timed_out"),
-            [](const QVariantList &) { return EngineWording::tr("connection timed out"); } },
-        { QStringLiteral("probe.host_not_found"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("host not found: %1").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.network_unreachable"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("network unreachable: %1").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.cannot_connect"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("cannot connect: %1").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.closed_by_peer"),
-            [](const QVariantList &) {
-                return EngineWording::tr("connection closed by the remote host");
-            } },
-        { QStringLiteral("probe.incomplete_response"),
-            [](const QVariantList &) {
-                return EngineWording::tr(
-                    "connection closed by the server before a complete response");
-            } },
-        { QStringLiteral("probe.tls_failed"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("TLS handshake failed: %1").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.no_host_port"),
-            [](const QVariantList &) {
-                return EngineWording::tr("no host and port to connect to");
-            } },
-        { QStringLiteral("probe.not_http_url"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("not an http(s) URL: %1").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.cannot_start_transfer"),
-            [](const QVariantList &) {
-                return EngineWording::tr("cannot start an HTTP transfer");
-            } },
-        { QStringLiteral("probe.no_http_response"),
-            [](const QVariantList &) { return EngineWording::tr("no HTTP response"); } },
-        { QStringLiteral("probe.http_status"),
-            [](const QVariantList &a) {
-                const QString text = EngineWording::tr("HTTP %1 (expected %2)")
-                                         .arg(a.value(0).toInt())
-                                         .arg(a.value(1).toInt());
-                const QString to = a.value(2).toString();
-                return to.isEmpty() ? text : EngineWording::tr("%1, redirect to %2").arg(text, to);
-            } },
-        { QStringLiteral("probe.body_missing"),
-            [](const QVariantList &a) {
-                return a.value(1).toBool()
-                    ? EngineWording::tr("the first MiB of the body does not contain \"%1\"")
-                          .arg(a.value(0).toString())
-                    : EngineWording::tr("body does not contain \"%1\"").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.bad_exposition"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("bad exposition: %1").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.scrape_too_large"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("the scrape is larger than %1 MiB")
-                    .arg(a.value(0).toLongLong());
-            } },
-        { QStringLiteral("probe.pid_file_unreadable"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("cannot read pid file %1: %2")
-                    .arg(a.value(0).toString(), a.value(1).toString());
-            } },
-        { QStringLiteral("probe.pid_file_without_pid"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("pid file %1 does not contain a pid")
-                    .arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.pid_not_running"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("pid %1 from %2 is not running")
-                    .arg(a.value(0).toLongLong())
-                    .arg(a.value(1).toString());
-            } },
-        { QStringLiteral("probe.no_process_named"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("no process named %1").arg(a.value(0).toString());
-            } },
-        { QStringLiteral("probe.no_process_spec"),
-            [](const QVariantList &) {
-                return EngineWording::tr("neither a pid file nor a process name is configured");
-            } },
-        { QStringLiteral("probe.no_command"),
-            [](const QVariantList &) { return EngineWording::tr("no command configured"); } },
-        { QStringLiteral("probe.command_cannot_start"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("cannot start %1: %2")
-                    .arg(a.value(0).toString(), a.value(1).toString());
-            } },
-        { QStringLiteral("probe.command_killed"),
-            [](const QVariantList &a) {
-                return withLine(EngineWording::tr("killed by signal %1").arg(a.value(0).toInt()),
-                    a.value(1).toString());
-            } },
-        { QStringLiteral("probe.command_exited"),
-            [](const QVariantList &a) {
-                return withLine(EngineWording::tr("exited with code %1").arg(a.value(0).toInt()),
-                    a.value(1).toString());
-            } },
+            { QStringLiteral("probe.timed_out"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("timed out after %1").arg(duration(a.value(0)));
+                } },
+            { QStringLiteral("probe.connection_refused"),
+                [](const QVariantList &) { return EngineWording::tr("connection refused"); } },
+            { QStringLiteral("probe.connection_timed_out"),
+                [](const QVariantList &) { return EngineWording::tr("connection timed out"); } },
+            { QStringLiteral("probe.host_not_found"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("host not found: %1").arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.network_unreachable"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("network unreachable: %1").arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.cannot_connect"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("cannot connect: %1").arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.closed_by_peer"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("connection closed by the remote host");
+                } },
+            { QStringLiteral("probe.incomplete_response"),
+                [](const QVariantList &) {
+                    return EngineWording::tr(
+                        "connection closed by the server before a complete response");
+                } },
+            { QStringLiteral("probe.tls_failed"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("TLS handshake failed: %1").arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.no_host_port"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("no host and port to connect to");
+                } },
+            { QStringLiteral("probe.not_http_url"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("not an http(s) URL: %1").arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.cannot_start_transfer"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("cannot start an HTTP transfer");
+                } },
+            { QStringLiteral("probe.no_http_response"),
+                [](const QVariantList &) { return EngineWording::tr("no HTTP response"); } },
+            { QStringLiteral("probe.http_status"),
+                [](const QVariantList &a) {
+                    const QString text = EngineWording::tr("HTTP %1 (expected %2)")
+                                             .arg(a.value(0).toInt())
+                                             .arg(a.value(1).toInt());
+                    const QString to = a.value(2).toString();
+                    return to.isEmpty() ? text
+                                        : EngineWording::tr("%1, redirect to %2").arg(text, to);
+                } },
+            { QStringLiteral("probe.body_missing"),
+                [](const QVariantList &a) {
+                    return a.value(1).toBool()
+                        ? EngineWording::tr("the first MiB of the body does not contain \"%1\"")
+                              .arg(a.value(0).toString())
+                        : EngineWording::tr("body does not contain \"%1\"")
+                              .arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.bad_exposition"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("bad exposition: %1").arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.scrape_too_large"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("the scrape is larger than %1 MiB")
+                        .arg(a.value(0).toLongLong());
+                } },
+            { QStringLiteral("probe.pid_file_unreadable"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("cannot read pid file %1: %2")
+                        .arg(a.value(0).toString(), a.value(1).toString());
+                } },
+            { QStringLiteral("probe.pid_file_without_pid"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("pid file %1 does not contain a pid")
+                        .arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.pid_not_running"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("pid %1 from %2 is not running")
+                        .arg(a.value(0).toLongLong())
+                        .arg(a.value(1).toString());
+                } },
+            { QStringLiteral("probe.no_process_named"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("no process named %1").arg(a.value(0).toString());
+                } },
+            { QStringLiteral("probe.no_process_spec"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("neither a pid file nor a process name is configured");
+                } },
+            { QStringLiteral("probe.no_command"),
+                [](const QVariantList &) { return EngineWording::tr("no command configured"); } },
+            { QStringLiteral("probe.command_cannot_start"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("cannot start %1: %2")
+                        .arg(a.value(0).toString(), a.value(1).toString());
+                } },
+            { QStringLiteral("probe.command_killed"),
+                [](const QVariantList &a) {
+                    return withLine(
+                        EngineWording::tr("killed by signal %1").arg(a.value(0).toInt()),
+                        a.value(1).toString());
+                } },
+            { QStringLiteral("probe.command_exited"),
+                [](const QVariantList &a) {
+                    return withLine(
+                        EngineWording::tr("exited with code %1").arg(a.value(0).toInt()),
+                        a.value(1).toString());
+                } },
 
-        { QStringLiteral("target.probe_failed"),
-            [](const QVariantList &) { return EngineWording::tr("probe failed"); } },
-        { QStringLiteral("target.probe_succeeded"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("probe succeeded in %1")
-                    .arg(DisplayFormat::latencyMs(a.value(0).toDouble()));
-            } },
-        { QStringLiteral("target.slow"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("slow: %1 (threshold %2)")
-                    .arg(DisplayFormat::latencyMs(a.value(0).toDouble()), duration(a.value(1)));
-            } },
-        { QStringLiteral("target.flapping"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("flapping: %1 state changes in %2")
-                    .arg(a.value(0).toInt())
-                    .arg(duration(a.value(1)));
-            } },
-        { QStringLiteral("target.failure_of"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 (failure %2 of %3)")
-                    .arg(nested(a.value(0)))
-                    .arg(a.value(1).toInt())
-                    .arg(a.value(2).toInt());
-            } },
-        { QStringLiteral("target.consecutive_failures"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 (%2 consecutive failures)")
-                    .arg(nested(a.value(0)))
-                    .arg(a.value(1).toInt());
-            } },
-        { QStringLiteral("target.circuit_open"),
-            [](const QVariantList &a) {
-                return a.value(0).isValid()
-                    ? EngineWording::tr("%1; circuit open").arg(nested(a.value(0)))
-                    : EngineWording::tr("circuit open");
-            } },
-        { QStringLiteral("target.startup_grace"),
-            [](const QVariantList &) {
-                return EngineWording::tr("process started; startup grace");
-            } },
-        { QStringLiteral("target.restart_command_grace"),
-            [](const QVariantList &) {
-                return EngineWording::tr("restart command ran; startup grace");
-            } },
-        { QStringLiteral("target.crash_loop_paused"),
-            [](const QVariantList &) { return EngineWording::tr("crash loop: restarts paused"); } },
+            { QStringLiteral("target.probe_failed"),
+                [](const QVariantList &) { return EngineWording::tr("probe failed"); } },
+            { QStringLiteral("target.probe_succeeded"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("probe succeeded in %1")
+                        .arg(DisplayFormat::latencyMs(a.value(0).toDouble()));
+                } },
+            { QStringLiteral("target.slow"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("slow: %1 (threshold %2)")
+                        .arg(DisplayFormat::latencyMs(a.value(0).toDouble()), duration(a.value(1)));
+                } },
+            { QStringLiteral("target.flapping"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("flapping: %1 state changes in %2")
+                        .arg(a.value(0).toInt())
+                        .arg(duration(a.value(1)));
+                } },
+            { QStringLiteral("target.failure_of"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 (failure %2 of %3)")
+                        .arg(nested(a.value(0)))
+                        .arg(a.value(1).toInt())
+                        .arg(a.value(2).toInt());
+                } },
+            { QStringLiteral("target.consecutive_failures"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 (%2 consecutive failures)")
+                        .arg(nested(a.value(0)))
+                        .arg(a.value(1).toInt());
+                } },
+            { QStringLiteral("target.circuit_open"),
+                [](const QVariantList &a) {
+                    return a.value(0).isValid()
+                        ? EngineWording::tr("%1; circuit open").arg(nested(a.value(0)))
+                        : EngineWording::tr("circuit open");
+                } },
+            { QStringLiteral("target.startup_grace"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("process started; startup grace");
+                } },
+            { QStringLiteral("target.restart_command_grace"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("restart command ran; startup grace");
+                } },
+            { QStringLiteral("target.crash_loop_paused"),
+                [](const QVariantList &) {
+                    return EngineWording::tr("crash loop: restarts paused");
+                } },
 
-        { QStringLiteral("readiness.no_heartbeat"),
-            [](const QVariantList &) { return EngineWording::tr("no heartbeat yet"); } },
-        { QStringLiteral("readiness.silent"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("silent for %1 (limit %2)")
-                    .arg(DisplayFormat::latencyMs(a.value(0).toDouble()),
-                        DisplayFormat::latencyMs(a.value(1).toDouble()));
-            } },
-        { QStringLiteral("readiness.heartbeat"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("last heartbeat %1 ago")
-                    .arg(DisplayFormat::latencyMs(a.value(0).toDouble()));
-            } },
-        { QStringLiteral("readiness.storage_writable"),
-            [](const QVariantList &) { return EngineWording::tr("writable"); } },
-        { QStringLiteral("readiness.storage_not_writable"),
-            [](const QVariantList &) { return EngineWording::tr("not writable"); } },
-        { QStringLiteral("readiness.target"),
-            [](const QVariantList &a) {
-                const QString state = targetState(a.value(0));
-                return a.value(1).isValid()
-                    ? EngineWording::tr("%1: %2").arg(state, nested(a.value(1)))
-                    : state;
-            } },
-        { QStringLiteral("readiness.degradation"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1: %2").arg(level(a.value(0)), nested(a.value(1)));
-            } },
-        { QStringLiteral("readiness.engine_state"),
-            [](const QVariantList &a) { return engineState(a.value(0)); } },
-        { QStringLiteral("threat.rate"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 requests in %2, %3× the %4 baseline of %5")
-                    .arg(number(a.value(0), 0), duration(a.value(1)), number(a.value(2)),
-                        a.value(3).toString(), number(a.value(4)));
-            } },
-        { QStringLiteral("threat.auth_failures"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 failed token checks in %2")
-                    .arg(number(a.value(0), 0), duration(a.value(1)));
-            } },
-        { QStringLiteral("threat.distinct_paths"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 distinct paths in %2")
-                    .arg(number(a.value(0), 0), duration(a.value(1)));
-            } },
-        { QStringLiteral("threat.error_ratio"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 of %2 requests failed")
-                    .arg(number(a.value(0), 0), number(a.value(1), 0));
-            } },
-        { QStringLiteral("threat.error_ratio_few"),
-            [](const QVariantList &a) {
-                return EngineWording::tr("%1 requests: too few to judge errors (from %2)")
-                    .arg(number(a.value(0), 0), number(a.value(1), 0));
-            } },
-        { QStringLiteral("threat.watchers"),
-            [](const QVariantList &a) {
-                const QString names = a.value(2).toString();
-                const QString hits = EngineWording::tr("%1 watcher hits in %2")
-                                         .arg(number(a.value(0), 0), duration(a.value(1)));
-                return names.isEmpty() ? hits : EngineWording::tr("%1 (%2)").arg(hits, names);
-            } },
-    };
+            { QStringLiteral("readiness.no_heartbeat"),
+                [](const QVariantList &) { return EngineWording::tr("no heartbeat yet"); } },
+            { QStringLiteral("readiness.silent"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("silent for %1 (limit %2)")
+                        .arg(DisplayFormat::latencyMs(a.value(0).toDouble()),
+                            DisplayFormat::latencyMs(a.value(1).toDouble()));
+                } },
+            { QStringLiteral("readiness.heartbeat"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("last heartbeat %1 ago")
+                        .arg(DisplayFormat::latencyMs(a.value(0).toDouble()));
+                } },
+            { QStringLiteral("readiness.storage_writable"),
+                [](const QVariantList &) { return EngineWording::tr("writable"); } },
+            { QStringLiteral("readiness.storage_not_writable"),
+                [](const QVariantList &) { return EngineWording::tr("not writable"); } },
+            { QStringLiteral("readiness.target"),
+                [](const QVariantList &a) {
+                    const QString state = targetState(a.value(0));
+                    return a.value(1).isValid()
+                        ? EngineWording::tr("%1: %2").arg(state, nested(a.value(1)))
+                        : state;
+                } },
+            { QStringLiteral("readiness.degradation"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1: %2").arg(level(a.value(0)), nested(a.value(1)));
+                } },
+            { QStringLiteral("readiness.engine_state"),
+                [](const QVariantList &a) { return engineState(a.value(0)); } },
+            { QStringLiteral("threat.rate"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 requests in %2, %3× the %4 baseline of %5")
+                        .arg(number(a.value(0), 0), duration(a.value(1)), number(a.value(2)),
+                            a.value(3).toString(), number(a.value(4)));
+                } },
+            { QStringLiteral("threat.auth_failures"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 failed token checks in %2")
+                        .arg(number(a.value(0), 0), duration(a.value(1)));
+                } },
+            { QStringLiteral("threat.distinct_paths"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 distinct paths in %2")
+                        .arg(number(a.value(0), 0), duration(a.value(1)));
+                } },
+            { QStringLiteral("threat.error_ratio"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 of %2 requests failed")
+                        .arg(number(a.value(0), 0), number(a.value(1), 0));
+                } },
+            { QStringLiteral("threat.error_ratio_few"),
+                [](const QVariantList &a) {
+                    return EngineWording::tr("%1 requests: too few to judge errors (from %2)")
+                        .arg(number(a.value(0), 0), number(a.value(1), 0));
+                } },
+            { QStringLiteral("threat.watchers"),
+                [](const QVariantList &a) {
+                    const QString names = a.value(2).toString();
+                    const QString hits = EngineWording::tr("%1 watcher hits in %2")
+                                             .arg(number(a.value(0), 0), duration(a.value(1)));
+                    return names.isEmpty() ? hits : EngineWording::tr("%1 (%2)").arg(hits, names);
+                } },
+        };
+        Internal::addDrStepWordings(t);
+        return t;
+    }();
     return table;
 }
 

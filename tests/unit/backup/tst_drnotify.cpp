@@ -110,8 +110,8 @@ private Q_SLOTS:
                            "group_wait: 0s}\n")
                 .arg(m_dir.path()));
         QCOMPARE(run.state, QStringLiteral("succeeded"));
-        QVERIFY2(run.steps.first().message.contains(QLatin1String("DrNotify")),
-            qPrintable(run.steps.first().message));
+        QVERIFY2(run.steps.first().message.text.contains(QLatin1String("DrNotify")),
+            qPrintable(run.steps.first().message.text));
         // The receiver sees the Watchdog too: look for the DR alert among the requests.
         const auto delivered = [&receiver]() -> QByteArray {
             for (const ReceivedRequest &r : receiver.requests)
@@ -132,8 +132,8 @@ private Q_SLOTS:
         const DrRun run
             = runPlan(QStringLiteral("data-off"), QStringLiteral("alerting: {enabled: false}\n"));
         QCOMPARE(run.state, QStringLiteral("succeeded"));
-        QVERIFY2(run.steps.first().message.contains(QLatin1String("audit chain only")),
-            qPrintable(run.steps.first().message));
+        QVERIFY2(run.steps.first().message.text.contains(QLatin1String("audit chain only")),
+            qPrintable(run.steps.first().message.text));
     }
 };
 
