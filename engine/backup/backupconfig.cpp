@@ -181,7 +181,7 @@ bool validDumpName(const QString &name)
 }
 
 // `postgresql:` is a list of databases: a name (the local server's socket, libpq's defaults)
-// or a mapping {database, host, port, user, passfile, name, pg_dump}.
+// or a mapping {database, host, port, user, passfile, name, pg_dump, lock_wait_timeout}.
 void readPostgres(ConfigReader &r, const YAML::Node &n, const QString &key, BackupSetSpec *s)
 {
     if (!n.IsDefined() || n.IsNull())
@@ -212,7 +212,7 @@ void readPostgres(ConfigReader &r, const YAML::Node &n, const QString &key, Back
             if (!r.checkKeys(item, ip,
                     { QStringLiteral("database"), QStringLiteral("host"), QStringLiteral("port"),
                         QStringLiteral("user"), QStringLiteral("passfile"), QStringLiteral("name"),
-                        QStringLiteral("pg_dump") }))
+                        QStringLiteral("pg_dump"), QStringLiteral("lock_wait_timeout") }))
                 return;
             r.string(item, ip, "database", &pg.database);
             r.string(item, ip, "host", &pg.host);
@@ -221,6 +221,8 @@ void readPostgres(ConfigReader &r, const YAML::Node &n, const QString &key, Back
             r.string(item, ip, "passfile", &pg.passfile);
             r.string(item, ip, "name", &pg.name);
             r.string(item, ip, "pg_dump", &pg.pgDump);
+            // PostgreSQL's statement_timeout is an int of milliseconds, as a timer's is.
+            r.timerDuration(item, ip, "lock_wait_timeout", &pg.lockWaitTimeoutMs, 1000);
             if (r.failed())
                 return;
         }

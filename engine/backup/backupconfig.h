@@ -50,6 +50,9 @@ struct PostgresSourceSpec
     QString passfile; // absolute path of a libpq password file; empty: libpq's default
     QString name; // the dump's name in the snapshot (NAME.dump); the database's when empty
     QString pgDump = QStringLiteral("pg_dump"); // PATH is searched; the server's major or newer
+    // lock_wait_timeout: how long pg_dump waits for a table another session holds locked
+    // before the backup fails; a scheduled backup never hangs behind a migration for hours.
+    qint64 lockWaitTimeoutMs = 10 * 60'000;
 
     QString dumpName() const { return name.isEmpty() ? database : name; }
     // Where the dump is in a snapshot: /postgresql/NAME.dump.

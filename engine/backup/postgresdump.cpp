@@ -2,6 +2,7 @@
 
 #include "backup/restorejob.h"
 #include "backup/tree.h"
+#include "core/timeutil.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -26,6 +27,7 @@ Result<std::unique_ptr<PipedChild>> startPgDump(const PostgresSourceSpec &pg)
     auto child = PipedChild::start(pg.pgDump,
         { QStringLiteral("--format=custom"), QStringLiteral("--compress=0"),
             QStringLiteral("--no-password"),
+            QStringLiteral("--lock-wait-timeout=%1").arg(pg.lockWaitTimeoutMs),
             QStringLiteral("--dbname=") + pg.connectionString(pg.database) },
         PipedChild::Direction::ReadStdout);
     if (!child)
@@ -39,9 +41,16 @@ Result<std::unique_ptr<PipedChild>> startPgDump(const PostgresSourceSpec &pg)
 Error pgDumpFailed(
     const PostgresSourceSpec &pg, const PipedChild::Exit &exit, const QString &output)
 {
+    // pg_dump words a lock it waited for in vain as a cancelled LOCK TABLE; say what it means.
+    const bool lockWait = output.contains(QLatin1String("LOCK TABLE"))
+        && output.contains(QLatin1String("statement timeout"));
     return makeError("backup.postgresql",
-        QStringLiteral("pg_dump of PostgreSQL %1 failed (%2): %3")
+        QStringLiteral("pg_dump of PostgreSQL %1 failed (%2)%3: %4")
             .arg(pg.describe(), exit.describe(),
+                lockWait ? QStringLiteral(": another session held a table locked for longer than "
+                                          "lock_wait_timeout (%1)")
+                               .arg(TimeUtil::formatDurationMs(pg.lockWaitTimeoutMs))
+                         : QString(),
                 output.isEmpty() ? QStringLiteral("it said nothing") : output),
         { pg.database, output });
 }

@@ -192,17 +192,31 @@ bool PostgresServer::restart()
     return launch();
 }
 
+QStringList PostgresServer::psqlArgs(const QString &sql, const QString &database) const
+{
+    return { QStringLiteral("-X"), QStringLiteral("-qAt"), QStringLiteral("-v"),
+        QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), socketDir(), QStringLiteral("-U"),
+        user(), QStringLiteral("-d"), database.isEmpty() ? m_database : database,
+        QStringLiteral("-c"), sql };
+}
+
 QString PostgresServer::psql(const QString &sql, const QString &database)
 {
     QString out;
-    if (!runTool(QStringLiteral("psql"),
-            { QStringLiteral("-X"), QStringLiteral("-qAt"), QStringLiteral("-v"),
-                QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), socketDir(),
-                QStringLiteral("-U"), user(), QStringLiteral("-d"),
-                database.isEmpty() ? m_database : database, QStringLiteral("-c"), sql },
-            &out))
+    if (!runTool(QStringLiteral("psql"), psqlArgs(sql, database), &out))
         return {};
     return out.isNull() ? QStringLiteral("") : out;
+}
+
+std::unique_ptr<QProcess> PostgresServer::psqlSession(
+    const QString &sql, const QString &database) const
+{
+    auto p = std::make_unique<QProcess>();
+    p->setWorkingDirectory(m_dir.path());
+    p->start(binDir() + QStringLiteral("/psql"), psqlArgs(sql, database));
+    if (!p->waitForStarted(10'000))
+        return nullptr;
+    return p;
 }
 
 void PostgresServer::stop()

@@ -49,12 +49,17 @@ public:
     // Runs `sql` with psql (ON_ERROR_STOP) in `database` (default: database()); returns its
     // unaligned, tuples-only output, or a null string with errorString() set.
     QString psql(const QString &sql, const QString &database = QString());
+    // psql running `sql` in the background, as another client's session (one that holds a
+    // lock, say); the caller ends it. Null if psql did not start.
+    std::unique_ptr<QProcess> psqlSession(
+        const QString &sql, const QString &database = QString()) const;
     QString log() const; // the server's stderr so far
 
 private:
     bool launch(); // the postmaster on the initialised data, until it accepts connections
     bool runTool(const QString &tool, const QStringList &args, QString *output = nullptr);
     QStringList asServerUser(const QString &program, const QStringList &args) const;
+    QStringList psqlArgs(const QString &sql, const QString &database) const;
 
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_server;

@@ -12,7 +12,9 @@
 #include "core/config.h"
 #include "postgresserver.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -126,8 +128,14 @@ private Q_SLOTS:
         QTest::newRow("every key") << head
                 + "      postgresql:\n        - {database: app, host: /run/postgresql, port: "
                   "5433, user: backup, passfile: /etc/shivx/pgpass, name: main, pg_dump: "
-                  "/usr/lib/postgresql/15/bin/pg_dump}\n"
+                  "/usr/lib/postgresql/15/bin/pg_dump, lock_wait_timeout: 30s}\n"
                                    << QString();
+        QTest::newRow("lock wait under a second")
+            << head + "      postgresql:\n        - {database: app, lock_wait_timeout: 10ms}\n"
+            << "bad.yaml:5: backup.sets.db.postgresql[0].lock_wait_timeout: must be at least 1s";
+        QTest::newRow("lock wait beyond PostgreSQL's")
+            << head + "      postgresql:\n        - {database: app, lock_wait_timeout: 30d}\n"
+            << "bad.yaml:5: backup.sets.db.postgresql[0].lock_wait_timeout: 30d is longer than";
         QTest::newRow("a password is refused")
             << head + "      postgresql:\n        - database: app\n          password: hunter2\n"
             << "bad.yaml:6: backup.sets.db.postgresql[0].password: a password never goes in the "
@@ -306,6 +314,45 @@ private Q_SLOTS:
         QVERIFY2(missing.error().message.contains(QLatin1String("postgresql-client")),
             qPrintable(missing.error().message));
         QCOMPARE(snapshotCount(*repo), 1);
+    }
+
+    // A table another session keeps locked: pg_dump gives up after lock_wait_timeout, and the
+    // backup fails saying so instead of hanging as long as the lock is held.
+    void lockedTableFailsAfterTheLockWait()
+    {
+        QVERIFY(exec(QStringLiteral("CREATE DATABASE locked")));
+        QVERIFY(exec(QStringLiteral("CREATE TABLE t(id int)"), QStringLiteral("locked")));
+        const auto holder = m_server->psqlSession(
+            QStringLiteral("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(120)"),
+            QStringLiteral("locked"));
+        QVERIFY(holder);
+        const auto end = qScopeGuard([&holder] {
+            holder->kill();
+            holder->waitForFinished();
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(psql(QStringLiteral("SELECT count(*) FROM pg_locks WHERE mode = "
+                                                      "'AccessExclusiveLock' AND relation = "
+                                                      "'t'::regclass"),
+                                      QStringLiteral("locked")),
+            QStringLiteral("1"), 10'000);
+        auto repo = createRepo(m_dir.filePath("repo-locked"));
+        BackupSetSpec set;
+        set.name = QStringLiteral("locked");
+        set.postgresql = { source(QStringLiteral("locked")) };
+        set.postgresql.first().lockWaitTimeoutMs = 1000;
+        QElapsedTimer took;
+        took.start();
+        const auto r = runBackup(*repo, set, BackupOptions());
+        QVERIFY(!r);
+        QVERIFY2(took.elapsed() < 60'000, qPrintable(QString::number(took.elapsed())));
+        qInfo("%s", qPrintable(r.error().message));
+        QCOMPARE(r.error().code, QStringLiteral("backup.postgresql"));
+        QVERIFY2(r.error().message.contains(
+                     QLatin1String("another session held a table locked for longer than "
+                                   "lock_wait_timeout (1s)")),
+            qPrintable(r.error().message));
+        QCOMPARE(snapshotCount(*repo), 0);
+        QVERIFY(childrenNamed("pg_dump").isEmpty());
     }
 
     // Cancel while pg_dump streams a larger database: the backup stops, pg_dump is killed and
