@@ -68,6 +68,7 @@ public:
 private:
     class WriteScope;
     QVariant noLimit() const override;
+    bool reconnectForRead() override;
     PostgresJobStore(QSqlDatabase db, QString connectionName);
     Result<void> migrate();
     // BEGIN, COMMIT, SAVEPOINT...: run unprepared.
@@ -89,6 +90,7 @@ private:
         qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs);
     Result<void> setLastFiredOnce(const QString &pipeline, qint64 ms);
     Result<bool> claimFireOnce(const QString &pipeline, qint64 ms);
+    Result<QList<qint64>> pruneOnce(const QString &pipeline, int keepRuns, qint64 createdBeforeMs);
     // Runs one write; when it failed because the connection is gone, reconnects (replaying
     // the open batch) and runs it once more.
     template <class T> Result<T> write(const std::function<Result<T>()> &op);

@@ -47,7 +47,7 @@ Result<bool> PostgresJobStore::claimFireOnce(const QString &pipeline, qint64 ms)
     return moved;
 }
 
-Result<QList<qint64>> PostgresJobStore::prune(
+Result<QList<qint64>> PostgresJobStore::pruneOnce(
     const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
 {
     const auto candidates

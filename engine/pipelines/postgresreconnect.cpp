@@ -32,6 +32,21 @@ template <class T> Result<T> PostgresJobStore::write(const std::function<Result<
     return op();
 }
 
+bool PostgresJobStore::reconnectForRead()
+{
+    // Inside a replay the failure is the replay's to report.
+    if (m_replaying || !connectionLost())
+        return false;
+    return reconnect().ok();
+}
+
+// Not journaled: a prune lost with its batch is done again at the next prune.
+Result<QList<qint64>> PostgresJobStore::prune(
+    const QString &pipeline, int keepRuns, qint64 createdBeforeMs)
+{
+    return write<QList<qint64>>([&] { return pruneOnce(pipeline, keepRuns, createdBeforeMs); });
+}
+
 void PostgresJobStore::journal(std::function<Result<void>()> replay)
 {
     if (m_batchOpen && !m_replaying)

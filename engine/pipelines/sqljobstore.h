@@ -6,6 +6,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -34,6 +35,16 @@ protected:
     void clearPrepared() { m_prepared.clear(); }
     // What LIMIT binds for "no limit": SQLite -1, PostgreSQL NULL.
     virtual QVariant noLimit() const = 0;
+    // After a failed read: true when the connection had gone and is back, so the read is worth
+    // one more try (a PostgreSQL server restarted). A SQLite file does not go away.
+    virtual bool reconnectForRead() { return false; }
+    template <class T> Result<T> read(const std::function<Result<T>()> &op)
+    {
+        Result<T> r = op();
+        if (!r && reconnectForRead())
+            return op();
+        return r;
+    }
 
     QSqlDatabase m_db;
 

@@ -479,6 +479,44 @@ private Q_SLOTS:
             QStringLiteral("retry_wait kept"));
     }
 
+    // Reads and prune after a server restart: the first of them finds the connection gone,
+    // connects again and answers, instead of failing until some write reconnects.
+    void readsAndPruneReconnect()
+    {
+        if (!m_server)
+            QSKIP("no server");
+        auto store = open(QStringLiteral("reads"));
+        QVERIFY(store);
+        RunRecord run = newRun(QStringLiteral("reads"), 10);
+        run.id = store->createRun(run, { QStringLiteral("a") }).value();
+        run.state = RunState::Succeeded;
+        QVERIFY(store->updateRun(run).ok());
+
+        QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
+        const auto read = store->run(run.id);
+        QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+        QVERIFY(read->state == RunState::Succeeded);
+        QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
+        const auto listed = store->runs({ QStringLiteral("reads"), {}, 10, false });
+        QVERIFY2(listed.ok(), listed.ok() ? "" : qPrintable(listed.error().message));
+        QCOMPARE(listed->size(), 1);
+        QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
+        QCOMPARE(store->stages(run.id)->size(), 1);
+
+        // While the server is away a read fails with a clear error, and works once it is back.
+        m_server->stop();
+        const auto away = store->attempts(run.id);
+        QVERIFY(!away.ok());
+        QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
+        QVERIFY(store->attempts(run.id).ok());
+
+        QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
+        const auto pruned = store->prune(QStringLiteral("reads"), 0, 500);
+        QVERIFY2(pruned.ok(), pruned.ok() ? "" : qPrintable(pruned.error().message));
+        QCOMPARE(*pruned, QList<qint64> { run.id });
+        QVERIFY(!store->run(run.id).ok());
+    }
+
     void serverStopsWithNothingLeft()
     {
         if (!m_server)
