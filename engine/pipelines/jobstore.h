@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace Shivx {
@@ -72,6 +73,10 @@ public:
     // True when other engines may use the same store at once (PostgreSQL): the runner then
     // polls it for their changes and leaves their leased attempts alone.
     virtual bool shared() const { return false; }
+    // A shared store calls `changed` (on the store's thread, from its event loop) when another
+    // engine has committed a change of runs or stages, so that the runner looks without waiting
+    // for its poll. Stores that cannot tell never call it.
+    virtual void setChangeListener(std::function<void()> changed) { Q_UNUSED(changed); }
 
     virtual Result<QList<RunRecord>> runs(const RunFilter &filter) = 0;
     // Error pipeline.unknown_run.

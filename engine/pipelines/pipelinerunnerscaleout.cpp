@@ -23,6 +23,16 @@ void PipelineRunner::startPolling()
     m_poll->setInterval(int(qBound(qint64(200), m_options.config.leaseMs / 10, qint64(1000))));
     connect(m_poll, &QTimer::timeout, this, &PipelineRunner::pollShared);
     m_poll->start();
+    // Another engine's commit: look soon rather than at the next poll. Notifications come
+    // with every batch another engine commits, so they are folded into one look per 20 ms.
+    auto *soon = new QTimer(this);
+    soon->setSingleShot(true);
+    soon->setInterval(20);
+    connect(soon, &QTimer::timeout, this, &PipelineRunner::pollShared);
+    m_store->setChangeListener([soon] {
+        if (!soon->isActive())
+            soon->start();
+    });
 }
 
 void PipelineRunner::pollShared()

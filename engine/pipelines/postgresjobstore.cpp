@@ -68,6 +68,7 @@ PostgresJobStore::PostgresJobStore(QSqlDatabase db, QString connectionName)
 
 PostgresJobStore::~PostgresJobStore()
 {
+    setChangeListener({});
     commitBatch();
     clearPrepared();
     m_control.reset();

@@ -57,6 +57,8 @@ public:
     Result<bool> takeOverAttempt(
         qint64 attemptId, const QString &owner, qint64 nowMs, qint64 untilMs) override;
     bool shared() const override { return true; }
+    // LISTEN on the channel the schema's triggers notify (step 2), again after each reconnect.
+    void setChangeListener(std::function<void()> changed) override;
     Result<void> setLastFired(const QString &pipeline, qint64 ms) override;
     Result<bool> claimFire(const QString &pipeline, qint64 ms) override;
     Result<QList<qint64>> prune(
@@ -100,6 +102,8 @@ private:
     bool connectionLost();
     // Opens the connection again; with a batch open, begins it again and replays its writes.
     Result<void> reconnect();
+    // LISTEN on the current connection and pass other engines' notifications to m_changed.
+    void watchNotifications();
 
     QString m_connection;
     bool m_batchOpen = false;
@@ -110,6 +114,7 @@ private:
     bool m_replaying = false;
     bool m_lost = false; // the last reconnect failed: writes are journaled for later
     qint64 m_replayId = 0; // createRun/claimAttempt replayed: insert with this id
+    std::function<void()> m_changed;
 };
 
 } // namespace Shivx

@@ -10,6 +10,7 @@
 #include "pipelines/jobstorerows.h"
 
 #include <QLoggingCategory>
+#include <QSqlDriver>
 #include <QSqlError>
 
 Q_LOGGING_CATEGORY(lcPostgresStore, "shivx.pipelines.postgres")
@@ -30,6 +31,38 @@ template <class T> Result<T> PostgresJobStore::write(const std::function<Result<
     if (auto again = reconnect(); !again)
         return again.error();
     return op();
+}
+
+namespace {
+const QString Channel = QStringLiteral("shivx_pipelines");
+} // namespace
+
+void PostgresJobStore::setChangeListener(std::function<void()> changed)
+{
+    m_changed = std::move(changed);
+    watchNotifications();
+}
+
+void PostgresJobStore::watchNotifications()
+{
+    QSqlDriver *driver = m_db.driver();
+    QObject::disconnect(driver, &QSqlDriver::notification, nullptr, nullptr);
+    if (!m_changed || !m_db.isOpen())
+        return;
+    // The store outlives its driver's signals. After a reconnect this LISTENs on the new
+    // connection, but Qt 6.4's QPSQL may not deliver its notifications: a connection that
+    // broke under the driver is never closed by it, and its socket notifier stays behind on
+    // a descriptor number the new connection reuses. The poll stays the fallback either way.
+    QObject::connect(driver, &QSqlDriver::notification, driver,
+        [this](const QString &name, QSqlDriver::NotificationSource source, const QVariant &) {
+            // The store's own commits: the runner knows what it wrote.
+            if (name == Channel && source != QSqlDriver::SelfSource && m_changed)
+                m_changed();
+        });
+    if (!driver->subscribeToNotification(Channel))
+        qCWarning(lcPostgresStore).noquote()
+            << "job store: cannot LISTEN for other engines' changes; polling only:"
+            << driver->lastError().text();
 }
 
 bool PostgresJobStore::reconnectForRead()
@@ -77,6 +110,7 @@ Result<void> PostgresJobStore::reconnect()
                 .arg(m_journal.size()));
     }
     m_lost = false;
+    watchNotifications();
     qCWarning(lcPostgresStore).noquote() << "job store: connected to PostgreSQL again; replaying"
                                          << m_journal.size() << "write(s) of the open batch";
     if (!m_batchOpen)

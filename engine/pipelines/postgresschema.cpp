@@ -83,6 +83,25 @@ QList<Step> steps()
                 QStringLiteral("CREATE TABLE pipeline_schedule ("
                                " pipeline TEXT PRIMARY KEY, last_fired_ms BIGINT NOT NULL)"),
             } },
+        // A transaction that changes runs or stages, or starts an attempt, notifies the other
+        // engines at its commit (PostgreSQL folds a transaction's notifications into one), so
+        // they look at once instead of at their next poll. Lease renewals do not notify.
+        { 2, "change notifications",
+            {
+                QStringLiteral("CREATE FUNCTION shivx_pipelines_changed() RETURNS trigger"
+                               " LANGUAGE plpgsql AS $$ BEGIN"
+                               " PERFORM pg_notify('shivx_pipelines', '');"
+                               " RETURN NULL; END $$"),
+                QStringLiteral("CREATE TRIGGER pipeline_run_changed AFTER INSERT OR UPDATE OR"
+                               " DELETE ON pipeline_run FOR EACH STATEMENT"
+                               " EXECUTE FUNCTION shivx_pipelines_changed()"),
+                QStringLiteral("CREATE TRIGGER pipeline_stage_changed AFTER INSERT OR UPDATE OR"
+                               " DELETE ON pipeline_stage FOR EACH STATEMENT"
+                               " EXECUTE FUNCTION shivx_pipelines_changed()"),
+                QStringLiteral("CREATE TRIGGER pipeline_attempt_started AFTER INSERT ON"
+                               " pipeline_attempt FOR EACH STATEMENT"
+                               " EXECUTE FUNCTION shivx_pipelines_changed()"),
+            } },
     };
 }
 

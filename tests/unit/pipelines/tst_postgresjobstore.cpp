@@ -6,6 +6,7 @@
 #include "pipelines/postgresjobstore.h"
 #include "postgresserver.h"
 
+#include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QTest>
 
@@ -165,7 +166,7 @@ private Q_SLOTS:
             QVERIFY(a);
             auto b = open(QStringLiteral("m2")); // a second engine: nothing to apply again
             QVERIFY(b);
-            QCOMPARE(b->schemaSteps().value(), QList<int>({ 1 }));
+            QCOMPARE(b->schemaSteps().value(), QList<int>({ 1, 2 }));
         }
         // A schema newer than this engine is refused, not written over.
         QVERIFY(!m_server
@@ -515,6 +516,46 @@ private Q_SLOTS:
         QVERIFY2(pruned.ok(), pruned.ok() ? "" : qPrintable(pruned.error().message));
         QCOMPARE(*pruned, QList<qint64> { run.id });
         QVERIFY(!store->run(run.id).ok());
+    }
+
+    // Another engine's commit reaches a listening store at once (LISTEN/NOTIFY); its own does
+    // not, nor does a lease renewal.
+    void otherEnginesChangesAreNotified()
+    {
+        if (!m_server)
+            QSKIP("no server");
+        auto a = open(QStringLiteral("listen-a"));
+        auto b = open(QStringLiteral("listen-b"));
+        QVERIFY(a && b);
+        int heard = 0;
+        a->setChangeListener([&heard] { ++heard; });
+        RunRecord mine = newRun(QStringLiteral("listen"), 1);
+        mine.id = a->createRun(mine, { QStringLiteral("x") }).value();
+        QTest::qWait(300);
+        QCOMPARE(heard, 0);
+
+        QElapsedTimer took;
+        took.start();
+        const auto theirs = b->createRun(newRun(QStringLiteral("listen"), 2), {});
+        QVERIFY(theirs.ok());
+        QTRY_VERIFY_WITH_TIMEOUT(heard > 0, 5000);
+        qInfo("notified %lld ms after the other engine's commit", took.elapsed());
+
+        // A batch of several writes is one notification; a lease renewal is none.
+        QTest::qWait(100);
+        heard = 0;
+        QVERIFY(b->beginBatch().ok());
+        RunRecord run = *b->run(*theirs);
+        run.state = RunState::Running;
+        QVERIFY(b->updateRun(run).ok());
+        QVERIFY(b->updateRun(run).ok());
+        QVERIFY(b->commitBatch().ok());
+        QTRY_COMPARE_WITH_TIMEOUT(heard, 1, 5000);
+        QVERIFY(b->renewLeases(QStringLiteral("nobody"), 5).ok());
+        QTest::qWait(300);
+        QCOMPARE(heard, 1);
+
+        a->setChangeListener({});
     }
 
     void serverStopsWithNothingLeft()
