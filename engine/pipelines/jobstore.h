@@ -20,6 +20,13 @@ struct RunFilter
     bool withDefinition = false; // the definition bytes are only needed to resume a run
 };
 
+// What a claim may not exceed: the pipeline's `concurrency` (0: no limit).
+struct ClaimLimit
+{
+    QString pipeline;
+    int concurrency = 0;
+};
+
 // Where runs, stage states, attempts (with their leases and processes) and artifact hashes
 // are kept, so that they survive a crash of the engine. One small interface so that the
 // SQLite store (the default, in the engine's database) can get a PostgreSQL sibling for
@@ -53,8 +60,11 @@ public:
     // Claims the stage for a new attempt: inserts `attempt` (state Running, with its lease)
     // and stores `stage`, unless another owner's attempt of the stage still runs under a lease
     // that has not expired at `nowMs` (error pipeline.lease_held). Returns the attempt's id.
-    virtual Result<qint64> claimAttempt(
-        const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs)
+    // A shared store also refuses a claim that would run more than `limit.concurrency`
+    // attempts of the pipeline on all engines together (pipeline.concurrency_full); a single
+    // engine's runner counts its own.
+    virtual Result<qint64> claimAttempt(const AttemptRecord &attempt, const StageRecord &stage,
+        qint64 nowMs, const ClaimLimit &limit = {})
         = 0;
     // The attempt's process, once started (pid, pgid, start ticks, boot id, started time).
     virtual Result<void> updateAttempt(const AttemptRecord &attempt) = 0;

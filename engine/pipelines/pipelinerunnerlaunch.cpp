@@ -135,7 +135,8 @@ void PipelineRunner::startStage(Run &run, int idx)
     StageRecord next = s.rec;
     next.attempts += 1;
     next.state = StageState::Running;
-    const auto claimed = store()->claimAttempt(a, next, m_clock->nowMs());
+    const auto claimed = store()->claimAttempt(
+        a, next, m_clock->nowMs(), { run.rec.pipeline, run.def.concurrency });
     if (!claimed) {
         // With a shared store, losing a claim to another engine is routine: the next poll
         // shows what that engine stored, and a claim that merely collided is tried again
@@ -144,7 +145,8 @@ void PipelineRunner::startStage(Run &run, int idx)
         const QString code = claimed.error().code;
         const bool lost = m_shared
             && (code == QLatin1String("pipeline.lease_held")
-                || code == QLatin1String("pipeline.claim_stale"));
+                || code == QLatin1String("pipeline.claim_stale")
+                || code == QLatin1String("pipeline.concurrency_full"));
         if (lost)
             qCDebug(lcRunner).noquote() << claimed.error().message;
         else

@@ -152,8 +152,49 @@ Result<void> PostgresJobStore::updateStageOnce(const StageRecord &stage)
     return t.commit();
 }
 
+Result<void> PostgresJobStore::checkConcurrency(
+    const AttemptRecord &a, const ClaimLimit &limit, qint64 nowMs)
+{
+    // One engine at a time counts and claims for a pipeline, until its transaction ends (the
+    // runner's batch): two engines counting at once would each see room for one more. An
+    // engine that finds the pipeline taken moves on, as with a locked stage.
+    QSqlQuery &gate = prepared(
+        QStringLiteral("SELECT pg_try_advisory_xact_lock(hashtext('shivx.pipeline.' || ?))"));
+    gate.addBindValue(storeText(limit.pipeline));
+    if (!gate.exec() || !gate.next())
+        return storeError(gate, "claim attempt");
+    const bool mine = gate.value(0).toBool();
+    gate.finish();
+    if (!mine)
+        return makeError("pipeline.lease_held",
+            QStringLiteral("run %1 stage %2: another engine is claiming a stage of pipeline %3")
+                .arg(a.runId)
+                .arg(a.stage, limit.pipeline));
+    // Attempts under a live lease, whichever engine runs them; a dead engine's stop counting
+    // once their leases expire.
+    QSqlQuery &count = prepared(QStringLiteral(
+        "SELECT count(*) FROM pipeline_attempt a JOIN pipeline_run r ON r.id = a.run_id WHERE "
+        "r.pipeline = ? AND a.state = 'running' AND a.lease_until_ms > ?"));
+    count.addBindValue(storeText(limit.pipeline));
+    count.addBindValue(nowMs);
+    if (!count.exec() || !count.next())
+        return storeError(count, "claim attempt");
+    const int running = count.value(0).toInt();
+    count.finish();
+    if (running >= limit.concurrency)
+        return makeError("pipeline.concurrency_full",
+            QStringLiteral("run %1 stage %2 waits: %3 attempt(s) of pipeline %4 run on all "
+                           "engines, its concurrency is %5")
+                .arg(a.runId)
+                .arg(a.stage)
+                .arg(running)
+                .arg(limit.pipeline)
+                .arg(limit.concurrency));
+    return {};
+}
+
 Result<qint64> PostgresJobStore::claimAttemptOnce(
-    const AttemptRecord &a, const StageRecord &stage, qint64 nowMs)
+    const AttemptRecord &a, const StageRecord &stage, qint64 nowMs, const ClaimLimit &limit)
 {
     WriteScope t(*this);
     if (!t.begin())
@@ -198,6 +239,10 @@ Result<qint64> PostgresJobStore::claimAttemptOnce(
         return held;
     }
     leases.finish();
+    if (limit.concurrency > 0) {
+        if (auto full = checkConcurrency(a, limit, nowMs); !full)
+            return full.error();
+    }
     // Attempts whose lease expired belong to an engine that stopped renewing them: they end
     // here, so that only the new attempt is running.
     QSqlQuery &expire = prepared(QStringLiteral(

@@ -48,8 +48,8 @@ public:
     Result<void> updateStage(const StageRecord &stage) override;
     // Errors also pipeline.claim_stale: the stored stage is finished or has had this attempt
     // already (another engine ran it).
-    Result<qint64> claimAttempt(
-        const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs) override;
+    Result<qint64> claimAttempt(const AttemptRecord &attempt, const StageRecord &stage,
+        qint64 nowMs, const ClaimLimit &limit = {}) override;
     Result<void> updateAttempt(const AttemptRecord &attempt) override;
     Result<void> finishAttempt(const AttemptRecord &attempt, const StageRecord &stage,
         const QList<ArtifactRecord> &artifacts) override;
@@ -82,8 +82,10 @@ private:
     Result<void> updateRunOnce(const RunRecord &run);
     Result<bool> finishRunOnce(const RunRecord &run);
     Result<void> updateStageOnce(const StageRecord &stage);
-    Result<qint64> claimAttemptOnce(
-        const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs);
+    Result<qint64> claimAttemptOnce(const AttemptRecord &attempt, const StageRecord &stage,
+        qint64 nowMs, const ClaimLimit &limit);
+    // The claim's check of the pipeline's concurrency across engines.
+    Result<void> checkConcurrency(const AttemptRecord &a, const ClaimLimit &limit, qint64 nowMs);
     Result<void> updateAttemptOnce(const AttemptRecord &attempt);
     Result<void> finishAttemptOnce(const AttemptRecord &attempt, const StageRecord &stage,
         const QList<ArtifactRecord> &artifacts);

@@ -218,15 +218,15 @@ Result<void> PostgresJobStore::updateStage(const StageRecord &stage)
 }
 
 Result<qint64> PostgresJobStore::claimAttempt(
-    const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs)
+    const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs, const ClaimLimit &limit)
 {
-    auto r = write<qint64>([&] { return claimAttemptOnce(attempt, stage, nowMs); });
+    auto r = write<qint64>([&] { return claimAttemptOnce(attempt, stage, nowMs, limit); });
     if (r)
         // Replayed with its checks: if another engine claimed the stage while this one was
         // cut off, the replay fails and so does the batch's COMMIT.
-        journal([this, attempt, stage, nowMs, id = *r] {
+        journal([this, attempt, stage, nowMs, limit, id = *r] {
             m_replayId = id;
-            const auto again = claimAttemptOnce(attempt, stage, nowMs);
+            const auto again = claimAttemptOnce(attempt, stage, nowMs, limit);
             m_replayId = 0;
             return done(again);
         });

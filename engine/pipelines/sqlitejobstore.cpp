@@ -161,7 +161,7 @@ Result<void> SqliteJobStore::updateStage(const StageRecord &stage)
 }
 
 Result<qint64> SqliteJobStore::claimAttempt(
-    const AttemptRecord &a, const StageRecord &stage, qint64 nowMs)
+    const AttemptRecord &a, const StageRecord &stage, qint64 nowMs, const ClaimLimit &)
 {
     WriteScope t(*this);
     if (!t.begin())

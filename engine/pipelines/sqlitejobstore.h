@@ -23,8 +23,8 @@ public:
     Result<void> updateRun(const RunRecord &run) override;
     Result<bool> finishRun(const RunRecord &run) override;
     Result<void> updateStage(const StageRecord &stage) override;
-    Result<qint64> claimAttempt(
-        const AttemptRecord &attempt, const StageRecord &stage, qint64 nowMs) override;
+    Result<qint64> claimAttempt(const AttemptRecord &attempt, const StageRecord &stage,
+        qint64 nowMs, const ClaimLimit &limit = {}) override;
     Result<void> updateAttempt(const AttemptRecord &attempt) override;
     Result<void> finishAttempt(const AttemptRecord &attempt, const StageRecord &stage,
         const QList<ArtifactRecord> &artifacts) override;

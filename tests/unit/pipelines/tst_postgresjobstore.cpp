@@ -322,6 +322,68 @@ private Q_SLOTS:
 
     // Two engines (threads, each with its own connection) race for the same attempts of 60
     // stages: each attempt is won exactly once, and the loser hears why.
+    // A pipeline's concurrency holds across engines: with 2, two engines running one stage
+    // each leave no room for a third claim until one of them ends or its lease expires; while
+    // one engine claims for the pipeline (its batch open) the other moves on.
+    void concurrencyHoldsAcrossEngines()
+    {
+        if (!m_server)
+            QSKIP("no server");
+        auto e1 = open(QStringLiteral("cc1"));
+        auto e2 = open(QStringLiteral("cc2"));
+        QVERIFY(e1 && e2);
+        const QString p = QStringLiteral("limited");
+        const ClaimLimit two { p, 2 };
+        const auto run1 = e1->createRun(newRun(p, 1), { QStringLiteral("a"), QStringLiteral("b") });
+        const auto run2 = e2->createRun(newRun(p, 2), { QStringLiteral("c") });
+        const auto other
+            = e2->createRun(newRun(QStringLiteral("free"), 3), { QStringLiteral("d") });
+        QVERIFY(run1.ok() && run2.ok() && other.ok());
+        const auto claim
+            = [](PostgresJobStore &e, qint64 run, const QString &stage, const QString &owner,
+                  qint64 until, qint64 now, const ClaimLimit &l) {
+                  return e.claimAttempt(
+                      attempt(run, stage, 1, owner, until), running(run, stage, 1), now, l);
+              };
+        QVERIFY(claim(*e1, *run1, QStringLiteral("a"), QStringLiteral("e1"), 5000, 1000, two).ok());
+        // e1 claims inside its batch: e2 finds the pipeline being claimed and moves on.
+        QVERIFY(e1->beginBatch().ok());
+        QVERIFY(claim(*e1, *run1, QStringLiteral("b"), QStringLiteral("e1"), 5000, 1000, two).ok());
+        auto refused
+            = claim(*e2, *run2, QStringLiteral("c"), QStringLiteral("e2"), 5000, 1000, two);
+        QCOMPARE(refused.error().code, QStringLiteral("pipeline.lease_held"));
+        QVERIFY(e1->commitBatch().ok());
+        // Two run (both e1's): e2's claim would be the third.
+        refused = claim(*e2, *run2, QStringLiteral("c"), QStringLiteral("e2"), 5000, 1000, two);
+        QCOMPARE(refused.error().code, QStringLiteral("pipeline.concurrency_full"));
+        QVERIFY2(refused.error().message.contains(QLatin1String("concurrency is 2")),
+            qPrintable(refused.error().message));
+        // Another pipeline is not held back.
+        QVERIFY(claim(*e2, *other, QStringLiteral("d"), QStringLiteral("e2"), 5000, 1000,
+            ClaimLimit { QStringLiteral("free"), 1 })
+                    .ok());
+        // One of e1's attempts ends: room for e2.
+        AttemptRecord ended = attempt(*run1, QStringLiteral("a"), 1, QStringLiteral("e1"), 5000);
+        ended.id = e1->attempts(*run1)->first().id;
+        ended.state = AttemptState::Succeeded;
+        StageRecord done = running(*run1, QStringLiteral("a"), 1);
+        done.state = StageState::Succeeded;
+        QVERIFY(e1->finishAttempt(ended, done, {}).ok());
+        QVERIFY(claim(*e2, *run2, QStringLiteral("c"), QStringLiteral("e2"), 9000, 2000, two).ok());
+        // Without a limit the same claim shape is never refused for the count.
+        const auto run3 = e2->createRun(newRun(p, 4), { QStringLiteral("e") });
+        refused = claim(*e2, *run3, QStringLiteral("e"), QStringLiteral("e2"), 9000, 2000, two);
+        QCOMPARE(refused.error().code, QStringLiteral("pipeline.concurrency_full"));
+        QVERIFY(claim(*e2, *run3, QStringLiteral("e"), QStringLiteral("e2"), 9000, 2000, {}).ok());
+        // e1 died: once its lease has expired its attempt no longer counts.
+        const auto run4 = e2->createRun(newRun(p, 5), { QStringLiteral("f") });
+        refused
+            = claim(*e2, *run4, QStringLiteral("f"), QStringLiteral("e2"), 9000, 4000, { p, 3 });
+        QCOMPARE(refused.error().code, QStringLiteral("pipeline.concurrency_full"));
+        QVERIFY(claim(*e2, *run4, QStringLiteral("f"), QStringLiteral("e2"), 9000, 5001, { p, 3 })
+                    .ok());
+    }
+
     void twoConnectionsExactlyOneWins()
     {
         if (!m_server)
