@@ -57,6 +57,17 @@ public:
     // each see the run's last stage end, exactly one gets true and audits the end.
     virtual Result<bool> finishRun(const RunRecord &run) = 0;
     virtual Result<void> updateStage(const StageRecord &stage) = 0;
+    // Stores the queued `run` as running (its state and start time) unless `maxActive` runs
+    // of its pipeline already run: false then, and the run stays queued. A shared store counts
+    // the runs of every engine and lets one engine at a time decide for a pipeline; a single
+    // engine's runner counts its own, so this is updateRun() there.
+    virtual Result<bool> activateRun(const RunRecord &run, int maxActive)
+    {
+        Q_UNUSED(maxActive);
+        if (auto r = updateRun(run); !r)
+            return r.error();
+        return true;
+    }
     // Claims the stage for a new attempt: inserts `attempt` (state Running, with its lease)
     // and stores `stage`, unless another owner's attempt of the stage still runs under a lease
     // that has not expired at `nowMs` (error pipeline.lease_held). Returns the attempt's id.

@@ -182,7 +182,9 @@ private:
     // Commits the open batch, without starting anything (flush() still does that).
     void commitBatch();
     Run *findRun(qint64 id);
-    Result<void> activate(Run &run);
+    // A queued run starts; with a shared store only if the store finds room (max_active_runs
+    // on all engines).
+    Result<void> activate(Run &run, int maxActive);
     // `parsed`: the run's definition when the caller has it parsed already (a new run).
     Result<void> resume(RunRecord rec, const QList<StageRecord> &stages,
         const QHash<QString, AttemptRecord> &runningAttempts,

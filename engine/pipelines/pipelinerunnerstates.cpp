@@ -88,16 +88,41 @@ void PipelineRunner::activateQueued(const QString &pipeline)
     for (qint64 id : std::as_const(waiting)) {
         if (active >= maxActive)
             break;
-        if (Run *run = findRun(id); run && activate(*run))
-            ++active;
+        Run *run = findRun(id);
+        if (!run)
+            continue;
+        if (!activate(*run, maxActive))
+            break; // another engine's runs fill the pipeline: the next run's end tries again
+        ++active;
     }
     pump();
 }
 
-Result<void> PipelineRunner::activate(Run &run)
+Result<void> PipelineRunner::activate(Run &run, int maxActive)
 {
-    QDir().mkpath(QDir(runDir(run.rec.id)).filePath(QStringLiteral("work")));
     run.rec.startedMs = m_clock->nowMs();
+    if (m_shared) {
+        // The store decides across engines; a refused run stays queued.
+        RunRecord running = run.rec;
+        running.state = RunState::Running;
+        const auto activated = store()->activateRun(running, maxActive);
+        if (!activated) {
+            const QString pipeline = run.rec.pipeline;
+            if (activated.error().code == QLatin1String("pipeline.lease_held"))
+                QTimer::singleShot(
+                    2 * m_poll->interval(), this, [this, pipeline] { activateQueued(pipeline); });
+            else
+                noteStoreError(activated.error());
+            return activated.error();
+        }
+        if (!*activated)
+            return makeError("pipeline.max_active_runs",
+                QStringLiteral("run %1 stays queued: %2 runs of pipeline %3 run on all engines")
+                    .arg(run.rec.id)
+                    .arg(maxActive)
+                    .arg(run.rec.pipeline));
+    }
+    QDir().mkpath(QDir(runDir(run.rec.id)).filePath(QStringLiteral("work")));
     setRunState(run, RunState::Running);
     for (int i = 0; i < int(run.stages.size()); ++i)
         if (run.stages[i].rec.state == StageState::Pending && run.stages[i].waitingFor == 0)

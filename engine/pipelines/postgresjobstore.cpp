@@ -126,6 +126,46 @@ Result<void> PostgresJobStore::updateRunOnce(const RunRecord &run)
     return t.commit();
 }
 
+Result<bool> PostgresJobStore::activateRunOnce(const RunRecord &run, int maxActive)
+{
+    WriteScope t(*this);
+    if (!t.begin())
+        return t.begin().error();
+    // One engine at a time counts and activates for a pipeline, until its transaction ends:
+    // two engines activating at once would each see room for one more run. An engine that
+    // finds another deciding tries again later rather than wait for its batch.
+    QSqlQuery &gate = prepared(
+        QStringLiteral("SELECT pg_try_advisory_xact_lock(hashtext('shivx.runs.' || ?))"));
+    gate.addBindValue(storeText(run.pipeline));
+    if (!gate.exec() || !gate.next())
+        return storeError(gate, "activate run");
+    const bool mine = gate.value(0).toBool();
+    gate.finish();
+    if (!mine)
+        return makeError("pipeline.lease_held",
+            QStringLiteral("run %1: another engine is starting a run of pipeline %2")
+                .arg(run.id)
+                .arg(run.pipeline));
+    QSqlQuery &count = prepared(QStringLiteral("SELECT count(*) FROM pipeline_run WHERE pipeline "
+                                               "= ? AND state = 'running' AND id <> ?"));
+    count.addBindValue(storeText(run.pipeline));
+    count.addBindValue(run.id);
+    if (!count.exec() || !count.next())
+        return storeError(count, "activate run");
+    const int active = count.value(0).toInt();
+    count.finish();
+    if (active >= maxActive)
+        return false;
+    // Only a run still queued (or already activated by another engine) becomes running.
+    QSqlQuery &q = prepared(RunUpdate + QStringLiteral(" AND state IN ('queued', 'running')"));
+    if (!execRunUpdate(q, run))
+        return storeError(q, "activate run");
+    const bool activated = q.numRowsAffected() == 1;
+    if (auto c = t.commit(); !c)
+        return c.error();
+    return activated;
+}
+
 Result<bool> PostgresJobStore::finishRunOnce(const RunRecord &run)
 {
     WriteScope t(*this);

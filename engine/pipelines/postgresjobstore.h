@@ -45,6 +45,7 @@ public:
     Result<qint64> createRun(const RunRecord &run, const QStringList &stages) override;
     Result<void> updateRun(const RunRecord &run) override;
     Result<bool> finishRun(const RunRecord &run) override;
+    Result<bool> activateRun(const RunRecord &run, int maxActive) override;
     Result<void> updateStage(const StageRecord &stage) override;
     // Errors also pipeline.claim_stale: the stored stage is finished or has had this attempt
     // already (another engine ran it).
@@ -81,6 +82,7 @@ private:
     Result<qint64> createRunOnce(const RunRecord &run, const QStringList &stages);
     Result<void> updateRunOnce(const RunRecord &run);
     Result<bool> finishRunOnce(const RunRecord &run);
+    Result<bool> activateRunOnce(const RunRecord &run, int maxActive);
     Result<void> updateStageOnce(const StageRecord &stage);
     Result<qint64> claimAttemptOnce(const AttemptRecord &attempt, const StageRecord &stage,
         qint64 nowMs, const ClaimLimit &limit);

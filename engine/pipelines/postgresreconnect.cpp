@@ -13,6 +13,8 @@
 #include <QSqlDriver>
 #include <QSqlError>
 
+#include <limits>
+
 Q_LOGGING_CATEGORY(lcPostgresStore, "shivx.pipelines.postgres")
 
 namespace Shivx {
@@ -198,6 +200,16 @@ Result<void> PostgresJobStore::updateRun(const RunRecord &run)
     auto r = write<void>([&] { return updateRunOnce(run); });
     if (r || m_lost)
         journal([this, run] { return updateRunOnce(run); });
+    return r;
+}
+
+Result<bool> PostgresJobStore::activateRun(const RunRecord &run, int maxActive)
+{
+    auto r = write<bool>([&] { return activateRunOnce(run, maxActive); });
+    if (r && *r)
+        // Replayed as decided: the run is running here already.
+        journal(
+            [this, run] { return done(activateRunOnce(run, std::numeric_limits<int>::max())); });
     return r;
 }
 

@@ -384,6 +384,50 @@ private Q_SLOTS:
                     .ok());
     }
 
+    // max_active_runs holds across engines: a queued run starts only while fewer runs of its
+    // pipeline run on all engines; while one engine decides for a pipeline (its batch open)
+    // the other is told to try again rather than wait.
+    void maxActiveRunsHoldAcrossEngines()
+    {
+        if (!m_server)
+            QSKIP("no server");
+        auto e1 = open(QStringLiteral("ma1"));
+        auto e2 = open(QStringLiteral("ma2"));
+        QVERIFY(e1 && e2);
+        const QString p = QStringLiteral("maxed");
+        const auto queued = [&](PostgresJobStore &e, qint64 created) {
+            RunRecord r = newRun(p, created);
+            r.id = e.createRun(r, { QStringLiteral("a") }).value();
+            r.state = RunState::Running;
+            r.startedMs = created + 1;
+            return r;
+        };
+        RunRecord r1 = queued(*e1, 1);
+        RunRecord r2 = queued(*e2, 2);
+        QCOMPARE(e1->activateRun(r1, 1).value(), true);
+        QCOMPARE(e2->activateRun(r2, 1).value(), false);
+        QCOMPARE(e2->run(r2.id)->state == RunState::Queued, true);
+        QCOMPARE(e2->activateRun(r2, 2).value(), true);
+        // Activating a run that already runs (another engine did) is no second run.
+        QCOMPARE(e1->activateRun(r2, 2).value(), true);
+
+        RunRecord r3 = queued(*e1, 3);
+        QCOMPARE(e2->activateRun(r3, 2).value(), false);
+        r1.state = RunState::Succeeded;
+        r1.finishedMs = 10;
+        QVERIFY(e1->finishRun(r1).value());
+        QVERIFY(e1->beginBatch().ok());
+        QCOMPARE(e1->activateRun(r3, 2).value(), true);
+        RunRecord r4 = queued(*e2, 4);
+        const auto busy = e2->activateRun(r4, 5);
+        QCOMPARE(busy.error().code, QStringLiteral("pipeline.lease_held"));
+        QVERIFY(e1->commitBatch().ok());
+        QCOMPARE(e2->activateRun(r4, 5).value(), true);
+        // A finished run is not started again.
+        QCOMPARE(e2->activateRun(r1, 5).value(), false);
+        QVERIFY(e2->run(r1.id)->state == RunState::Succeeded);
+    }
+
     void twoConnectionsExactlyOneWins()
     {
         if (!m_server)
