@@ -52,9 +52,9 @@ void PostgresJobStore::watchNotifications()
     if (!m_changed || !m_db.isOpen())
         return;
     // The store outlives its driver's signals. After a reconnect this LISTENs on the new
-    // connection, but Qt 6.4's QPSQL may not deliver its notifications: a connection that
-    // broke under the driver is never closed by it, and its socket notifier stays behind on
-    // a descriptor number the new connection reuses. The poll stays the fallback either way.
+    // connection, but Qt 6.4's QPSQL keeps watching the broken connection's socket: the
+    // server's notifications then surface only with the store's next statement (the next
+    // poll at the latest), as the poll alone would have found the changes.
     QObject::connect(driver, &QSqlDriver::notification, driver,
         [this](const QString &name, QSqlDriver::NotificationSource source, const QVariant &) {
             // The store's own commits: the runner knows what it wrote.
