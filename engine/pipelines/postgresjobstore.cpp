@@ -134,14 +134,10 @@ Result<bool> PostgresJobStore::activateRunOnce(const RunRecord &run, int maxActi
     // One engine at a time counts and activates for a pipeline, until its transaction ends:
     // two engines activating at once would each see room for one more run. An engine that
     // finds another deciding tries again later rather than wait for its batch.
-    QSqlQuery &gate = prepared(
-        QStringLiteral("SELECT pg_try_advisory_xact_lock(hashtext('shivx.runs.' || ?))"));
-    gate.addBindValue(storeText(run.pipeline));
-    if (!gate.exec() || !gate.next())
-        return storeError(gate, "activate run");
-    const bool mine = gate.value(0).toBool();
-    gate.finish();
+    const auto mine = tryLockPipeline(QStringLiteral("runs"), run.pipeline);
     if (!mine)
+        return mine.error();
+    if (!*mine)
         return makeError("pipeline.lease_held",
             QStringLiteral("run %1: another engine is starting a run of pipeline %2")
                 .arg(run.id)
@@ -192,20 +188,30 @@ Result<void> PostgresJobStore::updateStageOnce(const StageRecord &stage)
     return t.commit();
 }
 
+Result<bool> PostgresJobStore::tryLockPipeline(const QString &what, const QString &pipeline)
+{
+    // Transaction-scoped, so it ends with the batch; never waited for.
+    QSqlQuery &gate = prepared(
+        QStringLiteral("SELECT pg_try_advisory_xact_lock(hashtext('shivx.' || ? || '.' || ?))"));
+    gate.addBindValue(what);
+    gate.addBindValue(storeText(pipeline));
+    if (!gate.exec() || !gate.next())
+        return storeError(gate, "lock a pipeline");
+    const bool mine = gate.value(0).toBool();
+    gate.finish();
+    return mine;
+}
+
 Result<void> PostgresJobStore::checkConcurrency(
     const AttemptRecord &a, const ClaimLimit &limit, qint64 nowMs)
 {
     // One engine at a time counts and claims for a pipeline, until its transaction ends (the
     // runner's batch): two engines counting at once would each see room for one more. An
     // engine that finds the pipeline taken moves on, as with a locked stage.
-    QSqlQuery &gate = prepared(
-        QStringLiteral("SELECT pg_try_advisory_xact_lock(hashtext('shivx.pipeline.' || ?))"));
-    gate.addBindValue(storeText(limit.pipeline));
-    if (!gate.exec() || !gate.next())
-        return storeError(gate, "claim attempt");
-    const bool mine = gate.value(0).toBool();
-    gate.finish();
+    const auto mine = tryLockPipeline(QStringLiteral("pipeline"), limit.pipeline);
     if (!mine)
+        return mine.error();
+    if (!*mine)
         return makeError("pipeline.lease_held",
             QStringLiteral("run %1 stage %2: another engine is claiming a stage of pipeline %3")
                 .arg(a.runId)

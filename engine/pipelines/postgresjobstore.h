@@ -86,6 +86,9 @@ private:
     Result<void> updateStageOnce(const StageRecord &stage);
     Result<qint64> claimAttemptOnce(const AttemptRecord &attempt, const StageRecord &stage,
         qint64 nowMs, const ClaimLimit &limit);
+    // A transaction-scoped advisory lock on `what` of `pipeline` (one engine at a time
+    // decides its claims or its runs' starts); false when another engine holds it.
+    Result<bool> tryLockPipeline(const QString &what, const QString &pipeline);
     // The claim's check of the pipeline's concurrency across engines.
     Result<void> checkConcurrency(const AttemptRecord &a, const ClaimLimit &limit, qint64 nowMs);
     Result<void> updateAttemptOnce(const AttemptRecord &attempt);

@@ -7,12 +7,24 @@
 #include "postgresserver.h"
 
 #include <QDebug>
+#include <QSqlDatabase>
 
 #include <memory>
 
 namespace PostgresStoreFixture {
 
 using namespace Shivx;
+
+// Why these tests cannot run here (what to install), or empty.
+inline QString skipReason()
+{
+    if (ShivxTest::PostgresServer::binDir().isEmpty())
+        return ShivxTest::PostgresServer::skipMessage();
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        return QStringLiteral("Qt's QPSQL driver is not installed: installer/install-deps.sh "
+                              "--test installs libqt6sql6-psql");
+    return {};
+}
 
 inline std::unique_ptr<PostgresJobStore> openStore(
     ShivxTest::PostgresServer &server, const QString &name)

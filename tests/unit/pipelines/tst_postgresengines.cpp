@@ -27,17 +27,12 @@ class TstPostgresEngines : public QObject
 private Q_SLOTS:
     void startServer()
     {
-        if (PostgresServer::binDir().isEmpty())
-            QSKIP(qPrintable(PostgresServer::skipMessage()));
-        if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
-            QSKIP("Qt's QPSQL driver is not installed: installer/install-deps.sh --test "
-                  "installs libqt6sql6-psql");
+        if (const QString why = skipReason(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         m_server = std::make_unique<PostgresServer>();
         QVERIFY2(m_server->start(QStringLiteral("jobs")), qPrintable(m_server->errorString()));
     }
 
-    // Two engines (threads, each with its own connection) race for the same attempts of 60
-    // stages: each attempt is won exactly once, and the loser hears why.
     // A pipeline's concurrency holds across engines: with 2, two engines running one stage
     // each leave no room for a third claim until one of them ends or its lease expires; while
     // one engine claims for the pipeline (its batch open) the other moves on.

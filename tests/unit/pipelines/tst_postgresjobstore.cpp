@@ -101,11 +101,8 @@ private Q_SLOTS:
 
     void startServer()
     {
-        if (PostgresServer::binDir().isEmpty())
-            QSKIP(qPrintable(PostgresServer::skipMessage()));
-        if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
-            QSKIP("Qt's QPSQL driver is not installed: installer/install-deps.sh --test "
-                  "installs libqt6sql6-psql");
+        if (const QString why = skipReason(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         m_server = std::make_unique<PostgresServer>();
         QVERIFY2(m_server->start(QStringLiteral("jobs")), qPrintable(m_server->errorString()));
     }
@@ -273,6 +270,8 @@ private Q_SLOTS:
         QCOMPARE(held.error().code, QStringLiteral("pipeline.claim_stale"));
     }
 
+    // Two engines (threads, each with its own connection) race for the same attempts of 60
+    // stages: each attempt is won exactly once, and the loser hears why.
     void twoConnectionsExactlyOneWins()
     {
         if (!m_server)
