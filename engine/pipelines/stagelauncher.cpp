@@ -180,6 +180,18 @@ void StageLauncher::wake()
     (void)!::write(m_wake, &one, sizeof one);
 }
 
+// Explicitly, not by close() alone: close() leaves the registration in place while the
+// descriptor's file is still open elsewhere, as it is in every child that another executor
+// thread is spawning at that moment (posix_spawn copies the descriptor table and closes the
+// copies only just before exec). Meanwhile a pipe at end of file or an exited process's pidfd
+// keeps waking epoll_wait: measured, 20 to 50 wake-ups per stage of `true` with two stages at
+// once, each a pass over every launch.
+void StageLauncher::unwatchAndClose(int fd)
+{
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+    ::close(fd);
+}
+
 void StageLauncher::watch(int fd, quint64 id, int kind)
 {
     epoll_event ev {};
@@ -437,6 +449,7 @@ void StageLauncher::run()
             }
         }
         const int n = ::epoll_wait(m_epoll, events.data(), int(events.size()), timeout);
+        m_wakeups.fetch_add(1, std::memory_order_relaxed);
         std::deque<Command> commands;
         bool stopping = false;
         {
@@ -542,7 +555,7 @@ void StageLauncher::readPipe(Launch &l, int stream)
         if (n < 0 && errno == EAGAIN)
             return;
         if (n <= 0) {
-            ::close(fd); // also leaves the epoll set
+            unwatchAndClose(fd);
             fd = -1;
             return;
         }
@@ -585,7 +598,7 @@ void StageLauncher::reap(Launch &l, bool block)
     l.reaped = true;
     l.reapedMs = -1; // set by finishIfDone()'s clock
     if (l.pidfd >= 0) {
-        ::close(l.pidfd);
+        unwatchAndClose(l.pidfd);
         l.pidfd = -1;
     }
     Finished f;
@@ -612,7 +625,7 @@ void StageLauncher::finishIfDone(Launch &l, qint64 nowMs)
         return;
     for (int i = 0; i < 2; ++i) {
         if (l.pipe[i] >= 0)
-            ::close(l.pipe[i]);
+            unwatchAndClose(l.pipe[i]);
         if (l.file[i] >= 0)
             ::close(l.file[i]);
         l.pipe[i] = l.file[i] = -1;

@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -101,6 +102,9 @@ public:
     // No more reports for `id`, and the launch's record goes once its process is reaped (which
     // it still is). Every launch must end with forget() or a successful waitReaped().
     void forget(quint64 id);
+    // Wake-ups of the launcher's thread so far: each launch accounts for a few (its adoption,
+    // its exit, the end of its two pipes), and more would be a loop spinning.
+    quint64 wakeups() const { return m_wakeups.load(std::memory_order_relaxed); }
 
 private:
     struct Launch;
@@ -122,6 +126,7 @@ private:
     void reap(Launch &l, bool block);
     void finishIfDone(Launch &l, qint64 nowMs);
     void watch(int fd, quint64 id, int kind);
+    void unwatchAndClose(int fd);
 
     std::unique_ptr<BoundedExecutor> m_ownExecutor; // when none was given
     BoundedExecutor *m_executor = nullptr;
@@ -133,6 +138,7 @@ private:
     bool m_stopping = false;
     int m_epoll = -1;
     int m_wake = -1; // eventfd
+    std::atomic<quint64> m_wakeups { 0 };
     std::thread m_thread;
 };
 

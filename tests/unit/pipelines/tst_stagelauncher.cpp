@@ -186,6 +186,33 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), Count);
     }
 
+    // Two executor workers spawn while earlier stages end: a spawning child holds copies of
+    // the other stages' descriptors for a moment, which once kept closed pipes and pidfds in
+    // the epoll set, waking the thread 20 to 50 times per stage.
+    void theLauncherDoesNotSpinOnDescriptorsItClosed()
+    {
+        QTemporaryDir dir;
+        ExecutorConfig config;
+        config.workers = 2;
+        BoundedExecutor executor(config);
+        StageLauncher launcher(&executor);
+        constexpr int Count = 120;
+        std::vector<Reports> reports(Count);
+        std::vector<quint64> ids;
+        for (int i = 0; i < Count; ++i)
+            ids.push_back(launch(launcher,
+                shLaunch(dir, QStringLiteral("true"), QString::number(i)), &reports[size_t(i)]));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(reports.begin(), reports.end(), [](const Reports &r) { return r.done; }),
+            30000);
+        for (const quint64 id : ids)
+            launcher.forget(id);
+        // Adoption, exit and the two pipes' ends: at most four each, fewer when they coincide.
+        QVERIFY2(launcher.wakeups() <= quint64(4 * Count + 10),
+            qPrintable(
+                QStringLiteral("%1 wake-ups for %2 stages").arg(launcher.wakeups()).arg(Count)));
+    }
+
     void waitReapedTakesTheResultInsteadOfAReport()
     {
         QTemporaryDir dir;
