@@ -29,7 +29,7 @@ PipelineRunner::PipelineRunner(Options options, QObject *parent)
     , m_clock(m_options.clock ? m_options.clock : Clock::system())
     , m_owner(QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_runsDir(QDir(m_options.dataDir).filePath(QStringLiteral("pipelines/runs")))
-    , m_baseEnv(QProcessEnvironment::systemEnvironment())
+    , m_baseEnv(StageLaunch::encode(QProcessEnvironment::systemEnvironment()))
     , m_random(m_options.random)
 {
     m_launcher = std::make_unique<StageLauncher>(m_options.executor);

@@ -213,7 +213,7 @@ private:
     // database's write lock is not held meanwhile.
     QString checkInputs(const Run &run, int idx);
     QList<ArtifactRecord> collectArtifacts(const Run &run, int idx, QString *error);
-    QProcessEnvironment environmentFor(const Run &run, int idx) const;
+    QByteArrayList environmentFor(const Run &run, int idx) const;
     void setRunState(Run &run, RunState state, const QString &error = {});
     void storeStage(Run &run, int idx);
     void audit(const QString &stream, const QString &actor, const QString &action,
@@ -245,7 +245,7 @@ private:
     QHash<qint64, LeftoverProcess *> m_leftovers; // by attempt id
     QString m_owner; // this runner's lease owner id
     QString m_runsDir;
-    QProcessEnvironment m_baseEnv;
+    QByteArrayList m_baseEnv; // the engine's own, encoded once
     QElapsedTimer m_monotonic;
     QTimer *m_heartbeat = nullptr;
     QTimer *m_pruneTimer = nullptr;

@@ -11,6 +11,9 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <algorithm>
+#include <vector>
+
 namespace Shivx {
 
 using namespace RunnerShared;
@@ -87,29 +90,54 @@ void PipelineRunner::pump()
     updateGauges();
 }
 
-QProcessEnvironment PipelineRunner::environmentFor(const Run &run, int idx) const
+QByteArrayList PipelineRunner::environmentFor(const Run &run, int idx) const
 {
     const StageDefinition &def = run.def.stages.at(idx);
     const Stage &s = run.stages[idx];
-    QProcessEnvironment env = m_baseEnv;
+    // The stage's own variables, each name once (a later one replaces an earlier one), then
+    // the engine's except those they replace.
+    struct Own
+    {
+        QByteArray prefix; // "NAME="
+        QByteArray entry;
+    };
+    std::vector<Own> own;
+    const auto set = [&own](const QString &name, const QString &value) {
+        QByteArray prefix = name.toLocal8Bit() + '=';
+        QByteArray entry = prefix + value.toLocal8Bit();
+        for (Own &o : own)
+            if (o.prefix == prefix) {
+                o.entry = std::move(entry);
+                return;
+            }
+        own.push_back({ std::move(prefix), std::move(entry) });
+    };
     for (const auto &[k, v] : def.env)
-        env.insert(k, v);
-    env.insert(QStringLiteral("SHIVX_RUN_ID"), QString::number(run.rec.id));
-    env.insert(QStringLiteral("SHIVX_PIPELINE"), run.rec.pipeline);
-    env.insert(QStringLiteral("SHIVX_PIPELINE_VERSION"), run.rec.version);
-    env.insert(QStringLiteral("SHIVX_STAGE"), def.name);
-    env.insert(QStringLiteral("SHIVX_ATTEMPT"), QString::number(s.attempt.attempt));
-    env.insert(QStringLiteral("SHIVX_DATA_DIR"), m_options.dataDir);
-    env.insert(QStringLiteral("SHIVX_WORK_DIR"),
+        set(k, v);
+    set(QStringLiteral("SHIVX_RUN_ID"), QString::number(run.rec.id));
+    set(QStringLiteral("SHIVX_PIPELINE"), run.rec.pipeline);
+    set(QStringLiteral("SHIVX_PIPELINE_VERSION"), run.rec.version);
+    set(QStringLiteral("SHIVX_STAGE"), def.name);
+    set(QStringLiteral("SHIVX_ATTEMPT"), QString::number(s.attempt.attempt));
+    set(QStringLiteral("SHIVX_DATA_DIR"), m_options.dataDir);
+    set(QStringLiteral("SHIVX_WORK_DIR"),
         QDir(runDir(run.rec.id)).filePath(QStringLiteral("work")));
     for (auto it = run.rec.params.begin(); it != run.rec.params.end(); ++it)
-        env.insert(QStringLiteral("SHIVX_PARAM_") + PipelineParser::envName(it.key()), it.value());
+        set(QStringLiteral("SHIVX_PARAM_") + PipelineParser::envName(it.key()), it.value());
     if (!s.attempt.artifactsDir.isEmpty())
-        env.insert(QStringLiteral("SHIVX_ARTIFACTS"), s.attempt.artifactsDir);
+        set(QStringLiteral("SHIVX_ARTIFACTS"), s.attempt.artifactsDir);
     for (const QString &dep : def.needs)
         if (const QString dir = run.artifactDirs.value(dep); !dir.isEmpty())
-            env.insert(QStringLiteral("SHIVX_INPUT_") + PipelineParser::envName(dep), dir);
-    return env;
+            set(QStringLiteral("SHIVX_INPUT_") + PipelineParser::envName(dep), dir);
+    QByteArrayList out;
+    out.reserve(m_baseEnv.size() + qsizetype(own.size()));
+    for (const QByteArray &e : m_baseEnv)
+        if (std::none_of(
+                own.begin(), own.end(), [&e](const Own &o) { return e.startsWith(o.prefix); }))
+            out.append(e);
+    for (Own &o : own)
+        out.append(std::move(o.entry));
+    return out;
 }
 
 void PipelineRunner::startStage(Run &run, int idx)
@@ -177,7 +205,7 @@ void PipelineRunner::startStage(Run &run, int idx)
     StageLaunch launch;
     launch.command = def.command;
     launch.args = def.args;
-    launch.env = environmentFor(run, idx);
+    launch.environment = environmentFor(run, idx);
     launch.cwd = def.cwd.isEmpty() ? QDir(runDir(id)).filePath(QStringLiteral("work")) : def.cwd;
     launch.stdoutPath = a.stdoutPath;
     launch.stderrPath = a.stderrPath;

@@ -247,15 +247,16 @@ void StageLauncher::spawnTask(quint64 id)
     // `l` stays: a launch is erased only once done, which from here only this task makes it.
     // Its `launch` does not change after launch().
     const StageLaunch &s = l->launch;
-    QProcessEnvironment env = s.env;
-    env.insert(QStringLiteral("SHIVX_STATUS_FILE"), s.statusPath);
-    env.insert(QStringLiteral("SHIVX_STATUS_KEY"), s.statusKey);
-    std::vector<QByteArray> envBytes;
-    for (const QString &kv : env.toStringList())
-        envBytes.push_back(kv.toLocal8Bit());
+    // The wrapper's two, in place of any the engine itself was started with.
+    const QByteArray statusFile = "SHIVX_STATUS_FILE=" + s.statusPath.toLocal8Bit();
+    const QByteArray statusKey = "SHIVX_STATUS_KEY=" + s.statusKey.toLocal8Bit();
     std::vector<char *> envp;
-    for (QByteArray &b : envBytes)
-        envp.push_back(b.data());
+    envp.reserve(size_t(s.environment.size()) + 3);
+    for (const QByteArray &e : s.environment)
+        if (!e.startsWith("SHIVX_STATUS_FILE=") && !e.startsWith("SHIVX_STATUS_KEY="))
+            envp.push_back(const_cast<char *>(e.constData())); // posix_spawn only reads it
+    envp.push_back(const_cast<char *>(statusFile.constData()));
+    envp.push_back(const_cast<char *>(statusKey.constData()));
     envp.push_back(nullptr);
     std::vector<QByteArray> argBytes { "/bin/sh", "-c", Wrapper, "shivx-stage",
         s.command.toLocal8Bit() };

@@ -113,6 +113,16 @@ void StageProcess::stopBlocking(int graceMs)
     end(f.exitCode, f.signal, f.error);
 }
 
+QByteArrayList StageLaunch::encode(const QProcessEnvironment &env)
+{
+    QByteArrayList out;
+    const QStringList entries = env.toStringList();
+    out.reserve(entries.size());
+    for (const QString &e : entries)
+        out.append(e.toLocal8Bit());
+    return out;
+}
+
 bool StageProcess::readStatus(const QString &path, const QString &key, int *exitCode)
 {
     QFile f(path);

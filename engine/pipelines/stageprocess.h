@@ -15,7 +15,9 @@ struct StageLaunch
 {
     QString command;
     QStringList args;
-    QProcessEnvironment env;
+    // "NAME=value", encoded as the process gets them, each name once: encoding the engine's
+    // whole environment per stage took 70 us of the spawn.
+    QByteArrayList environment;
     QString cwd;
     QString stdoutPath; // created when the first byte arrives (a silent stage has none)
     QString stderrPath;
@@ -29,6 +31,8 @@ struct StageLaunch
     // The executor's kind of work the spawn is (StageLauncher::ManualKind, ...): its priority
     // class and pauses. Empty: ManualKind.
     QString kind;
+
+    static QByteArrayList encode(const QProcessEnvironment &env);
 };
 
 // One attempt's process. It runs in its own session and process group (setsid), like a

@@ -6,16 +6,34 @@
 #include <QFile>
 #include <QSaveFile>
 
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace Shivx {
 
 namespace {
 
 const QString Suffix = QStringLiteral(".run");
 
+// Plain reads: QFile took 40 us for a stat line, read for every stage a pipeline starts.
 QByteArray readProc(const QString &path)
 {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return {};
+    QByteArray out;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        out.append(buf, n);
+    }
+    ::close(fd);
+    return out;
 }
 
 ProcParser::ProcessStat statOf(qint64 pid)
@@ -23,10 +41,13 @@ ProcParser::ProcessStat statOf(qint64 pid)
     return ProcParser::parseProcessStat(readProc(QStringLiteral("/proc/%1/stat").arg(pid)));
 }
 
-QString currentBootId()
+// Read once: it cannot change while this process lives, and a pipeline records it for every
+// stage it starts.
+const QString &currentBootId()
 {
-    return QString::fromLatin1(
+    static const QString id = QString::fromLatin1(
         readProc(QStringLiteral("/proc/sys/kernel/random/boot_id")).trimmed());
+    return id;
 }
 
 Error recordError(const QString &message)

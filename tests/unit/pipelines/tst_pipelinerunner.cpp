@@ -166,6 +166,44 @@ private Q_SLOTS:
         QVERIFY(m_audit.actions().contains(QStringLiteral("pipeline.run_finished")));
     }
 
+    // The environment exactly as the launcher passed it (the wrapper shell's, which a shell
+    // itself would have tidied): the stage's variables replace the engine's of the same name,
+    // the status file's are the launcher's own, and each name is there once.
+    void aStagesVariablesReplaceTheEnginesOnce()
+    {
+        qputenv("SHIVX_TEST_INHERITED", "engine");
+        qputenv("SHIVX_TEST_REPLACED", "engine");
+        qputenv("SHIVX_STATUS_KEY", "stale"); // as when the engine runs inside a stage
+        writeDef(QStringLiteral("envs"),
+            "stages:\n"
+                + shStage(QStringLiteral("dump"),
+                    QStringLiteral("tr \"\\\\000\" \"\\\\n\" < /proc/$PPID/environ > @/env"),
+                    QStringLiteral("    env: {SHIVX_TEST_REPLACED: stage}\n")));
+        auto runner = makeRunner();
+        for (const char *name :
+            { "SHIVX_TEST_INHERITED", "SHIVX_TEST_REPLACED", "SHIVX_STATUS_KEY" })
+            qunsetenv(name);
+        const auto id = runner->trigger(
+            QStringLiteral("envs"), {}, QStringLiteral("manual"), QStringLiteral("cli:test"));
+        QVERIFY(id.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toString(stateOf(*runner, *id)), toString(RunState::Succeeded), 20000);
+        const QList<QByteArray> lines = readAll(side(QStringLiteral("env"))).split('\n');
+        const auto named = [&lines](const QByteArray &name) {
+            QList<QByteArray> out;
+            for (const QByteArray &l : lines)
+                if (l.startsWith(name + '='))
+                    out.append(l.mid(name.size() + 1));
+            return out;
+        };
+        QCOMPARE(named("SHIVX_TEST_REPLACED"), QList<QByteArray> { "stage" });
+        QCOMPARE(named("SHIVX_TEST_INHERITED"), QList<QByteArray> { "engine" });
+        QCOMPARE(named("SHIVX_STAGE"), QList<QByteArray> { "dump" });
+        const QList<QByteArray> key = named("SHIVX_STATUS_KEY");
+        QCOMPARE(key.size(), 1);
+        QCOMPARE(key.first(), QByteArray::number(runner->run(*id)->attempts.first().id));
+    }
+
     void changedArtifactFailsTheDownstreamStage()
     {
         // The downstream stage sleeps behind a gate so that the test can tamper in between.

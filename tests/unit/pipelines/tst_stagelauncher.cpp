@@ -27,7 +27,7 @@ StageLaunch shLaunch(const QTemporaryDir &dir, const QString &script, const QStr
     StageLaunch l;
     l.command = QStringLiteral("/bin/sh");
     l.args = { QStringLiteral("-c"), script };
-    l.env = QProcessEnvironment::systemEnvironment();
+    l.environment = StageLaunch::encode(QProcessEnvironment::systemEnvironment());
     l.cwd = dir.path();
     l.stdoutPath = dir.filePath(name + QStringLiteral(".out"));
     l.stderrPath = dir.filePath(name + QStringLiteral(".err"));
