@@ -49,6 +49,10 @@ PipelineRunner::PipelineRunner(Options options, QObject *parent)
     m_heartbeat = new QTimer(this);
     m_heartbeat->setInterval(int(qMax<qint64>(1000, m_options.config.leaseMs / 3)));
     connect(m_heartbeat, &QTimer::timeout, this, &PipelineRunner::renewLeases);
+    m_lazyFlush = new QTimer(this);
+    m_lazyFlush->setSingleShot(true);
+    m_lazyFlush->setInterval(LazyFlushMs);
+    connect(m_lazyFlush, &QTimer::timeout, this, &PipelineRunner::flush);
     m_pruneTimer = new QTimer(this);
     m_pruneTimer->setInterval(int(m_options.config.pruneIntervalMs));
     connect(m_pruneTimer, &QTimer::timeout, this, &PipelineRunner::prune);
@@ -62,14 +66,27 @@ PipelineRunner::~PipelineRunner()
     qDeleteAll(findChildren<StageProcess *>(Qt::FindDirectChildrenOnly));
 }
 
+void PipelineRunner::openBatch()
+{
+    if (m_batchOpen)
+        return;
+    if (auto r = m_store->beginBatch(); !r)
+        noteStoreError(r.error()); // every write is then its own transaction
+    m_batchOpen = true;
+}
+
 JobStore *PipelineRunner::store()
 {
-    if (!m_batchOpen) {
-        if (auto r = m_store->beginBatch(); !r)
-            noteStoreError(r.error()); // every write is then its own transaction
-        m_batchOpen = true;
-        flushSoon();
-    }
+    openBatch();
+    flushSoon();
+    return m_store.get();
+}
+
+JobStore *PipelineRunner::lazyStore()
+{
+    openBatch();
+    if (!m_flushQueued && !m_lazyFlush->isActive())
+        m_lazyFlush->start();
     return m_store.get();
 }
 
@@ -93,6 +110,7 @@ void PipelineRunner::commitBatch()
 void PipelineRunner::flush()
 {
     m_flushQueued = false;
+    m_lazyFlush->stop();
     commitBatch();
     const auto queue = std::exchange(m_launchQueue, {});
     for (const auto &[runId, idx] : queue)
@@ -336,6 +354,7 @@ void PipelineRunner::shutdown()
     m_shuttingDown = true;
     m_heartbeat->stop();
     m_pruneTimer->stop();
+    m_lazyFlush->stop(); // commitBatch() below takes its writes
     delete m_scheduler; // it uses the store
     m_scheduler = nullptr;
     for (LeftoverProcess *l : std::as_const(m_leftovers))

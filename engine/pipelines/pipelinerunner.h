@@ -98,6 +98,9 @@ public:
         BoundedExecutor *executor = nullptr;
     };
 
+    // At most this long between a lazy write (lazyStore()) and its commit.
+    static constexpr int LazyFlushMs = 200;
+
     explicit PipelineRunner(Options options, QObject *parent = nullptr);
     ~PipelineRunner() override;
 
@@ -175,6 +178,10 @@ private:
 
     // The store, for a write: opens this event-loop turn's batch, which flush() commits.
     JobStore *store();
+    // The same for a write that may wait for the next turn's commit, or LazyFlushMs: one that
+    // the file system already has (a started process's pid, in the run's status file).
+    JobStore *lazyStore();
+    void openBatch();
     // Commits the batch, then starts the processes of the attempts it claimed: an attempt's
     // claim (and lease) is durable before its process can do anything.
     void flush();
@@ -250,6 +257,7 @@ private:
     QTimer *m_heartbeat = nullptr;
     QTimer *m_pruneTimer = nullptr;
     QTimer *m_poll = nullptr; // shared store only
+    QTimer *m_lazyFlush = nullptr;
     std::function<double()> m_random;
     int m_running = 0;
     bool m_batchOpen = false;

@@ -246,7 +246,9 @@ void PipelineRunner::onStarted(qint64 runId, int idx, qint64 pid)
         s.attempt.startTicks = s.process->startTicks();
         s.attempt.bootId = s.process->bootId();
     }
-    if (auto r = store()->updateAttempt(s.attempt); !r)
+    // The status file has the process already (StageLauncher): its pid may wait for the
+    // commit of the next turn that has one, usually another stage's end.
+    if (auto r = lazyStore()->updateAttempt(s.attempt); !r)
         noteStoreError(r.error());
     {
         QMutexLocker lock(&m_countersMutex);

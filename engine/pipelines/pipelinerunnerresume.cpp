@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "pipelines/pipelinerunnershared.h"
+#include "pipelines/stagelauncher.h"
 #include "pipelines/stageprocess.h"
 #include "recovery/childrecord.h"
 #include "recovery/leftoverprocess.h"
@@ -143,6 +144,14 @@ void PipelineRunner::stopLeftover(Run &run, int idx)
     child.bootId = s.attempt.bootId;
     child.stopTimeoutMs = m_options.config.stopTimeoutMs;
     child.startedAtMs = s.attempt.startedMs;
+    if (child.pid <= 0)
+        if (const auto started
+            = StageLauncher::readStarted(s.attempt.statusPath, QString::number(s.attempt.id))) {
+            child.pid = started->pid;
+            child.pgid = started->pgid;
+            child.startTicks = started->startTicks;
+            child.bootId = started->bootId;
+        }
     if (child.pid <= 0 || !child.isRunning()) {
         QTimer::singleShot(0, this, [this, id, idx] { resolveLeftover(id, idx); });
         return;

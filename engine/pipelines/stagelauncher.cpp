@@ -5,6 +5,7 @@
 #include "recovery/childrecord.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLoggingCategory>
 #include <QMetaObject>
 #include <QObject>
@@ -71,6 +72,24 @@ QString errnoText(int e)
     return QString::fromLocal8Bit(std::strerror(e));
 }
 
+// One write with O_APPEND, so that the line stays whole among the wrappers' appends.
+void appendStarted(const StageLaunch &s, const StageLauncher::Started &st)
+{
+    if (s.statusPath.isEmpty())
+        return;
+    const QByteArray line = s.statusKey.toLocal8Bit() + " started " + QByteArray::number(st.pid)
+        + ' ' + QByteArray::number(st.pgid) + ' ' + QByteArray::number(st.startTicks) + ' '
+        + (st.bootId.isEmpty() ? QByteArray("-") : st.bootId.toLatin1()) + '\n';
+    const int fd = ::open(QFile::encodeName(s.statusPath).constData(),
+        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    if (fd < 0 || ::write(fd, line.constData(), size_t(line.size())) != line.size())
+        qCWarning(lcLauncher).noquote()
+            << "cannot record the start of" << s.command << "in" << s.statusPath << ":"
+            << errnoText(errno) << "(a restarted engine then knows its pid only once stored)";
+    if (fd >= 0)
+        ::close(fd);
+}
+
 } // namespace
 
 struct StageLauncher::Launch
@@ -121,6 +140,30 @@ Result<void> StageLauncher::registerKinds(BoundedExecutor &executor)
             !r && r.error().code != QLatin1String("executor.duplicate_kind"))
             return r;
     return {};
+}
+
+std::optional<StageLauncher::Started> StageLauncher::readStarted(
+    const QString &statusPath, const QString &key)
+{
+    QFile f(statusPath);
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray k = key.toLocal8Bit();
+    std::optional<Started> found;
+    while (!f.atEnd()) {
+        const QList<QByteArray> fields = f.readLine(512).simplified().split(' ');
+        if (fields.size() != 6 || fields.at(0) != k || fields.at(1) != "started")
+            continue;
+        Started st;
+        bool ok[3] = {};
+        st.pid = fields.at(2).toLongLong(&ok[0]);
+        st.pgid = fields.at(3).toLongLong(&ok[1]);
+        st.startTicks = fields.at(4).toULongLong(&ok[2]);
+        st.bootId = fields.at(5) == "-" ? QString() : QString::fromLatin1(fields.at(5));
+        if (ok[0] && ok[1] && ok[2] && st.pid > 0)
+            found = st; // the last one counts
+    }
+    return found;
 }
 
 StageLauncher::StageLauncher(BoundedExecutor *executor)
@@ -328,6 +371,7 @@ void StageLauncher::spawnTask(quint64 id)
         st.startTicks = child->startTicks;
         st.bootId = child->bootId;
     }
+    appendStarted(s, st);
     {
         // started() is posted before the launcher's thread can adopt the process, so it
         // arrives before finished().

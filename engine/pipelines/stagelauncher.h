@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -63,6 +64,10 @@ public:
         QString error; // it could not start, or its pid was lost
     };
     using StartedFn = std::function<void(const Started &)>;
+    // The process `key`'s attempt started, from the line the launcher appends to the status
+    // file right after the spawn ("KEY started PID PGID START_TICKS BOOT_ID"): how the next
+    // engine finds it when this one died before its database had the pid.
+    static std::optional<Started> readStarted(const QString &statusPath, const QString &key);
     using FinishedFn = std::function<void(const Finished &)>;
 
     // Kinds of work of the spawns, in their classes (docs/executor.md): stages of runs an

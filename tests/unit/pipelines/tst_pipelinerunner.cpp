@@ -1,13 +1,9 @@
 // The runner with real processes, a real SQLite job store and real files: stages that
 // succeed, fail, hang, crash and write artifacts; retries, `when:`, the dead-letter queue,
-// limits, resuming what a crashed engine left, and definitions that change under a run.
-#include "audit/auditsink.h"
-#include "executor/boundedexecutor.h"
-#include "pipelines/pipelinerunner.h"
-#include "pipelines/sqlitejobstore.h"
+// limits and definitions that change under a run (resuming: tst_pipelineresume).
+#include "pipelinerunnerfixture.h"
 #include "pipelines/stagelauncher.h"
 #include "pipelines/stageprocess.h"
-#include "procfs.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -24,111 +20,12 @@
 
 using namespace Shivx;
 
-namespace {
-
-class ListAudit : public AuditSink
-{
-public:
-    void record(AuditEvent e) override
-    {
-        QMutexLocker l(&m_mutex);
-        m_events.append(e);
-    }
-    QStringList actions() const
-    {
-        QMutexLocker l(&m_mutex);
-        QStringList a;
-        for (const AuditEvent &e : m_events)
-            a.append(e.action);
-        return a;
-    }
-
-private:
-    mutable QMutex m_mutex;
-    QList<AuditEvent> m_events;
-};
-
-// Gone or a zombie: nothing of it runs.
-bool isAlive(qint64 pid)
-{
-    const QList<QByteArray> f = ShivxTest::procStatFields(pid);
-    return !f.isEmpty() && f.at(0) != "Z" && f.at(0) != "X";
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
-
-class TstPipelineRunner : public QObject
+class TstPipelineRunner : public PipelineRunnerFixture
 {
     Q_OBJECT
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    ListAudit m_audit;
-
-    QString defsDir() const { return m_dir->filePath(QStringLiteral("defs")); }
-    QString side(const QString &name) const { return m_dir->filePath(name); }
-
-    void writeDef(const QString &name, const QByteArray &yaml)
-    {
-        QDir().mkpath(defsDir());
-        QFile f(QDir(defsDir()).filePath(name + QStringLiteral(".yaml")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(yaml);
-    }
-
-    std::unique_ptr<PipelineRunner> makeRunner(
-        int maxParallel = 4, BoundedExecutor *executor = nullptr)
-    {
-        PipelineRunner::Options o;
-        o.executor = executor;
-        o.config.maxParallelStages = maxParallel;
-        o.config.stopTimeoutMs = 2000;
-        o.pipelinesDirectory = defsDir();
-        o.dataDir = m_dir->filePath(QStringLiteral("data"));
-        QDir().mkpath(o.dataDir);
-        o.databasePath = m_dir->filePath(QStringLiteral("data/shivx.db"));
-        o.audit = &m_audit;
-        o.random = [] { return 0.5; };
-        auto r = std::make_unique<PipelineRunner>(o);
-        const auto started = r->start();
-        if (!started)
-            qWarning() << started.error().message;
-        return r;
-    }
-
-    static RunState stateOf(PipelineRunner &r, qint64 id)
-    {
-        const auto d = r.run(id);
-        return d ? d->run.state : RunState::Queued;
-    }
-
-    static StageRecord stageOf(const RunDetail &d, const QString &name)
-    {
-        for (const StageRecord &s : d.stages)
-            if (s.stage == name)
-                return s;
-        return {};
-    }
-
-    // "sh -c SCRIPT" as a stage; the scripts write side effects into the test's directory.
-    QByteArray shStage(const QString &name, const QString &script, const QString &extra = {})
-    {
-        return QStringLiteral("  - name: %1\n    command: /bin/sh\n    args: ['-c', '%2']\n%3")
-            .arg(name, QString(script).replace(QLatin1String("@"), m_dir->path()), extra)
-            .toUtf8();
-    }
-
 private Q_SLOTS:
-    void init()
-    {
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-    }
+    void init() { newDirectory(); }
 
     void chainPassesRecordedArtifacts()
     {
@@ -493,63 +390,6 @@ private Q_SLOTS:
             QStringLiteral("pipeline.not_active"));
     }
 
-    // What kill -9 leaves: attempts marked running. One finished while no engine watched (its
-    // wrapper wrote status 0): a checkpoint, not run again. One did not: run again.
-    void resumesWhatACrashedEngineLeft()
-    {
-        writeDef(QStringLiteral("resume"),
-            "stages:\n" + shStage(QStringLiteral("done"), QStringLiteral("echo d >> @/done"))
-                + shStage(QStringLiteral("cut"), QStringLiteral("echo c >> @/cut"))
-                + shStage(QStringLiteral("after"), QStringLiteral("echo a >> @/after"),
-                    QStringLiteral("    needs: [done, cut]\n")));
-        qint64 id = 0;
-        {
-            QFile f(QDir(defsDir()).filePath(QStringLiteral("resume.yaml")));
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            const QByteArray bytes = f.readAll();
-            QDir().mkpath(m_dir->filePath(QStringLiteral("data")));
-            auto store = SqliteJobStore::open(
-                m_dir->filePath(QStringLiteral("data/shivx.db")), QStringLiteral("setup"));
-            QVERIFY(store.ok());
-            RunRecord r;
-            r.pipeline = QStringLiteral("resume");
-            r.file = f.fileName();
-            r.definition = bytes;
-            r.state = RunState::Running;
-            r.trigger = QStringLiteral("manual");
-            r.actor = QStringLiteral("engine");
-            id = *(*store)->createRun(
-                r, { QStringLiteral("done"), QStringLiteral("cut"), QStringLiteral("after") });
-            for (const QString &stage : { QStringLiteral("done"), QStringLiteral("cut") }) {
-                AttemptRecord a;
-                a.runId = id;
-                a.stage = stage;
-                a.attempt = 1;
-                a.leaseOwner = QStringLiteral("dead-engine");
-                a.leaseUntilMs = QDateTime::currentMSecsSinceEpoch() + 60'000;
-                a.pid = 0; // gone
-                a.stdoutPath = side(stage + QStringLiteral(".out"));
-                a.stderrPath = side(stage + QStringLiteral(".err"));
-                a.statusPath = side(stage + QStringLiteral(".status"));
-                QVERIFY(
-                    (*store)->claimAttempt(a, { id, stage, StageState::Running, 1, 0, 0 }, 0).ok());
-            }
-            QFile status(side(QStringLiteral("done.status")));
-            QVERIFY(status.open(QIODevice::WriteOnly));
-            status.write("0\n");
-        }
-        auto runner = makeRunner();
-        QTRY_COMPARE_WITH_TIMEOUT(
-            toString(stateOf(*runner, id)), toString(RunState::Succeeded), 10000);
-        QVERIFY(!QFile::exists(side(QStringLiteral("done")))); // never ran again
-        QCOMPARE(readAll(side(QStringLiteral("cut"))), QByteArray("c\n"));
-        QCOMPARE(readAll(side(QStringLiteral("after"))), QByteArray("a\n"));
-        const auto d = runner->run(id);
-        QCOMPARE(stageOf(*d, QStringLiteral("cut")).failures, 0); // interrupted is no failure
-        QCOMPARE(d->attempts.size(), 4);
-        QCOMPARE(toString(d->attempts.at(1).state), toString(AttemptState::Interrupted));
-    }
-
     void changedDefinitionLeavesARunInProgressAlone()
     {
         writeDef(QStringLiteral("v"),
@@ -571,34 +411,6 @@ private Q_SLOTS:
             toString(stateOf(*runner, *id)), toString(RunState::Succeeded), 10000);
         QCOMPARE(readAll(side(QStringLiteral("b"))), QByteArray("old\n"));
         QCOMPARE(runner->run(*id)->run.version, before);
-    }
-
-    void shutdownStopsStagesAndTheNextStartRunsThemAgain()
-    {
-        writeDef(QStringLiteral("stop"),
-            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("echo s >> @/a; sleep 30")));
-        qint64 id = 0;
-        qint64 pid = 0;
-        {
-            auto runner = makeRunner();
-            id = *runner->trigger(
-                QStringLiteral("stop"), {}, QStringLiteral("manual"), QStringLiteral("engine"));
-            QTRY_VERIFY_WITH_TIMEOUT(runner->run(id)->attempts.value(0).pid > 0, 5000);
-            pid = runner->run(id)->attempts.first().pid;
-            QTRY_COMPARE_WITH_TIMEOUT(readAll(side(QStringLiteral("a"))), QByteArray("s\n"), 5000);
-            runner->shutdown();
-        }
-        QVERIFY(!isAlive(pid));
-        writeDef(QStringLiteral("stop"),
-            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("echo s >> @/a")));
-        auto runner = makeRunner();
-        // The run keeps the definition it started with: the stage sleeps again; cancel it.
-        QTRY_COMPARE_WITH_TIMEOUT(readAll(side(QStringLiteral("a"))), QByteArray("s\ns\n"), 5000);
-        QCOMPARE(
-            toString(runner->run(id)->attempts.first().state), toString(AttemptState::Interrupted));
-        QVERIFY(runner->cancel(id, QStringLiteral("cli:test")).ok());
-        QTRY_COMPARE_WITH_TIMEOUT(
-            toString(stateOf(*runner, id)), toString(RunState::Cancelled), 10000);
     }
 
     void pruneKeepsTheConfiguredCount()
@@ -687,33 +499,6 @@ private Q_SLOTS:
         const qint64 pid = readAll(side(QStringLiteral("straggler"))).trimmed().toLongLong();
         QVERIFY(pid > 0);
         ::kill(pid_t(pid), SIGKILL);
-    }
-
-    void statusFileKeepsOneLinePerAttempt()
-    {
-        const QString path = side(QStringLiteral("attempts.status"));
-        {
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("7 0\n8 3\n7 1\n");
-        }
-        int code = -1;
-        QVERIFY(StageProcess::readStatus(path, QStringLiteral("8"), &code));
-        QCOMPARE(code, 3);
-        QVERIFY(StageProcess::readStatus(path, QStringLiteral("7"), &code));
-        QCOMPARE(code, 1); // the last line of the key counts
-        QVERIFY(!StageProcess::readStatus(path, QStringLiteral("9"), &code));
-        QVERIFY(
-            !StageProcess::readStatus(side(QStringLiteral("none")), QStringLiteral("7"), &code));
-        // An attempt's own file, as engines before the run-wide file wrote it.
-        const QString old = side(QStringLiteral("a.1.status"));
-        {
-            QFile f(old);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("42\n");
-        }
-        QVERIFY(StageProcess::readStatus(old, QStringLiteral("5"), &code));
-        QCOMPARE(code, 42);
     }
 };
 

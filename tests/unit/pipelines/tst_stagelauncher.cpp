@@ -113,7 +113,22 @@ private Q_SLOTS:
         QVERIFY(r.finished.error.isEmpty());
         QCOMPARE(readAll(dir.filePath(QStringLiteral("a.out"))), QByteArray("out\n"));
         QCOMPARE(readAll(dir.filePath(QStringLiteral("a.err"))), QByteArray("err\n"));
-        QCOMPARE(readAll(dir.filePath(QStringLiteral("attempts.status"))), QByteArray("a 3\n"));
+        // The process as it started, then how it ended.
+        const QString status = dir.filePath(QStringLiteral("attempts.status"));
+        QCOMPARE(readAll(status),
+            "a started " + QByteArray::number(r.started.pid) + ' '
+                + QByteArray::number(r.started.pgid) + ' '
+                + QByteArray::number(r.started.startTicks) + ' ' + r.started.bootId.toLatin1()
+                + "\na 3\n");
+        const auto started = StageLauncher::readStarted(status, QStringLiteral("a"));
+        QVERIFY(started);
+        QCOMPARE(started->pid, r.started.pid);
+        QCOMPARE(started->startTicks, r.started.startTicks);
+        QCOMPARE(started->bootId, r.started.bootId);
+        QVERIFY(!StageLauncher::readStarted(status, QStringLiteral("b")));
+        int code = -1;
+        QVERIFY(StageProcess::readStatus(status, QStringLiteral("a"), &code));
+        QCOMPARE(code, 3);
     }
 
     void aSignalReachesTheWholeGroup()
@@ -180,10 +195,16 @@ private Q_SLOTS:
         }
         for (int i = 1; i < Count; i += 2)
             launcher.forget(ids[size_t(i)]);
-        // Every one of them ran and wrote its status, forgotten or not.
+        // Every one of them started and wrote its status, forgotten or not, each line whole.
         const QList<QByteArray> lines
             = readAll(dir.filePath(QStringLiteral("attempts.status"))).trimmed().split('\n');
-        QCOMPARE(lines.size(), Count);
+        QCOMPARE(lines.size(), 2 * Count);
+        const qsizetype startedLines = std::count_if(lines.begin(), lines.end(),
+            [](const QByteArray &l) { return l.split(' ').value(1) == "started"; });
+        QCOMPARE(startedLines, qsizetype(Count));
+        for (int i = 0; i < Count; ++i)
+            QVERIFY(StageLauncher::readStarted(
+                dir.filePath(QStringLiteral("attempts.status")), QString::number(i)));
     }
 
     // Two executor workers spawn while earlier stages end: a spawning child holds copies of
