@@ -62,6 +62,8 @@ int pidfdOpen(pid_t pid)
 // another's source.
 int highCopy(int fd)
 {
+    if (fd > 4)
+        return fd; // as always unless the engine was started without stdin, stdout or stderr
     const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
     ::close(fd);
     return copy;
@@ -577,7 +579,7 @@ void StageLauncher::adopt(Launch &l)
         pendingSignal = l.pendingSignal;
     }
     for (int i = 0; i < 2; ++i) {
-        ::fcntl(l.pipe[i], F_SETFL, ::fcntl(l.pipe[i], F_GETFL) | O_NONBLOCK);
+        ::fcntl(l.pipe[i], F_SETFL, O_NONBLOCK); // a pipe's read end has no other flag to keep
         watch(l.pipe[i], l.id, Stdout + i);
     }
     l.pidfd = pidfdOpen(l.pid);
