@@ -35,7 +35,6 @@ PipelineRunner::PipelineRunner(Options options, QObject *parent)
     m_launcher = std::make_unique<StageLauncher>(m_options.executor);
     if (!m_random)
         m_random = [] { return QRandomGenerator::global()->generateDouble(); };
-    m_monotonic.start();
     m_catalog = new PipelineCatalog(m_options.pipelinesDirectory, this);
     connect(m_catalog, &PipelineCatalog::changed, this, [this] {
         {

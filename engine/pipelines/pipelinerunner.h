@@ -6,7 +6,6 @@
 #include "pipelines/pipelinerecords.h"
 #include "pipelines/pipelinesconfig.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QMutex>
@@ -150,8 +149,8 @@ private:
         int waitingFor = 0; // dependencies not yet finished
         QList<int> dependents;
         QList<int> needs; // indices of the stage's dependencies
-        qint64 readyNs = 0; // monotonic, when the last dependency finished
-        qint64 startingNs = 0; // monotonic, when startStage() took it (a slot was free)
+        qint64 readyNs = 0; // steadyNs(), when the last dependency finished
+        qint64 startingNs = 0; // steadyNs(), when startStage() took it (a slot was free)
         StageProcess *process = nullptr;
         AttemptRecord attempt; // the current or last attempt
         bool leftover = false; // an earlier engine's attempt not yet resolved
@@ -253,7 +252,6 @@ private:
     QString m_owner; // this runner's lease owner id
     QString m_runsDir;
     QByteArrayList m_baseEnv; // the engine's own, encoded once
-    QElapsedTimer m_monotonic;
     QTimer *m_heartbeat = nullptr;
     QTimer *m_pruneTimer = nullptr;
     QTimer *m_poll = nullptr; // shared store only

@@ -3,6 +3,7 @@
 #include "pipelines/pipelinerunner.h"
 
 #include "core/clock.h"
+#include "core/steadyclock.h"
 #include "pipelines/pipelinerunnershared.h"
 #include "pipelines/stagelauncher.h"
 #include "pipelines/stageprocess.h"
@@ -25,7 +26,7 @@ void PipelineRunner::makeReady(Run &run, int idx)
         s.rec.state = StageState::Pending;
         storeStage(run, idx);
     }
-    s.readyNs = m_monotonic.nsecsElapsed();
+    s.readyNs = steadyNs();
     run.ready.push_back(idx);
     pump();
 }
@@ -143,7 +144,7 @@ QByteArrayList PipelineRunner::environmentFor(const Run &run, int idx) const
 void PipelineRunner::startStage(Run &run, int idx)
 {
     Stage &s = run.stages[idx];
-    s.startingNs = m_monotonic.nsecsElapsed();
+    s.startingNs = steadyNs();
     const StageDefinition &def = run.def.stages.at(idx);
     const qint64 id = run.rec.id;
     const QString base
@@ -238,7 +239,10 @@ void PipelineRunner::onStarted(qint64 runId, int idx, qint64 pid)
         return;
     Stage &s = run->stages[idx];
     s.attempt.startedMs = m_clock->nowMs();
-    s.attempt.scheduleDelayUs = (m_monotonic.nsecsElapsed() - s.readyNs) / 1000;
+    // From the spawn itself: the report of it may come later (StageLauncher::launch).
+    const qint64 spawnedNs
+        = s.process && s.process->spawnedNs() > 0 ? s.process->spawnedNs() : steadyNs();
+    s.attempt.scheduleDelayUs = (spawnedNs - s.readyNs) / 1000;
     s.attempt.slotWaitUs = (s.startingNs - s.readyNs) / 1000;
     s.attempt.pid = pid;
     s.attempt.pgid = s.process ? s.process->pgid() : pid;

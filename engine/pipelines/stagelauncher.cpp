@@ -2,6 +2,7 @@
 
 #include "core/modulehost.h"
 #include "core/spawnsignals.h"
+#include "core/steadyclock.h"
 #include "recovery/childrecord.h"
 
 #include <QElapsedTimer>
@@ -10,6 +11,7 @@
 #include <QMetaObject>
 #include <QObject>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <vector>
@@ -109,6 +111,8 @@ struct StageLauncher::Launch
     TaskHandle task; // the spawn on the executor
     int pendingSignal = 0; // signal() before the process existed
     pid_t spawnedPid = 0; // from the spawn task to adopt()
+    Started spawned; // from the spawn task, reported by the launcher's thread
+    bool startedDue = false; // spawned, not reported yet
     int spawnedPipe[2] = { -1, -1 };
     bool forgotten = false;
     bool waited = false; // waitReaped() takes the result
@@ -121,6 +125,7 @@ struct StageLauncher::Launch
     int file[2] = { -1, -1 };
     bool reaped = false;
     qint64 reapedMs = 0;
+    qint64 startedDueMs = -1; // when started() is reported at the latest
 };
 
 const QString StageLauncher::ManualKind = QStringLiteral("pipelines.stage.manual");
@@ -366,6 +371,7 @@ void StageLauncher::spawnTask(quint64 id)
         return;
     }
     Started st;
+    st.spawnedNs = steadyNs();
     st.pid = pid;
     st.pgid = pid;
     if (const auto child = ChildRecord::ofChild(QString(), pid, 0, s.command, 0)) {
@@ -375,17 +381,9 @@ void StageLauncher::spawnTask(quint64 id)
     }
     appendStarted(s, st);
     {
-        // started() is posted before the launcher's thread can adopt the process, so it
-        // arrives before finished().
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (!l->forgotten && l->receiver)
-            QMetaObject::invokeMethod(
-                l->receiver,
-                [fn = l->started, st, gone = l->forgottenFlag] {
-                    if (!*gone)
-                        fn(st);
-                },
-                Qt::QueuedConnection);
+        l->spawned = st;
+        l->startedDue = true;
         l->phase = Launch::Phase::Spawned;
         l->spawnedPid = pid;
         l->spawnedPipe[0] = out[0];
@@ -395,9 +393,25 @@ void StageLauncher::spawnTask(quint64 id)
     wake();
 }
 
+void StageLauncher::postStartedLocked(Launch &l)
+{
+    if (!l.startedDue)
+        return;
+    l.startedDue = false;
+    if (!l.forgotten && !l.waited && l.receiver)
+        QMetaObject::invokeMethod(
+            l.receiver,
+            [fn = l.started, st = l.spawned, gone = l.forgottenFlag] {
+                if (!*gone)
+                    fn(st);
+            },
+            Qt::QueuedConnection);
+}
+
 void StageLauncher::finishLocked(Launch &l, const Finished &f)
 {
     const quint64 id = l.id;
+    postStartedLocked(l); // before finished(), on the same queue
     l.result = f;
     l.done = true;
     if (!l.forgotten && !l.waited && l.receiver)
@@ -482,17 +496,23 @@ void StageLauncher::run()
     clock.start();
     std::vector<epoll_event> events(64);
     for (;;) {
-        // Launches without a pidfd are polled; drained output gets a deadline.
+        // Launches without a pidfd are polled; drained output and started() get a deadline.
         int timeout = -1;
         {
+            const qint64 now = clock.elapsed();
+            const auto atMost = [&timeout](qint64 ms) {
+                timeout = timeout < 0 ? int(ms) : std::min(timeout, int(ms));
+            };
             std::lock_guard<std::mutex> lock(m_mutex);
             for (const auto &[id, l] : m_launches) {
                 if (l->pid <= 0 || l->done)
                     continue;
                 if (!l->reaped && l->pidfd < 0)
-                    timeout = 20;
-                else if (l->reaped && timeout < 0)
-                    timeout = 100;
+                    atMost(20);
+                else if (l->reaped)
+                    atMost(100);
+                if (l->startedDue && l->startedDueMs >= 0)
+                    atMost(std::max<qint64>(0, l->startedDueMs - now));
             }
         }
         const int n = ::epoll_wait(m_epoll, events.data(), int(events.size()), timeout);
@@ -537,7 +557,7 @@ void StageLauncher::run()
             if (!l)
                 continue;
             if (c.signal == 0)
-                adopt(*l);
+                adopt(*l, clock.elapsed());
             else if (l->pid > 0 && !l->reaped)
                 ::kill(-l->pid, c.signal);
         }
@@ -561,6 +581,10 @@ void StageLauncher::run()
                     readPipe(*l, s);
                 l->reapedMs = -DrainGraceMs; // no waiting for output when the engine stops
             }
+            if (l->startedDueMs >= 0 && clock.elapsed() >= l->startedDueMs) {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                postStartedLocked(*l);
+            }
             finishIfDone(*l, clock.elapsed());
         }
         if (stopping)
@@ -568,8 +592,9 @@ void StageLauncher::run()
     }
 }
 
-void StageLauncher::adopt(Launch &l)
+void StageLauncher::adopt(Launch &l, qint64 nowMs)
 {
+    l.startedDueMs = nowMs + StartedReportDelayMs;
     int pendingSignal = 0;
     {
         std::lock_guard<std::mutex> lock(m_mutex);

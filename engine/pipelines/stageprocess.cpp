@@ -1,5 +1,6 @@
 #include "pipelines/stageprocess.h"
 
+#include "core/steadyclock.h"
 #include "pipelines/stagelauncher.h"
 
 #include <QFile>
@@ -46,6 +47,7 @@ void StageProcess::start()
             m_pid = s.pid;
             m_pgid = s.pgid;
             m_startTicks = s.startTicks;
+            m_spawnedNs = s.spawnedNs;
             m_bootId = s.bootId;
             if (m_launch.timeoutMs > 0) {
                 m_timeout = new QTimer(this);
@@ -54,8 +56,10 @@ void StageProcess::start()
                     m_timedOut = true;
                     signalGroup(SIGKILL);
                 });
-                m_timeout->start(
-                    int(qMin<qint64>(m_launch.timeoutMs, std::numeric_limits<int>::max())));
+                // From the spawn, which the report may follow by a few milliseconds.
+                const qint64 sinceSpawnMs = (steadyNs() - s.spawnedNs) / 1'000'000;
+                m_timeout->start(int(qBound(qint64(0), m_launch.timeoutMs - sinceSpawnMs,
+                    qint64(std::numeric_limits<int>::max()))));
             }
             Q_EMIT started(m_pid);
         },

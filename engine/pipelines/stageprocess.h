@@ -60,6 +60,8 @@ public:
     // Identity of the started process (for ChildRecord); 0/empty before started().
     qint64 pgid() const { return m_pgid; }
     quint64 startTicks() const { return m_startTicks; }
+    // std::chrono::steady_clock's, when the process was spawned (started() may come later).
+    qint64 spawnedNs() const { return m_spawnedNs; }
     QString bootId() const { return m_bootId; }
     // SIGTERM to the group, SIGKILL after `graceMs`; finished() follows. Before start(): the
     // process never starts, finished() reports that.
@@ -91,6 +93,7 @@ private:
     qint64 m_pid = 0;
     qint64 m_pgid = 0;
     quint64 m_startTicks = 0;
+    qint64 m_spawnedNs = 0;
     QString m_bootId;
     bool m_stopRequested = false;
     bool m_timedOut = false;
