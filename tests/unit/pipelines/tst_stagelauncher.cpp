@@ -131,6 +131,24 @@ private Q_SLOTS:
         QCOMPARE(code, 3);
     }
 
+    // started() waits up to StartedReportDelayMs for the end, so that a short stage is reported
+    // in one go; a stage that runs on is reported started while it runs.
+    void aRunningStageIsReportedStartedBeforeItEnds()
+    {
+        QTemporaryDir dir;
+        StageLauncher launcher;
+        Reports r;
+        const quint64 id
+            = launch(launcher, shLaunch(dir, QStringLiteral("sleep 30"), QStringLiteral("s")), &r);
+        QTRY_COMPARE_WITH_TIMEOUT(r.order, QStringList { QStringLiteral("started") }, 5000);
+        QVERIFY(r.started.pid > 0);
+        QVERIFY(r.started.spawnedNs > 0);
+        launcher.signal(id, SIGKILL);
+        QTRY_VERIFY_WITH_TIMEOUT(r.done, 10000);
+        QCOMPARE(r.order, QStringList({ QStringLiteral("started"), QStringLiteral("finished") }));
+        launcher.forget(id);
+    }
+
     void aSignalReachesTheWholeGroup()
     {
         QTemporaryDir dir;
