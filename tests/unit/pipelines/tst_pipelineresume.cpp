@@ -15,6 +15,51 @@ class TstPipelineResume : public PipelineRunnerFixture
 {
     Q_OBJECT
 
+    std::unique_ptr<SqliteJobStore> openStore()
+    {
+        QDir().mkpath(m_dir->filePath(QStringLiteral("data")));
+        auto store = SqliteJobStore::open(
+            m_dir->filePath(QStringLiteral("data/shivx.db")), QStringLiteral("setup"));
+        return store ? std::move(*store) : nullptr;
+    }
+
+    // The run a crashed engine left: `pipeline` as written, running, with `stages`; 0 when it
+    // could not be stored.
+    qint64 leftRun(JobStore &store, const QString &pipeline, const QStringList &stages)
+    {
+        QFile f(QDir(defsDir()).filePath(pipeline + QStringLiteral(".yaml")));
+        if (!f.open(QIODevice::ReadOnly))
+            return 0;
+        RunRecord r;
+        r.pipeline = pipeline;
+        r.file = f.fileName();
+        r.definition = f.readAll();
+        r.state = RunState::Running;
+        r.trigger = QStringLiteral("manual");
+        r.actor = QStringLiteral("engine");
+        const auto id = store.createRun(r, stages);
+        return id ? *id : 0;
+    }
+
+    // An attempt of `stage` that the crashed engine claimed (its lease still runs), without a
+    // pid; its id is 0 when it could not be stored.
+    AttemptRecord leftAttempt(
+        JobStore &store, qint64 run, const QString &stage, const QString &statusPath)
+    {
+        AttemptRecord a;
+        a.runId = run;
+        a.stage = stage;
+        a.attempt = 1;
+        a.leaseOwner = QStringLiteral("dead-engine");
+        a.leaseUntilMs = QDateTime::currentMSecsSinceEpoch() + 60'000;
+        a.stdoutPath = side(stage + QStringLiteral(".out"));
+        a.stderrPath = side(stage + QStringLiteral(".err"));
+        a.statusPath = statusPath;
+        const auto claimed = store.claimAttempt(a, { run, stage, StageState::Running, 1, 0, 0 }, 0);
+        a.id = claimed ? *claimed : 0;
+        return a;
+    }
+
 private Q_SLOTS:
     void init() { newDirectory(); }
 
@@ -29,36 +74,14 @@ private Q_SLOTS:
                     QStringLiteral("    needs: [done, cut]\n")));
         qint64 id = 0;
         {
-            QFile f(QDir(defsDir()).filePath(QStringLiteral("resume.yaml")));
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            const QByteArray bytes = f.readAll();
-            QDir().mkpath(m_dir->filePath(QStringLiteral("data")));
-            auto store = SqliteJobStore::open(
-                m_dir->filePath(QStringLiteral("data/shivx.db")), QStringLiteral("setup"));
-            QVERIFY(store.ok());
-            RunRecord r;
-            r.pipeline = QStringLiteral("resume");
-            r.file = f.fileName();
-            r.definition = bytes;
-            r.state = RunState::Running;
-            r.trigger = QStringLiteral("manual");
-            r.actor = QStringLiteral("engine");
-            id = *(*store)->createRun(
-                r, { QStringLiteral("done"), QStringLiteral("cut"), QStringLiteral("after") });
-            for (const QString &stage : { QStringLiteral("done"), QStringLiteral("cut") }) {
-                AttemptRecord a;
-                a.runId = id;
-                a.stage = stage;
-                a.attempt = 1;
-                a.leaseOwner = QStringLiteral("dead-engine");
-                a.leaseUntilMs = QDateTime::currentMSecsSinceEpoch() + 60'000;
-                a.pid = 0; // gone
-                a.stdoutPath = side(stage + QStringLiteral(".out"));
-                a.stderrPath = side(stage + QStringLiteral(".err"));
-                a.statusPath = side(stage + QStringLiteral(".status"));
+            const auto store = openStore();
+            QVERIFY(store);
+            id = leftRun(*store, QStringLiteral("resume"),
+                { QStringLiteral("done"), QStringLiteral("cut"), QStringLiteral("after") });
+            QVERIFY(id > 0);
+            for (const QString &stage : { QStringLiteral("done"), QStringLiteral("cut") })
                 QVERIFY(
-                    (*store)->claimAttempt(a, { id, stage, StageState::Running, 1, 0, 0 }, 0).ok());
-            }
+                    leftAttempt(*store, id, stage, side(stage + QStringLiteral(".status"))).id > 0);
             QFile status(side(QStringLiteral("done.status")));
             QVERIFY(status.open(QIODevice::WriteOnly));
             status.write("0\n");
@@ -137,33 +160,16 @@ private Q_SLOTS:
     {
         writeDef(QStringLiteral("orphan"),
             "stages:\n" + shStage(QStringLiteral("s"), QStringLiteral("echo r >> @/ran")));
-        QDir().mkpath(m_dir->filePath(QStringLiteral("data")));
         qint64 id = 0;
         AttemptRecord a;
         {
-            QFile f(QDir(defsDir()).filePath(QStringLiteral("orphan.yaml")));
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            auto store = SqliteJobStore::open(
-                m_dir->filePath(QStringLiteral("data/shivx.db")), QStringLiteral("setup"));
-            QVERIFY(store.ok());
-            RunRecord r;
-            r.pipeline = QStringLiteral("orphan");
-            r.file = f.fileName();
-            r.definition = f.readAll();
-            r.state = RunState::Running;
-            r.trigger = QStringLiteral("manual");
-            r.actor = QStringLiteral("engine");
-            id = *(*store)->createRun(r, { QStringLiteral("s") });
-            a.runId = id;
-            a.stage = QStringLiteral("s");
-            a.attempt = 1;
-            a.leaseOwner = QStringLiteral("dead-engine");
-            a.leaseUntilMs = QDateTime::currentMSecsSinceEpoch() + 60'000;
-            a.statusPath = side(QStringLiteral("attempts.status"));
-            const auto claimed = (*store)->claimAttempt(
-                a, { id, QStringLiteral("s"), StageState::Running, 1, 0, 0 }, 0);
-            QVERIFY(claimed.ok());
-            a.id = *claimed;
+            const auto store = openStore();
+            QVERIFY(store);
+            id = leftRun(*store, QStringLiteral("orphan"), { QStringLiteral("s") });
+            QVERIFY(id > 0);
+            a = leftAttempt(
+                *store, id, QStringLiteral("s"), side(QStringLiteral("attempts.status")));
+            QVERIFY(a.id > 0);
         }
         // The dead engine's process, started as the launcher starts one.
         StageLauncher launcher;
