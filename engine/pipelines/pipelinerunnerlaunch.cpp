@@ -238,10 +238,12 @@ void PipelineRunner::onStarted(qint64 runId, int idx, qint64 pid)
     if (!run)
         return;
     Stage &s = run->stages[idx];
-    s.attempt.startedMs = m_clock->nowMs();
-    // From the spawn itself: the report of it may come later (StageLauncher::launch).
+    // From the spawn itself: the report of it may come up to 20 ms later
+    // (StageLauncher::launch).
+    const qint64 nowNs = steadyNs();
     const qint64 spawnedNs
-        = s.process && s.process->spawnedNs() > 0 ? s.process->spawnedNs() : steadyNs();
+        = s.process && s.process->spawnedNs() > 0 ? s.process->spawnedNs() : nowNs;
+    s.attempt.startedMs = m_clock->nowMs() - (nowNs - spawnedNs) / 1'000'000;
     s.attempt.scheduleDelayUs = (spawnedNs - s.readyNs) / 1000;
     s.attempt.slotWaitUs = (s.startingNs - s.readyNs) / 1000;
     s.attempt.pid = pid;
