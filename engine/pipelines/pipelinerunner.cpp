@@ -1,6 +1,7 @@
 #include "pipelines/pipelinerunner.h"
 
 #include "core/clock.h"
+#include "core/steadyclock.h"
 #include "pipelines/pipelinecatalog.h"
 #include "pipelines/pipelinerunnershared.h"
 #include "pipelines/pipelinescheduler.h"
@@ -48,10 +49,9 @@ PipelineRunner::PipelineRunner(Options options, QObject *parent)
     m_heartbeat = new QTimer(this);
     m_heartbeat->setInterval(int(qMax<qint64>(1000, m_options.config.leaseMs / 3)));
     connect(m_heartbeat, &QTimer::timeout, this, &PipelineRunner::renewLeases);
-    m_lazyFlush = new QTimer(this);
-    m_lazyFlush->setSingleShot(true);
-    m_lazyFlush->setInterval(LazyFlushMs);
-    connect(m_lazyFlush, &QTimer::timeout, this, &PipelineRunner::flush);
+    m_startWrite = new QTimer(this);
+    m_startWrite->setSingleShot(true);
+    connect(m_startWrite, &QTimer::timeout, this, &PipelineRunner::storeStarts);
     m_pruneTimer = new QTimer(this);
     m_pruneTimer->setInterval(int(m_options.config.pruneIntervalMs));
     connect(m_pruneTimer, &QTimer::timeout, this, &PipelineRunner::prune);
@@ -65,28 +65,34 @@ PipelineRunner::~PipelineRunner()
     qDeleteAll(findChildren<StageProcess *>(Qt::FindDirectChildrenOnly));
 }
 
-void PipelineRunner::openBatch()
-{
-    if (m_batchOpen)
-        return;
-    if (auto r = m_store->beginBatch(); !r)
-        noteStoreError(r.error()); // every write is then its own transaction
-    m_batchOpen = true;
-}
-
 JobStore *PipelineRunner::store()
 {
-    openBatch();
-    flushSoon();
+    if (!m_batchOpen) {
+        if (auto r = m_store->beginBatch(); !r)
+            noteStoreError(r.error()); // every write is then its own transaction
+        m_batchOpen = true;
+        flushSoon();
+    }
     return m_store.get();
 }
 
-JobStore *PipelineRunner::lazyStore()
+void PipelineRunner::storeStarts()
 {
-    openBatch();
-    if (!m_flushQueued && !m_lazyFlush->isActive())
-        m_lazyFlush->start();
-    return m_store.get();
+    const qint64 now = steadyNs();
+    while (!m_startsToStore.empty() && m_startsToStore.front().dueNs <= now) {
+        const StartToStore s = m_startsToStore.front();
+        m_startsToStore.pop_front();
+        // Still that attempt, still running: one that ended was written with its end.
+        if (Run *run = findRun(s.run); run && m_store) {
+            const AttemptRecord &a = run->stages[s.stage].attempt;
+            if (a.id == s.attempt && a.state == AttemptState::Running)
+                if (auto r = store()->updateAttempt(a); !r)
+                    noteStoreError(r.error());
+        }
+    }
+    if (!m_startsToStore.empty())
+        m_startWrite->start(
+            int(qMax<qint64>(1, (m_startsToStore.front().dueNs - now + 999'999) / 1'000'000)));
 }
 
 void PipelineRunner::flushSoon()
@@ -109,7 +115,6 @@ void PipelineRunner::commitBatch()
 void PipelineRunner::flush()
 {
     m_flushQueued = false;
-    m_lazyFlush->stop();
     commitBatch();
     const auto queue = std::exchange(m_launchQueue, {});
     for (const auto &[runId, idx] : queue)
@@ -353,7 +358,7 @@ void PipelineRunner::shutdown()
     m_shuttingDown = true;
     m_heartbeat->stop();
     m_pruneTimer->stop();
-    m_lazyFlush->stop(); // commitBatch() below takes its writes
+    m_startWrite->stop(); // the running attempts are written below, with their processes
     delete m_scheduler; // it uses the store
     m_scheduler = nullptr;
     for (LeftoverProcess *l : std::as_const(m_leftovers))

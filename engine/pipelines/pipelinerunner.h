@@ -97,8 +97,9 @@ public:
         BoundedExecutor *executor = nullptr;
     };
 
-    // At most this long between a lazy write (lazyStore()) and its commit.
-    static constexpr int LazyFlushMs = 200;
+    // How long a stage runs before its process (already in the run's status file) is written
+    // to the store on its own; a stage that ends sooner has it written with its end.
+    static constexpr int StartWriteDelayMs = 200;
 
     explicit PipelineRunner(Options options, QObject *parent = nullptr);
     ~PipelineRunner() override;
@@ -177,10 +178,8 @@ private:
 
     // The store, for a write: opens this event-loop turn's batch, which flush() commits.
     JobStore *store();
-    // The same for a write that may wait for the next turn's commit, or LazyFlushMs: one that
-    // the file system already has (a started process's pid, in the run's status file).
-    JobStore *lazyStore();
-    void openBatch();
+    // The processes of attempts still running StartWriteDelayMs after they started.
+    void storeStarts();
     // Commits the batch, then starts the processes of the attempts it claimed: an attempt's
     // claim (and lease) is durable before its process can do anything.
     void flush();
@@ -255,7 +254,16 @@ private:
     QTimer *m_heartbeat = nullptr;
     QTimer *m_pruneTimer = nullptr;
     QTimer *m_poll = nullptr; // shared store only
-    QTimer *m_lazyFlush = nullptr;
+    QTimer *m_startWrite = nullptr;
+    // (run, stage, attempt id) started and not written yet, oldest first.
+    struct StartToStore
+    {
+        qint64 run = 0;
+        int stage = 0;
+        qint64 attempt = 0;
+        qint64 dueNs = 0; // steadyNs()
+    };
+    std::deque<StartToStore> m_startsToStore;
     std::function<double()> m_random;
     int m_running = 0;
     bool m_batchOpen = false;

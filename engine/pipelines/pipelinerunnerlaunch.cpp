@@ -252,10 +252,12 @@ void PipelineRunner::onStarted(qint64 runId, int idx, qint64 pid)
         s.attempt.startTicks = s.process->startTicks();
         s.attempt.bootId = s.process->bootId();
     }
-    // The status file has the process already (StageLauncher): its pid may wait for the
-    // commit of the next turn that has one, usually another stage's end.
-    if (auto r = lazyStore()->updateAttempt(s.attempt); !r)
-        noteStoreError(r.error());
+    // The status file has the process already (StageLauncher): a stage that ends within
+    // StartWriteDelayMs has its pid written with its end, saving a write per stage.
+    m_startsToStore.push_back(
+        { runId, idx, s.attempt.id, nowNs + qint64(StartWriteDelayMs) * 1'000'000 });
+    if (!m_startWrite->isActive())
+        m_startWrite->start(StartWriteDelayMs);
     {
         QMutexLocker lock(&m_countersMutex);
         m_counters.scheduleDelaySumS += double(s.attempt.scheduleDelayUs) / 1e6;
