@@ -152,6 +152,7 @@ private:
     int m_epoll = -1;
     int m_wake = -1; // eventfd
     std::atomic<quint64> m_wakeups { 0 };
+    quint64 m_adoptions = 0; // the launcher thread's
     std::thread m_thread;
 };
 

@@ -63,6 +63,7 @@ struct StageLauncher::Launch
     bool reaped = false;
     qint64 reapedMs = 0;
     qint64 startedDueMs = -1; // when started() is reported at the latest
+    quint64 adopted = 0; // its place in the order of adoption, which is the order of spawns
 };
 
 } // namespace Shivx

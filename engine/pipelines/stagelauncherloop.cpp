@@ -136,6 +136,9 @@ void StageLauncher::run()
                 if (l->pid > 0 && !l->done)
                     live.push_back(l.get());
         }
+        // Reports of one pass go out in the order of the spawns, not of the map.
+        std::sort(live.begin(), live.end(),
+            [](const Launch *a, const Launch *b) { return a->adopted < b->adopted; });
         for (Launch *l : live) {
             if (stopping && !l->reaped) {
                 ::kill(-l->pid, SIGKILL);
@@ -162,6 +165,7 @@ void StageLauncher::run()
 void StageLauncher::adopt(Launch &l, qint64 nowMs)
 {
     l.startedDueMs = nowMs + StartedReportDelayMs;
+    l.adopted = ++m_adoptions;
     int pendingSignal = 0;
     {
         std::lock_guard<std::mutex> lock(m_mutex);

@@ -273,11 +273,15 @@ private Q_SLOTS:
     }
 
     // The engine's executor with its only worker busy: the stage of a run started by hand
-    // spawns before that of a scheduled run triggered earlier, both claimed meanwhile.
+    // spawns before that of a scheduled run triggered earlier, both claimed meanwhile. The
+    // stages outlive the started() report's delay, so that reports come in the order of the
+    // spawns rather than of the ends.
     void aManualRunsStageStartsBeforeAnEarlierScheduledOnesOnABusyExecutor()
     {
-        writeDef(QStringLiteral("nightly"), "stages:\n" + shStage(QStringLiteral("a"), "true"));
-        writeDef(QStringLiteral("adhoc"), "stages:\n" + shStage(QStringLiteral("a"), "true"));
+        writeDef(QStringLiteral("nightly"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("sleep 0.3")));
+        writeDef(QStringLiteral("adhoc"),
+            "stages:\n" + shStage(QStringLiteral("a"), QStringLiteral("sleep 0.3")));
         ExecutorConfig config;
         config.workers = 1;
         BoundedExecutor executor(config);

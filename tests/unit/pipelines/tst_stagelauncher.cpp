@@ -308,7 +308,8 @@ private Q_SLOTS:
         const std::shared_ptr<void> letGo(nullptr, [&release](void *) { release = true; });
         QStringList starts;
         const auto launchAs = [&](const QString &name, const QString &kind, Reports *r) {
-            StageLaunch l = shLaunch(dir, QStringLiteral("true"), name);
+            // Longer than started()'s delay: reported in the order of the spawns.
+            StageLaunch l = shLaunch(dir, QStringLiteral("sleep 0.3"), name);
             l.kind = kind;
             launcher.launch(
                 l, this,
