@@ -24,8 +24,9 @@ struct StageLaunch
     // The stage runs under `/bin/sh -c '"$@"; echo "KEY $?" >> STATUS'`, so that its exit
     // status reaches this file even when the engine died meanwhile: the next engine then knows
     // whether a stage that ran unattended succeeded, and does not run it again. One file per
-    // run, a line per attempt (`statusKey`: the attempt's id), and before it the line of the
-    // process that the launcher appends as it starts it (StageLauncher::readStarted).
+    // run, a line per attempt (`statusKey`: the attempt's id), and the line of the process
+    // that the launcher appends as it starts it (StageLauncher::readStarted), which a stage
+    // that ends at once may precede.
     QString statusPath;
     QString statusKey;
     qint64 timeoutMs = 0; // 0 = none
