@@ -1,5 +1,6 @@
 #include "backup/pipedchild.h"
 
+#include "core/spawndescriptors.h"
 #include "core/spawnsignals.h"
 
 #include <QThread>
@@ -25,17 +26,6 @@ constexpr int PollStepMs = 100;
 QString errnoText(int e)
 {
     return QString::fromLocal8Bit(std::strerror(e));
-}
-
-// Above 0-2, so that no dup2 action of the spawn overwrites a pipe end it still has to copy
-// (a process started with a closed stdin gets a pipe as descriptor 0).
-int aboveStdio(int fd)
-{
-    if (fd > 2)
-        return fd;
-    const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    ::close(fd);
-    return copy;
 }
 
 Error cancelledError(const QString &program)
@@ -65,7 +55,7 @@ Result<std::unique_ptr<PipedChild>> PipedChild::start(
             QStringLiteral("cannot start %1: no pipe: %2").arg(program, errnoText(e)), { program });
     }
     for (int *fd : { &data[0], &data[1], &out[0], &out[1] })
-        *fd = aboveStdio(*fd);
+        *fd = descriptorAtLeast(*fd, 3); // dup2 writes 0-2
     // 1 MiB instead of 64 KiB: the child writes on while a chunk is hashed (best effort; the
     // limit for unprivileged users is /proc/sys/fs/pipe-max-size).
     ::fcntl(data[0], F_SETPIPE_SZ, 1 << 20);

@@ -2,6 +2,7 @@
 // status file's "started" line that says which process it is.
 #include "pipelines/stagelauncher_p.h"
 
+#include "core/spawndescriptors.h"
 #include "core/spawnsignals.h"
 #include "core/steadyclock.h"
 #include "recovery/childrecord.h"
@@ -29,17 +30,6 @@ namespace {
 // per attempt.
 const char Wrapper[] = "\"$@\" 3<&- 4<&-; s=$?; "
                        "echo \"$SHIVX_STATUS_KEY $s\" >> \"$SHIVX_STATUS_FILE\"; exit $s";
-
-// Above the descriptors posix_spawn's dup2 actions write (0-4), so that no action overwrites
-// another's source.
-int highCopy(int fd)
-{
-    if (fd > 4)
-        return fd; // as always unless the engine was started without stdin, stdout or stderr
-    const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
-    ::close(fd);
-    return copy;
-}
 
 // One write with O_APPEND, so that the line stays whole among the wrappers' appends.
 void appendStarted(const StageLaunch &s, const StageLauncher::Started &st)
@@ -138,7 +128,7 @@ void StageLauncher::spawnTask(quint64 id)
         return;
     }
     for (int *fd : { &out[0], &out[1], &err[0], &err[1] })
-        *fd = highCopy(*fd);
+        *fd = descriptorAtLeast(*fd, 5); // dup2 writes 0-4
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
